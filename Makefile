@@ -1,0 +1,41 @@
+# voxomics: the commands of the README.  SPDX-License-Identifier: GPL-3.0-or-later
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+export OMP_WAIT_POLICY ?= passive
+export VOXOMICS_DATA ?= $(abspath ../shared)
+
+.PHONY: all setup build test test-asan demo bench docs clean
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+
+build: setup $(BUILD)/build.ninja
+	@ninja -C $(BUILD)
+
+$(ASAN_BUILD)/build.ninja:
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVX_SANITIZE=ON
+
+test: build $(ASAN_BUILD)/build.ninja
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+	@ninja -C $(ASAN_BUILD)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j$(JOBS) -E '^(cli_|test_conformance)'
+
+demo: build
+	@bash scripts/demo.sh $(BUILD)
+
+bench: build
+	@$(BUILD)/bench/bench_families
+
+docs: build
+	@$(BUILD)/voxomics features --format markdown > docs/features.md
+	@echo "docs/features.md written"
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

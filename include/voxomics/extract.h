@@ -1,0 +1,97 @@
+/* voxomics: extraction of one case: settings -> IBSI image processing -> families -> result set, and the
+ * writers of result tables.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef VOXOMICS_EXTRACT_H
+#define VOXOMICS_EXTRACT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "voxomics/feature.h"
+#include "voxomics/image.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- discretisation (IBSI 1, "Intensity discretisation") --------------------------------------------- */
+typedef enum vx_disc_method {
+    VX_DISC_NONE = 0, /* use intensities as grey levels (integer intensities >= 1 required) */
+    VX_DISC_FBS,      /* fixed bin size: g = floor((x - x_min) / w) + 1 */
+    VX_DISC_FBN,      /* fixed bin number: g = floor(N (x - x_min) / (x_max - x_min)) + 1, g(x_max) = N */
+} vx_disc_method;
+
+typedef struct vx_discretisation {
+    vx_disc_method method;
+    double bin_width;  /* FBS: w */
+    int bin_count;     /* FBN: N */
+    double min_value;  /* FBS: x_min; NaN = lower bound of the re-segmentation range, else the ROI minimum */
+} vx_discretisation;
+
+/* Discretise n values x[i] where mask[i] != 0 (mask NULL: all) into grey[i] (0 outside the mask).
+ * x_min/x_max: FBS lower bound and FBN range (NaN: ROI minimum / maximum). On success *n_grey is the number
+ * of grey levels Ng: N for FBN, the highest level reached for FBS and none. */
+int vx_discretise(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, double x_min,
+                  double x_max, int32_t *grey, int *n_grey, vx_error *err);
+
+/* ---- settings ----------------------------------------------------------------------------------------- */
+typedef struct vx_settings {
+    /* input */
+    double mask_threshold;   /* mask voxels with value >= threshold are in the ROI (default 0.5) */
+    int mask_label;          /* > 0: only voxels equal to this label are in the ROI (default 0: any) */
+    /* image processing */
+    int round_intensities;   /* round intensities to the nearest integer (IBSI, calibrated CT), default 0 */
+    double reseg_min, reseg_max; /* re-segmentation range of the intensity mask; NaN = open */
+    double reseg_outlier_sigma;  /* > 0: also drop intensities outside mean +/- sigma * sd, default 0 */
+    vx_discretisation texture_disc; /* intensity histogram and texture families */
+    vx_discretisation ivh_disc;     /* intensity-volume histogram */
+    /* families */
+    vx_feature_settings features;
+} vx_settings;
+
+void vx_settings_default(vx_settings *s);
+/* Read a YAML settings file (schema: docs/config.md) over the defaults already in s. Unknown keys and
+ * invalid values are errors naming the file, the key and the accepted values. */
+int vx_settings_load(const char *path, vx_settings *s, vx_error *err);
+/* Canonical text of every setting ("key=value;..."); stable across versions for equal settings. */
+int vx_settings_canonical(const vx_settings *s, char *buf, size_t len);
+/* SHA-256 of the canonical text, as 64 hex characters + NUL. */
+void vx_settings_hash(const vx_settings *s, char hex[65]);
+
+/* SHA-256 of a file's bytes as hex. */
+int vx_file_sha256(const char *path, char hex[65], vx_error *err);
+
+/* ---- one case ------------------------------------------------------------------------------------------ */
+/* Check the image and mask, build the ROI per the settings, and compute every requested family into res.
+ * Errors (VX_EGEOMETRY, VX_EEMPTY, VX_ENAN, ...) name the problem; the caller prefixes the case/file. */
+int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_results *res,
+               vx_error *err);
+
+/* ---- writing results ----------------------------------------------------------------------------------- */
+typedef struct vx_provenance {
+    const char *version;       /* voxomics version */
+    char settings_hash[65];
+    char image_sha256[65];
+    char mask_sha256[65];
+} vx_provenance;
+
+/* Long format: one row per value, columns
+ *   case,image_type,family,feature,ibsi_code,aggregation_code,tag,value,unit,voxomics_version,
+ *   settings_sha256,image_sha256,mask_sha256
+ * with diagnostics (family "diagnostics", feature = tag). header != 0 writes the header line first.
+ * Values use the shortest text that reads back to the same double ("nan" for NaN). */
+int vx_results_write_long(FILE *f, const char *case_id, const char *image_type, const vx_results *res,
+                          const vx_provenance *prov, int header);
+/* Wide format: one row per case; columns case, then one per (tag) as IBSI tags, then provenance. */
+int vx_results_write_wide(FILE *f, const char *case_id, const char *image_type, const vx_results *res,
+                          const vx_provenance *prov, int header);
+
+/* Shortest decimal text of v that parses back to v exactly (C locale). */
+void vx_format_double(double v, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

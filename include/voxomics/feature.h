@@ -1,0 +1,211 @@
+/* voxomics: the IBSI 1 feature families, the feature dictionary and result sets.
+ *
+ * The dictionary (one row per feature: family, name, IBSI code, tag, PyRadiomics name, unit, flags) is
+ * defined once in src/feature/dict_*.def and drives every output name and docs/features.md.
+ * A family consumes a vx_roi (the processed region of interest) and appends (feature, aggregation, value)
+ * rows to a vx_results.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef VOXOMICS_FEATURE_H
+#define VOXOMICS_FEATURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "voxomics/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- families ---------------------------------------------------------------------------------------- */
+typedef enum vx_family {
+    VX_FAM_MORPH = 0, /* morphology, HCUG */
+    VX_FAM_LOCAL,     /* local intensity, 9ST6 */
+    VX_FAM_STAT,      /* intensity-based statistics, UHIW */
+    VX_FAM_IH,        /* intensity histogram, ZVCW */
+    VX_FAM_IVH,       /* intensity-volume histogram, P88C */
+    VX_FAM_GLCM,      /* grey level co-occurrence matrix, LFYI */
+    VX_FAM_GLRLM,     /* grey level run length matrix, TP0I */
+    VX_FAM_GLSZM,     /* grey level size zone matrix, 9SAK */
+    VX_FAM_GLDZM,     /* grey level distance zone matrix, VMDZ */
+    VX_FAM_NGTDM,     /* neighbourhood grey tone difference matrix, IPET */
+    VX_FAM_NGLDM,     /* neighbouring grey level dependence matrix, REK0 */
+    VX_FAM_COUNT
+} vx_family;
+
+typedef struct vx_family_info {
+    vx_family family;
+    const char *key;       /* config / CLI key, e.g. "glcm", "morphology" */
+    const char *name;      /* IBSI family name, e.g. "Grey level co-occurrence matrix" */
+    const char *ibsi_code; /* IBSI family code, e.g. "LFYI" */
+    const char *tag_prefix;/* IBSI tag prefix, e.g. "cm" */
+    unsigned aggregations; /* VX_AGGBIT(...) set the family is defined under */
+} vx_family_info;
+
+const vx_family_info *vx_family_get(vx_family f);
+/* Family by key ("glcm") or IBSI family code; NULL when unknown. */
+const vx_family_info *vx_family_find(const char *key);
+
+/* ---- aggregation methods (IBSI) ---------------------------------------------------------------------- */
+typedef enum vx_agg {
+    VX_AGG_NONE = 0,   /* DHQ4: computed over the 3D volume (non-texture families) */
+    VX_AGG_2D_AVG,     /* BTW3: 2D, features per slice and direction, averaged      (GLCM, GLRLM) */
+    VX_AGG_2D_SMRG,    /* SUJT: 2D, directions merged per slice, averaged over slices */
+    VX_AGG_25D_DMRG,   /* JJUI: 2.5D, slices merged per direction, averaged over directions */
+    VX_AGG_25D_MRG,    /* ZW7Z: 2.5D, all slices and directions merged */
+    VX_AGG_3D_AVG,     /* ITBB: 3D, features per direction, averaged */
+    VX_AGG_3D_MRG,     /* IAZD: 3D, all directions merged */
+    VX_AGG_2D,         /* 8QNN: 2D, features per slice, averaged (GLSZM, GLDZM, NGTDM, NGLDM) */
+    VX_AGG_25D,        /* 62GR: 2.5D, slice matrices merged */
+    VX_AGG_3D,         /* KOBO: 3D */
+    VX_AGG_COUNT
+} vx_agg;
+
+#define VX_AGGBIT(a) (1u << (a))
+#define VX_AGGS_DIRECTIONAL                                                                                  \
+    (VX_AGGBIT(VX_AGG_2D_AVG) | VX_AGGBIT(VX_AGG_2D_SMRG) | VX_AGGBIT(VX_AGG_25D_DMRG) |                     \
+     VX_AGGBIT(VX_AGG_25D_MRG) | VX_AGGBIT(VX_AGG_3D_AVG) | VX_AGGBIT(VX_AGG_3D_MRG))
+#define VX_AGGS_ZONE (VX_AGGBIT(VX_AGG_2D) | VX_AGGBIT(VX_AGG_25D) | VX_AGGBIT(VX_AGG_3D))
+#define VX_AGGS_ALL ((1u << VX_AGG_COUNT) - 1u)
+
+typedef struct vx_agg_info {
+    vx_agg agg;
+    const char *key;        /* config key, e.g. "2D_avg", "3D" */
+    const char *name;       /* e.g. "2D, averaged" */
+    const char *ibsi_code;  /* e.g. "BTW3" */
+    const char *tag_suffix; /* IBSI tag suffix, e.g. "_2D_avg" ("" for VX_AGG_NONE) */
+    int dims;               /* 2, 25 (2.5D) or 3; 0 for VX_AGG_NONE */
+} vx_agg_info;
+
+const vx_agg_info *vx_agg_get(vx_agg a);
+/* Aggregation by key ("2D_avg"), IBSI code ("BTW3") or name; NULL when unknown. */
+const vx_agg_info *vx_agg_find(const char *key);
+
+/* ---- the feature dictionary -------------------------------------------------------------------------- */
+#define VX_FEATURE(id, code, tag, name, pyrad, unit, flags) VX_F_##id,
+typedef enum vx_feature_id {
+#define VX_FAMILY_BEGIN(fam)
+#define VX_FAMILY_END(fam)
+#include "voxomics/features.def"
+#undef VX_FAMILY_BEGIN
+#undef VX_FAMILY_END
+    VX_F_COUNT
+} vx_feature_id;
+#undef VX_FEATURE
+
+/* flags */
+#define VX_FF_NOT_STANDARDISED 1u /* IBSI 1 gives no reference value (no consensus); computed, flagged */
+
+typedef struct vx_feature_info {
+    vx_feature_id id;
+    const char *ibsi_code; /* 4-character IBSI feature code */
+    const char *tag;       /* IBSI tag without aggregation suffix, e.g. "cm_joint_max" */
+    const char *name;      /* IBSI feature name, e.g. "Joint maximum" */
+    const char *pyradiomics; /* "glcm_MaximumProbability"-style name, or NULL when PyRadiomics lacks it */
+    const char *unit;      /* "" for dimensionless */
+    unsigned flags;
+} vx_feature_info;
+
+const vx_feature_info *vx_feature_get(vx_feature_id id);
+vx_family vx_feature_family(vx_feature_id id);
+/* First feature id of a family and the number of features in it (ids of a family are contiguous). */
+vx_feature_id vx_feature_first(vx_family f);
+size_t vx_feature_count(vx_family f);
+/* Full IBSI tag of a feature under an aggregation, e.g. "cm_joint_max_2D_avg", into buf. */
+int vx_feature_tag(vx_feature_id id, vx_agg agg, char *buf, size_t len);
+
+/* ---- results ----------------------------------------------------------------------------------------- */
+typedef struct vx_result_row {
+    vx_feature_id feature;
+    vx_agg agg;
+    double value; /* NaN when undefined for this ROI */
+} vx_result_row;
+
+/* A diagnostic value (IBSI "diagnostic features"), identified by its IBSI tag, e.g. "img_dim_x_init_img". */
+typedef struct vx_diag_row {
+    char tag[48];
+    double value;
+} vx_diag_row;
+
+typedef struct vx_results {
+    vx_result_row *rows;
+    size_t n, cap;
+    vx_diag_row *diag;
+    size_t n_diag, cap_diag;
+} vx_results;
+
+void vx_results_init(vx_results *r);
+void vx_results_free(vx_results *r);
+int vx_results_add(vx_results *r, vx_feature_id f, vx_agg agg, double value);
+/* Add n consecutive features starting at `first` with values vals[0..n-1]. */
+int vx_results_add_block(vx_results *r, vx_feature_id first, size_t n, vx_agg agg, const double *vals);
+int vx_results_add_diag(vx_results *r, const char *tag, double value);
+/* Sort rows by (feature, aggregation): makes output order independent of computation order. */
+void vx_results_sort(vx_results *r);
+/* Value of a feature under an aggregation; NaN when absent. */
+double vx_results_get(const vx_results *r, vx_feature_id f, vx_agg agg);
+
+/* ---- the processed region of interest ---------------------------------------------------------------- */
+/* What every family consumes. All arrays share one grid of dims[] voxels (x fastest), which may be the
+ * whole image or a crop of it; box_lo/box_hi (half-open) bound the union of both masks within it. Voxels
+ * outside the box may still be read (local intensity peaks use intensities around the ROI). */
+typedef struct vx_roi {
+    size_t dims[3];
+    double spacing[3];      /* mm */
+    size_t box_lo[3], box_hi[3];
+    const float *img;       /* processed intensities (after interpolation and rounding) */
+    const uint8_t *imask;   /* intensity mask (after re-segmentation) */
+    const uint8_t *mmask;   /* morphological mask */
+    size_t n_imask, n_mmask;/* voxel counts of the two masks */
+    /* Discretised grey levels for intensity histogram and texture families: 1..n_grey inside the
+     * intensity mask, 0 outside. */
+    const int32_t *grey;
+    int n_grey;
+    /* Intensity-volume histogram input: per-voxel IVH intensity (discretised as the IVH settings say),
+     * valid inside the intensity mask, and the intensity range used for the intensity fraction. */
+    const double *ivh;
+    double ivh_min, ivh_max;
+} vx_roi;
+
+/* Family parameters (IBSI names). */
+typedef struct vx_feature_settings {
+    unsigned families;       /* bit (1u << vx_family) per family to compute */
+    unsigned aggregations;   /* VX_AGGBIT set of texture aggregations to compute */
+    int glcm_distance;       /* Chebyshev distance, default 1 */
+    int glcm_symmetric;      /* default 1 */
+    int ngtdm_distance;      /* default 1 */
+    int ngldm_distance;      /* default 1 */
+    int ngldm_coarseness;    /* alpha, default 0 */
+    int zone_linkage;        /* GLSZM/GLDZM linkage (Chebyshev) distance, default 1 */
+    double peak_volume_cc;   /* local intensity sphere volume in cm^3, default 1 */
+    int threads;             /* OpenMP threads inside a case; <= 0: library default */
+} vx_feature_settings;
+
+void vx_feature_settings_default(vx_feature_settings *fs);
+
+/* One function per family: compute every feature of the family under every requested aggregation the
+ * family supports, appending rows to res. Undefined values (e.g. a division by zero for this ROI) are NaN.
+ * Return VX_OK or a VX_E* code with err set. */
+typedef int (*vx_family_fn)(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+
+int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+int vx_local_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+int vx_ivh_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+int vx_glcm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+int vx_glrlm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+int vx_glszm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+int vx_gldzm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+int vx_ngtdm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+int vx_ngldm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+
+/* The family function for f. */
+vx_family_fn vx_family_compute_fn(vx_family f);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

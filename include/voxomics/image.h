@@ -1,0 +1,65 @@
+/* voxomics: the image model.
+ *
+ * vx_image holds float voxels on a 3D grid with double-precision geometry. Voxel (i, j, k) is stored at
+ * v[i + dims[0] * (j + dims[1] * k)] (x fastest). The world position of a voxel centre is
+ *   p = origin + D * diag(spacing) * (i, j, k)^T
+ * with D the 3x3 direction-cosine matrix stored row-major in direction[9] (column c = world direction of
+ * array axis c). World coordinates are LPS, as in DICOM and ITK.
+ * vx_mask has the same geometry with one uint8 per voxel (0 = outside, non-zero = inside).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef VOXOMICS_IMAGE_H
+#define VOXOMICS_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "voxomics/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct vx_geometry {
+    size_t dims[3];
+    double spacing[3];
+    double origin[3];
+    double direction[9];
+} vx_geometry;
+
+typedef struct vx_image {
+    vx_geometry geom;
+    float *v;
+} vx_image;
+
+typedef struct vx_mask {
+    vx_geometry geom;
+    uint8_t *v;
+} vx_mask;
+
+/* Number of voxels of a grid. */
+size_t vx_geometry_count(const vx_geometry *g);
+/* Identity direction, unit spacing, zero origin. */
+void vx_geometry_default(vx_geometry *g, size_t nx, size_t ny, size_t nz);
+/* 1 when both grids coincide (dims equal; spacing, origin, direction equal within tol_mm / 1e-4). */
+int vx_geometry_same(const vx_geometry *a, const vx_geometry *b, double tol_mm);
+
+/* Allocate a zero-filled image / mask with geometry g. NULL when out of memory. */
+vx_image *vx_image_new(const vx_geometry *g);
+vx_mask *vx_mask_new(const vx_geometry *g);
+void vx_image_free(vx_image *img);
+void vx_mask_free(vx_mask *m);
+vx_image *vx_image_copy(const vx_image *img);
+
+/* Mask from an image: voxels whose value v satisfies v >= lo and v <= hi (NaN excluded). */
+vx_mask *vx_mask_from_image(const vx_image *img, double lo, double hi);
+/* Number of non-zero mask voxels. */
+size_t vx_mask_count(const vx_mask *m);
+/* Bounding box [lo, hi) of non-zero voxels; returns 0 when the mask is empty. */
+int vx_mask_bbox(const vx_mask *m, size_t lo[3], size_t hi[3]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,34 @@
+/* voxomics: reading and writing images.
+ *
+ * NIfTI-1 and NIfTI-2, single file (.nii) or gzip-compressed (.nii.gz). Readers apply scl_slope/scl_inter,
+ * take the geometry from the sform when sform_code > 0, else from the qform when qform_code > 0, else from
+ * pixdim alone, and convert NIfTI's RAS world coordinates to LPS. All common datatypes (uint8, int8, int16,
+ * uint16, int32, uint32, int64, uint64, float32, float64) are read into float voxels; other datatypes,
+ * more than 3 spatial dimensions with more than one volume, and truncated files are errors naming the file.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef VOXOMICS_IO_H
+#define VOXOMICS_IO_H
+
+#include "voxomics/image.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Read a NIfTI-1/2 file (.nii or .nii.gz; gzip is detected from the content). On success *out owns a new
+ * image. On failure returns a VX_E* code and err names the file and the problem. */
+int vx_nifti_read(const char *path, vx_image **out, vx_error *err);
+
+/* Write img as NIfTI-1 (version 1) or NIfTI-2 (version 2), float32, with sform and qform (code 1) from the
+ * geometry. A path ending in ".gz" is gzip-compressed. */
+int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error *err);
+
+/* Read any supported image format, chosen from the file content/extension. */
+int vx_image_read(const char *path, vx_image **out, vx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,13 @@
+/* voxomics: IBSI-exact radiomics. Include this one header for the whole public API.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef VOXOMICS_H
+#define VOXOMICS_H
+#include "voxomics/error.h"
+#include "voxomics/image.h"
+#include "voxomics/io.h"
+#include "voxomics/feature.h"
+#include "voxomics/extract.h"
+
+/* Library version, e.g. "0.1.0". */
+const char *vx_version(void);
+#endif

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install the Debian packages voxomics needs to build and test. Idempotent; silent when all are present.
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -euo pipefail
+
+PACKAGES=(
+  build-essential pkg-config cmake ninja-build
+  zlib1g-dev libyaml-dev libqhull-dev libfftw3-dev libgsl-dev libcmocka-dev nettle-dev
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "voxomics setup: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "voxomics setup: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "voxomics setup: done"

@@ -1,0 +1,322 @@
+/* voxomics: texture-matrix aggregation (IBSI 1, "Feature aggregation"), shared by GLCM, GLRLM, GLSZM, GLDZM,
+ * NGTDM and NGLDM. See texture.h for the rules of each aggregation method.
+ *
+ * Matrices are built independently per (slice, direction) or per 3D direction, possibly in parallel, and
+ * then merged and averaged in one fixed order, so results do not depend on the thread count.
+ * Averages skip matrices that are empty and, per feature, values that are undefined (NaN) for a single
+ * slice or direction; a feature is NaN only when it is undefined for all of them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "texture.h"
+
+const int vx_texture_dirs[VX_N_DIR_3D][3] = {
+    {1, 0, 0}, {0, 1, 0},  {1, 1, 0},  {1, -1, 0}, {0, 0, 1},  {1, 0, 1},   {1, 0, -1},
+    {0, 1, 1}, {0, 1, -1}, {1, 1, 1},  {1, 1, -1}, {1, -1, 1}, {1, -1, -1},
+};
+
+/* Running per-feature mean that skips NaN values. */
+typedef struct {
+    size_t nf;
+    double *sum;
+    size_t *cnt;
+} mean_acc;
+
+static int acc_init(mean_acc *a, size_t nf)
+{
+    a->nf = nf;
+    a->sum = calloc(nf, sizeof *a->sum);
+    a->cnt = calloc(nf, sizeof *a->cnt);
+    return (a->sum && a->cnt) ? VX_OK : VX_ENOMEM;
+}
+
+static void acc_reset(mean_acc *a)
+{
+    memset(a->sum, 0, a->nf * sizeof *a->sum);
+    memset(a->cnt, 0, a->nf * sizeof *a->cnt);
+}
+
+static void acc_add(mean_acc *a, const double *v)
+{
+    for (size_t i = 0; i < a->nf; i++)
+        if (!isnan(v[i])) {
+            a->sum[i] += v[i];
+            a->cnt[i]++;
+        }
+}
+
+static void acc_mean(const mean_acc *a, double *out)
+{
+    for (size_t i = 0; i < a->nf; i++)
+        out[i] = a->cnt[i] ? a->sum[i] / (double)a->cnt[i] : NAN;
+}
+
+static void acc_free(mean_acc *a)
+{
+    free(a->sum);
+    free(a->cnt);
+}
+
+typedef struct {
+    const vx_texture_ops *ops;
+    const vx_roi *roi;
+    const vx_feature_settings *fs;
+    vx_results *res;
+    vx_family fam;
+    size_t nf;
+    double *vals;
+    mean_acc acc;
+} tex_ctx;
+
+/* features of m into c->vals; returns 1 when empty (vals all NaN) */
+static int feats(tex_ctx *c, const void *m)
+{
+    if (c->ops->features(m, c->fs, c->vals)) {
+        for (size_t i = 0; i < c->nf; i++)
+            c->vals[i] = NAN;
+        return 1;
+    }
+    return 0;
+}
+
+static int emit(tex_ctx *c, vx_agg agg)
+{
+    return vx_results_add_block(c->res, vx_feature_first(c->fam), c->nf, agg, c->vals);
+}
+
+static int emit_mean(tex_ctx *c, vx_agg agg)
+{
+    acc_mean(&c->acc, c->vals);
+    return emit(c, agg);
+}
+
+/* Merge list[0..n) (skipping NULL) into a new matrix; *out NULL when the list is all NULL. */
+static int merge_list(const vx_texture_ops *ops, void *const *list, size_t n, size_t stride, void **out)
+{
+    *out = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const void *m = list[i * stride];
+        if (!m)
+            continue;
+        if (!*out) {
+            if (!(*out = ops->clone(m)))
+                return VX_ENOMEM;
+        } else if (ops->merge(*out, m) != VX_OK) {
+            return VX_ENOMEM;
+        }
+    }
+    return VX_OK;
+}
+
+/* Slices (z indices) of the box that contain intensity-mask voxels. */
+static size_t roi_slices(const vx_roi *roi, long *z_out)
+{
+    size_t ns = 0;
+    for (size_t z = roi->box_lo[2]; z < roi->box_hi[2]; z++) {
+        int any = 0;
+        for (size_t y = roi->box_lo[1]; y < roi->box_hi[1] && !any; y++) {
+            const uint8_t *row = roi->imask + roi->dims[0] * (y + roi->dims[1] * z);
+            for (size_t x = roi->box_lo[0]; x < roi->box_hi[0]; x++)
+                if (row[x]) {
+                    any = 1;
+                    break;
+                }
+        }
+        if (any)
+            z_out[ns++] = (long)z;
+    }
+    return ns;
+}
+
+static int nthreads(const vx_feature_settings *fs)
+{
+    return fs->threads > 0 ? fs->threads : 1;
+}
+
+/* Build mats[i] = build(slice_of(i), dir_of(i)) for i < n; returns VX_ENOMEM if any failed. */
+static int build_all(tex_ctx *c, void **mats, size_t n, const long *slices, int ndir)
+{
+    int fail = 0;
+    int nt = nthreads(c->fs);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nt > 1) reduction(| : fail)
+    for (size_t i = 0; i < n; i++) {
+        long z = slices ? slices[i / (size_t)ndir] : -1;
+        int d = (int)(i % (size_t)ndir);
+        mats[i] = c->ops->build(c->roi, c->fs, z, d);
+        if (!mats[i])
+            fail = 1;
+    }
+    return fail ? VX_ENOMEM : VX_OK;
+}
+
+static void free_all(const vx_texture_ops *ops, void **mats, size_t n)
+{
+    if (!mats)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (mats[i])
+            ops->free(mats[i]);
+    free(mats);
+}
+
+#define WANT(a) (want & VX_AGGBIT(a))
+
+static int directional_2d(tex_ctx *c, unsigned want, const long *slices, size_t ns)
+{
+    const vx_texture_ops *ops = c->ops;
+    const size_t nd = VX_N_DIR_2D, n = ns * nd;
+    void **mats = calloc(n ? n : 1, sizeof *mats);
+    void *m = NULL;
+    int rc = mats ? build_all(c, mats, n, slices, (int)nd) : VX_ENOMEM;
+    if (rc == VX_OK && WANT(VX_AGG_2D_AVG)) { /* BTW3 */
+        acc_reset(&c->acc);
+        for (size_t i = 0; i < n; i++)
+            if (!feats(c, mats[i]))
+                acc_add(&c->acc, c->vals);
+        rc = emit_mean(c, VX_AGG_2D_AVG);
+    }
+    if (rc == VX_OK && WANT(VX_AGG_2D_SMRG)) { /* SUJT */
+        acc_reset(&c->acc);
+        for (size_t s = 0; s < ns && rc == VX_OK; s++) {
+            rc = merge_list(ops, mats + s * nd, nd, 1, &m);
+            if (rc == VX_OK && m && !feats(c, m))
+                acc_add(&c->acc, c->vals);
+            if (m)
+                ops->free(m);
+            m = NULL;
+        }
+        if (rc == VX_OK)
+            rc = emit_mean(c, VX_AGG_2D_SMRG);
+    }
+    if (rc == VX_OK && WANT(VX_AGG_25D_DMRG)) { /* JJUI */
+        acc_reset(&c->acc);
+        for (size_t d = 0; d < nd && rc == VX_OK; d++) {
+            rc = merge_list(ops, mats + d, ns, nd, &m);
+            if (rc == VX_OK && m && !feats(c, m))
+                acc_add(&c->acc, c->vals);
+            if (m)
+                ops->free(m);
+            m = NULL;
+        }
+        if (rc == VX_OK)
+            rc = emit_mean(c, VX_AGG_25D_DMRG);
+    }
+    if (rc == VX_OK && WANT(VX_AGG_25D_MRG)) { /* ZW7Z */
+        rc = merge_list(ops, mats, n, 1, &m);
+        if (rc == VX_OK) {
+            if (!m || feats(c, m))
+                for (size_t i = 0; i < c->nf; i++)
+                    c->vals[i] = NAN;
+            rc = emit(c, VX_AGG_25D_MRG);
+        }
+        if (m)
+            ops->free(m);
+    }
+    free_all(ops, mats, n);
+    return rc;
+}
+
+static int directional_3d(tex_ctx *c, unsigned want)
+{
+    const vx_texture_ops *ops = c->ops;
+    const size_t n = VX_N_DIR_3D;
+    void **mats = calloc(n, sizeof *mats);
+    void *m = NULL;
+    int rc = mats ? build_all(c, mats, n, NULL, (int)n) : VX_ENOMEM;
+    if (rc == VX_OK && WANT(VX_AGG_3D_AVG)) { /* ITBB */
+        acc_reset(&c->acc);
+        for (size_t i = 0; i < n; i++)
+            if (!feats(c, mats[i]))
+                acc_add(&c->acc, c->vals);
+        rc = emit_mean(c, VX_AGG_3D_AVG);
+    }
+    if (rc == VX_OK && WANT(VX_AGG_3D_MRG)) { /* IAZD */
+        rc = merge_list(ops, mats, n, 1, &m);
+        if (rc == VX_OK) {
+            if (!m || feats(c, m))
+                for (size_t i = 0; i < c->nf; i++)
+                    c->vals[i] = NAN;
+            rc = emit(c, VX_AGG_3D_MRG);
+        }
+        if (m)
+            ops->free(m);
+    }
+    free_all(ops, mats, n);
+    return rc;
+}
+
+static int zone_2d(tex_ctx *c, unsigned want, const long *slices, size_t ns)
+{
+    const vx_texture_ops *ops = c->ops;
+    void **mats = calloc(ns ? ns : 1, sizeof *mats);
+    void *m = NULL;
+    int rc = mats ? build_all(c, mats, ns, slices, 1) : VX_ENOMEM;
+    if (rc == VX_OK && WANT(VX_AGG_2D)) { /* 8QNN */
+        acc_reset(&c->acc);
+        for (size_t s = 0; s < ns; s++)
+            if (!feats(c, mats[s]))
+                acc_add(&c->acc, c->vals);
+        rc = emit_mean(c, VX_AGG_2D);
+    }
+    if (rc == VX_OK && WANT(VX_AGG_25D)) { /* 62GR */
+        rc = merge_list(ops, mats, ns, 1, &m);
+        if (rc == VX_OK) {
+            if (!m || feats(c, m))
+                for (size_t i = 0; i < c->nf; i++)
+                    c->vals[i] = NAN;
+            rc = emit(c, VX_AGG_25D);
+        }
+        if (m)
+            ops->free(m);
+    }
+    free_all(ops, mats, ns);
+    return rc;
+}
+
+static int zone_3d(tex_ctx *c)
+{
+    void *m = c->ops->build(c->roi, c->fs, -1, 0);
+    if (!m)
+        return VX_ENOMEM;
+    feats(c, m);
+    c->ops->free(m);
+    return emit(c, VX_AGG_3D);
+}
+
+int vx_texture_compute(const vx_texture_ops *ops, const vx_roi *roi, const vx_feature_settings *fs,
+                       vx_results *res, vx_error *err)
+{
+    const vx_family_info *fi = vx_family_get(ops->family);
+    unsigned want = fs->aggregations & fi->aggregations;
+    if (!want)
+        return VX_OK;
+    tex_ctx c = {ops, roi, fs, res, ops->family, vx_feature_count(ops->family), NULL, {0, NULL, NULL}};
+    size_t nz = roi->box_hi[2] > roi->box_lo[2] ? roi->box_hi[2] - roi->box_lo[2] : 0;
+    long *slices = malloc((nz ? nz : 1) * sizeof *slices);
+    c.vals = malloc(c.nf * sizeof *c.vals);
+    int rc = (slices && c.vals) ? acc_init(&c.acc, c.nf) : VX_ENOMEM;
+    size_t ns = rc == VX_OK ? roi_slices(roi, slices) : 0;
+
+    if (rc == VX_OK && ops->directional) {
+        if (want & (VX_AGGBIT(VX_AGG_2D_AVG) | VX_AGGBIT(VX_AGG_2D_SMRG) | VX_AGGBIT(VX_AGG_25D_DMRG) |
+                    VX_AGGBIT(VX_AGG_25D_MRG)))
+            rc = directional_2d(&c, want, slices, ns);
+        if (rc == VX_OK && (want & (VX_AGGBIT(VX_AGG_3D_AVG) | VX_AGGBIT(VX_AGG_3D_MRG))))
+            rc = directional_3d(&c, want);
+    } else if (rc == VX_OK) {
+        if (want & (VX_AGGBIT(VX_AGG_2D) | VX_AGGBIT(VX_AGG_25D)))
+            rc = zone_2d(&c, want, slices, ns);
+        if (rc == VX_OK && (want & VX_AGGBIT(VX_AGG_3D)))
+            rc = zone_3d(&c);
+    }
+    free(slices);
+    free(c.vals);
+    acc_free(&c.acc);
+    if (rc != VX_OK)
+        return vx_error_set(err, rc, "%s: out of memory building texture matrices", fi->key);
+    return VX_OK;
+}

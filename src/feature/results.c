@@ -1,0 +1,96 @@
+/* voxomics: result sets.  SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "voxomics/feature.h"
+
+void vx_results_init(vx_results *r)
+{
+    memset(r, 0, sizeof *r);
+}
+
+void vx_results_free(vx_results *r)
+{
+    free(r->rows);
+    free(r->diag);
+    memset(r, 0, sizeof *r);
+}
+
+int vx_results_add(vx_results *r, vx_feature_id f, vx_agg agg, double value)
+{
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 256;
+        vx_result_row *rows = realloc(r->rows, cap * sizeof *rows);
+        if (!rows)
+            return VX_ENOMEM;
+        r->rows = rows;
+        r->cap = cap;
+    }
+    r->rows[r->n++] = (vx_result_row){f, agg, value};
+    return VX_OK;
+}
+
+int vx_results_add_block(vx_results *r, vx_feature_id first, size_t n, vx_agg agg, const double *vals)
+{
+    for (size_t i = 0; i < n; i++)
+        if (vx_results_add(r, (vx_feature_id)(first + (int)i), agg, vals[i]) != VX_OK)
+            return VX_ENOMEM;
+    return VX_OK;
+}
+
+int vx_results_add_diag(vx_results *r, const char *tag, double value)
+{
+    if (r->n_diag == r->cap_diag) {
+        size_t cap = r->cap_diag ? 2 * r->cap_diag : 64;
+        vx_diag_row *d = realloc(r->diag, cap * sizeof *d);
+        if (!d)
+            return VX_ENOMEM;
+        r->diag = d;
+        r->cap_diag = cap;
+    }
+    vx_diag_row *row = &r->diag[r->n_diag++];
+    memset(row->tag, 0, sizeof row->tag);
+    strncpy(row->tag, tag, sizeof row->tag - 1);
+    row->value = value;
+    return VX_OK;
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+    const vx_result_row *x = a, *y = b;
+    if (x->feature != y->feature)
+        return x->feature < y->feature ? -1 : 1;
+    if (x->agg != y->agg)
+        return x->agg < y->agg ? -1 : 1;
+    return 0;
+}
+
+void vx_results_sort(vx_results *r)
+{
+    if (r->n > 1)
+        qsort(r->rows, r->n, sizeof *r->rows, row_cmp);
+}
+
+double vx_results_get(const vx_results *r, vx_feature_id f, vx_agg agg)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->rows[i].feature == f && r->rows[i].agg == agg)
+            return r->rows[i].value;
+    return NAN;
+}
+
+void vx_feature_settings_default(vx_feature_settings *fs)
+{
+    memset(fs, 0, sizeof *fs);
+    fs->families = (1u << VX_FAM_COUNT) - 1u;
+    fs->aggregations = VX_AGGS_ALL;
+    fs->glcm_distance = 1;
+    fs->glcm_symmetric = 1;
+    fs->ngtdm_distance = 1;
+    fs->ngldm_distance = 1;
+    fs->ngldm_coarseness = 0;
+    fs->zone_linkage = 1;
+    fs->peak_volume_cc = 1.0;
+    fs->threads = 0;
+}

@@ -1,0 +1,421 @@
+/* voxomics: YAML settings files (schema in docs/config.md), on libyaml's document API.
+ *
+ * The file is read over the defaults already in the settings struct. Every key is checked: an unknown key,
+ * a wrong type or an out-of-range value is an error that names the file, the key path and what is accepted.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#include "voxomics/extract.h"
+
+typedef struct cfg {
+    yaml_document_t doc;
+    const char *path;
+    vx_error *err;
+} cfg;
+
+static int fail(cfg *c, const yaml_node_t *n, const char *key, const char *fmt, const char *what)
+{
+    char msg[700];
+    snprintf(msg, sizeof msg, fmt, what);
+    return vx_error_set(c->err, VX_EINVAL, "%s:%lu: %s: %s", c->path, n ? (unsigned long)n->start_mark.line + 1 : 0UL,
+                        key, msg);
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static int get_double(cfg *c, const yaml_node_t *n, const char *key, double *out)
+{
+    const char *s = scalar(n);
+    if (!s)
+        return fail(c, n, key, "expected a number%s", "");
+    if (!strcasecmp(s, ".nan") || !strcasecmp(s, "null") || !strcmp(s, "~") || !strcasecmp(s, "none")) {
+        *out = NAN;
+        return VX_OK;
+    }
+    if (!strcasecmp(s, ".inf") || !strcasecmp(s, "+.inf")) {
+        *out = INFINITY;
+        return VX_OK;
+    }
+    if (!strcasecmp(s, "-.inf")) {
+        *out = -INFINITY;
+        return VX_OK;
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno)
+        return fail(c, n, key, "expected a number, got '%s'", s);
+    *out = v;
+    return VX_OK;
+}
+
+static int get_int(cfg *c, const yaml_node_t *n, const char *key, int lo, int hi, int *out)
+{
+    const char *s = scalar(n);
+    if (!s)
+        return fail(c, n, key, "expected an integer%s", "");
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno || v < lo || v > hi) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "expected an integer in %d..%d, got '%s'", lo, hi, s);
+        return fail(c, n, key, "%s", msg);
+    }
+    *out = (int)v;
+    return VX_OK;
+}
+
+static int get_bool(cfg *c, const yaml_node_t *n, const char *key, int *out)
+{
+    const char *s = scalar(n);
+    if (s && (!strcasecmp(s, "true") || !strcasecmp(s, "yes") || !strcasecmp(s, "on"))) {
+        *out = 1;
+        return VX_OK;
+    }
+    if (s && (!strcasecmp(s, "false") || !strcasecmp(s, "no") || !strcasecmp(s, "off"))) {
+        *out = 0;
+        return VX_OK;
+    }
+    return fail(c, n, key, "expected true or false, got '%s'", s ? s : "(not a scalar)");
+}
+
+/* Iterate a mapping: calls fn(c, key, value, ctx) for every pair. */
+typedef int (*map_fn)(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx);
+
+static int each_pair(cfg *c, yaml_node_t *map, const char *path, map_fn fn, void *ctx)
+{
+    if (!map || map->type != YAML_MAPPING_NODE)
+        return fail(c, map, path, "expected a mapping (key: value lines)%s", "");
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
+        yaml_node_t *v = yaml_document_get_node(&c->doc, p->value);
+        const char *ks = scalar(k);
+        if (!ks)
+            return fail(c, k, path, "keys must be plain words%s", "");
+        int rc = fn(c, path, ks, v, ctx);
+        if (rc != VX_OK)
+            return rc;
+    }
+    return VX_OK;
+}
+
+static int unknown(cfg *c, yaml_node_t *v, const char *path, const char *key, const char *accepted)
+{
+    char full[256];
+    snprintf(full, sizeof full, "%s%s%s", path, *path ? "." : "", key);
+    return fail(c, v, full, "unknown setting; accepted here: %s", accepted);
+}
+
+/* ---- sections ---- */
+static int sec_input(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx)
+{
+    vx_settings *s = ctx;
+    if (!strcmp(key, "mask_threshold"))
+        return get_double(c, v, "input.mask_threshold", &s->mask_threshold);
+    if (!strcmp(key, "mask_label"))
+        return get_int(c, v, "input.mask_label", 0, 1 << 30, &s->mask_label);
+    return unknown(c, v, path, key, "mask_threshold, mask_label");
+}
+
+static int sec_reseg(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx)
+{
+    vx_settings *s = ctx;
+    if (!strcmp(key, "range")) {
+        if (scalar(v) && (!strcasecmp(scalar(v), "none") || !strcasecmp(scalar(v), "null"))) {
+            s->reseg_min = s->reseg_max = NAN;
+            return VX_OK;
+        }
+        if (!v || v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top - v->data.sequence.items.start != 2)
+            return fail(c, v, "processing.resegmentation.range", "expected [min, max] (use .nan for an open end)%s",
+                        "");
+        yaml_node_t *a = yaml_document_get_node(&c->doc, v->data.sequence.items.start[0]);
+        yaml_node_t *b = yaml_document_get_node(&c->doc, v->data.sequence.items.start[1]);
+        int rc = get_double(c, a, "processing.resegmentation.range[0]", &s->reseg_min);
+        if (rc == VX_OK)
+            rc = get_double(c, b, "processing.resegmentation.range[1]", &s->reseg_max);
+        if (rc == VX_OK && !isnan(s->reseg_min) && !isnan(s->reseg_max) && s->reseg_min > s->reseg_max)
+            return fail(c, v, "processing.resegmentation.range", "min must not exceed max%s", "");
+        return rc;
+    }
+    if (!strcmp(key, "outlier_sigma")) {
+        int rc = get_double(c, v, "processing.resegmentation.outlier_sigma", &s->reseg_outlier_sigma);
+        if (rc == VX_OK && isnan(s->reseg_outlier_sigma))
+            s->reseg_outlier_sigma = 0.0;
+        if (rc == VX_OK && s->reseg_outlier_sigma < 0)
+            return fail(c, v, "processing.resegmentation.outlier_sigma", "must be >= 0 (0 = off)%s", "");
+        return rc;
+    }
+    return unknown(c, v, path, key, "range, outlier_sigma");
+}
+
+static int sec_processing(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx)
+{
+    vx_settings *s = ctx;
+    if (!strcmp(key, "round_intensities"))
+        return get_bool(c, v, "processing.round_intensities", &s->round_intensities);
+    if (!strcmp(key, "resegmentation"))
+        return each_pair(c, v, "processing.resegmentation", sec_reseg, s);
+    return unknown(c, v, path, key, "round_intensities, resegmentation");
+}
+
+typedef struct {
+    vx_discretisation *d;
+    char path[64];
+} disc_ctx;
+
+static int sec_disc_one(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx)
+{
+    disc_ctx *dc = ctx;
+    char full[128];
+    snprintf(full, sizeof full, "%s.%s", path, key);
+    if (!strcmp(key, "method")) {
+        const char *m = scalar(v);
+        if (m && !strcasecmp(m, "none"))
+            dc->d->method = VX_DISC_NONE;
+        else if (m && (!strcasecmp(m, "fixed_bin_size") || !strcasecmp(m, "fbs")))
+            dc->d->method = VX_DISC_FBS;
+        else if (m && (!strcasecmp(m, "fixed_bin_number") || !strcasecmp(m, "fbn")))
+            dc->d->method = VX_DISC_FBN;
+        else
+            return fail(c, v, full, "expected none, fixed_bin_size or fixed_bin_number, got '%s'", m ? m : "?");
+        return VX_OK;
+    }
+    if (!strcmp(key, "bin_width"))
+        return get_double(c, v, full, &dc->d->bin_width);
+    if (!strcmp(key, "bin_count"))
+        return get_int(c, v, full, 1, 1 << 24, &dc->d->bin_count);
+    if (!strcmp(key, "min"))
+        return get_double(c, v, full, &dc->d->min_value);
+    return unknown(c, v, path, key, "method, bin_width, bin_count, min");
+}
+
+static int sec_disc(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx)
+{
+    vx_settings *s = ctx;
+    disc_ctx dc;
+    if (!strcmp(key, "texture"))
+        dc.d = &s->texture_disc;
+    else if (!strcmp(key, "ivh"))
+        dc.d = &s->ivh_disc;
+    else
+        return unknown(c, v, path, key, "texture, ivh");
+    snprintf(dc.path, sizeof dc.path, "discretisation.%s", key);
+    return each_pair(c, v, dc.path, sec_disc_one, &dc);
+}
+
+/* a list of words, or the word "all" */
+static int word_list(cfg *c, yaml_node_t *v, const char *key, int (*add)(const char *w, void *ctx), void *ctx,
+                     const char *accepted)
+{
+    if (scalar(v))
+        return add(scalar(v), ctx) == VX_OK ? VX_OK : fail(c, v, key, "unknown value; accepted: %s", accepted);
+    if (!v || v->type != YAML_SEQUENCE_NODE)
+        return fail(c, v, key, "expected a list%s", "");
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *n = yaml_document_get_node(&c->doc, *it);
+        const char *w = scalar(n);
+        if (!w || add(w, ctx) != VX_OK) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "unknown value '%s'; accepted: %s", w ? w : "?", accepted);
+            return fail(c, n, key, "%s", msg);
+        }
+    }
+    return VX_OK;
+}
+
+static int add_family(const char *w, void *ctx)
+{
+    unsigned *set = ctx;
+    if (!strcasecmp(w, "all")) {
+        *set = (1u << VX_FAM_COUNT) - 1u;
+        return VX_OK;
+    }
+    const vx_family_info *fi = vx_family_find(w);
+    if (!fi)
+        return VX_EINVAL;
+    *set |= 1u << fi->family;
+    return VX_OK;
+}
+
+static int add_agg(const char *w, void *ctx)
+{
+    unsigned *set = ctx;
+    if (!strcasecmp(w, "all")) {
+        *set = VX_AGGS_ALL;
+        return VX_OK;
+    }
+    /* "2D", "2.5D", "3D" as dimensions select every aggregation of that dimensionality */
+    if (!strcasecmp(w, "2D_all") || !strcasecmp(w, "2.5D_all") || !strcasecmp(w, "3D_all")) {
+        int dims = w[0] == '3' ? 3 : (w[1] == '.' ? 25 : 2);
+        for (int a = 1; a < VX_AGG_COUNT; a++)
+            if (vx_agg_get((vx_agg)a)->dims == dims)
+                *set |= VX_AGGBIT(a);
+        return VX_OK;
+    }
+    const vx_agg_info *ai = vx_agg_find(w);
+    if (!ai || ai->agg == VX_AGG_NONE)
+        return VX_EINVAL;
+    *set |= VX_AGGBIT(ai->agg);
+    return VX_OK;
+}
+
+static int sec_glcm(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx)
+{
+    vx_feature_settings *fs = ctx;
+    if (!strcmp(key, "distance"))
+        return get_int(c, v, "features.glcm.distance", 1, 64, &fs->glcm_distance);
+    if (!strcmp(key, "symmetric"))
+        return get_bool(c, v, "features.glcm.symmetric", &fs->glcm_symmetric);
+    return unknown(c, v, path, key, "distance, symmetric");
+}
+
+static int sec_zone(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx)
+{
+    vx_feature_settings *fs = ctx;
+    if (!strcmp(key, "linkage_distance"))
+        return get_int(c, v, "features.zones.linkage_distance", 1, 64, &fs->zone_linkage);
+    return unknown(c, v, path, key, "linkage_distance");
+}
+
+static int sec_ngtdm(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx)
+{
+    vx_feature_settings *fs = ctx;
+    if (!strcmp(key, "distance"))
+        return get_int(c, v, "features.ngtdm.distance", 1, 64, &fs->ngtdm_distance);
+    return unknown(c, v, path, key, "distance");
+}
+
+static int sec_ngldm(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx)
+{
+    vx_feature_settings *fs = ctx;
+    if (!strcmp(key, "distance"))
+        return get_int(c, v, "features.ngldm.distance", 1, 64, &fs->ngldm_distance);
+    if (!strcmp(key, "coarseness"))
+        return get_int(c, v, "features.ngldm.coarseness", 0, 1 << 20, &fs->ngldm_coarseness);
+    return unknown(c, v, path, key, "distance, coarseness");
+}
+
+static int sec_local(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx)
+{
+    vx_feature_settings *fs = ctx;
+    if (!strcmp(key, "sphere_volume_cc")) {
+        int rc = get_double(c, v, "features.local_intensity.sphere_volume_cc", &fs->peak_volume_cc);
+        if (rc == VX_OK && !(fs->peak_volume_cc > 0 && fs->peak_volume_cc < 1e4))
+            return fail(c, v, "features.local_intensity.sphere_volume_cc", "must be > 0%s", "");
+        return rc;
+    }
+    return unknown(c, v, path, key, "sphere_volume_cc");
+}
+
+static int sec_features(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx)
+{
+    vx_feature_settings *fs = ctx;
+    if (!strcmp(key, "families")) {
+        fs->families = 0;
+        return word_list(c, v, "features.families", add_family, &fs->families,
+                         "all, morphology, local_intensity, statistics, intensity_histogram, "
+                         "intensity_volume_histogram, glcm, glrlm, glszm, gldzm, ngtdm, ngldm");
+    }
+    if (!strcmp(key, "aggregations")) {
+        fs->aggregations = 0;
+        return word_list(c, v, "features.aggregations", add_agg, &fs->aggregations,
+                         "all, 2D_all, 2.5D_all, 3D_all, 2D_avg, 2D_smrg, 2.5D_dmrg, 2.5D_mrg, 3D_avg, 3D_mrg, 2D, "
+                         "2.5D, 3D (or the IBSI codes BTW3, SUJT, JJUI, ZW7Z, ITBB, IAZD, 8QNN, 62GR, KOBO)");
+    }
+    if (!strcmp(key, "glcm"))
+        return each_pair(c, v, "features.glcm", sec_glcm, fs);
+    if (!strcmp(key, "zones"))
+        return each_pair(c, v, "features.zones", sec_zone, fs);
+    if (!strcmp(key, "ngtdm"))
+        return each_pair(c, v, "features.ngtdm", sec_ngtdm, fs);
+    if (!strcmp(key, "ngldm"))
+        return each_pair(c, v, "features.ngldm", sec_ngldm, fs);
+    if (!strcmp(key, "local_intensity"))
+        return each_pair(c, v, "features.local_intensity", sec_local, fs);
+    return unknown(c, v, path, key, "families, aggregations, glcm, zones, ngtdm, ngldm, local_intensity");
+}
+
+static int sec_root(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx)
+{
+    vx_settings *s = ctx;
+    if (!strcmp(key, "version")) {
+        int ver;
+        int rc = get_int(c, v, "version", 1, 1, &ver);
+        return rc;
+    }
+    if (!strcmp(key, "description"))
+        return VX_OK;
+    if (!strcmp(key, "input"))
+        return each_pair(c, v, "input", sec_input, s);
+    if (!strcmp(key, "processing"))
+        return each_pair(c, v, "processing", sec_processing, s);
+    if (!strcmp(key, "discretisation"))
+        return each_pair(c, v, "discretisation", sec_disc, s);
+    if (!strcmp(key, "features"))
+        return each_pair(c, v, "features", sec_features, &s->features);
+    if (!strcmp(key, "threads"))
+        return get_int(c, v, "threads", 0, 4096, &s->features.threads);
+    return unknown(c, v, path, key, "version, description, input, processing, discretisation, features, threads");
+}
+
+int vx_settings_load(const char *path, vx_settings *s, vx_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return vx_error_set(err, VX_EIO, "%s: cannot open settings file: %s", path, strerror(errno));
+    yaml_parser_t parser;
+    cfg c = {.path = path, .err = err};
+    if (!yaml_parser_initialize(&parser)) {
+        fclose(f);
+        return vx_error_set(err, VX_ENOMEM, "%s: cannot initialise the YAML parser", path);
+    }
+    yaml_parser_set_input_file(&parser, f);
+    int rc = VX_OK;
+    if (!yaml_parser_load(&parser, &c.doc)) {
+        rc = vx_error_set(err, VX_EFORMAT, "%s:%lu: YAML syntax error: %s", path,
+                          (unsigned long)parser.problem_mark.line + 1, parser.problem ? parser.problem : "?");
+        yaml_parser_delete(&parser);
+        fclose(f);
+        return rc;
+    }
+    yaml_node_t *root = yaml_document_get_root_node(&c.doc);
+    if (root) /* an empty file means: all defaults */
+        rc = each_pair(&c, root, "", sec_root, s);
+    yaml_document_delete(&c.doc);
+    yaml_parser_delete(&parser);
+    fclose(f);
+    return rc;
+}
+
+static const char *disc_name(vx_disc_method m)
+{
+    return m == VX_DISC_FBS ? "fbs" : m == VX_DISC_FBN ? "fbn" : "none";
+}
+
+int vx_settings_canonical(const vx_settings *s, char *buf, size_t len)
+{
+    const vx_feature_settings *fs = &s->features;
+    int n = snprintf(buf, len,
+                     "mask_threshold=%.17g;mask_label=%d;round=%d;reseg=%.17g,%.17g;outlier=%.17g;"
+                     "tex=%s,%.17g,%d,%.17g;ivh=%s,%.17g,%d,%.17g;families=%u;aggs=%u;glcm=%d,%d;ngtdm=%d;"
+                     "ngldm=%d,%d;zone=%d;peak=%.17g",
+                     s->mask_threshold, s->mask_label, s->round_intensities, s->reseg_min, s->reseg_max,
+                     s->reseg_outlier_sigma, disc_name(s->texture_disc.method), s->texture_disc.bin_width,
+                     s->texture_disc.bin_count, s->texture_disc.min_value, disc_name(s->ivh_disc.method),
+                     s->ivh_disc.bin_width, s->ivh_disc.bin_count, s->ivh_disc.min_value, fs->families,
+                     fs->aggregations, fs->glcm_distance, fs->glcm_symmetric, fs->ngtdm_distance, fs->ngldm_distance,
+                     fs->ngldm_coarseness, fs->zone_linkage, fs->peak_volume_cc);
+    return (n < 0 || (size_t)n >= len) ? VX_EINVAL : VX_OK;
+}
