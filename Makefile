@@ -25,7 +25,7 @@ test: build $(ASAN_BUILD)/build.ninja
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 	@ninja -C $(ASAN_BUILD)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		ctest --output-on-failure -j$(JOBS) -E '^(cli_|test_conformance)'
+		ctest --output-on-failure -j$(JOBS)
 
 demo: build
 	@bash scripts/demo.sh $(BUILD)

@@ -4,4 +4,5 @@
 #include "voxomics/voxomics.h"
 int cli_extract(int argc, char **argv);
 int cli_features(int argc, char **argv);
+int cli_synth(int argc, char **argv);
 #endif

@@ -104,7 +104,7 @@ int cli_extract(int argc, char **argv)
     if (rc == VX_OK) {
         rc = vx_extract(img, mask, &s, &res, &err);
         if (rc != VX_OK)
-            vx_error_prefix(&err, "%s + %s: ", pos[0], pos[1]);
+            vx_error_prefix(&err, "image %s, mask %s: ", pos[0], pos[1]);
     }
     vx_image_free(img);
     vx_image_free(mask);

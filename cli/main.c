@@ -14,6 +14,8 @@ static void usage(FILE *f)
                "            voxomics extract --config FILE.yaml [--format long|wide] [--case ID]\n"
                "                             [--threads N] -o OUT.csv IMAGE MASK\n"
                "  features  print the feature dictionary: voxomics features [--format csv|markdown]\n"
+               "  synth     write a synthetic CT-like volume and lesion mask:\n"
+               "            voxomics synth [--size N] [--spacing MM] [--radius MM] [--seed S] -o DIR\n"
                "  version   print the version\n"
                "\n"
                "Settings schema: docs/config.md. Feature list: docs/features.md.\n");
@@ -28,6 +30,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "extract"))
         return cli_extract(argc - 1, argv + 1);
+    if (!strcmp(cmd, "synth"))
+        return cli_synth(argc - 1, argv + 1);
     if (!strcmp(cmd, "features"))
         return cli_features(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

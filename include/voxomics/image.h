@@ -59,6 +59,22 @@ size_t vx_mask_count(const vx_mask *m);
 /* Bounding box [lo, hi) of non-zero voxels; returns 0 when the mask is empty. */
 int vx_mask_bbox(const vx_mask *m, size_t lo[3], size_t hi[3]);
 
+/* ---- synthetic data (demo, benchmarks, tests) ---------------------------------------------------------- */
+typedef struct vx_synth_params {
+    size_t dims[3];          /* voxels */
+    double spacing[3];       /* mm */
+    double lesion_radius_mm; /* mean radius of the lesion */
+    double lobulation;       /* relative radius modulation, 0 = a sphere */
+    double noise_hu;         /* standard deviation of the voxel noise in HU */
+    unsigned long seed;      /* same seed, same volume */
+} vx_synth_params;
+
+/* Defaults: 128^3 voxels of 1 mm, lesion radius 30 mm (about 113,000 voxels), lobulation 0, noise 20 HU. */
+void vx_synth_default(vx_synth_params *p);
+/* A CT-like volume (air, body, lung, a textured soft-tissue lesion; integer HU) and the lesion mask (0/1),
+ * centred in the volume. */
+int vx_synth_ct(const vx_synth_params *p, vx_image **img, vx_image **mask, vx_error *err);
+
 #ifdef __cplusplus
 }
 #endif

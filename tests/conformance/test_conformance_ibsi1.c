@@ -1,0 +1,170 @@
+/* IBSI 1 conformance: run the voxomics CLI exactly as a user would on the IBSI reference data sets and
+ * compare every value of the long output with every reference row that has a value
+ * ($VOXOMICS_DATA/ibsi/ibsi1/reference_values.csv), by the rule of $VOXOMICS_DATA/ibsi/README.md.
+ *
+ * Data sets: digital_phantom (configs/ibsi1/digital_phantom.yaml on ibsi1/digital_phantom).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vx_test.h"
+
+/* Split one CSV line into at most max fields (handles quotes); modifies line. Returns the field count. */
+static int csv_split(char *line, char **fields, int max)
+{
+    int n = 0;
+    char *p = line;
+    while (n < max) {
+        char *out = p;
+        fields[n++] = p;
+        if (*p == '"') {
+            char *r = p + 1;
+            for (;;) {
+                if (*r == '"' && r[1] == '"') {
+                    *out++ = '"';
+                    r += 2;
+                } else if (*r == '"') {
+                    r++;
+                    break;
+                } else if (!*r) {
+                    break;
+                } else {
+                    *out++ = *r++;
+                }
+            }
+            p = r;
+        } else {
+            while (*p && *p != ',' && *p != '\n' && *p != '\r')
+                *out++ = *p++;
+        }
+        char sep = *p;
+        *out = '\0';
+        if (sep != ',')
+            break;
+        p++;
+    }
+    return n;
+}
+
+typedef struct {
+    char tag[96];
+    double value;
+    int used;
+} out_row;
+
+static int col(char **hdr, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(hdr[i], name))
+            return i;
+    return -1;
+}
+
+/* Run the CLI; read its long CSV into rows (tag -> value). */
+static out_row *run_cli(const char *config, const char *image, const char *mask, size_t *n_rows)
+{
+    const char *build = getenv("VX_BUILD_DIR");
+    const char *src = getenv("VX_SOURCE_DIR");
+    assert_non_null(build);
+    assert_non_null(src);
+    char out[4096], cmd[16384];
+    snprintf(out, sizeof out, "%s/ibsi1_out.csv", vx_test_tmpdir());
+    snprintf(cmd, sizeof cmd, "'%s/voxomics' extract --config '%s/%s' --format long -o '%s' '%s' '%s'", build, src,
+             config, out, image, mask);
+    int rc = system(cmd);
+    if (rc != 0)
+        fail_msg("command failed (%d): %s", rc, cmd);
+    FILE *f = fopen(out, "r");
+    assert_non_null(f);
+    char line[8192];
+    char *fl[32];
+    assert_non_null(fgets(line, sizeof line, f));
+    int nh = csv_split(line, fl, 32);
+    int c_tag = col(fl, nh, "tag"), c_val = col(fl, nh, "value");
+    assert_true(c_tag >= 0 && c_val >= 0);
+    size_t cap = 1024, n = 0;
+    out_row *rows = malloc(cap * sizeof *rows);
+    while (fgets(line, sizeof line, f)) {
+        int nf = csv_split(line, fl, 32);
+        assert_true(nf > c_val);
+        if (n == cap)
+            rows = realloc(rows, (cap *= 2) * sizeof *rows);
+        snprintf(rows[n].tag, sizeof rows[n].tag, "%s", fl[c_tag]);
+        rows[n].value = strtod(fl[c_val], NULL);
+        rows[n].used = 0;
+        n++;
+    }
+    fclose(f);
+    *n_rows = n;
+    return rows;
+}
+
+/* Compare the CLI output with every reference row of data set `dataset` that has a value. */
+static void check_dataset(const char *dataset, const char *config, const char *image, const char *mask,
+                          int expected_rows)
+{
+    size_t n_out;
+    char img[4096], msk[4096];
+    snprintf(img, sizeof img, "%s", vx_test_data(image));
+    snprintf(msk, sizeof msk, "%s", vx_test_data(mask));
+    out_row *rows = run_cli(config, img, msk, &n_out);
+
+    FILE *f = fopen(vx_test_data("ibsi/ibsi1/reference_values.csv"), "r");
+    assert_non_null(f);
+    char line[16384];
+    char *fl[32];
+    assert_non_null(fgets(line, sizeof line, f));
+    int nh = csv_split(line, fl, 32);
+    int c_ds = col(fl, nh, "dataset_id"), c_tag = col(fl, nh, "tag"), c_ref = col(fl, nh, "reference_value"),
+        c_tol = col(fl, nh, "tolerance");
+    assert_true(c_ds >= 0 && c_tag >= 0 && c_ref >= 0 && c_tol >= 0);
+    int checked = 0, matched = 0;
+    while (fgets(line, sizeof line, f)) {
+        int nf = csv_split(line, fl, 32);
+        if (nf <= c_tol || strcmp(fl[c_ds], dataset) || !fl[c_ref][0])
+            continue;
+        double ref = strtod(fl[c_ref], NULL), tol = strtod(fl[c_tol], NULL);
+        checked++;
+        const out_row *hit = NULL;
+        for (size_t i = 0; i < n_out; i++)
+            if (!strcmp(rows[i].tag, fl[c_tag])) {
+                hit = &rows[i];
+                break;
+            }
+        if (!hit) {
+            print_error("%s: %s: missing from the output (reference %g)\n", dataset, fl[c_tag], ref);
+            continue;
+        }
+        if (vx_test_ibsi_match(hit->value, ref, tol))
+            matched++;
+        else
+            print_error("%s: %s = %.9g, reference %g +/- %g\n", dataset, fl[c_tag], hit->value, ref, tol);
+    }
+    fclose(f);
+    free(rows);
+    print_message("%s: %d of %d reference values matched\n", dataset, matched, checked);
+    assert_int_equal(checked, expected_rows);
+    assert_int_equal(matched, checked);
+}
+
+static void test_digital_phantom(void **state)
+{
+    (void)state;
+    check_dataset("digital_phantom", "configs/ibsi1/digital_phantom.yaml", "ibsi/ibsi1/digital_phantom/image.nii.gz",
+                  "ibsi/ibsi1/digital_phantom/mask.nii.gz", 482);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_digital_phantom),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

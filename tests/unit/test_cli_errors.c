@@ -1,0 +1,213 @@
+/* Bad input through the CLI: every case gets a one-line error naming the file and the problem, a non-zero
+ * exit status, and never a crash (no signal, no sanitizer report).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "voxomics/voxomics.h"
+#include "vx_test.h"
+
+static char dir[4096];
+
+static const char *tmp(const char *name)
+{
+    static char buf[8][4096];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}
+
+/* Run `voxomics extract` on image + mask with the digital-phantom config; returns the exit status (or
+ * -signal) and the stderr text. */
+static int run_extract(const char *image, const char *mask, char *errtext, size_t len)
+{
+    char cmd[16384];
+    const char *errfile = tmp("stderr.txt");
+    snprintf(cmd, sizeof cmd,
+             "'%s/voxomics' extract --config '%s/configs/ibsi1/digital_phantom.yaml' -o '%s' '%s' '%s' 2>'%s'",
+             getenv("VX_BUILD_DIR"), getenv("VX_SOURCE_DIR"), tmp("out.csv"), image, mask, errfile);
+    int st = system(cmd);
+    FILE *f = fopen(errfile, "r");
+    size_t n = f ? fread(errtext, 1, len - 1, f) : 0;
+    errtext[n] = '\0';
+    if (f)
+        fclose(f);
+    if (WIFSIGNALED(st))
+        return -WTERMSIG(st);
+    return WEXITSTATUS(st);
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* one-line error, non-zero exit (1, not a crash or a sanitizer abort), message contains all needles */
+static void expect_error(const char *image, const char *mask, const char *needle1, const char *needle2)
+{
+    char text[8192];
+    int st = run_extract(image, mask, text, sizeof text);
+    print_message("exit %d: %s", st, text);
+    assert_int_equal(st, 1);
+    assert_int_equal(count_lines(text), 1);
+    assert_non_null(strstr(text, needle1));
+    if (needle2)
+        assert_non_null(strstr(text, needle2));
+}
+
+/* a small valid case: 6x5x4 image of integer intensities 1..6 with a mask of the centre voxels */
+static void write_case(const char *img_name, const char *mask_name, size_t nx, int mask_fill, float nan_voxels)
+{
+    vx_geometry g;
+    vx_geometry_default(&g, nx, 5, 4);
+    vx_image *img = vx_image_new(&g), *mask = vx_image_new(&g);
+    size_t n = vx_geometry_count(&g);
+    for (size_t i = 0; i < n; i++) {
+        img->v[i] = (float)(1 + i % 6);
+        mask->v[i] = mask_fill ? 1.0f : 0.0f;
+    }
+    for (int k = 0; k < (int)nan_voxels; k++)
+        img->v[2 + 7 * k] = NAN;
+    vx_error err;
+    if (img_name)
+        assert_int_equal(vx_nifti_write(tmp(img_name), img, 1, &err), VX_OK);
+    if (mask_name)
+        assert_int_equal(vx_nifti_write(tmp(mask_name), mask, 1, &err), VX_OK);
+    vx_image_free(img);
+    vx_image_free(mask);
+}
+
+static void test_valid_case_runs(void **state)
+{
+    (void)state;
+    write_case("ok.nii.gz", "okmask.nii.gz", 6, 1, 0);
+    char text[8192];
+    assert_int_equal(run_extract(tmp("ok.nii.gz"), tmp("okmask.nii.gz"), text, sizeof text), 0);
+}
+
+static void test_missing_file(void **state)
+{
+    (void)state;
+    write_case(NULL, "okmask.nii.gz", 6, 1, 0);
+    expect_error(tmp("does_not_exist.nii.gz"), tmp("okmask.nii.gz"), "does_not_exist.nii.gz", "No such file");
+}
+
+static void test_truncated_gz(void **state)
+{
+    (void)state;
+    write_case("trunc.nii.gz", "okmask.nii.gz", 6, 1, 0);
+    FILE *f = fopen(tmp("trunc.nii.gz"), "rb");
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fclose(f);
+    assert_int_equal(truncate(tmp("trunc.nii.gz"), size / 2), 0);
+    expect_error(tmp("trunc.nii.gz"), tmp("okmask.nii.gz"), "trunc.nii.gz", "trunc");
+}
+
+static void test_unsupported_datatype(void **state)
+{
+    (void)state;
+    /* NIfTI-1 header with datatype 128 (RGB24), 2x2x2 */
+    unsigned char h[352];
+    memset(h, 0, sizeof h);
+    int32_t sz = 348;
+    memcpy(h, &sz, 4);
+    int16_t dim[8] = {3, 2, 2, 2, 1, 1, 1, 1};
+    memcpy(h + 40, dim, sizeof dim);
+    int16_t dt = 128, bp = 24;
+    memcpy(h + 70, &dt, 2);
+    memcpy(h + 72, &bp, 2);
+    float pixdim[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+    memcpy(h + 76, pixdim, sizeof pixdim);
+    float off = 352;
+    memcpy(h + 108, &off, 4);
+    memcpy(h + 344, "n+1", 4);
+    FILE *f = fopen(tmp("rgb.nii"), "wb");
+    fwrite(h, 1, sizeof h, f);
+    unsigned char data[24] = {0};
+    fwrite(data, 1, sizeof data, f);
+    fclose(f);
+    write_case(NULL, "okmask.nii.gz", 6, 1, 0);
+    expect_error(tmp("rgb.nii"), tmp("okmask.nii.gz"), "rgb.nii", "datatype");
+}
+
+static void test_size_mismatch(void **state)
+{
+    (void)state;
+    write_case("img7.nii.gz", NULL, 7, 1, 0);
+    write_case(NULL, "okmask.nii.gz", 6, 1, 0);
+    expect_error(tmp("img7.nii.gz"), tmp("okmask.nii.gz"), "7x5x4", "6x5x4");
+}
+
+static void test_empty_mask(void **state)
+{
+    (void)state;
+    write_case("ok.nii.gz", "empty.nii.gz", 6, 0, 0);
+    expect_error(tmp("ok.nii.gz"), tmp("empty.nii.gz"), "empty.nii.gz", "empty");
+}
+
+static void test_nan_voxels(void **state)
+{
+    (void)state;
+    write_case("nan.nii.gz", "okmask.nii.gz", 6, 1, 3);
+    expect_error(tmp("nan.nii.gz"), tmp("okmask.nii.gz"), "nan.nii.gz", "3 of the 120 ROI voxels");
+}
+
+static void test_garbage_file(void **state)
+{
+    (void)state;
+    FILE *f = fopen(tmp("garbage.nii"), "wb");
+    for (int i = 0; i < 1000; i++)
+        fputc((i * 7919) & 255, f);
+    fclose(f);
+    write_case(NULL, "okmask.nii.gz", 6, 1, 0);
+    expect_error(tmp("garbage.nii"), tmp("okmask.nii.gz"), "garbage.nii", NULL);
+}
+
+static void test_bad_config(void **state)
+{
+    (void)state;
+    FILE *f = fopen(tmp("bad.yaml"), "w");
+    fputs("version: 1\nfeatures:\n  glcm: {distanse: 1}\n", f);
+    fclose(f);
+    write_case("ok.nii.gz", "okmask.nii.gz", 6, 1, 0);
+    char cmd[16384];
+    snprintf(cmd, sizeof cmd, "'%s/voxomics' extract --config '%s' -o '%s' '%s' '%s' 2>'%s'", getenv("VX_BUILD_DIR"),
+             tmp("bad.yaml"), tmp("out.csv"), tmp("ok.nii.gz"), tmp("okmask.nii.gz"), tmp("cfg_err.txt"));
+    int st = system(cmd);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+    char text[4096] = {0};
+    f = fopen(tmp("cfg_err.txt"), "r");
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    assert_int_equal(count_lines(text), 1);
+    assert_non_null(strstr(text, "bad.yaml:3"));
+    assert_non_null(strstr(text, "features.glcm.distanse"));
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "%s", vx_test_tmpdir());
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_case_runs),  cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_truncated_gz),     cmocka_unit_test(test_unsupported_datatype),
+        cmocka_unit_test(test_size_mismatch),    cmocka_unit_test(test_empty_mask),
+        cmocka_unit_test(test_nan_voxels),       cmocka_unit_test(test_garbage_file),
+        cmocka_unit_test(test_bad_config),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,268 @@
+/* Dictionary, discretisation, settings, output formatting, and whole-case properties: moving the ROI in a
+ * larger array changes no value; 1 and 2 threads give bit-identical results.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "voxomics/voxomics.h"
+#include "vx_test.h"
+
+static void test_dictionary(void **state)
+{
+    (void)state;
+    /* IBSI 1 feature counts per family (reference manual, chapter 3) */
+    static const size_t counts[VX_FAM_COUNT] = {29, 2, 18, 23, 7, 25, 16, 16, 16, 5, 17};
+    size_t total = 0;
+    for (int f = 0; f < VX_FAM_COUNT; f++) {
+        assert_int_equal(vx_feature_count((vx_family)f), counts[f]);
+        total += counts[f];
+        for (size_t k = 0; k < counts[f]; k++)
+            assert_int_equal(vx_feature_family((vx_feature_id)(vx_feature_first((vx_family)f) + (int)k)), f);
+    }
+    assert_int_equal(total, VX_F_COUNT);
+    for (int i = 0; i < VX_F_COUNT; i++) {
+        const vx_feature_info *a = vx_feature_get((vx_feature_id)i);
+        assert_int_equal(a->id, i);
+        assert_int_equal(strlen(a->ibsi_code), 4);
+        assert_true(!strncmp(a->tag, vx_family_get(vx_feature_family(a->id))->tag_prefix,
+                             strlen(vx_family_get(vx_feature_family(a->id))->tag_prefix)));
+        for (int j = 0; j < i; j++)
+            assert_string_not_equal(a->tag, vx_feature_get((vx_feature_id)j)->tag);
+    }
+    char tag[96];
+    assert_int_equal(vx_feature_tag(VX_F_CM_JOINT_MAX, VX_AGG_25D_MRG, tag, sizeof tag), VX_OK);
+    assert_string_equal(tag, "cm_joint_max_2_5D_comb");
+    assert_int_equal(vx_feature_tag(VX_F_SZM_SZE, VX_AGG_3D, tag, sizeof tag), VX_OK);
+    assert_string_equal(tag, "szm_sze_3D");
+    assert_string_equal(vx_feature_get(VX_F_SZM_SZE)->ibsi_code, "5QRC");
+    assert_true(vx_feature_get(VX_F_MORPH_VOL_DENS_MVEE)->flags & VX_FF_NOT_STANDARDISED);
+    assert_ptr_equal(vx_agg_find("ITBB"), vx_agg_get(VX_AGG_3D_AVG));
+    assert_ptr_equal(vx_family_find("glcm"), vx_family_get(VX_FAM_GLCM));
+    assert_null(vx_family_find("nonsense"));
+}
+
+/* Discretisation edge cases, derived from the IBSI formulas. */
+static void test_discretise(void **state)
+{
+    (void)state;
+    vx_error err;
+    int32_t g[6];
+    int ng;
+    /* FBS w = 25 from -500: -500 -> 1, -475 (on an edge) -> 2, -475.0001 -> 1, 0 -> 21, 400 -> 37 */
+    float x[5] = {-500.0f, -475.0f, -475.001f, 0.0f, 400.0f};
+    vx_discretisation fbs = {VX_DISC_FBS, 25.0, 0, NAN};
+    assert_int_equal(vx_discretise(x, NULL, 5, &fbs, -500.0, NAN, g, &ng, &err), VX_OK);
+    assert_int_equal(g[0], 1);
+    assert_int_equal(g[1], 2);
+    assert_int_equal(g[2], 1);
+    assert_int_equal(g[3], 21);
+    assert_int_equal(g[4], 37);
+    assert_int_equal(ng, 37);
+    /* FBS without lower bound: ROI minimum */
+    assert_int_equal(vx_discretise(x + 1, NULL, 4, &fbs, NAN, NAN, g, &ng, &err), VX_OK);
+    assert_int_equal(g[1], 1); /* -475.001 is the minimum -> 1 */
+    assert_int_equal(g[0], 1); /* -475 - (-475.001) < 25 */
+    /* FBN N = 4 over 0..8: 0 -> 1, 2 (edge) -> 2, 7.99 -> 4, 8 (max) -> 4 */
+    float y[4] = {0.0f, 2.0f, 7.99f, 8.0f};
+    vx_discretisation fbn = {VX_DISC_FBN, 0.0, 4, NAN};
+    assert_int_equal(vx_discretise(y, NULL, 4, &fbn, NAN, NAN, g, &ng, &err), VX_OK);
+    assert_int_equal(g[0], 1);
+    assert_int_equal(g[1], 2);
+    assert_int_equal(g[2], 4);
+    assert_int_equal(g[3], 4);
+    assert_int_equal(ng, 4);
+    /* constant ROI and single voxel: one grey level */
+    float c[3] = {5.0f, 5.0f, 5.0f};
+    assert_int_equal(vx_discretise(c, NULL, 3, &fbn, NAN, NAN, g, &ng, &err), VX_OK);
+    assert_true(g[0] == 1 && g[1] == 1 && g[2] == 1);
+    assert_int_equal(vx_discretise(c, NULL, 1, &fbs, NAN, NAN, g, &ng, &err), VX_OK);
+    assert_int_equal(g[0], 1);
+    assert_int_equal(ng, 1);
+    /* mask: voxels outside get 0 */
+    uint8_t m[4] = {1, 0, 1, 0};
+    assert_int_equal(vx_discretise(y, m, 4, &fbn, NAN, NAN, g, &ng, &err), VX_OK);
+    assert_int_equal(g[1], 0);
+    assert_int_equal(g[3], 0);
+    assert_int_equal(g[2], 4); /* 7.99 is the mask maximum */
+    /* none: non-integer intensities are refused with a message that says what to do */
+    vx_discretisation none = {VX_DISC_NONE, 0, 0, NAN};
+    assert_int_equal(vx_discretise(x, NULL, 5, &none, NAN, NAN, g, &ng, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "fixed_bin_size"));
+    /* empty */
+    uint8_t z[2] = {0, 0};
+    assert_int_equal(vx_discretise(c, z, 2, &fbs, NAN, NAN, g, &ng, &err), VX_EEMPTY);
+}
+
+static void test_format_double(void **state)
+{
+    (void)state;
+    char b[64];
+    double vals[] = {556.0, 0.1, 1.0 / 3.0, -2.5e-300, 1e300, 0.0, 3.0649999999999999};
+    for (size_t i = 0; i < sizeof vals / sizeof *vals; i++) {
+        vx_format_double(vals[i], b, sizeof b);
+        assert_true(strtod(b, NULL) == vals[i]);
+    }
+    vx_format_double(556.0, b, sizeof b);
+    assert_string_equal(b, "556");
+    vx_format_double(NAN, b, sizeof b);
+    assert_string_equal(b, "NaN");
+}
+
+static void test_settings(void **state)
+{
+    (void)state;
+    char path[4096];
+    vx_settings s;
+    vx_error err;
+    const char *files[] = {"configs/ibsi1/digital_phantom.yaml", "configs/examples/ct_3d.yaml"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", getenv("VX_SOURCE_DIR"), files[i]);
+        vx_settings_default(&s);
+        assert_int_equal(vx_settings_load(path, &s, &err), VX_OK);
+    }
+    assert_int_equal(s.texture_disc.method, VX_DISC_FBS);
+    assert_true(s.texture_disc.bin_width == 25.0);
+    assert_true(s.reseg_min == -1000.0 && s.reseg_max == 400.0);
+    char h1[65], h2[65];
+    vx_settings_hash(&s, h1);
+    s.features.threads = 7; /* threads do not change results, so not the hash */
+    vx_settings_hash(&s, h2);
+    assert_string_equal(h1, h2);
+    s.texture_disc.bin_width = 10;
+    vx_settings_hash(&s, h2);
+    assert_string_not_equal(h1, h2);
+
+    snprintf(path, sizeof path, "%s/bad.yaml", vx_test_tmpdir());
+    FILE *f = fopen(path, "w");
+    fputs("discretisation:\n  texture: {method: fixed_bin_width}\n", f);
+    fclose(f);
+    vx_settings_default(&s);
+    assert_int_equal(vx_settings_load(path, &s, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "discretisation.texture.method"));
+    assert_non_null(strstr(err.msg, "fixed_bin_size"));
+}
+
+/* A lobulated synthetic lesion, all families and all aggregations. */
+static void small_case(vx_image **img, vx_image **mask)
+{
+    vx_synth_params p;
+    vx_synth_default(&p);
+    p.dims[0] = 30;
+    p.dims[1] = 28;
+    p.dims[2] = 26;
+    p.spacing[2] = 1.5;
+    p.lesion_radius_mm = 7.0;
+    p.lobulation = 0.3;
+    p.seed = 3;
+    vx_error err;
+    assert_int_equal(vx_synth_ct(&p, img, mask, &err), VX_OK);
+}
+
+static void settings_all(vx_settings *s)
+{
+    vx_settings_default(s);
+    s->round_intensities = 1;
+    s->reseg_min = -1000;
+    s->reseg_max = 400;
+    s->texture_disc = (vx_discretisation){VX_DISC_FBS, 10.0, 0, NAN};
+}
+
+static void extract_ok(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_results *res)
+{
+    vx_error err;
+    vx_results_init(res);
+    int rc = vx_extract(img, mask, s, res, &err);
+    if (rc != VX_OK)
+        fail_msg("vx_extract: %s", err.msg);
+}
+
+static void test_translation_invariance(void **state)
+{
+    (void)state;
+    vx_image *img, *mask;
+    small_case(&img, &mask);
+    /* the same case at offset (11, 4, 7) inside a larger array filled with air */
+    vx_geometry g = img->geom;
+    g.dims[0] = 57;
+    g.dims[1] = 40;
+    g.dims[2] = 45;
+    vx_image *big = vx_image_new(&g), *bigm = vx_image_new(&g);
+    for (size_t i = 0; i < vx_geometry_count(&g); i++)
+        big->v[i] = -1000.0f;
+    const size_t *d = img->geom.dims;
+    for (size_t z = 0; z < d[2]; z++)
+        for (size_t y = 0; y < d[1]; y++)
+            for (size_t x = 0; x < d[0]; x++) {
+                size_t s = x + d[0] * (y + d[1] * z), t = (x + 11) + g.dims[0] * ((y + 4) + g.dims[1] * (z + 7));
+                big->v[t] = img->v[s];
+                bigm->v[t] = mask->v[s];
+            }
+    vx_settings s;
+    settings_all(&s);
+    vx_results a, b;
+    extract_ok(img, mask, &s, &a);
+    extract_ok(big, bigm, &s, &b);
+    assert_int_equal(a.n, b.n);
+    assert_true(a.n > 400);
+    int diffs = 0;
+    for (size_t i = 0; i < a.n; i++) {
+        assert_int_equal(a.rows[i].feature, b.rows[i].feature);
+        double x = a.rows[i].value, y = b.rows[i].value;
+        if (isnan(x) && isnan(y))
+            continue;
+        if (!(fabs(x - y) <= 1e-12 * fmax(1.0, fabs(x)))) {
+            char tag[96];
+            vx_feature_tag(a.rows[i].feature, a.rows[i].agg, tag, sizeof tag);
+            print_error("%s: %.17g vs %.17g\n", tag, x, y);
+            diffs++;
+        }
+    }
+    assert_int_equal(diffs, 0);
+    vx_results_free(&a);
+    vx_results_free(&b);
+    vx_image_free(big);
+    vx_image_free(bigm);
+    vx_image_free(img);
+    vx_image_free(mask);
+}
+
+static void test_thread_determinism(void **state)
+{
+    (void)state;
+    vx_image *img, *mask;
+    small_case(&img, &mask);
+    vx_settings s;
+    settings_all(&s);
+    vx_results a, b;
+    s.features.threads = 1;
+    extract_ok(img, mask, &s, &a);
+    s.features.threads = 2;
+    extract_ok(img, mask, &s, &b);
+    assert_int_equal(a.n, b.n);
+    for (size_t i = 0; i < a.n; i++) {
+        assert_int_equal(a.rows[i].feature, b.rows[i].feature);
+        assert_int_equal(a.rows[i].agg, b.rows[i].agg);
+        assert_memory_equal(&a.rows[i].value, &b.rows[i].value, sizeof(double));
+    }
+    vx_results_free(&a);
+    vx_results_free(&b);
+    vx_image_free(img);
+    vx_image_free(mask);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dictionary),          cmocka_unit_test(test_discretise),
+        cmocka_unit_test(test_format_double),       cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_translation_invariance), cmocka_unit_test(test_thread_determinism),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
