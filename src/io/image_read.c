@@ -1,0 +1,66 @@
+/* voxomics: read an image in any supported format, chosen from the content, then the file name.
+ *
+ * Supported now: NIfTI-1/2 (.nii, .nii.gz, .hdr/.img). Content wins over the name: the first four bytes
+ * (after gzip decompression) of a NIfTI file are sizeof_hdr = 348 or 540 in either byte order. A file whose
+ * content is not recognised but whose name says NIfTI goes to the NIfTI reader for its precise error.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "voxomics/io.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+static int ends_with_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+static int looks_like_nifti(const unsigned char b[4])
+{
+    uint32_t le = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    uint32_t be = (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 | (uint32_t)b[0] << 24;
+    return le == 348 || le == 540 || be == 348 || be == 540;
+}
+
+static int open_error(const char *path, int e, vx_error *err)
+{
+    char buf[256];
+    if (e == 0)
+        return vx_error_set(err, VX_ENOMEM, "%s: cannot open: out of memory", path);
+    if (strerror_r(e, buf, sizeof buf) != 0)
+        snprintf(buf, sizeof buf, "error %d", e);
+    return vx_error_set(err, VX_EIO, "%s: cannot open: %s", path, buf);
+}
+
+int vx_image_read(const char *path, vx_image **out, vx_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!path || !out)
+        return vx_error_set(err, VX_EINVAL, "image read: NULL argument");
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return open_error(path, errno, err);
+    if (S_ISDIR(st.st_mode))
+        return vx_error_set(err, VX_EUNSUPPORTED, "%s: unsupported image format (a directory)", path);
+
+    unsigned char magic[4] = {0, 0, 0, 0};
+    errno = 0;
+    gzFile gz = gzopen(path, "rb");
+    if (!gz)
+        return open_error(path, errno, err);
+    int n = gzread(gz, magic, sizeof magic);
+    gzclose_r(gz);
+    if ((n == 4 && looks_like_nifti(magic)) || ends_with_ci(path, ".nii") || ends_with_ci(path, ".nii.gz") ||
+        ends_with_ci(path, ".hdr") || ends_with_ci(path, ".hdr.gz"))
+        return vx_nifti_read(path, out, err);
+    return vx_error_set(err, VX_EUNSUPPORTED, "%s: unsupported image format (supported: NIfTI-1/2 .nii, .nii.gz)",
+                        path);
+}
