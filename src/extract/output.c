@@ -9,6 +9,8 @@
 
 void vx_format_double(double v, char *buf, size_t len)
 {
+    if (!buf || len < 8)
+        return;
     if (isnan(v)) {
         snprintf(buf, len, "NaN");
         return;
