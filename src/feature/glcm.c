@@ -1,0 +1,532 @@
+/* voxomics: grey level co-occurrence matrix (GLCM) features, IBSI family LFYI (IBSI 1 section 3.6).
+ *
+ * Matrix. For a direction vector m (one of the 13 unique 3D neighbour directions of vx_texture_dirs,
+ * multiplied by the Chebyshev distance delta = fs->glcm_distance), element (i, j) of M_m counts the voxel
+ * pairs (k, k + m) with grey level i at k and j at k + m, where both voxels lie in the intensity mask.
+ * The IBSI matrix is symmetric: M_m = M_{m+} + M_{m-} = M_{m+} + M_{m+}^T (fs->glcm_symmetric; when 0,
+ * only M_{m+} is counted, a non-IBSI option). The matrix is N_g x N_g with N_g = roi->n_grey, the number
+ * of grey levels of the discretisation (not only those present). 2D matrices (one z-slice) pair voxels
+ * inside the slice only. Merging (IBSI methods 2, 3 and 5) sums co-occurrence counts element-wise.
+ *
+ * Storage: a matrix with few non-zero cells (typically a 2D slice, or a large N_g) keeps only those
+ * cells (sparse); otherwise, and always once something is merged into it, the full N_g x N_g array of
+ * counts (dense). Both hold exact integer counts in doubles.
+ *
+ * Features use p_ij = M_ij / sum(M), the marginals p_i. and p_.j, the diagonal probabilities
+ * p_{i-j,k} (k = |i-j|, 0..N_g-1) and the cross-diagonal probabilities p_{i+j,k} (k = i+j, 2..2N_g).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feature/texture.h"
+#include "voxomics/feature.h"
+
+enum { GLCM_NF = 25 };
+
+typedef struct glcm_mat {
+    int ng;            /* N_g: the matrix is N_g x N_g */
+    int dense;         /* 1: val is the N_g x N_g array (row-major); 0: nnz cells (ci, cj, val) */
+    size_t nnz;        /* sparse: number of stored (non-zero) cells */
+    uint32_t *ci, *cj; /* sparse: 0-based grey levels (row i = level at k, column j = level at k + m) */
+    double *val;       /* counts */
+    int lo, hi;        /* 0-based range of the occupied grey levels, rows and columns (lo > hi: empty) */
+} glcm_mat;
+
+static glcm_mat *glcm_new(int ng)
+{
+    glcm_mat *g = calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    g->ng = ng > 0 ? ng : 0;
+    g->lo = 0;
+    g->hi = -1;
+    return g;
+}
+
+static void glcm_free(void *p)
+{
+    glcm_mat *g = p;
+    if (g) {
+        free(g->ci);
+        free(g->cj);
+        free(g->val);
+        free(g);
+    }
+}
+
+/* Half-open range of coordinate c in [lo, hi) such that c + d also lies in [lo, hi). */
+static void pair_range(size_t lo, size_t hi, long d, size_t *a, size_t *b)
+{
+    long l = (long)lo, h = (long)hi;
+    long s = d < 0 ? l - d : l;
+    long e = d > 0 ? h - d : h;
+    if (e < s)
+        e = s;
+    *a = (size_t)s;
+    *b = (size_t)e;
+}
+
+static void *glcm_build(const vx_roi *roi, const vx_feature_settings *fs, long slice, int dir)
+{
+    const int ng = roi->n_grey;
+    glcm_mat *g = glcm_new(ng);
+    if (!g)
+        return NULL;
+    if (ng <= 0 || dir < 0 || dir >= VX_N_DIR_3D)
+        return g; /* empty matrix */
+
+    const long delta = fs && fs->glcm_distance > 0 ? fs->glcm_distance : 1;
+    const long d[3] = {vx_texture_dirs[dir][0] * delta, vx_texture_dirs[dir][1] * delta,
+                       vx_texture_dirs[dir][2] * delta};
+    size_t lo[3] = {roi->box_lo[0], roi->box_lo[1], roi->box_lo[2]};
+    size_t hi[3] = {roi->box_hi[0], roi->box_hi[1], roi->box_hi[2]};
+    if (slice >= 0) { /* 2D: both voxels of a pair lie in slice z */
+        lo[2] = (size_t)slice;
+        hi[2] = (size_t)slice + 1;
+    }
+    size_t a[3], b[3];
+    for (int k = 0; k < 3; k++)
+        pair_range(lo[k], hi[k], d[k], &a[k], &b[k]);
+    if (a[0] >= b[0] || a[1] >= b[1] || a[2] >= b[2])
+        return g;
+
+    /* Count M_{m+} in a scratch array of 32-bit integers. */
+    const size_t n = (size_t)ng, nn = n * n;
+    if (n > 65535u) { /* cells are listed as 16-bit level pairs; such an N_g x N_g matrix would not fit in
+                         memory anyway */
+        glcm_free(g);
+        return NULL;
+    }
+    const size_t npair = (b[0] - a[0]) * (b[1] - a[1]) * (b[2] - a[2]);
+    /* With many pairs per cell (3D, small N_g) the matrix is dense: count only. Otherwise also list
+     * each cell once, when it is first hit (branch-free: the list entry is always written, the list
+     * grows only for a new cell), so that the few occupied cells can be kept sparse. */
+    const int track = npair < 4 * nn;
+    const size_t tcap = track ? (npair < nn ? npair : nn) + 1 : 0;
+    uint32_t *c = calloc(nn, sizeof *c);
+    uint32_t *touched = track ? malloc(tcap * sizeof *touched) : NULL;
+    if (!c || (track && !touched)) {
+        free(c);
+        free(touched);
+        glcm_free(g);
+        return NULL;
+    }
+    const size_t nx = roi->dims[0], nxy = roi->dims[0] * roi->dims[1];
+    const ptrdiff_t off = (ptrdiff_t)d[0] + (ptrdiff_t)nx * ((ptrdiff_t)d[1] + (ptrdiff_t)roi->dims[1] * (ptrdiff_t)d[2]);
+    const int32_t *grey = roi->grey;
+    const uint8_t *im = roi->imask;
+    const uint32_t ung = (uint32_t)ng;
+    size_t nt = 0;
+    for (size_t z = a[2]; z < b[2]; z++) {
+        for (size_t y = a[1]; y < b[1]; y++) {
+            const size_t row = nx * y + nxy * z;
+            if (track) {
+                for (size_t x = a[0]; x < b[0]; x++) {
+                    const size_t p = row + x;
+                    const size_t q = (size_t)((ptrdiff_t)p + off);
+                    if (!im[p] || !im[q])
+                        continue;
+                    const uint32_t gi = (uint32_t)grey[p] - 1u, gj = (uint32_t)grey[q] - 1u;
+                    if (gi < ung && gj < ung) { /* grey levels 1..N_g; anything else is not in the mask */
+                        const uint32_t idx = gi * ung + gj;
+                        touched[nt] = gi << 16 | gj;
+                        nt += c[idx] == 0;
+                        c[idx]++;
+                    }
+                }
+            } else {
+                for (size_t x = a[0]; x < b[0]; x++) {
+                    const size_t p = row + x;
+                    const size_t q = (size_t)((ptrdiff_t)p + off);
+                    if (!im[p] || !im[q])
+                        continue;
+                    const uint32_t gi = (uint32_t)grey[p] - 1u, gj = (uint32_t)grey[q] - 1u;
+                    if (gi < ung && gj < ung)
+                        c[gi * ung + gj]++;
+                }
+            }
+        }
+    }
+
+    /* M = M+ + M+^T (symmetric) or M+, dense or sparse. */
+    const int sym = fs ? fs->glcm_symmetric : 1;
+    int rc = 0;
+    if (!track) {
+        size_t glo = n, ghi = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < n; j++)
+                if (c[i * n + j]) {
+                    glo = i < glo ? i : glo;
+                    glo = j < glo ? j : glo;
+                    ghi = i > ghi ? i : ghi;
+                    ghi = j > ghi ? j : ghi;
+                }
+        if (glo <= ghi) {
+            g->val = calloc(nn, sizeof *g->val);
+            if (!g->val) {
+                rc = VX_ENOMEM;
+            } else {
+                g->dense = 1;
+                g->lo = (int)glo;
+                g->hi = (int)ghi;
+                for (size_t i = glo; i <= ghi; i++)
+                    for (size_t j = glo; j <= ghi; j++)
+                        g->val[i * n + j] = (double)c[i * n + j] + (sym ? (double)c[j * n + i] : 0.0);
+            }
+        }
+    } else if (nt > 0) {
+        /* Cells of the result: a diagonal cell once; an off-diagonal pair (i, j), (j, i) once, from the
+         * listed cell with i < j or from the only one of the two that is listed. */
+        size_t nout = 0, glo = n, ghi = 0;
+        for (size_t t = 0; t < nt; t++) {
+            const size_t i = touched[t] >> 16, j = touched[t] & 0xffffu;
+            glo = i < glo ? i : glo;
+            glo = j < glo ? j : glo;
+            ghi = i > ghi ? i : ghi;
+            ghi = j > ghi ? j : ghi;
+            if (!sym || i == j)
+                nout++;
+            else if (i < j || c[j * n + i] == 0)
+                nout += 2;
+        }
+        g->lo = (int)glo;
+        g->hi = (int)ghi;
+        if (2 * nout >= nn) { /* dense */
+            g->val = calloc(nn, sizeof *g->val);
+            if (!g->val) {
+                rc = VX_ENOMEM;
+            } else {
+                g->dense = 1;
+                for (size_t t = 0; t < nt; t++) {
+                    const size_t i = touched[t] >> 16, j = touched[t] & 0xffffu;
+                    const double cij = (double)c[i * n + j];
+                    g->val[i * n + j] += cij;
+                    if (sym)
+                        g->val[j * n + i] += cij;
+                }
+            }
+        } else { /* sparse */
+            g->ci = malloc(nout * sizeof *g->ci);
+            g->cj = malloc(nout * sizeof *g->cj);
+            g->val = malloc(nout * sizeof *g->val);
+            if (!g->ci || !g->cj || !g->val) {
+                rc = VX_ENOMEM;
+            } else {
+                size_t k = 0;
+                for (size_t t = 0; t < nt; t++) {
+                    const uint32_t i = touched[t] >> 16, j = touched[t] & 0xffffu;
+                    const double cij = (double)c[(size_t)i * n + j];
+                    if (!sym) {
+                        g->ci[k] = i, g->cj[k] = j, g->val[k++] = cij;
+                    } else if (i == j) {
+                        g->ci[k] = i, g->cj[k] = j, g->val[k++] = 2.0 * cij;
+                    } else if (i < j || c[(size_t)j * n + i] == 0) {
+                        const double v = cij + (double)c[(size_t)j * n + i];
+                        g->ci[k] = i, g->cj[k] = j, g->val[k++] = v;
+                        g->ci[k] = j, g->cj[k] = i, g->val[k++] = v;
+                    }
+                }
+                g->nnz = k;
+            }
+        }
+    }
+    free(c);
+    free(touched);
+    if (rc != 0) {
+        glcm_free(g);
+        return NULL;
+    }
+    return g;
+}
+
+static void *glcm_clone(const void *p)
+{
+    const glcm_mat *s = p;
+    glcm_mat *g = glcm_new(s->ng);
+    if (!g)
+        return NULL;
+    g->dense = s->dense;
+    g->nnz = s->nnz;
+    g->lo = s->lo;
+    g->hi = s->hi;
+    const size_t nv = s->dense ? (size_t)s->ng * (size_t)s->ng : s->nnz;
+    if (nv > 0) {
+        g->val = malloc(nv * sizeof *g->val);
+        if (!s->dense) {
+            g->ci = malloc(nv * sizeof *g->ci);
+            g->cj = malloc(nv * sizeof *g->cj);
+        }
+        if (!g->val || (!s->dense && (!g->ci || !g->cj))) {
+            glcm_free(g);
+            return NULL;
+        }
+        memcpy(g->val, s->val, nv * sizeof *g->val);
+        if (!s->dense) {
+            memcpy(g->ci, s->ci, nv * sizeof *g->ci);
+            memcpy(g->cj, s->cj, nv * sizeof *g->cj);
+        }
+    }
+    return g;
+}
+
+/* IBSI merging: co-occurrence counts are summed element-wise. Matrices of one ROI share N_g. The
+ * destination becomes dense (merged matrices accumulate many cells). */
+static int glcm_merge(void *dst, const void *src)
+{
+    glcm_mat *d = dst;
+    const glcm_mat *s = src;
+    if (d->ng != s->ng)
+        return VX_EINVAL;
+    const size_t n = (size_t)d->ng;
+    if (!d->dense) {
+        double *m = calloc(n * n > 0 ? n * n : 1, sizeof *m);
+        if (!m)
+            return VX_ENOMEM;
+        for (size_t k = 0; k < d->nnz; k++)
+            m[(size_t)d->ci[k] * n + d->cj[k]] += d->val[k];
+        free(d->ci);
+        free(d->cj);
+        free(d->val);
+        d->ci = d->cj = NULL;
+        d->nnz = 0;
+        d->val = m;
+        d->dense = 1;
+    }
+    if (s->lo > s->hi)
+        return 0;
+    if (s->dense) {
+        for (size_t i = (size_t)s->lo; i <= (size_t)s->hi; i++)
+            for (size_t j = (size_t)s->lo; j <= (size_t)s->hi; j++)
+                d->val[i * n + j] += s->val[i * n + j];
+    } else {
+        for (size_t k = 0; k < s->nnz; k++)
+            d->val[(size_t)s->ci[k] * n + s->cj[k]] += s->val[k];
+    }
+    if (d->lo > d->hi) {
+        d->lo = s->lo;
+        d->hi = s->hi;
+    } else {
+        d->lo = s->lo < d->lo ? s->lo : d->lo;
+        d->hi = s->hi > d->hi ? s->hi : d->hi;
+    }
+    return 0;
+}
+
+/* -p log2 p, with 0 log 0 = 0. */
+static double plogp(double p)
+{
+    return p > 0.0 ? -p * log2(p) : 0.0;
+}
+
+/* Sums over the non-zero cells, in units of counts (divided by the total afterwards). */
+typedef struct cell_acc {
+    double *px, *py, *pd, *ps; /* marginal counts: rows, columns, |i-j|, i+j (+2) */
+    double total, cmax, sq, clogc, cross, ctr;
+    double lastc, lastlog; /* log2 of the previous count: symmetric cells come in equal pairs */
+} cell_acc;
+
+static inline void cell_add(cell_acc *a, size_t i, size_t j, double c)
+{
+    a->total += c;
+    a->px[i] += c;
+    a->py[j] += c;
+    a->pd[i > j ? i - j : j - i] += c;
+    a->ps[i + j + 2] += c;
+    if (c > a->cmax)
+        a->cmax = c;
+    a->sq += c * c;
+    if (c != a->lastc) {
+        a->lastc = c;
+        a->lastlog = log2(c);
+    }
+    a->clogc += c * a->lastlog;
+    a->cross += ((double)(i + 1) - a->ctr) * ((double)(j + 1) - a->ctr) * c;
+}
+
+static int glcm_features(const void *p, const vx_feature_settings *fs, double *out)
+{
+    (void)fs;
+    const glcm_mat *g = p;
+    const int ng = g->ng;
+    const size_t n = (size_t)ng;
+    if (g->lo > g->hi || (!g->dense && g->nnz == 0)) { /* no pairs */
+        for (int k = 0; k < GLCM_NF; k++)
+            out[k] = NAN;
+        return 1;
+    }
+    /* One pass over the non-zero cells gathers everything the features need: the marginals (counts)
+     * px[i] (row, p_i.), py[j] (column, p_.j), pd[k] (p_{i-j,k}), ps[k] (p_{i+j,k}; grey levels are
+     * 1-based, so k = i + j + 2 for 0-based i, j), the maximum, sum c^2, sum c log2 c and the shifted
+     * cross moment sum (i - ctr)(j - ctr) c (ctr = mid grey level, keeps the covariance accurate). */
+    enum { STACK_NG = 256 };
+    double stackbuf[5 * STACK_NG + 2];
+    const size_t nbuf = 5 * n + 2; /* px, py, pd: n each; ps: 2n + 2 */
+    double *heap = NULL, *buf = stackbuf;
+    if (n > STACK_NG) {
+        heap = malloc(nbuf * sizeof *heap);
+        if (!heap) { /* out of memory cannot be reported through features(): no value */
+            for (int k = 0; k < GLCM_NF; k++)
+                out[k] = NAN;
+            return 1;
+        }
+        buf = heap;
+    }
+    memset(buf, 0, nbuf * sizeof *buf);
+    cell_acc a = {buf, buf + n, buf + 2 * n, buf + 3 * n, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5 * (double)(ng + 1), 1.0, 0.0};
+    if (g->dense) {
+        for (size_t i = (size_t)g->lo; i <= (size_t)g->hi; i++) {
+            const double *row = g->val + i * n;
+            for (size_t j = (size_t)g->lo; j <= (size_t)g->hi; j++)
+                if (row[j] != 0.0)
+                    cell_add(&a, i, j, row[j]);
+        }
+    } else {
+        for (size_t k = 0; k < g->nnz; k++)
+            cell_add(&a, g->ci[k], g->cj[k], g->val[k]);
+    }
+    const double total = a.total;
+    if (!(total > 0.0)) {
+        free(heap);
+        for (int k = 0; k < GLCM_NF; k++)
+            out[k] = NAN;
+        return 1;
+    }
+    const double inv = 1.0 / total;
+    double *px = a.px, *py = a.py, *pd = a.pd, *ps = a.ps;
+    for (size_t k = 0; k < nbuf; k++)
+        buf[k] *= inv; /* counts -> probabilities */
+    const double jmax = a.cmax * inv, energy = a.sq * inv * inv, cross = a.cross * inv, ctr = a.ctr;
+    /* HXY = -sum p log2 p with p = c / N: log2 N - (sum c log2 c) / N */
+    const double hxy = log2(total) - a.clogc * inv;
+    double mux = 0.0, muy = 0.0, hx = 0.0, hy = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        mux += (double)(i + 1) * px[i];
+        muy += (double)(i + 1) * py[i];
+        hx += plogp(px[i]);
+        hy += plogp(py[i]);
+    }
+    double varx = 0.0, vary = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const double ex = (double)(i + 1) - mux, ey = (double)(i + 1) - muy;
+        varx += ex * ex * px[i];
+        vary += ey * ey * py[i];
+    }
+    /* covariance sum_ij (i - mu_i.)(j - mu_.j) p_ij from the shifted cross moment */
+    const double cov = cross - (mux - ctr) * (muy - ctr);
+    /* HXY_1 = -sum_ij p_ij log2(p_i. p_.j) = HX + HY (sum over j of p_ij is p_i.), and
+     * HXY_2 = -sum_ij p_i. p_.j log2(p_i. p_.j) = HX + HY (the marginals sum to 1). */
+    const double hxy1 = hx + hy, hxy2 = hx + hy;
+    double davg = 0.0, dentr = 0.0, idiff = 0.0, idiffn = 0.0, idm = 0.0, idmn = 0.0, ivar = 0.0, contrast = 0.0;
+    const double dng = (double)ng;
+    for (size_t k = 0; k < n; k++) {
+        const double dk = (double)k, q = pd[k];
+        davg += dk * q;
+        contrast += dk * dk * q;
+        dentr += plogp(q);
+        idiff += q / (1.0 + dk);
+        idiffn += q / (1.0 + dk / dng);
+        idm += q / (1.0 + dk * dk);
+        idmn += q / (1.0 + (dk / dng) * (dk / dng));
+        if (k > 0)
+            ivar += q / (dk * dk);
+    }
+    double dvar = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        const double e = (double)k - davg;
+        dvar += e * e * pd[k];
+    }
+    double savg = 0.0, sentr = 0.0;
+    for (size_t k = 2; k <= 2 * n; k++) {
+        savg += (double)k * ps[k];
+        sentr += plogp(ps[k]);
+    }
+    double svar = 0.0, ctend = 0.0, cshade = 0.0, cprom = 0.0;
+    for (size_t k = 2; k <= 2 * n; k++) {
+        const double q = ps[k];
+        if (q == 0.0)
+            continue;
+        const double es = (double)k - savg, ec = (double)k - mux - muy, ec2 = ec * ec;
+        svar += es * es * q;
+        ctend += ec2 * q;
+        cshade += ec2 * ec * q;
+        cprom += ec2 * ec2 * q;
+    }
+    free(heap);
+
+    /* Joint maximum, GYBY: max(p_ij) */
+    out[0] = jmax;
+    /* Joint average, 60VM: sum_ij i p_ij */
+    out[1] = mux;
+    /* Joint variance, UR99: sum_ij (i - mu)^2 p_ij, mu = joint average */
+    out[2] = varx;
+    /* Joint entropy, TU9B: -sum_ij p_ij log2 p_ij */
+    out[3] = hxy;
+    /* Difference average, TF7R: sum_k k p_{i-j,k} */
+    out[4] = davg;
+    /* Difference variance, D3YU: sum_k (k - mu)^2 p_{i-j,k}, mu = difference average */
+    out[5] = dvar;
+    /* Difference entropy, NTRS: -sum_k p_{i-j,k} log2 p_{i-j,k} */
+    out[6] = dentr;
+    /* Sum average, ZGXS: sum_{k=2}^{2Ng} k p_{i+j,k} */
+    out[7] = savg;
+    /* Sum variance, OEEB: sum_k (k - mu)^2 p_{i+j,k}, mu = sum average */
+    out[8] = svar;
+    /* Sum entropy, P6QZ: -sum_k p_{i+j,k} log2 p_{i+j,k} */
+    out[9] = sentr;
+    /* Angular second moment, 8ZQL: sum_ij p_ij^2 */
+    out[10] = energy;
+    /* Contrast, ACUI: sum_ij (i - j)^2 p_ij = sum_k k^2 p_{i-j,k} */
+    out[11] = contrast;
+    /* Dissimilarity, 8S9J: sum_ij |i - j| p_ij = sum_k k p_{i-j,k} (equal to difference average) */
+    out[12] = davg;
+    /* Inverse difference, IB1Z: sum_k p_{i-j,k} / (1 + k) */
+    out[13] = idiff;
+    /* Normalised inverse difference, NDRX: sum_k p_{i-j,k} / (1 + k/Ng) */
+    out[14] = idiffn;
+    /* Inverse difference moment, WF0Z: sum_k p_{i-j,k} / (1 + k^2) */
+    out[15] = idm;
+    /* Normalised inverse difference moment, 1QCO: sum_k p_{i-j,k} / (1 + (k/Ng)^2) */
+    out[16] = idmn;
+    /* Inverse variance, E8JP: sum_{k=1}^{Ng-1} p_{i-j,k} / k^2 */
+    out[17] = ivar;
+    /* Correlation, NI2N: sum_ij (i - mu_i.)(j - mu_.j) p_ij / (sigma_i. sigma_.j); NaN when a sigma is 0 */
+    out[18] = varx > 0.0 && vary > 0.0 ? cov / sqrt(varx * vary) : NAN;
+    /* Autocorrelation, QWB0: sum_ij i j p_ij = covariance + mu_i. mu_.j */
+    out[19] = cov + mux * muy;
+    /* Cluster tendency, DG8W: sum_ij (i + j - mu_i. - mu_.j)^2 p_ij */
+    out[20] = ctend;
+    /* Cluster shade, 7NFM: sum_ij (i + j - mu_i. - mu_.j)^3 p_ij */
+    out[21] = cshade;
+    /* Cluster prominence, AE86: sum_ij (i + j - mu_i. - mu_.j)^4 p_ij */
+    out[22] = cprom;
+    /* Information correlation 1, R8DG: (HXY - HXY_1) / HX, HXY = joint entropy,
+     * HX = -sum_i p_i. log2 p_i., HXY_1 = -sum_ij p_ij log2(p_i. p_.j). For a non-symmetric matrix
+     * the denominator is max(HX, HY) (Haralick); equal to HX for the symmetric IBSI matrix. NaN when 0. */
+    const double hden = hx > hy ? hx : hy;
+    out[23] = hden > 0.0 ? (hxy - hxy1) / hden : NAN;
+    /* Information correlation 2, JN9H: sqrt(1 - exp(-2 (HXY_2 - HXY))),
+     * HXY_2 = -sum_ij p_i. p_.j log2(p_i. p_.j). HXY_2 >= HXY; a rounding-level negative difference
+     * counts as 0. */
+    const double dh = hxy2 - hxy;
+    out[24] = sqrt(1.0 - exp(-2.0 * (dh > 0.0 ? dh : 0.0)));
+    return 0;
+}
+
+static const vx_texture_ops glcm_ops = {
+    .family = VX_FAM_GLCM,
+    .directional = 1,
+    .build = glcm_build,
+    .clone = glcm_clone,
+    .merge = glcm_merge,
+    .features = glcm_features,
+    .free = glcm_free,
+};
+
+int vx_glcm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
+{
+    return vx_texture_compute(&glcm_ops, roi, fs, res, err);
+}
