@@ -317,6 +317,9 @@ int vx_texture_compute(const vx_texture_ops *ops, const vx_roi *roi, const vx_fe
     free(c.vals);
     acc_free(&c.acc);
     if (rc != VX_OK)
-        return vx_error_set(err, rc, "%s: out of memory building texture matrices", fi->key);
+        return vx_error_set(err, rc,
+                            "%s: cannot build or merge the texture matrices for %d grey levels (out of memory, or "
+                            "more grey levels than the family supports: use a coarser discretisation)",
+                            fi->key, roi->n_grey);
     return VX_OK;
 }
