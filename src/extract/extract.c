@@ -80,7 +80,7 @@ static int in_roi(const vx_settings *s, float m)
 {
     if (s->mask_label > 0)
         return m == (float)s->mask_label;
-    return m >= s->mask_threshold;
+    return m >= (float)s->mask_threshold; /* float compare, as in the bounding-box scan */
 }
 
 /* Crop box: ROI bounding box grown by the local-intensity sphere radius (in voxels, per axis). */
@@ -90,21 +90,34 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
     const vx_geometry *g = &img->geom;
     const size_t nx = g->dims[0], ny = g->dims[1], nz = g->dims[2];
     size_t lo[3] = {nx, ny, nz}, hi[3] = {0, 0, 0}, n_roi = 0, n_bad = 0;
+    const int label = s->mask_label;
+    const float flabel = (float)label, thr = (float)s->mask_threshold;
+    /* one pass: count ROI voxels and non-finite intensities in it, and find the bounding box row by row */
     for (size_t z = 0; z < nz; z++)
         for (size_t y = 0; y < ny; y++) {
-            size_t row = nx * (y + ny * z);
+            const float *m = mask->v + nx * (y + ny * z);
+            const float *v = img->v + nx * (y + ny * z);
+            size_t first = nx, last = 0, cnt = 0, bad = 0;
+            for (size_t x = 0; x < nx; x++)
+                cnt += (size_t)(label > 0 ? m[x] == flabel : m[x] >= thr);
+            if (!cnt)
+                continue;
             for (size_t x = 0; x < nx; x++) {
-                if (!in_roi(s, mask->v[row + x]))
-                    continue;
-                n_roi++;
-                if (!isfinite(img->v[row + x]))
-                    n_bad++;
-                size_t p[3] = {x, y, z};
-                for (int a = 0; a < 3; a++) {
-                    lo[a] = p[a] < lo[a] ? p[a] : lo[a];
-                    hi[a] = p[a] + 1 > hi[a] ? p[a] + 1 : hi[a];
+                int in = label > 0 ? m[x] == flabel : m[x] >= thr;
+                if (in) {
+                    bad += !isfinite(v[x]);
+                    first = x < first ? x : first;
+                    last = x;
                 }
             }
+            n_roi += cnt;
+            n_bad += bad;
+            lo[0] = first < lo[0] ? first : lo[0];
+            hi[0] = last + 1 > hi[0] ? last + 1 : hi[0];
+            lo[1] = y < lo[1] ? y : lo[1];
+            hi[1] = y + 1 > hi[1] ? y + 1 : hi[1];
+            lo[2] = z < lo[2] ? z : lo[2];
+            hi[2] = z + 1;
         }
     if (!n_roi && s->mask_label > 0)
         return vx_error_set(err, VX_EEMPTY, "the mask has no voxel with label %d: check the mask or the label",
@@ -142,7 +155,8 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
             size_t dst = cd[0] * (y + cd[1] * z);
             for (size_t x = 0; x < cd[0]; x++) {
                 float v = img->v[src + x];
-                if (s->round_intensities && isfinite(v))
+                /* IBSI rounding to the nearest integer (ties to even, as numpy); integers pass unchanged */
+                if (s->round_intensities && isfinite(v) && !(fabsf(v) < 8388608.0f && v == (float)(int32_t)v))
                     v = (float)nearbyint((double)v);
                 st->img[dst + x] = v;
                 st->mmask[dst + x] = in_roi(s, mask->v[src + x]) ? 1 : 0;
