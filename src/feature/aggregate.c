@@ -163,117 +163,76 @@ static void free_all(const vx_texture_ops *ops, void **mats, size_t n)
     free(mats);
 }
 
+/* Features of each matrix, averaged (BTW3, ITBB, 8QNN). */
+static int agg_mean(tex_ctx *c, void *const *mats, size_t n, vx_agg agg)
+{
+    acc_reset(&c->acc);
+    for (size_t i = 0; i < n; i++)
+        if (!feats(c, mats[i]))
+            acc_add(&c->acc, c->vals);
+    return emit_mean(c, agg);
+}
+
+/* Groups g < ngroups of matrices list[g * gstep + k * stride], k < n: each group merged into one matrix; the
+ * features of the merged matrices averaged (SUJT, JJUI), or, for a single group, emitted as they are (ZW7Z,
+ * IAZD, 62GR: an empty merged matrix then gives NaN). */
+static int agg_merged(tex_ctx *c, void *const *list, size_t ngroups, size_t gstep, size_t n, size_t stride,
+                      vx_agg agg)
+{
+    int rc = VX_OK;
+    acc_reset(&c->acc);
+    for (size_t g = 0; g < ngroups && rc == VX_OK; g++) {
+        void *m = NULL;
+        rc = merge_list(c->ops, list + g * gstep, n, stride, &m);
+        if (rc == VX_OK && m && !feats(c, m))
+            acc_add(&c->acc, c->vals);
+        if (m)
+            c->ops->free(m);
+    }
+    return rc == VX_OK ? emit_mean(c, agg) : rc;
+}
+
 #define WANT(a) (want & VX_AGGBIT(a))
 
 static int directional_2d(tex_ctx *c, unsigned want, const long *slices, size_t ns)
 {
-    const vx_texture_ops *ops = c->ops;
     const size_t nd = VX_N_DIR_2D, n = ns * nd;
     void **mats = calloc(n ? n : 1, sizeof *mats);
-    void *m = NULL;
     int rc = mats ? build_all(c, mats, n, slices, (int)nd) : VX_ENOMEM;
-    if (rc == VX_OK && WANT(VX_AGG_2D_AVG)) { /* BTW3 */
-        acc_reset(&c->acc);
-        for (size_t i = 0; i < n; i++)
-            if (!feats(c, mats[i]))
-                acc_add(&c->acc, c->vals);
-        rc = emit_mean(c, VX_AGG_2D_AVG);
-    }
-    if (rc == VX_OK && WANT(VX_AGG_2D_SMRG)) { /* SUJT */
-        acc_reset(&c->acc);
-        for (size_t s = 0; s < ns && rc == VX_OK; s++) {
-            rc = merge_list(ops, mats + s * nd, nd, 1, &m);
-            if (rc == VX_OK && m && !feats(c, m))
-                acc_add(&c->acc, c->vals);
-            if (m)
-                ops->free(m);
-            m = NULL;
-        }
-        if (rc == VX_OK)
-            rc = emit_mean(c, VX_AGG_2D_SMRG);
-    }
-    if (rc == VX_OK && WANT(VX_AGG_25D_DMRG)) { /* JJUI */
-        acc_reset(&c->acc);
-        for (size_t d = 0; d < nd && rc == VX_OK; d++) {
-            rc = merge_list(ops, mats + d, ns, nd, &m);
-            if (rc == VX_OK && m && !feats(c, m))
-                acc_add(&c->acc, c->vals);
-            if (m)
-                ops->free(m);
-            m = NULL;
-        }
-        if (rc == VX_OK)
-            rc = emit_mean(c, VX_AGG_25D_DMRG);
-    }
-    if (rc == VX_OK && WANT(VX_AGG_25D_MRG)) { /* ZW7Z */
-        rc = merge_list(ops, mats, n, 1, &m);
-        if (rc == VX_OK) {
-            if (!m || feats(c, m))
-                for (size_t i = 0; i < c->nf; i++)
-                    c->vals[i] = NAN;
-            rc = emit(c, VX_AGG_25D_MRG);
-        }
-        if (m)
-            ops->free(m);
-    }
-    free_all(ops, mats, n);
+    if (rc == VX_OK && WANT(VX_AGG_2D_AVG)) /* BTW3: every (slice, direction) */
+        rc = agg_mean(c, mats, n, VX_AGG_2D_AVG);
+    if (rc == VX_OK && WANT(VX_AGG_2D_SMRG)) /* SUJT: per slice, its 4 directions merged */
+        rc = agg_merged(c, mats, ns, nd, nd, 1, VX_AGG_2D_SMRG);
+    if (rc == VX_OK && WANT(VX_AGG_25D_DMRG)) /* JJUI: per direction, all slices merged */
+        rc = agg_merged(c, mats, nd, 1, ns, nd, VX_AGG_25D_DMRG);
+    if (rc == VX_OK && WANT(VX_AGG_25D_MRG)) /* ZW7Z: everything merged */
+        rc = agg_merged(c, mats, 1, 0, n, 1, VX_AGG_25D_MRG);
+    free_all(c->ops, mats, n);
     return rc;
 }
 
 static int directional_3d(tex_ctx *c, unsigned want)
 {
-    const vx_texture_ops *ops = c->ops;
     const size_t n = VX_N_DIR_3D;
     void **mats = calloc(n, sizeof *mats);
-    void *m = NULL;
     int rc = mats ? build_all(c, mats, n, NULL, (int)n) : VX_ENOMEM;
-    if (rc == VX_OK && WANT(VX_AGG_3D_AVG)) { /* ITBB */
-        acc_reset(&c->acc);
-        for (size_t i = 0; i < n; i++)
-            if (!feats(c, mats[i]))
-                acc_add(&c->acc, c->vals);
-        rc = emit_mean(c, VX_AGG_3D_AVG);
-    }
-    if (rc == VX_OK && WANT(VX_AGG_3D_MRG)) { /* IAZD */
-        rc = merge_list(ops, mats, n, 1, &m);
-        if (rc == VX_OK) {
-            if (!m || feats(c, m))
-                for (size_t i = 0; i < c->nf; i++)
-                    c->vals[i] = NAN;
-            rc = emit(c, VX_AGG_3D_MRG);
-        }
-        if (m)
-            ops->free(m);
-    }
-    free_all(ops, mats, n);
+    if (rc == VX_OK && WANT(VX_AGG_3D_AVG)) /* ITBB */
+        rc = agg_mean(c, mats, n, VX_AGG_3D_AVG);
+    if (rc == VX_OK && WANT(VX_AGG_3D_MRG)) /* IAZD */
+        rc = agg_merged(c, mats, 1, 0, n, 1, VX_AGG_3D_MRG);
+    free_all(c->ops, mats, n);
     return rc;
 }
 
 static int zone_2d(tex_ctx *c, unsigned want, const long *slices, size_t ns)
 {
-    const vx_texture_ops *ops = c->ops;
     void **mats = calloc(ns ? ns : 1, sizeof *mats);
-    void *m = NULL;
     int rc = mats ? build_all(c, mats, ns, slices, 1) : VX_ENOMEM;
-    if (rc == VX_OK && WANT(VX_AGG_2D)) { /* 8QNN */
-        acc_reset(&c->acc);
-        for (size_t s = 0; s < ns; s++)
-            if (!feats(c, mats[s]))
-                acc_add(&c->acc, c->vals);
-        rc = emit_mean(c, VX_AGG_2D);
-    }
-    if (rc == VX_OK && WANT(VX_AGG_25D)) { /* 62GR */
-        rc = merge_list(ops, mats, ns, 1, &m);
-        if (rc == VX_OK) {
-            if (!m || feats(c, m))
-                for (size_t i = 0; i < c->nf; i++)
-                    c->vals[i] = NAN;
-            rc = emit(c, VX_AGG_25D);
-        }
-        if (m)
-            ops->free(m);
-    }
-    free_all(ops, mats, ns);
+    if (rc == VX_OK && WANT(VX_AGG_2D)) /* 8QNN */
+        rc = agg_mean(c, mats, ns, VX_AGG_2D);
+    if (rc == VX_OK && WANT(VX_AGG_25D)) /* 62GR */
+        rc = agg_merged(c, mats, 1, 0, ns, 1, VX_AGG_25D);
+    free_all(c->ops, mats, ns);
     return rc;
 }
 
