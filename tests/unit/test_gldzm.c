@@ -17,54 +17,6 @@
 
 /* ---- helpers ----------------------------------------------------------------------------------------- */
 
-/* A test ROI over caller-owned arrays; box = whole grid, mmask = imask. */
-typedef struct {
-    vx_roi roi;
-    float *img;
-    uint8_t *mask;
-    int32_t *grey;
-} troi;
-
-static void troi_init(troi *t, size_t nx, size_t ny, size_t nz, const int *grey, const uint8_t *mask)
-{
-    const size_t n = nx * ny * nz;
-    memset(t, 0, sizeof *t);
-    t->img = calloc(n, sizeof *t->img);
-    t->mask = calloc(n, 1);
-    t->grey = calloc(n, sizeof *t->grey);
-    assert_non_null(t->img);
-    assert_non_null(t->mask);
-    assert_non_null(t->grey);
-    int gmax = 0;
-    size_t nm = 0;
-    for (size_t i = 0; i < n; i++) {
-        t->mask[i] = mask ? mask[i] : 1;
-        t->img[i] = (float)grey[i];
-        t->grey[i] = t->mask[i] ? grey[i] : 0;
-        if (t->mask[i]) {
-            nm++;
-            if (grey[i] > gmax)
-                gmax = grey[i];
-        }
-    }
-    vx_roi *r = &t->roi;
-    r->dims[0] = nx, r->dims[1] = ny, r->dims[2] = nz;
-    r->spacing[0] = r->spacing[1] = r->spacing[2] = 1.0;
-    r->box_hi[0] = nx, r->box_hi[1] = ny, r->box_hi[2] = nz;
-    r->img = t->img;
-    r->imask = r->mmask = t->mask;
-    r->n_imask = r->n_mmask = nm;
-    r->grey = t->grey;
-    r->n_grey = gmax;
-}
-
-static void troi_free(troi *t)
-{
-    free(t->img);
-    free(t->mask);
-    free(t->grey);
-}
-
 /* Assert that m holds exactly the (grey, len, count) triples of want (in (len, grey) order). */
 static void expect_entries(const vx_zone_matrix *m, const unsigned (*want)[3], size_t n)
 {
@@ -76,8 +28,6 @@ static void expect_entries(const vx_zone_matrix *m, const unsigned (*want)[3], s
     }
 }
 
-#define CLOSE(x, y) assert_true(fabs((x) - (y)) <= 1e-12 * (1.0 + fabs(y)))
-
 static vx_feature_settings settings(void)
 {
     vx_feature_settings fs;
@@ -86,7 +36,7 @@ static vx_feature_settings settings(void)
 }
 
 /* Set the morphological mask of t to its own copy (so it can differ from the intensity mask). */
-static uint8_t *own_mmask(troi *t)
+static uint8_t *own_mmask(vx_test_roi *t)
 {
     const size_t n = t->roi.dims[0] * t->roi.dims[1] * t->roi.dims[2];
     uint8_t *mm = malloc(n);
@@ -119,8 +69,8 @@ static const int sq5[25] = {1, 1, 1, 1, 1, 1, 2, 2, 2, 1, 1, 2, 3, 2, 1, 1, 2, 2
 static void test_hand_2d(void **state)
 {
     (void)state;
-    troi t;
-    troi_init(&t, 5, 5, 1, sq5, NULL);
+    vx_test_roi t;
+    vx_test_roi_grid(&t, 5, 5, 1, sq5, NULL);
     vx_feature_settings fs = settings();
     {
         vx_zone_matrix *m = vx_zones_build(&t.roi, 1, 0, 1);
@@ -130,22 +80,22 @@ static void test_hand_2d(void **state)
         assert_int_equal(m->n_voxels, 25);
         double f[16];
         assert_int_equal(vx_gldzm_features(m, &fs, f), 0);
-        CLOSE(f[0], 19.0 / 27.0);
-        CLOSE(f[1], 11.0 / 3.0);
-        CLOSE(f[2], (1.0 + 0.25 + 1.0 / 9) / 3);
-        CLOSE(f[3], 14.0 / 3.0);
-        CLOSE(f[4], (1.0 + 0.25 + 1.0 / 81) / 3);
-        CLOSE(f[5], 2.0);
-        CLOSE(f[6], (1.0 + 0.25 + 1.0) / 3);
-        CLOSE(f[7], 86.0 / 3.0);
-        CLOSE(f[8], 1.0);
-        CLOSE(f[9], 1.0 / 3.0);
-        CLOSE(f[10], 5.0 / 3.0);
-        CLOSE(f[11], 5.0 / 9.0);
-        CLOSE(f[12], 3.0 / 25.0);
-        CLOSE(f[13], 2.0 / 3.0);
-        CLOSE(f[14], 8.0 / 9.0);
-        CLOSE(f[15], log2(3.0));
+        vx_assert_close(f[0], 19.0 / 27.0);
+        vx_assert_close(f[1], 11.0 / 3.0);
+        vx_assert_close(f[2], (1.0 + 0.25 + 1.0 / 9) / 3);
+        vx_assert_close(f[3], 14.0 / 3.0);
+        vx_assert_close(f[4], (1.0 + 0.25 + 1.0 / 81) / 3);
+        vx_assert_close(f[5], 2.0);
+        vx_assert_close(f[6], (1.0 + 0.25 + 1.0) / 3);
+        vx_assert_close(f[7], 86.0 / 3.0);
+        vx_assert_close(f[8], 1.0);
+        vx_assert_close(f[9], 1.0 / 3.0);
+        vx_assert_close(f[10], 5.0 / 3.0);
+        vx_assert_close(f[11], 5.0 / 9.0);
+        vx_assert_close(f[12], 3.0 / 25.0);
+        vx_assert_close(f[13], 2.0 / 3.0);
+        vx_assert_close(f[14], 8.0 / 9.0);
+        vx_assert_close(f[15], log2(3.0));
         vx_zone_matrix_free(m);
     }
     /* In 3D the single slice is one voxel thick: every voxel is on the edge (distance 1). */
@@ -153,7 +103,7 @@ static void test_hand_2d(void **state)
     static const unsigned w3[][3] = {{1, 1, 1}, {2, 1, 1}, {3, 1, 1}};
     expect_entries(m3, w3, 3);
     vx_zone_matrix_free(m3);
-    troi_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* The morphological mask defines the edge, the intensity mask the zones. 5 x 5 slice, border ring grey 1,
@@ -171,8 +121,8 @@ static void test_masks(void **state)
     uint8_t mk[25];
     memset(mk, 1, sizeof mk);
     mk[12] = 0;
-    troi t;
-    troi_init(&t, 5, 5, 1, g, mk);
+    vx_test_roi t;
+    vx_test_roi_grid(&t, 5, 5, 1, g, mk);
     vx_zone_matrix *m = vx_zones_build(&t.roi, 1, 0, 1);
     static const unsigned wa[][3] = {{1, 1, 1}, {2, 1, 1}};
     expect_entries(m, wa, 2);
@@ -187,7 +137,7 @@ static void test_masks(void **state)
     assert_int_equal(m->n_voxels, 24);
     vx_zone_matrix_free(m);
     free(mm);
-    troi_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* The distance is city-block (4/6-connected steps), not Chebyshev: a 5 x 5 slice of grey 1 with the centre
@@ -203,13 +153,13 @@ static void test_city_block(void **state)
     uint8_t mk[25];
     memset(mk, 1, sizeof mk);
     mk[6] = 0;
-    troi t;
-    troi_init(&t, 5, 5, 1, g, mk);
+    vx_test_roi t;
+    vx_test_roi_grid(&t, 5, 5, 1, g, mk);
     vx_zone_matrix *m = vx_zones_build(&t.roi, 1, 0, 1);
     static const unsigned w[][3] = {{1, 1, 1}, {2, 2, 1}};
     expect_entries(m, w, 2);
     vx_zone_matrix_free(m);
-    troi_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* 5 x 5 x 3 block of grey 1 with the voxel (2,2,1) grey 2, both masks full.
@@ -224,8 +174,8 @@ static void test_hand_3d(void **state)
     for (int i = 0; i < 75; i++)
         g[i] = 1;
     g[2 + 5 * (2 + 5 * 1)] = 2;
-    troi t;
-    troi_init(&t, 5, 5, 3, g, NULL);
+    vx_test_roi t;
+    vx_test_roi_grid(&t, 5, 5, 3, g, NULL);
     vx_zone_matrix *m = vx_zones_build(&t.roi, 1, -1, 1);
     static const unsigned w3[][3] = {{1, 1, 1}, {2, 2, 1}};
     expect_entries(m, w3, 2);
@@ -249,7 +199,7 @@ static void test_hand_3d(void **state)
     assert_int_equal(s[0]->n_voxels, 75);
     for (int z = 0; z < 3; z++)
         vx_zone_matrix_free(s[z]);
-    troi_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* Larger distances: a 9 x 9 slice, grey 1 with a 3 x 3 grey 2 block at x, y = 3..5 (distances 4 and 5
@@ -264,13 +214,13 @@ static void test_deep(void **state)
         for (int x = 3; x <= 5; x++)
             g[x + 9 * y] = 2;
     g[1 + 9 * 7] = 3;
-    troi t;
-    troi_init(&t, 9, 9, 1, g, NULL);
+    vx_test_roi t;
+    vx_test_roi_grid(&t, 9, 9, 1, g, NULL);
     vx_zone_matrix *m = vx_zones_build(&t.roi, 1, 0, 1);
     static const unsigned w[][3] = {{1, 1, 1}, {3, 2, 1}, {2, 4, 1}};
     expect_entries(m, w, 3);
     vx_zone_matrix_free(m);
-    troi_free(&t);
+    vx_test_roi_free(&t);
 }
 
 static void test_empty(void **state)
@@ -278,8 +228,8 @@ static void test_empty(void **state)
     (void)state;
     const int g[4] = {1, 2, 3, 4};
     const uint8_t none[4] = {0, 0, 0, 0};
-    troi t;
-    troi_init(&t, 4, 1, 1, g, none);
+    vx_test_roi t;
+    vx_test_roi_grid(&t, 4, 1, 1, g, none);
     vx_feature_settings fs = settings();
     vx_zone_matrix *m = vx_zones_build(&t.roi, 1, -1, 1);
     assert_non_null(m);
@@ -289,7 +239,7 @@ static void test_empty(void **state)
     for (int k = 0; k < 16; k++)
         assert_true(isnan(f[k]));
     vx_zone_matrix_free(m);
-    troi_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* ---- randomised comparison with a brute-force implementation of the IBSI definition ------------------- */
@@ -397,8 +347,8 @@ static void test_random_vs_brute(void **state)
             mm[i] = ((seed >> 20) % 100) < 85;
             im[i] = mm[i] && ((seed >> 24) % 10) < 9;
         }
-        troi t;
-        troi_init(&t, nx, ny, nz, g, im);
+        vx_test_roi t;
+        vx_test_roi_grid(&t, nx, ny, nz, g, im);
         t.roi.n_grey = 3;
         t.roi.mmask = mm;
         const size_t dmax = 16;
@@ -429,72 +379,39 @@ static void test_random_vs_brute(void **state)
         free(dist);
         free(im);
         free(mm);
-        troi_free(&t);
+        vx_test_roi_free(&t);
     }
 }
 
 /* ---- IBSI 1 digital phantom -------------------------------------------------------------------------- */
 
-/* 5 x 4 x 4 voxels, [z][y][x]; grey levels = intensities. */
-static const int phantom_img[4][4][5] = {
-    {{1, 4, 4, 1, 1}, {1, 4, 6, 1, 1}, {4, 1, 6, 4, 1}, {4, 4, 6, 4, 1}},
-    {{1, 4, 4, 1, 1}, {1, 1, 6, 1, 1}, {1, 1, 3, 1, 1}, {4, 4, 6, 1, 1}},
-    {{1, 4, 4, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 9, 1, 1}, {1, 1, 6, 1, 1}},
-    {{1, 4, 4, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 6, 1, 1}},
-};
-static const uint8_t phantom_mask[4][4][5] = {
-    {{1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}},
-    {{1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {0, 1, 1, 1, 1}, {1, 1, 1, 1, 1}},
-    {{1, 1, 1, 0, 0}, {1, 1, 1, 1, 1}, {1, 1, 0, 1, 1}, {1, 1, 1, 1, 1}},
-    {{1, 1, 1, 0, 0}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}},
-};
-
-/* Reference values (reference_values.csv, digital_phantom, tolerance 0), dictionary order. */
-static const double ref_2d[16] = {0.946, 1.21, 0.371, 16.4, 0.367, 15.2, 0.386, 21.3,
-                                  1.41,  0.323, 3.79, 0.898, 0.24, 3.97, 0.051, 1.73};
-static const double ref_25d[16] = {0.917, 1.33, 0.368, 16.2, 0.362, 14.3, 0.391, 23.7,
-                                   5.44,  0.302, 14.4, 0.802, 0.243, 3.92, 0.0988, 2};
-static const double ref_3d[16] = {1,   1,    0.253, 15.6, 0.253, 15.6, 0.253, 15.6,
-                                  1.4, 0.28, 5,     1,    0.0676, 2.64, 0,    1.92};
-
-/* Place the phantom at offset (ox, oy, oz) of an (nx, ny, nz) grid filled with distractor grey levels
- * outside the mask; box = mask bounds, or the whole grid when whole_box. */
-static void phantom_roi(troi *t, size_t nx, size_t ny, size_t nz, size_t ox, size_t oy, size_t oz,
+/* The phantom (vx_test_phantom_roi, N_g = 9) at offset (ox, oy, oz) of an (nx, ny, nz) grid; box = mask
+ * bounds, or the whole grid when whole_box. */
+static void phantom_roi(vx_test_roi *t, size_t nx, size_t ny, size_t nz, size_t ox, size_t oy, size_t oz,
                         int whole_box)
 {
-    const size_t n = nx * ny * nz;
-    int *g = malloc(n * sizeof *g);
-    uint8_t *mk = calloc(n, 1);
-    assert_non_null(g);
-    assert_non_null(mk);
-    for (size_t i = 0; i < n; i++)
-        g[i] = 1 + (int)((i * 7u) % 9u);
-    for (size_t z = 0; z < 4; z++)
-        for (size_t y = 0; y < 4; y++)
-            for (size_t x = 0; x < 5; x++) {
-                size_t i = (x + ox) + nx * ((y + oy) + ny * (z + oz));
-                g[i] = phantom_img[z][y][x];
-                mk[i] = phantom_mask[z][y][x];
-            }
-    troi_init(t, nx, ny, nz, g, mk);
-    t->roi.n_grey = 9;
-    if (!whole_box) {
-        t->roi.box_lo[0] = ox, t->roi.box_lo[1] = oy, t->roi.box_lo[2] = oz;
-        t->roi.box_hi[0] = ox + 5, t->roi.box_hi[1] = oy + 4, t->roi.box_hi[2] = oz + 4;
+    const size_t dims[3] = {nx, ny, nz}, off[3] = {ox, oy, oz};
+    vx_test_phantom_roi(t, dims, off, 9);
+    for (int a = 0; whole_box && a < 3; a++) {
+        t->roi.box_lo[a] = 0;
+        t->roi.box_hi[a] = dims[a];
     }
-    free(g);
-    free(mk);
+}
+
+static void compute(const vx_roi *roi, int threads, vx_results *res)
+{
+    vx_feature_settings fs = settings();
+    fs.threads = threads;
+    vx_results_init(res);
+    vx_error err;
+    vx_error_clear(&err);
+    assert_int_equal(vx_gldzm_compute(roi, &fs, res, &err), VX_OK);
 }
 
 static void compute_all_threads(const vx_roi *roi, double out[3][16], int threads)
 {
-    vx_feature_settings fs = settings();
-    fs.threads = threads;
     vx_results res;
-    vx_results_init(&res);
-    vx_error err;
-    vx_error_clear(&err);
-    assert_int_equal(vx_gldzm_compute(roi, &fs, &res, &err), VX_OK);
+    compute(roi, threads, &res);
     const vx_agg aggs[3] = {VX_AGG_2D, VX_AGG_25D, VX_AGG_3D};
     for (int a = 0; a < 3; a++)
         for (int k = 0; k < 16; k++)
@@ -510,24 +427,15 @@ static void compute_all(const vx_roi *roi, double out[3][16])
 static void test_phantom(void **state)
 {
     (void)state;
-    troi t;
+    vx_test_roi t;
     phantom_roi(&t, 5, 4, 4, 0, 0, 0, 0);
-    double v[3][16];
-    compute_all(&t.roi, v);
-    const double *refs[3] = {ref_2d, ref_25d, ref_3d};
-    const char *names[3] = {"2D", "2.5D", "3D"};
-    int bad = 0;
-    for (int a = 0; a < 3; a++)
-        for (int k = 0; k < 16; k++)
-            if (!vx_test_ibsi_match(v[a][k], refs[a][k], 0.0)) {
-                print_error("%s %s: %.6g, reference %.6g\n", vx_feature_get(VX_F_DZM_SDE + k)->tag, names[a],
-                            v[a][k], refs[a][k]);
-                bad++;
-            }
-    assert_int_equal(bad, 0);
+    vx_results res;
+    compute(&t.roi, 1, &res);
+    assert_int_equal(vx_test_check_reference(&res, "digital_phantom", VX_FAM_GLDZM, 0), 48);
     /* every zone of the 3D phantom touches the edge: zone distance variance is exactly 0 */
-    assert_true(v[2][14] == 0.0);
-    troi_free(&t);
+    assert_true(vx_results_get(&res, VX_F_DZM_ZD_VAR, VX_AGG_3D) == 0.0);
+    vx_results_free(&res);
+    vx_test_roi_free(&t);
 }
 
 /* Moving the ROI inside a larger grid (other grey levels around it), with a tight or a loose box, changes
@@ -535,7 +443,7 @@ static void test_phantom(void **state)
 static void test_translation(void **state)
 {
     (void)state;
-    troi a, b, c;
+    vx_test_roi a, b, c;
     phantom_roi(&a, 5, 4, 4, 0, 0, 0, 0);
     phantom_roi(&b, 11, 9, 8, 3, 2, 3, 0);
     phantom_roi(&c, 9, 7, 7, 2, 1, 1, 1);
@@ -550,9 +458,9 @@ static void test_translation(void **state)
             assert_true(va[g][k] == vc[g][k]);
             assert_true(va[g][k] == vt[g][k]);
         }
-    troi_free(&a);
-    troi_free(&b);
-    troi_free(&c);
+    vx_test_roi_free(&a);
+    vx_test_roi_free(&b);
+    vx_test_roi_free(&c);
 }
 
 int main(void)

@@ -20,73 +20,7 @@
 #include "voxomics/feature.h"
 #include "vx_test.h"
 
-/* ---- test ROI helper ------------------------------------------------------------------------------- */
-typedef struct tcase {
-    size_t dims[3];
-    float *img;
-    uint8_t *mask;
-    int32_t *grey;
-    vx_roi roi;
-} tcase;
-
-/* A grid of dims voxels; the values v (nv[0] x nv[1] x nv[2], x fastest) with mask m (NULL: all in)
- * are placed at offset off. Voxels outside the placed block are outside the mask. grey = v inside the
- * intensity mask, 0 outside; img = v everywhere inside the block (and 7 elsewhere). */
-static void tcase_make(tcase *t, const size_t dims[3], const size_t off[3], const size_t nv[3], const int *v,
-                       const uint8_t *m, int n_grey)
-{
-    memset(t, 0, sizeof *t);
-    const size_t n = dims[0] * dims[1] * dims[2];
-    memcpy(t->dims, dims, sizeof t->dims);
-    t->img = malloc(n * sizeof *t->img);
-    t->mask = calloc(n, 1);
-    t->grey = calloc(n, sizeof *t->grey);
-    assert_non_null(t->img);
-    assert_non_null(t->mask);
-    assert_non_null(t->grey);
-    for (size_t i = 0; i < n; i++)
-        t->img[i] = 7.0f;
-    size_t lo[3] = {dims[0], dims[1], dims[2]}, hi[3] = {0, 0, 0}, cnt = 0;
-    for (size_t z = 0; z < nv[2]; z++)
-        for (size_t y = 0; y < nv[1]; y++)
-            for (size_t x = 0; x < nv[0]; x++) {
-                const size_t s = x + nv[0] * (y + nv[1] * z);
-                const size_t c[3] = {x + off[0], y + off[1], z + off[2]};
-                const size_t d = c[0] + dims[0] * (c[1] + dims[1] * c[2]);
-                t->img[d] = (float)v[s];
-                if (m && !m[s])
-                    continue;
-                t->mask[d] = 1;
-                t->grey[d] = v[s];
-                cnt++;
-                for (int k = 0; k < 3; k++) {
-                    if (c[k] < lo[k])
-                        lo[k] = c[k];
-                    if (c[k] + 1 > hi[k])
-                        hi[k] = c[k] + 1;
-                }
-            }
-    vx_roi *r = &t->roi;
-    memcpy(r->dims, dims, sizeof r->dims);
-    r->spacing[0] = r->spacing[1] = r->spacing[2] = 2.0;
-    memcpy(r->box_lo, lo, sizeof lo);
-    memcpy(r->box_hi, hi, sizeof hi);
-    r->img = t->img;
-    r->imask = t->mask;
-    r->mmask = t->mask;
-    r->n_imask = r->n_mmask = cnt;
-    r->grey = t->grey;
-    r->n_grey = n_grey;
-}
-
-static void tcase_free(tcase *t)
-{
-    free(t->img);
-    free(t->mask);
-    free(t->grey);
-}
-
-static void compute(const tcase *t, const vx_feature_settings *fs_in, vx_results *res)
+static void compute(const vx_test_roi *t, const vx_feature_settings *fs_in, vx_results *res)
 {
     vx_feature_settings fs;
     if (fs_in)
@@ -103,9 +37,6 @@ static double get(const vx_results *r, vx_feature_id f, vx_agg a)
 {
     return vx_results_get(r, f, a);
 }
-
-#define TOL 1e-12
-#define ASSERT_NEAR(x, ref) assert_true(fabs((x) - (ref)) <= TOL * (1.0 + fabs(ref)))
 
 /* ---- hand-derived 2D case ---------------------------------------------------------------------------
  * One 4 x 3 slice (x to the right, y down), N_g = 2, N_v = 12:
@@ -137,35 +68,35 @@ static const int img4x3[12] = {1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2};
 static void test_hand_2d(void **state)
 {
     (void)state;
-    tcase t;
+    vx_test_roi t;
     const size_t dims[3] = {4, 3, 1}, off[3] = {0, 0, 0}, nv[3] = {4, 3, 1};
-    tcase_make(&t, dims, off, nv, img4x3, NULL, 2);
+    vx_test_roi_place(&t, dims, off, nv, img4x3, NULL, 2);
     vx_results r;
     compute(&t, NULL, &r);
-    ASSERT_NEAR(get(&r, VX_F_RLM_SRE, VX_AGG_2D_AVG), (49.0 / 108.0 + 0.85 + 0.625 + 1.0) / 4.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_LRE, VX_AGG_2D_AVG), (14.0 / 3.0 + 1.6 + 2.5 + 1.0) / 4.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_R_PERC, VX_AGG_2D_AVG), 0.75);
+    vx_assert_close(get(&r, VX_F_RLM_SRE, VX_AGG_2D_AVG), (49.0 / 108.0 + 0.85 + 0.625 + 1.0) / 4.0);
+    vx_assert_close(get(&r, VX_F_RLM_LRE, VX_AGG_2D_AVG), (14.0 / 3.0 + 1.6 + 2.5 + 1.0) / 4.0);
+    vx_assert_close(get(&r, VX_F_RLM_R_PERC, VX_AGG_2D_AVG), 0.75);
     /* one slice: 2.5D merged = 2D slice-merged */
     const vx_agg merged[2] = {VX_AGG_2D_SMRG, VX_AGG_25D_MRG};
     for (int k = 0; k < 2; k++) {
         const vx_agg a = merged[k];
-        ASSERT_NEAR(get(&r, VX_F_RLM_SRE, a), 127.0 / 162.0);
-        ASSERT_NEAR(get(&r, VX_F_RLM_LRE, a), 19.0 / 9.0);
-        ASSERT_NEAR(get(&r, VX_F_RLM_LGRE, a), 0.625);
-        ASSERT_NEAR(get(&r, VX_F_RLM_HGRE, a), 2.5);
-        ASSERT_NEAR(get(&r, VX_F_RLM_SRLGE, a), 635.0 / 1296.0);
-        ASSERT_NEAR(get(&r, VX_F_RLM_GLNU, a), 18.0);
-        ASSERT_NEAR(get(&r, VX_F_RLM_GLNU_NORM, a), 0.5);
-        ASSERT_NEAR(get(&r, VX_F_RLM_RLNU, a), 62.0 / 3.0);
-        ASSERT_NEAR(get(&r, VX_F_RLM_RLNU_NORM, a), 744.0 / 1296.0);
-        ASSERT_NEAR(get(&r, VX_F_RLM_R_PERC, a), 0.75);
-        ASSERT_NEAR(get(&r, VX_F_RLM_GL_VAR, a), 0.25);
-        ASSERT_NEAR(get(&r, VX_F_RLM_RL_VAR, a), 1.0 / 3.0);
-        ASSERT_NEAR(get(&r, VX_F_RLM_RL_ENTR, a),
+        vx_assert_close(get(&r, VX_F_RLM_SRE, a), 127.0 / 162.0);
+        vx_assert_close(get(&r, VX_F_RLM_LRE, a), 19.0 / 9.0);
+        vx_assert_close(get(&r, VX_F_RLM_LGRE, a), 0.625);
+        vx_assert_close(get(&r, VX_F_RLM_HGRE, a), 2.5);
+        vx_assert_close(get(&r, VX_F_RLM_SRLGE, a), 635.0 / 1296.0);
+        vx_assert_close(get(&r, VX_F_RLM_GLNU, a), 18.0);
+        vx_assert_close(get(&r, VX_F_RLM_GLNU_NORM, a), 0.5);
+        vx_assert_close(get(&r, VX_F_RLM_RLNU, a), 62.0 / 3.0);
+        vx_assert_close(get(&r, VX_F_RLM_RLNU_NORM, a), 744.0 / 1296.0);
+        vx_assert_close(get(&r, VX_F_RLM_R_PERC, a), 0.75);
+        vx_assert_close(get(&r, VX_F_RLM_GL_VAR, a), 0.25);
+        vx_assert_close(get(&r, VX_F_RLM_RL_VAR, a), 1.0 / 3.0);
+        vx_assert_close(get(&r, VX_F_RLM_RL_ENTR, a),
                     -2.0 * (13.0 / 36 * log2(13.0 / 36) + 4.0 / 36 * log2(4.0 / 36) + 1.0 / 36 * log2(1.0 / 36)));
     }
     vx_results_free(&r);
-    tcase_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* Runs are broken by voxels outside the intensity mask. One row 1 1 1 2 with the second voxel outside the
@@ -176,22 +107,22 @@ static void test_hand_2d(void **state)
 static void test_hand_mask_breaks_runs(void **state)
 {
     (void)state;
-    tcase t;
+    vx_test_roi t;
     const int v[4] = {1, 1, 1, 2};
     const uint8_t m[4] = {1, 0, 1, 1};
     const size_t dims[3] = {4, 1, 1}, off[3] = {0, 0, 0}, nv[3] = {4, 1, 1};
-    tcase_make(&t, dims, off, nv, v, m, 2);
+    vx_test_roi_place(&t, dims, off, nv, v, m, 2);
     t.grey[1] = 1;
     vx_results r;
     compute(&t, NULL, &r);
-    ASSERT_NEAR(get(&r, VX_F_RLM_SRE, VX_AGG_2D_AVG), 1.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_LRE, VX_AGG_2D_AVG), 1.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_SRE, VX_AGG_2D_SMRG), 1.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_R_PERC, VX_AGG_2D_SMRG), 1.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_GLNU, VX_AGG_2D_SMRG), 20.0 / 3.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_GLNU_NORM, VX_AGG_2D_SMRG), 5.0 / 9.0);
+    vx_assert_close(get(&r, VX_F_RLM_SRE, VX_AGG_2D_AVG), 1.0);
+    vx_assert_close(get(&r, VX_F_RLM_LRE, VX_AGG_2D_AVG), 1.0);
+    vx_assert_close(get(&r, VX_F_RLM_SRE, VX_AGG_2D_SMRG), 1.0);
+    vx_assert_close(get(&r, VX_F_RLM_R_PERC, VX_AGG_2D_SMRG), 1.0);
+    vx_assert_close(get(&r, VX_F_RLM_GLNU, VX_AGG_2D_SMRG), 20.0 / 3.0);
+    vx_assert_close(get(&r, VX_F_RLM_GLNU_NORM, VX_AGG_2D_SMRG), 5.0 / 9.0);
     vx_results_free(&r);
-    tcase_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* 3D: a 1 x 1 x 3 column with grey levels 1, 2, 2 along z, N_g = 2. Direction (0,0,1): runs 1x1, 2x2
@@ -204,23 +135,23 @@ static void test_hand_mask_breaks_runs(void **state)
 static void test_hand_3d(void **state)
 {
     (void)state;
-    tcase t;
+    vx_test_roi t;
     const int v[3] = {1, 2, 2};
     const size_t dims[3] = {1, 1, 3}, off[3] = {0, 0, 0}, nv[3] = {1, 1, 3};
-    tcase_make(&t, dims, off, nv, v, NULL, 2);
+    vx_test_roi_place(&t, dims, off, nv, v, NULL, 2);
     vx_results r;
     compute(&t, NULL, &r);
-    ASSERT_NEAR(get(&r, VX_F_RLM_SRE, VX_AGG_3D_AVG), 101.0 / 104.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_R_PERC, VX_AGG_3D_AVG), 38.0 / 39.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_SRE, VX_AGG_3D_MRG), 149.0 / 152.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_LRE, VX_AGG_3D_MRG), 41.0 / 38.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_R_PERC, VX_AGG_3D_MRG), 38.0 / 39.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_SRE, VX_AGG_2D_AVG), 1.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_R_PERC, VX_AGG_2D_AVG), 1.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_SRE, VX_AGG_25D_MRG), 1.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_R_PERC, VX_AGG_25D_MRG), 1.0);
+    vx_assert_close(get(&r, VX_F_RLM_SRE, VX_AGG_3D_AVG), 101.0 / 104.0);
+    vx_assert_close(get(&r, VX_F_RLM_R_PERC, VX_AGG_3D_AVG), 38.0 / 39.0);
+    vx_assert_close(get(&r, VX_F_RLM_SRE, VX_AGG_3D_MRG), 149.0 / 152.0);
+    vx_assert_close(get(&r, VX_F_RLM_LRE, VX_AGG_3D_MRG), 41.0 / 38.0);
+    vx_assert_close(get(&r, VX_F_RLM_R_PERC, VX_AGG_3D_MRG), 38.0 / 39.0);
+    vx_assert_close(get(&r, VX_F_RLM_SRE, VX_AGG_2D_AVG), 1.0);
+    vx_assert_close(get(&r, VX_F_RLM_R_PERC, VX_AGG_2D_AVG), 1.0);
+    vx_assert_close(get(&r, VX_F_RLM_SRE, VX_AGG_25D_MRG), 1.0);
+    vx_assert_close(get(&r, VX_F_RLM_R_PERC, VX_AGG_25D_MRG), 1.0);
     vx_results_free(&r);
-    tcase_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* A run longer than the initial run-length capacity (64): a row of 100 voxels of grey level 1.
@@ -230,33 +161,33 @@ static void test_hand_3d(void **state)
 static void test_long_run(void **state)
 {
     (void)state;
-    tcase t;
+    vx_test_roi t;
     int v[100];
     for (int i = 0; i < 100; i++)
         v[i] = 1;
     const size_t dims[3] = {100, 1, 1}, off[3] = {0, 0, 0}, nv[3] = {100, 1, 1};
-    tcase_make(&t, dims, off, nv, v, NULL, 3);
+    vx_test_roi_place(&t, dims, off, nv, v, NULL, 3);
     vx_results r;
     compute(&t, NULL, &r);
-    ASSERT_NEAR(get(&r, VX_F_RLM_LRE, VX_AGG_2D_SMRG), (300.0 + 10000.0) / 301.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_SRE, VX_AGG_2D_SMRG), (300.0 + 1e-4) / 301.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_R_PERC, VX_AGG_2D_SMRG), 301.0 / 400.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_GL_VAR, VX_AGG_2D_SMRG), 0.0);
-    ASSERT_NEAR(get(&r, VX_F_RLM_GLNU_NORM, VX_AGG_2D_SMRG), 1.0);
+    vx_assert_close(get(&r, VX_F_RLM_LRE, VX_AGG_2D_SMRG), (300.0 + 10000.0) / 301.0);
+    vx_assert_close(get(&r, VX_F_RLM_SRE, VX_AGG_2D_SMRG), (300.0 + 1e-4) / 301.0);
+    vx_assert_close(get(&r, VX_F_RLM_R_PERC, VX_AGG_2D_SMRG), 301.0 / 400.0);
+    vx_assert_close(get(&r, VX_F_RLM_GL_VAR, VX_AGG_2D_SMRG), 0.0);
+    vx_assert_close(get(&r, VX_F_RLM_GLNU_NORM, VX_AGG_2D_SMRG), 1.0);
     /* 2D averaged: (1,0) has LRE 100^2, the others 1 */
-    ASSERT_NEAR(get(&r, VX_F_RLM_LRE, VX_AGG_2D_AVG), (10000.0 + 3.0) / 4.0);
+    vx_assert_close(get(&r, VX_F_RLM_LRE, VX_AGG_2D_AVG), (10000.0 + 3.0) / 4.0);
     vx_results_free(&r);
-    tcase_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* N_g only sets the size of the matrix: levels that are absent add nothing to any feature. */
 static void test_ng_independent(void **state)
 {
     (void)state;
-    tcase a, b;
+    vx_test_roi a, b;
     const size_t dims[3] = {4, 3, 1}, off[3] = {0, 0, 0}, nv[3] = {4, 3, 1};
-    tcase_make(&a, dims, off, nv, img4x3, NULL, 2);
-    tcase_make(&b, dims, off, nv, img4x3, NULL, 50);
+    vx_test_roi_place(&a, dims, off, nv, img4x3, NULL, 2);
+    vx_test_roi_place(&b, dims, off, nv, img4x3, NULL, 50);
     vx_results ra, rb;
     compute(&a, NULL, &ra);
     compute(&b, NULL, &rb);
@@ -264,11 +195,11 @@ static void test_ng_independent(void **state)
     vx_results_sort(&rb);
     assert_int_equal(ra.n, rb.n);
     for (size_t i = 0; i < ra.n; i++)
-        ASSERT_NEAR(rb.rows[i].value, ra.rows[i].value);
+        vx_assert_close(rb.rows[i].value, ra.rows[i].value);
     vx_results_free(&ra);
     vx_results_free(&rb);
-    tcase_free(&a);
-    tcase_free(&b);
+    vx_test_roi_free(&a);
+    vx_test_roi_free(&b);
 }
 
 /* Against a direct enumeration of runs: a 7 x 6 x 5 block of pseudo-random grey levels 1..3 with holes in
@@ -287,9 +218,9 @@ static void test_against_enumeration(void **state)
         v[i] = 1 + (int)((s >> 16) % 3u);
         m[i] = ((s >> 9) % 5u) != 0u;
     }
-    tcase t;
+    vx_test_roi t;
     const size_t dims[3] = {NX + 5, NY + 3, NZ + 4}, off[3] = {2, 1, 3}, nv[3] = {NX, NY, NZ};
-    tcase_make(&t, dims, off, nv, v, m, 3);
+    vx_test_roi_place(&t, dims, off, nv, v, m, 3);
     vx_results r;
     compute(&t, NULL, &r);
 
@@ -327,166 +258,27 @@ static void test_against_enumeration(void **state)
         nv_all += nvox;
         perc_avg += ns / nvox / VX_N_DIR_3D;
     }
-    ASSERT_NEAR(get(&r, VX_F_RLM_SRE, VX_AGG_3D_MRG), sre / ns_all);
-    ASSERT_NEAR(get(&r, VX_F_RLM_LRE, VX_AGG_3D_MRG), lre / ns_all);
-    ASSERT_NEAR(get(&r, VX_F_RLM_GLNU, VX_AGG_3D_MRG), (gl[0] * gl[0] + gl[1] * gl[1] + gl[2] * gl[2]) / ns_all);
-    ASSERT_NEAR(get(&r, VX_F_RLM_R_PERC, VX_AGG_3D_MRG), ns_all / nv_all);
-    ASSERT_NEAR(get(&r, VX_F_RLM_R_PERC, VX_AGG_3D_AVG), perc_avg);
+    vx_assert_close(get(&r, VX_F_RLM_SRE, VX_AGG_3D_MRG), sre / ns_all);
+    vx_assert_close(get(&r, VX_F_RLM_LRE, VX_AGG_3D_MRG), lre / ns_all);
+    vx_assert_close(get(&r, VX_F_RLM_GLNU, VX_AGG_3D_MRG), (gl[0] * gl[0] + gl[1] * gl[1] + gl[2] * gl[2]) / ns_all);
+    vx_assert_close(get(&r, VX_F_RLM_R_PERC, VX_AGG_3D_MRG), ns_all / nv_all);
+    vx_assert_close(get(&r, VX_F_RLM_R_PERC, VX_AGG_3D_AVG), perc_avg);
     vx_results_free(&r);
-    tcase_free(&t);
+    vx_test_roi_free(&t);
 }
 
-/* ---- IBSI 1 digital phantom -------------------------------------------------------------------------
- * 5 x 4 x 4 voxels (x fastest, then y, then z), grey levels = intensities, N_g = 6. */
-static const int phantom_img[80] = {
-    1, 4, 4, 1, 1, 1, 4, 6, 1, 1, 4, 1, 6, 4, 1, 4, 4, 6, 4, 1, /* z = 0 */
-    1, 4, 4, 1, 1, 1, 1, 6, 1, 1, 1, 1, 3, 1, 1, 4, 4, 6, 1, 1, /* z = 1 */
-    1, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 9, 1, 1, 1, 1, 6, 1, 1, /* z = 2 */
-    1, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 6, 1, 1, /* z = 3 */
-};
-static const uint8_t phantom_mask[80] = {
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* z = 0 */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* z = 1 */
-    1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, /* z = 2 */
-    1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* z = 3 */
-};
-
-/* IBSI 1 reference values (reference_values.csv, dataset digital_phantom): tag, value, tolerance. */
-typedef struct ref_row {
-    const char *tag;
-    double value, tol;
-} ref_row;
-static const ref_row phantom_ref[] = {
-    {"rlm_sre_2D_avg", 0.641, 0},
-    {"rlm_lre_2D_avg", 3.78, 0},
-    {"rlm_lgre_2D_avg", 0.604, 0},
-    {"rlm_hgre_2D_avg", 9.82, 0},
-    {"rlm_srlge_2D_avg", 0.294, 0},
-    {"rlm_srhge_2D_avg", 8.57, 0},
-    {"rlm_lrlge_2D_avg", 3.14, 0},
-    {"rlm_lrhge_2D_avg", 17.4, 0},
-    {"rlm_glnu_2D_avg", 5.2, 0},
-    {"rlm_glnu_norm_2D_avg", 0.46, 0},
-    {"rlm_rlnu_2D_avg", 6.12, 0},
-    {"rlm_rlnu_norm_2D_avg", 0.492, 0},
-    {"rlm_r_perc_2D_avg", 0.627, 0},
-    {"rlm_gl_var_2D_avg", 3.35, 0},
-    {"rlm_rl_var_2D_avg", 0.761, 0},
-    {"rlm_rl_entr_2D_avg", 2.17, 0},
-    {"rlm_sre_2D_comb", 0.661, 0},
-    {"rlm_lre_2D_comb", 3.51, 0},
-    {"rlm_lgre_2D_comb", 0.609, 0},
-    {"rlm_hgre_2D_comb", 9.74, 0},
-    {"rlm_srlge_2D_comb", 0.311, 0},
-    {"rlm_srhge_2D_comb", 8.67, 0},
-    {"rlm_lrlge_2D_comb", 2.92, 0},
-    {"rlm_lrhge_2D_comb", 16.1, 0},
-    {"rlm_glnu_2D_comb", 20.5, 0},
-    {"rlm_glnu_norm_2D_comb", 0.456, 0},
-    {"rlm_rlnu_2D_comb", 21.6, 0},
-    {"rlm_rlnu_norm_2D_comb", 0.441, 0},
-    {"rlm_r_perc_2D_comb", 0.627, 0},
-    {"rlm_gl_var_2D_comb", 3.37, 0},
-    {"rlm_rl_var_2D_comb", 0.778, 0},
-    {"rlm_rl_entr_2D_comb", 2.57, 0},
-    {"rlm_sre_2_5D_avg", 0.665, 0},
-    {"rlm_lre_2_5D_avg", 3.46, 0},
-    {"rlm_lgre_2_5D_avg", 0.58, 0},
-    {"rlm_hgre_2_5D_avg", 10.3, 0},
-    {"rlm_srlge_2_5D_avg", 0.296, 0},
-    {"rlm_srhge_2_5D_avg", 9.03, 0},
-    {"rlm_lrlge_2_5D_avg", 2.79, 0},
-    {"rlm_lrhge_2_5D_avg", 17.9, 0},
-    {"rlm_glnu_2_5D_avg", 19.5, 0},
-    {"rlm_glnu_norm_2_5D_avg", 0.413, 0},
-    {"rlm_rlnu_2_5D_avg", 22.3, 0},
-    {"rlm_rlnu_norm_2_5D_avg", 0.461, 0},
-    {"rlm_r_perc_2_5D_avg", 0.632, 0},
-    {"rlm_gl_var_2_5D_avg", 3.58, 0},
-    {"rlm_rl_var_2_5D_avg", 0.758, 0},
-    {"rlm_rl_entr_2_5D_avg", 2.52, 0},
-    {"rlm_sre_2_5D_comb", 0.68, 0},
-    {"rlm_lre_2_5D_comb", 3.27, 0},
-    {"rlm_lgre_2_5D_comb", 0.585, 0},
-    {"rlm_hgre_2_5D_comb", 10.2, 0},
-    {"rlm_srlge_2_5D_comb", 0.312, 0},
-    {"rlm_srhge_2_5D_comb", 9.05, 0},
-    {"rlm_lrlge_2_5D_comb", 2.63, 0},
-    {"rlm_lrhge_2_5D_comb", 17, 0},
-    {"rlm_glnu_2_5D_comb", 77.1, 0},
-    {"rlm_glnu_norm_2_5D_comb", 0.412, 0},
-    {"rlm_rlnu_2_5D_comb", 83.2, 0},
-    {"rlm_rlnu_norm_2_5D_comb", 0.445, 0},
-    {"rlm_r_perc_2_5D_comb", 0.632, 0},
-    {"rlm_gl_var_2_5D_comb", 3.59, 0},
-    {"rlm_rl_var_2_5D_comb", 0.767, 0},
-    {"rlm_rl_entr_2_5D_comb", 2.76, 0},
-    {"rlm_sre_3D_avg", 0.705, 0},
-    {"rlm_lre_3D_avg", 3.06, 0},
-    {"rlm_lgre_3D_avg", 0.603, 0},
-    {"rlm_hgre_3D_avg", 9.7, 0},
-    {"rlm_srlge_3D_avg", 0.352, 0},
-    {"rlm_srhge_3D_avg", 8.54, 0},
-    {"rlm_lrlge_3D_avg", 2.39, 0},
-    {"rlm_lrhge_3D_avg", 17.6, 0},
-    {"rlm_glnu_3D_avg", 21.8, 0},
-    {"rlm_glnu_norm_3D_avg", 0.43, 0},
-    {"rlm_rlnu_3D_avg", 26.9, 0},
-    {"rlm_rlnu_norm_3D_avg", 0.513, 0},
-    {"rlm_r_perc_3D_avg", 0.68, 0},
-    {"rlm_gl_var_3D_avg", 3.46, 0},
-    {"rlm_rl_var_3D_avg", 0.574, 0},
-    {"rlm_rl_entr_3D_avg", 2.43, 0},
-    {"rlm_sre_3D_comb", 0.729, 0},
-    {"rlm_lre_3D_comb", 2.76, 0},
-    {"rlm_lgre_3D_comb", 0.607, 0},
-    {"rlm_hgre_3D_comb", 9.64, 0},
-    {"rlm_srlge_3D_comb", 0.372, 0},
-    {"rlm_srhge_3D_comb", 8.67, 0},
-    {"rlm_lrlge_3D_comb", 2.16, 0},
-    {"rlm_lrhge_3D_comb", 15.6, 0},
-    {"rlm_glnu_3D_comb", 281, 0},
-    {"rlm_glnu_norm_3D_comb", 0.43, 0},
-    {"rlm_rlnu_3D_comb", 328, 0},
-    {"rlm_rlnu_norm_3D_comb", 0.501, 0},
-    {"rlm_r_perc_3D_comb", 0.68, 0},
-    {"rlm_gl_var_3D_comb", 3.48, 0},
-    {"rlm_rl_var_3D_comb", 0.598, 0},
-    {"rlm_rl_entr_3D_comb", 2.62, 0},
-};
-
+/* ---- IBSI 1 digital phantom (vx_test_phantom_roi, N_g = 6) against reference_values.csv ---------- */
 static void test_phantom(void **state)
 {
     (void)state;
-    tcase t;
-    const size_t dims[3] = {5, 4, 4}, off[3] = {0, 0, 0}, nv[3] = {5, 4, 4};
-    tcase_make(&t, dims, off, nv, phantom_img, phantom_mask, 6);
+    vx_test_roi t;
+    const size_t dims[3] = {5, 4, 4}, off[3] = {0, 0, 0};
+    vx_test_phantom_roi(&t, dims, off, 6);
     vx_results r;
     compute(&t, NULL, &r);
-    const size_t nref = sizeof phantom_ref / sizeof phantom_ref[0];
-    const vx_agg aggs[6] = {VX_AGG_2D_AVG, VX_AGG_2D_SMRG, VX_AGG_25D_DMRG, VX_AGG_25D_MRG, VX_AGG_3D_AVG, VX_AGG_3D_MRG};
-    size_t checked = 0, failed = 0;
-    for (int a = 0; a < 6; a++) {
-        for (vx_feature_id f = VX_F_RLM_SRE; f <= VX_F_RLM_RL_ENTR; f++) {
-            char tag[96];
-            assert_int_equal(vx_feature_tag(f, aggs[a], tag, sizeof tag), VX_OK);
-            const ref_row *ref = NULL;
-            for (size_t i = 0; i < nref; i++)
-                if (!strcmp(phantom_ref[i].tag, tag))
-                    ref = &phantom_ref[i];
-            assert_non_null(ref);
-            const double x = get(&r, f, aggs[a]);
-            checked++;
-            if (!vx_test_ibsi_match(x, ref->value, ref->tol)) {
-                print_error("%s: %.6g, reference %.6g (tolerance %g)\n", tag, x, ref->value, ref->tol);
-                failed++;
-            }
-        }
-    }
-    assert_int_equal(checked, 96);
-    assert_int_equal(failed, 0);
+    assert_int_equal(vx_test_check_reference(&r, "digital_phantom", VX_FAM_GLRLM, 0), 96);
     vx_results_free(&r);
-    tcase_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* The same phantom inside a larger grid (other voxels outside the mask) gives bit-identical values, and
@@ -494,11 +286,11 @@ static void test_phantom(void **state)
 static void test_phantom_translated_and_threads(void **state)
 {
     (void)state;
-    tcase a, b;
-    const size_t d0[3] = {5, 4, 4}, o0[3] = {0, 0, 0}, nv[3] = {5, 4, 4};
+    vx_test_roi a, b;
+    const size_t d0[3] = {5, 4, 4}, o0[3] = {0, 0, 0};
     const size_t d1[3] = {11, 9, 8}, o1[3] = {4, 2, 3};
-    tcase_make(&a, d0, o0, nv, phantom_img, phantom_mask, 6);
-    tcase_make(&b, d1, o1, nv, phantom_img, phantom_mask, 6);
+    vx_test_phantom_roi(&a, d0, o0, 6);
+    vx_test_phantom_roi(&b, d1, o1, 6);
     vx_feature_settings fs;
     vx_feature_settings_default(&fs);
     fs.threads = 1;
@@ -522,8 +314,8 @@ static void test_phantom_translated_and_threads(void **state)
     vx_results_free(&ra);
     vx_results_free(&rb);
     vx_results_free(&rc);
-    tcase_free(&a);
-    tcase_free(&b);
+    vx_test_roi_free(&a);
+    vx_test_roi_free(&b);
 }
 
 int main(void)

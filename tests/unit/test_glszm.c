@@ -16,54 +16,6 @@
 
 /* ---- helpers ----------------------------------------------------------------------------------------- */
 
-/* A test ROI over caller-owned arrays; box = whole grid, mmask = imask. */
-typedef struct {
-    vx_roi roi;
-    float *img;
-    uint8_t *mask;
-    int32_t *grey;
-} troi;
-
-static void troi_init(troi *t, size_t nx, size_t ny, size_t nz, const int *grey, const uint8_t *mask)
-{
-    const size_t n = nx * ny * nz;
-    memset(t, 0, sizeof *t);
-    t->img = calloc(n, sizeof *t->img);
-    t->mask = calloc(n, 1);
-    t->grey = calloc(n, sizeof *t->grey);
-    assert_non_null(t->img);
-    assert_non_null(t->mask);
-    assert_non_null(t->grey);
-    int gmax = 0;
-    size_t nm = 0;
-    for (size_t i = 0; i < n; i++) {
-        t->mask[i] = mask ? mask[i] : 1;
-        t->img[i] = (float)grey[i];
-        t->grey[i] = t->mask[i] ? grey[i] : 0;
-        if (t->mask[i]) {
-            nm++;
-            if (grey[i] > gmax)
-                gmax = grey[i];
-        }
-    }
-    vx_roi *r = &t->roi;
-    r->dims[0] = nx, r->dims[1] = ny, r->dims[2] = nz;
-    r->spacing[0] = r->spacing[1] = r->spacing[2] = 1.0;
-    r->box_hi[0] = nx, r->box_hi[1] = ny, r->box_hi[2] = nz;
-    r->img = t->img;
-    r->imask = r->mmask = t->mask;
-    r->n_imask = r->n_mmask = nm;
-    r->grey = t->grey;
-    r->n_grey = gmax;
-}
-
-static void troi_free(troi *t)
-{
-    free(t->img);
-    free(t->mask);
-    free(t->grey);
-}
-
 /* Assert that m holds exactly the (grey, len, count) triples of want (in (len, grey) order). */
 static void expect_entries(const vx_zone_matrix *m, const unsigned (*want)[3], size_t n)
 {
@@ -74,8 +26,6 @@ static void expect_entries(const vx_zone_matrix *m, const unsigned (*want)[3], s
         assert_int_equal(m->e[k].count, want[k][2]);
     }
 }
-
-#define CLOSE(x, y) assert_true(fabs((x) - (y)) <= 1e-12 * (1.0 + fabs(y)))
 
 static vx_feature_settings settings(void)
 {
@@ -110,8 +60,8 @@ static const int slice4[16] = {1, 1, 2, 3, 1, 2, 3, 3, 2, 2, 1, 1, 3, 1, 1, 2};
 static void test_hand_2d(void **state)
 {
     (void)state;
-    troi t;
-    troi_init(&t, 4, 4, 1, slice4, NULL);
+    vx_test_roi t;
+    vx_test_roi_grid(&t, 4, 4, 1, slice4, NULL);
     vx_feature_settings fs = settings();
     /* 2D (slice 0) and 3D must agree for a single slice */
     for (long slice = -1; slice <= 0; slice++) {
@@ -122,25 +72,25 @@ static void test_hand_2d(void **state)
         assert_int_equal(m->n_voxels, 16);
         double f[16];
         assert_int_equal(vx_glszm_features(m, &fs, f), 0);
-        CLOSE(f[0], 169.0 / 432.0);
-        CLOSE(f[1], 26.0 / 3.0);
-        CLOSE(f[2], 49.0 / 108.0);
-        CLOSE(f[3], 14.0 / 3.0);
-        CLOSE(f[4], (1.0 / 9 + 1.0 / 16 + 1.0 / 64 + 1.0 / 4 + 1.0 / 81 + 1.0 / 9) / 6);
-        CLOSE(f[5], (1.0 / 9 + 1.0 / 16 + 4.0 / 16 + 4.0 + 1.0 + 9.0) / 6);
-        CLOSE(f[6], (9.0 + 16.0 + 4.0 + 0.25 + 1.0 + 1.0 / 9) / 6);
-        CLOSE(f[7], (9.0 + 16.0 + 64.0 + 4.0 + 81.0 + 9.0) / 6);
-        CLOSE(f[8], 2.0);
-        CLOSE(f[9], 1.0 / 3.0);
-        CLOSE(f[10], 2.0);
-        CLOSE(f[11], 1.0 / 3.0);
-        CLOSE(f[12], 6.0 / 16.0);
-        CLOSE(f[13], 2.0 / 3.0);
-        CLOSE(f[14], 14.0 / 9.0);
-        CLOSE(f[15], log2(6.0));
+        vx_assert_close(f[0], 169.0 / 432.0);
+        vx_assert_close(f[1], 26.0 / 3.0);
+        vx_assert_close(f[2], 49.0 / 108.0);
+        vx_assert_close(f[3], 14.0 / 3.0);
+        vx_assert_close(f[4], (1.0 / 9 + 1.0 / 16 + 1.0 / 64 + 1.0 / 4 + 1.0 / 81 + 1.0 / 9) / 6);
+        vx_assert_close(f[5], (1.0 / 9 + 1.0 / 16 + 4.0 / 16 + 4.0 + 1.0 + 9.0) / 6);
+        vx_assert_close(f[6], (9.0 + 16.0 + 4.0 + 0.25 + 1.0 + 1.0 / 9) / 6);
+        vx_assert_close(f[7], (9.0 + 16.0 + 64.0 + 4.0 + 81.0 + 9.0) / 6);
+        vx_assert_close(f[8], 2.0);
+        vx_assert_close(f[9], 1.0 / 3.0);
+        vx_assert_close(f[10], 2.0);
+        vx_assert_close(f[11], 1.0 / 3.0);
+        vx_assert_close(f[12], 6.0 / 16.0);
+        vx_assert_close(f[13], 2.0 / 3.0);
+        vx_assert_close(f[14], 14.0 / 9.0);
+        vx_assert_close(f[15], log2(6.0));
         vx_zone_matrix_free(m);
     }
-    troi_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* 2 x 2 x 2 cube, grey 1 at (0,0,0) and (1,1,1), grey 2 elsewhere.
@@ -150,8 +100,8 @@ static void test_hand_3d_and_merge(void **state)
 {
     (void)state;
     const int cube[8] = {1, 2, 2, 2, 2, 2, 2, 1};
-    troi t;
-    troi_init(&t, 2, 2, 2, cube, NULL);
+    vx_test_roi t;
+    vx_test_roi_grid(&t, 2, 2, 2, cube, NULL);
     vx_zone_matrix *m3 = vx_zones_build(&t.roi, 1, -1, 0);
     assert_non_null(m3);
     static const unsigned w3[][3] = {{1, 2, 1}, {2, 6, 1}};
@@ -181,7 +131,7 @@ static void test_hand_3d_and_merge(void **state)
     vx_zone_matrix_free(s0);
     vx_zone_matrix_free(s1);
     vx_zone_matrix_free(m3);
-    troi_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* Row 1 2 1 2 1: with linkage 1 every voxel is its own zone (5 zones of size 1); with linkage (Chebyshev
@@ -191,8 +141,8 @@ static void test_linkage_and_mask(void **state)
 {
     (void)state;
     const int row[5] = {1, 2, 1, 2, 1};
-    troi t;
-    troi_init(&t, 5, 1, 1, row, NULL);
+    vx_test_roi t;
+    vx_test_roi_grid(&t, 5, 1, 1, row, NULL);
     vx_zone_matrix *m = vx_zones_build(&t.roi, 1, -1, 0);
     static const unsigned w1[][3] = {{1, 1, 3}, {2, 1, 2}};
     expect_entries(m, w1, 2);
@@ -201,17 +151,17 @@ static void test_linkage_and_mask(void **state)
     static const unsigned w2[][3] = {{2, 2, 1}, {1, 3, 1}};
     expect_entries(m, w2, 2);
     vx_zone_matrix_free(m);
-    troi_free(&t);
+    vx_test_roi_free(&t);
 
     const int ones[5] = {1, 1, 1, 1, 1};
     const uint8_t hole[5] = {1, 1, 0, 1, 1};
-    troi_init(&t, 5, 1, 1, ones, hole);
+    vx_test_roi_grid(&t, 5, 1, 1, ones, hole);
     m = vx_zones_build(&t.roi, 1, -1, 0);
     static const unsigned wh[][3] = {{1, 2, 2}};
     expect_entries(m, wh, 1);
     assert_int_equal(m->n_voxels, 4);
     vx_zone_matrix_free(m);
-    troi_free(&t);
+    vx_test_roi_free(&t);
 }
 
 static void test_empty(void **state)
@@ -219,8 +169,8 @@ static void test_empty(void **state)
     (void)state;
     const int g[4] = {1, 2, 3, 4};
     const uint8_t none[4] = {0, 0, 0, 0};
-    troi t;
-    troi_init(&t, 4, 1, 1, g, none);
+    vx_test_roi t;
+    vx_test_roi_grid(&t, 4, 1, 1, g, none);
     vx_feature_settings fs = settings();
     vx_zone_matrix *m = vx_zones_build(&t.roi, 1, -1, 0);
     assert_non_null(m);
@@ -230,7 +180,7 @@ static void test_empty(void **state)
     for (int k = 0; k < 16; k++)
         assert_true(isnan(f[k]));
     vx_zone_matrix_free(m);
-    troi_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* ---- randomised comparison with a brute-force labelling ------------------------------------------------ */
@@ -295,8 +245,8 @@ static void test_random_vs_brute(void **state)
             g[i] = 1 + (int)((seed >> 16) % 3);
             mk[i] = ((seed >> 24) % 10) < 8;
         }
-        troi t;
-        troi_init(&t, nx, ny, nz, g, mk);
+        vx_test_roi t;
+        vx_test_roi_grid(&t, nx, ny, nz, g, mk);
         t.roi.n_grey = 3;
         const size_t nmax = n;
         unsigned *want = malloc(4 * (nmax + 1) * sizeof *want);
@@ -325,72 +275,39 @@ static void test_random_vs_brute(void **state)
         free(want);
         free(g);
         free(mk);
-        troi_free(&t);
+        vx_test_roi_free(&t);
     }
 }
 
 /* ---- IBSI 1 digital phantom -------------------------------------------------------------------------- */
 
-/* 5 x 4 x 4 voxels, [z][y][x]; grey levels = intensities. */
-static const int phantom_img[4][4][5] = {
-    {{1, 4, 4, 1, 1}, {1, 4, 6, 1, 1}, {4, 1, 6, 4, 1}, {4, 4, 6, 4, 1}},
-    {{1, 4, 4, 1, 1}, {1, 1, 6, 1, 1}, {1, 1, 3, 1, 1}, {4, 4, 6, 1, 1}},
-    {{1, 4, 4, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 9, 1, 1}, {1, 1, 6, 1, 1}},
-    {{1, 4, 4, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 6, 1, 1}},
-};
-static const uint8_t phantom_mask[4][4][5] = {
-    {{1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}},
-    {{1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {0, 1, 1, 1, 1}, {1, 1, 1, 1, 1}},
-    {{1, 1, 1, 0, 0}, {1, 1, 1, 1, 1}, {1, 1, 0, 1, 1}, {1, 1, 1, 1, 1}},
-    {{1, 1, 1, 0, 0}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}},
-};
-
-/* Reference values (reference_values.csv, digital_phantom, tolerance 0), dictionary order. */
-static const double ref_2d[16] = {0.363, 43.9, 0.371, 16.4, 0.0259, 10.3, 40.4, 113,
-                                  1.41,  0.323, 1.49, 0.333, 0.24,  3.97, 21,   1.93};
-static const double ref_25d[16] = {0.368, 34.2, 0.368, 16.2, 0.0295, 9.87, 30.6, 107,
-                                   5.44,  0.302, 3.44, 0.191, 0.243, 3.92, 17.3, 3.08};
-static const double ref_3d[16] = {0.255, 550, 0.253, 15.6, 0.0256, 2.76, 503, 1490,
-                                  1.4,   0.28, 1,   0.2,  0.0676, 2.64, 331, 2.32};
-
-/* Place the phantom at offset (ox, oy, oz) of an (nx, ny, nz) grid filled with distractor grey levels
- * outside the mask; box = mask bounds, or the whole grid when whole_box. */
-static void phantom_roi(troi *t, size_t nx, size_t ny, size_t nz, size_t ox, size_t oy, size_t oz,
+/* The phantom (vx_test_phantom_roi, N_g = 9) at offset (ox, oy, oz) of an (nx, ny, nz) grid; box = mask
+ * bounds, or the whole grid when whole_box. */
+static void phantom_roi(vx_test_roi *t, size_t nx, size_t ny, size_t nz, size_t ox, size_t oy, size_t oz,
                         int whole_box)
 {
-    const size_t n = nx * ny * nz;
-    int *g = malloc(n * sizeof *g);
-    uint8_t *mk = calloc(n, 1);
-    assert_non_null(g);
-    assert_non_null(mk);
-    for (size_t i = 0; i < n; i++)
-        g[i] = 1 + (int)((i * 7u) % 9u);
-    for (size_t z = 0; z < 4; z++)
-        for (size_t y = 0; y < 4; y++)
-            for (size_t x = 0; x < 5; x++) {
-                size_t i = (x + ox) + nx * ((y + oy) + ny * (z + oz));
-                g[i] = phantom_img[z][y][x];
-                mk[i] = phantom_mask[z][y][x];
-            }
-    troi_init(t, nx, ny, nz, g, mk);
-    t->roi.n_grey = 9;
-    if (!whole_box) {
-        t->roi.box_lo[0] = ox, t->roi.box_lo[1] = oy, t->roi.box_lo[2] = oz;
-        t->roi.box_hi[0] = ox + 5, t->roi.box_hi[1] = oy + 4, t->roi.box_hi[2] = oz + 4;
+    const size_t dims[3] = {nx, ny, nz}, off[3] = {ox, oy, oz};
+    vx_test_phantom_roi(t, dims, off, 9);
+    for (int a = 0; whole_box && a < 3; a++) {
+        t->roi.box_lo[a] = 0;
+        t->roi.box_hi[a] = dims[a];
     }
-    free(g);
-    free(mk);
+}
+
+static void compute(const vx_roi *roi, int threads, vx_results *res)
+{
+    vx_feature_settings fs = settings();
+    fs.threads = threads;
+    vx_results_init(res);
+    vx_error err;
+    vx_error_clear(&err);
+    assert_int_equal(vx_glszm_compute(roi, &fs, res, &err), VX_OK);
 }
 
 static void compute_all_threads(const vx_roi *roi, double out[3][16], int threads)
 {
-    vx_feature_settings fs = settings();
-    fs.threads = threads;
     vx_results res;
-    vx_results_init(&res);
-    vx_error err;
-    vx_error_clear(&err);
-    assert_int_equal(vx_glszm_compute(roi, &fs, &res, &err), VX_OK);
+    compute(roi, threads, &res);
     const vx_agg aggs[3] = {VX_AGG_2D, VX_AGG_25D, VX_AGG_3D};
     for (int a = 0; a < 3; a++)
         for (int k = 0; k < 16; k++)
@@ -406,22 +323,13 @@ static void compute_all(const vx_roi *roi, double out[3][16])
 static void test_phantom(void **state)
 {
     (void)state;
-    troi t;
+    vx_test_roi t;
     phantom_roi(&t, 5, 4, 4, 0, 0, 0, 0);
-    double v[3][16];
-    compute_all(&t.roi, v);
-    const double *refs[3] = {ref_2d, ref_25d, ref_3d};
-    const char *names[3] = {"2D", "2.5D", "3D"};
-    int bad = 0;
-    for (int a = 0; a < 3; a++)
-        for (int k = 0; k < 16; k++)
-            if (!vx_test_ibsi_match(v[a][k], refs[a][k], 0.0)) {
-                print_error("%s %s: %.6g, reference %.6g\n", vx_feature_get(VX_F_SZM_SZE + k)->tag, names[a],
-                            v[a][k], refs[a][k]);
-                bad++;
-            }
-    assert_int_equal(bad, 0);
-    troi_free(&t);
+    vx_results res;
+    compute(&t.roi, 1, &res);
+    assert_int_equal(vx_test_check_reference(&res, "digital_phantom", VX_FAM_GLSZM, 0), 48);
+    vx_results_free(&res);
+    vx_test_roi_free(&t);
 }
 
 /* Moving the ROI inside a larger grid (other grey levels around it), with a tight or a loose box, changes
@@ -429,7 +337,7 @@ static void test_phantom(void **state)
 static void test_translation(void **state)
 {
     (void)state;
-    troi a, b, c;
+    vx_test_roi a, b, c;
     phantom_roi(&a, 5, 4, 4, 0, 0, 0, 0);
     phantom_roi(&b, 11, 9, 8, 3, 2, 3, 0);
     phantom_roi(&c, 9, 7, 7, 2, 1, 1, 1);
@@ -444,9 +352,9 @@ static void test_translation(void **state)
             assert_true(va[g][k] == vc[g][k]);
             assert_true(va[g][k] == vt[g][k]);
         }
-    troi_free(&a);
-    troi_free(&b);
-    troi_free(&c);
+    vx_test_roi_free(&a);
+    vx_test_roi_free(&b);
+    vx_test_roi_free(&c);
 }
 
 int main(void)

@@ -15,93 +15,6 @@
 #include "vx_test.h"
 #include "voxomics/feature.h"
 
-#define EPS 1e-12
-
-/* |a - b| <= eps for doubles (cmocka's float assertion is single precision) */
-#define assert_near(a, b, eps)                                                                               \
-    do {                                                                                                     \
-        const double a_ = (a), b_ = (b);                                                                     \
-        if (!(fabs(a_ - b_) <= (eps))) {                                                                     \
-            print_error("%s = %.17g, expected %.17g\n", #a, a_, b_);                                         \
-            fail();                                                                                          \
-        }                                                                                                    \
-    } while (0)
-
-/* A test ROI over caller-owned arrays; grey = level inside the mask, 0 outside. */
-typedef struct {
-    vx_roi roi;
-    float *img;
-    uint8_t *mask;
-    int32_t *grey;
-} troi;
-
-static void troi_init(troi *t, size_t nx, size_t ny, size_t nz)
-{
-    memset(t, 0, sizeof *t);
-    const size_t n = nx * ny * nz;
-    t->img = calloc(n, sizeof *t->img);
-    t->mask = calloc(n, sizeof *t->mask);
-    t->grey = calloc(n, sizeof *t->grey);
-    assert_non_null(t->img);
-    assert_non_null(t->mask);
-    assert_non_null(t->grey);
-    vx_roi *r = &t->roi;
-    r->dims[0] = nx;
-    r->dims[1] = ny;
-    r->dims[2] = nz;
-    r->spacing[0] = r->spacing[1] = r->spacing[2] = 1.0;
-    r->img = t->img;
-    r->imask = t->mask;
-    r->mmask = t->mask;
-    r->grey = t->grey;
-}
-
-static void troi_set(troi *t, size_t x, size_t y, size_t z, int level)
-{
-    const size_t i = x + t->roi.dims[0] * (y + t->roi.dims[1] * z);
-    t->img[i] = (float)level;
-    t->mask[i] = 1;
-    t->grey[i] = level;
-}
-
-/* box = bounding box of the mask, n_grey = largest level, voxel count */
-static void troi_finish(troi *t)
-{
-    vx_roi *r = &t->roi;
-    size_t lo[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, hi[3] = {0, 0, 0}, n = 0;
-    int ng = 0;
-    for (size_t z = 0; z < r->dims[2]; z++)
-        for (size_t y = 0; y < r->dims[1]; y++)
-            for (size_t x = 0; x < r->dims[0]; x++) {
-                const size_t i = x + r->dims[0] * (y + r->dims[1] * z);
-                if (!t->mask[i])
-                    continue;
-                const size_t c[3] = {x, y, z};
-                for (int a = 0; a < 3; a++) {
-                    if (c[a] < lo[a])
-                        lo[a] = c[a];
-                    if (c[a] + 1 > hi[a])
-                        hi[a] = c[a] + 1;
-                }
-                n++;
-                if (t->grey[i] > ng)
-                    ng = t->grey[i];
-            }
-    for (int a = 0; a < 3; a++) {
-        r->box_lo[a] = n ? lo[a] : 0;
-        r->box_hi[a] = n ? hi[a] : 0;
-    }
-    r->n_imask = r->n_mmask = n;
-    r->n_grey = ng;
-}
-
-static void troi_free(troi *t)
-{
-    free(t->img);
-    free(t->mask);
-    free(t->grey);
-}
-
 static vx_feature_settings settings(void)
 {
     vx_feature_settings fs;
@@ -150,22 +63,22 @@ static double total(const vx_ngldm_matrix *m)
  *   DC_ENTR = -(1/2 log2 1/2 + 1/3 log2 1/3 + 1/6 log2 1/6),  DC_ENERGY = 1/4 + 1/9 + 1/36 = 7/18
  * Slice 1 (all level 3): corners have 3 in-plane neighbours (j = 4), the middle pixels 5 (j = 6):
  *   s_34 = 4, s_36 = 2. */
-static void build_2d_example(troi *t)
+static void build_2d_example(vx_test_roi *t)
 {
     static const int lv[2][3] = {{1, 1, 2}, {3, 1, 2}};
-    troi_init(t, 3, 2, 2);
+    vx_test_roi_init(t, 3, 2, 2);
     for (size_t y = 0; y < 2; y++)
         for (size_t x = 0; x < 3; x++) {
-            troi_set(t, x, y, 0, lv[y][x]);
-            troi_set(t, x, y, 1, 3);
+            vx_test_roi_set(t, x, y, 0, lv[y][x]);
+            vx_test_roi_set(t, x, y, 1, 3);
         }
-    troi_finish(t);
+    vx_test_roi_finish(t);
 }
 
 static void test_hand_2d(void **state)
 {
     (void)state;
-    troi t;
+    vx_test_roi t;
     build_2d_example(&t);
     vx_feature_settings fs = settings();
     const vx_texture_ops *ops = vx_ngldm_ops();
@@ -174,26 +87,26 @@ static void test_hand_2d(void **state)
     const vx_ngldm_matrix *mm = m;
     assert_int_equal(mm->ng, 3);
     assert_int_equal(mm->nn, 3);
-    assert_near(sij(mm, 1, 3), 3, 0);
-    assert_near(sij(mm, 2, 2), 2, 0);
-    assert_near(sij(mm, 3, 1), 1, 0);
-    assert_near(total(mm), 6, 0);
-    assert_near(mm->nv, 6, 0);
+    vx_assert_near(sij(mm, 1, 3), 3, 0);
+    vx_assert_near(sij(mm, 2, 2), 2, 0);
+    vx_assert_near(sij(mm, 3, 1), 1, 0);
+    vx_assert_near(total(mm), 6, 0);
+    vx_assert_near(mm->nv, 6, 0);
     double f[17];
     assert_int_equal(ops->features(m, &fs, f), 0);
     const double want[17] = {11.0 / 36, 6, 65.0 / 108, 10.0 / 3, 41.0 / 432, 17.0 / 9, 131.0 / 27, 34.0 / 3,
                              7.0 / 3, 7.0 / 18, 7.0 / 3, 7.0 / 18, 1, 5.0 / 9, 5.0 / 9,
                              0.5 + log2(3.0) / 3 + log2(6.0) / 6, 7.0 / 18};
     for (int k = 0; k < 17; k++)
-        assert_near(f[k], want[k], EPS);
+        vx_assert_near(f[k], want[k], VX_TEST_EPS);
 
     void *m1 = ops->build(&t.roi, &fs, 1, 0);
     assert_non_null(m1);
     const vx_ngldm_matrix *m1m = m1;
     assert_int_equal(m1m->nn, 6);
-    assert_near(sij(m1m, 3, 4), 4, 0);
-    assert_near(sij(m1m, 3, 6), 2, 0);
-    assert_near(total(m1m), 6, 0);
+    vx_assert_near(sij(m1m, 3, 4), 4, 0);
+    vx_assert_near(sij(m1m, 3, 6), 2, 0);
+    vx_assert_near(total(m1m), 6, 0);
 
     /* 2.5D merging: element-wise sums, N_n grows to 6, N_v adds up; same result in either order */
     for (int order = 0; order < 2; order++) {
@@ -202,18 +115,18 @@ static void test_hand_2d(void **state)
         assert_int_equal(ops->merge(g, order ? m : m1), 0);
         const vx_ngldm_matrix *gm = g;
         assert_int_equal(gm->nn, 6);
-        assert_near(sij(gm, 1, 3), 3, 0);
-        assert_near(sij(gm, 2, 2), 2, 0);
-        assert_near(sij(gm, 3, 1), 1, 0);
-        assert_near(sij(gm, 3, 4), 4, 0);
-        assert_near(sij(gm, 3, 6), 2, 0);
-        assert_near(total(gm), 12, 0);
-        assert_near(gm->nv, 12, 0);
+        vx_assert_near(sij(gm, 1, 3), 3, 0);
+        vx_assert_near(sij(gm, 2, 2), 2, 0);
+        vx_assert_near(sij(gm, 3, 1), 1, 0);
+        vx_assert_near(sij(gm, 3, 4), 4, 0);
+        vx_assert_near(sij(gm, 3, 6), 2, 0);
+        vx_assert_near(total(gm), 12, 0);
+        vx_assert_near(gm->nv, 12, 0);
         ops->free(g);
     }
     ops->free(m1);
     ops->free(m);
-    troi_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* 3D, delta = 1. A 2 x 2 x 2 block with one corner outside the mask, plus an isolated voxel of level 3
@@ -241,33 +154,33 @@ static double entr_3d(void)
     return -(0.5 * log2(0.5) + 0.375 * log2(0.375) + 0.125 * log2(0.125));
 }
 
-static void build_3d_example(troi *t, size_t ox, size_t oy, size_t oz, size_t nx, size_t ny, size_t nz)
+static void build_3d_example(vx_test_roi *t, size_t ox, size_t oy, size_t oz, size_t nx, size_t ny, size_t nz)
 {
-    troi_init(t, nx, ny, nz);
-    troi_set(t, ox + 0, oy + 0, oz + 0, 1);
-    troi_set(t, ox + 1, oy + 0, oz + 0, 2);
-    troi_set(t, ox + 0, oy + 1, oz + 0, 2);
-    troi_set(t, ox + 1, oy + 1, oz + 0, 1);
-    troi_set(t, ox + 0, oy + 0, oz + 1, 2);
-    troi_set(t, ox + 1, oy + 0, oz + 1, 1);
-    troi_set(t, ox + 0, oy + 1, oz + 1, 1);
-    troi_set(t, ox + 3, oy + 0, oz + 0, 3);
+    vx_test_roi_init(t, nx, ny, nz);
+    vx_test_roi_set(t, ox + 0, oy + 0, oz + 0, 1);
+    vx_test_roi_set(t, ox + 1, oy + 0, oz + 0, 2);
+    vx_test_roi_set(t, ox + 0, oy + 1, oz + 0, 2);
+    vx_test_roi_set(t, ox + 1, oy + 1, oz + 0, 1);
+    vx_test_roi_set(t, ox + 0, oy + 0, oz + 1, 2);
+    vx_test_roi_set(t, ox + 1, oy + 0, oz + 1, 1);
+    vx_test_roi_set(t, ox + 0, oy + 1, oz + 1, 1);
+    vx_test_roi_set(t, ox + 3, oy + 0, oz + 0, 3);
     for (size_t y = 0; y < 2; y++)
         for (size_t z = 0; z < 2; z++)
             t->grey[(ox + 2) + nx * ((oy + y) + ny * (oz + z))] = 3; /* outside the mask: ignored */
-    troi_finish(t);
+    vx_test_roi_finish(t);
 }
 
 static void check_3d(const double *f)
 {
     for (int k = 0; k < 17; k++)
-        assert_near(f[k], k == 15 ? entr_3d() : want_3d[k], EPS);
+        vx_assert_near(f[k], k == 15 ? entr_3d() : want_3d[k], VX_TEST_EPS);
 }
 
 static void test_hand_3d(void **state)
 {
     (void)state;
-    troi t;
+    vx_test_roi t;
     build_3d_example(&t, 0, 0, 0, 4, 2, 2);
     vx_feature_settings fs = settings();
     const vx_texture_ops *ops = vx_ngldm_ops();
@@ -275,11 +188,11 @@ static void test_hand_3d(void **state)
     assert_non_null(m);
     const vx_ngldm_matrix *mm = m;
     assert_int_equal(mm->nn, 4);
-    assert_near(sij(mm, 1, 4), 4, 0);
-    assert_near(sij(mm, 2, 3), 3, 0);
-    assert_near(sij(mm, 3, 1), 1, 0);
-    assert_near(total(mm), 8, 0);
-    assert_near(mm->nv, 8, 0);
+    vx_assert_near(sij(mm, 1, 4), 4, 0);
+    vx_assert_near(sij(mm, 2, 3), 3, 0);
+    vx_assert_near(sij(mm, 3, 1), 1, 0);
+    vx_assert_near(total(mm), 8, 0);
+    vx_assert_near(mm->nv, 8, 0);
     double f[17];
     assert_int_equal(ops->features(m, &fs, f), 0);
     check_3d(f);
@@ -291,16 +204,16 @@ static void test_hand_3d(void **state)
         assert_non_null(m);
         mm = m;
         assert_int_equal(mm->nn, 7);
-        assert_near(sij(mm, 1, 7), 4, 0);
-        assert_near(sij(mm, 2, 7), 3, 0);
-        assert_near(sij(mm, 3, 1), 1, 0);
-        assert_near(total(mm), 8, 0);
+        vx_assert_near(sij(mm, 1, 7), 4, 0);
+        vx_assert_near(sij(mm, 2, 7), 3, 0);
+        vx_assert_near(sij(mm, 3, 1), 1, 0);
+        vx_assert_near(total(mm), 8, 0);
         ops->free(m);
     }
     fs.ngldm_coarseness = 0;
 
     /* through the family function, in a larger array at an offset: same 3D values */
-    troi u;
+    vx_test_roi u;
     build_3d_example(&u, 3, 2, 4, 9, 6, 8);
     vx_results res;
     vx_results_init(&res);
@@ -311,8 +224,8 @@ static void test_hand_3d(void **state)
         f[k] = vx_results_get(&res, (vx_feature_id)(VX_F_NGL_LDE + k), VX_AGG_3D);
     check_3d(f);
     vx_results_free(&res);
-    troi_free(&u);
-    troi_free(&t);
+    vx_test_roi_free(&u);
+    vx_test_roi_free(&t);
 }
 
 /* delta = 2 on the uniform 3 x 2 slice: every pixel reaches the other 5, so j = 6 for all: s_36 = 6.
@@ -320,7 +233,7 @@ static void test_hand_3d(void **state)
 static void test_distance_and_single(void **state)
 {
     (void)state;
-    troi t;
+    vx_test_roi t;
     build_2d_example(&t);
     vx_feature_settings fs = settings();
     fs.ngldm_distance = 2;
@@ -329,15 +242,15 @@ static void test_distance_and_single(void **state)
     assert_non_null(m);
     const vx_ngldm_matrix *mm = m;
     assert_int_equal(mm->nn, 6);
-    assert_near(sij(mm, 3, 6), 6, 0);
-    assert_near(total(mm), 6, 0);
+    vx_assert_near(sij(mm, 3, 6), 6, 0);
+    vx_assert_near(total(mm), 6, 0);
     ops->free(m);
-    troi_free(&t);
+    vx_test_roi_free(&t);
 
-    troi s;
-    troi_init(&s, 3, 3, 3);
-    troi_set(&s, 1, 1, 1, 2);
-    troi_finish(&s);
+    vx_test_roi s;
+    vx_test_roi_init(&s, 3, 3, 3);
+    vx_test_roi_set(&s, 1, 1, 1, 2);
+    vx_test_roi_finish(&s);
     fs.ngldm_distance = 1;
     vx_results res;
     vx_results_init(&res);
@@ -345,10 +258,10 @@ static void test_distance_and_single(void **state)
     vx_error_clear(&err);
     assert_int_equal(vx_ngldm_compute(&s.roi, &fs, &res, &err), VX_OK);
     for (int a = VX_AGG_2D; a <= VX_AGG_3D; a++) {
-        assert_near(vx_results_get(&res, VX_F_NGL_LDE, (vx_agg)a), 1.0, 0);
-        assert_near(vx_results_get(&res, VX_F_NGL_HGCE, (vx_agg)a), 4.0, 0);
-        assert_near(vx_results_get(&res, VX_F_NGL_DC_ENTR, (vx_agg)a), 0.0, 0);
-        assert_near(vx_results_get(&res, VX_F_NGL_DC_VAR, (vx_agg)a), 0.0, 0);
+        vx_assert_near(vx_results_get(&res, VX_F_NGL_LDE, (vx_agg)a), 1.0, 0);
+        vx_assert_near(vx_results_get(&res, VX_F_NGL_HGCE, (vx_agg)a), 4.0, 0);
+        vx_assert_near(vx_results_get(&res, VX_F_NGL_DC_ENTR, (vx_agg)a), 0.0, 0);
+        vx_assert_near(vx_results_get(&res, VX_F_NGL_DC_VAR, (vx_agg)a), 0.0, 0);
     }
     vx_results_free(&res);
     fs.ngldm_coarseness = -1;
@@ -360,111 +273,11 @@ static void test_distance_and_single(void **state)
     vx_results_init(&res);
     assert_int_equal(vx_ngldm_compute(&s.roi, &fs, &res, &err), VX_EINVAL);
     vx_results_free(&res);
-    troi_free(&s);
+    vx_test_roi_free(&s);
 }
 
-/* ---- IBSI 1 digital phantom ---------------------------------------------------------------------------- */
-/* 5 x 4 x 4 voxels, [z][y][x]; grey levels = intensities (no discretisation). */
-static const int phantom_img[4][4][5] = {
-    {{1, 4, 4, 1, 1}, {1, 4, 6, 1, 1}, {4, 1, 6, 4, 1}, {4, 4, 6, 4, 1}},
-    {{1, 4, 4, 1, 1}, {1, 1, 6, 1, 1}, {1, 1, 3, 1, 1}, {4, 4, 6, 1, 1}},
-    {{1, 4, 4, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 9, 1, 1}, {1, 1, 6, 1, 1}},
-    {{1, 4, 4, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 6, 1, 1}},
-};
-static const int phantom_mask[4][4][5] = {
-    {{1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}},
-    {{1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {0, 1, 1, 1, 1}, {1, 1, 1, 1, 1}},
-    {{1, 1, 1, 0, 0}, {1, 1, 1, 1, 1}, {1, 1, 0, 1, 1}, {1, 1, 1, 1, 1}},
-    {{1, 1, 1, 0, 0}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}},
-};
-
-/* The phantom placed at offset (ox, oy, oz) in an (nx, ny, nz) array whose voxels outside the phantom hold
- * other intensities (and grey levels, which the intensity mask must keep out). */
-static void phantom(troi *t, size_t ox, size_t oy, size_t oz, size_t nx, size_t ny, size_t nz)
-{
-    troi_init(t, nx, ny, nz);
-    for (size_t i = 0; i < nx * ny * nz; i++) {
-        t->img[i] = (float)(1 + i % 5);
-        t->grey[i] = (int32_t)(1 + i % 5);
-    }
-    for (size_t z = 0; z < 4; z++)
-        for (size_t y = 0; y < 4; y++)
-            for (size_t x = 0; x < 5; x++) {
-                const size_t i = (ox + x) + nx * ((oy + y) + ny * (oz + z));
-                t->img[i] = (float)phantom_img[z][y][x];
-                t->mask[i] = (uint8_t)phantom_mask[z][y][x];
-                t->grey[i] = phantom_mask[z][y][x] ? phantom_img[z][y][x] : 0;
-            }
-    troi_finish(t);
-    /* keep the image values outside the mask but zero grey levels there, as the pipeline does */
-    for (size_t i = 0; i < nx * ny * nz; i++)
-        if (!t->mask[i])
-            t->grey[i] = 0;
-}
-
-typedef struct {
-    vx_feature_id id;
-    vx_agg agg;
-    const char *tag;
-    double ref, tol;
-} ref_row;
-
-/* IBSI 1 reference values, digital phantom (reference_values.csv) */
-static const ref_row phantom_refs[] = {
-    {VX_F_NGL_LDE, VX_AGG_2D, "ngl_lde_2D", 0.158, 0},
-    {VX_F_NGL_HDE, VX_AGG_2D, "ngl_hde_2D", 19.2, 0},
-    {VX_F_NGL_LGCE, VX_AGG_2D, "ngl_lgce_2D", 0.702, 0},
-    {VX_F_NGL_HGCE, VX_AGG_2D, "ngl_hgce_2D", 7.49, 0},
-    {VX_F_NGL_LDLGE, VX_AGG_2D, "ngl_ldlge_2D", 0.0473, 0},
-    {VX_F_NGL_LDHGE, VX_AGG_2D, "ngl_ldhge_2D", 3.06, 0},
-    {VX_F_NGL_HDLGE, VX_AGG_2D, "ngl_hdlge_2D", 17.6, 0},
-    {VX_F_NGL_HDHGE, VX_AGG_2D, "ngl_hdhge_2D", 49.5, 0},
-    {VX_F_NGL_GLNU, VX_AGG_2D, "ngl_glnu_2D", 10.2, 0},
-    {VX_F_NGL_GLNU_NORM, VX_AGG_2D, "ngl_glnu_norm_2D", 0.562, 0},
-    {VX_F_NGL_DCNU, VX_AGG_2D, "ngl_dcnu_2D", 3.96, 0},
-    {VX_F_NGL_DCNU_NORM, VX_AGG_2D, "ngl_dcnu_norm_2D", 0.212, 0},
-    {VX_F_NGL_DC_PERC, VX_AGG_2D, "ngl_dc_perc_2D", 1, 0},
-    {VX_F_NGL_GL_VAR, VX_AGG_2D, "ngl_gl_var_2D", 2.7, 0},
-    {VX_F_NGL_DC_VAR, VX_AGG_2D, "ngl_dc_var_2D", 2.73, 0},
-    {VX_F_NGL_DC_ENTR, VX_AGG_2D, "ngl_dc_entr_2D", 2.71, 0},
-    {VX_F_NGL_DC_ENERGY, VX_AGG_2D, "ngl_dc_energy_2D", 0.17, 0},
-    {VX_F_NGL_LDE, VX_AGG_25D, "ngl_lde_2_5D", 0.159, 0},
-    {VX_F_NGL_HDE, VX_AGG_25D, "ngl_hde_2_5D", 18.8, 0},
-    {VX_F_NGL_LGCE, VX_AGG_25D, "ngl_lgce_2_5D", 0.693, 0},
-    {VX_F_NGL_HGCE, VX_AGG_25D, "ngl_hgce_2_5D", 7.66, 0},
-    {VX_F_NGL_LDLGE, VX_AGG_25D, "ngl_ldlge_2_5D", 0.0477, 0},
-    {VX_F_NGL_LDHGE, VX_AGG_25D, "ngl_ldhge_2_5D", 3.07, 0},
-    {VX_F_NGL_HDLGE, VX_AGG_25D, "ngl_hdlge_2_5D", 17.2, 0},
-    {VX_F_NGL_HDHGE, VX_AGG_25D, "ngl_hdhge_2_5D", 50.8, 0},
-    {VX_F_NGL_GLNU, VX_AGG_25D, "ngl_glnu_2_5D", 37.9, 0},
-    {VX_F_NGL_GLNU_NORM, VX_AGG_25D, "ngl_glnu_norm_2_5D", 0.512, 0},
-    {VX_F_NGL_DCNU, VX_AGG_25D, "ngl_dcnu_2_5D", 12.4, 0},
-    {VX_F_NGL_DCNU_NORM, VX_AGG_25D, "ngl_dcnu_norm_2_5D", 0.167, 0},
-    {VX_F_NGL_DC_PERC, VX_AGG_25D, "ngl_dc_perc_2_5D", 1, 0},
-    {VX_F_NGL_GL_VAR, VX_AGG_25D, "ngl_gl_var_2_5D", 3.05, 0},
-    {VX_F_NGL_DC_VAR, VX_AGG_25D, "ngl_dc_var_2_5D", 3.27, 0},
-    {VX_F_NGL_DC_ENTR, VX_AGG_25D, "ngl_dc_entr_2_5D", 3.36, 0},
-    {VX_F_NGL_DC_ENERGY, VX_AGG_25D, "ngl_dc_energy_2_5D", 0.122, 0},
-    {VX_F_NGL_LDE, VX_AGG_3D, "ngl_lde_3D", 0.045, 0},
-    {VX_F_NGL_HDE, VX_AGG_3D, "ngl_hde_3D", 109, 0},
-    {VX_F_NGL_LGCE, VX_AGG_3D, "ngl_lgce_3D", 0.693, 0},
-    {VX_F_NGL_HGCE, VX_AGG_3D, "ngl_hgce_3D", 7.66, 0},
-    {VX_F_NGL_LDLGE, VX_AGG_3D, "ngl_ldlge_3D", 0.00963, 0},
-    {VX_F_NGL_LDHGE, VX_AGG_3D, "ngl_ldhge_3D", 0.736, 0},
-    {VX_F_NGL_HDLGE, VX_AGG_3D, "ngl_hdlge_3D", 102, 0},
-    {VX_F_NGL_HDHGE, VX_AGG_3D, "ngl_hdhge_3D", 235, 0},
-    {VX_F_NGL_GLNU, VX_AGG_3D, "ngl_glnu_3D", 37.9, 0},
-    {VX_F_NGL_GLNU_NORM, VX_AGG_3D, "ngl_glnu_norm_3D", 0.512, 0},
-    {VX_F_NGL_DCNU, VX_AGG_3D, "ngl_dcnu_3D", 4.86, 0},
-    {VX_F_NGL_DCNU_NORM, VX_AGG_3D, "ngl_dcnu_norm_3D", 0.0657, 0},
-    {VX_F_NGL_DC_PERC, VX_AGG_3D, "ngl_dc_perc_3D", 1, 0},
-    {VX_F_NGL_GL_VAR, VX_AGG_3D, "ngl_gl_var_3D", 3.05, 0},
-    {VX_F_NGL_DC_VAR, VX_AGG_3D, "ngl_dc_var_3D", 22.1, 0},
-    {VX_F_NGL_DC_ENTR, VX_AGG_3D, "ngl_dc_entr_3D", 4.4, 0},
-    {VX_F_NGL_DC_ENERGY, VX_AGG_3D, "ngl_dc_energy_3D", 0.0533, 0},
-};
-
-static void compute(const troi *t, const vx_feature_settings *fs, vx_results *res)
+/* ---- IBSI 1 digital phantom (vx_test_phantom_roi) ---------------------------------------------------------------------------- */
+static void compute(const vx_test_roi *t, const vx_feature_settings *fs, vx_results *res)
 {
     vx_error err;
     vx_error_clear(&err);
@@ -476,23 +289,15 @@ static void compute(const troi *t, const vx_feature_settings *fs, vx_results *re
 static void test_phantom(void **state)
 {
     (void)state;
-    troi t;
-    phantom(&t, 0, 0, 0, 5, 4, 4);
+    vx_test_roi t;
+    const size_t dims[3] = {5, 4, 4}, off[3] = {0, 0, 0};
+    vx_test_phantom_roi(&t, dims, off, 0);
     vx_feature_settings fs = settings();
     vx_results res;
     compute(&t, &fs, &res);
-    int bad = 0;
-    for (size_t k = 0; k < sizeof phantom_refs / sizeof *phantom_refs; k++) {
-        const ref_row *r = &phantom_refs[k];
-        const double x = vx_results_get(&res, r->id, r->agg);
-        if (!vx_test_ibsi_match(x, r->ref, r->tol)) {
-            print_error("%s = %.6g, reference %.6g (tolerance %g)\n", r->tag, x, r->ref, r->tol);
-            bad++;
-        }
-    }
-    assert_int_equal(bad, 0);
+    assert_int_equal(vx_test_check_reference(&res, "digital_phantom", VX_FAM_NGLDM, 0), 51);
     vx_results_free(&res);
-    troi_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* Moving the phantom into a larger array (other values around it, a loose box) changes nothing, and
@@ -500,9 +305,10 @@ static void test_phantom(void **state)
 static void test_translation(void **state)
 {
     (void)state;
-    troi a, b;
-    phantom(&a, 0, 0, 0, 5, 4, 4);
-    phantom(&b, 3, 2, 1, 11, 9, 7);
+    vx_test_roi a, b;
+    const size_t d0[3] = {5, 4, 4}, o0[3] = {0, 0, 0}, d1[3] = {11, 9, 7}, o1[3] = {3, 2, 1};
+    vx_test_phantom_roi(&a, d0, o0, 0);
+    vx_test_phantom_roi(&b, d1, o1, 0);
     for (int k = 0; k < 3; k++) {
         b.roi.box_lo[k] -= 1;
         b.roi.box_hi[k] += 1;
@@ -518,41 +324,14 @@ static void test_translation(void **state)
     }
     vx_results_free(&ra);
     vx_results_free(&rb);
-    troi_free(&a);
-    troi_free(&b);
+    vx_test_roi_free(&a);
+    vx_test_roi_free(&b);
 }
 
 /* ---- cross-check against the definition, evaluated directly ------------------------------------------- */
-/* A small deterministic pseudo-random ROI: levels 1..ng, about a quarter of the voxels outside the mask. */
-static void random_roi(troi *t, unsigned seed, size_t nx, size_t ny, size_t nz, int ng)
-{
-    troi_init(t, nx, ny, nz);
-    unsigned s = seed;
-    for (size_t z = 0; z < nz; z++)
-        for (size_t y = 0; y < ny; y++)
-            for (size_t x = 0; x < nx; x++) {
-                s = s * 1103515245u + 12345u;
-                const unsigned r = (s >> 16) & 0x7fff;
-                if (r % 4 != 0)
-                    troi_set(t, x, y, z, 1 + (int)(r / 4 % (unsigned)ng));
-            }
-    troi_finish(t);
-    t->roi.n_grey = ng;
-}
-
-/* grey level at (x, y, z) when inside the array and the mask, else 0 */
-static int level_at(const troi *t, long x, long y, long z)
-{
-    const vx_roi *r = &t->roi;
-    if (x < 0 || y < 0 || z < 0 || x >= (long)r->dims[0] || y >= (long)r->dims[1] || z >= (long)r->dims[2])
-        return 0;
-    const size_t i = (size_t)x + r->dims[0] * ((size_t)y + r->dims[1] * (size_t)z);
-    return t->mask[i] ? t->grey[i] : 0;
-}
-
 /* s_ij straight from the IBSI definition (j_k counts the centre and the neighbours in the ROI within
  * alpha), for slice z (2D) or the volume (slice < 0); s[(j - 1) * ng + i - 1], j up to jmax */
-static void naive_ngldm(const troi *t, long slice, int delta, int alpha, double *s, int jmax)
+static void naive_ngldm(const vx_test_roi *t, long slice, int delta, int alpha, double *s, int jmax)
 {
     const vx_roi *r = &t->roi;
     const int ng = r->n_grey;
@@ -563,7 +342,7 @@ static void naive_ngldm(const troi *t, long slice, int delta, int alpha, double 
             continue;
         for (long y = 0; y < (long)r->dims[1]; y++)
             for (long x = 0; x < (long)r->dims[0]; x++) {
-                const int g = level_at(t, x, y, z);
+                const int g = vx_test_roi_level(t, x, y, z);
                 if (!g)
                     continue;
                 int j = 0;
@@ -571,7 +350,7 @@ static void naive_ngldm(const troi *t, long slice, int delta, int alpha, double 
                 for (long mz = -dz; mz <= dz; mz++)
                     for (long my = -delta; my <= delta; my++)
                         for (long mx = -delta; mx <= delta; mx++) {
-                            const int v = level_at(t, x + mx, y + my, z + mz);
+                            const int v = vx_test_roi_level(t, x + mx, y + my, z + mz);
                             if (v && abs(v - g) <= alpha)
                                 j++;
                         }
@@ -588,9 +367,9 @@ static void test_versus_definition(void **state)
     double *s = malloc(8 * JMAX * sizeof *s);
     assert_non_null(s);
     for (unsigned seed = 1; seed <= 12; seed++) {
-        troi t;
+        vx_test_roi t;
         const int ng = 2 + (int)(seed % 6);
-        random_roi(&t, seed, 4 + seed % 5, 3 + seed % 4, 2 + seed % 3, ng);
+        vx_test_roi_random(&t, seed, 4 + seed % 5, 3 + seed % 4, 2 + seed % 3, ng);
         for (int a = 0; a < 3; a++) {
             t.roi.box_lo[a] = 0;
             t.roi.box_hi[a] = t.roi.dims[a];
@@ -608,11 +387,11 @@ static void test_versus_definition(void **state)
                     assert_int_equal(mm->ng, ng);
                     for (int j = 1; j <= JMAX; j++)
                         for (int i = 1; i <= ng; i++)
-                            assert_near(sij(mm, i, j), s[(j - 1) * ng + i - 1], 0);
+                            vx_assert_near(sij(mm, i, j), s[(j - 1) * ng + i - 1], 0);
                     ops->free(m);
                 }
             }
-        troi_free(&t);
+        vx_test_roi_free(&t);
     }
     free(s);
 }

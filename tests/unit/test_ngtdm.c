@@ -15,93 +15,6 @@
 #include "vx_test.h"
 #include "voxomics/feature.h"
 
-#define EPS 1e-12
-
-/* |a - b| <= eps for doubles (cmocka's float assertion is single precision) */
-#define assert_near(a, b, eps)                                                                               \
-    do {                                                                                                     \
-        const double a_ = (a), b_ = (b);                                                                     \
-        if (!(fabs(a_ - b_) <= (eps))) {                                                                     \
-            print_error("%s = %.17g, expected %.17g\n", #a, a_, b_);                                         \
-            fail();                                                                                          \
-        }                                                                                                    \
-    } while (0)
-
-/* A test ROI over caller-owned arrays; grey = level inside the mask, 0 outside. */
-typedef struct {
-    vx_roi roi;
-    float *img;
-    uint8_t *mask;
-    int32_t *grey;
-} troi;
-
-static void troi_init(troi *t, size_t nx, size_t ny, size_t nz)
-{
-    memset(t, 0, sizeof *t);
-    const size_t n = nx * ny * nz;
-    t->img = calloc(n, sizeof *t->img);
-    t->mask = calloc(n, sizeof *t->mask);
-    t->grey = calloc(n, sizeof *t->grey);
-    assert_non_null(t->img);
-    assert_non_null(t->mask);
-    assert_non_null(t->grey);
-    vx_roi *r = &t->roi;
-    r->dims[0] = nx;
-    r->dims[1] = ny;
-    r->dims[2] = nz;
-    r->spacing[0] = r->spacing[1] = r->spacing[2] = 1.0;
-    r->img = t->img;
-    r->imask = t->mask;
-    r->mmask = t->mask;
-    r->grey = t->grey;
-}
-
-static void troi_set(troi *t, size_t x, size_t y, size_t z, int level)
-{
-    const size_t i = x + t->roi.dims[0] * (y + t->roi.dims[1] * z);
-    t->img[i] = (float)level;
-    t->mask[i] = 1;
-    t->grey[i] = level;
-}
-
-/* box = bounding box of the mask, n_grey = largest level, voxel count */
-static void troi_finish(troi *t)
-{
-    vx_roi *r = &t->roi;
-    size_t lo[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, hi[3] = {0, 0, 0}, n = 0;
-    int ng = 0;
-    for (size_t z = 0; z < r->dims[2]; z++)
-        for (size_t y = 0; y < r->dims[1]; y++)
-            for (size_t x = 0; x < r->dims[0]; x++) {
-                const size_t i = x + r->dims[0] * (y + r->dims[1] * z);
-                if (!t->mask[i])
-                    continue;
-                const size_t c[3] = {x, y, z};
-                for (int a = 0; a < 3; a++) {
-                    if (c[a] < lo[a])
-                        lo[a] = c[a];
-                    if (c[a] + 1 > hi[a])
-                        hi[a] = c[a] + 1;
-                }
-                n++;
-                if (t->grey[i] > ng)
-                    ng = t->grey[i];
-            }
-    for (int a = 0; a < 3; a++) {
-        r->box_lo[a] = n ? lo[a] : 0;
-        r->box_hi[a] = n ? hi[a] : 0;
-    }
-    r->n_imask = r->n_mmask = n;
-    r->n_grey = ng;
-}
-
-static void troi_free(troi *t)
-{
-    free(t->img);
-    free(t->mask);
-    free(t->grey);
-}
-
 static vx_feature_settings settings(void)
 {
     vx_feature_settings fs;
@@ -135,22 +48,22 @@ static vx_feature_settings settings(void)
  *                (2,3): 1 (4/9 + 1/3)/(1/2) = 14/9; sum 1766/225, both orders 3532/225, / N_vc = 1766/675
  *   strength   : pairs (p1+p2) 1 = 5/6, (p1+p3) 4 = 8/3, (p2+p3) 1 = 1/2; sum 4, both orders 8;
  *                / sum s_i = 8 / (28/5) = 10/7 */
-static void build_2d_example(troi *t)
+static void build_2d_example(vx_test_roi *t)
 {
     static const int lv[2][3] = {{1, 1, 2}, {3, 1, 2}};
-    troi_init(t, 3, 2, 2);
+    vx_test_roi_init(t, 3, 2, 2);
     for (size_t y = 0; y < 2; y++)
         for (size_t x = 0; x < 3; x++) {
-            troi_set(t, x, y, 0, lv[y][x]);
-            troi_set(t, x, y, 1, 3);
+            vx_test_roi_set(t, x, y, 0, lv[y][x]);
+            vx_test_roi_set(t, x, y, 1, 3);
         }
-    troi_finish(t);
+    vx_test_roi_finish(t);
 }
 
 static void test_hand_2d(void **state)
 {
     (void)state;
-    troi t;
+    vx_test_roi t;
     build_2d_example(&t);
     vx_feature_settings fs = settings();
     const vx_texture_ops *ops = vx_ngtdm_ops();
@@ -158,44 +71,44 @@ static void test_hand_2d(void **state)
     assert_non_null(m);
     const vx_ngtdm_matrix *mm = m;
     assert_int_equal(mm->ng, 3);
-    assert_near(mm->s[1], 34.0 / 15.0, EPS);
-    assert_near(mm->s[2], 4.0 / 3.0, EPS);
-    assert_near(mm->s[3], 2.0, EPS);
-    assert_near(mm->n[1], 3.0, 0);
-    assert_near(mm->n[2], 2.0, 0);
-    assert_near(mm->n[3], 1.0, 0);
+    vx_assert_near(mm->s[1], 34.0 / 15.0, VX_TEST_EPS);
+    vx_assert_near(mm->s[2], 4.0 / 3.0, VX_TEST_EPS);
+    vx_assert_near(mm->s[3], 2.0, VX_TEST_EPS);
+    vx_assert_near(mm->n[1], 3.0, 0);
+    vx_assert_near(mm->n[2], 2.0, 0);
+    vx_assert_near(mm->n[3], 1.0, 0);
     double f[5];
     assert_int_equal(ops->features(m, &fs, f), 0);
-    assert_near(f[0], 45.0 / 86.0, EPS);
-    assert_near(f[1], 14.0 / 81.0, EPS);
-    assert_near(f[2], 43.0 / 15.0, EPS);
-    assert_near(f[3], 1766.0 / 675.0, EPS);
-    assert_near(f[4], 10.0 / 7.0, EPS);
+    vx_assert_near(f[0], 45.0 / 86.0, VX_TEST_EPS);
+    vx_assert_near(f[1], 14.0 / 81.0, VX_TEST_EPS);
+    vx_assert_near(f[2], 43.0 / 15.0, VX_TEST_EPS);
+    vx_assert_near(f[3], 1766.0 / 675.0, VX_TEST_EPS);
+    vx_assert_near(f[4], 10.0 / 7.0, VX_TEST_EPS);
 
     /* slice 1 is uniform (all 3): s = 0, N_gp = 1 -> coarseness 10^6, contrast 0, busyness 0,
      * complexity 0, strength 0 */
     void *m1 = ops->build(&t.roi, &fs, 1, 0);
     assert_non_null(m1);
     assert_int_equal(ops->features(m1, &fs, f), 0);
-    assert_near(f[0], 1e6, 0);
-    assert_near(f[1], 0, 0);
-    assert_near(f[2], 0, 0);
-    assert_near(f[3], 0, 0);
-    assert_near(f[4], 0, 0);
+    vx_assert_near(f[0], 1e6, 0);
+    vx_assert_near(f[1], 0, 0);
+    vx_assert_near(f[2], 0, 0);
+    vx_assert_near(f[3], 0, 0);
+    vx_assert_near(f[4], 0, 0);
 
     /* merged (2.5D): s_i and n_i add up: s = (34/15, 4/3, 2), n = (3, 2, 1 + 6) */
     void *mg = ops->clone(m);
     assert_non_null(mg);
     assert_int_equal(ops->merge(mg, m1), 0);
     const vx_ngtdm_matrix *g = mg;
-    assert_near(g->s[1], 34.0 / 15.0, EPS);
-    assert_near(g->s[3], 2.0, EPS);
-    assert_near(g->n[3], 7.0, 0);
-    assert_near(g->n[1], 3.0, 0);
+    vx_assert_near(g->s[1], 34.0 / 15.0, VX_TEST_EPS);
+    vx_assert_near(g->s[3], 2.0, VX_TEST_EPS);
+    vx_assert_near(g->n[3], 7.0, 0);
+    vx_assert_near(g->n[1], 3.0, 0);
     ops->free(mg);
     ops->free(m1);
     ops->free(m);
-    troi_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* 3D, delta = 1 (26 neighbours). A 2 x 2 x 2 block with one corner outside the mask, plus an isolated
@@ -208,55 +121,55 @@ static void test_hand_2d(void **state)
  * p = (4/7, 3/7): sum p s = 2 -> coarseness 1/2; contrast = [2 p1 p2 / 2] [4/7] = (12/49)(4/7) = 48/343;
  * busyness = 2 / (2 |4/7 - 6/7|) = 7/2; complexity = 2 (8/7 + 6/7)/1 / 7 = 4/7;
  * strength = 2 (p1 + p2) / 4 = 1/2. */
-static void build_3d_example(troi *t, size_t ox, size_t oy, size_t oz, size_t nx, size_t ny, size_t nz)
+static void build_3d_example(vx_test_roi *t, size_t ox, size_t oy, size_t oz, size_t nx, size_t ny, size_t nz)
 {
-    troi_init(t, nx, ny, nz);
-    troi_set(t, ox + 0, oy + 0, oz + 0, 1);
-    troi_set(t, ox + 1, oy + 0, oz + 0, 2);
-    troi_set(t, ox + 0, oy + 1, oz + 0, 2);
-    troi_set(t, ox + 1, oy + 1, oz + 0, 1);
-    troi_set(t, ox + 0, oy + 0, oz + 1, 2);
-    troi_set(t, ox + 1, oy + 0, oz + 1, 1);
-    troi_set(t, ox + 0, oy + 1, oz + 1, 1);
-    troi_set(t, ox + 3, oy + 0, oz + 0, 3);
+    vx_test_roi_init(t, nx, ny, nz);
+    vx_test_roi_set(t, ox + 0, oy + 0, oz + 0, 1);
+    vx_test_roi_set(t, ox + 1, oy + 0, oz + 0, 2);
+    vx_test_roi_set(t, ox + 0, oy + 1, oz + 0, 2);
+    vx_test_roi_set(t, ox + 1, oy + 1, oz + 0, 1);
+    vx_test_roi_set(t, ox + 0, oy + 0, oz + 1, 2);
+    vx_test_roi_set(t, ox + 1, oy + 0, oz + 1, 1);
+    vx_test_roi_set(t, ox + 0, oy + 1, oz + 1, 1);
+    vx_test_roi_set(t, ox + 3, oy + 0, oz + 0, 3);
     for (size_t y = 0; y < 2; y++)
         for (size_t z = 0; z < 2; z++)
             t->grey[(ox + 2) + nx * ((oy + y) + ny * (oz + z))] = 3; /* outside the mask: ignored */
-    troi_finish(t);
+    vx_test_roi_finish(t);
 }
 
 static void check_3d_example(const double *f)
 {
-    assert_near(f[0], 0.5, EPS);
-    assert_near(f[1], 48.0 / 343.0, EPS);
-    assert_near(f[2], 3.5, EPS);
-    assert_near(f[3], 4.0 / 7.0, EPS);
-    assert_near(f[4], 0.5, EPS);
+    vx_assert_near(f[0], 0.5, VX_TEST_EPS);
+    vx_assert_near(f[1], 48.0 / 343.0, VX_TEST_EPS);
+    vx_assert_near(f[2], 3.5, VX_TEST_EPS);
+    vx_assert_near(f[3], 4.0 / 7.0, VX_TEST_EPS);
+    vx_assert_near(f[4], 0.5, VX_TEST_EPS);
 }
 
 static void test_hand_3d(void **state)
 {
     (void)state;
-    troi t;
+    vx_test_roi t;
     build_3d_example(&t, 0, 0, 0, 4, 2, 2);
     vx_feature_settings fs = settings();
     const vx_texture_ops *ops = vx_ngtdm_ops();
     void *m = ops->build(&t.roi, &fs, -1, 0);
     assert_non_null(m);
     const vx_ngtdm_matrix *mm = m;
-    assert_near(mm->s[1], 2.0, EPS);
-    assert_near(mm->s[2], 2.0, EPS);
-    assert_near(mm->s[3], 0.0, 0);
-    assert_near(mm->n[1], 4.0, 0);
-    assert_near(mm->n[2], 3.0, 0);
-    assert_near(mm->n[3], 0.0, 0);
+    vx_assert_near(mm->s[1], 2.0, VX_TEST_EPS);
+    vx_assert_near(mm->s[2], 2.0, VX_TEST_EPS);
+    vx_assert_near(mm->s[3], 0.0, 0);
+    vx_assert_near(mm->n[1], 4.0, 0);
+    vx_assert_near(mm->n[2], 3.0, 0);
+    vx_assert_near(mm->n[3], 0.0, 0);
     double f[5];
     assert_int_equal(ops->features(m, &fs, f), 0);
     check_3d_example(f);
     ops->free(m);
 
     /* through the family function, in a larger array at an offset: same 3D values */
-    troi u;
+    vx_test_roi u;
     build_3d_example(&u, 3, 2, 4, 9, 6, 8);
     vx_results res;
     vx_results_init(&res);
@@ -267,8 +180,8 @@ static void test_hand_3d(void **state)
         f[k] = vx_results_get(&res, (vx_feature_id)(VX_F_NGT_COARSENESS + k), VX_AGG_3D);
     check_3d_example(f);
     vx_results_free(&res);
-    troi_free(&u);
-    troi_free(&t);
+    vx_test_roi_free(&u);
+    vx_test_roi_free(&t);
 }
 
 /* A single voxel has no neighbour: the matrix is empty (N_vc = 0) and every feature NaN. In 2D a slice
@@ -276,10 +189,10 @@ static void test_hand_3d(void **state)
 static void test_empty(void **state)
 {
     (void)state;
-    troi t;
-    troi_init(&t, 3, 3, 3);
-    troi_set(&t, 1, 1, 1, 2);
-    troi_finish(&t);
+    vx_test_roi t;
+    vx_test_roi_init(&t, 3, 3, 3);
+    vx_test_roi_set(&t, 1, 1, 1, 2);
+    vx_test_roi_finish(&t);
     vx_feature_settings fs = settings();
     const vx_texture_ops *ops = vx_ngtdm_ops();
     void *m = ops->build(&t.roi, &fs, -1, 0);
@@ -304,75 +217,11 @@ static void test_empty(void **state)
     vx_results_init(&res);
     assert_int_equal(vx_ngtdm_compute(&t.roi, &fs, &res, &err), VX_EINVAL);
     vx_results_free(&res);
-    troi_free(&t);
+    vx_test_roi_free(&t);
 }
 
-/* ---- IBSI 1 digital phantom ---------------------------------------------------------------------------- */
-/* 5 x 4 x 4 voxels, [z][y][x]; grey levels = intensities (no discretisation). */
-static const int phantom_img[4][4][5] = {
-    {{1, 4, 4, 1, 1}, {1, 4, 6, 1, 1}, {4, 1, 6, 4, 1}, {4, 4, 6, 4, 1}},
-    {{1, 4, 4, 1, 1}, {1, 1, 6, 1, 1}, {1, 1, 3, 1, 1}, {4, 4, 6, 1, 1}},
-    {{1, 4, 4, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 9, 1, 1}, {1, 1, 6, 1, 1}},
-    {{1, 4, 4, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 6, 1, 1}},
-};
-static const int phantom_mask[4][4][5] = {
-    {{1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}},
-    {{1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {0, 1, 1, 1, 1}, {1, 1, 1, 1, 1}},
-    {{1, 1, 1, 0, 0}, {1, 1, 1, 1, 1}, {1, 1, 0, 1, 1}, {1, 1, 1, 1, 1}},
-    {{1, 1, 1, 0, 0}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}},
-};
-
-/* The phantom placed at offset (ox, oy, oz) in an (nx, ny, nz) array whose voxels outside the phantom hold
- * other intensities (and grey levels, which the intensity mask must keep out). */
-static void phantom(troi *t, size_t ox, size_t oy, size_t oz, size_t nx, size_t ny, size_t nz)
-{
-    troi_init(t, nx, ny, nz);
-    for (size_t i = 0; i < nx * ny * nz; i++) {
-        t->img[i] = (float)(1 + i % 5);
-        t->grey[i] = (int32_t)(1 + i % 5);
-    }
-    for (size_t z = 0; z < 4; z++)
-        for (size_t y = 0; y < 4; y++)
-            for (size_t x = 0; x < 5; x++) {
-                const size_t i = (ox + x) + nx * ((oy + y) + ny * (oz + z));
-                t->img[i] = (float)phantom_img[z][y][x];
-                t->mask[i] = (uint8_t)phantom_mask[z][y][x];
-                t->grey[i] = phantom_mask[z][y][x] ? phantom_img[z][y][x] : 0;
-            }
-    troi_finish(t);
-    /* keep the image values outside the mask but zero grey levels there, as the pipeline does */
-    for (size_t i = 0; i < nx * ny * nz; i++)
-        if (!t->mask[i])
-            t->grey[i] = 0;
-}
-
-typedef struct {
-    vx_feature_id id;
-    vx_agg agg;
-    const char *tag;
-    double ref, tol;
-} ref_row;
-
-/* IBSI 1 reference values, digital phantom (reference_values.csv) */
-static const ref_row phantom_refs[] = {
-    {VX_F_NGT_COARSENESS, VX_AGG_2D, "ngt_coarseness_2D", 0.121, 0},
-    {VX_F_NGT_CONTRAST, VX_AGG_2D, "ngt_contrast_2D", 0.925, 0},
-    {VX_F_NGT_BUSYNESS, VX_AGG_2D, "ngt_busyness_2D", 2.99, 0},
-    {VX_F_NGT_COMPLEXITY, VX_AGG_2D, "ngt_complexity_2D", 10.4, 0},
-    {VX_F_NGT_STRENGTH, VX_AGG_2D, "ngt_strength_2D", 2.88, 0},
-    {VX_F_NGT_COARSENESS, VX_AGG_25D, "ngt_coarseness_2_5D", 0.0285, 0},
-    {VX_F_NGT_CONTRAST, VX_AGG_25D, "ngt_contrast_2_5D", 0.601, 0},
-    {VX_F_NGT_BUSYNESS, VX_AGG_25D, "ngt_busyness_2_5D", 6.8, 0},
-    {VX_F_NGT_COMPLEXITY, VX_AGG_25D, "ngt_complexity_2_5D", 14.1, 0},
-    {VX_F_NGT_STRENGTH, VX_AGG_25D, "ngt_strength_2_5D", 0.741, 0},
-    {VX_F_NGT_COARSENESS, VX_AGG_3D, "ngt_coarseness_3D", 0.0296, 0},
-    {VX_F_NGT_CONTRAST, VX_AGG_3D, "ngt_contrast_3D", 0.584, 0},
-    {VX_F_NGT_BUSYNESS, VX_AGG_3D, "ngt_busyness_3D", 6.54, 0},
-    {VX_F_NGT_COMPLEXITY, VX_AGG_3D, "ngt_complexity_3D", 13.5, 0},
-    {VX_F_NGT_STRENGTH, VX_AGG_3D, "ngt_strength_3D", 0.763, 0},
-};
-
-static void compute(const troi *t, const vx_feature_settings *fs, vx_results *res)
+/* ---- IBSI 1 digital phantom (vx_test_phantom_roi) ---------------------------------------------------------------------------- */
+static void compute(const vx_test_roi *t, const vx_feature_settings *fs, vx_results *res)
 {
     vx_error err;
     vx_error_clear(&err);
@@ -384,23 +233,15 @@ static void compute(const troi *t, const vx_feature_settings *fs, vx_results *re
 static void test_phantom(void **state)
 {
     (void)state;
-    troi t;
-    phantom(&t, 0, 0, 0, 5, 4, 4);
+    vx_test_roi t;
+    const size_t dims[3] = {5, 4, 4}, off[3] = {0, 0, 0};
+    vx_test_phantom_roi(&t, dims, off, 0);
     vx_feature_settings fs = settings();
     vx_results res;
     compute(&t, &fs, &res);
-    int bad = 0;
-    for (size_t k = 0; k < sizeof phantom_refs / sizeof *phantom_refs; k++) {
-        const ref_row *r = &phantom_refs[k];
-        const double x = vx_results_get(&res, r->id, r->agg);
-        if (!vx_test_ibsi_match(x, r->ref, r->tol)) {
-            print_error("%s = %.6g, reference %.6g (tolerance %g)\n", r->tag, x, r->ref, r->tol);
-            bad++;
-        }
-    }
-    assert_int_equal(bad, 0);
+    assert_int_equal(vx_test_check_reference(&res, "digital_phantom", VX_FAM_NGTDM, 0), 15);
     vx_results_free(&res);
-    troi_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* Moving the phantom into a larger array (other values around it, a loose box) changes nothing, and
@@ -408,9 +249,10 @@ static void test_phantom(void **state)
 static void test_translation(void **state)
 {
     (void)state;
-    troi a, b;
-    phantom(&a, 0, 0, 0, 5, 4, 4);
-    phantom(&b, 3, 2, 1, 11, 9, 7);
+    vx_test_roi a, b;
+    const size_t d0[3] = {5, 4, 4}, o0[3] = {0, 0, 0}, d1[3] = {11, 9, 7}, o1[3] = {3, 2, 1};
+    vx_test_phantom_roi(&a, d0, o0, 0);
+    vx_test_phantom_roi(&b, d1, o1, 0);
     /* loosen b's box by one voxel on each side where the array allows */
     for (int k = 0; k < 3; k++) {
         b.roi.box_lo[k] -= 1;
@@ -427,8 +269,8 @@ static void test_translation(void **state)
     }
     vx_results_free(&ra);
     vx_results_free(&rb);
-    troi_free(&a);
-    troi_free(&b);
+    vx_test_roi_free(&a);
+    vx_test_roi_free(&b);
 }
 
 /* Larger distance: delta = 2 in 2D on the 3 x 2 example reaches every pixel of the slice from every other,
@@ -437,7 +279,7 @@ static void test_translation(void **state)
 static void test_distance2(void **state)
 {
     (void)state;
-    troi t;
+    vx_test_roi t;
     build_2d_example(&t);
     vx_feature_settings fs = settings();
     fs.ngtdm_distance = 2;
@@ -445,46 +287,19 @@ static void test_distance2(void **state)
     void *m = ops->build(&t.roi, &fs, 0, 0);
     assert_non_null(m);
     const vx_ngtdm_matrix *mm = m;
-    assert_near(mm->s[1], 12.0 / 5.0, EPS);
-    assert_near(mm->s[2], 4.0 / 5.0, EPS);
-    assert_near(mm->s[3], 8.0 / 5.0, EPS);
-    assert_near(mm->n[1], 3.0, 0);
-    assert_near(mm->n[2], 2.0, 0);
-    assert_near(mm->n[3], 1.0, 0);
+    vx_assert_near(mm->s[1], 12.0 / 5.0, VX_TEST_EPS);
+    vx_assert_near(mm->s[2], 4.0 / 5.0, VX_TEST_EPS);
+    vx_assert_near(mm->s[3], 8.0 / 5.0, VX_TEST_EPS);
+    vx_assert_near(mm->n[1], 3.0, 0);
+    vx_assert_near(mm->n[2], 2.0, 0);
+    vx_assert_near(mm->n[3], 1.0, 0);
     ops->free(m);
-    troi_free(&t);
+    vx_test_roi_free(&t);
 }
 
 /* ---- cross-check against the definition, evaluated directly ------------------------------------------- */
-/* A small deterministic pseudo-random ROI: levels 1..ng, about a quarter of the voxels outside the mask. */
-static void random_roi(troi *t, unsigned seed, size_t nx, size_t ny, size_t nz, int ng)
-{
-    troi_init(t, nx, ny, nz);
-    unsigned s = seed;
-    for (size_t z = 0; z < nz; z++)
-        for (size_t y = 0; y < ny; y++)
-            for (size_t x = 0; x < nx; x++) {
-                s = s * 1103515245u + 12345u;
-                const unsigned r = (s >> 16) & 0x7fff;
-                if (r % 4 != 0)
-                    troi_set(t, x, y, z, 1 + (int)(r / 4 % (unsigned)ng));
-            }
-    troi_finish(t);
-    t->roi.n_grey = ng;
-}
-
-/* grey level at (x, y, z) when inside the array and the mask, else 0 */
-static int level_at(const troi *t, long x, long y, long z)
-{
-    const vx_roi *r = &t->roi;
-    if (x < 0 || y < 0 || z < 0 || x >= (long)r->dims[0] || y >= (long)r->dims[1] || z >= (long)r->dims[2])
-        return 0;
-    const size_t i = (size_t)x + r->dims[0] * ((size_t)y + r->dims[1] * (size_t)z);
-    return t->mask[i] ? t->grey[i] : 0;
-}
-
 /* s_i and n_i straight from the IBSI definition, for slice z (2D) or the volume (slice < 0) */
-static void naive_ngtdm(const troi *t, long slice, int delta, double *s, double *n)
+static void naive_ngtdm(const vx_test_roi *t, long slice, int delta, double *s, double *n)
 {
     const vx_roi *r = &t->roi;
     for (int i = 0; i <= r->n_grey; i++)
@@ -494,7 +309,7 @@ static void naive_ngtdm(const troi *t, long slice, int delta, double *s, double 
             continue;
         for (long y = 0; y < (long)r->dims[1]; y++)
             for (long x = 0; x < (long)r->dims[0]; x++) {
-                const int g = level_at(t, x, y, z);
+                const int g = vx_test_roi_level(t, x, y, z);
                 if (!g)
                     continue;
                 double sum = 0, w = 0;
@@ -504,7 +319,7 @@ static void naive_ngtdm(const troi *t, long slice, int delta, double *s, double 
                         for (long mx = -delta; mx <= delta; mx++) {
                             if (!mx && !my && !mz)
                                 continue;
-                            const int v = level_at(t, x + mx, y + my, z + mz);
+                            const int v = vx_test_roi_level(t, x + mx, y + my, z + mz);
                             if (v) {
                                 sum += v;
                                 w += 1;
@@ -523,9 +338,9 @@ static void test_versus_definition(void **state)
     (void)state;
     const vx_texture_ops *ops = vx_ngtdm_ops();
     for (unsigned seed = 1; seed <= 12; seed++) {
-        troi t;
+        vx_test_roi t;
         const int ng = 2 + (int)(seed % 6);
-        random_roi(&t, seed, 4 + seed % 5, 3 + seed % 4, 2 + seed % 3, ng);
+        vx_test_roi_random(&t, seed, 4 + seed % 5, 3 + seed % 4, 2 + seed % 3, ng);
         /* the whole array as the box (the mask reaches its faces) */
         for (int a = 0; a < 3; a++) {
             t.roi.box_lo[a] = 0;
@@ -541,13 +356,13 @@ static void test_versus_definition(void **state)
                 assert_non_null(m);
                 const vx_ngtdm_matrix *mm = m;
                 for (int i = 1; i <= ng; i++) {
-                    assert_near(mm->s[i], s[i], 1e-9);
-                    assert_near(mm->n[i], n[i], 0);
+                    vx_assert_near(mm->s[i], s[i], 1e-9);
+                    vx_assert_near(mm->n[i], n[i], 0);
                 }
                 ops->free(m);
             }
         }
-        troi_free(&t);
+        vx_test_roi_free(&t);
     }
 }
 

@@ -1,10 +1,16 @@
 /* voxomics test helpers.  SPDX-License-Identifier: GPL-3.0-or-later */
-#include "vx_test.h"
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "vx_test.h"
 
 static char data_dir[4096];
 static char path_buf[4096];
@@ -47,4 +53,273 @@ int vx_test_ibsi_match(double x, double ref, double tol)
     double unit = pow(10.0, e - 2);
     double trunc = floor(diff / unit * (1.0 + 1e-12)) * unit;
     return trunc <= tol * (1.0 + 1e-12);
+}
+
+/* ---- double comparisons ------------------------------------------------------------------------------ */
+
+void vx_test_assert_near(double a, double b, double tol, int relative, const char *expr, const char *file, int line)
+{
+    const double lim = relative ? tol * (1.0 + fabs(b)) : tol;
+    if (!(fabs(a - b) <= lim)) {
+        print_error("%s = %.17g, expected %.17g (%s tolerance %g)\n", expr, a, b, relative ? "relative" : "absolute",
+                    tol);
+        _fail(file, line);
+    }
+}
+
+/* ---- test ROI ------------------------------------------------------------------------------------------ */
+
+void vx_test_roi_init(vx_test_roi *t, size_t nx, size_t ny, size_t nz)
+{
+    memset(t, 0, sizeof *t);
+    const size_t n = nx * ny * nz;
+    t->img = calloc(n, sizeof *t->img);
+    t->mask = calloc(n, sizeof *t->mask);
+    t->grey = calloc(n, sizeof *t->grey);
+    assert_non_null(t->img);
+    assert_non_null(t->mask);
+    assert_non_null(t->grey);
+    vx_roi *r = &t->roi;
+    r->dims[0] = nx;
+    r->dims[1] = ny;
+    r->dims[2] = nz;
+    r->spacing[0] = r->spacing[1] = r->spacing[2] = 1.0;
+    r->img = t->img;
+    r->imask = t->mask;
+    r->mmask = t->mask;
+    r->grey = t->grey;
+}
+
+void vx_test_roi_set(vx_test_roi *t, size_t x, size_t y, size_t z, int level)
+{
+    const size_t i = x + t->roi.dims[0] * (y + t->roi.dims[1] * z);
+    t->img[i] = (float)level;
+    t->mask[i] = 1;
+    t->grey[i] = level;
+}
+
+void vx_test_roi_finish(vx_test_roi *t)
+{
+    vx_roi *r = &t->roi;
+    size_t lo[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, hi[3] = {0, 0, 0}, n = 0;
+    int ng = 0;
+    for (size_t z = 0; z < r->dims[2]; z++)
+        for (size_t y = 0; y < r->dims[1]; y++)
+            for (size_t x = 0; x < r->dims[0]; x++) {
+                const size_t i = x + r->dims[0] * (y + r->dims[1] * z);
+                if (!t->mask[i])
+                    continue;
+                const size_t c[3] = {x, y, z};
+                for (int a = 0; a < 3; a++) {
+                    if (c[a] < lo[a])
+                        lo[a] = c[a];
+                    if (c[a] + 1 > hi[a])
+                        hi[a] = c[a] + 1;
+                }
+                n++;
+                if (t->grey[i] > ng)
+                    ng = t->grey[i];
+            }
+    for (int a = 0; a < 3; a++) {
+        r->box_lo[a] = n ? lo[a] : 0;
+        r->box_hi[a] = n ? hi[a] : 0;
+    }
+    r->n_imask = r->n_mmask = n;
+    r->n_grey = ng;
+}
+
+void vx_test_roi_free(vx_test_roi *t)
+{
+    free(t->img);
+    free(t->mask);
+    free(t->grey);
+}
+
+void vx_test_roi_place(vx_test_roi *t, const size_t dims[3], const size_t off[3], const size_t nv[3],
+                       const int *v, const uint8_t *m, int n_grey)
+{
+    vx_test_roi_init(t, dims[0], dims[1], dims[2]);
+    const size_t n = dims[0] * dims[1] * dims[2];
+    for (size_t i = 0; i < n; i++)
+        t->img[i] = (float)(1 + (int)((i * 7u) % 9u)); /* distractors: outside the mask */
+    for (size_t z = 0; z < nv[2]; z++)
+        for (size_t y = 0; y < nv[1]; y++)
+            for (size_t x = 0; x < nv[0]; x++) {
+                const size_t s = x + nv[0] * (y + nv[1] * z);
+                const size_t cx = x + off[0], cy = y + off[1], cz = z + off[2];
+                t->img[cx + dims[0] * (cy + dims[1] * cz)] = (float)v[s];
+                if (!m || m[s])
+                    vx_test_roi_set(t, cx, cy, cz, v[s]);
+            }
+    vx_test_roi_finish(t);
+    if (n_grey > 0)
+        t->roi.n_grey = n_grey;
+}
+
+void vx_test_roi_grid(vx_test_roi *t, size_t nx, size_t ny, size_t nz, const int *v, const uint8_t *m)
+{
+    const size_t dims[3] = {nx, ny, nz}, off[3] = {0, 0, 0};
+    vx_test_roi_place(t, dims, off, dims, v, m, 0);
+    for (int a = 0; a < 3; a++) {
+        t->roi.box_lo[a] = 0;
+        t->roi.box_hi[a] = dims[a];
+    }
+}
+
+void vx_test_roi_random(vx_test_roi *t, unsigned seed, size_t nx, size_t ny, size_t nz, int ng)
+{
+    vx_test_roi_init(t, nx, ny, nz);
+    unsigned s = seed;
+    for (size_t z = 0; z < nz; z++)
+        for (size_t y = 0; y < ny; y++)
+            for (size_t x = 0; x < nx; x++) {
+                s = s * 1103515245u + 12345u;
+                const unsigned r = (s >> 16) & 0x7fff;
+                if (r % 4 != 0)
+                    vx_test_roi_set(t, x, y, z, 1 + (int)(r / 4 % (unsigned)ng));
+            }
+    vx_test_roi_finish(t);
+    t->roi.n_grey = ng;
+}
+
+int vx_test_roi_level(const vx_test_roi *t, long x, long y, long z)
+{
+    const vx_roi *r = &t->roi;
+    if (x < 0 || y < 0 || z < 0 || x >= (long)r->dims[0] || y >= (long)r->dims[1] || z >= (long)r->dims[2])
+        return 0;
+    const size_t i = (size_t)x + r->dims[0] * ((size_t)y + r->dims[1] * (size_t)z);
+    return t->mask[i] ? t->grey[i] : 0;
+}
+
+/* ---- IBSI 1 digital phantom ---------------------------------------------------------------------------- */
+
+const int vx_test_phantom_img[80] = {
+    1, 4, 4, 1, 1, 1, 4, 6, 1, 1, 4, 1, 6, 4, 1, 4, 4, 6, 4, 1, /* z = 0 */
+    1, 4, 4, 1, 1, 1, 1, 6, 1, 1, 1, 1, 3, 1, 1, 4, 4, 6, 1, 1, /* z = 1 */
+    1, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 9, 1, 1, 1, 1, 6, 1, 1, /* z = 2 */
+    1, 4, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 6, 1, 1, /* z = 3 */
+};
+const uint8_t vx_test_phantom_mask[80] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* z = 0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* z = 1 */
+    1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, /* z = 2 */
+    1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* z = 3 */
+};
+
+void vx_test_phantom_roi(vx_test_roi *t, const size_t dims[3], const size_t off[3], int n_grey)
+{
+    const size_t nv[3] = {VX_TEST_PHANTOM_NX, VX_TEST_PHANTOM_NY, VX_TEST_PHANTOM_NZ};
+    vx_test_roi_place(t, dims, off, nv, vx_test_phantom_img, vx_test_phantom_mask, n_grey);
+    t->roi.spacing[0] = t->roi.spacing[1] = t->roi.spacing[2] = 2.0;
+}
+
+/* ---- reference values ------------------------------------------------------------------------------------ */
+
+/* CSV field splitter with double-quote handling, in place; returns the number of fields. */
+static int csv_split(char *line, char **f, int maxf)
+{
+    int n = 0;
+    char *p = line;
+    while (n < maxf) {
+        char *w = p;
+        f[n++] = w;
+        int q = 0;
+        while (*p && (q || (*p != ',' && *p != '\n' && *p != '\r'))) {
+            if (*p == '"') {
+                if (q && p[1] == '"') {
+                    *w++ = '"';
+                    p += 2;
+                    continue;
+                }
+                q = !q;
+                p++;
+                continue;
+            }
+            *w++ = *p++;
+        }
+        const int end = *p != ',';
+        *w = '\0';
+        if (end)
+            break;
+        p++;
+    }
+    return n;
+}
+
+typedef struct ref_row {
+    char tag[64];
+    double value, tol;
+    int used;
+} ref_row;
+
+size_t vx_test_check_reference(const vx_results *res, const char *dataset, vx_family fam, unsigned aggs)
+{
+    const char *path = vx_test_data("ibsi/ibsi1/reference_values.csv");
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        fail_msg("cannot read %s (set VOXOMICS_DATA)", path);
+    ref_row *rows = NULL;
+    size_t n = 0, cap = 0;
+    char line[4096];
+    while (fgets(line, sizeof line, fp)) {
+        char *f[20];
+        const int nf = csv_split(line, f, 20);
+        if (nf < 11 || strcmp(f[0], dataset) != 0 || f[9][0] == '\0')
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 256;
+            rows = realloc(rows, cap * sizeof *rows);
+            assert_non_null(rows);
+        }
+        snprintf(rows[n].tag, sizeof rows[n].tag, "%s", f[8]);
+        rows[n].value = strtod(f[9], NULL);
+        rows[n].tol = f[10][0] ? strtod(f[10], NULL) : 0.0;
+        rows[n].used = 0;
+        n++;
+    }
+    fclose(fp);
+
+    const vx_family_info *fi = vx_family_get(fam);
+    assert_non_null(fi);
+    const int all = aggs == 0;
+    if (all)
+        aggs = fi->aggregations;
+    const vx_feature_id first = vx_feature_first(fam);
+    const size_t nfeat = vx_feature_count(fam);
+    size_t checked = 0, failed = 0;
+    for (int a = 0; a < VX_AGG_COUNT; a++) {
+        if (!(aggs & VX_AGGBIT(a)))
+            continue;
+        for (size_t k = 0; k < nfeat; k++) {
+            const vx_feature_id id = (vx_feature_id)(first + (int)k);
+            char tag[96];
+            assert_int_equal(vx_feature_tag(id, (vx_agg)a, tag, sizeof tag), VX_OK);
+            ref_row *ref = NULL;
+            for (size_t i = 0; i < n && !ref; i++)
+                if (!strcmp(rows[i].tag, tag))
+                    ref = &rows[i];
+            if (!ref) {
+                print_error("%s: no reference value for dataset %s\n", tag, dataset);
+                failed++;
+                continue;
+            }
+            ref->used = 1;
+            const double x = vx_results_get(res, id, (vx_agg)a);
+            checked++;
+            if (!vx_test_ibsi_match(x, ref->value, ref->tol)) {
+                print_error("%s: %.6g, reference %.6g (tolerance %g)\n", tag, x, ref->value, ref->tol);
+                failed++;
+            }
+        }
+    }
+    /* with all aggregations, every reference value of the family must have been checked */
+    const size_t plen = strlen(fi->tag_prefix);
+    for (size_t i = 0; all && i < n; i++)
+        if (!rows[i].used && !strncmp(rows[i].tag, fi->tag_prefix, plen) && rows[i].tag[plen] == '_') {
+            print_error("%s: reference value %.6g not checked\n", rows[i].tag, rows[i].value);
+            failed++;
+        }
+    free(rows);
+    assert_int_equal(failed, 0);
+    return checked;
 }
