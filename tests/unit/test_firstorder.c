@@ -692,6 +692,62 @@ static void test_local_brute(void **state)
     free(mask);
 }
 
+/* Interior rows of many widths (1 mm voxels, r = 6.2 mm: every sphere of the mask lies inside the grid, the
+ * centres of a row are summed in blocks of 8, 4, 2 and 1): both peaks against brute force. Intensities are
+ * multiples of 1/4, so every sum is exact. */
+static void test_local_brute_rows(void **state)
+{
+    (void)state;
+    const size_t nx = 36, ny = 19, nz = 18, n = nx * ny * nz;
+    float *img = malloc(n * sizeof *img);
+    uint8_t *mask = calloc(n, 1);
+    assert_non_null(img);
+    assert_non_null(mask);
+    uint32_t s = 4711u;
+    for (size_t k = 0; k < n; k++) {
+        s = s * 1664525u + 1013904223u;
+        img[k] = (float)((s >> 20) % 400) * 0.25f - 30.0f;
+    }
+    for (size_t z = 6; z < 12; z++)
+        for (size_t y = 6; y < 13; y++) {
+            /* row y: the masked span starts and ends at varying x, with holes */
+            const size_t x0 = 6 + (y * 3 + z) % 5, x1 = 30 - (y + 2 * z) % 7;
+            for (size_t x = x0; x < x1; x++) {
+                s = s * 1664525u + 1013904223u;
+                mask[x + nx * (y + ny * z)] = x == x0 || x + 1 == x1 || (s >> 29) != 0;
+            }
+        }
+    int32_t *g0 = malloc(n * sizeof *g0);
+    assert_non_null(g0);
+    for (size_t k = 0; k < n; k++)
+        g0[k] = 1 + (int32_t)((img[k] + 30.0f) / 4.0f);
+    troi t;
+    troi_init(&t, nx, ny, nz, 1.0, 1.0, 1.0, img, mask, g0);
+    free(g0);
+    const double r = cbrt(3.0 * 1000.0 / (4.0 * 3.14159265358979323846));
+    double gbest = -INFINITY, lbest = -INFINITY, imax = -INFINITY;
+    for (size_t k = 0; k < n; k++)
+        if (mask[k] && img[k] > imax)
+            imax = img[k];
+    for (size_t k = 0; k < n; k++) {
+        if (!mask[k])
+            continue;
+        double m = brute_mean(&t, k % nx, (k / nx) % ny, k / (nx * ny), r);
+        if (m > gbest)
+            gbest = m;
+        if (img[k] == imax && m > lbest)
+            lbest = m;
+    }
+    vx_results r1;
+    run_all(&t.roi, 1, &r1);
+    ASSERT_NEAR(get(&r1, VX_F_LOC_PEAK_GLOB), gbest, 1e-12);
+    ASSERT_NEAR(get(&r1, VX_F_LOC_PEAK_LOC), lbest, 1e-12);
+    vx_results_free(&r1);
+    troi_free(&t);
+    free(img);
+    free(mask);
+}
+
 /* Constant image: both peaks equal the constant; statistics of a constant ROI. */
 static void test_constant(void **state)
 {
@@ -897,7 +953,8 @@ int main(void)
         cmocka_unit_test(test_stat_hand),       cmocka_unit_test(test_quantiles),
         cmocka_unit_test(test_ih_hand),         cmocka_unit_test(test_ih_mode_ties),
         cmocka_unit_test(test_ivh_hand),        cmocka_unit_test(test_local_hand),
-        cmocka_unit_test(test_local_brute),     cmocka_unit_test(test_constant),
+        cmocka_unit_test(test_local_brute),
+        cmocka_unit_test(test_local_brute_rows),     cmocka_unit_test(test_constant),
         cmocka_unit_test(test_one_voxel),       cmocka_unit_test(test_empty),
         cmocka_unit_test(test_translation),     cmocka_unit_test(test_bad_grey),
     };
