@@ -16,43 +16,6 @@
 
 #include "vx_test.h"
 
-/* Split one CSV line into at most max fields (handles quotes); modifies line. Returns the field count. */
-static int csv_split(char *line, char **fields, int max)
-{
-    int n = 0;
-    char *p = line;
-    while (n < max) {
-        char *out = p;
-        fields[n++] = p;
-        if (*p == '"') {
-            char *r = p + 1;
-            for (;;) {
-                if (*r == '"' && r[1] == '"') {
-                    *out++ = '"';
-                    r += 2;
-                } else if (*r == '"') {
-                    r++;
-                    break;
-                } else if (!*r) {
-                    break;
-                } else {
-                    *out++ = *r++;
-                }
-            }
-            p = r;
-        } else {
-            while (*p && *p != ',' && *p != '\n' && *p != '\r')
-                *out++ = *p++;
-        }
-        char sep = *p;
-        *out = '\0';
-        if (sep != ',')
-            break;
-        p++;
-    }
-    return n;
-}
-
 typedef struct {
     char tag[96];
     double value;
@@ -86,13 +49,13 @@ static out_row *run_cli(const char *config, const char *image, const char *mask,
     char line[8192];
     char *fl[32];
     assert_non_null(fgets(line, sizeof line, f));
-    int nh = csv_split(line, fl, 32);
+    int nh = vx_test_csv_split(line, fl, 32);
     int c_tag = col(fl, nh, "tag"), c_val = col(fl, nh, "value");
     assert_true(c_tag >= 0 && c_val >= 0);
     size_t cap = 1024, n = 0;
     out_row *rows = malloc(cap * sizeof *rows);
     while (fgets(line, sizeof line, f)) {
-        int nf = csv_split(line, fl, 32);
+        int nf = vx_test_csv_split(line, fl, 32);
         assert_true(nf > c_val);
         if (n == cap)
             rows = realloc(rows, (cap *= 2) * sizeof *rows);
@@ -121,13 +84,13 @@ static void check_dataset(const char *dataset, const char *config, const char *i
     char line[16384];
     char *fl[32];
     assert_non_null(fgets(line, sizeof line, f));
-    int nh = csv_split(line, fl, 32);
+    int nh = vx_test_csv_split(line, fl, 32);
     int c_ds = col(fl, nh, "dataset_id"), c_tag = col(fl, nh, "tag"), c_ref = col(fl, nh, "reference_value"),
         c_tol = col(fl, nh, "tolerance");
     assert_true(c_ds >= 0 && c_tag >= 0 && c_ref >= 0 && c_tol >= 0);
     int checked = 0, matched = 0;
     while (fgets(line, sizeof line, f)) {
-        int nf = csv_split(line, fl, 32);
+        int nf = vx_test_csv_split(line, fl, 32);
         if (nf <= c_tol || strcmp(fl[c_ds], dataset) || !fl[c_ref][0])
             continue;
         double ref = strtod(fl[c_ref], NULL), tol = strtod(fl[c_tol], NULL);

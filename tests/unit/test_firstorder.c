@@ -223,37 +223,6 @@ static void test_phantom_literal(void **state)
     troi_free(&t);
 }
 
-/* Minimal CSV field splitter with double-quote handling; returns the number of fields. */
-static int csv_split(char *line, char **f, int maxf)
-{
-    int n = 0;
-    char *p = line;
-    while (n < maxf) {
-        char *w = p;
-        f[n++] = w;
-        int q = 0;
-        while (*p && (q || (*p != ',' && *p != '\n' && *p != '\r'))) {
-            if (*p == '"') {
-                if (q && p[1] == '"') {
-                    *w++ = '"';
-                    p += 2;
-                    continue;
-                }
-                q = !q;
-                p++;
-                continue;
-            }
-            *w++ = *p++;
-        }
-        int end = *p != ',';
-        *w = '\0';
-        if (end)
-            break;
-        p++;
-    }
-    return n;
-}
-
 static void test_phantom_csv(void **state)
 {
     (void)state;
@@ -270,7 +239,7 @@ static void test_phantom_csv(void **state)
     int checked = 0;
     while (fgets(line, sizeof line, fp)) {
         char *f[20];
-        int nf = csv_split(line, f, 20);
+        int nf = vx_test_csv_split(line, f, 20);
         if (nf < 11 || strcmp(f[0], "digital_phantom") != 0 || f[9][0] == '\0')
             continue;
         for (int id = VX_F_LOC_PEAK_LOC; id <= VX_F_IVH_AUC; id++) {

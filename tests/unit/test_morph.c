@@ -189,29 +189,6 @@ static void test_phantom(void **state)
     tcase_free(&t);
 }
 
-/* Fields of one CSV line (double quotes honoured), in place. */
-static int csv_split(char *line, char **f, int maxf)
-{
-    int n = 0, q = 0;
-    char *w = line;
-    f[n++] = w;
-    for (char *r = line; *r && *r != '\n' && *r != '\r'; r++) {
-        if (*r == '"') {
-            q = !q;
-            continue;
-        }
-        if (*r == ',' && !q) {
-            *w++ = '\0';
-            if (n < maxf)
-                f[n++] = w;
-            continue;
-        }
-        *w++ = *r;
-    }
-    *w = '\0';
-    return n;
-}
-
 /* Every digital-phantom row of the morphology family in reference_values.csv. */
 static void test_phantom_csv(void **state)
 {
@@ -227,7 +204,7 @@ static void test_phantom_csv(void **state)
     char line[4096], *fld[24];
     int rows = 0, with_value = 0;
     while (fgets(line, sizeof line, fp)) {
-        int n = csv_split(line, fld, 24);
+        int n = vx_test_csv_split(line, fld, 24);
         if (n < 11 || strcmp(fld[0], "digital_phantom") != 0 || strncmp(fld[8], "morph_", 6) != 0)
             continue;
         size_t i = 0;

@@ -216,7 +216,7 @@ void vx_test_phantom_roi(vx_test_roi *t, const size_t dims[3], const size_t off[
 /* ---- reference values ------------------------------------------------------------------------------------ */
 
 /* CSV field splitter with double-quote handling, in place; returns the number of fields. */
-static int csv_split(char *line, char **f, int maxf)
+int vx_test_csv_split(char *line, char **f, int maxf)
 {
     int n = 0;
     char *p = line;
@@ -263,7 +263,7 @@ size_t vx_test_check_reference(const vx_results *res, const char *dataset, vx_fa
     char line[4096];
     while (fgets(line, sizeof line, fp)) {
         char *f[20];
-        const int nf = csv_split(line, f, 20);
+        const int nf = vx_test_csv_split(line, f, 20);
         if (nf < 11 || strcmp(f[0], dataset) != 0 || f[9][0] == '\0')
             continue;
         if (n == cap) {

@@ -18,6 +18,10 @@ const char *vx_test_tmpdir(void);
  * digit must not exceed the tolerance. */
 int vx_test_ibsi_match(double x, double ref, double tol);
 
+/* Split one CSV line in place into at most maxf fields (RFC 4180 quotes; stops at the line end).
+ * Returns the number of fields. */
+int vx_test_csv_split(char *line, char **f, int maxf);
+
 /* ---- double comparisons (cmocka's float assertion is single precision) ------------------------------
  * vx_assert_near:     |a - b| <= eps
  * vx_assert_near_rel: |a - b| <= rel (1 + |b|)
