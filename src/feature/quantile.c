@@ -135,13 +135,11 @@ int vx_quantiles(const double *x, size_t n, const double *probs, size_t np, doub
     long *slot = malloc(NBUCKET * sizeof *slot);
     size_t *rank = malloc(2 * np * sizeof *rank);
     size_t *rb = malloc(2 * np * sizeof *rb);
-    if (!start || !slot || !rank || !rb) {
-        free(start);
-        free(slot);
-        free(rank);
-        free(rb);
-        return VX_ENOMEM;
-    }
+    double *buf = NULL, *val = NULL;
+    size_t *fill = NULL;
+    int rc = VX_ENOMEM;
+    if (!start || !slot || !rank || !rb)
+        goto done;
     for (size_t i = 0; i < n; i++)
         start[bucket_of(x[i], vmin, scale) + 1]++;
     for (size_t b = 0; b < NBUCKET; b++)
@@ -179,32 +177,18 @@ int vx_quantiles(const double *x, size_t n, const double *probs, size_t np, doub
     }
 
     /* pass 2: gather the values of the needed buckets, then select inside each bucket */
-    double *buf = malloc(total * sizeof *buf);
-    size_t *fill = calloc(NBUCKET, sizeof *fill);
-    if (!buf || !fill) {
-        free(buf);
-        free(fill);
-        free(start);
-        free(slot);
-        free(rank);
-        free(rb);
-        return VX_ENOMEM;
-    }
+    buf = malloc(total * sizeof *buf);
+    fill = calloc(NBUCKET, sizeof *fill);
+    if (!buf || !fill)
+        goto done;
     for (size_t i = 0; i < n; i++) {
         size_t b = bucket_of(x[i], vmin, scale);
         if (slot[b] >= 0)
             buf[(size_t)slot[b] + fill[b]++] = x[i];
     }
-    double *val = malloc(nr * sizeof *val);
-    if (!val) {
-        free(buf);
-        free(fill);
-        free(start);
-        free(slot);
-        free(rank);
-        free(rb);
-        return VX_ENOMEM;
-    }
+    val = malloc(nr * sizeof *val);
+    if (!val)
+        goto done;
     for (size_t r = 0; r < nr; r++) {
         size_t b = rb[r], off = (size_t)slot[b], cnt = start[b + 1] - start[b];
         size_t k = off + (rank[r] - start[b]);
@@ -219,6 +203,8 @@ int vx_quantiles(const double *x, size_t n, const double *probs, size_t np, doub
             v += f * (val[2 * q + 1] - v);
         out[q] = v;
     }
+    rc = VX_OK;
+done:
     free(val);
     free(buf);
     free(fill);
@@ -226,7 +212,7 @@ int vx_quantiles(const double *x, size_t n, const double *probs, size_t np, doub
     free(slot);
     free(rank);
     free(rb);
-    return VX_OK;
+    return rc;
 }
 
 void vx_quantiles_hist(const double *counts, size_t nb, double v0, double n, const double *probs, size_t np,
