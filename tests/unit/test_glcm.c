@@ -309,14 +309,8 @@ static void test_phantom_translated_and_threads(void **state)
     vx_results_sort(&rb);
     vx_results_sort(&rc);
     assert_int_equal(ra.n, 150);
-    assert_int_equal(rb.n, ra.n);
-    assert_int_equal(rc.n, ra.n);
-    for (size_t i = 0; i < ra.n; i++) {
-        assert_int_equal(ra.rows[i].feature, rb.rows[i].feature);
-        assert_int_equal(ra.rows[i].agg, rb.rows[i].agg);
-        assert_memory_equal(&ra.rows[i].value, &rb.rows[i].value, sizeof(double));
-        assert_memory_equal(&ra.rows[i].value, &rc.rows[i].value, sizeof(double));
-    }
+    vx_test_assert_results_identical(&ra, &rb);
+    vx_test_assert_results_identical(&ra, &rc);
     vx_results_free(&ra);
     vx_results_free(&rb);
     vx_results_free(&rc);

@@ -323,3 +323,13 @@ size_t vx_test_check_reference(const vx_results *res, const char *dataset, vx_fa
     assert_int_equal(failed, 0);
     return checked;
 }
+
+void vx_test_assert_results_identical(const vx_results *a, const vx_results *b)
+{
+    assert_int_equal(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        assert_int_equal(a->rows[i].feature, b->rows[i].feature);
+        assert_int_equal(a->rows[i].agg, b->rows[i].agg);
+        assert_memory_equal(&a->rows[i].value, &b->rows[i].value, sizeof(double));
+    }
+}

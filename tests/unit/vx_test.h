@@ -81,6 +81,9 @@ void vx_test_phantom_roi(vx_test_roi *t, const size_t dims[3], const size_t off[
  * ibsi/ibsi1/reference_values.csv, with vx_test_ibsi_match and the row's tolerance. Every checked pair must
  * have a reference value; every mismatch is printed, then the test fails. Returns the number of values
  * checked (callers assert it). */
+/* Assert that two sorted result sets hold the same rows with bit-identical values. */
+void vx_test_assert_results_identical(const vx_results *a, const vx_results *b);
+
 size_t vx_test_check_reference(const vx_results *res, const char *dataset, vx_family fam, unsigned aggs);
 
 #endif
