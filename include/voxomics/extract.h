@@ -11,6 +11,7 @@
 
 #include "voxomics/feature.h"
 #include "voxomics/image.h"
+#include "voxomics/process.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -41,14 +42,24 @@ typedef struct vx_settings {
     /* input */
     double mask_threshold;   /* mask voxels with value >= threshold are in the ROI (default 0.5) */
     int mask_label;          /* > 0: only voxels equal to this label are in the ROI (default 0: any) */
-    /* image processing */
-    int round_intensities;   /* round intensities to the nearest integer (IBSI, calibrated CT), default 0 */
+    /* image processing, in IBSI order: interpolation, rounding, ROI partial-volume threshold,
+     * re-segmentation, discretisation */
+    double resample_spacing[3]; /* new voxel spacing in mm per axis; NaN keeps that axis (NaN z with x, y
+                                   set: in-plane 2D interpolation); all NaN (default): no interpolation */
+    vx_interp interp;           /* image interpolator, default linear */
+    vx_interp mask_interp;      /* ROI interpolator, default linear */
+    double mask_partial_volume; /* interpolated ROI voxels >= this are in the ROI, default 0.5 */
+    int round_intensities;   /* round intensities to the nearest integer (IBSI, calibrated CT), default 0;
+                                applies to the input and to interpolated intensities */
     double reseg_min, reseg_max; /* re-segmentation range of the intensity mask; NaN = open */
     double reseg_outlier_sigma;  /* > 0: also drop intensities outside mean +/- sigma * sd, default 0 */
     vx_discretisation texture_disc; /* intensity histogram and texture families */
     vx_discretisation ivh_disc;     /* intensity-volume histogram */
     /* families */
     vx_feature_settings features;
+    /* output */
+    int diagnostics;         /* add the IBSI diagnostic values (image, ROI and processing checks), default 0;
+                                with interpolation this interpolates the whole image once for its statistics */
 } vx_settings;
 
 void vx_settings_default(vx_settings *s);

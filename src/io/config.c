@@ -160,14 +160,66 @@ static int sec_reseg(cfg *c, const char *path, const char *key, yaml_node_t *v, 
     return unknown(c, v, path, key, "range, outlier_sigma");
 }
 
+static int get_interp(cfg *c, const yaml_node_t *v, const char *key, int mask, vx_interp *out)
+{
+    const char *w = scalar(v);
+    int m = w ? vx_interp_find(w) : -1;
+    if (m < 0 || (mask && m == VX_INTERP_CUBIC))
+        return fail(c, v, key, mask ? "expected nearest or linear, got '%s'" : "expected nearest, linear or cubic, got '%s'",
+                    w ? w : "(not a word)");
+    *out = (vx_interp)m;
+    return VX_OK;
+}
+
+static int sec_resample(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx)
+{
+    vx_settings *s = ctx;
+    if (!strcmp(key, "spacing")) {
+        const char *k = "processing.resampling.spacing";
+        if (scalar(v) && (!strcasecmp(scalar(v), "none") || !strcasecmp(scalar(v), "null"))) {
+            s->resample_spacing[0] = s->resample_spacing[1] = s->resample_spacing[2] = NAN;
+            return VX_OK;
+        }
+        long len = v && v->type == YAML_SEQUENCE_NODE ? v->data.sequence.items.top - v->data.sequence.items.start : 0;
+        if (len != 2 && len != 3)
+            return fail(c, v, k,
+                        "expected [x, y, z] in mm (.nan keeps an axis) or [x, y] for in-plane (2D) "
+                        "interpolation%s",
+                        "");
+        s->resample_spacing[2] = NAN;
+        for (long i = 0; i < len; i++) {
+            yaml_node_t *n = yaml_document_get_node(&c->doc, v->data.sequence.items.start[i]);
+            int rc = get_double(c, n, k, &s->resample_spacing[i]);
+            if (rc != VX_OK)
+                return rc;
+            if (!isnan(s->resample_spacing[i]) && !(s->resample_spacing[i] > 0 && s->resample_spacing[i] < 1e4))
+                return fail(c, n, k, "spacings must be > 0 mm (.nan keeps the axis)%s", "");
+        }
+        return VX_OK;
+    }
+    if (!strcmp(key, "method"))
+        return get_interp(c, v, "processing.resampling.method", 0, &s->interp);
+    if (!strcmp(key, "mask_method"))
+        return get_interp(c, v, "processing.resampling.mask_method", 1, &s->mask_interp);
+    if (!strcmp(key, "mask_partial_volume")) {
+        int rc = get_double(c, v, "processing.resampling.mask_partial_volume", &s->mask_partial_volume);
+        if (rc == VX_OK && !(s->mask_partial_volume > 0 && s->mask_partial_volume <= 1))
+            return fail(c, v, "processing.resampling.mask_partial_volume", "must lie in (0, 1]%s", "");
+        return rc;
+    }
+    return unknown(c, v, path, key, "spacing, method, mask_method, mask_partial_volume");
+}
+
 static int sec_processing(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx)
 {
     vx_settings *s = ctx;
     if (!strcmp(key, "round_intensities"))
         return get_bool(c, v, "processing.round_intensities", &s->round_intensities);
+    if (!strcmp(key, "resampling"))
+        return each_pair(c, v, "processing.resampling", sec_resample, s);
     if (!strcmp(key, "resegmentation"))
         return each_pair(c, v, "processing.resegmentation", sec_reseg, s);
-    return unknown(c, v, path, key, "round_intensities, resegmentation");
+    return unknown(c, v, path, key, "round_intensities, resampling, resegmentation");
 }
 
 typedef struct {
@@ -367,7 +419,10 @@ static int sec_root(cfg *c, const char *path, const char *key, yaml_node_t *v, v
         return each_pair(c, v, "features", sec_features, &s->features);
     if (!strcmp(key, "threads"))
         return get_int(c, v, "threads", 0, 4096, &s->features.threads);
-    return unknown(c, v, path, key, "version, description, input, processing, discretisation, features, threads");
+    if (!strcmp(key, "diagnostics"))
+        return get_bool(c, v, "diagnostics", &s->diagnostics);
+    return unknown(c, v, path, key,
+                   "version, description, input, processing, discretisation, features, diagnostics, threads");
 }
 
 int vx_settings_load(const char *path, vx_settings *s, vx_error *err)
@@ -417,5 +472,20 @@ int vx_settings_canonical(const vx_settings *s, char *buf, size_t len)
                      s->ivh_disc.bin_width, s->ivh_disc.bin_count, s->ivh_disc.min_value, fs->families,
                      fs->aggregations, fs->glcm_distance, fs->glcm_symmetric, fs->ngtdm_distance, fs->ngldm_distance,
                      fs->ngldm_coarseness, fs->zone_linkage, fs->peak_volume_cc);
-    return (n < 0 || (size_t)n >= len) ? VX_EINVAL : VX_OK;
+    if (n < 0 || (size_t)n >= len)
+        return VX_EINVAL;
+    /* settings added later are written only when they differ from the defaults, so that the text (and the
+     * hash) of earlier settings files stays the same */
+    size_t used = (size_t)n;
+    if (!isnan(s->resample_spacing[0]) || !isnan(s->resample_spacing[1]) || !isnan(s->resample_spacing[2]))
+        n = snprintf(buf + used, len - used, ";resample=%.17g,%.17g,%.17g,%s,%s,%.17g", s->resample_spacing[0],
+                     s->resample_spacing[1], s->resample_spacing[2], vx_interp_name(s->interp),
+                     vx_interp_name(s->mask_interp), s->mask_partial_volume);
+    else
+        n = 0;
+    if (n < 0 || (used += (size_t)n) >= len)
+        return VX_EINVAL;
+    if (s->diagnostics && (n = snprintf(buf + used, len - used, ";diagnostics=1")) >= 0)
+        used += (size_t)n;
+    return n < 0 || used >= len ? VX_EINVAL : VX_OK;
 }
