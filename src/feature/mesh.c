@@ -42,14 +42,6 @@ static int edge_of(int c0, int c1)
     return 4 * a + (((base >> b1) & 1) | (((base >> b2) & 1) << 1));
 }
 
-/* The two cube faces (bit 2 a + side) an edge lies on. */
-static unsigned edge_faces(int e)
-{
-    int a = e / 4, b = edge_base(e), b1, b2;
-    other_axes(a, &b1, &b2);
-    return (1u << (2 * b1 + ((b >> b1) & 1))) | (1u << (2 * b2 + ((b >> b2) & 1)));
-}
-
 /* Six times the signed volume of the tetrahedron (cube centre, midpoints of edges e0, e1, e2). */
 static double fan_tet(int e0, int e1, int e2)
 {
@@ -62,6 +54,72 @@ static double fan_tet(int e0, int e1, int e2)
     }
     return p[0][0] * (p[1][1] * p[2][2] - p[1][2] * p[2][1]) + p[0][1] * (p[1][2] * p[2][0] - p[1][0] * p[2][2]) +
            p[0][2] * (p[1][0] * p[2][1] - p[1][1] * p[2][0]);
+}
+
+/* Twice the area of the triangle of the midpoints of edges e0, e1, e2 in the unit cube. */
+static double tri_area2(int e0, int e1, int e2)
+{
+    double p[3][3];
+    const int es[3] = {e0, e1, e2};
+    for (int k = 0; k < 3; k++) {
+        int a = es[k] / 4, b = edge_base(es[k]);
+        for (int c = 0; c < 3; c++)
+            p[k][c] = c == a ? 0.5 : (double)((b >> c) & 1);
+    }
+    double u[3], v[3];
+    for (int i = 0; i < 3; i++) {
+        u[i] = p[1][i] - p[0][i];
+        v[i] = p[2][i] - p[0][i];
+    }
+    double cx = u[1] * v[2] - u[2] * v[1], cy = u[2] * v[0] - u[0] * v[2], cz = u[0] * v[1] - u[1] * v[0];
+    return sqrt(cx * cx + cy * cy + cz * cz);
+}
+
+/* Exhaustive search over the triangulations of one contour loop (Catalan(n - 2) of them; loops of binary
+ * masks have at most 7 vertices). Triangles are index triples into the loop, in loop order. */
+enum { TRI_ENUM_MAX = 9 };
+typedef struct tri_search {
+    const int *loop;
+    int n;
+    int cur[10][3], ncur;
+    int best[10][3], nbest;
+    double best_area, best_vol;
+} tri_search;
+
+static void tri_enum(tri_search *s, int pend[][2], int np)
+{
+    while (np > 0 && pend[np - 1][1] - pend[np - 1][0] < 2)
+        np--;
+    if (np == 0) {
+        double area = 0.0, vol = 0.0;
+        for (int i = 0; i < s->ncur; i++) {
+            int a = s->loop[s->cur[i][0]], b = s->loop[s->cur[i][1]], c = s->loop[s->cur[i][2]];
+            area += tri_area2(a, b, c);
+            vol += fan_tet(a, c, b);
+        }
+        if (area > s->best_area + 1e-9 || (area > s->best_area - 1e-9 && fabs(vol) < fabs(s->best_vol) - 1e-9)) {
+            s->best_area = area;
+            s->best_vol = vol;
+            memcpy(s->best, s->cur, sizeof s->cur);
+            s->nbest = s->ncur;
+        }
+        return;
+    }
+    int i = pend[np - 1][0], j = pend[np - 1][1];
+    for (int k = i + 1; k < j; k++) {
+        int next[12][2];
+        memcpy(next, pend, (size_t)(np - 1) * sizeof next[0]);
+        next[np - 1][0] = i;
+        next[np - 1][1] = k;
+        next[np][0] = k;
+        next[np][1] = j;
+        s->cur[s->ncur][0] = i;
+        s->cur[s->ncur][1] = k;
+        s->cur[s->ncur][2] = j;
+        s->ncur++;
+        tri_enum(s, next, np + 1);
+        s->ncur--;
+    }
 }
 
 /* Derive the triangulation of every cube configuration from the oriented contours of its faces. */
@@ -107,29 +165,24 @@ static void mc_table_build(mc_table *t)
                 loop[n++] = e;
                 e = next[e];
             }
-            /* Fan apex. Among the apices whose fan diagonals all leave the cube faces (a diagonal lying in
-             * a face could be drawn by the neighbouring cube too, giving an edge of 4 triangles), take the
-             * fan enclosing the largest volume (first apex on ties); any apex if none qualifies. */
-            int apex = 0, best_ok = -1;
-            double best_vol = 0.0;
-            for (int s = 0; s < n; s++) {
-                int ok = 1;
-                for (int i = 2; i + 1 < n && ok; i++)
-                    ok = !(edge_faces(loop[s]) & edge_faces(loop[(s + i) % n]));
-                double vol = 0.0;
-                for (int i = 1; i + 1 < n; i++)
-                    vol += fan_tet(loop[s], loop[(s + i + 1) % n], loop[(s + i) % n]);
-                if (ok > best_ok || (ok == best_ok && vol > best_vol + 1e-9)) {
-                    best_ok = ok;
-                    best_vol = vol;
-                    apex = s;
+            /* Triangulate the loop (see mesh.h): the largest area, ties broken by the smallest |volume|
+             * about the cube centre. The loop runs clockwise around the outward normal, so every triangle
+             * (a, b, c) in loop order is emitted as (a, c, b). */
+            tri_search ts = {.loop = loop, .n = n, .best_area = -1.0};
+            if (n <= TRI_ENUM_MAX) {
+                int pend[12][2] = {{0, n - 1}};
+                tri_enum(&ts, pend, 1);
+            } else {
+                for (int i = 1; i + 1 < n; i++) {
+                    ts.best[ts.nbest][0] = 0;
+                    ts.best[ts.nbest][1] = i;
+                    ts.best[ts.nbest++][2] = i + 1;
                 }
             }
-            /* The face-contour loop runs clockwise around the outward normal: fan it reversed. */
-            for (int i = 1; i + 1 < n && nt < MC_MAX_TRI; i++) {
-                t->edge[cs][3 * nt + 0] = (uint8_t)loop[apex];
-                t->edge[cs][3 * nt + 1] = (uint8_t)loop[(apex + i + 1) % n];
-                t->edge[cs][3 * nt + 2] = (uint8_t)loop[(apex + i) % n];
+            for (int i = 0; i < ts.nbest && nt < MC_MAX_TRI; i++) {
+                t->edge[cs][3 * nt + 0] = (uint8_t)loop[ts.best[i][0]];
+                t->edge[cs][3 * nt + 1] = (uint8_t)loop[ts.best[i][2]];
+                t->edge[cs][3 * nt + 2] = (uint8_t)loop[ts.best[i][1]];
                 nt++;
             }
         }

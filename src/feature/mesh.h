@@ -14,11 +14,16 @@
  * are diagonal this separates the two mask corners, so mask voxels touching only along an edge or a
  * corner are not joined (6-connected foreground, 26-connected background). Since both cubes sharing a face
  * see the same face contour (in opposite directions), the mesh is watertight. Each closed contour loop of
- * a cube (a polygon of 3 to 12 edge midpoints, not necessarily planar) is fanned into triangles from one
- * of its vertices: among the apices whose fan diagonals do not lie in a cube face (such a diagonal could
- * be drawn by the neighbouring cube as well), the one whose fan encloses the largest volume. On the IBSI
- * digital phantom this gives volume 556.3 mm^3 and area 388.1 mm^2 (reference 556 and 388); the
- * fan with the smallest volume would give 549.3 mm^3.
+ * a cube (a polygon of 3 to 7 edge midpoints for binary masks, not necessarily planar) is triangulated by
+ * the triangulation of largest area in the unit cube, found by exhaustive search over its Catalan(n - 2)
+ * triangulations; among equal areas, the one whose cone from the cube centre has the smallest |volume|
+ * (this picks the middle one of three hexagon triangulations). This is the surface of classic marching
+ * cubes (Lorensen & Cline 1987) for every configuration except the complemented ambiguous ones, where our
+ * face rule keeps the topology consistent. Checked: the IBSI digital phantom gives volume 556.33 mm^3 and
+ * area 388.07 mm^2 (reference 556 and 388); the interpolated CT-phantom ROI of IBSI configuration C gives
+ * 367453.67 mm^3 and 34306.25 mm^2, equal to scikit-image's marching_cubes (method "lorensen") on the same
+ * mask, and sphericity 0.7232 (reference 0.723 +/- 0.003). A largest-volume fan per loop instead gives
+ * 368224.67 mm^3, 34220.37 mm^2 and sphericity 0.7260, outside the reference.
  *
  * Coordinates. Vertices are stored exactly as integer "doubled" grid coordinates relative to the box
  * origin lo: a vertex between voxels (x,y,z) and (x+1,y,z) is (2(x-lo_x)+1, 2(y-lo_y), 2(z-lo_z)). World
