@@ -2,7 +2,9 @@
  * compare every value of the long output with every reference row that has a value
  * ($VOXOMICS_DATA/ibsi/ibsi1/reference_values.csv), by the rule of $VOXOMICS_DATA/ibsi/README.md.
  *
- * Data sets: digital_phantom (configs/ibsi1/digital_phantom.yaml on ibsi1/digital_phantom).
+ * Data sets: digital_phantom (configs/ibsi1/digital_phantom.yaml on ibsi1/digital_phantom, 482 values) and the
+ * CT radiomics phantom under configurations A-E (configs/ibsi1/{A..E}.yaml on ibsi1/ct_phantom: 406, 406,
+ * 270, 270 and 270 values, each including the 60 diagnostic values of the image-processing chain).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdarg.h>
@@ -124,10 +126,49 @@ static void test_digital_phantom(void **state)
                   "ibsi/ibsi1/digital_phantom/mask.nii.gz", 482);
 }
 
+static void check_ct(const char *config_id, int expected_rows)
+{
+    char config[64];
+    snprintf(config, sizeof config, "configs/ibsi1/%s.yaml", config_id);
+    check_dataset(config_id, config, "ibsi/ibsi1/ct_phantom/image.nii.gz", "ibsi/ibsi1/ct_phantom/mask.nii.gz",
+                  expected_rows);
+}
+
+static void test_ct_config_a(void **state)
+{
+    (void)state;
+    check_ct("A", 406);
+}
+
+static void test_ct_config_b(void **state)
+{
+    (void)state;
+    check_ct("B", 406);
+}
+
+static void test_ct_config_c(void **state)
+{
+    (void)state;
+    check_ct("C", 270);
+}
+
+static void test_ct_config_d(void **state)
+{
+    (void)state;
+    check_ct("D", 270);
+}
+
+static void test_ct_config_e(void **state)
+{
+    (void)state;
+    check_ct("E", 270);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_digital_phantom),
+        cmocka_unit_test(test_digital_phantom), cmocka_unit_test(test_ct_config_a), cmocka_unit_test(test_ct_config_b),
+        cmocka_unit_test(test_ct_config_c),     cmocka_unit_test(test_ct_config_d), cmocka_unit_test(test_ct_config_e),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
