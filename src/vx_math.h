@@ -4,4 +4,15 @@
 #define VX_MATH_H
 #include <math.h>
 #define VX_PI 3.14159265358979323846264338327950288
+
+/* Round to the nearest integer, ties to even (as nearbyint in the default rounding mode, and numpy's round),
+ * without a library call: below 2^52 adding and removing 2^52 leaves exactly the rounded value. */
+static inline double vx_round_even(double v)
+{
+    const double big = 4503599627370496.0; /* 2^52 */
+    double a = fabs(v);
+    if (!(a < big))
+        return v; /* already an integer, or NaN / infinite */
+    return copysign((a + big) - big, v);
+}
 #endif

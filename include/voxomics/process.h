@@ -43,8 +43,9 @@ int vx_interp_find(const char *name);
 /* New grid of `in` with the given spacing (mm) per axis; spacing[a] NaN or <= 0 keeps axis a. */
 int vx_resample_grid(const vx_geometry *in, const double spacing[3], vx_geometry *out, vx_error *err);
 
-/* Continuous input index (voxel units along axis a of `in`) of target voxel j along axis a of `out`.
- * `out` must share the direction cosines of `in`. */
+/* Continuous input index (voxel units along axis a of `in`) of target voxel j along axis a of `out`,
+ * rounded to a multiple of 2^-24 voxel so that coinciding grids give identical positions despite the
+ * rounding noise of their origins. `out` must share the direction cosines of `in`. */
 double vx_resample_position(const vx_geometry *in, const vx_geometry *out, int axis, double j);
 
 /* Sample the image src (geometry in, x fastest) at the target voxels lo[a] <= j < hi[a] of grid out with

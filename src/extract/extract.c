@@ -175,7 +175,8 @@ static int interp_image_stats(const vx_image *img, const vx_settings *s, const v
 {
     istat_init(out);
     size_t plane = tg->dims[0] * tg->dims[1];
-    size_t slab = (size_t)1 << 23;
+    /* small slabs stay in cache; the cubic prefilter reads 40 extra input slices per slab, so it gets big ones */
+    size_t slab = s->interp == VX_INTERP_CUBIC ? (size_t)1 << 23 : (size_t)1 << 17;
     slab = plane >= slab ? 1 : slab / plane;
     double *buf = malloc(plane * (slab < tg->dims[2] ? slab : tg->dims[2]) * sizeof *buf);
     if (!buf)
@@ -186,7 +187,7 @@ static int interp_image_stats(const vx_image *img, const vx_settings *s, const v
         size_t lo[3] = {0, 0, z0}, hi[3] = {tg->dims[0], tg->dims[1], z1};
         rc = vx_resample_box(img->v, &img->geom, tg, lo, hi, s->interp, s->round_intensities, buf, err);
         for (size_t i = 0; rc == VX_OK && i < plane * (z1 - z0); i++)
-            istat_add(out, s->round_intensities ? nearbyint(buf[i]) : buf[i]);
+            istat_add(out, s->round_intensities ? vx_round_even(buf[i]) : buf[i]);
     }
     free(buf);
     return rc;
@@ -421,7 +422,7 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
                 continue;
             istat_add(&st->init_img, v);
             if (!resample)
-                istat_add(&st->interp_img, s->round_intensities ? nearbyint(v) : v);
+                istat_add(&st->interp_img, s->round_intensities ? vx_round_even(v) : v);
         }
         roi_diag *d = &st->init_roi;
         for (int a = 0; a < 3; a++) {
@@ -475,7 +476,7 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
             for (size_t x = 0; x < cd[0]; x++) {
                 size_t i = x + cd[0] * (y + cd[1] * z);
                 /* IBSI rounding to the nearest integer (ties to even, as numpy) after interpolation */
-                double v = s->round_intensities ? nearbyint(vals[i]) : vals[i];
+                double v = s->round_intensities ? vx_round_even(vals[i]) : vals[i];
                 st->img[i] = (float)v;
                 size_t c[3] = {x + clo[0], y + clo[1], z + clo[2]};
                 int inside = c[0] >= tlo[0] && c[0] < thi[0] && c[1] >= tlo[1] && c[1] < thi[1] &&

@@ -3,7 +3,8 @@
  * vx_resample_box works on a block of the input: along each axis, the input voxels the kernel touches for
  * the requested targets (reads beyond the image repeat its boundary voxel), plus, for the cubic B-spline, up
  * to CUBIC_MARGIN further input voxels on each side where the image has them. The block is interpolated one
- * axis at a time (x, then y, then z), each pass turning [outer][n_src][inner] into [outer][n_target][inner].
+ * axis at a time (x row by row as it is read, then y, then z), each pass turning [outer][n_src][inner] into
+ * [outer][n_target][inner].
  *
  * Cubic B-spline prefilter (Unser, Aldroubi & Eden 1991; Unser 1999 "Splines: a perfect fit"): with the pole
  * z = sqrt(3) - 2 and gain 6, c+[k] = 6 s[k] + z c+[k-1] (causal) and c[k] = z (c[k+1] - c+[k])
@@ -21,6 +22,7 @@
 #include <strings.h>
 
 #include "voxomics/process.h"
+#include "vx_math.h"
 
 #define CUBIC_MARGIN 40
 
@@ -84,7 +86,12 @@ double vx_resample_position(const vx_geometry *in, const vx_geometry *out, int a
     double off = 0.0; /* mm from the input origin to the output origin along this axis */
     for (int r = 0; r < 3; r++)
         off += in->direction[r * 3 + axis] * (out->origin[r] - in->origin[r]);
-    return (off + j * out->spacing[axis]) / in->spacing[axis];
+    double p = (off + j * out->spacing[axis]) / in->spacing[axis];
+    /* snap to 2^-24 voxel: grids that coincide mathematically (e.g. the same image padded) get the same
+     * weights whatever the rounding noise of their origins (~1e-14 voxel); this matters where IBSI rounds
+     * an interpolated value that lies exactly half way between two integers */
+    const double q = 16777216.0;
+    return nearbyint(p * q) / q;
 }
 
 /* One axis: which block voxels and weights make each target. */
@@ -239,40 +246,46 @@ int vx_resample_box(const float *src, const vx_geometry *in, const vx_geometry *
             return vx_error_set(err, VX_EINVAL, "resampling: the target grid must keep the image orientation");
     axis_plan p[3];
     memset(p, 0, sizeof p);
-    double *blk = NULL, *t1 = NULL, *t2 = NULL, *save = NULL;
+    double *line = NULL, *t1 = NULL, *t2 = NULL, *save = NULL;
     int rc = VX_OK;
     for (int a = 0; a < 3 && rc == VX_OK; a++)
         rc = plan_axis(in, out, a, lo[a], hi[a], method, &p[a], err);
     if (rc != VX_OK)
         goto done;
     size_t b[3] = {p[0].nb, p[1].nb, p[2].nb}, t[3] = {p[0].nt, p[1].nt, p[2].nt};
-    blk = malloc(b[0] * b[1] * b[2] * sizeof *blk);
+    line = malloc(b[0] * sizeof *line);
     t1 = malloc(t[0] * b[1] * b[2] * sizeof *t1);
     t2 = malloc(t[0] * t[1] * b[2] * sizeof *t2);
     save = malloc((t[0] * t[1] > b[0] ? t[0] * t[1] : b[0]) * sizeof *save + sizeof *save);
-    if (!blk || !t1 || !t2 || !save) {
+    if (!line || !t1 || !t2 || !save) {
         rc = vx_error_set(err, VX_ENOMEM, "resampling: out of memory for a %zux%zux%zu block", b[0], b[1], b[2]);
         goto done;
     }
-    /* gather the block (clamped reads repeat the boundary voxels), rounding when asked */
+    /* x pass, one input row at a time: gather the row (clamped reads repeat the boundary voxels; rounding
+     * when asked) and interpolate it: [y,z][bx] -> [y,z][tx] */
     const long nx = (long)in->dims[0], ny = (long)in->dims[1], nz = (long)in->dims[2];
+    const long x0 = p[0].b0, xa = x0 < 0 ? 0 : x0, xb = x0 + (long)b[0] < nx ? x0 + (long)b[0] : nx;
     for (size_t z = 0; z < b[2]; z++)
         for (size_t y = 0; y < b[1]; y++) {
             long sz = clampl(p[2].b0 + (long)z, nz), sy = clampl(p[1].b0 + (long)y, ny);
             const float *row = src + (size_t)nx * ((size_t)sy + (size_t)ny * (size_t)sz);
-            double *d = blk + b[0] * (y + b[1] * z);
-            for (size_t x = 0; x < b[0]; x++) {
-                double v = row[clampl(p[0].b0 + (long)x, nx)];
-                d[x] = round_src ? nearbyint(v) : v;
-            }
+            for (long x = x0; x < xa; x++)
+                line[x - x0] = row[0];
+            for (long x = xa; x < xb; x++)
+                line[x - x0] = row[x];
+            for (long x = xb > xa ? xb : xa; x < x0 + (long)b[0]; x++)
+                line[x - x0] = row[nx - 1];
+            if (round_src)
+                for (size_t x = 0; x < b[0]; x++)
+                    line[x] = vx_round_even(line[x]);
+            pass_axis(line, 1, 1, &p[0], t1 + t[0] * (y + b[1] * z), save);
         }
-    pass_axis(blk, b[1] * b[2], 1, &p[0], t1, save);          /* x: [y,z][bx] -> [y,z][tx] */
     pass_axis(t1, b[2], t[0], &p[1], t2, save);               /* y: [z][by][tx] -> [z][ty][tx] */
     pass_axis(t2, 1, t[0] * t[1], &p[2], dst, save);          /* z: [bz][ty*tx] -> [tz][ty*tx] */
 done:
     for (int a = 0; a < 3; a++)
         plan_free(&p[a]);
-    free(blk);
+    free(line);
     free(t1);
     free(t2);
     free(save);

@@ -147,6 +147,62 @@ static void test_settings(void **state)
     assert_int_equal(vx_settings_load(path, &s, &err), VX_EINVAL);
     assert_non_null(strstr(err.msg, "discretisation.texture.method"));
     assert_non_null(strstr(err.msg, "fixed_bin_size"));
+
+    /* the IBSI CT configurations: interpolation settings as configurations.md gives them */
+    struct {
+        const char *id;
+        double sx, sz; /* NaN: no interpolation / slices kept */
+        vx_interp m;
+        double rmin, sigma;
+        vx_disc_method ivh;
+    } cfg[5] = {{"A", NAN, NAN, VX_INTERP_LINEAR, -500, 0, VX_DISC_NONE},
+                {"B", 2, NAN, VX_INTERP_LINEAR, -500, 0, VX_DISC_NONE},
+                {"C", 2, 2, VX_INTERP_LINEAR, -1000, 0, VX_DISC_FBS},
+                {"D", 2, 2, VX_INTERP_LINEAR, NAN, 3, VX_DISC_NONE},
+                {"E", 2, 2, VX_INTERP_CUBIC, -1000, 3, VX_DISC_FBN}};
+    for (int i = 0; i < 5; i++) {
+        snprintf(path, sizeof path, "%s/configs/ibsi1/%s.yaml", getenv("VX_SOURCE_DIR"), cfg[i].id);
+        vx_settings_default(&s);
+        assert_int_equal(vx_settings_load(path, &s, &err), VX_OK);
+        assert_true(isnan(cfg[i].sx) ? isnan(s.resample_spacing[0]) : s.resample_spacing[0] == cfg[i].sx);
+        assert_true(isnan(cfg[i].sx) ? isnan(s.resample_spacing[1]) : s.resample_spacing[1] == cfg[i].sx);
+        assert_true(isnan(cfg[i].sz) ? isnan(s.resample_spacing[2]) : s.resample_spacing[2] == cfg[i].sz);
+        assert_int_equal(s.interp, cfg[i].m);
+        assert_int_equal(s.mask_interp, VX_INTERP_LINEAR);
+        assert_true(s.mask_partial_volume == 0.5);
+        assert_true(isnan(cfg[i].rmin) ? isnan(s.reseg_min) : s.reseg_min == cfg[i].rmin);
+        assert_true(s.reseg_outlier_sigma == cfg[i].sigma);
+        assert_int_equal(s.ivh_disc.method, cfg[i].ivh);
+        assert_true(s.round_intensities && s.diagnostics);
+    }
+    /* the ROI interpolator must be nearest or linear; partial volume in (0, 1] */
+    snprintf(path, sizeof path, "%s/bad.yaml", vx_test_tmpdir());
+    f = fopen(path, "w");
+    fputs("processing:\n  resampling:\n    spacing: [1, 1, 1]\n    mask_method: cubic\n", f);
+    fclose(f);
+    vx_settings_default(&s);
+    assert_int_equal(vx_settings_load(path, &s, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "processing.resampling.mask_method"));
+    f = fopen(path, "w");
+    fputs("processing:\n  resampling: {spacing: [1, 1, 1], mask_partial_volume: 0}\n", f);
+    fclose(f);
+    assert_int_equal(vx_settings_load(path, &s, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "mask_partial_volume"));
+    f = fopen(path, "w");
+    fputs("processing:\n  resampling: {spacing: [1, -1, 1]}\n", f);
+    fclose(f);
+    assert_int_equal(vx_settings_load(path, &s, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "processing.resampling.spacing"));
+    /* interpolation settings change the hash; settings files without them keep theirs */
+    vx_settings_default(&s);
+    vx_settings_hash(&s, h1);
+    s.resample_spacing[0] = s.resample_spacing[1] = s.resample_spacing[2] = 1.0;
+    vx_settings_hash(&s, h2);
+    assert_string_not_equal(h1, h2);
+    char text[4096];
+    vx_settings_default(&s);
+    assert_int_equal(vx_settings_canonical(&s, text, sizeof text), VX_OK);
+    assert_null(strstr(text, "resample"));
 }
 
 /* A lobulated synthetic lesion, all families and all aggregations. */
@@ -233,6 +289,78 @@ static void test_translation_invariance(void **state)
     vx_image_free(mask);
 }
 
+/* With interpolation (2 mm, linear and cubic), padding the image symmetrically by whole new voxels keeps
+ * the IBSI grid (centres aligned, n' = ceil(n s / s') grows by the padding) and must change no value: the
+ * processing reads only the input voxels around the ROI, and outside the image it continues with the
+ * boundary voxels, which is what the padding holds. Padding: x, y 2 voxels of 1 mm on each side (one 2 mm
+ * step), z 4 voxels of 1.5 mm (three 2 mm steps). */
+static void test_resampled_padding_invariance(void **state)
+{
+    (void)state;
+    vx_synth_params p;
+    vx_synth_default(&p);
+    p.dims[0] = 40;
+    p.dims[1] = 41;
+    p.dims[2] = 28;
+    p.spacing[2] = 1.5;
+    p.lesion_radius_mm = 7.0;
+    p.lobulation = 0.3;
+    p.seed = 5;
+    vx_image *img, *mask;
+    vx_error err;
+    assert_int_equal(vx_synth_ct(&p, &img, &mask, &err), VX_OK);
+    const size_t pad[3] = {2, 2, 4};
+    vx_geometry g = img->geom;
+    for (int a = 0; a < 3; a++)
+        g.dims[a] += 2 * pad[a];
+    for (int r = 0; r < 3; r++)
+        for (int a = 0; a < 3; a++)
+            g.origin[r] -= g.direction[r * 3 + a] * g.spacing[a] * (double)pad[a];
+    vx_image *big = vx_image_new(&g), *bigm = vx_image_new(&g);
+    const size_t *d = img->geom.dims;
+    for (size_t z = 0; z < g.dims[2]; z++)
+        for (size_t y = 0; y < g.dims[1]; y++)
+            for (size_t x = 0; x < g.dims[0]; x++) {
+                size_t c[3] = {x, y, z}, sc[3];
+                int inside = 1;
+                for (int a = 0; a < 3; a++) {
+                    long v = (long)c[a] - (long)pad[a];
+                    inside &= v >= 0 && v < (long)d[a];
+                    sc[a] = v < 0 ? 0 : (v >= (long)d[a] ? d[a] - 1 : (size_t)v); /* boundary voxel */
+                }
+                size_t s = sc[0] + d[0] * (sc[1] + d[1] * sc[2]);
+                size_t t = x + g.dims[0] * (y + g.dims[1] * z);
+                big->v[t] = img->v[s];
+                bigm->v[t] = inside ? mask->v[s] : 0.0f;
+            }
+    for (int m = VX_INTERP_LINEAR; m <= VX_INTERP_CUBIC; m++) {
+        vx_settings s;
+        settings_all(&s);
+        s.resample_spacing[0] = s.resample_spacing[1] = s.resample_spacing[2] = 2.0;
+        s.interp = (vx_interp)m;
+        s.features.peak_volume_cc = 0.1; /* keeps the local-intensity margin inside the small image */
+        vx_results a, b;
+        extract_ok(img, mask, &s, &a);
+        extract_ok(big, bigm, &s, &b);
+        /* linear: bit-identical; cubic: the B-spline prefilter's edge values are computed in closed form in
+         * one case and by recursion over the padding in the other, equal up to rounding */
+        if (m == VX_INTERP_LINEAR) {
+            vx_test_assert_results_identical(&a, &b);
+        } else {
+            assert_int_equal(a.n, b.n);
+            for (size_t i = 0; i < a.n; i++)
+                if (!isnan(a.rows[i].value) || !isnan(b.rows[i].value))
+                    vx_assert_near_rel(b.rows[i].value, a.rows[i].value, 1e-9);
+        }
+        vx_results_free(&a);
+        vx_results_free(&b);
+    }
+    vx_image_free(big);
+    vx_image_free(bigm);
+    vx_image_free(img);
+    vx_image_free(mask);
+}
+
 static void test_thread_determinism(void **state)
 {
     (void)state;
@@ -263,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_dictionary),          cmocka_unit_test(test_discretise),
         cmocka_unit_test(test_format_double),       cmocka_unit_test(test_settings),
         cmocka_unit_test(test_translation_invariance), cmocka_unit_test(test_thread_determinism),
+        cmocka_unit_test(test_resampled_padding_invariance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
