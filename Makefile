@@ -32,6 +32,7 @@ demo: build
 
 bench: build
 	@$(BUILD)/bench/bench_families
+	@$(BUILD)/bench/bench_ibsi_ct "$(VOXOMICS_DATA)" configs/ibsi1/C.yaml
 
 docs: build
 	@$(BUILD)/voxomics features --format markdown > docs/features.md
