@@ -361,6 +361,55 @@ static void test_resampled_padding_invariance(void **state)
     vx_image_free(mask);
 }
 
+/* Failures of the processing chain come back as errors that say what happened. */
+static void test_processing_errors(void **state)
+{
+    (void)state;
+    vx_geometry g;
+    vx_geometry_default(&g, 10, 10, 10);
+    vx_image *img = vx_image_new(&g), *mask = vx_image_new(&g);
+    for (size_t i = 0; i < 1000; i++)
+        img->v[i] = (float)(i % 7);
+    vx_settings s;
+    vx_settings_default(&s);
+    s.texture_disc = (vx_discretisation){VX_DISC_FBN, 0.0, 8, NAN};
+    vx_results res;
+    vx_error err;
+    /* one ROI voxel, 1 mm -> 4 mm: n' = ceil(10 / 4) = 3, first new voxel at (9 - 2 * 4) / 2 = 0.5, so the
+     * new voxels sit at 0.5, 4.5, 8.5: the one over voxel 5 gets 0.5^3 = 0.125 of it, below 0.5 */
+    mask->v[5 + 10 * (5 + 10 * 5)] = 1.0f;
+    s.resample_spacing[0] = s.resample_spacing[1] = s.resample_spacing[2] = 4.0;
+    vx_results_init(&res);
+    assert_int_equal(vx_extract(img, mask, &s, &res, &err), VX_EEMPTY);
+    assert_non_null(strstr(err.msg, "partial-volume threshold"));
+    vx_results_free(&res);
+    /* a NaN voxel next to the ROI reaches it through interpolation (1 mm -> 0.8 mm) */
+    for (size_t z = 3; z < 7; z++)
+        for (size_t y = 3; y < 7; y++)
+            for (size_t x = 3; x < 7; x++)
+                mask->v[x + 10 * (y + 10 * z)] = 1.0f;
+    img->v[7 + 10 * (5 + 10 * 5)] = NAN;
+    s.resample_spacing[0] = s.resample_spacing[1] = s.resample_spacing[2] = 0.8;
+    vx_results_init(&res);
+    assert_int_equal(vx_extract(img, mask, &s, &res, &err), VX_ENAN);
+    assert_non_null(strstr(err.msg, "interpolat"));
+    vx_results_free(&res);
+    /* the same without interpolation is fine: the NaN lies outside the ROI */
+    s.resample_spacing[0] = s.resample_spacing[1] = s.resample_spacing[2] = NAN;
+    s.features.families = 1u << VX_FAM_STAT;
+    vx_results_init(&res);
+    assert_int_equal(vx_extract(img, mask, &s, &res, &err), VX_OK);
+    vx_results_free(&res);
+    /* a cubic ROI interpolator is refused */
+    s.mask_interp = VX_INTERP_CUBIC;
+    vx_results_init(&res);
+    assert_int_equal(vx_extract(img, mask, &s, &res, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "ROI interpolator"));
+    vx_results_free(&res);
+    vx_image_free(img);
+    vx_image_free(mask);
+}
+
 static void test_thread_determinism(void **state)
 {
     (void)state;
@@ -391,7 +440,7 @@ int main(void)
         cmocka_unit_test(test_dictionary),          cmocka_unit_test(test_discretise),
         cmocka_unit_test(test_format_double),       cmocka_unit_test(test_settings),
         cmocka_unit_test(test_translation_invariance), cmocka_unit_test(test_thread_determinism),
-        cmocka_unit_test(test_resampled_padding_invariance),
+        cmocka_unit_test(test_resampled_padding_invariance), cmocka_unit_test(test_processing_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
