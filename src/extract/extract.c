@@ -314,18 +314,27 @@ static int interpolate_roi(const vx_image *mask, const vx_settings *s, const siz
         rlo[a] = tg->dims[a];
         rhi[a] = 0;
     }
+    const double pv = s->mask_partial_volume;
     for (size_t z = 0; z < td[2]; z++)
-        for (size_t y = 0; y < td[1]; y++)
-            for (size_t x = 0; x < td[0]; x++) {
-                if (!((*mvals)[x + td[0] * (y + td[1] * z)] >= s->mask_partial_volume))
-                    continue;
-                size_t c[3] = {x + tlo[0], y + tlo[1], z + tlo[2]};
-                for (int a = 0; a < 3; a++) {
-                    rlo[a] = c[a] < rlo[a] ? c[a] : rlo[a];
-                    rhi[a] = c[a] + 1 > rhi[a] ? c[a] + 1 : rhi[a];
+        for (size_t y = 0; y < td[1]; y++) {
+            const double *row = *mvals + td[0] * (y + td[1] * z);
+            size_t first = td[0], last = 0, cnt = 0;
+            for (size_t x = 0; x < td[0]; x++)
+                if (row[x] >= pv) {
+                    first = x < first ? x : first;
+                    last = x;
+                    cnt++;
                 }
-                n++;
-            }
+            if (!cnt)
+                continue;
+            n += cnt;
+            rlo[0] = first + tlo[0] < rlo[0] ? first + tlo[0] : rlo[0];
+            rhi[0] = last + 1 + tlo[0] > rhi[0] ? last + 1 + tlo[0] : rhi[0];
+            rlo[1] = y + tlo[1] < rlo[1] ? y + tlo[1] : rlo[1];
+            rhi[1] = y + 1 + tlo[1] > rhi[1] ? y + 1 + tlo[1] : rhi[1];
+            rlo[2] = z + tlo[2] < rlo[2] ? z + tlo[2] : rlo[2];
+            rhi[2] = z + 1 + tlo[2];
+        }
     *count = n;
     if (!n)
         return vx_error_set(err, VX_EEMPTY,
@@ -471,21 +480,26 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
     }
     rc = vx_resample_box(img->v, g, tg, clo, chi, s->interp, s->round_intensities, vals, err);
     size_t td[3] = {thi[0] - tlo[0], thi[1] - tlo[1], thi[2] - tlo[2]}, n_bad = 0;
+    const double pv = s->mask_partial_volume;
     for (size_t z = 0; rc == VX_OK && z < cd[2]; z++)
-        for (size_t y = 0; y < cd[1]; y++)
-            for (size_t x = 0; x < cd[0]; x++) {
-                size_t i = x + cd[0] * (y + cd[1] * z);
-                /* IBSI rounding to the nearest integer (ties to even, as numpy) after interpolation */
-                double v = s->round_intensities ? vx_round_even(vals[i]) : vals[i];
-                st->img[i] = (float)v;
-                size_t c[3] = {x + clo[0], y + clo[1], z + clo[2]};
-                int inside = c[0] >= tlo[0] && c[0] < thi[0] && c[1] >= tlo[1] && c[1] < thi[1] &&
-                             c[2] >= tlo[2] && c[2] < thi[2] &&
-                             mvals[(c[0] - tlo[0]) + td[0] * ((c[1] - tlo[1]) + td[1] * (c[2] - tlo[2]))] >=
-                                 s->mask_partial_volume;
-                st->mmask[i] = (uint8_t)inside;
+        for (size_t y = 0; y < cd[1]; y++) {
+            const size_t i0 = cd[0] * (y + cd[1] * z);
+            /* IBSI rounding to the nearest integer (ties to even, as numpy) after interpolation */
+            for (size_t x = 0; x < cd[0]; x++)
+                st->img[i0 + x] = (float)(s->round_intensities ? vx_round_even(vals[i0 + x]) : vals[i0 + x]);
+            /* the part of this row inside the box where the ROI was interpolated */
+            size_t gy = y + clo[1], gz = z + clo[2];
+            if (gy < tlo[1] || gy >= thi[1] || gz < tlo[2] || gz >= thi[2])
+                continue;
+            const double *mrow = mvals + td[0] * ((gy - tlo[1]) + td[1] * (gz - tlo[2]));
+            size_t xa = tlo[0] > clo[0] ? tlo[0] : clo[0], xb = thi[0] < chi[0] ? thi[0] : chi[0];
+            for (size_t gx = xa; gx < xb; gx++) {
+                uint8_t inside = mrow[gx - tlo[0]] >= pv;
+                size_t i = i0 + (gx - clo[0]);
+                st->mmask[i] = inside;
                 n_bad += inside && !isfinite(st->img[i]);
             }
+        }
     free(vals);
     free(mvals);
     if (rc != VX_OK)

@@ -253,6 +253,21 @@ int vx_resample_box(const float *src, const vx_geometry *in, const vx_geometry *
     if (rc != VX_OK)
         goto done;
     size_t b[3] = {p[0].nb, p[1].nb, p[2].nb}, t[3] = {p[0].nt, p[1].nt, p[2].nt};
+    const long nx = (long)in->dims[0], ny = (long)in->dims[1], nz = (long)in->dims[2];
+    if (p[0].taps == 1 && p[1].taps == 1 && p[2].taps == 1) {
+        /* nearest neighbour or copies on every axis: one gather */
+        for (size_t z = 0; z < t[2]; z++)
+            for (size_t y = 0; y < t[1]; y++) {
+                long sz = clampl(p[2].b0 + p[2].k[z], nz), sy = clampl(p[1].b0 + p[1].k[y], ny);
+                const float *row = src + (size_t)nx * ((size_t)sy + (size_t)ny * (size_t)sz);
+                double *d = dst + t[0] * (y + t[1] * z);
+                for (size_t x = 0; x < t[0]; x++) {
+                    double v = row[clampl(p[0].b0 + p[0].k[x], nx)];
+                    d[x] = round_src ? vx_round_even(v) : v;
+                }
+            }
+        goto done;
+    }
     line = malloc(b[0] * sizeof *line);
     t1 = malloc(t[0] * b[1] * b[2] * sizeof *t1);
     t2 = malloc(t[0] * t[1] * b[2] * sizeof *t2);
@@ -263,7 +278,6 @@ int vx_resample_box(const float *src, const vx_geometry *in, const vx_geometry *
     }
     /* x pass, one input row at a time: gather the row (clamped reads repeat the boundary voxels; rounding
      * when asked) and interpolate it: [y,z][bx] -> [y,z][tx] */
-    const long nx = (long)in->dims[0], ny = (long)in->dims[1], nz = (long)in->dims[2];
     const long x0 = p[0].b0, xa = x0 < 0 ? 0 : x0, xb = x0 + (long)b[0] < nx ? x0 + (long)b[0] : nx;
     for (size_t z = 0; z < b[2]; z++)
         for (size_t y = 0; y < b[1]; y++) {
