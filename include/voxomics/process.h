@@ -36,7 +36,8 @@ typedef enum vx_interp {
     VX_INTERP_CUBIC,
 } vx_interp;
 
-/* Name of an interpolator ("nearest", "linear", "cubic"), and the reverse (NULL / -1 when unknown). */
+/* Name of an interpolator ("nearest", "linear", "cubic"; "?" when unknown), and the reverse (-1 when
+ * unknown; also accepts trilinear, bilinear, tricubic, bspline, spline and nn). */
 const char *vx_interp_name(vx_interp m);
 int vx_interp_find(const char *name);
 

@@ -21,6 +21,8 @@ int vx_discretise(const float *x, const uint8_t *mask, size_t n, const vx_discre
         if (mask && !mask[i])
             continue;
         double v = x[i];
+        if (!isfinite(v))
+            return vx_error_set(err, VX_ENAN, "discretisation: non-finite intensity (%g) in the intensity mask", v);
         lo = v < lo ? v : lo;
         hi = v > hi ? v : hi;
         count++;

@@ -283,7 +283,7 @@ int vx_resample_box(const float *src, const vx_geometry *in, const vx_geometry *
         for (size_t y = 0; y < b[1]; y++) {
             long sz = clampl(p[2].b0 + (long)z, nz), sy = clampl(p[1].b0 + (long)y, ny);
             const float *row = src + (size_t)nx * ((size_t)sy + (size_t)ny * (size_t)sz);
-            for (long x = x0; x < xa; x++)
+            for (long x = x0; x < xa && x < x0 + (long)b[0]; x++)
                 line[x - x0] = row[0];
             for (long x = xa; x < xb; x++)
                 line[x - x0] = row[x];
