@@ -11,8 +11,7 @@ static inline double vx_round_even(double v)
 {
     const double big = 4503599627370496.0; /* 2^52 */
     double a = fabs(v);
-    if (!(a < big))
-        return v; /* already an integer, or NaN / infinite */
-    return copysign((a + big) - big, v);
+    double r = copysign((a + big) - big, v);
+    return a < big ? r : v; /* else already an integer, or NaN / infinite; branch-free, so loops vectorise */
 }
 #endif

@@ -448,12 +448,19 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
     const vx_geometry *tg = &st->grid;
 
     /* ROI on the new grid, partial-volume threshold */
-    size_t tlo[3], thi[3], rlo[3], rhi[3], n_roi = 0;
+    size_t tlo[3], thi[3], rlo[3], rhi[3], n_roi = st->init_roi.in.n;
     double *mvals = NULL;
-    rc = interpolate_roi(mask, s, lo, hi, tg, tlo, thi, &mvals, rlo, rhi, &n_roi, err);
-    if (rc != VX_OK) {
-        free(mvals);
-        return rc;
+    if (resample) {
+        rc = interpolate_roi(mask, s, lo, hi, tg, tlo, thi, &mvals, rlo, rhi, &n_roi, err);
+        if (rc != VX_OK) {
+            free(mvals);
+            return rc;
+        }
+    } else {
+        for (int a = 0; a < 3; a++) {
+            tlo[a] = rlo[a] = lo[a];
+            thi[a] = rhi[a] = hi[a];
+        }
     }
 
     /* intensity box: the new ROI box plus the local-intensity sphere radius, within the new grid */
@@ -477,6 +484,23 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
         free(mvals);
         return vx_error_set(err, VX_ENOMEM, "out of memory for a ROI box of %zux%zux%zu voxels", cd[0], cd[1],
                             cd[2]);
+    }
+    if (!resample) {
+        /* no interpolation: copy the box (this is what the general path below computes, without the
+         * double-precision staging) */
+        free(vals);
+        free(mvals);
+        for (size_t z = 0; z < cd[2]; z++)
+            for (size_t y = 0; y < cd[1]; y++) {
+                size_t src = clo[0] + g->dims[0] * (y + clo[1] + g->dims[1] * (z + clo[2]));
+                size_t dst = cd[0] * (y + cd[1] * z);
+                for (size_t x = 0; x < cd[0]; x++) {
+                    double v = img->v[src + x];
+                    st->img[dst + x] = (float)(s->round_intensities ? vx_round_even(v) : v);
+                    st->mmask[dst + x] = (uint8_t)in_roi(s, mask->v[src + x]);
+                }
+            }
+        goto resegment;
     }
     rc = vx_resample_box(img->v, g, tg, clo, chi, s->interp, s->round_intensities, vals, err);
     size_t td[3] = {thi[0] - tlo[0], thi[1] - tlo[1], thi[2] - tlo[2]}, n_bad = 0;
@@ -510,6 +534,7 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
                             "voxels next to the ROI reach it through interpolation): fix the image",
                             n_bad, n_roi);
 
+resegment:;
     /* re-segmentation: range, then outliers (IBSI: both act on the intensity mask only) */
     size_t n_int = 0;
     for (size_t i = 0; i < n; i++) {

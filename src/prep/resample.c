@@ -101,6 +101,7 @@ typedef struct axis_plan {
     size_t nt;    /* targets */
     int taps;     /* 1 (identity or nearest), 2 (linear), 4 (cubic) */
     int prefilter;/* cubic B-spline coefficients needed */
+    int identity; /* a copy: target t reads block voxel k[0] + t */
     long *k;      /* per target: block index of the first tap */
     double *w;    /* per target: taps weights */
 } axis_plan;
@@ -131,6 +132,7 @@ static int plan_axis(const vx_geometry *in, const vx_geometry *out, int a, size_
     int identity = fabs(ratio - 1.0) < 1e-9 && fabs(p0 - nearbyint(p0)) < 1e-6;
     p->taps = identity || m == VX_INTERP_NEAREST ? 1 : m == VX_INTERP_LINEAR ? 2 : 4;
     p->prefilter = !identity && m == VX_INTERP_CUBIC;
+    p->identity = identity;
     p->k = malloc((p->nt ? p->nt : 1) * sizeof *p->k);
     p->w = malloc((p->nt ? p->nt : 1) * (size_t)p->taps * sizeof *p->w);
     if (!p->k || !p->w)
@@ -261,10 +263,18 @@ int vx_resample_box(const float *src, const vx_geometry *in, const vx_geometry *
                 long sz = clampl(p[2].b0 + p[2].k[z], nz), sy = clampl(p[1].b0 + p[1].k[y], ny);
                 const float *row = src + (size_t)nx * ((size_t)sy + (size_t)ny * (size_t)sz);
                 double *d = dst + t[0] * (y + t[1] * z);
-                for (size_t x = 0; x < t[0]; x++) {
-                    double v = row[clampl(p[0].b0 + p[0].k[x], nx)];
-                    d[x] = round_src ? vx_round_even(v) : v;
+                long xs = p[0].b0 + p[0].k[0];
+                if (p[0].identity && xs >= 0 && xs + (long)t[0] <= nx) { /* a plain row copy */
+                    const float *r = row + xs;
+                    for (size_t x = 0; x < t[0]; x++)
+                        d[x] = r[x];
+                } else {
+                    for (size_t x = 0; x < t[0]; x++)
+                        d[x] = row[clampl(p[0].b0 + p[0].k[x], nx)];
                 }
+                if (round_src)
+                    for (size_t x = 0; x < t[0]; x++)
+                        d[x] = vx_round_even(d[x]);
             }
         goto done;
     }
