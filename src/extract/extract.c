@@ -7,8 +7,9 @@
  * cost follows the ROI, not the image: only the input voxels the interpolator reaches are read) and round
  * them; re-segment the intensity mask (range, outliers) while the morphological mask stays as it is;
  * discretise for the intensity histogram and texture families and for the IVH; run the requested families.
- * Without interpolation every axis is a copy, so the same path serves both. Optional IBSI diagnostic values
- * describe the image and the ROI at each stage.
+ * Without interpolation the ROI box is copied directly (the values the interpolation path gives when every
+ * axis is a copy, without its double-precision staging). Optional IBSI diagnostic values describe the image
+ * and the ROI at each stage.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
