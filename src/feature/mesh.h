@@ -4,8 +4,9 @@
  * The mesh is drawn at iso-level 0.5 of the 0/1 mask, i.e. every vertex lies at the midpoint of a grid
  * edge joining a mask voxel centre to a non-mask voxel centre. The mask is read over a box padded by one
  * non-mask voxel on every side, so the mesh is always closed. Every triangle's right-hand normal
- * (b - a) x (c - b) points out of the mask, every undirected edge is shared by two triangles that use it
- * in opposite directions, so the signed-tetrahedron volume sum is the enclosed volume.
+ * (b - a) x (c - b) points out of the mask and every edge is used as often in one direction as in the
+ * other (face-contour segments by the two cubes sharing the face, triangulation diagonals by two triangles
+ * of one cube), so the signed-tetrahedron volume sum is the enclosed volume.
  *
  * Case table. The triangulation of each cube is derived (at run time, per call, into a local table; no
  * table is copied from elsewhere) from the 2D iso-contour on each of the six cube faces: walking a face's
