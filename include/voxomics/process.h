@@ -49,6 +49,11 @@ int vx_resample_grid(const vx_geometry *in, const double spacing[3], vx_geometry
  * rounding noise of their origins. `out` must share the direction cosines of `in`. */
 double vx_resample_position(const vx_geometry *in, const vx_geometry *out, int axis, double j);
 
+/* Target voxels [*tlo, *thi) along `axis` of out whose interpolation with m reads any input voxel in
+ * [lo, hi) of that axis (every other target sees none of them). Returns 0 when there is none. */
+int vx_resample_reach(const vx_geometry *in, const vx_geometry *out, int axis, size_t lo, size_t hi, vx_interp m,
+                      size_t *tlo, size_t *thi);
+
 /* Sample the image src (geometry in, x fastest) at the target voxels lo[a] <= j < hi[a] of grid out with
  * the given interpolator. round_src != 0 rounds input values to the nearest integer first (IBSI, for
  * calibrated integer data). dst receives (hi-lo) voxels, x fastest, in double. Axes where out equals in

@@ -143,33 +143,6 @@ static vx_geometry sub_grid(const vx_geometry *g, const size_t lo[3], const size
     return c;
 }
 
-/* Target voxels j along axis a whose ROI interpolation can reach the input ROI box [lo, hi): the rest of
- * the new grid is outside the ROI whatever the partial-volume threshold (> 0). Returns 0 when none. */
-static int target_range(const vx_geometry *in, const vx_geometry *tg, int a, size_t lo, size_t hi, vx_interp m,
-                        size_t *tlo, size_t *thi)
-{
-    int found = 0;
-    double ratio = tg->spacing[a] / in->spacing[a];
-    for (size_t j = 0; j < tg->dims[a]; j++) {
-        double p = vx_resample_position(in, tg, a, (double)j);
-        int identity = fabs(ratio - 1.0) < 1e-9 && fabs(p - nearbyint(p)) < 1e-6;
-        int hit;
-        if (identity)
-            hit = nearbyint(p) >= (double)lo && nearbyint(p) <= (double)hi - 1.0;
-        else if (m == VX_INTERP_NEAREST)
-            hit = floor(p + 0.5) >= (double)lo && floor(p + 0.5) <= (double)hi - 1.0;
-        else
-            hit = p > (double)lo - 1.0 && p < (double)hi;
-        if (!hit)
-            continue;
-        if (!found)
-            *tlo = j;
-        *thi = j + 1;
-        found = 1;
-    }
-    return found;
-}
-
 /* Whole-image intensity statistics of the interpolated image, computed slab by slab (diagnostics). */
 static int interp_image_stats(const vx_image *img, const vx_settings *s, const vx_geometry *tg, istat *out,
                               vx_error *err)
@@ -278,8 +251,9 @@ static int interpolate_roi(const vx_image *mask, const vx_settings *s, const siz
                            size_t rhi[3], size_t *count, vx_error *err)
 {
     const vx_geometry *g = &mask->geom;
+    /* outside the targets that reach the input ROI box the interpolated ROI is 0 (below any threshold > 0) */
     for (int a = 0; a < 3; a++)
-        if (!target_range(g, tg, a, lo[a], hi[a], s->mask_interp, &tlo[a], &thi[a]))
+        if (!vx_resample_reach(g, tg, a, lo[a], hi[a], s->mask_interp, &tlo[a], &thi[a]))
             return vx_error_set(err, VX_EEMPTY,
                                 "the ROI has no voxel on the interpolated grid (axis %d): it is smaller than "
                                 "the new voxel spacing %g mm",
@@ -343,6 +317,65 @@ static int interpolate_roi(const vx_image *mask, const vx_settings *s, const siz
                             "too small for the new voxel spacing",
                             s->mask_partial_volume);
     return VX_OK;
+}
+
+/* No interpolation: the box [clo, clo + cd) of the input, rounded as asked, and the ROI in it (the values
+ * the interpolation path gives when every axis is a copy, without its double-precision staging). */
+static void copy_box(const vx_image *img, const vx_image *mask, const vx_settings *s, const size_t clo[3],
+                     const size_t cd[3], roi_store *st)
+{
+    const size_t *dims = img->geom.dims;
+    for (size_t z = 0; z < cd[2]; z++)
+        for (size_t y = 0; y < cd[1]; y++) {
+            size_t src = clo[0] + dims[0] * (y + clo[1] + dims[1] * (z + clo[2]));
+            size_t dst = cd[0] * (y + cd[1] * z);
+            for (size_t x = 0; x < cd[0]; x++) {
+                double v = img->v[src + x];
+                st->img[dst + x] = (float)(s->round_intensities ? vx_round_even(v) : v);
+                st->mmask[dst + x] = (uint8_t)in_roi(s, mask->v[src + x]);
+            }
+        }
+}
+
+/* Interpolation: intensities of the box [clo, clo + cd) of grid tg, rounded after interpolation as asked,
+ * and the ROI from the interpolated ROI values mvals over [tlo, thi) at the partial-volume threshold. */
+static int fill_interpolated(const vx_image *img, const vx_settings *s, const vx_geometry *tg, const size_t clo[3],
+                             const size_t cd[3], const size_t tlo[3], const size_t thi[3], const double *mvals,
+                             size_t n_roi, roi_store *st, vx_error *err)
+{
+    const size_t chi[3] = {clo[0] + cd[0], clo[1] + cd[1], clo[2] + cd[2]};
+    double *vals = malloc(cd[0] * cd[1] * cd[2] * sizeof *vals);
+    if (!vals)
+        return vx_error_set(err, VX_ENOMEM, "out of memory interpolating a %zux%zux%zu box", cd[0], cd[1], cd[2]);
+    int rc = vx_resample_box(img->v, &img->geom, tg, clo, chi, s->interp, s->round_intensities, vals, err);
+    size_t td[3] = {thi[0] - tlo[0], thi[1] - tlo[1], thi[2] - tlo[2]}, n_bad = 0;
+    const double pv = s->mask_partial_volume;
+    for (size_t z = 0; rc == VX_OK && z < cd[2]; z++)
+        for (size_t y = 0; y < cd[1]; y++) {
+            const size_t i0 = cd[0] * (y + cd[1] * z);
+            /* IBSI rounding to the nearest integer (ties to even, as numpy) after interpolation */
+            for (size_t x = 0; x < cd[0]; x++)
+                st->img[i0 + x] = (float)(s->round_intensities ? vx_round_even(vals[i0 + x]) : vals[i0 + x]);
+            /* the part of this row inside the box where the ROI was interpolated */
+            size_t gy = y + clo[1], gz = z + clo[2];
+            if (gy < tlo[1] || gy >= thi[1] || gz < tlo[2] || gz >= thi[2])
+                continue;
+            const double *mrow = mvals + td[0] * ((gy - tlo[1]) + td[1] * (gz - tlo[2]));
+            size_t xa = tlo[0] > clo[0] ? tlo[0] : clo[0], xb = thi[0] < chi[0] ? thi[0] : chi[0];
+            for (size_t gx = xa; gx < xb; gx++) {
+                uint8_t inside = mrow[gx - tlo[0]] >= pv;
+                size_t i = i0 + (gx - clo[0]);
+                st->mmask[i] = inside;
+                n_bad += inside && !isfinite(st->img[i]);
+            }
+        }
+    free(vals);
+    if (rc == VX_OK && n_bad)
+        rc = vx_error_set(err, VX_ENAN,
+                          "%zu of the %zu interpolated ROI voxels have non-finite intensities (NaN or infinite "
+                          "voxels next to the ROI reach it through interpolation): fix the image",
+                          n_bad, n_roi);
+    return rc;
 }
 
 /* IVH input per the IVH discretisation; see the cases in src/feature/ivh.c. */
@@ -474,68 +507,24 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
         cd[a] = chi[a] - clo[a];
     }
     size_t n = cd[0] * cd[1] * cd[2];
-    double *vals = malloc(n * sizeof *vals);
     st->img = malloc(n * sizeof *st->img);
     st->imask = calloc(n, 1);
     st->mmask = calloc(n, 1);
     st->grey = calloc(n, sizeof *st->grey);
     st->ivh = calloc(n, sizeof *st->ivh);
-    if (!vals || !st->img || !st->imask || !st->mmask || !st->grey || !st->ivh) {
-        free(vals);
+    if (!st->img || !st->imask || !st->mmask || !st->grey || !st->ivh) {
         free(mvals);
         return vx_error_set(err, VX_ENOMEM, "out of memory for a ROI box of %zux%zux%zu voxels", cd[0], cd[1],
                             cd[2]);
     }
-    if (!resample) {
-        /* no interpolation: copy the box (this is what the general path below computes, without the
-         * double-precision staging) */
-        free(vals);
-        free(mvals);
-        for (size_t z = 0; z < cd[2]; z++)
-            for (size_t y = 0; y < cd[1]; y++) {
-                size_t src = clo[0] + g->dims[0] * (y + clo[1] + g->dims[1] * (z + clo[2]));
-                size_t dst = cd[0] * (y + cd[1] * z);
-                for (size_t x = 0; x < cd[0]; x++) {
-                    double v = img->v[src + x];
-                    st->img[dst + x] = (float)(s->round_intensities ? vx_round_even(v) : v);
-                    st->mmask[dst + x] = (uint8_t)in_roi(s, mask->v[src + x]);
-                }
-            }
-        goto resegment;
-    }
-    rc = vx_resample_box(img->v, g, tg, clo, chi, s->interp, s->round_intensities, vals, err);
-    size_t td[3] = {thi[0] - tlo[0], thi[1] - tlo[1], thi[2] - tlo[2]}, n_bad = 0;
-    const double pv = s->mask_partial_volume;
-    for (size_t z = 0; rc == VX_OK && z < cd[2]; z++)
-        for (size_t y = 0; y < cd[1]; y++) {
-            const size_t i0 = cd[0] * (y + cd[1] * z);
-            /* IBSI rounding to the nearest integer (ties to even, as numpy) after interpolation */
-            for (size_t x = 0; x < cd[0]; x++)
-                st->img[i0 + x] = (float)(s->round_intensities ? vx_round_even(vals[i0 + x]) : vals[i0 + x]);
-            /* the part of this row inside the box where the ROI was interpolated */
-            size_t gy = y + clo[1], gz = z + clo[2];
-            if (gy < tlo[1] || gy >= thi[1] || gz < tlo[2] || gz >= thi[2])
-                continue;
-            const double *mrow = mvals + td[0] * ((gy - tlo[1]) + td[1] * (gz - tlo[2]));
-            size_t xa = tlo[0] > clo[0] ? tlo[0] : clo[0], xb = thi[0] < chi[0] ? thi[0] : chi[0];
-            for (size_t gx = xa; gx < xb; gx++) {
-                uint8_t inside = mrow[gx - tlo[0]] >= pv;
-                size_t i = i0 + (gx - clo[0]);
-                st->mmask[i] = inside;
-                n_bad += inside && !isfinite(st->img[i]);
-            }
-        }
-    free(vals);
+    if (resample)
+        rc = fill_interpolated(img, s, tg, clo, cd, tlo, thi, mvals, n_roi, st, err);
+    else
+        copy_box(img, mask, s, clo, cd, st);
     free(mvals);
     if (rc != VX_OK)
         return rc;
-    if (n_bad)
-        return vx_error_set(err, VX_ENAN,
-                            "%zu of the %zu interpolated ROI voxels have non-finite intensities (NaN or infinite "
-                            "voxels next to the ROI reach it through interpolation): fix the image",
-                            n_bad, n_roi);
 
-resegment:;
     /* re-segmentation: range, then outliers (IBSI: both act on the intensity mask only) */
     size_t n_int = 0;
     for (size_t i = 0; i < n; i++) {
@@ -619,6 +608,20 @@ resegment:;
 }
 
 /* ---- diagnostics (IBSI 1 "Diagnostic features"; tags of the IBSI compliance tables) ---- */
+/* <prefix>{mean,min,max}_int_<stage>: NaN when there is no voxel. */
+static int diag_intensities(vx_results *res, const char *prefix, const char *stage, const istat *in)
+{
+    double v[3] = {in->n ? in->sum / (double)in->n : NAN, in->n ? in->min : NAN, in->n ? in->max : NAN};
+    static const char *const what[3] = {"mean", "min", "max"};
+    char tag[48];
+    int rc = VX_OK;
+    for (int i = 0; i < 3 && rc == VX_OK; i++) {
+        snprintf(tag, sizeof tag, "%s%s_int_%s", prefix, what[i], stage);
+        rc = vx_results_add_diag(res, tag, v[i]);
+    }
+    return rc;
+}
+
 static int diag_image(vx_results *res, const char *stage, const vx_geometry *g, const istat *in)
 {
     static const char ax[3] = {'x', 'y', 'z'};
@@ -632,13 +635,7 @@ static int diag_image(vx_results *res, const char *stage, const vx_geometry *g, 
         snprintf(tag, sizeof tag, "vox_dim_%c_%s", ax[a], stage);
         rc = vx_results_add_diag(res, tag, g->spacing[a]);
     }
-    double v[3] = {in->n ? in->sum / (double)in->n : NAN, in->n ? in->min : NAN, in->n ? in->max : NAN};
-    static const char *const what[3] = {"mean", "min", "max"};
-    for (int i = 0; i < 3 && rc == VX_OK; i++) {
-        snprintf(tag, sizeof tag, "%s_int_%s", what[i], stage);
-        rc = vx_results_add_diag(res, tag, v[i]);
-    }
-    return rc;
+    return rc == VX_OK ? diag_intensities(res, "", stage, in) : rc;
 }
 
 static int diag_roi(vx_results *res, const char *stage, const roi_diag *d)
@@ -664,14 +661,7 @@ static int diag_roi(vx_results *res, const char *stage, const roi_diag *d)
     snprintf(tag, sizeof tag, "morph_mask_vox_count_%s", stage);
     if (rc == VX_OK)
         rc = vx_results_add_diag(res, tag, (double)d->n_morph);
-    const istat *in = &d->in;
-    double v[3] = {in->n ? in->sum / (double)in->n : NAN, in->n ? in->min : NAN, in->n ? in->max : NAN};
-    static const char *const what[3] = {"mean", "min", "max"};
-    for (int i = 0; i < 3 && rc == VX_OK; i++) {
-        snprintf(tag, sizeof tag, "int_mask_%s_int_%s", what[i], stage);
-        rc = vx_results_add_diag(res, tag, v[i]);
-    }
-    return rc;
+    return rc == VX_OK ? diag_intensities(res, "int_mask_", stage, &d->in) : rc;
 }
 
 static int add_diagnostics(const vx_image *img, const roi_store *st, vx_results *res)

@@ -42,16 +42,22 @@ static int edge_of(int c0, int c1)
     return 4 * a + (((base >> b1) & 1) | (((base >> b2) & 1) << 1));
 }
 
-/* Six times the signed volume of the tetrahedron (cube centre, midpoints of edges e0, e1, e2). */
-static double fan_tet(int e0, int e1, int e2)
+/* Unit-cube coordinates of the midpoints of edges e0, e1, e2, plus `shift` on every axis. */
+static void edge_mids(int e0, int e1, int e2, double shift, double p[3][3])
 {
-    double p[3][3];
     const int es[3] = {e0, e1, e2};
     for (int k = 0; k < 3; k++) {
         int a = es[k] / 4, b = edge_base(es[k]);
         for (int c = 0; c < 3; c++)
-            p[k][c] = (c == a ? 0.5 : (double)((b >> c) & 1)) - 0.5;
+            p[k][c] = (c == a ? 0.5 : (double)((b >> c) & 1)) + shift;
     }
+}
+
+/* Six times the signed volume of the tetrahedron (cube centre, midpoints of edges e0, e1, e2). */
+static double fan_tet(int e0, int e1, int e2)
+{
+    double p[3][3];
+    edge_mids(e0, e1, e2, -0.5, p);
     return p[0][0] * (p[1][1] * p[2][2] - p[1][2] * p[2][1]) + p[0][1] * (p[1][2] * p[2][0] - p[1][0] * p[2][2]) +
            p[0][2] * (p[1][0] * p[2][1] - p[1][1] * p[2][0]);
 }
@@ -60,12 +66,7 @@ static double fan_tet(int e0, int e1, int e2)
 static double tri_area2(int e0, int e1, int e2)
 {
     double p[3][3];
-    const int es[3] = {e0, e1, e2};
-    for (int k = 0; k < 3; k++) {
-        int a = es[k] / 4, b = edge_base(es[k]);
-        for (int c = 0; c < 3; c++)
-            p[k][c] = c == a ? 0.5 : (double)((b >> c) & 1);
-    }
+    edge_mids(e0, e1, e2, 0.0, p);
     double u[3], v[3];
     for (int i = 0; i < 3; i++) {
         u[i] = p[1][i] - p[0][i];

@@ -94,6 +94,39 @@ double vx_resample_position(const vx_geometry *in, const vx_geometry *out, int a
     return nearbyint(p * q) / q;
 }
 
+/* Whether axis a of out is the grid of in shifted by whole voxels: then it is copied, not interpolated. */
+static int axis_is_copy(const vx_geometry *in, const vx_geometry *out, int a)
+{
+    double p0 = vx_resample_position(in, out, a, 0.0);
+    return fabs(out->spacing[a] / in->spacing[a] - 1.0) < 1e-9 && fabs(p0 - nearbyint(p0)) < 1e-6;
+}
+
+int vx_resample_reach(const vx_geometry *in, const vx_geometry *out, int axis, size_t lo, size_t hi, vx_interp m,
+                      size_t *tlo, size_t *thi)
+{
+    const int copy = axis_is_copy(in, out, axis);
+    int found = 0;
+    for (size_t j = 0; j < out->dims[axis]; j++) {
+        double p = vx_resample_position(in, out, axis, (double)j);
+        int hit;
+        if (copy)
+            hit = nearbyint(p) >= (double)lo && nearbyint(p) <= (double)hi - 1.0;
+        else if (m == VX_INTERP_NEAREST)
+            hit = floor(p + 0.5) >= (double)lo && floor(p + 0.5) <= (double)hi - 1.0;
+        else if (m == VX_INTERP_LINEAR)
+            hit = p > (double)lo - 1.0 && p < (double)hi;
+        else /* cubic: taps floor(p) - 1 .. floor(p) + 2 */
+            hit = p > (double)lo - 2.0 && p < (double)hi + 1.0;
+        if (!hit)
+            continue;
+        if (!found)
+            *tlo = j;
+        *thi = j + 1;
+        found = 1;
+    }
+    return found;
+}
+
 /* One axis: which block voxels and weights make each target. */
 typedef struct axis_plan {
     long b0;      /* input index of the first block voxel (may be < 0: reads are clamped to the image) */
@@ -127,9 +160,7 @@ static int plan_axis(const vx_geometry *in, const vx_geometry *out, int a, size_
 {
     memset(p, 0, sizeof *p);
     p->nt = hi - lo;
-    double p0 = vx_resample_position(in, out, a, (double)lo);
-    double ratio = out->spacing[a] / in->spacing[a];
-    int identity = fabs(ratio - 1.0) < 1e-9 && fabs(p0 - nearbyint(p0)) < 1e-6;
+    int identity = axis_is_copy(in, out, a);
     p->taps = identity || m == VX_INTERP_NEAREST ? 1 : m == VX_INTERP_LINEAR ? 2 : 4;
     p->prefilter = !identity && m == VX_INTERP_CUBIC;
     p->identity = identity;
