@@ -73,6 +73,9 @@ void vx_settings_hash(const vx_settings *s, char hex[65]);
 
 /* SHA-256 of a file's bytes as hex. */
 int vx_file_sha256(const char *path, char hex[65], vx_error *err);
+/* SHA-256 of a file, or of a folder (e.g. a DICOM series): the hash of the lines "<file sha256>  <name>\n" of
+ * its regular files in byte order of their names. */
+int vx_path_sha256(const char *path, char hex[65], vx_error *err);
 
 /* ---- one case ------------------------------------------------------------------------------------------ */
 /* Check the image and mask, build the ROI per the settings, and compute every requested family into res.
@@ -89,14 +92,16 @@ typedef struct vx_provenance {
 } vx_provenance;
 
 /* Long format: one row per value, columns
- *   case,image_type,family,feature,ibsi_code,aggregation_code,tag,value,unit,voxomics_version,
+ *   case,roi,image_type,family,feature,ibsi_code,aggregation_code,tag,value,unit,voxomics_version,
  *   settings_sha256,image_sha256,mask_sha256
  * with diagnostics (family "diagnostics", feature = tag). header != 0 writes the header line first.
  * Values use the shortest text that reads back to the same double ("nan" for NaN). */
-int vx_results_write_long(FILE *f, const char *case_id, const char *image_type, const vx_results *res,
+int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const char *image_type, const vx_results *res,
                           const vx_provenance *prov, int header);
-/* Wide format: one row per case; columns case, then one per (tag) as IBSI tags, then provenance. */
-int vx_results_write_wide(FILE *f, const char *case_id, const char *image_type, const vx_results *res,
+/* roi names the region: the label of a label mask, the ROI or segment of an RTSTRUCT / SEG mask, "" for all
+ * non-zero voxels of the mask. */
+/* Wide format: one row per case and roi; columns case, roi, image_type, then one per (tag) as IBSI tags, then provenance. */
+int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const char *image_type, const vx_results *res,
                           const vx_provenance *prov, int header);
 
 /* Shortest decimal text of v that parses back to v exactly (C locale). */

@@ -7,6 +7,10 @@
 #include "voxomics/io.h"
 #include "voxomics/feature.h"
 #include "voxomics/extract.h"
+#include "voxomics/dicom.h"
+#include "voxomics/input.h"
+#include "voxomics/mask.h"
+#include "voxomics/nrrd.h"
 
 /* Library version, e.g. "0.1.0". */
 const char *vx_version(void);

@@ -55,17 +55,19 @@ static void put_prov(FILE *f, const vx_provenance *p)
     put_field(f, p ? p->mask_sha256 : "");
 }
 
-int vx_results_write_long(FILE *f, const char *case_id, const char *image_type, const vx_results *res,
+int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const char *image_type, const vx_results *res,
                           const vx_provenance *prov, int header)
 {
     char num[64], tag[96];
     if (header)
-        fputs("case,image_type,family,feature,ibsi_code,aggregation_code,tag,value,unit,voxomics_version,"
+        fputs("case,roi,image_type,family,feature,ibsi_code,aggregation_code,tag,value,unit,voxomics_version,"
               "settings_sha256,image_sha256,mask_sha256\n",
               f);
     for (size_t i = 0; i < res->n_diag; i++) {
         const vx_diag_row *d = &res->diag[i];
         put_field(f, case_id);
+        fputc(',', f);
+        put_field(f, roi ? roi : "");
         fputc(',', f);
         put_field(f, image_type);
         fputs(",diagnostics,", f);
@@ -86,6 +88,8 @@ int vx_results_write_long(FILE *f, const char *case_id, const char *image_type, 
         vx_format_double(r->value, num, sizeof num);
         put_field(f, case_id);
         fputc(',', f);
+        put_field(f, roi ? roi : "");
+        fputc(',', f);
         put_field(f, image_type);
         fputc(',', f);
         put_field(f, fam->key);
@@ -99,12 +103,12 @@ int vx_results_write_long(FILE *f, const char *case_id, const char *image_type, 
     return ferror(f) ? VX_EIO : VX_OK;
 }
 
-int vx_results_write_wide(FILE *f, const char *case_id, const char *image_type, const vx_results *res,
+int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const char *image_type, const vx_results *res,
                           const vx_provenance *prov, int header)
 {
     char num[64], tag[96];
     if (header) {
-        fputs("case,image_type", f);
+        fputs("case,roi,image_type", f);
         for (size_t i = 0; i < res->n_diag; i++) {
             fputc(',', f);
             put_field(f, res->diag[i].tag);
@@ -116,6 +120,8 @@ int vx_results_write_wide(FILE *f, const char *case_id, const char *image_type, 
         fputs(",voxomics_version,settings_sha256,image_sha256,mask_sha256\n", f);
     }
     put_field(f, case_id);
+    fputc(',', f);
+    put_field(f, roi ? roi : "");
     fputc(',', f);
     put_field(f, image_type);
     for (size_t i = 0; i < res->n_diag; i++) {

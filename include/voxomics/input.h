@@ -1,0 +1,52 @@
+/* voxomics: image and mask inputs as users name them on the command line or in a cohort table.
+ *
+ * IMAGE is one of
+ *   - an image file: NIfTI (.nii, .nii.gz, .hdr), NRRD (.nrrd, .nhdr), or a single DICOM file;
+ *   - a folder holding one DICOM series (other files are skipped; several series need a series UID).
+ * MASK is one of
+ *   - an image file or a DICOM folder, as above, on the image's grid (a label image or a 0/1 mask);
+ *   - RTSTRUCT_FILE:ROI_NAME  an RT Structure Set and the ROI to rasterise onto the image grid ("#N" selects
+ *                             ROINumber N; the name may be omitted when the structure set has one ROI);
+ *   - SEG_FILE:SEGMENT        a DICOM Segmentation and the segment by number or label (may be omitted when
+ *                             there is one segment);
+ *   - FILE.seg.nrrd:SEGMENT   a 3D Slicer segmentation and the segment by name, ID or 1-based position;
+ *   - LABEL_IMAGE:N           label N of a label image, as a 0/1 mask.
+ * A path that exists as a file is always taken whole, so paths containing ':' keep working; otherwise the
+ * text after the last ':' is the selector.
+ *
+ * Geometry: an RTSTRUCT or SEG mask is built on the image grid (frames of reference must match). Any other
+ * mask must lie on the image grid (vx_geometry_check); when it does not and resample_mask is set, it is
+ * resampled onto the image grid by nearest neighbour and info->mask_resampled says so.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef VOXOMICS_INPUT_H
+#define VOXOMICS_INPUT_H
+
+#include "voxomics/dicom.h"
+#include "voxomics/image.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct vx_input_info {
+    char format[16];                 /* "nifti", "nrrd", "dicom", "rtstruct", "seg", "seg.nrrd", "label" */
+    char path[4096];                 /* the file or folder part of the spec */
+    char selector[256];              /* ROI / segment / label selected ("" when none) */
+    char frame_of_reference_uid[65]; /* DICOM inputs */
+    vx_dicom_info dicom;             /* DICOM image inputs */
+    int mask_resampled;              /* the mask was resampled onto the image grid (nearest neighbour) */
+} vx_input_info;
+
+/* Read IMAGE (a file or a DICOM folder). dopt may be NULL (defaults). */
+int vx_input_image(const char *spec, const vx_dicom_options *dopt, vx_image **img, vx_input_info *info,
+                   vx_error *err);
+/* Read MASK for image (read by vx_input_image, whose info is image_info; may be NULL for non-DICOM). */
+int vx_input_mask(const char *spec, const vx_image *image, const vx_input_info *image_info, int resample_mask,
+                  vx_image **mask, vx_input_info *info, vx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
