@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "voxomics/extract.h"
+#include "voxomics/mask.h"
 #include "vx_math.h"
 
 void vx_settings_default(vx_settings *s)
@@ -37,35 +38,6 @@ void vx_settings_default(vx_settings *s)
     s->texture_disc = (vx_discretisation){VX_DISC_NONE, 0.0, 0, NAN};
     s->ivh_disc = (vx_discretisation){VX_DISC_NONE, 0.0, 0, NAN};
     vx_feature_settings_default(&s->features);
-}
-
-static int check_geometry(const vx_image *img, const vx_image *mask, vx_error *err)
-{
-    const vx_geometry *a = &img->geom, *b = &mask->geom;
-    if (a->dims[0] != b->dims[0] || a->dims[1] != b->dims[1] || a->dims[2] != b->dims[2])
-        return vx_error_set(err, VX_EGEOMETRY,
-                            "image is %zux%zux%zu voxels but mask is %zux%zux%zu: the mask must be drawn on the "
-                            "image's voxel grid (resample it onto the image)",
-                            a->dims[0], a->dims[1], a->dims[2], b->dims[0], b->dims[1], b->dims[2]);
-    for (int i = 0; i < 3; i++) {
-        double tol = 1e-3 * fabs(a->spacing[i]) + 1e-6;
-        if (fabs(a->spacing[i] - b->spacing[i]) > tol)
-            return vx_error_set(err, VX_EGEOMETRY,
-                                "image spacing %g x %g x %g mm differs from mask spacing %g x %g x %g mm",
-                                a->spacing[0], a->spacing[1], a->spacing[2], b->spacing[0], b->spacing[1],
-                                b->spacing[2]);
-    }
-    for (int i = 0; i < 3; i++)
-        if (fabs(a->origin[i] - b->origin[i]) > 1e-2 * fabs(a->spacing[i]) + 1e-4)
-            return vx_error_set(err, VX_EGEOMETRY,
-                                "image origin (%g, %g, %g) mm differs from mask origin (%g, %g, %g) mm: "
-                                "image and mask are not on the same grid",
-                                a->origin[0], a->origin[1], a->origin[2], b->origin[0], b->origin[1], b->origin[2]);
-    for (int i = 0; i < 9; i++)
-        if (fabs(a->direction[i] - b->direction[i]) > 1e-4)
-            return vx_error_set(err, VX_EGEOMETRY,
-                                "image and mask have different orientations (direction cosines differ)");
-    return VX_OK;
 }
 
 /* Running mean / minimum / maximum of intensities, for the diagnostic values. */
@@ -694,7 +666,7 @@ int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, 
 {
     int rc = check_settings(s, err);
     if (rc == VX_OK)
-        rc = check_geometry(img, mask, err);
+        rc = vx_geometry_check(&img->geom, &mask->geom, err);
     if (rc != VX_OK)
         return rc;
     roi_store st;

@@ -9,6 +9,7 @@
  */
 #include "dicom.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,23 @@ int vx_dcm_pixfmt_read(const vx_dcm_file *f, vx_dcm_pixfmt *pf, size_t *nframes,
                             ba);
     if (bs < 1 || bs > ba || hb < bs - 1 || hb > ba - 1)
         bs = ba, hb = ba - 1; /* inconsistent header: use the whole allocation */
+    /* the pixel data must be able to hold the frames: refuse headers whose size claims are implausible before
+     * anyone allocates for them (native: every byte must be present; compressed: at most 100000:1) */
+    double voxels = rows * cols * nf;
+    const vx_dcm_elem *e = vx_dcm_find(ds, VX_DCM_PIXEL_DATA);
+    if (e && e->nfrag) {
+        double bytes = 0;
+        for (size_t i = 1; i < e->nfrag; i++)
+            bytes += e->frag_len[i];
+        if (bytes * 1e5 < voxels)
+            return vx_error_set(err, VX_EFORMAT,
+                                "%s: %g x %g x %g frames claimed for %g bytes of compressed pixel data", f->name,
+                                cols, rows, nf, bytes);
+    } else if (e && e->value && ba > 0 && (double)e->len < ceil(voxels * ba / 8.0)) {
+        return vx_error_set(err, VX_EFORMAT,
+                            "%s: truncated pixel data: %u bytes for %g frame%s of %g x %g %g-bit values (%g bytes)",
+                            f->name, e->len, nf, nf == 1 ? "" : "s", cols, rows, ba, ceil(voxels * ba / 8.0));
+    }
     pf->rows = (unsigned)rows;
     pf->cols = (unsigned)cols;
     pf->samples = 1;

@@ -200,8 +200,9 @@ static int own_grid(const vx_dcm_file *f, const vx_dcm_pixfmt *pf, const size_t 
             gap = 1.0;
     }
     double nk = round((hi - lo) / gap) + 1;
-    if (nk > 100000)
-        return vx_error_set(err, VX_EFORMAT, "%s: frames span %g slices: implausible frame positions", f->name, nk);
+    if (nk > 100000 || nk * pf->rows * pf->cols > (double)(1u << 28))
+        return vx_error_set(err, VX_EFORMAT, "%s: frames span %g slices of %ux%u: implausible frame positions",
+                            f->name, nk, pf->cols, pf->rows);
     vx_geometry_default(g, pf->cols, pf->rows, (size_t)nk);
     g->spacing[0] = ps[1];
     g->spacing[1] = ps[0];

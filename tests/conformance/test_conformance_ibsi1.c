@@ -4,7 +4,9 @@
  *
  * Data sets: digital_phantom (configs/ibsi1/digital_phantom.yaml on ibsi1/digital_phantom, 482 values) and the
  * CT radiomics phantom under configurations A-E (configs/ibsi1/{A..E}.yaml on ibsi1/ct_phantom: 406, 406,
- * 270, 270 and 270 values, each including the 60 diagnostic values of the image-processing chain).
+ * 270, 270 and 270 values, each including the 60 diagnostic values of the image-processing chain), and
+ * configuration C once more from the DICOM version of the phantom (ibsi1/ct_phantom_dicom: the image series
+ * folder and the RTSTRUCT ROI GTV-1), which must match the same 270 reference values.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdarg.h>
@@ -164,11 +166,20 @@ static void test_ct_config_e(void **state)
     check_ct("E", 270);
 }
 
+/* Configuration C from DICOM: image folder + RTSTRUCT_FILE:ROI_NAME, as a user would type it. */
+static void test_ct_config_c_dicom(void **state)
+{
+    (void)state;
+    check_dataset("C", "configs/ibsi1/C.yaml", "ibsi/ibsi1/ct_phantom_dicom/image",
+                  "ibsi/ibsi1/ct_phantom_dicom/mask/DCM_RS_00060.dcm:GTV-1", 270);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_digital_phantom), cmocka_unit_test(test_ct_config_a), cmocka_unit_test(test_ct_config_b),
         cmocka_unit_test(test_ct_config_c),     cmocka_unit_test(test_ct_config_d), cmocka_unit_test(test_ct_config_e),
+        cmocka_unit_test(test_ct_config_c_dicom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
