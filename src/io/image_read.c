@@ -1,12 +1,15 @@
 /* voxomics: read an image in any supported format, chosen from the content, then the file name.
  *
- * Supported now: NIfTI-1/2 (.nii, .nii.gz, .hdr/.img). Content wins over the name: the first four bytes
- * (after gzip decompression) of a NIfTI file are sizeof_hdr = 348 or 540 in either byte order. A file whose
- * content is not recognised but whose name says NIfTI goes to the NIfTI reader for its precise error.
+ * Supported: NIfTI-1/2 (.nii, .nii.gz, .hdr/.img) and NRRD (.nrrd, .nhdr). Content wins over the name: a
+ * NRRD file starts with the magic "NRRD" (its header is never compressed, so the raw bytes are checked); the
+ * first four bytes (after gzip decompression) of a NIfTI file are sizeof_hdr = 348 or 540 in either byte
+ * order. A file whose content is not recognised but whose name says NIfTI or NRRD goes to that reader for its
+ * precise error.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "voxomics/io.h"
+#include "voxomics/nrrd.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -53,14 +56,28 @@ int vx_image_read(const char *path, vx_image **out, vx_error *err)
 
     unsigned char magic[4] = {0, 0, 0, 0};
     errno = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return open_error(path, errno, err);
+    size_t got = fread(magic, 1, sizeof magic, f);
+    fclose(f);
+    if (got == 4 && memcmp(magic, "NRRD", 4) == 0)
+        return vx_nrrd_read(path, out, err);
+
+    memset(magic, 0, sizeof magic);
+    errno = 0;
     gzFile gz = gzopen(path, "rb");
     if (!gz)
         return open_error(path, errno, err);
     int n = gzread(gz, magic, sizeof magic);
     gzclose_r(gz);
-    if ((n == 4 && looks_like_nifti(magic)) || ends_with_ci(path, ".nii") || ends_with_ci(path, ".nii.gz") ||
-        ends_with_ci(path, ".hdr") || ends_with_ci(path, ".hdr.gz"))
+    if (n == 4 && looks_like_nifti(magic))
         return vx_nifti_read(path, out, err);
-    return vx_error_set(err, VX_EUNSUPPORTED, "%s: unsupported image format (supported: NIfTI-1/2 .nii, .nii.gz)",
-                        path);
+    if (ends_with_ci(path, ".nrrd") || ends_with_ci(path, ".nhdr"))
+        return vx_nrrd_read(path, out, err);
+    if (ends_with_ci(path, ".nii") || ends_with_ci(path, ".nii.gz") || ends_with_ci(path, ".hdr") ||
+        ends_with_ci(path, ".hdr.gz"))
+        return vx_nifti_read(path, out, err);
+    return vx_error_set(err, VX_EUNSUPPORTED, "%s: unsupported image format (supported: NIfTI-1/2 .nii, .nii.gz; "
+                        "NRRD .nrrd, .nhdr)", path);
 }

@@ -443,8 +443,9 @@ static void test_input_specs(void **state)
     assert_int_equal(vx_input_mask(spec, img, &ii, 0, &m, &mi, &err), VX_EEMPTY);
     assert_int_equal(vx_input_mask("/no/such/mask.nii.gz", img, &ii, 0, &m, &mi, &err), VX_EIO);
     assert_non_null(strstr(err.msg, "/no/such/mask.nii.gz"));
-    assert_int_equal(vx_input_image("/no/such/image.nii.gz:2", NULL, &img, &ii, &err), VX_EIO);
     vx_image_free(img);
+    assert_int_equal(vx_input_image("/no/such/image.nii.gz:2", NULL, &img, &ii, &err), VX_EIO);
+    assert_null(img);
 
     /* a mask on another grid: one clear message; --resample-mask resamples it by nearest neighbour */
     vx_image *ref = read_nifti("ibsi/ibsi1/ct_phantom/mask.nii.gz");
