@@ -129,7 +129,8 @@ typedef struct vx_dcm_pixfmt {
 
 /* Transfer syntax properties. Returns 0 for a known syntax, -1 for an unknown one. kind: 0 native
  * (uncompressed), 1 deflate, 2 RLE, 3 JPEG baseline/extended (8/12-bit lossy), 4 JPEG lossless (process 14,
- * incl. selection value 1), 5 JPEG-LS (lossless and near-lossless), 6 JPEG 2000 (lossless and lossy). */
+ * incl. selection value 1), 5 JPEG-LS (lossless and near-lossless), 6 JPEG 2000 (lossless and lossy; HTJ2K
+ * .4.201/.202/.203 too). Unknown: -1, with *kind = -1, *explicit_vr = 1, *big_endian = 0. Outputs may be NULL. */
 enum {
     VX_TS_NATIVE = 0,
     VX_TS_DEFLATE = 1,
@@ -145,8 +146,11 @@ const char *vx_dcm_ts_name(const char *ts);
 
 /* Decode one compressed frame (the frame's fragments concatenated, data/len) of transfer-syntax kind
  * (VX_TS_RLE .. VX_TS_JPEG_2000) into out: rows * cols * samples values, each bits_allocated / 8 bytes (8 or
- * 16 bits; 32 for RLE), native little-endian, sign as in pixel_rep, pixel-interleaved. out_len must be at
- * least that size. The decoded stream's own dimensions, precision and component count are checked against pf;
+ * 16 bits; 32 for RLE), native little-endian, pixel-interleaved, the stored value in the low bits_stored
+ * bits (RLE cells with high_bit > bits_stored - 1 are shifted down); JPEG and JPEG-LS give the unsigned bit
+ * pattern of the stream's precision, signed JPEG 2000 gives two's complement of the whole cell; sign extension
+ * from bits_stored is the caller's job. out_len must be at least that size (else VX_EINVAL). Other
+ * bits_allocated, and the non-standard 16-bit DCT JPEG that GDCM writes, are VX_EUNSUPPORTED. The decoded stream's own dimensions, precision and component count are checked against pf;
  * a mismatch or a corrupt stream is VX_EFORMAT with a message naming the codec and the problem. */
 int vx_dcm_decode_frame(int kind, const uint8_t *data, size_t len, const vx_dcm_pixfmt *pf, uint8_t *out,
                         size_t out_len, vx_error *err);
