@@ -1,11 +1,12 @@
 # voxomics: the commands of the README.  SPDX-License-Identifier: GPL-3.0-or-later
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_SECONDS ?= 30
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 export OMP_WAIT_POLICY ?= passive
 export VOXOMICS_DATA ?= $(abspath ../shared)
 
-.PHONY: all setup build test test-asan demo bench docs clean
+.PHONY: all setup build test test-asan fuzz demo bench docs clean
 
 all: build
 
@@ -27,6 +28,10 @@ test: build $(ASAN_BUILD)/build.ninja
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -j$(JOBS)
 
+# libFuzzer (clang, ASan+UBSan): every reader on a seed corpus of valid files, FUZZ_SECONDS per target
+fuzz: setup
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
 demo: build
 	@bash scripts/demo.sh $(BUILD)
 
@@ -39,4 +44,4 @@ docs: build
 	@echo "docs/features.md written"
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
