@@ -19,7 +19,7 @@ static void case_from_path(const char *path, char *buf, size_t len)
     const char *b = strrchr(tmp, '/');
     b = b ? b + 1 : tmp;
     snprintf(buf, len, "%s", b);
-    static const char *ext[] = {".nii.gz", ".nii", ".nrrd", ".nhdr", ".gz"};
+    static const char *ext[] = {".nii.gz", ".nii", ".nrrd", ".nhdr", ".dcm", ".gz"};
     for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
         size_t n = strlen(buf), e = strlen(ext[i]);
         if (n > e && !strcmp(buf + n - e, ext[i])) {

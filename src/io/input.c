@@ -191,7 +191,7 @@ int vx_input_mask(const char *spec, const vx_image *image, const vx_input_info *
     }
     if (rc == VX_OK && !on_grid && vx_geometry_check(&image->geom, &m->geom, err) != VX_OK) {
         if (!resample_mask) {
-            rc = err ? err->code : VX_EGEOMETRY;
+            rc = err ? vx_error_prefix(err, "%s: ", info->path) : VX_EGEOMETRY;
         } else {
             vx_image *r = NULL;
             vx_error_clear(err);

@@ -199,6 +199,73 @@ static void test_bad_config(void **state)
     assert_non_null(strstr(text, "features.glcm.distanse"));
 }
 
+static void write_bytes(const char *name, const unsigned char *b, size_t n)
+{
+    FILE *f = fopen(tmp(name), "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(b, 1, n, f), n);
+    fclose(f);
+}
+
+/* Malformed DICOM, RTSTRUCT, SEG and NRRD inputs: one line naming the file, exit 1, never a crash. */
+static void test_malformed_readers(void **state)
+{
+    (void)state;
+    write_case("ok.nii.gz", "okmask.nii.gz", 6, 1, 0);
+    /* a Part 10 marker followed by an element whose length runs past the end */
+    unsigned char dcm[200] = {0};
+    memcpy(dcm + 128, "DICM", 4);
+    const unsigned char meta[] = {0x02, 0x00, 0x10, 0x00, 'U', 'I', 20, 0, '1', '.', '2', '.', '8', '4', '0', '.',
+                                  '1', '0', '0', '0', '8', '.', '1', '.', '2', '.', '1', 0,   0x28, 0x00, 0x10, 0x00,
+                                  'U', 'S', 0x00, 0x10};
+    memcpy(dcm + 132, meta, sizeof meta);
+    write_bytes("cut.dcm", dcm, 132 + sizeof meta);
+    expect_error(tmp("cut.dcm"), tmp("okmask.nii.gz"), "cut.dcm", "truncated");
+    /* the same as a mask with a selector: RTSTRUCT/SEG specs open the file first */
+    char spec[4200];
+    snprintf(spec, sizeof spec, "%s:GTV", tmp("cut.dcm"));
+    expect_error(tmp("ok.nii.gz"), spec, "cut.dcm", NULL);
+    snprintf(spec, sizeof spec, "%s:GTV", tmp("no_such_rtstruct.dcm"));
+    expect_error(tmp("ok.nii.gz"), spec, "no_such_rtstruct.dcm", "No such file");
+    /* a DICOM image is not a structure set: the message says what the file is */
+    char rs[4200];
+    snprintf(rs, sizeof rs, "%s/ibsi/ibsi1/ct_phantom_dicom/mask/DCM_RS_00060.dcm:NOPE", vx_test_data_dir());
+    expect_error(tmp("ok.nii.gz"), rs, "no ROI named 'NOPE'", "'GTV-1'");
+    /* NRRD: a header without sizes, and data shorter than the header says */
+    const char *hdr1 = "NRRD0004\ntype: float\ndimension: 3\nencoding: raw\nendian: little\n\n";
+    write_bytes("nosizes.nrrd", (const unsigned char *)hdr1, strlen(hdr1));
+    expect_error(tmp("nosizes.nrrd"), tmp("okmask.nii.gz"), "nosizes.nrrd", "sizes");
+    const char *hdr2 = "NRRD0004\ntype: float\ndimension: 3\nsizes: 6 5 4\nencoding: raw\nendian: little\n\nabc";
+    write_bytes("short.nrrd", (const unsigned char *)hdr2, strlen(hdr2));
+    expect_error(tmp("short.nrrd"), tmp("okmask.nii.gz"), "short.nrrd", NULL);
+}
+
+/* A mask on a shifted grid: refused with both geometries; accepted with --resample-mask. */
+static void test_resample_mask_option(void **state)
+{
+    (void)state;
+    write_case("ok.nii.gz", NULL, 6, 1, 0);
+    vx_geometry g;
+    vx_geometry_default(&g, 6, 5, 4);
+    g.origin[0] = 1.0; /* one voxel to the right: the first image column falls outside the mask */
+    vx_image *m = vx_image_new(&g);
+    for (size_t i = 0; i < vx_geometry_count(&g); i++)
+        m->v[i] = 1.0f;
+    vx_error err;
+    assert_int_equal(vx_nifti_write(tmp("shifted.nii.gz"), m, 1, &err), VX_OK);
+    vx_image_free(m);
+    expect_error(tmp("ok.nii.gz"), tmp("shifted.nii.gz"), "--resample-mask", "origin");
+    char cmd[16384];
+    snprintf(cmd, sizeof cmd,
+             "'%s/voxomics' extract --config '%s/configs/ibsi1/digital_phantom.yaml' --resample-mask -o '%s' '%s' "
+             "'%s' 2>/dev/null && grep -c 'input_mask_resampled_nearest,1,' '%s' >/dev/null && "
+             "grep 'morph_vol_approx,' '%s' | grep -q ',100,'",
+             getenv("VX_BUILD_DIR"), getenv("VX_SOURCE_DIR"), tmp("rs.csv"), tmp("ok.nii.gz"), tmp("shifted.nii.gz"),
+             tmp("rs.csv"), tmp("rs.csv"));
+    /* 6x5x4 voxels of 1 mm^3, minus the 5x4 first column: 100 mm^3 */
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "%s", vx_test_tmpdir());
@@ -207,7 +274,8 @@ int main(void)
         cmocka_unit_test(test_truncated_gz),     cmocka_unit_test(test_unsupported_datatype),
         cmocka_unit_test(test_size_mismatch),    cmocka_unit_test(test_empty_mask),
         cmocka_unit_test(test_nan_voxels),       cmocka_unit_test(test_garbage_file),
-        cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_bad_config),       cmocka_unit_test(test_malformed_readers),
+        cmocka_unit_test(test_resample_mask_option),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
