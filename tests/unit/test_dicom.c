@@ -142,6 +142,23 @@ static void test_series_order_by_position(void **state)
     assert_true(vx_geometry_same(&img->geom, &ref->geom, 1e-4));
     assert_memory_equal(img->v, ref->v, vx_geometry_count(&ref->geom) * sizeof(float));
     vx_image_free(img);
+    /* an explicit list of files, in name order (the reverse of the positions after the renaming) */
+    char *paths[60];
+    for (int i = 0; i < 60; i++) {
+        paths[i] = malloc(4200);
+        snprintf(paths[i], 4200, "%s/x_%02d.dcm", dir, i);
+    }
+    assert_int_equal(vx_dicom_read_files((const char *const *)paths, 60, NULL, &img, NULL, &err), VX_OK);
+    assert_memory_equal(img->v, ref->v, vx_geometry_count(&ref->geom) * sizeof(float));
+    vx_image_free(img);
+    /* in a list, every file counts: a file that is not DICOM is an error naming it */
+    snprintf(cmd, sizeof cmd, "echo hello > '%s/notes.txt'", dir);
+    run(cmd);
+    snprintf(paths[59], 4200, "%s/notes.txt", dir);
+    assert_int_equal(vx_dicom_read_files((const char *const *)paths, 60, NULL, &img, NULL, &err), VX_EFORMAT);
+    assert_non_null(strstr(err.msg, "notes.txt"));
+    for (int i = 0; i < 60; i++)
+        free(paths[i]);
     vx_image_free(ref);
 }
 
