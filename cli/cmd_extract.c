@@ -33,94 +33,139 @@ static int usage_error(const char *msg, const char *arg)
 {
     fprintf(stderr, "voxomics extract: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
     fprintf(stderr,
-            "usage: voxomics extract --config FILE.yaml [--format long|wide] [--case ID] [--threads N]\n"
+            "usage: voxomics extract --config PARAMS [--format long|wide] [--case ID] [--threads N]\n"
             "         [--label N|all] [--largest-component] [--resample-mask] [--series UID] [--no-suv]\n"
-            "         -o OUT.csv IMAGE MASK\n"
+            "         [--compat pyradiomics] -o OUT.csv IMAGE MASK\n"
+            "       voxomics extract --config PARAMS --cohort CASES.csv [-j N] [--store RUN.db] [--retry-failed]\n"
+            "         [--quiet] [same input options] -o FEATURES.csv\n"
             "  IMAGE: NIfTI/NRRD file, DICOM file or DICOM series folder\n"
             "  MASK:  mask file or folder, RTSTRUCT_FILE:ROI_NAME, SEG_FILE:SEGMENT, FILE.seg.nrrd:SEGMENT,\n"
-            "         LABEL_IMAGE:N (see docs/inputs.md)\n");
+            "         LABEL_IMAGE:N (see docs/inputs.md); PARAMS: voxomics YAML or a PyRadiomics parameter file\n");
     return 2;
 }
 
-/* Input notes as diagnostic rows: PET SUV conversion and mask resampling. */
-static int add_input_diag(vx_results *res, const vx_input_info *ii, const vx_input_info *mi)
+static int parse_positive(const char *arg, const char *opt, int *out)
 {
-    int rc = VX_OK;
-    if (!strcmp(ii->dicom.modality, "PT")) {
-        rc = vx_results_add_diag(res, "input_pet_suv_bw", ii->dicom.suv_applied ? 1.0 : 0.0);
-        if (rc == VX_OK && ii->dicom.suv_applied)
-            rc = vx_results_add_diag(res, "input_pet_suv_bw_factor", ii->dicom.suv_factor);
+    char *end;
+    long t = strtol(arg, &end, 10);
+    if (*end || end == arg || t < 1 || t > 4096) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "%s needs a positive integer", opt);
+        return usage_error(msg, arg);
     }
-    if (rc == VX_OK && mi->mask_resampled)
-        rc = vx_results_add_diag(res, "input_mask_resampled_nearest", 1.0);
-    return rc;
+    *out = (int)t;
+    return 0;
 }
 
-typedef struct extract_opts {
-    const char *config, *out, *format, *case_id, *label, *series;
-    const char *pos[2];
-    int threads, largest, resample_mask, suv;
-} extract_opts;
-
-/* Extract one region (label > 0: that label; 0: every voxel >= the threshold) and append it to f. */
-static int extract_region(const vx_image *img, const vx_image *mask, const vx_settings *base, int label,
-                          int largest, const vx_input_info *ii, const vx_input_info *mi, vx_results *res,
-                          vx_error *err)
+/* One case: every region (one, or one per label) into a long or wide table. */
+static int run_single(const extract_opts *o, const vx_settings *s)
 {
-    vx_settings s = *base;
-    if (label > 0)
-        s.mask_label = label;
-    const vx_image *m = mask;
-    vx_image *cc = NULL;
-    if (largest) {
-        cc = vx_image_copy(mask);
-        if (!cc)
-            return vx_error_set(err, VX_ENOMEM, "out of memory copying the mask");
-        size_t kept = 0;
-        int rc = vx_mask_largest_component(cc, s.mask_label, s.mask_threshold, 26, &kept, err);
-        if (rc != VX_OK) {
-            vx_image_free(cc);
-            return rc;
-        }
-        m = cc;
+    char cid[256];
+    if (o->case_id)
+        snprintf(cid, sizeof cid, "%s", o->case_id);
+    else
+        case_from_path(o->pos[0], cid, sizeof cid);
+    vx_case_spec cs = {cid, o->pos[0], o->pos[1], o->label};
+    vx_case_options co;
+    cli_case_options(o, &co);
+    vx_case_result r;
+    if (vx_case_run(&cs, s, &co, &r) != VX_OK) {
+        fprintf(stderr, "voxomics extract: case '%s': %s\n", cid, r.error ? r.error : "failed");
+        vx_case_result_free(&r);
+        return 1;
     }
-    int rc = vx_extract(img, m, &s, res, err);
-    if (rc == VX_OK)
-        rc = add_input_diag(res, ii, mi);
-    vx_image_free(cc);
-    return rc;
+    if (r.note[0])
+        fprintf(stderr, "voxomics extract: case '%s': %s\n", cid, r.note);
+    vx_provenance prov;
+    memset(&prov, 0, sizeof prov);
+    prov.version = vx_version();
+    vx_settings_hash(s, prov.settings_hash);
+    snprintf(prov.image_sha256, sizeof prov.image_sha256, "%s", r.image_sha256);
+    snprintf(prov.mask_sha256, sizeof prov.mask_sha256, "%s", r.mask_sha256);
+
+    /* write to a temporary file, then rename: never leave a half-written table */
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", o->out, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "voxomics extract: %s: cannot write: %s\n", o->out, strerror(errno));
+        vx_case_result_free(&r);
+        return 1;
+    }
+    int rc = VX_OK;
+    size_t nvals = 0;
+    for (size_t g = 0; rc == VX_OK && g < r.n_regions; g++) {
+        const vx_region_result *reg = &r.regions[g];
+        if (!strcmp(o->format, "long"))
+            rc = vx_results_write_long(f, cid, reg->roi, "original", &reg->res, &prov, g == 0);
+        else
+            rc = vx_results_write_wide(f, cid, reg->roi, "original", &reg->res, &prov, g == 0);
+        nvals += reg->res.n + reg->res.n_diag;
+    }
+    size_t nregions = r.n_regions;
+    vx_case_result_free(&r);
+    if (fclose(f) != 0)
+        rc = VX_EIO;
+    if (rc != VX_OK || rename(tmp, o->out) != 0) {
+        fprintf(stderr, "voxomics extract: %s: cannot write: %s\n", o->out, strerror(errno));
+        unlink(tmp);
+        return 1;
+    }
+    fprintf(stderr, "voxomics extract: case '%s': %zu values (%zu region%s) written to %s\n", cid, nvals, nregions,
+            nregions == 1 ? "" : "s", o->out);
+    return 0;
+}
+
+void cli_case_options(const extract_opts *o, vx_case_options *co)
+{
+    vx_case_options_default(co);
+    co->resample_mask = o->resample_mask;
+    co->largest_component = o->largest;
+    co->dicom.series_uid = o->series;
+    co->dicom.suv = o->suv;
 }
 
 int cli_extract(int argc, char **argv)
 {
-    extract_opts o = {.format = "long", .threads = -1, .suv = 1};
+    extract_opts o = {.format = NULL, .threads = -1, .jobs = -1, .suv = 1};
     int npos = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if ((!strcmp(a, "--config") || !strcmp(a, "-c")) && i + 1 < argc)
+        int has = i + 1 < argc;
+        if ((!strcmp(a, "--config") || !strcmp(a, "-c")) && has)
             o.config = argv[++i];
-        else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc)
+        else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has)
             o.out = argv[++i];
-        else if (!strcmp(a, "--format") && i + 1 < argc)
+        else if (!strcmp(a, "--format") && has)
             o.format = argv[++i];
-        else if (!strcmp(a, "--case") && i + 1 < argc)
+        else if (!strcmp(a, "--case") && has)
             o.case_id = argv[++i];
-        else if (!strcmp(a, "--label") && i + 1 < argc)
+        else if (!strcmp(a, "--label") && has)
             o.label = argv[++i];
-        else if (!strcmp(a, "--series") && i + 1 < argc)
+        else if (!strcmp(a, "--series") && has)
             o.series = argv[++i];
+        else if (!strcmp(a, "--cohort") && has)
+            o.cohort = argv[++i];
+        else if (!strcmp(a, "--store") && has)
+            o.store = argv[++i];
+        else if (!strcmp(a, "--compat") && has)
+            o.compat = argv[++i];
         else if (!strcmp(a, "--largest-component"))
             o.largest = 1;
         else if (!strcmp(a, "--resample-mask"))
             o.resample_mask = 1;
         else if (!strcmp(a, "--no-suv"))
             o.suv = 0;
-        else if (!strcmp(a, "--threads") && i + 1 < argc) {
-            char *end;
-            long t = strtol(argv[++i], &end, 10);
-            if (*end || t < 1 || t > 4096)
-                return usage_error("--threads needs a positive integer", argv[i]);
-            o.threads = (int)t;
+        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
+            o.quiet = 1;
+        else if (!strcmp(a, "--retry-failed"))
+            o.retry_failed = 1;
+        else if (!strcmp(a, "--threads") && has) {
+            if (parse_positive(argv[++i], "--threads", &o.threads))
+                return 2;
+        } else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has) {
+            if (parse_positive(argv[++i], "-j", &o.jobs))
+                return 2;
         } else if (a[0] == '-' && a[1])
             return usage_error("unknown or incomplete option", a);
         else if (npos < 2)
@@ -132,16 +177,24 @@ int cli_extract(int argc, char **argv)
         return usage_error("--config is required", NULL);
     if (!o.out)
         return usage_error("-o OUT.csv is required", NULL);
-    if (npos != 2)
-        return usage_error("IMAGE and MASK are required", NULL);
+    if (o.cohort && npos)
+        return usage_error("--cohort takes the cases from CASES.csv: no IMAGE MASK arguments", o.pos[0]);
+    if (!o.cohort && npos != 2)
+        return usage_error("IMAGE and MASK (or --cohort CASES.csv) are required", NULL);
+    if (!o.cohort && (o.store || o.jobs > 0 || o.retry_failed))
+        return usage_error("-j, --store and --retry-failed apply to --cohort runs", NULL);
+    if (!o.format)
+        o.format = o.cohort ? "wide" : "long";
     if (strcmp(o.format, "long") && strcmp(o.format, "wide"))
         return usage_error("--format must be long or wide", o.format);
-    int all_labels = o.label && !strcmp(o.label, "all");
-    long one_label = 0;
-    if (o.label && !all_labels) {
+    if (o.cohort && strcmp(o.format, "wide"))
+        return usage_error("a cohort table is wide (one row per case)", o.format);
+    if (o.compat && strcmp(o.compat, "pyradiomics") && strcmp(o.compat, "ibsi"))
+        return usage_error("--compat must be pyradiomics or ibsi", o.compat);
+    if (o.label && strcmp(o.label, "all")) {
         char *end;
-        one_label = strtol(o.label, &end, 10);
-        if (*end || end == o.label || one_label < 1 || one_label > 1000000000L)
+        long l = strtol(o.label, &end, 10);
+        if (*end || end == o.label || l < 1 || l > 1000000000L)
             return usage_error("--label needs a positive label number or 'all'", o.label);
     }
 
@@ -155,98 +208,5 @@ int cli_extract(int argc, char **argv)
     }
     if (o.threads > 0)
         s.features.threads = o.threads;
-
-    char cid[256];
-    if (o.case_id)
-        snprintf(cid, sizeof cid, "%s", o.case_id);
-    else
-        case_from_path(o.pos[0], cid, sizeof cid);
-
-    vx_image *img = NULL, *mask = NULL;
-    vx_input_info ii, mi;
-    memset(&ii, 0, sizeof ii);
-    memset(&mi, 0, sizeof mi);
-    vx_provenance prov;
-    memset(&prov, 0, sizeof prov);
-    prov.version = vx_version();
-    vx_settings_hash(&s, prov.settings_hash);
-    vx_dicom_options dopt;
-    vx_dicom_options_default(&dopt);
-    dopt.series_uid = o.series;
-    dopt.suv = o.suv;
-
-    int rc = vx_input_image(o.pos[0], &dopt, &img, &ii, &err);
-    if (rc == VX_OK)
-        rc = vx_input_mask(o.pos[1], img, &ii, o.resample_mask, &mask, &mi, &err);
-    if (rc == VX_OK)
-        rc = vx_path_sha256(ii.path, prov.image_sha256, &err);
-    if (rc == VX_OK)
-        rc = vx_path_sha256(mi.path, prov.mask_sha256, &err);
-    int *labels = NULL;
-    size_t nlabels = 0;
-    if (rc == VX_OK && all_labels) {
-        rc = vx_mask_labels(mask, &labels, &nlabels, &err);
-        if (rc == VX_OK && nlabels == 0)
-            rc = vx_error_set(&err, VX_EEMPTY, "%s: the mask holds no label > 0", o.pos[1]);
-    }
-    if (rc != VX_OK) {
-        fprintf(stderr, "voxomics extract: case '%s': %s\n", cid, err.msg);
-        vx_image_free(img);
-        vx_image_free(mask);
-        return 1;
-    }
-    if (ii.dicom.note[0])
-        fprintf(stderr, "voxomics extract: case '%s': %s\n", cid, ii.dicom.note);
-    if (mi.mask_resampled)
-        fprintf(stderr, "voxomics extract: case '%s': mask resampled onto the image grid (nearest neighbour)\n", cid);
-
-    /* write to a temporary file, then rename: never leave a half-written table */
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", o.out, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        fprintf(stderr, "voxomics extract: %s: cannot write: %s\n", o.out, strerror(errno));
-        free(labels);
-        vx_image_free(img);
-        vx_image_free(mask);
-        return 1;
-    }
-    size_t nregions = all_labels ? nlabels : 1, nvals = 0;
-    for (size_t r = 0; rc == VX_OK && r < nregions; r++) {
-        int label = all_labels ? labels[r] : (int)one_label;
-        char roi[sizeof mi.selector];
-        if (label > 0)
-            snprintf(roi, sizeof roi, "%d", label);
-        else
-            snprintf(roi, sizeof roi, "%s", mi.selector);
-        vx_results res;
-        vx_results_init(&res);
-        rc = extract_region(img, mask, &s, label, o.largest, &ii, &mi, &res, &err);
-        if (rc != VX_OK) {
-            vx_error_prefix(&err, "image %s, mask %s%s%s: ", o.pos[0], o.pos[1], label > 0 ? ", label " : "",
-                            label > 0 ? roi : "");
-            fprintf(stderr, "voxomics extract: case '%s': %s\n", cid, err.msg);
-        } else if (!strcmp(o.format, "long")) {
-            rc = vx_results_write_long(f, cid, roi, "original", &res, &prov, r == 0);
-        } else {
-            rc = vx_results_write_wide(f, cid, roi, "original", &res, &prov, r == 0);
-        }
-        nvals += res.n + res.n_diag;
-        vx_results_free(&res);
-    }
-    free(labels);
-    vx_image_free(img);
-    vx_image_free(mask);
-    int extract_failed = rc != VX_OK;
-    if (fclose(f) != 0 && rc == VX_OK)
-        rc = VX_EIO;
-    if (rc != VX_OK || rename(tmp, o.out) != 0) {
-        if (!extract_failed)
-            fprintf(stderr, "voxomics extract: %s: cannot write: %s\n", o.out, strerror(errno));
-        unlink(tmp);
-        return 1;
-    }
-    fprintf(stderr, "voxomics extract: case '%s': %zu values (%zu region%s) written to %s\n", cid, nvals, nregions,
-            nregions == 1 ? "" : "s", o.out);
-    return 0;
+    return o.cohort ? cli_run_cohort(&o, &s) : run_single(&o, &s);
 }

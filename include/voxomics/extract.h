@@ -104,6 +104,9 @@ int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const c
 int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const char *image_type, const vx_results *res,
                           const vx_provenance *prov, int header);
 
+/* Write one CSV field, quoted ("..." with "" for a quote) when it holds a comma, quote or line break. */
+void vx_csv_field(FILE *f, const char *s);
+
 /* Shortest decimal text of v that parses back to v exactly (C locale). */
 void vx_format_double(double v, char *buf, size_t len);
 

@@ -11,6 +11,7 @@
 #include "voxomics/input.h"
 #include "voxomics/mask.h"
 #include "voxomics/nrrd.h"
+#include "voxomics/cohort.h"
 
 /* Library version, e.g. "0.1.0". */
 const char *vx_version(void);

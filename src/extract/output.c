@@ -28,7 +28,7 @@ void vx_format_double(double v, char *buf, size_t len)
 }
 
 /* Write a CSV field, quoted when it holds a comma, quote or line break. */
-static void put_field(FILE *f, const char *s)
+void vx_csv_field(FILE *f, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {
         fputs(s, f);
@@ -46,13 +46,13 @@ static void put_field(FILE *f, const char *s)
 static void put_prov(FILE *f, const vx_provenance *p)
 {
     fputc(',', f);
-    put_field(f, p && p->version ? p->version : "");
+    vx_csv_field(f, p && p->version ? p->version : "");
     fputc(',', f);
-    put_field(f, p ? p->settings_hash : "");
+    vx_csv_field(f, p ? p->settings_hash : "");
     fputc(',', f);
-    put_field(f, p ? p->image_sha256 : "");
+    vx_csv_field(f, p ? p->image_sha256 : "");
     fputc(',', f);
-    put_field(f, p ? p->mask_sha256 : "");
+    vx_csv_field(f, p ? p->mask_sha256 : "");
 }
 
 int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const char *image_type, const vx_results *res,
@@ -65,15 +65,15 @@ int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const c
               f);
     for (size_t i = 0; i < res->n_diag; i++) {
         const vx_diag_row *d = &res->diag[i];
-        put_field(f, case_id);
+        vx_csv_field(f, case_id);
         fputc(',', f);
-        put_field(f, roi ? roi : "");
+        vx_csv_field(f, roi ? roi : "");
         fputc(',', f);
-        put_field(f, image_type);
+        vx_csv_field(f, image_type);
         fputs(",diagnostics,", f);
-        put_field(f, d->tag);
+        vx_csv_field(f, d->tag);
         fputs(",,,", f);
-        put_field(f, d->tag);
+        vx_csv_field(f, d->tag);
         vx_format_double(d->value, num, sizeof num);
         fprintf(f, ",%s,", num);
         put_prov(f, prov);
@@ -86,17 +86,17 @@ int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const c
         const vx_agg_info *ai = vx_agg_get(r->agg);
         vx_feature_tag(r->feature, r->agg, tag, sizeof tag);
         vx_format_double(r->value, num, sizeof num);
-        put_field(f, case_id);
+        vx_csv_field(f, case_id);
         fputc(',', f);
-        put_field(f, roi ? roi : "");
+        vx_csv_field(f, roi ? roi : "");
         fputc(',', f);
-        put_field(f, image_type);
+        vx_csv_field(f, image_type);
         fputc(',', f);
-        put_field(f, fam->key);
+        vx_csv_field(f, fam->key);
         fputc(',', f);
-        put_field(f, fi->name);
+        vx_csv_field(f, fi->name);
         fprintf(f, ",%s,%s,%s,%s,", fi->ibsi_code, ai->ibsi_code, tag, num);
-        put_field(f, fi->unit);
+        vx_csv_field(f, fi->unit);
         put_prov(f, prov);
         fputc('\n', f);
     }
@@ -111,7 +111,7 @@ int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const c
         fputs("case,roi,image_type", f);
         for (size_t i = 0; i < res->n_diag; i++) {
             fputc(',', f);
-            put_field(f, res->diag[i].tag);
+            vx_csv_field(f, res->diag[i].tag);
         }
         for (size_t i = 0; i < res->n; i++) {
             vx_feature_tag(res->rows[i].feature, res->rows[i].agg, tag, sizeof tag);
@@ -119,11 +119,11 @@ int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const c
         }
         fputs(",voxomics_version,settings_sha256,image_sha256,mask_sha256\n", f);
     }
-    put_field(f, case_id);
+    vx_csv_field(f, case_id);
     fputc(',', f);
-    put_field(f, roi ? roi : "");
+    vx_csv_field(f, roi ? roi : "");
     fputc(',', f);
-    put_field(f, image_type);
+    vx_csv_field(f, image_type);
     for (size_t i = 0; i < res->n_diag; i++) {
         vx_format_double(res->diag[i].value, num, sizeof num);
         fprintf(f, ",%s", num);

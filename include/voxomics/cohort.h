@@ -1,0 +1,135 @@
+/* voxomics: whole studies. One case end to end (inputs -> regions -> results), cohorts read from
+ * PyRadiomics-style batch CSV files, parallel and resumable runs, and the cohort feature table.
+ *
+ * Cohort CSV (PyRadiomics batch convention): a header line with the columns Image and Mask (required), Label
+ * (optional: a positive label, or "all" for every label of the mask), ID (optional: the case name; else the row
+ * number, 1-based). Column names match case-insensitively. Every other column is copied to the output. Fields
+ * may be quoted ("..." with "" for a quote). Relative paths are taken relative to the CSV file's folder.
+ * Image and Mask take every form of voxomics/input.h (files, DICOM folders, RTSTRUCT_FILE:ROI, SEG_FILE:SEGMENT).
+ *
+ * Runs: cases run in parallel (jobs), each case on one thread; a failed case gets an error ("stage: reason",
+ * naming the file) and never stops the others. Results are identical, bit for bit, for any number of jobs,
+ * and the table lists cases in the order of the CSV. With a store (SQLite), every finished case is committed
+ * as soon as it is done; running again with the same store skips the cases already in it, so a run killed at
+ * any moment loses at most the cases in flight. A store made with other settings, another voxomics version,
+ * or other cases is refused.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef VOXOMICS_COHORT_H
+#define VOXOMICS_COHORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "voxomics/dicom.h"
+#include "voxomics/extract.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- one case ------------------------------------------------------------------------------------------ */
+typedef struct vx_case_spec {
+    const char *id;
+    const char *image; /* IMAGE as in voxomics/input.h */
+    const char *mask;  /* MASK as in voxomics/input.h */
+    const char *label; /* NULL or "": mask >= threshold; "all": every label; "N": label N */
+} vx_case_spec;
+
+typedef struct vx_case_options {
+    int resample_mask;      /* resample a mask on another grid onto the image grid (nearest neighbour) */
+    int largest_component;  /* keep the largest 26-connected component of each region */
+    vx_dicom_options dicom; /* series selection, PET SUV */
+} vx_case_options;
+
+void vx_case_options_default(vx_case_options *o);
+
+typedef struct vx_region_result {
+    char roi[256]; /* label number, RTSTRUCT ROI / SEG segment name, or "" for the whole mask */
+    vx_results res;
+} vx_region_result;
+
+typedef struct vx_case_result {
+    int done;              /* the case has been run (or loaded from a store) */
+    char *error;           /* NULL on success, else "stage: reason" (malloc'ed) */
+    vx_region_result *regions;
+    size_t n_regions;
+    char image_sha256[65]; /* "" when the input could not be read */
+    char mask_sha256[65];
+    char note[256];        /* input remarks (PET SUV, mask resampled), "" when none */
+} vx_case_result;
+
+/* Run one case: read image and mask, hash them, select the regions, extract each. Never stops at the first
+ * problem silently: on failure r->error says which stage failed and why, and the return value is its code. */
+int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_options *o, vx_case_result *r);
+void vx_case_result_free(vx_case_result *r);
+
+/* ---- cohorts ------------------------------------------------------------------------------------------- */
+typedef struct vx_cohort {
+    size_t n;             /* cases */
+    vx_case_spec *cases;  /* strings owned by the cohort */
+    size_t n_extra;       /* columns copied to the output */
+    char **extra_names;
+    char **extra;         /* extra[i * n_extra + j]: case i, extra column j */
+    char *path;           /* the CSV file */
+} vx_cohort;
+
+int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err);
+void vx_cohort_free(vx_cohort *c);
+
+typedef struct vx_cohort_progress {
+    size_t total;   /* cases of this run (this shard) */
+    size_t done;    /* finished, including those loaded from the store */
+    size_t failed;  /* finished with an error */
+    size_t resumed; /* loaded from the store */
+    double elapsed; /* seconds since the run started */
+} vx_cohort_progress;
+
+typedef struct vx_cohort_options {
+    vx_case_options case_opts;
+    int jobs;            /* cases run at once (>= 1) */
+    const char *store;   /* SQLite file for crash-safe, resumable runs; NULL: none */
+    int retry_failed;    /* with a store: run again the cases stored with an error */
+    size_t rank, nranks; /* shard: this run handles the cases with index % nranks == rank (0 and 1: all) */
+    /* called after every finished case (serialised: never concurrently), may be NULL */
+    void (*progress)(void *ud, const vx_cohort_progress *p);
+    void *progress_ud;
+} vx_cohort_options;
+
+void vx_cohort_options_default(vx_cohort_options *o);
+
+typedef struct vx_cohort_results {
+    size_t n;              /* = cohort size; cases outside the shard have done = 0 */
+    vx_case_result *cases;
+} vx_cohort_results;
+
+/* Run (the shard of) a cohort. Returns VX_OK when the run itself worked, whatever the cases did (see
+ * out->cases[i].error); an error of the run (store refused or unwritable, out of memory) otherwise. */
+int vx_cohort_run(const vx_cohort *c, const vx_settings *s, const vx_cohort_options *o, vx_cohort_results *out,
+                  vx_error *err);
+/* Add the cases stored in a store (e.g. another MPI rank's) to out; the store must match c and s. */
+int vx_cohort_load_store(const char *store, const vx_cohort *c, const vx_settings *s, vx_cohort_results *out,
+                         vx_error *err);
+void vx_cohort_results_free(vx_cohort_results *r);
+
+/* Column names of the cohort table. */
+typedef enum vx_column_names {
+    VX_NAMES_IBSI = 0,       /* IBSI tags, e.g. cm_contrast_3D_avg */
+    VX_NAMES_PYRADIOMICS = 1 /* original_glcm_Contrast; features PyRadiomics lacks keep their IBSI tag */
+} vx_column_names;
+
+/* The wide cohort table: one row per case and region, in cohort order, columns
+ *   case, <extra columns>, roi, error, <one per value, the union over cases in order of appearance>,
+ *   voxomics_version, settings_sha256, image_sha256, mask_sha256
+ * A failed case has one row with its error and empty values. Cases with done = 0 are left out. */
+int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r, const vx_settings *s,
+                        vx_column_names names, vx_error *err);
+
+/* Number of cases done and failed in r. */
+void vx_cohort_count(const vx_cohort_results *r, size_t *done, size_t *failed);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

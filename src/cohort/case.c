@@ -1,0 +1,172 @@
+/* voxomics: one case end to end: IMAGE and MASK specifications -> hashes -> regions -> feature results.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "voxomics/cohort.h"
+#include "voxomics/input.h"
+#include "voxomics/mask.h"
+
+void vx_case_options_default(vx_case_options *o)
+{
+    memset(o, 0, sizeof *o);
+    vx_dicom_options_default(&o->dicom);
+}
+
+void vx_case_result_free(vx_case_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_regions; i++)
+        vx_results_free(&r->regions[i].res);
+    free(r->regions);
+    free(r->error);
+    memset(r, 0, sizeof *r);
+}
+
+/* Record the failure of a stage: "stage: message". Returns the code. */
+static int fail(vx_case_result *r, const char *stage, const vx_error *err)
+{
+    const char *msg = err->msg[0] ? err->msg : vx_strerror(err->code);
+    size_t n = strlen(stage) + strlen(msg) + 3;
+    free(r->error);
+    r->error = malloc(n);
+    if (r->error)
+        snprintf(r->error, n, "%s: %s", stage, msg);
+    return err->code ? err->code : VX_EINVAL;
+}
+
+/* Diagnostic rows for the input remarks (PET SUV conversion, mask resampling). */
+static int input_diag(vx_results *res, const vx_input_info *ii, const vx_input_info *mi)
+{
+    int rc = VX_OK;
+    if (!strcmp(ii->dicom.modality, "PT")) {
+        rc = vx_results_add_diag(res, "input_pet_suv_bw", ii->dicom.suv_applied ? 1.0 : 0.0);
+        if (rc == VX_OK && ii->dicom.suv_applied)
+            rc = vx_results_add_diag(res, "input_pet_suv_bw_factor", ii->dicom.suv_factor);
+    }
+    if (rc == VX_OK && mi->mask_resampled)
+        rc = vx_results_add_diag(res, "input_mask_resampled_nearest", 1.0);
+    return rc;
+}
+
+/* One region: label > 0 that label, else every voxel >= the threshold. */
+static int run_region(const vx_image *img, const vx_image *mask, const vx_settings *base, int label,
+                      const vx_case_options *o, const vx_input_info *ii, const vx_input_info *mi, vx_results *res,
+                      vx_error *err)
+{
+    vx_settings s = *base;
+    if (label > 0)
+        s.mask_label = label;
+    const vx_image *m = mask;
+    vx_image *cc = NULL;
+    int rc = VX_OK;
+    if (o->largest_component) {
+        cc = vx_image_copy(mask);
+        if (!cc)
+            return vx_error_set(err, VX_ENOMEM, "out of memory copying the mask");
+        rc = vx_mask_largest_component(cc, s.mask_label, s.mask_threshold, 26, NULL, err);
+        m = cc;
+    }
+    if (rc == VX_OK)
+        rc = vx_extract(img, m, &s, res, err);
+    if (rc == VX_OK)
+        rc = input_diag(res, ii, mi);
+    if (rc == VX_OK)
+        vx_results_sort(res);
+    vx_image_free(cc);
+    return rc;
+}
+
+int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_options *o, vx_case_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->done = 1;
+    vx_case_options def;
+    if (!o) {
+        vx_case_options_default(&def);
+        o = &def;
+    }
+    vx_error err;
+    vx_error_clear(&err);
+    if (!c || !c->image || !c->mask || !s) {
+        vx_error_set(&err, VX_EINVAL, "case without image or mask");
+        return fail(r, "input", &err);
+    }
+    int all = c->label && !strcmp(c->label, "all");
+    long one = 0;
+    if (c->label && c->label[0] && !all) {
+        char *end;
+        one = strtol(c->label, &end, 10);
+        if (*end || end == c->label || one < 1 || one > 1000000000L) {
+            vx_error_set(&err, VX_EINVAL, "label '%s' is not a positive label number or 'all'", c->label);
+            return fail(r, "input", &err);
+        }
+    }
+    vx_image *img = NULL, *mask = NULL;
+    vx_input_info ii, mi;
+    memset(&mi, 0, sizeof mi);
+    int rc = vx_input_image(c->image, &o->dicom, &img, &ii, &err);
+    if (rc != VX_OK)
+        return fail(r, "read image", &err);
+    rc = vx_path_sha256(ii.path, r->image_sha256, &err);
+    if (rc == VX_OK) {
+        rc = vx_input_mask(c->mask, img, &ii, o->resample_mask, &mask, &mi, &err);
+        if (rc != VX_OK)
+            fail(r, "read mask", &err);
+    } else {
+        fail(r, "hash image", &err);
+    }
+    if (rc == VX_OK && (rc = vx_path_sha256(mi.path, r->mask_sha256, &err)) != VX_OK)
+        fail(r, "hash mask", &err);
+    int *labels = NULL;
+    size_t nlab = 1;
+    if (rc == VX_OK && all) {
+        rc = vx_mask_labels(mask, &labels, &nlab, &err);
+        if (rc == VX_OK && nlab == 0)
+            rc = vx_error_set(&err, VX_EEMPTY, "%s: the mask holds no label > 0", mi.path);
+        if (rc != VX_OK)
+            fail(r, "labels", &err);
+    }
+    if (rc == VX_OK) {
+        if (ii.dicom.note[0])
+            snprintf(r->note, sizeof r->note, "%s", ii.dicom.note);
+        else if (mi.mask_resampled)
+            snprintf(r->note, sizeof r->note, "mask resampled onto the image grid (nearest neighbour)");
+        r->regions = calloc(nlab, sizeof *r->regions);
+        if (!r->regions) {
+            rc = vx_error_set(&err, VX_ENOMEM, "out of memory");
+            fail(r, "extract", &err);
+        }
+    }
+    for (size_t k = 0; rc == VX_OK && k < nlab; k++) {
+        int label = all ? labels[k] : (int)one;
+        vx_region_result *g = &r->regions[k];
+        vx_results_init(&g->res);
+        r->n_regions = k + 1;
+        if (label > 0)
+            snprintf(g->roi, sizeof g->roi, "%d", label);
+        else
+            snprintf(g->roi, sizeof g->roi, "%s", mi.selector);
+        rc = run_region(img, mask, s, label, o, &ii, &mi, &g->res, &err);
+        if (rc != VX_OK) {
+            vx_error_prefix(&err, "image %s, mask %s%s%s: ", c->image, c->mask, label > 0 ? ", label " : "",
+                            label > 0 ? g->roi : "");
+            fail(r, "extract", &err);
+        }
+    }
+    free(labels);
+    vx_image_free(img);
+    vx_image_free(mask);
+    if (rc != VX_OK) {
+        /* a failed case keeps no partial results */
+        for (size_t i = 0; i < r->n_regions; i++)
+            vx_results_free(&r->regions[i].res);
+        free(r->regions);
+        r->regions = NULL;
+        r->n_regions = 0;
+    }
+    return rc;
+}

@@ -1,0 +1,414 @@
+/* voxomics: cohort CSV files and cohort runs (see include/voxomics/cohort.h).
+ *
+ * Parallel runs: the pending cases are shared out dynamically over `jobs` OpenMP threads, one case per thread
+ * at a time (each case's own computation is the same code as a single run, and every result is bit-identical
+ * for any thread count, so the table does not depend on jobs). Results land in out->cases[i] by index, so the
+ * table is always in cohort order. Store writes and progress calls are serialised in one critical section.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "store.h"
+#include "voxomics/cohort.h"
+
+/* ---- CSV ---------------------------------------------------------------------------------------------------- */
+
+/* Split one CSV record (RFC 4180 quoting) of line into fields (malloc'ed copies). Returns the count, -1 on
+ * an unterminated quote or out of memory. */
+static int split_record(const char *line, char ***fields)
+{
+    char **f = NULL;
+    int n = 0, cap = 0;
+    const char *p = line;
+    for (;;) {
+        size_t len = strlen(p), k = 0;
+        char *field = malloc(len + 1);
+        if (!field)
+            goto fail;
+        if (*p == '"') {
+            p++;
+            for (;;) {
+                if (!*p) {
+                    free(field);
+                    goto fail;
+                }
+                if (*p == '"' && p[1] == '"') {
+                    field[k++] = '"';
+                    p += 2;
+                } else if (*p == '"') {
+                    p++;
+                    break;
+                } else {
+                    field[k++] = *p++;
+                }
+            }
+            while (*p && *p != ',')
+                p++;
+        } else {
+            while (*p && *p != ',')
+                field[k++] = *p++;
+        }
+        field[k] = '\0';
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            char **nf = realloc(f, (size_t)cap * sizeof *nf);
+            if (!nf) {
+                free(field);
+                goto fail;
+            }
+            f = nf;
+        }
+        f[n++] = field;
+        if (*p != ',')
+            break;
+        p++;
+    }
+    *fields = f;
+    return n;
+fail:
+    for (int i = 0; i < n; i++)
+        free(f[i]);
+    free(f);
+    return -1;
+}
+
+static void free_fields(char **f, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(f[i]);
+    free(f);
+}
+
+static void trim(char *s)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    size_t a = 0;
+    while (s[a] == ' ' || s[a] == '\t')
+        a++;
+    memmove(s, s + a, n - a + 1);
+}
+
+/* A path relative to the CSV's folder (absolute paths unchanged). */
+static char *resolve(const char *dir, const char *p)
+{
+    if (p[0] == '/' || !dir[0])
+        return strdup(p);
+    size_t n = strlen(dir) + strlen(p) + 2;
+    char *r = malloc(n);
+    if (r)
+        snprintf(r, n, "%s/%s", dir, p);
+    return r;
+}
+
+void vx_cohort_free(vx_cohort *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++) {
+        free((char *)c->cases[i].id);
+        free((char *)c->cases[i].image);
+        free((char *)c->cases[i].mask);
+        free((char *)c->cases[i].label);
+    }
+    free(c->cases);
+    for (size_t i = 0; i < c->n * c->n_extra; i++)
+        free(c->extra[i]);
+    free(c->extra);
+    for (size_t j = 0; j < c->n_extra; j++)
+        free(c->extra_names[j]);
+    free(c->extra_names);
+    free(c->path);
+    memset(c, 0, sizeof *c);
+}
+
+int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err)
+{
+    memset(c, 0, sizeof *c);
+    FILE *f = fopen(csv_path, "r");
+    if (!f)
+        return vx_error_set(err, VX_EIO, "%s: cannot open: %s", csv_path, strerror(errno));
+    c->path = strdup(csv_path);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", csv_path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        dir[0] = '\0';
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    int rc = VX_OK, ncol = 0, c_img = -1, c_msk = -1, c_lab = -1, c_id = -1;
+    char **hdr = NULL;
+    size_t lineno = 0, ccap = 0;
+    int *extra_col = NULL;
+    while (rc == VX_OK && (got = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
+            line[--got] = '\0';
+        char *text = line;
+        if (lineno == 1 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
+            (unsigned char)text[2] == 0xBF)
+            text += 3; /* UTF-8 byte order mark */
+        if (!text[0])
+            continue;
+        char **fl;
+        int nf = split_record(text, &fl);
+        if (nf < 0) {
+            rc = vx_error_set(err, VX_EFORMAT, "%s:%zu: unterminated quote", csv_path, lineno);
+            break;
+        }
+        for (int i = 0; i < nf; i++)
+            trim(fl[i]);
+        if (!hdr) {
+            hdr = fl;
+            ncol = nf;
+            for (int i = 0; i < nf; i++) {
+                if (!strcasecmp(fl[i], "Image"))
+                    c_img = i;
+                else if (!strcasecmp(fl[i], "Mask"))
+                    c_msk = i;
+                else if (!strcasecmp(fl[i], "Label"))
+                    c_lab = i;
+                else if (!strcasecmp(fl[i], "ID"))
+                    c_id = i;
+            }
+            if (c_img < 0 || c_msk < 0) {
+                rc = vx_error_set(err, VX_EFORMAT,
+                                  "%s:1: the header needs the columns Image and Mask (PyRadiomics batch format), "
+                                  "found: %s",
+                                  csv_path, text);
+                break;
+            }
+            extra_col = malloc((size_t)nf * sizeof *extra_col);
+            c->extra_names = calloc((size_t)nf, sizeof *c->extra_names);
+            if (!extra_col || !c->extra_names) {
+                rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+                break;
+            }
+            for (int i = 0; i < nf; i++)
+                if (i != c_img && i != c_msk && i != c_lab && i != c_id) {
+                    extra_col[c->n_extra] = i;
+                    c->extra_names[c->n_extra++] = strdup(fl[i]);
+                }
+            continue;
+        }
+        if (nf != ncol) {
+            rc = vx_error_set(err, VX_EFORMAT, "%s:%zu: %d fields where the header has %d", csv_path, lineno, nf,
+                              ncol);
+            free_fields(fl, nf);
+            break;
+        }
+        if (!fl[c_img][0] || !fl[c_msk][0]) {
+            rc = vx_error_set(err, VX_EFORMAT, "%s:%zu: empty Image or Mask", csv_path, lineno);
+            free_fields(fl, nf);
+            break;
+        }
+        if (c->n == ccap) {
+            ccap = ccap ? ccap * 2 : 64;
+            vx_case_spec *cs = realloc(c->cases, ccap * sizeof *cs);
+            char **ex = realloc(c->extra, ccap * (c->n_extra ? c->n_extra : 1) * sizeof *ex);
+            if (cs)
+                c->cases = cs;
+            if (ex)
+                c->extra = ex;
+            if (!cs || !ex) {
+                rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+                free_fields(fl, nf);
+                break;
+            }
+        }
+        vx_case_spec *cs = &c->cases[c->n];
+        char rowid[32];
+        snprintf(rowid, sizeof rowid, "%zu", c->n + 1);
+        cs->id = strdup(c_id >= 0 && fl[c_id][0] ? fl[c_id] : rowid);
+        cs->image = resolve(dir, fl[c_img]);
+        cs->mask = resolve(dir, fl[c_msk]);
+        cs->label = strdup(c_lab >= 0 ? fl[c_lab] : "");
+        for (size_t j = 0; j < c->n_extra; j++)
+            c->extra[c->n * c->n_extra + j] = strdup(fl[extra_col[j]]);
+        c->n++;
+        free_fields(fl, nf);
+        if (!cs->id || !cs->image || !cs->mask || !cs->label)
+            rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+    }
+    free(line);
+    fclose(f);
+    if (hdr)
+        free_fields(hdr, ncol);
+    free(extra_col);
+    if (rc == VX_OK && !c->extra_names)
+        rc = vx_error_set(err, VX_EFORMAT, "%s: empty file (a header with Image and Mask is needed)", csv_path);
+    if (rc == VX_OK && c->n == 0)
+        rc = vx_error_set(err, VX_EFORMAT, "%s: no cases after the header", csv_path);
+    if (rc != VX_OK)
+        vx_cohort_free(c);
+    return rc;
+}
+
+/* ---- runs --------------------------------------------------------------------------------------------------- */
+
+void vx_cohort_options_default(vx_cohort_options *o)
+{
+    memset(o, 0, sizeof *o);
+    vx_case_options_default(&o->case_opts);
+    o->jobs = 1;
+    o->nranks = 1;
+}
+
+void vx_cohort_results_free(vx_cohort_results *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        vx_case_result_free(&r->cases[i]);
+    free(r->cases);
+    memset(r, 0, sizeof *r);
+}
+
+void vx_cohort_count(const vx_cohort_results *r, size_t *done, size_t *failed)
+{
+    size_t d = 0, f = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        d += r->cases[i].done != 0;
+        f += r->cases[i].done && r->cases[i].error;
+    }
+    if (done)
+        *done = d;
+    if (failed)
+        *failed = f;
+}
+
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int alloc_results(const vx_cohort *c, vx_cohort_results *out, vx_error *err)
+{
+    if (out->cases)
+        return VX_OK;
+    out->cases = calloc(c->n ? c->n : 1, sizeof *out->cases);
+    if (!out->cases)
+        return vx_error_set(err, VX_ENOMEM, "out of memory for %zu case results", c->n);
+    out->n = c->n;
+    return VX_OK;
+}
+
+int vx_cohort_load_store(const char *store, const vx_cohort *c, const vx_settings *s, vx_cohort_results *out,
+                         vx_error *err)
+{
+    int rc = alloc_results(c, out, err);
+    vx_store *st = NULL;
+    if (rc == VX_OK)
+        rc = vx_store_open(store, c, s, &st, err);
+    if (rc == VX_OK)
+        rc = vx_store_load(st, c, out, err);
+    vx_store_close(st);
+    return rc;
+}
+
+int vx_cohort_run(const vx_cohort *c, const vx_settings *s, const vx_cohort_options *o, vx_cohort_results *out,
+                  vx_error *err)
+{
+    vx_cohort_options def;
+    if (!o) {
+        vx_cohort_options_default(&def);
+        o = &def;
+    }
+    if (!c || !s || !out)
+        return vx_error_set(err, VX_EINVAL, "cohort run: NULL argument");
+    size_t nranks = o->nranks ? o->nranks : 1, rank = o->rank;
+    if (rank >= nranks)
+        return vx_error_set(err, VX_EINVAL, "cohort run: rank %zu of %zu", rank, nranks);
+    int rc = alloc_results(c, out, err);
+    vx_store *st = NULL;
+    if (rc == VX_OK && o->store)
+        rc = vx_store_open(o->store, c, s, &st, err);
+    if (rc == VX_OK && st)
+        rc = vx_store_load(st, c, out, err);
+    if (rc != VX_OK) {
+        vx_store_close(st);
+        return rc;
+    }
+    /* the cases of this shard still to run */
+    size_t *todo = malloc((c->n ? c->n : 1) * sizeof *todo), ntodo = 0;
+    if (!todo) {
+        vx_store_close(st);
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    }
+    vx_cohort_progress pg = {0, 0, 0, 0, 0.0};
+    for (size_t i = 0; i < c->n; i++) {
+        if (i % nranks != rank)
+            continue;
+        pg.total++;
+        vx_case_result *r = &out->cases[i];
+        if (r->done && !(o->retry_failed && r->error)) {
+            pg.done++;
+            pg.resumed++;
+            pg.failed += r->error != NULL;
+            continue;
+        }
+        vx_case_result_free(r);
+        todo[ntodo++] = i;
+    }
+    /* one thread per case: the case itself runs single-threaded when several cases run at once */
+    vx_settings cs = *s;
+    int jobs = o->jobs > 0 ? o->jobs : 1;
+    if (jobs > 1)
+        cs.features.threads = 1;
+    const double t0 = seconds();
+    if (o->progress)
+        o->progress(o->progress_ud, &pg);
+    int run_rc = VX_OK;
+    vx_error run_err;
+    vx_error_clear(&run_err);
+    long long nt = (long long)ntodo;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(jobs)
+    for (long long t = 0; t < nt; t++) {
+        size_t i = todo[t];
+        int stop;
+#pragma omp atomic read
+        stop = run_rc;
+        if (stop != VX_OK)
+            continue;
+        vx_case_result *r = &out->cases[i];
+        vx_case_run(&c->cases[i], &cs, &o->case_opts, r);
+#pragma omp critical(vx_cohort_done)
+        {
+            if (st && run_rc == VX_OK) {
+                vx_error e2;
+                int prc = vx_store_put(st, c, i, r, &e2);
+                if (prc != VX_OK) {
+                    run_err = e2;
+#pragma omp atomic write
+                    run_rc = prc;
+                }
+            }
+            pg.done++;
+            pg.failed += r->error != NULL;
+            pg.elapsed = seconds() - t0;
+            if (o->progress)
+                o->progress(o->progress_ud, &pg);
+        }
+    }
+    free(todo);
+    vx_store_close(st);
+    if (run_rc != VX_OK) {
+        if (err)
+            *err = run_err;
+        return run_rc;
+    }
+    return VX_OK;
+}
