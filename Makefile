@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 export OMP_WAIT_POLICY ?= passive
 export VOXOMICS_DATA ?= $(abspath ../shared)
 
-.PHONY: all setup build test test-asan fuzz demo bench docs clean
+.PHONY: all setup build test test-asan fuzz mpi demo bench docs clean
 
 all: build
 
@@ -27,6 +27,12 @@ test: build $(ASAN_BUILD)/build.ninja
 	@ninja -C $(ASAN_BUILD)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -j$(JOBS)
+
+# Open MPI build: build/voxomics-mpi (cohorts sharded over ranks) and its test under mpirun -np 2
+mpi: setup $(BUILD)/build.ninja
+	cmake -S . -B $(BUILD) -DVX_MPI=ON >/dev/null
+	@ninja -C $(BUILD)
+	cd $(BUILD) && ctest --output-on-failure -R mpi_
 
 # libFuzzer (clang, ASan+UBSan): every reader on a seed corpus of valid files, FUZZ_SECONDS per target
 fuzz: setup

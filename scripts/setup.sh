@@ -9,6 +9,7 @@ PACKAGES=(
   libsqlite3-dev libcharls-dev libopenjp2-7-dev libjpeg62-turbo-dev libgdcm-dev
   python3-numpy python3-nibabel python3-pydicom
   clang libclang-rt-14-dev
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()
