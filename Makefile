@@ -44,6 +44,7 @@ demo: build
 bench: build
 	@$(BUILD)/bench/bench_families
 	@$(BUILD)/bench/bench_ibsi_ct "$(VOXOMICS_DATA)" configs/ibsi1/C.yaml
+	@$(BUILD)/bench/bench_cohort 50
 
 docs: build
 	@$(BUILD)/voxomics features --format markdown > docs/features.md
