@@ -132,7 +132,7 @@ int cli_run_cohort(const extract_opts *o, const vx_settings *s)
         }
 #endif
     if (status == 0 && rank == 0) {
-        vx_column_names names = o->compat && !strcmp(o->compat, "pyradiomics") ? VX_NAMES_PYRADIOMICS : VX_NAMES_IBSI;
+        vx_column_names names = s->compat == VX_COMPAT_PYRADIOMICS ? VX_NAMES_PYRADIOMICS : VX_NAMES_IBSI;
         status = write_table(o->out, &c, &res, s, names);
         size_t done = 0, failed = 0;
         vx_cohort_count(&res, &done, &failed);

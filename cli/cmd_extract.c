@@ -189,7 +189,7 @@ int cli_extract(int argc, char **argv)
         return usage_error("--format must be long or wide", o.format);
     if (o.cohort && strcmp(o.format, "wide"))
         return usage_error("a cohort table is wide (one row per case)", o.format);
-    if (o.compat && strcmp(o.compat, "pyradiomics") && strcmp(o.compat, "ibsi"))
+    if (o.compat && vx_compat_find(o.compat) < 0)
         return usage_error("--compat must be pyradiomics or ibsi", o.compat);
     if (o.label && strcmp(o.label, "all")) {
         char *end;
@@ -208,5 +208,7 @@ int cli_extract(int argc, char **argv)
     }
     if (o.threads > 0)
         s.features.threads = o.threads;
+    if (o.compat)
+        s.compat = vx_compat_find(o.compat);
     return o.cohort ? cli_run_cohort(&o, &s) : run_single(&o, &s);
 }

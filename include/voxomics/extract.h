@@ -60,7 +60,41 @@ typedef struct vx_settings {
     /* output */
     int diagnostics;         /* add the IBSI diagnostic values (image, ROI and processing checks), default 0;
                                 with interpolation this interpolates the whole image once for its statistics */
+    /* compatibility (docs/config.md, "PyRadiomics compatibility") */
+    int compat;              /* VX_COMPAT_IBSI (default) or VX_COMPAT_PYRADIOMICS */
+    double voxel_shift;      /* PyRadiomics voxelArrayShift c: with VX_COMPAT_PYRADIOMICS, energy and root mean
+                                square use x + c; default 0 */
+    int feature_subset;      /* != 0: only the features whose bit is set in feature_bits were requested (a
+                                PyRadiomics featureClass list); the families compute all, writers keep these */
+    uint8_t feature_bits[(VX_F_COUNT + 7) / 8];
 } vx_settings;
+
+/* ---- compatibility modes ------------------------------------------------------------------------------ */
+enum {
+    VX_COMPAT_IBSI = 0,        /* IBSI 1 definitions (default) */
+    VX_COMPAT_PYRADIOMICS = 1, /* PyRadiomics' documented deviations from IBSI (docs/config.md) */
+};
+/* "ibsi" / "pyradiomics"; "?" when unknown. */
+const char *vx_compat_name(int compat);
+/* VX_COMPAT_* by name (case-insensitive), -1 when unknown. */
+int vx_compat_find(const char *name);
+/* Whether feature f was requested: always when s->feature_subset is 0, else its bit in s->feature_bits. */
+int vx_settings_feature_wanted(const vx_settings *s, vx_feature_id f);
+/* PyRadiomics output column of feature f under aggregation a, "original_<class>_<Feature>" (e.g.
+ * "original_glcm_Contrast"), into buf. Returns 0, or -1 when PyRadiomics has no such feature, does not
+ * compute it under a (GLCM/GLRLM: 3D_avg, or 2.5D_dmrg with force2D; GLSZM/NGTDM/GLDM: 3D, or 2.5D with
+ * force2D; other families: the 3D volume) or buf is too small. */
+int vx_feature_pyradiomics_column(vx_feature_id f, vx_agg a, char *buf, size_t n);
+/* vx_discretise with a compatibility mode: VX_COMPAT_PYRADIOMICS puts fixed-bin-size edges on multiples of
+ * the bin width, g = floor(x / w) - floor(m / w) + 1 with m the ROI minimum, unless x_min is given (then
+ * g = floor((x - x_min) / w) + 1, PyRadiomics' binMinimum); other methods are as in vx_discretise. */
+int vx_discretise_compat(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, int compat,
+                         double x_min, double x_max, int32_t *grey, int *n_grey, vx_error *err);
+/* vx_resample_grid with a compatibility mode: VX_COMPAT_PYRADIOMICS aligns the corners of the first voxels
+ * (the first new voxel centre lies (s' - s) / 2 mm from the first input voxel centre along each resampled
+ * axis, as PyRadiomics' resampleImage) instead of IBSI's grid centres; the size is ceil(n s / s') in both. */
+int vx_resample_grid_compat(const vx_geometry *in, const double spacing[3], int compat, vx_geometry *out,
+                            vx_error *err);
 
 void vx_settings_default(vx_settings *s);
 /* Read a YAML settings file (schema: docs/config.md) over the defaults already in s. Unknown keys and

@@ -74,6 +74,14 @@ static int run_region(const vx_image *img, const vx_image *mask, const vx_settin
         rc = vx_extract(img, m, &s, res, err);
     if (rc == VX_OK)
         rc = input_diag(res, ii, mi);
+    if (rc == VX_OK && s.feature_subset) {
+        /* a PyRadiomics featureClass list: the families compute everything, the results keep what was asked */
+        size_t k = 0;
+        for (size_t i = 0; i < res->n; i++)
+            if (vx_settings_feature_wanted(&s, res->rows[i].feature))
+                res->rows[k++] = res->rows[i];
+        res->n = k;
+    }
     if (rc == VX_OK)
         vx_results_sort(res);
     vx_image_free(cc);

@@ -87,29 +87,9 @@ static void col_free(colmap *m)
     free(m->slot);
 }
 
-/* PyRadiomics column name of a feature: original_<class>_<Feature> under the aggregation PyRadiomics reports
- * (none for first order and shape, averaged over 3D directions for GLCM and GLRLM, 3D for the zone and
- * neighbourhood matrices); -1 when PyRadiomics has no such value. */
-static int pyrad_column(vx_feature_id f, vx_agg agg, char *buf, size_t n)
-{
-    const vx_feature_info *fi = vx_feature_get(f);
-    if (!fi || !fi->pyradiomics)
-        return -1;
-    vx_family fam = vx_feature_family(f);
-    vx_agg want = VX_AGG_NONE;
-    if (fam == VX_FAM_GLCM || fam == VX_FAM_GLRLM)
-        want = VX_AGG_3D_AVG;
-    else if (fam == VX_FAM_GLSZM || fam == VX_FAM_GLDZM || fam == VX_FAM_NGTDM || fam == VX_FAM_NGLDM)
-        want = VX_AGG_3D;
-    if (agg != want)
-        return -1;
-    snprintf(buf, n, "original_%s", fi->pyradiomics);
-    return 0;
-}
-
 static void column_name(const vx_result_row *r, vx_column_names names, char *buf, size_t n)
 {
-    if (names == VX_NAMES_PYRADIOMICS && pyrad_column(r->feature, r->agg, buf, n) == 0)
+    if (names == VX_NAMES_PYRADIOMICS && vx_feature_pyradiomics_column(r->feature, r->agg, buf, n) == 0)
         return;
     vx_feature_tag(r->feature, r->agg, buf, n);
 }

@@ -11,12 +11,17 @@
  * axis is a copy, without its double-precision staging). Optional IBSI diagnostic values describe the image
  * and the ROI at each stage.
  *
+ * With compat pyradiomics (docs/config.md, "PyRadiomics compatibility") the grid aligns the first voxel
+ * corners and skips axes along which the ROI is one voxel thick, fixed bin sizes start at a multiple of the
+ * bin width, and kurtosis, energy and RMS follow PyRadiomics; everything else is the IBSI path.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "voxomics/extract.h"
 #include "voxomics/mask.h"
@@ -38,6 +43,29 @@ void vx_settings_default(vx_settings *s)
     s->texture_disc = (vx_discretisation){VX_DISC_NONE, 0.0, 0, NAN};
     s->ivh_disc = (vx_discretisation){VX_DISC_NONE, 0.0, 0, NAN};
     vx_feature_settings_default(&s->features);
+}
+
+const char *vx_compat_name(int compat)
+{
+    return compat == VX_COMPAT_IBSI ? "ibsi" : compat == VX_COMPAT_PYRADIOMICS ? "pyradiomics" : "?";
+}
+
+int vx_compat_find(const char *name)
+{
+    if (!name)
+        return -1;
+    if (!strcasecmp(name, "ibsi"))
+        return VX_COMPAT_IBSI;
+    if (!strcasecmp(name, "pyradiomics"))
+        return VX_COMPAT_PYRADIOMICS;
+    return -1;
+}
+
+int vx_settings_feature_wanted(const vx_settings *s, vx_feature_id f)
+{
+    if ((int)f < 0 || f >= VX_F_COUNT)
+        return 0;
+    return !s->feature_subset || (s->feature_bits[f / 8] >> (f % 8)) & 1u;
 }
 
 /* Running mean / minimum / maximum of intensities, for the diagnostic values. */
@@ -449,7 +477,12 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
 
     /* interpolation grid (the input grid itself when there is no interpolation: every axis is a copy) */
     st->grid = *g;
-    if (resample && (rc = vx_resample_grid(g, s->resample_spacing, &st->grid, err)) != VX_OK)
+    double spacing[3] = {s->resample_spacing[0], s->resample_spacing[1], s->resample_spacing[2]};
+    if (s->compat == VX_COMPAT_PYRADIOMICS)
+        for (int a = 0; a < 3; a++)
+            if (hi[a] - lo[a] == 1)
+                spacing[a] = NAN; /* PyRadiomics does not resample along an axis where the ROI is one voxel */
+    if (resample && (rc = vx_resample_grid_compat(g, spacing, s->compat, &st->grid, err)) != VX_OK)
         return rc;
     const vx_geometry *tg = &st->grid;
 
@@ -570,9 +603,12 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
     /* fixed bin size starts at `min`, else at the lower re-segmentation bound; fixed bin number spans the
      * ROI intensity range (IBSI) */
     double fbs_min = !isnan(s->texture_disc.min_value) ? s->texture_disc.min_value : s->reseg_min;
+    if (s->compat == VX_COMPAT_PYRADIOMICS)
+        fbs_min = s->texture_disc.min_value; /* PyRadiomics: edges on multiples of w, whatever the range */
     if (s->texture_disc.method != VX_DISC_FBS)
         fbs_min = NAN;
-    rc = vx_discretise(st->img, st->imask, n, &s->texture_disc, fbs_min, NAN, st->grey, &r->n_grey, err);
+    rc = vx_discretise_compat(st->img, st->imask, n, &s->texture_disc, s->compat, fbs_min, NAN, st->grey,
+                              &r->n_grey, err);
     if (rc != VX_OK)
         return rc;
     r->grey = st->grey;
@@ -650,8 +686,43 @@ static int add_diagnostics(const vx_image *img, const roi_store *st, vx_results 
     return rc;
 }
 
+/* PyRadiomics' first-order deviations (VX_COMPAT_PYRADIOMICS) on the statistics rows res->rows[from..]:
+ * kurtosis m4 / m2^2 (not excess kurtosis; 0 for a flat region, as IBSI), and energy sum (x + c)^2 and root
+ * mean square sqrt(sum (x + c)^2 / N) with c = voxelArrayShift over the intensity mask. */
+static void pyradiomics_statistics(const vx_settings *s, const vx_roi *r, vx_results *res, size_t from)
+{
+    double energy = NAN;
+    if (s->voxel_shift != 0.0) {
+        const double c = s->voxel_shift;
+        double sum = 0.0;
+        size_t nv = r->dims[0] * r->dims[1] * r->dims[2];
+        for (size_t i = 0; i < nv; i++)
+            if (r->imask[i])
+                sum += ((double)r->img[i] + c) * ((double)r->img[i] + c);
+        energy = sum;
+    }
+    double var = NAN;
+    for (size_t i = from; i < res->n; i++)
+        if (res->rows[i].feature == VX_F_STAT_VAR && res->rows[i].agg == VX_AGG_NONE)
+            var = res->rows[i].value;
+    for (size_t i = from; i < res->n; i++) {
+        vx_result_row *row = &res->rows[i];
+        if (row->agg != VX_AGG_NONE)
+            continue;
+        if (row->feature == VX_F_STAT_KURT && var > 0.0)
+            row->value += 3.0;
+        else if (row->feature == VX_F_STAT_ENERGY && !isnan(energy))
+            row->value = energy;
+        else if (row->feature == VX_F_STAT_RMS && !isnan(energy))
+            row->value = r->n_imask ? sqrt(energy / (double)r->n_imask) : NAN;
+    }
+}
+
 static int check_settings(const vx_settings *s, vx_error *err)
 {
+    if (s->compat != VX_COMPAT_IBSI && s->compat != VX_COMPAT_PYRADIOMICS)
+        return vx_error_set(err, VX_EINVAL, "settings: unknown compatibility mode %d (ibsi or pyradiomics)",
+                            s->compat);
     if ((unsigned)s->interp > VX_INTERP_CUBIC)
         return vx_error_set(err, VX_EINVAL, "settings: unknown interpolator %d", (int)s->interp);
     if (s->mask_interp != VX_INTERP_NEAREST && s->mask_interp != VX_INTERP_LINEAR)
@@ -677,7 +748,10 @@ int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, 
     for (int f = 0; rc == VX_OK && f < VX_FAM_COUNT; f++) {
         if (!(s->features.families & (1u << f)))
             continue;
+        size_t from = res->n;
         rc = vx_family_compute_fn((vx_family)f)(&st.roi, &s->features, res, err);
+        if (rc == VX_OK && f == VX_FAM_STAT && s->compat == VX_COMPAT_PYRADIOMICS)
+            pyradiomics_statistics(s, &st.roi, res, from);
     }
     roi_store_free(&st);
     if (rc == VX_OK)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "voxomics/extract.h"
 #include "voxomics/feature.h"
 
 static const vx_family_info families[VX_FAM_COUNT] = {
@@ -128,4 +129,34 @@ int vx_feature_tag(vx_feature_id id, vx_agg agg, char *buf, size_t len)
         return VX_EINVAL;
     int n = snprintf(buf, len, "%s%s", fi->tag, ai->tag_suffix);
     return (n < 0 || (size_t)n >= len) ? VX_EINVAL : VX_OK;
+}
+
+/* PyRadiomics computes GLCM and GLRLM features per direction and averages them (3D_avg; with force2D the
+ * in-plane directions over all slices: 2.5D_dmrg), the zone and neighbourhood matrices over the volume (3D;
+ * with force2D: 2.5D), and the other classes over the volume. */
+int vx_feature_pyradiomics_column(vx_feature_id f, vx_agg a, char *buf, size_t n)
+{
+    const vx_feature_info *fi = vx_feature_get(f);
+    if (!fi || !fi->pyradiomics || !buf)
+        return -1;
+    int ok;
+    switch (vx_feature_family(f)) {
+    case VX_FAM_GLCM:
+    case VX_FAM_GLRLM:
+        ok = a == VX_AGG_3D_AVG || a == VX_AGG_25D_DMRG;
+        break;
+    case VX_FAM_GLSZM:
+    case VX_FAM_GLDZM:
+    case VX_FAM_NGTDM:
+    case VX_FAM_NGLDM:
+        ok = a == VX_AGG_3D || a == VX_AGG_25D;
+        break;
+    default:
+        ok = a == VX_AGG_NONE;
+        break;
+    }
+    if (!ok)
+        return -1;
+    int len = snprintf(buf, n, "original_%s", fi->pyradiomics);
+    return len < 0 || (size_t)len >= n ? -1 : 0;
 }

@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <yaml.h>
 
+#include "io/pyrad_params.h"
 #include "voxomics/extract.h"
 
 typedef struct cfg {
@@ -421,8 +422,19 @@ static int sec_root(cfg *c, const char *path, const char *key, yaml_node_t *v, v
         return get_int(c, v, "threads", 0, 4096, &s->features.threads);
     if (!strcmp(key, "diagnostics"))
         return get_bool(c, v, "diagnostics", &s->diagnostics);
+    if (!strcmp(key, "compat")) {
+        const char *w = scalar(v);
+        int m = w ? vx_compat_find(w) : -1;
+        if (m < 0)
+            return fail(c, v, "compat", "expected ibsi or pyradiomics, got '%s'", w ? w : "(not a word)");
+        s->compat = m;
+        return VX_OK;
+    }
+    if (!strcmp(key, "voxel_array_shift"))
+        return get_double(c, v, "voxel_array_shift", &s->voxel_shift);
     return unknown(c, v, path, key,
-                   "version, description, input, processing, discretisation, features, diagnostics, threads");
+                   "version, description, input, processing, discretisation, features, diagnostics, threads, "
+                   "compat, voxel_array_shift");
 }
 
 int vx_settings_load(const char *path, vx_settings *s, vx_error *err)
@@ -446,7 +458,9 @@ int vx_settings_load(const char *path, vx_settings *s, vx_error *err)
         return rc;
     }
     yaml_node_t *root = yaml_document_get_root_node(&c.doc);
-    if (root) /* an empty file means: all defaults */
+    if (root && vx_pyrad_is_params(&c.doc, root)) /* a PyRadiomics parameter file (src/io/pyrad_params.c) */
+        rc = vx_pyrad_params_load(&c.doc, root, path, s, err);
+    else if (root) /* an empty file means: all defaults */
         rc = each_pair(&c, root, "", sec_root, s);
     yaml_document_delete(&c.doc);
     yaml_parser_delete(&parser);
@@ -487,5 +501,27 @@ int vx_settings_canonical(const vx_settings *s, char *buf, size_t len)
         return VX_EINVAL;
     if (s->diagnostics && (n = snprintf(buf + used, len - used, ";diagnostics=1")) >= 0)
         used += (size_t)n;
-    return n < 0 || used >= len ? VX_EINVAL : VX_OK;
+    if (n < 0 || used >= len)
+        return VX_EINVAL;
+    /* compatibility mode, its voxelArrayShift and a requested feature subset: only when not the default */
+    if (s->compat != VX_COMPAT_IBSI) {
+        n = snprintf(buf + used, len - used, ";compat=%s", vx_compat_name(s->compat));
+        if (n < 0 || (used += (size_t)n) >= len)
+            return VX_EINVAL;
+        if (s->voxel_shift != 0.0 &&
+            ((n = snprintf(buf + used, len - used, ";voxel_shift=%.17g", s->voxel_shift)) < 0 ||
+             (used += (size_t)n) >= len))
+            return VX_EINVAL;
+    }
+    if (s->feature_subset) {
+        n = snprintf(buf + used, len - used, ";subset=");
+        if (n < 0 || (used += (size_t)n) >= len)
+            return VX_EINVAL;
+        for (size_t i = 0; i < sizeof s->feature_bits; i++) {
+            n = snprintf(buf + used, len - used, "%02x", s->feature_bits[i]);
+            if (n < 0 || (used += (size_t)n) >= len)
+                return VX_EINVAL;
+        }
+    }
+    return VX_OK;
 }

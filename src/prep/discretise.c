@@ -6,6 +6,10 @@
  *   bound of the re-segmentation range when one is set, else the ROI minimum.
  * None: the intensities themselves are the grey levels; they must be integers >= 1.
  *
+ * PyRadiomics compatibility (vx_discretise_compat with VX_COMPAT_PYRADIOMICS): fixed bin size puts the bin
+ * edges on multiples of w, g = floor(x / w) - floor(m / w) + 1 with m the ROI minimum (PyRadiomics' lowest
+ * edge m - (m mod w)); a given x_min (PyRadiomics' binMinimum) is used as it is, g = floor((x - x_min) / w) + 1.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <math.h>
@@ -15,6 +19,14 @@
 int vx_discretise(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, double x_min,
                   double x_max, int32_t *grey, int *n_grey, vx_error *err)
 {
+    return vx_discretise_compat(x, mask, n, d, VX_COMPAT_IBSI, x_min, x_max, grey, n_grey, err);
+}
+
+int vx_discretise_compat(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, int compat,
+                         double x_min, double x_max, int32_t *grey, int *n_grey, vx_error *err)
+{
+    /* PyRadiomics' fixed bin size without a given lower bound: edges on multiples of the bin width */
+    const int fbs_on_multiples = compat == VX_COMPAT_PYRADIOMICS && d->method == VX_DISC_FBS && isnan(x_min);
     double lo = INFINITY, hi = -INFINITY;
     size_t count = 0;
     for (size_t i = 0; i < n; i++) {
@@ -67,12 +79,19 @@ int vx_discretise(const float *x, const uint8_t *mask, size_t n, const vx_discre
         if ((hi - x_min) / w > 1e8)
             return vx_error_set(err, VX_EINVAL,
                                 "discretisation: bin width %g gives more than 1e8 bins over %g..%g", w, x_min, hi);
+        const double k0 = floor(lo / w); /* PyRadiomics: index of the edge at or below the ROI minimum */
         for (size_t i = 0; i < n; i++) {
             if (mask && !mask[i]) {
                 grey[i] = 0;
                 continue;
             }
-            int32_t g = (int32_t)floor((x[i] - x_min) / w) + 1;
+            int32_t g;
+            if (fbs_on_multiples) {
+                double k = floor(x[i] / w) - k0 + 1.0;
+                g = k < 1.0 ? 1 : (int32_t)k;
+            } else {
+                g = (int32_t)floor((x[i] - x_min) / w) + 1;
+            }
             grey[i] = g;
             gmax = g > gmax ? g : gmax;
         }

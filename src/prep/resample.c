@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "voxomics/extract.h"
 #include "voxomics/process.h"
 #include "vx_math.h"
 
@@ -49,6 +50,14 @@ int vx_interp_find(const char *name)
 
 int vx_resample_grid(const vx_geometry *in, const double spacing[3], vx_geometry *out, vx_error *err)
 {
+    return vx_resample_grid_compat(in, spacing, VX_COMPAT_IBSI, out, err);
+}
+
+/* IBSI: grid centres aligned. VX_COMPAT_PYRADIOMICS: the corners of the first voxels aligned (PyRadiomics'
+ * resampleImage puts the new voxel 0 at input continuous index (s' - s) / (2 s)); same size ceil(n s / s'). */
+int vx_resample_grid_compat(const vx_geometry *in, const double spacing[3], int compat, vx_geometry *out,
+                            vx_error *err)
+{
     *out = *in;
     double shift[3] = {0.0, 0.0, 0.0}; /* mm along each array axis */
     for (int a = 0; a < 3; a++) {
@@ -67,7 +76,10 @@ int vx_resample_grid(const vx_geometry *in, const double spacing[3], vx_geometry
                                 s, n, a);
         out->dims[a] = (size_t)n;
         out->spacing[a] = s;
-        shift[a] = ((double)(in->dims[a] - 1) * in->spacing[a] - (n - 1.0) * s) / 2.0; /* centres aligned */
+        if (compat == VX_COMPAT_PYRADIOMICS)
+            shift[a] = (s - in->spacing[a]) / 2.0; /* first-voxel corners aligned */
+        else
+            shift[a] = ((double)(in->dims[a] - 1) * in->spacing[a] - (n - 1.0) * s) / 2.0; /* centres aligned */
     }
     for (int r = 0; r < 3; r++) {
         out->origin[r] = in->origin[r];

@@ -348,6 +348,58 @@ static void test_store_mismatch_and_exit_zero(void **state)
     free(e);
 }
 
+/* A value of the first data row of a table, by column name (NAN when absent). */
+static double first_row_value(const char *table, const char *name, int *present)
+{
+    FILE *f = fopen(table, "r");
+    assert_non_null(f);
+    static char hl[1 << 16], rl[1 << 16];
+    char *h[1024], *r[1024];
+    assert_non_null(fgets(hl, sizeof hl, f));
+    assert_non_null(fgets(rl, sizeof rl, f));
+    fclose(f);
+    int nh = vx_test_csv_split(hl, h, 1024), nr = vx_test_csv_split(rl, r, 1024);
+    assert_int_equal(nh, nr);
+    int c = col(h, nh, name);
+    *present = c >= 0;
+    return c >= 0 ? strtod(r[c], NULL) : NAN;
+}
+
+/* A PyRadiomics parameter file as PARAMS: PyRadiomics column names, only the requested classes, and its
+ * kurtosis (not excess kurtosis) = the IBSI value + 3 on the same case (--compat ibsi, same mapped settings). */
+static void test_pyradiomics_params(void **state)
+{
+    (void)state;
+    group_setup_once();
+    FILE *out = fopen(tmp("one.csv"), "w");
+    fputs("ID,Image,Mask\ncase00,img00.nii.gz,msk00.nii.gz\n", out);
+    fclose(out);
+    char cmd[16384];
+    for (int ibsi = 0; ibsi < 2; ibsi++) {
+        snprintf(cmd, sizeof cmd,
+                 "'%s/voxomics' extract --config '%s/configs/examples/pyradiomics_params.yaml' --cohort '%s' -o '%s' "
+                 "%s 2>/dev/null",
+                 getenv("VX_BUILD_DIR"), getenv("VX_SOURCE_DIR"), tmp("one.csv"), tmp(ibsi ? "ibsi.csv" : "pyr.csv"),
+                 ibsi ? "--compat ibsi" : "");
+        int st = system(cmd);
+        assert_int_equal(WEXITSTATUS(st), 0);
+    }
+    int present;
+    first_row_value(tmp("pyr.csv"), "original_glcm_Contrast", &present);
+    assert_true(present);
+    first_row_value(tmp("pyr.csv"), "original_gldm_DependenceEntropy", &present);
+    assert_true(present);
+    first_row_value(tmp("pyr.csv"), "ivh_v10", &present); /* no IVH class in a PyRadiomics file */
+    assert_false(present);
+    first_row_value(tmp("pyr.csv"), "original_glcm_Contrast_2D", &present);
+    assert_false(present);
+    double kp = first_row_value(tmp("pyr.csv"), "original_firstorder_Kurtosis", &present);
+    assert_true(present);
+    double ki = first_row_value(tmp("ibsi.csv"), "stat_kurt", &present);
+    assert_true(present);
+    assert_true(fabs(kp - (ki + 3.0)) < 1e-9 * fabs(kp));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_jobs_identical),
         cmocka_unit_test(test_kill_and_resume),
         cmocka_unit_test(test_store_mismatch_and_exit_zero),
+        cmocka_unit_test(test_pyradiomics_params),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

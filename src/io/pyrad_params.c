@@ -1,0 +1,724 @@
+/* voxomics: PyRadiomics parameter files mapped onto vx_settings.
+ *
+ * A PyRadiomics parameter file (https://pyradiomics.readthedocs.io/en/latest/customization.html) is a YAML
+ * mapping of up to four sections: imageType (the images to extract from), featureClass (the feature classes
+ * and, per class, a list of feature names or null / [] for all), setting (pre-processing and class settings)
+ * and voxelSetting (voxel-based extraction). This file reads one as it is and maps it onto the IBSI settings
+ * (docs/config.md, "PyRadiomics parameter files"):
+ *
+ *   setting.binWidth / binCount      fixed bin size / fixed bin number (binCount wins; default binWidth 25)
+ *   setting.binMinimum               fixed-bin-size lower bound (default: edges on multiples of binWidth)
+ *   setting.resampledPixelSpacing    [x, y, z] mm, 0 keeps an axis; null: no resampling
+ *   setting.interpolator             sitkNearestNeighbor (1), sitkLinear (2), sitkBSpline (3) -> nearest,
+ *                                    linear, cubic B-spline; null: no resampling. Masks: nearest neighbour.
+ *   setting.resegmentRange / Mode    absolute [min] or [min, max]; sigma [-k, k] -> outlier rule k
+ *   setting.label                    mask label (PyRadiomics default 1)
+ *   setting.force2D / Dimension      2.5D aggregations (dimension 0, the slices of the image)
+ *   setting.distances                GLCM and NGTDM distance (one value)
+ *   setting.symmetricalGLCM          GLCM symmetry
+ *   setting.gldm_a                   NGLDM coarseness (alpha)
+ *   setting.voxelArrayShift          energy / RMS shift (compat pyradiomics)
+ *   imageType.Original               the only image type; its mapping may override settings
+ *   featureClass                     firstorder (statistics + histogram entropy / uniformity), shape
+ *                                    (morphology), glcm, glrlm, glszm, gldm (NGLDM), ngtdm
+ * Settings that do not change values here (preCrop, padDistance, correctMask, geometryTolerance,
+ * minimumROIDimensions, minimumROISize, additionalInfo, enableCExtensions, filter settings of filters that
+ * are not enabled) are checked and accepted. Valid PyRadiomics options voxomics does not implement
+ * (filters, normalisation, relative re-segmentation, weighting norms, voxel-based extraction, ...) are
+ * VX_EUNSUPPORTED errors that say so; unknown keys and malformed values are VX_EINVAL.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "io/pyrad_params.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct pr {
+    yaml_document_t *doc;
+    const char *path;
+    vx_error *err;
+    vx_settings *s;
+    /* collected from setting (and imageType.Original), applied at the end */
+    double bin_width;
+    int bin_count; /* 0: fixed bin size */
+    double bin_min;
+    int spacing_set; /* resampledPixelSpacing given and not null */
+    double spacing[3];
+    int interp_null; /* interpolator: null disables resampling */
+    double reseg[2];
+    int n_reseg;
+    int reseg_mode; /* 0 absolute, 1 relative, 2 sigma */
+    const yaml_node_t *reseg_node;
+    int force2d, force2d_dim;
+    const yaml_node_t *force2d_node;
+} pr;
+
+enum { MODE_ABSOLUTE = 0, MODE_RELATIVE, MODE_SIGMA };
+
+static const char *const pyrad_sections[] = {"imageType", "featureClass", "setting", "voxelSetting"};
+static const char *const own_sections[] = {"version",    "description", "input",   "processing", "discretisation",
+                                           "features",   "diagnostics", "threads", "compat"};
+
+/* ---- YAML helpers ---- */
+static unsigned long line_of(const yaml_node_t *n)
+{
+    return n ? (unsigned long)n->start_mark.line + 1 : 0UL;
+}
+
+static int failv(pr *p, int code, const yaml_node_t *n, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int failv(pr *p, int code, const yaml_node_t *n, const char *key, const char *fmt, ...)
+{
+    char msg[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return vx_error_set(p->err, code, "%s:%lu: %s: %s", p->path, line_of(n), key, msg);
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+/* YAML null: an empty value, ~ or null (plain, not quoted) */
+static int is_null(const yaml_node_t *n)
+{
+    const char *s = scalar(n);
+    if (!n)
+        return 1;
+    if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return 0;
+    return !*s || !strcmp(s, "~") || !strcasecmp(s, "null");
+}
+
+static yaml_node_t *node(pr *p, yaml_node_item_t id)
+{
+    return yaml_document_get_node(p->doc, id);
+}
+
+static long seq_len(const yaml_node_t *n)
+{
+    return n && n->type == YAML_SEQUENCE_NODE ? (long)(n->data.sequence.items.top - n->data.sequence.items.start) : -1;
+}
+
+static int get_double(pr *p, const yaml_node_t *n, const char *key, double *out)
+{
+    const char *s = scalar(n);
+    if (!s || is_null(n))
+        return failv(p, VX_EINVAL, n, key, "expected a number, got %s", s && *s ? s : "nothing");
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno || !isfinite(v))
+        return failv(p, VX_EINVAL, n, key, "expected a number, got '%s'", s);
+    *out = v;
+    return VX_OK;
+}
+
+static int get_int(pr *p, const yaml_node_t *n, const char *key, long lo, long hi, long *out)
+{
+    const char *s = scalar(n);
+    char *end = NULL;
+    errno = 0;
+    long v = s && !is_null(n) ? strtol(s, &end, 10) : 0;
+    if (!s || is_null(n) || end == s || *end || errno || v < lo || v > hi)
+        return failv(p, VX_EINVAL, n, key, "expected an integer in %ld..%ld, got %s%s%s", lo, hi, s && *s ? "'" : "",
+                     s && *s ? s : "nothing", s && *s ? "'" : "");
+    *out = v;
+    return VX_OK;
+}
+
+/* YAML 1.1 booleans, as PyYAML reads them */
+static int get_bool(pr *p, const yaml_node_t *n, const char *key, int *out)
+{
+    const char *s = scalar(n);
+    static const char *const yes[] = {"true", "yes", "on", "y"}, *const no[] = {"false", "no", "off", "n"};
+    for (int i = 0; s && i < 4; i++) {
+        if (!strcasecmp(s, yes[i])) {
+            *out = 1;
+            return VX_OK;
+        }
+        if (!strcasecmp(s, no[i])) {
+            *out = 0;
+            return VX_OK;
+        }
+    }
+    return failv(p, VX_EINVAL, n, key, "expected true or false, got %s%s%s", s && *s ? "'" : "",
+                 s && *s ? s : "nothing", s && *s ? "'" : "");
+}
+
+/* ---- setting ---- */
+typedef struct sitk_interp {
+    const char *name;
+    int code;   /* SimpleITK enumeration value */
+    int interp; /* vx_interp, or -1: not supported */
+} sitk_interp;
+
+static const sitk_interp sitk_interps[] = {
+    {"sitkNearestNeighbor", 1, VX_INTERP_NEAREST},
+    {"sitkLinear", 2, VX_INTERP_LINEAR},
+    {"sitkBSpline", 3, VX_INTERP_CUBIC},
+    {"sitkGaussian", 4, -1},
+    {"sitkLabelGaussian", 5, -1},
+    {"sitkHammingWindowedSinc", 6, -1},
+    {"sitkCosineWindowedSinc", 7, -1},
+    {"sitkWelchWindowedSinc", 8, -1},
+    {"sitkLanczosWindowedSinc", 9, -1},
+    {"sitkBlackmanWindowedSinc", 10, -1},
+};
+
+static int set_interpolator(pr *p, const yaml_node_t *v, const char *key)
+{
+    if (is_null(v)) {
+        p->interp_null = 1; /* PyRadiomics: resampling is disabled */
+        return VX_OK;
+    }
+    const char *s = scalar(v);
+    char *end = NULL;
+    long code = s ? strtol(s, &end, 10) : -1;
+    int numeric = s && end != s && !*end;
+    for (size_t i = 0; s && i < sizeof sitk_interps / sizeof sitk_interps[0]; i++) {
+        const sitk_interp *si = &sitk_interps[i];
+        if (numeric ? code != si->code : strcmp(s, si->name) != 0)
+            continue;
+        if (si->interp < 0)
+            return failv(p, VX_EUNSUPPORTED, v, key,
+                         "interpolator %s is not supported; use sitkNearestNeighbor, sitkLinear or sitkBSpline",
+                         si->name);
+        p->s->interp = (vx_interp)si->interp;
+        p->interp_null = 0;
+        return VX_OK;
+    }
+    return failv(p, VX_EINVAL, v, key,
+                 "unknown interpolator '%s'; accepted: sitkNearestNeighbor (1), sitkLinear (2), sitkBSpline (3)",
+                 s ? s : "(not a word)");
+}
+
+static int set_spacing(pr *p, const yaml_node_t *v, const char *key)
+{
+    if (is_null(v)) {
+        p->spacing_set = 0;
+        return VX_OK;
+    }
+    if (seq_len(v) != 3)
+        return failv(p, VX_EINVAL, v, key, "expected [x, y, z] spacings in mm (0 keeps an axis), or null");
+    for (int a = 0; a < 3; a++) {
+        yaml_node_t *n = node(p, v->data.sequence.items.start[a]);
+        int rc = get_double(p, n, key, &p->spacing[a]);
+        if (rc != VX_OK)
+            return rc;
+        if (!(p->spacing[a] >= 0.0 && p->spacing[a] < 1e4))
+            return failv(p, VX_EINVAL, n, key, "spacings must be >= 0 mm (0 keeps the axis), got %g", p->spacing[a]);
+    }
+    p->spacing_set = 1;
+    return VX_OK;
+}
+
+static int set_reseg_range(pr *p, const yaml_node_t *v, const char *key)
+{
+    p->reseg_node = v;
+    if (is_null(v)) {
+        p->n_reseg = 0;
+        return VX_OK;
+    }
+    long len = seq_len(v);
+    if (len != 1 && len != 2)
+        return failv(p, VX_EINVAL, v, key, "expected [min] or [min, max], or null");
+    for (long i = 0; i < len; i++) {
+        int rc = get_double(p, node(p, v->data.sequence.items.start[i]), key, &p->reseg[i]);
+        if (rc != VX_OK)
+            return rc;
+    }
+    if (len == 2 && p->reseg[0] > p->reseg[1]) { /* PyRadiomics sorts the thresholds */
+        double t = p->reseg[0];
+        p->reseg[0] = p->reseg[1];
+        p->reseg[1] = t;
+    }
+    p->n_reseg = (int)len;
+    return VX_OK;
+}
+
+/* settings that configure only filters (LoG, wavelet, gradient, LBP): accepted, they act on nothing here */
+static const char *const filter_settings[] = {
+    "sigma",       "start_level",  "level",        "wavelet",     "gradientUseSpacing", "lbp2DRadius", "lbp2DSamples",
+    "lbp2DMethod", "lbp3DLevels", "lbp3DIcosphereRadius", "lbp3DIcosphereSubdivision",
+};
+
+#define SETTING_KEYS                                                                                           \
+    "binWidth, binCount, binMinimum, resampledPixelSpacing, interpolator, padDistance, preCrop, "             \
+    "resegmentRange, resegmentMode, resegmentShape, label, label_channel, normalize, normalizeScale, "       \
+    "removeOutliers, force2D, force2Ddimension, distances, weightingNorm, symmetricalGLCM, gldm_a, "          \
+    "voxelArrayShift, correctMask, geometryTolerance, minimumROIDimensions, minimumROISize, additionalInfo, " \
+    "enableCExtensions and the filter settings sigma, start_level, level, wavelet, gradientUseSpacing, lbp*"
+
+static int one_setting(pr *p, const char *sec, const yaml_node_t *k, const char *key, const yaml_node_t *v)
+{
+    char full[200];
+    snprintf(full, sizeof full, "%s.%s", sec, key);
+    vx_settings *s = p->s;
+    long iv;
+    int b, rc;
+    double d;
+    if (!strcmp(key, "binWidth")) {
+        if ((rc = get_double(p, v, full, &d)) != VX_OK)
+            return rc;
+        if (!(d > 0.0))
+            return failv(p, VX_EINVAL, v, full, "must be > 0, got %g", d);
+        p->bin_width = d;
+        return VX_OK;
+    }
+    if (!strcmp(key, "binCount")) {
+        if (is_null(v)) {
+            p->bin_count = 0;
+            return VX_OK;
+        }
+        if ((rc = get_int(p, v, full, 1, 1L << 24, &iv)) != VX_OK)
+            return rc;
+        p->bin_count = (int)iv;
+        return VX_OK;
+    }
+    if (!strcmp(key, "binMinimum")) {
+        if (is_null(v)) {
+            p->bin_min = NAN;
+            return VX_OK;
+        }
+        return get_double(p, v, full, &p->bin_min);
+    }
+    if (!strcmp(key, "resampledPixelSpacing"))
+        return set_spacing(p, v, full);
+    if (!strcmp(key, "interpolator"))
+        return set_interpolator(p, v, full);
+    if (!strcmp(key, "padDistance"))
+        return get_int(p, v, full, 0, 1L << 20, &iv);
+    if (!strcmp(key, "preCrop") || !strcmp(key, "correctMask") || !strcmp(key, "additionalInfo") ||
+        !strcmp(key, "enableCExtensions"))
+        return get_bool(p, v, full, &b);
+    if (!strcmp(key, "geometryTolerance")) {
+        if (is_null(v))
+            return VX_OK;
+        if ((rc = get_double(p, v, full, &d)) != VX_OK)
+            return rc;
+        return d > 0.0 ? VX_OK : failv(p, VX_EINVAL, v, full, "must be > 0, got %g", d);
+    }
+    if (!strcmp(key, "minimumROIDimensions"))
+        return get_int(p, v, full, 1, 3, &iv);
+    if (!strcmp(key, "minimumROISize"))
+        return get_int(p, v, full, 1, 1L << 30, &iv);
+    if (!strcmp(key, "resegmentRange"))
+        return set_reseg_range(p, v, full);
+    if (!strcmp(key, "resegmentMode")) {
+        const char *m = scalar(v);
+        if (m && !strcmp(m, "absolute"))
+            p->reseg_mode = MODE_ABSOLUTE;
+        else if (m && !strcmp(m, "relative"))
+            p->reseg_mode = MODE_RELATIVE;
+        else if (m && !strcmp(m, "sigma"))
+            p->reseg_mode = MODE_SIGMA;
+        else
+            return failv(p, VX_EINVAL, v, full, "expected absolute, relative or sigma, got '%s'", m ? m : "?");
+        return VX_OK;
+    }
+    if (!strcmp(key, "resegmentShape")) {
+        if ((rc = get_bool(p, v, full, &b)) != VX_OK)
+            return rc;
+        return b ? failv(p, VX_EUNSUPPORTED, v, full,
+                         "true is not supported: shape (morphology) always uses the mask before re-segmentation "
+                         "(IBSI morphological mask)")
+                 : VX_OK;
+    }
+    if (!strcmp(key, "label")) {
+        if ((rc = get_int(p, v, full, 1, 1L << 30, &iv)) != VX_OK)
+            return rc;
+        s->mask_label = (int)iv;
+        return VX_OK;
+    }
+    if (!strcmp(key, "label_channel")) {
+        if ((rc = get_int(p, v, full, 0, 1L << 20, &iv)) != VX_OK)
+            return rc;
+        return iv == 0 ? VX_OK
+                       : failv(p, VX_EUNSUPPORTED, v, full,
+                               "%ld is not supported: voxomics reads single-channel masks (label_channel 0)", iv);
+    }
+    if (!strcmp(key, "normalize")) {
+        if ((rc = get_bool(p, v, full, &b)) != VX_OK)
+            return rc;
+        return b ? failv(p, VX_EUNSUPPORTED, v, full,
+                         "image normalisation is not supported; normalise the images beforehand or set false")
+                 : VX_OK;
+    }
+    if (!strcmp(key, "normalizeScale") || !strcmp(key, "removeOutliers")) {
+        /* only used with normalize: true, which is refused above */
+        if ((rc = get_double(p, v, full, &d)) != VX_OK)
+            return rc;
+        return d > 0.0 ? VX_OK : failv(p, VX_EINVAL, v, full, "must be > 0, got %g", d);
+    }
+    if (!strcmp(key, "force2D")) {
+        p->force2d_node = v;
+        return get_bool(p, v, full, &p->force2d);
+    }
+    if (!strcmp(key, "force2Ddimension")) {
+        if ((rc = get_int(p, v, full, 0, 2, &iv)) != VX_OK)
+            return rc;
+        p->force2d_dim = (int)iv;
+        if (!p->force2d_node)
+            p->force2d_node = v;
+        return VX_OK;
+    }
+    if (!strcmp(key, "distances")) {
+        long len = seq_len(v);
+        if (len < 1)
+            return failv(p, VX_EINVAL, v, full, "expected a list of distances, e.g. [1]");
+        if (len > 1)
+            return failv(p, VX_EUNSUPPORTED, v, full,
+                         "more than one distance is not supported; give one distance, e.g. [1]");
+        if ((rc = get_int(p, node(p, v->data.sequence.items.start[0]), full, 1, 64, &iv)) != VX_OK)
+            return rc;
+        s->features.glcm_distance = (int)iv;
+        s->features.ngtdm_distance = (int)iv;
+        return VX_OK;
+    }
+    if (!strcmp(key, "weightingNorm")) {
+        if (is_null(v))
+            return VX_OK;
+        const char *w = scalar(v);
+        return failv(p, VX_EUNSUPPORTED, v, full,
+                     "distance weighting '%s' is not supported; leave weightingNorm out or null (features per "
+                     "direction, averaged)",
+                     w ? w : "?");
+    }
+    if (!strcmp(key, "symmetricalGLCM"))
+        return get_bool(p, v, full, &s->features.glcm_symmetric);
+    if (!strcmp(key, "gldm_a")) {
+        if ((rc = get_int(p, v, full, 0, 1L << 20, &iv)) != VX_OK)
+            return rc;
+        s->features.ngldm_coarseness = (int)iv;
+        return VX_OK;
+    }
+    if (!strcmp(key, "voxelArrayShift")) {
+        if ((rc = get_double(p, v, full, &d)) != VX_OK)
+            return rc;
+        s->voxel_shift = d;
+        return VX_OK;
+    }
+    for (size_t i = 0; i < sizeof filter_settings / sizeof filter_settings[0]; i++)
+        if (!strcmp(key, filter_settings[i]))
+            return VX_OK;
+    return failv(p, VX_EINVAL, k, full, "unknown PyRadiomics setting; accepted: %s", SETTING_KEYS);
+}
+
+static int settings_map(pr *p, const char *sec, const yaml_node_t *map)
+{
+    if (is_null(map))
+        return VX_OK;
+    if (map->type != YAML_MAPPING_NODE)
+        return failv(p, VX_EINVAL, map, sec, "expected a mapping of settings (name: value lines)");
+    for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < map->data.mapping.pairs.top; q++) {
+        yaml_node_t *k = yaml_document_get_node(p->doc, q->key);
+        const char *ks = scalar(k);
+        if (!ks)
+            return failv(p, VX_EINVAL, k, sec, "setting names must be plain words");
+        int rc = one_setting(p, sec, k, ks, yaml_document_get_node(p->doc, q->value));
+        if (rc != VX_OK)
+            return rc;
+    }
+    return VX_OK;
+}
+
+/* ---- imageType ---- */
+static const char *const known_filters[] = {
+    "Wavelet", "LoG", "Square", "SquareRoot", "Logarithm", "Exponential", "Gradient", "LBP2D", "LBP3D",
+    "LocalBinaryPattern2D", "LocalBinaryPattern3D",
+};
+
+static int image_types(pr *p, const yaml_node_t *map, int *original)
+{
+    *original = 1; /* PyRadiomics' default: Original only */
+    if (is_null(map))
+        return VX_OK;
+    if (map->type != YAML_MAPPING_NODE)
+        return failv(p, VX_EINVAL, map, "imageType", "expected a mapping such as 'Original: {}'");
+    *original = 0;
+    for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < map->data.mapping.pairs.top; q++) {
+        yaml_node_t *k = yaml_document_get_node(p->doc, q->key);
+        const char *ks = scalar(k);
+        char full[160];
+        snprintf(full, sizeof full, "imageType.%s", ks ? ks : "?");
+        if (ks && !strcmp(ks, "Original")) {
+            *original = 1;
+            continue; /* its settings are applied after `setting` */
+        }
+        for (size_t i = 0; ks && i < sizeof known_filters / sizeof known_filters[0]; i++)
+            if (!strcmp(ks, known_filters[i]))
+                return failv(p, VX_EUNSUPPORTED, k, full,
+                             "%s is not supported yet; only the Original image type is (remove %s)", ks, ks);
+        return failv(p, VX_EINVAL, k, full,
+                     "unknown image type; PyRadiomics image types: Original, Wavelet, LoG, Square, SquareRoot, "
+                     "Logarithm, Exponential, Gradient, LBP2D, LBP3D (voxomics supports Original)");
+    }
+    if (!*original)
+        return failv(p, VX_EINVAL, map, "imageType", "no image type enabled; add 'Original: {}'");
+    return VX_OK;
+}
+
+/* ---- featureClass ---- */
+typedef struct pyrad_class {
+    const char *name;
+    const char *missing; /* PyRadiomics feature names of the class voxomics does not compute, space-separated */
+} pyrad_class;
+
+static const pyrad_class classes[] = {
+    {"firstorder", " TotalEnergy StandardDeviation "},
+    {"shape",
+     " Compactness1 Compactness2 SphericalDisproportion Maximum2DDiameterSlice Maximum2DDiameterColumn "
+     "Maximum2DDiameterRow "},
+    {"glcm", " MCC SumVariance Homogeneity1 Homogeneity2 Dissimilarity AverageIntensity "},
+    {"glrlm", " "},
+    {"glszm", " "},
+    {"gldm", " GrayLevelNonUniformityNormalized DependencePercentage "},
+    {"ngtdm", " "},
+};
+enum { N_CLASSES = sizeof classes / sizeof classes[0] };
+
+/* Dictionary feature whose PyRadiomics name is "<cls>_<name>"; name NULL: the next feature of the class
+ * after *from. Returns the id or -1. */
+static int class_feature(const char *cls, const char *name, int from)
+{
+    size_t lc = strlen(cls);
+    for (int f = from; f < (int)VX_F_COUNT; f++) {
+        const char *py = vx_feature_get((vx_feature_id)f)->pyradiomics;
+        if (!py || strncmp(py, cls, lc) != 0 || py[lc] != '_')
+            continue;
+        if (!name || !strcmp(py + lc + 1, name))
+            return f;
+    }
+    return -1;
+}
+
+static void want(vx_settings *s, unsigned *families, int f)
+{
+    s->feature_bits[f / 8] |= (uint8_t)(1u << (f % 8));
+    *families |= 1u << vx_feature_family((vx_feature_id)f);
+}
+
+static void want_class(vx_settings *s, unsigned *families, const char *cls)
+{
+    for (int f = class_feature(cls, NULL, 0); f >= 0; f = class_feature(cls, NULL, f + 1))
+        want(s, families, f);
+}
+
+static int feature_classes(pr *p, const yaml_node_t *map, unsigned *families)
+{
+    vx_settings *s = p->s;
+    memset(s->feature_bits, 0, sizeof s->feature_bits);
+    *families = 0;
+    if (is_null(map)) { /* PyRadiomics' default: every class, every feature */
+        for (int c = 0; c < N_CLASSES; c++)
+            want_class(s, families, classes[c].name);
+        return VX_OK;
+    }
+    if (map->type != YAML_MAPPING_NODE)
+        return failv(p, VX_EINVAL, map, "featureClass", "expected a mapping of feature classes");
+    for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < map->data.mapping.pairs.top; q++) {
+        yaml_node_t *k = yaml_document_get_node(p->doc, q->key);
+        yaml_node_t *v = yaml_document_get_node(p->doc, q->value);
+        const char *ks = scalar(k);
+        char full[160];
+        snprintf(full, sizeof full, "featureClass.%s", ks ? ks : "?");
+        int c = 0;
+        while (ks && c < N_CLASSES && strcmp(ks, classes[c].name) != 0)
+            c++;
+        if (ks && !strcmp(ks, "shape2D"))
+            return failv(p, VX_EUNSUPPORTED, k, full,
+                         "2D shape features are not supported; use shape (3D morphology)");
+        if (!ks || c == N_CLASSES)
+            return failv(p, VX_EINVAL, k, full,
+                         "unknown feature class; accepted: firstorder, shape, glcm, glrlm, glszm, gldm, ngtdm");
+        if (is_null(v) || seq_len(v) == 0) {
+            want_class(s, families, ks);
+            continue;
+        }
+        if (v->type != YAML_SEQUENCE_NODE)
+            return failv(p, VX_EINVAL, v, full, "expected a list of feature names, or nothing for all");
+        for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+            yaml_node_t *n = node(p, *it);
+            const char *name = scalar(n);
+            int f = name && *name ? class_feature(ks, name, 0) : -1;
+            if (f >= 0) {
+                want(s, families, f);
+                continue;
+            }
+            char pad[160];
+            snprintf(pad, sizeof pad, " %s ", name ? name : "");
+            if (name && *name && !strchr(name, ' ') && strstr(classes[c].missing, pad))
+                return failv(p, VX_EUNSUPPORTED, n, full,
+                             "%s is a PyRadiomics feature voxomics does not compute; remove it from the list", name);
+            char list[700];
+            size_t used = 0;
+            list[0] = '\0';
+            for (int g = class_feature(ks, NULL, 0); g >= 0 && used + 2 < sizeof list;
+                 g = class_feature(ks, NULL, g + 1)) {
+                int w = snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "",
+                                 vx_feature_get((vx_feature_id)g)->pyradiomics + strlen(ks) + 1);
+                if (w < 0 || (size_t)w >= sizeof list - used)
+                    break;
+                used += (size_t)w;
+            }
+            return failv(p, VX_EINVAL, n, full, "unknown feature '%s'; accepted: %s", name ? name : "(not a word)",
+                         list);
+        }
+    }
+    if (!*families)
+        return failv(p, VX_EINVAL, map, "featureClass", "no feature class enabled");
+    return VX_OK;
+}
+
+/* ---- the whole file ---- */
+int vx_pyrad_is_params(yaml_document_t *doc, yaml_node_t *root)
+{
+    if (!root || root->type != YAML_MAPPING_NODE)
+        return 0;
+    for (yaml_node_pair_t *q = root->data.mapping.pairs.start; q < root->data.mapping.pairs.top; q++) {
+        const char *ks = scalar(yaml_document_get_node(doc, q->key));
+        for (size_t i = 0; ks && i < sizeof pyrad_sections / sizeof pyrad_sections[0]; i++)
+            if (!strcmp(ks, pyrad_sections[i]))
+                return 1;
+    }
+    return 0;
+}
+
+/* PyRadiomics' defaults, over which the file is read */
+static void pyrad_defaults(pr *p)
+{
+    vx_settings *s = p->s;
+    s->compat = VX_COMPAT_PYRADIOMICS;
+    s->mask_label = 1;
+    s->interp = VX_INTERP_CUBIC;        /* sitkBSpline */
+    s->mask_interp = VX_INTERP_NEAREST; /* PyRadiomics resamples masks with sitkNearestNeighbor */
+    s->resample_spacing[0] = s->resample_spacing[1] = s->resample_spacing[2] = NAN;
+    s->round_intensities = 0;
+    s->reseg_min = s->reseg_max = NAN;
+    s->reseg_outlier_sigma = 0.0;
+    s->voxel_shift = 0.0;
+    s->features.glcm_distance = 1;
+    s->features.ngtdm_distance = 1;
+    s->features.ngldm_distance = 1;
+    s->features.glcm_symmetric = 1;
+    s->features.ngldm_coarseness = 0;
+    s->features.zone_linkage = 1;
+    p->bin_width = 25.0;
+    p->bin_count = 0;
+    p->bin_min = NAN;
+    p->spacing_set = 0;
+    p->interp_null = 0;
+    p->n_reseg = 0;
+    p->reseg_mode = MODE_ABSOLUTE;
+    p->force2d = 0;
+    p->force2d_dim = 0;
+}
+
+static int finish_settings(pr *p)
+{
+    vx_settings *s = p->s;
+    if (p->bin_count > 0)
+        s->texture_disc = (vx_discretisation){.method = VX_DISC_FBN, .bin_count = p->bin_count, .min_value = NAN};
+    else
+        s->texture_disc =
+            (vx_discretisation){.method = VX_DISC_FBS, .bin_width = p->bin_width, .min_value = p->bin_min};
+    if (p->spacing_set && !p->interp_null)
+        for (int a = 0; a < 3; a++)
+            s->resample_spacing[a] = p->spacing[a] > 0.0 ? p->spacing[a] : NAN;
+    if (p->n_reseg > 0) {
+        const char *key = "setting.resegmentRange";
+        switch (p->reseg_mode) {
+        case MODE_ABSOLUTE:
+            s->reseg_min = p->reseg[0];
+            s->reseg_max = p->n_reseg == 2 ? p->reseg[1] : NAN;
+            break;
+        case MODE_SIGMA:
+            if (p->n_reseg != 2 || !(p->reseg[1] > 0.0) || p->reseg[0] != -p->reseg[1])
+                return failv(p, VX_EUNSUPPORTED, p->reseg_node, key,
+                             "resegmentMode sigma needs a symmetric range [-k, k] (mean +/- k standard deviations); "
+                             "other ranges are not supported");
+            s->reseg_outlier_sigma = p->reseg[1];
+            break;
+        default:
+            return failv(p, VX_EUNSUPPORTED, p->reseg_node, key,
+                         "resegmentMode relative is not supported; use absolute or sigma");
+        }
+    }
+    if (p->force2d) {
+        if (p->force2d_dim != 0)
+            return failv(p, VX_EUNSUPPORTED, p->force2d_node, "setting.force2Ddimension",
+                         "%d is not supported: 2D extraction uses the slices of the image (force2Ddimension 0)",
+                         p->force2d_dim);
+        /* PyRadiomics' 2D: in-plane directions (GLCM, GLRLM: per direction over all slices, averaged) and
+         * in-plane neighbourhoods over all slices (GLSZM, GLDM, NGTDM) */
+        s->features.aggregations = VX_AGGBIT(VX_AGG_25D_DMRG) | VX_AGGBIT(VX_AGG_25D);
+    } else {
+        s->features.aggregations = VX_AGGBIT(VX_AGG_3D_AVG) | VX_AGGBIT(VX_AGG_3D);
+    }
+    return VX_OK;
+}
+
+int vx_pyrad_params_load(yaml_document_t *doc, yaml_node_t *root, const char *path, vx_settings *s, vx_error *err)
+{
+    pr p = {.doc = doc, .path = path, .err = err, .s = s};
+    yaml_node_t *sec[4] = {NULL, NULL, NULL, NULL}; /* imageType, featureClass, setting, voxelSetting */
+    int present[4] = {0, 0, 0, 0};
+    for (yaml_node_pair_t *q = root->data.mapping.pairs.start; q < root->data.mapping.pairs.top; q++) {
+        yaml_node_t *k = yaml_document_get_node(doc, q->key);
+        const char *ks = scalar(k);
+        size_t i = 0;
+        while (ks && i < 4 && strcmp(ks, pyrad_sections[i]) != 0)
+            i++;
+        if (ks && i < 4) {
+            sec[i] = yaml_document_get_node(doc, q->value); /* PyRadiomics: the last one counts */
+            present[i] = 1;
+            continue;
+        }
+        for (size_t j = 0; ks && j < sizeof own_sections / sizeof own_sections[0]; j++)
+            if (!strcmp(ks, own_sections[j]))
+                return failv(&p, VX_EINVAL, k, ks,
+                             "a voxomics setting in a PyRadiomics parameter file (it has imageType / featureClass / "
+                             "setting / voxelSetting): use one schema per file");
+        return failv(&p, VX_EINVAL, k, ks ? ks : "?",
+                     "unknown top-level key in a PyRadiomics parameter file; accepted: imageType, featureClass, "
+                     "setting, voxelSetting");
+    }
+    if (present[3] && !is_null(sec[3]))
+        return failv(&p, VX_EUNSUPPORTED, sec[3], "voxelSetting",
+                     "voxel-based extraction (feature maps) is not supported; remove voxelSetting");
+
+    pyrad_defaults(&p);
+    int rc = settings_map(&p, "setting", sec[2]);
+    int original = 1;
+    if (rc == VX_OK)
+        rc = image_types(&p, sec[0], &original);
+    /* settings given for the Original image type override the general ones */
+    if (rc == VX_OK && sec[0] && sec[0]->type == YAML_MAPPING_NODE)
+        for (yaml_node_pair_t *q = sec[0]->data.mapping.pairs.start; rc == VX_OK && q < sec[0]->data.mapping.pairs.top;
+             q++) {
+            const char *ks = scalar(yaml_document_get_node(doc, q->key));
+            if (ks && !strcmp(ks, "Original"))
+                rc = settings_map(&p, "imageType.Original", yaml_document_get_node(doc, q->value));
+        }
+    if (rc == VX_OK)
+        rc = finish_settings(&p);
+    unsigned families = 0;
+    if (rc == VX_OK)
+        rc = feature_classes(&p, present[1] ? sec[1] : NULL, &families);
+    if (rc != VX_OK)
+        return rc;
+    s->features.families = families;
+    s->feature_subset = 1;
+    return VX_OK;
+}
