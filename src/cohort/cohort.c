@@ -15,76 +15,11 @@
 #include <strings.h>
 #include <time.h>
 
+#include "io/csv.h"
 #include "store.h"
 #include "voxomics/cohort.h"
 
 /* ---- CSV ---------------------------------------------------------------------------------------------------- */
-
-/* Split one CSV record (RFC 4180 quoting) of line into fields (malloc'ed copies). Returns the count, -1 on
- * an unterminated quote or out of memory. */
-static int split_record(const char *line, char ***fields)
-{
-    char **f = NULL;
-    int n = 0, cap = 0;
-    const char *p = line;
-    for (;;) {
-        size_t len = strlen(p), k = 0;
-        char *field = malloc(len + 1);
-        if (!field)
-            goto fail;
-        if (*p == '"') {
-            p++;
-            for (;;) {
-                if (!*p) {
-                    free(field);
-                    goto fail;
-                }
-                if (*p == '"' && p[1] == '"') {
-                    field[k++] = '"';
-                    p += 2;
-                } else if (*p == '"') {
-                    p++;
-                    break;
-                } else {
-                    field[k++] = *p++;
-                }
-            }
-            while (*p && *p != ',')
-                p++;
-        } else {
-            while (*p && *p != ',')
-                field[k++] = *p++;
-        }
-        field[k] = '\0';
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            char **nf = realloc(f, (size_t)cap * sizeof *nf);
-            if (!nf) {
-                free(field);
-                goto fail;
-            }
-            f = nf;
-        }
-        f[n++] = field;
-        if (*p != ',')
-            break;
-        p++;
-    }
-    *fields = f;
-    return n;
-fail:
-    for (int i = 0; i < n; i++)
-        free(f[i]);
-    free(f);
-    return -1;
-}
-
-static void free_fields(char **f, int n)
-{
-    for (int i = 0; i < n; i++)
-        free(f[i]);
-    free(f);
-}
 
 static void trim(char *s)
 {
@@ -162,7 +97,7 @@ int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err)
         if (!text[0])
             continue;
         char **fl;
-        int nf = split_record(text, &fl);
+        int nf = vx_csv_split(text, &fl);
         if (nf < 0) {
             rc = vx_error_set(err, VX_EFORMAT, "%s:%zu: unterminated quote", csv_path, lineno);
             break;
@@ -205,12 +140,12 @@ int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err)
         if (nf != ncol) {
             rc = vx_error_set(err, VX_EFORMAT, "%s:%zu: %d fields where the header has %d", csv_path, lineno, nf,
                               ncol);
-            free_fields(fl, nf);
+            vx_csv_free_fields(fl, nf);
             break;
         }
         if (!fl[c_img][0] || !fl[c_msk][0]) {
             rc = vx_error_set(err, VX_EFORMAT, "%s:%zu: empty Image or Mask", csv_path, lineno);
-            free_fields(fl, nf);
+            vx_csv_free_fields(fl, nf);
             break;
         }
         if (c->n == ccap) {
@@ -223,7 +158,7 @@ int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err)
                 c->extra = ex;
             if (!cs || !ex) {
                 rc = vx_error_set(err, VX_ENOMEM, "out of memory");
-                free_fields(fl, nf);
+                vx_csv_free_fields(fl, nf);
                 break;
             }
         }
@@ -237,14 +172,14 @@ int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err)
         for (size_t j = 0; j < c->n_extra; j++)
             c->extra[c->n * c->n_extra + j] = strdup(fl[extra_col[j]]);
         c->n++;
-        free_fields(fl, nf);
+        vx_csv_free_fields(fl, nf);
         if (!cs->id || !cs->image || !cs->mask || !cs->label)
             rc = vx_error_set(err, VX_ENOMEM, "out of memory");
     }
     free(line);
     fclose(f);
     if (hdr)
-        free_fields(hdr, ncol);
+        vx_csv_free_fields(hdr, ncol);
     free(extra_col);
     if (rc == VX_OK && !c->extra_names)
         rc = vx_error_set(err, VX_EFORMAT, "%s: empty file (a header with Image and Mask is needed)", csv_path);

@@ -1,0 +1,91 @@
+/* voxomics: sample tables for the statistics commands (CSV, one row per sample, an ID column).
+ *
+ * Reading: RFC 4180 CSV (quoted fields, CRLF, a UTF-8 byte order mark), a header line, then one row per sample.
+ * The ID column is named (default: the first column); IDs must be unique and non-empty. Each cell keeps its text;
+ * its number is parsed when the whole cell is a finite decimal number. Cells that are empty or one of NA, NaN,
+ * N/A, NULL, None, ? (any case) are missing. Any other text in a column whose other cells are numbers (for example
+ * the spreadsheet error "#NAME?") is non-numeric: the policies below treat it as missing and the report counts it
+ * separately. A column is numeric when at least one cell is a number and numbers are the majority of its
+ * non-missing cells; other columns are categorical (batch names, labels such as "GE" or "malignant").
+ *
+ * Joining: rows of another table are attached by ID (inner join, order of the first table); the report says how
+ * many rows of each side did not join.
+ *
+ * Missing values (--missing): VX_MISSING_ERROR (default) refuses with a message saying how many cells in which
+ * columns; VX_MISSING_DROP drops the rows with any missing cell in the columns used; VX_MISSING_IMPUTE_MEDIAN keeps
+ * them as NaN for a pipeline that imputes medians learnt on training data only (vx_impute_*).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef VOXOMICS_TABLE_H
+#define VOXOMICS_TABLE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "voxomics/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct vx_table {
+    size_t nrow, ncol;
+    char **colnames; /* ncol */
+    size_t id_col;   /* the ID column */
+    char **cell;     /* nrow * ncol cell texts (row-major) */
+    double *num;     /* nrow * ncol numbers; NaN when missing or not a number */
+    char *path;      /* file the table came from (first one when joined) */
+} vx_table;
+
+#define VX_TABLE_ID(t, i) ((t)->cell[(i) * (t)->ncol + (t)->id_col])
+
+int vx_table_read(const char *path, const char *id_name, vx_table *t, vx_error *err);
+void vx_table_free(vx_table *t);
+/* Index of a column by exact name, -1 when absent. */
+long vx_table_col(const vx_table *t, const char *name);
+/* 1 when column c is numeric (see above). */
+int vx_table_col_numeric(const vx_table *t, size_t c);
+/* 1 when cell (i, c) is missing (empty or NA-like), 2 when it holds non-numeric text in a numeric column. */
+int vx_table_cell_missing(const vx_table *t, size_t i, size_t c);
+/* Inner join of b onto a by ID; a's row order; b's columns (but its ID) are appended. A column name present in
+ * both is VX_EINVAL naming it. *unmatched_a / *unmatched_b: rows of each side without a partner. */
+int vx_table_join(vx_table *a, const vx_table *b, size_t *unmatched_a, size_t *unmatched_b, vx_error *err);
+/* Keep only the rows keep[i] != 0 (order kept). */
+int vx_table_filter_rows(vx_table *t, const unsigned char *keep, vx_error *err);
+/* Write a table (all cells as text) as CSV. */
+int vx_table_write(FILE *f, const vx_table *t);
+
+typedef enum vx_missing_policy {
+    VX_MISSING_ERROR = 0,
+    VX_MISSING_DROP,
+    VX_MISSING_IMPUTE_MEDIAN,
+} vx_missing_policy;
+int vx_missing_find(const char *name); /* "error", "drop", "impute-median"; -1 unknown */
+
+/* Column selection for a numeric matrix: include (NULL: every numeric column) minus exclude, never the ID. Names
+ * that do not exist or are not numeric are VX_EINVAL naming them. *cols is malloc'ed. */
+int vx_table_numeric_cols(const vx_table *t, const char *const *include, size_t n_include,
+                          const char *const *exclude, size_t n_exclude, size_t **cols, size_t *p, vx_error *err);
+/* Apply a missing-value policy to the given columns (and the extra required columns, e.g. the label, which
+ * must never be missing): ERROR fails with a count per column; DROP removes rows from t (*dropped says how
+ * many); IMPUTE_MEDIAN leaves NaN in place for the features (but still drops nothing and fails when a required
+ * column is missing). report (may be NULL) receives one line describing what was found and done. */
+int vx_table_missing(vx_table *t, const size_t *cols, size_t p, const size_t *required, size_t n_required,
+                     vx_missing_policy pol, size_t *dropped, char *report, size_t rlen, vx_error *err);
+/* The n x p matrix (row-major) of the given columns (NaN where missing). *x is malloc'ed. */
+int vx_table_matrix(const vx_table *t, const size_t *cols, size_t p, double **x, vx_error *err);
+/* A binary label column as 0/1: two distinct values; positive (may be NULL) names the value that is 1, else
+ * the larger one (numbers compare numerically, text by byte order). names[0], names[1] receive the value
+ * texts (pointers into t). Missing labels are VX_EINVAL. */
+int vx_table_binary_label(const vx_table *t, size_t col, const char *positive, int *y, const char *names[2],
+                          vx_error *err);
+
+/* Median imputation learnt on training rows: medians of each column over non-NaN values (NaN columns: 0). */
+int vx_impute_fit(const double *x, size_t n, size_t p, double *median, vx_error *err);
+void vx_impute_apply(double *x, size_t n, size_t p, const double *median);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
