@@ -14,5 +14,7 @@ void cli_case_options(const extract_opts *o, vx_case_options *co);
 /* The cohort path (cmd_cohort.c): exit 0 all cases succeeded, 3 some failed, 1 the run failed. */
 int cli_run_cohort(const extract_opts *o, const vx_settings *s);
 int cli_features(int argc, char **argv);
+/* harmonize, icc, select, train, predict, cv, evaluate (cmd_stats.c); argv[0] is the command */
+int cli_stats(int argc, char **argv);
 int cli_synth(int argc, char **argv);
 #endif

@@ -36,6 +36,7 @@ typedef struct vx_table {
     char **cell;     /* nrow * ncol cell texts (row-major) */
     double *num;     /* nrow * ncol numbers; NaN when missing or not a number */
     char *path;      /* file the table came from (first one when joined) */
+    size_t main_ncol; /* columns of that first file (joined columns follow); set by vx_table_read */
 } vx_table;
 
 #define VX_TABLE_ID(t, i) ((t)->cell[(i) * (t)->ncol + (t)->id_col])
@@ -53,6 +54,9 @@ int vx_table_cell_missing(const vx_table *t, size_t i, size_t c);
 int vx_table_join(vx_table *a, const vx_table *b, size_t *unmatched_a, size_t *unmatched_b, vx_error *err);
 /* Keep only the rows keep[i] != 0 (order kept). */
 int vx_table_filter_rows(vx_table *t, const unsigned char *keep, vx_error *err);
+/* Keep the rows where column `col` equals (keep_equal = 1) or differs from (0) `value`; *removed counts the
+ * others. VX_EINVAL when the column does not exist. */
+int vx_table_where(vx_table *t, const char *col, const char *value, int keep_equal, size_t *removed, vx_error *err);
 /* Write a table (all cells as text) as CSV. */
 int vx_table_write(FILE *f, const vx_table *t);
 
@@ -67,10 +71,10 @@ int vx_missing_find(const char *name); /* "error", "drop", "impute-median"; -1 u
  * that do not exist or are not numeric are VX_EINVAL naming them. *cols is malloc'ed. */
 int vx_table_numeric_cols(const vx_table *t, const char *const *include, size_t n_include,
                           const char *const *exclude, size_t n_exclude, size_t **cols, size_t *p, vx_error *err);
-/* Apply a missing-value policy to the given columns (and the extra required columns, e.g. the label, which
- * must never be missing): ERROR fails with a count per column; DROP removes rows from t (*dropped says how
- * many); IMPUTE_MEDIAN leaves NaN in place for the features (but still drops nothing and fails when a required
- * column is missing). report (may be NULL) receives one line describing what was found and done. */
+/* Apply a missing-value policy to the given columns and to the required columns (label, batch), which can
+ * never be imputed: ERROR fails with a count per column; DROP removes the rows with a missing cell in either
+ * (*dropped says how many); IMPUTE_MEDIAN leaves NaN in place for the features and fails when a required
+ * column is missing. report (may be NULL) receives one line describing what was found and done. */
 int vx_table_missing(vx_table *t, const size_t *cols, size_t p, const size_t *required, size_t n_required,
                      vx_missing_policy pol, size_t *dropped, char *report, size_t rlen, vx_error *err);
 /* The n x p matrix (row-major) of the given columns (NaN where missing). *x is malloc'ed. */

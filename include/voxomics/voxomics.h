@@ -12,6 +12,13 @@
 #include "voxomics/mask.h"
 #include "voxomics/nrrd.h"
 #include "voxomics/cohort.h"
+#include "voxomics/table.h"
+#include "voxomics/combat.h"
+#include "voxomics/icc.h"
+#include "voxomics/select.h"
+#include "voxomics/model.h"
+#include "voxomics/pipeline.h"
+#include "voxomics/roc.h"
 
 /* Library version, e.g. "0.1.0". */
 const char *vx_version(void);

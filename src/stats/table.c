@@ -94,6 +94,7 @@ int vx_table_read(const char *path, const char *id_name, vx_table *t, vx_error *
         if (!t->colnames) {
             t->colnames = fl;
             t->ncol = (size_t)nf;
+            t->main_ncol = t->ncol;
             long id = id_name ? vx_table_col(t, id_name) : 0;
             if (id < 0) {
                 rc = vx_error_set(err, VX_EINVAL, "%s: no column '%s' for the ID (--id); the header is: %s", path,
@@ -290,6 +291,26 @@ int vx_table_filter_rows(vx_table *t, const unsigned char *keep, vx_error *err)
     return VX_OK;
 }
 
+int vx_table_where(vx_table *t, const char *col, const char *value, int keep_equal, size_t *removed, vx_error *err)
+{
+    long c = vx_table_col(t, col);
+    if (c < 0)
+        return vx_error_set(err, VX_EINVAL, "%s: no column '%s' (--where)", t->path, col);
+    unsigned char *keep = malloc(t->nrow + 1);
+    if (!keep)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    size_t gone = 0;
+    for (size_t i = 0; i < t->nrow; i++) {
+        keep[i] = (strcmp(t->cell[i * t->ncol + (size_t)c], value) == 0) == keep_equal;
+        gone += !keep[i];
+    }
+    int rc = vx_table_filter_rows(t, keep, err);
+    free(keep);
+    if (removed)
+        *removed = gone;
+    return rc;
+}
+
 static void csv_field(FILE *f, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {
@@ -392,13 +413,26 @@ int vx_table_missing(vx_table *t, const size_t *cols, size_t p, const size_t *re
     size_t *rowmiss = calloc(t->nrow ? t->nrow : 1, sizeof *rowmiss);
     if (!rowmiss)
         return vx_error_set(err, VX_ENOMEM, "out of memory");
-    for (size_t r = 0; r < n_required; r++)
-        for (size_t i = 0; i < t->nrow; i++)
-            if (vx_table_cell_missing(t, i, required[r]) == 1) {
-                free(rowmiss);
-                return vx_error_set(err, VX_EINVAL, "%s: row '%s' has no value in the required column '%s'",
-                                    t->path, VX_TABLE_ID(t, i), t->colnames[required[r]]);
-            }
+    size_t req_rows = 0;
+    for (size_t i = 0; i < t->nrow; i++) {
+        size_t r = 0;
+        while (r < n_required && vx_table_cell_missing(t, i, required[r]) != 1)
+            r++;
+        if (r == n_required)
+            continue;
+        if (pol != VX_MISSING_DROP) {
+            size_t cnt = 0;
+            for (size_t k = 0; k < t->nrow; k++)
+                cnt += vx_table_cell_missing(t, k, required[r]) == 1;
+            free(rowmiss);
+            return vx_error_set(err, VX_EINVAL,
+                                "%s: %zu rows (first: '%s') have no value in the required column '%s': drop them "
+                                "(--missing drop) or fill them in",
+                                t->path, cnt, VX_TABLE_ID(t, i), t->colnames[required[r]]);
+        }
+        rowmiss[i]++;
+        req_rows++;
+    }
     for (size_t c = 0; c < p; c++) {
         size_t m = 0;
         for (size_t i = 0; i < t->nrow; i++) {
@@ -420,6 +454,8 @@ int vx_table_missing(vx_table *t, const size_t *cols, size_t p, const size_t *re
     for (size_t i = 0; i < t->nrow; i++)
         rows += rowmiss[i] > 0;
     int rc = VX_OK;
+    if (req_rows && report && !total)
+        snprintf(report, rlen, "%zu rows without a value in a required column (label, batch)", req_rows);
     if (total && report)
         snprintf(report, rlen,
                  "%zu missing cells (%zu of them non-numeric text) in %zu columns (most: '%s', %zu) and %zu rows",
@@ -429,7 +465,7 @@ int vx_table_missing(vx_table *t, const size_t *cols, size_t p, const size_t *re
                           "%s: %zu missing cells (%zu non-numeric, e.g. '#NAME?') in %zu columns (most: '%s', %zu) "
                           "and %zu rows: choose --missing drop or --missing impute-median",
                           t->path, total, nonnum, ncols, t->colnames[worst], worst_n, rows);
-    if (rc == VX_OK && total && pol == VX_MISSING_DROP) {
+    if (rc == VX_OK && (total || req_rows) && pol == VX_MISSING_DROP) {
         unsigned char *keep = malloc(t->nrow ? t->nrow : 1);
         if (!keep)
             rc = vx_error_set(err, VX_ENOMEM, "out of memory");

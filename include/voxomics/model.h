@@ -1,0 +1,131 @@
+/* voxomics: binary classifiers for cohort statistics (logistic regression, L1 logistic regression, RBF SVM,
+ * random forest and gradient boosting).
+ *
+ * Data: X is n x p, row-major (X[i*p + j]), complete (finite) and already scaled by the caller's pipeline;
+ * y holds 0/1 labels and both classes must be present. Every model gives, for each row, a score (higher =
+ * more likely class 1) and a probability of class 1. Every fit is deterministic: the same data, parameters
+ * and seed give bit-identical predictions. A fitted model is immutable; predicting from several threads at
+ * once is safe for logreg, logreg-l1 and svm models; XGBoost (rf, gbm) keeps per-booster prediction state,
+ * so concurrent predictions with ONE rf/gbm model must be serialised by the caller (distinct models are fine).
+ *
+ * Models
+ *   VX_MODEL_LOGREG (name "logreg"): L2-penalised logistic regression, the objective of scikit-learn's
+ *     LogisticRegression(penalty="l2", C=C):
+ *       F(w, b) = 0.5 ||w||^2 + C sum_i log(1 + exp(-y'_i (w.x_i + b))),   y'_i = 2 y_i - 1,
+ *     with the intercept b not penalised. Solved by Newton's method (IRLS) with a backtracking (Armijo) line
+ *     search on F itself; each step solves the (p+1) x (p+1) Hessian system by Cholesky (LAPACKE_dposv).
+ *     Converged when ||grad F|| / max(1, C) < 1e-10 (the gradient is divided by max(1, C) because with a
+ *     large C the terms of grad F are O(C) and their rounding floor is O(C * 1e-16)); see vx_model_grad_norm.
+ *     For C -> infinity this is maximum-likelihood logistic regression (R glm(family = binomial)).
+ *     score = w.x + b, prob = 1 / (1 + exp(-score)).
+ *   VX_MODEL_LOGREG_L1 ("logreg-l1"): L1-penalised logistic regression by liblinear (solver L1R_LR, eps 1e-6,
+ *     C): min ||w||_1 + C sum_i log(1 + exp(-y'_i w.x_i)). The intercept is liblinear's bias term: a constant
+ *     feature of value 1 appended to every row, whose weight is PENALISED like the others (liblinear 2.3 has
+ *     no unpenalised intercept). score = w.x + w_bias, prob = 1 / (1 + exp(-score)) (liblinear's own
+ *     probability for logistic regression). liblinear's coordinate-descent solver draws permutations from the
+ *     C library's rand(): the fit calls srand(seed) right before train(), under a process-wide mutex held by
+ *     every voxomics fit that uses liblinear or libsvm (so concurrent voxomics fits stay deterministic;
+ *     other code that calls rand() concurrently would still disturb it).
+ *     Fan, Chang, Hsieh, Wang, Lin, "LIBLINEAR: A library for large linear classification", JMLR 9 (2008).
+ *   VX_MODEL_SVM ("svm"): C-SVC with the RBF kernel K(u, v) = exp(-gamma ||u - v||^2) by libsvm (eps 1e-3,
+ *     shrinking, cache 100 MB), parameter C; gamma <= 0 means "scale": gamma = 1 / (p * Var(X)), Var the
+ *     population variance (1/(n p)) over all n*p entries of the training X (scikit-learn's definition).
+ *     score = the decision value oriented towards class 1. Probability: libsvm's own Platt scaling runs an
+ *     internal cross-validation that draws from rand(); instead (deterministic, no global state) a sigmoid
+ *     prob = 1 / (1 + exp(A score + B)) is fitted to the TRAINING decision values with Platt's regularised
+ *     targets (N+ + 1)/(N+ + 2) and 1/(N- + 2) by the Newton method of Lin, Lin & Weng, "A note on Platt's
+ *     probabilistic outputs for support vector machines", Machine Learning 68 (2007) (libsvm's
+ *     sigmoid_train). Training decision values are optimistic, so these probabilities are over-confident;
+ *     the score (and so the AUC) does not depend on them.
+ *     Chang & Lin, "LIBSVM: a library for support vector machines", ACM TIST 2 (2011).
+ *   VX_MODEL_RF ("rf"): random forest by XGBoost following its documented recipe ("Random Forests in
+ *     XGBoost"): booster gbtree, one boosting round of num_parallel_tree = trees trees, subsample 0.632,
+ *     colsample_bynode = sqrt(p)/p, learning_rate 1, reg_lambda 0, max_depth = depth, objective
+ *     binary:logistic, tree_method exact, nthread 1, seed.
+ *     score = the margin (log-odds), prob = XGBoost's probability.
+ *   VX_MODEL_GBM ("gbm"): gradient boosting by XGBoost: objective binary:logistic, trees boosting rounds,
+ *     max_depth = depth, eta, tree_method exact, nthread 1, seed. score = margin, prob = probability.
+ *     Chen & Guestrin, "XGBoost: a scalable tree boosting system", KDD 2016.
+ *
+ * Errors: VX_EINVAL for invalid settings, a single class in y, non-finite X, a constant X (svm, gamma
+ * "scale"), p mismatches and a logistic regression that does not converge (e.g. separable data with a huge
+ * C); VX_ENOMEM; VX_EFORMAT for a corrupt serialised model; VX_EUNSUPPORTED when an external library fails.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef VOXOMICS_MODEL_H
+#define VOXOMICS_MODEL_H
+
+#include <stddef.h>
+
+#include "voxomics/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { VX_MODEL_LOGREG, VX_MODEL_LOGREG_L1, VX_MODEL_SVM, VX_MODEL_RF, VX_MODEL_GBM } vx_model_kind;
+
+typedef struct vx_model_params {
+    vx_model_kind kind;
+    double C;            /* logreg, logreg-l1, svm: inverse regularisation strength, > 0 */
+    double gamma;        /* svm: RBF gamma; <= 0: "scale" = 1 / (p * Var(X)) */
+    int trees;           /* rf: trees in the forest; gbm: boosting rounds; >= 1 */
+    int depth;           /* rf, gbm: max_depth, >= 1 */
+    double eta;          /* gbm: learning rate, in (0, 1] */
+    unsigned long seed;  /* logreg-l1, rf, gbm: random seed (logreg and svm are deterministic without one) */
+} vx_model_params;
+
+/* Defaults for kind k: C 1, gamma 0 ("scale"), seed 0; rf: trees 100, depth 8; gbm: trees 100, depth 3,
+ * eta 0.1 (scikit-learn GradientBoostingClassifier's defaults). Fields a kind does not use are set anyway. */
+void vx_model_params_default(vx_model_params *p, vx_model_kind k);
+
+/* The kind named "logreg", "logreg-l1", "svm", "rf" or "gbm" (exact, case-sensitive); VX_EINVAL otherwise. */
+int vx_model_kind_find(const char *name);
+/* The name of kind k ("logreg", ...); "?" for an invalid k. */
+const char *vx_model_kind_name(vx_model_kind k);
+
+typedef struct vx_model vx_model; /* opaque */
+
+/* Fit a model of kind mp->kind on X (n x p) and y (0/1). *m receives the model (free with vx_model_free);
+ * NULL on error. */
+int vx_model_fit(const double *X, size_t n, size_t p, const int *y, const vx_model_params *mp, vx_model **m,
+                 vx_error *err);
+
+/* For each of the n rows of X (n x p with the p of the fit): score[i] (higher = class 1; see the models
+ * above) and prob[i] = P(class 1). Either output may be NULL. */
+int vx_model_predict(const vx_model *m, const double *X, size_t n, double *score, double *prob, vx_error *err);
+
+/* Number of features the model was fitted on; its parameters. */
+size_t vx_model_nfeatures(const vx_model *m);
+const vx_model_params *vx_model_get_params(const vx_model *m);
+
+/* logreg: coefficients w (p values) and intercept b of the fit (pointer into the model, valid until
+ * vx_model_free); NULL for other kinds. */
+const double *vx_model_logreg_coef(const vx_model *m, double *intercept);
+
+/* Serialise into an existing cJSON object (a `cJSON *` passed as void *): members "kind", "p", the
+ * parameters ("C", "gamma", "trees", "depth", "eta", "seed" as a decimal string), and the fitted state:
+ *   logreg:    "coef" (array of p), "intercept", "grad_norm";
+ *   logreg-l1: "liblinear": liblinear's model-file text (solver_type L1R_LR ... w), values printed %.17g;
+ *   svm:       "libsvm": libsvm's model-file text (svm_type c_svc, kernel_type rbf ...), every value printed
+ *              %.17g (libsvm's own svm_save_model prints support vectors with %.8g, which is not exact),
+ *              plus "platt_A", "platt_B";
+ *   rf, gbm:   "xgboost": XGBoost's JSON model (XGBoosterSaveModelToBuffer, format json) as a string.
+ * Doubles are written as raw JSON numbers printed %.17g (exact when parsed back by strtod; note that cJSON's
+ * own printing of a number it parsed keeps only 15 digits when that is within DBL_EPSILON, so re-printing a
+ * parsed tree with cJSON may change the last bit). Non-finite values give VX_EINVAL. */
+int vx_model_to_json(const vx_model *m, void *cjson_object, vx_error *err);
+/* Rebuild a model from an object written by vx_model_to_json (read from text by cJSON_Parse, or the same
+ * in-memory object). Predictions equal those of the serialised model bit for bit. */
+int vx_model_from_json(const void *cjson_object, vx_model **m, vx_error *err);
+
+/* logreg: the final ||grad F|| / max(1, C) (Euclidean norm over w and b); NaN for other kinds or NULL. */
+double vx_model_grad_norm(const vx_model *m);
+
+void vx_model_free(vx_model *m);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,558 @@
+/* voxomics: the modelling pipeline (see include/voxomics/pipeline.h).  SPDX-License-Identifier: GPL-3.0-or-later */
+#include "voxomics/pipeline.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "voxomics/combat.h"
+#include "voxomics/select.h"
+#include "voxomics/table.h"
+
+struct vx_pipeline {
+    size_t p;          /* input features */
+    char **names;      /* p */
+    double *median;    /* p */
+    double *mean, *sd; /* p */
+    size_t *sel;       /* k indices into 0..p-1 */
+    size_t k;
+    vx_combat_fit *combat; /* NULL unless harmonised */
+    vx_model *model;
+    vx_pipeline_params params;
+    char *label[3]; /* class 0, class 1, column */
+};
+
+int vx_select_method_find(const char *name)
+{
+    static const char *n[] = {"none", "variance", "correlation", "univariate", "mrmr", "lasso"};
+    for (int i = 0; i < 6; i++)
+        if (!strcmp(name, n[i]))
+            return i;
+    return -1;
+}
+
+static const char *select_name(vx_select_method m)
+{
+    static const char *n[] = {"none", "variance", "correlation", "univariate", "mrmr", "lasso"};
+    return (unsigned)m < 6 ? n[m] : "?";
+}
+
+void vx_pipeline_params_default(vx_pipeline_params *pp, vx_model_kind kind)
+{
+    memset(pp, 0, sizeof *pp);
+    pp->select.method = VX_SELECT_NONE;
+    pp->select.threshold = NAN;
+    pp->select.alpha = 0.05;
+    pp->select.lasso_folds = 5;
+    vx_model_params_default(&pp->model, kind);
+}
+
+int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double v, vx_error *err)
+{
+    if (!strcmp(name, "C"))
+        pp->model.C = v;
+    else if (!strcmp(name, "gamma"))
+        pp->model.gamma = v;
+    else if (!strcmp(name, "trees"))
+        pp->model.trees = (int)v;
+    else if (!strcmp(name, "depth"))
+        pp->model.depth = (int)v;
+    else if (!strcmp(name, "eta"))
+        pp->model.eta = v;
+    else if (!strcmp(name, "k"))
+        pp->select.k = (size_t)v;
+    else if (!strcmp(name, "threshold"))
+        pp->select.threshold = v;
+    else if (!strcmp(name, "alpha"))
+        pp->select.alpha = v;
+    else
+        return vx_error_set(err, VX_EINVAL,
+                            "unknown parameter '%s' (C, gamma, trees, depth, eta, k, threshold, alpha)", name);
+    return VX_OK;
+}
+
+void vx_pipeline_free(vx_pipeline *pl)
+{
+    if (!pl)
+        return;
+    for (size_t j = 0; pl->names && j < pl->p; j++)
+        free(pl->names[j]);
+    free(pl->names);
+    free(pl->median);
+    free(pl->mean);
+    free(pl->sd);
+    free(pl->sel);
+    vx_combat_free(pl->combat);
+    vx_model_free(pl->model);
+    for (int i = 0; i < 3; i++)
+        free(pl->label[i]);
+    free(pl);
+}
+
+/* Selection on standardised training data Z (n x p, the non-constant features; map[c] = the pipeline's
+ * feature index of column c): pl->sel (pipeline indices), pl->k. */
+static int select_on(vx_pipeline *pl, const double *Z, size_t n, size_t p, const size_t *map, const int *y,
+                     vx_error *err)
+{
+    const vx_select_params *s = &pl->params.select;
+    int rc = VX_OK;
+    switch (s->method) {
+    case VX_SELECT_NONE:
+        for (size_t j = 0; j < p; j++)
+            pl->sel[j] = j;
+        pl->k = p;
+        break;
+    case VX_SELECT_VARIANCE:
+        /* on the imputed, unscaled data the variance means something: undo the scaling */
+        {
+            double *raw = malloc((n * p + 1) * sizeof *raw);
+            if (!raw)
+                return vx_error_set(err, VX_ENOMEM, "out of memory");
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < p; j++)
+                    raw[i * p + j] = Z[i * p + j] * pl->sd[map[j]] + pl->mean[map[j]];
+            rc = vx_select_variance(raw, n, p, isnan(s->threshold) ? 0.0 : s->threshold, pl->sel, &pl->k, NULL, err);
+            free(raw);
+        }
+        break;
+    case VX_SELECT_CORRELATION:
+        rc = vx_select_correlation(Z, n, p, isnan(s->threshold) ? 0.9 : s->threshold, NULL, pl->sel, &pl->k, err);
+        break;
+    case VX_SELECT_UNIVARIATE: {
+        double *stat = malloc(3 * p * sizeof *stat);
+        size_t *ord = malloc(p * sizeof *ord);
+        if (!stat || !ord) {
+            free(stat);
+            free(ord);
+            return vx_error_set(err, VX_ENOMEM, "out of memory");
+        }
+        double *pv = stat + p, *padj = stat + 2 * p;
+        rc = vx_univariate(Z, n, p, y, s->welch ? VX_TEST_WELCH : VX_TEST_MANN_WHITNEY, stat, pv, padj, err);
+        if (rc == VX_OK) {
+            /* order by adjusted p, then raw p, then index: deterministic */
+            for (size_t j = 0; j < p; j++)
+                ord[j] = j;
+            for (size_t a = 1; a < p; a++) {
+                size_t v = ord[a], b = a;
+                while (b > 0 && (padj[ord[b - 1]] > padj[v] ||
+                                 (padj[ord[b - 1]] == padj[v] && (pv[ord[b - 1]] > pv[v] ||
+                                                                  (pv[ord[b - 1]] == pv[v] && ord[b - 1] > v))))) {
+                    ord[b] = ord[b - 1];
+                    b--;
+                }
+                ord[b] = v;
+            }
+            pl->k = 0;
+            for (size_t j = 0; j < p; j++)
+                if (s->k ? j < s->k : padj[ord[j]] < s->alpha)
+                    pl->sel[pl->k++] = ord[j];
+            if (!pl->k) /* nothing significant: keep the best one rather than an empty model */
+                pl->sel[pl->k++] = ord[0];
+        }
+        free(stat);
+        free(ord);
+        break;
+    }
+    case VX_SELECT_MRMR: {
+        double *score = malloc(p * sizeof *score);
+        if (!score)
+            return vx_error_set(err, VX_ENOMEM, "out of memory");
+        size_t k = s->k ? (s->k < p ? s->k : p) : (p < 10 ? p : 10);
+        rc = vx_mrmr(Z, n, p, y, k, s->miq, 0, pl->sel, score, err);
+        pl->k = k;
+        free(score);
+        break;
+    }
+    case VX_SELECT_LASSO: {
+        int K = s->lasso_folds > 1 ? s->lasso_folds : 5;
+        int *fold = malloc((n ? n : 1) * sizeof *fold);
+        if (!fold)
+            return vx_error_set(err, VX_ENOMEM, "out of memory");
+        rc = vx_cv_stratified_folds(y, n, K, pl->params.model.seed + 7919u, fold, err);
+        vx_lasso_path path;
+        memset(&path, 0, sizeof path);
+        if (rc == VX_OK)
+            rc = vx_lasso_logistic_cv(Z, n, p, y, fold, K, 0.0, &path, err);
+        if (rc == VX_OK) {
+            size_t li = s->lasso_1se ? path.i1se : path.imin;
+            pl->k = 0;
+            for (size_t j = 0; j < p; j++)
+                if (path.beta[li * p + j] != 0.0)
+                    pl->sel[pl->k++] = j;
+            if (!pl->k) {
+                /* the CV lambda keeps nothing: the first feature to enter the path */
+                for (size_t l = 0; l < path.nlambda && !pl->k; l++)
+                    for (size_t j = 0; j < p && !pl->k; j++)
+                        if (path.beta[l * p + j] != 0.0)
+                            pl->sel[pl->k++] = j;
+            }
+            if (!pl->k)
+                pl->sel[pl->k++] = 0;
+        }
+        vx_lasso_path_free(&path);
+        free(fold);
+        break;
+    }
+    }
+    for (size_t c = 0; rc == VX_OK && c < pl->k; c++)
+        pl->sel[c] = map[pl->sel[c]];
+    return rc;
+}
+
+/* Selection among the features that vary on the training rows (a feature constant there carries no
+ * information and makes rank tests and correlations undefined): pl->sel, pl->k. */
+static int run_selection(vx_pipeline *pl, const double *Z, size_t n, const int *y, const unsigned char *constant,
+                         vx_error *err)
+{
+    size_t p = pl->p, pc = 0;
+    pl->sel = malloc((p ? p : 1) * sizeof *pl->sel);
+    size_t *map = malloc((p ? p : 1) * sizeof *map);
+    if (!pl->sel || !map) {
+        free(map);
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    }
+    for (size_t j = 0; j < p; j++)
+        if (!constant[j])
+            map[pc++] = j;
+    if (!pc) {
+        free(map);
+        return vx_error_set(err, VX_EINVAL, "pipeline: every feature is constant on the training rows");
+    }
+    double *Zc = malloc((n * pc + 1) * sizeof *Zc);
+    if (!Zc) {
+        free(map);
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t c = 0; c < pc; c++)
+            Zc[i * pc + c] = Z[i * p + map[c]];
+    int rc = select_on(pl, Zc, n, pc, map, y, err);
+    free(Zc);
+    free(map);
+    return rc;
+}
+
+/* Rows -> the model's input: impute, harmonise, standardise, select. Z: n x k. */
+static int transform(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch, double *Z,
+                     vx_error *err)
+{
+    size_t p = pl->p;
+    double *tmp = malloc((n * p + 1) * sizeof *tmp);
+    if (!tmp)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    memcpy(tmp, X, n * p * sizeof *tmp);
+    vx_impute_apply(tmp, n, p, pl->median);
+    int rc = VX_OK;
+    if (pl->combat) {
+        double *h = malloc((n * p + 1) * sizeof *h);
+        if (!h)
+            rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+        else if (!batch)
+            rc = vx_error_set(err, VX_EINVAL, "the pipeline harmonises by batch: the batch column is needed");
+        else
+            rc = vx_combat_apply(pl->combat, tmp, n, batch, NULL, h, err);
+        if (rc == VX_OK)
+            memcpy(tmp, h, n * p * sizeof *tmp);
+        free(h);
+    }
+    for (size_t i = 0; rc == VX_OK && i < n; i++)
+        for (size_t c = 0; c < pl->k; c++) {
+            size_t j = pl->sel[c];
+            Z[i * pl->k + c] = (tmp[i * p + j] - pl->mean[j]) / pl->sd[j];
+        }
+    free(tmp);
+    return rc;
+}
+
+int vx_pipeline_fit(const double *X, size_t n, size_t p, const int *y, const char *const *names,
+                    const char *const *batch, const vx_pipeline_params *pp, vx_pipeline **out, vx_error *err)
+{
+    *out = NULL;
+    if (n < 2 || p < 1)
+        return vx_error_set(err, VX_EINVAL, "pipeline: %zu rows and %zu features: too few to fit", n, p);
+    vx_pipeline *pl = calloc(1, sizeof *pl);
+    if (!pl)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    pl->p = p;
+    pl->params = *pp;
+    pl->names = calloc(p, sizeof *pl->names);
+    pl->median = malloc(p * sizeof *pl->median);
+    pl->mean = malloc(p * sizeof *pl->mean);
+    pl->sd = malloc(p * sizeof *pl->sd);
+    double *W = malloc((n * p + 1) * sizeof *W);
+    unsigned char *constant = calloc(p + 1, 1);
+    int rc = pl->names && pl->median && pl->mean && pl->sd && W && constant ? VX_OK
+                                                                             : vx_error_set(err, VX_ENOMEM, "out of memory");
+    for (size_t j = 0; rc == VX_OK && j < p; j++)
+        if (!(pl->names[j] = strdup(names[j])))
+            rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+    if (rc == VX_OK) {
+        memcpy(W, X, n * p * sizeof *W);
+        rc = vx_impute_fit(W, n, p, pl->median, err);
+        vx_impute_apply(W, n, p, pl->median);
+    }
+    if (rc == VX_OK && pp->harmonize) {
+        /* batch names -> 0..nb-1 in order of appearance */
+        const char **bn = malloc(n * sizeof *bn);
+        int *bi = malloc(n * sizeof *bi);
+        double *h = malloc((n * p + 1) * sizeof *h);
+        size_t nb = 0;
+        if (!bn || !bi || !h)
+            rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+        else if (!batch)
+            rc = vx_error_set(err, VX_EINVAL, "pipeline: harmonisation needs a batch column");
+        for (size_t i = 0; rc == VX_OK && i < n; i++) {
+            size_t b = 0;
+            while (b < nb && strcmp(bn[b], batch[i]))
+                b++;
+            if (b == nb)
+                bn[nb++] = batch[i];
+            bi[i] = (int)b;
+        }
+        vx_combat_options co;
+        vx_combat_options_default(&co);
+        if (rc == VX_OK)
+            rc = vx_combat_fit_apply(W, n, p, bi, bn, nb, NULL, 0, names, &co, h, &pl->combat, err);
+        if (rc == VX_OK)
+            memcpy(W, h, n * p * sizeof *W);
+        free(bn);
+        free(bi);
+        free(h);
+    }
+    for (size_t j = 0; rc == VX_OK && j < p; j++) {
+        double m = 0.0, s = 0.0;
+        for (size_t i = 0; i < n; i++)
+            m += W[i * p + j];
+        m /= (double)n;
+        for (size_t i = 0; i < n; i++)
+            s += (W[i * p + j] - m) * (W[i * p + j] - m);
+        s = sqrt(s / (double)(n - 1));
+        constant[j] = !(s > 0.0);
+        pl->mean[j] = m;
+        pl->sd[j] = s > 0.0 ? s : 1.0; /* a constant feature stays 0 after centring */
+        for (size_t i = 0; i < n; i++)
+            W[i * p + j] = (W[i * p + j] - m) / pl->sd[j];
+    }
+    if (rc == VX_OK)
+        rc = run_selection(pl, W, n, y, constant, err);
+    double *Z = rc == VX_OK ? malloc((n * pl->k + 1) * sizeof *Z) : NULL;
+    if (rc == VX_OK && !Z)
+        rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == VX_OK && i < n; i++)
+        for (size_t c = 0; c < pl->k; c++)
+            Z[i * pl->k + c] = W[i * p + pl->sel[c]];
+    if (rc == VX_OK)
+        rc = vx_model_fit(Z, n, pl->k, y, &pp->model, &pl->model, err);
+    free(Z);
+    free(W);
+    free(constant);
+    if (rc != VX_OK) {
+        vx_pipeline_free(pl);
+        return rc;
+    }
+    *out = pl;
+    return VX_OK;
+}
+
+int vx_pipeline_predict(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch, double *score,
+                        double *prob, vx_error *err)
+{
+    double *Z = malloc((n * pl->k + 1) * sizeof *Z);
+    if (!Z)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    int rc = transform(pl, X, n, batch, Z, err);
+    if (rc == VX_OK)
+        rc = vx_model_predict(pl->model, Z, n, score, prob, err);
+    free(Z);
+    return rc;
+}
+
+size_t vx_pipeline_features(const vx_pipeline *pl, const char *const **names)
+{
+    *names = (const char *const *)pl->names;
+    return pl->p;
+}
+
+size_t vx_pipeline_selected(const vx_pipeline *pl, const size_t **idx)
+{
+    *idx = pl->sel;
+    return pl->k;
+}
+
+int vx_pipeline_set_labels(vx_pipeline *pl, const char *column, const char *neg, const char *pos)
+{
+    const char *v[3] = {neg, pos, column};
+    for (int i = 0; i < 3; i++) {
+        free(pl->label[i]);
+        pl->label[i] = strdup(v[i] ? v[i] : "");
+        if (!pl->label[i])
+            return VX_ENOMEM;
+    }
+    return VX_OK;
+}
+
+const char *vx_pipeline_label(const vx_pipeline *pl, int which)
+{
+    const char *s = pl->label[which < 0 ? 2 : which & 1];
+    return s ? s : "";
+}
+
+/* ---- JSON ------------------------------------------------------------------------------------------------- */
+static cJSON *num_array(const double *v, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a && i < n; i++) {
+        char buf[40];
+        snprintf(buf, sizeof buf, "%.17g", v[i]);
+        cJSON_AddItemToArray(a, cJSON_CreateRaw(buf)); /* exact: 17 significant digits */
+    }
+    return a;
+}
+
+static int read_nums(const cJSON *o, const char *key, double *v, size_t n)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!cJSON_IsArray(a) || (size_t)cJSON_GetArraySize(a) != n)
+        return -1;
+    size_t i = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, a)
+    {
+        if (!cJSON_IsNumber(e))
+            return -1;
+        v[i++] = e->valuedouble;
+    }
+    return 0;
+}
+
+int vx_pipeline_save(const vx_pipeline *pl, const char *path, vx_error *err)
+{
+    if (pl->combat)
+        return vx_error_set(err, VX_EUNSUPPORTED,
+                            "%s: saving a pipeline with ComBat inside is not supported yet: harmonise the table "
+                            "first (voxomics harmonize --save) and train on the harmonised table",
+                            path);
+    cJSON *root = cJSON_CreateObject(), *model = cJSON_CreateObject();
+    int rc = root && model ? VX_OK : vx_error_set(err, VX_ENOMEM, "out of memory");
+    if (rc == VX_OK) {
+        cJSON_AddStringToObject(root, "format", "voxomics-pipeline-1");
+        cJSON *lab = cJSON_AddObjectToObject(root, "label");
+        cJSON_AddStringToObject(lab, "column", vx_pipeline_label(pl, -1));
+        cJSON_AddStringToObject(lab, "negative", vx_pipeline_label(pl, 0));
+        cJSON_AddStringToObject(lab, "positive", vx_pipeline_label(pl, 1));
+        cJSON *names = cJSON_AddArrayToObject(root, "features");
+        for (size_t j = 0; j < pl->p; j++)
+            cJSON_AddItemToArray(names, cJSON_CreateString(pl->names[j]));
+        cJSON_AddItemToObject(root, "impute_median", num_array(pl->median, pl->p));
+        cJSON_AddItemToObject(root, "scale_mean", num_array(pl->mean, pl->p));
+        cJSON_AddItemToObject(root, "scale_sd", num_array(pl->sd, pl->p));
+        cJSON *sel = cJSON_AddObjectToObject(root, "selection");
+        cJSON_AddStringToObject(sel, "method", select_name(pl->params.select.method));
+        cJSON *idx = cJSON_AddArrayToObject(sel, "selected");
+        for (size_t c = 0; c < pl->k; c++)
+            cJSON_AddItemToArray(idx, cJSON_CreateString(pl->names[pl->sel[c]]));
+        rc = vx_model_to_json(pl->model, model, err);
+        cJSON_AddItemToObject(root, "model", model);
+        model = NULL;
+    }
+    char *text = rc == VX_OK ? cJSON_Print(root) : NULL;
+    if (rc == VX_OK && !text)
+        rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+    if (rc == VX_OK) {
+        FILE *f = fopen(path, "w");
+        if (!f || fputs(text, f) < 0 || fputc('\n', f) == EOF)
+            rc = vx_error_set(err, VX_EIO, "%s: cannot write: %s", path, strerror(errno));
+        if (f && fclose(f) != 0 && rc == VX_OK)
+            rc = vx_error_set(err, VX_EIO, "%s: cannot write", path);
+    }
+    free(text);
+    cJSON_Delete(model);
+    cJSON_Delete(root);
+    return rc;
+}
+
+int vx_pipeline_load(const char *path, vx_pipeline **out, vx_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return vx_error_set(err, VX_EIO, "%s: cannot open: %s", path, strerror(errno));
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    size_t got = text ? fread(text, 1, (size_t)len, f) : 0;
+    fclose(f);
+    if (!text || got != (size_t)len) {
+        free(text);
+        return vx_error_set(err, VX_EIO, "%s: cannot read", path);
+    }
+    text[len] = '\0';
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
+    if (!root || !cJSON_IsString(fmt) || strcmp(fmt->valuestring, "voxomics-pipeline-1")) {
+        cJSON_Delete(root);
+        return vx_error_set(err, VX_EFORMAT, "%s: not a voxomics model file (format voxomics-pipeline-1)", path);
+    }
+    vx_pipeline *pl = calloc(1, sizeof *pl);
+    const cJSON *names = cJSON_GetObjectItemCaseSensitive(root, "features");
+    int rc = pl && cJSON_IsArray(names) ? VX_OK : vx_error_set(err, VX_EFORMAT, "%s: no feature list", path);
+    if (rc == VX_OK) {
+        pl->p = (size_t)cJSON_GetArraySize(names);
+        pl->names = calloc(pl->p + 1, sizeof *pl->names);
+        pl->median = malloc((pl->p + 1) * sizeof *pl->median);
+        pl->mean = malloc((pl->p + 1) * sizeof *pl->mean);
+        pl->sd = malloc((pl->p + 1) * sizeof *pl->sd);
+        pl->sel = malloc((pl->p + 1) * sizeof *pl->sel);
+        if (!pl->names || !pl->median || !pl->mean || !pl->sd || !pl->sel)
+            rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+    }
+    size_t j = 0;
+    const cJSON *e;
+    if (rc == VX_OK)
+        cJSON_ArrayForEach(e, names)
+        {
+            pl->names[j++] = strdup(cJSON_IsString(e) ? e->valuestring : "");
+        }
+    if (rc == VX_OK && (read_nums(root, "impute_median", pl->median, pl->p) || read_nums(root, "scale_mean", pl->mean, pl->p) ||
+                        read_nums(root, "scale_sd", pl->sd, pl->p)))
+        rc = vx_error_set(err, VX_EFORMAT, "%s: impute_median / scale_mean / scale_sd missing or of the wrong length",
+                          path);
+    const cJSON *sel = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "selection"), "selected");
+    if (rc == VX_OK && !cJSON_IsArray(sel))
+        rc = vx_error_set(err, VX_EFORMAT, "%s: no selection.selected list", path);
+    if (rc == VX_OK)
+        cJSON_ArrayForEach(e, sel)
+        {
+            size_t c = 0;
+            while (c < pl->p && (!cJSON_IsString(e) || strcmp(pl->names[c], e->valuestring)))
+                c++;
+            if (c == pl->p) {
+                rc = vx_error_set(err, VX_EFORMAT, "%s: selected feature '%s' is not among the features", path,
+                                  cJSON_IsString(e) ? e->valuestring : "?");
+                break;
+            }
+            pl->sel[pl->k++] = c;
+        }
+    const cJSON *lab = cJSON_GetObjectItemCaseSensitive(root, "label");
+    if (rc == VX_OK) {
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(lab, "column"), *ng = cJSON_GetObjectItemCaseSensitive(lab, "negative"),
+                    *ps = cJSON_GetObjectItemCaseSensitive(lab, "positive");
+        vx_pipeline_set_labels(pl, cJSON_IsString(c) ? c->valuestring : "", cJSON_IsString(ng) ? ng->valuestring : "0",
+                               cJSON_IsString(ps) ? ps->valuestring : "1");
+        rc = vx_model_from_json(cJSON_GetObjectItemCaseSensitive(root, "model"), &pl->model, err);
+        if (rc != VX_OK)
+            vx_error_prefix(err, "%s: ", path);
+    }
+    cJSON_Delete(root);
+    if (rc != VX_OK) {
+        vx_pipeline_free(pl);
+        return rc;
+    }
+    *out = pl;
+    return VX_OK;
+}
