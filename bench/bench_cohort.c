@@ -48,18 +48,23 @@ static int run_child(char *const argv[], double *wall, double *rss_mib)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static char *slurp(const char *path, size_t *n)
+/* 1 when the two files hold the same bytes */
+static int same_bytes(const char *a, const char *b)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)len + 1);
-    *n = fread(b, 1, (size_t)len, f);
-    fclose(f);
-    return b;
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int same = fa && fb;
+    char x[65536], y[65536];
+    while (same) {
+        size_t na = fread(x, 1, sizeof x, fa), nb = fread(y, 1, sizeof y, fb);
+        same = na == nb && !memcmp(x, y, na);
+        if (na < sizeof x)
+            break;
+    }
+    if (fa)
+        fclose(fa);
+    if (fb)
+        fclose(fb);
+    return same;
 }
 
 int main(int argc, char **argv)
@@ -124,15 +129,11 @@ int main(int argc, char **argv)
         }
         printf("-j %s: %6.2f s, %6.2f cases/s, peak RSS %6.1f MiB\n", jobs[j], wall[j], n / wall[j], rss[j]);
     }
-    size_t n1, n2;
     char a[4200], b[4200];
     snprintf(a, sizeof a, "%s/out_j1.csv", dir);
     snprintf(b, sizeof b, "%s/out_j2.csv", dir);
-    char *x = slurp(a, &n1), *y = slurp(b, &n2);
-    int same = x && y && n1 == n2 && !memcmp(x, y, n1);
+    int same = same_bytes(a, b);
     printf("speed-up -j 2 / -j 1: %.2fx; tables identical: %s\n", wall[0] / wall[1], same ? "yes" : "NO");
-    free(x);
-    free(y);
     char cmd[4300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)

@@ -388,15 +388,10 @@ static int cmd_harmonize(const sopts *o)
     bi = malloc((n + 1) * sizeof *bi);
     if (rc == VX_OK && (!H || !rowb || !bnames || !bi))
         rc = vx_error_set(&err, VX_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == VX_OK && i < n; i++) {
+    for (size_t i = 0; rc == VX_OK && i < n; i++)
         rowb[i] = t.cell[i * t.ncol + (size_t)bc];
-        size_t b = 0;
-        while (b < nb && strcmp(bnames[b], rowb[i]))
-            b++;
-        if (b == nb)
-            bnames[nb++] = rowb[i];
-        bi[i] = (int)b;
-    }
+    if (rc == VX_OK)
+        nb = vx_levels(rowb, n, bnames, bi);
     if (rc == VX_OK && o->apply) {
         rc = vx_combat_apply(fit, X, n, rowb, NULL, H, &err);
     } else if (rc == VX_OK) {
@@ -503,20 +498,17 @@ static int cmd_icc(const sopts *o)
     /* subjects and raters in order of appearance */
     size_t n = 0, k = 0, N = t.nrow;
     const char **subj = malloc((N + 1) * sizeof *subj), **rat = malloc((N + 1) * sizeof *rat);
-    size_t *si = malloc((N + 1) * sizeof *si), *ri = malloc((N + 1) * sizeof *ri);
+    const char **sv = malloc((N + 1) * sizeof *sv), **rv = malloc((N + 1) * sizeof *rv);
+    int *si = malloc((N + 1) * sizeof *si), *ri = malloc((N + 1) * sizeof *ri);
+    if (rc == VX_OK && (!subj || !rat || !sv || !rv || !si || !ri))
+        rc = vx_error_set(&err, VX_ENOMEM, "out of memory");
     for (size_t i = 0; rc == VX_OK && i < N; i++) {
-        const char *s = t.cell[i * t.ncol + (size_t)sc], *r = t.cell[i * t.ncol + (size_t)rcol];
-        size_t a = 0, b = 0;
-        while (a < n && strcmp(subj[a], s))
-            a++;
-        if (a == n)
-            subj[n++] = s;
-        while (b < k && strcmp(rat[b], r))
-            b++;
-        if (b == k)
-            rat[k++] = r;
-        si[i] = a;
-        ri[i] = b;
+        sv[i] = t.cell[i * t.ncol + (size_t)sc];
+        rv[i] = t.cell[i * t.ncol + (size_t)rcol];
+    }
+    if (rc == VX_OK) {
+        n = vx_levels(sv, N, subj, si);
+        k = vx_levels(rv, N, rat, ri);
     }
     double *Y = rc == VX_OK ? malloc((n * k + 1) * sizeof *Y) : NULL;
     FILE *f = rc == VX_OK ? fopen(o->out, "w") : NULL;
@@ -533,7 +525,7 @@ static int cmd_icc(const sopts *o)
         for (size_t q = 0; q < n * k; q++)
             Y[q] = NAN;
         for (size_t i = 0; i < N; i++) {
-            double *cell = &Y[si[i] * k + ri[i]];
+            double *cell = &Y[(size_t)si[i] * k + (size_t)ri[i]];
             if (!isnan(*cell)) {
                 rc = vx_error_set(&err, VX_EINVAL, "%s: subject '%s' rated twice by '%s'", o->data, subj[si[i]],
                                   rat[ri[i]]);
@@ -564,6 +556,8 @@ static int cmd_icc(const sopts *o)
     free(Y);
     free(subj);
     free(rat);
+    free(sv);
+    free(rv);
     free(si);
     free(ri);
     free(cols);

@@ -7,19 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_util.h"
 #include "io/dicom.h"
 #include "voxomics/dicom.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const char *temp_path(void)
-{
-    static char path[64]; /* the fuzz driver's own state, not library state */
-    if (!path[0]) {
-        snprintf(path, sizeof path, "/tmp/vx_fuzz_dicom_%ld.dcm", (long)getpid());
-    }
-    return path;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -42,12 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     vx_dcm_free(&f);
 
-    const char *path = temp_path();
-    FILE *fp = fopen(path, "wb");
-    if (!fp)
-        return 0;
-    fwrite(data, 1, size, fp);
-    fclose(fp);
+    const char *path = fuzz_path("f.dcm");
+    fuzz_put(path, data, size);
     vx_image *img = NULL;
     vx_dicom_info info;
     if (vx_dicom_read(path, NULL, &img, &info, &err) == VX_OK)

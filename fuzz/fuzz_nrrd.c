@@ -12,40 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_util.h"
 #include "voxomics/nrrd.h"
-
-/* The fuzz driver (not library code) keeps its temporary folder in a static. */
-static char dir[4096];
-static char p_hdr[4200], p_data[4200];
-
-static void cleanup(void)
-{
-    unlink(p_hdr);
-    unlink(p_data);
-    rmdir(dir);
-}
-
-static void setup(void)
-{
-    const char *t = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/vxfuzz_nrrd.XXXXXX", t && *t ? t : "/tmp");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        abort();
-    }
-    snprintf(p_hdr, sizeof p_hdr, "%s/f.nrrd", dir);
-    snprintf(p_data, sizeof p_data, "%s/d", dir);
-    atexit(cleanup);
-}
-
-static void put(const char *path, const uint8_t *data, size_t size)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f) != 0) {
-        perror(path);
-        abort();
-    }
-}
 
 static void check_failure(int rc, const void *out, const vx_error *err)
 {
@@ -55,15 +23,14 @@ static void check_failure(int rc, const void *out, const vx_error *err)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!dir[0])
-        setup();
-    put(p_hdr, data, size);
+    const char *p_hdr = fuzz_path("f.nrrd"), *p_data = fuzz_path("d");
+    fuzz_put(p_hdr, data, size);
     const uint8_t *blank = NULL;
     for (size_t i = 0; i + 1 < size && !blank; i++)
         if (data[i] == '\n' && data[i + 1] == '\n')
             blank = data + i + 2;
     if (blank)
-        put(p_data, blank, size - (size_t)(blank - data));
+        fuzz_put(p_data, blank, size - (size_t)(blank - data));
     else
         unlink(p_data);
 

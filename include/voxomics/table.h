@@ -85,6 +85,10 @@ int vx_table_matrix(const vx_table *t, const size_t *cols, size_t p, double **x,
 int vx_table_binary_label(const vx_table *t, size_t col, const char *positive, int *y, const char *names[2],
                           vx_error *err);
 
+/* The distinct strings of values[0..n-1] in order of first appearance (batches, subjects, raters): levels (room
+ * for n) receives pointers to them, code[i] the level of values[i]. Returns the number of levels. */
+size_t vx_levels(const char *const *values, size_t n, const char **levels, int *code);
+
 /* Median imputation learnt on training rows: medians of each column over non-NaN values (NaN columns: 0). */
 int vx_impute_fit(const double *x, size_t n, size_t p, double *median, vx_error *err);
 void vx_impute_apply(double *x, size_t n, size_t p, const double *median);

@@ -21,17 +21,6 @@
 
 /* ---- CSV ---------------------------------------------------------------------------------------------------- */
 
-static void trim(char *s)
-{
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        s[--n] = '\0';
-    size_t a = 0;
-    while (s[a] == ' ' || s[a] == '\t')
-        a++;
-    memmove(s, s + a, n - a + 1);
-}
-
 /* A path relative to the CSV's folder (absolute paths unchanged). */
 static char *resolve(const char *dir, const char *p)
 {
@@ -103,7 +92,7 @@ int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err)
             break;
         }
         for (int i = 0; i < nf; i++)
-            trim(fl[i]);
+            vx_csv_trim(fl[i]);
         if (!hdr) {
             hdr = fl;
             ncol = nf;

@@ -70,3 +70,13 @@ void vx_csv_free_fields(char **f, int n)
     free(f);
 }
 
+
+void vx_csv_trim(char *s)
+{
+    size_t n = strlen(s), a = 0;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    while (s[a] == ' ' || s[a] == '\t')
+        a++;
+    memmove(s, s + a, n - a + 1);
+}

@@ -6,5 +6,7 @@
  * malloc'ed fields. Returns the count, or -1 on an unterminated quote or out of memory. */
 int vx_csv_split(const char *line, char ***fields);
 void vx_csv_free_fields(char **f, int n);
+/* Remove leading and trailing spaces and tabs, in place. */
+void vx_csv_trim(char *s);
 
 #endif

@@ -48,6 +48,12 @@ enum {
     VX_DCM_PIXEL_DATA = 0x7FE00010,
     VX_DCM_FLOAT_PIXEL_DATA = 0x7FE00008,
     VX_DCM_DOUBLE_PIXEL_DATA = 0x7FE00009,
+    VX_DCM_PLANE_POSITION_SEQ = 0x00209113,
+    VX_DCM_PLANE_ORIENTATION_SEQ = 0x00209116,
+    VX_DCM_PIXEL_MEASURES_SEQ = 0x00289110,
+    VX_DCM_SPACING_BETWEEN_SLICES = 0x00180088,
+    VX_DCM_SHARED_FG = 0x52009229,
+    VX_DCM_PER_FRAME_FG = 0x52009230,
     VX_DCM_ITEM = 0xFFFEE000,
     VX_DCM_ITEM_END = 0xFFFEE00D,
     VX_DCM_SEQ_END = 0xFFFEE0DD,
@@ -114,6 +120,10 @@ size_t vx_dcm_nums(const vx_dcm_ds *ds, uint32_t tag, double *v, size_t n);
 int vx_dcm_num(const vx_dcm_ds *ds, uint32_t tag, double *v);
 /* Items of a sequence (NULL, *n = 0 when absent or not a sequence). */
 const vx_dcm_ds *vx_dcm_seq(const vx_dcm_ds *ds, uint32_t tag, size_t *n);
+/* Up to n numbers of attribute `tag` of frame k of a (multi-frame) object: from the frame's item of the
+ * Per-Frame Functional Groups Sequence (5200,9230), inside its `seq` macro (e.g. Plane Position Sequence), else
+ * from the Shared Functional Groups Sequence (5200,9229), else from the top level. Returns the count read. */
+size_t vx_dcm_frame_nums(const vx_dcm_ds *ds, size_t k, uint32_t seq, uint32_t tag, double *v, size_t n);
 
 /* ---- pixel data ------------------------------------------------------------------------------------------ */
 

@@ -617,3 +617,17 @@ const vx_dcm_ds *vx_dcm_seq(const vx_dcm_ds *ds, uint32_t tag, size_t *n)
     *n = e ? e->nitems : 0;
     return e && e->nitems ? e->items : NULL;
 }
+
+size_t vx_dcm_frame_nums(const vx_dcm_ds *ds, size_t k, uint32_t seq, uint32_t tag, double *v, size_t n)
+{
+    size_t ni, m;
+    const vx_dcm_ds *pf = vx_dcm_seq(ds, VX_DCM_PER_FRAME_FG, &ni);
+    const vx_dcm_ds *groups[2] = {pf && k < ni ? &pf[k] : NULL, vx_dcm_seq(ds, VX_DCM_SHARED_FG, &ni)};
+    for (int g = 0; g < 2; g++) {
+        const vx_dcm_ds *it = groups[g] ? vx_dcm_seq(groups[g], seq, &m) : NULL;
+        size_t got = it ? vx_dcm_nums(&it[0], tag, v, n) : 0;
+        if (got)
+            return got;
+    }
+    return vx_dcm_nums(ds, tag, v, n);
+}

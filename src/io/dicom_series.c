@@ -9,7 +9,6 @@
  */
 #include "voxomics/dicom.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "dicom.h"
+#include "dirlist.h"
 
 enum {
     TAG_SERIES_DESCRIPTION = 0x0008103E,
@@ -26,7 +26,6 @@ enum {
     TAG_SERIES_TIME = 0x00080031,
     TAG_ACQUISITION_TIME = 0x00080032,
     TAG_PATIENT_WEIGHT = 0x00101030,
-    TAG_SPACING_BETWEEN_SLICES = 0x00180088,
     TAG_RADIOPHARM_START_TIME = 0x00181072,
     TAG_RADIOPHARM_START_DATETIME = 0x00181078,
     TAG_TOTAL_DOSE = 0x00181074,
@@ -34,11 +33,6 @@ enum {
     TAG_RADIOPHARM_SEQ = 0x00540016,
     TAG_UNITS = 0x00541001,
     TAG_DECAY_CORRECTION = 0x00541102,
-    TAG_SHARED_FG = 0x52009229,
-    TAG_PER_FRAME_FG = 0x52009230,
-    TAG_PLANE_POSITION_SEQ = 0x00209113,
-    TAG_PLANE_ORIENTATION_SEQ = 0x00209116,
-    TAG_PIXEL_MEASURES_SEQ = 0x00289110,
     TAG_PIXEL_VALUE_TRANSFORM_SEQ = 0x00289145,
 };
 
@@ -62,29 +56,6 @@ typedef struct series_rec {
     char description[65];
     size_t nframes;
 } series_rec;
-
-/* An attribute of frame k: per-frame functional group, shared group, then the top level. */
-static size_t frame_nums(const vx_dcm_ds *ds, size_t k, uint32_t seq, uint32_t tag, double *v, size_t n)
-{
-    size_t ni;
-    const vx_dcm_ds *pf = vx_dcm_seq(ds, TAG_PER_FRAME_FG, &ni);
-    if (pf && k < ni) {
-        size_t m;
-        const vx_dcm_ds *it = vx_dcm_seq(&pf[k], seq, &m);
-        size_t got = it ? vx_dcm_nums(&it[0], tag, v, n) : 0;
-        if (got)
-            return got;
-    }
-    const vx_dcm_ds *sh = vx_dcm_seq(ds, TAG_SHARED_FG, &ni);
-    if (sh) {
-        size_t m;
-        const vx_dcm_ds *it = vx_dcm_seq(&sh[0], seq, &m);
-        size_t got = it ? vx_dcm_nums(&it[0], tag, v, n) : 0;
-        if (got)
-            return got;
-    }
-    return vx_dcm_nums(ds, tag, v, n);
-}
 
 static int skip_modality(const char *m)
 {
@@ -165,22 +136,22 @@ static int scan_file(scan *sc, const vx_dcm_file *f, size_t file_idx, const char
         memset(r, 0, sizeof *r);
         r->file = file_idx;
         r->frame = k;
-        if (frame_nums(ds, k, TAG_PLANE_POSITION_SEQ, VX_DCM_IMAGE_POSITION, r->pos, 3) != 3)
+        if (vx_dcm_frame_nums(ds, k, VX_DCM_PLANE_POSITION_SEQ, VX_DCM_IMAGE_POSITION, r->pos, 3) != 3)
             return vx_error_set(err, VX_EFORMAT,
                                 "%s: frame %zu has no ImagePositionPatient (0020,0032): cannot place the slice",
                                 f->name, k + 1);
-        if (frame_nums(ds, k, TAG_PLANE_ORIENTATION_SEQ, VX_DCM_IMAGE_ORIENTATION, r->iop, 6) != 6)
+        if (vx_dcm_frame_nums(ds, k, VX_DCM_PLANE_ORIENTATION_SEQ, VX_DCM_IMAGE_ORIENTATION, r->iop, 6) != 6)
             return vx_error_set(err, VX_EFORMAT, "%s: frame %zu has no ImageOrientationPatient (0020,0037)", f->name,
                                 k + 1);
-        if (frame_nums(ds, k, TAG_PIXEL_MEASURES_SEQ, VX_DCM_PIXEL_SPACING, r->ps, 2) != 2)
+        if (vx_dcm_frame_nums(ds, k, VX_DCM_PIXEL_MEASURES_SEQ, VX_DCM_PIXEL_SPACING, r->ps, 2) != 2)
             return vx_error_set(err, VX_EFORMAT, "%s: frame %zu has no PixelSpacing (0028,0030)", f->name, k + 1);
         if (!(r->ps[0] > 0 && r->ps[1] > 0))
             return vx_error_set(err, VX_EFORMAT, "%s: PixelSpacing %g\\%g is not positive", f->name, r->ps[0],
                                 r->ps[1]);
         r->slope = 1.0;
         r->intercept = 0.0;
-        frame_nums(ds, k, TAG_PIXEL_VALUE_TRANSFORM_SEQ, VX_DCM_RESCALE_SLOPE, &r->slope, 1);
-        frame_nums(ds, k, TAG_PIXEL_VALUE_TRANSFORM_SEQ, VX_DCM_RESCALE_INTERCEPT, &r->intercept, 1);
+        vx_dcm_frame_nums(ds, k, TAG_PIXEL_VALUE_TRANSFORM_SEQ, VX_DCM_RESCALE_SLOPE, &r->slope, 1);
+        vx_dcm_frame_nums(ds, k, TAG_PIXEL_VALUE_TRANSFORM_SEQ, VX_DCM_RESCALE_INTERCEPT, &r->intercept, 1);
         sc->n++;
         sc->se[sidx].nframes++;
     }
@@ -528,11 +499,6 @@ int vx_dicom_read_files(const char *const *paths, size_t n, const vx_dicom_optio
     return read_series(paths, n, 0, opt, out, info, err);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int vx_dicom_read(const char *path, const vx_dicom_options *opt, vx_image **out, vx_dicom_info *info, vx_error *err)
 {
     vx_dicom_options def;
@@ -551,52 +517,25 @@ int vx_dicom_read(const char *path, const vx_dicom_options *opt, vx_image **out,
         return vx_error_set(err, VX_EIO, "%s: cannot open: %s", path, strerror(errno));
     if (!S_ISDIR(st.st_mode))
         return read_series(&path, 1, 0, opt, out, info, err);
-    DIR *d = opendir(path);
-    if (!d)
-        return vx_error_set(err, VX_EIO, "%s: cannot open the folder: %s", path, strerror(errno));
     char **names = NULL;
-    size_t n = 0, cap = 0;
-    int rc = VX_OK;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.' || !strcasecmp(de->d_name, "DICOMDIR"))
-            continue;
-        size_t len = strlen(path) + strlen(de->d_name) + 2;
-        char *full = malloc(len);
-        if (!full) {
-            rc = VX_ENOMEM;
-            break;
-        }
-        snprintf(full, len, "%s/%s", path, de->d_name);
-        struct stat fs;
-        if (stat(full, &fs) != 0 || !S_ISREG(fs.st_mode)) {
-            free(full);
-            continue;
-        }
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 256;
-            char **nn = realloc(names, nc * sizeof *nn);
-            if (!nn) {
-                free(full);
-                rc = VX_ENOMEM;
-                break;
-            }
-            names = nn;
-            cap = nc;
-        }
-        names[n++] = full;
-    }
-    closedir(d);
+    size_t n = 0;
+    int rc = vx_dir_files(path, &names, &n, err);
     if (rc != VX_OK)
-        rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory listing the folder", path);
-    else if (n == 0)
-        rc = vx_error_set(err, VX_EFORMAT, "%s: the folder holds no files", path);
-    else {
-        qsort(names, n, sizeof *names, cmp_str); /* only for deterministic messages: slices sort by position */
-        rc = read_series((const char *const *)names, n, 1, opt, out, info, err);
+        return rc;
+    /* a DICOMDIR indexes the folder; it is not part of the series */
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *base = strrchr(names[i], '/') + 1;
+        if (strcasecmp(base, "DICOMDIR"))
+            names[m++] = names[i];
+        else
+            free(names[i]);
     }
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    n = m;
+    if (n == 0)
+        rc = vx_error_set(err, VX_EFORMAT, "%s: the folder holds no files", path);
+    else /* name order only makes messages deterministic: slices sort by position */
+        rc = read_series((const char *const *)names, n, 1, opt, out, info, err);
+    vx_dir_free(names, n);
     return rc;
 }

@@ -1,5 +1,4 @@
 /* voxomics: SHA-256 of files and settings (provenance), on nettle.  SPDX-License-Identifier: GPL-3.0-or-later */
-#include <dirent.h>
 #include <errno.h>
 #include <nettle/sha2.h>
 #include <stdio.h>
@@ -7,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dirlist.h"
 #include "voxomics/extract.h"
 
 static void to_hex(const uint8_t *d, char hex[65])
@@ -40,69 +40,27 @@ int vx_file_sha256(const char *path, char hex[65], vx_error *err)
     return VX_OK;
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* A folder: SHA-256 of the lines "<sha256 of file>  <file name>\n" of its regular files (not starting with
  * '.'), in byte order of the names: the same set of files gives the same hash wherever the folder lies. */
 static int dir_sha256(const char *path, char hex[65], vx_error *err)
 {
-    DIR *d = opendir(path);
-    if (!d)
-        return vx_error_set(err, VX_EIO, "%s: cannot open the folder: %s", path, strerror(errno));
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    int rc = VX_OK;
-    struct dirent *de;
-    while (rc == VX_OK && (de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.')
-            continue;
-        if (n == cap) {
-            size_t nc = cap ? 2 * cap : 64;
-            char **nn = realloc(names, nc * sizeof *nn);
-            if (!nn) {
-                rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory", path);
-                break;
-            }
-            names = nn;
-            cap = nc;
-        }
-        if (!(names[n] = strdup(de->d_name)))
-            rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory", path);
-        else
-            n++;
-    }
-    closedir(d);
-    if (rc == VX_OK)
-        qsort(names, n, sizeof *names, cmp_name);
+    char **files = NULL;
+    size_t n = 0;
+    int rc = vx_dir_files(path, &files, &n, err);
     struct sha256_ctx ctx;
     sha256_init(&ctx);
     for (size_t i = 0; rc == VX_OK && i < n; i++) {
-        size_t len = strlen(path) + strlen(names[i]) + 2;
-        char *full = malloc(len);
-        if (!full) {
-            rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory", path);
-            break;
-        }
-        snprintf(full, len, "%s/%s", path, names[i]);
-        struct stat st;
+        const char *name = strrchr(files[i], '/') + 1;
         char fh[65];
-        if (stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
-            rc = vx_file_sha256(full, fh, err);
-            if (rc == VX_OK) {
-                sha256_update(&ctx, 64, (const uint8_t *)fh);
-                sha256_update(&ctx, 2, (const uint8_t *)"  ");
-                sha256_update(&ctx, strlen(names[i]), (const uint8_t *)names[i]);
-                sha256_update(&ctx, 1, (const uint8_t *)"\n");
-            }
+        rc = vx_file_sha256(files[i], fh, err);
+        if (rc == VX_OK) {
+            sha256_update(&ctx, 64, (const uint8_t *)fh);
+            sha256_update(&ctx, 2, (const uint8_t *)"  ");
+            sha256_update(&ctx, strlen(name), (const uint8_t *)name);
+            sha256_update(&ctx, 1, (const uint8_t *)"\n");
         }
-        free(full);
     }
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    vx_dir_free(files, n);
     if (rc != VX_OK)
         return rc;
     uint8_t dg[SHA256_DIGEST_SIZE];

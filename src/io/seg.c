@@ -31,41 +31,13 @@ enum {
     TAG_SEGMENT_ID_SEQ = 0x0062000A,
     TAG_REF_SEGMENT_NUMBER = 0x0062000B,
     TAG_MAX_FRACTIONAL = 0x0062000E,
-    TAG_SHARED_FG = 0x52009229,
-    TAG_PER_FRAME_FG = 0x52009230,
-    TAG_PLANE_POSITION_SEQ = 0x00209113,
-    TAG_PLANE_ORIENTATION_SEQ = 0x00209116,
-    TAG_PIXEL_MEASURES_SEQ = 0x00289110,
-    TAG_SPACING_BETWEEN_SLICES = 0x00180088,
-    TAG_SLICE_THICKNESS = 0x00180050,
 };
-
-/* Attribute of frame k from its functional groups (per-frame first, then shared), else the top level. */
-static size_t fg_nums(const vx_dcm_ds *ds, size_t k, uint32_t seq, uint32_t tag, double *v, size_t n)
-{
-    size_t ni, m;
-    const vx_dcm_ds *pf = vx_dcm_seq(ds, TAG_PER_FRAME_FG, &ni);
-    if (pf && k < ni) {
-        const vx_dcm_ds *it = vx_dcm_seq(&pf[k], seq, &m);
-        size_t got = it ? vx_dcm_nums(&it[0], tag, v, n) : 0;
-        if (got)
-            return got;
-    }
-    const vx_dcm_ds *sh = vx_dcm_seq(ds, TAG_SHARED_FG, &ni);
-    if (sh) {
-        const vx_dcm_ds *it = vx_dcm_seq(&sh[0], seq, &m);
-        size_t got = it ? vx_dcm_nums(&it[0], tag, v, n) : 0;
-        if (got)
-            return got;
-    }
-    return vx_dcm_nums(ds, tag, v, n);
-}
 
 /* Segment number of frame k (-1 when missing). */
 static int frame_segment(const vx_dcm_ds *ds, size_t k)
 {
     double v;
-    return fg_nums(ds, k, TAG_SEGMENT_ID_SEQ, TAG_REF_SEGMENT_NUMBER, &v, 1) == 1 ? (int)v : -1;
+    return vx_dcm_frame_nums(ds, k, TAG_SEGMENT_ID_SEQ, TAG_REF_SEGMENT_NUMBER, &v, 1) == 1 ? (int)v : -1;
 }
 
 static int open_seg(const char *path, vx_dcm_file *f, vx_dcm_pixfmt *pf, size_t *nframes, vx_error *err)
@@ -177,7 +149,7 @@ static int own_grid(const vx_dcm_file *f, const vx_dcm_pixfmt *pf, const size_t 
     double lo = INFINITY, hi = -INFINITY, p0[3] = {0, 0, 0};
     for (size_t i = 0; i < n; i++) {
         double p[3];
-        fg_nums(&f->ds, fr[i], TAG_PLANE_POSITION_SEQ, VX_DCM_IMAGE_POSITION, p, 3);
+        vx_dcm_frame_nums(&f->ds, fr[i], VX_DCM_PLANE_POSITION_SEQ, VX_DCM_IMAGE_POSITION, p, 3);
         double d = dot3(p, nrm);
         if (d < lo) {
             lo = d;
@@ -186,17 +158,17 @@ static int own_grid(const vx_dcm_file *f, const vx_dcm_pixfmt *pf, const size_t 
         hi = fmax(hi, d);
     }
     double gap = 0;
-    if (fg_nums(&f->ds, fr[0], TAG_PIXEL_MEASURES_SEQ, TAG_SPACING_BETWEEN_SLICES, &gap, 1) != 1 || !(gap > 0)) {
+    if (vx_dcm_frame_nums(&f->ds, fr[0], VX_DCM_PIXEL_MEASURES_SEQ, VX_DCM_SPACING_BETWEEN_SLICES, &gap, 1) != 1 || !(gap > 0)) {
         gap = INFINITY;
         for (size_t i = 0; i < n; i++) {
             double p[3];
-            fg_nums(&f->ds, fr[i], TAG_PLANE_POSITION_SEQ, VX_DCM_IMAGE_POSITION, p, 3);
+            vx_dcm_frame_nums(&f->ds, fr[i], VX_DCM_PLANE_POSITION_SEQ, VX_DCM_IMAGE_POSITION, p, 3);
             double d = dot3(p, nrm) - lo;
             if (d > 1e-3 && d < gap)
                 gap = d;
         }
         if (!isfinite(gap) &&
-            (fg_nums(&f->ds, fr[0], TAG_PIXEL_MEASURES_SEQ, TAG_SLICE_THICKNESS, &gap, 1) != 1 || !(gap > 0)))
+            (vx_dcm_frame_nums(&f->ds, fr[0], VX_DCM_PIXEL_MEASURES_SEQ, VX_DCM_SLICE_THICKNESS, &gap, 1) != 1 || !(gap > 0)))
             gap = 1.0;
     }
     double nk = round((hi - lo) / gap) + 1;
@@ -236,7 +208,7 @@ static int place_frames(const vx_dcm_file *f, const vx_dcm_pixfmt *pf, size_t nf
         return vx_error_set(err, VX_ENOMEM, "%s: out of memory", f->name);
     for (size_t i = 0; i < n; i++) {
         double p[3];
-        fg_nums(&f->ds, fr[i], TAG_PLANE_POSITION_SEQ, VX_DCM_IMAGE_POSITION, p, 3);
+        vx_dcm_frame_nums(&f->ds, fr[i], VX_DCM_PLANE_POSITION_SEQ, VX_DCM_IMAGE_POSITION, p, 3);
         for (int r = 0; r < 3; r++) {
             double c = a[4 * r] * p[0] + a[4 * r + 1] * p[1] + a[4 * r + 2] * p[2] + a[4 * r + 3];
             if (!(fabs(c - round(c)) <= 0.01 && fabs(c) < 1e9)) {
@@ -327,9 +299,9 @@ int vx_seg_read(const char *path, const char *segment, const vx_geometry *grid, 
     double iop[6], ps[2];
     for (size_t i = 0; rc == VX_OK && i < n; i++) {
         double o[6], s[2], p[3];
-        if (fg_nums(&f.ds, fr[i], TAG_PLANE_ORIENTATION_SEQ, VX_DCM_IMAGE_ORIENTATION, o, 6) != 6 ||
-            fg_nums(&f.ds, fr[i], TAG_PIXEL_MEASURES_SEQ, VX_DCM_PIXEL_SPACING, s, 2) != 2 ||
-            fg_nums(&f.ds, fr[i], TAG_PLANE_POSITION_SEQ, VX_DCM_IMAGE_POSITION, p, 3) != 3 || !(s[0] > 0) ||
+        if (vx_dcm_frame_nums(&f.ds, fr[i], VX_DCM_PLANE_ORIENTATION_SEQ, VX_DCM_IMAGE_ORIENTATION, o, 6) != 6 ||
+            vx_dcm_frame_nums(&f.ds, fr[i], VX_DCM_PIXEL_MEASURES_SEQ, VX_DCM_PIXEL_SPACING, s, 2) != 2 ||
+            vx_dcm_frame_nums(&f.ds, fr[i], VX_DCM_PLANE_POSITION_SEQ, VX_DCM_IMAGE_POSITION, p, 3) != 3 || !(s[0] > 0) ||
             !(s[1] > 0)) {
             rc = vx_error_set(err, VX_EFORMAT,
                               "%s: frame %zu lacks ImageOrientationPatient, PixelSpacing or ImagePositionPatient "

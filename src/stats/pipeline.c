@@ -304,14 +304,8 @@ int vx_pipeline_fit(const double *X, size_t n, size_t p, const int *y, const cha
             rc = vx_error_set(err, VX_ENOMEM, "out of memory");
         else if (!batch)
             rc = vx_error_set(err, VX_EINVAL, "pipeline: harmonisation needs a batch column");
-        for (size_t i = 0; rc == VX_OK && i < n; i++) {
-            size_t b = 0;
-            while (b < nb && strcmp(bn[b], batch[i]))
-                b++;
-            if (b == nb)
-                bn[nb++] = batch[i];
-            bi[i] = (int)b;
-        }
+        if (rc == VX_OK)
+            nb = vx_levels(batch, n, bn, bi);
         vx_combat_options co;
         vx_combat_options_default(&co);
         if (rc == VX_OK)

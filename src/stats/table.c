@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "io/csv.h"
+#include "voxomics/extract.h"
 
 static int is_missing_text(const char *s)
 {
@@ -52,16 +53,6 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void trim(char *s)
-{
-    size_t n = strlen(s), a = 0;
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        s[--n] = '\0';
-    while (s[a] == ' ' || s[a] == '\t')
-        a++;
-    memmove(s, s + a, n - a + 1);
-}
-
 int vx_table_read(const char *path, const char *id_name, vx_table *t, vx_error *err)
 {
     memset(t, 0, sizeof *t);
@@ -90,7 +81,7 @@ int vx_table_read(const char *path, const char *id_name, vx_table *t, vx_error *
             break;
         }
         for (int i = 0; i < nf; i++)
-            trim(fl[i]);
+            vx_csv_trim(fl[i]);
         if (!t->colnames) {
             t->colnames = fl;
             t->ncol = (size_t)nf;
@@ -311,34 +302,19 @@ int vx_table_where(vx_table *t, const char *col, const char *value, int keep_equ
     return rc;
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 int vx_table_write(FILE *f, const vx_table *t)
 {
     for (size_t j = 0; j < t->ncol; j++) {
         if (j)
             fputc(',', f);
-        csv_field(f, t->colnames[j]);
+        vx_csv_field(f, t->colnames[j]);
     }
     fputc('\n', f);
     for (size_t i = 0; i < t->nrow; i++) {
         for (size_t j = 0; j < t->ncol; j++) {
             if (j)
                 fputc(',', f);
-            csv_field(f, t->cell[i * t->ncol + j]);
+            vx_csv_field(f, t->cell[i * t->ncol + j]);
         }
         fputc('\n', f);
     }
@@ -573,4 +549,18 @@ void vx_impute_apply(double *x, size_t n, size_t p, const double *median)
         for (size_t j = 0; j < p; j++)
             if (isnan(x[i * p + j]))
                 x[i * p + j] = median[j];
+}
+
+size_t vx_levels(const char *const *values, size_t n, const char **levels, int *code)
+{
+    size_t nl = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t b = 0;
+        while (b < nl && strcmp(levels[b], values[i]))
+            b++;
+        if (b == nl)
+            levels[nl++] = values[i];
+        code[i] = (int)b;
+    }
+    return nl;
 }

@@ -38,24 +38,6 @@ static const char *tmp(const char *name)
     return buf[k];
 }
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)len + 1);
-    if (fread(b, 1, (size_t)len, f) != (size_t)len)
-        len = 0;
-    b[len] = '\0';
-    fclose(f);
-    if (n)
-        *n = (size_t)len;
-    return b;
-}
-
 /* The cohort: case 7 has a truncated image, case 13 a mask on another grid. */
 static void make_cohort(void)
 {
@@ -191,7 +173,7 @@ static void test_jobs_identical(void **state)
     snprintf(args, sizeof args, "-j 2 --store '%s' -o '%s'", tmp("a.db"), tmp("a3.csv"));
     assert_int_equal(run(args), 3);
     size_t n1, n2, n3;
-    char *a = slurp(tmp("a1.csv"), &n1), *b = slurp(tmp("a2.csv"), &n2), *c = slurp(tmp("a3.csv"), &n3);
+    char *a = vx_test_slurp(tmp("a1.csv"), &n1), *b = vx_test_slurp(tmp("a2.csv"), &n2), *c = vx_test_slurp(tmp("a3.csv"), &n3);
     assert_true(n1 > 1000);
     assert_int_equal(n1, n2);
     assert_int_equal(n1, n3);
@@ -201,7 +183,7 @@ static void test_jobs_identical(void **state)
     snprintf(args, sizeof args, "-j 2 --store '%s' -o '%s'", tmp("a.db"), tmp("a4.csv"));
     assert_int_equal(run(args), 3);
     size_t n4;
-    char *d = slurp(tmp("a4.csv"), &n4);
+    char *d = vx_test_slurp(tmp("a4.csv"), &n4);
     assert_int_equal(n1, n4);
     assert_memory_equal(a, d, n1);
     free(a);
@@ -299,7 +281,7 @@ static void test_kill_and_resume(void **state)
     assert_int_equal(WEXITSTATUS(st), 3);
     assert_int_equal(stored_cases(tmp("k.db")), 6 * NCASES);
     size_t n1, n2;
-    char *a = slurp(tmp("ref.csv"), &n1), *b = slurp(tmp("resumed.csv"), &n2);
+    char *a = vx_test_slurp(tmp("ref.csv"), &n1), *b = vx_test_slurp(tmp("resumed.csv"), &n2);
     assert_int_equal(n1, n2);
     assert_memory_equal(a, b, n1);
     free(a);
@@ -322,7 +304,7 @@ static void test_store_mismatch_and_exit_zero(void **state)
              tmp("err.txt"));
     int st = system(cmd);
     assert_int_equal(WEXITSTATUS(st), 1);
-    char *e = slurp(tmp("err.txt"), NULL);
+    char *e = vx_test_slurp(tmp("err.txt"), NULL);
     assert_non_null(strstr(e, "m.db"));
     assert_non_null(strstr(e, "settings"));
     free(e);
@@ -343,7 +325,7 @@ static void test_store_mismatch_and_exit_zero(void **state)
              getenv("VX_BUILD_DIR"), getenv("VX_SOURCE_DIR"), tmp("good.csv"), tmp("g.csv"), tmp("err.txt"));
     st = system(cmd);
     assert_int_equal(WEXITSTATUS(st), 0);
-    e = slurp(tmp("err.txt"), NULL);
+    e = vx_test_slurp(tmp("err.txt"), NULL);
     assert_string_equal(e, ""); /* --quiet, and not a terminal: nothing on stderr */
     free(e);
 }

@@ -17,22 +17,6 @@
 #include "voxomics/voxomics.h"
 #include "vx_test.h"
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)len + 1);
-    assert_int_equal(fread(b, 1, (size_t)len, f), (size_t)len);
-    b[len] = '\0';
-    fclose(f);
-    *n = (size_t)len;
-    return b;
-}
-
 /* Up to n numbers of the JSON array "key": [a, b, c]. */
 static size_t json_nums(const char *json, const char *key, double *v, size_t n)
 {
@@ -82,7 +66,9 @@ static void check_folder(const char *name)
     snprintf(dir, sizeof dir, "%s/tests/data/dicom/ts/%s", src, name);
     size_t n;
     snprintf(path, sizeof path, "%s/expected.json", dir);
-    char *json = slurp(path, &n);
+    char *json = vx_test_slurp(path, &n);
+    if (!json)
+        fail_msg("cannot open %s", path);
     double dims[3], spacing[3], origin[3], dir9[9];
     assert_int_equal(json_nums(json, "dims", dims, 3), 3);
     assert_int_equal(json_nums(json, "spacing", spacing, 3), 3);
@@ -108,7 +94,9 @@ static void check_folder(const char *name)
     for (int i = 0; i < 9; i++)
         assert_true(fabs(g->direction[i] - dir9[i]) < 1e-12);
     snprintf(path, sizeof path, "%s/expected.raw", dir);
-    char *raw = slurp(path, &n);
+    char *raw = vx_test_slurp(path, &n);
+    if (!raw)
+        fail_msg("cannot open %s", path);
     size_t nv = vx_geometry_count(g);
     assert_int_equal(n, nv * sizeof(float));
     size_t diff = 0;

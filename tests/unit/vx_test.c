@@ -333,3 +333,22 @@ void vx_test_assert_results_identical(const vx_results *a, const vx_results *b)
         assert_memory_equal(&a->rows[i].value, &b->rows[i].value, sizeof(double));
     }
 }
+
+char *vx_test_slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    if (b && fread(b, 1, (size_t)len, f) != (size_t)len)
+        len = 0;
+    if (b)
+        b[len] = '\0';
+    fclose(f);
+    if (n)
+        *n = b ? (size_t)len : 0;
+    return b;
+}

@@ -13,6 +13,8 @@ const char *vx_test_data_dir(void);
 const char *vx_test_data(const char *rel);
 /* A fresh temporary directory for the test's files (removed by nothing: lives under $TMPDIR). */
 const char *vx_test_tmpdir(void);
+/* The whole file as a NUL-terminated malloc'ed buffer (*n bytes, n may be NULL); NULL when it cannot be read. */
+char *vx_test_slurp(const char *path, size_t *n);
 
 /* IBSI 1 match rule (../shared/ibsi/README.md): |x - ref| truncated at the reference's third significant
  * digit must not exceed the tolerance. */
