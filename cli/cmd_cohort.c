@@ -49,24 +49,25 @@ static void show_progress(void *ud, const vx_cohort_progress *p)
     fflush(stderr);
 }
 
+/* the table: a regular file is written beside and renamed in; "-", fifos and devices are streamed (io.h) */
 static int write_table(const char *out, const vx_cohort *c, const vx_cohort_results *r, const vx_settings *s,
                        vx_column_names names)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        fprintf(stderr, "voxomics extract: %s: cannot write: %s\n", out, strerror(errno));
-        return 1;
-    }
     vx_error err;
     vx_error_clear(&err);
+    vx_outfile *of;
+    FILE *f = vx_outfile_open(out, &of, &err);
+    if (!f) {
+        fprintf(stderr, "voxomics extract: %s\n", err.msg);
+        return 1;
+    }
     int rc = vx_cohort_write_csv(f, c, r, s, names, &err);
-    if (fclose(f) != 0 && rc == VX_OK)
-        rc = vx_error_set(&err, VX_EIO, "%s: write error", out);
-    if (rc != VX_OK || rename(tmp, out) != 0) {
-        fprintf(stderr, "voxomics extract: %s: cannot write: %s\n", out, rc != VX_OK ? err.msg : strerror(errno));
-        unlink(tmp);
+    if (rc != VX_OK)
+        vx_outfile_abort(of);
+    else
+        rc = vx_outfile_commit(of, &err);
+    if (rc != VX_OK) {
+        fprintf(stderr, "voxomics extract: %s: cannot write: %s\n", out, err.msg);
         return 1;
     }
     return 0;
@@ -95,7 +96,7 @@ int cli_run_cohort(const extract_opts *o, const vx_settings *s)
     if (status == 0) {
         cli_case_options(o, &co.case_opts);
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        co.jobs = o->jobs > 0 ? o->jobs : (cores > 0 ? (int)cores : 1);
+        co.jobs = o->jobs > 0 ? (int)o->jobs : (cores > 0 ? (int)cores : 1);
         co.retry_failed = o->retry_failed;
         co.rank = (size_t)rank;
         co.nranks = (size_t)size;
@@ -142,7 +143,7 @@ int cli_run_cohort(const extract_opts *o, const vx_settings *s)
                     fprintf(stderr, "voxomics extract: case '%s': %s\n", c.cases[i].id, res.cases[i].error);
             if (!o->quiet)
                 fprintf(stderr, "voxomics extract: %zu cases, %zu failed, table written to %s\n", done, failed,
-                        o->out);
+                        strcmp(o->out, "-") ? o->out : "standard output");
             status = failed ? 3 : 0;
         }
     }
