@@ -193,6 +193,6 @@ const cli_command cli_cmd_cv = {
     "DATA.csv  one row per sample: an ID column, the label column, numeric feature columns",
     cv_table,
     "Every fitted step (imputation, scaling, harmonisation, selection, model, tuning) sees only the training rows of each fold.",
-    "voxomics cv wdbc.csv --id id --label diagnosis --model logreg --folds 5 --repeats 2 --seed 1 --json cv.json",
+    "voxomics cv ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --join ../shared/stats/nsclc_radiogenomics/clinical_covariates.csv --label egfr-mut --missing drop --model logreg --select univariate --k 10 --tune C=0.01,0.1,1 --folds 5 --repeats 2 --seed 1 --json cv.json",
     STATS_EXITS,
     run_cv};

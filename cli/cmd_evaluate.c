@@ -23,6 +23,19 @@ static int cmd_evaluate(const sopts *o)
     long cc = o->compare && sc >= 0 ? stats_need_col(o, &t, o->compare, "compare", &err) : -1;
     long pc = o->prob && sc >= 0 ? stats_need_col(o, &t, o->prob, "prob", &err) : -1;
     int rc = lc < 0 || sc < 0 || (o->compare && cc < 0) || (o->prob && pc < 0) ? VX_EINVAL : VX_OK;
+    /* --missing drop: rows without a label or a score are left out (they can never be imputed) */
+    if (rc == VX_OK && vx_missing_find(o->missing) != VX_MISSING_ERROR) {
+        size_t req[4] = {(size_t)lc, (size_t)sc}, nreq = 2, dropped = 0;
+        if (cc >= 0)
+            req[nreq++] = (size_t)cc;
+        if (pc >= 0)
+            req[nreq++] = (size_t)pc;
+        char report[512] = "";
+        rc = vx_table_missing(&t, NULL, 0, req, nreq, (vx_missing_policy)vx_missing_find(o->missing), &dropped,
+                              report, sizeof report, &err);
+        if (rc == VX_OK && report[0])
+            stats_note(o, "%s; rows dropped (--missing drop)", report);
+    }
     size_t n = t.nrow;
     int *y = malloc((n + 1) * sizeof *y);
     double *s = malloc((n + 1) * sizeof *s), *s2 = malloc((n + 1) * sizeof *s2), *pr = malloc((n + 1) * sizeof *pr);
@@ -142,6 +155,9 @@ static const cli_opt evaluate_table[] = {
      SO(bootstrap), 0, 2147483647.0, 0},
     OPT_SEED("0", "seed of the bootstrap"),
     OPT_ID, OPT_JOIN, OPT_WHERE,
+    {"--missing", NULL, "error|drop", "error",
+     "rows whose label or score is empty or NA: stop, or drop them (a label or score is never imputed)", CLI_STR,
+     SO(missing), 0, 0, 0},
     CLI_QUIET(sopts),
     CLI_END};
 
@@ -162,6 +178,8 @@ const cli_command cli_cmd_evaluate = {
     "PRED.csv  predictions with the label: e.g. the output of voxomics predict",
     evaluate_table,
     NULL,
-    "voxomics evaluate predictions.csv --id id --label diagnosis --positive malignant --score score --prob probability --json eval.json",
+    "voxomics train ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --join ../shared/stats/nsclc_radiogenomics/clinical_covariates.csv --label egfr-mut --missing drop --model logreg --C 0.1 -o model.json\n"
+    "voxomics predict model.json ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --missing drop -o pred.csv\n"
+    "voxomics evaluate pred.csv --id SubjectID --join ../shared/stats/nsclc_radiogenomics/clinical_covariates.csv --label egfr-mut --missing drop --score score --prob probability --bootstrap 200 --seed 1 --json eval.json",
     STATS_EXITS,
     run_evaluate};

@@ -221,8 +221,7 @@ const cli_command cli_cmd_harmonize = {
     "NEW.csv   new samples to harmonise with a stored fit (their batches must be in the fit)",
     harmonize_table,
     "Reproduces sva::ComBat / neuroCombat exactly (docs/statistics.md). Features constant within a batch are left unharmonised and named in a note.",
-    "voxomics synth --size 40 --radius 8 --seed 1 -o synth_case\n"
-    "voxomics harmonize sites.csv --id id --batch site --covariate age -o harmonised.csv --save combat.json\n"
-    "voxomics harmonize --apply combat.json new_sites.csv --id id --batch site -o new_harmonised.csv",
+    "voxomics harmonize ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --join ../shared/stats/nsclc_radiogenomics/ct_acquisition_parameters.csv --where Manufacturer!=TOSHIBA --batch Manufacturer --missing drop -o harmonized.csv --save combat.json\n"
+    "voxomics harmonize --apply combat.json harmonized.csv --id SubjectID --batch Manufacturer -o reharmonized.csv",
     STATS_EXITS,
     run_harmonize};

@@ -123,6 +123,6 @@ const cli_command cli_cmd_icc = {
     "          rater once",
     icc_table,
     NULL,
-    "voxomics icc readers.csv --subject patient --rater reader -o icc.csv",
+    "voxomics icc tests/data/stats/shrout_fleiss_1979.csv --subject target --rater judge -o icc.csv",
     STATS_EXITS,
     run_icc};

@@ -111,6 +111,7 @@ const cli_command cli_cmd_predict = {
     "DATA.csv    the samples, with the feature columns the model names",
     predict_table,
     NULL,
-    "voxomics predict model.json wdbc.csv --id id -o predictions.csv",
+    "voxomics train ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --join ../shared/stats/nsclc_radiogenomics/clinical_covariates.csv --label egfr-mut --missing drop --model logreg --C 0.1 -o model.json\n"
+    "voxomics predict model.json ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --missing drop -o pred.csv",
     STATS_EXITS,
     run_predict};

@@ -162,6 +162,6 @@ const cli_command cli_cmd_select = {
     "DATA.csv  one row per sample: an ID column, the label column, numeric feature columns",
     select_table,
     "Missing values are imputed with column medians for the selection; features constant over the samples are left out (a note counts them).",
-    "voxomics select wdbc.csv --id id --label diagnosis --method univariate --k 10 -o selected.csv",
+    "voxomics select ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --join ../shared/stats/nsclc_radiogenomics/clinical_covariates.csv --label egfr-mut --missing drop --method univariate --alpha 0.05 -o selected.csv",
     STATS_EXITS,
     run_select};

@@ -65,6 +65,6 @@ const cli_command cli_cmd_train = {
     "DATA.csv  one row per sample: an ID column, the label column, numeric feature columns",
     train_table,
     NULL,
-    "voxomics train wdbc.csv --id id --label diagnosis --positive malignant --model logreg --select univariate --k 8 -o model.json",
+    "voxomics train ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --join ../shared/stats/nsclc_radiogenomics/clinical_covariates.csv --label egfr-mut --missing drop --model logreg --C 0.1 --select univariate --k 10 -o model.json",
     STATS_EXITS,
     run_train};

@@ -272,7 +272,10 @@ void cli_help(const cli_command *c, FILE *f)
     int first = 1;
     while (u && *u) {
         size_t w = strcspn(u, "\n");
-        fprintf(f, "%s voxomics %s%s%.*s\n", first ? "usage:" : "      ", c->name, w ? " " : "", (int)w, u);
+        if (u[0] == ' ') /* a continuation of the line before */
+            fprintf(f, "      %.*s\n", (int)w, u);
+        else
+            fprintf(f, "%s voxomics %s%s%.*s\n", first ? "usage:" : "      ", c->name, w ? " " : "", (int)w, u);
         first = 0;
         u += w;
         if (*u)
