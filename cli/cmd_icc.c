@@ -102,7 +102,7 @@ static const cli_opt icc_table[] = {
     {"--subject", NULL, "COL", "required", "the subject (case) column", CLI_STR, SO(subject), 0, 0, 0},
     {"--rater", NULL, "COL", "required", "the rater (reader, segmentation, repetition) column", CLI_STR, SO(rater),
      0, 0, 0},
-    OPT_ID, OPT_JOIN, OPT_WHERE, OPT_MISSING, OPT_FEATURES, OPT_EXCLUDE,
+    OPT_ID, OPT_JOIN, OPT_WHERE, OPT_FEATURES, OPT_EXCLUDE,
     CLI_QUIET(sopts),
     CLI_END};
 

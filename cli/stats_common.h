@@ -89,7 +89,7 @@ int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err)
 #define OPT_MISSING                                                                                            \
     {"--missing", NULL, "error|drop|impute-median", "error",                                                   \
      "empty or NA cells in the columns used: stop and name them, drop those rows, or impute column medians "   \
-     "(fitted on training rows only)",                                                                         \
+     "(inside cv: learnt on each training set only); a label, batch or covariate is never imputed",           \
      CLI_STR, SO(missing), 0, 0, 0}
 #define OPT_FEATURES                                                                                           \
     {"--features", NULL, "A,B,...", "every numeric column of the data table but the ID and the columns named " \
