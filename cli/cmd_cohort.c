@@ -61,13 +61,13 @@ static int write_table(const char *out, const vx_cohort *c, const vx_cohort_resu
         fprintf(stderr, "voxomics extract: %s\n", err.msg);
         return 1;
     }
-    int rc = vx_cohort_write_csv(f, c, r, s, names, &err);
-    if (rc != VX_OK)
+    if (vx_cohort_write_csv(f, c, r, s, names, &err) != VX_OK) {
         vx_outfile_abort(of);
-    else
-        rc = vx_outfile_commit(of, &err);
-    if (rc != VX_OK) {
         fprintf(stderr, "voxomics extract: %s: cannot write: %s\n", out, err.msg);
+        return 1;
+    }
+    if (vx_outfile_commit(of, &err) != VX_OK) {
+        fprintf(stderr, "voxomics extract: %s\n", err.msg);
         return 1;
     }
     return 0;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -57,11 +58,19 @@ static int run_synth(const cli_command *c, int argc, char **argv)
     char ip[4096], mp[4096];
     snprintf(ip, sizeof ip, "%s/image.nii.gz", o.dir);
     snprintf(mp, sizeof mp, "%s/mask.nii.gz", o.dir);
+    /* each file is written under a temporary name in DIR and renamed when complete: never a partial file */
+    char it[4200], mt[4200];
+    snprintf(it, sizeof it, "%s/.image.tmp.%ld.nii.gz", o.dir, (long)getpid());
+    snprintf(mt, sizeof mt, "%s/.mask.tmp.%ld.nii.gz", o.dir, (long)getpid());
     int rc = vx_synth_ct(&p, &img, &mask, &err);
     if (rc == VX_OK)
-        rc = vx_nifti_write(ip, img, 1, &err);
+        rc = vx_nifti_write(it, img, 1, &err);
     if (rc == VX_OK)
-        rc = vx_nifti_write(mp, mask, 1, &err);
+        rc = vx_nifti_write(mt, mask, 1, &err);
+    if (rc == VX_OK && (rename(it, ip) != 0 || rename(mt, mp) != 0))
+        rc = vx_error_set(&err, VX_EIO, "%s: cannot move the written files into place: %s", o.dir, strerror(errno));
+    unlink(it);
+    unlink(mt);
     vx_image_free(img);
     vx_image_free(mask);
     if (rc != VX_OK) {
