@@ -8,7 +8,6 @@
 
 #include "stats_common.h"
 
-/* ---- cv --------------------------------------------------------------------------------------------------- */
 /* --folds-from FILE:COL[,COL]...: fold numbers (any integers; renumbered 0..K-1 in increasing order) by ID. */
 static int read_given_folds(const sopts *o, const vx_table *t, int **given, int *repeats, vx_error *err)
 {
@@ -155,7 +154,6 @@ static int cmd_cv(const sopts *o)
         return 1;
     return rc == VX_OK ? 0 : stats_fail(o, &err);
 }
-
 
 static const cli_opt cv_table[] = {
     OPT_JSON("the results: fold AUCs, pooled AUC per repeat, timings, tuned values, settings"),

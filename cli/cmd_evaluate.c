@@ -9,7 +9,6 @@
 #include "stats_common.h"
 #include "voxomics/roc.h"
 
-/* ---- evaluate --------------------------------------------------------------------------------------------- */
 static int cmd_evaluate(const sopts *o)
 {
     vx_error err;
@@ -135,7 +134,6 @@ static int cmd_evaluate(const sopts *o)
         return 1;
     return rc == VX_OK ? 0 : stats_fail(o, &err);
 }
-
 
 static const cli_opt evaluate_table[] = {
     OPT_JSON("the results: AUC, CI, threshold, sensitivity, specificity, DeLong test, Brier, calibration"),

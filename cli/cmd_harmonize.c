@@ -9,7 +9,6 @@
 #include "stats_common.h"
 #include "voxomics/combat.h"
 
-/* ---- harmonize -------------------------------------------------------------------------------------------- */
 static int cmd_harmonize(const sopts *o)
 {
     vx_error err;
@@ -178,7 +177,6 @@ static int cmd_harmonize(const sopts *o)
     vx_table_free(&t);
     return rc == VX_OK ? 0 : stats_fail(o, &err);
 }
-
 
 static const cli_opt harmonize_table[] = {
     OPT_OUT("OUT.csv", "the data table with the feature columns harmonised"),

@@ -9,7 +9,6 @@
 #include "stats_common.h"
 #include "voxomics/icc.h"
 
-/* ---- icc --------------------------------------------------------------------------------------------------- */
 static int cmd_icc(const sopts *o)
 {
     vx_error err;
@@ -95,7 +94,6 @@ static int cmd_icc(const sopts *o)
     vx_table_free(&t);
     return rc == VX_OK ? 0 : stats_fail(o, &err);
 }
-
 
 static const cli_opt icc_table[] = {
     OPT_OUT("OUT.csv", "one row per feature: the six ICC forms with 95% CI, F and p"),

@@ -84,7 +84,6 @@ static int cmd_predict(const sopts *o)
     return rc == VX_OK ? 0 : stats_fail(o, &err);
 }
 
-
 static const cli_opt predict_table[] = {
     OPT_OUT("PRED.csv", "one row per sample: ID, score, probability (and the label when the data have it)"),
     OPT_ID, OPT_JOIN, OPT_WHERE,

@@ -9,7 +9,6 @@
 #include "stats_common.h"
 #include "voxomics/select.h"
 
-/* ---- select ----------------------------------------------------------------------------------------------- */
 static int cmd_select(const sopts *o)
 {
     vx_error err;
@@ -132,7 +131,6 @@ static int cmd_select(const sopts *o)
     stats_labelled_free(&d);
     return rc == VX_OK ? 0 : stats_fail(o, &err);
 }
-
 
 static const cli_opt select_table[] = {
     OPT_OUT("OUT.csv", "one row per feature: selected, rank and the method's statistic"),

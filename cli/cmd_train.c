@@ -8,7 +8,6 @@
 
 #include "stats_common.h"
 
-/* ---- train / predict -------------------------------------------------------------------------------------- */
 static int cmd_train(const sopts *o)
 {
     vx_error err;
@@ -37,7 +36,6 @@ static int cmd_train(const sopts *o)
     stats_labelled_free(&d);
     return rc == VX_OK ? 0 : stats_fail(o, &err);
 }
-
 
 static const cli_opt train_table[] = {
     OPT_OUT("MODEL.json", "the fitted pipeline (features, medians, scaling, selection, model)"),
