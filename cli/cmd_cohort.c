@@ -73,6 +73,12 @@ static int write_table(const char *out, const vx_cohort *c, const vx_cohort_resu
     return 0;
 }
 
+/* the per-rank stores: RUN.db.rank<r>, or OUT.rank<r>.db without --store (voxomics-cohort.rank<r>.db for -o -) */
+static const char *rank_store_base(const extract_opts *o)
+{
+    return o->store ? o->store : strcmp(o->out, "-") ? o->out : "voxomics-cohort";
+}
+
 int cli_run_cohort(const extract_opts *o, const vx_settings *s)
 {
     int rank = 0, size = 1;
@@ -101,7 +107,7 @@ int cli_run_cohort(const extract_opts *o, const vx_settings *s)
         co.rank = (size_t)rank;
         co.nranks = (size_t)size;
         if (size > 1) {
-            snprintf(store, sizeof store, "%s.rank%d%s", o->store ? o->store : o->out, rank, o->store ? "" : ".db");
+            snprintf(store, sizeof store, "%s.rank%d%s", rank_store_base(o), rank, o->store ? "" : ".db");
             co.store = store;
         } else {
             co.store = o->store;
@@ -125,7 +131,7 @@ int cli_run_cohort(const extract_opts *o, const vx_settings *s)
     }
     if (rank == 0 && status == 0)
         for (int r = 1; r < size && status == 0; r++) {
-            snprintf(store, sizeof store, "%s.rank%d%s", o->store ? o->store : o->out, r, o->store ? "" : ".db");
+            snprintf(store, sizeof store, "%s.rank%d%s", rank_store_base(o), r, o->store ? "" : ".db");
             if (vx_cohort_load_store(store, &c, s, &res, &err) != VX_OK) {
                 fprintf(stderr, "voxomics extract: rank %d: %s\n", r, err.msg);
                 status = 1;
