@@ -49,27 +49,34 @@ static void show_progress(void *ud, const vx_cohort_progress *p)
     fflush(stderr);
 }
 
+/* the table: a regular file is written beside and renamed in; "-", fifos and devices are streamed (io.h) */
 static int write_table(const char *out, const vx_cohort *c, const vx_cohort_results *r, const vx_settings *s,
                        vx_column_names names)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        fprintf(stderr, "voxomics extract: %s: cannot write: %s\n", out, strerror(errno));
-        return 1;
-    }
     vx_error err;
     vx_error_clear(&err);
-    int rc = vx_cohort_write_csv(f, c, r, s, names, &err);
-    if (fclose(f) != 0 && rc == VX_OK)
-        rc = vx_error_set(&err, VX_EIO, "%s: write error", out);
-    if (rc != VX_OK || rename(tmp, out) != 0) {
-        fprintf(stderr, "voxomics extract: %s: cannot write: %s\n", out, rc != VX_OK ? err.msg : strerror(errno));
-        unlink(tmp);
+    vx_outfile *of;
+    FILE *f = vx_outfile_open(out, &of, &err);
+    if (!f) {
+        fprintf(stderr, "voxomics extract: %s\n", err.msg);
+        return 1;
+    }
+    if (vx_cohort_write_csv(f, c, r, s, names, &err) != VX_OK) {
+        vx_outfile_abort(of);
+        fprintf(stderr, "voxomics extract: %s: cannot write: %s\n", out, err.msg);
+        return 1;
+    }
+    if (vx_outfile_commit(of, &err) != VX_OK) {
+        fprintf(stderr, "voxomics extract: %s\n", err.msg);
         return 1;
     }
     return 0;
+}
+
+/* the per-rank stores: RUN.db.rank<r>, or OUT.rank<r>.db without --store (voxomics-cohort.rank<r>.db for -o -) */
+static const char *rank_store_base(const extract_opts *o)
+{
+    return o->store ? o->store : strcmp(o->out, "-") ? o->out : "voxomics-cohort";
 }
 
 int cli_run_cohort(const extract_opts *o, const vx_settings *s)
@@ -95,12 +102,12 @@ int cli_run_cohort(const extract_opts *o, const vx_settings *s)
     if (status == 0) {
         cli_case_options(o, &co.case_opts);
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        co.jobs = o->jobs > 0 ? o->jobs : (cores > 0 ? (int)cores : 1);
+        co.jobs = o->jobs > 0 ? (int)o->jobs : (cores > 0 ? (int)cores : 1);
         co.retry_failed = o->retry_failed;
         co.rank = (size_t)rank;
         co.nranks = (size_t)size;
         if (size > 1) {
-            snprintf(store, sizeof store, "%s.rank%d%s", o->store ? o->store : o->out, rank, o->store ? "" : ".db");
+            snprintf(store, sizeof store, "%s.rank%d%s", rank_store_base(o), rank, o->store ? "" : ".db");
             co.store = store;
         } else {
             co.store = o->store;
@@ -124,7 +131,7 @@ int cli_run_cohort(const extract_opts *o, const vx_settings *s)
     }
     if (rank == 0 && status == 0)
         for (int r = 1; r < size && status == 0; r++) {
-            snprintf(store, sizeof store, "%s.rank%d%s", o->store ? o->store : o->out, r, o->store ? "" : ".db");
+            snprintf(store, sizeof store, "%s.rank%d%s", rank_store_base(o), r, o->store ? "" : ".db");
             if (vx_cohort_load_store(store, &c, s, &res, &err) != VX_OK) {
                 fprintf(stderr, "voxomics extract: rank %d: %s\n", r, err.msg);
                 status = 1;
@@ -142,7 +149,7 @@ int cli_run_cohort(const extract_opts *o, const vx_settings *s)
                     fprintf(stderr, "voxomics extract: case '%s': %s\n", c.cases[i].id, res.cases[i].error);
             if (!o->quiet)
                 fprintf(stderr, "voxomics extract: %zu cases, %zu failed, table written to %s\n", done, failed,
-                        o->out);
+                        strcmp(o->out, "-") ? o->out : "standard output");
             status = failed ? 3 : 0;
         }
     }

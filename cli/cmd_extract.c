@@ -29,34 +29,6 @@ static void case_from_path(const char *path, char *buf, size_t len)
     }
 }
 
-static int usage_error(const char *msg, const char *arg)
-{
-    fprintf(stderr, "voxomics extract: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
-    fprintf(stderr,
-            "usage: voxomics extract --config PARAMS [--format long|wide] [--case ID] [--threads N]\n"
-            "         [--label N|all] [--largest-component] [--resample-mask] [--series UID] [--no-suv]\n"
-            "         [--compat pyradiomics] -o OUT.csv IMAGE MASK\n"
-            "       voxomics extract --config PARAMS --cohort CASES.csv [-j N] [--store RUN.db] [--retry-failed]\n"
-            "         [--quiet] [same input options] -o FEATURES.csv\n"
-            "  IMAGE: NIfTI/NRRD file, DICOM file or DICOM series folder\n"
-            "  MASK:  mask file or folder, RTSTRUCT_FILE:ROI_NAME, SEG_FILE:SEGMENT, FILE.seg.nrrd:SEGMENT,\n"
-            "         LABEL_IMAGE:N (see docs/inputs.md); PARAMS: voxomics YAML or a PyRadiomics parameter file\n");
-    return 2;
-}
-
-static int parse_positive(const char *arg, const char *opt, int *out)
-{
-    char *end;
-    long t = strtol(arg, &end, 10);
-    if (*end || end == arg || t < 1 || t > 4096) {
-        char msg[64];
-        snprintf(msg, sizeof msg, "%s needs a positive integer", opt);
-        return usage_error(msg, arg);
-    }
-    *out = (int)t;
-    return 0;
-}
-
 /* One case: every region (one, or one per label) into a long or wide table. */
 static int run_single(const extract_opts *o, const vx_settings *s)
 {
@@ -74,7 +46,7 @@ static int run_single(const extract_opts *o, const vx_settings *s)
         vx_case_result_free(&r);
         return 1;
     }
-    if (r.note[0])
+    if (r.note[0] && !o->quiet)
         fprintf(stderr, "voxomics extract: case '%s': %s\n", cid, r.note);
     vx_provenance prov;
     memset(&prov, 0, sizeof prov);
@@ -83,12 +55,13 @@ static int run_single(const extract_opts *o, const vx_settings *s)
     snprintf(prov.image_sha256, sizeof prov.image_sha256, "%s", r.image_sha256);
     snprintf(prov.mask_sha256, sizeof prov.mask_sha256, "%s", r.mask_sha256);
 
-    /* write to a temporary file, then rename: never leave a half-written table */
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", o->out, (long)getpid());
-    FILE *f = fopen(tmp, "w");
+    /* a regular file is written beside and renamed in (never half-written); "-", fifos, devices stream */
+    vx_error err;
+    vx_error_clear(&err);
+    vx_outfile *of;
+    FILE *f = vx_outfile_open(o->out, &of, &err);
     if (!f) {
-        fprintf(stderr, "voxomics extract: %s: cannot write: %s\n", o->out, strerror(errno));
+        fprintf(stderr, "voxomics extract: %s\n", err.msg);
         vx_case_result_free(&r);
         return 1;
     }
@@ -104,15 +77,18 @@ static int run_single(const extract_opts *o, const vx_settings *s)
     }
     size_t nregions = r.n_regions;
     vx_case_result_free(&r);
-    if (fclose(f) != 0)
-        rc = VX_EIO;
-    if (rc != VX_OK || rename(tmp, o->out) != 0) {
+    if (rc != VX_OK) {
         fprintf(stderr, "voxomics extract: %s: cannot write: %s\n", o->out, strerror(errno));
-        unlink(tmp);
+        vx_outfile_abort(of);
         return 1;
     }
-    fprintf(stderr, "voxomics extract: case '%s': %zu values (%zu region%s) written to %s\n", cid, nvals, nregions,
-            nregions == 1 ? "" : "s", o->out);
+    if (vx_outfile_commit(of, &err) != VX_OK) {
+        fprintf(stderr, "voxomics extract: %s\n", err.msg);
+        return 1;
+    }
+    if (!o->quiet)
+        fprintf(stderr, "voxomics extract: case '%s': %zu values (%zu region%s) written to %s\n", cid, nvals,
+                nregions, nregions == 1 ? "" : "s", strcmp(o->out, "-") ? o->out : "standard output");
     return 0;
 }
 
@@ -125,77 +101,76 @@ void cli_case_options(const extract_opts *o, vx_case_options *co)
     co->dicom.suv = o->suv;
 }
 
-int cli_extract(int argc, char **argv)
+#define OFF(f) offsetof(extract_opts, f)
+static const cli_opt extract_table[] = {
+    {"--config", "-c", "PARAMS", "required",
+     "settings: a voxomics YAML file (docs/config.md) or a PyRadiomics parameter file", CLI_STR, OFF(config), 0, 0, 0},
+    {"--output", "-o", "OUT.csv", "required",
+     "the feature table; '-' writes to standard output, a symbolic link writes its target, a fifo or device is "
+     "written as a stream, a regular file is replaced atomically",
+     CLI_STR, OFF(out), 0, 0, 0},
+    {"--format", NULL, "long|wide", "long; wide with --cohort",
+     "long: one row per feature value; wide: one row per case and region", CLI_STR, OFF(format), 0, 0, 0},
+    {"--case", NULL, "ID", "the image file name without its extension", "the case id written in the table",
+     CLI_STR, OFF(case_id), 0, 0, 0},
+    {"--threads", NULL, "N", "features.threads of the settings, else 1",
+     "threads inside one case (results are bit-identical for any N)", CLI_INT, OFF(threads), 1, 4096, 0},
+    {"--label", NULL, "N|all", "every voxel >= mask_threshold",
+     "the ROI is the mask voxels equal to N; 'all': one result set per label present", CLI_STR, OFF(label), 0, 0, 0},
+    {"--largest-component", NULL, NULL, NULL, "keep only the largest 26-connected component of the ROI", CLI_FLAG,
+     OFF(largest), 0, 0, 1},
+    {"--resample-mask", NULL, NULL, NULL,
+     "resample a mask on another grid onto the image grid (nearest neighbour) instead of failing", CLI_FLAG,
+     OFF(resample_mask), 0, 0, 1},
+    {"--series", NULL, "UID", "the only series of the folder",
+     "the DICOM series to read when a folder holds several", CLI_STR, OFF(series), 0, 0, 0},
+    {"--no-suv", NULL, NULL, "SUV (body weight) for PET", "keep PET values in Bq/ml instead of converting to SUV",
+     CLI_FLAG, OFF(suv), 0, 0, 0},
+    {"--compat", NULL, "pyradiomics|ibsi", "compat of the settings (ibsi; pyradiomics for a PyRadiomics file)",
+     "reproduce PyRadiomics' conventions and column names, or IBSI's", CLI_STR, OFF(compat), 0, 0, 0},
+    {"--cohort", NULL, "CASES.csv", NULL,
+     "run a whole study: a CSV with columns id,image,mask (docs/inputs.md); writes one wide table", CLI_STR,
+     OFF(cohort), 0, 0, 0},
+    {"--jobs", "-j", "N", "the number of CPU cores", "cases run in parallel (--cohort)", CLI_INT, OFF(jobs), 1, 4096,
+     0},
+    {"--store", NULL, "RUN.db", NULL,
+     "SQLite store of finished cases (--cohort): a rerun skips them, an interrupted run resumes", CLI_STR,
+     OFF(store), 0, 0, 0},
+    {"--retry-failed", NULL, NULL, NULL, "run the cases stored as failed again (--cohort --store)", CLI_FLAG,
+     OFF(retry_failed), 0, 0, 1},
+    CLI_QUIET(extract_opts),
+    CLI_END};
+
+static int run_extract(const cli_command *c, int argc, char **argv)
 {
     extract_opts o = {.format = NULL, .threads = -1, .jobs = -1, .suv = 1};
     int npos = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has = i + 1 < argc;
-        if ((!strcmp(a, "--config") || !strcmp(a, "-c")) && has)
-            o.config = argv[++i];
-        else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has)
-            o.out = argv[++i];
-        else if (!strcmp(a, "--format") && has)
-            o.format = argv[++i];
-        else if (!strcmp(a, "--case") && has)
-            o.case_id = argv[++i];
-        else if (!strcmp(a, "--label") && has)
-            o.label = argv[++i];
-        else if (!strcmp(a, "--series") && has)
-            o.series = argv[++i];
-        else if (!strcmp(a, "--cohort") && has)
-            o.cohort = argv[++i];
-        else if (!strcmp(a, "--store") && has)
-            o.store = argv[++i];
-        else if (!strcmp(a, "--compat") && has)
-            o.compat = argv[++i];
-        else if (!strcmp(a, "--largest-component"))
-            o.largest = 1;
-        else if (!strcmp(a, "--resample-mask"))
-            o.resample_mask = 1;
-        else if (!strcmp(a, "--no-suv"))
-            o.suv = 0;
-        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
-            o.quiet = 1;
-        else if (!strcmp(a, "--retry-failed"))
-            o.retry_failed = 1;
-        else if (!strcmp(a, "--threads") && has) {
-            if (parse_positive(argv[++i], "--threads", &o.threads))
-                return 2;
-        } else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has) {
-            if (parse_positive(argv[++i], "-j", &o.jobs))
-                return 2;
-        } else if (a[0] == '-' && a[1])
-            return usage_error("unknown or incomplete option", a);
-        else if (npos < 2)
-            o.pos[npos++] = a;
-        else
-            return usage_error("too many arguments", a);
-    }
+    int pr = cli_parse(c, argc, argv, &o, o.pos, 2, &npos);
+    if (pr)
+        return pr == CLI_DONE ? 0 : pr;
     if (!o.config)
-        return usage_error("--config is required", NULL);
+        return cli_usage_error(c, "--config PARAMS is required", NULL);
     if (!o.out)
-        return usage_error("-o OUT.csv is required", NULL);
+        return cli_usage_error(c, "-o OUT.csv is required ('-' for standard output)", NULL);
     if (o.cohort && npos)
-        return usage_error("--cohort takes the cases from CASES.csv: no IMAGE MASK arguments", o.pos[0]);
+        return cli_usage_error(c, "--cohort takes the cases from CASES.csv: no IMAGE MASK arguments", o.pos[0]);
     if (!o.cohort && npos != 2)
-        return usage_error("IMAGE and MASK (or --cohort CASES.csv) are required", NULL);
+        return cli_usage_error(c, "IMAGE and MASK (or --cohort CASES.csv) are required", NULL);
     if (!o.cohort && (o.store || o.jobs > 0 || o.retry_failed))
-        return usage_error("-j, --store and --retry-failed apply to --cohort runs", NULL);
+        return cli_usage_error(c, "-j, --store and --retry-failed apply to --cohort runs", NULL);
     if (!o.format)
         o.format = o.cohort ? "wide" : "long";
     if (strcmp(o.format, "long") && strcmp(o.format, "wide"))
-        return usage_error("--format must be long or wide", o.format);
+        return cli_usage_error(c, "--format must be long or wide", o.format);
     if (o.cohort && strcmp(o.format, "wide"))
-        return usage_error("a cohort table is wide (one row per case)", o.format);
+        return cli_usage_error(c, "a cohort table is wide (one row per case)", o.format);
     if (o.compat && vx_compat_find(o.compat) < 0)
-        return usage_error("--compat must be pyradiomics or ibsi", o.compat);
+        return cli_usage_error(c, "--compat must be pyradiomics or ibsi", o.compat);
     if (o.label && strcmp(o.label, "all")) {
         char *end;
         long l = strtol(o.label, &end, 10);
         if (*end || end == o.label || l < 1 || l > 1000000000L)
-            return usage_error("--label needs a positive label number or 'all'", o.label);
+            return cli_usage_error(c, "--label needs a positive label number or 'all'", o.label);
     }
 
     vx_error err;
@@ -207,8 +182,30 @@ int cli_extract(int argc, char **argv)
         return 1;
     }
     if (o.threads > 0)
-        s.features.threads = o.threads;
+        s.features.threads = (int)o.threads;
     if (o.compat)
         s.compat = vx_compat_find(o.compat);
     return o.cohort ? cli_run_cohort(&o, &s) : run_single(&o, &s);
 }
+
+const cli_command cli_cmd_extract = {
+    "extract",
+    "compute IBSI features of one image and mask, or of a whole cohort",
+    "--config PARAMS [options] -o OUT.csv IMAGE MASK\n"
+    "--config PARAMS --cohort CASES.csv [-j N] [--store RUN.db] [--retry-failed] [options] -o FEATURES.csv",
+    "IMAGE  NIfTI (.nii, .nii.gz) or NRRD file, a DICOM file or a DICOM series folder\n"
+    "MASK   mask file or folder, RTSTRUCT_FILE:ROI_NAME, SEG_FILE:SEGMENT, FILE.seg.nrrd:SEGMENT or\n"
+    "       LABEL_IMAGE:N (docs/inputs.md)",
+    extract_table,
+    "A single case writes a long table (case, roi, feature, value and provenance columns) unless --format wide. "
+    "A cohort (--cohort) writes one wide row per case; the rows of failed cases carry their error.",
+    "voxomics synth --size 48 --radius 10 -o synth_case\n"
+    "voxomics extract --config configs/examples/ct_3d.yaml -o features.csv synth_case/image.nii.gz "
+    "synth_case/mask.nii.gz\n"
+    "voxomics extract --config configs/examples/ct_3d.yaml --format wide -o - synth_case/image.nii.gz "
+    "synth_case/mask.nii.gz",
+    "0  the table was written (with --cohort: every case succeeded)\n"
+    "1  the run failed: settings, inputs or output (one line naming the file and the problem)\n"
+    "2  wrong command line\n"
+    "3  --cohort: the table was written, but some cases failed (their rows carry the error)",
+    run_extract};

@@ -1,67 +1,121 @@
-/* voxomics command-line tool: parses arguments, calls libvoxomics, prints.
+/* voxomics command-line tool: finds the command, which parses its options (cli/opts.c), calls libvoxomics
+ * and prints. `voxomics help` lists the commands; `voxomics help CMD` = `voxomics CMD --help`.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
-static void usage(FILE *f)
+static const cli_command *const all_commands[] = {
+    &cli_cmd_extract, &cli_cmd_harmonize, &cli_cmd_icc,      &cli_cmd_select, &cli_cmd_train,   &cli_cmd_predict,
+    &cli_cmd_cv,      &cli_cmd_evaluate,  &cli_cmd_features, &cli_cmd_synth,  &cli_cmd_version, &cli_cmd_help};
+
+const cli_command *const *cli_commands(size_t *n)
 {
-    fprintf(f, "usage: voxomics <command> [options]\n"
-               "\n"
-               "commands:\n"
-               "  extract   compute IBSI features of one image + mask:\n"
-               "            voxomics extract --config FILE.yaml [--format long|wide] [--case ID]\n"
-               "                             [--threads N] -o OUT.csv IMAGE MASK\n"
-               "            voxomics extract --config PARAMS --cohort CASES.csv [-j N] [--store RUN.db] -o OUT.csv\n"
-               "  harmonize ComBat: voxomics harmonize DATA.csv --batch COL [--covariate COL]... [--nonparametric]\n"
-               "            [--mean-only] [--no-eb] [--ref-batch V] -o OUT.csv [--save FIT.json];\n"
-               "            voxomics harmonize --apply FIT.json NEW.csv --batch COL -o OUT.csv\n"
-               "  icc       voxomics icc DATA.csv --subject COL --rater COL -o OUT.csv\n"
-               "  select    voxomics select DATA.csv --label COL --method variance|correlation|univariate|mrmr|lasso\n"
-               "            [--threshold T] [--k K] [--alpha A] [--welch] [--miq] [--lambda-1se] -o OUT.csv\n"
-               "  train     voxomics train DATA.csv --label COL --model logreg|logreg-l1|svm|rf|gbm [--C C] [--gamma G]\n"
-               "            [--trees N] [--depth D] [--eta E] [--seed S] [--select METHOD ...] -o MODEL.json\n"
-               "  predict   voxomics predict MODEL.json DATA.csv -o PRED.csv\n"
-               "  cv        voxomics cv DATA.csv --label COL --model M [--folds K --repeats R --seed S |\n"
-               "            --folds-from FILE:COL[,COL]...] [--select ...] [--tune PARAM=v1,v2] --json OUT.json\n"
-               "  evaluate  voxomics evaluate PRED.csv --label COL --score COL [--compare COL] [--prob COL]\n"
-               "            [--threshold T] [--bootstrap B --seed S] --json OUT.json\n"
-               "            (statistics commands: --id COL, --join FILE, --missing error|drop|impute-median,\n"
-               "             --features a,b / --exclude a,b; docs/statistics.md)\n"
-               "  features  print the feature dictionary: voxomics features [--format csv|markdown]\n"
-               "  synth     write a synthetic CT-like volume and lesion mask:\n"
-               "            voxomics synth [--size N] [--spacing MM] [--radius MM] [--seed S] -o DIR\n"
-               "  version   print the version\n"
-               "\n"
-               "Settings schema: docs/config.md. Feature list: docs/features.md.\n");
+    *n = sizeof all_commands / sizeof *all_commands;
+    return all_commands;
 }
+
+const cli_command *cli_find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof all_commands / sizeof *all_commands; i++)
+        if (!strcmp(all_commands[i]->name, name))
+            return all_commands[i];
+    return NULL;
+}
+
+static void overview(FILE *f)
+{
+    fprintf(f, "voxomics %s: IBSI-exact radiomics features and cohort statistics\n\n"
+               "usage: voxomics COMMAND [options] [arguments]\n"
+               "       voxomics help COMMAND      (the same as voxomics COMMAND --help)\n\n"
+               "commands:\n",
+            vx_version());
+    for (size_t i = 0; i < sizeof all_commands / sizeof *all_commands; i++)
+        fprintf(f, "  %-10s %s\n", all_commands[i]->name, all_commands[i]->summary);
+    fprintf(f, "\nevery command takes -h/--help, --version and -q/--quiet (only errors are printed).\n"
+               "Outputs (-o, --json, --save): a regular file is replaced atomically; a symbolic link's target is\n"
+               "written; a fifo or device is written as a stream; '-' is standard output.\n"
+               "Settings schema: docs/config.md. Features: docs/features.md. Statistics: docs/statistics.md.\n\n"
+               "example:\n"
+               "  voxomics help extract\n");
+}
+
+typedef struct simple_opts {
+    int quiet;
+} simple_opts;
+
+static const cli_opt version_opts[] = {CLI_QUIET(simple_opts), CLI_END};
+
+static int run_version(const cli_command *c, int argc, char **argv)
+{
+    simple_opts o = {0};
+    const char *pos[1];
+    int npos, r = cli_parse(c, argc, argv, &o, pos, 0, &npos);
+    if (r)
+        return r == CLI_DONE ? 0 : r;
+    printf("voxomics %s\n", vx_version());
+    return 0;
+}
+
+const cli_command cli_cmd_version = {
+    "version", "print the version", "", NULL, version_opts, NULL, "voxomics version", "0  printed\n2  wrong command line",
+    run_version};
+
+static const cli_opt help_opts[] = {CLI_QUIET(simple_opts), CLI_END};
+
+static int unknown_command(const char *cmd)
+{
+    const char *best = NULL;
+    size_t bd = (size_t)-1;
+    for (size_t i = 0; i < sizeof all_commands / sizeof *all_commands; i++) {
+        size_t d = cli_distance(cmd, all_commands[i]->name);
+        if (d < bd)
+            bd = d, best = all_commands[i]->name;
+    }
+    if (best && bd <= (strlen(cmd) <= 4 ? 1u : 2u))
+        fprintf(stderr, "voxomics: unknown command '%s' (did you mean %s?)\n", cmd, best);
+    else
+        fprintf(stderr, "voxomics: unknown command '%s'\n", cmd);
+    fprintf(stderr, "try 'voxomics help'\n");
+    return 2;
+}
+
+static int run_help(const cli_command *c, int argc, char **argv)
+{
+    simple_opts o = {0};
+    const char *pos[1];
+    int npos, r = cli_parse(c, argc, argv, &o, pos, 1, &npos);
+    if (r)
+        return r == CLI_DONE ? 0 : r;
+    if (!npos) {
+        overview(stdout);
+        return 0;
+    }
+    const cli_command *t = cli_find_command(pos[0]);
+    if (!t)
+        return unknown_command(pos[0]);
+    cli_help(t, stdout);
+    return 0;
+}
+
+const cli_command cli_cmd_help = {
+    "help", "list the commands, or explain one", "[COMMAND]", "COMMAND  a command name: its full usage is printed",
+    help_opts, NULL, "voxomics help\nvoxomics help cv", "0  printed\n2  unknown command", run_help};
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        usage(stderr);
+        overview(stderr);
         return 2;
     }
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "extract"))
-        return cli_extract(argc - 1, argv + 1);
-    static const char *stats[] = {"harmonize", "icc", "select", "train", "predict", "cv", "evaluate"};
-    for (size_t i = 0; i < sizeof stats / sizeof *stats; i++)
-        if (!strcmp(cmd, stats[i]))
-            return cli_stats(argc - 1, argv + 1);
-    if (!strcmp(cmd, "synth"))
-        return cli_synth(argc - 1, argv + 1);
-    if (!strcmp(cmd, "features"))
-        return cli_features(argc - 1, argv + 1);
-    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-        printf("voxomics %s\n", vx_version());
-        return 0;
-    }
-    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-        usage(stdout);
-        return 0;
-    }
-    fprintf(stderr, "voxomics: unknown command '%s' (try 'voxomics help')\n", cmd);
-    return 2;
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V"))
+        cmd = "version";
+    else if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
+        cmd = "help";
+    const cli_command *c = cli_find_command(cmd);
+    if (!c)
+        return unknown_command(cmd);
+    return c->run(c, argc - 1, argv + 1);
 }

@@ -11,6 +11,8 @@
 #ifndef VOXOMICS_IO_H
 #define VOXOMICS_IO_H
 
+#include <stdio.h>
+
 #include "voxomics/image.h"
 
 #ifdef __cplusplus
@@ -27,6 +29,31 @@ int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error 
 
 /* Read any supported image format, chosen from the file content/extension. */
 int vx_image_read(const char *path, vx_image **out, vx_error *err);
+
+/* ---- output files: atomic for regular files, streamed for pipes and devices ----------------------------
+ *
+ * vx_outfile_open(path, &h, err) returns the stream to write an output to; vx_outfile_commit(h, err) finishes
+ * it, vx_outfile_abort(h) throws it away. What PATH is decides how:
+ *   - "-": standard output (a duplicate of descriptor 1, so closing it leaves stdout open);
+ *   - an existing fifo, character or block device: opened and written directly, as a stream; never replaced;
+ *   - a symbolic link (also a dangling one, also a chain): the file it points to is written, the link is kept;
+ *   - a regular file or a new name: written to a temporary file beside it (".NAME.tmp.XXXXXX" in the same
+ *     folder, mode 0666 less the umask, or the mode of the file it replaces), flushed with fsync, then renamed
+ *     over PATH by vx_outfile_commit. On any error, and on vx_outfile_abort, the temporary file is removed and
+ *     an existing PATH is left untouched: no partial output is ever left behind.
+ * A folder or a socket is an error. Errors: VX_EIO with the path, what failed and why (errno text);
+ * VX_ENOMEM. vx_outfile_commit and vx_outfile_abort free h and close the stream in every case; h may be NULL
+ * for abort. One handle per output; handles are independent (thread-safe for different paths). */
+typedef struct vx_outfile vx_outfile;
+FILE *vx_outfile_open(const char *path, vx_outfile **h, vx_error *err);
+/* Flush, check for write errors, fsync (regular files) and rename into place. VX_OK or VX_EIO naming the path. */
+int vx_outfile_commit(vx_outfile *h, vx_error *err);
+/* Close and discard: the temporary file is removed; a stream target just gets closed. */
+void vx_outfile_abort(vx_outfile *h);
+/* 1 when the output goes to a stream (standard output, fifo, device) rather than a file that is renamed in. */
+int vx_outfile_is_stream(const vx_outfile *h);
+/* The path the output finally lands at ("-" for standard output; the link target for a symbolic link). */
+const char *vx_outfile_target(const vx_outfile *h);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,7 @@
 
 #include "vx_math.h"
 #include "voxomics/combat.h"
+#include "voxomics/io.h"
 
 #define COMBAT_CONV 1e-4        /* EB convergence: max relative change of gamma* and delta* (sva it.sol) */
 #define COMBAT_MAXIT 10000      /* parametric EB rounds before giving up */
@@ -1088,19 +1089,20 @@ int vx_combat_save(const vx_combat_fit *f, const char *path, vx_error *err)
     cJSON_Delete(root);
     if (!text)
         return vx_error_set(err, VX_ENOMEM, "combat save: out of memory writing the model");
-    FILE *fp = fopen(path, "wb");
+    vx_outfile *of; /* atomic for files; "-", fifos, devices as streams (io.h) */
+    FILE *fp = vx_outfile_open(path, &of, err);
     if (!fp) {
-        int e = errno;
         free(text);
-        return vx_error_set(err, VX_EIO, "combat save: cannot create '%s': %s", path, strerror(e));
+        return vx_error_prefix(err, "combat save: ");
     }
     size_t len = strlen(text);
     int ok = fwrite(text, 1, len, fp) == len && fputc('\n', fp) != EOF;
-    ok = (fclose(fp) == 0) && ok;
     free(text);
-    if (!ok)
+    if (!ok) {
+        vx_outfile_abort(of);
         return vx_error_set(err, VX_EIO, "combat save: write error on '%s' (disk full?)", path);
-    return VX_OK;
+    }
+    return vx_outfile_commit(of, err) == VX_OK ? VX_OK : vx_error_prefix(err, "combat save: ");
 }
 
 /* Read n finite doubles from a JSON array. */

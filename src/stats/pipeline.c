@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "voxomics/combat.h"
+#include "voxomics/io.h"
 #include "voxomics/select.h"
 #include "voxomics/table.h"
 
@@ -456,11 +457,15 @@ int vx_pipeline_save(const vx_pipeline *pl, const char *path, vx_error *err)
     if (rc == VX_OK && !text)
         rc = vx_error_set(err, VX_ENOMEM, "out of memory");
     if (rc == VX_OK) {
-        FILE *f = fopen(path, "w");
-        if (!f || fputs(text, f) < 0 || fputc('\n', f) == EOF)
+        vx_outfile *of; /* atomic for files; "-", fifos, devices as streams (io.h) */
+        FILE *f = vx_outfile_open(path, &of, err);
+        if (!f)
+            rc = VX_EIO;
+        else if (fputs(text, f) < 0 || fputc('\n', f) == EOF) {
             rc = vx_error_set(err, VX_EIO, "%s: cannot write: %s", path, strerror(errno));
-        if (f && fclose(f) != 0 && rc == VX_OK)
-            rc = vx_error_set(err, VX_EIO, "%s: cannot write", path);
+            vx_outfile_abort(of);
+        } else
+            rc = vx_outfile_commit(of, err);
     }
     free(text);
     cJSON_Delete(model);

@@ -1,0 +1,196 @@
+/* voxomics cv: leak-free repeated stratified cross-validation of a pipeline (AUC per fold, pooled, tuning).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats_common.h"
+
+/* --folds-from FILE:COL[,COL]...: fold numbers (any integers; renumbered 0..K-1 in increasing order) by ID. */
+static int read_given_folds(const sopts *o, const vx_table *t, int **given, int *repeats, vx_error *err)
+{
+    char spec[4096];
+    snprintf(spec, sizeof spec, "%s", o->folds_from);
+    char *colon = strrchr(spec, ':');
+    if (!colon)
+        return vx_error_set(err, VX_EINVAL, "--folds-from FILE:COL[,COL...]: no ':' in '%s'", o->folds_from);
+    *colon = '\0';
+    const char *cols[MAX_LIST];
+    size_t nc = stats_split_list(colon + 1, cols, MAX_LIST);
+    vx_table f;
+    int rc = vx_table_read(spec, NULL, &f, err);
+    if (rc != VX_OK)
+        return rc;
+    *given = malloc((t->nrow * nc + 1) * sizeof **given);
+    *repeats = (int)nc;
+    for (size_t r = 0; rc == VX_OK && r < nc; r++) {
+        long c = vx_table_col(&f, cols[r]);
+        if (c < 0) {
+            rc = vx_error_set(err, VX_EINVAL, "%s: no fold column '%s'", spec, cols[r]);
+            break;
+        }
+        double lo = INFINITY;
+        for (size_t i = 0; i < f.nrow; i++)
+            lo = fmin(lo, f.num[i * f.ncol + (size_t)c]);
+        for (size_t i = 0; rc == VX_OK && i < t->nrow; i++) {
+            size_t k = 0;
+            while (k < f.nrow && strcmp(VX_TABLE_ID(&f, k), VX_TABLE_ID(t, i)))
+                k++;
+            double v = k < f.nrow ? f.num[k * f.ncol + (size_t)c] : NAN;
+            if (isnan(v) || v != floor(v))
+                rc = vx_error_set(err, VX_EINVAL, "%s: no integer fold for '%s' in column '%s'", spec,
+                                  VX_TABLE_ID(t, i), cols[r]);
+            else
+                (*given)[i * nc + r] = (int)(v - lo);
+        }
+    }
+    vx_table_free(&f);
+    return rc;
+}
+
+static int cmd_cv(const sopts *o)
+{
+    vx_error err;
+    vx_error_clear(&err);
+    if (!o->json)
+        return stats_usage(o, "--json OUT.json is required", NULL);
+    labelled d;
+    vx_pipeline_params pp;
+    int rc = stats_load_labelled(o, &d, &err);
+    if (rc == VX_OK)
+        rc = stats_pipeline_params(o, &pp, &err);
+    vx_cv_options co = {o->folds, o->repeats, o->seed, NULL, NULL, 0};
+    int *given = NULL;
+    if (rc == VX_OK && o->folds_from) {
+        rc = read_given_folds(o, &d.t, &given, &co.repeats, &err);
+        co.given = given;
+    }
+    /* --tune PARAM=v1,v2,... */
+    vx_cv_tune tune[MAX_LIST];
+    double *vals = malloc(MAX_LIST * 64 * sizeof *vals);
+    char tbuf[MAX_LIST][512];
+    for (size_t t = 0; rc == VX_OK && t < o->tune.n; t++) {
+        snprintf(tbuf[t], sizeof tbuf[t], "%s", o->tune.v[t]);
+        char *eq = strchr(tbuf[t], '=');
+        if (!eq) {
+            rc = vx_error_set(&err, VX_EINVAL, "--tune PARAM=v1,v2,...: no '=' in '%s'", o->tune.v[t]);
+            break;
+        }
+        *eq = '\0';
+        const char *items[64];
+        size_t nv = stats_split_list(eq + 1, items, 64);
+        tune[t].param = tbuf[t];
+        tune[t].values = vals + t * 64;
+        tune[t].n = nv;
+        for (size_t v = 0; rc == VX_OK && v < nv; v++) {
+            char *end;
+            vals[t * 64 + v] = strtod(items[v], &end);
+            if (*end || end == items[v])
+                rc = vx_error_set(&err, VX_EINVAL, "--tune %s: '%s' is not a number", tbuf[t], items[v]);
+        }
+        vx_pipeline_params test = pp;
+        if (rc == VX_OK && nv)
+            rc = vx_pipeline_params_set(&test, tbuf[t], vals[t * 64], &err);
+    }
+    co.tune = tune;
+    co.n_tune = o->tune.n;
+    vx_cv_result r;
+    memset(&r, 0, sizeof r);
+    if (rc == VX_OK)
+        rc = vx_cv_run(d.X, d.t.nrow, d.p, d.y, d.fnames, d.batch, &pp, &co, &r, &err);
+    if (rc == VX_OK) {
+        size_t nf = (size_t)r.folds * (size_t)r.repeats;
+        double tsum = 0;
+        for (size_t i = 0; i < nf; i++)
+            tsum += r.fit_time[i];
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddNumberToObject(root, "auc_fold_mean", r.auc_mean);
+        cJSON_AddNumberToObject(root, "auc_fold_sd", r.auc_sd);
+        cJSON_AddItemToObject(root, "auc_folds", stats_json_nums(r.auc, nf));
+        cJSON_AddItemToObject(root, "auc_pooled", stats_json_nums(r.pooled, (size_t)r.repeats));
+        cJSON_AddItemToObject(root, "fit_seconds", stats_json_nums(r.fit_time, nf));
+        cJSON_AddNumberToObject(root, "fit_seconds_mean", tsum / (double)nf);
+        if (o->tune.n) {
+            cJSON *ch = cJSON_AddObjectToObject(root, "tuned");
+            for (size_t t = 0; t < o->tune.n; t++) {
+                double *v = malloc(nf * sizeof *v);
+                for (size_t i = 0; v && i < nf; i++)
+                    v[i] = r.chosen[i * o->tune.n + t];
+                cJSON_AddItemToObject(ch, tune[t].param, stats_json_nums(v, nf));
+                free(v);
+            }
+        }
+        cJSON *s = cJSON_AddObjectToObject(root, "settings");
+        cJSON_AddStringToObject(s, "data", o->data);
+        cJSON_AddStringToObject(s, "label", o->label);
+        cJSON_AddStringToObject(s, "positive", d.names[1]);
+        cJSON_AddNumberToObject(s, "samples", (double)d.t.nrow);
+        cJSON_AddNumberToObject(s, "features", (double)d.p);
+        cJSON_AddStringToObject(s, "model", vx_model_kind_name(pp.model.kind));
+        cJSON_AddStringToObject(s, "selection", o->method ? o->method : "none");
+        cJSON_AddNumberToObject(s, "folds", r.folds);
+        cJSON_AddNumberToObject(s, "repeats", r.repeats);
+        cJSON_AddNumberToObject(s, "seed", (double)o->seed);
+        cJSON_AddStringToObject(s, "fold_source", o->folds_from ? o->folds_from : "stratified");
+        cJSON_AddStringToObject(s, "missing", o->missing);
+        cJSON_AddStringToObject(s, "harmonize_batch", o->harmonize_batch ? o->harmonize_batch : "");
+        cJSON_AddStringToObject(s, "voxomics_version", vx_version());
+        int w = stats_write_json(o, o->json, root);
+        cJSON_Delete(root);
+        if (w)
+            rc = VX_EIO, err.msg[0] = '\0';
+        if (rc == VX_OK && stats_summary(o))
+            printf("%s, %d folds x %d repeats: AUC %.4f +/- %.4f (fold mean +/- sd), %.3f s per fold -> %s\n",
+                   vx_model_kind_name(pp.model.kind), r.folds, r.repeats, r.auc_mean, r.auc_sd, tsum / (double)nf,
+                   o->json);
+    }
+    vx_cv_result_free(&r);
+    free(vals);
+    free(given);
+    stats_labelled_free(&d);
+    if (rc == VX_EIO && !err.msg[0])
+        return 1;
+    return rc == VX_OK ? 0 : stats_fail(o, &err);
+}
+
+static const cli_opt cv_table[] = {
+    OPT_JSON("the results: fold AUCs, pooled AUC per repeat, timings, tuned values, settings"),
+    OPT_LABEL, OPT_POSITIVE, OPT_MODEL, OPT_MODEL_PARAMS,
+    OPT_SEED("0", "seed of the folds and of the models that use one"),
+    {"--folds", NULL, "K", "5", "folds per repeat (stratified by the label)", CLI_INT, SO(folds), 0, 2147483647.0,
+     0},
+    {"--repeats", NULL, "R", "1", "repeats with different fold assignments", CLI_INT, SO(repeats), 0, 2147483647.0,
+     0},
+    {"--folds-from", NULL, "FILE:COL[,COL...]", NULL,
+     "given folds instead: integer fold columns of FILE (one per repeat), matched by ID", CLI_STR, SO(folds_from), 0,
+     0, 0},
+    {"--tune", NULL, "PARAM=v1,v2,...", NULL,
+     "tune PARAM (C, gamma, trees, depth, eta, k, threshold, alpha) by inner CV on each training set", CLI_LIST,
+     SO(tune), 0, 0, 0},
+    OPT_SELECT, OPT_SELECT_PARAMS, OPT_HARMONIZE_BATCH,
+    OPT_ID, OPT_JOIN, OPT_WHERE, OPT_MISSING, OPT_FEATURES, OPT_EXCLUDE,
+    CLI_QUIET(sopts),
+    CLI_END};
+
+static int run_cv(const cli_command *c, int argc, char **argv)
+{
+    sopts o;
+    int r = stats_parse(c, argc, argv, &o);
+    if (r)
+        return r == CLI_DONE ? 0 : r;
+    return cmd_cv(&o);
+}
+
+const cli_command cli_cmd_cv = {
+    "cv",
+    "leak-free repeated stratified cross-validation of a pipeline (AUC per fold, pooled, tuning)",
+    "DATA.csv --label COL [--model M] [--folds K --repeats R --seed S | --folds-from FILE:COL[,COL]...]\n"
+    "         [--select METHOD ...] [--tune PARAM=v1,v2]... [options] --json OUT.json",
+    "DATA.csv  one row per sample: an ID column, the label column, numeric feature columns",
+    cv_table,
+    "Every fitted step (imputation, scaling, harmonisation, selection, model, tuning) sees only the training rows of each fold.",
+    "voxomics cv ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --join ../shared/stats/nsclc_radiogenomics/clinical_covariates.csv --label egfr-mut --missing drop --model logreg --select univariate --k 10 --tune C=0.01,0.1,1 --folds 5 --repeats 2 --seed 1 --json cv.json",
+    STATS_EXITS,
+    run_cv};

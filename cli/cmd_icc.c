@@ -1,0 +1,126 @@
+/* voxomics icc: intraclass correlation (all six Shrout-Fleiss / McGraw-Wong forms with CIs) of each feature.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats_common.h"
+#include "voxomics/icc.h"
+
+static int cmd_icc(const sopts *o)
+{
+    vx_error err;
+    vx_error_clear(&err);
+    if (!o->out)
+        return stats_usage(o, "-o OUT.csv is required", NULL);
+    vx_table t;
+    if (stats_load_table(o, &t, &err) != VX_OK)
+        return stats_fail(o, &err);
+    long sc = stats_need_col(o, &t, o->subject, "subject", &err), rcol = sc >= 0 ? stats_need_col(o, &t, o->rater, "rater", &err) : -1;
+    size_t *cols = NULL, p = 0;
+    int rc = sc < 0 || rcol < 0 ? VX_EINVAL : VX_OK;
+    const char *skip[2] = {o->subject, o->rater};
+    if (rc == VX_OK)
+        rc = stats_feature_cols(o, &t, skip, 2, &cols, &p, &err);
+    /* subjects and raters in order of appearance */
+    size_t n = 0, k = 0, N = t.nrow;
+    const char **subj = malloc((N + 1) * sizeof *subj), **rat = malloc((N + 1) * sizeof *rat);
+    const char **sv = malloc((N + 1) * sizeof *sv), **rv = malloc((N + 1) * sizeof *rv);
+    int *si = malloc((N + 1) * sizeof *si), *ri = malloc((N + 1) * sizeof *ri);
+    if (rc == VX_OK && (!subj || !rat || !sv || !rv || !si || !ri))
+        rc = vx_error_set(&err, VX_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == VX_OK && i < N; i++) {
+        sv[i] = t.cell[i * t.ncol + (size_t)sc];
+        rv[i] = t.cell[i * t.ncol + (size_t)rcol];
+    }
+    if (rc == VX_OK) {
+        n = vx_levels(sv, N, subj, si);
+        k = vx_levels(rv, N, rat, ri);
+    }
+    double *Y = rc == VX_OK ? malloc((n * k + 1) * sizeof *Y) : NULL;
+    vx_outfile *of = NULL;
+    FILE *f = rc == VX_OK ? vx_outfile_open(o->out, &of, &err) : NULL;
+    if (rc == VX_OK && !f)
+        rc = VX_EIO;
+    if (f) {
+        fputs("feature", f);
+        for (int m = 0; m < 6; m++)
+            fprintf(f, ",%s,%s_lo,%s_hi,%s_F,%s_p", vx_icc_name(m), vx_icc_name(m), vx_icc_name(m), vx_icc_name(m),
+                    vx_icc_name(m));
+        fputs("\n", f);
+    }
+    for (size_t j = 0; rc == VX_OK && j < p; j++) {
+        for (size_t q = 0; q < n * k; q++)
+            Y[q] = NAN;
+        for (size_t i = 0; i < N; i++) {
+            double *cell = &Y[(size_t)si[i] * k + (size_t)ri[i]];
+            if (!isnan(*cell)) {
+                rc = vx_error_set(&err, VX_EINVAL, "%s: subject '%s' rated twice by '%s'", o->data, subj[si[i]],
+                                  rat[ri[i]]);
+                break;
+            }
+            *cell = t.num[i * t.ncol + cols[j]];
+        }
+        for (size_t q = 0; rc == VX_OK && q < n * k; q++)
+            if (isnan(Y[q]))
+                rc = vx_error_set(&err, VX_EINVAL,
+                                  "%s: feature '%s': subject '%s' has no value from rater '%s' (ICC needs every "
+                                  "subject rated by every rater)",
+                                  o->data, t.colnames[cols[j]], subj[q / k], rat[q % k]);
+        vx_icc icc;
+        if (rc == VX_OK && (rc = vx_icc_compute(Y, n, k, &icc, &err)) != VX_OK)
+            vx_error_prefix(&err, "feature '%s': ", t.colnames[cols[j]]);
+        if (rc == VX_OK) {
+            vx_csv_field(f, t.colnames[cols[j]]);
+            for (int m = 0; m < 6; m++)
+                fprintf(f, ",%.10g,%.10g,%.10g,%.10g,%.10g", icc.icc[m], icc.lo[m], icc.hi[m], icc.F[m], icc.p[m]);
+            fputs("\n", f);
+        }
+    }
+    if (f)
+        rc = stats_finish(of, rc, &err);
+    if (rc == VX_OK && stats_summary(o))
+        printf("ICC of %zu features: %zu subjects x %zu raters -> %s\n", p, n, k, o->out);
+    free(Y);
+    free(subj);
+    free(rat);
+    free(sv);
+    free(rv);
+    free(si);
+    free(ri);
+    free(cols);
+    vx_table_free(&t);
+    return rc == VX_OK ? 0 : stats_fail(o, &err);
+}
+
+static const cli_opt icc_table[] = {
+    OPT_OUT("OUT.csv", "one row per feature: the six ICC forms with 95% CI, F and p"),
+    {"--subject", NULL, "COL", "required", "the subject (case) column", CLI_STR, SO(subject), 0, 0, 0},
+    {"--rater", NULL, "COL", "required", "the rater (reader, segmentation, repetition) column", CLI_STR, SO(rater),
+     0, 0, 0},
+    OPT_ID, OPT_JOIN, OPT_WHERE, OPT_FEATURES, OPT_EXCLUDE,
+    CLI_QUIET(sopts),
+    CLI_END};
+
+static int run_icc(const cli_command *c, int argc, char **argv)
+{
+    sopts o;
+    int r = stats_parse(c, argc, argv, &o);
+    if (r)
+        return r == CLI_DONE ? 0 : r;
+    return cmd_icc(&o);
+}
+
+const cli_command cli_cmd_icc = {
+    "icc",
+    "intraclass correlation (all six Shrout-Fleiss / McGraw-Wong forms with CIs) of each feature",
+    "DATA.csv --subject COL --rater COL [options] -o OUT.csv",
+    "DATA.csv  long format: one row per subject and rater, numeric feature columns; every subject rated by every\n"
+    "          rater once",
+    icc_table,
+    NULL,
+    "voxomics icc tests/data/stats/shrout_fleiss_1979.csv --subject target --rater judge -o icc.csv",
+    STATS_EXITS,
+    run_icc};

@@ -1,0 +1,271 @@
+/* voxomics statistics commands: parsing, tables, outputs shared by harmonize, icc, select, train, predict, cv
+ * and evaluate (stats_common.h).  SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stats_common.h"
+#include "voxomics/io.h"
+#include "voxomics/select.h"
+
+int stats_parse(const cli_command *c, int argc, char **argv, sopts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->c = c;
+    o->cmd = c->name;
+    o->folds = 5;
+    o->repeats = 1;
+    o->C = o->gamma = o->eta = o->threshold = o->alpha = o->k = NAN;
+    o->trees = o->depth = -1;
+    o->missing = "error";
+    const char *pos[2];
+    int npos = 0, two = !strcmp(c->name, "predict");
+    int r = cli_parse(c, argc, argv, o, pos, two ? 2 : 1, &npos);
+    if (r)
+        return r;
+    if (two) {
+        o->model_file = npos > 0 ? pos[0] : NULL;
+        o->data = npos > 1 ? pos[1] : NULL;
+    } else {
+        o->data = npos > 0 ? pos[0] : NULL;
+    }
+    if (vx_missing_find(o->missing) < 0)
+        return stats_usage(o, "--missing must be error, drop or impute-median", o->missing);
+    return CLI_OK;
+}
+
+int stats_usage(const sopts *o, const char *msg, const char *arg)
+{
+    return cli_usage_error(o->c, msg, arg);
+}
+
+int stats_fail(const sopts *o, const vx_error *err)
+{
+    fprintf(stderr, "voxomics %s: %s\n", o->cmd, err->msg);
+    return 1;
+}
+
+void stats_note(const sopts *o, const char *fmt, ...)
+{
+    if (o->quiet)
+        return;
+    fprintf(stderr, "voxomics %s: ", o->cmd);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int stats_summary(const sopts *o)
+{
+    const char *outs[3] = {o->out, o->json, o->save};
+    for (int i = 0; i < 3; i++)
+        if (outs[i] && !strcmp(outs[i], "-"))
+            return 0;
+    return !o->quiet && isatty(1);
+}
+
+size_t stats_split_list(char *s, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (char *tok = strtok(s, ","); tok && n < max; tok = strtok(NULL, ","))
+        out[n++] = tok;
+    return n;
+}
+
+int stats_finish(vx_outfile *of, int rc, vx_error *err)
+{
+    if (rc != VX_OK) {
+        vx_outfile_abort(of);
+        return rc;
+    }
+    return vx_outfile_commit(of, err);
+}
+
+/* Read DATA with its joins; report unmatched rows on stderr. */
+int stats_load_table(const sopts *o, vx_table *t, vx_error *err)
+{
+    if (!o->data)
+        return vx_error_set(err, VX_EINVAL, "the data table (DATA.csv) is required");
+    int rc = vx_table_read(o->data, o->id, t, err);
+    /* joined files bring labels, batches and covariates: by default features come from DATA only
+     * (t->main_ncol, kept by the joins) */
+    for (size_t j = 0; rc == VX_OK && j < o->joins.n; j++) {
+        vx_table b;
+        rc = vx_table_read(o->joins.v[j], NULL, &b, err);
+        size_t ua = 0, ub = 0;
+        if (rc == VX_OK)
+            rc = vx_table_join(t, &b, &ua, &ub, err);
+        if (rc == VX_OK && (ua || ub))
+            stats_note(o, "join %s: %zu rows of the data and %zu rows of the joined file have no "
+                          "partner and are left out (%zu rows remain)",
+                       o->joins.v[j], ua, ub, t->nrow);
+        vx_table_free(&b);
+    }
+    /* --where COL=VALUE / COL!=VALUE */
+    for (size_t w = 0; rc == VX_OK && w < o->where.n; w++) {
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%s", o->where.v[w]);
+        char *eq = strchr(buf, '=');
+        if (!eq || eq == buf) {
+            rc = vx_error_set(err, VX_EINVAL, "--where COL=VALUE or COL!=VALUE: '%s'", o->where.v[w]);
+            break;
+        }
+        int neq = eq[-1] == '!';
+        *(neq ? eq - 1 : eq) = '\0';
+        size_t removed = 0;
+        rc = vx_table_where(t, buf, eq + 1, !neq, &removed, err);
+        if (rc == VX_OK && removed)
+            stats_note(o, "--where %s: %zu rows left out (%zu remain)", o->where.v[w], removed,
+                    t->nrow);
+    }
+    return rc;
+}
+
+/* Feature columns: --features / --exclude, minus the columns in skip. */
+int stats_feature_cols(const sopts *o, const vx_table *t, const char *const *skip, size_t nskip, size_t **cols,
+                        size_t *p, vx_error *err)
+{
+    char fbuf[8192], ebuf[8192];
+    const char *inc[1024], *exc[1100];
+    size_t ni = 0, ne = 0;
+    if (o->features) {
+        snprintf(fbuf, sizeof fbuf, "%s", o->features);
+        ni = stats_split_list(fbuf, inc, 1024);
+    }
+    if (o->exclude) {
+        snprintf(ebuf, sizeof ebuf, "%s", o->exclude);
+        ne = stats_split_list(ebuf, exc, 1024);
+    }
+    for (size_t i = 0; i < nskip && ne < 1100; i++)
+        if (skip[i] && vx_table_col(t, skip[i]) >= 0)
+            exc[ne++] = skip[i];
+    for (size_t j = t->main_ncol; !o->features && j < t->ncol && ne < 1100; j++)
+        exc[ne++] = t->colnames[j]; /* joined columns are not features unless named in --features */
+    return vx_table_numeric_cols(t, o->features ? inc : NULL, ni, exc, ne, cols, p, err);
+}
+
+long stats_need_col(const sopts *o, const vx_table *t, const char *name, const char *what, vx_error *err)
+{
+    if (!name) {
+        vx_error_set(err, VX_EINVAL, "--%s COLUMN is required", what);
+        return -1;
+    }
+    long c = vx_table_col(t, name);
+    if (c < 0)
+        vx_error_set(err, VX_EINVAL, "%s: no column '%s' (--%s)", o->data, name, what);
+    return c;
+}
+
+int stats_write_json(const sopts *o, const char *path, cJSON *root)
+{
+    vx_error err;
+    vx_error_clear(&err);
+    char *text = cJSON_Print(root);
+    if (!text) {
+        vx_error_set(&err, VX_ENOMEM, "%s: out of memory writing the JSON", path);
+        return stats_fail(o, &err);
+    }
+    vx_outfile *of;
+    FILE *f = vx_outfile_open(path, &of, &err);
+    int rc = f ? VX_OK : VX_EIO;
+    if (f && (fputs(text, f) < 0 || fputc('\n', f) == EOF))
+        rc = vx_error_set(&err, VX_EIO, "%s: cannot write: %s", path, strerror(errno));
+    if (f)
+        rc = stats_finish(of, rc, &err);
+    free(text);
+    return rc == VX_OK ? 0 : stats_fail(o, &err);
+}
+
+cJSON *stats_json_nums(const double *v, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(v[i]));
+    return a;
+}
+
+/* ---- the labelled matrix shared by select / train / cv ----------------------------------------------------- */
+
+void stats_labelled_free(labelled *d)
+{
+    free(d->cols);
+    free(d->X);
+    free(d->y);
+    free(d->fnames);
+    free(d->batch);
+    vx_table_free(&d->t);
+}
+
+int stats_load_labelled(const sopts *o, labelled *d, vx_error *err)
+{
+    memset(d, 0, sizeof *d);
+    int rc = stats_load_table(o, &d->t, err);
+    long lc = rc == VX_OK ? stats_need_col(o, &d->t, o->label, "label", err) : -1;
+    if (rc == VX_OK && lc < 0)
+        rc = VX_EINVAL;
+    long bc = -1;
+    if (rc == VX_OK && o->harmonize_batch && (bc = stats_need_col(o, &d->t, o->harmonize_batch, "harmonize-batch", err)) < 0)
+        rc = VX_EINVAL;
+    const char *skip[2] = {o->label, o->harmonize_batch};
+    if (rc == VX_OK)
+        rc = stats_feature_cols(o, &d->t, skip, 2, &d->cols, &d->p, err);
+    size_t req[2] = {(size_t)lc, (size_t)bc}, dropped = 0;
+    char report[512] = "";
+    if (rc == VX_OK)
+        rc = vx_table_missing(&d->t, d->cols, d->p, req, bc >= 0 ? 2 : 1,
+                              (vx_missing_policy)vx_missing_find(o->missing), &dropped, report, sizeof report, err);
+    if (rc == VX_OK && report[0])
+        stats_note(o, "%s; %s", report,
+                dropped ? "rows dropped (--missing drop)" : "medians imputed inside each training set");
+    if (rc == VX_OK)
+        rc = vx_table_matrix(&d->t, d->cols, d->p, &d->X, err);
+    d->y = malloc((d->t.nrow + 1) * sizeof *d->y);
+    d->fnames = malloc((d->p + 1) * sizeof *d->fnames);
+    if (rc == VX_OK && (!d->y || !d->fnames))
+        rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+    if (rc == VX_OK)
+        rc = vx_table_binary_label(&d->t, (size_t)lc, o->positive, d->y, d->names, err);
+    for (size_t j = 0; rc == VX_OK && j < d->p; j++)
+        d->fnames[j] = d->t.colnames[d->cols[j]];
+    if (rc == VX_OK && bc >= 0) {
+        d->batch = malloc((d->t.nrow + 1) * sizeof *d->batch);
+        for (size_t i = 0; d->batch && i < d->t.nrow; i++)
+            d->batch[i] = d->t.cell[i * d->t.ncol + (size_t)bc];
+    }
+    return rc;
+}
+
+int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err)
+{
+    int kind = vx_model_kind_find(o->model ? o->model : "logreg");
+    if (kind < 0)
+        return vx_error_set(err, VX_EINVAL, "unknown --model '%s' (logreg, logreg-l1, svm, rf, gbm)", o->model);
+    vx_pipeline_params_default(pp, (vx_model_kind)kind);
+    pp->model.seed = o->seed;
+    if (o->method) {
+        int m = vx_select_method_find(o->method);
+        if (m < 0)
+            return vx_error_set(err, VX_EINVAL,
+                                "unknown selection method '%s' (none, variance, correlation, univariate, mrmr, lasso)",
+                                o->method);
+        pp->select.method = (vx_select_method)m;
+    }
+    pp->select.welch = o->welch;
+    pp->select.miq = o->miq;
+    pp->select.lasso_1se = o->lasso_1se;
+    pp->harmonize = o->harmonize_batch != NULL;
+    const struct {
+        const char *name;
+        double v;
+    } set[] = {{"C", o->C}, {"gamma", o->gamma}, {"eta", o->eta}, {"threshold", o->threshold}, {"alpha", o->alpha},
+               {"k", o->k}, {"trees", (double)o->trees}, {"depth", (double)o->depth}};
+    for (size_t i = 0; i < sizeof set / sizeof *set; i++)
+        if (!isnan(set[i].v) && set[i].v >= 0 && vx_pipeline_params_set(pp, set[i].name, set[i].v, err) != VX_OK)
+            return VX_EINVAL;
+    return VX_OK;
+}
+

@@ -1,0 +1,159 @@
+/* voxomics harmonize | icc | select | train | predict | cv | evaluate: what the statistics commands share.
+ *
+ * Common options: --id NAME (the ID column, default the first), --join FILE (repeatable: joined on the ID; the
+ * joined file's ID is its first column), --where COL=VALUE (repeatable), --missing error|drop|impute-median
+ * (default error), --features a,b,... / --exclude a,b,... (feature columns; default every numeric column of
+ * DATA but the ID, label, batch, covariates). Results go to the named CSV / JSON files (io.h vx_outfile: atomic,
+ * or streamed for '-', fifos, devices); a human-readable summary is printed when stdout is a terminal that is
+ * not the output, and not with --quiet. Exit status: 0 done, 1 a problem with the data or files (one line
+ * naming it), 2 wrong command line.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef VX_CLI_STATS_COMMON_H
+#define VX_CLI_STATS_COMMON_H
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "voxomics/pipeline.h"
+#include "voxomics/table.h"
+
+#define MAX_LIST CLI_LIST_MAX
+
+typedef struct sopts {
+    const cli_command *c;
+    const char *cmd;
+    const char *data, *id, *out, *json, *label, *positive, *batch, *method, *model, *save, *apply, *subject, *rater;
+    const char *score, *compare, *prob, *folds_from, *features, *exclude, *missing, *harmonize_batch, *model_file;
+    const char *youden_from, *ref_batch;
+    cli_list joins, covariates, tune, where;
+    long folds, repeats, bootstrap, seed, trees, depth;
+    int nonparametric, mean_only, no_eb, miq, welch, lasso_1se, quiet;
+    double C, gamma, eta, threshold, alpha, k;
+} sopts;
+
+/* Parse the command line into o (defaults first); CLI_OK, CLI_DONE (help/version: exit 0) or 2. */
+int stats_parse(const cli_command *c, int argc, char **argv, sopts *o);
+/* Usage error naming the command; returns 2. */
+int stats_usage(const sopts *o, const char *msg, const char *arg);
+/* "voxomics CMD: <err>"; returns 1. */
+int stats_fail(const sopts *o, const vx_error *err);
+/* A note on stderr ("voxomics CMD: ..."), unless --quiet. */
+void stats_note(const sopts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 1 when a summary may go to stdout: a terminal, not an output written to '-', no --quiet. */
+int stats_summary(const sopts *o);
+/* "a,b,c" -> list (pointers into s) */
+size_t stats_split_list(char *s, const char **out, size_t max);
+
+/* Read DATA with its joins and --where filters; report unmatched / filtered rows (notes). */
+int stats_load_table(const sopts *o, vx_table *t, vx_error *err);
+/* Feature columns: --features / --exclude, minus the columns in skip. */
+int stats_feature_cols(const sopts *o, const vx_table *t, const char *const *skip, size_t nskip, size_t **cols,
+                       size_t *p, vx_error *err);
+long stats_need_col(const sopts *o, const vx_table *t, const char *name, const char *what, vx_error *err);
+/* Write root to path (vx_outfile); 0 or 1 with the error printed. */
+int stats_write_json(const sopts *o, const char *path, cJSON *root);
+cJSON *stats_json_nums(const double *v, size_t n);
+/* Finish an output opened with vx_outfile_open: commit when rc is VX_OK, else abort (no partial file). */
+int stats_finish(vx_outfile *of, int rc, vx_error *err);
+
+/* The labelled matrix shared by select / train / cv. */
+typedef struct labelled {
+    vx_table t;
+    size_t *cols, p;
+    double *X;
+    int *y;
+    const char *names[2];
+    const char **fnames;
+    const char **batch;
+} labelled;
+void stats_labelled_free(labelled *d);
+int stats_load_labelled(const sopts *o, labelled *d, vx_error *err);
+int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err);
+
+/* ---- option table entries shared by the commands ---------------------------------------------------------- */
+#define SO(f) offsetof(sopts, f)
+#define OPT_ID                                                                                                 \
+    {"--id", NULL, "COL", "the first column", "the ID column of the data table (--join matches rows on it)",  \
+     CLI_STR, SO(id), 0, 0, 0}
+#define OPT_JOIN                                                                                               \
+    {"--join", NULL, "FILE.csv", NULL,                                                                         \
+     "join another table by ID (its first column), e.g. labels or batches; rows without a partner are left "   \
+     "out and counted",                                                                                        \
+     CLI_LIST, SO(joins), 0, 0, 0}
+#define OPT_WHERE                                                                                              \
+    {"--where", NULL, "COL=VALUE", NULL, "keep only the rows where COL is VALUE (COL!=VALUE: is not VALUE)",    \
+     CLI_LIST, SO(where), 0, 0, 0}
+#define OPT_MISSING                                                                                            \
+    {"--missing", NULL, "error|drop|impute-median", "error",                                                   \
+     "empty or NA cells in the columns used: stop and name them, drop those rows, or impute column medians "   \
+     "(inside cv: learnt on each training set only); a label, batch or covariate is never imputed",           \
+     CLI_STR, SO(missing), 0, 0, 0}
+#define OPT_FEATURES                                                                                           \
+    {"--features", NULL, "A,B,...", "every numeric column of the data table but the ID and the columns named " \
+     "by other options", "the feature columns (comma-separated; joined columns only when named here)",          \
+     CLI_STR, SO(features), 0, 0, 0}
+#define OPT_EXCLUDE                                                                                            \
+    {"--exclude", NULL, "A,B,...", NULL, "columns that are not features (comma-separated)", CLI_STR,           \
+     SO(exclude), 0, 0, 0}
+#define OPT_OUT(META, WHAT)                                                                                    \
+    {"--output", "-o", META, "required", WHAT "; '-' is standard output, a symbolic link writes its target",   \
+     CLI_STR, SO(out), 0, 0, 0}
+#define OPT_JSON(WHAT)                                                                                         \
+    {"--json", NULL, "OUT.json", "required", WHAT "; '-' is standard output", CLI_STR, SO(json), 0, 0, 0}
+#define OPT_LABEL                                                                                              \
+    {"--label", NULL, "COL", "required", "the binary outcome column (exactly two distinct values)", CLI_STR,    \
+     SO(label), 0, 0, 0}
+#define OPT_POSITIVE                                                                                           \
+    {"--positive", NULL, "VALUE", "the larger value (numbers numerically, text by byte order)",               \
+     "the label value that is the positive class (1)", CLI_STR, SO(positive), 0, 0, 0}
+#define OPT_SEED(DEF, WHAT) {"--seed", NULL, "S", DEF, WHAT, CLI_INT, SO(seed), 0, 9007199254740991.0, 0}
+#define OPT_THRESHOLD(DEF, WHAT) {"--threshold", NULL, "T", DEF, WHAT, CLI_NUM, SO(threshold), 0, 0, 0}
+#define OPT_K(DEF)                                                                                             \
+    {"--k", NULL, "K", DEF, "number of features kept (univariate, mrmr)", CLI_NUM, SO(k), 0, 0, 0}
+#define OPT_ALPHA                                                                                              \
+    {"--alpha", NULL, "A", "0.05", "univariate: keep features with BH-adjusted p below A (when no --k)",       \
+     CLI_NUM, SO(alpha), 0, 0, 0}
+#define OPT_WELCH                                                                                              \
+    {"--welch", NULL, NULL, "off: Mann-Whitney U", "univariate: Welch's t-test instead of Mann-Whitney U",    \
+     CLI_FLAG, SO(welch), 0, 0, 1}
+#define OPT_MIQ                                                                                                \
+    {"--miq", NULL, NULL, "off: MID", "mrmr: the quotient criterion (MIQ) instead of the difference (MID)",   \
+     CLI_FLAG, SO(miq), 0, 0, 1}
+#define OPT_LAMBDA_1SE                                                                                         \
+    {"--lambda-1se", NULL, NULL, "off: lambda.min",                                                            \
+     "lasso: the largest lambda within one standard error of the CV optimum (sparser)", CLI_FLAG,             \
+     SO(lasso_1se), 0, 0, 1}
+#define OPT_MODEL                                                                                              \
+    {"--model", NULL, "logreg|logreg-l1|svm|rf|gbm", "logreg",                                                 \
+     "L2 logistic regression, L1 logistic regression (liblinear), RBF SVM (libsvm), random forest or "         \
+     "gradient boosting (XGBoost)",                                                                            \
+     CLI_STR, SO(model), 0, 0, 0}
+#define OPT_MODEL_PARAMS                                                                                       \
+    {"--C", NULL, "C", "1", "logreg, logreg-l1, svm: inverse regularisation strength (> 0)", CLI_NUM, SO(C), 0,  \
+     0, 0},                                                                                                    \
+        {"--gamma", NULL, "G", "0: 'scale' = 1 / (p Var(X))", "svm: RBF kernel gamma", CLI_NUM, SO(gamma), 0, 0,  \
+         0},                                                                                                   \
+        {"--trees", NULL, "N", "100", "rf: trees; gbm: boosting rounds", CLI_INT, SO(trees), 0, 2147483647.0, 0}, \
+        {"--depth", NULL, "D", "rf 8, gbm 3", "rf, gbm: maximum tree depth", CLI_INT, SO(depth), 0,            \
+         2147483647.0, 0},                                                                                     \
+        {"--eta", NULL, "E", "0.1", "gbm: learning rate, in (0, 1]", CLI_NUM, SO(eta), 0, 0, 0}
+#define OPT_SELECT                                                                                             \
+    {"--select", NULL, "none|variance|correlation|univariate|mrmr|lasso", "none",                              \
+     "feature selection inside the pipeline (fitted on the training rows only)", CLI_STR, SO(method), 0, 0, 0}
+#define OPT_SELECT_PARAMS                                                                                      \
+    OPT_THRESHOLD("variance 0, correlation 0.9",                                                               \
+                  "variance: keep variance above T; correlation: drop one of each pair with |r| above T"),     \
+        OPT_K("univariate: every feature with adjusted p < alpha; mrmr: 10"), OPT_ALPHA, OPT_WELCH, OPT_MIQ,   \
+        OPT_LAMBDA_1SE
+#define OPT_HARMONIZE_BATCH                                                                                    \
+    {"--harmonize-batch", NULL, "COL", NULL,                                                                   \
+     "ComBat-harmonise the features by this batch column inside the pipeline (fitted on the training rows; "   \
+     "the model stores the fit)",                                                                              \
+     CLI_STR, SO(harmonize_batch), 0, 0, 0}
+
+#define STATS_EXITS                                                                                           \
+    "0  done\n1  a problem with the data or the files (one line naming it)\n2  wrong command line"
+#endif
