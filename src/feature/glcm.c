@@ -15,6 +15,12 @@
  * Features use p_ij = M_ij / sum(M), the marginals p_i. and p_.j, the diagonal probabilities
  * p_{i-j,k} (k = |i-j|, 0..N_g-1) and the cross-diagonal probabilities p_{i+j,k} (k = i+j, 2..2N_g).
  *
+ * Degenerate matrices (docs/features.md, "Degenerate regions"): a matrix without pairs is empty (every
+ * feature NaN; left out of averages). A single occupied grey level gives exact values (probabilities are
+ * divided, not multiplied by a reciprocal, so p = 1 exactly; entropies are >= 0 term by term), and NaN for
+ * correlation and the first information correlation, whose definitions are 0/0 there; whether a marginal
+ * has one level is counted, not read off a computed variance.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <math.h>

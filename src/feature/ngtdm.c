@@ -12,6 +12,10 @@
  *   nothing, and the pair sums of busyness, complexity and strength are restricted to p_i1, p_i2 != 0.
  * Aggregation: 2D (8QNN) features per slice averaged; 2.5D (62GR) s_i and n_i summed over the slices
  * (N_vc and p_i recomputed from the merged matrix); 3D (KOBO) one matrix over the volume.
+ * Degenerate matrices: N_vc = 0 (no voxel has an intensity-mask neighbour, e.g. a one-voxel ROI) leaves p_i
+ * = 0/0: the matrix is empty and every feature NaN. One grey level: every s_i is exactly 0 (the neighbour
+ * sum is exactly W_k i), giving the IBSI values coarseness 10^6, contrast 0, busyness 0, strength 0, and
+ * complexity 0 (no pair of levels).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
