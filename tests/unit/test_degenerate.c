@@ -2,7 +2,7 @@
  * aggregation): a constant-intensity box (one grey level), a single voxel, and two voxels with two grey
  * levels. Every feature is checked against the value its IBSI 1 definition gives (derived by hand below, in
  * the comments), or NaN where the definition is 0/0, or the IBSI convention (docs/features.md, "Degenerate
- * regions"). Also: no entropy below 0 (nor -0), no infinity, every aggregation agrees where the definition
+ * regions"); and voxels on an oblique line and plane (exact zero principal axes). Also: no entropy below 0 (nor -0), no infinity, every aggregation agrees where the definition
  * says so, and 1 and 2 threads give bit-identical results.
  *
  * Geometry: a 16^3 grid of 1 mm voxels, intensity 100 everywhere outside the ROI too (so that the local
@@ -559,6 +559,42 @@ static void test_two_levels(void **state)
     check_threads(w, v, 2, settings_ct);
 }
 
+/* ---- (d) rank-deficient point sets off the axes: the zero eigenvalues of the PCA are exact -------------- */
+
+static void test_line_plane(void **state)
+{
+    (void)state;
+    /* five voxels on the line (2, 2, 2) + k (1, 2, 3), k = 0..4: covariance (1/(N-1)) 2.5 d d^T with
+     * d = (1, 2, 3): eigenvalues 2.5 * 14 = 35, 0, 0 (computed by rotations, the zeros come out as
+     * +-1e-15 unless the rank is known) */
+    vox line[5];
+    for (int k = 0; k < 5; k++)
+        line[k] = (vox){2 + k, 2 + 2 * k, 2 + 3 * k, 100.0f};
+    vx_results r;
+    extract(line, 5, settings_ct, 1, &r);
+    check_invariants("diagonal line", &r);
+    check("diagonal line", &r, VX_F_MORPH_PCA_MAJ_AXIS, 4.0 * sqrt(35.0), TOL);
+    check("diagonal line", &r, VX_F_MORPH_PCA_MIN_AXIS, 0.0, EXACT);
+    check("diagonal line", &r, VX_F_MORPH_PCA_LEAST_AXIS, 0.0, EXACT);
+    check("diagonal line", &r, VX_F_MORPH_PCA_ELONGATION, 0.0, EXACT);
+    check("diagonal line", &r, VX_F_MORPH_PCA_FLATNESS, 0.0, EXACT);
+    check("diagonal line", &r, VX_F_MORPH_VOL_DENS_AEE, NAN, EXACT);
+    check("diagonal line", &r, VX_F_MORPH_AREA_DENS_AEE, NAN, EXACT);
+    vx_results_free(&r);
+    /* four voxels in the oblique plane x = y: centres (0,0,0), (1,1,0), (0,0,1), (1,1,1); covariance
+     * (1/3) [[1, 1, 0], [1, 1, 0], [0, 0, 1]]: eigenvalues 2/3, 1/3, 0 */
+    const vox plane[4] = {{6, 6, 7, 100.0f}, {7, 7, 7, 100.0f}, {6, 6, 8, 100.0f}, {7, 7, 8, 100.0f}};
+    extract(plane, 4, settings_ct, 1, &r);
+    check_invariants("oblique plane", &r);
+    check("oblique plane", &r, VX_F_MORPH_PCA_MAJ_AXIS, 4.0 * sqrt(2.0 / 3.0), TOL);
+    check("oblique plane", &r, VX_F_MORPH_PCA_MIN_AXIS, 4.0 * sqrt(1.0 / 3.0), TOL);
+    check("oblique plane", &r, VX_F_MORPH_PCA_LEAST_AXIS, 0.0, EXACT);
+    check("oblique plane", &r, VX_F_MORPH_PCA_ELONGATION, sqrt(0.5), TOL);
+    check("oblique plane", &r, VX_F_MORPH_PCA_FLATNESS, 0.0, EXACT);
+    check("oblique plane", &r, VX_F_MORPH_VOL_DENS_AEE, NAN, EXACT);
+    vx_results_free(&r);
+}
+
 /* The dictionary documents every NaN-or-convention feature above. */
 static void test_notes(void **state)
 {
@@ -579,7 +615,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_constant_ct), cmocka_unit_test(test_constant_bare), cmocka_unit_test(test_one_voxel),
-        cmocka_unit_test(test_two_levels),  cmocka_unit_test(test_notes),
+        cmocka_unit_test(test_two_levels),  cmocka_unit_test(test_line_plane), cmocka_unit_test(test_notes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
