@@ -79,17 +79,21 @@ static int write_dictionary(FILE *out, int markdown)
                "Output tags are the IBSI tag plus the aggregation suffix (e.g. `cm_joint_max_3D_avg`).\n"
                "\"not standardised\": IBSI 1 gives no reference value; computed, but flagged.\n",
                (int)VX_F_COUNT, (int)VX_FAM_COUNT);
+        fprintf(out, "\n## Degenerate regions\n\n%s", vx_degenerate_conventions());
         for (int f = 0; f < VX_FAM_COUNT; f++) {
             const vx_family_info *fi = vx_family_get((vx_family)f);
             agg_codes((vx_family)f, aggs, sizeof aggs);
-            fprintf(out, "\n## %s (`%s`, IBSI %s)\n\nAggregations: %s\n\n", fi->name, fi->key, fi->ibsi_code, aggs);
+            fprintf(out, "\n## %s (`%s`, IBSI %s)\n\nAggregations: %s\n\nDegenerate regions: %s\n\n", fi->name,
+                   fi->key, fi->ibsi_code, aggs, vx_family_degenerate_note((vx_family)f));
             fprintf(out, "| feature | IBSI code | tag | PyRadiomics | unit | note |\n|---|---|---|---|---|---|\n");
             vx_feature_id first = vx_feature_first((vx_family)f);
             for (size_t k = 0; k < vx_feature_count((vx_family)f); k++) {
                 const vx_feature_info *x = vx_feature_get((vx_feature_id)(first + (int)k));
-                fprintf(out, "| %s | %s | `%s` | %s | %s | %s |\n", x->name, x->ibsi_code, x->tag,
-                       x->pyradiomics ? x->pyradiomics : "", x->unit,
-                       (x->flags & VX_FF_NOT_STANDARDISED) ? "not standardised" : "");
+                const char *dn = vx_feature_degenerate_note(x->id);
+                const int ns = (x->flags & VX_FF_NOT_STANDARDISED) != 0;
+                fprintf(out, "| %s | %s | `%s` | %s | %s | %s%s%s |\n", x->name, x->ibsi_code, x->tag,
+                       x->pyradiomics ? x->pyradiomics : "", x->unit, ns ? "not standardised" : "",
+                       ns && dn ? "; " : "", dn ? dn : "");
             }
         }
         return 0;

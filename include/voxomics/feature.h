@@ -116,6 +116,19 @@ size_t vx_feature_count(vx_family f);
 /* Full IBSI tag of a feature under an aggregation, e.g. "cm_joint_max_2D_avg", into buf. */
 int vx_feature_tag(vx_feature_id id, vx_agg agg, char *buf, size_t len);
 
+/* ---- degenerate regions of interest ------------------------------------------------------------------
+ * What features are worth on a region with a single grey level (constant intensities, or one bin after
+ * discretisation), a single voxel or a single pair: the value the definition gives, exactly, or NaN where
+ * the definition is 0/0 (or a division by zero), or the IBSI convention where IBSI sets one. The same
+ * value under every aggregation and thread count where the definition implies it.
+ * vx_degenerate_conventions(): the general rules, as Markdown paragraphs (docs/features.md).
+ * vx_family_degenerate_note(): a one-line summary per family (never NULL).
+ * vx_feature_degenerate_note(): the note of one feature whose value on such a region is NaN or a convention
+ * (a short Markdown phrase), NULL when the definition gives an ordinary value. */
+const char *vx_degenerate_conventions(void);
+const char *vx_family_degenerate_note(vx_family f);
+const char *vx_feature_degenerate_note(vx_feature_id id);
+
 /* ---- results ----------------------------------------------------------------------------------------- */
 typedef struct vx_result_row {
     vx_feature_id feature;

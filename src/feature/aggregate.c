@@ -19,44 +19,54 @@ const int vx_texture_dirs[VX_N_DIR_3D][3] = {
     {0, 1, 1}, {0, 1, -1}, {1, 1, 1},  {1, 1, -1}, {1, -1, 1}, {1, -1, -1},
 };
 
-/* Running per-feature mean that skips NaN values. */
+/* Running per-feature mean that skips NaN values. The mean is taken relative to the first value v0 of each
+ * feature: mean = v0 + sum (v - v0) / n. Equal values (a feature whose definition gives the same value for
+ * every slice or direction, e.g. any GLCM feature of a single grey level) then average to exactly that
+ * value, so averaged and merged aggregations agree bit for bit where the definition says they agree. */
 typedef struct {
     size_t nf;
-    double *sum;
+    double *first, *sum;
     size_t *cnt;
 } mean_acc;
 
 static int acc_init(mean_acc *a, size_t nf)
 {
     a->nf = nf;
+    a->first = calloc(nf, sizeof *a->first);
     a->sum = calloc(nf, sizeof *a->sum);
     a->cnt = calloc(nf, sizeof *a->cnt);
-    return (a->sum && a->cnt) ? VX_OK : VX_ENOMEM;
+    return (a->first && a->sum && a->cnt) ? VX_OK : VX_ENOMEM;
 }
 
 static void acc_reset(mean_acc *a)
 {
+    memset(a->first, 0, a->nf * sizeof *a->first);
     memset(a->sum, 0, a->nf * sizeof *a->sum);
     memset(a->cnt, 0, a->nf * sizeof *a->cnt);
 }
 
 static void acc_add(mean_acc *a, const double *v)
 {
-    for (size_t i = 0; i < a->nf; i++)
-        if (!isnan(v[i])) {
-            a->sum[i] += v[i];
-            a->cnt[i]++;
-        }
+    for (size_t i = 0; i < a->nf; i++) {
+        if (isnan(v[i]))
+            continue;
+        if (a->cnt[i] == 0)
+            a->first[i] = v[i];
+        else
+            a->sum[i] += v[i] - a->first[i];
+        a->cnt[i]++;
+    }
 }
 
 static void acc_mean(const mean_acc *a, double *out)
 {
     for (size_t i = 0; i < a->nf; i++)
-        out[i] = a->cnt[i] ? a->sum[i] / (double)a->cnt[i] : NAN;
+        out[i] = a->cnt[i] ? a->first[i] + a->sum[i] / (double)a->cnt[i] : NAN;
 }
 
 static void acc_free(mean_acc *a)
 {
+    free(a->first);
     free(a->sum);
     free(a->cnt);
 }
@@ -253,7 +263,7 @@ int vx_texture_compute(const vx_texture_ops *ops, const vx_roi *roi, const vx_fe
     unsigned want = fs->aggregations & fi->aggregations;
     if (!want)
         return VX_OK;
-    tex_ctx c = {ops, roi, fs, res, ops->family, vx_feature_count(ops->family), NULL, {0, NULL, NULL}};
+    tex_ctx c = {ops, roi, fs, res, ops->family, vx_feature_count(ops->family), NULL, {0, NULL, NULL, NULL}};
     size_t nz = roi->box_hi[2] > roi->box_lo[2] ? roi->box_hi[2] - roi->box_lo[2] : 0;
     long *slices = malloc((nz ? nz : 1) * sizeof *slices);
     c.vals = malloc(c.nf * sizeof *c.vals);

@@ -15,6 +15,12 @@
  * Features use p_ij = M_ij / sum(M), the marginals p_i. and p_.j, the diagonal probabilities
  * p_{i-j,k} (k = |i-j|, 0..N_g-1) and the cross-diagonal probabilities p_{i+j,k} (k = i+j, 2..2N_g).
  *
+ * Degenerate matrices (docs/features.md, "Degenerate regions"): a matrix without pairs is empty (every
+ * feature NaN; left out of averages). A single occupied grey level gives exact values (probabilities are
+ * divided, not multiplied by a reciprocal, so p = 1 exactly; entropies are >= 0 term by term), and NaN for
+ * correlation and the first information correlation, whose definitions are 0/0 there; whether a marginal
+ * has one level is counted, not read off a computed variance.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <math.h>
@@ -316,17 +322,19 @@ static int glcm_merge(void *dst, const void *src)
     return 0;
 }
 
-/* -p log2 p, with 0 log 0 = 0. */
+/* -p log2 p for a probability p: 0 for p = 0 (0 log 0 = 0) and for p = 1, positive otherwise, so an entropy
+ * summed from these terms is >= 0 by construction and exactly 0 for a one-point distribution. */
 static double plogp(double p)
 {
-    return p > 0.0 ? -p * log2(p) : 0.0;
+    return p > 0.0 && p < 1.0 ? -p * log2(p) : 0.0;
 }
 
 /* Sums over the non-zero cells, in units of counts (divided by the total afterwards). */
 typedef struct cell_acc {
     double *px, *py, *pd, *ps; /* marginal counts: rows, columns, |i-j|, i+j (+2) */
     double total, cmax, sq, clogc, cross, ctr;
-    double lastc, lastlog; /* log2 of the previous count: symmetric cells come in equal pairs */
+    double n;              /* the total count, known before the pass (for the entropy terms) */
+    double lastc, lastlog; /* log2(n / c) of the previous count c: symmetric cells come in equal pairs */
 } cell_acc;
 
 static inline void cell_add(cell_acc *a, size_t i, size_t j, double c)
@@ -341,7 +349,7 @@ static inline void cell_add(cell_acc *a, size_t i, size_t j, double c)
     a->sq += c * c;
     if (c != a->lastc) {
         a->lastc = c;
-        a->lastlog = log2(c);
+        a->lastlog = log2(a->n / c); /* n / c >= 1: the term is >= 0, and 0 for c = n */
     }
     a->clogc += c * a->lastlog;
     a->cross += ((double)(i + 1) - a->ctr) * ((double)(j + 1) - a->ctr) * c;
@@ -376,7 +384,18 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
         buf = heap;
     }
     memset(buf, 0, nbuf * sizeof *buf);
-    cell_acc a = {buf, buf + n, buf + 2 * n, buf + 3 * n, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5 * (double)(ng + 1), 1.0, 0.0};
+    /* the total count first: the joint entropy sums c log2(N / c), which is >= 0 term by term */
+    double ntot = 0.0;
+    if (g->dense) {
+        for (size_t i = (size_t)g->lo; i <= (size_t)g->hi; i++)
+            for (size_t j = (size_t)g->lo; j <= (size_t)g->hi; j++)
+                ntot += g->val[i * n + j];
+    } else {
+        for (size_t k = 0; k < g->nnz; k++)
+            ntot += g->val[k];
+    }
+    cell_acc a = {buf, buf + n, buf + 2 * n, buf + 3 * n, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5 * (double)(ng + 1), ntot,
+                  -1.0, 0.0};
     if (g->dense) {
         for (size_t i = (size_t)g->lo; i <= (size_t)g->hi; i++) {
             const double *row = g->val + i * n;
@@ -395,19 +414,23 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
             out[k] = NAN;
         return 1;
     }
-    const double inv = 1.0 / total;
     double *px = a.px, *py = a.py, *pd = a.pd, *ps = a.ps;
+    /* Counts -> probabilities by division (not by a reciprocal): a count equal to the total gives exactly
+     * 1, so one grey level gives exact means, zero variances and zero entropies. */
     for (size_t k = 0; k < nbuf; k++)
-        buf[k] *= inv; /* counts -> probabilities */
-    const double jmax = a.cmax * inv, energy = a.sq * inv * inv, cross = a.cross * inv, ctr = a.ctr;
-    /* HXY = -sum p log2 p with p = c / N: log2 N - (sum c log2 c) / N */
-    const double hxy = log2(total) - a.clogc * inv;
+        buf[k] /= total;
+    const double jmax = a.cmax / total, energy = a.sq / (total * total), cross = a.cross / total, ctr = a.ctr;
+    /* HXY = -sum p log2 p with p = c / N: (sum c log2(N / c)) / N, >= 0 term by term, 0 for one cell */
+    const double hxy = a.clogc / total;
     double mux = 0.0, muy = 0.0, hx = 0.0, hy = 0.0;
+    int nlx = 0, nly = 0; /* grey levels occupied in the row and column marginals */
     for (size_t i = 0; i < n; i++) {
         mux += (double)(i + 1) * px[i];
         muy += (double)(i + 1) * py[i];
         hx += plogp(px[i]);
         hy += plogp(py[i]);
+        nlx += px[i] > 0.0;
+        nly += py[i] > 0.0;
     }
     double varx = 0.0, vary = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -493,8 +516,10 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
     out[16] = idmn;
     /* Inverse variance, E8JP: sum_{k=1}^{Ng-1} p_{i-j,k} / k^2 */
     out[17] = ivar;
-    /* Correlation, NI2N: sum_ij (i - mu_i.)(j - mu_.j) p_ij / (sigma_i. sigma_.j); NaN when a sigma is 0 */
-    out[18] = varx > 0.0 && vary > 0.0 ? cov / sqrt(varx * vary) : NAN;
+    /* Correlation, NI2N: sum_ij (i - mu_i.)(j - mu_.j) p_ij / (sigma_i. sigma_.j). A marginal with a single
+     * grey level has sigma = 0 and a zero numerator: 0/0, NaN. The test is on the number of occupied
+     * levels, not on the computed variance (which is > 0 whenever two levels are occupied). */
+    out[18] = nlx > 1 && nly > 1 ? cov / sqrt(varx * vary) : NAN;
     /* Autocorrelation, QWB0: sum_ij i j p_ij = covariance + mu_i. mu_.j */
     out[19] = cov + mux * muy;
     /* Cluster tendency, DG8W: sum_ij (i + j - mu_i. - mu_.j)^2 p_ij */
@@ -505,12 +530,15 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
     out[22] = cprom;
     /* Information correlation 1, R8DG: (HXY - HXY_1) / HX, HXY = joint entropy,
      * HX = -sum_i p_i. log2 p_i., HXY_1 = -sum_ij p_ij log2(p_i. p_.j). For a non-symmetric matrix
-     * the denominator is max(HX, HY) (Haralick); equal to HX for the symmetric IBSI matrix. NaN when 0. */
+     * the denominator is max(HX, HY) (Haralick); equal to HX for the symmetric IBSI matrix. One grey level:
+     * HX = HXY = HXY_1 = 0, 0/0, NaN (HX > 0 exactly when two levels are occupied: every entropy term of
+     * a probability strictly between 0 and 1 is positive). */
     const double hden = hx > hy ? hx : hy;
-    out[23] = hden > 0.0 ? (hxy - hxy1) / hden : NAN;
+    out[23] = nlx > 1 || nly > 1 ? (hxy - hxy1) / hden : NAN;
     /* Information correlation 2, JN9H: sqrt(1 - exp(-2 (HXY_2 - HXY))),
-     * HXY_2 = -sum_ij p_i. p_.j log2(p_i. p_.j). HXY_2 >= HXY; a rounding-level negative difference
-     * counts as 0. */
+     * HXY_2 = -sum_ij p_i. p_.j log2(p_i. p_.j). HXY_2 - HXY = HX + HY - HXY is the mutual information of
+     * the two marginals, >= 0 by definition; a rounding-level negative difference counts as 0. One grey
+     * level: every entropy is exactly 0, F = 0. */
     const double dh = hxy2 - hxy;
     out[24] = sqrt(1.0 - exp(-2.0 * (dh > 0.0 ? dh : 0.0)));
     return 0;

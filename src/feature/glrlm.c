@@ -254,9 +254,11 @@ static int glrlm_features(const void *p, const vx_feature_settings *fs, double *
     } else {
         memset(ri, 0, ng * sizeof *ri);
     }
-    const double inv = 1.0 / ns;
+    /* Every sum is over probabilities p = count / N_s, formed by division: a count equal to N_s gives
+     * exactly 1, so a matrix with one grey level (or one run length) gives exact marginal features
+     * (emphases of the one level, normalised non-uniformity 1, variance 0, entropy 0). */
     double sre = 0.0, lre = 0.0, rlnu = 0.0, srlge = 0.0, srhge = 0.0, lrlge = 0.0, lrhge = 0.0;
-    double entr = 0.0, mu_j = 0.0;
+    double entr = 0.0, sum_j = 0.0;
     for (size_t j = 1; j <= nr; j++) {
         const double *col = g->r + (j - 1) * ng;
         const double dj = (double)j, j2 = dj * dj;
@@ -265,35 +267,40 @@ static int glrlm_features(const void *p, const vx_feature_settings *fs, double *
             const double c = col[i];
             if (c == 0.0)
                 continue;
-            const double di = (double)(i + 1), i2 = di * di;
+            const double di = (double)(i + 1), i2 = di * di, pij = c / ns;
             rj += c;
             ri[i] += c;
-            low += c / i2;
-            high += c * i2;
-            const double pij = c * inv;
-            entr -= pij * log2(pij);
+            low += pij / i2;
+            high += pij * i2;
+            if (pij < 1.0)
+                entr -= pij * log2(pij); /* > 0: the entropy is >= 0, and 0 for a single cell */
         }
-        sre += rj / j2;
-        lre += rj * j2;
-        rlnu += rj * rj;
-        mu_j += dj * rj * inv;
+        const double pj = rj / ns;
+        sre += pj / j2;
+        lre += pj * j2;
+        rlnu += pj * pj;
+        sum_j += dj * rj;
         srlge += low / j2;
         srhge += high / j2;
         lrlge += low * j2;
         lrhge += high * j2;
     }
-    double lgre = 0.0, hgre = 0.0, glnu = 0.0, mu_i = 0.0;
+    double lgre = 0.0, hgre = 0.0, glnu = 0.0, sum_i = 0.0;
     for (size_t i = 0; i < ng; i++) {
-        const double di = (double)(i + 1), c = ri[i];
-        lgre += c / (di * di);
-        hgre += c * di * di;
-        glnu += c * c;
-        mu_i += di * c * inv;
+        if (ri[i] == 0.0)
+            continue;
+        const double di = (double)(i + 1), pi = ri[i] / ns;
+        lgre += pi / (di * di);
+        hgre += pi * di * di;
+        glnu += pi * pi;
+        sum_i += di * ri[i];
     }
+    /* means from integer-valued sums divided once: exactly the level (run length) when only one occurs */
+    const double mu_i = sum_i / ns, mu_j = sum_j / ns;
     double glvar = 0.0;
     for (size_t i = 0; i < ng; i++) {
         const double e = (double)(i + 1) - mu_i;
-        glvar += e * e * ri[i] * inv;
+        glvar += e * e * (ri[i] / ns);
     }
     double rlvar = 0.0;
     for (size_t j = 1; j <= nr; j++) {
@@ -302,34 +309,34 @@ static int glrlm_features(const void *p, const vx_feature_settings *fs, double *
         for (size_t i = 0; i < ng; i++)
             rj += col[i];
         const double e = (double)j - mu_j;
-        rlvar += e * e * rj * inv;
+        rlvar += e * e * (rj / ns);
     }
     free(heap);
 
     /* Short runs emphasis, 22OV: (1/N_s) sum_j r_.j / j^2 */
-    out[0] = sre * inv;
+    out[0] = sre;
     /* Long runs emphasis, W4KF: (1/N_s) sum_j j^2 r_.j */
-    out[1] = lre * inv;
+    out[1] = lre;
     /* Low grey level run emphasis, V3SW: (1/N_s) sum_i r_i. / i^2 */
-    out[2] = lgre * inv;
+    out[2] = lgre;
     /* High grey level run emphasis, G3QZ: (1/N_s) sum_i i^2 r_i. */
-    out[3] = hgre * inv;
+    out[3] = hgre;
     /* Short run low grey level emphasis, HTZT: (1/N_s) sum_ij r_ij / (i^2 j^2) */
-    out[4] = srlge * inv;
+    out[4] = srlge;
     /* Short run high grey level emphasis, GD3A: (1/N_s) sum_ij i^2 r_ij / j^2 */
-    out[5] = srhge * inv;
+    out[5] = srhge;
     /* Long run low grey level emphasis, IVPO: (1/N_s) sum_ij j^2 r_ij / i^2 */
-    out[6] = lrlge * inv;
+    out[6] = lrlge;
     /* Long run high grey level emphasis, 3KUM: (1/N_s) sum_ij i^2 j^2 r_ij */
-    out[7] = lrhge * inv;
+    out[7] = lrhge;
     /* Grey level non-uniformity, R5YN: (1/N_s) sum_i r_i.^2 */
-    out[8] = glnu * inv;
+    out[8] = glnu * ns;
     /* Normalised grey level non-uniformity, OVBL: (1/N_s^2) sum_i r_i.^2 */
-    out[9] = glnu * inv * inv;
+    out[9] = glnu;
     /* Run length non-uniformity, W92Y: (1/N_s) sum_j r_.j^2 */
-    out[10] = rlnu * inv;
+    out[10] = rlnu * ns;
     /* Normalised run length non-uniformity, IC23: (1/N_s^2) sum_j r_.j^2 */
-    out[11] = rlnu * inv * inv;
+    out[11] = rlnu;
     /* Run percentage, 9ZK5: N_s / N_v (N_v summed over merged matrices) */
     out[12] = g->nv > 0.0 ? ns / g->nv : NAN;
     /* Grey level variance, 8CE5: sum_ij (i - mu)^2 p_ij, mu = sum_ij i p_ij */

@@ -91,7 +91,8 @@ int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *
         m3 += c * d2 * d;
         m4 += c * d2 * d2;
         mad += c * fabs(d);
-        entr -= p * log2(p);
+        if (p < 1.0)
+            entr -= p * log2(p); /* > 0 term by term: entropy >= 0, and 0 for one grey level */
         unif += p * p;
     }
     m2 /= nv;

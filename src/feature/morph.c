@@ -11,6 +11,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,42 @@ enum { MORPH_NF = VX_F_MORPH_GEARY_C - VX_F_MORPH_VOLUME + 1 };
 
 /* IBSI: tolerance of Khachiyan's algorithm for the minimum volume enclosing ellipsoid */
 #define MVEE_TOL 0.001
+
+/* Dimension of the affine hull of the morphological voxel centres (0: one voxel, 1: all on a line, 2: all in
+ * a plane, 3), by exact integer tests on voxel indices (cross and triple products; spacing does not change
+ * the rank). The covariance matrix of the centres has 3 - rank zero eigenvalues exactly; computed ones are
+ * rounding-level numbers, replaced by exact zeros. */
+static int affine_rank(const vx_roi *roi)
+{
+    const size_t nx = roi->dims[0], ny = roi->dims[1];
+    const size_t *lo = roi->box_lo, *hi = roi->box_hi;
+    int rank = -1;
+    int64_t p0[3] = {0, 0, 0}, u[3] = {0, 0, 0}, nv[3] = {0, 0, 0};
+    for (size_t z = lo[2]; z < hi[2]; z++)
+        for (size_t y = lo[1]; y < hi[1]; y++)
+            for (size_t x = lo[0]; x < hi[0]; x++) {
+                if (!roi->mmask[x + nx * (y + ny * z)])
+                    continue;
+                const int64_t d[3] = {(int64_t)x - p0[0], (int64_t)y - p0[1], (int64_t)z - p0[2]};
+                if (rank < 0) {
+                    p0[0] = (int64_t)x, p0[1] = (int64_t)y, p0[2] = (int64_t)z;
+                    rank = 0;
+                } else if (rank == 0) {
+                    u[0] = d[0], u[1] = d[1], u[2] = d[2];
+                    rank = 1;
+                } else if (rank == 1) {
+                    const int64_t w[3] = {u[1] * d[2] - u[2] * d[1], u[2] * d[0] - u[0] * d[2],
+                                          u[0] * d[1] - u[1] * d[0]};
+                    if (w[0] || w[1] || w[2]) {
+                        nv[0] = w[0], nv[1] = w[1], nv[2] = w[2];
+                        rank = 2;
+                    }
+                } else if (nv[0] * d[0] + nv[1] * d[1] + nv[2] * d[2] != 0) {
+                    return 3;
+                }
+            }
+    return rank;
+}
 
 int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
 {
@@ -55,6 +92,8 @@ int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
     double sm[3] = {0, 0, 0};      /* sum of morphological voxel centres (mm) */
     double swi[3] = {0, 0, 0};     /* sum of intensity-weighted centres */
     double sw = 0.0;               /* sum of intensities over the intensity mask */
+    double si[3] = {0, 0, 0};      /* sum of intensity-mask voxel centres (unweighted) */
+    double vlo = INFINITY, vhi = -INFINITY; /* intensity range over the intensity mask */
     for (size_t z = lo[2]; z < hi[2]; z++)
         for (size_t y = lo[1]; y < hi[1]; y++) {
             size_t row = nx * (y + ny * z);
@@ -72,6 +111,11 @@ int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
                     double v = roi->img[i];
                     ni++;
                     sw += v;
+                    si[0] += px;
+                    si[1] += py;
+                    si[2] += pz;
+                    vlo = v < vlo ? v : vlo;
+                    vhi = v > vhi ? v : vhi;
                     swi[0] += v * px;
                     swi[1] += v * py;
                     swi[2] += v * pz;
@@ -98,11 +142,14 @@ int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
     }
 
     /* Centre of mass shift (KLMA): F = || CoM_geom - CoM_gl ||_2 with CoM_geom the mean morphological voxel
-     * centre and CoM_gl = sum_k X_gl,k X_c,gl,k / sum_k X_gl,k over the intensity mask */
+     * centre and CoM_gl = sum_k X_gl,k X_c,gl,k / sum_k X_gl,k over the intensity mask. Equal non-zero
+     * intensities weigh every voxel alike: CoM_gl is then the plain centre of the intensity mask, taken
+     * as such (exactly 0 shift when the masks coincide). Zero intensity sum: 0/0 or x/0, NaN. */
     if (nm > 0 && ni > 0 && sw != 0.0) {
+        const int constant = vlo == vhi;
         double d2 = 0.0;
         for (int a = 0; a < 3; a++) {
-            double d = sm[a] / (double)nm - swi[a] / sw;
+            double d = sm[a] / (double)nm - (constant ? si[a] / (double)ni : swi[a] / sw);
             d2 += d * d;
         }
         f[MF(COM)] = sqrt(d2);
@@ -110,9 +157,10 @@ int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
 
     /* PCA of the morphological voxel centres X_c: eigenvalues lambda_major >= lambda_minor >= lambda_least
      * of their covariance matrix, with the unbiased 1 / (N - 1) normalisation (as the IBSI reference
-     * values: with 1 / N the phantom's least axis length would be 8.48 instead of 8.54 +- 0.05). */
+     * values: with 1 / N the phantom's least axis length would be 8.48 instead of 8.54 +- 0.05). A single
+     * voxel gives 0/0: the axis lengths and everything built on them are NaN. */
     double lam[3] = {NAN, NAN, NAN};
-    if (nm > 0) {
+    if (nm > 1) {
         double c[3] = {sm[0] / (double)nm, sm[1] / (double)nm, sm[2] / (double)nm};
         double S[9] = {0};
         for (size_t z = lo[2]; z < hi[2]; z++)
@@ -140,11 +188,13 @@ int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
         S[6] = S[2];
         S[7] = S[5];
         for (int k = 0; k < 9; k++)
-            S[k] /= nm > 1 ? (double)(nm - 1) : 1.0;
+            S[k] /= (double)(nm - 1);
         vx_sym3_eigen(S, lam, NULL);
+        /* points on a line (plane) have exactly two (one) zero eigenvalues: the smallest ones */
+        const int rank = affine_rank(roi);
         for (int k = 0; k < 3; k++)
-            if (lam[k] < 0.0)
-                lam[k] = 0.0; /* rounding of a zero eigenvalue */
+            if (k >= rank || lam[k] < 0.0)
+                lam[k] = 0.0;
         /* Major axis length (TDIC): F = 4 sqrt(lambda_major) */
         f[MF(PCA_MAJ_AXIS)] = 4.0 * sqrt(lam[0]);
         /* Minor axis length (P9VJ): F = 4 sqrt(lambda_minor) */

@@ -50,7 +50,7 @@ typedef struct moran_data {
 static void moran_scan(const vx_roi *roi, moran_data *d)
 {
     size_t lo[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, hi[3] = {0, 0, 0}, cnt = 0;
-    double sum = 0.0;
+    double sum = 0.0, vmin = INFINITY, vmax = -INFINITY;
     const size_t nx = roi->dims[0], ny = roi->dims[1];
     for (size_t z = roi->box_lo[2]; z < roi->box_hi[2]; z++)
         for (size_t y = roi->box_lo[1]; y < roi->box_hi[1]; y++)
@@ -67,9 +67,12 @@ static void moran_scan(const vx_roi *roi, moran_data *d)
                 }
                 cnt++;
                 sum += roi->img[i];
+                vmin = roi->img[i] < vmin ? roi->img[i] : vmin;
+                vmax = roi->img[i] > vmax ? roi->img[i] : vmax;
             }
     d->count = cnt;
-    d->mu = cnt ? sum / (double)cnt : NAN;
+    /* equal intensities: the mean is that value exactly, every deviation and s2 exactly 0 */
+    d->mu = cnt ? (vmin == vmax ? vmin : sum / (double)cnt) : NAN;
     double s2 = 0.0;
     for (int a = 0; a < 3; a++) {
         d->lo[a] = cnt ? lo[a] : 0;
@@ -502,7 +505,8 @@ int vx_morph_moran_geary_ex(const vx_roi *roi, int method, int threads, size_t m
     moran_data d;
     moran_scan(roi, &d);
     *moran = *geary = NAN;
-    if (d.count < 2)
+    /* One voxel: no pair, W = 0. Equal intensities: both numerators and the denominator are 0. Both 0/0. */
+    if (d.count < 2 || !(d.s2 > 0.0))
         return VX_OK;
     if (method == VX_MORAN_AUTO) {
         /* cost model (measured, one core): the direct sum about 4 ns per pair; the FFT path about 40 us

@@ -183,38 +183,40 @@ static int ngldm_features(const void *p, const vx_feature_settings *fs, double *
         return 1;
     }
 
-    /* one pass over the matrix, column by column (dependence j), for everything but the grey level
-     * marginals */
+    /* One pass over the matrix, column by column (dependence j), for everything but the grey level
+     * marginals. Sums are over probabilities p = count / N_s formed by division (a count equal to N_s gives
+     * exactly 1); means are integer-valued sums divided once. One grey level (or one dependence count) thus
+     * gives exact marginal features: emphases of that level, normalised non-uniformity 1, variance 0. */
     double lde = 0, hde = 0, ldlge = 0, ldhge = 0, hdlge = 0, hdhge = 0, dcnu = 0;
-    double mu_i = 0, mu_j = 0, entr = 0, energy = 0;
+    double sum_i = 0, sum_j = 0, entr = 0, energy = 0;
     for (int jj = 0; jj < nn; jj++) {
         const double j = jj + 1, j2 = j * j;
         const double *col = m->s + (size_t)jj * ng;
-        double sj = 0, a_il2 = 0, a_i2 = 0, a_i1 = 0;
+        double sj = 0, a_il2 = 0, a_i2 = 0;
         for (size_t ii = 0; ii < ng; ii++) {
             const double v = col[ii];
             if (v == 0)
                 continue;
             const double i = (double)(ii + 1), i2 = i * i, pij = v / ns;
             sj += v;
-            a_il2 += v / i2;
-            a_i2 += v * i2;
-            a_i1 += v * i;
-            entr -= pij * log2(pij);
+            a_il2 += pij / i2;
+            a_i2 += pij * i2;
+            sum_i += v * i;
+            if (pij < 1.0)
+                entr -= pij * log2(pij); /* > 0 term by term */
             energy += pij * pij;
         }
-        lde += sj / j2;
-        hde += sj * j2;
+        const double pj = sj / ns;
+        lde += pj / j2;
+        hde += pj * j2;
         ldlge += a_il2 / j2;
         ldhge += a_i2 / j2;
         hdlge += a_il2 * j2;
         hdhge += a_i2 * j2;
-        dcnu += sj * sj;
-        mu_i += a_i1;
-        mu_j += j * sj;
+        dcnu += pj * pj;
+        sum_j += j * sj;
     }
-    mu_i /= ns;
-    mu_j /= ns;
+    const double mu_i = sum_i / ns, mu_j = sum_j / ns;
 
     /* grey level marginals s_i. and the variances */
     double lgce = 0, hgce = 0, glnu = 0, gl_var = 0, dc_var = 0;
@@ -227,47 +229,47 @@ static int ngldm_features(const void *p, const vx_feature_settings *fs, double *
                 continue;
             const double dj = (jj + 1) - mu_j;
             si += v;
-            dc_var += dj * dj * v;
+            dc_var += dj * dj * (v / ns);
         }
         if (si == 0)
             continue;
-        const double di = i - mu_i;
-        lgce += si / i2;
-        hgce += si * i2;
-        glnu += si * si;
-        gl_var += di * di * si;
+        const double di = i - mu_i, pi = si / ns;
+        lgce += pi / i2;
+        hgce += pi * i2;
+        glnu += pi * pi;
+        gl_var += di * di * pi;
     }
 
     /* Low dependence emphasis (SODN): F = 1/N_s sum_j s_.j / j^2 */
-    out[NGL_LDE] = lde / ns;
+    out[NGL_LDE] = lde;
     /* High dependence emphasis (IMOQ): F = 1/N_s sum_j j^2 s_.j */
-    out[NGL_HDE] = hde / ns;
+    out[NGL_HDE] = hde;
     /* Low grey level count emphasis (TL9H): F = 1/N_s sum_i s_i. / i^2 */
-    out[NGL_LGCE] = lgce / ns;
+    out[NGL_LGCE] = lgce;
     /* High grey level count emphasis (OAE7): F = 1/N_s sum_i i^2 s_i. */
-    out[NGL_HGCE] = hgce / ns;
+    out[NGL_HGCE] = hgce;
     /* Low dependence low grey level emphasis (EQ3F): F = 1/N_s sum_ij s_ij / (i^2 j^2) */
-    out[NGL_LDLGE] = ldlge / ns;
+    out[NGL_LDLGE] = ldlge;
     /* Low dependence high grey level emphasis (JA6D): F = 1/N_s sum_ij i^2 s_ij / j^2 */
-    out[NGL_LDHGE] = ldhge / ns;
+    out[NGL_LDHGE] = ldhge;
     /* High dependence low grey level emphasis (NBZI): F = 1/N_s sum_ij j^2 s_ij / i^2 */
-    out[NGL_HDLGE] = hdlge / ns;
+    out[NGL_HDLGE] = hdlge;
     /* High dependence high grey level emphasis (9QMG): F = 1/N_s sum_ij i^2 j^2 s_ij */
-    out[NGL_HDHGE] = hdhge / ns;
+    out[NGL_HDHGE] = hdhge;
     /* Grey level non-uniformity (FP8K): F = 1/N_s sum_i s_i.^2 */
-    out[NGL_GLNU] = glnu / ns;
+    out[NGL_GLNU] = glnu * ns;
     /* Normalised grey level non-uniformity (5SPA): F = 1/N_s^2 sum_i s_i.^2 */
-    out[NGL_GLNU_NORM] = glnu / (ns * ns);
+    out[NGL_GLNU_NORM] = glnu;
     /* Dependence count non-uniformity (Z87G): F = 1/N_s sum_j s_.j^2 */
-    out[NGL_DCNU] = dcnu / ns;
+    out[NGL_DCNU] = dcnu * ns;
     /* Normalised dependence count non-uniformity (OKJI): F = 1/N_s^2 sum_j s_.j^2 */
-    out[NGL_DCNU_NORM] = dcnu / (ns * ns);
+    out[NGL_DCNU_NORM] = dcnu;
     /* Dependence count percentage (6XV8): F = N_s / N_v (1 under the IBSI definition) */
     out[NGL_DC_PERC] = m->nv > 0 ? ns / m->nv : NAN;
     /* Grey level variance (1PFV): F = sum_ij (i - mu)^2 p_ij, mu = sum_ij i p_ij */
-    out[NGL_GL_VAR] = gl_var / ns;
+    out[NGL_GL_VAR] = gl_var;
     /* Dependence count variance (DNX2): F = sum_ij (j - mu)^2 p_ij, mu = sum_ij j p_ij */
-    out[NGL_DC_VAR] = dc_var / ns;
+    out[NGL_DC_VAR] = dc_var;
     /* Dependence count entropy (FCBV): F = -sum_ij p_ij log2 p_ij */
     out[NGL_DC_ENTR] = entr;
     /* Dependence count energy (CAS9): F = sum_ij p_ij^2 */

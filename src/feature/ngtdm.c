@@ -12,6 +12,10 @@
  *   nothing, and the pair sums of busyness, complexity and strength are restricted to p_i1, p_i2 != 0.
  * Aggregation: 2D (8QNN) features per slice averaged; 2.5D (62GR) s_i and n_i summed over the slices
  * (N_vc and p_i recomputed from the merged matrix); 3D (KOBO) one matrix over the volume.
+ * Degenerate matrices: N_vc = 0 (no voxel has an intensity-mask neighbour, e.g. a one-voxel ROI) leaves p_i
+ * = 0/0: the matrix is empty and every feature NaN. One grey level: every s_i is exactly 0 (the neighbour
+ * sum is exactly W_k i), giving the IBSI values coarseness 10^6, contrast 0, busyness 0, strength 0, and
+ * complexity 0 (no pair of levels).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -231,13 +235,13 @@ static int ngtdm_features(const void *p, const vx_feature_settings *fs, double *
             const double ib = lv[b], pb = n[lv[b]] / nvc, sb = s[lv[b]];
             const double d = ia - ib, d2 = d * d;
             con += pa * pb * d2;
-            bus += fabs(ia * pa - ib * pb);
+            bus += fabs(ia * n[lv[a]] - ib * n[lv[b]]); /* exact integers: == 0 only when truly 0 */
             cpx += fabs(d) * (pa * sa + pb * sb) / (pa + pb);
             str += (pa + pb) * d2;
         }
     }
     con *= 2.0;
-    bus *= 2.0;
+    bus *= 2.0 / nvc;
     cpx *= 2.0;
     str *= 2.0;
 
@@ -249,7 +253,9 @@ static int ngtdm_features(const void *p, const vx_feature_settings *fs, double *
     out[NGT_CONTRAST] = ngp > 1 ? con / ((double)ngp * (double)(ngp - 1)) * (sum_s / nvc) : 0.0;
 
     /* Busyness (NQ30): F = sum_i p_i s_i / sum_i1 sum_i2 |i1 p_i1 - i2 p_i2| (p_i1, p_i2 != 0);
-     * 0 when N_gp = 1; undefined (NaN) when the denominator is 0. */
+     * 0 when N_gp = 1 (IBSI); NaN when N_gp > 1 and the denominator is 0 (i1 n_i1 = i2 n_i2 for every
+     * pair: a division by zero, which IBSI leaves undefined). The denominator is summed from the exact
+     * integer products i n_i, so it is 0 exactly when it is 0 by definition. */
     out[NGT_BUSYNESS] = ngp == 1 ? 0.0 : bus > 0.0 ? sum_ps / bus : NAN;
 
     /* Complexity (HDEZ): F = 1/N_vc sum_i1 sum_i2 |i1 - i2| (p_i1 s_i1 + p_i2 s_i2) / (p_i1 + p_i2)

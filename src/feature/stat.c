@@ -5,9 +5,10 @@
  * percentile (linear interpolation between order statistics, see firstorder.h), M = median = P_50.
  * Moments are accumulated in double as centred sums (two passes) for accuracy.
  *
- * Undefined values: skewness and kurtosis are 0 when the variance is 0 (IBSI); the coefficient of variation
- * is NaN when mu = 0 and the quartile coefficient of dispersion when P75 + P25 = 0. An empty intensity mask
- * gives NaN for every feature.
+ * Undefined values: skewness and kurtosis are 0 when the variance is 0 (IBSI). The variance is 0 exactly when
+ * all intensities are equal (tested on min = max, not on a computed variance). The coefficient of variation
+ * is NaN when mu = 0 (0/0 for constant zero intensities, a division by zero otherwise) and the quartile
+ * coefficient of dispersion when P75 + P25 = 0. An empty intensity mask gives NaN for every feature.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -91,7 +92,10 @@ int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results
         vmin = lo[l] < vmin ? lo[l] : vmin;
         vmax = hi[l] > vmax ? hi[l] : vmax;
     }
-    const double mu = sum / nv;
+    /* One value (constant intensities, or a single voxel): the mean is that value exactly, so every
+     * deviation below is exactly 0 (variance 0, skewness and kurtosis 0 by the IBSI convention). */
+    const int constant = vmin == vmax;
+    const double mu = constant ? vmin : sum / nv;
 
     double a2[LANES] = {0}, a3[LANES] = {0}, a4[LANES] = {0}, am[LANES] = {0};
     for (k = 0; k + LANES <= n; k += LANES)
@@ -187,7 +191,7 @@ int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results
     /* Intensity-based energy, N8CA: F = sum_k X_gl,k^2 */
     out[16] = sum2;
     /* Root mean square intensity, 5ZWQ: F = sqrt(1/N_v sum_k X_gl,k^2) */
-    out[17] = sqrt(sum2 / nv);
+    out[17] = constant ? fabs(vmin) : sqrt(sum2 / nv);
 
     return add_rows(res, out, err);
 }

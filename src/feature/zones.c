@@ -141,51 +141,51 @@ int vx_zone_sums_compute(const vx_zone_matrix *m, vx_zone_sums *s)
     const double Ns = (double)ns;
     s->ns = Ns;
 
-    /* Grey level marginal s_i.: emphases, non-uniformity, grey level mean and variance. */
-    double mu_i = 0.0;
+    /* Grey level marginal s_i.: emphases, non-uniformity, grey level mean and variance. The means are
+     * integer-valued sums divided once by N_s: exactly the level (distance) when only one occurs. */
+    double sum_i = 0.0;
     for (int i = 1; i <= m->n_grey; i++) {
         if (!m->row[i])
             continue;
-        const double c = (double)m->row[i], ii = (double)i * (double)i;
-        s->inv_i2 += c / ii;
-        s->i2 += c * ii;
-        s->sum_si2 += c * c;
-        mu_i += (double)i * c;
+        const double c = (double)m->row[i], pi = c / Ns, ii = (double)i * (double)i;
+        s->inv_i2 += pi / ii;
+        s->i2 += pi * ii;
+        s->sum_pi2 += pi * pi;
+        sum_i += (double)i * c;
     }
-    mu_i /= Ns;
+    const double mu_i = sum_i / Ns;
     for (int i = 1; i <= m->n_grey; i++)
         if (m->row[i])
-            s->var_i += ((double)i - mu_i) * ((double)i - mu_i) * (double)m->row[i];
-    s->var_i /= Ns;
+            s->var_i += ((double)i - mu_i) * ((double)i - mu_i) * ((double)m->row[i] / Ns);
 
     /* Joint entries, sorted by j: the j marginal s_.j is a run of consecutive entries. */
-    double mu_j = 0.0, entr = 0.0;
+    double sum_j = 0.0, entr = 0.0;
     size_t k = 0;
     while (k < m->n) {
         const uint32_t len = m->e[k].len;
         const double j = (double)len, jj = j * j;
         double col = 0.0;
         for (; k < m->n && m->e[k].len == len; k++) {
-            const double c = (double)m->e[k].count, i = (double)m->e[k].grey, ii = i * i;
+            const double c = (double)m->e[k].count, i = (double)m->e[k].grey, ii = i * i, p = c / Ns;
             col += c;
-            s->inv_i2j2 += c / (ii * jj);
-            s->i2_inv_j2 += c * ii / jj;
-            s->j2_inv_i2 += c * jj / ii;
-            s->i2j2 += c * ii * jj;
-            const double p = c / Ns;
-            entr -= p * log2(p);
+            s->inv_i2j2 += p / (ii * jj);
+            s->i2_inv_j2 += p * ii / jj;
+            s->j2_inv_i2 += p * jj / ii;
+            s->i2j2 += p * ii * jj;
+            if (p < 1.0)
+                entr -= p * log2(p); /* > 0 term by term */
         }
-        s->inv_j2 += col / jj;
-        s->j2 += col * jj;
-        s->sum_sj2 += col * col;
-        mu_j += j * col;
+        const double pj = col / Ns;
+        s->inv_j2 += pj / jj;
+        s->j2 += pj * jj;
+        s->sum_pj2 += pj * pj;
+        sum_j += j * col;
     }
-    mu_j /= Ns;
+    const double mu_j = sum_j / Ns;
     for (k = 0; k < m->n; k++) {
         const double dj = (double)m->e[k].len - mu_j;
-        s->var_j += dj * dj * (double)m->e[k].count;
+        s->var_j += dj * dj * ((double)m->e[k].count / Ns);
     }
-    s->var_j /= Ns;
     s->entropy = entr;
     return 0;
 }

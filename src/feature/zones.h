@@ -37,24 +37,26 @@ typedef struct vx_zone_matrix {
     uint64_t *row;       /* s_i. for i = 0..n_grey (row[0] unused) */
 } vx_zone_matrix;
 
-/* What a zone matrix yields to build all 16 features of either family. With p_ij = s_ij / N_s:
- * sums are over all (i, j) with s_ij > 0. */
+/* What a zone matrix yields to build all 16 features of either family. With p_ij = s_ij / N_s (formed by
+ * division, so that a count equal to N_s gives exactly 1), p_i. and p_.j the marginals: sums are over all
+ * (i, j) with s_ij > 0, already normalised by N_s. A matrix with one grey level thus gives exactly 1/i^2,
+ * i^2, 1 and 0 for the grey-level emphases, the normalised non-uniformity and the variance. */
 typedef struct vx_zone_sums {
     double ns;          /* N_s = sum_ij s_ij */
     double nv;          /* N_v */
-    double inv_j2;      /* sum_j s_.j / j^2 */
-    double j2;          /* sum_j j^2 s_.j */
-    double inv_i2;      /* sum_i s_i. / i^2 */
-    double i2;          /* sum_i i^2 s_i. */
-    double inv_i2j2;    /* sum_ij s_ij / (i^2 j^2) */
-    double i2_inv_j2;   /* sum_ij i^2 s_ij / j^2 */
-    double j2_inv_i2;   /* sum_ij j^2 s_ij / i^2 */
-    double i2j2;        /* sum_ij i^2 j^2 s_ij */
-    double sum_si2;     /* sum_i s_i.^2 */
-    double sum_sj2;     /* sum_j s_.j^2 */
+    double inv_j2;      /* sum_j p_.j / j^2 */
+    double j2;          /* sum_j j^2 p_.j */
+    double inv_i2;      /* sum_i p_i. / i^2 */
+    double i2;          /* sum_i i^2 p_i. */
+    double inv_i2j2;    /* sum_ij p_ij / (i^2 j^2) */
+    double i2_inv_j2;   /* sum_ij i^2 p_ij / j^2 */
+    double j2_inv_i2;   /* sum_ij j^2 p_ij / i^2 */
+    double i2j2;        /* sum_ij i^2 j^2 p_ij */
+    double sum_pi2;     /* sum_i p_i.^2 */
+    double sum_pj2;     /* sum_j p_.j^2 */
     double var_i;       /* sum_ij (i - mu_i)^2 p_ij, mu_i = sum_ij i p_ij */
     double var_j;       /* sum_ij (j - mu_j)^2 p_ij, mu_j = sum_ij j p_ij */
-    double entropy;     /* -sum_ij p_ij log2 p_ij */
+    double entropy;     /* -sum_ij p_ij log2 p_ij (>= 0; 0 for a single cell) */
 } vx_zone_sums;
 
 /* Build the zone matrix over slice z = `slice` of the box (2D: in-plane linkage, in-plane distances) or the
