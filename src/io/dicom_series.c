@@ -145,9 +145,11 @@ static int scan_file(scan *sc, const vx_dcm_file *f, size_t file_idx, const char
                                 k + 1);
         if (vx_dcm_frame_nums(ds, k, VX_DCM_PIXEL_MEASURES_SEQ, VX_DCM_PIXEL_SPACING, r->ps, 2) != 2)
             return vx_error_set(err, VX_EFORMAT, "%s: frame %zu has no PixelSpacing (0028,0030)", f->name, k + 1);
-        if (!(r->ps[0] > 0 && r->ps[1] > 0))
-            return vx_error_set(err, VX_EFORMAT, "%s: PixelSpacing %g\\%g is not positive", f->name, r->ps[0],
-                                r->ps[1]);
+        for (int j = 0; j < 2; j++)
+            if (!isfinite(r->ps[j]) || !(r->ps[j] >= VX_SPACING_MIN_MM && r->ps[j] <= VX_SPACING_MAX_MM))
+                return vx_error_set(err, VX_EGEOMETRY, "%s: PixelSpacing (0028,0030) %g\\%g: a spacing must be finite "
+                                    "and within [%g, %g] mm", f->name, r->ps[0], r->ps[1], VX_SPACING_MIN_MM,
+                                    VX_SPACING_MAX_MM);
         r->slope = 1.0;
         r->intercept = 0.0;
         vx_dcm_frame_nums(ds, k, TAG_PIXEL_VALUE_TRANSFORM_SEQ, VX_DCM_RESCALE_SLOPE, &r->slope, 1);
@@ -337,7 +339,8 @@ static int build_geometry(const frame_rec *fr, size_t n, const char *const *path
         g->direction[3 * i + 1] = c[i] / nc;
         g->direction[3 * i + 2] = normal[i];
     }
-    return VX_OK;
+    /* spacing bounds; row and column cosines orthogonal (a sheared ImageOrientationPatient is refused) */
+    return vx_geometry_validate(g, paths[a->file], "ImageOrientationPatient / PixelSpacing", err);
 }
 
 static int read_series(const char *const *paths, size_t np, int from_dir, const vx_dicom_options *opt,
