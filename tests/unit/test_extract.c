@@ -12,7 +12,34 @@
 #include <string.h>
 
 #include "voxomics/voxomics.h"
+#include "settings_errors.h"
 #include "vx_test.h"
+
+/* Every settings rule (tests/unit/settings_errors.h): refused when loaded, one line "FILE:LINE: KEY: ...". */
+static void test_settings_errors_table(void **state)
+{
+    (void)state;
+    char path[4096];
+    for (size_t i = 0; i < N_SETTINGS_ERROR_CASES; i++) {
+        const settings_error_case *c = &settings_error_cases[i];
+        snprintf(path, sizeof path, "%s/rule%zu.yaml", vx_test_tmpdir(), i);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(c->text, f);
+        fclose(f);
+        vx_settings s;
+        vx_settings_default(&s);
+        vx_error err;
+        vx_error_clear(&err);
+        int rc = vx_settings_load(path, &s, &err);
+        char want[4400];
+        snprintf(want, sizeof want, "%s:%d: %s: ", path, c->line, c->key);
+        if (rc == VX_OK || strncmp(err.msg, want, strlen(want)) != 0 || !strstr(err.msg, c->needle) ||
+            strchr(err.msg, '\n'))
+            fail_msg("rule %zu (%s): rc %d, message '%s'; want '%s...%s'", i, c->text, rc, err.msg, want, c->needle);
+        remove(path);
+    }
+}
 
 static void test_dictionary(void **state)
 {
@@ -437,6 +464,7 @@ static void test_thread_determinism(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_settings_errors_table),
         cmocka_unit_test(test_dictionary),          cmocka_unit_test(test_discretise),
         cmocka_unit_test(test_format_double),       cmocka_unit_test(test_settings),
         cmocka_unit_test(test_translation_invariance), cmocka_unit_test(test_thread_determinism),
