@@ -720,6 +720,17 @@ static void test_hostile_geometry(void **state)
             vx_assert_near(img->geom.spacing[i], sq[i], 1e-6);
         vx_image_free(img);
     }
+    /* a fifo is refused at once by stat(), before gzopen could block on it */
+    unlink(tmp("fifo.nii"));
+    assert_int_equal(mkfifo(tmp("fifo.nii"), 0600), 0);
+    vx_image *img = NULL;
+    vx_error err;
+    assert_int_equal(vx_nifti_read(tmp("fifo.nii"), &img, &err), VX_EIO);
+    assert_non_null(strstr(err.msg, "fifo.nii: is a fifo, not a regular file"));
+    assert_int_equal(vx_image_read(tmp("fifo.nii"), &img, &err), VX_EIO);
+    assert_non_null(strstr(err.msg, "fifo.nii: is a fifo, not a regular file"));
+    assert_null(img);
+    unlink(tmp("fifo.nii"));
 }
 
 static void test_dims(void **state)
