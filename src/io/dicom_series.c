@@ -272,7 +272,7 @@ static int series_list_error(const scan *sc, const char *want, vx_error *err)
 
 /* Check the sorted frames and build the geometry. */
 static int build_geometry(const frame_rec *fr, size_t n, const char *const *paths, unsigned rows, unsigned cols,
-                          const double *normal, vx_geometry *g, vx_error *err)
+                          const double *normal, double thickness, vx_geometry *g, vx_error *err)
 {
     const frame_rec *a = &fr[0];
     for (size_t i = 1; i < n; i++) {
@@ -332,7 +332,15 @@ static int build_geometry(const frame_rec *fr, size_t n, const char *const *path
     vx_geometry_default(g, cols, rows, n);
     g->spacing[0] = a->ps[1];
     g->spacing[1] = a->ps[0];
-    g->spacing[2] = gap > 0 ? gap : 1.0;
+    if (n == 1) { /* one slice: its thickness is the slice spacing; never a silent 1 mm */
+        if (!isfinite(thickness) || !(thickness >= VX_SPACING_MIN_MM && thickness <= VX_SPACING_MAX_MM))
+            return vx_error_set(err, VX_EGEOMETRY,
+                                "%s: a single slice without a valid SpacingBetweenSlices (0018,0088) or SliceThickness "
+                                "(0018,0050) (%g): the slice thickness is unknown, so volumes would be wrong",
+                                paths[a->file], thickness);
+        gap = thickness;
+    }
+    g->spacing[2] = gap;
     for (int i = 0; i < 3; i++) {
         g->origin[i] = a->pos[i];
         g->direction[3 * i + 0] = r[i] / nr;
@@ -407,8 +415,17 @@ static int read_series(const char *const *paths, size_t np, int from_dir, const 
         rc = vx_dcm_read(paths[first_file], &f, err);
     if (rc == VX_OK)
         rc = vx_dcm_pixfmt_read(&f, &pf0, &nf0, err);
-    if (rc == VX_OK)
-        rc = build_geometry(sc.fr, sc.n, paths, pf0.rows, pf0.cols, nrm, &g, err);
+    {
+        double thick = NAN; /* a single slice: SpacingBetweenSlices, else SliceThickness */
+        if (rc == VX_OK && sc.n == 1 &&
+            (vx_dcm_frame_nums(&f.ds, sc.fr[0].frame, VX_DCM_PIXEL_MEASURES_SEQ, VX_DCM_SPACING_BETWEEN_SLICES, &thick,
+                               1) != 1 ||
+             !(thick > 0)) &&
+            vx_dcm_frame_nums(&f.ds, sc.fr[0].frame, VX_DCM_PIXEL_MEASURES_SEQ, VX_DCM_SLICE_THICKNESS, &thick, 1) != 1)
+            thick = NAN;
+        if (rc == VX_OK)
+            rc = build_geometry(sc.fr, sc.n, paths, pf0.rows, pf0.cols, nrm, thick, &g, err);
+    }
     if (rc == VX_OK) {
         memset(info, 0, sizeof *info);
         vx_dcm_str(&f.ds, VX_DCM_MODALITY, info->modality, sizeof info->modality);
