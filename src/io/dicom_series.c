@@ -8,6 +8,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "voxomics/dicom.h"
+#include "voxomics/io.h"
 
 #include <errno.h>
 #include <math.h>
@@ -493,6 +494,9 @@ static int read_series(const char *const *paths, size_t np, int from_dir, const 
 
 int vx_dicom_is_file(const char *path)
 {
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) /* never open a fifo (it would block) */
+        return 0;
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return 0;
