@@ -402,6 +402,7 @@ int vx_mask_check_values(const vx_image *mask, const char *path, vx_error *err)
     size_t n = vx_geometry_count(&mask->geom), ijk[3];
     uint32_t keys[MASK_HASH_SLOTS];
     uint8_t used[MASK_HASH_SLOTS];
+    memset(keys, 0, sizeof keys);
     memset(used, 0, sizeof used);
     size_t distinct = 0;
     float last = 0.0f;
