@@ -100,6 +100,13 @@ void vx_settings_default(vx_settings *s);
 /* Read a YAML settings file (schema: docs/config.md) over the defaults already in s. Unknown keys and
  * invalid values are errors naming the file, the key and the accepted values. */
 int vx_settings_load(const char *path, vx_settings *s, vx_error *err);
+/* VX_OK when every value of s lies in its valid range (docs/config.md): mask_threshold in (0, 1], resampling
+ * spacings NaN or in [1e-6, 1e4] mm, re-segmentation min <= max, outlier sigma finite >= 0, a fixed bin size
+ * > 0 / bin number in 1..2^24 for the method in use, finite discretisation minimum (or NaN), sphere volume in
+ * (0, 1e4) cm^3, finite voxel shift. Else VX_EINVAL "settings: <key>: <what is wrong and the valid range>".
+ * vx_settings_load checks the same (and more: keys that do not fit the method) with the file and line;
+ * vx_extract calls this for settings built in code. */
+int vx_settings_validate(const vx_settings *s, vx_error *err);
 /* Canonical text of every setting ("key=value;..."); stable across versions for equal settings. */
 int vx_settings_canonical(const vx_settings *s, char *buf, size_t len);
 /* SHA-256 of the canonical text, as 64 hex characters + NUL. */

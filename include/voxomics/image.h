@@ -45,6 +45,18 @@ void vx_geometry_default(vx_geometry *g, size_t nx, size_t ny, size_t nz);
 /* 1 when both grids coincide (dims equal; spacing, origin, direction equal within tol_mm / 1e-4). */
 int vx_geometry_same(const vx_geometry *a, const vx_geometry *b, double tol_mm);
 
+/* Bounds every grid voxomics reads or builds must meet (docs/inputs.md, "Hostile inputs"). */
+#define VX_SPACING_MIN_MM 1e-6   /* smallest accepted voxel spacing (1 nm) */
+#define VX_SPACING_MAX_MM 1e6    /* largest accepted voxel spacing (1 km) */
+#define VX_ORTHO_TOL 1e-4        /* largest accepted |cos| of the angle between two grid axes */
+/* VX_OK when g is a grid voxomics can measure on: every spacing finite and within
+ * [VX_SPACING_MIN_MM, VX_SPACING_MAX_MM] mm; origin and direction finite; every direction column of unit
+ * length (within 1e-3) and the three columns mutually orthogonal (|cos angle| <= VX_ORTHO_TOL: rotations,
+ * flips and oblique orthogonal grids pass, sheared grids do not). Otherwise VX_EGEOMETRY with one line
+ * "<path>: <what>: <problem and the accepted range>"; what names the source of the geometry (e.g. "sform",
+ * "space directions"; NULL or "" for none). path may be NULL. */
+int vx_geometry_validate(const vx_geometry *g, const char *path, const char *what, vx_error *err);
+
 /* Allocate a zero-filled image / mask with geometry g. NULL when out of memory. */
 vx_image *vx_image_new(const vx_geometry *g);
 vx_mask *vx_mask_new(const vx_geometry *g);

@@ -14,6 +14,12 @@
  * A path that exists as a file is always taken whole, so paths containing ':' keep working; otherwise the
  * text after the last ':' is the selector.
  *
+ * Hostile inputs (docs/inputs.md): a path that is neither a regular file nor (where a DICOM folder is
+ * allowed) a folder, e.g. a fifo or a socket, is refused with stat() before anything opens it; a mask read
+ * from an image file or a DICOM series must look like a mask (vx_mask_check_values: no negative, non-finite
+ * or non-integer-above-1 value, at most 1,000 distinct values), else the message asks whether IMAGE and MASK
+ * were swapped; every grid passes vx_geometry_validate in its reader.
+ *
  * Geometry: an RTSTRUCT or SEG mask is built on the image grid (frames of reference must match). Any other
  * mask must lie on the image grid (vx_geometry_check); when it does not and resample_mask is set, it is
  * resampled onto the image grid by nearest neighbour and info->mask_resampled says so.

@@ -27,6 +27,14 @@ int vx_nifti_read(const char *path, vx_image **out, vx_error *err);
  * geometry. A path ending in ".gz" is gzip-compressed. */
 int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error *err);
 
+/* VX_OK when path names a regular file, or (allow_dir != 0) a folder. Checked with stat() before anything
+ * opens the path, so a fifo is refused at once instead of blocking: a fifo, socket, character or block
+ * device is VX_EIO "<path>: is a fifo, not a regular file" (", or a folder" with allow_dir); a folder
+ * without allow_dir is VX_EIO "<path>: is a folder, not a regular file"; a path that cannot be stat'ed is
+ * VX_EIO "<path>: cannot open: <reason>". what, when not NULL, names the input ("settings file") after the
+ * path. */
+int vx_path_check(const char *path, int allow_dir, const char *what, vx_error *err);
+
 /* Read any supported image format, chosen from the file content/extension. */
 int vx_image_read(const char *path, vx_image **out, vx_error *err);
 

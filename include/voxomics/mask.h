@@ -30,6 +30,15 @@ extern "C" {
  * not listed); a label above INT_MAX is VX_EUNSUPPORTED. Linear time. */
 int vx_mask_labels(const vx_image *mask, int **labels, size_t *n, vx_error *err);
 
+/* At most this many distinct values in a mask (VX_MASK_MAX_VALUES): more is taken for an image. */
+#define VX_MASK_MAX_VALUES 1000
+/* VX_OK when a mask read from a file looks like a mask: every voxel finite and >= 0, every value above 1 an
+ * integer (0/1 masks, fractional masks in [0, 1], integer label images), and at most VX_MASK_MAX_VALUES
+ * distinct values. Otherwise VX_EFORMAT with one line naming path (NULL: "mask"), the first offending voxel
+ * (i, j, k) and its value, or the count, and asking whether IMAGE and MASK were swapped. One pass, linear
+ * time: distinct values are counted in a small hash set that stops at VX_MASK_MAX_VALUES + 1. */
+int vx_mask_check_values(const vx_image *mask, const char *path, vx_error *err);
+
 /* Keep only the largest connected component of the region of interest of a mask, in place. The ROI is the
  * voxels equal to label when label > 0, else the voxels >= threshold (NaN excluded; a NaN threshold is
  * VX_EINVAL). Voxels are connected when they share a face (connectivity 6), a face or an edge (18), or a

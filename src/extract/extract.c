@@ -718,8 +718,62 @@ static void pyradiomics_statistics(const vx_settings *s, const vx_roi *r, vx_res
     }
 }
 
+static int check_disc(const char *sec, const vx_discretisation *d, vx_error *err)
+{
+    if (d->method != VX_DISC_NONE && d->method != VX_DISC_FBS && d->method != VX_DISC_FBN)
+        return vx_error_set(err, VX_EINVAL, "settings: %s.method: unknown method %d (none, fixed_bin_size or "
+                            "fixed_bin_number)", sec, (int)d->method);
+    if (d->method == VX_DISC_FBS && !(isfinite(d->bin_width) && d->bin_width > 0.0))
+        return vx_error_set(err, VX_EINVAL, "settings: %s.bin_width: %g is out of range: fixed_bin_size needs a finite "
+                            "bin width > 0", sec, d->bin_width);
+    if (d->method == VX_DISC_FBN && !(d->bin_count >= 1 && d->bin_count <= (1 << 24)))
+        return vx_error_set(err, VX_EINVAL, "settings: %s.bin_count: %d is out of range: fixed_bin_number needs an "
+                            "integer in 1..16777216", sec, d->bin_count);
+    if (isinf(d->min_value))
+        return vx_error_set(err, VX_EINVAL, "settings: %s.min: must be finite, or NaN for the default", sec);
+    return VX_OK;
+}
+
+int vx_settings_validate(const vx_settings *s, vx_error *err)
+{
+    if (!s)
+        return vx_error_set(err, VX_EINVAL, "settings: NULL");
+    if (!(isfinite(s->mask_threshold) && s->mask_threshold > 0.0 && s->mask_threshold <= 1.0))
+        return vx_error_set(err, VX_EINVAL, "settings: input.mask_threshold: %g is out of range: must lie in (0, 1]",
+                            s->mask_threshold);
+    if (s->mask_label < 0)
+        return vx_error_set(err, VX_EINVAL, "settings: input.mask_label: %d is out of range: must be >= 0 (0 = any)",
+                            s->mask_label);
+    for (int a = 0; a < 3; a++)
+        if (!isnan(s->resample_spacing[a]) &&
+            !(s->resample_spacing[a] >= VX_SPACING_MIN_MM && s->resample_spacing[a] <= 1e4))
+            return vx_error_set(err, VX_EINVAL, "settings: processing.resampling.spacing: %g mm is out of range: a "
+                                "spacing must lie in [%g, 10000] mm (NaN keeps the axis)", s->resample_spacing[a],
+                                VX_SPACING_MIN_MM);
+    if (!isnan(s->reseg_min) && !isnan(s->reseg_max) && s->reseg_min > s->reseg_max)
+        return vx_error_set(err, VX_EINVAL, "settings: processing.resegmentation.range: min %g exceeds max %g",
+                            s->reseg_min, s->reseg_max);
+    if (!(isfinite(s->reseg_outlier_sigma) && s->reseg_outlier_sigma >= 0.0))
+        return vx_error_set(err, VX_EINVAL, "settings: processing.resegmentation.outlier_sigma: %g is out of range: "
+                            "must be a finite number >= 0 (0 = off)", s->reseg_outlier_sigma);
+    int rc = check_disc("discretisation.texture", &s->texture_disc, err);
+    if (rc == VX_OK)
+        rc = check_disc("discretisation.ivh", &s->ivh_disc, err);
+    if (rc != VX_OK)
+        return rc;
+    if (!(s->features.peak_volume_cc > 0.0 && s->features.peak_volume_cc < 1e4))
+        return vx_error_set(err, VX_EINVAL, "settings: features.local_intensity.sphere_volume_cc: %g is out of range: "
+                            "must lie in (0, 10000) cm^3", s->features.peak_volume_cc);
+    if (!isfinite(s->voxel_shift))
+        return vx_error_set(err, VX_EINVAL, "settings: voxel_array_shift: must be finite");
+    return VX_OK;
+}
+
 static int check_settings(const vx_settings *s, vx_error *err)
 {
+    int vrc = vx_settings_validate(s, err);
+    if (vrc != VX_OK)
+        return vrc;
     if (s->compat != VX_COMPAT_IBSI && s->compat != VX_COMPAT_PYRADIOMICS)
         return vx_error_set(err, VX_EINVAL, "settings: unknown compatibility mode %d (ibsi or pyradiomics)",
                             s->compat);
@@ -736,6 +790,8 @@ static int check_settings(const vx_settings *s, vx_error *err)
 int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_results *res, vx_error *err)
 {
     int rc = check_settings(s, err);
+    if (rc == VX_OK) /* spacing bounds and orthogonal axes: a 1e-30 mm spacing never reaches the families */
+        rc = vx_geometry_validate(&img->geom, "image", NULL, err);
     if (rc == VX_OK)
         rc = vx_geometry_check(&img->geom, &mask->geom, err);
     if (rc != VX_OK)

@@ -138,3 +138,51 @@ int vx_mask_bbox(const vx_mask *m, size_t lo[3], size_t hi[3])
     }
     return any;
 }
+
+int vx_geometry_validate(const vx_geometry *g, const char *path, const char *what, vx_error *err)
+{
+    const char *p = path ? path : "image";
+    const char *w = what && *what ? what : "";
+    const char *sep = *w ? ": " : "";
+    for (int a = 0; a < 3; a++) {
+        double s = g->spacing[a];
+        if (!isfinite(s) || !(s >= VX_SPACING_MIN_MM && s <= VX_SPACING_MAX_MM))
+            return vx_error_set(err, VX_EGEOMETRY,
+                                "%s: %s%sthe spacing of axis %d is %g mm: a spacing must be finite and within "
+                                "[%g, %g] mm; fix the header",
+                                p, w, sep, a + 1, s, VX_SPACING_MIN_MM, VX_SPACING_MAX_MM);
+        if (!isfinite(g->origin[a]))
+            return vx_error_set(err, VX_EGEOMETRY, "%s: %s%sthe origin is not finite (%g along axis %d); fix the header",
+                                p, w, sep, g->origin[a], a + 1);
+    }
+    double col[3][3], len[3];
+    for (int c = 0; c < 3; c++) {
+        len[c] = 0.0;
+        for (int r = 0; r < 3; r++) {
+            col[c][r] = g->direction[3 * r + c];
+            if (!isfinite(col[c][r]))
+                return vx_error_set(err, VX_EGEOMETRY, "%s: %s%sthe direction of axis %d is not finite; fix the header",
+                                    p, w, sep, c + 1);
+            len[c] += col[c][r] * col[c][r];
+        }
+        len[c] = sqrt(len[c]);
+        if (!(fabs(len[c] - 1.0) <= 1e-3))
+            return vx_error_set(err, VX_EGEOMETRY,
+                                "%s: %s%sthe direction of axis %d has length %g, not 1: direction cosines must be unit "
+                                "vectors; fix the header",
+                                p, w, sep, c + 1, len[c]);
+    }
+    for (int a = 0; a < 3; a++)
+        for (int b = a + 1; b < 3; b++) {
+            double d = col[a][0] * col[b][0] + col[a][1] * col[b][1] + col[a][2] * col[b][2];
+            double cs = d / (len[a] * len[b]);
+            if (!(fabs(cs) <= VX_ORTHO_TOL)) {
+                double deg = acos(cs > 1.0 ? 1.0 : cs < -1.0 ? -1.0 : cs) * (180.0 / 3.14159265358979323846);
+                return vx_error_set(err, VX_EGEOMETRY,
+                                    "%s: %s%saxes %d and %d are not orthogonal (angle %.4g degrees, |cos| %.3g > %g): "
+                                    "a sheared grid has no voxel spacing; resample the image onto an orthogonal grid",
+                                    p, w, sep, a + 1, b + 1, deg, fabs(cs), VX_ORTHO_TOL);
+            }
+        }
+    return VX_OK;
+}

@@ -380,3 +380,59 @@ int vx_mask_resample_nearest(const vx_image *mask, const vx_geometry *g, vx_imag
     *out = res;
     return VX_OK;
 }
+
+/* ---- does a mask look like a mask ------------------------------------------------------------------------ */
+
+#define MASK_HASH_SLOTS 4096 /* power of two, > 2 (VX_MASK_MAX_VALUES + 1) */
+
+static void voxel_ijk(const vx_geometry *g, size_t i, size_t ijk[3])
+{
+    ijk[0] = i % g->dims[0];
+    ijk[1] = (i / g->dims[0]) % g->dims[1];
+    ijk[2] = i / (g->dims[0] * g->dims[1]);
+}
+
+int vx_mask_check_values(const vx_image *mask, const char *path, vx_error *err)
+{
+    if (!mask || !mask->v)
+        return vx_error_set(err, VX_EINVAL, "mask check: NULL mask");
+    const char *p = path ? path : "mask";
+    const char *hint = "a mask holds 0 and 1, fractions in [0, 1] or integer labels 1, 2, ...; were IMAGE and MASK "
+                       "swapped? (the image comes first)";
+    size_t n = vx_geometry_count(&mask->geom), ijk[3];
+    uint32_t keys[MASK_HASH_SLOTS];
+    uint8_t used[MASK_HASH_SLOTS];
+    memset(keys, 0, sizeof keys);
+    memset(used, 0, sizeof used);
+    size_t distinct = 0;
+    float last = 0.0f;
+    int have_last = 0;
+    for (size_t i = 0; i < n; i++) {
+        float v = mask->v[i];
+        if (have_last && v == last)
+            continue; /* runs of one value (mostly 0) cost one comparison */
+        if (!isfinite(v) || v < 0.0f || (v > 1.0f && v != floorf(v))) {
+            voxel_ijk(&mask->geom, i, ijk);
+            return vx_error_set(err, VX_EFORMAT, "%s: does not look like a mask: voxel (%zu, %zu, %zu) holds %g; %s", p,
+                                ijk[0], ijk[1], ijk[2], (double)v, hint);
+        }
+        last = v;
+        have_last = 1;
+        float z = v == 0.0f ? 0.0f : v; /* -0 and +0 are one value */
+        uint32_t key;
+        memcpy(&key, &z, sizeof key);
+        uint32_t h = (key * 2654435761u) >> 20; /* Knuth's multiplicative hash, top 12 bits */
+        while (used[h] && keys[h] != key)
+            h = (h + 1) & (MASK_HASH_SLOTS - 1);
+        if (!used[h]) {
+            used[h] = 1;
+            keys[h] = key;
+            if (++distinct > VX_MASK_MAX_VALUES)
+                return vx_error_set(err, VX_EFORMAT,
+                                    "%s: does not look like a mask: more than %d distinct values (a label image has at "
+                                    "most %d labels); %s",
+                                    p, VX_MASK_MAX_VALUES, VX_MASK_MAX_VALUES, hint);
+        }
+    }
+    return VX_OK;
+}

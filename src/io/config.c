@@ -15,11 +15,19 @@
 
 #include "io/pyrad_params.h"
 #include "voxomics/extract.h"
+#include "voxomics/io.h"
+
+/* The keys of one discretisation section this file gave (NULL: not given), for the consistency checks. */
+typedef struct disc_seen {
+    const yaml_node_t *section, *method, *bin_width, *bin_count, *min;
+} disc_seen;
 
 typedef struct cfg {
     yaml_document_t doc;
     const char *path;
     vx_error *err;
+    disc_seen tex, ivh;             /* discretisation.texture / .ivh */
+    const yaml_node_t *reseg_range; /* processing.resegmentation.range */
 } cfg;
 
 static int fail(cfg *c, const yaml_node_t *n, const char *key, const char *fmt, const char *what)
@@ -120,11 +128,29 @@ static int unknown(cfg *c, yaml_node_t *v, const char *path, const char *key, co
 }
 
 /* ---- sections ---- */
+/* A number in [lo, hi] (lo_open / hi_open: the bound itself excluded); NaN and infinities are refused. */
+static int get_ranged(cfg *c, const yaml_node_t *n, const char *key, double lo, int lo_open, double hi, int hi_open,
+                      const char *unit, double *out)
+{
+    double v = NAN;
+    int rc = get_double(c, n, key, &v);
+    if (rc != VX_OK)
+        return rc;
+    if (!isfinite(v) || (lo_open ? !(v > lo) : !(v >= lo)) || (hi_open ? !(v < hi) : !(v <= hi))) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "%g is out of range: must be a finite number in %c%g, %g%c%s%s", v, lo_open ? '(' : '[',
+                 lo, hi, hi_open ? ')' : ']', *unit ? " " : "", unit);
+        return fail(c, n, key, "%s", msg);
+    }
+    *out = v;
+    return VX_OK;
+}
+
 static int sec_input(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx)
 {
     vx_settings *s = ctx;
-    if (!strcmp(key, "mask_threshold"))
-        return get_double(c, v, "input.mask_threshold", &s->mask_threshold);
+    if (!strcmp(key, "mask_threshold")) /* 0 or less would put the background in the ROI */
+        return get_ranged(c, v, "input.mask_threshold", 0.0, 1, 1.0, 0, "", &s->mask_threshold);
     if (!strcmp(key, "mask_label"))
         return get_int(c, v, "input.mask_label", 0, 1 << 30, &s->mask_label);
     return unknown(c, v, path, key, "mask_threshold, mask_label");
@@ -143,19 +169,31 @@ static int sec_reseg(cfg *c, const char *path, const char *key, yaml_node_t *v, 
                         "");
         yaml_node_t *a = yaml_document_get_node(&c->doc, v->data.sequence.items.start[0]);
         yaml_node_t *b = yaml_document_get_node(&c->doc, v->data.sequence.items.start[1]);
+        c->reseg_range = v;
         int rc = get_double(c, a, "processing.resegmentation.range[0]", &s->reseg_min);
+        if (rc == VX_OK && s->reseg_min == INFINITY)
+            return fail(c, a, "processing.resegmentation.range[0]",
+                        "min is +.inf (an empty range): give a number, or .nan / -.inf for an open lower end%s", "");
         if (rc == VX_OK)
             rc = get_double(c, b, "processing.resegmentation.range[1]", &s->reseg_max);
-        if (rc == VX_OK && !isnan(s->reseg_min) && !isnan(s->reseg_max) && s->reseg_min > s->reseg_max)
-            return fail(c, v, "processing.resegmentation.range", "min must not exceed max%s", "");
+        if (rc == VX_OK && s->reseg_max == -INFINITY)
+            return fail(c, b, "processing.resegmentation.range[1]",
+                        "max is -.inf (an empty range): give a number, or .nan / .inf for an open upper end%s", "");
+        if (rc == VX_OK && !isnan(s->reseg_min) && !isnan(s->reseg_max) && s->reseg_min > s->reseg_max) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "min %g exceeds max %g: give [min, max] with min <= max", s->reseg_min,
+                     s->reseg_max);
+            return fail(c, v, "processing.resegmentation.range", "%s", msg);
+        }
         return rc;
     }
     if (!strcmp(key, "outlier_sigma")) {
         int rc = get_double(c, v, "processing.resegmentation.outlier_sigma", &s->reseg_outlier_sigma);
         if (rc == VX_OK && isnan(s->reseg_outlier_sigma))
             s->reseg_outlier_sigma = 0.0;
-        if (rc == VX_OK && s->reseg_outlier_sigma < 0)
-            return fail(c, v, "processing.resegmentation.outlier_sigma", "must be >= 0 (0 = off)%s", "");
+        if (rc == VX_OK && !(s->reseg_outlier_sigma >= 0 && isfinite(s->reseg_outlier_sigma)))
+            return fail(c, v, "processing.resegmentation.outlier_sigma",
+                        "must be a finite number >= 0 (0 = off; IBSI uses 3)%s", "");
         return rc;
     }
     return unknown(c, v, path, key, "range, outlier_sigma");
@@ -193,8 +231,13 @@ static int sec_resample(cfg *c, const char *path, const char *key, yaml_node_t *
             int rc = get_double(c, n, k, &s->resample_spacing[i]);
             if (rc != VX_OK)
                 return rc;
-            if (!isnan(s->resample_spacing[i]) && !(s->resample_spacing[i] > 0 && s->resample_spacing[i] < 1e4))
-                return fail(c, n, k, "spacings must be > 0 mm (.nan keeps the axis)%s", "");
+            if (!isnan(s->resample_spacing[i]) &&
+                !(s->resample_spacing[i] >= VX_SPACING_MIN_MM && s->resample_spacing[i] <= 1e4)) {
+                char msg[200];
+                snprintf(msg, sizeof msg, "%g mm is out of range: a spacing must lie in [%g, 10000] mm (.nan keeps the "
+                         "axis)", s->resample_spacing[i], VX_SPACING_MIN_MM);
+                return fail(c, n, k, "%s", msg);
+            }
         }
         return VX_OK;
     }
@@ -204,8 +247,11 @@ static int sec_resample(cfg *c, const char *path, const char *key, yaml_node_t *
         return get_interp(c, v, "processing.resampling.mask_method", 1, &s->mask_interp);
     if (!strcmp(key, "mask_partial_volume")) {
         int rc = get_double(c, v, "processing.resampling.mask_partial_volume", &s->mask_partial_volume);
-        if (rc == VX_OK && !(s->mask_partial_volume > 0 && s->mask_partial_volume <= 1))
-            return fail(c, v, "processing.resampling.mask_partial_volume", "must lie in (0, 1]%s", "");
+        if (rc == VX_OK && !(s->mask_partial_volume > 0 && s->mask_partial_volume <= 1)) {
+            char msg[120];
+            snprintf(msg, sizeof msg, "%g is out of range: must lie in (0, 1]", s->mask_partial_volume);
+            return fail(c, v, "processing.resampling.mask_partial_volume", "%s", msg);
+        }
         return rc;
     }
     return unknown(c, v, path, key, "spacing, method, mask_method, mask_partial_volume");
@@ -225,6 +271,7 @@ static int sec_processing(cfg *c, const char *path, const char *key, yaml_node_t
 
 typedef struct {
     vx_discretisation *d;
+    disc_seen *seen;
     char path[64];
 } disc_ctx;
 
@@ -243,29 +290,102 @@ static int sec_disc_one(cfg *c, const char *path, const char *key, yaml_node_t *
             dc->d->method = VX_DISC_FBN;
         else
             return fail(c, v, full, "expected none, fixed_bin_size or fixed_bin_number, got '%s'", m ? m : "?");
+        dc->seen->method = v;
         return VX_OK;
     }
-    if (!strcmp(key, "bin_width"))
-        return get_double(c, v, full, &dc->d->bin_width);
-    if (!strcmp(key, "bin_count"))
+    if (!strcmp(key, "bin_width")) {
+        dc->seen->bin_width = v;
+        return get_ranged(c, v, full, 0.0, 1, 1e15, 0, "", &dc->d->bin_width);
+    }
+    if (!strcmp(key, "bin_count")) {
+        dc->seen->bin_count = v;
         return get_int(c, v, full, 1, 1 << 24, &dc->d->bin_count);
-    if (!strcmp(key, "min"))
-        return get_double(c, v, full, &dc->d->min_value);
+    }
+    if (!strcmp(key, "min")) {
+        dc->seen->min = v;
+        int rc = get_double(c, v, full, &dc->d->min_value);
+        if (rc == VX_OK && isinf(dc->d->min_value))
+            return fail(c, v, full, "must be a finite number, or .nan for the default (the re-segmentation minimum, "
+                        "else the ROI minimum)%s", "");
+        return rc;
+    }
     return unknown(c, v, path, key, "method, bin_width, bin_count, min");
+}
+
+static const char *method_word(vx_disc_method m)
+{
+    return m == VX_DISC_FBS ? "fixed_bin_size" : m == VX_DISC_FBN ? "fixed_bin_number" : "none";
+}
+
+/* The keys of one discretisation section must fit its method: fixed_bin_size needs bin_width (min
+ * optional), fixed_bin_number needs bin_count, and a key of another method is an error, not ignored. */
+static int check_disc(cfg *c, const char *sec, const vx_discretisation *d, const disc_seen *seen)
+{
+    char key[96];
+    const yaml_node_t *at = seen->method ? seen->method : seen->section;
+    if (d->method == VX_DISC_FBS && !(d->bin_width > 0)) {
+        snprintf(key, sizeof key, "%s.bin_width", sec);
+        return fail(c, at, key, "method fixed_bin_size needs bin_width, a number > 0 (e.g. 25 for CT in HU)%s", "");
+    }
+    if (d->method == VX_DISC_FBN && d->bin_count < 1) {
+        snprintf(key, sizeof key, "%s.bin_count", sec);
+        return fail(c, at, key, "method fixed_bin_number needs bin_count, an integer in 1..16777216%s", "");
+    }
+    struct {
+        const yaml_node_t *n;
+        const char *name;
+        vx_disc_method only;
+    } k[3] = {{seen->bin_width, "bin_width", VX_DISC_FBS},
+              {seen->min, "min", VX_DISC_FBS},
+              {seen->bin_count, "bin_count", VX_DISC_FBN}};
+    for (int i = 0; i < 3; i++)
+        if (k[i].n && d->method != k[i].only) {
+            char msg[300];
+            snprintf(key, sizeof key, "%s.%s", sec, k[i].name);
+            snprintf(msg, sizeof msg, "applies to method %s only, but the method is %s: remove %s or set method: %s",
+                     method_word(k[i].only), method_word(d->method), k[i].name, method_word(k[i].only));
+            return fail(c, k[i].n, key, "%s", msg);
+        }
+    return VX_OK;
 }
 
 static int sec_disc(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx)
 {
     vx_settings *s = ctx;
     disc_ctx dc;
-    if (!strcmp(key, "texture"))
+    if (!strcmp(key, "texture")) {
         dc.d = &s->texture_disc;
-    else if (!strcmp(key, "ivh"))
+        dc.seen = &c->tex;
+    } else if (!strcmp(key, "ivh")) {
         dc.d = &s->ivh_disc;
-    else
+        dc.seen = &c->ivh;
+    } else {
         return unknown(c, v, path, key, "texture, ivh");
+    }
+    memset(dc.seen, 0, sizeof *dc.seen);
+    dc.seen->section = v;
     snprintf(dc.path, sizeof dc.path, "discretisation.%s", key);
-    return each_pair(c, v, dc.path, sec_disc_one, &dc);
+    int rc = each_pair(c, v, dc.path, sec_disc_one, &dc);
+    return rc == VX_OK ? check_disc(c, dc.path, dc.d, dc.seen) : rc;
+}
+
+/* A fixed-bin-size lower bound above the re-segmentation range would put ROI intensities below bin 1. */
+static int check_disc_min(cfg *c, const char *sec, const vx_discretisation *d, const disc_seen *seen,
+                          const vx_settings *s)
+{
+    if (d->method != VX_DISC_FBS || isnan(d->min_value) || !seen->min)
+        return VX_OK;
+    double lo = s->reseg_min, hi = s->reseg_max;
+    char key[96], msg[400];
+    snprintf(key, sizeof key, "%s.min", sec);
+    if ((isfinite(lo) && d->min_value > lo) || (!isnan(hi) && d->min_value > hi)) {
+        snprintf(msg, sizeof msg, "%g lies above the re-segmentation %s bound %g (processing.resegmentation.range): "
+                 "intensities in between would fall below bin 1; set min <= %g or leave it out",
+                 d->min_value, isfinite(lo) && d->min_value > lo ? "lower" : "upper",
+                 isfinite(lo) && d->min_value > lo ? lo : hi, isfinite(lo) && d->min_value > lo ? lo : hi);
+        return fail(c, seen->min, key, "%s", msg);
+    }
+    return VX_OK;
 }
 
 /* a list of words, or the word "all" */
@@ -364,10 +484,8 @@ static int sec_local(cfg *c, const char *path, const char *key, yaml_node_t *v, 
 {
     vx_feature_settings *fs = ctx;
     if (!strcmp(key, "sphere_volume_cc")) {
-        int rc = get_double(c, v, "features.local_intensity.sphere_volume_cc", &fs->peak_volume_cc);
-        if (rc == VX_OK && !(fs->peak_volume_cc > 0 && fs->peak_volume_cc < 1e4))
-            return fail(c, v, "features.local_intensity.sphere_volume_cc", "must be > 0%s", "");
-        return rc;
+        return get_ranged(c, v, "features.local_intensity.sphere_volume_cc", 0.0, 1, 1e4, 1, "cm^3",
+                          &fs->peak_volume_cc);
     }
     return unknown(c, v, path, key, "sphere_volume_cc");
 }
@@ -377,15 +495,23 @@ static int sec_features(cfg *c, const char *path, const char *key, yaml_node_t *
     vx_feature_settings *fs = ctx;
     if (!strcmp(key, "families")) {
         fs->families = 0;
-        return word_list(c, v, "features.families", add_family, &fs->families,
-                         "all, morphology, local_intensity, statistics, intensity_histogram, "
-                         "intensity_volume_histogram, glcm, glrlm, glszm, gldzm, ngtdm, ngldm");
+        int rc = word_list(c, v, "features.families", add_family, &fs->families,
+                           "all, morphology, local_intensity, statistics, intensity_histogram, "
+                           "intensity_volume_histogram, glcm, glrlm, glszm, gldzm, ngtdm, ngldm");
+        if (rc == VX_OK && !fs->families)
+            return fail(c, v, "features.families", "an empty list computes nothing: name at least one family, or all%s",
+                        "");
+        return rc;
     }
     if (!strcmp(key, "aggregations")) {
         fs->aggregations = 0;
-        return word_list(c, v, "features.aggregations", add_agg, &fs->aggregations,
-                         "all, 2D_all, 2.5D_all, 3D_all, 2D_avg, 2D_smrg, 2.5D_dmrg, 2.5D_mrg, 3D_avg, 3D_mrg, 2D, "
-                         "2.5D, 3D (or the IBSI codes BTW3, SUJT, JJUI, ZW7Z, ITBB, IAZD, 8QNN, 62GR, KOBO)");
+        int rc = word_list(c, v, "features.aggregations", add_agg, &fs->aggregations,
+                           "all, 2D_all, 2.5D_all, 3D_all, 2D_avg, 2D_smrg, 2.5D_dmrg, 2.5D_mrg, 3D_avg, 3D_mrg, 2D, "
+                           "2.5D, 3D (or the IBSI codes BTW3, SUJT, JJUI, ZW7Z, ITBB, IAZD, 8QNN, 62GR, KOBO)");
+        if (rc == VX_OK && !fs->aggregations)
+            return fail(c, v, "features.aggregations",
+                        "an empty list computes no texture feature: name at least one aggregation, or all%s", "");
+        return rc;
     }
     if (!strcmp(key, "glcm"))
         return each_pair(c, v, "features.glcm", sec_glcm, fs);
@@ -431,7 +557,7 @@ static int sec_root(cfg *c, const char *path, const char *key, yaml_node_t *v, v
         return VX_OK;
     }
     if (!strcmp(key, "voxel_array_shift"))
-        return get_double(c, v, "voxel_array_shift", &s->voxel_shift);
+        return get_ranged(c, v, "voxel_array_shift", -1e15, 0, 1e15, 0, "", &s->voxel_shift);
     return unknown(c, v, path, key,
                    "version, description, input, processing, discretisation, features, diagnostics, threads, "
                    "compat, voxel_array_shift");
@@ -439,6 +565,11 @@ static int sec_root(cfg *c, const char *path, const char *key, yaml_node_t *v, v
 
 int vx_settings_load(const char *path, vx_settings *s, vx_error *err)
 {
+    if (!path || !s)
+        return vx_error_set(err, VX_EINVAL, "settings: NULL argument");
+    int prc = vx_path_check(path, 0, "settings file", err); /* a fifo would block in fopen */
+    if (prc != VX_OK)
+        return prc;
     FILE *f = fopen(path, "rb");
     if (!f)
         return vx_error_set(err, VX_EIO, "%s: cannot open settings file: %s", path, strerror(errno));
@@ -460,8 +591,13 @@ int vx_settings_load(const char *path, vx_settings *s, vx_error *err)
     yaml_node_t *root = yaml_document_get_root_node(&c.doc);
     if (root && vx_pyrad_is_params(&c.doc, root)) /* a PyRadiomics parameter file (src/io/pyrad_params.c) */
         rc = vx_pyrad_params_load(&c.doc, root, path, s, err);
-    else if (root) /* an empty file means: all defaults */
+    else if (root) { /* an empty file means: all defaults */
         rc = each_pair(&c, root, "", sec_root, s);
+        if (rc == VX_OK)
+            rc = check_disc_min(&c, "discretisation.texture", &s->texture_disc, &c.tex, s);
+        if (rc == VX_OK)
+            rc = check_disc_min(&c, "discretisation.ivh", &s->ivh_disc, &c.ivh, s);
+    }
     yaml_document_delete(&c.doc);
     yaml_parser_delete(&parser);
     fclose(f);

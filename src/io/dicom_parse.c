@@ -20,6 +20,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "voxomics/io.h"
+
 #define MAX_DEPTH 24
 /* a deflated data set may expand at most this much, and never beyond 2 GiB */
 #define MAX_INFLATE_RATIO 1032u
@@ -451,6 +453,9 @@ int vx_dcm_read(const char *path, vx_dcm_file *f, vx_error *err)
 {
     memset(f, 0, sizeof *f);
     f->name = path;
+    int prc = vx_path_check(path, 0, NULL, err); /* a fifo would block in fopen */
+    if (prc != VX_OK)
+        return prc;
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return vx_error_set(err, VX_EIO, "%s: cannot open: %s", path, strerror(errno));

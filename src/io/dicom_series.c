@@ -8,6 +8,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "voxomics/dicom.h"
+#include "voxomics/io.h"
 
 #include <errno.h>
 #include <math.h>
@@ -145,9 +146,11 @@ static int scan_file(scan *sc, const vx_dcm_file *f, size_t file_idx, const char
                                 k + 1);
         if (vx_dcm_frame_nums(ds, k, VX_DCM_PIXEL_MEASURES_SEQ, VX_DCM_PIXEL_SPACING, r->ps, 2) != 2)
             return vx_error_set(err, VX_EFORMAT, "%s: frame %zu has no PixelSpacing (0028,0030)", f->name, k + 1);
-        if (!(r->ps[0] > 0 && r->ps[1] > 0))
-            return vx_error_set(err, VX_EFORMAT, "%s: PixelSpacing %g\\%g is not positive", f->name, r->ps[0],
-                                r->ps[1]);
+        for (int j = 0; j < 2; j++)
+            if (!isfinite(r->ps[j]) || !(r->ps[j] >= VX_SPACING_MIN_MM && r->ps[j] <= VX_SPACING_MAX_MM))
+                return vx_error_set(err, VX_EGEOMETRY, "%s: PixelSpacing (0028,0030) %g\\%g: a spacing must be finite "
+                                    "and within [%g, %g] mm", f->name, r->ps[0], r->ps[1], VX_SPACING_MIN_MM,
+                                    VX_SPACING_MAX_MM);
         r->slope = 1.0;
         r->intercept = 0.0;
         vx_dcm_frame_nums(ds, k, TAG_PIXEL_VALUE_TRANSFORM_SEQ, VX_DCM_RESCALE_SLOPE, &r->slope, 1);
@@ -270,7 +273,7 @@ static int series_list_error(const scan *sc, const char *want, vx_error *err)
 
 /* Check the sorted frames and build the geometry. */
 static int build_geometry(const frame_rec *fr, size_t n, const char *const *paths, unsigned rows, unsigned cols,
-                          const double *normal, vx_geometry *g, vx_error *err)
+                          const double *normal, double thickness, vx_geometry *g, vx_error *err)
 {
     const frame_rec *a = &fr[0];
     for (size_t i = 1; i < n; i++) {
@@ -330,14 +333,23 @@ static int build_geometry(const frame_rec *fr, size_t n, const char *const *path
     vx_geometry_default(g, cols, rows, n);
     g->spacing[0] = a->ps[1];
     g->spacing[1] = a->ps[0];
-    g->spacing[2] = gap > 0 ? gap : 1.0;
+    if (n == 1) { /* one slice: its thickness is the slice spacing; never a silent 1 mm */
+        if (!isfinite(thickness) || !(thickness >= VX_SPACING_MIN_MM && thickness <= VX_SPACING_MAX_MM))
+            return vx_error_set(err, VX_EGEOMETRY,
+                                "%s: a single slice without a valid SpacingBetweenSlices (0018,0088) or SliceThickness "
+                                "(0018,0050) (%g): the slice thickness is unknown, so volumes would be wrong",
+                                paths[a->file], thickness);
+        gap = thickness;
+    }
+    g->spacing[2] = gap;
     for (int i = 0; i < 3; i++) {
         g->origin[i] = a->pos[i];
         g->direction[3 * i + 0] = r[i] / nr;
         g->direction[3 * i + 1] = c[i] / nc;
         g->direction[3 * i + 2] = normal[i];
     }
-    return VX_OK;
+    /* spacing bounds; row and column cosines orthogonal (a sheared ImageOrientationPatient is refused) */
+    return vx_geometry_validate(g, paths[a->file], "ImageOrientationPatient / PixelSpacing", err);
 }
 
 static int read_series(const char *const *paths, size_t np, int from_dir, const vx_dicom_options *opt,
@@ -404,8 +416,17 @@ static int read_series(const char *const *paths, size_t np, int from_dir, const 
         rc = vx_dcm_read(paths[first_file], &f, err);
     if (rc == VX_OK)
         rc = vx_dcm_pixfmt_read(&f, &pf0, &nf0, err);
-    if (rc == VX_OK)
-        rc = build_geometry(sc.fr, sc.n, paths, pf0.rows, pf0.cols, nrm, &g, err);
+    {
+        double thick = NAN; /* a single slice: SpacingBetweenSlices, else SliceThickness */
+        if (rc == VX_OK && sc.n == 1 &&
+            (vx_dcm_frame_nums(&f.ds, sc.fr[0].frame, VX_DCM_PIXEL_MEASURES_SEQ, VX_DCM_SPACING_BETWEEN_SLICES, &thick,
+                               1) != 1 ||
+             !(thick > 0)) &&
+            vx_dcm_frame_nums(&f.ds, sc.fr[0].frame, VX_DCM_PIXEL_MEASURES_SEQ, VX_DCM_SLICE_THICKNESS, &thick, 1) != 1)
+            thick = NAN;
+        if (rc == VX_OK)
+            rc = build_geometry(sc.fr, sc.n, paths, pf0.rows, pf0.cols, nrm, thick, &g, err);
+    }
     if (rc == VX_OK) {
         memset(info, 0, sizeof *info);
         vx_dcm_str(&f.ds, VX_DCM_MODALITY, info->modality, sizeof info->modality);
@@ -473,6 +494,9 @@ static int read_series(const char *const *paths, size_t np, int from_dir, const 
 
 int vx_dicom_is_file(const char *path)
 {
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) /* never open a fifo (it would block) */
+        return 0;
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return 0;

@@ -42,6 +42,32 @@ static int open_error(const char *path, int e, vx_error *err)
     return vx_error_set(err, VX_EIO, "%s: cannot open: %s", path, buf);
 }
 
+int vx_path_check(const char *path, int allow_dir, const char *what, vx_error *err)
+{
+    struct stat st;
+    if (!path)
+        return vx_error_set(err, VX_EINVAL, "path check: NULL path");
+    const char *w = what && *what ? what : "";
+    const char *sp = *w ? " " : "";
+    if (stat(path, &st) != 0) {
+        int e = errno;
+        char buf[256];
+        if (strerror_r(e, buf, sizeof buf) != 0)
+            snprintf(buf, sizeof buf, "error %d", e);
+        return vx_error_set(err, VX_EIO, "%s: cannot open%s%s: %s", path, sp, w, buf);
+    }
+    if (S_ISREG(st.st_mode) || (allow_dir && S_ISDIR(st.st_mode)))
+        return VX_OK;
+    const char *kind = S_ISDIR(st.st_mode)    ? "a folder"
+                       : S_ISFIFO(st.st_mode) ? "a fifo"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                       : S_ISCHR(st.st_mode)  ? "a character device"
+                       : S_ISBLK(st.st_mode)  ? "a block device"
+                                              : "not a file";
+    return vx_error_set(err, VX_EIO, "%s: %s%s%s %s, not a regular file%s", path, *w ? "the " : "", w,
+                        *w ? " is" : "is", kind, allow_dir ? " or a folder" : "");
+}
+
 int vx_image_read(const char *path, vx_image **out, vx_error *err)
 {
     if (out)
@@ -53,6 +79,8 @@ int vx_image_read(const char *path, vx_image **out, vx_error *err)
         return open_error(path, errno, err);
     if (S_ISDIR(st.st_mode))
         return vx_error_set(err, VX_EUNSUPPORTED, "%s: unsupported image format (a directory)", path);
+    if (!S_ISREG(st.st_mode))
+        return vx_path_check(path, 0, NULL, err);
 
     unsigned char magic[4] = {0, 0, 0, 0};
     errno = 0;

@@ -32,7 +32,8 @@ static int split_spec(const char *spec, vx_input_info *info, int *is_dir, vx_err
     snprintf(info->path, sizeof info->path, "%s", spec);
     if (stat(spec, &st) == 0) {
         *is_dir = S_ISDIR(st.st_mode);
-        return VX_OK;
+        /* a fifo, socket or device: refused before anything opens it (a fifo would block) */
+        return S_ISREG(st.st_mode) || *is_dir ? VX_OK : vx_path_check(spec, 1, NULL, err);
     }
     int e = errno;
     const char *colon = strrchr(spec, ':');
@@ -41,7 +42,7 @@ static int split_spec(const char *spec, vx_input_info *info, int *is_dir, vx_err
         if (stat(info->path, &st) == 0 && !S_ISDIR(st.st_mode)) {
             snprintf(info->selector, sizeof info->selector, "%s", colon + 1);
             *is_dir = 0;
-            return VX_OK;
+            return S_ISREG(st.st_mode) ? VX_OK : vx_path_check(info->path, 0, NULL, err);
         }
         snprintf(info->path, sizeof info->path, "%s", spec);
     }
@@ -171,12 +172,16 @@ int vx_input_mask(const char *spec, const vx_image *image, const vx_input_info *
         } else {
             snprintf(info->format, sizeof info->format, "dicom");
             rc = vx_dicom_read(info->path, NULL, &m, &info->dicom, err);
+            if (rc == VX_OK)
+                rc = vx_mask_check_values(m, info->path, err);
             if (rc == VX_OK && sel[0])
                 rc = select_label(m, sel, info->path, err);
         }
     } else if (is_dir) {
         snprintf(info->format, sizeof info->format, "dicom");
         rc = vx_dicom_read(info->path, NULL, &m, &info->dicom, err);
+        if (rc == VX_OK)
+            rc = vx_mask_check_values(m, info->path, err);
     } else if (ends_with_ci(info->path, ".seg.nrrd") && sel[0]) {
         snprintf(info->format, sizeof info->format, "seg.nrrd");
         rc = vx_nrrd_read_segment(info->path, sel, &m, err);
@@ -184,6 +189,8 @@ int vx_input_mask(const char *spec, const vx_image *image, const vx_input_info *
         snprintf(info->format, sizeof info->format, "%s",
                  ends_with_ci(info->path, ".nrrd") || ends_with_ci(info->path, ".nhdr") ? "nrrd" : "nifti");
         rc = vx_image_read(info->path, &m, err);
+        if (rc == VX_OK)
+            rc = vx_mask_check_values(m, info->path, err);
         if (rc == VX_OK && sel[0]) {
             snprintf(info->format, sizeof info->format, "label");
             rc = select_label(m, sel, info->path, err);

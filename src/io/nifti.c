@@ -18,8 +18,11 @@
  *   sform_code > 0: world = srow * (i, j, k, 1)
  *   else qform_code > 0: world = R(quatern_b, c, d) * diag(pixdim1, pixdim2, qfac * pixdim3) * (i, j, k) + qoffset
  *   else: world = diag(pixdim1, pixdim2, pixdim3) * (i, j, k) (the NIfTI "method 1", origin 0).
- * A degenerate sform (zero, non-finite or singular columns) falls back to the qform, a degenerate qform to
- * pixdim. spacing = column norms of the 3x3 part, direction = the normalised columns.
+ * spacing = column norms of the 3x3 part, direction = the normalised columns. The chosen source must give a
+ * measurable grid (vx_geometry_validate): a non-finite or empty affine, a sheared (non-orthogonal) sform, a
+ * pixdim[1..3] that is zero, negative (qform), NaN, infinite or outside [1e-6, 1e6] mm is VX_EGEOMETRY naming
+ * the file and the source; nothing falls back to another source or to 1 mm. qfac = pixdim[0] < 0 flips the
+ * third axis (legitimate NIfTI); method 1 takes |pixdim| (Analyze-era flip flags).
  *
  * Header field offsets (bytes), NIfTI-1 (348-byte header, magic "n+1\0" at 344, "ni1\0" for .hdr/.img):
  *   0 sizeof_hdr i32 | 40 dim[8] i16 | 70 datatype i16 | 72 bitpix i16 | 76 pixdim[8] f32 | 108 vox_offset f32 |
@@ -227,7 +230,9 @@ static int open_read(const char *path, gzFile *gz, int64_t *size, vx_error *err)
         return open_error(path, errno, err);
     if (S_ISDIR(st.st_mode))
         return open_error(path, EISDIR, err);
-    *size = S_ISREG(st.st_mode) ? (int64_t)st.st_size : -1;
+    if (!S_ISREG(st.st_mode)) /* a fifo would block in gzopen */
+        return vx_path_check(path, 0, NULL, err);
+    *size = (int64_t)st.st_size;
     errno = 0;
     *gz = gzopen(path, "rb");
     if (!*gz)
@@ -334,46 +339,53 @@ static double det3(const double m[9])
            m[2] * (m[3] * m[7] - m[4] * m[6]);
 }
 
-/* Geometry from a RAS affine A (3x4: columns i, j, k, offset). Returns 0, or -1 when degenerate. */
-static int geom_from_ras(const double A[3][4], size_t nz, double pixdim3, vx_geometry *g)
+/* Geometry from a RAS affine A (3x4: columns i, j, k, offset) named src ("sform", "qform", "pixdim").
+ * A non-finite entry, an empty axis, a singular matrix, a spacing out of bounds or a sheared (non-orthogonal)
+ * grid is VX_EGEOMETRY naming the file and src (vx_geometry_validate): nothing falls back silently. */
+static int geom_from_ras(const double A[3][4], size_t nz, double pixdim3, const char *path, const char *src,
+                         vx_geometry *g, vx_error *err)
 {
     double M[3][4];
     for (int r = 0; r < 3; r++)
         for (int c = 0; c < 4; c++) {
             if (!isfinite(A[r][c]))
-                return -1;
+                return vx_error_set(err, VX_EGEOMETRY, "%s: %s: the affine holds a non-finite value (row %d, column "
+                                    "%d); fix the header", path, src, r + 1, c + 1);
             M[r][c] = r < 2 ? -A[r][c] : A[r][c]; /* RAS -> LPS */
         }
     double norm[3];
     for (int c = 0; c < 3; c++)
         norm[c] = sqrt(M[0][c] * M[0][c] + M[1][c] * M[1][c] + M[2][c] * M[2][c]);
     if (norm[2] == 0.0 && nz == 1 && norm[0] > 0.0 && norm[1] > 0.0) {
-        /* 2D image whose affine leaves the slice axis empty: use the plane normal. */
+        /* 2D image whose affine leaves the slice axis empty: the plane normal, pixdim[3] thick. */
         double x[3] = {M[0][0], M[1][0], M[2][0]}, y[3] = {M[0][1], M[1][1], M[2][1]};
         double n[3] = {x[1] * y[2] - x[2] * y[1], x[2] * y[0] - x[0] * y[2], x[0] * y[1] - x[1] * y[0]};
         double nn = sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
         if (!(nn > 0.0))
-            return -1;
-        double s = isfinite(pixdim3) && pixdim3 > 0.0 ? pixdim3 : 1.0;
+            return vx_error_set(err, VX_EGEOMETRY, "%s: %s: axes 1 and 2 are parallel; fix the header", path, src);
+        if (!(isfinite(pixdim3) && pixdim3 > 0.0))
+            return vx_error_set(err, VX_EGEOMETRY, "%s: %s: a single slice whose affine leaves axis 3 empty and "
+                                "pixdim[3] is %g: the slice thickness is unknown; set pixdim[3] > 0", path, src,
+                                pixdim3);
         for (int r = 0; r < 3; r++)
-            M[r][2] = n[r] / nn * s;
-        norm[2] = s;
+            M[r][2] = n[r] / nn * pixdim3;
+        norm[2] = pixdim3;
     }
     double D[9];
     for (int c = 0; c < 3; c++) {
-        if (!(norm[c] > 0.0) || !isfinite(norm[c]))
-            return -1;
+        if (!(norm[c] > 0.0))
+            return vx_error_set(err, VX_EGEOMETRY, "%s: %s: axis %d has zero length (spacing 0 mm): a spacing must "
+                                "be finite and within [%g, %g] mm; fix the header", path, src, c + 1,
+                                VX_SPACING_MIN_MM, VX_SPACING_MAX_MM);
         for (int r = 0; r < 3; r++)
             D[3 * r + c] = M[r][c] / norm[c];
     }
-    if (!(fabs(det3(D)) > 1e-6))
-        return -1;
     for (int i = 0; i < 3; i++) {
         g->spacing[i] = norm[i];
         g->origin[i] = M[i][3];
     }
     memcpy(g->direction, D, sizeof D);
-    return 0;
+    return vx_geometry_validate(g, path, src, err);
 }
 
 /* qform affine (RAS) from the quaternion, qfac = pixdim[0] and pixdim[1..3] (nifti1.h "method 2"). */
@@ -398,11 +410,9 @@ static void qform_affine(const nii_hdr *h, double A[3][4])
         {2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b},
     };
     double s[3];
-    for (int i = 0; i < 3; i++) {
-        double p = h->pixdim[i + 1];
-        s[i] = isfinite(p) && p > 0.0 ? p : 1.0;
-    }
-    if (h->pixdim[0] < 0.0)
+    for (int i = 0; i < 3; i++)
+        s[i] = h->pixdim[i + 1]; /* checked positive by the caller */
+    if (h->pixdim[0] < 0.0)      /* qfac: the sign of the third axis, not a negative spacing */
         s[2] = -s[2];
     for (int r = 0; r < 3; r++) {
         for (int k = 0; k < 3; k++)
@@ -411,27 +421,51 @@ static void qform_affine(const nii_hdr *h, double A[3][4])
     }
 }
 
-static void header_geometry(const nii_hdr *h, vx_geometry *g)
+/* pixdim[1..3] as spacings: finite and > 0 (the qform), or non-zero with the sign ignored (method 1, where
+ * Analyze-era writers flag a flipped axis with a negative pixdim). */
+static int check_pixdim(const nii_hdr *h, const char *path, const char *src, int allow_negative, vx_error *err)
+{
+    for (int i = 1; i <= 3; i++) {
+        double p = allow_negative ? fabs(h->pixdim[i]) : h->pixdim[i];
+        if (!isfinite(p) || !(p >= VX_SPACING_MIN_MM && p <= VX_SPACING_MAX_MM))
+            return vx_error_set(err, VX_EGEOMETRY, "%s: %s: pixdim[%d] is %g: a spacing must be finite and within "
+                                "[%g, %g] mm%s; fix the header", path, src, i, h->pixdim[i], VX_SPACING_MIN_MM,
+                                VX_SPACING_MAX_MM,
+                                !allow_negative && i == 3 && p < 0 ? " (a flipped third axis is qfac = pixdim[0] "
+                                                                     "= -1, not a negative pixdim[3])" : "");
+    }
+    return VX_OK;
+}
+
+/* The grid per the header: the sform when sform_code > 0, else the qform when qform_code > 0, else pixdim
+ * (method 1). The chosen source must be valid: a degenerate, sheared or out-of-bounds one is refused, never
+ * replaced by another. */
+static int header_geometry(const nii_hdr *h, const char *path, vx_geometry *g, vx_error *err)
 {
     double A[3][4];
     size_t nz = g->dims[2];
+    char src[32];
     if (h->sform_code > 0) {
         memcpy(A, h->srow, sizeof A);
-        if (geom_from_ras((const double(*)[4])A, nz, h->pixdim[3], g) == 0)
-            return;
+        snprintf(src, sizeof src, "sform (sform_code %d)", h->sform_code);
+        return geom_from_ras((const double(*)[4])A, nz, h->pixdim[3], path, src, g, err);
     }
     if (h->qform_code > 0) {
+        snprintf(src, sizeof src, "qform (qform_code %d)", h->qform_code);
+        int rc = check_pixdim(h, path, src, 0, err);
+        if (rc != VX_OK)
+            return rc;
         qform_affine(h, A);
-        if (geom_from_ras((const double(*)[4])A, nz, h->pixdim[3], g) == 0)
-            return;
+        return geom_from_ras((const double(*)[4])A, nz, h->pixdim[3], path, src, g, err);
     }
     /* Method 1: world RAS = pixdim * index, origin 0 (in LPS: direction diag(-1, -1, 1)). */
+    int rc = check_pixdim(h, path, "pixdim (no sform or qform)", 1, err);
+    if (rc != VX_OK)
+        return rc;
     memset(A, 0, sizeof A);
-    for (int i = 0; i < 3; i++) {
-        double p = fabs(h->pixdim[i + 1]);
-        A[i][i] = isfinite(p) && p > 0.0 ? p : 1.0;
-    }
-    geom_from_ras((const double(*)[4])A, nz, 1.0, g);
+    for (int i = 0; i < 3; i++)
+        A[i][i] = fabs(h->pixdim[i + 1]);
+    return geom_from_ras((const double(*)[4])A, nz, 1.0, path, "pixdim (no sform or qform)", g, err);
 }
 
 /* ---- voxel conversion ---- */
@@ -661,7 +695,8 @@ int vx_nifti_read(const char *path, vx_image **out, vx_error *err)
     memset(&g, 0, sizeof g);
     for (int i = 0; i < 3; i++)
         g.dims[i] = (size_t)n3[i];
-    header_geometry(&h, &g);
+    if ((rc = header_geometry(&h, path, &g, err)) != VX_OK)
+        goto done;
     img = vx_image_new(&g);
     if (!img) {
         rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory for %zu x %zu x %zu voxels", path, g.dims[0],

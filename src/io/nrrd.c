@@ -22,6 +22,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "voxomics/nrrd.h"
+#include "voxomics/io.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -865,8 +866,8 @@ static int load_header(const char *path, nrrd_hdr *h, vx_error *err)
     struct stat st;
     if (stat(path, &st) != 0)
         return open_error(path, errno, "", err);
-    if (!S_ISREG(st.st_mode))
-        return vx_error_set(err, VX_EIO, "%s: cannot open: not a regular file", path);
+    if (!S_ISREG(st.st_mode)) /* a fifo would block in fopen */
+        return vx_path_check(path, 0, NULL, err);
     errno = 0;
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -973,8 +974,14 @@ static int build_geometry(const nrrd_hdr *h, int allow_layers, vx_geometry *g, i
             for (int c = 0; c < 3; c++)
                 col[i][c] = v[c] / nv;
         } else {
-            double s = h->have_spacings ? h->spacings[a] : NAN;
-            g->spacing[i] = isfinite(s) && s != 0.0 ? fabs(s) : 1.0;
+            if (h->have_spacings) { /* the sign of a spacing flips the axis; its size is |s| */
+                double s = h->spacings[a];
+                if (!isfinite(s) || !(fabs(s) >= VX_SPACING_MIN_MM && fabs(s) <= VX_SPACING_MAX_MM))
+                    return ferr(h, err, VX_EGEOMETRY, F_SPACINGS, "the spacing of axis %d is %g: a spacing must be "
+                                "finite and within [%g, %g] mm (its sign may flip the axis)", a, s,
+                                VX_SPACING_MIN_MM, VX_SPACING_MAX_MM);
+                g->spacing[i] = fabs(s);
+            }
             col[i][i] = 1.0;
         }
     }
@@ -1018,7 +1025,8 @@ static int build_geometry(const nrrd_hdr *h, int allow_layers, vx_geometry *g, i
         g->origin[0] *= sx;
         g->origin[1] *= sy;
     }
-    return VX_OK;
+    /* spacing bounds, and no shear: the axes must be orthogonal (vx_geometry_validate) */
+    return vx_geometry_validate(g, h->path, h->have_dirs ? "space directions" : "spacings", err);
 }
 
 /* ---- data ------------------------------------------------------------------------------------------------ */
@@ -1073,8 +1081,8 @@ static int check_files(const nrrd_hdr *h, vx_error *err)
         int rc = VX_OK;
         if (stat(dp, &st) != 0)
             rc = data_open_error(h, dp, errno, err);
-        else if (!S_ISREG(st.st_mode))
-            rc = vx_error_set(err, VX_EIO, "%s: data file %s is not a regular file", h->path, dp);
+        else if (!S_ISREG(st.st_mode) && (rc = vx_path_check(dp, 0, NULL, err)) != VX_OK)
+            vx_error_prefix(err, "%s: data file ", h->path);
         if (rc) {
             free(dp);
             return rc;

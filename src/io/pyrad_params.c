@@ -216,8 +216,9 @@ static int set_spacing(pr *p, const yaml_node_t *v, const char *key)
         int rc = get_double(p, n, key, &p->spacing[a]);
         if (rc != VX_OK)
             return rc;
-        if (!(p->spacing[a] >= 0.0 && p->spacing[a] < 1e4))
-            return failv(p, VX_EINVAL, n, key, "spacings must be >= 0 mm (0 keeps the axis), got %g", p->spacing[a]);
+        if (!(p->spacing[a] == 0.0 || (p->spacing[a] >= VX_SPACING_MIN_MM && p->spacing[a] <= 1e4)))
+            return failv(p, VX_EINVAL, n, key, "%g mm is out of range: a spacing must be 0 (keeps the axis) or lie in "
+                         "[%g, 10000] mm", p->spacing[a], VX_SPACING_MIN_MM);
     }
     p->spacing_set = 1;
     return VX_OK;

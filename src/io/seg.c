@@ -185,7 +185,7 @@ static int own_grid(const vx_dcm_file *f, const vx_dcm_pixfmt *pf, const size_t 
         g->direction[3 * i + 1] = c[i];
         g->direction[3 * i + 2] = nrm[i];
     }
-    return VX_OK;
+    return vx_geometry_validate(g, f->name, "ImageOrientationPatient / PixelSpacing", err);
 }
 
 /* Place the frames on grid g when they lie on its lattice; *fits = 0 (nothing written) when they do not. */

@@ -10,10 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "voxomics/voxomics.h"
+#include "settings_errors.h"
 #include "vx_test.h"
 
 static char dir[4096];
@@ -34,7 +38,8 @@ static int run_extract(const char *image, const char *mask, char *errtext, size_
     char cmd[16384];
     const char *errfile = tmp("stderr.txt");
     snprintf(cmd, sizeof cmd,
-             "'%s/voxomics' extract --config '%s/configs/ibsi1/digital_phantom.yaml' -o '%s' '%s' '%s' 2>'%s'",
+             "timeout 60 '%s/voxomics' extract --config '%s/configs/ibsi1/digital_phantom.yaml' -o '%s' '%s' '%s' "
+             "2>'%s'",
              getenv("VX_BUILD_DIR"), getenv("VX_SOURCE_DIR"), tmp("out.csv"), image, mask, errfile);
     int st = system(cmd);
     FILE *f = fopen(errfile, "r");
@@ -266,6 +271,231 @@ static void test_resample_mask_option(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* ---- hostile inputs (issue 11) ------------------------------------------------------------------------ */
+
+/* Run a shell command under `timeout 20` (a hang is exit 124, never a blocked test) with stderr into a file;
+ * returns the exit status and the stderr text. */
+static int run_cmd(const char *cmd, char *errtext, size_t len)
+{
+    char full[20000];
+    const char *errfile = tmp("cmd_stderr.txt");
+    snprintf(full, sizeof full, "timeout 20 %s 2>'%s'", cmd, errfile);
+    int st = system(full);
+    FILE *f = fopen(errfile, "r");
+    size_t n = f ? fread(errtext, 1, len - 1, f) : 0;
+    errtext[n] = '\0';
+    if (f)
+        fclose(f);
+    if (WIFSIGNALED(st))
+        return -WTERMSIG(st);
+    return WEXITSTATUS(st);
+}
+
+/* A 11x10x10 image (1..6) and a mask holding the given values (value(i) for voxel i). */
+static void write_mask_case(const char *mask_name, float (*value)(size_t i))
+{
+    vx_geometry g;
+    vx_geometry_default(&g, 11, 10, 10);
+    vx_image *img = vx_image_new(&g), *mask = vx_image_new(&g);
+    size_t n = vx_geometry_count(&g);
+    for (size_t i = 0; i < n; i++) {
+        img->v[i] = (float)(1 + i % 6);
+        mask->v[i] = value(i);
+    }
+    vx_error err;
+    assert_int_equal(vx_nifti_write(tmp("img11.nii.gz"), img, 1, &err), VX_OK);
+    assert_int_equal(vx_nifti_write(tmp(mask_name), mask, 1, &err), VX_OK);
+    vx_image_free(img);
+    vx_image_free(mask);
+}
+
+static float v_negative(size_t i) { return i == 123 ? -1.0f : (i % 3 == 0); }
+static float v_frac_half(size_t i) { return i % 4 == 0 ? 0.5f : (i % 4 == 1 ? 1.0f : 0.0f); }
+static float v_frac_17(size_t i) { return i == 250 ? 1.7f : (float)(i % 2); }
+static float v_1001(size_t i) { return (float)(i % 1001); }  /* 0..1000: 1001 distinct values */
+static float v_1000(size_t i) { return (float)(i % 1000); }  /* 0..999: 1000 distinct values, a label image */
+static float v_labels3(size_t i) { return (float)(i % 4); }  /* labels 1, 2, 3 */
+
+/* Image and mask swapped: the IBSI CT phantom and a synthetic case are refused with the question. */
+static void test_swapped_image_mask(void **state)
+{
+    (void)state;
+    char img[4200], mask[4200];
+    snprintf(img, sizeof img, "%s/ibsi/ibsi1/ct_phantom/image.nii.gz", vx_test_data_dir());
+    snprintf(mask, sizeof mask, "%s/ibsi/ibsi1/ct_phantom/mask.nii.gz", vx_test_data_dir());
+    if (access(img, R_OK) == 0) {
+        expect_error(mask, img, "image.nii.gz: does not look like a mask: voxel (0, 0, 0) holds -1000",
+                     "were IMAGE and MASK swapped?");
+    }
+    char cmd[8192], text[8192];
+    snprintf(cmd, sizeof cmd, "'%s/voxomics' synth --size 24 -o '%s'", getenv("VX_BUILD_DIR"), tmp("synth"));
+    assert_int_equal(run_cmd(cmd, text, sizeof text), 0);
+    char si[4200], sm[4200];
+    snprintf(si, sizeof si, "%s/image.nii.gz", tmp("synth"));
+    snprintf(sm, sizeof sm, "%s/mask.nii.gz", tmp("synth"));
+    expect_error(sm, si, "synth/image.nii.gz: does not look like a mask", "were IMAGE and MASK swapped?");
+    /* the right order runs */
+    snprintf(cmd, sizeof cmd, "'%s/voxomics' extract --config '%s/configs/examples/ct_3d.yaml' -o '%s' '%s' '%s'",
+             getenv("VX_BUILD_DIR"), getenv("VX_SOURCE_DIR"), tmp("synth.csv"), si, sm);
+    assert_int_equal(run_cmd(cmd, text, sizeof text), 0);
+}
+
+/* Masks that are no masks are refused; fractional masks in [0, 1] and label images keep working. */
+static void test_mask_values(void **state)
+{
+    (void)state;
+    char text[8192];
+    write_mask_case("neg.nii.gz", v_negative);
+    expect_error(tmp("img11.nii.gz"), tmp("neg.nii.gz"), "neg.nii.gz: does not look like a mask: voxel (2, 1, 1) "
+                 "holds -1", "were IMAGE and MASK swapped?");
+    write_mask_case("f17.nii.gz", v_frac_17);
+    expect_error(tmp("img11.nii.gz"), tmp("f17.nii.gz"), "f17.nii.gz: does not look like a mask: voxel (8, 2, 2) "
+                 "holds 1.7", "swapped");
+    write_mask_case("d1001.nii.gz", v_1001);
+    expect_error(tmp("img11.nii.gz"), tmp("d1001.nii.gz"), "d1001.nii.gz: does not look like a mask: more than 1000 "
+                 "distinct values", "swapped");
+    /* the same refusal when a label is selected (LABEL_IMAGE:N) */
+    char spec[4200];
+    snprintf(spec, sizeof spec, "%s:5", tmp("d1001.nii.gz"));
+    expect_error(tmp("img11.nii.gz"), spec, "more than 1000 distinct values", NULL);
+    /* a fractional mask with 0.5 values runs (the ROI is >= mask_threshold 0.5) */
+    write_mask_case("f05.nii.gz", v_frac_half);
+    assert_int_equal(run_extract(tmp("img11.nii.gz"), tmp("f05.nii.gz"), text, sizeof text), 0);
+    /* a label image with 1000 distinct values, label 5 selected, runs */
+    write_mask_case("d1000.nii.gz", v_1000);
+    snprintf(spec, sizeof spec, "%s:5", tmp("d1000.nii.gz"));
+    assert_int_equal(run_extract(tmp("img11.nii.gz"), spec, text, sizeof text), 0);
+    /* --label all on a label image with labels 1..3 runs, one result set per label */
+    write_mask_case("lab3.nii.gz", v_labels3);
+    char cmd[16384];
+    snprintf(cmd, sizeof cmd,
+             "'%s/voxomics' extract --config '%s/configs/ibsi1/digital_phantom.yaml' --label all -o '%s' '%s' '%s' && "
+             "test $(cut -d, -f2 '%s' | sort -u | grep -c '^[123]$') -eq 3",
+             getenv("VX_BUILD_DIR"), getenv("VX_SOURCE_DIR"), tmp("lab.csv"), tmp("img11.nii.gz"), tmp("lab3.nii.gz"),
+             tmp("lab.csv"));
+    assert_int_equal(run_cmd(cmd, text, sizeof text), 0);
+}
+
+/* A sheared sform and a zero pixdim through the CLI: one line naming the file. */
+static void test_hostile_geometry_cli(void **state)
+{
+    (void)state;
+    write_case("ok.nii.gz", "okmask.nii.gz", 6, 1, 0);
+    vx_geometry g;
+    vx_geometry_default(&g, 6, 5, 4);
+    g.direction[1] = 0.5; /* column 1 (the j axis) leans towards x: not orthogonal to column 0 */
+    g.direction[4] = sqrt(0.75);
+    vx_image *img = vx_image_new(&g);
+    for (size_t i = 0; i < vx_geometry_count(&g); i++)
+        img->v[i] = (float)(1 + i % 6);
+    vx_error err;
+    assert_int_equal(vx_nifti_write(tmp("sheared.nii.gz"), img, 1, &err), VX_OK);
+    vx_image_free(img);
+    expect_error(tmp("sheared.nii.gz"), tmp("okmask.nii.gz"), "sheared.nii.gz: sform (sform_code 1): axes 1 and 2 "
+                 "are not orthogonal (angle 60 degrees", "resample the image onto an orthogonal grid");
+    /* NRRD with a zero spacing */
+    const char *hdr = "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 6 5 4\nspacings: 1 0 1\nencoding: raw\n\n";
+    unsigned char buf[400];
+    size_t hl = strlen(hdr);
+    memcpy(buf, hdr, hl);
+    for (size_t i = 0; i < 120; i++)
+        buf[hl + i] = (unsigned char)(1 + i % 6);
+    write_bytes("zero.nrrd", buf, hl + 120);
+    expect_error(tmp("zero.nrrd"), tmp("okmask.nii.gz"), "zero.nrrd: field 'spacings' (line 5): the spacing of "
+                 "axis 1 is 0", "[1e-06, 1e+06] mm");
+}
+
+/* A fifo or a socket as IMAGE, MASK or settings file is refused at once (the commands run under timeout). */
+static void test_fifo_socket(void **state)
+{
+    (void)state;
+    write_case("ok.nii.gz", "okmask.nii.gz", 6, 1, 0);
+    unlink(tmp("fifo.nii.gz"));
+    assert_int_equal(mkfifo(tmp("fifo.nii.gz"), 0600), 0);
+    expect_error(tmp("fifo.nii.gz"), tmp("okmask.nii.gz"), "fifo.nii.gz: is a fifo, not a regular file or a folder",
+                 NULL);
+    expect_error(tmp("ok.nii.gz"), tmp("fifo.nii.gz"), "fifo.nii.gz: is a fifo, not a regular file or a folder",
+                 NULL);
+    char spec[4200];
+    snprintf(spec, sizeof spec, "%s:GTV", tmp("fifo.nii.gz"));
+    expect_error(tmp("ok.nii.gz"), spec, "fifo.nii.gz: is a fifo, not a regular file", NULL);
+    /* the settings file */
+    char cmd[16384], text[8192];
+    snprintf(cmd, sizeof cmd, "'%s/voxomics' extract --config '%s' -o '%s' '%s' '%s'", getenv("VX_BUILD_DIR"),
+             tmp("fifo.nii.gz"), tmp("out.csv"), tmp("ok.nii.gz"), tmp("okmask.nii.gz"));
+    int st = run_cmd(cmd, text, sizeof text);
+    print_message("exit %d: %s", st, text);
+    assert_int_equal(st, 1);
+    assert_int_equal(count_lines(text), 1);
+    assert_non_null(strstr(text, "fifo.nii.gz: the settings file is a fifo, not a regular file"));
+    /* a socket */
+    char sp[4200];
+    snprintf(sp, sizeof sp, "%s", tmp("sock"));
+    unlink(sp);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    if (strlen(sp) < sizeof a.sun_path) {
+        snprintf(a.sun_path, sizeof a.sun_path, "%s", sp);
+        assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+        expect_error(sp, tmp("okmask.nii.gz"), "sock: is a socket, not a regular file or a folder", NULL);
+        expect_error(tmp("ok.nii.gz"), sp, "sock: is a socket, not a regular file or a folder", NULL);
+        unlink(sp);
+    }
+    close(fd);
+    /* in a cohort, a fifo case fails alone (its row carries the error) and the run does not block */
+    FILE *f = fopen(tmp("fifo_cases.csv"), "w");
+    fprintf(f, "Image,Mask\n%s,%s\n%s,%s\n", tmp("ok.nii.gz"), tmp("okmask.nii.gz"), tmp("fifo.nii.gz"),
+            tmp("okmask.nii.gz"));
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "'%s/voxomics' extract --config '%s/configs/ibsi1/digital_phantom.yaml' --cohort '%s' -o '%s' >/dev/null",
+             getenv("VX_BUILD_DIR"), getenv("VX_SOURCE_DIR"), tmp("fifo_cases.csv"), tmp("fifo_out.csv"));
+    st = run_cmd(cmd, text, sizeof text);
+    assert_int_equal(st, 3); /* table written, one case failed */
+    char *tab = vx_test_slurp(tmp("fifo_out.csv"), NULL);
+    assert_non_null(tab);
+    assert_non_null(strstr(tab, "is a fifo, not a regular file"));
+    free(tab);
+    unlink(tmp("fifo.nii.gz"));
+}
+
+/* Every settings rule, in a single run and in a cohort run: exit 1 before any case, one stderr line
+ * "FILE:LINE: KEY: ...". */
+static void test_settings_rules_cli(void **state)
+{
+    (void)state;
+    write_case("ok.nii.gz", "okmask.nii.gz", 6, 1, 0);
+    FILE *f = fopen(tmp("rule_cases.csv"), "w");
+    fprintf(f, "Image,Mask\n%s,%s\n", tmp("ok.nii.gz"), tmp("okmask.nii.gz"));
+    fclose(f);
+    char cmd[16384], text[8192], want[4400];
+    for (size_t i = 0; i < N_SETTINGS_ERROR_CASES; i++) {
+        const settings_error_case *c = &settings_error_cases[i];
+        f = fopen(tmp("rule.yaml"), "w");
+        fputs(c->text, f);
+        fclose(f);
+        snprintf(want, sizeof want, "%s:%d: %s: ", tmp("rule.yaml"), c->line, c->key);
+        for (int cohort = 0; cohort <= 1; cohort++) {
+            remove(tmp("rule_out.csv"));
+            if (cohort)
+                snprintf(cmd, sizeof cmd, "'%s/voxomics' extract --config '%s' --cohort '%s' -o '%s' >/dev/null",
+                         getenv("VX_BUILD_DIR"), tmp("rule.yaml"), tmp("rule_cases.csv"), tmp("rule_out.csv"));
+            else
+                snprintf(cmd, sizeof cmd, "'%s/voxomics' extract --config '%s' -o '%s' '%s' '%s'",
+                         getenv("VX_BUILD_DIR"), tmp("rule.yaml"), tmp("rule_out.csv"), tmp("ok.nii.gz"),
+                         tmp("okmask.nii.gz"));
+            int st = run_cmd(cmd, text, sizeof text);
+            if (st != 1 || count_lines(text) != 1 || !strstr(text, want) || !strstr(text, c->needle) ||
+                access(tmp("rule_out.csv"), F_OK) == 0)
+                fail_msg("rule %zu (%s), %s: exit %d, stderr '%s'; want '%s...%s' and no output", i, c->text,
+                         cohort ? "cohort" : "single", st, text, want, c->needle);
+        }
+    }
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "%s", vx_test_tmpdir());
@@ -276,6 +506,9 @@ int main(void)
         cmocka_unit_test(test_nan_voxels),       cmocka_unit_test(test_garbage_file),
         cmocka_unit_test(test_bad_config),       cmocka_unit_test(test_malformed_readers),
         cmocka_unit_test(test_resample_mask_option),
+        cmocka_unit_test(test_swapped_image_mask), cmocka_unit_test(test_mask_values),
+        cmocka_unit_test(test_hostile_geometry_cli), cmocka_unit_test(test_fifo_socket),
+        cmocka_unit_test(test_settings_rules_cli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -205,6 +205,52 @@ static void test_series_faults(void **state)
     expect_error(path, VX_EFORMAT, "no DICOM image");
 }
 
+/* Hostile geometry (issue 11): zero, negative and absurd PixelSpacing, sheared ImageOrientationPatient and a
+ * single slice without a thickness are refused naming the file; a single slice with SliceThickness reads. */
+static void test_series_hostile_geometry(void **state)
+{
+    (void)state;
+    char path[4096], cmd[9000];
+    const char *bad[] = {"0.00000000000000", "-0.9769999980926", "1.0000000000e-30"};
+    const char *want[] = {"PixelSpacing (0028,0030) 0\\0.977", "PixelSpacing (0028,0030) -0.977",
+                          "PixelSpacing (0028,0030) 1e-30"};
+    for (int b = 0; b < 3; b++) {
+        const char *dir = copy_series("pixsp");
+        snprintf(path, sizeof path, "%s/DCM_IMG_00020.dcm", dir);
+        patch_file(path, "0.97699999809265", bad[b]);
+        expect_error(dir, VX_EGEOMETRY, want[b]);
+        expect_error(dir, VX_EGEOMETRY, "DCM_IMG_00020.dcm");
+    }
+    /* every slice with row (1, 0, 0) and column (0.5, 1, 0): a sheared plane */
+    const char *dir = copy_series("sheared");
+    snprintf(cmd, sizeof cmd, "ls '%s'", dir);
+    FILE *ls = popen(cmd, "r");
+    assert_non_null(ls);
+    char name[512];
+    while (fgets(name, sizeof name, ls)) {
+        name[strcspn(name, "\n")] = '\0';
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        patch_file(path, "1.0\\0.0\\0.0\\0.0\\1.0\\0.0", "1.0\\0.0\\0.0\\0.5\\1.0\\0.0");
+    }
+    pclose(ls);
+    expect_error(dir, VX_EGEOMETRY, "ImageOrientationPatient / PixelSpacing: axes 1 and 2 are not orthogonal");
+    /* a single slice: its SliceThickness (3 mm) is the slice spacing */
+    snprintf(path, sizeof path, "%s/single", vx_test_tmpdir());
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir '%s' && cp '%s/DCM_IMG_00000.dcm' '%s/'", path, path,
+             vx_test_data(PHANTOM_DICOM), path);
+    run(cmd);
+    vx_image *img = NULL;
+    vx_error err;
+    assert_int_equal(vx_dicom_read(path, NULL, &img, NULL, &err), VX_OK);
+    vx_assert_near(img->geom.spacing[2], 3.0, 1e-12);
+    vx_image_free(img);
+    /* without a thickness: refused, never 1 mm */
+    char file[4200];
+    snprintf(file, sizeof file, "%s/DCM_IMG_00000.dcm", path);
+    patch_file(file, "3.0 ", "0.0 ");
+    expect_error(path, VX_EGEOMETRY, "a single slice without a valid SpacingBetweenSlices");
+}
+
 /* Non-DICOM files are skipped; a second series must be chosen by UID. */
 static void test_series_selection(void **state)
 {
@@ -557,7 +603,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_series_equals_nifti), cmocka_unit_test(test_series_order_by_position),
-        cmocka_unit_test(test_series_faults),       cmocka_unit_test(test_series_selection),
+        cmocka_unit_test(test_series_faults), cmocka_unit_test(test_series_hostile_geometry),       cmocka_unit_test(test_series_selection),
         cmocka_unit_test(test_rtstruct),            cmocka_unit_test(test_seg),
         cmocka_unit_test(test_pet_suv),             cmocka_unit_test(test_input_specs),
         cmocka_unit_test(test_malformed),

@@ -12,7 +12,99 @@
 #include <string.h>
 
 #include "voxomics/voxomics.h"
+#include "settings_errors.h"
 #include "vx_test.h"
+
+/* Every settings rule (tests/unit/settings_errors.h): refused when loaded, one line "FILE:LINE: KEY: ...". */
+static void test_settings_errors_table(void **state)
+{
+    (void)state;
+    char path[4096];
+    for (size_t i = 0; i < N_SETTINGS_ERROR_CASES; i++) {
+        const settings_error_case *c = &settings_error_cases[i];
+        snprintf(path, sizeof path, "%s/rule%zu.yaml", vx_test_tmpdir(), i);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(c->text, f);
+        fclose(f);
+        vx_settings s;
+        vx_settings_default(&s);
+        vx_error err;
+        vx_error_clear(&err);
+        int rc = vx_settings_load(path, &s, &err);
+        char want[4400];
+        snprintf(want, sizeof want, "%s:%d: %s: ", path, c->line, c->key);
+        if (rc == VX_OK || strncmp(err.msg, want, strlen(want)) != 0 || !strstr(err.msg, c->needle) ||
+            strchr(err.msg, '\n'))
+            fail_msg("rule %zu (%s): rc %d, message '%s'; want '%s...%s'", i, c->text, rc, err.msg, want, c->needle);
+        remove(path);
+    }
+}
+
+/* Settings built in code are validated by vx_extract too; an image with an absurd spacing or a sheared
+ * grid is refused before any family runs (issue 11). */
+static void test_extract_refuses_hostile(void **state)
+{
+    (void)state;
+    vx_settings s;
+    vx_error err;
+    vx_settings_default(&s);
+    assert_int_equal(vx_settings_validate(&s, &err), VX_OK);
+    vx_settings_default(&s);
+    s.mask_threshold = 0.0;
+    assert_int_equal(vx_settings_validate(&s, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "settings: input.mask_threshold: 0 is out of range"));
+    vx_settings_default(&s);
+    s.texture_disc.method = VX_DISC_FBS;
+    s.texture_disc.bin_width = -25;
+    assert_int_equal(vx_settings_validate(&s, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "discretisation.texture.bin_width: -25"));
+    vx_settings_default(&s);
+    s.ivh_disc.method = VX_DISC_FBN;
+    assert_int_equal(vx_settings_validate(&s, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "discretisation.ivh.bin_count: 0"));
+    vx_settings_default(&s);
+    s.reseg_min = 400;
+    s.reseg_max = -1000;
+    assert_int_equal(vx_settings_validate(&s, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "min 400 exceeds max -1000"));
+    vx_settings_default(&s);
+    s.resample_spacing[0] = 1e-30;
+    assert_int_equal(vx_settings_validate(&s, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "processing.resampling.spacing: 1e-30 mm"));
+
+    /* the image grid */
+    vx_geometry g;
+    vx_geometry_default(&g, 4, 4, 4);
+    vx_image *img = vx_image_new(&g), *mask = vx_image_new(&g);
+    for (size_t i = 0; i < 64; i++) {
+        img->v[i] = (float)(1 + i % 3);
+        mask->v[i] = 1.0f;
+    }
+    vx_settings_default(&s);
+    vx_results res;
+    const double sp[] = {1e-30, 0.0, NAN, INFINITY, 1e7};
+    for (size_t k = 0; k < sizeof sp / sizeof sp[0]; k++) {
+        img->geom.spacing[1] = mask->geom.spacing[1] = sp[k];
+        vx_results_init(&res);
+        assert_int_equal(vx_extract(img, mask, &s, &res, &err), VX_EGEOMETRY);
+        assert_non_null(strstr(err.msg, "image: the spacing of axis 2 is"));
+        vx_results_free(&res);
+    }
+    img->geom.spacing[1] = mask->geom.spacing[1] = 1.0;
+    img->geom.direction[3] = mask->geom.direction[3] = 0.6; /* column 0 = (1, 0.6, 0): length 1.17 */
+    vx_results_init(&res);
+    assert_int_equal(vx_extract(img, mask, &s, &res, &err), VX_EGEOMETRY);
+    assert_non_null(strstr(err.msg, "direction of axis 1 has length"));
+    vx_results_free(&res);
+    img->geom.direction[0] = mask->geom.direction[0] = 0.8; /* column 0 = (0.8, 0.6, 0): unit, 36.9 deg to axis 2 */
+    vx_results_init(&res);
+    assert_int_equal(vx_extract(img, mask, &s, &res, &err), VX_EGEOMETRY);
+    assert_non_null(strstr(err.msg, "axes 1 and 2 are not orthogonal"));
+    vx_results_free(&res);
+    vx_image_free(img);
+    vx_image_free(mask);
+}
 
 static void test_dictionary(void **state)
 {
@@ -437,6 +529,8 @@ static void test_thread_determinism(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_settings_errors_table),
+        cmocka_unit_test(test_extract_refuses_hostile),
         cmocka_unit_test(test_dictionary),          cmocka_unit_test(test_discretise),
         cmocka_unit_test(test_format_double),       cmocka_unit_test(test_settings),
         cmocka_unit_test(test_translation_invariance), cmocka_unit_test(test_thread_determinism),

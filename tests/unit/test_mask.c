@@ -740,9 +740,85 @@ static void test_world_to_index(void **state)
     assert_int_equal(vx_geometry_world_to_index(&g, m, &err), VX_EGEOMETRY);
 }
 
+/* vx_mask_check_values (issue 11): a mask must look like a mask. */
+static vx_image *values_mask(size_t n, float (*f)(size_t))
+{
+    vx_geometry g;
+    vx_geometry_default(&g, n, 1, 1);
+    vx_image *m = vx_image_new(&g);
+    assert_non_null(m);
+    for (size_t i = 0; i < n; i++)
+        m->v[i] = f(i);
+    return m;
+}
+static float mv_binary(size_t i) { return (float)(i % 2); }
+static float mv_fraction(size_t i) { return (float)(i % 11) / 10.0f; } /* 0, 0.1, ..., 1 */
+static float mv_labels(size_t i) { return (float)(i % 1000); }          /* 1000 distinct values: the limit */
+static float mv_labels_over(size_t i) { return (float)(i % 1001); }     /* 1001 distinct values */
+static float mv_negative(size_t i) { return i == 7 ? -2.0f : 0.0f; }
+static float mv_17(size_t i) { return i == 9 ? 1.7f : 1.0f; }
+static float mv_nan(size_t i) { return i == 3 ? NAN : 0.0f; }
+static float mv_inf(size_t i) { return i == 4 ? INFINITY : 1.0f; }
+static float mv_negzero(size_t i) { return i % 2 ? -0.0f : 0.0f; }
+static float mv_big_label(size_t i) { return i % 3 == 0 ? 65535.0f : (float)(i % 3); }
+
+static void test_check_values(void **state)
+{
+    (void)state;
+    struct {
+        float (*f)(size_t);
+        size_t n;
+        int ok;
+        const char *needle;
+    } cases[] = {
+        {mv_binary, 100, 1, NULL},
+        {mv_fraction, 100, 1, NULL},
+        {mv_labels, 5000, 1, NULL},
+        {mv_negzero, 10, 1, NULL},
+        {mv_big_label, 30, 1, NULL},
+        {mv_labels_over, 5000, 0, "m.nii: does not look like a mask: more than 1000 distinct values"},
+        {mv_negative, 10, 0, "m.nii: does not look like a mask: voxel (7, 0, 0) holds -2"},
+        {mv_17, 10, 0, "m.nii: does not look like a mask: voxel (9, 0, 0) holds 1.7"},
+        {mv_nan, 10, 0, "voxel (3, 0, 0) holds nan"},
+        {mv_inf, 10, 0, "voxel (4, 0, 0) holds inf"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        vx_image *m = values_mask(cases[c].n, cases[c].f);
+        vx_error err;
+        vx_error_clear(&err);
+        int rc = vx_mask_check_values(m, "m.nii", &err);
+        if (cases[c].ok) {
+            if (rc != VX_OK)
+                fail_msg("case %zu: %s", c, err.msg);
+        } else {
+            assert_int_equal(rc, VX_EFORMAT);
+            if (!strstr(err.msg, cases[c].needle) || !strstr(err.msg, "were IMAGE and MASK swapped?"))
+                fail_msg("case %zu: '%s' lacks '%s'", c, err.msg, cases[c].needle);
+        }
+        vx_image_free(m);
+    }
+    /* linear time: a 2^24-voxel image of 2^24 distinct values stops after 1001 of them, and a 2^24-voxel
+     * label image with 1000 labels in runs is one pass */
+    vx_geometry g;
+    vx_geometry_default(&g, 256, 256, 256);
+    vx_image *m = vx_image_new(&g);
+    assert_non_null(m);
+    size_t n = vx_geometry_count(&g);
+    for (size_t i = 0; i < n; i++)
+        m->v[i] = (float)(i / 16777); /* 0..1000 in runs: 1001 values */
+    vx_error err;
+    assert_int_equal(vx_mask_check_values(m, NULL, &err), VX_EFORMAT);
+    assert_non_null(strstr(err.msg, "mask: does not look like a mask: more than 1000"));
+    for (size_t i = 0; i < n; i++)
+        m->v[i] = (float)((i * 2654435761u) % 1000u); /* scattered, 1000 values */
+    assert_int_equal(vx_mask_check_values(m, NULL, &err), VX_OK);
+    vx_image_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_check_values),
         cmocka_unit_test(test_labels),
         cmocka_unit_test(test_labels_many),
         cmocka_unit_test(test_labels_errors),

@@ -558,12 +558,10 @@ static void test_sform_preferred(void **state)
             assert_geom(&img->geom, sp, org, ID, 1e-12);
             vx_image_free(img);
 
-            /* a degenerate sform (all zero) falls back to the qform: R = I (RAS) -> LPS diag(-1, -1, 1) */
+            /* a degenerate sform (all zero) is refused, never replaced by the qform (issue 11) */
             memset(h.srow, 0, sizeof h.srow);
-            img = write_and_read(tmp("sform0.nii"), &h, data, sizeof data);
-            const double sp1[3] = {1, 1, 1}, org1[3] = {-1, -1, 1}, d1[9] = {-1, 0, 0, 0, -1, 0, 0, 0, 1};
-            assert_geom(&img->geom, sp1, org1, d1, 1e-12);
-            vx_image_free(img);
+            const char *msg = write_and_fail(tmp("sform0.nii"), &h, data, sizeof data, VX_EGEOMETRY);
+            assert_non_null(strstr(msg, "sform0.nii: sform (sform_code 1): axis 1 has zero length"));
         }
 }
 
@@ -612,12 +610,127 @@ static void test_qform(void **state)
         thdr_init(&h, version, 0, U8, 2, 2, 2);
         h.pixdim[1] = 3;
         h.pixdim[2] = 2;
-        h.pixdim[3] = 0; /* invalid pixdim: 1 */
+        h.pixdim[3] = -1; /* method 1 takes |pixdim| (Analyze-era flip flags) */
         img = write_and_read(tmp("nocode.nii"), &h, data, sizeof data);
         const double sp3[3] = {3, 2, 1}, d3[9] = {-1, 0, 0, 0, -1, 0, 0, 0, 1};
         assert_geom(&img->geom, sp3, zero, d3, 1e-12);
         vx_image_free(img);
+        h.pixdim[3] = 0; /* a zero pixdim is refused, not replaced by 1 mm (issue 11) */
+        const char *msg = write_and_fail(tmp("nocode0.nii"), &h, data, sizeof data, VX_EGEOMETRY);
+        assert_non_null(strstr(msg, "nocode0.nii: pixdim (no sform or qform): pixdim[3] is 0"));
     }
+}
+
+/* Hostile geometry (issue 11): spacings that are zero, negative (qform), NaN, infinite or absurd, and a
+ * sheared sform, are refused with one line naming the file and the source; an orthogonal rotated sform and
+ * qfac = -1 still read, with the volume of a voxel equal to |det| of the affine. */
+static void test_hostile_geometry(void **state)
+{
+    (void)state;
+    unsigned char data[8] = {0};
+    const double bad[] = {0.0, -0.5, NAN, INFINITY, 1e-30, 1e30};
+    const char *want[] = {"is 0", "is -0.5", "is nan", "is inf", "is 1e-30", "is 1e+30"};
+    for (int version = 1; version <= 2; version++) {
+        char name[64];
+        for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+            for (int axis = 1; axis <= 3; axis++) {
+                /* qform: pixdim[axis] */
+                thdr h;
+                thdr_init(&h, version, 0, U8, 2, 2, 2);
+                h.qcode = 1;
+                h.pixdim[axis] = bad[b];
+                snprintf(name, sizeof name, "q%d_%zu_%d.nii", version, b, axis);
+                const char *msg = write_and_fail(tmp(name), &h, data, sizeof data, VX_EGEOMETRY);
+                char needle[64];
+                snprintf(needle, sizeof needle, "pixdim[%d] %s", axis, want[b]);
+                if (!strstr(msg, name) || !strstr(msg, "qform (qform_code 1)") || !strstr(msg, needle) ||
+                    strchr(msg, '\n'))
+                    fail_msg("%s: unexpected message '%s' (want '%s')", name, msg, needle);
+                /* sform: column axis scaled by the bad value (a negative column is a legitimate flip) */
+                if (bad[b] < 0)
+                    continue;
+                thdr_init(&h, version, 0, U8, 2, 2, 2);
+                h.scode = 2;
+                for (int r = 0; r < 3; r++)
+                    h.srow[r][r] = r + 1 == axis ? bad[b] : 1.0;
+                snprintf(name, sizeof name, "s%d_%zu_%d.nii", version, b, axis);
+                msg = write_and_fail(tmp(name), &h, data, sizeof data, VX_EGEOMETRY);
+                if (!strstr(msg, name) || !strstr(msg, "sform (sform_code 2)") || strchr(msg, '\n'))
+                    fail_msg("%s: unexpected message '%s'", name, msg);
+            }
+        }
+        /* a sheared sform: columns (1,0,0), (0.5,1,0) (RAS): angle 63.4 degrees; the column norms would give
+         * a voxel volume 11.8 % too large */
+        thdr h;
+        thdr_init(&h, version, 0, U8, 2, 2, 2);
+        h.scode = 1;
+        const double shear[3][4] = {{1, 0.5, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}};
+        memcpy(h.srow, shear, sizeof shear);
+        snprintf(name, sizeof name, "shear%d.nii", version);
+        const char *msg = write_and_fail(tmp(name), &h, data, sizeof data, VX_EGEOMETRY);
+        assert_non_null(strstr(msg, name));
+        assert_non_null(strstr(msg, "sform (sform_code 1): axes 1 and 2 are not orthogonal"));
+        assert_null(strchr(msg, '\n'));
+        /* a tiny shear just above the tolerance (|cos| 2e-4) is refused; below it (5e-5) is read */
+        const double tiny[2] = {2e-4, 5e-5};
+        for (int t = 0; t < 2; t++) {
+            thdr_init(&h, version, 0, U8, 2, 2, 2);
+            h.scode = 1;
+            const double sh[3][4] = {{1, 0, 0, 0}, {0, 1, tiny[t], 0}, {0, 0, 1, 0}};
+            memcpy(h.srow, sh, sizeof sh);
+            snprintf(name, sizeof name, "tiny%d_%d.nii", version, t);
+            if (t == 0) {
+                msg = write_and_fail(tmp(name), &h, data, sizeof data, VX_EGEOMETRY);
+                assert_non_null(strstr(msg, "axes 2 and 3 are not orthogonal"));
+            } else {
+                vx_image *img = write_and_read(tmp(name), &h, data, sizeof data);
+                vx_image_free(img);
+            }
+        }
+        /* an orthogonal, rotated and anisotropic sform: R (30 degrees about (1, 2, 2)/3) diag(0.7, 1.3, 2.5):
+         * spacing (0.7, 1.3, 2.5), voxel volume 2.275 mm^3 = |det| of the affine */
+        double R[9];
+        rotation(1.0 / 3, 2.0 / 3, 2.0 / 3, 30.0 * 3.14159265358979323846 / 180.0, R);
+        const double sp[3] = {0.7, 1.3, 2.5};
+        thdr_init(&h, version, 0, U8, 2, 2, 2);
+        h.scode = 1;
+        for (int r = 0; r < 3; r++)
+            for (int c = 0; c < 3; c++)
+                h.srow[r][c] = R[3 * r + c] * sp[c];
+        snprintf(name, sizeof name, "rot%d.nii", version);
+        vx_image *img = write_and_read(tmp(name), &h, data, sizeof data);
+        double tol = version == 1 ? 1e-6 : 1e-12; /* NIfTI-1 stores float32 */
+        double vol = img->geom.spacing[0] * img->geom.spacing[1] * img->geom.spacing[2];
+        for (int i = 0; i < 3; i++)
+            vx_assert_near(img->geom.spacing[i], sp[i], tol);
+        vx_assert_near(vol, 0.7 * 1.3 * 2.5, 1e-5);
+        vx_image_free(img);
+        /* qfac = -1 with a rotation: legitimate, the third axis flips, spacings stay positive */
+        thdr_init(&h, version, 0, U8, 2, 2, 2);
+        h.qcode = 1;
+        h.quat[0] = sqrt(0.5);
+        h.pixdim[0] = -1;
+        h.pixdim[1] = 0.5;
+        h.pixdim[2] = 0.5;
+        h.pixdim[3] = 3;
+        snprintf(name, sizeof name, "qfacrot%d.nii", version);
+        img = write_and_read(tmp(name), &h, data, sizeof data);
+        const double sq[3] = {0.5, 0.5, 3};
+        for (int i = 0; i < 3; i++)
+            vx_assert_near(img->geom.spacing[i], sq[i], 1e-6);
+        vx_image_free(img);
+    }
+    /* a fifo is refused at once by stat(), before gzopen could block on it */
+    unlink(tmp("fifo.nii"));
+    assert_int_equal(mkfifo(tmp("fifo.nii"), 0600), 0);
+    vx_image *img = NULL;
+    vx_error err;
+    assert_int_equal(vx_nifti_read(tmp("fifo.nii"), &img, &err), VX_EIO);
+    assert_non_null(strstr(err.msg, "fifo.nii: is a fifo, not a regular file"));
+    assert_int_equal(vx_image_read(tmp("fifo.nii"), &img, &err), VX_EIO);
+    assert_non_null(strstr(err.msg, "fifo.nii: is a fifo, not a regular file"));
+    assert_null(img);
+    unlink(tmp("fifo.nii"));
 }
 
 static void test_dims(void **state)
@@ -1187,6 +1300,7 @@ int main(void)
         cmocka_unit_test(test_scaling),
         cmocka_unit_test(test_sform_preferred),
         cmocka_unit_test(test_qform),
+        cmocka_unit_test(test_hostile_geometry),
         cmocka_unit_test(test_dims),
         cmocka_unit_test(test_unsupported_datatype),
         cmocka_unit_test(test_pair),

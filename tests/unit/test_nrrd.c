@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -581,6 +582,62 @@ static void test_malformed_header(void **state)
     assert_int_equal(vx_image_read(tmp("does_not_exist.nrrd"), &img, &err), VX_EIO);
 }
 
+/* Hostile geometry (issue 11): zero, NaN, infinite and absurd spacings and sheared space directions are
+ * refused with one line naming the file, the field and its line; a negative `spacings` value flips the axis
+ * (the spacing is its size); orthogonal rotated directions read with the right spacings and voxel volume. */
+static void test_hostile_geometry(void **state)
+{
+    (void)state;
+    short v[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    const char *bad[] = {"0", "nan", "inf", "-inf", "1e-30", "1e30", "-1e-30"};
+    char hdr[512], name[64];
+    for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+        snprintf(hdr, sizeof hdr, "NRRD0004\ntype: short\ndimension: 3\nsizes: 2 2 2\nendian: little\n"
+                 "encoding: raw\nspacings: 1 %s 1\n\n", bad[b]);
+        snprintf(name, sizeof name, "sp%zu.nrrd", b);
+        write_nrrd(tmp(name), hdr, v, sizeof v);
+        read_fails(tmp(name), VX_EGEOMETRY, "field 'spacings' (line 7): the spacing of axis 1 is");
+        /* the same length as a space direction */
+        snprintf(hdr, sizeof hdr, "NRRD0004\ntype: short\ndimension: 3\nsizes: 2 2 2\nendian: little\n"
+                 "encoding: raw\nspace: LPS\nspace directions: (1,0,0) (0,%s,0) (0,0,1)\n\n", bad[b]);
+        snprintf(name, sizeof name, "dir%zu.nrrd", b);
+        write_nrrd(tmp(name), hdr, v, sizeof v);
+        vx_image *img = NULL;
+        vx_error err = {0, ""};
+        int rc = vx_nrrd_read(tmp(name), &img, &err);
+        if (rc == VX_OK || !strstr(err.msg, name) || !strstr(err.msg, "space directions") || strchr(err.msg, '\n'))
+            fail_msg("%s: rc %d, '%s'", name, rc, err.msg);
+        assert_null(img);
+    }
+    /* sheared directions: (1,0,0) and (1,1,0) meet at 45 degrees */
+    write_nrrd(tmp("shear.nrrd"), "NRRD0004\ntype: short\ndimension: 3\nsizes: 2 2 2\nendian: little\n"
+               "encoding: raw\nspace: LPS\nspace directions: (1,0,0) (1,1,0) (0,0,1)\n\n", v, sizeof v);
+    read_fails(tmp("shear.nrrd"), VX_EGEOMETRY, "space directions: axes 1 and 2 are not orthogonal (angle 45 degrees");
+    /* a negative spacings value: the axis flips, the spacing is 0.5 */
+    write_nrrd(tmp("negsp.nrrd"), "NRRD0004\ntype: short\ndimension: 3\nsizes: 2 2 2\nendian: little\n"
+               "encoding: raw\nspacings: 1 -0.5 2\n\n", v, sizeof v);
+    vx_image *img = read_ok(tmp("negsp.nrrd"));
+    vx_assert_near(img->geom.spacing[1], 0.5, 0);
+    vx_image_free(img);
+    /* orthogonal rotated, anisotropic directions: R = Rz(40 deg), spacings 0.6, 0.9, 2.5 -> volume 1.35 mm^3 */
+    const double a = 40 * 3.14159265358979323846 / 180;
+    snprintf(hdr, sizeof hdr, "NRRD0004\ntype: short\ndimension: 3\nsizes: 2 2 2\nendian: little\nencoding: raw\n"
+             "space: LPS\nspace directions: (%.17g,%.17g,0) (%.17g,%.17g,0) (0,0,2.5)\n\n", 0.6 * cos(a), 0.6 * sin(a),
+             -0.9 * sin(a), 0.9 * cos(a));
+    write_nrrd(tmp("rot.nrrd"), hdr, v, sizeof v);
+    img = read_ok(tmp("rot.nrrd"));
+    vx_assert_near(img->geom.spacing[0], 0.6, 1e-12);
+    vx_assert_near(img->geom.spacing[1], 0.9, 1e-12);
+    vx_assert_near(img->geom.spacing[2], 2.5, 1e-12);
+    vx_assert_near(img->geom.spacing[0] * img->geom.spacing[1] * img->geom.spacing[2], 1.35, 1e-12);
+    vx_image_free(img);
+    /* a fifo is refused at once, not opened (opening would block) */
+    unlink(tmp("fifo.nrrd"));
+    assert_int_equal(mkfifo(tmp("fifo.nrrd"), 0600), 0);
+    read_fails(tmp("fifo.nrrd"), VX_EIO, "fifo.nrrd: is a fifo, not a regular file");
+    unlink(tmp("fifo.nrrd"));
+}
+
 static void test_malformed_data(void **state)
 {
     (void)state;
@@ -757,6 +814,7 @@ int main(void)
         cmocka_unit_test(test_spacings_only),    cmocka_unit_test(test_image_read_dispatch),
         cmocka_unit_test(test_seg_3d),           cmocka_unit_test(test_seg_4d),
         cmocka_unit_test(test_malformed_header), cmocka_unit_test(test_malformed_data),
+        cmocka_unit_test(test_hostile_geometry),
         cmocka_unit_test(test_long_header),      cmocka_unit_test(test_write_roundtrip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
