@@ -318,7 +318,7 @@ int vx_cohort_load_store(const char *store, const vx_cohort *c, const vx_setting
     if (rc == VX_OK)
         rc = vx_store_open(store, c, s, &st, err);
     if (rc == VX_OK)
-        rc = vx_store_load(st, c, out, err);
+        rc = vx_store_load(st, c, out, 0, NULL, err);
     vx_store_close(st);
     return rc;
 }
@@ -340,8 +340,9 @@ int vx_cohort_run(const vx_cohort *c, const vx_settings *s, const vx_cohort_opti
     vx_store *st = NULL;
     if (rc == VX_OK && o->store)
         rc = vx_store_open(o->store, c, s, &st, err);
+    size_t damaged = 0;
     if (rc == VX_OK && st)
-        rc = vx_store_load(st, c, out, err);
+        rc = vx_store_load(st, c, out, o->retry_failed, &damaged, err);
     if (rc != VX_OK) {
         vx_store_close(st);
         return rc;
@@ -352,7 +353,7 @@ int vx_cohort_run(const vx_cohort *c, const vx_settings *s, const vx_cohort_opti
         vx_store_close(st);
         return vx_error_set(err, VX_ENOMEM, "out of memory");
     }
-    vx_cohort_progress pg = {0, 0, 0, 0, 0.0};
+    vx_cohort_progress pg = {0, 0, 0, 0, 0.0, damaged};
     for (size_t i = 0; i < c->n; i++) {
         if (i % nranks != rank)
             continue;
