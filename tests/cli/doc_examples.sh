@@ -3,7 +3,7 @@
 #
 # Which blocks run: every fenced code block whose info string is empty, `sh`, `bash` or `shell`, in full, line by
 # line (a line ending in `\` continues). Blocks tagged `synopsis` are usage synopses (placeholders such as
-# IMAGE, [options]) and are not run; other tags (`yaml`, `text`, ...) are not commands. So a new example is run
+# IMAGE, [options]; a synopsis block without any placeholder fails the test) and are not run; other tags (`yaml`, `text`, ...) are not commands. So a new example is run
 # unless it is explicitly marked as a synopsis.
 # How: one bash session per document (variables and files of earlier blocks carry over, as for a reader typing
 # them), in a fresh temporary folder laid out like the repository: build/ (this build), configs/, scripts/,
@@ -36,14 +36,19 @@ extract() {
             inblock = 1
             info = substr($0, 4); gsub(/[ \t]/, "", info)
             run = (info == "" || info == "sh" || info == "bash" || info == "shell")
+            syn = (info == "synopsis"); synline = NR; placeholder = 0
             cont = 0
         } else {
             inblock = 0
+            if (syn && !placeholder)
+                print "vx_begin " q(doc) " " synline " \047a synopsis without placeholders\047; " \
+                      "echo \"a synopsis block names no placeholder (IMAGE, [option], a|b): tag it sh so that it runs\" >\"$VX_LOG\"; vx_end 1"
             if (cont) print "} >>\"$VX_LOG\" 2>&1; vx_end $?"
             cont = 0
         }
         next
     }
+    inblock && syn && /\[|\||(^|[ =:])[A-Z][A-Z0-9_]+([ .:]|$)/ { placeholder = 1 }
     inblock && run {
         line = $0
         if (!cont) {
@@ -93,7 +98,9 @@ HEAD
     (cd "$w" && bash scripts/doc_examples_data.sh build/voxomics >/dev/null) || { echo "FAIL: doc_examples_data.sh"; exit 1; }
     (cd "$w" && VX_WORK="$T/$name" VX_SOURCE_DIR="$SRC" bash "$script" 3>&1)
     read -r n f s <"$T/$name/result" || { echo "FAIL $doc: the session did not finish"; fails=$((fails + 1)); continue; }
-    echo "$doc: $n commands, $f failed${s:+, $s skipped}"
+    skipped=""
+    [ "$s" -gt 0 ] && skipped=", $s skipped"
+    echo "$doc: $n commands, $f failed$skipped"
     total=$((total + n))
     fails=$((fails + f))
 done
