@@ -393,9 +393,26 @@ static int check_store(vx_store *st, const char *const want[N_META], vx_error *e
         return exec(st, "PRAGMA quick_check(1)", err);
     if (sqlite3_step(q) == SQLITE_ROW) {
         const char *v = (const char *)sqlite3_column_text(q, 0);
-        if (!v || strcmp(v, "ok") != 0)
-            rc = vx_error_set(err, VX_EFORMAT, "store %s is damaged (SQLite integrity check: %s): %s", st->path,
-                              v ? v : "?", FIX_NEW);
+        if (!v || strcmp(v, "ok") != 0) {
+            /* one line: SQLite's report without its "*** in database main ***" heading, line breaks as "; " */
+            char why[256];
+            const char *t = v ? v : "?", *head = "*** in database main ***";
+            if (!strncmp(t, head, strlen(head)))
+                t += strlen(head);
+            while (*t == '\n' || *t == ' ')
+                t++;
+            size_t k = 0;
+            for (; *t && k + 3 < sizeof why; t++)
+                if (*t == '\n') {
+                    why[k++] = ';';
+                    why[k++] = ' ';
+                } else {
+                    why[k++] = *t;
+                }
+            why[k] = '\0';
+            rc = vx_error_set(err, VX_EFORMAT, "store %s is damaged (SQLite integrity check: %s): %s", st->path, why,
+                              FIX_NEW);
+        }
     } else {
         rc = vx_error_set(err, VX_EFORMAT, "store %s is damaged (SQLite integrity check: %s): %s", st->path,
                           sqlite3_errmsg(st->db), FIX_NEW);
