@@ -10,5 +10,5 @@ export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
   -o "$out/features.csv" "$out/image.nii.gz" "$out/mask.nii.gz"
 echo
 echo "Features of the demo case: $out/features.csv ($(($(wc -l < "$out/features.csv") - 1)) values)."
-echo "First rows:"
-head -n 6 "$out/features.csv" | cut -d, -f1-8
+echo "First rows (family, tag, value, unit):"
+head -n 7 "$out/features.csv" | awk -F, '{ printf "  %-14s %-22s %-20s %s\n", $4, $8, $9, $10 }'

@@ -14,6 +14,18 @@
  * any moment loses at most the cases in flight. A store made with other settings, another voxomics version,
  * or other cases is refused.
  *
+ * Store integrity: every stored case carries a SHA-256 of its whole record (IDs, paths, label, error and every
+ * value, bound to the store's settings and version), the meta rows carry their own. A file that is not a SQLite
+ * database, a truncated or damaged database, a store without its tables or meta rows, or with altered meta rows
+ * is refused with a message naming the store (fix: a new store file). A case whose record fails its checksum
+ * (edited or truncated) refuses the run naming the store and the case, or is run again with retry_failed.
+ * Stored values are never used unverified.
+ *
+ * Cohort CSV rules: RFC 4180 (a quoted field may hold commas, "" and line breaks, and so span lines), LF or CRLF
+ * line ends, an optional UTF-8 byte order mark; a quote left open is an error naming file:line. With an ID
+ * column, rows sharing an ID must each name their own label number (one row per region, so that (case, roi)
+ * is unique in the table); otherwise two rows with one ID are refused before any case runs, naming both rows.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #ifndef VOXOMICS_COHORT_H
@@ -84,13 +96,15 @@ typedef struct vx_cohort_progress {
     size_t failed;  /* finished with an error */
     size_t resumed; /* loaded from the store */
     double elapsed; /* seconds since the run started */
+    size_t damaged; /* stored records that failed their checksum and are run again (retry_failed) */
 } vx_cohort_progress;
 
 typedef struct vx_cohort_options {
     vx_case_options case_opts;
     int jobs;            /* cases run at once (>= 1) */
     const char *store;   /* SQLite file for crash-safe, resumable runs; NULL: none */
-    int retry_failed;    /* with a store: run again the cases stored with an error */
+    int retry_failed;    /* with a store: run again the cases stored with an error, and those whose stored
+                          * record fails its checksum (without it such a record refuses the run) */
     size_t rank, nranks; /* shard: this run handles the cases with index % nranks == rank (0 and 1: all) */
     /* called after every finished case (serialised: never concurrently), may be NULL */
     void (*progress)(void *ud, const vx_cohort_progress *p);

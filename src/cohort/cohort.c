@@ -54,6 +54,70 @@ void vx_cohort_free(vx_cohort *c)
     memset(c, 0, sizeof *c);
 }
 
+/* A Label that names one label number ("1", " 02"): its value; else 0 ("", "all", anything else). */
+static long label_number(const char *l)
+{
+    char *end;
+    long v = strtol(l, &end, 10);
+    return end != l && !*end && v > 0 ? v : 0;
+}
+
+typedef struct id_ref {
+    const char *id;
+    size_t i;
+} id_ref;
+
+static int cmp_id_ref(const void *a, const void *b)
+{
+    const id_ref *x = a, *y = b;
+    int d = strcmp(x->id, y->id);
+    return d ? d : (x->i > y->i) - (x->i < y->i);
+}
+
+/* With an ID column, the pair (case, roi) of the table must be unique: rows sharing an ID are allowed only
+ * when each names its own label number (one row per region of the case); two rows with the same ID where
+ * the Labels are equal, empty or "all" are refused before any case runs, naming both rows (the first such
+ * pair in file order). */
+static int unique_ids(const vx_cohort *c, const size_t *rowno, const size_t *rowline, vx_error *err)
+{
+    id_ref *ord = malloc(c->n * sizeof *ord);
+    if (!ord)
+        return vx_error_set(err, VX_ENOMEM, "%s: out of memory", c->path);
+    for (size_t i = 0; i < c->n; i++)
+        ord[i] = (id_ref){c->cases[i].id, i};
+    qsort(ord, c->n, sizeof *ord, cmp_id_ref);
+    size_t bi = 0, bj = 0; /* the conflict with the earliest second row */
+    int found = 0;
+    for (size_t g = 0; g < c->n;) {
+        size_t e = g + 1;
+        while (e < c->n && !strcmp(ord[e].id, ord[g].id))
+            e++;
+        for (size_t q = g + 1; q < e; q++)
+            for (size_t p = g; p < q; p++) {
+                size_t i = ord[p].i, j = ord[q].i;
+                long li = label_number(c->cases[i].label), lj = label_number(c->cases[j].label);
+                if ((li && lj && li != lj) || (found && j >= bj))
+                    continue;
+                bi = i;
+                bj = j;
+                found = 1;
+            }
+        g = e;
+    }
+    free(ord);
+    if (!found)
+        return VX_OK;
+    char lines[96] = "";
+    if (rowline[bi] != rowno[bi] || rowline[bj] != rowno[bj])
+        snprintf(lines, sizeof lines, " (lines %zu and %zu)", rowline[bi], rowline[bj]);
+    const char *lab = c->cases[bj].label;
+    return vx_error_set(err, VX_EINVAL,
+                        "%s: rows %zu and %zu%s both have ID '%s'%s%s%s: an ID names one case; give each row its own "
+                        "ID, or one label number per row for several regions of one case",
+                        c->path, rowno[bi], rowno[bj], lines, c->cases[bj].id, lab[0] ? " (Label '" : "",
+                        lab[0] ? lab : "", lab[0] ? "')" : "");
+}
+
 int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err)
 {
     memset(c, 0, sizeof *c);
@@ -68,27 +132,32 @@ int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err)
         *slash = '\0';
     else
         dir[0] = '\0';
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t got;
-    int rc = VX_OK, ncol = 0, c_img = -1, c_msk = -1, c_lab = -1, c_id = -1;
+    vx_csv_reader rd;
+    vx_csv_reader_init(&rd, f);
+    int rc = VX_OK, ncol = 0, c_img = -1, c_msk = -1, c_lab = -1, c_id = -1, got;
     char **hdr = NULL;
     size_t lineno = 0, ccap = 0;
+    size_t *rowno = NULL; /* record number (header = 1) and first line of every case, for messages */
+    size_t *rowline = NULL;
     int *extra_col = NULL;
-    while (rc == VX_OK && (got = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
-            line[--got] = '\0';
-        char *text = line;
-        if (lineno == 1 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
-            (unsigned char)text[2] == 0xBF)
-            text += 3; /* UTF-8 byte order mark */
-        if (!text[0])
-            continue;
+    while (rc == VX_OK && (got = vx_csv_next(&rd)) != 0) {
+        if (got == -2) {
+            rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory", csv_path);
+            break;
+        }
+        if (got == -1) {
+            rc = vx_error_set(err, VX_EFORMAT,
+                              "%s:%zu: unterminated quote (the quoted field opened on this line runs to the end of "
+                              "the file): close it with a \" (write \"\" for a quote inside a field)",
+                              csv_path, rd.line);
+            break;
+        }
+        lineno = rd.line;
+        char *text = rd.rec;
         char **fl;
         int nf = vx_csv_split(text, &fl);
         if (nf < 0) {
-            rc = vx_error_set(err, VX_EFORMAT, "%s:%zu: unterminated quote", csv_path, lineno);
+            rc = vx_error_set(err, VX_ENOMEM, "%s:%zu: out of memory", csv_path, lineno);
             break;
         }
         for (int i = 0; i < nf; i++)
@@ -141,16 +210,23 @@ int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err)
             ccap = ccap ? ccap * 2 : 64;
             vx_case_spec *cs = realloc(c->cases, ccap * sizeof *cs);
             char **ex = realloc(c->extra, ccap * (c->n_extra ? c->n_extra : 1) * sizeof *ex);
+            size_t *rn = realloc(rowno, ccap * sizeof *rn), *rl = rn ? realloc(rowline, ccap * sizeof *rl) : NULL;
             if (cs)
                 c->cases = cs;
             if (ex)
                 c->extra = ex;
-            if (!cs || !ex) {
+            if (rn)
+                rowno = rn;
+            if (rl)
+                rowline = rl;
+            if (!cs || !ex || !rn || !rl) {
                 rc = vx_error_set(err, VX_ENOMEM, "out of memory");
                 vx_csv_free_fields(fl, nf);
                 break;
             }
         }
+        rowno[c->n] = rd.row;
+        rowline[c->n] = rd.line;
         vx_case_spec *cs = &c->cases[c->n];
         char rowid[32];
         snprintf(rowid, sizeof rowid, "%zu", c->n + 1);
@@ -165,7 +241,7 @@ int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err)
         if (!cs->id || !cs->image || !cs->mask || !cs->label)
             rc = vx_error_set(err, VX_ENOMEM, "out of memory");
     }
-    free(line);
+    vx_csv_reader_free(&rd);
     fclose(f);
     if (hdr)
         vx_csv_free_fields(hdr, ncol);
@@ -174,6 +250,10 @@ int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err)
         rc = vx_error_set(err, VX_EFORMAT, "%s: empty file (a header with Image and Mask is needed)", csv_path);
     if (rc == VX_OK && c->n == 0)
         rc = vx_error_set(err, VX_EFORMAT, "%s: no cases after the header", csv_path);
+    if (rc == VX_OK && c_id >= 0)
+        rc = unique_ids(c, rowno, rowline, err);
+    free(rowno);
+    free(rowline);
     if (rc != VX_OK)
         vx_cohort_free(c);
     return rc;
@@ -238,7 +318,7 @@ int vx_cohort_load_store(const char *store, const vx_cohort *c, const vx_setting
     if (rc == VX_OK)
         rc = vx_store_open(store, c, s, &st, err);
     if (rc == VX_OK)
-        rc = vx_store_load(st, c, out, err);
+        rc = vx_store_load(st, c, out, 0, NULL, err);
     vx_store_close(st);
     return rc;
 }
@@ -260,8 +340,9 @@ int vx_cohort_run(const vx_cohort *c, const vx_settings *s, const vx_cohort_opti
     vx_store *st = NULL;
     if (rc == VX_OK && o->store)
         rc = vx_store_open(o->store, c, s, &st, err);
+    size_t damaged = 0;
     if (rc == VX_OK && st)
-        rc = vx_store_load(st, c, out, err);
+        rc = vx_store_load(st, c, out, o->retry_failed, &damaged, err);
     if (rc != VX_OK) {
         vx_store_close(st);
         return rc;
@@ -272,7 +353,7 @@ int vx_cohort_run(const vx_cohort *c, const vx_settings *s, const vx_cohort_opti
         vx_store_close(st);
         return vx_error_set(err, VX_ENOMEM, "out of memory");
     }
-    vx_cohort_progress pg = {0, 0, 0, 0, 0.0};
+    vx_cohort_progress pg = {0, 0, 0, 0, 0.0, damaged};
     for (size_t i = 0; i < c->n; i++) {
         if (i % nranks != rank)
             continue;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "dirlist.h"
+#include "hash.h"
 #include "voxomics/extract.h"
 
 static void to_hex(const uint8_t *d, char hex[65])
@@ -77,14 +78,19 @@ int vx_path_sha256(const char *path, char hex[65], vx_error *err)
     return S_ISDIR(st.st_mode) ? dir_sha256(path, hex, err) : vx_file_sha256(path, hex, err);
 }
 
+void vx_sha256_hex(const void *data, size_t n, char hex[65])
+{
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, n, (const uint8_t *)data);
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_digest(&ctx, sizeof d, d);
+    to_hex(d, hex);
+}
+
 void vx_settings_hash(const vx_settings *s, char hex[65])
 {
     char text[4096];
     vx_settings_canonical(s, text, sizeof text);
-    struct sha256_ctx ctx;
-    sha256_init(&ctx);
-    sha256_update(&ctx, strlen(text), (const uint8_t *)text);
-    uint8_t d[SHA256_DIGEST_SIZE];
-    sha256_digest(&ctx, sizeof d, d);
-    to_hex(d, hex);
+    vx_sha256_hex(text, strlen(text), hex);
 }

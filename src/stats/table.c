@@ -59,25 +59,26 @@ int vx_table_read(const char *path, const char *id_name, vx_table *t, vx_error *
     FILE *f = fopen(path, "r");
     if (!f)
         return vx_error_set(err, VX_EIO, "%s: cannot open: %s", path, strerror(errno));
-    char *line = NULL;
-    size_t cap = 0, lineno = 0, rcap = 0;
-    ssize_t got;
-    int rc = VX_OK;
+    vx_csv_reader rd;
+    vx_csv_reader_init(&rd, f);
+    size_t lineno = 0, rcap = 0;
+    int rc = VX_OK, got;
     t->path = strdup(path);
-    while (rc == VX_OK && (got = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
-            line[--got] = '\0';
-        char *text = line;
-        if (lineno == 1 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
-            (unsigned char)text[2] == 0xBF)
-            text += 3;
-        if (!text[0])
-            continue;
+    while (rc == VX_OK && (got = vx_csv_next(&rd)) != 0) {
+        if (got < 0) {
+            rc = got == -1 ? vx_error_set(err, VX_EFORMAT,
+                                          "%s:%zu: unterminated quote (the quoted field opened on this line runs to "
+                                          "the end of the file): close it",
+                                          path, rd.line)
+                           : vx_error_set(err, VX_ENOMEM, "%s: out of memory", path);
+            break;
+        }
+        lineno = rd.line;
+        char *text = rd.rec;
         char **fl;
         int nf = vx_csv_split(text, &fl);
         if (nf < 0) {
-            rc = vx_error_set(err, VX_EFORMAT, "%s:%zu: unterminated quote", path, lineno);
+            rc = vx_error_set(err, VX_ENOMEM, "%s:%zu: out of memory", path, lineno);
             break;
         }
         for (int i = 0; i < nf; i++)
@@ -118,7 +119,7 @@ int vx_table_read(const char *path, const char *id_name, vx_table *t, vx_error *
             rc = vx_error_set(err, VX_EFORMAT, "%s:%zu: empty ID in column '%s'", path, lineno,
                               t->colnames[t->id_col]);
     }
-    free(line);
+    vx_csv_reader_free(&rd);
     fclose(f);
     if (rc == VX_OK && !t->colnames)
         rc = vx_error_set(err, VX_EFORMAT, "%s: empty file (a header line is needed)", path);

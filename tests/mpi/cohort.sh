@@ -40,4 +40,18 @@ mpirun --allow-run-as-root --oversubscribe -np 2 "$MPI_EXE" extract --config "$C
     -j 1 --store "$T/run.db" -o "$T/again.csv" 2>/dev/null
 [ $? -eq 3 ] || fail "re-run exit status"
 cmp "$T/ref.csv" "$T/again.csv" || fail "resumed MPI table differs"
-echo "mpi cohort: 2 ranks, 7 cases (1 failed), table identical to the single-process run"
+# a damaged rank store (here: not a SQLite file any more) refuses the run naming that store, no table; once it is
+# deleted, the re-run recomputes that rank's cases and gives the same table
+printf 'not a store\n' >"$T/run.db.rank1"
+mpirun --allow-run-as-root --oversubscribe -np 2 "$MPI_EXE" extract --config "$CFG" --cohort "$T/cases.csv" \
+    -j 1 --store "$T/run.db" -o "$T/bad.csv" 2>"$T/bad.err"
+rc=$?
+[ $rc -eq 1 ] || { cat "$T/bad.err"; fail "damaged rank store: exit $rc, expected 1"; }
+grep -q "store $T/run.db.rank1 is not a SQLite database" "$T/bad.err" || { cat "$T/bad.err"; fail "message"; }
+[ ! -e "$T/bad.csv" ] || fail "a table was written despite a damaged store"
+rm -f "$T/run.db.rank1"
+mpirun --allow-run-as-root --oversubscribe -np 2 "$MPI_EXE" extract --config "$CFG" --cohort "$T/cases.csv" \
+    -j 1 --store "$T/run.db" -o "$T/fixed.csv" 2>/dev/null
+[ $? -eq 3 ] || fail "re-run after deleting the damaged store: exit status"
+cmp "$T/ref.csv" "$T/fixed.csv" || fail "table after recomputing a rank's store differs"
+echo "mpi cohort: 2 ranks, 7 cases (1 failed), table identical to the single-process run; damaged rank store refused"
