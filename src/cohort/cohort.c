@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "io/csv.h"
+#include "voxomics/io.h"
 #include "store.h"
 #include "voxomics/cohort.h"
 
@@ -121,6 +122,9 @@ static int unique_ids(const vx_cohort *c, const size_t *rowno, const size_t *row
 int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err)
 {
     memset(c, 0, sizeof *c);
+    int prc = vx_path_check(csv_path, 0, "cases file", err);
+    if (prc != VX_OK)
+        return prc;
     FILE *f = fopen(csv_path, "r");
     if (!f)
         return vx_error_set(err, VX_EIO, "%s: cannot open: %s", csv_path, strerror(errno));

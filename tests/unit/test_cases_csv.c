@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "voxomics/voxomics.h"
 #include "vx_test.h"
@@ -51,6 +53,24 @@ static void test_multiline_crlf_bom(void **state)
     assert_string_equal(c.cases[2].id, "P3");
     assert_string_equal(c.extra[2], "\n");
     vx_cohort_free(&c);
+}
+
+/* A fifo as CASES.csv is refused at once (a read would block with no writer), naming the file. */
+static void test_fifo_refused(void **state)
+{
+    (void)state;
+    char path[4600];
+    snprintf(path, sizeof path, "%s/cases.fifo", vx_test_tmpdir());
+    unlink(path);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    vx_cohort c;
+    vx_error err;
+    vx_error_clear(&err);
+    assert_int_equal(vx_cohort_read(path, &c, &err), VX_EIO);
+    print_message("%s\n", err.msg);
+    assert_non_null(strstr(err.msg, path));
+    assert_non_null(strstr(err.msg, "is a fifo, not a regular file"));
+    unlink(path);
 }
 
 /* A quote left open: file:line of the record where it opened. */
@@ -171,6 +191,7 @@ int main(void)
         cmocka_unit_test(test_multiline_crlf_bom),  cmocka_unit_test(test_unterminated_quote),
         cmocka_unit_test(test_table_multiline),     cmocka_unit_test(test_duplicate_ids),
         cmocka_unit_test(test_cli_multiline_column),
+        cmocka_unit_test(test_fifo_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
