@@ -28,11 +28,12 @@ test: build $(ASAN_BUILD)/build.ninja
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -j$(JOBS)
 
-# Open MPI build: build/voxomics-mpi (cohorts sharded over ranks) and its test under mpirun -np 2
+# Open MPI build: build/voxomics-mpi (cohorts sharded over ranks), its test under mpirun -np 2, and the doc
+# examples again (their mpirun lines run only once voxomics-mpi exists)
 mpi: setup $(BUILD)/build.ninja
 	cmake -S . -B $(BUILD) -DVX_MPI=ON >/dev/null
 	@ninja -C $(BUILD)
-	cd $(BUILD) && ctest --output-on-failure -R mpi_
+	cd $(BUILD) && ctest --output-on-failure -R "mpi_|cli_doc_examples"
 
 # libFuzzer (clang, ASan+UBSan): every reader on a seed corpus of valid files, FUZZ_SECONDS per target
 fuzz: setup
