@@ -42,7 +42,7 @@ typedef struct sopts {
     int folds, repeats, nonparametric, mean_only, no_eb, miq, welch, lasso_1se, bootstrap;
     const char *ref_batch;
     unsigned long seed;
-    double C, gamma, eta, threshold, alpha, k;
+    double C, gamma, eta, threshold, alpha, k, nlambda, lambda_min_ratio;
     int trees, depth;
 } sopts;
 
@@ -83,7 +83,7 @@ static int parse_args(int argc, char **argv, sopts *o)
     o->cmd = argv[0];
     o->folds = 5;
     o->repeats = 1;
-    o->C = o->gamma = o->eta = o->threshold = o->alpha = o->k = NAN;
+    o->C = o->gamma = o->eta = o->threshold = o->alpha = o->k = o->nlambda = o->lambda_min_ratio = NAN;
     o->trees = o->depth = -1;
     o->missing = "error";
     for (int i = 1; i < argc; i++) {
@@ -149,6 +149,10 @@ static int parse_args(int argc, char **argv, sopts *o)
             num = &o->alpha;
         else if (!strcmp(a, "--k"))
             num = &o->k;
+        else if (!strcmp(a, "--nlambda"))
+            num = &o->nlambda;
+        else if (!strcmp(a, "--lambda-min-ratio"))
+            num = &o->lambda_min_ratio;
         if (str || num) {
             if (!has)
                 return usage(o->cmd, "option needs a value", a);
@@ -648,7 +652,8 @@ static int pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err
         const char *name;
         double v;
     } set[] = {{"C", o->C}, {"gamma", o->gamma}, {"eta", o->eta}, {"threshold", o->threshold}, {"alpha", o->alpha},
-               {"k", o->k}, {"trees", (double)o->trees}, {"depth", (double)o->depth}};
+               {"k", o->k}, {"trees", (double)o->trees}, {"depth", (double)o->depth}, {"nlambda", o->nlambda},
+               {"lambda_min_ratio", o->lambda_min_ratio}};
     for (size_t i = 0; i < sizeof set / sizeof *set; i++)
         if (!isnan(set[i].v) && set[i].v >= 0 && vx_pipeline_params_set(pp, set[i].name, set[i].v, err) != VX_OK)
             return VX_EINVAL;
@@ -725,7 +730,8 @@ static int cmd_select(const sopts *o)
             memset(&path, 0, sizeof path);
             rc = fold ? vx_cv_stratified_folds(d.y, n, o->folds, o->seed, fold, &err) : VX_ENOMEM;
             if (rc == VX_OK)
-                rc = vx_lasso_logistic_cv(d.X, n, p, d.y, fold, o->folds, 0.0, &path, &err);
+                rc = vx_lasso_logistic_cv(d.X, n, p, d.y, fold, o->folds, pp.select.lasso_nlambda,
+                                          pp.select.lasso_lambda_min_ratio, 0.0, &path, &err);
             if (rc == VX_OK) {
                 size_t l = o->lasso_1se ? path.i1se : path.imin;
                 rc = vx_lasso_selected(&path, l, idx, &k, &err);
