@@ -219,7 +219,8 @@ static int load_table(const sopts *o, vx_table *t, vx_error *err)
 {
     if (!o->data)
         return vx_error_set(err, VX_EINVAL, "the data table (DATA.csv) is required");
-    int rc = vx_table_read(o->data, o->id, t, err);
+    int rc = !strcmp(o->cmd, "icc") ? vx_table_read_long(o->data, o->id, t, err) /* long format: IDs repeat */
+                                     : vx_table_read(o->data, o->id, t, err);
     /* joined files bring labels, batches and covariates: by default features come from DATA only
      * (t->main_ncol, kept by the joins) */
     for (size_t j = 0; rc == VX_OK && j < o->njoin; j++) {
@@ -515,16 +516,10 @@ static int cmd_icc(const sopts *o)
         k = vx_levels(rv, N, rat, ri);
     }
     double *Y = rc == VX_OK ? malloc((n * k + 1) * sizeof *Y) : NULL;
-    FILE *f = rc == VX_OK ? fopen(o->out, "w") : NULL;
-    if (rc == VX_OK && !f)
-        rc = vx_error_set(&err, VX_EIO, "%s: cannot write: %s", o->out, strerror(errno));
-    if (f) {
-        fputs("feature", f);
-        for (int m = 0; m < 6; m++)
-            fprintf(f, ",%s,%s_lo,%s_hi,%s_F,%s_p", vx_icc_name(m), vx_icc_name(m), vx_icc_name(m), vx_icc_name(m),
-                    vx_icc_name(m));
-        fputs("\n", f);
-    }
+    vx_icc *res = rc == VX_OK ? malloc((p + 1) * sizeof *res) : NULL;
+    if (rc == VX_OK && (!Y || !res))
+        rc = vx_error_set(&err, VX_ENOMEM, "out of memory");
+    /* every feature first: the output is written only when all are computed (no partial file) */
     for (size_t j = 0; rc == VX_OK && j < p; j++) {
         for (size_t q = 0; q < n * k; q++)
             Y[q] = NAN;
@@ -536,6 +531,14 @@ static int cmd_icc(const sopts *o)
                 break;
             }
             *cell = t.num[i * t.ncol + cols[j]];
+            if (isnan(*cell)) {
+                const char *txt = t.cell[i * t.ncol + cols[j]];
+                rc = vx_error_set(&err, VX_EINVAL, "%s: %s (subject '%s', rater '%s'), column %s: %s%s%s: the ICC needs "
+                                  "a number from every rater for every subject",
+                                  o->data, VX_TABLE_ID(&t, i), subj[si[i]], rat[ri[i]], t.colnames[cols[j]],
+                                  txt[0] ? "'" : "empty", txt, vx_table_cell_missing(&t, i, cols[j]) == 2 ? "' is not a number" : txt[0] ? "' is missing" : "");
+                break;
+            }
         }
         for (size_t q = 0; rc == VX_OK && q < n * k; q++)
             if (isnan(Y[q]))
@@ -543,21 +546,43 @@ static int cmd_icc(const sopts *o)
                                   "%s: feature '%s': subject '%s' has no value from rater '%s' (ICC needs every "
                                   "subject rated by every rater)",
                                   o->data, t.colnames[cols[j]], subj[q / k], rat[q % k]);
-        vx_icc icc;
-        if (rc == VX_OK && (rc = vx_icc_compute(Y, n, k, &icc, &err)) != VX_OK)
+        if (rc == VX_OK && (rc = vx_icc_compute(Y, n, k, &res[j], &err)) != VX_OK)
             vx_error_prefix(&err, "feature '%s': ", t.colnames[cols[j]]);
-        if (rc == VX_OK) {
+    }
+    for (size_t j = 0; rc == VX_OK && j < p; j++)
+        if (res[j].note[0])
+            fprintf(stderr, "voxomics icc: feature '%s': %s\n", t.colnames[cols[j]], res[j].note);
+    FILE *f = rc == VX_OK ? fopen(o->out, "w") : NULL;
+    if (rc == VX_OK && !f)
+        rc = vx_error_set(&err, VX_EIO, "%s: cannot write: %s", o->out, strerror(errno));
+    if (f) {
+        fputs("feature", f);
+        for (int m = 0; m < 6; m++)
+            fprintf(f, ",%s,%s_lo,%s_hi,%s_F,%s_p", vx_icc_name(m), vx_icc_name(m), vx_icc_name(m), vx_icc_name(m),
+                    vx_icc_name(m));
+        fputs("\n", f);
+        for (size_t j = 0; j < p; j++) {
             vx_csv_field(f, t.colnames[cols[j]]);
-            for (int m = 0; m < 6; m++)
-                fprintf(f, ",%.10g,%.10g,%.10g,%.10g,%.10g", icc.icc[m], icc.lo[m], icc.hi[m], icc.F[m], icc.p[m]);
+            for (int m = 0; m < 6; m++) {
+                const double v[5] = {res[j].icc[m], res[j].lo[m], res[j].hi[m], res[j].F[m], res[j].p[m]};
+                for (int q = 0; q < 5; q++) /* undefined (NaN) values: an empty cell */
+                    if (isnan(v[q]))
+                        fputc(',', f);
+                    else
+                        fprintf(f, ",%.10g", v[q]);
+            }
             fputs("\n", f);
         }
+        int bad = ferror(f);
+        if ((fclose(f) != 0 || bad) && rc == VX_OK) {
+            rc = vx_error_set(&err, VX_EIO, "%s: cannot write: %s", o->out, strerror(errno));
+            remove(o->out); /* no partial output */
+        }
     }
-    if (f && fclose(f) != 0 && rc == VX_OK)
-        rc = vx_error_set(&err, VX_EIO, "%s: cannot write", o->out);
     if (rc == VX_OK && isatty(1))
         printf("ICC of %zu features: %zu subjects x %zu raters -> %s\n", p, n, k, o->out);
     free(Y);
+    free(res);
     free(subj);
     free(rat);
     free(sv);

@@ -53,7 +53,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int vx_table_read(const char *path, const char *id_name, vx_table *t, vx_error *err)
+static int table_read(const char *path, const char *id_name, int unique, vx_table *t, vx_error *err)
 {
     memset(t, 0, sizeof *t);
     FILE *f = fopen(path, "r");
@@ -129,7 +129,7 @@ int vx_table_read(const char *path, const char *id_name, vx_table *t, vx_error *
     for (size_t i = 0; rc == VX_OK && i < t->nrow * t->ncol; i++)
         t->num[i] = parse_number(t->cell[i]);
     /* unique IDs: sort a copy of the pointers, compare neighbours */
-    if (rc == VX_OK) {
+    if (rc == VX_OK && unique) {
         char **ids = malloc(t->nrow * sizeof *ids);
         if (!ids)
             rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory", path);
@@ -146,6 +146,16 @@ int vx_table_read(const char *path, const char *id_name, vx_table *t, vx_error *
     if (rc != VX_OK)
         vx_table_free(t);
     return rc;
+}
+
+int vx_table_read(const char *path, const char *id_name, vx_table *t, vx_error *err)
+{
+    return table_read(path, id_name, 1, t, err);
+}
+
+int vx_table_read_long(const char *path, const char *id_name, vx_table *t, vx_error *err)
+{
+    return table_read(path, id_name, 0, t, err);
 }
 
 long vx_table_col(const vx_table *t, const char *name)
