@@ -790,7 +790,9 @@ static int cmd_select(const sopts *o)
         for (size_t j = 0; rank && j < p; j++) {
             vx_csv_field(f, d.fnames[j]);
             double sv = pp.select.method == VX_SELECT_MRMR ? (rank[j] ? stat[rank[j] - 1] : NAN) : stat[j];
-            fprintf(f, ",%d,%zu,%.10g", rank[j] > 0, rank[j], sv);
+            fprintf(f, ",%d,%zu,", rank[j] > 0, rank[j]);
+            if (!isnan(sv)) /* mRMR scores exist for the selected features only: the others get an empty cell */
+                fprintf(f, "%.10g", sv);
             if (have_p)
                 fprintf(f, ",%.10g,%.10g", pv[j], padj[j]);
             fputc('\n', f);

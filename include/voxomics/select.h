@@ -108,7 +108,8 @@ int vx_mrmr(const double *X, size_t n, size_t p, const int *y, size_t k, int miq
  * then the active set to convergence, repeated until a full sweep changes nothing), warm starts along the
  * path; converged when every coordinate's weighted squared change v_j d_j^2 (and the intercept's) is below
  * thresh times the null deviance (glmnet's thresh: the last change of a standardised coefficient is about
- * sqrt(thresh)), at most 100000 passes per lambda. thresh 0 = 1e-7, glmnet's default (glmnet.control).
+ * sqrt(thresh)); at most 100000 passes over the whole path, glmnet's maxit (its npasses count the
+ * sweeps of every lambda together). thresh 0 = 1e-7, glmnet's default (glmnet.control).
  * One addition to glmnet's iterations: when a sweep leaves the signs of the nonzero coefficients unchanged, a
  * subspace Newton step solves the IRLS quadratic on that sign pattern exactly (taken only when every sign is
  * kept; with linearly dependent features, a step along the null direction to the face's boundary, taken only
@@ -136,15 +137,20 @@ typedef struct vx_lasso_path {
     /* vx_lasso_logistic_cv only (NULL / 0 otherwise): */
     double *cvm, *cvsd; /* nlambda: cross-validated mean deviance and its standard error */
     size_t imin, i1se;  /* index of lambda.min and lambda.1se in lambda */
+    /* 0, or k when the 100000 passes of the path ran out at the k-th lambda (1-based): the path
+     * then ends before it (nlambda = k - 1), as glmnet ("Convergence for kth lambda value not reached after
+     * maxit iterations; solutions for larger lambdas returned") */
+    size_t unconverged;
 } vx_lasso_path;
 
 /* Fit the path (thresh: see above, 0 = 1e-7). lambda: NULL for the default path with at most nlambda
  * (0 = 100) values and lambda_min_ratio r (0 = the default above; else 0 < r < 1), or a strictly
  * decreasing sequence of nlambda values >= 0.
  * out is overwritten (free with vx_lasso_path_free).
+ * When the 100000 passes run out at a lambda, the path ends before it and
+ * out->unconverged names it (as glmnet's warning); at the first lambda that is an error.
  * Errors: VX_EINVAL for n < 2, p == 0, labels not 0/1, a class with fewer than 2 samples (as glmnet),
- * every feature constant, bad lambda, a non-finite value; VX_ENOMEM; VX_EINVAL when coordinate descent does
- * not converge in 100000 passes (names the lambda). */
+ * every feature constant, bad lambda, a non-finite value, no convergence at the first lambda; VX_ENOMEM. */
 int vx_lasso_logistic(const double *X, size_t n, size_t p, const int *y, const double *lambda, size_t nlambda,
                       double lambda_min_ratio, double thresh, vx_lasso_path *out, vx_error *err);
 

@@ -575,7 +575,7 @@ done:
 #define LASSO_MNLAM 5        /* glmnet mnlam */
 #define LASSO_EPS 1e-6       /* glmnet eps: smallest lambda.min.ratio */
 #define LASSO_THRESH 1e-7    /* default convergence threshold: glmnet's (R glmnet.control thresh) */
-#define LASSO_MAXIT 100000L  /* coordinate-descent passes per lambda */
+#define LASSO_MAXIT 100000L  /* coordinate-descent passes over the path (glmnet's maxit) */
 
 void vx_lasso_path_free(vx_lasso_path *path)
 {
@@ -644,24 +644,35 @@ static int lasso_newton(const double *z, size_t n, const double *v, double *r, d
     }
     for (size_t j = 0; j < M; j++)
         dg[j] = G[j * M + j];
-    /* Cholesky G = L L' in the lower triangle (the upper triangle and dg keep G); a pivot below 1e-12 of its
-     * diagonal: column j is a linear combination of columns 0..j-1 */
+    /* Cholesky G = L L' in the lower triangle (the upper triangle and dg keep G), over the kept columns. A pivot
+     * below 1e-12 of its diagonal: column j is a linear combination of the kept columns before it, with null
+     * direction u = (-c, 1), L L' c = G[kept, j]. When the penalty's slope s.u along u is 0, Q is constant
+     * along u: j is held at its value (skipped) and the rest solved; otherwise the null step. */
+    size_t nskip = 0;
     for (size_t j = 0; j < M; j++) {
         double s = dg[j];
         for (size_t c = 0; c < j; c++)
-            s -= G[j * M + c] * G[j * M + c];
+            if (dg[c] >= 0.0)
+                s -= G[j * M + c] * G[j * M + c];
         if (!(s > 1e-12 * dg[j])) {
-            /* null direction u = (-c, 1) on 0..j with L_j L_j' c = G[0..j-1, j] */
             for (size_t i = 0; i < j; i++) {
+                if (dg[i] < 0.0) {
+                    d[i] = 0.0;
+                    continue;
+                }
                 double t = G[i * M + j];
                 for (size_t c = 0; c < i; c++)
-                    t -= G[i * M + c] * d[c];
+                    if (dg[c] >= 0.0)
+                        t -= G[i * M + c] * d[c];
                 d[i] = t / G[i * M + i];
             }
             for (size_t i = j; i-- > 0;) {
+                if (dg[i] < 0.0)
+                    continue;
                 double t = d[i];
                 for (size_t c = i + 1; c < j; c++)
-                    t -= G[c * M + i] * d[c];
+                    if (dg[c] >= 0.0)
+                        t -= G[c * M + i] * d[c];
                 d[i] = t / G[i * M + i];
             }
             for (size_t i = 0; i < j; i++)
@@ -670,8 +681,11 @@ static int lasso_newton(const double *z, size_t n, const double *v, double *r, d
             double sl = 0.0;
             for (size_t i = 1; i <= j; i++)
                 sl += copysign(d[i], b[sel[i - 1]]);
-            if (sl == 0.0)
-                return 0;
+            if (fabs(sl) <= 1e-12) {
+                dg[j] = -dg[j] - 1.0; /* skipped: marked by a negative diagonal */
+                nskip++;
+                continue;
+            }
             double sg = sl > 0.0 ? -1.0 : 1.0, tmax = INFINITY;
             size_t hit = 0;
             for (size_t i = 1; i <= j; i++) {
@@ -691,7 +705,7 @@ static int lasso_newton(const double *z, size_t n, const double *v, double *r, d
             /* change of Q: -d.g + d'Gd/2 + al sum_k (|b_k + d_k| - |b_k|) */
             double dq = 0.0;
             for (size_t i = 0; i <= j; i++) {
-                double gi = dg[i] * d[i];
+                double gi = (dg[i] >= 0.0 ? dg[i] : -dg[i] - 1.0) * d[i];
                 for (size_t c = 0; c <= j; c++)
                     if (c != i)
                         gi += G[(i < c ? i : c) * M + (i < c ? c : i)] * d[c];
@@ -702,35 +716,44 @@ static int lasso_newton(const double *z, size_t n, const double *v, double *r, d
             if (!(dq < 0.0))
                 return 0;
             m = j; /* only coefficients 1..j move */
-            break;
+            goto apply;
         }
         double l = sqrt(s);
         G[j * M + j] = l;
         for (size_t i = j + 1; i < M; i++) {
             double t = G[j * M + i];
             for (size_t c = 0; c < j; c++)
-                t -= G[i * M + c] * G[j * M + c];
+                if (dg[c] >= 0.0)
+                    t -= G[i * M + c] * G[j * M + c];
             G[i * M + j] = t / l;
         }
-        if (j + 1 < M)
-            continue;
-        /* full rank: solve L L' d = rhs */
-        for (size_t i = 0; i < M; i++) {
-            double t = rhs[i];
-            for (size_t c = 0; c < i; c++)
-                t -= G[i * M + c] * d[c];
-            d[i] = t / G[i * M + i];
-        }
-        for (size_t i = M; i-- > 0;) {
-            double t = d[i];
-            for (size_t c = i + 1; c < M; c++)
-                t -= G[c * M + i] * d[c];
-            d[i] = t / G[i * M + i];
-        }
-        for (size_t a = 0; a < m; a++)
-            if (!((b[sel[a]] + d[a + 1]) * b[sel[a]] > 0.0))
-return 0; /* a sign changes: not this face's minimiser */
     }
+    /* solve L L' d = rhs over the kept columns; skipped ones stay */
+    for (size_t i = 0; i < M; i++) {
+        if (dg[i] < 0.0) {
+            d[i] = 0.0;
+            continue;
+        }
+        double t = rhs[i];
+        for (size_t c = 0; c < i; c++)
+            if (dg[c] >= 0.0)
+                t -= G[i * M + c] * d[c];
+        d[i] = t / G[i * M + i];
+    }
+    for (size_t i = M; i-- > 0;) {
+        if (dg[i] < 0.0)
+            continue;
+        double t = d[i];
+        for (size_t c = i + 1; c < M; c++)
+            if (dg[c] >= 0.0)
+                t -= G[c * M + i] * d[c];
+        d[i] = t / G[i * M + i];
+    }
+    for (size_t a = 0; a < m; a++)
+        if (d[a + 1] != 0.0 && !((b[sel[a]] + d[a + 1]) * b[sel[a]] > 0.0))
+            return 0; /* a sign changes: not this face's minimiser */
+    (void)nskip;
+apply:
     *b0 += d[0];
     for (size_t a = 0; a < m; a++) {
         double nb = b[sel[a]] + d[a + 1];
@@ -840,6 +863,7 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
         }
     }
     size_t nin = 0, lmu = 0;
+    long nlp = 0; /* coordinate-descent passes over the whole path (glmnet's npasses, bounded by maxit) */
     for (size_t l = 0; l < nlam; l++) {
         if (ulam)
             al = ulam[l];
@@ -849,7 +873,6 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
             al = alf * al0;
         else
             al *= alf;
-        long nlp = 0;
         int saturated = 0;
         for (;;) { /* IRLS */
             double bs0 = b0;
@@ -862,7 +885,7 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
                     s += v[i] * z[j * n + i] * z[j * n + i];
                 xv[j] = s;
             }
-            int newton_ok = 1; /* cleared by a refused Newton step until the sign pattern changes */
+            long stable = 0, wait = 3;
             for (;;) { /* coordinate descent: full sweep, then the active set to convergence */
                 for (int full = 1;; full = 0) {
                     nlp++;
@@ -905,22 +928,36 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
                             r[i] -= d * v[i];
                     }
                     if (nlp > LASSO_MAXIT) {
-                        rc = vx_error_set(err, VX_EINVAL,
-                                          "%s: coordinate descent did not converge in %ld passes at lambda %zu "
-                                          "(%g): the classes are nearly separable there; end the path earlier "
-                                          "(a larger lambda_min_ratio) or pass a looser threshold",
-                                          who, LASSO_MAXIT, l, al);
-                        goto done;
+                        if (l == 0) {
+                            rc = vx_error_set(err, VX_EINVAL,
+                                              "%s: coordinate descent did not converge in %ld passes at the first "
+                                              "lambda (%g): pass a looser threshold",
+                                              who, LASSO_MAXIT, al);
+                            goto done;
+                        }
+                        /* as glmnet (jerr < 0, "Convergence for kth lambda value not reached after maxit
+                         * iterations; solutions for larger lambdas returned"): the path ends before this lambda */
+                        out->unconverged = l + 1;
+                        goto path_end;
                     }
                     if (dlx < shr) {
                         if (full)
                             goto cd_done;
                         break; /* active set converged: back to a full sweep */
                     }
-                    if (moved)
-                        newton_ok = 1;
-                    else if (newton_ok && !lasso_newton(z, n, v, r, b, &b0, act, nin, al, G, wk, sel))
-                        newton_ok = 0;
+                    /* a Newton step costs about as much as 30 sweeps: tried once the sign pattern has held for
+                     * `wait` sweeps; a refused step doubles the wait, a change of pattern resets it */
+                    if (moved) {
+                        stable = 0;
+                        wait = 3;
+                    } else if (++stable >= wait) {
+                        if (lasso_newton(z, n, v, r, b, &b0, act, nin, al, G, wk, sel)) {
+                            stable = 0;
+                            wait = 3;
+                        } else {
+                            wait *= 2;
+                        }
+                    }
                 }
             }
         cd_done:
@@ -972,6 +1009,7 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
         if (out->dev_ratio[l] - out->dev_ratio[l - 1] < LASSO_FDEV)
             break;
     }
+path_end:
     out->nlambda = lmu;
     if (!ulam) { /* R glmnet's fix.lam: the first lambda is "infinity" inside the Fortran code */
         if (lmu > 2)

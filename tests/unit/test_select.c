@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "voxomics/select.h"
+#include "voxomics/table.h"
 #include "vx_test.h"
 
 #define WDBC_N 569
@@ -360,7 +361,7 @@ static void test_lasso_path(void **state)
 /* R: fid <- ((1:120) - 1) %% 5 + 1
  * cv <- cv.glmnet(x, y, family="binomial", type.measure="deviance", foldid=fid, thresh=1e-20, maxit=1e8)
  * cv$index = (44, 34); cv$lambda.min, cv$lambda.1se; cv$cvm / cv$cvsd at 1, 10, 30, 60, 80 (the fits
- * converged to near machine precision; ours runs at thresh 1e-14) */
+ * converged to near machine precision; ours at thresh 1e-16, reached within glmnet's 100000 passes per path) */
 static void test_lasso_cv(void **state)
 {
     (void)state;
@@ -372,7 +373,7 @@ static void test_lasso_cv(void **state)
         fold[i] = (int)(i % 5);
     vx_lasso_path P;
     vx_error e;
-    assert_int_equal(vx_lasso_logistic_cv(X, n, p, y, fold, 5, 0, 0.0, 1e-14, &P, &e), VX_OK);
+    assert_int_equal(vx_lasso_logistic_cv(X, n, p, y, fold, 5, 0, 0.0, 1e-16, &P, &e), VX_OK);
     assert_int_equal(P.nlambda, 100);
     assert_int_equal(P.imin, 43);
     assert_int_equal(P.i1se, 33);
@@ -396,6 +397,121 @@ static void test_lasso_cv(void **state)
     free(fold);
 }
 
+/* The NSCLC radiogenomics CaPTk features (shared data) with the EGFR label: 170 rows (no label or '#NAME?'
+ * dropped) x 102 features, a real table with many near-collinear features (Mean, Median, RMS...) where
+ * coordinate descent is slow. R (glmnet 4.1-6):
+ *   a <- read.csv(".../captk_features.csv", check.names=FALSE); cl <- read.csv(".../clinical_covariates.csv")
+ *   lab <- as.numeric(cl[["egfr-mut"]][match(a$SubjectID, cl[[1]])]); X <- sapply(a[,-1], as.numeric)
+ *   ok <- !is.na(lab) & rowSums(is.na(X)) == 0; X <- X[ok,]; y <- lab[ok]          # 170 x 102, 42 positive
+ *   f7 <- glmnet(X, y, family="binomial")                     # defaults: 100 lambdas, converged (63925 passes)
+ *   f <- glmnet(X, y, family="binomial", thresh=1e-13, maxit=1e8)  # near-exact: 100 lambdas, 3393577 passes
+ *   f$lambda[c(1, 2, 3, 10, 50, 100)]; at l = 5, 10, 20, 30: which(f$beta[, l] != 0) - 1, the standardised
+ *   coefficients f$beta[, l] * sdn (sdn = 1/n standard deviation), f$a0[l]
+ * glmnet's own default fit (thresh 1e-7) is off the near-exact one by 1.4e-6, 1.1e-4, 4.5e-4, 6.3e-3 in the
+ * standardised coefficients at these lambdas (its convergence test bounds the last change, not the error). */
+static const double nsclc_lambda[6] = {0.15720283861010403, 0.14323737169716083, 0.13051255837432385,
+                                       0.068049356105176734, 0.0016468817011119649, 1.572028386101043e-05};
+static const size_t nsclc_lambda_at[6] = {0, 1, 2, 9, 49, 99};
+static const int nsclc_nz5[] = {32, 91, -1};
+static const double nsclc_b5[] = {-0.10718202215877, 0.226825069908244};
+static const int nsclc_nz10[] = {8, 32, 91, -1};
+static const double nsclc_b10[] = {0.0691496948106632, -0.200661439558317, 0.411447924398956};
+static const int nsclc_nz20[] = {3, 8, 12, 19, 32, 70, 91, 93, 94, 99, -1};
+static const double nsclc_b20[] = {-0.0641904591946011, 0.183320084633085, -0.0109808879106594, -0.0471537900198817, -0.369172748924198, -0.167769575839752, 0.657826174784373, -0.126308207192512, -0.00912931052381905, -0.0829720102627364};
+static const int nsclc_nz30[] = {0, 3, 8, 12, 17, 19, 31, 32, 34, 36, 47, 49, 50, 58, 61, 70, 84, 86, 91, 99, 100, -1};
+static const double nsclc_b30[] = {-0.012402461895457, -0.700780895009601, 0.428846406222038, -0.169319579743643, 0.103764806901619, -0.15915304989649, -0.181317640582547, -0.548861938582778, 0.125620983585868, -0.088216635178217, 0.00853489802291898, 0.174560650675345, -0.512543862813025, 0.0477099900443404, -0.142864855711039, -0.237674526818731, 0.443561603852148, -0.0809391659519666, 0.750445715485779, -0.186473310460674, -0.0896596171207943};
+static const double nsclc_a0[4] = {-3.65282472548735, -5.67961904261018, -7.84704049907264, -8.48752685812631};
+static const int *const nsclc_nz[4] = {nsclc_nz5, nsclc_nz10, nsclc_nz20, nsclc_nz30};
+static const double *const nsclc_b[4] = {nsclc_b5, nsclc_b10, nsclc_b20, nsclc_b30};
+static const size_t nsclc_at[4] = {4, 9, 19, 29};
+
+static void test_lasso_nsclc(void **state)
+{
+    (void)state;
+    vx_table t, c;
+    vx_error e;
+    assert_int_equal(vx_table_read(vx_test_data("stats/nsclc_radiogenomics/captk_features.csv"), "SubjectID", &t, &e),
+                     VX_OK);
+    assert_int_equal(vx_table_read(vx_test_data("stats/nsclc_radiogenomics/clinical_covariates.csv"), NULL, &c, &e),
+                     VX_OK);
+    size_t ua, ub, *cols, p, dropped;
+    assert_int_equal(vx_table_join(&t, &c, &ua, &ub, &e), VX_OK);
+    vx_table_free(&c);
+    const char *skip[1] = {"egfr-mut"};
+    const char *exc[64];
+    size_t ne = 0;
+    for (size_t j = t.main_ncol; j < t.ncol && ne < 64; j++)
+        exc[ne++] = t.colnames[j];
+    (void)skip;
+    assert_int_equal(vx_table_numeric_cols(&t, NULL, 0, exc, ne, &cols, &p, &e), VX_OK);
+    assert_int_equal(p, 102);
+    size_t lc = (size_t)vx_table_col(&t, "egfr-mut");
+    char report[512];
+    assert_int_equal(vx_table_missing(&t, cols, p, &lc, 1, VX_MISSING_DROP, &dropped, report, sizeof report, &e),
+                     VX_OK);
+    assert_int_equal(t.nrow, 170);
+    const size_t n = t.nrow;
+    double *X;
+    assert_int_equal(vx_table_matrix(&t, cols, p, &X, &e), VX_OK);
+    int *y = malloc(n * sizeof *y);
+    const char *names[2];
+    assert_int_equal(vx_table_binary_label(&t, lc, NULL, y, names, &e), VX_OK);
+    double *sd = malloc(p * sizeof *sd);
+    for (size_t j = 0; j < p; j++) {
+        double m = 0.0, ss = 0.0;
+        for (size_t i = 0; i < n; i++)
+            m += X[i * p + j] / (double)n;
+        for (size_t i = 0; i < n; i++)
+            ss += (X[i * p + j] - m) * (X[i * p + j] - m) / (double)n;
+        sd[j] = sqrt(ss);
+    }
+    /* glmnet's defaults: the whole path converges, as glmnet's does, with glmnet's supports */
+    vx_lasso_path P;
+    assert_int_equal(vx_lasso_logistic(X, n, p, y, NULL, 0, 0.0, 0.0, &P, &e), VX_OK);
+    assert_int_equal(P.nlambda, 100);
+    assert_int_equal(P.unconverged, 0);
+    for (int t6 = 0; t6 < 6; t6++)
+        vx_assert_near_rel(P.lambda[nsclc_lambda_at[t6]], nsclc_lambda[t6], 1e-13);
+    for (int q = 0; q < 3; q++) {
+        size_t l = nsclc_at[q], k = 0;
+        for (size_t j = 0; j < p; j++)
+            if (P.beta[l * p + j] != 0.0)
+                assert_int_equal((int)j, nsclc_nz[q][k++]);
+        assert_int_equal(nsclc_nz[q][k], -1);
+    }
+    vx_lasso_path_free(&P);
+    /* thresh 1e-12: the near-exact coefficients to 1e-6 (standardised) at lambdas 5, 10, 20 and 1e-5 at 30 */
+    assert_int_equal(vx_lasso_logistic(X, n, p, y, NULL, 0, 0.0, 1e-12, &P, &e), VX_OK);
+    assert_true(P.nlambda >= 60);
+    for (int q = 0; q < 4; q++) {
+        size_t l = nsclc_at[q], k = 0;
+        double tol = q < 3 ? 1e-6 : 1e-5;
+        for (size_t j = 0; j < p; j++)
+            if (P.beta[l * p + j] != 0.0) {
+                assert_int_equal((int)j, nsclc_nz[q][k]);
+                vx_assert_near(P.beta[l * p + j] * sd[j], nsclc_b[q][k], tol);
+                k++;
+            }
+        assert_int_equal(nsclc_nz[q][k], -1);
+        vx_assert_near(P.a0[l], nsclc_a0[q], 1e-5);
+    }
+    vx_lasso_path_free(&P);
+    /* cross-validation runs on it (a fold's path may end early, as glmnet's folds do) */
+    int *fold = malloc(n * sizeof *fold);
+    for (size_t i = 0; i < n; i++)
+        fold[i] = (int)(i % 5);
+    assert_int_equal(vx_lasso_logistic_cv(X, n, p, y, fold, 5, 0, 0.0, 0.0, &P, &e), VX_OK);
+    assert_int_equal(P.nlambda, 100);
+    assert_true(P.imin < P.nlambda && P.i1se <= P.imin);
+    vx_lasso_path_free(&P);
+    free(fold);
+    free(sd);
+    free(y);
+    free(X);
+    free(cols);
+    vx_table_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,7 +519,7 @@ int main(void)
         cmocka_unit_test(test_bh),              cmocka_unit_test(test_degenerate),
         cmocka_unit_test(test_variance),        cmocka_unit_test(test_correlation),
         cmocka_unit_test(test_mrmr),            cmocka_unit_test(test_lasso_path),
-        cmocka_unit_test(test_lasso_cv),
+        cmocka_unit_test(test_lasso_cv),        cmocka_unit_test(test_lasso_nsclc),
     };
     return cmocka_run_group_tests(tests, load_wdbc, NULL);
 }

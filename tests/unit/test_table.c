@@ -37,6 +37,8 @@ static void test_read_and_missing(void **state)
     assert_int_equal(vx_table_missing(&t, cols, p, NULL, 0, VX_MISSING_ERROR, &dropped, report, sizeof report, &err),
                      VX_EINVAL);
     assert_non_null(strstr(err.msg, "8 missing cells (8 non-numeric"));
+    /* the offending cell is quoted with its row (ID) and column */
+    assert_non_null(strstr(err.msg, "first R01-159, column T1_ED_Morphologic_Eccentricity: '#NAME?' is not a number"));
     assert_non_null(strstr(err.msg, "1 rows"));
     assert_non_null(strstr(err.msg, "--missing drop"));
     /* impute-median keeps the rows and the NaNs for the pipeline */
