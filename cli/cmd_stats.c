@@ -764,6 +764,11 @@ static int cmd_select(const sopts *o)
                     stat[j] = path.beta[l * p + j];
                 fprintf(stderr, "voxomics select: lambda.min %.6g, lambda.1se %.6g (%d-fold CV, deviance); using %s\n",
                         path.lambda[path.imin], path.lambda[path.i1se], o->folds, o->lasso_1se ? "1se" : "min");
+                if (path.unconverged)
+                    fprintf(stderr, "voxomics select: the LASSO path ends at lambda %zu of %zu (%.6g): coordinate "
+                                    "descent used up its 100000 passes at the next one, as glmnet would warn; a "
+                                    "larger --lambda-min-ratio ends the path before it\n",
+                            path.nlambda, path.nlambda + 1, path.lambda[path.nlambda - 1]);
             }
             vx_lasso_path_free(&path);
             free(fold);
