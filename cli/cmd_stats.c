@@ -533,10 +533,14 @@ static int cmd_icc(const sopts *o)
             *cell = t.num[i * t.ncol + cols[j]];
             if (isnan(*cell)) {
                 const char *txt = t.cell[i * t.ncol + cols[j]];
-                rc = vx_error_set(&err, VX_EINVAL, "%s: %s (subject '%s', rater '%s'), column %s: %s%s%s: the ICC needs "
-                                  "a number from every rater for every subject",
+                const char *why = vx_table_cell_missing(&t, i, cols[j]) == 2 ? "' is not a number"
+                                  : txt[0]                                    ? "' is missing"
+                                                                              : "";
+                rc = vx_error_set(&err, VX_EINVAL,
+                                  "%s: %s (subject '%s', rater '%s'), column %s: %s%s%s: the ICC needs a number from "
+                                  "every rater for every subject",
                                   o->data, VX_TABLE_ID(&t, i), subj[si[i]], rat[ri[i]], t.colnames[cols[j]],
-                                  txt[0] ? "'" : "empty", txt, vx_table_cell_missing(&t, i, cols[j]) == 2 ? "' is not a number" : txt[0] ? "' is missing" : "");
+                                  txt[0] ? "'" : "empty", txt, why);
                 break;
             }
         }

@@ -1075,7 +1075,8 @@ int vx_lasso_logistic(const double *X, size_t n, size_t p, const int *y, const d
     if (thresh == 0.0)
         thresh = LASSO_THRESH;
     if (!(thresh > 0.0 && thresh < 1.0))
-        return vx_error_set(err, VX_EINVAL, "%s: convergence threshold %g must lie in (0, 1) (0 = default 1e-7, glmnet's)",
+        return vx_error_set(err, VX_EINVAL,
+                            "%s: convergence threshold %g must lie in (0, 1) (0 = default 1e-7, glmnet's)",
                             who, thresh);
     return lasso_fit(who, X, n, p, y, lambda, nlambda, lambda_min_ratio, thresh, out, err);
 }
