@@ -576,6 +576,7 @@ done:
 #define LASSO_EPS 1e-6       /* glmnet eps: smallest lambda.min.ratio */
 #define LASSO_THRESH 1e-7    /* default convergence threshold: glmnet's (R glmnet.control thresh) */
 #define LASSO_MAXIT 100000L  /* coordinate-descent passes over the path (glmnet's maxit) */
+#define LASSO_NEWTON_WAIT 3    /* sweeps with an unchanged sign pattern before a Newton step is tried */
 
 void vx_lasso_path_free(vx_lasso_path *path)
 {
@@ -885,7 +886,7 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
                     s += v[i] * z[j * n + i] * z[j * n + i];
                 xv[j] = s;
             }
-            long stable = 0, wait = 3;
+            long stable = 0, wait = LASSO_NEWTON_WAIT;
             for (;;) { /* coordinate descent: full sweep, then the active set to convergence */
                 for (int full = 1;; full = 0) {
                     nlp++;
@@ -945,15 +946,15 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
                             goto cd_done;
                         break; /* active set converged: back to a full sweep */
                     }
-                    /* a Newton step costs about as much as 30 sweeps: tried once the sign pattern has held for
+                    /* a Newton step costs about as much as 20 sweeps: tried once the sign pattern has held for
                      * `wait` sweeps; a refused step doubles the wait, a change of pattern resets it */
                     if (moved) {
                         stable = 0;
-                        wait = 3;
+                        wait = LASSO_NEWTON_WAIT;
                     } else if (++stable >= wait) {
                         if (lasso_newton(z, n, v, r, b, &b0, act, nin, al, G, wk, sel)) {
                             stable = 0;
-                            wait = 3;
+                            wait = LASSO_NEWTON_WAIT;
                         } else {
                             wait *= 2;
                         }
