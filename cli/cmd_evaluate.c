@@ -22,15 +22,17 @@ static int cmd_evaluate(const sopts *o)
     long cc = o->compare && sc >= 0 ? stats_need_col(o, &t, o->compare, "compare", &err) : -1;
     long pc = o->prob && sc >= 0 ? stats_need_col(o, &t, o->prob, "prob", &err) : -1;
     int rc = lc < 0 || sc < 0 || (o->compare && cc < 0) || (o->prob && pc < 0) ? VX_EINVAL : VX_OK;
-    /* --missing drop: rows without a label or a score are left out (they can never be imputed) */
-    if (rc == VX_OK && vx_missing_find(o->missing) != VX_MISSING_ERROR) {
+    /* rows without a label or a score: --missing drop leaves them out (they can never be imputed), otherwise
+     * the first such cell is named */
+    if (rc == VX_OK) {
         size_t req[4] = {(size_t)lc, (size_t)sc}, nreq = 2, dropped = 0;
         if (cc >= 0)
             req[nreq++] = (size_t)cc;
         if (pc >= 0)
             req[nreq++] = (size_t)pc;
         char report[512] = "";
-        rc = vx_table_missing(&t, NULL, 0, req, nreq, (vx_missing_policy)vx_missing_find(o->missing), &dropped,
+        vx_missing_policy pol = (vx_missing_policy)vx_missing_find(o->missing);
+        rc = vx_table_missing(&t, NULL, 0, req, nreq, pol == VX_MISSING_DROP ? pol : VX_MISSING_ERROR, &dropped,
                               report, sizeof report, &err);
         if (rc == VX_OK && report[0])
             stats_note(o, "%s; rows dropped (--missing drop)", report);
@@ -45,8 +47,11 @@ static int cmd_evaluate(const sopts *o)
         s[i] = t.num[i * t.ncol + (size_t)sc];
         s2[i] = cc >= 0 ? t.num[i * t.ncol + (size_t)cc] : 0.0;
         pr[i] = pc >= 0 ? t.num[i * t.ncol + (size_t)pc] : 0.0;
-        if (isnan(s[i]) || isnan(s2[i]) || isnan(pr[i]))
-            rc = vx_error_set(&err, VX_EINVAL, "%s: row '%s' has no numeric score", o->data, VX_TABLE_ID(&t, i));
+        if (isnan(s[i]) || isnan(s2[i]) || isnan(pr[i])) {
+            size_t bc = isnan(s[i]) ? (size_t)sc : isnan(s2[i]) ? (size_t)cc : (size_t)pc;
+            rc = vx_error_set(&err, VX_EINVAL, "%s: %s, column %s: '%s' is not a number", o->data, VX_TABLE_ID(&t, i),
+                              t.colnames[bc], t.cell[i * t.ncol + bc]);
+        }
     }
     vx_roc roc;
     cJSON *root = cJSON_CreateObject();
@@ -109,12 +114,22 @@ static int cmd_evaluate(const sopts *o)
         cJSON_AddNumberToObject(root, "sensitivity", sens);
         cJSON_AddNumberToObject(root, "specificity", spec);
     }
-    double brier, ci0, slope;
+    double brier, ci0, slope, ll;
+    size_t nclip = 0;
     if (rc == VX_OK && pc >= 0 && (rc = vx_roc_brier(pr, y, n, &brier, &err)) == VX_OK &&
+        (rc = vx_roc_log_loss(pr, y, n, &ll, &nclip, &err)) == VX_OK &&
         (rc = vx_roc_calibration(pr, y, n, &ci0, &slope, &err)) == VX_OK) {
         cJSON_AddNumberToObject(root, "brier", brier);
+        cJSON_AddNumberToObject(root, "log_loss", ll);
         cJSON_AddNumberToObject(root, "calibration_intercept", ci0);
         cJSON_AddNumberToObject(root, "calibration_slope", slope);
+        cJSON *set = cJSON_AddObjectToObject(root, "settings");
+        cJSON_AddNumberToObject(set, "prob_clip_eps", VX_ROC_PROB_EPS);
+        cJSON_AddNumberToObject(set, "probabilities_clipped", (double)nclip);
+        if (nclip)
+            stats_note(o, "%zu probabilities of exactly 0 or 1 (or within %g of them) clipped to [%g, 1 - %g] for "
+                          "the log-loss and calibration",
+                       nclip, VX_ROC_PROB_EPS, VX_ROC_PROB_EPS, VX_ROC_PROB_EPS);
     }
     if (rc == VX_OK && stats_write_json(o, o->json, root))
         rc = VX_EIO, err.msg[0] = '\0';

@@ -40,17 +40,10 @@ static int cmd_icc(const sopts *o)
         k = vx_levels(rv, N, rat, ri);
     }
     double *Y = rc == VX_OK ? malloc((n * k + 1) * sizeof *Y) : NULL;
-    vx_outfile *of = NULL;
-    FILE *f = rc == VX_OK ? vx_outfile_open(o->out, &of, &err) : NULL;
-    if (rc == VX_OK && !f)
-        rc = VX_EIO;
-    if (f) {
-        fputs("feature", f);
-        for (int m = 0; m < 6; m++)
-            fprintf(f, ",%s,%s_lo,%s_hi,%s_F,%s_p", vx_icc_name(m), vx_icc_name(m), vx_icc_name(m), vx_icc_name(m),
-                    vx_icc_name(m));
-        fputs("\n", f);
-    }
+    vx_icc *res = rc == VX_OK ? malloc((p + 1) * sizeof *res) : NULL;
+    if (rc == VX_OK && (!Y || !res))
+        rc = vx_error_set(&err, VX_ENOMEM, "out of memory");
+    /* every feature first: the output is opened only when all are computed */
     for (size_t j = 0; rc == VX_OK && j < p; j++) {
         for (size_t q = 0; q < n * k; q++)
             Y[q] = NAN;
@@ -62,6 +55,18 @@ static int cmd_icc(const sopts *o)
                 break;
             }
             *cell = t.num[i * t.ncol + cols[j]];
+            if (isnan(*cell)) {
+                const char *txt = t.cell[i * t.ncol + cols[j]];
+                const char *why = vx_table_cell_missing(&t, i, cols[j]) == 2 ? "' is not a number"
+                                  : txt[0]                                    ? "' is missing"
+                                                                              : "";
+                rc = vx_error_set(&err, VX_EINVAL,
+                                  "%s: %s (subject '%s', rater '%s'), column %s: %s%s%s: the ICC needs a number from "
+                                  "every rater for every subject",
+                                  o->data, VX_TABLE_ID(&t, i), subj[si[i]], rat[ri[i]], t.colnames[cols[j]],
+                                  txt[0] ? "'" : "empty", txt, why);
+                break;
+            }
         }
         for (size_t q = 0; rc == VX_OK && q < n * k; q++)
             if (isnan(Y[q]))
@@ -69,21 +74,40 @@ static int cmd_icc(const sopts *o)
                                   "%s: feature '%s': subject '%s' has no value from rater '%s' (ICC needs every "
                                   "subject rated by every rater)",
                                   o->data, t.colnames[cols[j]], subj[q / k], rat[q % k]);
-        vx_icc icc;
-        if (rc == VX_OK && (rc = vx_icc_compute(Y, n, k, &icc, &err)) != VX_OK)
+        if (rc == VX_OK && (rc = vx_icc_compute(Y, n, k, &res[j], &err)) != VX_OK)
             vx_error_prefix(&err, "feature '%s': ", t.colnames[cols[j]]);
-        if (rc == VX_OK) {
+    }
+    for (size_t j = 0; rc == VX_OK && j < p; j++)
+        if (res[j].note[0])
+            stats_note(o, "feature '%s': %s", t.colnames[cols[j]], res[j].note);
+    vx_outfile *of = NULL;
+    FILE *f = rc == VX_OK ? vx_outfile_open(o->out, &of, &err) : NULL;
+    if (rc == VX_OK && !f)
+        rc = VX_EIO;
+    if (f) {
+        fputs("feature", f);
+        for (int m = 0; m < 6; m++)
+            fprintf(f, ",%s,%s_lo,%s_hi,%s_F,%s_p", vx_icc_name(m), vx_icc_name(m), vx_icc_name(m), vx_icc_name(m),
+                    vx_icc_name(m));
+        fputs("\n", f);
+        for (size_t j = 0; j < p; j++) {
             vx_csv_field(f, t.colnames[cols[j]]);
-            for (int m = 0; m < 6; m++)
-                fprintf(f, ",%.10g,%.10g,%.10g,%.10g,%.10g", icc.icc[m], icc.lo[m], icc.hi[m], icc.F[m], icc.p[m]);
+            for (int m = 0; m < 6; m++) {
+                const double v[5] = {res[j].icc[m], res[j].lo[m], res[j].hi[m], res[j].F[m], res[j].p[m]};
+                for (int q = 0; q < 5; q++) /* undefined (NaN) values: an empty cell */
+                    if (isnan(v[q]))
+                        fputc(',', f);
+                    else
+                        fprintf(f, ",%.10g", v[q]);
+            }
             fputs("\n", f);
         }
-    }
-    if (f)
         rc = stats_finish(of, rc, &err);
+    }
     if (rc == VX_OK && stats_summary(o))
         printf("ICC of %zu features: %zu subjects x %zu raters -> %s\n", p, n, k, o->out);
     free(Y);
+    free(res);
     free(subj);
     free(rat);
     free(sv);

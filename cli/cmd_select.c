@@ -78,7 +78,8 @@ static int cmd_select(const sopts *o)
             memset(&path, 0, sizeof path);
             rc = fold ? vx_cv_stratified_folds(d.y, n, o->folds, o->seed, fold, &err) : VX_ENOMEM;
             if (rc == VX_OK)
-                rc = vx_lasso_logistic_cv(d.X, n, p, d.y, fold, o->folds, 0.0, &path, &err);
+                rc = vx_lasso_logistic_cv(d.X, n, p, d.y, fold, (int)o->folds, pp.select.lasso_nlambda,
+                                          pp.select.lasso_lambda_min_ratio, 0.0, &path, &err);
             if (rc == VX_OK) {
                 size_t l = o->lasso_1se ? path.i1se : path.imin;
                 rc = vx_lasso_selected(&path, l, idx, &k, &err);
@@ -86,6 +87,11 @@ static int cmd_select(const sopts *o)
                     stat[j] = path.beta[l * p + j];
                 stats_note(o, "lambda.min %.6g, lambda.1se %.6g (%ld-fold CV, deviance); using %s",
                         path.lambda[path.imin], path.lambda[path.i1se], o->folds, o->lasso_1se ? "1se" : "min");
+                if (path.unconverged)
+                    stats_note(o, "the LASSO path ends at lambda %zu of %zu (%.6g): coordinate descent used up its "
+                                  "100000 passes at the next one, as glmnet would warn; a larger --lambda-min-ratio "
+                                  "ends the path before it",
+                               path.nlambda, path.nlambda + 1, path.lambda[path.nlambda - 1]);
             }
             vx_lasso_path_free(&path);
             free(fold);
@@ -113,7 +119,9 @@ static int cmd_select(const sopts *o)
         for (size_t j = 0; rank && j < p; j++) {
             vx_csv_field(f, d.fnames[j]);
             double sv = pp.select.method == VX_SELECT_MRMR ? (rank[j] ? stat[rank[j] - 1] : NAN) : stat[j];
-            fprintf(f, ",%d,%zu,%.10g", rank[j] > 0, rank[j], sv);
+            fprintf(f, ",%d,%zu,", rank[j] > 0, rank[j]);
+            if (!isnan(sv)) /* mRMR scores exist for the selected features only: the others get an empty cell */
+                fprintf(f, "%.10g", sv);
             if (have_p)
                 fprintf(f, ",%.10g,%.10g", pv[j], padj[j]);
             fputc('\n', f);

@@ -17,7 +17,7 @@ int stats_parse(const cli_command *c, int argc, char **argv, sopts *o)
     o->cmd = c->name;
     o->folds = 5;
     o->repeats = 1;
-    o->C = o->gamma = o->eta = o->threshold = o->alpha = o->k = NAN;
+    o->C = o->gamma = o->eta = o->threshold = o->alpha = o->k = o->nlambda = o->lambda_min_ratio = NAN;
     o->trees = o->depth = -1;
     o->missing = "error";
     const char *pos[2];
@@ -90,7 +90,8 @@ int stats_load_table(const sopts *o, vx_table *t, vx_error *err)
 {
     if (!o->data)
         return vx_error_set(err, VX_EINVAL, "the data table (DATA.csv) is required");
-    int rc = vx_table_read(o->data, o->id, t, err);
+    int rc = !strcmp(o->cmd, "icc") ? vx_table_read_long(o->data, o->id, t, err) /* long format: IDs repeat */
+                                     : vx_table_read(o->data, o->id, t, err);
     /* joined files bring labels, batches and covariates: by default features come from DATA only
      * (t->main_ncol, kept by the joins) */
     for (size_t j = 0; rc == VX_OK && j < o->joins.n; j++) {
@@ -262,7 +263,8 @@ int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err)
         const char *name;
         double v;
     } set[] = {{"C", o->C}, {"gamma", o->gamma}, {"eta", o->eta}, {"threshold", o->threshold}, {"alpha", o->alpha},
-               {"k", o->k}, {"trees", (double)o->trees}, {"depth", (double)o->depth}};
+               {"k", o->k}, {"trees", (double)o->trees}, {"depth", (double)o->depth}, {"nlambda", o->nlambda},
+               {"lambda_min_ratio", o->lambda_min_ratio}};
     for (size_t i = 0; i < sizeof set / sizeof *set; i++)
         if (!isnan(set[i].v) && set[i].v >= 0 && vx_pipeline_params_set(pp, set[i].name, set[i].v, err) != VX_OK)
             return VX_EINVAL;

@@ -31,7 +31,7 @@ typedef struct sopts {
     cli_list joins, covariates, tune, where;
     long folds, repeats, bootstrap, seed, trees, depth;
     int nonparametric, mean_only, no_eb, miq, welch, lasso_1se, quiet;
-    double C, gamma, eta, threshold, alpha, k;
+    double C, gamma, eta, threshold, alpha, k, nlambda, lambda_min_ratio;
 } sopts;
 
 /* Parse the command line into o (defaults first); CLI_OK, CLI_DONE (help/version: exit 0) or 2. */
@@ -126,6 +126,13 @@ int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err)
     {"--lambda-1se", NULL, NULL, "off: lambda.min",                                                            \
      "lasso: the largest lambda within one standard error of the CV optimum (sparser)", CLI_FLAG,             \
      SO(lasso_1se), 0, 0, 1}
+#define OPT_NLAMBDA                                                                                            \
+    {"--nlambda", NULL, "N", "100", "lasso: number of lambdas on the path (3 to 100000), as glmnet's nlambda",  \
+     CLI_NUM, SO(nlambda), 0, 0, 0}
+#define OPT_LAMBDA_MIN_RATIO                                                                                   \
+    {"--lambda-min-ratio", NULL, "R", "0.01 when n < p, else 1e-4",                                           \
+     "lasso: smallest lambda as a fraction of the largest, in (0, 1), as glmnet's lambda.min.ratio",          \
+     CLI_NUM, SO(lambda_min_ratio), 0, 0, 0}
 #define OPT_MODEL                                                                                              \
     {"--model", NULL, "logreg|logreg-l1|svm|rf|gbm", "logreg",                                                 \
      "L2 logistic regression, L1 logistic regression (liblinear), RBF SVM (libsvm), random forest or "         \
@@ -147,7 +154,7 @@ int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err)
     OPT_THRESHOLD("variance 0, correlation 0.9",                                                               \
                   "variance: keep variance above T; correlation: drop one of each pair with |r| above T"),     \
         OPT_K("univariate: every feature with adjusted p < alpha; mrmr: 10"), OPT_ALPHA, OPT_WELCH, OPT_MIQ,   \
-        OPT_LAMBDA_1SE
+        OPT_LAMBDA_1SE, OPT_NLAMBDA, OPT_LAMBDA_MIN_RATIO
 #define OPT_HARMONIZE_BATCH                                                                                    \
     {"--harmonize-batch", NULL, "COL", NULL,                                                                   \
      "ComBat-harmonise the features by this batch column inside the pipeline (fitted on the training rows; "   \

@@ -57,6 +57,7 @@ typedef struct vx_icc {
     double F[6];   /* F statistic of the test ICC = 0 */
     double p[6];   /* its p value (upper tail) */
     double df1[6], df2[6]; /* degrees of freedom of F */
+    char note[256];        /* empty, or why some values are NaN / infinite (see vx_icc_compute) */
 } vx_icc;
 
 /* Names of the forms ("ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"); NULL outside 0..5. */
@@ -64,10 +65,15 @@ const char *vx_icc_name(int form);
 
 /* All six ICCs of Y (n subjects x k raters, row-major) with F tests and 95% confidence intervals.
  * Thread-safe; allocates k doubles.
- * Errors: VX_ENOMEM; VX_EINVAL when Y or out is NULL, n < 2 or k < 2 (reliability needs two subjects and two ratings
- * per subject), when all values are equal (zero variance) or when the residual variance is zero
- * (MSE or MSW = 0 up to rounding: every rater agrees exactly, or up to a constant offset; F is infinite);
- * VX_ENAN when a value is not finite (the message gives the subject and rater index). */
+ * Degenerate ratings are results, not errors (a feature table holds them: a constant feature, a feature every
+ * rater measures identically); out->note then says which values are undefined and why, else it is empty:
+ *  - all values equal (zero between- and within-subject variance): every icc, lo, hi, F and p is NaN;
+ *  - residual variance zero (SSE = 0 up to rounding: the raters agree exactly, or up to a constant offset per
+ *    rater): the coefficients follow from the formulas (ICC3 = ICC3k = 1), F = +Inf and p = 0 for the forms on
+ *    MSE, their confidence intervals NaN; the one-way forms as usual when MSW > 0 (else F = +Inf, CI NaN);
+ *  - Satterthwaite degrees of freedom of the ICC2 interval not positive: the ICC2 / ICC2k intervals are NaN.
+ * Errors: VX_ENOMEM; VX_EINVAL when Y or out is NULL, n < 2 or k < 2 (reliability needs two subjects and two
+ * ratings per subject); VX_ENAN when a value is not finite (the message gives the subject and rater index). */
 int vx_icc_compute(const double *Y, size_t n, size_t k, vx_icc *out, vx_error *err);
 
 #ifdef __cplusplus

@@ -47,6 +47,8 @@ typedef struct vx_select_params {
     int miq;          /* mRMR: MIQ instead of MID */
     int lasso_1se;    /* LASSO: lambda.1se instead of lambda.min */
     int lasso_folds;  /* LASSO: inner folds (default 5) */
+    size_t lasso_nlambda;          /* LASSO: lambdas on the path (0 = 100, glmnet's nlambda) */
+    double lasso_lambda_min_ratio; /* LASSO: smallest / largest lambda (0 = glmnet's 0.01 if n < p else 1e-4) */
 } vx_select_params;
 
 int vx_select_method_find(const char *name); /* "none", "variance", ... ; -1 unknown */
@@ -58,7 +60,8 @@ typedef struct vx_pipeline_params {
 } vx_pipeline_params;
 
 void vx_pipeline_params_default(vx_pipeline_params *pp, vx_model_kind kind);
-/* Set a parameter by name ("C", "gamma", "trees", "depth", "eta", "k", "threshold", "alpha"). */
+/* Set a parameter by name ("C", "gamma", "trees", "depth", "eta", "k", "threshold", "alpha", "nlambda" (>= 3),
+ * "lambda_min_ratio" (in (0, 1))). */
 int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double value, vx_error *err);
 
 typedef struct vx_pipeline vx_pipeline;

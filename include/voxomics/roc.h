@@ -89,14 +89,28 @@ int vx_roc_sens_spec(const double *score, const int *y, size_t n, double t, doub
  * finite). Both classes need not be present. */
 int vx_roc_brier(const double *prob, const int *y, size_t n, double *brier, vx_error *err);
 
-/* Calibration of predicted probabilities prob (each strictly inside (0, 1)), lp = logit(prob) = log(p/(1-p)):
+/* Probabilities of exactly 0 or 1 (a model's saturated output) have an infinite logit and log-loss: the
+ * log-loss and the calibration fits clip every probability to [VX_ROC_PROB_EPS, 1 - VX_ROC_PROB_EPS] first,
+ * eps = 1e-15 as scikit-learn's log_loss (eps=1e-15, its default before 1.2). AUC, the DeLong statistics,
+ * the thresholds and the Brier score use the values as given. */
+#define VX_ROC_PROB_EPS 1e-15
+
+/* p clipped to [VX_ROC_PROB_EPS, 1 - VX_ROC_PROB_EPS]. */
+double vx_roc_prob_clip(double p);
+
+/* Log-loss (binary cross-entropy) -1/N sum_i [y_i ln p_i + (1 - y_i) ln(1 - p_i)] of the clipped probabilities,
+ * as sklearn.metrics.log_loss(y, prob, eps=1e-15). prob must lie in [0, 1] (VX_EINVAL otherwise, VX_ENAN when
+ * not finite); clipped (may be NULL) receives the number of probabilities the clip changed. */
+int vx_roc_log_loss(const double *prob, const int *y, size_t n, double *loss, size_t *clipped, vx_error *err);
+
+/* Calibration of predicted probabilities prob in [0, 1], clipped as above, lp = logit(prob) = log(p/(1-p)):
  *   intercept: calibration-in-the-large, a in logit P(y=1) = a + lp (lp as offset), R glm(y ~ offset(qlogis(p)),
  *              family = binomial); 0 when the mean predicted risk is right on the logit scale;
  *   slope:     b in logit P(y=1) = c + b lp, R glm(y ~ qlogis(p), family = binomial); 1 for perfect spread.
  * Maximum likelihood by Newton's method (step halving only when the log-likelihood drops), iterated until the
  * full Newton step is below 1e-13 relative (tighter than glm's default deviance criterion 1e-8; agrees with
  * glm(..., control = glm.control(epsilon = 1e-15)) to about 1e-15). intercept or slope may be NULL.
- * Errors: as above; VX_EINVAL when a probability is 0 or 1 (its logit is infinite) or outside [0, 1], when all
+ * Errors: as above; VX_EINVAL when a probability is outside [0, 1], when all
  * logits are equal (the slope is not identifiable), when lp separates the classes (every case's lp >= every
  * control's, or <=: the slope MLE is infinite), or when Newton's method does not converge in 200 steps. */
 int vx_roc_calibration(const double *prob, const int *y, size_t n, double *intercept, double *slope,

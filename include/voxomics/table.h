@@ -42,6 +42,9 @@ typedef struct vx_table {
 #define VX_TABLE_ID(t, i) ((t)->cell[(i) * (t)->ncol + (t)->id_col])
 
 int vx_table_read(const char *path, const char *id_name, vx_table *t, vx_error *err);
+/* The same for a long-format table (one row per subject and rater / repeat, e.g. for the ICC): IDs may repeat
+ * (the ID column then only names rows in messages and keys joins of other tables onto these rows). */
+int vx_table_read_long(const char *path, const char *id_name, vx_table *t, vx_error *err);
 void vx_table_free(vx_table *t);
 /* Index of a column by exact name, -1 when absent. */
 long vx_table_col(const vx_table *t, const char *name);

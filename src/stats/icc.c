@@ -4,7 +4,9 @@
 #include <float.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -95,23 +97,32 @@ int vx_icc_compute(const double *Y, size_t n, size_t k, vx_icc *out, vx_error *e
     }
     ssb *= dk;
     free(cm);
-    if (!(sst > 0.0))
-        return vx_error_set(err, VX_EINVAL,
-                            "icc: all %zu x %zu ratings are equal (%g): zero variance, the ICC is undefined "
-                            "(drop this constant feature)",
-                            n, k, Y[0]);
-    /* residuals at rounding level count as zero */
+    const double df_b = dn - 1.0, df_j = dk - 1.0, df_e = (dn - 1.0) * (dk - 1.0), df_w = dn * (dk - 1.0);
+    vx_icc *o = out;
+    memset(o, 0, sizeof *o);
+    for (int t = 0; t < 6; t++) {
+        int one = t == VX_ICC1 || t == VX_ICC1K;
+        o->icc[t] = o->lo[t] = o->hi[t] = o->F[t] = o->p[t] = NAN;
+        o->df1[t] = df_b;
+        o->df2[t] = one ? df_w : df_e;
+    }
+    if (!(sst > 0.0)) {
+        snprintf(o->note, sizeof o->note,
+                 "all %zu x %zu ratings are equal (%g): zero between- and within-subject variance, every ICC, F "
+                 "and p is undefined (NaN)",
+                 n, k, Y[0]);
+        return VX_OK;
+    }
+    /* sums of squares at rounding level count as zero */
     const double tiny = 64.0 * DBL_EPSILON * DBL_EPSILON * sst;
     if (sse <= tiny)
-        return vx_error_set(err, VX_EINVAL,
-                            "icc: the residual variance is zero (the %zu raters agree exactly%s on all %zu "
-                            "subjects): F = MSB/MSE is infinite and the ICC confidence intervals are undefined",
-                            k, ssj > tiny ? " up to a constant offset per rater" : "", n);
-
-    const double df_b = dn - 1.0, df_j = dk - 1.0, df_e = (dn - 1.0) * (dk - 1.0), df_w = dn * (dk - 1.0);
+        sse = 0.0;
+    if (ssj <= tiny)
+        ssj = 0.0;
+    if (ssb <= tiny)
+        ssb = 0.0;
     const double msb = ssb / df_b, msj = ssj / df_j, mse = sse / df_e, msw = (ssj + sse) / df_w;
 
-    vx_icc *o = out;
     o->icc[VX_ICC1] = (msb - msw) / (msb + (dk - 1.0) * msw);
     o->icc[VX_ICC2] = (msb - mse) / (msb + (dk - 1.0) * mse + dk * (msj - mse) / dn);
     o->icc[VX_ICC3] = (msb - mse) / (msb + (dk - 1.0) * mse);
@@ -119,14 +130,35 @@ int vx_icc_compute(const double *Y, size_t n, size_t k, vx_icc *out, vx_error *e
     o->icc[VX_ICC2K] = (msb - mse) / (msb + (msj - mse) / dn);
     o->icc[VX_ICC3K] = (msb - mse) / msb;
 
+    if (sse == 0.0) {
+        /* the raters agree exactly (up to a constant offset per rater when MSJ > 0): F = MSB/MSE is infinite;
+         * the coefficients follow from the formulas, the intervals that divide by MSE (or MSW) are undefined */
+        snprintf(o->note, sizeof o->note,
+                 "the residual variance is zero (the %zu raters agree exactly%s on all %zu subjects): F is infinite, "
+                 "p = 0 and the confidence intervals%s are undefined (NaN)",
+                 k, ssj > 0.0 ? " up to a constant offset per rater" : "", n,
+                 msw > 0.0 ? " of ICC2, ICC3, ICC2k, ICC3k" : "");
+        const double f11 = msb / msw;
+        for (int t = 0; t < 6; t++) {
+            int one = t == VX_ICC1 || t == VX_ICC1K;
+            o->F[t] = one ? f11 : INFINITY;
+            o->p[t] = one ? (msw > 0.0 ? gsl_cdf_fdist_Q(f11, df_b, df_w) : 0.0) : 0.0;
+        }
+        if (msw > 0.0) {
+            const double fl = f11 / f_upper_quantile(0.025, df_b, df_w), fu = f11 * f_upper_quantile(0.025, df_w, df_b);
+            o->lo[VX_ICC1] = (fl - 1.0) / (fl + dk - 1.0);
+            o->hi[VX_ICC1] = (fu - 1.0) / (fu + dk - 1.0);
+            o->lo[VX_ICC1K] = 1.0 - 1.0 / fl;
+            o->hi[VX_ICC1K] = 1.0 - 1.0 / fu;
+        }
+        return VX_OK;
+    }
     const double f11 = msb / msw, f21 = msb / mse;
     const double p11 = gsl_cdf_fdist_Q(f11, df_b, df_w), p21 = gsl_cdf_fdist_Q(f21, df_b, df_e);
     for (int t = 0; t < 6; t++) {
         int one = t == VX_ICC1 || t == VX_ICC1K;
         o->F[t] = one ? f11 : f21;
         o->p[t] = one ? p11 : p21;
-        o->df1[t] = df_b;
-        o->df2[t] = one ? df_w : df_e;
     }
 
     const double a2 = 0.05 / 2.0;
@@ -152,10 +184,11 @@ int vx_icc_compute(const double *Y, size_t n, size_t k, vx_icc *out, vx_error *e
     const double v = (dk - 1.0) * (dn - 1.0) * a * a / vd;
     if (!(v > 0.0) || !isfinite(v)) {
         o->lo[VX_ICC2] = o->hi[VX_ICC2] = o->lo[VX_ICC2K] = o->hi[VX_ICC2K] = NAN;
-        return vx_error_set(err, VX_EINVAL,
-                            "icc: the Satterthwaite degrees of freedom of the ICC2 interval are %g (ICC2 = %g, "
-                            "MSJ/MSE = %g): the ICC2 confidence interval is undefined for these ratings",
-                            v, r, fj);
+        snprintf(o->note, sizeof o->note,
+                 "the Satterthwaite degrees of freedom of the ICC2 interval are %g (ICC2 = %g, MSJ/MSE = %g): the "
+                 "ICC2 and ICC2k confidence intervals are undefined (NaN)",
+                 v, r, fj);
+        return VX_OK;
     }
     const double f3u = f_upper_quantile(a2, df_b, v), f3l = f_upper_quantile(a2, v, df_b);
     const double c = dk * msj + (dk * dn - dk - dn) * mse;

@@ -69,9 +69,20 @@ int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double v, v
         pp->select.threshold = v;
     else if (!strcmp(name, "alpha"))
         pp->select.alpha = v;
-    else
+    else if (!strcmp(name, "nlambda")) {
+        if (!(v >= 3.0 && v <= 100000.0 && v == floor(v)))
+            return vx_error_set(err, VX_EINVAL, "nlambda %g: the LASSO path needs a whole number of lambdas, 3 to "
+                                                "100000 (glmnet's default 100)", v);
+        pp->select.lasso_nlambda = (size_t)v;
+    } else if (!strcmp(name, "lambda_min_ratio")) {
+        if (!(v > 0.0 && v < 1.0))
+            return vx_error_set(err, VX_EINVAL, "lambda_min_ratio %g must lie in (0, 1) (glmnet's default: 0.01 "
+                                                "when samples < features, else 1e-4)", v);
+        pp->select.lasso_lambda_min_ratio = v;
+    } else
         return vx_error_set(err, VX_EINVAL,
-                            "unknown parameter '%s' (C, gamma, trees, depth, eta, k, threshold, alpha)", name);
+                            "unknown parameter '%s' (C, gamma, trees, depth, eta, k, threshold, alpha, nlambda, "
+                            "lambda_min_ratio)", name);
     return VX_OK;
 }
 
@@ -176,7 +187,8 @@ static int select_on(vx_pipeline *pl, const double *Z, size_t n, size_t p, const
         vx_lasso_path path;
         memset(&path, 0, sizeof path);
         if (rc == VX_OK)
-            rc = vx_lasso_logistic_cv(Z, n, p, y, fold, K, 0.0, &path, err);
+            rc = vx_lasso_logistic_cv(Z, n, p, y, fold, K, s->lasso_nlambda, s->lasso_lambda_min_ratio, 0.0, &path,
+                                      err);
         if (rc == VX_OK) {
             size_t li = s->lasso_1se ? path.i1se : path.imin;
             pl->k = 0;

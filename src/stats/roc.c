@@ -395,6 +395,37 @@ int vx_roc_brier(const double *prob, const int *y, size_t n, double *brier, vx_e
     return VX_OK;
 }
 
+double vx_roc_prob_clip(double p)
+{
+    return p < VX_ROC_PROB_EPS ? VX_ROC_PROB_EPS : p > 1.0 - VX_ROC_PROB_EPS ? 1.0 - VX_ROC_PROB_EPS : p;
+}
+
+int vx_roc_log_loss(const double *prob, const int *y, size_t n, double *loss, size_t *clipped, vx_error *err)
+{
+    const char *fn = "roc log-loss";
+    int rc = check_inputs(fn, "probability", prob, y, n, 0, NULL, NULL, err);
+    if (rc)
+        return rc;
+    if (!loss)
+        return vx_error_set(err, VX_EINVAL, "%s: the output is NULL", fn);
+    double s = 0.0;
+    size_t nc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!(prob[i] >= 0.0 && prob[i] <= 1.0))
+            return vx_error_set(err, VX_EINVAL,
+                                "%s: probability of sample %zu is %g, outside [0, 1]: pass predicted "
+                                "probabilities, not scores",
+                                fn, i, prob[i]);
+        const double pc = vx_roc_prob_clip(prob[i]);
+        nc += pc != prob[i];
+        s -= y[i] ? log(pc) : log(1.0 - pc);
+    }
+    *loss = s / (double)n;
+    if (clipped)
+        *clipped = nc;
+    return VX_OK;
+}
+
 /* log(1 + exp(x)) without overflow */
 static double softplus(double x)
 {
@@ -491,14 +522,15 @@ int vx_roc_calibration(const double *prob, const int *y, size_t n, double *inter
         return vx_error_set(err, VX_ENOMEM, "%s: out of memory for %zu samples", fn, n);
     int distinct = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!(prob[i] > 0.0 && prob[i] < 1.0)) {
+        if (!(prob[i] >= 0.0 && prob[i] <= 1.0)) {
             free(lp);
             return vx_error_set(err, VX_EINVAL,
-                                "%s: probability of sample %zu is %g: calibration needs probabilities strictly "
-                                "inside (0, 1) (its logit is infinite otherwise); clip the model output",
+                                "%s: probability of sample %zu is %g, outside [0, 1]: pass predicted "
+                                "probabilities, not scores",
                                 fn, i, prob[i]);
         }
-        lp[i] = log(prob[i]) - log1p(-prob[i]);
+        const double pc = vx_roc_prob_clip(prob[i]);
+        lp[i] = log(pc) - log1p(-pc);
         if (lp[i] != lp[0])
             distinct = 1;
     }

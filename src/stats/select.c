@@ -574,8 +574,9 @@ done:
 #define LASSO_DEVMAX 0.999   /* glmnet devmax */
 #define LASSO_MNLAM 5        /* glmnet mnlam */
 #define LASSO_EPS 1e-6       /* glmnet eps: smallest lambda.min.ratio */
-#define LASSO_THRESH 1e-14   /* default convergence threshold (glmnet's thresh; R's default is 1e-7) */
-#define LASSO_MAXIT 100000L  /* coordinate-descent passes per lambda */
+#define LASSO_THRESH 1e-7    /* default convergence threshold: glmnet's (R glmnet.control thresh) */
+#define LASSO_MAXIT 100000L  /* coordinate-descent passes over the path (glmnet's maxit) */
+#define LASSO_NEWTON_WAIT 3    /* sweeps with an unchanged sign pattern before a Newton step is tried */
 
 void vx_lasso_path_free(vx_lasso_path *path)
 {
@@ -588,6 +589,184 @@ void vx_lasso_path_free(vx_lasso_path *path)
     free(path->cvm);
     free(path->cvsd);
     memset(path, 0, sizeof *path);
+}
+
+/* Subspace Newton step for the inner (quadratic) problem of one IRLS iteration: with the signs s_k of the
+ * current nonzero coefficients S held fixed, the penalised quadratic
+ *   Q(b0, b) = 1/2 sum_i v_i (t_i - b0 - z_i . b)^2 + al sum_k |b_k|   (t: the IRLS working response)
+ * is a smooth quadratic on that orthant face; its minimiser solves
+ *   G [d0; d_S] = [sum r; Z_S' r - al s_S],  G = [sum v, (Z_S' v)'; Z_S' v, Z_S' V Z_S],  r_i = v_i (t_i - eta_i).
+ * When the solution keeps every sign, it is the exact minimiser of Q on the face and is taken; otherwise
+ * nothing changes. When G is singular (a feature of S is a linear combination of others, e.g. a range that
+ * equals maximum - minimum), Q is linear along the null direction u (G u = 0) with slope al s.u: the step moves
+ * along -sign(s.u) u until the first coefficient reaches 0 (the minimum on the face lies on its boundary), if
+ * that lowers Q. Coordinate descent keeps deciding convergence (a full sweep that changes no coordinate by more
+ * than the threshold): the step only shortens the slow linear tail of coordinate descent on correlated
+ * features, it does not change what is converged to.
+ * G: room for nmax^2 doubles, wk: 4 nmax, sel: nmax (nmax = min(n, p + 1)). Returns 1 when a step was taken. */
+static int lasso_newton(const double *z, size_t n, const double *v, double *r, double *b, double *b0,
+                        const size_t *act, size_t nin, double al, double *G, double *wk, size_t *sel)
+{
+    size_t m = 0;
+    for (size_t t = 0; t < nin; t++)
+        if (b[act[t]] != 0.0) {
+            if (m + 1 >= n)
+                return 0; /* more coefficients than samples: leave it to coordinate descent */
+            sel[m++] = act[t];
+        }
+    if (m == 0)
+        return 0;
+    const size_t M = m + 1;
+    double *rhs = wk, *d = wk + M, *dg = wk + 2 * M, *g = wk + 3 * M;
+    double sv = 0.0, sr = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        sv += v[i];
+        sr += r[i];
+    }
+    G[0] = sv;
+    g[0] = rhs[0] = sr;
+    for (size_t a = 0; a < m; a++) {
+        const double *za = z + sel[a] * n;
+        double s0 = 0.0, s1 = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            s0 += v[i] * za[i];
+            s1 += r[i] * za[i];
+        }
+        G[a + 1] = G[(a + 1) * M] = s0;
+        g[a + 1] = s1;
+        rhs[a + 1] = s1 - copysign(al, b[sel[a]]);
+        for (size_t c = 0; c <= a; c++) {
+            const double *zc = z + sel[c] * n;
+            double s = 0.0;
+            for (size_t i = 0; i < n; i++)
+                s += v[i] * za[i] * zc[i];
+            G[(a + 1) * M + c + 1] = G[(c + 1) * M + a + 1] = s;
+        }
+    }
+    for (size_t j = 0; j < M; j++)
+        dg[j] = G[j * M + j];
+    /* Cholesky G = L L' in the lower triangle (the upper triangle and dg keep G), over the kept columns. A pivot
+     * below 1e-12 of its diagonal: column j is a linear combination of the kept columns before it, with null
+     * direction u = (-c, 1), L L' c = G[kept, j]. When the penalty's slope s.u along u is 0, Q is constant
+     * along u: j is held at its value (skipped) and the rest solved; otherwise the null step. */
+    size_t nskip = 0;
+    for (size_t j = 0; j < M; j++) {
+        double s = dg[j];
+        for (size_t c = 0; c < j; c++)
+            if (dg[c] >= 0.0)
+                s -= G[j * M + c] * G[j * M + c];
+        if (!(s > 1e-12 * dg[j])) {
+            for (size_t i = 0; i < j; i++) {
+                if (dg[i] < 0.0) {
+                    d[i] = 0.0;
+                    continue;
+                }
+                double t = G[i * M + j];
+                for (size_t c = 0; c < i; c++)
+                    if (dg[c] >= 0.0)
+                        t -= G[i * M + c] * d[c];
+                d[i] = t / G[i * M + i];
+            }
+            for (size_t i = j; i-- > 0;) {
+                if (dg[i] < 0.0)
+                    continue;
+                double t = d[i];
+                for (size_t c = i + 1; c < j; c++)
+                    if (dg[c] >= 0.0)
+                        t -= G[c * M + i] * d[c];
+                d[i] = t / G[i * M + i];
+            }
+            for (size_t i = 0; i < j; i++)
+                d[i] = -d[i];
+            d[j] = 1.0;
+            double sl = 0.0;
+            for (size_t i = 1; i <= j; i++)
+                sl += copysign(d[i], b[sel[i - 1]]);
+            if (fabs(sl) <= 1e-12) {
+                dg[j] = -dg[j] - 1.0; /* skipped: marked by a negative diagonal */
+                nskip++;
+                continue;
+            }
+            double sg = sl > 0.0 ? -1.0 : 1.0, tmax = INFINITY;
+            size_t hit = 0;
+            for (size_t i = 1; i <= j; i++) {
+                double di = sg * d[i], bi = b[sel[i - 1]];
+                if (di * bi < 0.0 && -bi / di < tmax) {
+                    tmax = -bi / di;
+                    hit = i;
+                }
+            }
+            if (!hit)
+                return 0;
+            for (size_t i = 0; i <= j; i++)
+                d[i] *= sg * tmax;
+            for (size_t i = j + 1; i < M; i++)
+                d[i] = 0.0;
+            d[hit] = -b[sel[hit - 1]];
+            /* change of Q: -d.g + d'Gd/2 + al sum_k (|b_k + d_k| - |b_k|) */
+            double dq = 0.0;
+            for (size_t i = 0; i <= j; i++) {
+                double gi = (dg[i] >= 0.0 ? dg[i] : -dg[i] - 1.0) * d[i];
+                for (size_t c = 0; c <= j; c++)
+                    if (c != i)
+                        gi += G[(i < c ? i : c) * M + (i < c ? c : i)] * d[c];
+                dq += d[i] * (0.5 * gi - g[i]);
+                if (i > 0)
+                    dq += al * (fabs(b[sel[i - 1]] + d[i]) - fabs(b[sel[i - 1]]));
+            }
+            if (!(dq < 0.0))
+                return 0;
+            m = j; /* only coefficients 1..j move */
+            goto apply;
+        }
+        double l = sqrt(s);
+        G[j * M + j] = l;
+        for (size_t i = j + 1; i < M; i++) {
+            double t = G[j * M + i];
+            for (size_t c = 0; c < j; c++)
+                if (dg[c] >= 0.0)
+                    t -= G[i * M + c] * G[j * M + c];
+            G[i * M + j] = t / l;
+        }
+    }
+    /* solve L L' d = rhs over the kept columns; skipped ones stay */
+    for (size_t i = 0; i < M; i++) {
+        if (dg[i] < 0.0) {
+            d[i] = 0.0;
+            continue;
+        }
+        double t = rhs[i];
+        for (size_t c = 0; c < i; c++)
+            if (dg[c] >= 0.0)
+                t -= G[i * M + c] * d[c];
+        d[i] = t / G[i * M + i];
+    }
+    for (size_t i = M; i-- > 0;) {
+        if (dg[i] < 0.0)
+            continue;
+        double t = d[i];
+        for (size_t c = i + 1; c < M; c++)
+            if (dg[c] >= 0.0)
+                t -= G[c * M + i] * d[c];
+        d[i] = t / G[i * M + i];
+    }
+    for (size_t a = 0; a < m; a++)
+        if (d[a + 1] != 0.0 && !((b[sel[a]] + d[a + 1]) * b[sel[a]] > 0.0))
+            return 0; /* a sign changes: not this face's minimiser */
+    (void)nskip;
+apply:
+    *b0 += d[0];
+    for (size_t a = 0; a < m; a++) {
+        double nb = b[sel[a]] + d[a + 1];
+        b[sel[a]] = nb * b[sel[a]] > 0.0 ? nb : 0.0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double e = d[0];
+        for (size_t a = 0; a < m; a++)
+            e += d[a + 1] * z[sel[a] * n + i];
+        r[i] -= v[i] * e;
+    }
+    return 1;
 }
 
 /* One path fit. who: the message prefix (names the fold in cross-validation). */
@@ -614,12 +793,15 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
     double *q = malloc(n * sizeof *q), *v = malloc(n * sizeof *v), *r = malloc(n * sizeof *r);
     size_t *act = malloc(p * sizeof *act);
     unsigned char *inact = calloc(p, 1);
+    const size_t nmax = n < p + 1 ? n : p + 1; /* the largest Newton system (intercept + coefficients) */
+    double *G = malloc(nmax * nmax * sizeof *G), *wk = malloc(4 * nmax * sizeof *wk);
+    size_t *sel = malloc(nmax * sizeof *sel);
     out->lambda = malloc(nlam * sizeof *out->lambda);
     out->beta = calloc(nlam * p, sizeof *out->beta);
     out->a0 = malloc(nlam * sizeof *out->a0);
     out->dev_ratio = malloc(nlam * sizeof *out->dev_ratio);
-    if (!z || !xm || !xs || !ju || !b || !bs || !xv || !q || !v || !r || !act || !inact || !out->lambda ||
-        !out->beta || !out->a0 || !out->dev_ratio) {
+    if (!z || !xm || !xs || !ju || !b || !bs || !xv || !q || !v || !r || !act || !inact || !G || !wk || !sel ||
+        !out->lambda || !out->beta || !out->a0 || !out->dev_ratio) {
         rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory for %zu x %zu values", who, n, p);
         goto done;
     }
@@ -682,6 +864,7 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
         }
     }
     size_t nin = 0, lmu = 0;
+    long nlp = 0; /* coordinate-descent passes over the whole path (glmnet's npasses, bounded by maxit) */
     for (size_t l = 0; l < nlam; l++) {
         if (ulam)
             al = ulam[l];
@@ -691,7 +874,6 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
             al = alf * al0;
         else
             al *= alf;
-        long nlp = 0;
         int saturated = 0;
         for (;;) { /* IRLS */
             double bs0 = b0;
@@ -704,10 +886,12 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
                     s += v[i] * z[j * n + i] * z[j * n + i];
                 xv[j] = s;
             }
+            long stable = 0, wait = LASSO_NEWTON_WAIT;
             for (;;) { /* coordinate descent: full sweep, then the active set to convergence */
                 for (int full = 1;; full = 0) {
                     nlp++;
                     double dlx = 0.0;
+                    int moved = 0; /* a coefficient entered, left or changed sign in this sweep */
                     size_t cnt = full ? p : nin;
                     for (size_t t = 0; t < cnt; t++) {
                         size_t k = full ? t : act[t];
@@ -722,6 +906,8 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
                         double d = b[k] - bk;
                         if (d == 0.0)
                             continue;
+                        if (!(b[k] * bk > 0.0))
+                            moved = 1;
                         if (xv[k] * d * d > dlx)
                             dlx = xv[k] * d * d;
                         for (size_t i = 0; i < n; i++)
@@ -743,16 +929,35 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
                             r[i] -= d * v[i];
                     }
                     if (nlp > LASSO_MAXIT) {
-                        rc = vx_error_set(err, VX_EINVAL,
-                                          "%s: coordinate descent did not converge in %ld passes at lambda %zu "
-                                          "(%g): the data may be nearly separable; use fewer lambdas",
-                                          who, LASSO_MAXIT, l, al);
-                        goto done;
+                        if (l == 0) {
+                            rc = vx_error_set(err, VX_EINVAL,
+                                              "%s: coordinate descent did not converge in %ld passes at the first "
+                                              "lambda (%g): pass a looser threshold",
+                                              who, LASSO_MAXIT, al);
+                            goto done;
+                        }
+                        /* as glmnet (jerr < 0, "Convergence for kth lambda value not reached after maxit
+                         * iterations; solutions for larger lambdas returned"): the path ends before this lambda */
+                        out->unconverged = l + 1;
+                        goto path_end;
                     }
                     if (dlx < shr) {
                         if (full)
                             goto cd_done;
                         break; /* active set converged: back to a full sweep */
+                    }
+                    /* a Newton step costs about as much as 20 sweeps: tried once the sign pattern has held for
+                     * `wait` sweeps; a refused step doubles the wait, a change of pattern resets it */
+                    if (moved) {
+                        stable = 0;
+                        wait = LASSO_NEWTON_WAIT;
+                    } else if (++stable >= wait) {
+                        if (lasso_newton(z, n, v, r, b, &b0, act, nin, al, G, wk, sel)) {
+                            stable = 0;
+                            wait = LASSO_NEWTON_WAIT;
+                        } else {
+                            wait *= 2;
+                        }
                     }
                 }
             }
@@ -805,6 +1010,7 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
         if (out->dev_ratio[l] - out->dev_ratio[l - 1] < LASSO_FDEV)
             break;
     }
+path_end:
     out->nlambda = lmu;
     if (!ulam) { /* R glmnet's fix.lam: the first lambda is "infinity" inside the Fortran code */
         if (lmu > 2)
@@ -826,6 +1032,9 @@ done:
     free(r);
     free(act);
     free(inact);
+    free(G);
+    free(wk);
+    free(sel);
     if (rc)
         vx_lasso_path_free(out);
     return rc;
@@ -867,13 +1076,14 @@ int vx_lasso_logistic(const double *X, size_t n, size_t p, const int *y, const d
     if (thresh == 0.0)
         thresh = LASSO_THRESH;
     if (!(thresh > 0.0 && thresh < 1.0))
-        return vx_error_set(err, VX_EINVAL, "%s: convergence threshold %g must lie in (0, 1) (0 = default 1e-14)",
+        return vx_error_set(err, VX_EINVAL,
+                            "%s: convergence threshold %g must lie in (0, 1) (0 = default 1e-7, glmnet's)",
                             who, thresh);
     return lasso_fit(who, X, n, p, y, lambda, nlambda, lambda_min_ratio, thresh, out, err);
 }
 
-int vx_lasso_logistic_cv(const double *X, size_t n, size_t p, const int *y, const int *fold, int K, double thresh,
-                         vx_lasso_path *out, vx_error *err)
+int vx_lasso_logistic_cv(const double *X, size_t n, size_t p, const int *y, const int *fold, int K, size_t nlambda,
+                         double lambda_min_ratio, double thresh, vx_lasso_path *out, vx_error *err)
 {
     const char *who = "lasso cv";
     if (!out)
@@ -903,7 +1113,9 @@ int vx_lasso_logistic_cv(const double *X, size_t n, size_t p, const int *y, cons
             free(fsz);
             return rc;
         }
-    rc = vx_lasso_logistic(X, n, p, y, NULL, 100, 0.0, thresh, out, err);
+    rc = vx_lasso_logistic(X, n, p, y, NULL, nlambda, lambda_min_ratio, thresh, out, err);
+    if (nlambda == 0)
+        nlambda = 100;
     if (thresh == 0.0)
         thresh = LASSO_THRESH;
     if (rc) {
@@ -930,8 +1142,8 @@ int vx_lasso_logistic_cv(const double *X, size_t n, size_t p, const int *y, cons
         char fwho[64];
         snprintf(fwho, sizeof fwho, "lasso cv, training set without fold %d", f);
         vx_lasso_path fp;
-        double ratio = nt < p ? 0.01 : 1e-4;
-        rc = lasso_fit(fwho, Xt, nt, p, yt, NULL, 100, ratio, thresh, &fp, err);
+        double ratio = lambda_min_ratio > 0.0 ? lambda_min_ratio : nt < p ? 0.01 : 1e-4;
+        rc = lasso_fit(fwho, Xt, nt, p, yt, NULL, nlambda, ratio, thresh, &fp, err);
         if (rc)
             goto done;
         /* R predict.glmnet(s = lambda): coefficients interpolated linearly in lambda (lambda.interp) */

@@ -9,6 +9,7 @@
 
 #include "io/csv.h"
 #include "voxomics/extract.h"
+#include "voxomics/io.h"
 
 static int is_missing_text(const char *s)
 {
@@ -53,9 +54,12 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int vx_table_read(const char *path, const char *id_name, vx_table *t, vx_error *err)
+static int table_read(const char *path, const char *id_name, int unique, vx_table *t, vx_error *err)
 {
     memset(t, 0, sizeof *t);
+    int prc = vx_path_check(path, 0, "table", err); /* a fifo would block: refused at once */
+    if (prc != VX_OK)
+        return prc;
     FILE *f = fopen(path, "r");
     if (!f)
         return vx_error_set(err, VX_EIO, "%s: cannot open: %s", path, strerror(errno));
@@ -130,7 +134,7 @@ int vx_table_read(const char *path, const char *id_name, vx_table *t, vx_error *
     for (size_t i = 0; rc == VX_OK && i < t->nrow * t->ncol; i++)
         t->num[i] = parse_number(t->cell[i]);
     /* unique IDs: sort a copy of the pointers, compare neighbours */
-    if (rc == VX_OK) {
+    if (rc == VX_OK && unique) {
         char **ids = malloc(t->nrow * sizeof *ids);
         if (!ids)
             rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory", path);
@@ -147,6 +151,16 @@ int vx_table_read(const char *path, const char *id_name, vx_table *t, vx_error *
     if (rc != VX_OK)
         vx_table_free(t);
     return rc;
+}
+
+int vx_table_read(const char *path, const char *id_name, vx_table *t, vx_error *err)
+{
+    return table_read(path, id_name, 1, t, err);
+}
+
+int vx_table_read_long(const char *path, const char *id_name, vx_table *t, vx_error *err)
+{
+    return table_read(path, id_name, 0, t, err);
 }
 
 long vx_table_col(const vx_table *t, const char *name)
@@ -410,6 +424,9 @@ int vx_table_missing(vx_table *t, const size_t *cols, size_t p, const size_t *re
         rowmiss[i]++;
         req_rows++;
     }
+    /* the first offending cell (a non-numeric one if any), quoted in the messages */
+    size_t bad_i = 0, bad_c = 0;
+    int bad_k = 0;
     for (size_t c = 0; c < p; c++) {
         size_t m = 0;
         for (size_t i = 0; i < t->nrow; i++) {
@@ -418,6 +435,11 @@ int vx_table_missing(vx_table *t, const size_t *cols, size_t p, const size_t *re
                 m++;
                 nonnum += k == 2;
                 rowmiss[i]++;
+                if (k > bad_k) {
+                    bad_k = k;
+                    bad_i = i;
+                    bad_c = cols[c];
+                }
             }
         }
         total += m;
@@ -431,17 +453,28 @@ int vx_table_missing(vx_table *t, const size_t *cols, size_t p, const size_t *re
     for (size_t i = 0; i < t->nrow; i++)
         rows += rowmiss[i] > 0;
     int rc = VX_OK;
+    char first[320] = "";
+    if (total) {
+        const char *txt = t->cell[bad_i * t->ncol + bad_c];
+        if (bad_k == 2)
+            snprintf(first, sizeof first, "%s, column %s: '%.120s' is not a number", VX_TABLE_ID(t, bad_i),
+                     t->colnames[bad_c], txt);
+        else
+            snprintf(first, sizeof first, "%s, column %s: %s%.120s%s", VX_TABLE_ID(t, bad_i), t->colnames[bad_c],
+                     txt[0] ? "'" : "empty", txt, txt[0] ? "' (missing)" : "");
+    }
     if (req_rows && report && !total)
         snprintf(report, rlen, "%zu rows without a value in a required column (label, batch)", req_rows);
     if (total && report)
         snprintf(report, rlen,
-                 "%zu missing cells (%zu of them non-numeric text) in %zu columns (most: '%s', %zu) and %zu rows",
-                 total, nonnum, ncols, t->colnames[worst], worst_n, rows);
+                 "%zu missing cells (%zu of them non-numeric text; first %s) in %zu columns (most: '%s', %zu) and "
+                 "%zu rows",
+                 total, nonnum, first, ncols, t->colnames[worst], worst_n, rows);
     if (total && pol == VX_MISSING_ERROR)
         rc = vx_error_set(err, VX_EINVAL,
-                          "%s: %zu missing cells (%zu non-numeric, e.g. '#NAME?') in %zu columns (most: '%s', %zu) "
+                          "%s: %zu missing cells (%zu non-numeric; first %s) in %zu columns (most: '%s', %zu) "
                           "and %zu rows: choose --missing drop or --missing impute-median",
-                          t->path, total, nonnum, ncols, t->colnames[worst], worst_n, rows);
+                          t->path, total, nonnum, first, ncols, t->colnames[worst], worst_n, rows);
     if (rc == VX_OK && (total || req_rows) && pol == VX_MISSING_DROP) {
         unsigned char *keep = malloc(t->nrow ? t->nrow : 1);
         if (!keep)

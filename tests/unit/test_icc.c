@@ -115,14 +115,36 @@ static void test_errors(void **state)
     double c[12];
     for (int i = 0; i < 12; i++)
         c[i] = 2.5;
-    assert_int_equal(vx_icc_compute(c, 4, 3, &r, &err), VX_EINVAL);
-    assert_non_null(strstr(err.msg, "zero variance"));
+    /* a constant feature: a result with every value NaN and a note, not an error */
+    assert_int_equal(vx_icc_compute(c, 4, 3, &r, &err), VX_OK);
+    assert_non_null(strstr(r.note, "zero between- and within-subject variance"));
+    for (int t = 0; t < 6; t++) {
+        assert_true(isnan(r.icc[t]) && isnan(r.lo[t]) && isnan(r.hi[t]) && isnan(r.F[t]) && isnan(r.p[t]));
+        vx_assert_near(r.df1[t], 3.0, 0.0);
+    }
 
-    /* rater 2 = rater 1 + 1 exactly: no residual */
+    /* rater 2 = rater 1 + 1 exactly: no residual. By hand: row means 1.5, 3.5, 1, 7.5, grand mean 3.375,
+     * SSB = 2 (1.875^2 + 0.125^2 + 2.375^2 + 4.125^2) = 52.375, MSB = 52.375/3, SSJ = MSJ = 4 (0.5^2 + 0.5^2) = 2,
+     * MSE = 0, MSW = 2/4: ICC3 = ICC3k = 1, ICC2 = MSB / (MSB + 2 MSJ / 4), ICC2k = MSB / (MSB + MSJ / 4),
+     * ICC1 = (MSB - MSW) / (MSB + MSW), F(ICC1) = MSB / MSW */
     double off[8] = {1, 2, 3, 4, 0.5, 1.5, 7, 8};
-    assert_int_equal(vx_icc_compute(off, 4, 2, &r, &err), VX_EINVAL);
-    assert_non_null(strstr(err.msg, "residual variance is zero"));
-    assert_non_null(strstr(err.msg, "offset"));
+    assert_int_equal(vx_icc_compute(off, 4, 2, &r, &err), VX_OK);
+    assert_non_null(strstr(r.note, "residual variance is zero"));
+    assert_non_null(strstr(r.note, "offset"));
+    const double msb = 52.375 / 3.0;
+    vx_assert_near(r.icc[VX_ICC3], 1.0, 1e-15);
+    vx_assert_near(r.icc[VX_ICC3K], 1.0, 1e-15);
+    vx_assert_near(r.icc[VX_ICC2], msb / (msb + 1.0), 1e-14);
+    vx_assert_near(r.icc[VX_ICC2K], msb / (msb + 0.5), 1e-14);
+    vx_assert_near(r.icc[VX_ICC1], (msb - 0.5) / (msb + 0.5), 1e-14);
+    vx_assert_near(r.F[VX_ICC1], msb / 0.5, 1e-12);
+    assert_true(isinf(r.F[VX_ICC3]) && r.p[VX_ICC3] == 0.0);
+    assert_true(isnan(r.lo[VX_ICC3]) && isnan(r.hi[VX_ICC2K]));
+    assert_true(r.lo[VX_ICC1] > -1.0 && r.lo[VX_ICC1] < r.icc[VX_ICC1] && r.hi[VX_ICC1] <= 1.0);
+
+    /* a regular result has an empty note */
+    assert_int_equal(vx_icc_compute(sf, 6, 4, &r, &err), VX_OK);
+    assert_string_equal(r.note, "");
 
     double nanv[24];
     memcpy(nanv, sf, sizeof nanv);

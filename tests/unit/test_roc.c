@@ -240,10 +240,19 @@ static void test_calibration(void **state)
     assert_int_equal(vx_roc_calibration(prob, y, N, NULL, &b, &err), VX_OK);
     vx_assert_near(b, 1.0861386102345441, 1e-12);
 
-    /* errors: p = 1 has an infinite logit; constant p has no slope; perfect separation has an infinite slope */
+    /* p = 0 or 1 is clipped to [1e-15, 1 - 1e-15] (VX_ROC_PROB_EPS), not refused. R on the clipped values:
+     * q <- p; q[8] <- 1; q[9] <- 0; q[12] <- 0; pc <- pmin(pmax(q, 1e-15), 1 - 1e-15)
+     * coef(glm(y ~ offset(qlogis(pc)), ...)); coef(glm(y ~ qlogis(pc), ...))[2]   (ctl as above) */
     double p1[N];
     memcpy(p1, prob, sizeof p1);
     p1[7] = 1.0;
+    p1[8] = 0.0;
+    p1[11] = 0.0;
+    assert_int_equal(vx_roc_calibration(p1, y, N, &a, &b, &err), VX_OK);
+    vx_assert_near(a, 0.16008519727907686, 1e-10);
+    vx_assert_near(b, 0.048822815915509375, 1e-10);
+    /* errors: outside [0, 1]; constant p has no slope; perfect separation has an infinite slope */
+    p1[7] = 1.5;
     assert_int_equal(vx_roc_calibration(p1, y, N, &a, &b, &err), VX_EINVAL);
     assert_non_null(strstr(err.msg, "sample 7"));
     for (int i = 0; i < N; i++)
@@ -256,6 +265,34 @@ static void test_calibration(void **state)
         p1[i] = y[i] ? 0.6 + 0.005 * i : 0.4 - 0.005 * i;
     assert_int_equal(vx_roc_calibration(p1, y, N, NULL, &b, &err), VX_EINVAL);
     assert_non_null(strstr(err.msg, "separates"));
+}
+
+/* scikit-learn 1.2.1: sklearn.metrics.log_loss(y, p, eps=1e-15) with p = prob -> 0.4932198767734815; with
+ * p[7] = 1 (a case), p[8] = 0 (a case: clipped to 1e-15, loss 34.5) and p[11] = 0 (a control)
+ * -> 1.1797483655292302 */
+static void test_log_loss(void **state)
+{
+    (void)state;
+    vx_error err = {0};
+    double ll;
+    size_t nc = 99;
+    assert_int_equal(vx_roc_log_loss(prob, y, N, &ll, &nc, &err), VX_OK);
+    vx_assert_near(ll, 0.4932198767734815, 1e-14);
+    assert_int_equal(nc, 0);
+    double p1[N];
+    memcpy(p1, prob, sizeof p1);
+    p1[7] = 1.0;
+    p1[8] = 0.0;
+    p1[11] = 0.0;
+    assert_int_equal(vx_roc_log_loss(p1, y, N, &ll, &nc, &err), VX_OK);
+    vx_assert_near(ll, 1.1797483655292302, 1e-13);
+    assert_int_equal(nc, 3);
+    vx_assert_near(vx_roc_prob_clip(0.0), 1e-15, 0.0);
+    vx_assert_near(vx_roc_prob_clip(1.0), 1.0 - 1e-15, 0.0);
+    vx_assert_near(vx_roc_prob_clip(0.25), 0.25, 0.0);
+    p1[3] = -0.1;
+    assert_int_equal(vx_roc_log_loss(p1, y, N, &ll, NULL, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "sample 3"));
 }
 
 static void test_errors(void **state)
@@ -289,7 +326,8 @@ int main(void)
         cmocka_unit_test(test_auc_delong),       cmocka_unit_test(test_auc_hand),
         cmocka_unit_test(test_delong_paired),    cmocka_unit_test(test_bootstrap),
         cmocka_unit_test(test_youden_sens_spec), cmocka_unit_test(test_brier),
-        cmocka_unit_test(test_calibration),      cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_calibration),      cmocka_unit_test(test_log_loss),
+        cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -204,6 +204,152 @@ static void test_icc(void **state)
     vx_table_free(&t);
 }
 
+static char *slurp_tmp(const char *name)
+{
+    FILE *f = fopen(tmp(name), "r");
+    if (!f)
+        return NULL;
+    static char buf[4][1 << 16];
+    static int k;
+    k = (k + 1) % 4;
+    size_t n = fread(buf[k], 1, sizeof buf[k] - 1, f);
+    buf[k][n] = '\0';
+    fclose(f);
+    return buf[k];
+}
+
+/* icc on a long table whose first column repeats (one row per subject and rater), with a constant feature:
+ * exit 0, the constant feature's cells empty and a note naming it; the other feature as psych (README).
+ * A non-numeric cell: exit 1, the message quotes it, and no output file is left. */
+static void test_icc_degenerate(void **state)
+{
+    (void)state;
+    const int y[6][4] = {{9, 2, 5, 8}, {6, 1, 3, 2}, {8, 4, 6, 8}, {7, 1, 2, 6}, {10, 5, 6, 9}, {6, 2, 4, 7}};
+    FILE *f = fopen(tmp("icc_long.csv"), "w");
+    fputs("target,judge,flat,score\n", f);
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 4; j++)
+            fprintf(f, "t%d,j%d,3.5,%d\n", i + 1, j + 1, y[i][j]);
+    fclose(f);
+    char args[9000];
+    remove(tmp("icc_long_out.csv"));
+    snprintf(args, sizeof args, "icc '%s' --subject target --rater judge -o '%s'", tmp("icc_long.csv"),
+             tmp("icc_long_out.csv"));
+    assert_int_equal(run(args), 0);
+    const char *msg = slurp_tmp("stderr.txt");
+    assert_non_null(strstr(msg, "feature 'flat'"));
+    assert_non_null(strstr(msg, "zero between- and within-subject variance"));
+    const char *out = slurp_tmp("icc_long_out.csv");
+    assert_non_null(out);
+    assert_non_null(strstr(out, "\nflat,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"));
+    assert_null(strstr(out, "nan"));
+    vx_table t;
+    vx_error err;
+    assert_int_equal(vx_table_read(tmp("icc_long_out.csv"), "feature", &t, &err), VX_OK);
+    assert_int_equal(t.nrow, 2);
+    assert_string_equal(VX_TABLE_ID(&t, 1), "score");
+    assert_true(fabs(t.num[t.ncol + (size_t)vx_table_col(&t, "ICC3")] - 0.714841) < 1e-6);
+    vx_table_free(&t);
+
+    f = fopen(tmp("icc_bad.csv"), "w");
+    fputs("target,judge,score\n", f);
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 4; j++)
+            if (i == 2 && j == 1)
+                fputs("t3,j2,#VALUE!\n", f);
+            else
+                fprintf(f, "t%d,j%d,%d\n", i + 1, j + 1, y[i][j]);
+    fclose(f);
+    remove(tmp("icc_bad_out.csv"));
+    snprintf(args, sizeof args, "icc '%s' --subject target --rater judge -o '%s'", tmp("icc_bad.csv"),
+             tmp("icc_bad_out.csv"));
+    assert_int_equal(run(args), 1);
+    msg = slurp_tmp("stderr.txt");
+    assert_non_null(strstr(msg, "t3 (subject 't3', rater 'j2'), column score: '#VALUE!' is not a number"));
+    assert_null(fopen(tmp("icc_bad_out.csv"), "r"));
+}
+
+/* The NSCLC CaPTk table with the EGFR label (shared data, rows without a label or with '#NAME?' dropped):
+ * mRMR writes an empty score for unselected features (never 'nan'); select --method lasso and cv --select lasso
+ * run to the end on it with glmnet's defaults (they stopped with "did not converge" before). */
+static void test_nsclc(void **state)
+{
+    (void)state;
+    char args[9000], data[4200], clin[4200];
+    snprintf(data, sizeof data, "%s", vx_test_data("stats/nsclc_radiogenomics/captk_features.csv"));
+    snprintf(clin, sizeof clin, "%s", vx_test_data("stats/nsclc_radiogenomics/clinical_covariates.csv"));
+    snprintf(args, sizeof args,
+             "select '%s' --id SubjectID --join '%s' --label egfr-mut --missing drop --method mrmr --k 5 -o '%s'",
+             data, clin, tmp("sel_mrmr.csv"));
+    assert_int_equal(run(args), 0);
+    const char *out = slurp_tmp("sel_mrmr.csv");
+    assert_null(strstr(out, "nan"));
+    assert_non_null(strstr(out, "\nT1_ED_Intensity_Energy,0,0,\n")); /* unselected: empty score */
+    size_t sel = 0; /* rows whose second field ("selected") is 1 */
+    for (const char *q = strchr(out, '\n'); q && q[1]; q = strchr(q + 1, '\n')) {
+        const char *c = strchr(q + 1, ',');
+        sel += c && c[1] == '1' && c[2] == ',';
+    }
+    assert_int_equal(sel, 5);
+
+    snprintf(args, sizeof args,
+             "select '%s' --id SubjectID --join '%s' --label egfr-mut --missing drop --method lasso --seed 1 -o '%s'",
+             data, clin, tmp("sel_lasso.csv"));
+    assert_int_equal(run(args), 0);
+    const char *msg = slurp_tmp("stderr.txt");
+    assert_non_null(strstr(msg, "lambda.min"));
+    snprintf(args, sizeof args,
+             "select '%s' --id SubjectID --join '%s' --label egfr-mut --missing drop --method lasso --nlambda 20 "
+             "--lambda-min-ratio 0.01 -o '%s'",
+             data, clin, tmp("sel_lasso20.csv"));
+    assert_int_equal(run(args), 0);
+    snprintf(args, sizeof args,
+             "select '%s' --id SubjectID --join '%s' --label egfr-mut --missing drop --method lasso --nlambda 2 -o "
+             "'%s'",
+             data, clin, tmp("sel_lasso2.csv"));
+    assert_int_equal(run(args), 1);
+    assert_non_null(strstr(slurp_tmp("stderr.txt"), "nlambda 2"));
+    snprintf(args, sizeof args,
+             "cv '%s' --id SubjectID --join '%s' --label egfr-mut --missing drop --model logreg --select lasso "
+             "--folds 3 --repeats 1 --seed 1 --json '%s'",
+             data, clin, tmp("cv_lasso.json"));
+    assert_int_equal(run(args), 0);
+    out = slurp_tmp("cv_lasso.json");
+    assert_non_null(out);
+    double auc = strtod(strstr(out, "\"auc_fold_mean\"") + 16, NULL);
+    assert_true(auc > 0.0 && auc < 1.0);
+}
+
+/* evaluate: probabilities of exactly 0 and 1 are clipped to [1e-15, 1 - 1e-15] (stated in the JSON settings)
+ * for the log-loss (scikit-learn: log_loss([1,0,1,0,1,0], [1,0,0.7,0.2,0.4,0.6], eps=1e-15) =
+ * 0.40206665983354234); a non-numeric score cell is quoted with its row and column. */
+static void test_evaluate_clip(void **state)
+{
+    (void)state;
+    FILE *f = fopen(tmp("ev.csv"), "w");
+    fputs("id,label,score,prob\nw1,1,5,1\nw2,0,-5,0\nw3,1,0.8,0.7\nw4,0,-1,0.2\nw5,1,-0.4,0.4\nw6,0,0.4,0.6\n", f);
+    fclose(f);
+    char args[9000];
+    snprintf(args, sizeof args, "evaluate '%s' --label label --score score --prob prob --json '%s'", tmp("ev.csv"),
+             tmp("ev.json"));
+    assert_int_equal(run(args), 0);
+    const char *out = slurp_tmp("ev.json");
+    assert_non_null(strstr(out, "\"prob_clip_eps\":\t1e-15"));
+    assert_non_null(strstr(out, "\"probabilities_clipped\":\t2"));
+    double ll = strtod(strstr(out, "\"log_loss\"") + 11, NULL);
+    assert_true(fabs(ll - 0.40206665983354234) < 1e-12);
+    double auc = strtod(strstr(out, "\"auc\"") + 6, NULL);
+    assert_true(fabs(auc - 8.0 / 9.0) < 1e-15); /* raw scores: 8 of 9 case-control pairs ordered */
+
+    f = fopen(tmp("ev_bad.csv"), "w");
+    fputs("id,label,score\nw1,1,5\nw2,0,-5\nw3,1,#NAME?\nw4,0,-1\n", f);
+    fclose(f);
+    snprintf(args, sizeof args, "evaluate '%s' --label label --score score --json '%s'", tmp("ev_bad.csv"),
+             tmp("ev_bad.json"));
+    assert_int_equal(run(args), 1);
+    assert_non_null(strstr(slurp_tmp("stderr.txt"), "w3, column score: '#NAME?' is not a number"));
+}
+
 /* wdbc as a table with an ID and a text label */
 static void write_wdbc(void)
 {
@@ -291,6 +437,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_harmonize),
         cmocka_unit_test(test_icc),
+        cmocka_unit_test(test_icc_degenerate),
+        cmocka_unit_test(test_nsclc),
+        cmocka_unit_test(test_evaluate_clip),
         cmocka_unit_test(test_train_predict_evaluate_cv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "voxomics/table.h"
 #include "vx_test.h"
@@ -37,6 +39,8 @@ static void test_read_and_missing(void **state)
     assert_int_equal(vx_table_missing(&t, cols, p, NULL, 0, VX_MISSING_ERROR, &dropped, report, sizeof report, &err),
                      VX_EINVAL);
     assert_non_null(strstr(err.msg, "8 missing cells (8 non-numeric"));
+    /* the offending cell is quoted with its row (ID) and column */
+    assert_non_null(strstr(err.msg, "first R01-159, column T1_ED_Morphologic_Eccentricity: '#NAME?' is not a number"));
     assert_non_null(strstr(err.msg, "1 rows"));
     assert_non_null(strstr(err.msg, "--missing drop"));
     /* impute-median keeps the rows and the NaNs for the pipeline */
@@ -130,12 +134,31 @@ static void test_labels_and_errors(void **state)
     assert_non_null(strstr(err.msg, "no column 'ID'"));
 }
 
+/* A fifo as a table is refused at once, naming it (a read would block with no writer). */
+static void test_fifo_refused(void **state)
+{
+    (void)state;
+    char path[4600];
+    snprintf(path, sizeof path, "%s/table.fifo", vx_test_tmpdir());
+    unlink(path);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    vx_table t;
+    vx_error err;
+    vx_error_clear(&err);
+    assert_int_equal(vx_table_read(path, NULL, &t, &err), VX_EIO);
+    assert_non_null(strstr(err.msg, path));
+    assert_non_null(strstr(err.msg, "is a fifo, not a regular file"));
+    assert_int_equal(vx_table_read_long(path, NULL, &t, &err), VX_EIO);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_and_missing),
         cmocka_unit_test(test_join),
         cmocka_unit_test(test_labels_and_errors),
+        cmocka_unit_test(test_fifo_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
