@@ -585,6 +585,8 @@ int vx_settings_write_reference(FILE *f, int markdown, vx_error *err)
             if (r->group != (vx_setting_group)g || (r->flags & (VX_SF_PART | VX_SF_INTERNAL)))
                 continue;
             default_text(r, def, sizeof def);
+            if ((r->flags & VX_SF_NEEDED_WHEN) && !vx_setting_in_range(r, r->def, NULL, 0))
+                snprintf(def, sizeof def, "none"); /* no usable default: required where it applies */
             vx_setting_valid_text(r, valid, sizeof valid);
             hash_text(r, hash, sizeof hash);
             if (markdown) {
