@@ -445,8 +445,8 @@ static int check_when(cfg *c)
             continue;
         const char *need = vx_setting_enum_word(w->values, r->when_value);
         const char *is = vx_setting_enum_word(w->values, (int)vx_setting_value(c->s, w));
-        snprintf(msg, sizeof msg, "applies to %s %s only, but the %s is %s: remove %s or set %s: %s", leaf(w->key), need,
-                 leaf(w->key), is ? is : "?", leaf(r->key), leaf(w->key), need);
+        snprintf(msg, sizeof msg, "applies to %s %s only, but the %s is %s: remove %s or set %s: %s", leaf(w->key),
+                 need, leaf(w->key), is ? is : "?", leaf(r->key), leaf(w->key), need);
         return fail(c, c->seen[i], r->key, "%s", msg);
     }
     return VX_OK;

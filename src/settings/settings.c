@@ -92,7 +92,8 @@ const char *vx_setting_enum_word(vx_setting_enum e, int value)
 int vx_setting_enum_find(vx_setting_enum e, const char *word)
 {
     for (size_t i = 0; word && i < N_WORDS; i++)
-        if (words[i].e == e && (!strcasecmp(word, words[i].word) || (words[i].alias && !strcasecmp(word, words[i].alias))))
+        if (words[i].e == e &&
+            (!strcasecmp(word, words[i].word) || (words[i].alias && !strcasecmp(word, words[i].alias))))
             return words[i].value;
     /* the interpolators also take their common synonyms (trilinear, tricubic, nn, ...) */
     if (word && (e == VX_SE_INTERP || e == VX_SE_MASK_INTERP)) {
@@ -229,8 +230,8 @@ static void range_text(const vx_setting_info *r, char *buf, size_t len)
     if (isinf(r->lo) && isinf(r->hi))
         snprintf(buf, len, "a finite number%s", nan);
     else if (isinf(r->hi))
-        snprintf(buf, len, "a finite number %s %g%s%s%s", r->flags & VX_SF_LO_OPEN ? ">" : ">=", r->lo, *u ? " " : "", u,
-                 nan);
+        snprintf(buf, len, "a finite number %s %g%s%s%s", r->flags & VX_SF_LO_OPEN ? ">" : ">=", r->lo,
+                 *u ? " " : "", u, nan);
     else
         snprintf(buf, len, "a finite number in %c%g, %g%c%s%s%s", r->flags & VX_SF_LO_OPEN ? '(' : '[', r->lo, r->hi,
                  r->flags & VX_SF_HI_OPEN ? ')' : ']', *u ? " " : "", u, nan);
@@ -590,7 +591,8 @@ int vx_settings_write_reference(FILE *f, int markdown, vx_error *err)
             vx_setting_valid_text(r, valid, sizeof valid);
             hash_text(r, hash, sizeof hash);
             if (markdown) {
-                fprintf(f, "| `%s` | %s | %s%s%s | ", r->key, type_name(r->type), *def ? "`" : "", def, *def ? "`" : "");
+                fprintf(f, "| `%s` | %s | %s%s%s | ", r->key, type_name(r->type), *def ? "`" : "", def,
+                        *def ? "`" : "");
                 cell(f, valid);
                 fputs(" | ", f);
                 cell(f, hash);
