@@ -248,7 +248,7 @@ int vx_setting_in_range(const vx_setting_info *r, double v, char *why, size_t n)
         ok = v >= r->lo && v <= r->hi;
         break;
     case VX_ST_ENUM:
-        ok = v == (int)v && word_of(r->values, (int)v) != NULL;
+        ok = fabs(v) < 1e9 && v == (int)v && word_of(r->values, (int)v) != NULL; /* no cast of NaN / huge */
         break;
     case VX_ST_REAL:
     case VX_ST_SPACING:
