@@ -50,6 +50,8 @@ bench: build
 docs: build
 	@$(BUILD)/voxomics features --format markdown > docs/features.md
 	@echo "docs/features.md written"
+	@scripts/settings_doc.sh $(BUILD)/voxomics docs/config.md
+	@echo "docs/config.md settings reference written"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -11,25 +11,13 @@
 
 #include "voxomics/feature.h"
 #include "voxomics/image.h"
+#include "voxomics/io.h" /* vx_file_sha256, vx_path_sha256 (declared there since issue 12) */
 #include "voxomics/process.h"
+#include "voxomics/settings.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* ---- discretisation (IBSI 1, "Intensity discretisation") --------------------------------------------- */
-typedef enum vx_disc_method {
-    VX_DISC_NONE = 0, /* use intensities as grey levels (integer intensities >= 1 required) */
-    VX_DISC_FBS,      /* fixed bin size: g = floor((x - x_min) / w) + 1 */
-    VX_DISC_FBN,      /* fixed bin number: g = floor(N (x - x_min) / (x_max - x_min)) + 1, g(x_max) = N */
-} vx_disc_method;
-
-typedef struct vx_discretisation {
-    vx_disc_method method;
-    double bin_width;  /* FBS: w */
-    int bin_count;     /* FBN: N */
-    double min_value;  /* FBS: x_min; NaN = lower bound of the re-segmentation range, else the ROI minimum */
-} vx_discretisation;
 
 /* Discretise n values x[i] where mask[i] != 0 (mask NULL: all) into grey[i] (0 outside the mask).
  * x_min/x_max: FBS lower bound and FBN range (NaN: ROI minimum / maximum). On success *n_grey is the number
@@ -37,49 +25,6 @@ typedef struct vx_discretisation {
 int vx_discretise(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, double x_min,
                   double x_max, int32_t *grey, int *n_grey, vx_error *err);
 
-/* ---- settings ----------------------------------------------------------------------------------------- */
-typedef struct vx_settings {
-    /* input */
-    double mask_threshold;   /* mask voxels with value >= threshold are in the ROI (default 0.5) */
-    int mask_label;          /* > 0: only voxels equal to this label are in the ROI (default 0: any) */
-    /* image processing, in IBSI order: interpolation, rounding, ROI partial-volume threshold,
-     * re-segmentation, discretisation */
-    double resample_spacing[3]; /* new voxel spacing in mm per axis; NaN keeps that axis (NaN z with x, y
-                                   set: in-plane 2D interpolation); all NaN (default): no interpolation */
-    vx_interp interp;           /* image interpolator, default linear */
-    vx_interp mask_interp;      /* ROI interpolator, default linear */
-    double mask_partial_volume; /* interpolated ROI voxels >= this are in the ROI, default 0.5 */
-    int round_intensities;   /* round intensities to the nearest integer (IBSI, calibrated CT), default 0;
-                                applies to the input and to interpolated intensities */
-    double reseg_min, reseg_max; /* re-segmentation range of the intensity mask; NaN = open */
-    double reseg_outlier_sigma;  /* > 0: also drop intensities outside mean +/- sigma * sd, default 0 */
-    vx_discretisation texture_disc; /* intensity histogram and texture families */
-    vx_discretisation ivh_disc;     /* intensity-volume histogram */
-    /* families */
-    vx_feature_settings features;
-    /* output */
-    int diagnostics;         /* add the IBSI diagnostic values (image, ROI and processing checks), default 0;
-                                with interpolation this interpolates the whole image once for its statistics */
-    /* compatibility (docs/config.md, "PyRadiomics compatibility") */
-    int compat;              /* VX_COMPAT_IBSI (default) or VX_COMPAT_PYRADIOMICS */
-    double voxel_shift;      /* PyRadiomics voxelArrayShift c: with VX_COMPAT_PYRADIOMICS, energy and root mean
-                                square use x + c; default 0 */
-    int feature_subset;      /* != 0: only the features whose bit is set in feature_bits were requested (a
-                                PyRadiomics featureClass list); the families compute all, writers keep these */
-    uint8_t feature_bits[(VX_F_COUNT + 7) / 8];
-} vx_settings;
-
-/* ---- compatibility modes ------------------------------------------------------------------------------ */
-enum {
-    VX_COMPAT_IBSI = 0,        /* IBSI 1 definitions (default) */
-    VX_COMPAT_PYRADIOMICS = 1, /* PyRadiomics' documented deviations from IBSI (docs/config.md) */
-};
-/* "ibsi" / "pyradiomics"; "?" when unknown. */
-const char *vx_compat_name(int compat);
-/* VX_COMPAT_* by name (case-insensitive), -1 when unknown. */
-int vx_compat_find(const char *name);
-/* Whether feature f was requested: always when s->feature_subset is 0, else its bit in s->feature_bits. */
-int vx_settings_feature_wanted(const vx_settings *s, vx_feature_id f);
 /* PyRadiomics output column of feature f under aggregation a, "original_<class>_<Feature>" (e.g.
  * "original_glcm_Contrast"), into buf. Returns 0, or -1 when PyRadiomics has no such feature, does not
  * compute it under a (GLCM/GLRLM: 3D_avg, or 2.5D_dmrg with force2D; GLSZM/NGTDM/GLDM: 3D, or 2.5D with
@@ -95,28 +40,6 @@ int vx_discretise_compat(const float *x, const uint8_t *mask, size_t n, const vx
  * axis, as PyRadiomics' resampleImage) instead of IBSI's grid centres; the size is ceil(n s / s') in both. */
 int vx_resample_grid_compat(const vx_geometry *in, const double spacing[3], int compat, vx_geometry *out,
                             vx_error *err);
-
-void vx_settings_default(vx_settings *s);
-/* Read a YAML settings file (schema: docs/config.md) over the defaults already in s. Unknown keys and
- * invalid values are errors naming the file, the key and the accepted values. */
-int vx_settings_load(const char *path, vx_settings *s, vx_error *err);
-/* VX_OK when every value of s lies in its valid range (docs/config.md): mask_threshold in (0, 1], resampling
- * spacings NaN or in [1e-6, 1e4] mm, re-segmentation min <= max, outlier sigma finite >= 0, a fixed bin size
- * > 0 / bin number in 1..2^24 for the method in use, finite discretisation minimum (or NaN), sphere volume in
- * (0, 1e4) cm^3, finite voxel shift. Else VX_EINVAL "settings: <key>: <what is wrong and the valid range>".
- * vx_settings_load checks the same (and more: keys that do not fit the method) with the file and line;
- * vx_extract calls this for settings built in code. */
-int vx_settings_validate(const vx_settings *s, vx_error *err);
-/* Canonical text of every setting ("key=value;..."); stable across versions for equal settings. */
-int vx_settings_canonical(const vx_settings *s, char *buf, size_t len);
-/* SHA-256 of the canonical text, as 64 hex characters + NUL. */
-void vx_settings_hash(const vx_settings *s, char hex[65]);
-
-/* SHA-256 of a file's bytes as hex. */
-int vx_file_sha256(const char *path, char hex[65], vx_error *err);
-/* SHA-256 of a file, or of a folder (e.g. a DICOM series): the hash of the lines "<file sha256>  <name>\n" of
- * its regular files in byte order of their names. */
-int vx_path_sha256(const char *path, char hex[65], vx_error *err);
 
 /* ---- one case ------------------------------------------------------------------------------------------ */
 /* Check the image and mask, build the ROI per the settings, and compute every requested family into res.

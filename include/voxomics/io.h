@@ -35,6 +35,12 @@ int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error 
  * path. */
 int vx_path_check(const char *path, int allow_dir, const char *what, vx_error *err);
 
+/* SHA-256 of a file's bytes as 64 hex characters + NUL. */
+int vx_file_sha256(const char *path, char hex[65], vx_error *err);
+/* SHA-256 of a file, or of a folder (e.g. a DICOM series): the hash of the lines "<file sha256>  <name>\n" of
+ * its regular files in byte order of their names. */
+int vx_path_sha256(const char *path, char hex[65], vx_error *err);
+
 /* Read any supported image format, chosen from the file content/extension. */
 int vx_image_read(const char *path, vx_image **out, vx_error *err);
 

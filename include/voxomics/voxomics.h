@@ -6,6 +6,7 @@
 #include "voxomics/image.h"
 #include "voxomics/io.h"
 #include "voxomics/feature.h"
+#include "voxomics/settings.h"
 #include "voxomics/extract.h"
 #include "voxomics/dicom.h"
 #include "voxomics/input.h"

@@ -27,47 +27,6 @@
 #include "voxomics/mask.h"
 #include "vx_math.h"
 
-void vx_settings_default(vx_settings *s)
-{
-    memset(s, 0, sizeof *s);
-    s->mask_threshold = 0.5;
-    s->mask_label = 0;
-    s->resample_spacing[0] = s->resample_spacing[1] = s->resample_spacing[2] = NAN;
-    s->interp = VX_INTERP_LINEAR;
-    s->mask_interp = VX_INTERP_LINEAR;
-    s->mask_partial_volume = 0.5;
-    s->round_intensities = 0;
-    s->reseg_min = NAN;
-    s->reseg_max = NAN;
-    s->reseg_outlier_sigma = 0.0;
-    s->texture_disc = (vx_discretisation){VX_DISC_NONE, 0.0, 0, NAN};
-    s->ivh_disc = (vx_discretisation){VX_DISC_NONE, 0.0, 0, NAN};
-    vx_feature_settings_default(&s->features);
-}
-
-const char *vx_compat_name(int compat)
-{
-    return compat == VX_COMPAT_IBSI ? "ibsi" : compat == VX_COMPAT_PYRADIOMICS ? "pyradiomics" : "?";
-}
-
-int vx_compat_find(const char *name)
-{
-    if (!name)
-        return -1;
-    if (!strcasecmp(name, "ibsi"))
-        return VX_COMPAT_IBSI;
-    if (!strcasecmp(name, "pyradiomics"))
-        return VX_COMPAT_PYRADIOMICS;
-    return -1;
-}
-
-int vx_settings_feature_wanted(const vx_settings *s, vx_feature_id f)
-{
-    if ((int)f < 0 || f >= VX_F_COUNT)
-        return 0;
-    return !s->feature_subset || (s->feature_bits[f / 8] >> (f % 8)) & 1u;
-}
-
 /* Running mean / minimum / maximum of intensities, for the diagnostic values. */
 typedef struct istat {
     double sum, min, max;
@@ -718,73 +677,9 @@ static void pyradiomics_statistics(const vx_settings *s, const vx_roi *r, vx_res
     }
 }
 
-static int check_disc(const char *sec, const vx_discretisation *d, vx_error *err)
-{
-    if (d->method != VX_DISC_NONE && d->method != VX_DISC_FBS && d->method != VX_DISC_FBN)
-        return vx_error_set(err, VX_EINVAL, "settings: %s.method: unknown method %d (none, fixed_bin_size or "
-                            "fixed_bin_number)", sec, (int)d->method);
-    if (d->method == VX_DISC_FBS && !(isfinite(d->bin_width) && d->bin_width > 0.0))
-        return vx_error_set(err, VX_EINVAL, "settings: %s.bin_width: %g is out of range: fixed_bin_size needs a finite "
-                            "bin width > 0", sec, d->bin_width);
-    if (d->method == VX_DISC_FBN && !(d->bin_count >= 1 && d->bin_count <= (1 << 24)))
-        return vx_error_set(err, VX_EINVAL, "settings: %s.bin_count: %d is out of range: fixed_bin_number needs an "
-                            "integer in 1..16777216", sec, d->bin_count);
-    if (isinf(d->min_value))
-        return vx_error_set(err, VX_EINVAL, "settings: %s.min: must be finite, or NaN for the default", sec);
-    return VX_OK;
-}
-
-int vx_settings_validate(const vx_settings *s, vx_error *err)
-{
-    if (!s)
-        return vx_error_set(err, VX_EINVAL, "settings: NULL");
-    if (!(isfinite(s->mask_threshold) && s->mask_threshold > 0.0 && s->mask_threshold <= 1.0))
-        return vx_error_set(err, VX_EINVAL, "settings: input.mask_threshold: %g is out of range: must lie in (0, 1]",
-                            s->mask_threshold);
-    if (s->mask_label < 0)
-        return vx_error_set(err, VX_EINVAL, "settings: input.mask_label: %d is out of range: must be >= 0 (0 = any)",
-                            s->mask_label);
-    for (int a = 0; a < 3; a++)
-        if (!isnan(s->resample_spacing[a]) &&
-            !(s->resample_spacing[a] >= VX_SPACING_MIN_MM && s->resample_spacing[a] <= 1e4))
-            return vx_error_set(err, VX_EINVAL, "settings: processing.resampling.spacing: %g mm is out of range: a "
-                                "spacing must lie in [%g, 10000] mm (NaN keeps the axis)", s->resample_spacing[a],
-                                VX_SPACING_MIN_MM);
-    if (!isnan(s->reseg_min) && !isnan(s->reseg_max) && s->reseg_min > s->reseg_max)
-        return vx_error_set(err, VX_EINVAL, "settings: processing.resegmentation.range: min %g exceeds max %g",
-                            s->reseg_min, s->reseg_max);
-    if (!(isfinite(s->reseg_outlier_sigma) && s->reseg_outlier_sigma >= 0.0))
-        return vx_error_set(err, VX_EINVAL, "settings: processing.resegmentation.outlier_sigma: %g is out of range: "
-                            "must be a finite number >= 0 (0 = off)", s->reseg_outlier_sigma);
-    int rc = check_disc("discretisation.texture", &s->texture_disc, err);
-    if (rc == VX_OK)
-        rc = check_disc("discretisation.ivh", &s->ivh_disc, err);
-    if (rc != VX_OK)
-        return rc;
-    if (!(s->features.peak_volume_cc > 0.0 && s->features.peak_volume_cc < 1e4))
-        return vx_error_set(err, VX_EINVAL, "settings: features.local_intensity.sphere_volume_cc: %g is out of range: "
-                            "must lie in (0, 10000) cm^3", s->features.peak_volume_cc);
-    if (!isfinite(s->voxel_shift))
-        return vx_error_set(err, VX_EINVAL, "settings: voxel_array_shift: must be finite");
-    return VX_OK;
-}
-
 static int check_settings(const vx_settings *s, vx_error *err)
 {
-    int vrc = vx_settings_validate(s, err);
-    if (vrc != VX_OK)
-        return vrc;
-    if (s->compat != VX_COMPAT_IBSI && s->compat != VX_COMPAT_PYRADIOMICS)
-        return vx_error_set(err, VX_EINVAL, "settings: unknown compatibility mode %d (ibsi or pyradiomics)",
-                            s->compat);
-    if ((unsigned)s->interp > VX_INTERP_CUBIC)
-        return vx_error_set(err, VX_EINVAL, "settings: unknown interpolator %d", (int)s->interp);
-    if (s->mask_interp != VX_INTERP_NEAREST && s->mask_interp != VX_INTERP_LINEAR)
-        return vx_error_set(err, VX_EINVAL, "settings: the ROI interpolator must be nearest or linear (IBSI)");
-    if (!(s->mask_partial_volume > 0.0 && s->mask_partial_volume <= 1.0))
-        return vx_error_set(err, VX_EINVAL, "settings: the ROI partial-volume threshold must lie in (0, 1], got %g",
-                            s->mask_partial_volume);
-    return VX_OK;
+    return vx_settings_validate(s, err); /* every range and enum of settings.def, and the named checks */
 }
 
 int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_results *res, vx_error *err)

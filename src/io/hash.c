@@ -8,7 +8,8 @@
 
 #include "dirlist.h"
 #include "hash.h"
-#include "voxomics/extract.h"
+#include "voxomics/io.h"
+#include "voxomics/settings.h"
 
 static void to_hex(const uint8_t *d, char hex[65])
 {

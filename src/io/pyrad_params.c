@@ -27,6 +27,10 @@
  * (filters, normalisation, relative re-segmentation, weighting norms, voxel-based extraction, ...) are
  * VX_EUNSUPPORTED errors that say so; unknown keys and malformed values are VX_EINVAL.
  *
+ * Where a PyRadiomics setting maps one to one onto a voxomics setting (table `direct`), its range and its
+ * field come from the settings descriptor (include/voxomics/settings.def); so do the voxomics defaults this
+ * reader restores and the voxomics keys it refuses at the top level.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "io/pyrad_params.h"
@@ -62,8 +66,6 @@ typedef struct pr {
 enum { MODE_ABSOLUTE = 0, MODE_RELATIVE, MODE_SIGMA };
 
 static const char *const pyrad_sections[] = {"imageType", "featureClass", "setting", "voxelSetting"};
-static const char *const own_sections[] = {"version",    "description", "input",   "processing", "discretisation",
-                                           "features",   "diagnostics", "threads", "compat"};
 
 /* ---- YAML helpers ---- */
 static unsigned long line_of(const yaml_node_t *n)
@@ -261,6 +263,56 @@ static const char *const filter_settings[] = {
     "voxelArrayShift, correctMask, geometryTolerance, minimumROIDimensions, minimumROISize, additionalInfo, " \
     "enableCExtensions and the filter settings sigma, start_level, level, wavelet, gradientUseSpacing, lbp*"
 
+/* PyRadiomics settings that are one voxomics setting each: read with PyRadiomics' value syntax, checked
+ * against the range of the descriptor row and stored through it. */
+static const struct {
+    const char *pyrad, *key;
+} direct[] = {
+    {"symmetricalGLCM", "features.glcm.symmetric"},
+    {"gldm_a", "features.ngldm.coarseness"},
+    {"voxelArrayShift", "voxel_array_shift"},
+};
+
+static int direct_setting(pr *p, const vx_setting_info *r, const yaml_node_t *v, const char *full)
+{
+    int b, rc;
+    long iv;
+    double d;
+    char why[400];
+    switch (r->type) {
+    case VX_ST_BOOL:
+        if ((rc = get_bool(p, v, full, &b)) == VX_OK)
+            vx_setting_set(p->s, r, b);
+        return rc;
+    case VX_ST_INT:
+        if ((rc = get_int(p, v, full, (long)r->lo, (long)r->hi, &iv)) == VX_OK)
+            vx_setting_set(p->s, r, (double)iv);
+        return rc;
+    case VX_ST_REAL:
+        if ((rc = get_double(p, v, full, &d)) != VX_OK)
+            return rc;
+        if (!vx_setting_in_range(r, d, why, sizeof why))
+            return failv(p, VX_EINVAL, v, full, "%s", why);
+        vx_setting_set(p->s, r, d);
+        return VX_OK;
+    default:
+        return failv(p, VX_EINVAL, v, full, "cannot be mapped (voxomics setting %s)", r->key);
+    }
+}
+
+/* the range [lo, hi] of a descriptor row as longs (PyRadiomics keys that map onto it with a rule of their own) */
+static long row_hi(const char *key)
+{
+    const vx_setting_info *r = vx_setting_find(key);
+    return r ? (long)r->hi : 0;
+}
+
+static long row_lo(const char *key)
+{
+    const vx_setting_info *r = vx_setting_find(key);
+    return r ? (long)r->lo : 0;
+}
+
 static int one_setting(pr *p, const char *sec, const yaml_node_t *k, const char *key, const yaml_node_t *v)
 {
     char full[200];
@@ -269,6 +321,9 @@ static int one_setting(pr *p, const char *sec, const yaml_node_t *k, const char 
     long iv;
     int b, rc;
     double d;
+    for (size_t i = 0; i < sizeof direct / sizeof direct[0]; i++)
+        if (!strcmp(key, direct[i].pyrad))
+            return direct_setting(p, vx_setting_find(direct[i].key), v, full);
     if (!strcmp(key, "binWidth")) {
         if ((rc = get_double(p, v, full, &d)) != VX_OK)
             return rc;
@@ -282,7 +337,8 @@ static int one_setting(pr *p, const char *sec, const yaml_node_t *k, const char 
             p->bin_count = 0;
             return VX_OK;
         }
-        if ((rc = get_int(p, v, full, 1, 1L << 24, &iv)) != VX_OK)
+        if ((rc = get_int(p, v, full, row_lo("discretisation.texture.bin_count"),
+                          row_hi("discretisation.texture.bin_count"), &iv)) != VX_OK)
             return rc;
         p->bin_count = (int)iv;
         return VX_OK;
@@ -336,8 +392,8 @@ static int one_setting(pr *p, const char *sec, const yaml_node_t *k, const char 
                          "(IBSI morphological mask)")
                  : VX_OK;
     }
-    if (!strcmp(key, "label")) {
-        if ((rc = get_int(p, v, full, 1, 1L << 30, &iv)) != VX_OK)
+    if (!strcmp(key, "label")) { /* PyRadiomics labels start at 1; 0 (any voxel) is voxomics' own */
+        if ((rc = get_int(p, v, full, 1, row_hi("input.mask_label"), &iv)) != VX_OK)
             return rc;
         s->mask_label = (int)iv;
         return VX_OK;
@@ -381,7 +437,8 @@ static int one_setting(pr *p, const char *sec, const yaml_node_t *k, const char 
         if (len > 1)
             return failv(p, VX_EUNSUPPORTED, v, full,
                          "more than one distance is not supported; give one distance, e.g. [1]");
-        if ((rc = get_int(p, node(p, v->data.sequence.items.start[0]), full, 1, 64, &iv)) != VX_OK)
+        if ((rc = get_int(p, node(p, v->data.sequence.items.start[0]), full, row_lo("features.glcm.distance"),
+                          row_hi("features.glcm.distance"), &iv)) != VX_OK)
             return rc;
         s->features.glcm_distance = (int)iv;
         s->features.ngtdm_distance = (int)iv;
@@ -395,20 +452,6 @@ static int one_setting(pr *p, const char *sec, const yaml_node_t *k, const char 
                      "distance weighting '%s' is not supported; leave weightingNorm out or null (features per "
                      "direction, averaged)",
                      w ? w : "?");
-    }
-    if (!strcmp(key, "symmetricalGLCM"))
-        return get_bool(p, v, full, &s->features.glcm_symmetric);
-    if (!strcmp(key, "gldm_a")) {
-        if ((rc = get_int(p, v, full, 0, 1L << 20, &iv)) != VX_OK)
-            return rc;
-        s->features.ngldm_coarseness = (int)iv;
-        return VX_OK;
-    }
-    if (!strcmp(key, "voxelArrayShift")) {
-        if ((rc = get_double(p, v, full, &d)) != VX_OK)
-            return rc;
-        s->voxel_shift = d;
-        return VX_OK;
     }
     for (size_t i = 0; i < sizeof filter_settings / sizeof filter_settings[0]; i++)
         if (!strcmp(key, filter_settings[i]))
@@ -596,25 +639,36 @@ int vx_pyrad_is_params(yaml_document_t *doc, yaml_node_t *root)
     return 0;
 }
 
+/* ks is the first component of a voxomics key (settings.def) */
+static int own_top_key(const char *ks)
+{
+    size_t n = strlen(ks);
+    for (size_t i = 0; i < vx_setting_count(); i++) {
+        const vx_setting_info *r = vx_setting_get(i);
+        if (!(r->flags & VX_SF_INTERNAL) && !strncmp(r->key, ks, n) && (r->key[n] == '.' || !r->key[n]))
+            return 1;
+    }
+    return 0;
+}
+
 /* PyRadiomics' defaults, over which the file is read */
 static void pyrad_defaults(pr *p)
 {
     vx_settings *s = p->s;
+    /* where PyRadiomics' default is voxomics' own (the descriptor's) */
+    static const char *const own_default[] = {
+        "processing.resampling.spacing", "processing.round_intensities", "processing.resegmentation.range",
+        "processing.resegmentation.outlier_sigma", "voxel_array_shift", "features.glcm.distance",
+        "features.glcm.symmetric", "features.ngtdm.distance", "features.ngldm.distance", "features.ngldm.coarseness",
+        "features.zones.linkage_distance"};
+    for (size_t i = 0; i < vx_setting_count(); i++)
+        for (size_t k = 0; k < sizeof own_default / sizeof own_default[0]; k++)
+            if (!strcmp(vx_setting_get(i)->key, own_default[k]))
+                vx_setting_reset(s, vx_setting_get(i));
     s->compat = VX_COMPAT_PYRADIOMICS;
     s->mask_label = 1;
     s->interp = VX_INTERP_CUBIC;        /* sitkBSpline */
     s->mask_interp = VX_INTERP_NEAREST; /* PyRadiomics resamples masks with sitkNearestNeighbor */
-    s->resample_spacing[0] = s->resample_spacing[1] = s->resample_spacing[2] = NAN;
-    s->round_intensities = 0;
-    s->reseg_min = s->reseg_max = NAN;
-    s->reseg_outlier_sigma = 0.0;
-    s->voxel_shift = 0.0;
-    s->features.glcm_distance = 1;
-    s->features.ngtdm_distance = 1;
-    s->features.ngldm_distance = 1;
-    s->features.glcm_symmetric = 1;
-    s->features.ngldm_coarseness = 0;
-    s->features.zone_linkage = 1;
     p->bin_width = 25.0;
     p->bin_count = 0;
     p->bin_min = NAN;
@@ -686,11 +740,10 @@ int vx_pyrad_params_load(yaml_document_t *doc, yaml_node_t *root, const char *pa
             present[i] = 1;
             continue;
         }
-        for (size_t j = 0; ks && j < sizeof own_sections / sizeof own_sections[0]; j++)
-            if (!strcmp(ks, own_sections[j]))
-                return failv(&p, VX_EINVAL, k, ks,
-                             "a voxomics setting in a PyRadiomics parameter file (it has imageType / featureClass / "
-                             "setting / voxelSetting): use one schema per file");
+        if (ks && own_top_key(ks))
+            return failv(&p, VX_EINVAL, k, ks,
+                         "a voxomics setting in a PyRadiomics parameter file (it has imageType / featureClass / "
+                         "setting / voxelSetting): use one schema per file");
         return failv(&p, VX_EINVAL, k, ks ? ks : "?",
                      "unknown top-level key in a PyRadiomics parameter file; accepted: imageType, featureClass, "
                      "setting, voxelSetting");

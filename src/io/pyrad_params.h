@@ -7,7 +7,7 @@
 
 #include <yaml.h>
 
-#include "voxomics/extract.h"
+#include "voxomics/settings.h"
 
 /* Whether root (the document's root node) is a mapping with at least one PyRadiomics top-level key
  * (imageType, featureClass, setting, voxelSetting). */
