@@ -199,6 +199,9 @@ typedef struct vx_roi {
     double ivh_min, ivh_max;
     double ivh_bin_width; /* step between IVH grey levels (1 for integer data and bin numbers; the bin
                              width for fixed-bin-size IVH discretisation); <= 0 is taken as 1 */
+    /* FFT plan cache (voxomics/filter.h) the families may plan on, owned by the caller and not by the ROI
+     * (vx_roi_free leaves it); NULL: a family that needs FFTs makes its own for the call. */
+    struct vx_fft_cache *fft;
 } vx_roi;
 
 /* Family parameters (IBSI names). */

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "voxomics/extract.h"
+#include "voxomics/filter.h"
 #include "voxomics/mask.h"
 #include "voxomics/roi.h"
 #include "vx_math.h"
@@ -242,7 +243,7 @@ static const vx_image_type image_types[] = {VX_IMAGE_ORIGINAL};
 /* One image type: its ROI, the requested families, their rows (stamped with the image type). The original
  * image is img itself; a filter's response map will be computed here from img. */
 static int extract_image_type(vx_image_type t, const vx_image *img, const vx_image *mask, const vx_settings *s,
-                              vx_results *res, vx_error *err)
+                              vx_fft_cache *fft, vx_results *res, vx_error *err)
 {
     /* the local-intensity families read intensities within the peak sphere's radius around the ROI */
     const vx_roi_request req = {cbrt(3.0 * s->features.peak_volume_cc * 1000.0 / (4.0 * VX_PI))};
@@ -250,6 +251,7 @@ static int extract_image_type(vx_image_type t, const vx_image *img, const vx_ima
     vx_roi_diag diag;
     res->image_type = t;
     int rc = vx_roi_build(img, mask, s, &req, &roi, s->diagnostics ? &diag : NULL, err);
+    roi.fft = fft;
     if (rc == VX_OK && s->diagnostics)
         rc = add_diagnostics(&diag, res);
     for (int f = 0; rc == VX_OK && f < VX_FAM_COUNT; f++) {
@@ -271,10 +273,15 @@ int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, 
         rc = vx_geometry_validate(&img->geom, "image", NULL, err);
     if (rc == VX_OK)
         rc = vx_geometry_check(&img->geom, &mask->geom, err);
+    /* one FFT plan cache for every image type of the case (Moran's I; the filters) */
+    vx_fft_cache *fft = NULL;
+    if (rc == VX_OK)
+        rc = vx_fft_cache_new(&fft, err);
     const vx_image_type before = res->image_type;
     for (size_t i = 0; rc == VX_OK && i < sizeof image_types / sizeof *image_types; i++)
-        rc = extract_image_type(image_types[i], img, mask, s, res, err);
+        rc = extract_image_type(image_types[i], img, mask, s, fft, res, err);
     res->image_type = before;
+    vx_fft_cache_free(fft);
     if (rc == VX_OK)
         vx_results_sort(res);
     return rc;
