@@ -305,6 +305,84 @@ static int fill_interpolated(const vx_image *img, const vx_settings *s, const vx
     return rc;
 }
 
+/* Diagnostics of the input: the whole image (and, without interpolation, the image as processed) and the
+ * input ROI with bounding box [lo, hi). */
+static void diag_input(const vx_image *img, const vx_settings *s, const size_t lo[3], const size_t hi[3],
+                       int resample, roi_store *st)
+{
+    const vx_geometry *g = &img->geom;
+    istat_init(&st->d.init_img);
+    istat_init(&st->d.interp_img);
+    size_t nv = vx_geometry_count(g);
+    for (size_t i = 0; i < nv; i++) {
+        double v = img->v[i];
+        if (!isfinite(v))
+            continue;
+        istat_add(&st->d.init_img, v);
+        if (!resample)
+            istat_add(&st->d.interp_img, s->round_intensities ? vx_round_even(v) : v);
+    }
+    vx_roi_stage *d = &st->d.init_roi;
+    for (int a = 0; a < 3; a++) {
+        d->dims[a] = g->dims[a];
+        d->int_bb[a] = d->morph_bb[a] = hi[a] - lo[a];
+    }
+    d->n_int = d->n_morph = d->in.n;
+}
+
+/* The interpolation grid into st->d.interp_grid: the input grid itself when there is no interpolation (every
+ * axis is a copy). [lo, hi): the input ROI box (PyRadiomics keeps axes where it is one voxel thick). */
+static int roi_grid(const vx_geometry *g, const vx_settings *s, const size_t lo[3], const size_t hi[3], int resample,
+                    roi_store *st, vx_error *err)
+{
+    st->d.interp_grid = *g;
+    double spacing[3] = {s->resample_spacing[0], s->resample_spacing[1], s->resample_spacing[2]};
+    if (s->compat == VX_COMPAT_PYRADIOMICS)
+        for (int a = 0; a < 3; a++)
+            if (hi[a] - lo[a] == 1)
+                spacing[a] = NAN; /* PyRadiomics does not resample along an axis where the ROI is one voxel */
+    return resample ? vx_resample_grid_compat(g, spacing, s->compat, &st->d.interp_grid, err) : VX_OK;
+}
+
+/* Diagnostics of the interpolated and re-segmented ROI (n voxels of the box cd; ROI box [rlo, rhi) on the
+ * grid), and with interpolation the whole interpolated image. */
+static int diag_processed(const vx_image *img, const vx_settings *s, int resample, const size_t cd[3], size_t n,
+                          const size_t rlo[3], const size_t rhi[3], size_t n_roi, size_t n_int, roi_store *st,
+                          vx_error *err)
+{
+    const vx_geometry *tg = &st->d.interp_grid;
+    vx_roi_stage *di = &st->d.interp_roi, *dr = &st->d.reseg_roi;
+    istat_init(&di->in);
+    istat_init(&dr->in);
+    for (size_t i = 0; i < n; i++) {
+        if (st->mmask[i])
+            istat_add(&di->in, st->img[i]);
+        if (st->imask[i])
+            istat_add(&dr->in, st->img[i]);
+    }
+    for (int a = 0; a < 3; a++) {
+        di->dims[a] = dr->dims[a] = tg->dims[a];
+        di->int_bb[a] = di->morph_bb[a] = dr->morph_bb[a] = rhi[a] - rlo[a];
+    }
+    mask_bb(st->imask, cd, dr->int_bb);
+    di->n_int = di->n_morph = dr->n_morph = n_roi;
+    dr->n_int = n_int;
+    return resample ? interp_image_stats(img, s, tg, &st->d.interp_img, err) : VX_OK;
+}
+
+/* Grey levels of the intensity histogram and texture families (texture_disc): fixed bin size starts at `min`,
+ * else at the lower re-segmentation bound; fixed bin number spans the ROI intensity range (IBSI). */
+static int discretise_texture(const vx_settings *s, size_t n, roi_store *st, int *n_grey, vx_error *err)
+{
+    double fbs_min = !isnan(s->texture_disc.min_value) ? s->texture_disc.min_value : s->reseg_min;
+    if (s->compat == VX_COMPAT_PYRADIOMICS)
+        fbs_min = s->texture_disc.min_value; /* PyRadiomics: edges on multiples of w, whatever the range */
+    if (s->texture_disc.method != VX_DISC_FBS)
+        fbs_min = NAN;
+    return vx_discretise_compat(st->img, st->imask, n, &s->texture_disc, s->compat, fbs_min, NAN, st->grey, n_grey,
+                                err);
+}
+
 static int build_roi(const vx_image *img, const vx_image *mask, const vx_settings *s, double margin_mm,
                      roi_store *st, vx_roi *r, vx_error *err)
 {
@@ -315,35 +393,9 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
         return rc;
     const int resample = resampling_on(s);
 
-    /* diagnostics: the whole input image (and, without interpolation, the image as processed) */
-    if (st->want_diag) {
-        istat_init(&st->d.init_img);
-        istat_init(&st->d.interp_img);
-        size_t nv = vx_geometry_count(g);
-        for (size_t i = 0; i < nv; i++) {
-            double v = img->v[i];
-            if (!isfinite(v))
-                continue;
-            istat_add(&st->d.init_img, v);
-            if (!resample)
-                istat_add(&st->d.interp_img, s->round_intensities ? vx_round_even(v) : v);
-        }
-        vx_roi_stage *d = &st->d.init_roi;
-        for (int a = 0; a < 3; a++) {
-            d->dims[a] = g->dims[a];
-            d->int_bb[a] = d->morph_bb[a] = hi[a] - lo[a];
-        }
-        d->n_int = d->n_morph = d->in.n;
-    }
-
-    /* interpolation grid (the input grid itself when there is no interpolation: every axis is a copy) */
-    st->d.interp_grid = *g;
-    double spacing[3] = {s->resample_spacing[0], s->resample_spacing[1], s->resample_spacing[2]};
-    if (s->compat == VX_COMPAT_PYRADIOMICS)
-        for (int a = 0; a < 3; a++)
-            if (hi[a] - lo[a] == 1)
-                spacing[a] = NAN; /* PyRadiomics does not resample along an axis where the ROI is one voxel */
-    if (resample && (rc = vx_resample_grid_compat(g, spacing, s->compat, &st->d.interp_grid, err)) != VX_OK)
+    if (st->want_diag)
+        diag_input(img, s, lo, hi, resample, st);
+    if ((rc = roi_grid(g, s, lo, hi, resample, st, err)) != VX_OK)
         return rc;
     const vx_geometry *tg = &st->d.interp_grid;
 
@@ -411,38 +463,9 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
     r->n_imask = n_int;
     r->n_mmask = n_roi;
 
-    if (st->want_diag) {
-        vx_roi_stage *di = &st->d.interp_roi, *dr = &st->d.reseg_roi;
-        istat_init(&di->in);
-        istat_init(&dr->in);
-        for (size_t i = 0; i < n; i++) {
-            if (st->mmask[i])
-                istat_add(&di->in, st->img[i]);
-            if (st->imask[i])
-                istat_add(&dr->in, st->img[i]);
-        }
-        for (int a = 0; a < 3; a++) {
-            di->dims[a] = dr->dims[a] = tg->dims[a];
-            di->int_bb[a] = di->morph_bb[a] = dr->morph_bb[a] = rhi[a] - rlo[a];
-        }
-        mask_bb(st->imask, cd, dr->int_bb);
-        di->n_int = di->n_morph = dr->n_morph = n_roi;
-        dr->n_int = n_int;
-        if (resample && (rc = interp_image_stats(img, s, tg, &st->d.interp_img, err)) != VX_OK)
-            return rc;
-    }
-
-    /* texture / intensity-histogram discretisation */
-    /* fixed bin size starts at `min`, else at the lower re-segmentation bound; fixed bin number spans the
-     * ROI intensity range (IBSI) */
-    double fbs_min = !isnan(s->texture_disc.min_value) ? s->texture_disc.min_value : s->reseg_min;
-    if (s->compat == VX_COMPAT_PYRADIOMICS)
-        fbs_min = s->texture_disc.min_value; /* PyRadiomics: edges on multiples of w, whatever the range */
-    if (s->texture_disc.method != VX_DISC_FBS)
-        fbs_min = NAN;
-    rc = vx_discretise_compat(st->img, st->imask, n, &s->texture_disc, s->compat, fbs_min, NAN, st->grey,
-                              &r->n_grey, err);
-    if (rc != VX_OK)
+    if (st->want_diag && (rc = diag_processed(img, s, resample, cd, n, rlo, rhi, n_roi, n_int, st, err)) != VX_OK)
+        return rc;
+    if ((rc = discretise_texture(s, n, st, &r->n_grey, err)) != VX_OK)
         return rc;
     r->grey = st->grey;
     rc = vx_ivh_values(st->img, st->imask, n, &s->ivh_disc, s->reseg_min, s->reseg_max, st->ivh, &r->ivh_min,
