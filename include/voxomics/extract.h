@@ -119,7 +119,10 @@ int vx_file_sha256(const char *path, char hex[65], vx_error *err);
 int vx_path_sha256(const char *path, char hex[65], vx_error *err);
 
 /* ---- one case ------------------------------------------------------------------------------------------ */
-/* Check the image and mask, build the ROI per the settings, and compute every requested family into res.
+/* Check the settings, the image and the mask, then for each image type (only the original image today):
+ * build the processed ROI (vx_roi_build, voxomics/roi.h), compute every requested family, and append the rows
+ * to res, each carrying its image type (the diagnostic values too, when asked for); finally sort the rows
+ * (vx_results_sort). res must be initialised (vx_results_init); its image_type is left as it was.
  * Errors (VX_EGEOMETRY, VX_EEMPTY, VX_ENAN, ...) name the problem; the caller prefixes the case/file. */
 int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_results *res,
                vx_error *err);
