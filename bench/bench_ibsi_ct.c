@@ -108,7 +108,7 @@ int main(int argc, char **argv)
             vx_provenance prov = {.version = vx_version()};
             vx_settings_hash(&s, prov.settings_hash);
             if (f) {
-                vx_results_write_long(f, "ct_phantom", "", "original", &res, &prov, 1);
+                vx_results_write_long(f, "ct_phantom", "", &res, &prov, 1);
                 fclose(f);
             }
         }

@@ -70,9 +70,9 @@ static int run_single(const extract_opts *o, const vx_settings *s)
     for (size_t g = 0; rc == VX_OK && g < r.n_regions; g++) {
         const vx_region_result *reg = &r.regions[g];
         if (!strcmp(o->format, "long"))
-            rc = vx_results_write_long(f, cid, reg->roi, "original", &reg->res, &prov, g == 0);
+            rc = vx_results_write_long(f, cid, reg->roi, &reg->res, &prov, g == 0);
         else
-            rc = vx_results_write_wide(f, cid, reg->roi, "original", &reg->res, &prov, g == 0);
+            rc = vx_results_write_wide(f, cid, reg->roi, &reg->res, &prov, g == 0);
         nvals += reg->res.n + reg->res.n_diag;
     }
     size_t nregions = r.n_regions;

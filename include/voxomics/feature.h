@@ -130,16 +130,29 @@ const char *vx_family_degenerate_note(vx_family f);
 const char *vx_feature_degenerate_note(vx_feature_id id);
 
 /* ---- results ----------------------------------------------------------------------------------------- */
+/* The image a value was computed on (IBSI 2: the original image or a filter's response map). Extraction
+ * runs over a list of image types (only the original image today); every row carries its own. */
+typedef enum vx_image_type {
+    VX_IMAGE_ORIGINAL = 0, /* "original" */
+    VX_IMAGE_TYPE_COUNT
+} vx_image_type;
+
+/* Name of an image type as tables write it ("original"; also PyRadiomics' column-name prefix); "?" when
+ * unknown. */
+const char *vx_image_type_name(vx_image_type t);
+
 typedef struct vx_result_row {
     vx_feature_id feature;
     vx_agg agg;
-    double value; /* NaN when undefined for this ROI */
+    double value;             /* NaN when undefined for this ROI */
+    vx_image_type image_type; /* the image it was computed on */
 } vx_result_row;
 
 /* A diagnostic value (IBSI "diagnostic features"), identified by its IBSI tag, e.g. "img_dim_x_init_img". */
 typedef struct vx_diag_row {
     char tag[48];
     double value;
+    vx_image_type image_type;
 } vx_diag_row;
 
 typedef struct vx_results {
@@ -147,6 +160,9 @@ typedef struct vx_results {
     size_t n, cap;
     vx_diag_row *diag;
     size_t n_diag, cap_diag;
+    /* The image type vx_results_add, _add_block and _add_diag give the rows they add (VX_IMAGE_ORIGINAL after
+     * vx_results_init): the extraction loop sets it before computing the families of an image type. */
+    vx_image_type image_type;
 } vx_results;
 
 void vx_results_init(vx_results *r);
@@ -155,9 +171,10 @@ int vx_results_add(vx_results *r, vx_feature_id f, vx_agg agg, double value);
 /* Add n consecutive features starting at `first` with values vals[0..n-1]. */
 int vx_results_add_block(vx_results *r, vx_feature_id first, size_t n, vx_agg agg, const double *vals);
 int vx_results_add_diag(vx_results *r, const char *tag, double value);
-/* Sort rows by (feature, aggregation): makes output order independent of computation order. */
+/* Sort rows by (image type, feature, aggregation): makes output order independent of computation order. */
 void vx_results_sort(vx_results *r);
-/* Value of a feature under an aggregation; NaN when absent. */
+/* Value of a feature under an aggregation (of the first image type that has it, the original image first
+ * once sorted); NaN when absent. */
 double vx_results_get(const vx_results *r, vx_feature_id f, vx_agg agg);
 
 /* ---- the processed region of interest ---------------------------------------------------------------- */
@@ -182,6 +199,9 @@ typedef struct vx_roi {
     double ivh_min, ivh_max;
     double ivh_bin_width; /* step between IVH grey levels (1 for integer data and bin numbers; the bin
                              width for fixed-bin-size IVH discretisation); <= 0 is taken as 1 */
+    /* FFT plan cache (voxomics/filter.h) the families may plan on, owned by the caller and not by the ROI
+     * (vx_roi_free leaves it); NULL: a family that needs FFTs makes its own for the call. */
+    struct vx_fft_cache *fft;
 } vx_roi;
 
 /* Family parameters (IBSI names). */

@@ -1,4 +1,5 @@
-/* voxomics: IBSI 1 image processing: interpolation onto a new grid ("Interpolation", IBSI 1 section 2.4).
+/* voxomics: IBSI 1 image processing: interpolation onto a new grid ("Interpolation", IBSI 1 section 2.4), and
+ * re-segmentation. The whole ROI in one call: voxomics/roi.h.
  *
  * Grid (IBSI "Notes on interpolation"): along each axis with input size n and spacing s, the new grid of
  * spacing s' has n' = ceil(n s / s') voxels and its centre coincides with the centre of the input grid, so
@@ -22,6 +23,7 @@
 #define VOXOMICS_PROCESS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "voxomics/error.h"
 #include "voxomics/image.h"
@@ -60,6 +62,16 @@ int vx_resample_reach(const vx_geometry *in, const vx_geometry *out, int axis, s
  * (same spacing, integer offset) are copied, not interpolated. */
 int vx_resample_box(const float *src, const vx_geometry *in, const vx_geometry *out, const size_t lo[3],
                     const size_t hi[3], vx_interp method, int round_src, double *dst, vx_error *err);
+
+/* ---- re-segmentation (IBSI 1, "Re-segmentation") ------------------------------------------------------- */
+/* The intensity mask imask (n voxels, caller-allocated) from the morphological mask mmask and the intensities
+ * img: first the range, voxels of mmask with min <= img <= max (NaN bound: open), then, when
+ * outlier_sigma > 0, only those within mean +/- outlier_sigma * sd of what the range left (population
+ * standard deviation, in double). *n_int receives the voxel count of imask. The morphological mask is not
+ * changed (IBSI: re-segmentation acts on the intensity mask only).
+ * Errors: VX_EEMPTY when no voxel is left ("widen the range"); imask and *n_int are written even then. */
+int vx_resegment(const float *img, const uint8_t *mmask, size_t n, double min, double max, double outlier_sigma,
+                 uint8_t *imask, size_t *n_int, vx_error *err);
 
 #ifdef __cplusplus
 }

@@ -89,7 +89,8 @@ static void col_free(colmap *m)
 
 static void column_name(const vx_result_row *r, vx_column_names names, char *buf, size_t n)
 {
-    if (names == VX_NAMES_PYRADIOMICS && vx_feature_pyradiomics_column(r->feature, r->agg, buf, n) == 0)
+    if (names == VX_NAMES_PYRADIOMICS &&
+        vx_feature_pyradiomics_column(r->image_type, r->feature, r->agg, buf, n) == 0)
         return;
     vx_feature_tag(r->feature, r->agg, buf, n);
 }

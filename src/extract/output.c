@@ -55,7 +55,7 @@ static void put_prov(FILE *f, const vx_provenance *p)
     vx_csv_field(f, p ? p->mask_sha256 : "");
 }
 
-int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const char *image_type, const vx_results *res,
+int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const vx_results *res,
                           const vx_provenance *prov, int header)
 {
     char num[64], tag[96];
@@ -69,7 +69,7 @@ int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const c
         fputc(',', f);
         vx_csv_field(f, roi ? roi : "");
         fputc(',', f);
-        vx_csv_field(f, image_type);
+        vx_csv_field(f, vx_image_type_name(d->image_type));
         fputs(",diagnostics,", f);
         vx_csv_field(f, d->tag);
         fputs(",,,", f);
@@ -90,7 +90,7 @@ int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const c
         fputc(',', f);
         vx_csv_field(f, roi ? roi : "");
         fputc(',', f);
-        vx_csv_field(f, image_type);
+        vx_csv_field(f, vx_image_type_name(r->image_type));
         fputc(',', f);
         vx_csv_field(f, fam->key);
         fputc(',', f);
@@ -103,19 +103,50 @@ int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const c
     return ferror(f) ? VX_EIO : VX_OK;
 }
 
-int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const char *image_type, const vx_results *res,
+/* Whether the rows and diagnostic values of res are of more than one image type; *first: the first one's. */
+static int mixed_types(const vx_results *res, vx_image_type *first)
+{
+    int have = 0, mixed = 0;
+    for (size_t i = 0; i < res->n_diag + res->n; i++) {
+        vx_image_type t = i < res->n_diag ? res->diag[i].image_type : res->rows[i - res->n_diag].image_type;
+        if (!have) {
+            *first = t;
+            have = 1;
+        } else if (t != *first) {
+            mixed = 1;
+        }
+    }
+    if (!have)
+        *first = VX_IMAGE_ORIGINAL;
+    return mixed;
+}
+
+/* Wide column of a value: the tag, prefixed "<image type>_" when the row holds several image types. */
+static void wide_column(FILE *f, const char *tag, vx_image_type t, int mixed)
+{
+    fputc(',', f);
+    if (mixed) {
+        char buf[160];
+        snprintf(buf, sizeof buf, "%s_%s", vx_image_type_name(t), tag);
+        vx_csv_field(f, buf);
+    } else {
+        vx_csv_field(f, tag);
+    }
+}
+
+int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const vx_results *res,
                           const vx_provenance *prov, int header)
 {
     char num[64], tag[96];
+    vx_image_type first;
+    const int mixed = mixed_types(res, &first);
     if (header) {
         fputs("case,roi,image_type", f);
-        for (size_t i = 0; i < res->n_diag; i++) {
-            fputc(',', f);
-            vx_csv_field(f, res->diag[i].tag);
-        }
+        for (size_t i = 0; i < res->n_diag; i++)
+            wide_column(f, res->diag[i].tag, res->diag[i].image_type, mixed);
         for (size_t i = 0; i < res->n; i++) {
             vx_feature_tag(res->rows[i].feature, res->rows[i].agg, tag, sizeof tag);
-            fprintf(f, ",%s", tag);
+            wide_column(f, tag, res->rows[i].image_type, mixed);
         }
         fputs(",voxomics_version,settings_sha256,image_sha256,mask_sha256\n", f);
     }
@@ -123,7 +154,23 @@ int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const c
     fputc(',', f);
     vx_csv_field(f, roi ? roi : "");
     fputc(',', f);
-    vx_csv_field(f, image_type);
+    /* the image type of the values; several: their names in order, joined by '+' */
+    if (!mixed) {
+        vx_csv_field(f, vx_image_type_name(first));
+    } else {
+        char list[256] = "";
+        size_t len = 0;
+        for (int t = 0; t < VX_IMAGE_TYPE_COUNT; t++) {
+            int used = 0;
+            for (size_t i = 0; i < res->n_diag + res->n && !used; i++)
+                used = (i < res->n_diag ? res->diag[i].image_type : res->rows[i - res->n_diag].image_type) ==
+                       (vx_image_type)t;
+            if (used && len < sizeof list)
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", len ? "+" : "",
+                                        vx_image_type_name((vx_image_type)t));
+        }
+        vx_csv_field(f, list);
+    }
     for (size_t i = 0; i < res->n_diag; i++) {
         vx_format_double(res->diag[i].value, num, sizeof num);
         fprintf(f, ",%s", num);

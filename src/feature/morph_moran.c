@@ -21,9 +21,11 @@
  * (giving W and C), round 1 transforms y (giving B), so only two spectra are held at a time; should they
  * exceed VX_MORAN_MAX_SPEC bytes, the x-frequency planes are taken in chunks (the x pass is repeated per
  * chunk). Each plane's sums are kept apart and added in plane order, so the result does not depend on the
- * number of threads (planes are shared out with OpenMP when threads > 1) nor on the chunking. Plans use
- * FFTW_ESTIMATE (FFTW_PRESERVE_INPUT where zero padding must survive); creating and destroying plans is
- * not thread-safe in FFTW and happens inside `omp critical(vx_fftw_plan)`.
+ * number of threads (planes are shared out with OpenMP when threads > 1) nor on the chunking. The transforms
+ * run on plans of the FFT module (src/filter/fft.c, voxomics/filter.h): FFTW_ESTIMATE plans
+ * (VX_FFT_PRESERVE_INPUT where zero padding must survive) from the plan cache the ROI carries (roi->fft; one
+ * made for the call when it is NULL), executed with the new-array functions, so repeated evaluations plan
+ * once and the planner runs under the module's lock.
  *
  * Small regions use the direct O(N^2) double sum instead (cost model in vx_morph_moran_geary_ex); both
  * are exact, they agree to about 1e-15 (relative) in the unit tests.
@@ -36,6 +38,7 @@
 #include <string.h>
 
 #include "feature/morph_impl.h"
+#include "voxomics/filter.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -151,15 +154,7 @@ static int moran_direct(const vx_roi *roi, const moran_data *d, double *moran, d
 /* Smallest even 2^a 3^b 5^c 7^d >= n (n >= 2). */
 static size_t good_size(size_t n)
 {
-    static const size_t f[4] = {2, 3, 5, 7};
-    for (size_t m = n + (n & 1);; m += 2) {
-        size_t r = m;
-        for (int i = 0; i < 4; i++)
-            while (r % f[i] == 0)
-                r /= f[i];
-        if (r == 1)
-            return m;
-    }
+    return vx_fft_good_size(n, 1);
 }
 
 static void *fft_calloc(size_t n, size_t sz)
@@ -173,23 +168,13 @@ static void *fft_calloc(size_t n, size_t sz)
 /* Rows per batched 1D transform: the row buffers stay small and cache-resident. */
 enum { MORAN_CHUNK = 128 };
 
-/* Batched r2c of rows of length n (distance n apart). flags: FFTW_PRESERVE_INPUT where the input's zero
- * padding must survive (FFTW may otherwise use an out-of-place transform's input as scratch). */
-static fftw_plan plan_r2c(int n, int rows, int os, int odist, double *in, fftw_complex *out, unsigned flags)
+/* Batched r2c of rows of length n (distance n apart), from the cache. flags: VX_FFT_PRESERVE_INPUT where the
+ * input's zero padding must survive (FFTW may otherwise use an out-of-place transform's input as scratch). */
+static int plan_r2c(vx_fft_cache *c, int n, int rows, int os, int odist, double *in, fftw_complex *out,
+                    unsigned flags, const vx_fft_plan **p, vx_error *err)
 {
-    fftw_iodim d = {n, 1, os}, h = {rows, n, odist};
-    fftw_plan p;
-#pragma omp critical(vx_fftw_plan)
-    p = fftw_plan_guru_dft_r2c(1, &d, 1, &h, in, out, FFTW_ESTIMATE | flags);
-    return p;
-}
-
-static void plan_free(fftw_plan p)
-{
-    if (p) {
-#pragma omp critical(vx_fftw_plan)
-        fftw_destroy_plan(p);
-    }
+    const vx_fft_dim d = {n, 1, os}, h = {rows, n, odist};
+    return vx_fft_plan_get(c, VX_FFT_R2C, 1, &d, 1, &h, in, out, flags, p, err);
 }
 
 /* Type-I DCT of the kernel octant along all three axes, in place: kt[iz + oz (iy + oy ix)] on entry and on
@@ -197,7 +182,7 @@ static void plan_free(fftw_plan p)
  * extension of period L = 2 (o - 1). Each pass transforms the contiguous rows (r2c of the extended rows, in
  * chunks) and writes the result rotated, [i + n0 (j + n1 k)] -> [j + n1 (k + n2 i)], so that the next axis
  * is contiguous; after three passes the layout is the original one. */
-static int kernel_dct(double *kt, double *tmp, const size_t oct[3], vx_error *err)
+static int kernel_dct(vx_fft_cache *cache, double *kt, double *tmp, const size_t oct[3], vx_error *err)
 {
     size_t maxo = oct[0] > oct[1] ? oct[0] : oct[1];
     maxo = maxo > oct[2] ? maxo : oct[2];
@@ -215,12 +200,12 @@ static int kernel_dct(double *kt, double *tmp, const size_t oct[3], vx_error *er
         if (n0 >= 2) {
             const size_t L = 2 * (n0 - 1), h = L / 2 + 1;
             const size_t rest = rows % MORAN_CHUNK;
-            fftw_plan pf = plan_r2c((int)L, MORAN_CHUNK, 1, (int)h, ext, out, 0);
-            fftw_plan pr = rest ? plan_r2c((int)L, (int)rest, 1, (int)h, ext, out, 0) : NULL;
-            if (!pf || (rest && !pr)) {
-                plan_free(pf);
-                plan_free(pr);
-                rc = vx_error_set(err, VX_ENOMEM, "morphology: FFTW could not plan the Moran's I kernel");
+            const vx_fft_plan *pf = NULL, *pr = NULL;
+            rc = plan_r2c(cache, (int)L, MORAN_CHUNK, 1, (int)h, ext, out, 0, &pf, err);
+            if (rc == VX_OK && rest)
+                rc = plan_r2c(cache, (int)L, (int)rest, 1, (int)h, ext, out, 0, &pr, err);
+            if (rc != VX_OK) {
+                vx_error_prefix(err, "morphology: Moran's I kernel: ");
                 goto done;
             }
             for (size_t r0 = 0; r0 < rows; r0 += MORAN_CHUNK) {
@@ -232,7 +217,8 @@ static int kernel_dct(double *kt, double *tmp, const size_t oct[3], vx_error *er
                     for (size_t t = n0; t < L; t++)
                         e[t] = in[L - t];
                 }
-                fftw_execute(nr == MORAN_CHUNK ? pf : pr);
+                if ((rc = vx_fft_execute(nr == MORAN_CHUNK ? pf : pr, ext, out, err)) != VX_OK)
+                    goto done;
                 for (size_t r = 0; r < nr; r++) {
                     const fftw_complex *o = out + h * r;
                     double *d = dst + (r0 + r); /* row r0 + r = j + n1 k -> dst[(j + n1 k) + rows i] */
@@ -240,8 +226,6 @@ static int kernel_dct(double *kt, double *tmp, const size_t oct[3], vx_error *er
                         d[rows * i] = o[i][0];
                 }
             }
-            plan_free(pf);
-            plan_free(pr);
         } else {
             memcpy(dst, src, rows * sizeof *dst);
         }
@@ -265,14 +249,14 @@ typedef struct moran_fft {
     double *kt;          /* kernel spectrum on the octant, kt[iz + oz (iy + oy ix)] */
     fftw_complex *spec;  /* after the x pass: up to 2 quantities x nk planes x (n[1] x n[2]), kx slowest */
     fftw_complex *xbuf;  /* when nk < hx: x-pass output of a chunk of rows, MORAN_CHUNK x hx */
-    fftw_plan py, pz;
+    const vx_fft_plan *py, *pz;
 } moran_fft;
 
 /* x pass (r2c along x, in chunks of rows) of quantity q (0: m, 1: y = (X - mu) m, 2: y^2): the planes
  * [k0, k0 + nk) into out (plane-major). With all planes the transform writes into out directly, otherwise
  * into xbuf and the planes wanted are copied. */
-static void moran_xpass(const vx_roi *roi, const moran_data *d, const moran_fft *f, fftw_plan pf, fftw_plan pr,
-                        double *rin, int q, fftw_complex *out)
+static int moran_xpass(const vx_roi *roi, const moran_data *d, const moran_fft *f, const vx_fft_plan *pf,
+                       const vx_fft_plan *pr, double *rin, int q, fftw_complex *out, vx_error *err)
 {
     const size_t nx = f->n[0], ny = f->n[1], nz = f->n[2], Lx = f->L[0], rows = ny * nz, hx = f->hx;
     const size_t gx = roi->dims[0], gy = roi->dims[1];
@@ -292,29 +276,32 @@ static void moran_xpass(const vx_roi *roi, const moran_data *d, const moran_fft 
             }
         }
         if (f->nk == hx) {
-            fftw_execute_dft_r2c(nr == MORAN_CHUNK ? pf : pr, rin, out + r0);
+            if (vx_fft_execute(nr == MORAN_CHUNK ? pf : pr, rin, out + r0, err) != VX_OK)
+                return err ? err->code : VX_EINVAL;
         } else {
-            fftw_execute_dft_r2c(nr == MORAN_CHUNK ? pf : pr, rin, f->xbuf);
+            if (vx_fft_execute(nr == MORAN_CHUNK ? pf : pr, rin, f->xbuf, err) != VX_OK)
+                return err ? err->code : VX_EINVAL;
             for (size_t r = 0; r < nr; r++)
                 for (size_t k = 0; k < f->nk; k++)
                     memcpy(out[k * rows + r0 + r], f->xbuf[r * hx + f->k0 + k], sizeof(fftw_complex));
         }
     }
+    return VX_OK;
 }
 
 /* Plane kx: transforms along y and z of nq quantities (spec slots 0..nq-1) and the weighted spectral sums
  * out[0] = sum Khat |A0|^2 and, for nq = 2, out[1] = sum Khat Re(A1 conj(A0)). Q (L[1] x n[2], rows
  * y >= n[1] zero), P (L[2] x L[1], z >= n[2] zero) and R (nq x L[1] x L[2]) are per-thread scratch. */
-static void moran_plane(const moran_fft *f, int nq, size_t kx, fftw_complex *Q, fftw_complex *P,
-                        fftw_complex *R, double out[2])
+static int moran_plane(const moran_fft *f, int nq, size_t kx, fftw_complex *Q, fftw_complex *P, fftw_complex *R,
+                       double out[2])
 {
     const size_t ny = f->n[1], nz = f->n[2], Ly = f->L[1], Lz = f->L[2], plane = ny * nz;
     for (int q = 0; q < nq; q++) {
         const fftw_complex *src = f->spec + ((size_t)q * f->nk + (kx - f->k0)) * plane;
         for (size_t z = 0; z < nz; z++)
             memcpy(Q[Ly * z], src[ny * z], ny * sizeof(fftw_complex));
-        fftw_execute_dft(f->py, Q, P);
-        fftw_execute_dft(f->pz, P, R + (size_t)q * Ly * Lz);
+        if (vx_fft_execute(f->py, Q, P, NULL) != VX_OK || vx_fft_execute(f->pz, P, R + (size_t)q * Ly * Lz, NULL))
+            return -1;
     }
     const double *kp = f->kt + kx * f->oct[1] * f->oct[2];
     const size_t oz = f->oct[2];
@@ -340,19 +327,29 @@ static void moran_plane(const moran_fft *f, int nq, size_t kx, fftw_complex *Q, 
     double wt = (kx == 0 || 2 * kx == f->L[0]) ? 1.0 : 2.0;
     out[0] = wt * s0;
     out[1] = wt * s1;
+    return 0;
 }
 
 static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, size_t max_spec, double *moran,
                          double *geary, vx_error *err)
 {
+    vx_fft_cache *cache = roi->fft, *own_cache = NULL;
+    if (!cache) {
+        int crc = vx_fft_cache_new(&own_cache, err);
+        if (crc != VX_OK)
+            return crc;
+        cache = own_cache;
+    }
     moran_fft f;
     memset(&f, 0, sizeof f);
     for (int a = 0; a < 3; a++) {
         f.n[a] = d->n[a];
         f.L[a] = d->n[a] > 1 ? good_size(2 * d->n[a] - 2) : 1;
         f.oct[a] = f.L[a] / 2 + 1;
-        if (f.L[a] > (size_t)INT32_MAX / 4)
+        if (f.L[a] > (size_t)INT32_MAX / 4) {
+            vx_fft_cache_free(own_cache);
             return vx_error_set(err, VX_EINVAL, "morphology: Moran's I box too large");
+        }
     }
     f.hx = f.oct[0];
     const size_t ny = f.n[1], nz = f.n[2], Lx = f.L[0], Ly = f.L[1], Lz = f.L[2], hx = f.hx;
@@ -371,7 +368,7 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
     fftw_complex *P0 = fftw_malloc(Ly * Lz * sizeof(fftw_complex));
     fftw_complex *R0 = fftw_malloc(2 * Ly * Lz * sizeof(fftw_complex));
     double *part = calloc(4 * hx, sizeof *part);
-    fftw_plan pf = NULL, pr = NULL;
+    const vx_fft_plan *pf = NULL, *pr = NULL;
     int rc = VX_OK;
     if (!f.kt || !f.spec || !rin || !Q0 || !P0 || !R0 || !part || (f.nk < hx && !f.xbuf)) {
         rc = vx_error_set(err, VX_ENOMEM, "morphology: out of memory for Moran's I transforms (%zu x %zu x %zu)",
@@ -393,28 +390,27 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
                 row[k] = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
             }
         }
-    rc = kernel_dct(f.kt, (double *)f.spec, f.oct, err);
+    rc = kernel_dct(cache, f.kt, (double *)f.spec, f.oct, err);
     if (rc)
         goto done;
 
     {
-        fftw_iodim yd = {(int)Ly, 1, (int)Lz}, yh = {(int)nz, (int)Ly, 1};
-        fftw_iodim zd = {(int)Lz, 1, 1}, zh = {(int)Ly, (int)Lz, (int)Lz};
-#pragma omp critical(vx_fftw_plan)
-        {
-            /* the zero rows of Q and P must survive the transforms */
-            f.py = fftw_plan_guru_dft(1, &yd, 1, &yh, Q0, P0, FFTW_FORWARD, FFTW_ESTIMATE | FFTW_PRESERVE_INPUT);
-            f.pz = fftw_plan_guru_dft(1, &zd, 1, &zh, P0, R0, FFTW_FORWARD, FFTW_ESTIMATE | FFTW_PRESERVE_INPUT);
-        }
+        const vx_fft_dim yd = {(int)Ly, 1, (int)Lz}, yh = {(int)nz, (int)Ly, 1};
+        const vx_fft_dim zd = {(int)Lz, 1, 1}, zh = {(int)Ly, (int)Lz, (int)Lz};
+        /* the zero rows of Q and P must survive the transforms */
+        rc = vx_fft_plan_get(cache, VX_FFT_FORWARD, 1, &yd, 1, &yh, Q0, P0, VX_FFT_PRESERVE_INPUT, &f.py, err);
+        if (rc == VX_OK)
+            rc = vx_fft_plan_get(cache, VX_FFT_FORWARD, 1, &zd, 1, &zh, P0, R0, VX_FFT_PRESERVE_INPUT, &f.pz, err);
         /* x pass: into spec (stride plane along kx: planes contiguous, rows consecutive), or into xbuf
          * (rows of hx) when the planes are taken in chunks */
         const int os = f.nk == hx ? (int)plane : 1, od = f.nk == hx ? 1 : (int)hx;
         fftw_complex *xo = f.nk == hx ? f.spec : f.xbuf;
-        pf = plan_r2c((int)Lx, MORAN_CHUNK, os, od, rin, xo, FFTW_PRESERVE_INPUT);
-        if (rows % MORAN_CHUNK)
-            pr = plan_r2c((int)Lx, (int)(rows % MORAN_CHUNK), os, od, rin, xo, FFTW_PRESERVE_INPUT);
-        if (!f.py || !f.pz || !pf || (rows % MORAN_CHUNK && !pr)) {
-            rc = vx_error_set(err, VX_ENOMEM, "morphology: FFTW could not plan the Moran's I transforms");
+        if (rc == VX_OK)
+            rc = plan_r2c(cache, (int)Lx, MORAN_CHUNK, os, od, rin, xo, VX_FFT_PRESERVE_INPUT, &pf, err);
+        if (rc == VX_OK && rows % MORAN_CHUNK)
+            rc = plan_r2c(cache, (int)Lx, (int)(rows % MORAN_CHUNK), os, od, rin, xo, VX_FFT_PRESERVE_INPUT, &pr, err);
+        if (rc != VX_OK) {
+            vx_error_prefix(err, "morphology: Moran's I transforms: ");
             goto done;
         }
     }
@@ -433,9 +429,11 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
         const size_t k1 = f.k0 + f.nk < hx ? f.k0 + f.nk : hx;
         for (int round = 0; round < 2; round++) {
             const int nq = round == 0 ? 2 : 1;
-            moran_xpass(roi, d, &f, pf, pr, rin, round == 0 ? 0 : 1, f.spec);
-            if (round == 0)
-                moran_xpass(roi, d, &f, pf, pr, rin, 2, f.spec + f.nk * plane);
+            rc = moran_xpass(roi, d, &f, pf, pr, rin, round == 0 ? 0 : 1, f.spec, err);
+            if (rc == VX_OK && round == 0)
+                rc = moran_xpass(roi, d, &f, pf, pr, rin, 2, f.spec + f.nk * plane, err);
+            if (rc != VX_OK)
+                goto done;
             int fail = 0;
 #pragma omp parallel num_threads(nth) if (nth > 1) reduction(| : fail)
             {
@@ -453,8 +451,8 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
 #endif
 #pragma omp for schedule(static)
                 for (size_t kx = f.k0; kx < k1; kx++)
-                    if (Q && P && R)
-                        moran_plane(&f, nq, kx, Q, P, R, part + 4 * kx + 2 * (size_t)round);
+                    if (Q && P && R && moran_plane(&f, nq, kx, Q, P, R, part + 4 * kx + 2 * (size_t)round))
+                        fail = 1;
                 if (own) {
                     fftw_free(Q);
                     fftw_free(P);
@@ -462,7 +460,8 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
                 }
             }
             if (fail) {
-                rc = vx_error_set(err, VX_ENOMEM, "morphology: out of memory for Moran's I scratch planes");
+                rc = vx_error_set(err, VX_ENOMEM, "morphology: out of memory for Moran's I scratch planes (or an "
+                                  "FFT plan refused its arrays)");
                 goto done;
             }
         }
@@ -478,10 +477,7 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
     double W = sums[0] * norm, B = sums[1] * norm, C = sums[2] * norm;
     moran_finish(d, W, B, 2.0 * C - 2.0 * B, moran, geary);
 done:
-    plan_free(pf);
-    plan_free(pr);
-    plan_free(f.py);
-    plan_free(f.pz);
+    vx_fft_cache_free(own_cache); /* the caller's cache keeps its plans */
     fftw_free(f.kt);
     fftw_free(f.spec);
     fftw_free(f.xbuf);

@@ -5,6 +5,12 @@
 
 #include "voxomics/feature.h"
 
+const char *vx_image_type_name(vx_image_type t)
+{
+    static const char *const names[VX_IMAGE_TYPE_COUNT] = {"original"};
+    return (unsigned)t < VX_IMAGE_TYPE_COUNT ? names[t] : "?";
+}
+
 void vx_results_init(vx_results *r)
 {
     memset(r, 0, sizeof *r);
@@ -27,7 +33,7 @@ int vx_results_add(vx_results *r, vx_feature_id f, vx_agg agg, double value)
         r->rows = rows;
         r->cap = cap;
     }
-    r->rows[r->n++] = (vx_result_row){f, agg, value};
+    r->rows[r->n++] = (vx_result_row){f, agg, value, r->image_type};
     return VX_OK;
 }
 
@@ -53,12 +59,15 @@ int vx_results_add_diag(vx_results *r, const char *tag, double value)
     memset(row->tag, 0, sizeof row->tag);
     strncpy(row->tag, tag, sizeof row->tag - 1);
     row->value = value;
+    row->image_type = r->image_type;
     return VX_OK;
 }
 
 static int row_cmp(const void *a, const void *b)
 {
     const vx_result_row *x = a, *y = b;
+    if (x->image_type != y->image_type)
+        return x->image_type < y->image_type ? -1 : 1;
     if (x->feature != y->feature)
         return x->feature < y->feature ? -1 : 1;
     if (x->agg != y->agg)

@@ -13,8 +13,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <math.h>
+#include <stdlib.h>
 
 #include "voxomics/extract.h"
+#include "voxomics/roi.h"
 
 int vx_discretise(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, double x_min,
                   double x_max, int32_t *grey, int *n_grey, vx_error *err)
@@ -126,5 +128,69 @@ int vx_discretise_compat(const float *x, const uint8_t *mask, size_t n, const vx
         return vx_error_set(err, VX_EINVAL, "discretisation: unknown method %d", (int)d->method);
     }
     *n_grey = gmax;
+    return VX_OK;
+}
+
+/* IVH input per the IVH discretisation (voxomics/roi.h; the features: src/feature/ivh.c). */
+int vx_ivh_values(const float *img, const uint8_t *imask, size_t n, const vx_discretisation *d, double reseg_min,
+                  double reseg_max, double *ivh, double *lo_out, double *hi_out, double *bin_width, vx_error *err)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    *bin_width = 1.0;
+    if (d->method == VX_DISC_NONE) {
+        /* calibrated, discrete intensities: the intensities themselves; the range is the re-segmentation
+         * range where set, else the ROI range */
+        for (size_t i = 0; i < n; i++)
+            if (imask[i]) {
+                double v = img[i];
+                ivh[i] = v;
+                lo = v < lo ? v : lo;
+                hi = v > hi ? v : hi;
+            }
+        if (isfinite(reseg_min))
+            lo = reseg_min;
+        if (isfinite(reseg_max))
+            hi = reseg_max;
+    } else {
+        int32_t *g2 = malloc(n * sizeof *g2);
+        int ng2 = 0;
+        if (!g2)
+            return vx_error_set(err, VX_ENOMEM, "out of memory discretising for the IVH");
+        double xmin = !isnan(d->min_value) ? d->min_value : reseg_min;
+        int rc = vx_discretise(img, imask, n, d, d->method == VX_DISC_FBS ? xmin : NAN, NAN, g2, &ng2, err);
+        if (rc != VX_OK) {
+            free(g2);
+            return vx_error_prefix(err, "IVH ");
+        }
+        if (d->method == VX_DISC_FBS) {
+            /* continuous calibrated intensities: bin centres x_min + (g - 0.5) w; the range runs from the
+             * first bin centre to the centre of the bin below the upper re-segmentation bound (IBSI
+             * configuration C: -998.75 .. 398.75), else to the highest occupied bin */
+            double w = d->bin_width, x0 = xmin;
+            if (isnan(x0)) {
+                x0 = INFINITY;
+                for (size_t i = 0; i < n; i++)
+                    if (imask[i] && img[i] < x0)
+                        x0 = img[i];
+            }
+            for (size_t i = 0; i < n; i++)
+                if (imask[i])
+                    ivh[i] = x0 + ((double)g2[i] - 0.5) * w;
+            lo = x0 + 0.5 * w;
+            hi = isfinite(reseg_max) ? x0 + (ceil((reseg_max - x0) / w - 1e-9) - 0.5) * w
+                                        : x0 + ((double)ng2 - 0.5) * w;
+            *bin_width = w;
+        } else {
+            /* arbitrary units: the bin numbers 1 .. N over the ROI range */
+            for (size_t i = 0; i < n; i++)
+                if (imask[i])
+                    ivh[i] = g2[i];
+            lo = 1.0;
+            hi = (double)d->bin_count;
+        }
+        free(g2);
+    }
+    *lo_out = lo;
+    *hi_out = hi;
     return VX_OK;
 }

@@ -1,0 +1,133 @@
+/* voxomics: what every IBSI 2 convolutional filter needs: boundary (padding) modes, FFT convolution on
+ * reused FFTW plans, and separable convolution.
+ *
+ * Arrays are 3D, x fastest: v[x + dims[0] (y + dims[1] z)]. A 2D image is a 3D one with dims[2] = 1.
+ *
+ * Padding (IBSI 2, boundary conditions GBYQ): the value of an index k outside 0..N-1 along an axis is
+ *   constant (Z3VE, "zero padding" for 0):  a given constant;
+ *   nearest (SIJG):                          the nearest edge voxel, k' = min(max(k, 0), N - 1);
+ *   periodic (Z7YO):                         k' = k mod N;
+ *   mirror (ZDTV):                           k' = k mod N when floor(k / N) is even, else N - 1 - (k mod N):
+ *                                            the edge voxel is repeated ("abc|cba", SciPy's "reflect").
+ *
+ * Convolution (both the FFT and the separable form): with a kernel h of K_a voxels along axis a and centre
+ * c_a = floor(K_a / 2),
+ *   out[x] = sum_j h[j] f~[x + c - j]   (per axis; f~ the padded image),
+ * i.e. a true convolution (the kernel is flipped), so that an asymmetric kernel such as a Laws or wavelet
+ * filter acts in the direction IBSI 2 defines. The output has the image's size.
+ *
+ * FFT plans: a vx_fft_cache, owned by the caller, keeps every FFTW plan it has made and hands the same plan
+ * back for the same transform (size, strides, kind, flags and array alignment), so that repeated filtering
+ * plans once. Plans are executed with FFTW's new-array functions, which are thread-safe; making and
+ * destroying plans is not thread-safe in FFTW, so it runs under one process-wide lock (the OpenMP critical
+ * section "vx_fftw_plan", shared with every FFTW planner call of the library) and each cache guards its table
+ * with its own mutex: one cache may be used from several threads at once.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef VOXOMICS_FILTER_H
+#define VOXOMICS_FILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "voxomics/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- padding -------------------------------------------------------------------------------------------- */
+typedef enum vx_pad_mode {
+    VX_PAD_CONSTANT = 0, /* a constant value (0: IBSI "zero padding") */
+    VX_PAD_NEAREST,      /* nearest edge value */
+    VX_PAD_PERIODIC,     /* periodic continuation */
+    VX_PAD_MIRROR,       /* symmetric mirror, the edge voxel repeated */
+} vx_pad_mode;
+
+/* "constant", "nearest", "periodic", "mirror"; "?" when unknown. vx_pad_find: the reverse (case-insensitive;
+ * also "zero", "wrap", "reflect", "symmetric"), -1 when unknown. */
+const char *vx_pad_name(vx_pad_mode m);
+int vx_pad_find(const char *name);
+
+/* Index in 0..n-1 that index k (any integer) reads under mode m, or -1 for VX_PAD_CONSTANT outside 0..n-1
+ * (the constant is read there). n must be >= 1. */
+ptrdiff_t vx_pad_index(ptrdiff_t k, size_t n, vx_pad_mode m);
+
+/* Pad the image in (dims) by lo[a] voxels before and hi[a] voxels after along each axis a into out, of
+ * (dims[a] + lo[a] + hi[a]) voxels per axis, caller-allocated. cval: the constant of VX_PAD_CONSTANT.
+ * Errors: VX_EINVAL for an empty image or an unknown mode; VX_ENOMEM never (no allocation). */
+int vx_pad(const double *in, const size_t dims[3], const size_t lo[3], const size_t hi[3], vx_pad_mode m,
+           double cval, double *out, vx_error *err);
+
+/* ---- FFT plans ------------------------------------------------------------------------------------------- */
+typedef struct vx_fft_cache vx_fft_cache;
+typedef struct vx_fft_plan vx_fft_plan; /* owned by its cache; valid until vx_fft_cache_free */
+typedef double vx_complex[2];           /* real, imaginary: the layout of fftw_complex and double _Complex */
+
+/* One dimension of a transform or of its batch ("howmany") loop, FFTW's guru interface: n points, input
+ * stride is and output stride os, in elements (doubles for real arrays, vx_complex for complex ones). */
+typedef struct vx_fft_dim {
+    int n, is, os;
+} vx_fft_dim;
+
+typedef enum vx_fft_kind {
+    VX_FFT_R2C = 0, /* real -> half-complex spectrum (n[last] / 2 + 1 along the last transform dimension) */
+    VX_FFT_C2R,     /* the inverse of R2C, unnormalised; destroys its input unless VX_FFT_PRESERVE_INPUT */
+    VX_FFT_FORWARD, /* complex -> complex, exponent sign -1 */
+    VX_FFT_BACKWARD /* complex -> complex, sign +1, unnormalised */
+} vx_fft_kind;
+
+/* Planner flags: the plans are FFTW_ESTIMATE plans (planning never reads nor writes the arrays). */
+enum {
+    VX_FFT_PRESERVE_INPUT = 1, /* the transform must leave its input unchanged (FFTW_PRESERVE_INPUT) */
+    VX_FFT_DESTROY_INPUT = 2,  /* the transform may overwrite its input (FFTW_DESTROY_INPUT) */
+};
+
+/* A new empty cache into *out; free it with vx_fft_cache_free (which destroys its plans). VX_ENOMEM. */
+int vx_fft_cache_new(vx_fft_cache **out, vx_error *err);
+void vx_fft_cache_free(vx_fft_cache *c);
+/* Number of FFTW plans this cache has made (a hit makes none): lets a caller check that plans are reused. */
+size_t vx_fft_cache_plans_made(const vx_fft_cache *c);
+/* Number of plans held. */
+size_t vx_fft_cache_size(const vx_fft_cache *c);
+
+/* The plan for a transform of `rank` dimensions dims[] (FFTW order: the last varies fastest) batched over
+ * `howmany_rank` loops hm[] (may be 0 / NULL), of the given kind and flags, on arrays with the alignment of
+ * in and out (in == out: in place). Made on the first request, afterwards the cached one. The plan may be
+ * executed on any arrays of the same alignment and in-/out-of-place-ness (vx_fft_execute checks).
+ * Errors: VX_EINVAL (rank not 1..3, howmany_rank not 0..3, n < 1), VX_ENOMEM (allocation, or FFTW cannot
+ * make the plan). */
+int vx_fft_plan_get(vx_fft_cache *c, vx_fft_kind kind, int rank, const vx_fft_dim *dims, int howmany_rank,
+                    const vx_fft_dim *hm, void *in, void *out, unsigned flags, const vx_fft_plan **plan,
+                    vx_error *err);
+/* Execute plan p on in -> out (double or vx_complex arrays as the kind says). Thread-safe. VX_EINVAL when the
+ * arrays' alignment or in-place-ness differs from the planned arrays' (FFTW's rule for new-array execution). */
+int vx_fft_execute(const vx_fft_plan *p, void *in, void *out, vx_error *err);
+
+/* Smallest n' >= n whose prime factors are all 2, 3, 5 or 7 (fast FFT sizes); even when `even` != 0. */
+size_t vx_fft_good_size(size_t n, int even);
+
+/* ---- convolution ----------------------------------------------------------------------------------------- */
+/* Convolve the image in (dims) with the kernel h (kdims, any sizes >= 1, odd or even) under padding mode m
+ * (cval for VX_PAD_CONSTANT) by FFT: the image is padded by K_a - 1 - c_a voxels before and c_a after along
+ * each axis, zero-extended to a fast transform size, multiplied with the kernel's spectrum and transformed
+ * back. out (dims, caller-allocated, may not alias in) receives the convolution defined above. Plans come
+ * from the cache c (required). Errors: VX_EINVAL (empty arrays, unknown mode, NULL cache), VX_ENOMEM. */
+int vx_fft_convolve(vx_fft_cache *c, const double *in, const size_t dims[3], const double *h, const size_t kdims[3],
+                    vx_pad_mode m, double cval, double *out, vx_error *err);
+
+/* Separable convolution: in (dims) convolved along axis a with the 1D kernel k[a] of klen[a] voxels (centre
+ * floor(klen[a] / 2)), axis by axis (x, then y, then z), each pass padding its input under mode m (cval for
+ * VX_PAD_CONSTANT). k[a] NULL (or klen[a] 0) leaves axis a alone, which is how a 2D filter skips z. Equals the
+ * 3D convolution with the outer product kernel k[0] (x) k[1] (x) k[2] padded once under m, up to rounding,
+ * for every mode: nearest, periodic and mirror index each axis on its own, and for VX_PAD_CONSTANT each pass
+ * after the first pads with the constant as the earlier passes left it (cval times the sums of their kernels).
+ * out (dims, caller-allocated) may alias in. Errors: VX_EINVAL, VX_ENOMEM. */
+int vx_separable_convolve(const double *in, const size_t dims[3], const double *const k[3], const size_t klen[3],
+                          vx_pad_mode m, double cval, double *out, vx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

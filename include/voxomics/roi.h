@@ -1,0 +1,94 @@
+/* voxomics: the processed region of interest in one call (IBSI 1 chapter 2, in its order).
+ *
+ * vx_roi_build turns an image and its mask into the vx_roi every feature family consumes:
+ *   1. the ROI of the mask (threshold or label, per the settings); an empty ROI or non-finite intensities in
+ *      it are errors;
+ *   2. interpolation (when a resampling spacing is set; voxomics/process.h): the ROI is interpolated onto
+ *      the new grid and voxels at or above the partial-volume threshold kept, and the intensities are
+ *      interpolated over the new ROI box plus the margin the consumer asks for (so the cost follows the
+ *      ROI, not the image: only the input voxels the interpolator reaches are read), then rounded as asked;
+ *      without interpolation the ROI box plus margin is copied (the values the interpolation path gives when
+ *      every axis is a copy, without its double-precision staging);
+ *   3. re-segmentation of the intensity mask (range, then outliers; vx_resegment), the morphological mask
+ *      staying as it is;
+ *   4. discretisation for the intensity histogram and texture families (texture_disc), and the
+ *      intensity-volume histogram values (ivh_disc; vx_ivh_values).
+ * With compat pyradiomics the grid aligns the first voxel corners and skips axes along which the ROI is one
+ * voxel thick, and fixed bin sizes start at a multiple of the bin width (docs/config.md).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef VOXOMICS_ROI_H
+#define VOXOMICS_ROI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "voxomics/error.h"
+#include "voxomics/settings.h"
+#include "voxomics/feature.h"
+#include "voxomics/image.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What the consumer of the ROI asks for beyond the settings. */
+typedef struct vx_roi_request {
+    /* Intensities kept around the ROI's bounding box on the (interpolated) grid: ceil(margin_mm / spacing) + 1
+     * voxels per axis, within the grid. The feature families need the local-intensity sphere radius
+     * cbrt(3 V / (4 pi)) for a sphere of V mm^3; a filter would ask for its kernel's half support. */
+    double margin_mm;
+} vx_roi_request;
+
+/* Running sum, minimum, maximum and count of intensities (diagnostics). Empty: n = 0, min +Inf, max -Inf. */
+typedef struct vx_intensity_stats {
+    double sum, min, max;
+    size_t n;
+} vx_intensity_stats;
+
+/* IBSI diagnostic values of one stage of the ROI ("initial", "interpolated", "re-segmented"). */
+typedef struct vx_roi_stage {
+    size_t dims[3];                /* grid of the masks */
+    size_t int_bb[3], morph_bb[3]; /* bounding-box sizes of the intensity and morphological masks */
+    size_t n_int, n_morph;         /* voxel counts */
+    vx_intensity_stats in;         /* intensities inside the intensity mask */
+} vx_roi_stage;
+
+/* The image and the ROI at each stage (IBSI 1 "Diagnostic features"). */
+typedef struct vx_roi_diag {
+    vx_geometry init_grid, interp_grid;     /* input grid; interpolated grid (the input grid without) */
+    vx_intensity_stats init_img, interp_img; /* whole-image intensities (finite voxels) before / after interpolation */
+    vx_roi_stage init_roi, interp_roi, reseg_roi;
+} vx_roi_diag;
+
+/* Build the processed ROI of image img and mask (one grid: check it with vx_geometry_check first) per the
+ * settings s (valid: vx_settings_validate) and the request req (NULL: no margin) into *out, whose arrays
+ * (img, imask, mmask, grey, ivh) this call allocates: release them with vx_roi_free, also after an error
+ * (then *out holds no array). diag NULL: no diagnostics; else it receives the diagnostic values, which with
+ * interpolation costs one interpolation of the whole image, slab by slab.
+ * Errors: VX_EEMPTY (no ROI voxel, none left after interpolation or re-segmentation), VX_ENAN (non-finite
+ * intensities in the ROI, or reaching it through interpolation), VX_EINVAL (discretisation: e.g. none with
+ * non-integer intensities), VX_ENOMEM; the message names the step and the fix. */
+int vx_roi_build(const vx_image *img, const vx_image *mask, const vx_settings *s, const vx_roi_request *req,
+                 vx_roi *out, vx_roi_diag *diag, vx_error *err);
+/* Free the arrays vx_roi_build allocated into r and zero r. NULL and a zeroed vx_roi are fine. */
+void vx_roi_free(vx_roi *r);
+
+/* Intensity-volume histogram input (IBSI 1 "Intensity-volume histogram"): per voxel of the intensity mask
+ * imask (n voxels of img), ivh[i] is
+ *   d->method none:  the intensity itself (calibrated, discrete intensities); range: the re-segmentation
+ *                    range where set, else the ROI range;
+ *   fixed bin size:  the bin centre x_min + (g - 0.5) w, x_min = d->min_value, else reseg_min, else the ROI
+ *                    minimum; range: the first bin centre to the centre of the bin below reseg_max (IBSI
+ *                    configuration C: -998.75 .. 398.75), else to the highest occupied bin; *bin_width = w;
+ *   fixed bin number: the bin number 1..N; range 1..N.
+ * ivh[] outside the mask is left as it is. *bin_width is 1 except for fixed bin size.
+ * Errors: those of vx_discretise (prefixed "IVH "), VX_ENOMEM. */
+int vx_ivh_values(const float *img, const uint8_t *imask, size_t n, const vx_discretisation *d, double reseg_min,
+                  double reseg_max, double *ivh, double *lo, double *hi, double *bin_width, vx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
