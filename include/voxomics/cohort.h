@@ -31,6 +31,8 @@
 #ifndef VOXOMICS_COHORT_H
 #define VOXOMICS_COHORT_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -55,7 +57,7 @@ typedef struct vx_case_options {
     vx_dicom_options dicom; /* series selection, PET SUV */
 } vx_case_options;
 
-void vx_case_options_default(vx_case_options *o);
+VX_API void vx_case_options_default(vx_case_options *o);
 
 typedef struct vx_region_result {
     char roi[256]; /* label number, RTSTRUCT ROI / SEG segment name, or "" for the whole mask */
@@ -74,8 +76,8 @@ typedef struct vx_case_result {
 
 /* Run one case: read image and mask, hash them, select the regions, extract each. Never stops at the first
  * problem silently: on failure r->error says which stage failed and why, and the return value is its code. */
-int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_options *o, vx_case_result *r);
-void vx_case_result_free(vx_case_result *r);
+VX_API int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_options *o, vx_case_result *r);
+VX_API void vx_case_result_free(vx_case_result *r);
 
 /* ---- cohorts ------------------------------------------------------------------------------------------- */
 typedef struct vx_cohort {
@@ -87,8 +89,8 @@ typedef struct vx_cohort {
     char *path;           /* the CSV file */
 } vx_cohort;
 
-int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err);
-void vx_cohort_free(vx_cohort *c);
+VX_API int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err);
+VX_API void vx_cohort_free(vx_cohort *c);
 
 typedef struct vx_cohort_progress {
     size_t total;   /* cases of this run (this shard) */
@@ -111,7 +113,7 @@ typedef struct vx_cohort_options {
     void *progress_ud;
 } vx_cohort_options;
 
-void vx_cohort_options_default(vx_cohort_options *o);
+VX_API void vx_cohort_options_default(vx_cohort_options *o);
 
 typedef struct vx_cohort_results {
     size_t n;              /* = cohort size; cases outside the shard have done = 0 */
@@ -120,12 +122,12 @@ typedef struct vx_cohort_results {
 
 /* Run (the shard of) a cohort. Returns VX_OK when the run itself worked, whatever the cases did (see
  * out->cases[i].error); an error of the run (store refused or unwritable, out of memory) otherwise. */
-int vx_cohort_run(const vx_cohort *c, const vx_settings *s, const vx_cohort_options *o, vx_cohort_results *out,
+VX_API int vx_cohort_run(const vx_cohort *c, const vx_settings *s, const vx_cohort_options *o, vx_cohort_results *out,
                   vx_error *err);
 /* Add the cases stored in a store (e.g. another MPI rank's) to out; the store must match c and s. */
-int vx_cohort_load_store(const char *store, const vx_cohort *c, const vx_settings *s, vx_cohort_results *out,
+VX_API int vx_cohort_load_store(const char *store, const vx_cohort *c, const vx_settings *s, vx_cohort_results *out,
                          vx_error *err);
-void vx_cohort_results_free(vx_cohort_results *r);
+VX_API void vx_cohort_results_free(vx_cohort_results *r);
 
 /* Column names of the cohort table. */
 typedef enum vx_column_names {
@@ -137,11 +139,11 @@ typedef enum vx_column_names {
  *   case, <extra columns>, roi, error, <one per value, the union over cases in order of appearance>,
  *   voxomics_version, settings_sha256, image_sha256, mask_sha256
  * A failed case has one row with its error and empty values. Cases with done = 0 are left out. */
-int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r, const vx_settings *s,
+VX_API int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r, const vx_settings *s,
                         vx_column_names names, vx_error *err);
 
 /* Number of cases done and failed in r. */
-void vx_cohort_count(const vx_cohort_results *r, size_t *done, size_t *failed);
+VX_API void vx_cohort_count(const vx_cohort_results *r, size_t *done, size_t *failed);
 
 #ifdef __cplusplus
 }

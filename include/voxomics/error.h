@@ -9,6 +9,8 @@
 #ifndef VOXOMICS_ERROR_H
 #define VOXOMICS_ERROR_H
 
+#include "voxomics/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -33,16 +35,16 @@ typedef struct vx_error {
 } vx_error;
 
 /* Record an error (printf-style message) and return code. err may be NULL. */
-int vx_error_set(vx_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+VX_API int vx_error_set(vx_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Prefix an existing message, e.g. with the file name: "image.nii.gz: <old message>". Returns err->code. */
-int vx_error_prefix(vx_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+VX_API int vx_error_prefix(vx_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Reset to VX_OK and an empty message. */
-void vx_error_clear(vx_error *err);
+VX_API void vx_error_clear(vx_error *err);
 
 /* Short name of a status code ("invalid argument", ...). */
-const char *vx_strerror(int code);
+VX_API const char *vx_strerror(int code);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,8 @@
 #ifndef VOXOMICS_EXTRACT_H
 #define VOXOMICS_EXTRACT_H
 
+#include "voxomics/export.h"
+
 #include <stdint.h>
 #include <stdio.h>
 
@@ -34,7 +36,7 @@ typedef struct vx_discretisation {
 /* Discretise n values x[i] where mask[i] != 0 (mask NULL: all) into grey[i] (0 outside the mask).
  * x_min/x_max: FBS lower bound and FBN range (NaN: ROI minimum / maximum). On success *n_grey is the number
  * of grey levels Ng: N for FBN, the highest level reached for FBS and none. */
-int vx_discretise(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, double x_min,
+VX_API int vx_discretise(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, double x_min,
                   double x_max, int32_t *grey, int *n_grey, vx_error *err);
 
 /* ---- settings ----------------------------------------------------------------------------------------- */
@@ -75,53 +77,53 @@ enum {
     VX_COMPAT_PYRADIOMICS = 1, /* PyRadiomics' documented deviations from IBSI (docs/config.md) */
 };
 /* "ibsi" / "pyradiomics"; "?" when unknown. */
-const char *vx_compat_name(int compat);
+VX_API const char *vx_compat_name(int compat);
 /* VX_COMPAT_* by name (case-insensitive), -1 when unknown. */
-int vx_compat_find(const char *name);
+VX_API int vx_compat_find(const char *name);
 /* Whether feature f was requested: always when s->feature_subset is 0, else its bit in s->feature_bits. */
-int vx_settings_feature_wanted(const vx_settings *s, vx_feature_id f);
+VX_API int vx_settings_feature_wanted(const vx_settings *s, vx_feature_id f);
 /* PyRadiomics output column of feature f under aggregation a, "original_<class>_<Feature>" (e.g.
  * "original_glcm_Contrast"), into buf. Returns 0, or -1 when PyRadiomics has no such feature, does not
  * compute it under a (GLCM/GLRLM: 3D_avg, or 2.5D_dmrg with force2D; GLSZM/NGTDM/GLDM: 3D, or 2.5D with
  * force2D; other families: the 3D volume) or buf is too small. */
-int vx_feature_pyradiomics_column(vx_feature_id f, vx_agg a, char *buf, size_t n);
+VX_API int vx_feature_pyradiomics_column(vx_feature_id f, vx_agg a, char *buf, size_t n);
 /* vx_discretise with a compatibility mode: VX_COMPAT_PYRADIOMICS puts fixed-bin-size edges on multiples of
  * the bin width, g = floor(x / w) - floor(m / w) + 1 with m the ROI minimum, unless x_min is given (then
  * g = floor((x - x_min) / w) + 1, PyRadiomics' binMinimum); other methods are as in vx_discretise. */
-int vx_discretise_compat(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, int compat,
+VX_API int vx_discretise_compat(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, int compat,
                          double x_min, double x_max, int32_t *grey, int *n_grey, vx_error *err);
 /* vx_resample_grid with a compatibility mode: VX_COMPAT_PYRADIOMICS aligns the corners of the first voxels
  * (the first new voxel centre lies (s' - s) / 2 mm from the first input voxel centre along each resampled
  * axis, as PyRadiomics' resampleImage) instead of IBSI's grid centres; the size is ceil(n s / s') in both. */
-int vx_resample_grid_compat(const vx_geometry *in, const double spacing[3], int compat, vx_geometry *out,
+VX_API int vx_resample_grid_compat(const vx_geometry *in, const double spacing[3], int compat, vx_geometry *out,
                             vx_error *err);
 
-void vx_settings_default(vx_settings *s);
+VX_API void vx_settings_default(vx_settings *s);
 /* Read a YAML settings file (schema: docs/config.md) over the defaults already in s. Unknown keys and
  * invalid values are errors naming the file, the key and the accepted values. */
-int vx_settings_load(const char *path, vx_settings *s, vx_error *err);
+VX_API int vx_settings_load(const char *path, vx_settings *s, vx_error *err);
 /* VX_OK when every value of s lies in its valid range (docs/config.md): mask_threshold in (0, 1], resampling
  * spacings NaN or in [1e-6, 1e4] mm, re-segmentation min <= max, outlier sigma finite >= 0, a fixed bin size
  * > 0 / bin number in 1..2^24 for the method in use, finite discretisation minimum (or NaN), sphere volume in
  * (0, 1e4) cm^3, finite voxel shift. Else VX_EINVAL "settings: <key>: <what is wrong and the valid range>".
  * vx_settings_load checks the same (and more: keys that do not fit the method) with the file and line;
  * vx_extract calls this for settings built in code. */
-int vx_settings_validate(const vx_settings *s, vx_error *err);
+VX_API int vx_settings_validate(const vx_settings *s, vx_error *err);
 /* Canonical text of every setting ("key=value;..."); stable across versions for equal settings. */
-int vx_settings_canonical(const vx_settings *s, char *buf, size_t len);
+VX_API int vx_settings_canonical(const vx_settings *s, char *buf, size_t len);
 /* SHA-256 of the canonical text, as 64 hex characters + NUL. */
-void vx_settings_hash(const vx_settings *s, char hex[65]);
+VX_API void vx_settings_hash(const vx_settings *s, char hex[65]);
 
 /* SHA-256 of a file's bytes as hex. */
-int vx_file_sha256(const char *path, char hex[65], vx_error *err);
+VX_API int vx_file_sha256(const char *path, char hex[65], vx_error *err);
 /* SHA-256 of a file, or of a folder (e.g. a DICOM series): the hash of the lines "<file sha256>  <name>\n" of
  * its regular files in byte order of their names. */
-int vx_path_sha256(const char *path, char hex[65], vx_error *err);
+VX_API int vx_path_sha256(const char *path, char hex[65], vx_error *err);
 
 /* ---- one case ------------------------------------------------------------------------------------------ */
 /* Check the image and mask, build the ROI per the settings, and compute every requested family into res.
  * Errors (VX_EGEOMETRY, VX_EEMPTY, VX_ENAN, ...) name the problem; the caller prefixes the case/file. */
-int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_results *res,
+VX_API int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_results *res,
                vx_error *err);
 
 /* ---- writing results ----------------------------------------------------------------------------------- */
@@ -137,19 +139,19 @@ typedef struct vx_provenance {
  *   settings_sha256,image_sha256,mask_sha256
  * with diagnostics (family "diagnostics", feature = tag). header != 0 writes the header line first.
  * Values use the shortest text that reads back to the same double ("nan" for NaN). */
-int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const char *image_type, const vx_results *res,
+VX_API int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const char *image_type, const vx_results *res,
                           const vx_provenance *prov, int header);
 /* roi names the region: the label of a label mask, the ROI or segment of an RTSTRUCT / SEG mask, "" for all
  * non-zero voxels of the mask. */
 /* Wide format: one row per case and roi; columns case, roi, image_type, then one per (tag) as IBSI tags, then provenance. */
-int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const char *image_type, const vx_results *res,
+VX_API int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const char *image_type, const vx_results *res,
                           const vx_provenance *prov, int header);
 
 /* Write one CSV field, quoted ("..." with "" for a quote) when it holds a comma, quote or line break. */
-void vx_csv_field(FILE *f, const char *s);
+VX_API void vx_csv_field(FILE *f, const char *s);
 
 /* Shortest decimal text of v that parses back to v exactly (C locale). */
-void vx_format_double(double v, char *buf, size_t len);
+VX_API void vx_format_double(double v, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@
 #ifndef VOXOMICS_FEATURE_H
 #define VOXOMICS_FEATURE_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,9 +46,9 @@ typedef struct vx_family_info {
     unsigned aggregations; /* VX_AGGBIT(...) set the family is defined under */
 } vx_family_info;
 
-const vx_family_info *vx_family_get(vx_family f);
+VX_API const vx_family_info *vx_family_get(vx_family f);
 /* Family by key ("glcm") or IBSI family code; NULL when unknown. */
-const vx_family_info *vx_family_find(const char *key);
+VX_API const vx_family_info *vx_family_find(const char *key);
 
 /* ---- aggregation methods (IBSI) ---------------------------------------------------------------------- */
 typedef enum vx_agg {
@@ -79,9 +81,9 @@ typedef struct vx_agg_info {
     int dims;               /* 2, 25 (2.5D) or 3; 0 for VX_AGG_NONE */
 } vx_agg_info;
 
-const vx_agg_info *vx_agg_get(vx_agg a);
+VX_API const vx_agg_info *vx_agg_get(vx_agg a);
 /* Aggregation by key ("2D_avg"), IBSI code ("BTW3") or name; NULL when unknown. */
-const vx_agg_info *vx_agg_find(const char *key);
+VX_API const vx_agg_info *vx_agg_find(const char *key);
 
 /* ---- the feature dictionary -------------------------------------------------------------------------- */
 #define VX_FEATURE(id, code, tag, name, pyrad, unit, flags) VX_F_##id,
@@ -108,13 +110,13 @@ typedef struct vx_feature_info {
     unsigned flags;
 } vx_feature_info;
 
-const vx_feature_info *vx_feature_get(vx_feature_id id);
-vx_family vx_feature_family(vx_feature_id id);
+VX_API const vx_feature_info *vx_feature_get(vx_feature_id id);
+VX_API vx_family vx_feature_family(vx_feature_id id);
 /* First feature id of a family and the number of features in it (ids of a family are contiguous). */
-vx_feature_id vx_feature_first(vx_family f);
-size_t vx_feature_count(vx_family f);
+VX_API vx_feature_id vx_feature_first(vx_family f);
+VX_API size_t vx_feature_count(vx_family f);
 /* Full IBSI tag of a feature under an aggregation, e.g. "cm_joint_max_2D_avg", into buf. */
-int vx_feature_tag(vx_feature_id id, vx_agg agg, char *buf, size_t len);
+VX_API int vx_feature_tag(vx_feature_id id, vx_agg agg, char *buf, size_t len);
 
 /* ---- degenerate regions of interest ------------------------------------------------------------------
  * What features are worth on a region with a single grey level (constant intensities, or one bin after
@@ -125,9 +127,9 @@ int vx_feature_tag(vx_feature_id id, vx_agg agg, char *buf, size_t len);
  * vx_family_degenerate_note(): a one-line summary per family (never NULL).
  * vx_feature_degenerate_note(): the note of one feature whose value on such a region is NaN or a convention
  * (a short Markdown phrase), NULL when the definition gives an ordinary value. */
-const char *vx_degenerate_conventions(void);
-const char *vx_family_degenerate_note(vx_family f);
-const char *vx_feature_degenerate_note(vx_feature_id id);
+VX_API const char *vx_degenerate_conventions(void);
+VX_API const char *vx_family_degenerate_note(vx_family f);
+VX_API const char *vx_feature_degenerate_note(vx_feature_id id);
 
 /* ---- results ----------------------------------------------------------------------------------------- */
 typedef struct vx_result_row {
@@ -149,16 +151,16 @@ typedef struct vx_results {
     size_t n_diag, cap_diag;
 } vx_results;
 
-void vx_results_init(vx_results *r);
-void vx_results_free(vx_results *r);
-int vx_results_add(vx_results *r, vx_feature_id f, vx_agg agg, double value);
+VX_API void vx_results_init(vx_results *r);
+VX_API void vx_results_free(vx_results *r);
+VX_API int vx_results_add(vx_results *r, vx_feature_id f, vx_agg agg, double value);
 /* Add n consecutive features starting at `first` with values vals[0..n-1]. */
-int vx_results_add_block(vx_results *r, vx_feature_id first, size_t n, vx_agg agg, const double *vals);
-int vx_results_add_diag(vx_results *r, const char *tag, double value);
+VX_API int vx_results_add_block(vx_results *r, vx_feature_id first, size_t n, vx_agg agg, const double *vals);
+VX_API int vx_results_add_diag(vx_results *r, const char *tag, double value);
 /* Sort rows by (feature, aggregation): makes output order independent of computation order. */
-void vx_results_sort(vx_results *r);
+VX_API void vx_results_sort(vx_results *r);
 /* Value of a feature under an aggregation; NaN when absent. */
-double vx_results_get(const vx_results *r, vx_feature_id f, vx_agg agg);
+VX_API double vx_results_get(const vx_results *r, vx_feature_id f, vx_agg agg);
 
 /* ---- the processed region of interest ---------------------------------------------------------------- */
 /* What every family consumes. All arrays share one grid of dims[] voxels (x fastest), which may be the
@@ -198,27 +200,27 @@ typedef struct vx_feature_settings {
     int threads;             /* OpenMP threads inside a case; <= 0: library default */
 } vx_feature_settings;
 
-void vx_feature_settings_default(vx_feature_settings *fs);
+VX_API void vx_feature_settings_default(vx_feature_settings *fs);
 
 /* One function per family: compute every feature of the family under every requested aggregation the
  * family supports, appending rows to res. Undefined values (e.g. a division by zero for this ROI) are NaN.
  * Return VX_OK or a VX_E* code with err set. */
 typedef int (*vx_family_fn)(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
 
-int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_local_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_ivh_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_glcm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_glrlm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_glszm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_gldzm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_ngtdm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_ngldm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_local_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_ivh_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_glcm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_glrlm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_glszm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_gldzm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_ngtdm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_ngldm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
 
 /* The family function for f. */
-vx_family_fn vx_family_compute_fn(vx_family f);
+VX_API vx_family_fn vx_family_compute_fn(vx_family f);
 
 #ifdef __cplusplus
 }

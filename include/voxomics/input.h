@@ -29,6 +29,8 @@
 #ifndef VOXOMICS_INPUT_H
 #define VOXOMICS_INPUT_H
 
+#include "voxomics/export.h"
+
 #include "voxomics/dicom.h"
 #include "voxomics/image.h"
 
@@ -46,10 +48,10 @@ typedef struct vx_input_info {
 } vx_input_info;
 
 /* Read IMAGE (a file or a DICOM folder). dopt may be NULL (defaults). */
-int vx_input_image(const char *spec, const vx_dicom_options *dopt, vx_image **img, vx_input_info *info,
+VX_API int vx_input_image(const char *spec, const vx_dicom_options *dopt, vx_image **img, vx_input_info *info,
                    vx_error *err);
 /* Read MASK for image (read by vx_input_image, whose info is image_info; may be NULL for non-DICOM). */
-int vx_input_mask(const char *spec, const vx_image *image, const vx_input_info *image_info, int resample_mask,
+VX_API int vx_input_mask(const char *spec, const vx_image *image, const vx_input_info *image_info, int resample_mask,
                   vx_image **mask, vx_input_info *info, vx_error *err);
 
 #ifdef __cplusplus

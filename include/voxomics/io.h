@@ -11,6 +11,8 @@
 #ifndef VOXOMICS_IO_H
 #define VOXOMICS_IO_H
 
+#include "voxomics/export.h"
+
 #include <stdio.h>
 
 #include "voxomics/image.h"
@@ -21,11 +23,11 @@ extern "C" {
 
 /* Read a NIfTI-1/2 file (.nii or .nii.gz; gzip is detected from the content). On success *out owns a new
  * image. On failure returns a VX_E* code and err names the file and the problem. */
-int vx_nifti_read(const char *path, vx_image **out, vx_error *err);
+VX_API int vx_nifti_read(const char *path, vx_image **out, vx_error *err);
 
 /* Write img as NIfTI-1 (version 1) or NIfTI-2 (version 2), float32, with sform and qform (code 1) from the
  * geometry. A path ending in ".gz" is gzip-compressed. */
-int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error *err);
+VX_API int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error *err);
 
 /* VX_OK when path names a regular file, or (allow_dir != 0) a folder. Checked with stat() before anything
  * opens the path, so a fifo is refused at once instead of blocking: a fifo, socket, character or block
@@ -33,10 +35,10 @@ int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error 
  * without allow_dir is VX_EIO "<path>: is a folder, not a regular file"; a path that cannot be stat'ed is
  * VX_EIO "<path>: cannot open: <reason>". what, when not NULL, names the input ("settings file") after the
  * path. */
-int vx_path_check(const char *path, int allow_dir, const char *what, vx_error *err);
+VX_API int vx_path_check(const char *path, int allow_dir, const char *what, vx_error *err);
 
 /* Read any supported image format, chosen from the file content/extension. */
-int vx_image_read(const char *path, vx_image **out, vx_error *err);
+VX_API int vx_image_read(const char *path, vx_image **out, vx_error *err);
 
 /* ---- output files: atomic for regular files, streamed for pipes and devices ----------------------------
  *
@@ -53,15 +55,15 @@ int vx_image_read(const char *path, vx_image **out, vx_error *err);
  * VX_ENOMEM. vx_outfile_commit and vx_outfile_abort free h and close the stream in every case; h may be NULL
  * for abort. One handle per output; handles are independent (thread-safe for different paths). */
 typedef struct vx_outfile vx_outfile;
-FILE *vx_outfile_open(const char *path, vx_outfile **h, vx_error *err);
+VX_API FILE *vx_outfile_open(const char *path, vx_outfile **h, vx_error *err);
 /* Flush, check for write errors, fsync (regular files) and rename into place. VX_OK or VX_EIO naming the path. */
-int vx_outfile_commit(vx_outfile *h, vx_error *err);
+VX_API int vx_outfile_commit(vx_outfile *h, vx_error *err);
 /* Close and discard: the temporary file is removed; a stream target just gets closed. */
-void vx_outfile_abort(vx_outfile *h);
+VX_API void vx_outfile_abort(vx_outfile *h);
 /* 1 when the output goes to a stream (standard output, fifo, device) rather than a file that is renamed in. */
-int vx_outfile_is_stream(const vx_outfile *h);
+VX_API int vx_outfile_is_stream(const vx_outfile *h);
 /* The path the output finally lands at ("-" for standard output; the link target for a symbolic link). */
-const char *vx_outfile_target(const vx_outfile *h);
+VX_API const char *vx_outfile_target(const vx_outfile *h);
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,8 @@
 #ifndef VOXOMICS_PIPELINE_H
 #define VOXOMICS_PIPELINE_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 
 #include "voxomics/error.h"
@@ -49,7 +51,7 @@ typedef struct vx_select_params {
     int lasso_folds;  /* LASSO: inner folds (default 5) */
 } vx_select_params;
 
-int vx_select_method_find(const char *name); /* "none", "variance", ... ; -1 unknown */
+VX_API int vx_select_method_find(const char *name); /* "none", "variance", ... ; -1 unknown */
 
 typedef struct vx_pipeline_params {
     vx_select_params select;
@@ -57,28 +59,28 @@ typedef struct vx_pipeline_params {
     int harmonize; /* ComBat by the batch given to fit/predict */
 } vx_pipeline_params;
 
-void vx_pipeline_params_default(vx_pipeline_params *pp, vx_model_kind kind);
+VX_API void vx_pipeline_params_default(vx_pipeline_params *pp, vx_model_kind kind);
 /* Set a parameter by name ("C", "gamma", "trees", "depth", "eta", "k", "threshold", "alpha"). */
-int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double value, vx_error *err);
+VX_API int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double value, vx_error *err);
 
 typedef struct vx_pipeline vx_pipeline;
 
 /* Fit on X (n x p, NaN = missing) with labels y; names: the p feature names; batch (NULL unless harmonize):
  * per-row batch names. */
-int vx_pipeline_fit(const double *X, size_t n, size_t p, const int *y, const char *const *names,
+VX_API int vx_pipeline_fit(const double *X, size_t n, size_t p, const int *y, const char *const *names,
                     const char *const *batch, const vx_pipeline_params *pp, vx_pipeline **out, vx_error *err);
 /* Score and probability of class 1 for rows of X, whose columns are the pipeline's features in its order. */
-int vx_pipeline_predict(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch, double *score,
+VX_API int vx_pipeline_predict(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch, double *score,
                         double *prob, vx_error *err);
 /* The feature names the pipeline needs (in order), and those it kept after selection. */
-size_t vx_pipeline_features(const vx_pipeline *pl, const char *const **names);
-size_t vx_pipeline_selected(const vx_pipeline *pl, const size_t **idx);
+VX_API size_t vx_pipeline_features(const vx_pipeline *pl, const char *const **names);
+VX_API size_t vx_pipeline_selected(const vx_pipeline *pl, const size_t **idx);
 /* label value texts: names[0] = class 0, names[1] = class 1 (set by the caller before saving) */
-int vx_pipeline_set_labels(vx_pipeline *pl, const char *label_column, const char *neg, const char *pos);
-const char *vx_pipeline_label(const vx_pipeline *pl, int which); /* 0, 1; -1: the column name */
-int vx_pipeline_save(const vx_pipeline *pl, const char *path, vx_error *err);
-int vx_pipeline_load(const char *path, vx_pipeline **out, vx_error *err);
-void vx_pipeline_free(vx_pipeline *pl);
+VX_API int vx_pipeline_set_labels(vx_pipeline *pl, const char *label_column, const char *neg, const char *pos);
+VX_API const char *vx_pipeline_label(const vx_pipeline *pl, int which); /* 0, 1; -1: the column name */
+VX_API int vx_pipeline_save(const vx_pipeline *pl, const char *path, vx_error *err);
+VX_API int vx_pipeline_load(const char *path, vx_pipeline **out, vx_error *err);
+VX_API void vx_pipeline_free(vx_pipeline *pl);
 
 /* ---- cross-validation ------------------------------------------------------------------------------------- */
 typedef struct vx_cv_tune {
@@ -105,11 +107,11 @@ typedef struct vx_cv_result {
 } vx_cv_result;
 
 /* Stratified fold assignment for one repeat: fold[i] in 0..K-1. */
-int vx_cv_stratified_folds(const int *y, size_t n, int K, unsigned long seed, int *fold, vx_error *err);
-int vx_cv_run(const double *X, size_t n, size_t p, const int *y, const char *const *names,
+VX_API int vx_cv_stratified_folds(const int *y, size_t n, int K, unsigned long seed, int *fold, vx_error *err);
+VX_API int vx_cv_run(const double *X, size_t n, size_t p, const int *y, const char *const *names,
               const char *const *batch, const vx_pipeline_params *pp, const vx_cv_options *o, vx_cv_result *r,
               vx_error *err);
-void vx_cv_result_free(vx_cv_result *r);
+VX_API void vx_cv_result_free(vx_cv_result *r);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,8 @@
 #ifndef VOXOMICS_PROCESS_H
 #define VOXOMICS_PROCESS_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 
 #include "voxomics/error.h"
@@ -38,27 +40,27 @@ typedef enum vx_interp {
 
 /* Name of an interpolator ("nearest", "linear", "cubic"; "?" when unknown), and the reverse (-1 when
  * unknown; also accepts trilinear, bilinear, tricubic, bspline, spline and nn). */
-const char *vx_interp_name(vx_interp m);
-int vx_interp_find(const char *name);
+VX_API const char *vx_interp_name(vx_interp m);
+VX_API int vx_interp_find(const char *name);
 
 /* New grid of `in` with the given spacing (mm) per axis; spacing[a] NaN or <= 0 keeps axis a. */
-int vx_resample_grid(const vx_geometry *in, const double spacing[3], vx_geometry *out, vx_error *err);
+VX_API int vx_resample_grid(const vx_geometry *in, const double spacing[3], vx_geometry *out, vx_error *err);
 
 /* Continuous input index (voxel units along axis a of `in`) of target voxel j along axis a of `out`,
  * rounded to a multiple of 2^-24 voxel so that coinciding grids give identical positions despite the
  * rounding noise of their origins. `out` must share the direction cosines of `in`. */
-double vx_resample_position(const vx_geometry *in, const vx_geometry *out, int axis, double j);
+VX_API double vx_resample_position(const vx_geometry *in, const vx_geometry *out, int axis, double j);
 
 /* Target voxels [*tlo, *thi) along `axis` of out whose interpolation with m reads any input voxel in
  * [lo, hi) of that axis (every other target sees none of them). Returns 0 when there is none. */
-int vx_resample_reach(const vx_geometry *in, const vx_geometry *out, int axis, size_t lo, size_t hi, vx_interp m,
+VX_API int vx_resample_reach(const vx_geometry *in, const vx_geometry *out, int axis, size_t lo, size_t hi, vx_interp m,
                       size_t *tlo, size_t *thi);
 
 /* Sample the image src (geometry in, x fastest) at the target voxels lo[a] <= j < hi[a] of grid out with
  * the given interpolator. round_src != 0 rounds input values to the nearest integer first (IBSI, for
  * calibrated integer data). dst receives (hi-lo) voxels, x fastest, in double. Axes where out equals in
  * (same spacing, integer offset) are copied, not interpolated. */
-int vx_resample_box(const float *src, const vx_geometry *in, const vx_geometry *out, const size_t lo[3],
+VX_API int vx_resample_box(const float *src, const vx_geometry *in, const vx_geometry *out, const size_t lo[3],
                     const size_t hi[3], vx_interp method, int round_src, double *dst, vx_error *err);
 
 #ifdef __cplusplus

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef VOXOMICS_H
 #define VOXOMICS_H
+#include "voxomics/export.h"
 #include "voxomics/error.h"
 #include "voxomics/image.h"
 #include "voxomics/io.h"
@@ -21,5 +22,5 @@
 #include "voxomics/roc.h"
 
 /* Library version, e.g. "0.1.0". */
-const char *vx_version(void);
+VX_API const char *vx_version(void);
 #endif
