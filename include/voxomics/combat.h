@@ -90,8 +90,8 @@ typedef struct vx_combat_fit vx_combat_fit;
  * Errors: VX_EINVAL (see the degenerate inputs above; a batch index out of range), VX_ENAN (non-finite value,
  * naming sample and feature), VX_ENOMEM. */
 VX_API int vx_combat_fit_apply(const double *X, size_t n, size_t p, const int *batch, const char *const *batch_names,
-                        size_t nb, const double *cov, size_t q, const char *const *feature_names,
-                        const vx_combat_options *o, double *out, vx_combat_fit **fit, vx_error *err);
+                               size_t nb, const double *cov, size_t q, const char *const *feature_names,
+                               const vx_combat_options *o, double *out, vx_combat_fit **fit, vx_error *err);
 
 /* Apply a fitted model to n new samples (X: n x p, the fit's features in the fit's order) whose batches are
  * given by name (batch[i]); cov: n x q with the fit's q (NULL when the fit has none). Step 4 and 7 above with
@@ -99,15 +99,19 @@ VX_API int vx_combat_fit_apply(const double *X, size_t n, size_t p, const int *b
  * training data it reproduces the output of vx_combat_fit_apply exactly. out may equal X.
  * Errors: VX_EINVAL "combat: batch 'X' was not in the fit (batches: A, B)", missing covariates; VX_ENAN. */
 VX_API int vx_combat_apply(const vx_combat_fit *fit, const double *X, size_t n, const char *const *batch,
-                    const double *cov, double *out, vx_error *err);
+                           const double *cov, double *out, vx_error *err);
 
-/* Save as JSON (every double written with %.17g, so a loaded model applies bit-identically) / load.
+/* Save as JSON (every double written with %.17g, so a loaded model applies bit-identically) / load. Load:
+ * *fit receives a new model (free with vx_combat_free), NULL on error.
  * Errors: VX_EIO (cannot open / write), VX_EFORMAT (not a ComBat model or inconsistent sizes), VX_ENOMEM. */
 VX_API int vx_combat_save(const vx_combat_fit *fit, const char *path, vx_error *err);
 VX_API int vx_combat_load(const char *path, vx_combat_fit **fit, vx_error *err);
+/* Free a model from vx_combat_fit_apply or vx_combat_load. NULL is allowed. */
 VX_API void vx_combat_free(vx_combat_fit *fit);
 
-/* ---- queries ------------------------------------------------------------------------------------------ */
+/* ---- queries ------------------------------------------------------------------------------------------
+ * Read-only views of a fit: sizes (0 for a NULL fit); names are strings owned by the fit, valid until
+ * vx_combat_free (NULL for an index out of range). */
 VX_API size_t vx_combat_fit_n_features(const vx_combat_fit *fit);
 VX_API size_t vx_combat_fit_n_batches(const vx_combat_fit *fit);  /* non-empty batches of the fit */
 VX_API size_t vx_combat_fit_n_covariates(const vx_combat_fit *fit); /* q as given to the fit */
@@ -115,12 +119,14 @@ VX_API const char *vx_combat_fit_batch_name(const vx_combat_fit *fit, size_t b);
 VX_API const char *vx_combat_fit_feature_name(const vx_combat_fit *fit, size_t j);
 /* The fit's options (ref_batch as an index into the fit's batches). */
 VX_API vx_combat_options vx_combat_fit_options(const vx_combat_fit *fit);
-/* Features left unharmonised: count, the k-th feature index (ascending), and one line naming them and why
- * ("" when none), e.g. "combat: 2 features left unharmonised: 'f3' (constant in batch 'A'), ...". */
+/* Features left unharmonised: count, the k-th feature index (ascending; (size_t)-1 for k out of range), and
+ * one line naming them and why ("" when none; owned by the fit), e.g.
+ * "combat: 2 features left unharmonised: 'f3' (constant in batch 'A'), ...". */
 VX_API size_t vx_combat_fit_n_skipped(const vx_combat_fit *fit);
 VX_API size_t vx_combat_fit_skipped(const vx_combat_fit *fit, size_t k);
 VX_API const char *vx_combat_fit_note(const vx_combat_fit *fit);
-/* gamma*_bj and delta*_bj of batch b (fit order) and feature j (0 and 1 for skipped features). */
+/* gamma*_bj and delta*_bj of batch b (fit order) and feature j (0 and 1 for skipped features; NaN for an
+ * index out of range). */
 VX_API double vx_combat_fit_gamma(const vx_combat_fit *fit, size_t b, size_t j);
 VX_API double vx_combat_fit_delta(const vx_combat_fit *fit, size_t b, size_t j);
 

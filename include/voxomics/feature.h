@@ -46,8 +46,9 @@ typedef struct vx_family_info {
     unsigned aggregations; /* VX_AGGBIT(...) set the family is defined under */
 } vx_family_info;
 
+/* The dictionary entry of family f (static data, never freed); NULL when f is out of range. */
 VX_API const vx_family_info *vx_family_get(vx_family f);
-/* Family by key ("glcm") or IBSI family code; NULL when unknown. */
+/* Family by key ("glcm") or IBSI family code, case-insensitive; NULL when unknown. Static data. */
 VX_API const vx_family_info *vx_family_find(const char *key);
 
 /* ---- aggregation methods (IBSI) ---------------------------------------------------------------------- */
@@ -81,8 +82,9 @@ typedef struct vx_agg_info {
     int dims;               /* 2, 25 (2.5D) or 3; 0 for VX_AGG_NONE */
 } vx_agg_info;
 
+/* The entry of aggregation a (static data, never freed); NULL when a is out of range. */
 VX_API const vx_agg_info *vx_agg_get(vx_agg a);
-/* Aggregation by key ("2D_avg"), IBSI code ("BTW3") or name; NULL when unknown. */
+/* Aggregation by key ("2D_avg"), IBSI code ("BTW3") or name, case-insensitive; NULL when unknown. Static data. */
 VX_API const vx_agg_info *vx_agg_find(const char *key);
 
 /* ---- the feature dictionary -------------------------------------------------------------------------- */
@@ -110,12 +112,16 @@ typedef struct vx_feature_info {
     unsigned flags;
 } vx_feature_info;
 
+/* The dictionary entry of feature id (static data, never freed); NULL when id is out of range. */
 VX_API const vx_feature_info *vx_feature_get(vx_feature_id id);
+/* The family feature id belongs to (id must be a valid feature). */
 VX_API vx_family vx_feature_family(vx_feature_id id);
-/* First feature id of a family and the number of features in it (ids of a family are contiguous). */
+/* First feature id of a family and the number of features in it (ids of a family are contiguous; f must be a
+ * valid family). */
 VX_API vx_feature_id vx_feature_first(vx_family f);
 VX_API size_t vx_feature_count(vx_family f);
-/* Full IBSI tag of a feature under an aggregation, e.g. "cm_joint_max_2D_avg", into buf. */
+/* Full IBSI tag of a feature under an aggregation, e.g. "cm_joint_max_2D_avg", into buf (len bytes; 96
+ * always suffice). VX_OK, or VX_EINVAL for an invalid id or aggregation or when buf is too small. */
 VX_API int vx_feature_tag(vx_feature_id id, vx_agg agg, char *buf, size_t len);
 
 /* ---- degenerate regions of interest ------------------------------------------------------------------
@@ -126,7 +132,8 @@ VX_API int vx_feature_tag(vx_feature_id id, vx_agg agg, char *buf, size_t len);
  * vx_degenerate_conventions(): the general rules, as Markdown paragraphs (docs/features.md).
  * vx_family_degenerate_note(): a one-line summary per family (never NULL).
  * vx_feature_degenerate_note(): the note of one feature whose value on such a region is NaN or a convention
- * (a short Markdown phrase), NULL when the definition gives an ordinary value. */
+ * (a short Markdown phrase), NULL when the definition gives an ordinary value.
+ * All three return static strings (never freed). */
 VX_API const char *vx_degenerate_conventions(void);
 VX_API const char *vx_family_degenerate_note(vx_family f);
 VX_API const char *vx_feature_degenerate_note(vx_feature_id id);
@@ -151,15 +158,20 @@ typedef struct vx_results {
     size_t n_diag, cap_diag;
 } vx_results;
 
+/* A result set is a caller's struct: vx_results_init it (empty, nothing allocated), let calls append rows
+ * (they grow rows / diag as needed), and release the rows with vx_results_free, which also empties it for
+ * reuse (r must not be NULL). */
 VX_API void vx_results_init(vx_results *r);
 VX_API void vx_results_free(vx_results *r);
+/* Append one (feature, aggregation, value) row. VX_OK or VX_ENOMEM (r unchanged; no message: no vx_error). */
 VX_API int vx_results_add(vx_results *r, vx_feature_id f, vx_agg agg, double value);
-/* Add n consecutive features starting at `first` with values vals[0..n-1]. */
+/* Add n consecutive features starting at `first` with values vals[0..n-1]. VX_OK or VX_ENOMEM. */
 VX_API int vx_results_add_block(vx_results *r, vx_feature_id first, size_t n, vx_agg agg, const double *vals);
+/* Append a diagnostic value; tag is copied (truncated to 47 characters). VX_OK or VX_ENOMEM. */
 VX_API int vx_results_add_diag(vx_results *r, const char *tag, double value);
 /* Sort rows by (feature, aggregation): makes output order independent of computation order. */
 VX_API void vx_results_sort(vx_results *r);
-/* Value of a feature under an aggregation; NaN when absent. */
+/* Value of a feature under an aggregation (the first such row; linear search); NaN when absent. */
 VX_API double vx_results_get(const vx_results *r, vx_feature_id f, vx_agg agg);
 
 /* ---- the processed region of interest ---------------------------------------------------------------- */
@@ -200,11 +212,14 @@ typedef struct vx_feature_settings {
     int threads;             /* OpenMP threads inside a case; <= 0: library default */
 } vx_feature_settings;
 
+/* Fill fs with the defaults given above: every family, every aggregation, distances 1, coarseness 0,
+ * symmetric GLCM, 1 cm^3 local intensity sphere, threads 0. */
 VX_API void vx_feature_settings_default(vx_feature_settings *fs);
 
 /* One function per family: compute every feature of the family under every requested aggregation the
  * family supports, appending rows to res. Undefined values (e.g. a division by zero for this ROI) are NaN.
- * Return VX_OK or a VX_E* code with err set. */
+ * Return VX_OK or a VX_E* code with err set (VX_ENOMEM; VX_EINVAL for parameters out of range). Rows
+ * appended before an error stay in res (the caller frees res with vx_results_free either way). */
 typedef int (*vx_family_fn)(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
 
 VX_API int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
@@ -219,7 +234,7 @@ VX_API int vx_gldzm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx
 VX_API int vx_ngtdm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
 VX_API int vx_ngldm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
 
-/* The family function for f. */
+/* The family function for f; NULL when f is out of range. */
 VX_API vx_family_fn vx_family_compute_fn(vx_family f);
 
 #ifdef __cplusplus

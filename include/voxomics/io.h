@@ -21,12 +21,15 @@
 extern "C" {
 #endif
 
-/* Read a NIfTI-1/2 file (.nii or .nii.gz; gzip is detected from the content). On success *out owns a new
- * image. On failure returns a VX_E* code and err names the file and the problem. */
+/* Read a NIfTI-1/2 file (.nii or .nii.gz; gzip is detected from the content). On success *out receives a new
+ * image (free with vx_image_free); on failure *out is NULL, the return value is VX_EIO (cannot open or read),
+ * VX_EFORMAT (not NIfTI, truncated, corrupt), VX_EUNSUPPORTED (datatype, several volumes), VX_EGEOMETRY
+ * (vx_geometry_validate) or VX_ENOMEM, and err names the file and the problem. */
 VX_API int vx_nifti_read(const char *path, vx_image **out, vx_error *err);
 
 /* Write img as NIfTI-1 (version 1) or NIfTI-2 (version 2), float32, with sform and qform (code 1) from the
- * geometry. A path ending in ".gz" is gzip-compressed. */
+ * geometry. A path ending in ".gz" is gzip-compressed. Errors: VX_EINVAL (version not 1 or 2, a dimension
+ * NIfTI-1 cannot hold, a non-finite spacing or origin), VX_EIO naming the path. */
 VX_API int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error *err);
 
 /* VX_OK when path names a regular file, or (allow_dir != 0) a folder. Checked with stat() before anything
@@ -37,7 +40,10 @@ VX_API int vx_nifti_write(const char *path, const vx_image *img, int version, vx
  * path. */
 VX_API int vx_path_check(const char *path, int allow_dir, const char *what, vx_error *err);
 
-/* Read any supported image format, chosen from the file content/extension. */
+/* Read an image file of any supported format, chosen from its content (NRRD magic, NIfTI header), else its
+ * extension (.nrrd, .nhdr; .nii, .nii.gz, .hdr): vx_nrrd_read or vx_nifti_read, with their errors. *out
+ * receives a new image (free with vx_image_free), NULL on error. A folder, or a file of no supported format,
+ * is VX_EUNSUPPORTED; a fifo or other non-regular file is VX_EIO (vx_path_check). DICOM: vx_input_image. */
 VX_API int vx_image_read(const char *path, vx_image **out, vx_error *err);
 
 /* ---- output files: atomic for regular files, streamed for pipes and devices ----------------------------
@@ -55,6 +61,8 @@ VX_API int vx_image_read(const char *path, vx_image **out, vx_error *err);
  * VX_ENOMEM. vx_outfile_commit and vx_outfile_abort free h and close the stream in every case; h may be NULL
  * for abort. One handle per output; handles are independent (thread-safe for different paths). */
 typedef struct vx_outfile vx_outfile;
+/* Open the output for PATH as above. Returns the stream to write (owned by *h: do not fclose it) and the handle
+ * *h, which vx_outfile_commit or vx_outfile_abort releases; NULL (and *h NULL) on error. */
 VX_API FILE *vx_outfile_open(const char *path, vx_outfile **h, vx_error *err);
 /* Flush, check for write errors, fsync (regular files) and rename into place. VX_OK or VX_EIO naming the path. */
 VX_API int vx_outfile_commit(vx_outfile *h, vx_error *err);
@@ -62,7 +70,8 @@ VX_API int vx_outfile_commit(vx_outfile *h, vx_error *err);
 VX_API void vx_outfile_abort(vx_outfile *h);
 /* 1 when the output goes to a stream (standard output, fifo, device) rather than a file that is renamed in. */
 VX_API int vx_outfile_is_stream(const vx_outfile *h);
-/* The path the output finally lands at ("-" for standard output; the link target for a symbolic link). */
+/* The path the output finally lands at ("-" for standard output; the link target for a symbolic link): a
+ * string owned by h, valid until it is committed or aborted. */
 VX_API const char *vx_outfile_target(const vx_outfile *h);
 
 #ifdef __cplusplus

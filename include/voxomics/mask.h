@@ -50,7 +50,7 @@ VX_API int vx_mask_check_values(const vx_image *mask, const char *path, vx_error
  * (i + nx (j + ny k)) is kept. *kept (may be NULL) receives the kept size: 0 for an empty ROI, which is not
  * an error. Linear time and memory (breadth-first search with an explicit queue, no recursion). */
 VX_API int vx_mask_largest_component(vx_image *mask, int label, double threshold, int connectivity, size_t *kept,
-                              vx_error *err);
+                                     vx_error *err);
 
 /* One line describing a grid into buf (n bytes, always terminated when n > 0), e.g.
  *   "204x201x60 voxels, spacing 0.977 x 0.977 x 3 mm, origin (-174.39, -79.63, -100.4) mm,

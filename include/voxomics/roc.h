@@ -61,7 +61,7 @@ VX_API int vx_roc_auc(const double *score, const int *y, size_t n, vx_roc *out, 
  * Errors: as vx_roc_auc; VX_EINVAL when Var(AUC1 - AUC2) = 0 (the two scores give the same placement values,
  * e.g. one is a monotone transform of the other: the AUCs are equal and there is nothing to test). */
 VX_API int vx_roc_delong_paired(const double *s1, const double *s2, const int *y, size_t n, double *auc1, double *auc2,
-                         double *z, double *p, vx_error *err);
+                                double *z, double *p, vx_error *err);
 
 /* Percentile bootstrap confidence interval of the AUC, stratified as pROC's default: each of the B replicates
  * draws m cases from the cases and n controls from the controls, with replacement (GSL mt19937 seeded with seed,
@@ -72,7 +72,7 @@ VX_API int vx_roc_delong_paired(const double *s1, const double *s2, const int *y
  * pROC::ci.auc(method = "bootstrap"). The same inputs and seed give bit-identical ci. Cost O(N log N + B N).
  * Errors: as above; VX_EINVAL when B < 2 or level is not in (0, 1); VX_ENOMEM. */
 VX_API int vx_roc_bootstrap_ci(const double *score, const int *y, size_t n, size_t B, unsigned long seed, double level,
-                        double ci[2], vx_error *err);
+                               double ci[2], vx_error *err);
 
 /* Youden threshold: the t among the observed scores that maximises J(t) = sens(t) + spec(t) - 1 with the rule
  * "positive when score >= t" (see vx_roc_sens_spec). J is compared exactly (as the integer tp n + tn m - m n),
@@ -85,7 +85,7 @@ VX_API int vx_roc_youden(const double *score, const int *y, size_t n, double *th
 /* Sensitivity tp/m and specificity tn/n at threshold t: a sample is predicted positive when score >= t
  * (t may be +-infinity; NaN is VX_EINVAL). */
 VX_API int vx_roc_sens_spec(const double *score, const int *y, size_t n, double t, double *sens, double *spec,
-                     vx_error *err);
+                            vx_error *err);
 
 /* Brier score 1/N sum_i (prob_i - y_i)^2. prob must lie in [0, 1] (VX_EINVAL otherwise, VX_ENAN when not
  * finite). Both classes need not be present. */
@@ -102,7 +102,7 @@ VX_API int vx_roc_brier(const double *prob, const int *y, size_t n, double *brie
  * logits are equal (the slope is not identifiable), when lp separates the classes (every case's lp >= every
  * control's, or <=: the slope MLE is infinite), or when Newton's method does not converge in 200 steps. */
 VX_API int vx_roc_calibration(const double *prob, const int *y, size_t n, double *intercept, double *slope,
-                       vx_error *err);
+                              vx_error *err);
 
 #ifdef __cplusplus
 }

@@ -34,7 +34,7 @@ extern "C" {
  * var (NULL or room for p) receives every s2_j.
  * Errors: VX_EINVAL for n < 2, p == 0, thr < 0 or NaN, NULL pointers, a non-finite value (names the cell). */
 VX_API int vx_select_variance(const double *X, size_t n, size_t p, double thr, size_t *idx, size_t *k, double *var,
-                       vx_error *err);
+                              vx_error *err);
 
 /* ---- 2. greedy correlation filter -------------------------------------------------------------------------
  * Visit the features in `order` (a permutation of 0..p-1, e.g. by increasing univariate p-value), or, when
@@ -45,7 +45,7 @@ VX_API int vx_select_variance(const double *X, size_t n, size_t p, double thr, s
  * Errors: VX_EINVAL for n < 2, p == 0, thr outside [0, 1], order not a permutation, a non-finite value, or a
  * constant feature (r undefined: names the feature; run the variance filter first). */
 VX_API int vx_select_correlation(const double *X, size_t n, size_t p, double thr, const size_t *order, size_t *idx,
-                          size_t *k, vx_error *err);
+                                 size_t *k, vx_error *err);
 
 /* ---- 3. univariate two-group tests ------------------------------------------------------------------------ */
 typedef enum vx_test_kind {
@@ -70,7 +70,7 @@ typedef enum vx_test_kind {
  * Errors: VX_EINVAL for a label not 0/1, a class too small, a degenerate feature (names it and the cause),
  * a non-finite value. */
 VX_API int vx_univariate(const double *X, size_t n, size_t p, const int *y, vx_test_kind t, double *stat, double *pval,
-                  double *padj_bh, vx_error *err);
+                         double *padj_bh, vx_error *err);
 
 /* Benjamini-Hochberg (1995) adjusted p-values, exactly R's p.adjust(p, "BH"):
  *   adj_(i) = min(1, min_{j >= i} m / j * p_(j)) with p_(1) <= ... <= p_(m) the sorted p-values,
@@ -82,7 +82,7 @@ VX_API int vx_bh_adjust(const double *p, size_t m, double *adj);
  * smallest q (ties: lower index; k > p is clamped to p; alpha ignored). idx (room for p) receives the chosen
  * indices by increasing q (ties: lower index first), *nsel their number. Errors: VX_EINVAL for NaN in q. */
 VX_API int vx_select_pvalue(const double *q, size_t p, double alpha, size_t k, size_t *idx, size_t *nsel,
-                     vx_error *err);
+                            vx_error *err);
 
 /* ---- 4. mRMR (Peng, Long & Ding, IEEE TPAMI 27(8):1226-1238, 2005) --------------------------------------
  * Discretisation: each feature is put into nbins (0 = default 5) equal-frequency bins, tie-preserving:
@@ -98,7 +98,7 @@ VX_API int vx_select_pvalue(const double *q, size_t p, double alpha, size_t k, s
  * room for k) the criterion value of each at the step it was chosen (score[0] = its relevance).
  * Errors: VX_EINVAL for n < 2, k == 0, nbins == 1 or > n, labels not 0/1, a non-finite value. */
 VX_API int vx_mrmr(const double *X, size_t n, size_t p, const int *y, size_t k, int miq, size_t nbins, size_t *idx,
-            double *score, vx_error *err);
+                   double *score, vx_error *err);
 
 /* ---- 5. LASSO logistic regression (glmnet, Friedman, Hastie & Tibshirani, J Stat Softw 33(1), 2010) --------
  * For each lambda, (a0, beta) minimises glmnet's binomial objective with alpha = 1:
@@ -141,7 +141,7 @@ typedef struct vx_lasso_path {
  * every feature constant, bad lambda, a non-finite value; VX_ENOMEM; VX_EINVAL when coordinate descent does
  * not converge in 100000 passes (names the lambda). */
 VX_API int vx_lasso_logistic(const double *X, size_t n, size_t p, const int *y, const double *lambda, size_t nlambda,
-                      double lambda_min_ratio, double thresh, vx_lasso_path *out, vx_error *err);
+                             double lambda_min_ratio, double thresh, vx_lasso_path *out, vx_error *err);
 
 /* K-fold cross-validation exactly as R glmnet 4.1's cv.glmnet(x, y, family = "binomial", type.measure =
  * "deviance", foldid = fold + 1, thresh = thresh) (alignment = "lambda", grouped):
@@ -156,8 +156,8 @@ VX_API int vx_lasso_logistic(const double *X, size_t n, size_t p, const int *y, 
  *    cvm <= cvm[imin] + cvsd[imin] (lambda.1se).
  * fold[i] in 0..K-1, K >= 3, every fold with >= 3 samples (cv.glmnet switches to ungrouped otherwise).
  * Errors: those of vx_lasso_logistic (for a fold's training set: names the fold) and VX_EINVAL for bad folds. */
-VX_API int vx_lasso_logistic_cv(const double *X, size_t n, size_t p, const int *y, const int *fold, int K, double thresh,
-                         vx_lasso_path *out, vx_error *err);
+VX_API int vx_lasso_logistic_cv(const double *X, size_t n, size_t p, const int *y, const int *fold, int K,
+                                double thresh, vx_lasso_path *out, vx_error *err);
 
 /* Features with a nonzero coefficient at lambda index l, increasing; *k their number. VX_EINVAL for l out of
  * range. */

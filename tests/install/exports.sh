@@ -34,9 +34,10 @@ done
 grep -E '^/\* [^ ]*include/voxomics/[a-z0-9_]+\.h:[0-9]+:NC \*/ extern ' "$tmp/aux.txt" |
     sed -E 's/.*[ *]([A-Za-z_][A-Za-z0-9_]*) \(.*/\1/' | sort -u > "$tmp/declared"
 # static inline functions in public headers would not be exported; none are expected
-if grep -E '^/\* [^ ]*include/voxomics/' "$tmp/aux.txt" | grep -vq ':NC \*/ extern '; then
+grep -E '^/\* [^ ]*include/voxomics/' "$tmp/aux.txt" | grep -v ':NC \*/ extern ' > "$tmp/nonextern" || true
+if [ -s "$tmp/nonextern" ]; then
     echo "FAIL: a public header defines a non-extern function:"
-    grep -E '^/\* [^ ]*include/voxomics/' "$tmp/aux.txt" | grep -v ':NC \*/ extern '
+    cat "$tmp/nonextern"
     fail=1
 fi
 

@@ -58,11 +58,15 @@ cp "$src/tests/install/consumer.c" "$work/"
 cd "$work"
 run_args=("$data/ibsi/ibsi1/digital_phantom/image.nii.gz" "$data/ibsi/ibsi1/digital_phantom/mask.nii.gz"
           "$src/configs/ibsi1/digital_phantom.yaml" "$data/ibsi/ibsi1/reference_values.csv" digital_phantom 482)
+# -lm: the consumer's own use of floor, pow, log10
 # shellcheck disable=SC2086  # flags are word lists
-"$cc" -std=c17 -Wall -Wextra -Werror -pedantic $extra consumer.c -o consumer $cflags $libs ||
+"$cc" -std=c17 -Wall -Wextra -Werror -pedantic $extra consumer.c -o consumer $cflags $libs -lm ||
     fail "the consumer does not build with pkg-config --cflags --libs voxomics"
-readelf -d consumer | grep -q "NEEDED.*\[$soname\]" || fail "consumer does not load $soname"
-LD_LIBRARY_PATH=$lib ldd ./consumer | grep -q "$soname => $lib/" || fail "consumer does not resolve $soname in $lib"
+# (outputs are captured first: grep -q closing a pipe early would fail the pipeline under pipefail)
+dyn=$(readelf -d consumer)
+grep -q "NEEDED.*\[$soname\]" <<< "$dyn" || fail "consumer does not load $soname"
+deps=$(LD_LIBRARY_PATH=$lib ldd ./consumer)
+grep -q "$soname => $lib/" <<< "$deps" || fail "consumer does not resolve $soname in $lib: $deps"
 LD_LIBRARY_PATH=$lib ./consumer "${run_args[@]}" || fail "the consumer (shared library) failed"
 
 # static: libvoxomics.a from a copy of the prefix that has no shared library, its dependencies from
@@ -72,8 +76,9 @@ rm -f "$tmp/static/lib"/libvoxomics.so*
 export PKG_CONFIG_PATH=$tmp/static/lib/pkgconfig
 # shellcheck disable=SC2086
 "$cc" -std=c17 -Wall -Wextra -Werror -pedantic $extra consumer.c -o consumer_static \
-    $(pkg-config --cflags voxomics) $(pkg-config --static --libs voxomics) ||
+    $(pkg-config --cflags voxomics) $(pkg-config --static --libs voxomics) -lm ||
     fail "the consumer does not link statically with pkg-config --static --libs voxomics"
-if readelf -d consumer_static | grep -q 'NEEDED.*libvoxomics'; then fail "consumer_static still needs libvoxomics.so"; fi
+dyn=$(readelf -d consumer_static)
+if grep -q 'NEEDED.*libvoxomics' <<< "$dyn"; then fail "consumer_static still needs libvoxomics.so"; fi
 ./consumer_static "${run_args[@]}" || fail "the consumer (static library) failed"
 echo "OK: installed, built with pkg-config (shared and static) and matched the IBSI digital phantom"
