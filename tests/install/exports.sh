@@ -29,8 +29,12 @@ for h in "$src"/include/voxomics/*.h; do
     printf '#include "%s"\n' "$name" >> "$tmp/all.c"
 done
 
-# functions declared in the public headers, as the compiler sees them
-"$cc" -std=c17 -D_POSIX_C_SOURCE=200809L -I"$src/include" -fsyntax-only -aux-info "$tmp/aux.txt" "$tmp/all.c"
+# functions declared in the public headers, as the compiler sees them (-aux-info is GCC's: with another
+# compiler, gcc does the scan)
+scan() { "$1" -std=c17 -D_POSIX_C_SOURCE=200809L -I"$src/include" -fsyntax-only -aux-info "$tmp/aux.txt" "$tmp/all.c"; }
+if ! scan "$cc" 2> /dev/null || [ ! -s "$tmp/aux.txt" ]; then
+    scan gcc
+fi
 grep -E '^/\* [^ ]*include/voxomics/[a-z0-9_]+\.h:[0-9]+:NC \*/ extern ' "$tmp/aux.txt" |
     sed -E 's/.*[ *]([A-Za-z_][A-Za-z0-9_]*) \(.*/\1/' | sort -u > "$tmp/declared"
 # static inline functions in public headers would not be exported; none are expected
