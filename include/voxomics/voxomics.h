@@ -1,7 +1,9 @@
 /* voxomics: IBSI-exact radiomics. Include this one header for the whole public API.
  *
- * Building against an installed voxomics: cc prog.c $(pkg-config --cflags --libs voxomics); add --static to
- * link libvoxomics.a. libvoxomics.so exports exactly the functions declared here (VX_API, voxomics/export.h).
+ * Building against an installed voxomics: cc prog.c $(pkg-config --cflags --libs voxomics). For the static
+ * library, pkg-config --static --libs voxomics adds every dependency libvoxomics.a needs (the linker takes
+ * the archive where no libvoxomics.so lies beside it). libvoxomics.so exports exactly the functions declared
+ * in these headers (VX_API, voxomics/export.h).
  *
  * Errors (every header): a call that can fail returns VX_OK (0) or a negative VX_E* code (voxomics/error.h)
  * and, when given a vx_error, writes one line into it saying what failed, where and why. Each function's
@@ -20,8 +22,8 @@
  *   - a plain array returned through a pointer (vx_mask_labels, vx_rtstruct_list, vx_seg_list,
  *     vx_nrrd_segments, vx_table_numeric_cols, vx_table_matrix) is freed with free();
  *   - a vx_outfile handle is released by vx_outfile_commit or vx_outfile_abort, never both.
- * On failure nothing is handed over: pointer outputs are NULL (or left as the caller set them: initialise
- * them to NULL and the cleanup is the same on both paths); every vx_*_free of a pointer accepts NULL.
+ * On failure no object is handed over through a pointer output: it is NULL (or left as the caller set it:
+ * initialise it to NULL and the cleanup is the same on both paths); every vx_*_free of a pointer accepts NULL.
  * Returned const pointers (names, dictionary entries, vx_version, vx_strerror, strings of a fitted model)
  * point to static data or into the object they came from: never free them; they stay valid while that
  * object lives. Inputs are only read (const) unless a comment says the call changes them in place.
