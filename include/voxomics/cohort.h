@@ -95,7 +95,8 @@ typedef struct vx_cohort {
 
 /* Read a cohort CSV (rules above) into c, which is overwritten and then owned by the caller: free it with
  * vx_cohort_free (also after an error). Errors: VX_EIO (cannot open or read; a fifo), VX_EFORMAT (no Image or
- * Mask column, a quote left open, a bad label, duplicate IDs: naming file, line and fix), VX_ENOMEM. */
+ * Mask column, a quote left open, a row with another number of fields, an empty Image or Mask, no case:
+ * naming file, line and fix), VX_EINVAL (two rows with one ID, naming both), VX_ENOMEM. */
 VX_API int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err);
 /* Free what vx_cohort_read allocated in c (not c itself) and zero it. NULL is allowed. */
 VX_API void vx_cohort_free(vx_cohort *c);

@@ -72,7 +72,7 @@ typedef struct vx_pipeline vx_pipeline;
 /* Fit on X (n x p, NaN = missing) with labels y; names: the p feature names (copied); batch (NULL unless
  * harmonize): per-row batch names. *out receives the pipeline (free with vx_pipeline_free), NULL on error.
  * Errors: VX_EINVAL (fewer than 2 rows or no feature, and the errors of selection, vx_combat_fit_apply and
- * vx_model_fit), VX_ENAN, VX_EUNSUPPORTED (an external library failed), VX_ENOMEM. */
+ * vx_model_fit), VX_EUNSUPPORTED (an external library failed), VX_ENOMEM. */
 VX_API int vx_pipeline_fit(const double *X, size_t n, size_t p, const int *y, const char *const *names,
                            const char *const *batch, const vx_pipeline_params *pp, vx_pipeline **out, vx_error *err);
 /* Score and probability of class 1 for the n rows of X, whose columns are the pipeline's features in its
