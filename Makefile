@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 export OMP_WAIT_POLICY ?= passive
 export VOXOMICS_DATA ?= $(abspath ../shared)
 
-.PHONY: all setup build test test-asan fuzz mpi demo bench docs clean
+.PHONY: all setup build test test-asan fuzz mpi demo bench docs install clean
 
 all: build
 
@@ -52,6 +52,13 @@ docs: build
 	@echo "docs/features.md written"
 	@scripts/settings_doc.sh $(BUILD)/voxomics docs/config.md
 	@echo "docs/config.md settings reference written"
+
+# Install the shared and static library, the headers, voxomics.pc and the CLI under PREFIX (lib/, include/,
+# bin/): make install PREFIX=$HOME/.local, then cc prog.c $(pkg-config --cflags --libs voxomics) with
+# PKG_CONFIG_PATH=PREFIX/lib/pkgconfig
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD) --prefix "$(abspath $(PREFIX))"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

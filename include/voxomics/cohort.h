@@ -31,6 +31,8 @@
 #ifndef VOXOMICS_COHORT_H
 #define VOXOMICS_COHORT_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -55,7 +57,8 @@ typedef struct vx_case_options {
     vx_dicom_options dicom; /* series selection, PET SUV */
 } vx_case_options;
 
-void vx_case_options_default(vx_case_options *o);
+/* Defaults: no mask resampling, every component kept, vx_dicom_options_default. */
+VX_API void vx_case_options_default(vx_case_options *o);
 
 typedef struct vx_region_result {
     char roi[256]; /* label number, RTSTRUCT ROI / SEG segment name, or "" for the whole mask */
@@ -73,9 +76,12 @@ typedef struct vx_case_result {
 } vx_case_result;
 
 /* Run one case: read image and mask, hash them, select the regions, extract each. Never stops at the first
- * problem silently: on failure r->error says which stage failed and why, and the return value is its code. */
-int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_options *o, vx_case_result *r);
-void vx_case_result_free(vx_case_result *r);
+ * problem silently: on failure r->error says which stage failed and why, and the return value is its code
+ * (any VX_E* of the readers and of vx_extract). r is overwritten (its previous contents are not freed) and
+ * owned by the caller afterwards, on success and on failure: free it with vx_case_result_free. */
+VX_API int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_options *o, vx_case_result *r);
+/* Free the error text and the regions' results of r (not r itself) and zero it. NULL is allowed. */
+VX_API void vx_case_result_free(vx_case_result *r);
 
 /* ---- cohorts ------------------------------------------------------------------------------------------- */
 typedef struct vx_cohort {
@@ -87,8 +93,13 @@ typedef struct vx_cohort {
     char *path;           /* the CSV file */
 } vx_cohort;
 
-int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err);
-void vx_cohort_free(vx_cohort *c);
+/* Read a cohort CSV (rules above) into c, which is overwritten and then owned by the caller: free it with
+ * vx_cohort_free (also after an error). Errors: VX_EIO (cannot open or read; a fifo), VX_EFORMAT (no Image or
+ * Mask column, a quote left open, a row with another number of fields, an empty Image or Mask, no case:
+ * naming file, line and fix), VX_EINVAL (two rows with one ID, naming both), VX_ENOMEM. */
+VX_API int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err);
+/* Free what vx_cohort_read allocated in c (not c itself) and zero it. NULL is allowed. */
+VX_API void vx_cohort_free(vx_cohort *c);
 
 typedef struct vx_cohort_progress {
     size_t total;   /* cases of this run (this shard) */
@@ -111,7 +122,8 @@ typedef struct vx_cohort_options {
     void *progress_ud;
 } vx_cohort_options;
 
-void vx_cohort_options_default(vx_cohort_options *o);
+/* Defaults: vx_case_options_default, 1 job, no store, no retry, one shard (rank 0 of 1), no progress. */
+VX_API void vx_cohort_options_default(vx_cohort_options *o);
 
 typedef struct vx_cohort_results {
     size_t n;              /* = cohort size; cases outside the shard have done = 0 */
@@ -119,13 +131,19 @@ typedef struct vx_cohort_results {
 } vx_cohort_results;
 
 /* Run (the shard of) a cohort. Returns VX_OK when the run itself worked, whatever the cases did (see
- * out->cases[i].error); an error of the run (store refused or unwritable, out of memory) otherwise. */
-int vx_cohort_run(const vx_cohort *c, const vx_settings *s, const vx_cohort_options *o, vx_cohort_results *out,
-                  vx_error *err);
-/* Add the cases stored in a store (e.g. another MPI rank's) to out; the store must match c and s. */
-int vx_cohort_load_store(const char *store, const vx_cohort *c, const vx_settings *s, vx_cohort_results *out,
+ * out->cases[i].error); an error of the run (store refused or unwritable: VX_EIO / VX_EFORMAT / VX_EINVAL
+ * naming the store; rank >= nranks; VX_ENOMEM) otherwise. out must be zeroed before the first call, or hold
+ * the results of an earlier run or vx_cohort_load_store on the same cohort (kept, and completed). The caller
+ * owns out, on success and on failure: free it with vx_cohort_results_free. */
+VX_API int vx_cohort_run(const vx_cohort *c, const vx_settings *s, const vx_cohort_options *o, vx_cohort_results *out,
                          vx_error *err);
-void vx_cohort_results_free(vx_cohort_results *r);
+/* Add the cases stored in a store (e.g. another MPI rank's) to out (zeroed, or the results of a run on the
+ * same c and s; the loaded cases become part of out, freed by vx_cohort_results_free). The store must match
+ * c and s: errors as for the store of vx_cohort_run. */
+VX_API int vx_cohort_load_store(const char *store, const vx_cohort *c, const vx_settings *s, vx_cohort_results *out,
+                                vx_error *err);
+/* Free every case result of r (not r itself) and zero it. NULL is allowed. */
+VX_API void vx_cohort_results_free(vx_cohort_results *r);
 
 /* Column names of the cohort table. */
 typedef enum vx_column_names {
@@ -136,12 +154,13 @@ typedef enum vx_column_names {
 /* The wide cohort table: one row per case and region, in cohort order, columns
  *   case, <extra columns>, roi, error, <one per value, the union over cases in order of appearance>,
  *   voxomics_version, settings_sha256, image_sha256, mask_sha256
- * A failed case has one row with its error and empty values. Cases with done = 0 are left out. */
-int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r, const vx_settings *s,
-                        vx_column_names names, vx_error *err);
+ * A failed case has one row with its error and empty values. Cases with done = 0 are left out.
+ * Errors: VX_ENOMEM; VX_EIO when writing to f failed. */
+VX_API int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r, const vx_settings *s,
+                               vx_column_names names, vx_error *err);
 
-/* Number of cases done and failed in r. */
-void vx_cohort_count(const vx_cohort_results *r, size_t *done, size_t *failed);
+/* Number of cases done and failed in r; done or failed may be NULL. */
+VX_API void vx_cohort_count(const vx_cohort_results *r, size_t *done, size_t *failed);
 
 #ifdef __cplusplus
 }

@@ -58,6 +58,8 @@
 #ifndef VOXOMICS_COMBAT_H
 #define VOXOMICS_COMBAT_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 
 #include "voxomics/error.h"
@@ -75,7 +77,7 @@ typedef struct vx_combat_options {
 } vx_combat_options;
 
 /* parametric = 1, eb = 1, mean_only = 0, ref_batch = -1, skip_constant = 1. */
-void vx_combat_options_default(vx_combat_options *o);
+VX_API void vx_combat_options_default(vx_combat_options *o);
 
 /* Opaque fitted model: batch names and sizes, feature names, options, per feature the grand mean, pooled
  * variance and covariate coefficients, per batch and feature gamma* and delta*, the skipped features. */
@@ -87,40 +89,46 @@ typedef struct vx_combat_fit vx_combat_fit;
  * discard the model, else *fit receives it (free with vx_combat_free; NULL on error).
  * Errors: VX_EINVAL (see the degenerate inputs above; a batch index out of range), VX_ENAN (non-finite value,
  * naming sample and feature), VX_ENOMEM. */
-int vx_combat_fit_apply(const double *X, size_t n, size_t p, const int *batch, const char *const *batch_names,
-                        size_t nb, const double *cov, size_t q, const char *const *feature_names,
-                        const vx_combat_options *o, double *out, vx_combat_fit **fit, vx_error *err);
+VX_API int vx_combat_fit_apply(const double *X, size_t n, size_t p, const int *batch, const char *const *batch_names,
+                               size_t nb, const double *cov, size_t q, const char *const *feature_names,
+                               const vx_combat_options *o, double *out, vx_combat_fit **fit, vx_error *err);
 
 /* Apply a fitted model to n new samples (X: n x p, the fit's features in the fit's order) whose batches are
  * given by name (batch[i]); cov: n x q with the fit's q (NULL when the fit has none). Step 4 and 7 above with
  * the stored estimates; reference-batch samples and skipped features are copied unchanged. Applied to the
  * training data it reproduces the output of vx_combat_fit_apply exactly. out may equal X.
  * Errors: VX_EINVAL "combat: batch 'X' was not in the fit (batches: A, B)", missing covariates; VX_ENAN. */
-int vx_combat_apply(const vx_combat_fit *fit, const double *X, size_t n, const char *const *batch,
-                    const double *cov, double *out, vx_error *err);
+VX_API int vx_combat_apply(const vx_combat_fit *fit, const double *X, size_t n, const char *const *batch,
+                           const double *cov, double *out, vx_error *err);
 
-/* Save as JSON (every double written with %.17g, so a loaded model applies bit-identically) / load.
+/* Save as JSON (every double written with %.17g, so a loaded model applies bit-identically) / load. Load:
+ * *fit receives a new model (free with vx_combat_free), NULL on error.
  * Errors: VX_EIO (cannot open / write), VX_EFORMAT (not a ComBat model or inconsistent sizes), VX_ENOMEM. */
-int vx_combat_save(const vx_combat_fit *fit, const char *path, vx_error *err);
-int vx_combat_load(const char *path, vx_combat_fit **fit, vx_error *err);
-void vx_combat_free(vx_combat_fit *fit);
+VX_API int vx_combat_save(const vx_combat_fit *fit, const char *path, vx_error *err);
+VX_API int vx_combat_load(const char *path, vx_combat_fit **fit, vx_error *err);
+/* Free a model from vx_combat_fit_apply or vx_combat_load. NULL is allowed. */
+VX_API void vx_combat_free(vx_combat_fit *fit);
 
-/* ---- queries ------------------------------------------------------------------------------------------ */
-size_t vx_combat_fit_n_features(const vx_combat_fit *fit);
-size_t vx_combat_fit_n_batches(const vx_combat_fit *fit);  /* non-empty batches of the fit */
-size_t vx_combat_fit_n_covariates(const vx_combat_fit *fit); /* q as given to the fit */
-const char *vx_combat_fit_batch_name(const vx_combat_fit *fit, size_t b);
-const char *vx_combat_fit_feature_name(const vx_combat_fit *fit, size_t j);
+/* ---- queries ------------------------------------------------------------------------------------------
+ * Read-only views of a fit: sizes (0 for a NULL fit); names are strings owned by the fit, valid until
+ * vx_combat_free (NULL for an index out of range). */
+VX_API size_t vx_combat_fit_n_features(const vx_combat_fit *fit);
+VX_API size_t vx_combat_fit_n_batches(const vx_combat_fit *fit);  /* non-empty batches of the fit */
+VX_API size_t vx_combat_fit_n_covariates(const vx_combat_fit *fit); /* q as given to the fit */
+VX_API const char *vx_combat_fit_batch_name(const vx_combat_fit *fit, size_t b);
+VX_API const char *vx_combat_fit_feature_name(const vx_combat_fit *fit, size_t j);
 /* The fit's options (ref_batch as an index into the fit's batches). */
-vx_combat_options vx_combat_fit_options(const vx_combat_fit *fit);
-/* Features left unharmonised: count, the k-th feature index (ascending), and one line naming them and why
- * ("" when none), e.g. "combat: 2 features left unharmonised: 'f3' (constant in batch 'A'), ...". */
-size_t vx_combat_fit_n_skipped(const vx_combat_fit *fit);
-size_t vx_combat_fit_skipped(const vx_combat_fit *fit, size_t k);
-const char *vx_combat_fit_note(const vx_combat_fit *fit);
-/* gamma*_bj and delta*_bj of batch b (fit order) and feature j (0 and 1 for skipped features). */
-double vx_combat_fit_gamma(const vx_combat_fit *fit, size_t b, size_t j);
-double vx_combat_fit_delta(const vx_combat_fit *fit, size_t b, size_t j);
+VX_API vx_combat_options vx_combat_fit_options(const vx_combat_fit *fit);
+/* Features left unharmonised: count, the k-th feature index (ascending; (size_t)-1 for k out of range), and
+ * one line naming them and why ("" when none; owned by the fit), e.g.
+ * "combat: 2 features left unharmonised: 'f3' (constant in batch 'A'), ...". */
+VX_API size_t vx_combat_fit_n_skipped(const vx_combat_fit *fit);
+VX_API size_t vx_combat_fit_skipped(const vx_combat_fit *fit, size_t k);
+VX_API const char *vx_combat_fit_note(const vx_combat_fit *fit);
+/* gamma*_bj and delta*_bj of batch b (fit order) and feature j (0 and 1 for skipped features; NaN for an
+ * index out of range). */
+VX_API double vx_combat_fit_gamma(const vx_combat_fit *fit, size_t b, size_t j);
+VX_API double vx_combat_fit_delta(const vx_combat_fit *fit, size_t b, size_t j);
 
 #ifdef __cplusplus
 }

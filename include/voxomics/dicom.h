@@ -23,6 +23,8 @@
 #ifndef VOXOMICS_DICOM_H
 #define VOXOMICS_DICOM_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 
 #include "voxomics/image.h"
@@ -36,7 +38,8 @@ typedef struct vx_dicom_options {
     int suv;                /* convert PET activity concentration to SUVbw when possible (default 1) */
 } vx_dicom_options;
 
-void vx_dicom_options_default(vx_dicom_options *o);
+/* Defaults: no series UID (the input must hold one series), SUV conversion on. */
+VX_API void vx_dicom_options_default(vx_dicom_options *o);
 
 typedef struct vx_dicom_info {
     char modality[17];
@@ -50,14 +53,19 @@ typedef struct vx_dicom_info {
     char note[256];        /* why SUV was not applied, or other remarks; "" when none */
 } vx_dicom_info;
 
-/* Read one series from a directory (its regular files, not recursive) or from one file. */
-int vx_dicom_read(const char *path, const vx_dicom_options *opt, vx_image **out, vx_dicom_info *info,
-                  vx_error *err);
-/* Read one series from an explicit list of files. */
-int vx_dicom_read_files(const char *const *paths, size_t n, const vx_dicom_options *opt, vx_image **out,
-                        vx_dicom_info *info, vx_error *err);
+/* Read one series from a directory (its regular files, not recursive) or from one file. opt may be NULL
+ * (defaults); info may be NULL. *out receives a new image (free with vx_image_free), NULL on error.
+ * Errors: VX_EIO (cannot open or read), VX_EFORMAT (a damaged DICOM file, no image series, missing or
+ * duplicate slices, naming them), VX_EUNSUPPORTED (a pixel encoding it cannot decode), VX_EINVAL (the series
+ * UID asked for is absent, or several series and none asked for: the message lists them), VX_EGEOMETRY
+ * (slices that do not form one grid, invalid spacing), VX_ENOMEM. */
+VX_API int vx_dicom_read(const char *path, const vx_dicom_options *opt, vx_image **out, vx_dicom_info *info,
+                         vx_error *err);
+/* Read one series from an explicit list of n files: as vx_dicom_read. */
+VX_API int vx_dicom_read_files(const char *const *paths, size_t n, const vx_dicom_options *opt, vx_image **out,
+                               vx_dicom_info *info, vx_error *err);
 /* 1 when path is a regular file with the DICOM Part 10 marker. */
-int vx_dicom_is_file(const char *path);
+VX_API int vx_dicom_is_file(const char *path);
 
 /* ---- RTSTRUCT ---------------------------------------------------------------------------------------------- */
 typedef struct vx_rtstruct_roi {
@@ -67,14 +75,17 @@ typedef struct vx_rtstruct_roi {
     size_t n_contours;                /* closed planar contours (other types are not counted) */
 } vx_rtstruct_roi;
 
-/* List the ROIs of an RT Structure Set. *rois is malloc'ed (free()). */
-int vx_rtstruct_list(const char *path, vx_rtstruct_roi **rois, size_t *n, vx_error *err);
+/* List the ROIs of an RT Structure Set. *rois is a new array of *n entries: free it with free().
+ * Errors: VX_EIO, VX_EFORMAT (not an RTSTRUCT, or damaged), VX_ENOMEM. */
+VX_API int vx_rtstruct_list(const char *path, vx_rtstruct_roi **rois, size_t *n, vx_error *err);
 /* Rasterise the ROI named roi (exact name, else case-insensitive; a number "#3" selects ROINumber 3) onto grid:
  * closed planar contours, voxel centres inside by the even-odd rule per slice (holes), no contour invented
  * between slices. frame_uid: the image's FrameOfReferenceUID; when both it and the ROI's are known they must
- * match. *mask is a 0/1 image on grid. */
-int vx_rtstruct_rasterise(const char *path, const char *roi, const vx_geometry *grid, const char *frame_uid,
-                          vx_image **mask, vx_error *err);
+ * match. *mask receives a new 0/1 image on grid (free with vx_image_free), NULL on error.
+ * Errors: VX_EINVAL (no such ROI: the message lists them), VX_EGEOMETRY (frames of reference differ),
+ * VX_EEMPTY (no closed planar contour, or none on the grid), VX_EIO, VX_EFORMAT, VX_ENOMEM. */
+VX_API int vx_rtstruct_rasterise(const char *path, const char *roi, const vx_geometry *grid, const char *frame_uid,
+                                 vx_image **mask, vx_error *err);
 
 /* ---- SEG ---------------------------------------------------------------------------------------------------- */
 typedef struct vx_seg_segment {
@@ -83,14 +94,19 @@ typedef struct vx_seg_segment {
     size_t n_frames;   /* frames of this segment */
 } vx_seg_segment;
 
-/* List the segments of a DICOM Segmentation. *segs is malloc'ed (free()). */
-int vx_seg_list(const char *path, vx_seg_segment **segs, size_t *n, vx_error *err);
+/* List the segments of a DICOM Segmentation. *segs is a new array of *n entries: free it with free().
+ * Errors: VX_EIO, VX_EFORMAT (not a SEG, or damaged), VX_ENOMEM. */
+VX_API int vx_seg_list(const char *path, vx_seg_segment **segs, size_t *n, vx_error *err);
 /* Read one segment (by number "2", or by label: exact, then case-insensitive) as a mask on grid: every frame
  * is placed by its ImagePositionPatient; frames must lie in the grid's slice planes with the grid's in-plane
  * lattice. BINARY segmentations give 0/1; FRACTIONAL ones give value / MaximumFractionalValue in [0, 1].
- * grid NULL: the SEG's own grid (its frames' extent along the normal). frame_uid as for RTSTRUCT. */
-int vx_seg_read(const char *path, const char *segment, const vx_geometry *grid, const char *frame_uid,
-                vx_image **mask, vx_error *err);
+ * grid NULL: the SEG's own grid (its frames' extent along the normal). frame_uid as for RTSTRUCT. *mask
+ * receives a new image (free with vx_image_free), NULL on error. Errors: VX_EINVAL (no such segment: the
+ * message lists them), VX_EGEOMETRY (frames of reference differ; frames off the grid's planes or lattice),
+ * VX_EEMPTY (a segment without frames, or empty on the grid), VX_EUNSUPPORTED (SegmentationType other than
+ * BINARY / FRACTIONAL, frames of several orientations), VX_EIO, VX_EFORMAT, VX_ENOMEM. */
+VX_API int vx_seg_read(const char *path, const char *segment, const vx_geometry *grid, const char *frame_uid,
+                       vx_image **mask, vx_error *err);
 
 #ifdef __cplusplus
 }

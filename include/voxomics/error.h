@@ -9,6 +9,8 @@
 #ifndef VOXOMICS_ERROR_H
 #define VOXOMICS_ERROR_H
 
+#include "voxomics/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -32,17 +34,20 @@ typedef struct vx_error {
     char msg[VX_ERROR_LEN];
 } vx_error;
 
-/* Record an error (printf-style message) and return code. err may be NULL. */
-int vx_error_set(vx_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Record an error: err->code = code and the printf-style message, truncated to VX_ERROR_LEN - 1 bytes.
+ * err may be NULL (nothing is recorded). Returns code, so that `return vx_error_set(err, VX_EIO, ...)` works. */
+VX_API int vx_error_set(vx_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Prefix an existing message, e.g. with the file name: "image.nii.gz: <old message>". Returns err->code. */
-int vx_error_prefix(vx_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prefix an existing message, e.g. with the file name: "image.nii.gz: <old message>" (truncated to
+ * VX_ERROR_LEN - 1 bytes). Returns err->code; VX_EINVAL when err is NULL. */
+VX_API int vx_error_prefix(vx_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Reset to VX_OK and an empty message. */
-void vx_error_clear(vx_error *err);
+/* Reset to VX_OK and an empty message. err may be NULL. */
+VX_API void vx_error_clear(vx_error *err);
 
-/* Short name of a status code ("invalid argument", ...). */
-const char *vx_strerror(int code);
+/* Short name of a status code ("invalid argument", ...; "unknown error" for other values): a static string,
+ * never NULL, not to be freed. */
+VX_API const char *vx_strerror(int code);
 
 #ifdef __cplusplus
 }

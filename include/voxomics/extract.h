@@ -6,6 +6,8 @@
 #ifndef VOXOMICS_EXTRACT_H
 #define VOXOMICS_EXTRACT_H
 
+#include "voxomics/export.h"
+
 #include <stdint.h>
 #include <stdio.h>
 
@@ -22,24 +24,24 @@ extern "C" {
 /* Discretise n values x[i] where mask[i] != 0 (mask NULL: all) into grey[i] (0 outside the mask).
  * x_min/x_max: FBS lower bound and FBN range (NaN: ROI minimum / maximum). On success *n_grey is the number
  * of grey levels Ng: N for FBN, the highest level reached for FBS and none. */
-int vx_discretise(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, double x_min,
+VX_API int vx_discretise(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, double x_min,
                   double x_max, int32_t *grey, int *n_grey, vx_error *err);
 
 /* PyRadiomics output column of feature f under aggregation a computed on image type t,
  * "<image type>_<class>_<Feature>" (e.g. "original_glcm_Contrast"), into buf. Returns 0, or -1 when PyRadiomics has no such feature, does not
  * compute it under a (GLCM/GLRLM: 3D_avg, or 2.5D_dmrg with force2D; GLSZM/NGTDM/GLDM: 3D, or 2.5D with
  * force2D; other families: the 3D volume) or buf is too small. */
-int vx_feature_pyradiomics_column(vx_image_type t, vx_feature_id f, vx_agg a, char *buf, size_t n);
+VX_API int vx_feature_pyradiomics_column(vx_image_type t, vx_feature_id f, vx_agg a, char *buf, size_t n);
 /* vx_discretise with a compatibility mode: VX_COMPAT_PYRADIOMICS puts fixed-bin-size edges on multiples of
  * the bin width, g = floor(x / w) - floor(m / w) + 1 with m the ROI minimum, unless x_min is given (then
  * g = floor((x - x_min) / w) + 1, PyRadiomics' binMinimum); other methods are as in vx_discretise. */
-int vx_discretise_compat(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, int compat,
-                         double x_min, double x_max, int32_t *grey, int *n_grey, vx_error *err);
+VX_API int vx_discretise_compat(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, int compat,
+                                double x_min, double x_max, int32_t *grey, int *n_grey, vx_error *err);
 /* vx_resample_grid with a compatibility mode: VX_COMPAT_PYRADIOMICS aligns the corners of the first voxels
  * (the first new voxel centre lies (s' - s) / 2 mm from the first input voxel centre along each resampled
  * axis, as PyRadiomics' resampleImage) instead of IBSI's grid centres; the size is ceil(n s / s') in both. */
-int vx_resample_grid_compat(const vx_geometry *in, const double spacing[3], int compat, vx_geometry *out,
-                            vx_error *err);
+VX_API int vx_resample_grid_compat(const vx_geometry *in, const double spacing[3], int compat, vx_geometry *out,
+                                   vx_error *err);
 
 /* ---- one case ------------------------------------------------------------------------------------------ */
 /* Check the settings, the image and the mask, then for each image type (only the original image today):
@@ -47,7 +49,7 @@ int vx_resample_grid_compat(const vx_geometry *in, const double spacing[3], int 
  * to res, each carrying its image type (the diagnostic values too, when asked for); finally sort the rows
  * (vx_results_sort). res must be initialised (vx_results_init); its image_type is left as it was.
  * Errors (VX_EGEOMETRY, VX_EEMPTY, VX_ENAN, ...) name the problem; the caller prefixes the case/file. */
-int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_results *res,
+VX_API int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_results *res,
                vx_error *err);
 
 /* ---- writing results ----------------------------------------------------------------------------------- */
@@ -58,26 +60,28 @@ typedef struct vx_provenance {
     char mask_sha256[65];
 } vx_provenance;
 
-/* Long format: one row per value, columns
+/* Long format: one row per value of res to f, columns
  *   case,roi,image_type,family,feature,ibsi_code,aggregation_code,tag,value,unit,voxomics_version,
  *   settings_sha256,image_sha256,mask_sha256
  * with diagnostics (family "diagnostics", feature = tag). image_type is each row's own (vx_image_type_name).
  * header != 0 writes the header line first. Values use the shortest text that reads back to the same double
  * ("NaN" for NaN). roi names the region: the label of a label mask, the ROI or segment of an RTSTRUCT / SEG
  * mask, "" for all non-zero voxels of the mask. Returns VX_OK, or VX_EIO when the stream reports an error. */
-int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const vx_results *res,
+VX_API int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const vx_results *res,
                           const vx_provenance *prov, int header);
 /* Wide format: one row per case and roi; columns case, roi, image_type, then one per value named by its IBSI
  * tag, then provenance. image_type is the rows' image type; should res hold several, the column lists them
  * joined by '+' (in vx_image_type order) and each value column is "<image type>_<tag>". */
-int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const vx_results *res,
+VX_API int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const vx_results *res,
                           const vx_provenance *prov, int header);
 
-/* Write one CSV field, quoted ("..." with "" for a quote) when it holds a comma, quote or line break. */
-void vx_csv_field(FILE *f, const char *s);
+/* Write one CSV field to f, quoted ("..." with "" for a quote) when it holds a comma, quote or line break.
+ * Write errors stay in f's error indicator (ferror). */
+VX_API void vx_csv_field(FILE *f, const char *s);
 
-/* Shortest decimal text of v that parses back to v exactly (C locale). */
-void vx_format_double(double v, char *buf, size_t len);
+/* Shortest decimal text of v that parses back to v exactly (C locale; "NaN", "Inf", "-Inf"), into buf (len
+ * bytes, at least 8; 32 always suffice). */
+VX_API void vx_format_double(double v, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@
 #ifndef VOXOMICS_FEATURE_H
 #define VOXOMICS_FEATURE_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,9 +46,10 @@ typedef struct vx_family_info {
     unsigned aggregations; /* VX_AGGBIT(...) set the family is defined under */
 } vx_family_info;
 
-const vx_family_info *vx_family_get(vx_family f);
-/* Family by key ("glcm") or IBSI family code; NULL when unknown. */
-const vx_family_info *vx_family_find(const char *key);
+/* The dictionary entry of family f (static data, never freed); NULL when f is out of range. */
+VX_API const vx_family_info *vx_family_get(vx_family f);
+/* Family by key ("glcm") or IBSI family code, case-insensitive; NULL when unknown. Static data. */
+VX_API const vx_family_info *vx_family_find(const char *key);
 
 /* ---- aggregation methods (IBSI) ---------------------------------------------------------------------- */
 typedef enum vx_agg {
@@ -79,9 +82,10 @@ typedef struct vx_agg_info {
     int dims;               /* 2, 25 (2.5D) or 3; 0 for VX_AGG_NONE */
 } vx_agg_info;
 
-const vx_agg_info *vx_agg_get(vx_agg a);
-/* Aggregation by key ("2D_avg"), IBSI code ("BTW3") or name; NULL when unknown. */
-const vx_agg_info *vx_agg_find(const char *key);
+/* The entry of aggregation a (static data, never freed); NULL when a is out of range. */
+VX_API const vx_agg_info *vx_agg_get(vx_agg a);
+/* Aggregation by key ("2D_avg"), IBSI code ("BTW3") or name, case-insensitive; NULL when unknown. Static data. */
+VX_API const vx_agg_info *vx_agg_find(const char *key);
 
 /* ---- the feature dictionary -------------------------------------------------------------------------- */
 #define VX_FEATURE(id, code, tag, name, pyrad, unit, flags) VX_F_##id,
@@ -108,13 +112,17 @@ typedef struct vx_feature_info {
     unsigned flags;
 } vx_feature_info;
 
-const vx_feature_info *vx_feature_get(vx_feature_id id);
-vx_family vx_feature_family(vx_feature_id id);
-/* First feature id of a family and the number of features in it (ids of a family are contiguous). */
-vx_feature_id vx_feature_first(vx_family f);
-size_t vx_feature_count(vx_family f);
-/* Full IBSI tag of a feature under an aggregation, e.g. "cm_joint_max_2D_avg", into buf. */
-int vx_feature_tag(vx_feature_id id, vx_agg agg, char *buf, size_t len);
+/* The dictionary entry of feature id (static data, never freed); NULL when id is out of range. */
+VX_API const vx_feature_info *vx_feature_get(vx_feature_id id);
+/* The family feature id belongs to (id must be a valid feature). */
+VX_API vx_family vx_feature_family(vx_feature_id id);
+/* First feature id of a family and the number of features in it (ids of a family are contiguous; f must be a
+ * valid family). */
+VX_API vx_feature_id vx_feature_first(vx_family f);
+VX_API size_t vx_feature_count(vx_family f);
+/* Full IBSI tag of a feature under an aggregation, e.g. "cm_joint_max_2D_avg", into buf (len bytes; 96
+ * always suffice). VX_OK, or VX_EINVAL for an invalid id or aggregation or when buf is too small. */
+VX_API int vx_feature_tag(vx_feature_id id, vx_agg agg, char *buf, size_t len);
 
 /* ---- degenerate regions of interest ------------------------------------------------------------------
  * What features are worth on a region with a single grey level (constant intensities, or one bin after
@@ -124,10 +132,11 @@ int vx_feature_tag(vx_feature_id id, vx_agg agg, char *buf, size_t len);
  * vx_degenerate_conventions(): the general rules, as Markdown paragraphs (docs/features.md).
  * vx_family_degenerate_note(): a one-line summary per family (never NULL).
  * vx_feature_degenerate_note(): the note of one feature whose value on such a region is NaN or a convention
- * (a short Markdown phrase), NULL when the definition gives an ordinary value. */
-const char *vx_degenerate_conventions(void);
-const char *vx_family_degenerate_note(vx_family f);
-const char *vx_feature_degenerate_note(vx_feature_id id);
+ * (a short Markdown phrase), NULL when the definition gives an ordinary value.
+ * All three return static strings (never freed). */
+VX_API const char *vx_degenerate_conventions(void);
+VX_API const char *vx_family_degenerate_note(vx_family f);
+VX_API const char *vx_feature_degenerate_note(vx_feature_id id);
 
 /* ---- results ----------------------------------------------------------------------------------------- */
 /* The image a value was computed on (IBSI 2: the original image or a filter's response map). Extraction
@@ -139,7 +148,7 @@ typedef enum vx_image_type {
 
 /* Name of an image type as tables write it ("original"; also PyRadiomics' column-name prefix); "?" when
  * unknown. */
-const char *vx_image_type_name(vx_image_type t);
+VX_API const char *vx_image_type_name(vx_image_type t);
 
 typedef struct vx_result_row {
     vx_feature_id feature;
@@ -165,17 +174,23 @@ typedef struct vx_results {
     vx_image_type image_type;
 } vx_results;
 
-void vx_results_init(vx_results *r);
-void vx_results_free(vx_results *r);
-int vx_results_add(vx_results *r, vx_feature_id f, vx_agg agg, double value);
-/* Add n consecutive features starting at `first` with values vals[0..n-1]. */
-int vx_results_add_block(vx_results *r, vx_feature_id first, size_t n, vx_agg agg, const double *vals);
-int vx_results_add_diag(vx_results *r, const char *tag, double value);
+/* A result set is a caller's struct: vx_results_init it (empty, nothing allocated), let calls append rows
+ * (they grow rows / diag as needed), and release the rows with vx_results_free, which also empties it for
+ * reuse (r must not be NULL). */
+VX_API void vx_results_init(vx_results *r);
+VX_API void vx_results_free(vx_results *r);
+/* Append one (feature, aggregation, value) row, stamped with r->image_type. VX_OK or VX_ENOMEM (r unchanged;
+ * no message: no vx_error). */
+VX_API int vx_results_add(vx_results *r, vx_feature_id f, vx_agg agg, double value);
+/* Add n consecutive features starting at `first` with values vals[0..n-1]. VX_OK or VX_ENOMEM. */
+VX_API int vx_results_add_block(vx_results *r, vx_feature_id first, size_t n, vx_agg agg, const double *vals);
+/* Append a diagnostic value; tag is copied (truncated to 47 characters). VX_OK or VX_ENOMEM. */
+VX_API int vx_results_add_diag(vx_results *r, const char *tag, double value);
 /* Sort rows by (image type, feature, aggregation): makes output order independent of computation order. */
-void vx_results_sort(vx_results *r);
+VX_API void vx_results_sort(vx_results *r);
 /* Value of a feature under an aggregation (of the first image type that has it, the original image first
- * once sorted); NaN when absent. */
-double vx_results_get(const vx_results *r, vx_feature_id f, vx_agg agg);
+ * once sorted; linear search); NaN when absent. */
+VX_API double vx_results_get(const vx_results *r, vx_feature_id f, vx_agg agg);
 
 /* ---- the processed region of interest ---------------------------------------------------------------- */
 /* What every family consumes. All arrays share one grid of dims[] voxels (x fastest), which may be the
@@ -218,27 +233,30 @@ typedef struct vx_feature_settings {
     int threads;             /* OpenMP threads inside a case; <= 0: library default */
 } vx_feature_settings;
 
-void vx_feature_settings_default(vx_feature_settings *fs);
+/* Fill fs with the defaults given above: every family, every aggregation, distances 1, coarseness 0,
+ * symmetric GLCM, 1 cm^3 local intensity sphere, threads 0. */
+VX_API void vx_feature_settings_default(vx_feature_settings *fs);
 
 /* One function per family: compute every feature of the family under every requested aggregation the
  * family supports, appending rows to res. Undefined values (e.g. a division by zero for this ROI) are NaN.
- * Return VX_OK or a VX_E* code with err set. */
+ * Return VX_OK or a VX_E* code with err set (VX_ENOMEM; VX_EINVAL for parameters out of range). Rows
+ * appended before an error stay in res (the caller frees res with vx_results_free either way). */
 typedef int (*vx_family_fn)(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
 
-int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_local_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_ivh_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_glcm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_glrlm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_glszm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_gldzm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_ngtdm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
-int vx_ngldm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_local_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_ivh_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_glcm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_glrlm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_glszm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_gldzm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_ngtdm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+VX_API int vx_ngldm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
 
-/* The family function for f. */
-vx_family_fn vx_family_compute_fn(vx_family f);
+/* The family function for f; NULL when f is out of range. */
+VX_API vx_family_fn vx_family_compute_fn(vx_family f);
 
 #ifdef __cplusplus
 }

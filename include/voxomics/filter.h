@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "voxomics/error.h"
+#include "voxomics/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,17 +48,17 @@ typedef enum vx_pad_mode {
 
 /* "constant", "nearest", "periodic", "mirror"; "?" when unknown. vx_pad_find: the reverse (case-insensitive;
  * also "zero", "wrap", "reflect", "symmetric"), -1 when unknown. */
-const char *vx_pad_name(vx_pad_mode m);
-int vx_pad_find(const char *name);
+VX_API const char *vx_pad_name(vx_pad_mode m);
+VX_API int vx_pad_find(const char *name);
 
 /* Index in 0..n-1 that index k (any integer) reads under mode m, or -1 for VX_PAD_CONSTANT outside 0..n-1
  * (the constant is read there). n must be >= 1. */
-ptrdiff_t vx_pad_index(ptrdiff_t k, size_t n, vx_pad_mode m);
+VX_API ptrdiff_t vx_pad_index(ptrdiff_t k, size_t n, vx_pad_mode m);
 
 /* Pad the image in (dims) by lo[a] voxels before and hi[a] voxels after along each axis a into out, of
  * (dims[a] + lo[a] + hi[a]) voxels per axis, caller-allocated. cval: the constant of VX_PAD_CONSTANT.
  * Errors: VX_EINVAL for an empty image or an unknown mode; VX_ENOMEM never (no allocation). */
-int vx_pad(const double *in, const size_t dims[3], const size_t lo[3], const size_t hi[3], vx_pad_mode m,
+VX_API int vx_pad(const double *in, const size_t dims[3], const size_t lo[3], const size_t hi[3], vx_pad_mode m,
            double cval, double *out, vx_error *err);
 
 /* ---- FFT plans ------------------------------------------------------------------------------------------- */
@@ -85,12 +86,12 @@ enum {
 };
 
 /* A new empty cache into *out; free it with vx_fft_cache_free (which destroys its plans). VX_ENOMEM. */
-int vx_fft_cache_new(vx_fft_cache **out, vx_error *err);
-void vx_fft_cache_free(vx_fft_cache *c);
+VX_API int vx_fft_cache_new(vx_fft_cache **out, vx_error *err);
+VX_API void vx_fft_cache_free(vx_fft_cache *c);
 /* Number of FFTW plans this cache has made (a hit makes none): lets a caller check that plans are reused. */
-size_t vx_fft_cache_plans_made(const vx_fft_cache *c);
+VX_API size_t vx_fft_cache_plans_made(const vx_fft_cache *c);
 /* Number of plans held. */
-size_t vx_fft_cache_size(const vx_fft_cache *c);
+VX_API size_t vx_fft_cache_size(const vx_fft_cache *c);
 
 /* The plan for a transform of `rank` dimensions dims[] (FFTW order: the last varies fastest) batched over
  * `howmany_rank` loops hm[] (may be 0 / NULL), of the given kind and flags, on arrays with the alignment of
@@ -98,15 +99,15 @@ size_t vx_fft_cache_size(const vx_fft_cache *c);
  * executed on any arrays of the same alignment and in-/out-of-place-ness (vx_fft_execute checks).
  * Errors: VX_EINVAL (rank not 1..3, howmany_rank not 0..3, n < 1), VX_ENOMEM (allocation, or FFTW cannot
  * make the plan). */
-int vx_fft_plan_get(vx_fft_cache *c, vx_fft_kind kind, int rank, const vx_fft_dim *dims, int howmany_rank,
+VX_API int vx_fft_plan_get(vx_fft_cache *c, vx_fft_kind kind, int rank, const vx_fft_dim *dims, int howmany_rank,
                     const vx_fft_dim *hm, void *in, void *out, unsigned flags, const vx_fft_plan **plan,
                     vx_error *err);
 /* Execute plan p on in -> out (double or vx_complex arrays as the kind says). Thread-safe. VX_EINVAL when the
  * arrays' alignment or in-place-ness differs from the planned arrays' (FFTW's rule for new-array execution). */
-int vx_fft_execute(const vx_fft_plan *p, void *in, void *out, vx_error *err);
+VX_API int vx_fft_execute(const vx_fft_plan *p, void *in, void *out, vx_error *err);
 
 /* Smallest n' >= n whose prime factors are all 2, 3, 5 or 7 (fast FFT sizes); even when `even` != 0. */
-size_t vx_fft_good_size(size_t n, int even);
+VX_API size_t vx_fft_good_size(size_t n, int even);
 
 /* ---- convolution ----------------------------------------------------------------------------------------- */
 /* Convolve the image in (dims) with the kernel h (kdims, any sizes >= 1, odd or even) under padding mode m
@@ -114,7 +115,7 @@ size_t vx_fft_good_size(size_t n, int even);
  * each axis, zero-extended to a fast transform size, multiplied with the kernel's spectrum and transformed
  * back. out (dims, caller-allocated, may not alias in) receives the convolution defined above. Plans come
  * from the cache c (required). Errors: VX_EINVAL (empty arrays, unknown mode, NULL cache), VX_ENOMEM. */
-int vx_fft_convolve(vx_fft_cache *c, const double *in, const size_t dims[3], const double *h, const size_t kdims[3],
+VX_API int vx_fft_convolve(vx_fft_cache *c, const double *in, const size_t dims[3], const double *h, const size_t kdims[3],
                     vx_pad_mode m, double cval, double *out, vx_error *err);
 
 /* Separable convolution: in (dims) convolved along axis a with the 1D kernel k[a] of klen[a] voxels (centre
@@ -124,7 +125,7 @@ int vx_fft_convolve(vx_fft_cache *c, const double *in, const size_t dims[3], con
  * for every mode: nearest, periodic and mirror index each axis on its own, and for VX_PAD_CONSTANT each pass
  * after the first pads with the constant as the earlier passes left it (cval times the sums of their kernels).
  * out (dims, caller-allocated) may alias in. Errors: VX_EINVAL, VX_ENOMEM. */
-int vx_separable_convolve(const double *in, const size_t dims[3], const double *const k[3], const size_t klen[3],
+VX_API int vx_separable_convolve(const double *in, const size_t dims[3], const double *const k[3], const size_t klen[3],
                           vx_pad_mode m, double cval, double *out, vx_error *err);
 
 #ifdef __cplusplus

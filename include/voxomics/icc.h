@@ -39,6 +39,8 @@
 #ifndef VOXOMICS_ICC_H
 #define VOXOMICS_ICC_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 
 #include "voxomics/error.h"
@@ -61,7 +63,7 @@ typedef struct vx_icc {
 } vx_icc;
 
 /* Names of the forms ("ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"); NULL outside 0..5. */
-const char *vx_icc_name(int form);
+VX_API const char *vx_icc_name(int form);
 
 /* All six ICCs of Y (n subjects x k raters, row-major) with F tests and 95% confidence intervals.
  * Thread-safe; allocates k doubles.
@@ -74,7 +76,7 @@ const char *vx_icc_name(int form);
  *  - Satterthwaite degrees of freedom of the ICC2 interval not positive: the ICC2 / ICC2k intervals are NaN.
  * Errors: VX_ENOMEM; VX_EINVAL when Y or out is NULL, n < 2 or k < 2 (reliability needs two subjects and two
  * ratings per subject); VX_ENAN when a value is not finite (the message gives the subject and rater index). */
-int vx_icc_compute(const double *Y, size_t n, size_t k, vx_icc *out, vx_error *err);
+VX_API int vx_icc_compute(const double *Y, size_t n, size_t k, vx_icc *out, vx_error *err);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,8 @@
 #ifndef VOXOMICS_IMAGE_H
 #define VOXOMICS_IMAGE_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,12 +40,12 @@ typedef struct vx_mask {
     uint8_t *v;
 } vx_mask;
 
-/* Number of voxels of a grid. */
-size_t vx_geometry_count(const vx_geometry *g);
-/* Identity direction, unit spacing, zero origin. */
-void vx_geometry_default(vx_geometry *g, size_t nx, size_t ny, size_t nz);
+/* Number of voxels of a grid, dims[0] * dims[1] * dims[2]. */
+VX_API size_t vx_geometry_count(const vx_geometry *g);
+/* Set g to nx x ny x nz voxels with identity direction, unit spacing and zero origin. */
+VX_API void vx_geometry_default(vx_geometry *g, size_t nx, size_t ny, size_t nz);
 /* 1 when both grids coincide (dims equal; spacing, origin, direction equal within tol_mm / 1e-4). */
-int vx_geometry_same(const vx_geometry *a, const vx_geometry *b, double tol_mm);
+VX_API int vx_geometry_same(const vx_geometry *a, const vx_geometry *b, double tol_mm);
 
 /* Bounds every grid voxomics reads or builds must meet (docs/inputs.md, "Hostile inputs"). */
 #define VX_SPACING_MIN_MM 1e-6   /* smallest accepted voxel spacing (1 nm) */
@@ -55,21 +57,25 @@ int vx_geometry_same(const vx_geometry *a, const vx_geometry *b, double tol_mm);
  * flips and oblique orthogonal grids pass, sheared grids do not). Otherwise VX_EGEOMETRY with one line
  * "<path>: <what>: <problem and the accepted range>"; what names the source of the geometry (e.g. "sform",
  * "space directions"; NULL or "" for none). path may be NULL. */
-int vx_geometry_validate(const vx_geometry *g, const char *path, const char *what, vx_error *err);
+VX_API int vx_geometry_validate(const vx_geometry *g, const char *path, const char *what, vx_error *err);
 
-/* Allocate a zero-filled image / mask with geometry g. NULL when out of memory. */
-vx_image *vx_image_new(const vx_geometry *g);
-vx_mask *vx_mask_new(const vx_geometry *g);
-void vx_image_free(vx_image *img);
-void vx_mask_free(vx_mask *m);
-vx_image *vx_image_copy(const vx_image *img);
+/* Allocate a zero-filled image / mask with geometry g (copied). The caller owns the result: free it with
+ * vx_image_free / vx_mask_free. NULL when out of memory. */
+VX_API vx_image *vx_image_new(const vx_geometry *g);
+VX_API vx_mask *vx_mask_new(const vx_geometry *g);
+/* Free an image / mask and its voxels. NULL is allowed. */
+VX_API void vx_image_free(vx_image *img);
+VX_API void vx_mask_free(vx_mask *m);
+/* A new image with the geometry and voxels of img (free with vx_image_free); NULL when out of memory. */
+VX_API vx_image *vx_image_copy(const vx_image *img);
 
-/* Mask from an image: voxels whose value v satisfies v >= lo and v <= hi (NaN excluded). */
-vx_mask *vx_mask_from_image(const vx_image *img, double lo, double hi);
+/* Mask from an image: voxels whose value v satisfies v >= lo and v <= hi are 1 (NaN excluded), others 0.
+ * A new mask on img's grid (free with vx_mask_free); NULL when out of memory. */
+VX_API vx_mask *vx_mask_from_image(const vx_image *img, double lo, double hi);
 /* Number of non-zero mask voxels. */
-size_t vx_mask_count(const vx_mask *m);
+VX_API size_t vx_mask_count(const vx_mask *m);
 /* Bounding box [lo, hi) of non-zero voxels; returns 0 when the mask is empty. */
-int vx_mask_bbox(const vx_mask *m, size_t lo[3], size_t hi[3]);
+VX_API int vx_mask_bbox(const vx_mask *m, size_t lo[3], size_t hi[3]);
 
 /* ---- synthetic data (demo, benchmarks, tests) ---------------------------------------------------------- */
 typedef struct vx_synth_params {
@@ -81,11 +87,14 @@ typedef struct vx_synth_params {
     unsigned long seed;      /* same seed, same volume */
 } vx_synth_params;
 
-/* Defaults: 128^3 voxels of 1 mm, lesion radius 30 mm (about 113,000 voxels), lobulation 0, noise 20 HU. */
-void vx_synth_default(vx_synth_params *p);
+/* Defaults: 128^3 voxels of 1 mm, lesion radius 30 mm (about 113,000 voxels), lobulation 0, noise 20 HU,
+ * seed 1. */
+VX_API void vx_synth_default(vx_synth_params *p);
 /* A CT-like volume (air, body, lung, a textured soft-tissue lesion; integer HU) and the lesion mask (0/1),
- * centred in the volume. */
-int vx_synth_ct(const vx_synth_params *p, vx_image **img, vx_image **mask, vx_error *err);
+ * centred in the volume. *img and *mask receive new images (free each with vx_image_free; both NULL on
+ * error). Errors: VX_EINVAL for a size outside 1..4096 voxels or a spacing that is not > 0 on an axis;
+ * VX_ENOMEM. */
+VX_API int vx_synth_ct(const vx_synth_params *p, vx_image **img, vx_image **mask, vx_error *err);
 
 #ifdef __cplusplus
 }

@@ -29,6 +29,8 @@
 #ifndef VOXOMICS_INPUT_H
 #define VOXOMICS_INPUT_H
 
+#include "voxomics/export.h"
+
 #include "voxomics/dicom.h"
 #include "voxomics/image.h"
 
@@ -45,12 +47,18 @@ typedef struct vx_input_info {
     int mask_resampled;              /* the mask was resampled onto the image grid (nearest neighbour) */
 } vx_input_info;
 
-/* Read IMAGE (a file or a DICOM folder). dopt may be NULL (defaults). */
-int vx_input_image(const char *spec, const vx_dicom_options *dopt, vx_image **img, vx_input_info *info,
-                   vx_error *err);
-/* Read MASK for image (read by vx_input_image, whose info is image_info; may be NULL for non-DICOM). */
-int vx_input_mask(const char *spec, const vx_image *image, const vx_input_info *image_info, int resample_mask,
-                  vx_image **mask, vx_input_info *info, vx_error *err);
+/* Read IMAGE (a file or a DICOM folder). dopt may be NULL (defaults); info (may be NULL) receives what was
+ * read. *img receives a new image (free with vx_image_free), NULL on error. Errors: those of the readers
+ * (vx_image_read, vx_dicom_read), VX_EIO for a path that is not a regular file or folder. */
+VX_API int vx_input_image(const char *spec, const vx_dicom_options *dopt, vx_image **img, vx_input_info *info,
+                          vx_error *err);
+/* Read MASK for image (read by vx_input_image, whose info is image_info; may be NULL for non-DICOM), on the
+ * image grid (see above). *mask receives a new image (free with vx_image_free), NULL on error. Errors: those
+ * of the readers and rasterisers, VX_EFORMAT when the file does not look like a mask
+ * (vx_mask_check_values), VX_EGEOMETRY off the image grid without resample_mask (vx_geometry_check),
+ * VX_EINVAL for a selector that names no ROI, segment or label, VX_EEMPTY for an empty label. */
+VX_API int vx_input_mask(const char *spec, const vx_image *image, const vx_input_info *image_info, int resample_mask,
+                         vx_image **mask, vx_input_info *info, vx_error *err);
 
 #ifdef __cplusplus
 }

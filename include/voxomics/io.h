@@ -11,6 +11,8 @@
 #ifndef VOXOMICS_IO_H
 #define VOXOMICS_IO_H
 
+#include "voxomics/export.h"
+
 #include <stdio.h>
 
 #include "voxomics/image.h"
@@ -19,13 +21,16 @@
 extern "C" {
 #endif
 
-/* Read a NIfTI-1/2 file (.nii or .nii.gz; gzip is detected from the content). On success *out owns a new
- * image. On failure returns a VX_E* code and err names the file and the problem. */
-int vx_nifti_read(const char *path, vx_image **out, vx_error *err);
+/* Read a NIfTI-1/2 file (.nii or .nii.gz; gzip is detected from the content). On success *out receives a new
+ * image (free with vx_image_free); on failure *out is NULL, the return value is VX_EIO (cannot open or read),
+ * VX_EFORMAT (not NIfTI, truncated, corrupt), VX_EUNSUPPORTED (datatype, several volumes), VX_EGEOMETRY
+ * (vx_geometry_validate) or VX_ENOMEM, and err names the file and the problem. */
+VX_API int vx_nifti_read(const char *path, vx_image **out, vx_error *err);
 
 /* Write img as NIfTI-1 (version 1) or NIfTI-2 (version 2), float32, with sform and qform (code 1) from the
- * geometry. A path ending in ".gz" is gzip-compressed. */
-int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error *err);
+ * geometry. A path ending in ".gz" is gzip-compressed. Errors: VX_EINVAL (version not 1 or 2, a dimension
+ * NIfTI-1 cannot hold, a non-finite spacing or origin), VX_EIO naming the path. */
+VX_API int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error *err);
 
 /* VX_OK when path names a regular file, or (allow_dir != 0) a folder. Checked with stat() before anything
  * opens the path, so a fifo is refused at once instead of blocking: a fifo, socket, character or block
@@ -33,16 +38,19 @@ int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error 
  * without allow_dir is VX_EIO "<path>: is a folder, not a regular file"; a path that cannot be stat'ed is
  * VX_EIO "<path>: cannot open: <reason>". what, when not NULL, names the input ("settings file") after the
  * path. */
-int vx_path_check(const char *path, int allow_dir, const char *what, vx_error *err);
+VX_API int vx_path_check(const char *path, int allow_dir, const char *what, vx_error *err);
 
-/* SHA-256 of a file's bytes as 64 hex characters + NUL. */
-int vx_file_sha256(const char *path, char hex[65], vx_error *err);
+/* SHA-256 of a file's bytes as 64 hex characters + NUL. VX_EIO when it cannot be read. */
+VX_API int vx_file_sha256(const char *path, char hex[65], vx_error *err);
 /* SHA-256 of a file, or of a folder (e.g. a DICOM series): the hash of the lines "<file sha256>  <name>\n" of
- * its regular files in byte order of their names. */
-int vx_path_sha256(const char *path, char hex[65], vx_error *err);
+ * its regular files in byte order of their names. VX_EIO when a file cannot be read. */
+VX_API int vx_path_sha256(const char *path, char hex[65], vx_error *err);
 
-/* Read any supported image format, chosen from the file content/extension. */
-int vx_image_read(const char *path, vx_image **out, vx_error *err);
+/* Read an image file of any supported format, chosen from its content (NRRD magic, NIfTI header), else its
+ * extension (.nrrd, .nhdr; .nii, .nii.gz, .hdr): vx_nrrd_read or vx_nifti_read, with their errors. *out
+ * receives a new image (free with vx_image_free), NULL on error. A folder, or a file of no supported format,
+ * is VX_EUNSUPPORTED; a fifo or other non-regular file is VX_EIO (vx_path_check). DICOM: vx_input_image. */
+VX_API int vx_image_read(const char *path, vx_image **out, vx_error *err);
 
 /* ---- output files: atomic for regular files, streamed for pipes and devices ----------------------------
  *
@@ -59,15 +67,18 @@ int vx_image_read(const char *path, vx_image **out, vx_error *err);
  * VX_ENOMEM. vx_outfile_commit and vx_outfile_abort free h and close the stream in every case; h may be NULL
  * for abort. One handle per output; handles are independent (thread-safe for different paths). */
 typedef struct vx_outfile vx_outfile;
-FILE *vx_outfile_open(const char *path, vx_outfile **h, vx_error *err);
+/* Open the output for PATH as above. Returns the stream to write (owned by *h: do not fclose it) and the handle
+ * *h, which vx_outfile_commit or vx_outfile_abort releases; NULL (and *h NULL) on error. */
+VX_API FILE *vx_outfile_open(const char *path, vx_outfile **h, vx_error *err);
 /* Flush, check for write errors, fsync (regular files) and rename into place. VX_OK or VX_EIO naming the path. */
-int vx_outfile_commit(vx_outfile *h, vx_error *err);
+VX_API int vx_outfile_commit(vx_outfile *h, vx_error *err);
 /* Close and discard: the temporary file is removed; a stream target just gets closed. */
-void vx_outfile_abort(vx_outfile *h);
+VX_API void vx_outfile_abort(vx_outfile *h);
 /* 1 when the output goes to a stream (standard output, fifo, device) rather than a file that is renamed in. */
-int vx_outfile_is_stream(const vx_outfile *h);
-/* The path the output finally lands at ("-" for standard output; the link target for a symbolic link). */
-const char *vx_outfile_target(const vx_outfile *h);
+VX_API int vx_outfile_is_stream(const vx_outfile *h);
+/* The path the output finally lands at ("-" for standard output; the link target for a symbolic link): a
+ * string owned by h, valid until it is committed or aborted. */
+VX_API const char *vx_outfile_target(const vx_outfile *h);
 
 #ifdef __cplusplus
 }

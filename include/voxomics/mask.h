@@ -14,6 +14,8 @@
 #ifndef VOXOMICS_MASK_H
 #define VOXOMICS_MASK_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 
 #include "voxomics/error.h"
@@ -28,7 +30,7 @@ extern "C" {
  * background and not listed. Every voxel must hold an integer: a fractional, NaN or infinite value is
  * VX_EFORMAT naming the first such voxel (i, j, k) and its value (a fractional mask must be thresholded,
  * not listed); a label above INT_MAX is VX_EUNSUPPORTED. Linear time. */
-int vx_mask_labels(const vx_image *mask, int **labels, size_t *n, vx_error *err);
+VX_API int vx_mask_labels(const vx_image *mask, int **labels, size_t *n, vx_error *err);
 
 /* At most this many distinct values in a mask (VX_MASK_MAX_VALUES): more is taken for an image. */
 #define VX_MASK_MAX_VALUES 1000
@@ -37,7 +39,7 @@ int vx_mask_labels(const vx_image *mask, int **labels, size_t *n, vx_error *err)
  * distinct values. Otherwise VX_EFORMAT with one line naming path (NULL: "mask"), the first offending voxel
  * (i, j, k) and its value, or the count, and asking whether IMAGE and MASK were swapped. One pass, linear
  * time: distinct values are counted in a small hash set that stops at VX_MASK_MAX_VALUES + 1. */
-int vx_mask_check_values(const vx_image *mask, const char *path, vx_error *err);
+VX_API int vx_mask_check_values(const vx_image *mask, const char *path, vx_error *err);
 
 /* Keep only the largest connected component of the region of interest of a mask, in place. The ROI is the
  * voxels equal to label when label > 0, else the voxels >= threshold (NaN excluded; a NaN threshold is
@@ -47,28 +49,28 @@ int vx_mask_check_values(const vx_image *mask, const char *path, vx_error *err);
  * Ties: among components of the largest size, the one containing the lowest linear index
  * (i + nx (j + ny k)) is kept. *kept (may be NULL) receives the kept size: 0 for an empty ROI, which is not
  * an error. Linear time and memory (breadth-first search with an explicit queue, no recursion). */
-int vx_mask_largest_component(vx_image *mask, int label, double threshold, int connectivity, size_t *kept,
-                              vx_error *err);
+VX_API int vx_mask_largest_component(vx_image *mask, int label, double threshold, int connectivity, size_t *kept,
+                                     vx_error *err);
 
 /* One line describing a grid into buf (n bytes, always terminated when n > 0), e.g.
  *   "204x201x60 voxels, spacing 0.977 x 0.977 x 3 mm, origin (-174.39, -79.63, -100.4) mm,
  *    direction (1 0 0; 0 1 0; 0 0 1)"
  * (on one line). Numbers have up to 6 significant digits; the direction matrix is printed row by row
  * (row-major, as stored: column c is the world direction of array axis c). 256 bytes are always enough. */
-void vx_geometry_describe(const vx_geometry *g, char *buf, size_t n);
+VX_API void vx_geometry_describe(const vx_geometry *g, char *buf, size_t n);
 
 /* VX_OK when a mask lies on the image's voxel grid: same dimensions; spacing equal within 1e-3 relative
  * plus 1e-6 mm; origins within 1e-2 voxel plus 1e-4 mm along each image axis (the origin difference is
  * measured in the image's voxel index frame); direction cosines equal within 1e-4. Otherwise
  * VX_EGEOMETRY with one line naming what differs and describing both grids ("image <describe>; mask
  * <describe>") and the fix: pass --resample-mask to resample the mask onto the image grid. */
-int vx_geometry_check(const vx_geometry *image, const vx_geometry *mask, vx_error *err);
+VX_API int vx_geometry_check(const vx_geometry *image, const vx_geometry *mask, vx_error *err);
 
 /* The affine map from world coordinates (LPS mm) to continuous voxel indices of g:
  *   index[r] = m[4 r] p[0] + m[4 r + 1] p[1] + m[4 r + 2] p[2] + m[4 r + 3],  r = 0, 1, 2
  * (the inverse of origin + D diag(spacing) index). VX_EGEOMETRY when a spacing is not positive and finite,
  * or the direction matrix is singular (|det D| < 1e-6) or not finite. */
-int vx_geometry_world_to_index(const vx_geometry *g, double m[12], vx_error *err);
+VX_API int vx_geometry_world_to_index(const vx_geometry *g, double m[12], vx_error *err);
 
 /* Resample a (label) mask onto grid g by nearest neighbour in physical space, into a new image *out
  * (free with vx_image_free). For each voxel centre of g, its world position is mapped to a continuous
@@ -79,7 +81,7 @@ int vx_geometry_world_to_index(const vx_geometry *g, double m[12], vx_error *err
  * bit-identical copy; a mask on the same lattice with another extent gives an exact shifted copy (crop or
  * pad with 0). An empty result is not an error. VX_EGEOMETRY when the mask grid cannot be inverted (see
  * vx_geometry_world_to_index), VX_EINVAL when g has over 2^40 voxels, VX_ENOMEM. */
-int vx_mask_resample_nearest(const vx_image *mask, const vx_geometry *g, vx_image **out, vx_error *err);
+VX_API int vx_mask_resample_nearest(const vx_image *mask, const vx_geometry *g, vx_image **out, vx_error *err);
 
 #ifdef __cplusplus
 }

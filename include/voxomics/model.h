@@ -56,6 +56,8 @@
 #ifndef VOXOMICS_MODEL_H
 #define VOXOMICS_MODEL_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 
 #include "voxomics/error.h"
@@ -78,31 +80,33 @@ typedef struct vx_model_params {
 
 /* Defaults for kind k: C 1, gamma 0 ("scale"), seed 0; rf: trees 100, depth 8; gbm: trees 100, depth 3,
  * eta 0.1 (scikit-learn GradientBoostingClassifier's defaults). Fields a kind does not use are set anyway. */
-void vx_model_params_default(vx_model_params *p, vx_model_kind k);
+VX_API void vx_model_params_default(vx_model_params *p, vx_model_kind k);
 
 /* The kind named "logreg", "logreg-l1", "svm", "rf" or "gbm" (exact, case-sensitive); VX_EINVAL otherwise. */
-int vx_model_kind_find(const char *name);
-/* The name of kind k ("logreg", ...); "?" for an invalid k. */
-const char *vx_model_kind_name(vx_model_kind k);
+VX_API int vx_model_kind_find(const char *name);
+/* The name of kind k ("logreg", ...; a static string); "?" for an invalid k. */
+VX_API const char *vx_model_kind_name(vx_model_kind k);
 
 typedef struct vx_model vx_model; /* opaque */
 
 /* Fit a model of kind mp->kind on X (n x p) and y (0/1). *m receives the model (free with vx_model_free);
- * NULL on error. */
-int vx_model_fit(const double *X, size_t n, size_t p, const int *y, const vx_model_params *mp, vx_model **m,
-                 vx_error *err);
+ * NULL on error. Errors: see "Errors" above. */
+VX_API int vx_model_fit(const double *X, size_t n, size_t p, const int *y, const vx_model_params *mp, vx_model **m,
+                        vx_error *err);
 
 /* For each of the n rows of X (n x p with the p of the fit): score[i] (higher = class 1; see the models
- * above) and prob[i] = P(class 1). Either output may be NULL. */
-int vx_model_predict(const vx_model *m, const double *X, size_t n, double *score, double *prob, vx_error *err);
+ * above) and prob[i] = P(class 1), into arrays of n the caller provides. Either output may be NULL.
+ * Errors: VX_EINVAL for a non-finite X; VX_EUNSUPPORTED when XGBoost fails; VX_ENOMEM. */
+VX_API int vx_model_predict(const vx_model *m, const double *X, size_t n, double *score, double *prob, vx_error *err);
 
-/* Number of features the model was fitted on; its parameters. */
-size_t vx_model_nfeatures(const vx_model *m);
-const vx_model_params *vx_model_get_params(const vx_model *m);
+/* Number of features the model was fitted on (0 for NULL); its parameters (a pointer into the model, valid
+ * until vx_model_free; NULL for NULL). */
+VX_API size_t vx_model_nfeatures(const vx_model *m);
+VX_API const vx_model_params *vx_model_get_params(const vx_model *m);
 
 /* logreg: coefficients w (p values) and intercept b of the fit (pointer into the model, valid until
  * vx_model_free); NULL for other kinds. */
-const double *vx_model_logreg_coef(const vx_model *m, double *intercept);
+VX_API const double *vx_model_logreg_coef(const vx_model *m, double *intercept);
 
 /* Serialise into an existing cJSON object (a `cJSON *` passed as void *): members "kind", "p", the
  * parameters ("C", "gamma", "trees", "depth", "eta", "seed" as a decimal string), and the fitted state:
@@ -114,16 +118,20 @@ const double *vx_model_logreg_coef(const vx_model *m, double *intercept);
  *   rf, gbm:   "xgboost": XGBoost's JSON model (XGBoosterSaveModelToBuffer, format json) as a string.
  * Doubles are written as raw JSON numbers printed %.17g (exact when parsed back by strtod; note that cJSON's
  * own printing of a number it parsed keeps only 15 digits when that is within DBL_EPSILON, so re-printing a
- * parsed tree with cJSON may change the last bit). Non-finite values give VX_EINVAL. */
-int vx_model_to_json(const vx_model *m, void *cjson_object, vx_error *err);
+ * parsed tree with cJSON may change the last bit). The members are added to the caller's object, which the
+ * caller keeps owning (cJSON_Delete). Non-finite values give VX_EINVAL; VX_ENOMEM. */
+VX_API int vx_model_to_json(const vx_model *m, void *cjson_object, vx_error *err);
 /* Rebuild a model from an object written by vx_model_to_json (read from text by cJSON_Parse, or the same
- * in-memory object). Predictions equal those of the serialised model bit for bit. */
-int vx_model_from_json(const void *cjson_object, vx_model **m, vx_error *err);
+ * in-memory object, which is only read). Predictions equal those of the serialised model bit for bit. *m
+ * receives a new model (free with vx_model_free), NULL on error. Errors: VX_EFORMAT or VX_EINVAL for a
+ * missing or invalid member (naming it), VX_EUNSUPPORTED when the backend rejects its model text, VX_ENOMEM. */
+VX_API int vx_model_from_json(const void *cjson_object, vx_model **m, vx_error *err);
 
 /* logreg: the final ||grad F|| / max(1, C) (Euclidean norm over w and b); NaN for other kinds or NULL. */
-double vx_model_grad_norm(const vx_model *m);
+VX_API double vx_model_grad_norm(const vx_model *m);
 
-void vx_model_free(vx_model *m);
+/* Free a model from vx_model_fit or vx_model_from_json. NULL is allowed. */
+VX_API void vx_model_free(vx_model *m);
 
 #ifdef __cplusplus
 }

@@ -38,6 +38,8 @@
 #ifndef VOXOMICS_NRRD_H
 #define VOXOMICS_NRRD_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 
 #include "voxomics/image.h"
@@ -46,13 +48,16 @@
 extern "C" {
 #endif
 
-/* Read a NRRD image (.nrrd or .nhdr). On success *out owns a new image. On failure returns a VX_E* code and
- * err names the file and the problem. */
-int vx_nrrd_read(const char *path, vx_image **out, vx_error *err);
+/* Read a NRRD image (.nrrd or .nhdr). On success *out receives a new image (free with vx_image_free); on
+ * failure *out is NULL, the return value is VX_EIO (cannot open or read), VX_EFORMAT (malformed header or
+ * data), VX_EUNSUPPORTED (encoding, type or axes above), VX_EGEOMETRY or VX_ENOMEM, and err names the file,
+ * the field and its header line. */
+VX_API int vx_nrrd_read(const char *path, vx_image **out, vx_error *err);
 
 /* Write img as NRRD0004: type float, little endian, space left-posterior-superior, space directions and
- * origin from the geometry; raw (gzip = 0) or gzip-compressed (gzip != 0) data attached to the header. */
-int vx_nrrd_write(const char *path, const vx_image *img, int gzip, vx_error *err);
+ * origin from the geometry; raw (gzip = 0) or gzip-compressed (gzip != 0) data attached to the header.
+ * Errors: VX_EIO naming the path; VX_EINVAL for a zero dimension or a non-finite geometry. */
+VX_API int vx_nrrd_write(const char *path, const vx_image *img, int gzip, vx_error *err);
 
 /* One segment of a .seg.nrrd. index is k of the Segment<k>_ keys (0-based, as in the file); names and IDs
  * longer than the fields are truncated. label_value defaults to 1; layer defaults to the segment's position
@@ -66,14 +71,16 @@ typedef struct vx_nrrd_segment {
 } vx_nrrd_segment;
 
 /* The segments described by the header of path (the data are not read), ordered by index. *segs is a new
- * array (free()) of *n entries; NULL and 0 when the file has no Segment<k>_ keys. */
-int vx_nrrd_segments(const char *path, vx_nrrd_segment **segs, size_t *n, vx_error *err);
+ * array of *n entries, freed with free(); NULL and 0 when the file has no Segment<k>_ keys. Errors: those
+ * of the header reader (vx_nrrd_read). */
+VX_API int vx_nrrd_segments(const char *path, vx_nrrd_segment **segs, size_t *n, vx_error *err);
 
 /* Read one segment of a .seg.nrrd as a 0/1 mask image. segment selects by name (exact match, then the ID,
  * then a case-insensitive name match) or, failing those, by its 1-based position k in vx_nrrd_segments'
  * order ("1", "2", ...). Handles the single-layer 3D labelmap form and the multi-layer 4D form (first axis =
- * layers). An unknown segment is VX_EINVAL with a message listing the available segments. */
-int vx_nrrd_read_segment(const char *path, const char *segment, vx_image **mask, vx_error *err);
+ * layers). *mask receives a new image (free with vx_image_free), NULL on error. An unknown segment is
+ * VX_EINVAL with a message listing the available segments; other errors as vx_nrrd_read. */
+VX_API int vx_nrrd_read_segment(const char *path, const char *segment, vx_image **mask, vx_error *err);
 
 #ifdef __cplusplus
 }

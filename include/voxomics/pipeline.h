@@ -20,6 +20,8 @@
 #ifndef VOXOMICS_PIPELINE_H
 #define VOXOMICS_PIPELINE_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 
 #include "voxomics/error.h"
@@ -51,7 +53,8 @@ typedef struct vx_select_params {
     double lasso_lambda_min_ratio; /* LASSO: smallest / largest lambda (0 = glmnet's 0.01 if n < p else 1e-4) */
 } vx_select_params;
 
-int vx_select_method_find(const char *name); /* "none", "variance", ... ; -1 unknown */
+/* The method named "none", "variance", "correlation", "univariate", "mrmr" or "lasso"; -1 when unknown. */
+VX_API int vx_select_method_find(const char *name);
 
 typedef struct vx_pipeline_params {
     vx_select_params select;
@@ -59,29 +62,47 @@ typedef struct vx_pipeline_params {
     int harmonize; /* ComBat by the batch given to fit/predict */
 } vx_pipeline_params;
 
-void vx_pipeline_params_default(vx_pipeline_params *pp, vx_model_kind kind);
+/* Defaults: no selection (threshold NaN, alpha 0.05, 5 LASSO folds, 100 lambdas, glmnet's lambda.min.ratio),
+ * no harmonisation, the model defaults of kind (vx_model_params_default). */
+VX_API void vx_pipeline_params_default(vx_pipeline_params *pp, vx_model_kind kind);
 /* Set a parameter by name ("C", "gamma", "trees", "depth", "eta", "k", "threshold", "alpha", "nlambda" (>= 3),
- * "lambda_min_ratio" (in (0, 1))). */
-int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double value, vx_error *err);
+ * "lambda_min_ratio" (in (0, 1))). VX_EINVAL for an unknown name (the message lists the names) or a value
+ * outside those ranges; other values are checked by vx_pipeline_fit. */
+VX_API int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double value, vx_error *err);
 
 typedef struct vx_pipeline vx_pipeline;
 
-/* Fit on X (n x p, NaN = missing) with labels y; names: the p feature names; batch (NULL unless harmonize):
- * per-row batch names. */
-int vx_pipeline_fit(const double *X, size_t n, size_t p, const int *y, const char *const *names,
-                    const char *const *batch, const vx_pipeline_params *pp, vx_pipeline **out, vx_error *err);
-/* Score and probability of class 1 for rows of X, whose columns are the pipeline's features in its order. */
-int vx_pipeline_predict(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch, double *score,
-                        double *prob, vx_error *err);
-/* The feature names the pipeline needs (in order), and those it kept after selection. */
-size_t vx_pipeline_features(const vx_pipeline *pl, const char *const **names);
-size_t vx_pipeline_selected(const vx_pipeline *pl, const size_t **idx);
-/* label value texts: names[0] = class 0, names[1] = class 1 (set by the caller before saving) */
-int vx_pipeline_set_labels(vx_pipeline *pl, const char *label_column, const char *neg, const char *pos);
-const char *vx_pipeline_label(const vx_pipeline *pl, int which); /* 0, 1; -1: the column name */
-int vx_pipeline_save(const vx_pipeline *pl, const char *path, vx_error *err);
-int vx_pipeline_load(const char *path, vx_pipeline **out, vx_error *err);
-void vx_pipeline_free(vx_pipeline *pl);
+/* Fit on X (n x p, NaN = missing) with labels y; names: the p feature names (copied); batch (NULL unless
+ * harmonize): per-row batch names. *out receives the pipeline (free with vx_pipeline_free), NULL on error.
+ * Errors: VX_EINVAL (fewer than 2 rows or no feature, and the errors of selection, vx_combat_fit_apply and
+ * vx_model_fit), VX_EUNSUPPORTED (an external library failed), VX_ENOMEM. */
+VX_API int vx_pipeline_fit(const double *X, size_t n, size_t p, const int *y, const char *const *names,
+                           const char *const *batch, const vx_pipeline_params *pp, vx_pipeline **out, vx_error *err);
+/* Score and probability of class 1 for the n rows of X, whose columns are the pipeline's features in its
+ * order (NaN = missing: imputed with the training medians), into arrays of n the caller provides (either may
+ * be NULL); batch: per-row batch names when the pipeline harmonises. Errors: those of vx_combat_apply and
+ * vx_model_predict; VX_ENOMEM. */
+VX_API int vx_pipeline_predict(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch,
+                               double *score, double *prob, vx_error *err);
+/* The feature names the pipeline needs (in order; returns their number, *names points into the pipeline),
+ * and those it kept after selection (returns their number, *idx: indices into those names, pointing into the
+ * pipeline). Both arrays stay valid until vx_pipeline_free; do not free them. */
+VX_API size_t vx_pipeline_features(const vx_pipeline *pl, const char *const **names);
+VX_API size_t vx_pipeline_selected(const vx_pipeline *pl, const size_t **idx);
+/* Record the label column name and the texts of class 0 (neg) and class 1 (pos), copied into the pipeline
+ * (set by the caller before saving; NULL is stored as ""). VX_OK or VX_ENOMEM. */
+VX_API int vx_pipeline_set_labels(vx_pipeline *pl, const char *label_column, const char *neg, const char *pos);
+/* The text of class `which` (0 or 1), or with -1 the label column name; "" when unset. Owned by pl. */
+VX_API const char *vx_pipeline_label(const vx_pipeline *pl, int which);
+/* Save as JSON (format "voxomics-pipeline-1": names, medians, scaling, selection, model, labels; doubles with
+ * %.17g). Errors: VX_EUNSUPPORTED for a pipeline with ComBat inside (harmonise the table first), VX_EIO
+ * naming the path, VX_EINVAL / VX_ENOMEM from the model's serialisation (vx_model_to_json). */
+VX_API int vx_pipeline_save(const vx_pipeline *pl, const char *path, vx_error *err);
+/* Load a pipeline saved by vx_pipeline_save. *out receives it (free with vx_pipeline_free), NULL on error.
+ * Errors: VX_EIO (cannot open or read), VX_EFORMAT (not a voxomics pipeline, or damaged), VX_ENOMEM. */
+VX_API int vx_pipeline_load(const char *path, vx_pipeline **out, vx_error *err);
+/* Free a pipeline from vx_pipeline_fit or vx_pipeline_load. NULL is allowed. */
+VX_API void vx_pipeline_free(vx_pipeline *pl);
 
 /* ---- cross-validation ------------------------------------------------------------------------------------- */
 typedef struct vx_cv_tune {
@@ -107,12 +128,19 @@ typedef struct vx_cv_result {
     double *chosen;     /* repeats x folds x n_tune: the tuned values */
 } vx_cv_result;
 
-/* Stratified fold assignment for one repeat: fold[i] in 0..K-1. */
-int vx_cv_stratified_folds(const int *y, size_t n, int K, unsigned long seed, int *fold, vx_error *err);
-int vx_cv_run(const double *X, size_t n, size_t p, const int *y, const char *const *names,
-              const char *const *batch, const vx_pipeline_params *pp, const vx_cv_options *o, vx_cv_result *r,
-              vx_error *err);
-void vx_cv_result_free(vx_cv_result *r);
+/* Stratified fold assignment for one repeat: fold[i] in 0..K-1 (the caller provides n entries). Errors:
+ * VX_EINVAL for K < 2 or a class with fewer than K samples; VX_ENOMEM. */
+VX_API int vx_cv_stratified_folds(const int *y, size_t n, int K, unsigned long seed, int *fold, vx_error *err);
+/* Cross-validate the pipeline pp on X (n x p, NaN = missing), y, names and batch as vx_pipeline_fit takes
+ * them, per the options o (see the top of this file). r is overwritten and owned by the caller afterwards:
+ * free its arrays with vx_cv_result_free (also after an error). Errors: VX_EINVAL (folds < 2, a class smaller
+ * than the folds, bad given folds, an unknown tuned parameter) and those of vx_pipeline_fit / _predict and
+ * vx_roc_auc for a fold (naming the repeat and fold); VX_ENOMEM. */
+VX_API int vx_cv_run(const double *X, size_t n, size_t p, const int *y, const char *const *names,
+                     const char *const *batch, const vx_pipeline_params *pp, const vx_cv_options *o, vx_cv_result *r,
+                     vx_error *err);
+/* Free the arrays of r (not r itself) and zero it. NULL is allowed. */
+VX_API void vx_cv_result_free(vx_cv_result *r);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,8 @@
 #ifndef VOXOMICS_PROCESS_H
 #define VOXOMICS_PROCESS_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,30 +40,33 @@ typedef enum vx_interp {
     VX_INTERP_CUBIC,
 } vx_interp;
 
-/* Name of an interpolator ("nearest", "linear", "cubic"; "?" when unknown), and the reverse (-1 when
- * unknown; also accepts trilinear, bilinear, tricubic, bspline, spline and nn). */
-const char *vx_interp_name(vx_interp m);
-int vx_interp_find(const char *name);
+/* Name of an interpolator ("nearest", "linear", "cubic"; "?" when unknown; static strings), and the reverse
+ * (-1 when unknown; also accepts trilinear, bilinear, tricubic, bspline, spline and nn). */
+VX_API const char *vx_interp_name(vx_interp m);
+VX_API int vx_interp_find(const char *name);
 
-/* New grid of `in` with the given spacing (mm) per axis; spacing[a] NaN or <= 0 keeps axis a. */
-int vx_resample_grid(const vx_geometry *in, const double spacing[3], vx_geometry *out, vx_error *err);
+/* New grid of `in` with the given spacing (mm) per axis into *out; spacing[a] NaN or <= 0 keeps axis a.
+ * Errors: VX_EINVAL for a spacing that is not valid, or one that gives more than 1e8 voxels along an axis. */
+VX_API int vx_resample_grid(const vx_geometry *in, const double spacing[3], vx_geometry *out, vx_error *err);
 
 /* Continuous input index (voxel units along axis a of `in`) of target voxel j along axis a of `out`,
  * rounded to a multiple of 2^-24 voxel so that coinciding grids give identical positions despite the
  * rounding noise of their origins. `out` must share the direction cosines of `in`. */
-double vx_resample_position(const vx_geometry *in, const vx_geometry *out, int axis, double j);
+VX_API double vx_resample_position(const vx_geometry *in, const vx_geometry *out, int axis, double j);
 
 /* Target voxels [*tlo, *thi) along `axis` of out whose interpolation with m reads any input voxel in
  * [lo, hi) of that axis (every other target sees none of them). Returns 0 when there is none. */
-int vx_resample_reach(const vx_geometry *in, const vx_geometry *out, int axis, size_t lo, size_t hi, vx_interp m,
-                      size_t *tlo, size_t *thi);
+VX_API int vx_resample_reach(const vx_geometry *in, const vx_geometry *out, int axis, size_t lo, size_t hi, vx_interp m,
+                             size_t *tlo, size_t *thi);
 
 /* Sample the image src (geometry in, x fastest) at the target voxels lo[a] <= j < hi[a] of grid out with
  * the given interpolator. round_src != 0 rounds input values to the nearest integer first (IBSI, for
  * calibrated integer data). dst receives (hi-lo) voxels, x fastest, in double. Axes where out equals in
- * (same spacing, integer offset) are copied, not interpolated. */
-int vx_resample_box(const float *src, const vx_geometry *in, const vx_geometry *out, const size_t lo[3],
-                    const size_t hi[3], vx_interp method, int round_src, double *dst, vx_error *err);
+ * (same spacing, integer offset) are copied, not interpolated. The caller provides dst.
+ * Errors: VX_EINVAL for an unknown interpolator, an empty or out-of-grid box, a grid whose direction differs
+ * from in's; VX_ENOMEM. */
+VX_API int vx_resample_box(const float *src, const vx_geometry *in, const vx_geometry *out, const size_t lo[3],
+                           const size_t hi[3], vx_interp method, int round_src, double *dst, vx_error *err);
 
 /* ---- re-segmentation (IBSI 1, "Re-segmentation") ------------------------------------------------------- */
 /* The intensity mask imask (n voxels, caller-allocated) from the morphological mask mmask and the intensities
@@ -70,7 +75,7 @@ int vx_resample_box(const float *src, const vx_geometry *in, const vx_geometry *
  * standard deviation, in double). *n_int receives the voxel count of imask. The morphological mask is not
  * changed (IBSI: re-segmentation acts on the intensity mask only).
  * Errors: VX_EEMPTY when no voxel is left ("widen the range"); imask and *n_int are written even then. */
-int vx_resegment(const float *img, const uint8_t *mmask, size_t n, double min, double max, double outlier_sigma,
+VX_API int vx_resegment(const float *img, const uint8_t *mmask, size_t n, double min, double max, double outlier_sigma,
                  uint8_t *imask, size_t *n_int, vx_error *err);
 
 #ifdef __cplusplus

@@ -34,6 +34,8 @@
 #ifndef VOXOMICS_ROC_H
 #define VOXOMICS_ROC_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 
 #include "voxomics/error.h"
@@ -53,13 +55,13 @@ typedef struct vx_roc {
 /* AUC with its DeLong standard error and 95% confidence interval.
  * Errors: as above; VX_EINVAL also when there is only one positive or one negative sample (the DeLong variance
  * needs at least 2 of each: its S10 / S01 divide by m-1 / n-1). */
-int vx_roc_auc(const double *score, const int *y, size_t n, vx_roc *out, vx_error *err);
+VX_API int vx_roc_auc(const double *score, const int *y, size_t n, vx_roc *out, vx_error *err);
 
 /* Paired DeLong test of two scores s1, s2 of the same n samples. auc1, auc2, z and p may each be NULL.
  * Errors: as vx_roc_auc; VX_EINVAL when Var(AUC1 - AUC2) = 0 (the two scores give the same placement values,
  * e.g. one is a monotone transform of the other: the AUCs are equal and there is nothing to test). */
-int vx_roc_delong_paired(const double *s1, const double *s2, const int *y, size_t n, double *auc1, double *auc2,
-                         double *z, double *p, vx_error *err);
+VX_API int vx_roc_delong_paired(const double *s1, const double *s2, const int *y, size_t n, double *auc1, double *auc2,
+                                double *z, double *p, vx_error *err);
 
 /* Percentile bootstrap confidence interval of the AUC, stratified as pROC's default: each of the B replicates
  * draws m cases from the cases and n controls from the controls, with replacement (GSL mt19937 seeded with seed,
@@ -69,8 +71,8 @@ int vx_roc_delong_paired(const double *s1, const double *s2, const int *y, size_
  * B AUCs, R's default quantile definition (type 7: linear interpolation between order statistics, h = (B-1) q), as
  * pROC::ci.auc(method = "bootstrap"). The same inputs and seed give bit-identical ci. Cost O(N log N + B N).
  * Errors: as above; VX_EINVAL when B < 2 or level is not in (0, 1); VX_ENOMEM. */
-int vx_roc_bootstrap_ci(const double *score, const int *y, size_t n, size_t B, unsigned long seed, double level,
-                        double ci[2], vx_error *err);
+VX_API int vx_roc_bootstrap_ci(const double *score, const int *y, size_t n, size_t B, unsigned long seed, double level,
+                               double ci[2], vx_error *err);
 
 /* Youden threshold: the t among the observed scores that maximises J(t) = sens(t) + spec(t) - 1 with the rule
  * "positive when score >= t" (see vx_roc_sens_spec). J is compared exactly (as the integer tp n + tn m - m n),
@@ -78,16 +80,16 @@ int vx_roc_bootstrap_ci(const double *score, const int *y, size_t n, size_t B, u
  * score always has J = 0, so the result is the smallest score when no threshold beats chance.
  * Note: pROC's coords(..., "best") reports the midpoint between the chosen score and the next lower observed
  * score; both classify every observed sample identically. */
-int vx_roc_youden(const double *score, const int *y, size_t n, double *threshold, vx_error *err);
+VX_API int vx_roc_youden(const double *score, const int *y, size_t n, double *threshold, vx_error *err);
 
 /* Sensitivity tp/m and specificity tn/n at threshold t: a sample is predicted positive when score >= t
  * (t may be +-infinity; NaN is VX_EINVAL). */
-int vx_roc_sens_spec(const double *score, const int *y, size_t n, double t, double *sens, double *spec,
-                     vx_error *err);
+VX_API int vx_roc_sens_spec(const double *score, const int *y, size_t n, double t, double *sens, double *spec,
+                            vx_error *err);
 
 /* Brier score 1/N sum_i (prob_i - y_i)^2. prob must lie in [0, 1] (VX_EINVAL otherwise, VX_ENAN when not
  * finite). Both classes need not be present. */
-int vx_roc_brier(const double *prob, const int *y, size_t n, double *brier, vx_error *err);
+VX_API int vx_roc_brier(const double *prob, const int *y, size_t n, double *brier, vx_error *err);
 
 /* Probabilities of exactly 0 or 1 (a model's saturated output) have an infinite logit and log-loss: the
  * log-loss and the calibration fits clip every probability to [VX_ROC_PROB_EPS, 1 - VX_ROC_PROB_EPS] first,
@@ -96,12 +98,12 @@ int vx_roc_brier(const double *prob, const int *y, size_t n, double *brier, vx_e
 #define VX_ROC_PROB_EPS 1e-15
 
 /* p clipped to [VX_ROC_PROB_EPS, 1 - VX_ROC_PROB_EPS]. */
-double vx_roc_prob_clip(double p);
+VX_API double vx_roc_prob_clip(double p);
 
 /* Log-loss (binary cross-entropy) -1/N sum_i [y_i ln p_i + (1 - y_i) ln(1 - p_i)] of the clipped probabilities,
  * as sklearn.metrics.log_loss(y, prob, eps=1e-15). prob must lie in [0, 1] (VX_EINVAL otherwise, VX_ENAN when
  * not finite); clipped (may be NULL) receives the number of probabilities the clip changed. */
-int vx_roc_log_loss(const double *prob, const int *y, size_t n, double *loss, size_t *clipped, vx_error *err);
+VX_API int vx_roc_log_loss(const double *prob, const int *y, size_t n, double *loss, size_t *clipped, vx_error *err);
 
 /* Calibration of predicted probabilities prob in [0, 1], clipped as above, lp = logit(prob) = log(p/(1-p)):
  *   intercept: calibration-in-the-large, a in logit P(y=1) = a + lp (lp as offset), R glm(y ~ offset(qlogis(p)),
@@ -113,8 +115,8 @@ int vx_roc_log_loss(const double *prob, const int *y, size_t n, double *loss, si
  * Errors: as above; VX_EINVAL when a probability is outside [0, 1], when all
  * logits are equal (the slope is not identifiable), when lp separates the classes (every case's lp >= every
  * control's, or <=: the slope MLE is infinite), or when Newton's method does not converge in 200 steps. */
-int vx_roc_calibration(const double *prob, const int *y, size_t n, double *intercept, double *slope,
-                       vx_error *err);
+VX_API int vx_roc_calibration(const double *prob, const int *y, size_t n, double *intercept, double *slope,
+                              vx_error *err);
 
 #ifdef __cplusplus
 }

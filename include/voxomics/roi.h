@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "voxomics/error.h"
+#include "voxomics/export.h"
 #include "voxomics/settings.h"
 #include "voxomics/feature.h"
 #include "voxomics/image.h"
@@ -70,10 +71,10 @@ typedef struct vx_roi_diag {
  * Errors: VX_EEMPTY (no ROI voxel, none left after interpolation or re-segmentation), VX_ENAN (non-finite
  * intensities in the ROI, or reaching it through interpolation), VX_EINVAL (discretisation: e.g. none with
  * non-integer intensities), VX_ENOMEM; the message names the step and the fix. */
-int vx_roi_build(const vx_image *img, const vx_image *mask, const vx_settings *s, const vx_roi_request *req,
+VX_API int vx_roi_build(const vx_image *img, const vx_image *mask, const vx_settings *s, const vx_roi_request *req,
                  vx_roi *out, vx_roi_diag *diag, vx_error *err);
 /* Free the arrays vx_roi_build allocated into r and zero r. NULL and a zeroed vx_roi are fine. */
-void vx_roi_free(vx_roi *r);
+VX_API void vx_roi_free(vx_roi *r);
 
 /* Intensity-volume histogram input (IBSI 1 "Intensity-volume histogram"): per voxel of the intensity mask
  * imask (n voxels of img), ivh[i] is
@@ -85,7 +86,7 @@ void vx_roi_free(vx_roi *r);
  *   fixed bin number: the bin number 1..N; range 1..N.
  * ivh[] outside the mask is left as it is. *bin_width is 1 except for fixed bin size.
  * Errors: those of vx_discretise (prefixed "IVH "), VX_ENOMEM. */
-int vx_ivh_values(const float *img, const uint8_t *imask, size_t n, const vx_discretisation *d, double reseg_min,
+VX_API int vx_ivh_values(const float *img, const uint8_t *imask, size_t n, const vx_discretisation *d, double reseg_min,
                   double reseg_max, double *ivh, double *lo, double *hi, double *bin_width, vx_error *err);
 
 #ifdef __cplusplus

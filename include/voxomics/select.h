@@ -18,6 +18,8 @@
 #ifndef VOXOMICS_SELECT_H
 #define VOXOMICS_SELECT_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 
 #include "voxomics/error.h"
@@ -31,8 +33,8 @@ extern "C" {
  * idx (room for p) receives the kept indices in increasing order, *k their number (may be 0).
  * var (NULL or room for p) receives every s2_j.
  * Errors: VX_EINVAL for n < 2, p == 0, thr < 0 or NaN, NULL pointers, a non-finite value (names the cell). */
-int vx_select_variance(const double *X, size_t n, size_t p, double thr, size_t *idx, size_t *k, double *var,
-                       vx_error *err);
+VX_API int vx_select_variance(const double *X, size_t n, size_t p, double thr, size_t *idx, size_t *k, double *var,
+                              vx_error *err);
 
 /* ---- 2. greedy correlation filter -------------------------------------------------------------------------
  * Visit the features in `order` (a permutation of 0..p-1, e.g. by increasing univariate p-value), or, when
@@ -42,8 +44,8 @@ int vx_select_variance(const double *X, size_t n, size_t p, double thr, size_t *
  * idx (room for p) receives the kept indices in visiting order, *k their number (>= 1).
  * Errors: VX_EINVAL for n < 2, p == 0, thr outside [0, 1], order not a permutation, a non-finite value, or a
  * constant feature (r undefined: names the feature; run the variance filter first). */
-int vx_select_correlation(const double *X, size_t n, size_t p, double thr, const size_t *order, size_t *idx,
-                          size_t *k, vx_error *err);
+VX_API int vx_select_correlation(const double *X, size_t n, size_t p, double thr, const size_t *order, size_t *idx,
+                                 size_t *k, vx_error *err);
 
 /* ---- 3. univariate two-group tests ------------------------------------------------------------------------ */
 typedef enum vx_test_kind {
@@ -67,20 +69,20 @@ typedef enum vx_test_kind {
  * adjusted p-value over the p features (vx_bh_adjust).
  * Errors: VX_EINVAL for a label not 0/1, a class too small, a degenerate feature (names it and the cause),
  * a non-finite value. */
-int vx_univariate(const double *X, size_t n, size_t p, const int *y, vx_test_kind t, double *stat, double *pval,
-                  double *padj_bh, vx_error *err);
+VX_API int vx_univariate(const double *X, size_t n, size_t p, const int *y, vx_test_kind t, double *stat, double *pval,
+                         double *padj_bh, vx_error *err);
 
 /* Benjamini-Hochberg (1995) adjusted p-values, exactly R's p.adjust(p, "BH"):
  *   adj_(i) = min(1, min_{j >= i} m / j * p_(j)) with p_(1) <= ... <= p_(m) the sorted p-values,
  * returned in the input order. adj may alias p. Returns VX_OK, or VX_EINVAL when m == 0, a pointer is NULL
  * or a p-value is outside [0, 1] or NaN (nothing written then). */
-int vx_bh_adjust(const double *p, size_t m, double *adj);
+VX_API int vx_bh_adjust(const double *p, size_t m, double *adj);
 
 /* Select by p-values q (e.g. padj_bh): when k == 0 every feature with q < alpha, else the k features with the
  * smallest q (ties: lower index; k > p is clamped to p; alpha ignored). idx (room for p) receives the chosen
  * indices by increasing q (ties: lower index first), *nsel their number. Errors: VX_EINVAL for NaN in q. */
-int vx_select_pvalue(const double *q, size_t p, double alpha, size_t k, size_t *idx, size_t *nsel,
-                     vx_error *err);
+VX_API int vx_select_pvalue(const double *q, size_t p, double alpha, size_t k, size_t *idx, size_t *nsel,
+                            vx_error *err);
 
 /* ---- 4. mRMR (Peng, Long & Ding, IEEE TPAMI 27(8):1226-1238, 2005) --------------------------------------
  * Discretisation: each feature is put into nbins (0 = default 5) equal-frequency bins, tie-preserving:
@@ -95,8 +97,8 @@ int vx_select_pvalue(const double *q, size_t p, double alpha, size_t k, size_t *
  * Ties: the lower feature index. idx (room for k) receives the selection in selection order; score (NULL or
  * room for k) the criterion value of each at the step it was chosen (score[0] = its relevance).
  * Errors: VX_EINVAL for n < 2, k == 0, nbins == 1 or > n, labels not 0/1, a non-finite value. */
-int vx_mrmr(const double *X, size_t n, size_t p, const int *y, size_t k, int miq, size_t nbins, size_t *idx,
-            double *score, vx_error *err);
+VX_API int vx_mrmr(const double *X, size_t n, size_t p, const int *y, size_t k, int miq, size_t nbins, size_t *idx,
+                   double *score, vx_error *err);
 
 /* ---- 5. LASSO logistic regression (glmnet, Friedman, Hastie & Tibshirani, J Stat Softw 33(1), 2010) --------
  * For each lambda, (a0, beta) minimises glmnet's binomial objective with alpha = 1:
@@ -151,7 +153,7 @@ typedef struct vx_lasso_path {
  * out->unconverged names it (as glmnet's warning); at the first lambda that is an error.
  * Errors: VX_EINVAL for n < 2, p == 0, labels not 0/1, a class with fewer than 2 samples (as glmnet),
  * every feature constant, bad lambda, a non-finite value, no convergence at the first lambda; VX_ENOMEM. */
-int vx_lasso_logistic(const double *X, size_t n, size_t p, const int *y, const double *lambda, size_t nlambda,
+VX_API int vx_lasso_logistic(const double *X, size_t n, size_t p, const int *y, const double *lambda, size_t nlambda,
                       double lambda_min_ratio, double thresh, vx_lasso_path *out, vx_error *err);
 
 /* K-fold cross-validation exactly as R glmnet 4.1's cv.glmnet(x, y, family = "binomial", type.measure =
@@ -169,15 +171,15 @@ int vx_lasso_logistic(const double *X, size_t n, size_t p, const int *y, const d
  *    cvm <= cvm[imin] + cvsd[imin] (lambda.1se).
  * fold[i] in 0..K-1, K >= 3, every fold with >= 3 samples (cv.glmnet switches to ungrouped otherwise).
  * Errors: those of vx_lasso_logistic (for a fold's training set: names the fold) and VX_EINVAL for bad folds. */
-int vx_lasso_logistic_cv(const double *X, size_t n, size_t p, const int *y, const int *fold, int K, size_t nlambda,
+VX_API int vx_lasso_logistic_cv(const double *X, size_t n, size_t p, const int *y, const int *fold, int K, size_t nlambda,
                          double lambda_min_ratio, double thresh, vx_lasso_path *out, vx_error *err);
 
 /* Features with a nonzero coefficient at lambda index l, increasing; *k their number. VX_EINVAL for l out of
  * range. */
-int vx_lasso_selected(const vx_lasso_path *path, size_t l, size_t *idx, size_t *k, vx_error *err);
+VX_API int vx_lasso_selected(const vx_lasso_path *path, size_t l, size_t *idx, size_t *k, vx_error *err);
 
 /* Free the arrays of a path (not the struct) and zero it. NULL-safe. */
-void vx_lasso_path_free(vx_lasso_path *path);
+VX_API void vx_lasso_path_free(vx_lasso_path *path);
 
 #ifdef __cplusplus
 }

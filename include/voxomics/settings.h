@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "voxomics/error.h"
+#include "voxomics/export.h"
 #include "voxomics/feature.h"
 #include "voxomics/process.h"
 
@@ -45,9 +46,9 @@ enum {
     VX_COMPAT_PYRADIOMICS = 1, /* PyRadiomics' documented deviations from IBSI (docs/config.md) */
 };
 /* "ibsi" / "pyradiomics"; "?" when unknown. */
-const char *vx_compat_name(int compat);
+VX_API const char *vx_compat_name(int compat);
 /* VX_COMPAT_* by name (case-insensitive), -1 when unknown. */
-int vx_compat_find(const char *name);
+VX_API int vx_compat_find(const char *name);
 
 /* ---- settings ----------------------------------------------------------------------------------------- */
 /* The fields; their keys, defaults, ranges and documentation are in settings.def. */
@@ -83,11 +84,11 @@ typedef struct vx_settings {
 } vx_settings;
 
 /* Every field to its default (settings.def). */
-void vx_settings_default(vx_settings *s);
+VX_API void vx_settings_default(vx_settings *s);
 /* Read a YAML settings file (schema: docs/config.md) over the settings already in s (usually the defaults).
  * Unknown keys and invalid values are VX_EINVAL errors "FILE:LINE: KEY: what is wrong and the valid values";
  * a PyRadiomics parameter file is mapped onto the same struct (src/io/pyrad_params.c). */
-int vx_settings_load(const char *path, vx_settings *s, vx_error *err);
+VX_API int vx_settings_load(const char *path, vx_settings *s, vx_error *err);
 /* VX_OK when every value of s that changes results lies in its valid range (settings.def: each number in
  * its range, each enum one of its words; the discretisation keys of the method in use), and the named
  * cross-key checks hold:
@@ -95,14 +96,14 @@ int vx_settings_load(const char *path, vx_settings *s, vx_error *err);
  * Else VX_EINVAL "settings: <key>: <what is wrong and the valid range>". vx_settings_load checks the same
  * (and more: keys given for another method, a fixed-bin-size minimum above the re-segmentation range) with
  * the file and line; vx_extract calls this for settings built in code. */
-int vx_settings_validate(const vx_settings *s, vx_error *err);
+VX_API int vx_settings_validate(const vx_settings *s, vx_error *err);
 /* Canonical text of the settings that change results ("tag=value;..." in the fixed item order of
  * settings.def); stable across versions for equal settings. VX_OK, or VX_EINVAL when len is too small. */
-int vx_settings_canonical(const vx_settings *s, char *buf, size_t len);
+VX_API int vx_settings_canonical(const vx_settings *s, char *buf, size_t len);
 /* SHA-256 of the canonical text, as 64 hex characters + NUL. */
-void vx_settings_hash(const vx_settings *s, char hex[65]);
+VX_API void vx_settings_hash(const vx_settings *s, char hex[65]);
 /* Whether feature f was requested: always when s->feature_subset is 0, else its bit in s->feature_bits. */
-int vx_settings_feature_wanted(const vx_settings *s, vx_feature_id f);
+VX_API int vx_settings_feature_wanted(const vx_settings *s, vx_feature_id f);
 
 /* ---- the descriptor (settings.def) -------------------------------------------------------------------- */
 typedef enum vx_setting_group {
@@ -174,37 +175,37 @@ typedef struct vx_setting_info {
 } vx_setting_info;
 
 /* Number of rows, and row i (NULL when out of range), in settings.def order. */
-size_t vx_setting_count(void);
-const vx_setting_info *vx_setting_get(size_t i);
+VX_API size_t vx_setting_count(void);
+VX_API const vx_setting_info *vx_setting_get(size_t i);
 /* The row of a YAML key path (the first row of a multi-value key), or NULL. */
-const vx_setting_info *vx_setting_find(const char *key);
+VX_API const vx_setting_info *vx_setting_find(const char *key);
 /* Title of a group ("Interpolation"). */
-const char *vx_setting_group_name(vx_setting_group g);
+VX_API const char *vx_setting_group_name(vx_setting_group g);
 
 /* Word of an enum value ("linear"), NULL when not one of the enum's values. */
-const char *vx_setting_enum_word(vx_setting_enum e, int value);
+VX_API const char *vx_setting_enum_word(vx_setting_enum e, int value);
 /* Value of a word (case-insensitive; aliases such as fbs), -1 when not accepted. */
-int vx_setting_enum_find(vx_setting_enum e, const char *word);
+VX_API int vx_setting_enum_find(vx_setting_enum e, const char *word);
 /* The accepted words as text, "a, b or c". */
-void vx_setting_enum_accepted(vx_setting_enum e, char *buf, size_t len);
+VX_API void vx_setting_enum_accepted(vx_setting_enum e, char *buf, size_t len);
 
 /* Value of a BOOL, INT, REAL or ENUM row (the first value of SPACING / RANGE) as a double; NaN for others. */
-double vx_setting_value(const vx_settings *s, const vx_setting_info *r);
+VX_API double vx_setting_value(const vx_settings *s, const vx_setting_info *r);
 /* Set a BOOL, INT, REAL or ENUM row (every axis of SPACING) from v, unchecked. */
-void vx_setting_set(vx_settings *s, const vx_setting_info *r, double v);
+VX_API void vx_setting_set(vx_settings *s, const vx_setting_info *r, double v);
 /* Set a row back to its default. */
-void vx_setting_reset(vx_settings *s, const vx_setting_info *r);
+VX_API void vx_setting_reset(vx_settings *s, const vx_setting_info *r);
 /* Whether v lies in the row's range (BOOL, INT, REAL, ENUM; one spacing of SPACING). On failure, when why
  * is not NULL, writes "<v> is out of range: must be ..." (or "must be one of ...") into why. */
-int vx_setting_in_range(const vx_setting_info *r, double v, char *why, size_t n);
+VX_API int vx_setting_in_range(const vx_setting_info *r, double v, char *why, size_t n);
 /* The valid values of a row as documentation text ("integer 1..64", "finite, in (0, 1]"). */
-void vx_setting_valid_text(const vx_setting_info *r, char *buf, size_t len);
+VX_API void vx_setting_valid_text(const vx_setting_info *r, char *buf, size_t len);
 /* Whether the row's WHEN condition holds for s (1 when it has none). */
-int vx_setting_applies(const vx_settings *s, const vx_setting_info *r);
+VX_API int vx_setting_applies(const vx_settings *s, const vx_setting_info *r);
 
 /* Write the settings reference (every key by group: type, default, valid values, hashing, description) as
  * Markdown (the section of docs/config.md) or CSV. Returns VX_OK or VX_EIO when writing failed. */
-int vx_settings_write_reference(FILE *f, int markdown, vx_error *err);
+VX_API int vx_settings_write_reference(FILE *f, int markdown, vx_error *err);
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,8 @@
 #ifndef VOXOMICS_TABLE_H
 #define VOXOMICS_TABLE_H
 
+#include "voxomics/export.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -41,60 +43,77 @@ typedef struct vx_table {
 
 #define VX_TABLE_ID(t, i) ((t)->cell[(i) * (t)->ncol + (t)->id_col])
 
-int vx_table_read(const char *path, const char *id_name, vx_table *t, vx_error *err);
+/* Read a CSV table (rules above) with the ID column named id_name (NULL: the first column) into t, which is
+ * overwritten and then owned by the caller: free it with vx_table_free (also after an error).
+ * Errors: VX_EIO (cannot open or read; a fifo or other non-regular file), VX_EFORMAT (empty file, no rows, a
+ * row with another number of fields than the header, an empty ID, a quote left open: naming file:line),
+ * VX_EINVAL (no such ID column: the message shows the header; a repeated ID), VX_ENOMEM. */
+VX_API int vx_table_read(const char *path, const char *id_name, vx_table *t, vx_error *err);
 /* The same for a long-format table (one row per subject and rater / repeat, e.g. for the ICC): IDs may repeat
  * (the ID column then only names rows in messages and keys joins of other tables onto these rows). */
-int vx_table_read_long(const char *path, const char *id_name, vx_table *t, vx_error *err);
-void vx_table_free(vx_table *t);
+VX_API int vx_table_read_long(const char *path, const char *id_name, vx_table *t, vx_error *err);
+/* Free the cells, names and numbers of t (not t itself) and zero it. NULL is allowed. */
+VX_API void vx_table_free(vx_table *t);
 /* Index of a column by exact name, -1 when absent. */
-long vx_table_col(const vx_table *t, const char *name);
+VX_API long vx_table_col(const vx_table *t, const char *name);
 /* 1 when column c is numeric (see above). */
-int vx_table_col_numeric(const vx_table *t, size_t c);
+VX_API int vx_table_col_numeric(const vx_table *t, size_t c);
 /* 1 when cell (i, c) is missing (empty or NA-like), 2 when it holds non-numeric text in a numeric column. */
-int vx_table_cell_missing(const vx_table *t, size_t i, size_t c);
+VX_API int vx_table_cell_missing(const vx_table *t, size_t i, size_t c);
 /* Inner join of b onto a by ID; a's row order; b's columns (but its ID) are appended. A column name present in
- * both is VX_EINVAL naming it. *unmatched_a / *unmatched_b: rows of each side without a partner. */
-int vx_table_join(vx_table *a, const vx_table *b, size_t *unmatched_a, size_t *unmatched_b, vx_error *err);
-/* Keep only the rows keep[i] != 0 (order kept). */
-int vx_table_filter_rows(vx_table *t, const unsigned char *keep, vx_error *err);
+ * both is VX_EINVAL naming it. *unmatched_a / *unmatched_b: rows of each side without a partner. a is changed
+ * in place (b's cells are copied: b stays the caller's); VX_ENOMEM leaves a as it was. */
+VX_API int vx_table_join(vx_table *a, const vx_table *b, size_t *unmatched_a, size_t *unmatched_b, vx_error *err);
+/* Keep only the rows keep[i] != 0 (order kept), in place. VX_OK or VX_ENOMEM. */
+VX_API int vx_table_filter_rows(vx_table *t, const unsigned char *keep, vx_error *err);
 /* Keep the rows where column `col` equals (keep_equal = 1) or differs from (0) `value`; *removed counts the
- * others. VX_EINVAL when the column does not exist. */
-int vx_table_where(vx_table *t, const char *col, const char *value, int keep_equal, size_t *removed, vx_error *err);
-/* Write a table (all cells as text) as CSV. */
-int vx_table_write(FILE *f, const vx_table *t);
+ * others. In place. VX_EINVAL when the column does not exist; VX_ENOMEM. */
+VX_API int vx_table_where(vx_table *t, const char *col, const char *value, int keep_equal, size_t *removed,
+                          vx_error *err);
+/* Write a table (all cells as text) as CSV to f. VX_OK, or VX_EIO when writing failed. */
+VX_API int vx_table_write(FILE *f, const vx_table *t);
 
 typedef enum vx_missing_policy {
     VX_MISSING_ERROR = 0,
     VX_MISSING_DROP,
     VX_MISSING_IMPUTE_MEDIAN,
 } vx_missing_policy;
-int vx_missing_find(const char *name); /* "error", "drop", "impute-median"; -1 unknown */
+/* The policy named "error", "drop" or "impute-median"; -1 when unknown. */
+VX_API int vx_missing_find(const char *name);
 
 /* Column selection for a numeric matrix: include (NULL: every numeric column) minus exclude, never the ID. Names
- * that do not exist or are not numeric are VX_EINVAL naming them. *cols is malloc'ed. */
-int vx_table_numeric_cols(const vx_table *t, const char *const *include, size_t n_include,
-                          const char *const *exclude, size_t n_exclude, size_t **cols, size_t *p, vx_error *err);
+ * that do not exist or are not numeric are VX_EINVAL naming them. *cols receives a new array of *p column
+ * indices (free it with free()); VX_ENOMEM. */
+VX_API int vx_table_numeric_cols(const vx_table *t, const char *const *include, size_t n_include,
+                                 const char *const *exclude, size_t n_exclude, size_t **cols, size_t *p, vx_error *err);
 /* Apply a missing-value policy to the given columns and to the required columns (label, batch), which can
  * never be imputed: ERROR fails with a count per column; DROP removes the rows with a missing cell in either
  * (*dropped says how many); IMPUTE_MEDIAN leaves NaN in place for the features and fails when a required
- * column is missing. report (may be NULL) receives one line describing what was found and done. */
-int vx_table_missing(vx_table *t, const size_t *cols, size_t p, const size_t *required, size_t n_required,
-                     vx_missing_policy pol, size_t *dropped, char *report, size_t rlen, vx_error *err);
-/* The n x p matrix (row-major) of the given columns (NaN where missing). *x is malloc'ed. */
-int vx_table_matrix(const vx_table *t, const size_t *cols, size_t p, double **x, vx_error *err);
+ * column is missing. report (may be NULL) receives one line describing what was found and done (rlen bytes).
+ * t is changed in place by DROP. Errors: VX_EINVAL (the refusals above, naming the columns and counts),
+ * VX_ENOMEM. */
+VX_API int vx_table_missing(vx_table *t, const size_t *cols, size_t p, const size_t *required, size_t n_required,
+                            vx_missing_policy pol, size_t *dropped, char *report, size_t rlen, vx_error *err);
+/* The nrow x p matrix (row-major) of the given columns (NaN where missing). *x receives a new array (free it
+ * with free()). VX_OK or VX_ENOMEM. */
+VX_API int vx_table_matrix(const vx_table *t, const size_t *cols, size_t p, double **x, vx_error *err);
 /* A binary label column as 0/1: two distinct values; positive (may be NULL) names the value that is 1, else
  * the larger one (numbers compare numerically, text by byte order). names[0], names[1] receive the value
- * texts (pointers into t). Missing labels are VX_EINVAL. */
-int vx_table_binary_label(const vx_table *t, size_t col, const char *positive, int *y, const char *names[2],
-                          vx_error *err);
+ * texts (pointers into t, valid while t lives). y: room for t->nrow. Missing labels, a column with other than
+ * two distinct values, or a positive value not in the column are VX_EINVAL. */
+VX_API int vx_table_binary_label(const vx_table *t, size_t col, const char *positive, int *y, const char *names[2],
+                                 vx_error *err);
 
 /* The distinct strings of values[0..n-1] in order of first appearance (batches, subjects, raters): levels (room
- * for n) receives pointers to them, code[i] the level of values[i]. Returns the number of levels. */
-size_t vx_levels(const char *const *values, size_t n, const char **levels, int *code);
+ * for n) receives pointers to them (into values: nothing is allocated), code[i] the level of values[i].
+ * Returns the number of levels. */
+VX_API size_t vx_levels(const char *const *values, size_t n, const char **levels, int *code);
 
-/* Median imputation learnt on training rows: medians of each column over non-NaN values (NaN columns: 0). */
-int vx_impute_fit(const double *x, size_t n, size_t p, double *median, vx_error *err);
-void vx_impute_apply(double *x, size_t n, size_t p, const double *median);
+/* Median imputation learnt on training rows: medians of each column of x (n x p) over non-NaN values (NaN
+ * columns: 0) into median (room for p). VX_OK or VX_ENOMEM. */
+VX_API int vx_impute_fit(const double *x, size_t n, size_t p, double *median, vx_error *err);
+/* Replace every NaN of column j of x (n x p), in place, by median[j]. */
+VX_API void vx_impute_apply(double *x, size_t n, size_t p, const double *median);
 
 #ifdef __cplusplus
 }

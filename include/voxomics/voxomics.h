@@ -1,7 +1,40 @@
 /* voxomics: IBSI-exact radiomics. Include this one header for the whole public API.
+ *
+ * Building against an installed voxomics: cc prog.c $(pkg-config --cflags --libs voxomics). For the static
+ * library, pkg-config --static --libs voxomics adds every dependency libvoxomics.a needs (the linker takes
+ * the archive where no libvoxomics.so lies beside it). libvoxomics.so exports exactly the functions declared
+ * in these headers (VX_API, voxomics/export.h).
+ *
+ * Errors (every header): a call that can fail returns VX_OK (0) or a negative VX_E* code (voxomics/error.h)
+ * and, when given a vx_error, writes one line into it saying what failed, where and why. Each function's
+ * comment lists the codes it returns beyond these two that every such call may return: VX_EINVAL for a NULL
+ * pointer where an object is required, VX_ENOMEM when an allocation fails. The library never prints and
+ * never exits.
+ *
+ * Ownership (one rule for the whole API): the caller owns everything a call hands back, and every call that
+ * allocates names, in its comment, the one function that frees what it allocated:
+ *   - an object returned through a pointer-to-pointer (vx_image **out, vx_model **m, ...) is freed with its
+ *     type's free function: vx_image_free, vx_mask_free, vx_combat_free, vx_model_free, vx_pipeline_free;
+ *   - a caller's struct that a call fills in place (vx_results, vx_case_result, vx_cohort, vx_cohort_results,
+ *     vx_table, vx_lasso_path, vx_cv_result) holds allocated members: release them with the struct's
+ *     vx_<struct>_free (the struct itself stays the caller's). Zero the struct (or vx_results_init it) before
+ *     the call; its free function is then safe whether the call succeeded or not;
+ *   - a plain array returned through a pointer (vx_mask_labels, vx_rtstruct_list, vx_seg_list,
+ *     vx_nrrd_segments, vx_table_numeric_cols, vx_table_matrix) is freed with free();
+ *   - a vx_outfile handle is released by vx_outfile_commit or vx_outfile_abort, never both.
+ * On failure no object is handed over through a pointer output: it is NULL (or left as the caller set it:
+ * initialise it to NULL and the cleanup is the same on both paths); every vx_*_free of a pointer accepts NULL.
+ * Returned const pointers (names, dictionary entries, vx_version, vx_strerror, strings of a fitted model)
+ * point to static data or into the object they came from: never free them; they stay valid while that
+ * object lives. Inputs are only read (const) unless a comment says the call changes them in place.
+ *
+ * Threads: calls on distinct objects may run concurrently (cohort runs do); objects are not locked, so one
+ * object must not be changed by two threads at once. Exceptions are stated where they apply (model.h).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef VOXOMICS_H
 #define VOXOMICS_H
+#include "voxomics/export.h"
 #include "voxomics/error.h"
 #include "voxomics/image.h"
 #include "voxomics/io.h"
@@ -21,6 +54,6 @@
 #include "voxomics/pipeline.h"
 #include "voxomics/roc.h"
 
-/* Library version, e.g. "0.1.0". */
-const char *vx_version(void);
+/* Library version, e.g. "0.1.0" (static string, never NULL; the Version of voxomics.pc). */
+VX_API const char *vx_version(void);
 #endif
