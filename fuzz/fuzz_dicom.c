@@ -1,6 +1,12 @@
 /* libFuzzer target: the DICOM parser, pixel decoding (every codec) and series assembly.
- * The input is parsed in memory (vx_dcm_parse), every frame of an image is decoded, then the same bytes are
- * read as a one-file series through the public reader.  SPDX-License-Identifier: GPL-3.0-or-later */
+ *
+ * The bytes are parsed in memory (vx_dcm_parse, the parser under vx_dcm_read). When that fails, the file
+ * readers would fail the same way, so the input is done. Otherwise they are read as a one-file series through
+ * the public reader (vx_dicom_read, which decodes every frame); when that refuses the file, every frame (at most
+ * 64) is still decoded from memory, so that the codecs see the pixel data of files the series reader rejects
+ * (no position, odd geometry). A valid image is thus decoded once, not twice.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +27,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(copy, data, size);
     vx_dcm_file f;
-    if (vx_dcm_parse("fuzz", copy, size, &f, &err) == VX_OK) {
+    if (vx_dcm_parse("fuzz", copy, size, &f, &err) != VX_OK) {
+        vx_dcm_free(&f); /* frees copy */
+        return 0;
+    }
+
+    const char *path = fuzz_path("f.dcm");
+    fuzz_put(path, data, size);
+    vx_image *img = NULL;
+    vx_dicom_info info;
+    if (vx_dicom_read(path, NULL, &img, &info, &err) == VX_OK) {
+        vx_image_free(img);
+    } else {
         vx_dcm_pixfmt pf;
         size_t nframes;
         if (vx_dcm_pixfmt_read(&f, &pf, &nframes, &err) == VX_OK && nframes <= 64) {
@@ -33,12 +50,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     vx_dcm_free(&f);
-
-    const char *path = fuzz_path("f.dcm");
-    fuzz_put(path, data, size);
-    vx_image *img = NULL;
-    vx_dicom_info info;
-    if (vx_dicom_read(path, NULL, &img, &info, &err) == VX_OK)
-        vx_image_free(img);
     return 0;
 }

@@ -3,7 +3,8 @@
 #
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET]      (default 30)
 # Environment: FUZZ_BUILD (build folder, default build-fuzz), FUZZ_TARGETS (space-separated subset of the
-# fuzz_* names, default all), FUZZ_JOBS (ninja jobs, default 2).
+# fuzz_* names, default all), FUZZ_JOBS (ninja jobs, default 2), FUZZ_RUNS (stop each target after this many
+# executions instead, libFuzzer -runs=N; SECONDS_PER_TARGET then only bounds the time when it is given).
 #
 # Everything it writes stays in the build folder: seeds in $FUZZ_BUILD/fuzz-seeds/<target>/, the growing corpus
 # in $FUZZ_BUILD/fuzz-corpus/<target>/ (kept between runs), findings in $FUZZ_BUILD/fuzz-artifacts/<target>/,
@@ -13,8 +14,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -uo pipefail
 
-SECS=${1:-30}
-case "$SECS" in ''|*[!0-9]*) echo "usage: $0 [SECONDS_PER_TARGET]" >&2; exit 2 ;; esac
+SECS=${1:-}
+RUNS=${FUZZ_RUNS:-}
+[ -n "$SECS$RUNS" ] || SECS=30
+case "$SECS" in *[!0-9]*) echo "usage: $0 [SECONDS_PER_TARGET]" >&2; exit 2 ;; esac
+case "$RUNS" in *[!0-9]*) echo "$0: FUZZ_RUNS must be a number of executions" >&2; exit 2 ;; esac
+limits=()
+[ -n "$SECS" ] && limits+=(-max_total_time="$SECS")
+[ -n "$RUNS" ] && limits+=(-runs="$RUNS")
+what=${RUNS:+$RUNS runs}${RUNS:+${SECS:+, at most }}${SECS:+${SECS}s}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${FUZZ_BUILD:-$ROOT/build-fuzz}
 JOBS=${FUZZ_JOBS:-2}
@@ -105,8 +113,10 @@ PY
 }
 
 # DICOM (fuzz_dicom*): the generated test series (tests/data/dicom, files up to 1 MiB) and the IBSI DICOM phantom
-# slices. RTSTRUCT (fuzz_rtstruct*): the IBSI phantom's structure set. SEG (fuzz_seg*): a SEG written by
-# scripts/make_seg.py from the IBSI phantom (pydicom). Codecs (fuzz_codec*): every reference frame, once per
+# slices. RTSTRUCT (fuzz_rtstruct*): the IBSI phantom's structure set with its contours thinned (10-20 KB instead
+# of 450 KB). SEG (fuzz_seg*): small BINARY and FRACTIONAL SEGs (2-3 KB) written by scripts/make_seg.py from a
+# 16 x 12 x 6 series on the fuzz grid (fuzz/make_seeds.py, pydicom). Small seeds keep libFuzzer fast: each
+# execution copies, hashes and re-reads the whole input. Codecs (fuzz_codec*): every reference frame, once per
 # leading pixel-format byte. Data under $VOXOMICS_DATA are read in place, never copied into the source tree.
 DATA=${VOXOMICS_DATA:-$ROOT/../shared}
 seed_dicom() {
@@ -114,13 +124,12 @@ seed_dicom() {
     rm -rf "$out" && mkdir -p "$out"
     case "$1" in
     fuzz_rtstruct*)
-        cp "$DATA"/ibsi/ibsi1/ct_phantom_dicom/mask/*.dcm "$out/" 2>/dev/null || true
+        for f in "$DATA"/ibsi/ibsi1/ct_phantom_dicom/mask/*.dcm; do
+            [ -f "$f" ] && /usr/bin/python3 "$ROOT/fuzz/make_seeds.py" rtstruct "$f" "$out" || true
+        done
         return 0 ;;
     fuzz_seg*)
-        /usr/bin/python3 "$ROOT/scripts/make_seg.py" "$DATA/ibsi/ibsi1/ct_phantom_dicom/image" \
-            "$DATA/ibsi/ibsi1/ct_phantom/mask.nii.gz" "$out/binary.dcm" >/dev/null 2>&1 || true
-        /usr/bin/python3 "$ROOT/scripts/make_seg.py" "$DATA/ibsi/ibsi1/ct_phantom_dicom/image" \
-            "$DATA/ibsi/ibsi1/ct_phantom/mask.nii.gz" "$out/fractional.dcm" --fractional >/dev/null 2>&1 || true
+        /usr/bin/python3 "$ROOT/fuzz/make_seeds.py" seg "$out" >/dev/null || true
         return 0 ;;
     fuzz_codec*)
         while IFS= read -r -d '' f; do
@@ -160,12 +169,12 @@ for t in $TARGETS; do
     mkdir -p "$corpus" "$art" "$SEEDS/$t"
     dict=()
     [ -f "$ROOT/fuzz/$t.dict" ] && dict=(-dict="$ROOT/fuzz/$t.dict")
-    echo "== $t: run ${SECS}s ($(ls "$SEEDS/$t" | wc -l) seeds, $(ls "$corpus" | wc -l) corpus files)"
+    echo "== $t: run $what ($(ls "$SEEDS/$t" | wc -l) seeds, $(ls "$corpus" | wc -l) corpus files)"
     log=$BUILD/fuzz-logs/$t.log
-    (cd "$BUILD" && "$BUILD/fuzz/$t" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
+    (cd "$BUILD" && "$BUILD/fuzz/$t" "${limits[@]}" -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$art" -print_final_stats=1 "${dict[@]}" "$corpus" "$SEEDS/$t") >"$log" 2>&1
     rc=$?
-    grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss_mb)' "$log" | tail -n 3
+    grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs)' "$log" | tail -n 4
     if [ $rc -ne 0 ]; then
         grep -E 'ERROR: |SUMMARY: |runtime error|Test unit written to' "$log" | head -n 20
         echo "== $t: FAILED (exit $rc, log: $log); reproducers:"
@@ -180,4 +189,4 @@ if [ ${#failed[@]} -gt 0 ]; then
     echo "fuzz.sh: FAILED: ${failed[*]}"
     exit 1
 fi
-echo "fuzz.sh: all targets ran ${SECS}s without findings"
+echo "fuzz.sh: all targets ran $what without findings"

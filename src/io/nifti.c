@@ -221,6 +221,15 @@ static int open_error(const char *path, int e, vx_error *err)
     return vx_error_set(err, VX_EIO, "%s: cannot open: %s", path, buf);
 }
 
+/* zlib's input buffer for a file of `size` bytes (-1: unknown); gzread allocates twice as much again for its
+ * output. 256 KiB streams large files efficiently; a smaller file gets a buffer of its own size (at least zlib's
+ * default of 8 KiB), so that opening a header or a small image costs no large allocation. */
+static unsigned gz_buffer_size(int64_t size)
+{
+    const int64_t lo = 8 * 1024, hi = 256 * 1024;
+    return (unsigned)(size < 0 || size > hi ? hi : size < lo ? lo : size);
+}
+
 /* stat + gzopen for reading; *size = file size for regular files, -1 otherwise. */
 static int open_read(const char *path, gzFile *gz, int64_t *size, vx_error *err)
 {
@@ -237,7 +246,7 @@ static int open_read(const char *path, gzFile *gz, int64_t *size, vx_error *err)
     *gz = gzopen(path, "rb");
     if (!*gz)
         return open_error(path, errno, err);
-    gzbuffer(*gz, 256 * 1024);
+    gzbuffer(*gz, gz_buffer_size(*size));
     return VX_OK;
 }
 
