@@ -214,10 +214,313 @@ apply:
 }
 
 /* One path fit. who: the message prefix (names the fold in cross-validation). */
+/* The state of one path fit (lasso_fit): the standardised data z (column-major, p columns of n), the IRLS
+ * weights v and weighted residuals r, the coefficients on the standardised scale, and the active set. */
+typedef struct lasso_state {
+    const char *who;
+    const double *X;
+    const int *y;
+    size_t n, p;
+    double w;               /* 1 / n */
+    double *z, *xm, *xs;    /* standardised data, column means and sds (1/n) */
+    int *ju;                /* 1 for a non-constant column */
+    double *b, *bs, *xv;    /* coefficients, those at the start of the IRLS step, weighted column norms */
+    double *q, *v, *r;      /* fitted probabilities, IRLS weights, weighted residuals */
+    size_t *act, nin;       /* the active set (in order of entry) */
+    unsigned char *inact;   /* p: in the active set */
+    double *G, *wk;         /* Newton workspace (lasso_newton) */
+    size_t *sel;
+    long nlp;               /* coordinate-descent passes over the whole path */
+    double b0, xmz;         /* intercept; sum of the IRLS weights */
+    double shr, fmin, fmax, vmin, dev0, dev1;
+} lasso_state;
+
+static void lasso_state_free(lasso_state *st)
+{
+    free(st->z);
+    free(st->xm);
+    free(st->xs);
+    free(st->ju);
+    free(st->b);
+    free(st->bs);
+    free(st->xv);
+    free(st->q);
+    free(st->v);
+    free(st->r);
+    free(st->act);
+    free(st->inact);
+    free(st->G);
+    free(st->wk);
+    free(st->sel);
+}
+
+static int lasso_alloc(lasso_state *st, size_t nlam, vx_lasso_path *out, vx_error *err)
+{
+    const size_t n = st->n, p = st->p;
+    st->z = malloc(n * p * sizeof *st->z);
+    st->xm = malloc(p * sizeof *st->xm);
+    st->xs = malloc(p * sizeof *st->xs);
+    st->ju = malloc(p * sizeof *st->ju);
+    st->b = calloc(p, sizeof *st->b);
+    st->bs = malloc(p * sizeof *st->bs);
+    st->xv = malloc(p * sizeof *st->xv);
+    st->q = malloc(n * sizeof *st->q);
+    st->v = malloc(n * sizeof *st->v);
+    st->r = malloc(n * sizeof *st->r);
+    st->act = malloc(p * sizeof *st->act);
+    st->inact = calloc(p, 1);
+    const size_t nmax = n < p + 1 ? n : p + 1; /* the largest Newton system (intercept + coefficients) */
+    st->G = malloc(nmax * nmax * sizeof *st->G);
+    st->wk = malloc(4 * nmax * sizeof *st->wk);
+    st->sel = malloc(nmax * sizeof *st->sel);
+    out->lambda = malloc(nlam * sizeof *out->lambda);
+    out->beta = calloc(nlam * p, sizeof *out->beta);
+    out->a0 = malloc(nlam * sizeof *out->a0);
+    out->dev_ratio = malloc(nlam * sizeof *out->dev_ratio);
+    if (!st->z || !st->xm || !st->xs || !st->ju || !st->b || !st->bs || !st->xv || !st->q || !st->v || !st->r ||
+        !st->act || !st->inact || !st->G || !st->wk || !st->sel || !out->lambda || !out->beta || !out->a0 ||
+        !out->dev_ratio)
+        return vx_error_set(err, VX_ENOMEM, "%s: out of memory for %zu x %zu values", st->who, n, p);
+    return VX_OK;
+}
+
+/* Standardise the non-constant columns (mean and sd with weights 1/n, as glmnet); returns their number. */
+static size_t lasso_standardise(lasso_state *st)
+{
+    const size_t n = st->n, p = st->p;
+    const double *X = st->X, w = st->w;
+    size_t nju = 0;
+    for (size_t j = 0; j < p; j++) {
+        st->ju[j] = 0;
+        for (size_t i = 1; i < n; i++)
+            if (X[i * p + j] != X[j]) {
+                st->ju[j] = 1;
+                break;
+            }
+        st->xm[j] = 0.0;
+        st->xs[j] = 1.0;
+        if (!st->ju[j])
+            continue;
+        nju++;
+        double s = 0.0;
+        for (size_t i = 0; i < n; i++)
+            s += w * X[i * p + j];
+        double ss = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            double d = X[i * p + j] - s;
+            st->z[j * n + i] = d;
+            ss += w * d * d;
+        }
+        st->xm[j] = s;
+        st->xs[j] = sqrt(ss);
+        for (size_t i = 0; i < n; i++)
+            st->z[j * n + i] /= st->xs[j];
+    }
+    return nju;
+}
+
+/* The intercept-only model (class proportion q0), the deviance scale and the convergence threshold. */
+static void lasso_null_model(lasso_state *st, double q0, double thresh)
+{
+    st->fmax = log(1.0 / LASSO_PMIN - 1.0);
+    st->fmin = -st->fmax;
+    st->vmin = (1.0 + LASSO_PMIN) * LASSO_PMIN * (1.0 - LASSO_PMIN);
+    st->b0 = log(q0 / (1.0 - q0));
+    st->xmz = q0 * (1.0 - q0);
+    for (size_t i = 0; i < st->n; i++) {
+        st->q[i] = q0;
+        st->v[i] = st->w * st->xmz;
+        st->r[i] = st->w * ((double)st->y[i] - q0);
+    }
+    st->dev1 = -(st->b0 * q0 + log(1.0 - q0));
+    st->dev0 = st->dev1;
+    st->shr = thresh * st->dev0;
+}
+
+/* The smallest lambda with every coefficient 0: max_j |z_j' r|. */
+static double lasso_lambda_max(const lasso_state *st)
+{
+    double al0 = 0.0;
+    for (size_t j = 0; j < st->p; j++) {
+        if (!st->ju[j])
+            continue;
+        double g = 0.0;
+        for (size_t i = 0; i < st->n; i++)
+            g += st->r[i] * st->z[j * st->n + i];
+        if (fabs(g) > al0)
+            al0 = fabs(g);
+    }
+    return al0;
+}
+
+/* One coordinate-descent sweep at penalty al over every column (full) or the active set, then the intercept.
+ * Returns the largest weighted squared change; *moved: a coefficient entered, left or changed sign. */
+static double lasso_sweep(lasso_state *st, int full, double al, int *moved)
+{
+    const size_t n = st->n;
+    double *b = st->b, *r = st->r, *v = st->v;
+    double dlx = 0.0;
+    *moved = 0;
+    size_t cnt = full ? st->p : st->nin;
+    for (size_t t = 0; t < cnt; t++) {
+        size_t k = full ? t : st->act[t];
+        if (!st->ju[k])
+            continue;
+        const double *zk = st->z + k * n;
+        double bk = b[k], gk = 0.0;
+        for (size_t i = 0; i < n; i++)
+            gk += r[i] * zk[i];
+        double u = gk + st->xv[k] * bk, au = fabs(u) - al;
+        b[k] = au <= 0.0 ? 0.0 : copysign(au, u) / st->xv[k];
+        double d = b[k] - bk;
+        if (d == 0.0)
+            continue;
+        if (!(b[k] * bk > 0.0))
+            *moved = 1;
+        if (st->xv[k] * d * d > dlx)
+            dlx = st->xv[k] * d * d;
+        for (size_t i = 0; i < n; i++)
+            r[i] -= d * v[i] * zk[i];
+        if (!st->inact[k]) {
+            st->inact[k] = 1;
+            st->act[st->nin++] = k;
+        }
+    }
+    double sr = 0.0;
+    for (size_t i = 0; i < n; i++)
+        sr += r[i];
+    double d = sr / st->xmz;
+    if (d != 0.0) {
+        st->b0 += d;
+        if (st->xmz * d * d > dlx)
+            dlx = st->xmz * d * d;
+        for (size_t i = 0; i < n; i++)
+            r[i] -= d * v[i];
+    }
+    return dlx;
+}
+
+enum { LASSO_STEP_OK = 0, LASSO_PATH_END = 1, LASSO_SATURATED = 2 };
+
+/* Coordinate descent on the quadratic of one IRLS step at penalty al (lambda number l): full sweeps, each
+ * followed by the active set to convergence, with subspace Newton steps once the sign pattern settles.
+ * LASSO_STEP_OK when a full sweep changes nothing beyond the threshold; LASSO_PATH_END when the pass limit is
+ * reached after the first lambda (as glmnet: the path ends before lambda l, out->unconverged = l + 1); a VX_E*
+ * code (< 0) when it is reached at the first lambda. */
+static int lasso_cd(lasso_state *st, size_t l, double al, vx_lasso_path *out, vx_error *err)
+{
+    long stable = 0, wait = LASSO_NEWTON_WAIT;
+    for (;;) {
+        for (int full = 1;; full = 0) {
+            st->nlp++;
+            int moved;
+            double dlx = lasso_sweep(st, full, al, &moved);
+            if (st->nlp > LASSO_MAXIT) {
+                if (l == 0)
+                    return vx_error_set(err, VX_EINVAL,
+                                        "%s: coordinate descent did not converge in %ld passes at the first "
+                                        "lambda (%g): pass a looser threshold",
+                                        st->who, LASSO_MAXIT, al);
+                /* as glmnet (jerr < 0, "Convergence for kth lambda value not reached after maxit
+                 * iterations; solutions for larger lambdas returned"): the path ends before this lambda */
+                out->unconverged = l + 1;
+                return LASSO_PATH_END;
+            }
+            if (dlx < st->shr) {
+                if (full)
+                    return LASSO_STEP_OK;
+                break; /* active set converged: back to a full sweep */
+            }
+            /* a Newton step costs about as much as 20 sweeps: tried once the sign pattern has held for
+             * `wait` sweeps; a refused step doubles the wait, a change of pattern resets it */
+            if (moved) {
+                stable = 0;
+                wait = LASSO_NEWTON_WAIT;
+            } else if (++stable >= wait) {
+                if (lasso_newton(st->z, st->n, st->v, st->r, st->b, &st->b0, st->act, st->nin, al, st->G, st->wk,
+                                 st->sel)) {
+                    stable = 0;
+                    wait = LASSO_NEWTON_WAIT;
+                } else {
+                    wait *= 2;
+                }
+            }
+        }
+    }
+}
+
+/* New IRLS weights and residuals from the current fit; 1 when the weights vanish (saturated fit). */
+static int lasso_reweight(lasso_state *st)
+{
+    const size_t n = st->n;
+    st->xmz = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double fi = st->b0;
+        for (size_t t = 0; t < st->nin; t++)
+            fi += st->b[st->act[t]] * st->z[st->act[t] * n + i];
+        st->q[i] = fi < st->fmin ? 0.0 : (fi > st->fmax ? 1.0 : 1.0 / (1.0 + exp(-fi)));
+        st->v[i] = st->w * st->q[i] * (1.0 - st->q[i]);
+        st->xmz += st->v[i];
+        st->r[i] = st->w * ((double)st->y[i] - st->q[i]);
+    }
+    return st->xmz <= st->vmin;
+}
+
+/* IRLS at penalty al (lambda number l) to convergence: LASSO_STEP_OK, LASSO_SATURATED, or what lasso_cd
+ * returns otherwise. */
+static int lasso_irls(lasso_state *st, size_t l, double al, vx_lasso_path *out, vx_error *err)
+{
+    const size_t n = st->n, p = st->p;
+    for (;;) {
+        double bs0 = st->b0;
+        memcpy(st->bs, st->b, p * sizeof *st->b);
+        for (size_t j = 0; j < p; j++) {
+            if (!st->ju[j])
+                continue;
+            double s = 0.0;
+            for (size_t i = 0; i < n; i++)
+                s += st->v[i] * st->z[j * n + i] * st->z[j * n + i];
+            st->xv[j] = s;
+        }
+        int rc = lasso_cd(st, l, al, out, err);
+        if (rc != LASSO_STEP_OK)
+            return rc;
+        if (lasso_reweight(st))
+            return LASSO_SATURATED;
+        int conv = st->xmz * (st->b0 - bs0) * (st->b0 - bs0) < st->shr;
+        for (size_t t = 0; t < st->nin && conv; t++) {
+            size_t k = st->act[t];
+            if (st->xv[k] * (st->b[k] - st->bs[k]) * (st->b[k] - st->bs[k]) >= st->shr)
+                conv = 0;
+        }
+        if (conv)
+            return LASSO_STEP_OK;
+    }
+}
+
+/* Store the fit at lambda number l on the original scale, with its deviance ratio. */
+static void lasso_store(const lasso_state *st, size_t l, double al, vx_lasso_path *out)
+{
+    const size_t n = st->n, p = st->p;
+    double a0 = st->b0;
+    for (size_t j = 0; j < p; j++) {
+        double bj = st->ju[j] ? st->b[j] / st->xs[j] : 0.0;
+        out->beta[l * p + j] = bj;
+        a0 -= bj * st->xm[j];
+    }
+    out->a0[l] = a0;
+    out->lambda[l] = al;
+    double devi = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double pi = st->q[i] < LASSO_PMIN ? LASSO_PMIN : (st->q[i] > 1.0 - LASSO_PMIN ? 1.0 - LASSO_PMIN : st->q[i]);
+        devi -= st->w * (st->y[i] ? log(pi) : log(1.0 - pi));
+    }
+    out->dev_ratio[l] = (st->dev1 - devi) / st->dev0;
+}
+
 static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const int *y, const double *ulam,
                      size_t nlam, double ratio, double thresh, vx_lasso_path *out, vx_error *err)
 {
-    int rc = VX_OK;
     memset(out, 0, sizeof *out);
     size_t n1 = 0;
     for (size_t i = 0; i < n; i++)
@@ -231,84 +534,30 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
     if (q0 <= LASSO_PMIN || q0 >= 1.0 - LASSO_PMIN)
         return vx_error_set(err, VX_EINVAL, "%s: class proportion %g too extreme", who, q0);
 
-    double *z = malloc(n * p * sizeof *z), *xm = malloc(p * sizeof *xm), *xs = malloc(p * sizeof *xs);
-    int *ju = malloc(p * sizeof *ju);
-    double *b = calloc(p, sizeof *b), *bs = malloc(p * sizeof *bs), *xv = malloc(p * sizeof *xv);
-    double *q = malloc(n * sizeof *q), *v = malloc(n * sizeof *v), *r = malloc(n * sizeof *r);
-    size_t *act = malloc(p * sizeof *act);
-    unsigned char *inact = calloc(p, 1);
-    const size_t nmax = n < p + 1 ? n : p + 1; /* the largest Newton system (intercept + coefficients) */
-    double *G = malloc(nmax * nmax * sizeof *G), *wk = malloc(4 * nmax * sizeof *wk);
-    size_t *sel = malloc(nmax * sizeof *sel);
-    out->lambda = malloc(nlam * sizeof *out->lambda);
-    out->beta = calloc(nlam * p, sizeof *out->beta);
-    out->a0 = malloc(nlam * sizeof *out->a0);
-    out->dev_ratio = malloc(nlam * sizeof *out->dev_ratio);
-    if (!z || !xm || !xs || !ju || !b || !bs || !xv || !q || !v || !r || !act || !inact || !G || !wk || !sel ||
-        !out->lambda || !out->beta || !out->a0 || !out->dev_ratio) {
-        rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory for %zu x %zu values", who, n, p);
+    lasso_state st;
+    memset(&st, 0, sizeof st);
+    st.who = who;
+    st.X = X;
+    st.y = y;
+    st.n = n;
+    st.p = p;
+    st.w = w;
+    int rc = lasso_alloc(&st, nlam, out, err);
+    if (rc)
         goto done;
-    }
     out->p = p;
-    size_t nju = 0;
-    for (size_t j = 0; j < p; j++) {
-        ju[j] = 0;
-        for (size_t i = 1; i < n; i++)
-            if (X[i * p + j] != X[j]) {
-                ju[j] = 1;
-                break;
-            }
-        xm[j] = 0.0;
-        xs[j] = 1.0;
-        if (!ju[j])
-            continue;
-        nju++;
-        double s = 0.0;
-        for (size_t i = 0; i < n; i++)
-            s += w * X[i * p + j];
-        double ss = 0.0;
-        for (size_t i = 0; i < n; i++) {
-            double d = X[i * p + j] - s;
-            z[j * n + i] = d;
-            ss += w * d * d;
-        }
-        xm[j] = s;
-        xs[j] = sqrt(ss);
-        for (size_t i = 0; i < n; i++)
-            z[j * n + i] /= xs[j];
-    }
-    if (nju == 0) {
+    if (lasso_standardise(&st) == 0) {
         rc = vx_error_set(err, VX_EINVAL, "%s: every feature is constant, nothing to fit", who);
         goto done;
     }
-
-    const double fmax = log(1.0 / LASSO_PMIN - 1.0), fmin = -fmax;
-    const double vmin = (1.0 + LASSO_PMIN) * LASSO_PMIN * (1.0 - LASSO_PMIN);
-    double b0 = log(q0 / (1.0 - q0));
-    double xmz = q0 * (1.0 - q0);
-    for (size_t i = 0; i < n; i++) {
-        q[i] = q0;
-        v[i] = w * xmz;
-        r[i] = w * ((double)y[i] - q0);
-    }
-    const double dev1 = -(b0 * q0 + log(1.0 - q0)), dev0 = dev1;
-    const double shr = thresh * dev0;
+    lasso_null_model(&st, q0, thresh);
     double alf = 1.0, al = 0.0, al0 = 0.0;
     if (!ulam) {
         double eqs = ratio > LASSO_EPS ? ratio : LASSO_EPS;
         alf = pow(eqs, 1.0 / (double)(nlam - 1));
-        for (size_t j = 0; j < p; j++) {
-            if (!ju[j])
-                continue;
-            double g = 0.0;
-            for (size_t i = 0; i < n; i++)
-                g += r[i] * z[j * n + i];
-            if (fabs(g) > al0)
-                al0 = fabs(g);
-        }
+        al0 = lasso_lambda_max(&st);
     }
-    size_t nin = 0, lmu = 0;
-    long nlp = 0; /* coordinate-descent passes over the whole path (glmnet's npasses, bounded by maxit) */
+    size_t lmu = 0;
     for (size_t l = 0; l < nlam; l++) {
         if (ulam)
             al = ulam[l];
@@ -318,134 +567,16 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
             al = alf * al0;
         else
             al *= alf;
-        int saturated = 0;
-        for (;;) { /* IRLS */
-            double bs0 = b0;
-            memcpy(bs, b, p * sizeof *b);
-            for (size_t j = 0; j < p; j++) {
-                if (!ju[j])
-                    continue;
-                double s = 0.0;
-                for (size_t i = 0; i < n; i++)
-                    s += v[i] * z[j * n + i] * z[j * n + i];
-                xv[j] = s;
-            }
-            long stable = 0, wait = LASSO_NEWTON_WAIT;
-            for (;;) { /* coordinate descent: full sweep, then the active set to convergence */
-                for (int full = 1;; full = 0) {
-                    nlp++;
-                    double dlx = 0.0;
-                    int moved = 0; /* a coefficient entered, left or changed sign in this sweep */
-                    size_t cnt = full ? p : nin;
-                    for (size_t t = 0; t < cnt; t++) {
-                        size_t k = full ? t : act[t];
-                        if (!ju[k])
-                            continue;
-                        const double *zk = z + k * n;
-                        double bk = b[k], gk = 0.0;
-                        for (size_t i = 0; i < n; i++)
-                            gk += r[i] * zk[i];
-                        double u = gk + xv[k] * bk, au = fabs(u) - al;
-                        b[k] = au <= 0.0 ? 0.0 : copysign(au, u) / xv[k];
-                        double d = b[k] - bk;
-                        if (d == 0.0)
-                            continue;
-                        if (!(b[k] * bk > 0.0))
-                            moved = 1;
-                        if (xv[k] * d * d > dlx)
-                            dlx = xv[k] * d * d;
-                        for (size_t i = 0; i < n; i++)
-                            r[i] -= d * v[i] * zk[i];
-                        if (!inact[k]) {
-                            inact[k] = 1;
-                            act[nin++] = k;
-                        }
-                    }
-                    double sr = 0.0;
-                    for (size_t i = 0; i < n; i++)
-                        sr += r[i];
-                    double d = sr / xmz;
-                    if (d != 0.0) {
-                        b0 += d;
-                        if (xmz * d * d > dlx)
-                            dlx = xmz * d * d;
-                        for (size_t i = 0; i < n; i++)
-                            r[i] -= d * v[i];
-                    }
-                    if (nlp > LASSO_MAXIT) {
-                        if (l == 0) {
-                            rc = vx_error_set(err, VX_EINVAL,
-                                              "%s: coordinate descent did not converge in %ld passes at the first "
-                                              "lambda (%g): pass a looser threshold",
-                                              who, LASSO_MAXIT, al);
-                            goto done;
-                        }
-                        /* as glmnet (jerr < 0, "Convergence for kth lambda value not reached after maxit
-                         * iterations; solutions for larger lambdas returned"): the path ends before this lambda */
-                        out->unconverged = l + 1;
-                        goto path_end;
-                    }
-                    if (dlx < shr) {
-                        if (full)
-                            goto cd_done;
-                        break; /* active set converged: back to a full sweep */
-                    }
-                    /* a Newton step costs about as much as 20 sweeps: tried once the sign pattern has held for
-                     * `wait` sweeps; a refused step doubles the wait, a change of pattern resets it */
-                    if (moved) {
-                        stable = 0;
-                        wait = LASSO_NEWTON_WAIT;
-                    } else if (++stable >= wait) {
-                        if (lasso_newton(z, n, v, r, b, &b0, act, nin, al, G, wk, sel)) {
-                            stable = 0;
-                            wait = LASSO_NEWTON_WAIT;
-                        } else {
-                            wait *= 2;
-                        }
-                    }
-                }
-            }
-        cd_done:
-            xmz = 0.0;
-            for (size_t i = 0; i < n; i++) {
-                double fi = b0;
-                for (size_t t = 0; t < nin; t++)
-                    fi += b[act[t]] * z[act[t] * n + i];
-                q[i] = fi < fmin ? 0.0 : (fi > fmax ? 1.0 : 1.0 / (1.0 + exp(-fi)));
-                v[i] = w * q[i] * (1.0 - q[i]);
-                xmz += v[i];
-                r[i] = w * ((double)y[i] - q[i]);
-            }
-            if (xmz <= vmin) {
-                saturated = 1;
-                break;
-            }
-            int conv = xmz * (b0 - bs0) * (b0 - bs0) < shr;
-            for (size_t t = 0; t < nin && conv; t++) {
-                size_t k = act[t];
-                if (xv[k] * (b[k] - bs[k]) * (b[k] - bs[k]) >= shr)
-                    conv = 0;
-            }
-            if (conv)
-                break;
+        int step = lasso_irls(&st, l, al, out, err);
+        if (step < 0) {
+            rc = step;
+            goto done;
         }
-        /* store on the original scale */
-        double a0 = b0;
-        for (size_t j = 0; j < p; j++) {
-            double bj = ju[j] ? b[j] / xs[j] : 0.0;
-            out->beta[l * p + j] = bj;
-            a0 -= bj * xm[j];
-        }
-        out->a0[l] = a0;
-        out->lambda[l] = al;
-        double devi = 0.0;
-        for (size_t i = 0; i < n; i++) {
-            double pi = q[i] < LASSO_PMIN ? LASSO_PMIN : (q[i] > 1.0 - LASSO_PMIN ? 1.0 - LASSO_PMIN : q[i]);
-            devi -= w * (y[i] ? log(pi) : log(1.0 - pi));
-        }
-        out->dev_ratio[l] = (dev1 - devi) / dev0;
+        if (step == LASSO_PATH_END)
+            break;
+        lasso_store(&st, l, al, out);
         lmu = l + 1;
-        if (saturated)
+        if (step == LASSO_SATURATED)
             break;
         if (l + 1 < LASSO_MNLAM || ulam)
             continue;
@@ -454,7 +585,6 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
         if (out->dev_ratio[l] - out->dev_ratio[l - 1] < LASSO_FDEV)
             break;
     }
-path_end:
     out->nlambda = lmu;
     if (!ulam) { /* R glmnet's fix.lam: the first lambda is "infinity" inside the Fortran code */
         if (lmu > 2)
@@ -464,21 +594,7 @@ path_end:
     }
     rc = VX_OK;
 done:
-    free(z);
-    free(xm);
-    free(xs);
-    free(ju);
-    free(b);
-    free(bs);
-    free(xv);
-    free(q);
-    free(v);
-    free(r);
-    free(act);
-    free(inact);
-    free(G);
-    free(wk);
-    free(sel);
+    lasso_state_free(&st);
     if (rc)
         vx_lasso_path_free(out);
     return rc;
