@@ -48,8 +48,11 @@ void vx_lasso_path_free(vx_lasso_path *path)
  * than the threshold): the step only shortens the slow linear tail of coordinate descent on correlated
  * features, it does not change what is converged to.
  * G: room for nmax^2 doubles, wk: 4 nmax, sel: nmax (nmax = min(n, p + 1)). Returns 1 when a step was taken. */
-static int lasso_newton(const double *z, size_t n, const double *v, double *r, double *b, double *b0,
-                        const size_t *act, size_t nin, double al, double *G, double *wk, size_t *sel)
+/* The system of the face: sel[0..m-1] the active coefficients that are nonzero; G (M x M, M = m + 1, both
+ * triangles), rhs = wk[0..M-1] and the gradient g = wk[3M..4M-1] as in lasso_newton. Returns m; 0 when no
+ * coefficient is nonzero or there are more coefficients than samples (left to coordinate descent). */
+static size_t newton_system(const double *z, size_t n, const double *v, const double *r, const double *b,
+                            const size_t *act, size_t nin, double al, double *G, double *wk, size_t *sel)
 {
     size_t m = 0;
     for (size_t t = 0; t < nin; t++)
@@ -61,7 +64,7 @@ static int lasso_newton(const double *z, size_t n, const double *v, double *r, d
     if (m == 0)
         return 0;
     const size_t M = m + 1;
-    double *rhs = wk, *d = wk + M, *dg = wk + 2 * M, *g = wk + 3 * M;
+    double *rhs = wk, *g = wk + 3 * M;
     double sv = 0.0, sr = 0.0;
     for (size_t i = 0; i < n; i++) {
         sv += v[i];
@@ -87,81 +90,131 @@ static int lasso_newton(const double *z, size_t n, const double *v, double *r, d
             G[(a + 1) * M + c + 1] = G[(c + 1) * M + a + 1] = s;
         }
     }
+    return m;
+}
+
+/* Solve L L' d = rhs over the kept columns (dg >= 0) among the first cnt, L in the lower triangle of G (M x M);
+ * rhs[i * stride]. A skipped column i (dg[i] < 0) gets d[i] = 0. */
+static void chol_solve(const double *G, size_t M, const double *dg, size_t cnt, const double *rhs, size_t stride,
+                       double *d)
+{
+    for (size_t i = 0; i < cnt; i++) {
+        if (dg[i] < 0.0) {
+            d[i] = 0.0;
+            continue;
+        }
+        double t = rhs[i * stride];
+        for (size_t c = 0; c < i; c++)
+            if (dg[c] >= 0.0)
+                t -= G[i * M + c] * d[c];
+        d[i] = t / G[i * M + i];
+    }
+    for (size_t i = cnt; i-- > 0;) {
+        if (dg[i] < 0.0)
+            continue;
+        double t = d[i];
+        for (size_t c = i + 1; c < cnt; c++)
+            if (dg[c] >= 0.0)
+                t -= G[c * M + i] * d[c];
+        d[i] = t / G[i * M + i];
+    }
+}
+
+enum { NULL_REFUSED = 0, NULL_SKIP = 1, NULL_STEP = 2 };
+
+/* Column j of the face system is a linear combination of the kept columns before it: null direction
+ * u = (-c, 1), L L' c = G[kept, j]. When the penalty's slope s.u along u is 0, Q is constant along u: column j
+ * is held at its value (NULL_SKIP, marked by a negative diagonal in dg). Otherwise the step d moves along
+ * -sign(s.u) u until the first coefficient reaches 0 (NULL_STEP, coefficients 1..j move) if that lowers Q;
+ * else NULL_REFUSED. */
+static int newton_null_step(const double *G, size_t M, double *dg, size_t j, const double *b, const size_t *sel,
+                            double al, const double *g, double *d)
+{
+    chol_solve(G, M, dg, j, G + j, M, d);
+    for (size_t i = 0; i < j; i++)
+        d[i] = -d[i];
+    d[j] = 1.0;
+    double sl = 0.0;
+    for (size_t i = 1; i <= j; i++)
+        sl += copysign(d[i], b[sel[i - 1]]);
+    if (fabs(sl) <= 1e-12) {
+        dg[j] = -dg[j] - 1.0; /* skipped: marked by a negative diagonal */
+        return NULL_SKIP;
+    }
+    double sg = sl > 0.0 ? -1.0 : 1.0, tmax = INFINITY;
+    size_t hit = 0;
+    for (size_t i = 1; i <= j; i++) {
+        double di = sg * d[i], bi = b[sel[i - 1]];
+        if (di * bi < 0.0 && -bi / di < tmax) {
+            tmax = -bi / di;
+            hit = i;
+        }
+    }
+    if (!hit)
+        return NULL_REFUSED;
+    for (size_t i = 0; i <= j; i++)
+        d[i] *= sg * tmax;
+    for (size_t i = j + 1; i < M; i++)
+        d[i] = 0.0;
+    d[hit] = -b[sel[hit - 1]];
+    /* change of Q: -d.g + d'Gd/2 + al sum_k (|b_k + d_k| - |b_k|) */
+    double dq = 0.0;
+    for (size_t i = 0; i <= j; i++) {
+        double gi = (dg[i] >= 0.0 ? dg[i] : -dg[i] - 1.0) * d[i];
+        for (size_t c = 0; c <= j; c++)
+            if (c != i)
+                gi += G[(i < c ? i : c) * M + (i < c ? c : i)] * d[c];
+        dq += d[i] * (0.5 * gi - g[i]);
+        if (i > 0)
+            dq += al * (fabs(b[sel[i - 1]] + d[i]) - fabs(b[sel[i - 1]]));
+    }
+    return dq < 0.0 ? NULL_STEP : NULL_REFUSED;
+}
+
+/* Take the step d (intercept d[0], coefficients sel[0..m-1] by d[1..m]; a coefficient reaching 0 is set to 0)
+ * and update the residuals. */
+static void newton_apply(const double *z, size_t n, const double *v, double *r, double *b, double *b0,
+                         const size_t *sel, size_t m, const double *d)
+{
+    *b0 += d[0];
+    for (size_t a = 0; a < m; a++) {
+        double nb = b[sel[a]] + d[a + 1];
+        b[sel[a]] = nb * b[sel[a]] > 0.0 ? nb : 0.0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double e = d[0];
+        for (size_t a = 0; a < m; a++)
+            e += d[a + 1] * z[sel[a] * n + i];
+        r[i] -= v[i] * e;
+    }
+}
+
+static int lasso_newton(const double *z, size_t n, const double *v, double *r, double *b, double *b0,
+                        const size_t *act, size_t nin, double al, double *G, double *wk, size_t *sel)
+{
+    size_t m = newton_system(z, n, v, r, b, act, nin, al, G, wk, sel);
+    if (m == 0)
+        return 0;
+    const size_t M = m + 1;
+    double *rhs = wk, *d = wk + M, *dg = wk + 2 * M, *g = wk + 3 * M;
     for (size_t j = 0; j < M; j++)
         dg[j] = G[j * M + j];
     /* Cholesky G = L L' in the lower triangle (the upper triangle and dg keep G), over the kept columns. A pivot
-     * below 1e-12 of its diagonal: column j is a linear combination of the kept columns before it, with null
-     * direction u = (-c, 1), L L' c = G[kept, j]. When the penalty's slope s.u along u is 0, Q is constant
-     * along u: j is held at its value (skipped) and the rest solved; otherwise the null step. */
-    size_t nskip = 0;
+     * below 1e-12 of its diagonal: column j is a linear combination of the kept columns before it
+     * (newton_null_step). */
     for (size_t j = 0; j < M; j++) {
         double s = dg[j];
         for (size_t c = 0; c < j; c++)
             if (dg[c] >= 0.0)
                 s -= G[j * M + c] * G[j * M + c];
         if (!(s > 1e-12 * dg[j])) {
-            for (size_t i = 0; i < j; i++) {
-                if (dg[i] < 0.0) {
-                    d[i] = 0.0;
-                    continue;
-                }
-                double t = G[i * M + j];
-                for (size_t c = 0; c < i; c++)
-                    if (dg[c] >= 0.0)
-                        t -= G[i * M + c] * d[c];
-                d[i] = t / G[i * M + i];
-            }
-            for (size_t i = j; i-- > 0;) {
-                if (dg[i] < 0.0)
-                    continue;
-                double t = d[i];
-                for (size_t c = i + 1; c < j; c++)
-                    if (dg[c] >= 0.0)
-                        t -= G[c * M + i] * d[c];
-                d[i] = t / G[i * M + i];
-            }
-            for (size_t i = 0; i < j; i++)
-                d[i] = -d[i];
-            d[j] = 1.0;
-            double sl = 0.0;
-            for (size_t i = 1; i <= j; i++)
-                sl += copysign(d[i], b[sel[i - 1]]);
-            if (fabs(sl) <= 1e-12) {
-                dg[j] = -dg[j] - 1.0; /* skipped: marked by a negative diagonal */
-                nskip++;
+            int k = newton_null_step(G, M, dg, j, b, sel, al, g, d);
+            if (k == NULL_REFUSED)
+                return 0;
+            if (k == NULL_SKIP)
                 continue;
-            }
-            double sg = sl > 0.0 ? -1.0 : 1.0, tmax = INFINITY;
-            size_t hit = 0;
-            for (size_t i = 1; i <= j; i++) {
-                double di = sg * d[i], bi = b[sel[i - 1]];
-                if (di * bi < 0.0 && -bi / di < tmax) {
-                    tmax = -bi / di;
-                    hit = i;
-                }
-            }
-            if (!hit)
-                return 0;
-            for (size_t i = 0; i <= j; i++)
-                d[i] *= sg * tmax;
-            for (size_t i = j + 1; i < M; i++)
-                d[i] = 0.0;
-            d[hit] = -b[sel[hit - 1]];
-            /* change of Q: -d.g + d'Gd/2 + al sum_k (|b_k + d_k| - |b_k|) */
-            double dq = 0.0;
-            for (size_t i = 0; i <= j; i++) {
-                double gi = (dg[i] >= 0.0 ? dg[i] : -dg[i] - 1.0) * d[i];
-                for (size_t c = 0; c <= j; c++)
-                    if (c != i)
-                        gi += G[(i < c ? i : c) * M + (i < c ? c : i)] * d[c];
-                dq += d[i] * (0.5 * gi - g[i]);
-                if (i > 0)
-                    dq += al * (fabs(b[sel[i - 1]] + d[i]) - fabs(b[sel[i - 1]]));
-            }
-            if (!(dq < 0.0))
-                return 0;
-            m = j; /* only coefficients 1..j move */
-            goto apply;
+            newton_apply(z, n, v, r, b, b0, sel, j, d); /* only coefficients 1..j move */
+            return 1;
         }
         double l = sqrt(s);
         G[j * M + j] = l;
@@ -174,42 +227,11 @@ static int lasso_newton(const double *z, size_t n, const double *v, double *r, d
         }
     }
     /* solve L L' d = rhs over the kept columns; skipped ones stay */
-    for (size_t i = 0; i < M; i++) {
-        if (dg[i] < 0.0) {
-            d[i] = 0.0;
-            continue;
-        }
-        double t = rhs[i];
-        for (size_t c = 0; c < i; c++)
-            if (dg[c] >= 0.0)
-                t -= G[i * M + c] * d[c];
-        d[i] = t / G[i * M + i];
-    }
-    for (size_t i = M; i-- > 0;) {
-        if (dg[i] < 0.0)
-            continue;
-        double t = d[i];
-        for (size_t c = i + 1; c < M; c++)
-            if (dg[c] >= 0.0)
-                t -= G[c * M + i] * d[c];
-        d[i] = t / G[i * M + i];
-    }
+    chol_solve(G, M, dg, M, rhs, 1, d);
     for (size_t a = 0; a < m; a++)
         if (d[a + 1] != 0.0 && !((b[sel[a]] + d[a + 1]) * b[sel[a]] > 0.0))
             return 0; /* a sign changes: not this face's minimiser */
-    (void)nskip;
-apply:
-    *b0 += d[0];
-    for (size_t a = 0; a < m; a++) {
-        double nb = b[sel[a]] + d[a + 1];
-        b[sel[a]] = nb * b[sel[a]] > 0.0 ? nb : 0.0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        double e = d[0];
-        for (size_t a = 0; a < m; a++)
-            e += d[a + 1] * z[sel[a] * n + i];
-        r[i] -= v[i] * e;
-    }
+    newton_apply(z, n, v, r, b, b0, sel, m, d);
     return 1;
 }
 
@@ -642,6 +664,111 @@ int vx_lasso_logistic(const double *X, size_t n, size_t p, const int *y, const d
     return lasso_fit(who, X, n, p, y, lambda, nlambda, lambda_min_ratio, thresh, out, err);
 }
 
+/* Sizes of the K folds (fold[i] in 0..K-1, each fold >= 3 samples) into fsz. */
+static int cv_fold_sizes(const char *who, const int *fold, size_t n, int K, size_t *fsz, vx_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (fold[i] < 0 || fold[i] >= K)
+            return vx_error_set(err, VX_EINVAL, "%s: fold[%zu] = %d, folds must lie in 0..%d", who, i, fold[i],
+                                K - 1);
+        fsz[fold[i]]++;
+    }
+    for (int f = 0; f < K; f++)
+        if (fsz[f] < 3)
+            return vx_error_set(err, VX_EINVAL, "%s: fold %d has %zu sample(s), each fold needs >= 3", who, f,
+                                fsz[f]);
+    return VX_OK;
+}
+
+/* R predict.glmnet(s = lambda): coefficients interpolated linearly in lambda (lambda.interp) between the fold
+ * path's lambdas left and right, with weight frac on left. lf: the k lambdas of the fold path (decreasing). */
+static void lambda_interp(const double *lf, size_t k, double lambda, size_t *left, size_t *right, double *frac)
+{
+    *left = *right = 0;
+    *frac = 1.0;
+    if (k <= 1)
+        return;
+    double span = lf[0] - lf[k - 1];
+    double sf = (lf[0] - lambda) / span;
+    if (sf < 0.0)
+        sf = 0.0;
+    if (sf > 1.0)
+        sf = 1.0;
+    /* normalised fold lambdas nl_t = (lf0 - lf_t) / span increase from 0 to 1 */
+    size_t lo = 0, hi = k - 1;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if ((lf[0] - lf[mid]) / span <= sf)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    double nlo = (lf[0] - lf[lo]) / span, nhi = (lf[0] - lf[hi]) / span;
+    if (sf == nlo)
+        *left = *right = lo;
+    else if (sf == nhi)
+        *left = *right = hi;
+    else {
+        *left = lo;
+        *right = hi;
+        *frac = (sf - nhi) / (nlo - nhi);
+        if (fabs(nlo - nhi) < DBL_EPSILON)
+            *frac = 1.0;
+    }
+}
+
+/* Binomial deviance (glmnet: probabilities clipped to [1e-5, 1 - 1e-5]) summed over the rows of fold f, of the
+ * fold path's fit interpolated between lambdas left and right. */
+static double fold_deviance(const double *X, size_t n, size_t p, const int *y, const int *fold, int f,
+                            const vx_lasso_path *fp, size_t left, size_t right, double frac)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        if (fold[i] != f)
+            continue;
+        double eta = frac * fp->a0[left] + (1.0 - frac) * fp->a0[right];
+        for (size_t j = 0; j < p; j++)
+            eta += X[i * p + j] * (frac * fp->beta[left * p + j] + (1.0 - frac) * fp->beta[right * p + j]);
+        double pr = 1.0 / (1.0 + exp(-eta));
+        pr = pr < 1e-5 ? 1e-5 : (pr > 1.0 - 1e-5 ? 1.0 - 1e-5 : pr);
+        s += -2.0 * (y[i] ? log(pr) : log(1.0 - pr));
+    }
+    return s;
+}
+
+/* cvm, cvsd (fold-size weighted, as cv.glmnet) from the fold mean deviances fm (K x L), then lambda.min and
+ * lambda.1se. */
+static void cv_summarise(vx_lasso_path *out, const double *fm, const size_t *fsz, int K, size_t L)
+{
+    for (size_t l = 0; l < L; l++) {
+        double sw = 0.0, sm = 0.0;
+        for (int f = 0; f < K; f++) {
+            sw += (double)fsz[f];
+            sm += (double)fsz[f] * fm[(size_t)f * L + l];
+        }
+        double cvm = sm / sw, ss = 0.0;
+        for (int f = 0; f < K; f++) {
+            double d = fm[(size_t)f * L + l] - cvm;
+            ss += (double)fsz[f] * d * d;
+        }
+        out->cvm[l] = cvm;
+        out->cvsd[l] = sqrt(ss / sw / (double)(K - 1));
+    }
+    size_t imin = 0;
+    for (size_t l = 1; l < L; l++)
+        if (out->cvm[l] < out->cvm[imin])
+            imin = l;
+    double lim = out->cvm[imin] + out->cvsd[imin];
+    size_t i1se = imin;
+    for (size_t l = 0; l < L; l++)
+        if (out->cvm[l] <= lim) {
+            i1se = l;
+            break;
+        }
+    out->imin = imin;
+    out->i1se = i1se;
+}
+
 int vx_lasso_logistic_cv(const double *X, size_t n, size_t p, const int *y, const int *fold, int K, size_t nlambda,
                          double lambda_min_ratio, double thresh, vx_lasso_path *out, vx_error *err)
 {
@@ -657,22 +784,10 @@ int vx_lasso_logistic_cv(const double *X, size_t n, size_t p, const int *y, cons
     size_t *fsz = calloc((size_t)K, sizeof *fsz);
     if (!fsz)
         return vx_error_set(err, VX_ENOMEM, "%s: out of memory", who);
-    for (size_t i = 0; i < n; i++) {
-        if (fold[i] < 0 || fold[i] >= K) {
-            rc = vx_error_set(err, VX_EINVAL, "%s: fold[%zu] = %d, folds must lie in 0..%d", who, i, fold[i],
-                              K - 1);
-            free(fsz);
-            return rc;
-        }
-        fsz[fold[i]]++;
+    if ((rc = cv_fold_sizes(who, fold, n, K, fsz, err))) {
+        free(fsz);
+        return rc;
     }
-    for (int f = 0; f < K; f++)
-        if (fsz[f] < 3) {
-            rc = vx_error_set(err, VX_EINVAL, "%s: fold %d has %zu sample(s), each fold needs >= 3", who, f,
-                              fsz[f]);
-            free(fsz);
-            return rc;
-        }
     rc = vx_lasso_logistic(X, n, p, y, NULL, nlambda, lambda_min_ratio, thresh, out, err);
     if (nlambda == 0)
         nlambda = 100;
@@ -706,84 +821,15 @@ int vx_lasso_logistic_cv(const double *X, size_t n, size_t p, const int *y, cons
         rc = lasso_fit(fwho, Xt, nt, p, yt, NULL, nlambda, ratio, thresh, &fp, err);
         if (rc)
             goto done;
-        /* R predict.glmnet(s = lambda): coefficients interpolated linearly in lambda (lambda.interp) */
-        size_t k = fp.nlambda;
-        const double *lf = fp.lambda;
         for (size_t l = 0; l < L; l++) {
-            size_t left = 0, right = 0;
-            double frac = 1.0;
-            if (k > 1) {
-                double span = lf[0] - lf[k - 1];
-                double sf = (lf[0] - out->lambda[l]) / span;
-                if (sf < 0.0)
-                    sf = 0.0;
-                if (sf > 1.0)
-                    sf = 1.0;
-                /* normalised fold lambdas nl_t = (lf0 - lf_t) / span increase from 0 to 1 */
-                size_t lo = 0, hi = k - 1;
-                while (hi - lo > 1) {
-                    size_t mid = (lo + hi) / 2;
-                    if ((lf[0] - lf[mid]) / span <= sf)
-                        lo = mid;
-                    else
-                        hi = mid;
-                }
-                double nlo = (lf[0] - lf[lo]) / span, nhi = (lf[0] - lf[hi]) / span;
-                if (sf == nlo)
-                    left = right = lo;
-                else if (sf == nhi)
-                    left = right = hi;
-                else {
-                    left = lo;
-                    right = hi;
-                    frac = (sf - nhi) / (nlo - nhi);
-                    if (fabs(nlo - nhi) < DBL_EPSILON)
-                        frac = 1.0;
-                }
-            }
-            double s = 0.0;
-            for (size_t i = 0; i < n; i++) {
-                if (fold[i] != f)
-                    continue;
-                double eta = frac * fp.a0[left] + (1.0 - frac) * fp.a0[right];
-                for (size_t j = 0; j < p; j++)
-                    eta += X[i * p + j] * (frac * fp.beta[left * p + j] + (1.0 - frac) * fp.beta[right * p + j]);
-                double pr = 1.0 / (1.0 + exp(-eta));
-                pr = pr < 1e-5 ? 1e-5 : (pr > 1.0 - 1e-5 ? 1.0 - 1e-5 : pr);
-                s += -2.0 * (y[i] ? log(pr) : log(1.0 - pr));
-            }
-            fm[(size_t)f * L + l] = s / (double)fsz[f];
+            size_t left, right;
+            double frac;
+            lambda_interp(fp.lambda, fp.nlambda, out->lambda[l], &left, &right, &frac);
+            fm[(size_t)f * L + l] = fold_deviance(X, n, p, y, fold, f, &fp, left, right, frac) / (double)fsz[f];
         }
         vx_lasso_path_free(&fp);
     }
-    for (size_t l = 0; l < L; l++) {
-        double sw = 0.0, sm = 0.0;
-        for (int f = 0; f < K; f++) {
-            sw += (double)fsz[f];
-            sm += (double)fsz[f] * fm[(size_t)f * L + l];
-        }
-        double cvm = sm / sw, ss = 0.0;
-        for (int f = 0; f < K; f++) {
-            double d = fm[(size_t)f * L + l] - cvm;
-            ss += (double)fsz[f] * d * d;
-        }
-        out->cvm[l] = cvm;
-        out->cvsd[l] = sqrt(ss / sw / (double)(K - 1));
-    }
-    size_t Lok = L;
-    size_t imin = 0;
-    for (size_t l = 1; l < Lok; l++)
-        if (out->cvm[l] < out->cvm[imin])
-            imin = l;
-    double lim = out->cvm[imin] + out->cvsd[imin];
-    size_t i1se = imin;
-    for (size_t l = 0; l < Lok; l++)
-        if (out->cvm[l] <= lim) {
-            i1se = l;
-            break;
-        }
-    out->imin = imin;
-    out->i1se = i1se;
+    cv_summarise(out, fm, fsz, K, L);
     rc = VX_OK;
 done:
     free(fsz);
