@@ -503,7 +503,8 @@ int vx_model_from_json(const void *cjson_object, vx_model **out, vx_error *err)
             goto fail;
         break;
     case VX_MODEL_SVM:
-        if ((rc = vxm_parse_libsvm(tj->valuestring, m, err)) || (rc = json_get_double(o, "platt_A", &m->platt_a, err)) ||
+        if ((rc = vxm_parse_libsvm(tj->valuestring, m, err)) ||
+            (rc = json_get_double(o, "platt_A", &m->platt_a, err)) ||
             (rc = json_get_double(o, "platt_B", &m->platt_b, err)))
             goto fail;
         break;

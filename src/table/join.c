@@ -1,4 +1,5 @@
-/* voxomics: joining sample tables by ID and filtering their rows; see include/voxomics/table.h.  SPDX-License-Identifier: GPL-3.0-or-later */
+/* voxomics: joining sample tables by ID and filtering their rows; see include/voxomics/table.h.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "voxomics/table.h"
 
 #include <math.h>
