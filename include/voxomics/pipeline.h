@@ -12,8 +12,10 @@
  *
  * Cross-validation: stratified repeated K-fold (per repeat, each class is shuffled with the seed and dealt to the
  * folds in turn), or fold assignments given per repeat. In every fold the whole pipeline, tuning included (an
- * inner stratified K-fold on the training rows picks the best value of each tuned parameter by mean inner AUC),
- * is fitted on the training rows only and scored on the held-out rows.
+ * inner stratified K-fold on the training rows picks the best value of each tuned parameter by the mean inner
+ * metric, the AUC by default), is fitted on the training rows only and scored on the held-out rows. The
+ * score of a fold is a metric callback (vx_cv_metric; by default the AUC for binary outcomes), so other outcomes
+ * and metrics (C-index, regression errors) use the same CV.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -104,7 +106,45 @@ VX_API int vx_pipeline_load(const char *path, vx_pipeline **out, vx_error *err);
 /* Free a pipeline from vx_pipeline_fit or vx_pipeline_load. NULL is allowed. */
 VX_API void vx_pipeline_free(vx_pipeline *pl);
 
+/* ---- outcomes ------------------------------------------------------------------------------------------------ */
+/* What a model predicts. Binary outcomes (labels 0/1) are implemented end to end; continuous (regression) and
+ * time-to-event (survival) outcomes are declared so that metrics and cross-validation can name them, and the
+ * functions that cannot yet handle them refuse them with VX_EUNSUPPORTED and a message saying so. */
+typedef enum vx_outcome_kind {
+    VX_OUTCOME_BINARY = 0,  /* y[i] in {0, 1} */
+    VX_OUTCOME_CONTINUOUS,  /* value[i] finite */
+    VX_OUTCOME_TIME_TO_EVENT, /* time[i] >= 0, event[i] in {0 (censored), 1 (event)} */
+} vx_outcome_kind;
+
+typedef struct vx_outcome {
+    vx_outcome_kind kind;
+    size_t n;            /* rows */
+    const int *y;        /* binary: the labels */
+    const double *value; /* continuous: the response */
+    const double *time;  /* time-to-event: follow-up time */
+    const int *event;    /* time-to-event: 1 event, 0 censored */
+} vx_outcome;
+
+/* A binary outcome viewing y (not copied). */
+VX_API vx_outcome vx_outcome_binary(const int *y, size_t n);
+VX_API const char *vx_outcome_kind_name(vx_outcome_kind k); /* "binary", "continuous", "time-to-event" */
+/* Check an outcome's values (what: the caller, for the message): VX_EINVAL naming the first bad row. */
+VX_API int vx_outcome_check(const vx_outcome *o, const char *what, vx_error *err);
+
 /* ---- cross-validation ------------------------------------------------------------------------------------- */
+/* A CV metric: the value of held-out predictions (score: decision values, prob: probabilities, both n =
+ * truth->n rows) against the truth of those rows; larger is better (tuning keeps the largest mean). ctx: the
+ * pointer of its vx_cv_metric. Returns VX_OK or a VX_E* code with err set. */
+typedef int (*vx_cv_metric_fn)(const vx_outcome *truth, const double *score, const double *prob, void *ctx,
+                               double *value, vx_error *err);
+typedef struct vx_cv_metric {
+    vx_cv_metric_fn fn; /* NULL: the default of the outcome (binary: vx_cv_metric_auc) */
+    void *ctx;          /* passed to fn */
+} vx_cv_metric;
+/* The default metric of binary outcomes: the ROC AUC of score (voxomics/roc.h). */
+VX_API int vx_cv_metric_auc(const vx_outcome *truth, const double *score, const double *prob, void *ctx, double *value,
+                     vx_error *err);
+
 typedef struct vx_cv_tune {
     const char *param;    /* a name for vx_pipeline_params_set */
     const double *values;
@@ -119,10 +159,11 @@ typedef struct vx_cv_options {
     size_t n_tune;
 } vx_cv_options;
 
+/* The members named auc hold the metric of vx_cv_options (the AUC by default). */
 typedef struct vx_cv_result {
     int folds, repeats;
     double *auc;        /* repeats x folds */
-    double *pooled;     /* repeats: AUC of all out-of-fold scores of the repeat */
+    double *pooled;     /* repeats: the metric of all out-of-fold predictions of the repeat */
     double *fit_time;   /* repeats x folds, seconds (pipeline fit, tuning included) */
     double auc_mean, auc_sd; /* over all folds (sd with n-1) */
     double *chosen;     /* repeats x folds x n_tune: the tuned values */
@@ -139,6 +180,14 @@ VX_API int vx_cv_stratified_folds(const int *y, size_t n, int K, unsigned long s
 VX_API int vx_cv_run(const double *X, size_t n, size_t p, const int *y, const char *const *names,
                      const char *const *batch, const vx_pipeline_params *pp, const vx_cv_options *o, vx_cv_result *r,
                      vx_error *err);
+/* vx_cv_run for any outcome (truth->n rows), scored by metric (NULL or metric->fn NULL: the outcome's default;
+ * the members named auc of the result then hold that metric). The pipeline fits binary outcomes only today: a
+ * continuous or time-to-event outcome is VX_EUNSUPPORTED (the metric hook is ready for C-index or regression
+ * metrics). vx_cv_run(..., y, ...) is vx_cv_run_outcome with vx_outcome_binary(y, n) and the AUC. r as for
+ * vx_cv_run. */
+VX_API int vx_cv_run_outcome(const double *X, size_t n, size_t p, const vx_outcome *truth,
+                             const char *const *names, const char *const *batch, const vx_pipeline_params *pp,
+                             const vx_cv_options *o, const vx_cv_metric *metric, vx_cv_result *r, vx_error *err);
 /* Free the arrays of r (not r itself) and zero it. NULL is allowed. */
 VX_API void vx_cv_result_free(vx_cv_result *r);
 

@@ -15,6 +15,14 @@
  * columns; VX_MISSING_DROP drops the rows with any missing cell in the columns used; VX_MISSING_IMPUTE_MEDIAN keeps
  * them as NaN for a pipeline that imputes medians learnt on training data only (vx_impute_*).
  *
+ * The table module (src/table): table.c reads (CSV records through src/io/csv.c) and writes tables, join.c joins
+ * and filters rows, missing.c holds the missing-value policies, numeric matrices and labels, wide.c writes the
+ * wide cohort table (vx_cohort_write_csv, declared in voxomics/cohort.h). Cohort tables and the statistics
+ * commands use the same module.
+ *
+ * Ownership: a vx_table filled by vx_table_read / vx_table_read_long is freed with vx_table_free; arrays
+ * returned through pointers (cols, x) are the caller's, freed with free().
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #ifndef VOXOMICS_TABLE_H

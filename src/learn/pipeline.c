@@ -104,6 +104,109 @@ void vx_pipeline_free(vx_pipeline *pl)
     free(pl);
 }
 
+/* Variance filter: on the imputed, unscaled data the variance means something: undo the scaling. */
+static int select_variance_on(vx_pipeline *pl, const double *Z, size_t n, size_t p, const size_t *map,
+                              vx_error *err)
+{
+    const vx_select_params *s = &pl->params.select;
+    double *raw = malloc((n * p + 1) * sizeof *raw);
+    if (!raw)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < p; j++)
+            raw[i * p + j] = Z[i * p + j] * pl->sd[map[j]] + pl->mean[map[j]];
+    int rc = vx_select_variance(raw, n, p, isnan(s->threshold) ? 0.0 : s->threshold, pl->sel, &pl->k, NULL, err);
+    free(raw);
+    return rc;
+}
+
+/* Univariate tests with BH: the k best, or those with adjusted p below alpha (at least the best one). */
+static int select_univariate_on(vx_pipeline *pl, const double *Z, size_t n, size_t p, const int *y, vx_error *err)
+{
+    const vx_select_params *s = &pl->params.select;
+    double *stat = malloc(3 * p * sizeof *stat);
+    size_t *ord = malloc(p * sizeof *ord);
+    if (!stat || !ord) {
+        free(stat);
+        free(ord);
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    }
+    double *pv = stat + p, *padj = stat + 2 * p;
+    int rc = vx_univariate(Z, n, p, y, s->welch ? VX_TEST_WELCH : VX_TEST_MANN_WHITNEY, stat, pv, padj, err);
+    if (rc == VX_OK) {
+        /* order by adjusted p, then raw p, then index: deterministic */
+        for (size_t j = 0; j < p; j++)
+            ord[j] = j;
+        for (size_t a = 1; a < p; a++) {
+            size_t v = ord[a], b = a;
+            while (b > 0 && (padj[ord[b - 1]] > padj[v] ||
+                             (padj[ord[b - 1]] == padj[v] && (pv[ord[b - 1]] > pv[v] ||
+                                                              (pv[ord[b - 1]] == pv[v] && ord[b - 1] > v))))) {
+                ord[b] = ord[b - 1];
+                b--;
+            }
+            ord[b] = v;
+        }
+        pl->k = 0;
+        for (size_t j = 0; j < p; j++)
+            if (s->k ? j < s->k : padj[ord[j]] < s->alpha)
+                pl->sel[pl->k++] = ord[j];
+        if (!pl->k) /* nothing significant: keep the best one rather than an empty model */
+            pl->sel[pl->k++] = ord[0];
+    }
+    free(stat);
+    free(ord);
+    return rc;
+}
+
+static int select_mrmr_on(vx_pipeline *pl, const double *Z, size_t n, size_t p, const int *y, vx_error *err)
+{
+    const vx_select_params *s = &pl->params.select;
+    double *score = malloc(p * sizeof *score);
+    if (!score)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    size_t k = s->k ? (s->k < p ? s->k : p) : (p < 10 ? p : 10);
+    int rc = vx_mrmr(Z, n, p, y, k, s->miq, 0, pl->sel, score, err);
+    pl->k = k;
+    free(score);
+    return rc;
+}
+
+/* LASSO: the nonzero coefficients at the CV lambda (else the first feature to enter the path, else the first). */
+static int select_lasso_on(vx_pipeline *pl, const double *Z, size_t n, size_t p, const int *y, vx_error *err)
+{
+    const vx_select_params *s = &pl->params.select;
+    int K = s->lasso_folds > 1 ? s->lasso_folds : 5;
+    int *fold = malloc((n ? n : 1) * sizeof *fold);
+    if (!fold)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    int rc = vx_cv_stratified_folds(y, n, K, pl->params.model.seed + 7919u, fold, err);
+    vx_lasso_path path;
+    memset(&path, 0, sizeof path);
+    if (rc == VX_OK)
+        rc = vx_lasso_logistic_cv(Z, n, p, y, fold, K, s->lasso_nlambda, s->lasso_lambda_min_ratio, 0.0, &path,
+                                  err);
+    if (rc == VX_OK) {
+        size_t li = s->lasso_1se ? path.i1se : path.imin;
+        pl->k = 0;
+        for (size_t j = 0; j < p; j++)
+            if (path.beta[li * p + j] != 0.0)
+                pl->sel[pl->k++] = j;
+        if (!pl->k) {
+            /* the CV lambda keeps nothing: the first feature to enter the path */
+            for (size_t l = 0; l < path.nlambda && !pl->k; l++)
+                for (size_t j = 0; j < p && !pl->k; j++)
+                    if (path.beta[l * p + j] != 0.0)
+                        pl->sel[pl->k++] = j;
+        }
+        if (!pl->k)
+            pl->sel[pl->k++] = 0;
+    }
+    vx_lasso_path_free(&path);
+    free(fold);
+    return rc;
+}
+
 /* Selection on standardised training data Z (n x p, the non-constant features; map[c] = the pipeline's
  * feature index of column c): pl->sel (pipeline indices), pl->k. */
 static int select_on(vx_pipeline *pl, const double *Z, size_t n, size_t p, const size_t *map, const int *y,
@@ -118,97 +221,20 @@ static int select_on(vx_pipeline *pl, const double *Z, size_t n, size_t p, const
         pl->k = p;
         break;
     case VX_SELECT_VARIANCE:
-        /* on the imputed, unscaled data the variance means something: undo the scaling */
-        {
-            double *raw = malloc((n * p + 1) * sizeof *raw);
-            if (!raw)
-                return vx_error_set(err, VX_ENOMEM, "out of memory");
-            for (size_t i = 0; i < n; i++)
-                for (size_t j = 0; j < p; j++)
-                    raw[i * p + j] = Z[i * p + j] * pl->sd[map[j]] + pl->mean[map[j]];
-            rc = vx_select_variance(raw, n, p, isnan(s->threshold) ? 0.0 : s->threshold, pl->sel, &pl->k, NULL, err);
-            free(raw);
-        }
+        rc = select_variance_on(pl, Z, n, p, map, err);
         break;
     case VX_SELECT_CORRELATION:
         rc = vx_select_correlation(Z, n, p, isnan(s->threshold) ? 0.9 : s->threshold, NULL, pl->sel, &pl->k, err);
         break;
-    case VX_SELECT_UNIVARIATE: {
-        double *stat = malloc(3 * p * sizeof *stat);
-        size_t *ord = malloc(p * sizeof *ord);
-        if (!stat || !ord) {
-            free(stat);
-            free(ord);
-            return vx_error_set(err, VX_ENOMEM, "out of memory");
-        }
-        double *pv = stat + p, *padj = stat + 2 * p;
-        rc = vx_univariate(Z, n, p, y, s->welch ? VX_TEST_WELCH : VX_TEST_MANN_WHITNEY, stat, pv, padj, err);
-        if (rc == VX_OK) {
-            /* order by adjusted p, then raw p, then index: deterministic */
-            for (size_t j = 0; j < p; j++)
-                ord[j] = j;
-            for (size_t a = 1; a < p; a++) {
-                size_t v = ord[a], b = a;
-                while (b > 0 && (padj[ord[b - 1]] > padj[v] ||
-                                 (padj[ord[b - 1]] == padj[v] && (pv[ord[b - 1]] > pv[v] ||
-                                                                  (pv[ord[b - 1]] == pv[v] && ord[b - 1] > v))))) {
-                    ord[b] = ord[b - 1];
-                    b--;
-                }
-                ord[b] = v;
-            }
-            pl->k = 0;
-            for (size_t j = 0; j < p; j++)
-                if (s->k ? j < s->k : padj[ord[j]] < s->alpha)
-                    pl->sel[pl->k++] = ord[j];
-            if (!pl->k) /* nothing significant: keep the best one rather than an empty model */
-                pl->sel[pl->k++] = ord[0];
-        }
-        free(stat);
-        free(ord);
+    case VX_SELECT_UNIVARIATE:
+        rc = select_univariate_on(pl, Z, n, p, y, err);
         break;
-    }
-    case VX_SELECT_MRMR: {
-        double *score = malloc(p * sizeof *score);
-        if (!score)
-            return vx_error_set(err, VX_ENOMEM, "out of memory");
-        size_t k = s->k ? (s->k < p ? s->k : p) : (p < 10 ? p : 10);
-        rc = vx_mrmr(Z, n, p, y, k, s->miq, 0, pl->sel, score, err);
-        pl->k = k;
-        free(score);
+    case VX_SELECT_MRMR:
+        rc = select_mrmr_on(pl, Z, n, p, y, err);
         break;
-    }
-    case VX_SELECT_LASSO: {
-        int K = s->lasso_folds > 1 ? s->lasso_folds : 5;
-        int *fold = malloc((n ? n : 1) * sizeof *fold);
-        if (!fold)
-            return vx_error_set(err, VX_ENOMEM, "out of memory");
-        rc = vx_cv_stratified_folds(y, n, K, pl->params.model.seed + 7919u, fold, err);
-        vx_lasso_path path;
-        memset(&path, 0, sizeof path);
-        if (rc == VX_OK)
-            rc = vx_lasso_logistic_cv(Z, n, p, y, fold, K, s->lasso_nlambda, s->lasso_lambda_min_ratio, 0.0, &path,
-                                      err);
-        if (rc == VX_OK) {
-            size_t li = s->lasso_1se ? path.i1se : path.imin;
-            pl->k = 0;
-            for (size_t j = 0; j < p; j++)
-                if (path.beta[li * p + j] != 0.0)
-                    pl->sel[pl->k++] = j;
-            if (!pl->k) {
-                /* the CV lambda keeps nothing: the first feature to enter the path */
-                for (size_t l = 0; l < path.nlambda && !pl->k; l++)
-                    for (size_t j = 0; j < p && !pl->k; j++)
-                        if (path.beta[l * p + j] != 0.0)
-                            pl->sel[pl->k++] = j;
-            }
-            if (!pl->k)
-                pl->sel[pl->k++] = 0;
-        }
-        vx_lasso_path_free(&path);
-        free(fold);
+    case VX_SELECT_LASSO:
+        rc = select_lasso_on(pl, Z, n, p, y, err);
         break;
-    }
     }
     for (size_t c = 0; rc == VX_OK && c < pl->k; c++)
         pl->sel[c] = map[pl->sel[c]];

@@ -1,0 +1,370 @@
+/* voxomics: leak-free cross-validation of a pipeline (see include/voxomics/pipeline.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "voxomics/pipeline.h"
+#include "voxomics/roc.h"
+
+/* splitmix64: a small, seedable, portable PRNG for fold assignment (no global state). */
+static uint64_t next_u64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+int vx_cv_stratified_folds(const int *y, size_t n, int K, unsigned long seed, int *fold, vx_error *err)
+{
+    if (K < 2)
+        return vx_error_set(err, VX_EINVAL, "cv: %d folds (at least 2)", K);
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    if (!idx)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    uint64_t st = (uint64_t)seed * 0x2545F4914F6CDD1Dull + 1;
+    int next = 0; /* continue dealing across classes so fold sizes stay balanced */
+    for (int cls = 0; cls < 2; cls++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (y[i] == cls)
+                idx[m++] = i;
+        if (m < (size_t)K) {
+            free(idx);
+            return vx_error_set(err, VX_EINVAL, "cv: class %d has %zu samples, fewer than the %d folds", cls, m, K);
+        }
+        for (size_t i = m; i > 1; i--) { /* Fisher-Yates */
+            size_t j = (size_t)(next_u64(&st) % i);
+            size_t t = idx[i - 1];
+            idx[i - 1] = idx[j];
+            idx[j] = t;
+        }
+        for (size_t i = 0; i < m; i++) {
+            fold[idx[i]] = next;
+            next = (next + 1) % K;
+        }
+    }
+    free(idx);
+    return VX_OK;
+}
+
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Rows with fold == f (test) or != f (train) into contiguous arrays. */
+static size_t gather(const double *X, size_t n, size_t p, const int *y, const char *const *batch, const int *fold,
+                     int f, int test, double *Xo, int *yo, const char **bo, size_t *rows)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((fold[i] == f) != test)
+            continue;
+        memcpy(Xo + m * p, X + i * p, p * sizeof *Xo);
+        yo[m] = y[i];
+        if (bo)
+            bo[m] = batch[i];
+        if (rows)
+            rows[m] = i;
+        m++;
+    }
+    return m;
+}
+
+/* The metric of a pipeline fitted on the train rows and scored on the test rows of one split; the test rows'
+ * scores and probabilities go to score_out / prob_out (may be NULL) at their row numbers. */
+static int split_score(const double *X, size_t n, size_t p, const int *y, const char *const *names,
+                       const char *const *batch, const vx_pipeline_params *pp, const int *fold, int f,
+                       const vx_cv_metric *cm, double *value, double *score_out, double *prob_out, vx_error *err)
+{
+    double *Xtr = malloc((n * p + 1) * sizeof *Xtr), *Xte = malloc((n * p + 1) * sizeof *Xte);
+    int *ytr = malloc((n + 1) * sizeof *ytr), *yte = malloc((n + 1) * sizeof *yte);
+    const char **btr = batch ? malloc((n + 1) * sizeof *btr) : NULL, **bte = batch ? malloc((n + 1) * sizeof *bte) : NULL;
+    size_t *rows = malloc((n + 1) * sizeof *rows);
+    double *score = malloc((n + 1) * sizeof *score), *prob = malloc((n + 1) * sizeof *prob);
+    int rc = Xtr && Xte && ytr && yte && rows && score && prob && (!batch || (btr && bte))
+                 ? VX_OK
+                 : vx_error_set(err, VX_ENOMEM, "out of memory");
+    vx_pipeline *pl = NULL;
+    if (rc == VX_OK) {
+        size_t ntr = gather(X, n, p, y, batch, fold, f, 0, Xtr, ytr, btr, NULL);
+        size_t nte = gather(X, n, p, y, batch, fold, f, 1, Xte, yte, bte, rows);
+        rc = vx_pipeline_fit(Xtr, ntr, p, ytr, names, btr, pp, &pl, err);
+        if (rc == VX_OK)
+            rc = vx_pipeline_predict(pl, Xte, nte, bte, score, prob, err);
+        vx_outcome truth = vx_outcome_binary(yte, nte);
+        if (rc == VX_OK)
+            rc = cm->fn(&truth, score, prob, cm->ctx, value, err);
+        for (size_t i = 0; rc == VX_OK && i < nte; i++) {
+            if (score_out)
+                score_out[rows[i]] = score[i];
+            if (prob_out)
+                prob_out[rows[i]] = prob[i];
+        }
+    }
+    vx_pipeline_free(pl);
+    free(Xtr);
+    free(Xte);
+    free(ytr);
+    free(yte);
+    free(btr);
+    free(bte);
+    free(rows);
+    free(score);
+    free(prob);
+    return rc;
+}
+
+/* Inner CV on the training rows: the best value of each tuned parameter (one at a time, in order), by mean
+ * metric; ties keep the first value listed. pp is updated in place; chosen[t] gets the values. */
+static int tune(const double *X, size_t n, size_t p, const int *y, const char *const *names, const char *const *batch,
+                vx_pipeline_params *pp, const vx_cv_options *o, const vx_cv_metric *cm, unsigned long seed,
+                double *chosen, vx_error *err)
+{
+    int *fold = malloc((n ? n : 1) * sizeof *fold);
+    if (!fold)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    int K = o->folds > 1 ? o->folds : 5;
+    int rc = vx_cv_stratified_folds(y, n, K, seed, fold, err);
+    for (size_t t = 0; rc == VX_OK && t < o->n_tune; t++) {
+        double best = -1.0, best_v = o->tune[t].values[0];
+        for (size_t v = 0; rc == VX_OK && v < o->tune[t].n; v++) {
+            vx_pipeline_params trial = *pp;
+            rc = vx_pipeline_params_set(&trial, o->tune[t].param, o->tune[t].values[v], err);
+            double sum = 0.0;
+            for (int f = 0; rc == VX_OK && f < K; f++) {
+                double a = 0.0;
+                rc = split_score(X, n, p, y, names, batch, &trial, fold, f, cm, &a, NULL, NULL, err);
+                sum += a;
+            }
+            if (rc == VX_OK && sum / K > best) {
+                best = sum / K;
+                best_v = o->tune[t].values[v];
+            }
+        }
+        if (rc == VX_OK) {
+            rc = vx_pipeline_params_set(pp, o->tune[t].param, best_v, err);
+            chosen[t] = best_v;
+        }
+    }
+    free(fold);
+    return rc;
+}
+
+void vx_cv_result_free(vx_cv_result *r)
+{
+    if (!r)
+        return;
+    free(r->auc);
+    free(r->pooled);
+    free(r->fit_time);
+    free(r->chosen);
+    memset(r, 0, sizeof *r);
+}
+
+vx_outcome vx_outcome_binary(const int *y, size_t n)
+{
+    vx_outcome o;
+    memset(&o, 0, sizeof o);
+    o.kind = VX_OUTCOME_BINARY;
+    o.n = n;
+    o.y = y;
+    return o;
+}
+
+const char *vx_outcome_kind_name(vx_outcome_kind k)
+{
+    switch (k) {
+    case VX_OUTCOME_BINARY:
+        return "binary";
+    case VX_OUTCOME_CONTINUOUS:
+        return "continuous";
+    case VX_OUTCOME_TIME_TO_EVENT:
+        return "time-to-event";
+    }
+    return "?";
+}
+
+int vx_outcome_check(const vx_outcome *o, const char *what, vx_error *err)
+{
+    if (!o)
+        return vx_error_set(err, VX_EINVAL, "%s: the outcome is NULL", what);
+    switch (o->kind) {
+    case VX_OUTCOME_BINARY:
+        if (!o->y && o->n)
+            return vx_error_set(err, VX_EINVAL, "%s: binary outcome without labels (y is NULL)", what);
+        for (size_t i = 0; i < o->n; i++)
+            if (o->y[i] != 0 && o->y[i] != 1)
+                return vx_error_set(err, VX_EINVAL, "%s: label of row %zu is %d: binary labels must be 0 or 1",
+                                    what, i + 1, o->y[i]);
+        return VX_OK;
+    case VX_OUTCOME_CONTINUOUS:
+        if (!o->value && o->n)
+            return vx_error_set(err, VX_EINVAL, "%s: continuous outcome without values (value is NULL)", what);
+        for (size_t i = 0; i < o->n; i++)
+            if (!isfinite(o->value[i]))
+                return vx_error_set(err, VX_EINVAL, "%s: outcome of row %zu is %g: impute or drop it first", what,
+                                    i + 1, o->value[i]);
+        return VX_OK;
+    case VX_OUTCOME_TIME_TO_EVENT:
+        if ((!o->time || !o->event) && o->n)
+            return vx_error_set(err, VX_EINVAL, "%s: time-to-event outcome needs both time and event", what);
+        for (size_t i = 0; i < o->n; i++) {
+            if (!(isfinite(o->time[i]) && o->time[i] >= 0))
+                return vx_error_set(err, VX_EINVAL, "%s: time of row %zu is %g: follow-up times must be >= 0",
+                                    what, i + 1, o->time[i]);
+            if (o->event[i] != 0 && o->event[i] != 1)
+                return vx_error_set(err, VX_EINVAL, "%s: event of row %zu is %d: give 1 (event) or 0 (censored)",
+                                    what, i + 1, o->event[i]);
+        }
+        return VX_OK;
+    }
+    return vx_error_set(err, VX_EINVAL, "%s: unknown outcome kind %d", what, (int)o->kind);
+}
+
+int vx_cv_metric_auc(const vx_outcome *truth, const double *score, const double *prob, void *ctx, double *value,
+                     vx_error *err)
+{
+    (void)prob;
+    (void)ctx;
+    if (!truth || truth->kind != VX_OUTCOME_BINARY)
+        return vx_error_set(err, VX_EUNSUPPORTED,
+                            "cv metric auc: the AUC needs a binary outcome, not %s: give a metric for that outcome",
+                            truth ? vx_outcome_kind_name(truth->kind) : "none");
+    vx_roc roc;
+    int rc = vx_roc_auc(score, truth->y, truth->n, &roc, err);
+    if (rc == VX_OK)
+        *value = roc.auc;
+    return rc;
+}
+
+/* The number of folds (given assignments: the largest fold number + 1), checked. */
+static int cv_fold_count(size_t n, const vx_cv_options *o, int R, int *K, vx_error *err)
+{
+    *K = o->folds;
+    if (o->given) {
+        *K = 0;
+        for (size_t i = 0; i < n * (size_t)R; i++) {
+            if (o->given[i] < 0)
+                return vx_error_set(err, VX_EINVAL, "cv: negative fold number for row %zu", i / (size_t)R + 1);
+            if (o->given[i] + 1 > *K)
+                *K = o->given[i] + 1;
+        }
+    }
+    if (*K < 2)
+        return vx_error_set(err, VX_EINVAL, "cv: %d folds (at least 2)", *K);
+    return VX_OK;
+}
+
+/* Mean and sample standard deviation (n - 1) of the fold metrics. */
+static void cv_summary(vx_cv_result *r, size_t nf)
+{
+    double s = 0.0, ss = 0.0;
+    for (size_t i = 0; i < nf; i++)
+        s += r->auc[i];
+    r->auc_mean = s / (double)nf;
+    for (size_t i = 0; i < nf; i++)
+        ss += (r->auc[i] - r->auc_mean) * (r->auc[i] - r->auc_mean);
+    r->auc_sd = nf > 1 ? sqrt(ss / (double)(nf - 1)) : 0.0;
+}
+
+/* One repeat: fold assignment, then per fold tuning (inner CV) and the held-out metric; the pooled metric of
+ * all out-of-fold predictions. oof, oofp, fold: n; Xtr, ytr, btr: room for the training rows. */
+static int cv_repeat(const double *X, size_t n, size_t p, const int *y, const char *const *names,
+                     const char *const *batch, const vx_pipeline_params *pp, const vx_cv_options *o,
+                     const vx_cv_metric *cm, int rep, int K, int R, int *fold, double *oof, double *oofp, double *Xtr,
+                     int *ytr, const char **btr, vx_cv_result *r, vx_error *err)
+{
+    int rc = VX_OK;
+    if (o->given) {
+        for (size_t i = 0; i < n; i++)
+            fold[i] = o->given[i * (size_t)R + (size_t)rep];
+    } else {
+        rc = vx_cv_stratified_folds(y, n, K, o->seed + 1000003ul * (unsigned long)rep, fold, err);
+    }
+    for (int f = 0; rc == VX_OK && f < K; f++) {
+        double t0 = seconds();
+        vx_pipeline_params fp = *pp;
+        double *ch = r->chosen + ((size_t)rep * (size_t)K + (size_t)f) * (o->n_tune ? o->n_tune : 1);
+        if (o->n_tune) {
+            size_t ntr = gather(X, n, p, y, batch, fold, f, 0, Xtr, ytr, btr, NULL);
+            rc = tune(Xtr, ntr, p, ytr, names, btr, &fp, o, cm, o->seed + 7ul * (unsigned long)(rep * K + f) + 1,
+                      ch, err);
+        }
+        double a = NAN;
+        if (rc == VX_OK)
+            rc = split_score(X, n, p, y, names, batch, &fp, fold, f, cm, &a, oof, oofp, err);
+        if (rc != VX_OK)
+            vx_error_prefix(err, "cv repeat %d, fold %d: ", rep + 1, f + 1);
+        r->auc[rep * K + f] = a;
+        r->fit_time[rep * K + f] = seconds() - t0;
+    }
+    vx_outcome all = vx_outcome_binary(y, n);
+    if (rc == VX_OK)
+        rc = cm->fn(&all, oof, oofp, cm->ctx, &r->pooled[rep], err);
+    return rc;
+}
+
+int vx_cv_run_outcome(const double *X, size_t n, size_t p, const vx_outcome *truth, const char *const *names,
+                      const char *const *batch, const vx_pipeline_params *pp, const vx_cv_options *o,
+                      const vx_cv_metric *metric, vx_cv_result *r, vx_error *err)
+{
+    memset(r, 0, sizeof *r);
+    int rc = vx_outcome_check(truth, "cv", err);
+    if (rc != VX_OK)
+        return rc;
+    if (truth->n != n)
+        return vx_error_set(err, VX_EINVAL, "cv: the outcome has %zu rows, the data %zu", truth->n, n);
+    if (truth->kind != VX_OUTCOME_BINARY)
+        return vx_error_set(err, VX_EUNSUPPORTED,
+                            "cv: %s outcomes are not implemented yet (the pipeline fits binary classifiers): give a "
+                            "binary label",
+                            vx_outcome_kind_name(truth->kind));
+    const int *y = truth->y;
+    vx_cv_metric cm = {metric && metric->fn ? metric->fn : vx_cv_metric_auc, metric ? metric->ctx : NULL};
+    int K, R = o->repeats > 0 ? o->repeats : 1;
+    if ((rc = cv_fold_count(n, o, R, &K, err)) != VX_OK)
+        return rc;
+    r->folds = K;
+    r->repeats = R;
+    size_t nf = (size_t)K * (size_t)R;
+    r->auc = malloc(nf * sizeof *r->auc);
+    r->pooled = malloc((size_t)R * sizeof *r->pooled);
+    r->fit_time = malloc(nf * sizeof *r->fit_time);
+    r->chosen = malloc((nf * (o->n_tune ? o->n_tune : 1)) * sizeof *r->chosen);
+    int *fold = malloc((n ? n : 1) * sizeof *fold);
+    double *oof = malloc((n ? n : 1) * sizeof *oof), *oofp = malloc((n ? n : 1) * sizeof *oofp);
+    double *Xtr = malloc((n * p + 1) * sizeof *Xtr);
+    int *ytr = malloc((n + 1) * sizeof *ytr);
+    const char **btr = batch ? malloc((n + 1) * sizeof *btr) : NULL;
+    rc = r->auc && r->pooled && r->fit_time && r->chosen && fold && oof && oofp && Xtr && ytr && (!batch || btr)
+             ? VX_OK
+             : vx_error_set(err, VX_ENOMEM, "out of memory");
+    for (int rep = 0; rc == VX_OK && rep < R; rep++)
+        rc = cv_repeat(X, n, p, y, names, batch, pp, o, &cm, rep, K, R, fold, oof, oofp, Xtr, ytr, btr, r, err);
+    if (rc == VX_OK)
+        cv_summary(r, nf);
+    free(fold);
+    free(oof);
+    free(oofp);
+    free(Xtr);
+    free(ytr);
+    free(btr);
+    if (rc != VX_OK)
+        vx_cv_result_free(r);
+    return rc;
+}
+
+int vx_cv_run(const double *X, size_t n, size_t p, const int *y, const char *const *names,
+              const char *const *batch, const vx_pipeline_params *pp, const vx_cv_options *o, vx_cv_result *r,
+              vx_error *err)
+{
+    vx_outcome truth = vx_outcome_binary(y, n);
+    return vx_cv_run_outcome(X, n, p, &truth, names, batch, pp, o, NULL, r, err);
+}

@@ -1,0 +1,532 @@
+/* voxomics: binary classifiers (logistic regression by Newton, liblinear L1 logistic regression, libsvm RBF
+ * SVM, XGBoost random forest and gradient boosting) with exact JSON serialisation. See voxomics/model.h.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <errno.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <lapacke.h>
+#include <libsvm/svm.h>
+#include <linear.h>
+#include <xgboost/c_api.h>
+
+#include "learn/model_impl.h"
+
+/* The lock around libsvm's and liblinear's process-wide state (see model_impl.h). */
+pthread_mutex_t vxm_ext_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void vxm_quiet_print(const char *s)
+{
+    (void)s;
+}
+
+static const char *const kind_names[] = {"logreg", "logreg-l1", "svm", "rf", "gbm"};
+
+const char *vx_model_kind_name(vx_model_kind k)
+{
+    return (unsigned)k < 5 ? kind_names[k] : "?";
+}
+
+int vx_model_kind_find(const char *name)
+{
+    for (int k = 0; name && k < 5; k++)
+        if (strcmp(name, kind_names[k]) == 0)
+            return k;
+    return VX_EINVAL;
+}
+
+void vx_model_params_default(vx_model_params *p, vx_model_kind k)
+{
+    memset(p, 0, sizeof *p);
+    p->kind = k;
+    p->C = 1.0;
+    p->gamma = 0.0;
+    p->trees = 100;
+    p->depth = k == VX_MODEL_RF ? 8 : 3;
+    p->eta = 0.1;
+    p->seed = 0;
+}
+
+void vx_model_free(vx_model *m)
+{
+    if (!m)
+        return;
+    free(m->w);
+    free(m->lw);
+    free(m->coef);
+    free(m->nodes);
+    free(m->svp);
+    free(m->xgb_json);
+    if (m->booster)
+        XGBoosterFree(m->booster);
+    free(m);
+}
+
+size_t vx_model_nfeatures(const vx_model *m)
+{
+    return m ? m->p : 0;
+}
+
+const vx_model_params *vx_model_get_params(const vx_model *m)
+{
+    return m ? &m->par : NULL;
+}
+
+const double *vx_model_logreg_coef(const vx_model *m, double *intercept)
+{
+    if (!m || m->par.kind != VX_MODEL_LOGREG)
+        return NULL;
+    if (intercept)
+        *intercept = m->b;
+    return m->w;
+}
+
+double vx_model_grad_norm(const vx_model *m)
+{
+    return m && m->par.kind == VX_MODEL_LOGREG ? m->grad_norm : NAN;
+}
+
+/* ---- checks ---------------------------------------------------------------------------------------------- */
+
+static int check_params(const vx_model_params *mp, vx_error *err)
+{
+    const char *kn = vx_model_kind_name(mp->kind);
+    if ((unsigned)mp->kind >= 5)
+        return vx_error_set(err, VX_EINVAL, "model: unknown model kind %d: use logreg, logreg-l1, svm, rf or gbm",
+                            (int)mp->kind);
+    if (mp->kind <= VX_MODEL_SVM && !(isfinite(mp->C) && mp->C > 0))
+        return vx_error_set(err, VX_EINVAL, "model %s: C = %g: C must be a finite number > 0", kn, mp->C);
+    if (mp->kind == VX_MODEL_SVM && !isfinite(mp->gamma))
+        return vx_error_set(err, VX_EINVAL, "model svm: gamma = %g: give a finite gamma > 0, or <= 0 for \"scale\"",
+                            mp->gamma);
+    if (mp->kind >= VX_MODEL_RF) {
+        if (mp->trees < 1 || mp->trees > 100000)
+            return vx_error_set(err, VX_EINVAL, "model %s: trees = %d: give 1 to 100000 trees", kn, mp->trees);
+        if (mp->depth < 1 || mp->depth > 30)
+            return vx_error_set(err, VX_EINVAL, "model %s: depth = %d: give a max_depth from 1 to 30", kn, mp->depth);
+    }
+    if (mp->kind == VX_MODEL_GBM && !(mp->eta > 0 && mp->eta <= 1))
+        return vx_error_set(err, VX_EINVAL, "model gbm: eta = %g: the learning rate must lie in (0, 1]", mp->eta);
+    return VX_OK;
+}
+
+static int check_x(const char *kn, const double *X, size_t n, size_t p, vx_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < p; j++)
+            if (!isfinite(X[i * p + j]))
+                return vx_error_set(err, VX_EINVAL,
+                                    "model %s: X[%zu][%zu] = %g is not finite: impute or drop missing values first", kn,
+                                    i, j, X[i * p + j]);
+    return VX_OK;
+}
+
+/* ---- text and JSON helpers -------------------------------------------------------------------------------- */
+
+void vxm_sb_printf(sbuf *b, const char *fmt, ...)
+{
+    if (b->oom)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int k = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (k < 0) {
+            b->oom = 1;
+            return;
+        }
+        if (b->s && b->len + (size_t)k < b->cap) {
+            b->len += (size_t)k;
+            return;
+        }
+        size_t nc = b->cap ? b->cap : 256;
+        while (nc <= b->len + (size_t)k)
+            nc *= 2;
+        char *ns = realloc(b->s, nc);
+        if (!ns) {
+            b->oom = 1;
+            return;
+        }
+        b->s = ns;
+        b->cap = nc;
+    }
+}
+
+
+/* Parse a whole string as one double. */
+int vxm_parse_double(const char *s, double *v)
+{
+    char *end;
+    errno = 0;
+    *v = strtod(s, &end);
+    while (*end == ' ' || *end == '\n' || *end == '\t' || *end == '\r')
+        end++;
+    return end != s && *end == 0 && isfinite(*v);
+}
+
+/* Next line of s (modifies s); NULL at the end. */
+char *vxm_next_line(char **s)
+{
+    if (!*s || !**s)
+        return NULL;
+    char *l = *s, *e = strchr(l, '\n');
+    if (e) {
+        *e = 0;
+        *s = e + 1;
+    } else
+        *s = l + strlen(l);
+    return l;
+}
+
+/* Add name: v as a raw JSON number printed %.17g (exact through strtod). */
+static int json_add_double(cJSON *o, const char *name, double v, vx_error *err)
+{
+    char buf[40];
+    if (!isfinite(v))
+        return vx_error_set(err, VX_EINVAL, "model: cannot serialise %s = %g: not finite", name, v);
+    snprintf(buf, sizeof buf, "%.17g", v);
+    if (!cJSON_AddRawToObject(o, name, buf))
+        return vx_error_set(err, VX_ENOMEM, "model: out of memory writing JSON member %s", name);
+    return VX_OK;
+}
+
+static int json_add_darray(cJSON *o, const char *name, const double *v, size_t n, vx_error *err)
+{
+    sbuf b = {0};
+    vxm_sb_printf(&b, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(v[i])) {
+            free(b.s);
+            return vx_error_set(err, VX_EINVAL, "model: cannot serialise %s[%zu] = %g: not finite", name, i, v[i]);
+        }
+        vxm_sb_printf(&b, "%s%.17g", i ? "," : "", v[i]);
+    }
+    vxm_sb_printf(&b, "]");
+    int rc = VX_OK;
+    if (b.oom || !cJSON_AddRawToObject(o, name, b.s))
+        rc = vx_error_set(err, VX_ENOMEM, "model: out of memory writing JSON member %s", name);
+    free(b.s);
+    return rc;
+}
+
+static int json_add_string(cJSON *o, const char *name, const char *s, vx_error *err)
+{
+    if (!cJSON_AddStringToObject(o, name, s))
+        return vx_error_set(err, VX_ENOMEM, "model: out of memory writing JSON member %s", name);
+    return VX_OK;
+}
+
+
+/* A number member: a parsed number, or a raw member written by json_add_double. */
+static int json_get_double(const cJSON *o, const char *name, double *v, vx_error *err)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+    if (it && cJSON_IsNumber(it) && isfinite(it->valuedouble)) {
+        *v = it->valuedouble;
+        return VX_OK;
+    }
+    if (it && cJSON_IsRaw(it) && it->valuestring && vxm_parse_double(it->valuestring, v))
+        return VX_OK;
+    return vx_error_set(err, VX_EFORMAT, "model JSON: member \"%s\" is missing or not a finite number", name);
+}
+
+static int json_get_int(const cJSON *o, const char *name, int lo, int hi, int *v, vx_error *err)
+{
+    double d;
+    int rc = json_get_double(o, name, &d, err);
+    if (rc)
+        return rc;
+    if (d != floor(d) || d < lo || d > hi)
+        return vx_error_set(err, VX_EFORMAT, "model JSON: member \"%s\" = %g is not an integer in [%d, %d]", name, d,
+                            lo, hi);
+    *v = (int)d;
+    return VX_OK;
+}
+
+/* An array of n numbers: a parsed array, or a raw "[a,b,...]" member written by json_add_darray. */
+static int json_get_darray(const cJSON *o, const char *name, double *v, size_t n, vx_error *err)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+    if (it && cJSON_IsArray(it)) {
+        size_t k = 0;
+        const cJSON *e;
+        cJSON_ArrayForEach(e, it)
+        {
+            if (k >= n || !cJSON_IsNumber(e) || !isfinite(e->valuedouble))
+                return vx_error_set(err, VX_EFORMAT, "model JSON: \"%s\" must hold %zu finite numbers", name, n);
+            v[k++] = e->valuedouble;
+        }
+        if (k != n)
+            return vx_error_set(err, VX_EFORMAT, "model JSON: \"%s\" holds %zu numbers, expected %zu", name, k, n);
+        return VX_OK;
+    }
+    if (it && cJSON_IsRaw(it) && it->valuestring) {
+        const char *s = it->valuestring;
+        while (*s == ' ')
+            s++;
+        if (*s++ != '[')
+            goto bad;
+        for (size_t k = 0; k < n; k++) {
+            char *end;
+            v[k] = strtod(s, &end);
+            if (end == s || !isfinite(v[k]))
+                goto bad;
+            s = end;
+            while (*s == ' ')
+                s++;
+            if (*s != (k + 1 < n ? ',' : ']'))
+                goto bad;
+            s++;
+        }
+        return VX_OK;
+    }
+bad:
+    return vx_error_set(err, VX_EFORMAT, "model JSON: member \"%s\" is missing or not an array of %zu numbers", name,
+                        n);
+}
+
+/* ---- public ----------------------------------------------------------------------------------------------- */
+
+int vx_model_fit(const double *X, size_t n, size_t p, const int *y, const vx_model_params *mp, vx_model **out,
+                 vx_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!X || !y || !mp || !out)
+        return vx_error_set(err, VX_EINVAL, "model fit: X, y, parameters and output must not be NULL");
+    int rc = check_params(mp, err);
+    if (rc)
+        return rc;
+    const char *kn = vx_model_kind_name(mp->kind);
+    if (n < 2 || p < 1 || n > (size_t)INT_MAX / 2 || p > (size_t)INT_MAX / 2 || n > SIZE_MAX / (p + 2))
+        return vx_error_set(err, VX_EINVAL, "model %s: %zu samples x %zu features: need at least 2 x 1 (and < 2^30)",
+                            kn, n, p);
+    size_t n1 = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (y[i] != 0 && y[i] != 1)
+            return vx_error_set(err, VX_EINVAL, "model %s: y[%zu] = %d: labels must be 0 or 1", kn, i, y[i]);
+        n1 += (size_t)y[i];
+    }
+    if (n1 == 0 || n1 == n)
+        return vx_error_set(err, VX_EINVAL,
+                            "model %s: all %zu samples have label %d: both classes must be present in the training set",
+                            kn, n, n1 ? 1 : 0);
+    rc = check_x(kn, X, n, p, err);
+    if (rc)
+        return rc;
+    vx_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return vx_error_set(err, VX_ENOMEM, "model %s: out of memory", kn);
+    m->par = *mp;
+    m->p = p;
+    m->grad_norm = NAN;
+    switch (mp->kind) {
+    case VX_MODEL_LOGREG:
+        rc = vxm_fit_logreg(X, n, p, y, m, err);
+        break;
+    case VX_MODEL_LOGREG_L1:
+        rc = vxm_fit_logreg_l1(X, n, p, y, m, err);
+        break;
+    case VX_MODEL_SVM:
+        rc = vxm_fit_svm(X, n, p, y, m, err);
+        break;
+    default:
+        rc = vxm_fit_xgb(X, n, p, y, m, err);
+        break;
+    }
+    if (rc) {
+        vx_model_free(m);
+        return rc;
+    }
+    *out = m;
+    return VX_OK;
+}
+
+int vx_model_predict(const vx_model *m, const double *X, size_t n, double *score, double *prob, vx_error *err)
+{
+    if (!m || (!X && n))
+        return vx_error_set(err, VX_EINVAL, "model predict: model and X must not be NULL");
+    if (n == 0 || (!score && !prob))
+        return VX_OK;
+    const char *kn = vx_model_kind_name(m->par.kind);
+    int rc = check_x(kn, X, n, m->p, err);
+    if (rc)
+        return rc;
+    if (m->par.kind == VX_MODEL_RF || m->par.kind == VX_MODEL_GBM)
+        return vxm_predict_xgb(m, X, n, score, prob, err);
+    double *s = score ? score : malloc(n * sizeof *s);
+    if (!s)
+        return vx_error_set(err, VX_ENOMEM, "model %s: out of memory", kn);
+    switch (m->par.kind) {
+    case VX_MODEL_LOGREG:
+        for (size_t i = 0; i < n; i++) {
+            double z = m->b;
+            for (size_t j = 0; j < m->p; j++)
+                z += X[i * m->p + j] * m->w[j];
+            s[i] = z;
+        }
+        break;
+    case VX_MODEL_LOGREG_L1:
+        rc = vxm_predict_logreg_l1(m, X, n, s, err);
+        break;
+    default:
+        rc = vxm_predict_svm(m, X, n, s, err);
+        break;
+    }
+    if (!rc && prob)
+        for (size_t i = 0; i < n; i++) {
+            if (m->par.kind == VX_MODEL_SVM) {
+                double e = m->platt_a * s[i] + m->platt_b; /* 1 / (1 + exp(e)), overflow-safe */
+                prob[i] = e >= 0 ? exp(-e) / (1.0 + exp(-e)) : 1.0 / (1.0 + exp(e));
+            } else
+                prob[i] = 1.0 - vxm_sigm_neg(s[i]); /* 1 / (1 + exp(-s)) */
+        }
+    if (s != score)
+        free(s);
+    return rc;
+}
+
+int vx_model_to_json(const vx_model *m, void *cjson_object, vx_error *err)
+{
+    cJSON *o = cjson_object;
+    if (!m || !o || !cJSON_IsObject(o))
+        return vx_error_set(err, VX_EINVAL, "model to JSON: model and a cJSON object are required");
+    const vx_model_params *mp = &m->par;
+    char seed[32];
+    snprintf(seed, sizeof seed, "%lu", mp->seed);
+    int rc;
+    if ((rc = json_add_string(o, "kind", vx_model_kind_name(mp->kind), err)) ||
+        (rc = json_add_double(o, "p", (double)m->p, err)) || (rc = json_add_double(o, "C", mp->C, err)) ||
+        (rc = json_add_double(o, "gamma", mp->gamma, err)) || (rc = json_add_double(o, "trees", mp->trees, err)) ||
+        (rc = json_add_double(o, "depth", mp->depth, err)) || (rc = json_add_double(o, "eta", mp->eta, err)) ||
+        (rc = json_add_string(o, "seed", seed, err)))
+        return rc;
+    char *text = NULL;
+    switch (mp->kind) {
+    case VX_MODEL_LOGREG:
+        if ((rc = json_add_darray(o, "coef", m->w, m->p, err)) || (rc = json_add_double(o, "intercept", m->b, err)) ||
+            (rc = json_add_double(o, "grad_norm", m->grad_norm, err)))
+            return rc;
+        return VX_OK;
+    case VX_MODEL_LOGREG_L1:
+        if (!(text = vxm_liblinear_text(m)))
+            return vx_error_set(err, VX_ENOMEM, "model logreg-l1: out of memory writing the liblinear model");
+        rc = json_add_string(o, "liblinear", text, err);
+        free(text);
+        return rc;
+    case VX_MODEL_SVM:
+        if (!(text = vxm_libsvm_text(m)))
+            return vx_error_set(err, VX_ENOMEM, "model svm: out of memory writing the libsvm model");
+        rc = json_add_string(o, "libsvm", text, err);
+        free(text);
+        if (!rc && !(rc = json_add_double(o, "platt_A", m->platt_a, err)))
+            rc = json_add_double(o, "platt_B", m->platt_b, err);
+        return rc;
+    default:
+        return json_add_string(o, "xgboost", m->xgb_json, err);
+    }
+}
+
+int vx_model_from_json(const void *cjson_object, vx_model **out, vx_error *err)
+{
+    const cJSON *o = cjson_object;
+    if (out)
+        *out = NULL;
+    if (!o || !out || !cJSON_IsObject(o))
+        return vx_error_set(err, VX_EINVAL, "model from JSON: a cJSON object and an output are required");
+    const cJSON *kj = cJSON_GetObjectItemCaseSensitive(o, "kind");
+    int kind = cJSON_IsString(kj) ? vx_model_kind_find(kj->valuestring) : VX_EINVAL;
+    if (kind < 0)
+        return vx_error_set(err, VX_EFORMAT, "model JSON: \"kind\" must be logreg, logreg-l1, svm, rf or gbm");
+    vx_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return vx_error_set(err, VX_ENOMEM, "model from JSON: out of memory");
+    vx_model_params_default(&m->par, (vx_model_kind)kind);
+    m->grad_norm = NAN;
+    int rc, p = 0;
+    const cJSON *sj = cJSON_GetObjectItemCaseSensitive(o, "seed");
+    if ((rc = json_get_int(o, "p", 1, INT_MAX / 2, &p, err)) || (rc = json_get_double(o, "C", &m->par.C, err)) ||
+        (rc = json_get_double(o, "gamma", &m->par.gamma, err)) ||
+        (rc = json_get_int(o, "trees", 1, 100000, &m->par.trees, err)) ||
+        (rc = json_get_int(o, "depth", 1, 30, &m->par.depth, err)) ||
+        (rc = json_get_double(o, "eta", &m->par.eta, err)))
+        goto fail;
+    m->p = (size_t)p;
+    if (cJSON_IsString(sj)) {
+        char *e;
+        errno = 0;
+        m->par.seed = strtoul(sj->valuestring, &e, 10);
+        if (e == sj->valuestring || *e || errno) {
+            rc = vx_error_set(err, VX_EFORMAT, "model JSON: \"seed\" = \"%.30s\" is not an unsigned integer",
+                              sj->valuestring);
+            goto fail;
+        }
+    } else {
+        rc = vx_error_set(err, VX_EFORMAT, "model JSON: member \"seed\" (a decimal string) is missing");
+        goto fail;
+    }
+    if ((rc = check_params(&m->par, err)))
+        goto fail;
+    const char *member = kind == VX_MODEL_LOGREG_L1 ? "liblinear"
+                         : kind == VX_MODEL_SVM     ? "libsvm"
+                         : kind >= VX_MODEL_RF      ? "xgboost"
+                                                    : NULL;
+    const cJSON *tj = member ? cJSON_GetObjectItemCaseSensitive(o, member) : NULL;
+    if (member && !cJSON_IsString(tj)) {
+        rc = vx_error_set(err, VX_EFORMAT, "model JSON %s: member \"%s\" (the model text) is missing",
+                          kind_names[kind], member);
+        goto fail;
+    }
+    switch (kind) {
+    case VX_MODEL_LOGREG:
+        m->w = malloc(m->p * sizeof *m->w);
+        if (!m->w) {
+            rc = vx_error_set(err, VX_ENOMEM, "model from JSON: out of memory");
+            goto fail;
+        }
+        if ((rc = json_get_darray(o, "coef", m->w, m->p, err)) || (rc = json_get_double(o, "intercept", &m->b, err)) ||
+            (rc = json_get_double(o, "grad_norm", &m->grad_norm, err)))
+            goto fail;
+        break;
+    case VX_MODEL_LOGREG_L1:
+        if ((rc = vxm_parse_liblinear(tj->valuestring, m, err)))
+            goto fail;
+        break;
+    case VX_MODEL_SVM:
+        if ((rc = vxm_parse_libsvm(tj->valuestring, m, err)) ||
+            (rc = json_get_double(o, "platt_A", &m->platt_a, err)) ||
+            (rc = json_get_double(o, "platt_B", &m->platt_b, err)))
+            goto fail;
+        break;
+    default:
+        m->xgb_len = strlen(tj->valuestring);
+        m->xgb_json = strdup(tj->valuestring);
+        if (!m->xgb_json) {
+            rc = vx_error_set(err, VX_ENOMEM, "model from JSON: out of memory");
+            goto fail;
+        }
+        if ((rc = vxm_xgb_load(kind_names[kind], m, err))) {
+            vx_error_prefix(err, "model JSON: ");
+            rc = VX_EFORMAT;
+            if (err)
+                err->code = rc;
+            goto fail;
+        }
+        break;
+    }
+    *out = m;
+    return VX_OK;
+fail:
+    vx_model_free(m);
+    return rc;
+}

@@ -1,0 +1,86 @@
+/* voxomics: what the model backends (src/learn/model_*.c) share: the fitted model, the lock around the
+ * process-wide state of libsvm and liblinear, text helpers, and one entry per backend for fit, predict and text.
+ * Internal to libvoxomics (not installed).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef VX_LEARN_MODEL_IMPL_H
+#define VX_LEARN_MODEL_IMPL_H
+
+#include <math.h>
+#include <pthread.h>
+#include <stddef.h>
+
+#include <libsvm/svm.h>
+#include <xgboost/c_api.h>
+
+#include "voxomics/model.h"
+
+struct vx_model {
+    vx_model_params par;
+    size_t p;
+    double grad_norm;
+    /* logreg: w[p], b */
+    double *w;
+    double b;
+    /* logreg-l1: lw[p + 1] (last = bias weight), label order */
+    double *lw;
+    int label0; /* first label of libsvm / liblinear (1: decision value points to class 1) */
+    /* svm */
+    double gamma, rho, platt_a, platt_b;
+    int nsv, nsv0, nsv1;
+    double *coef;             /* nsv */
+    struct svm_node *nodes;   /* nsv * (p + 1), each SV terminated by index -1 */
+    struct svm_node **svp;    /* nsv pointers into nodes */
+    /* rf, gbm */
+    char *xgb_json;
+    size_t xgb_len;
+    BoosterHandle booster;
+};
+
+/* libsvm and liblinear keep process-wide state that a fit must set: their print function (they print to
+ * stdout by default) and, for liblinear, the C library's rand() sequence (srand(seed)). This mutex, the
+ * only mutable static state of the model module, serialises those fits so that concurrent voxomics fits
+ * stay deterministic (defined in model.c). */
+extern pthread_mutex_t vxm_ext_lock;
+void vxm_quiet_print(const char *s);
+
+/* A growing text buffer; oom is set (and the text dropped) when memory runs out. */
+typedef struct sbuf {
+    char *s;
+    size_t len, cap;
+    int oom;
+} sbuf;
+void vxm_sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Parse a whole string as one finite double (trailing white space allowed): 1 on success. */
+int vxm_parse_double(const char *s, double *v);
+/* Next line of *s (modifies the text); NULL at the end. */
+char *vxm_next_line(char **s);
+
+/* 1 / (1 + exp(m)) */
+static inline double vxm_sigm_neg(double m)
+{
+    if (m >= 0) {
+        double e = exp(-m);
+        return e / (1.0 + e);
+    }
+    return 1.0 / (1.0 + exp(m));
+}
+
+/* logistic regression, L2 penalty, Newton (model_logistic.c) */
+int vxm_fit_logreg(const double *X, size_t n, size_t p, const int *y, vx_model *m, vx_error *err);
+/* liblinear L1 logistic regression (model_liblinear.c) */
+int vxm_fit_logreg_l1(const double *X, size_t n, size_t p, const int *y, vx_model *m, vx_error *err);
+int vxm_predict_logreg_l1(const vx_model *m, const double *X, size_t n, double *score, vx_error *err);
+char *vxm_liblinear_text(const vx_model *m); /* malloc'ed; NULL when out of memory */
+int vxm_parse_liblinear(const char *text, vx_model *m, vx_error *err);
+/* libsvm RBF SVM with Platt scaling (model_libsvm.c) */
+int vxm_fit_svm(const double *X, size_t n, size_t p, const int *y, vx_model *m, vx_error *err);
+int vxm_predict_svm(const vx_model *m, const double *X, size_t n, double *score, vx_error *err);
+char *vxm_libsvm_text(const vx_model *m);
+int vxm_parse_libsvm(const char *text, vx_model *m, vx_error *err);
+/* XGBoost random forest and gradient boosting (model_xgboost.c) */
+int vxm_fit_xgb(const double *X, size_t n, size_t p, const int *y, vx_model *m, vx_error *err);
+int vxm_predict_xgb(const vx_model *m, const double *X, size_t n, double *score, double *prob, vx_error *err);
+int vxm_xgb_load(const char *kn, vx_model *m, vx_error *err);
+
+#endif

@@ -1,0 +1,160 @@
+/* voxomics: random forest and gradient boosting by XGBoost (the "rf" and "gbm" models of voxomics/model.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <errno.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xgboost/c_api.h>
+
+#include "learn/model_impl.h"
+
+/* ---- XGBoost ---------------------------------------------------------------------------------------------- */
+
+#define XGB_CHECK(call, what)                                                                                          \
+    do {                                                                                                               \
+        if ((call) != 0) {                                                                                             \
+            rc = vx_error_set(err, VX_EUNSUPPORTED, "model %s: XGBoost %s failed: %s", kn, what, XGBGetLastError());  \
+            goto done;                                                                                                 \
+        }                                                                                                              \
+    } while (0)
+
+static int xgb_dmatrix(const char *kn, const double *X, size_t n, size_t p, DMatrixHandle *dm, vx_error *err)
+{
+    int rc = VX_OK;
+    float *xf = malloc((n * p > 0 ? n * p : 1) * sizeof *xf);
+    if (!xf)
+        return vx_error_set(err, VX_ENOMEM, "model %s: out of memory for %zu x %zu", kn, n, p);
+    for (size_t k = 0; k < n * p; k++)
+        xf[k] = (float)X[k];
+    *dm = NULL;
+    XGB_CHECK(XGDMatrixCreateFromMat(xf, (bst_ulong)n, (bst_ulong)p, NAN, dm), "DMatrix");
+done:
+    free(xf);
+    return rc;
+}
+
+/* A booster from JSON model text, with per-call settings (one thread, silent). */
+int vxm_xgb_load(const char *kn, vx_model *m, vx_error *err)
+{
+    int rc = VX_OK;
+    XGB_CHECK(XGBoosterCreate(NULL, 0, &m->booster), "booster creation");
+    XGB_CHECK(XGBoosterLoadModelFromBuffer(m->booster, m->xgb_json, (bst_ulong)m->xgb_len), "model loading");
+    XGB_CHECK(XGBoosterSetParam(m->booster, "nthread", "1"), "setting nthread");
+    XGB_CHECK(XGBoosterSetParam(m->booster, "verbosity", "0"), "setting verbosity");
+done:
+    return rc;
+}
+
+int vxm_fit_xgb(const double *X, size_t n, size_t p, const int *y, vx_model *m, vx_error *err)
+{
+    const char *kn = vx_model_kind_name(m->par.kind);
+    const vx_model_params *mp = &m->par;
+    int rc = VX_OK, rf = mp->kind == VX_MODEL_RF;
+    DMatrixHandle dm = NULL;
+    BoosterHandle bh = NULL;
+    float *lab = malloc(n * sizeof *lab);
+    char buf[64];
+    if (!lab)
+        return vx_error_set(err, VX_ENOMEM, "model %s: out of memory", kn);
+    for (size_t i = 0; i < n; i++)
+        lab[i] = (float)y[i];
+    rc = xgb_dmatrix(kn, X, n, p, &dm, err);
+    if (rc)
+        goto done;
+    XGB_CHECK(XGDMatrixSetFloatInfo(dm, "label", lab, (bst_ulong)n), "setting labels");
+    XGB_CHECK(XGBoosterCreate(&dm, 1, &bh), "booster creation");
+    struct {
+        const char *k;
+        char v[40];
+    } set[16];
+    int ns = 0;
+#define SETP(key, ...) (set[ns].k = key, snprintf(set[ns].v, sizeof set[ns].v, __VA_ARGS__), ns++)
+    SETP("verbosity", "0");
+    SETP("nthread", "1");
+    SETP("booster", "gbtree");
+    SETP("objective", "binary:logistic");
+    SETP("tree_method", "exact");
+    SETP("seed", "%lu", mp->seed & 0x7fffffffffffffffUL);
+    SETP("max_depth", "%d", mp->depth);
+    if (rf) {
+        SETP("num_parallel_tree", "%d", mp->trees);
+        SETP("subsample", "0.632");
+        SETP("colsample_bynode", "%.17g", sqrt((double)p) / (double)p);
+        SETP("learning_rate", "1");
+        SETP("reg_lambda", "0");
+    } else {
+        SETP("eta", "%.17g", mp->eta);
+    }
+#undef SETP
+    for (int k = 0; k < ns; k++) {
+        snprintf(buf, sizeof buf, "setting %s", set[k].k);
+        XGB_CHECK(XGBoosterSetParam(bh, set[k].k, set[k].v), buf);
+    }
+    int rounds = rf ? 1 : mp->trees;
+    for (int r = 0; r < rounds; r++)
+        XGB_CHECK(XGBoosterUpdateOneIter(bh, r, dm), "training");
+    bst_ulong len = 0;
+    const char *out = NULL;
+    XGB_CHECK(XGBoosterSaveModelToBuffer(bh, "{\"format\": \"json\"}", &len, &out), "model saving");
+    m->xgb_json = malloc((size_t)len + 1);
+    if (!m->xgb_json) {
+        rc = vx_error_set(err, VX_ENOMEM, "model %s: out of memory", kn);
+        goto done;
+    }
+    memcpy(m->xgb_json, out, (size_t)len);
+    m->xgb_json[len] = 0;
+    m->xgb_len = (size_t)len;
+    /* predict from a booster loaded from the saved text: a fitted and a deserialised model are the same */
+    rc = vxm_xgb_load(kn, m, err);
+done:
+    if (bh)
+        XGBoosterFree(bh);
+    if (dm)
+        XGDMatrixFree(dm);
+    free(lab);
+    return rc;
+}
+
+int vxm_predict_xgb(const vx_model *m, const double *X, size_t n, double *score, double *prob, vx_error *err)
+{
+    const char *kn = vx_model_kind_name(m->par.kind);
+    DMatrixHandle dm = NULL;
+    int rc = xgb_dmatrix(kn, X, n, m->p, &dm, err);
+    if (rc)
+        return rc;
+    for (int type = 0; type < 2; type++) {
+        double *dst = type ? score : prob;
+        if (!dst)
+            continue;
+        char cfg[128];
+        snprintf(cfg, sizeof cfg,
+                 "{\"type\": %d, \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, "
+                 "\"strict_shape\": false}",
+                 type);
+        const bst_ulong *shape = NULL;
+        bst_ulong dim = 0;
+        const float *res = NULL;
+        XGB_CHECK(XGBoosterPredictFromDMatrix(m->booster, dm, cfg, &shape, &dim, &res), "prediction");
+        bst_ulong tot = 1;
+        for (bst_ulong k = 0; k < dim; k++)
+            tot *= shape[k];
+        if (tot != (bst_ulong)n) {
+            rc = vx_error_set(err, VX_EUNSUPPORTED, "model %s: XGBoost returned %lu predictions for %zu rows", kn,
+                              (unsigned long)tot, n);
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[i] = res[i];
+    }
+done:
+    XGDMatrixFree(dm);
+    return rc;
+}
+
+#undef XGB_CHECK
