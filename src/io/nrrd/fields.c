@@ -360,8 +360,8 @@ static int parse_data_file(nrrd_hdr *h, const char **list, size_t nlist, vx_erro
         count = nlist;
     } else if ((nt == 4 || nt == 5) && memchr(tok[0], '%', tlen[0]) &&
                nrrd_parse_ll(tok[1], tlen[1], INT_MIN, INT_MAX, &v[0]) == 0 &&
-                    nrrd_parse_ll(tok[2], tlen[2], INT_MIN, INT_MAX, &v[1]) == 0 &&
-                         nrrd_parse_ll(tok[3], tlen[3], INT_MIN, INT_MAX, &v[2]) == 0) {
+               nrrd_parse_ll(tok[2], tlen[2], INT_MIN, INT_MAX, &v[1]) == 0 &&
+               nrrd_parse_ll(tok[3], tlen[3], INT_MIN, INT_MAX, &v[2]) == 0) {
         if (nt == 5 && nrrd_parse_ll(tok[4], tlen[4], 1, h->dim, &subdim) != 0)
             return nrrd_ferr(h, err, VX_EFORMAT, F_DATA_FILE, "subdim must be 1..%d", h->dim);
         if (v[2] == 0 || (v[2] > 0 ? v[1] < v[0] : v[1] > v[0]))
@@ -372,8 +372,8 @@ static int parse_data_file(nrrd_hdr *h, const char **list, size_t nlist, vx_erro
         char name[4096];
         if (nrrd_render_format(tok[0], v[0], name, sizeof name) != 0 ||
             nrrd_render_format(tok[0], v[1], name, sizeof name))
-                 return nrrd_ferr(h, err, VX_EUNSUPPORTED, F_DATA_FILE, "file name format '%.100s' is not supported "
-                                  "(exactly one %%d, %%i, %%u, %%x or %%o conversion with flags and width)", tok[0]);
+            return nrrd_ferr(h, err, VX_EUNSUPPORTED, F_DATA_FILE, "file name format '%.100s' is not supported "
+                             "(exactly one %%d, %%i, %%u, %%x or %%o conversion with flags and width)", tok[0]);
         h->df_mode = DF_FORMAT;
         h->df_name = tok[0];
         h->fmt_min = v[0];
@@ -475,7 +475,7 @@ int nrrd_interpret_fields(nrrd_hdr *h, const char **list, size_t nlist, vx_error
     }
     if (h->field[F_SPACE_DIM]) {
         if (nrrd_parse_ll_field(h->field[F_SPACE_DIM], 1, 4, &x) != 0)
-                 return nrrd_ferr(h, err, VX_EFORMAT, F_SPACE_DIM, "'%.40s' (1..4 supported)", h->field[F_SPACE_DIM]);
+            return nrrd_ferr(h, err, VX_EFORMAT, F_SPACE_DIM, "'%.40s' (1..4 supported)", h->field[F_SPACE_DIM]);
         if (h->space_dim && h->space_dim != x)
             return nrrd_ferr(h, err, VX_EFORMAT, F_SPACE_DIM, "%lld contradicts space '%s' (dimension %d)", x,
                              h->field[F_SPACE], h->space_dim);
@@ -526,8 +526,8 @@ int nrrd_interpret_fields(nrrd_hdr *h, const char **list, size_t nlist, vx_error
     }
     if (h->field[F_LINE_SKIP]) {
         if (nrrd_parse_ll_field(h->field[F_LINE_SKIP], 0, LONG_MAX, &x) != 0)
-                 return nrrd_ferr(h, err, VX_EFORMAT, F_LINE_SKIP, "not a non-negative integer: '%.40s'",
-                                  h->field[F_LINE_SKIP]);
+            return nrrd_ferr(h, err, VX_EFORMAT, F_LINE_SKIP, "not a non-negative integer: '%.40s'",
+                             h->field[F_LINE_SKIP]);
         h->line_skip = (long)x;
     }
     if (h->field[F_BYTE_SKIP]) {

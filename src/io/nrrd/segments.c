@@ -181,7 +181,7 @@ static long select_segment(const seg_full *s, size_t n, const char *want)
             return (long)i;
     long long k;
     if (nrrd_parse_ll(want, strlen(want), 1, (long long)n, &k) == 0)
-             return (long)(k - 1);
+        return (long)(k - 1);
     return -1;
 }
 
