@@ -397,24 +397,21 @@ static int parse_data_file(nrrd_hdr *h, const char **list, size_t nlist, vx_erro
     return VX_OK;
 }
 
-/* Interpret the collected fields. */
-int nrrd_interpret_fields(nrrd_hdr *h, const char **list, size_t nlist, vx_error *err)
+/* dimension: the number of axes. */
+static int interpret_dimension(nrrd_hdr *h, vx_error *err)
 {
-    static const int REQUIRED[] = {F_DIMENSION, F_TYPE, F_SIZES, F_ENCODING};
-    for (size_t i = 0; i < sizeof REQUIRED / sizeof REQUIRED[0]; i++)
-        if (!h->field[REQUIRED[i]])
-            return vx_error_set(err, VX_EFORMAT, "%s: missing required field '%s'", h->path,
-                                NRRD_FIELD_NAME[REQUIRED[i]]);
-    const char *s, *t;
-    size_t len;
     long long x;
-
     if (nrrd_parse_ll_field(h->field[F_DIMENSION], 1, LLONG_MAX, &x) != 0)
         return nrrd_ferr(h, err, VX_EFORMAT, F_DIMENSION, "not a positive integer: '%.40s'", h->field[F_DIMENSION]);
     if (x > NRRD_DIM_MAX)
         return nrrd_ferr(h, err, VX_EUNSUPPORTED, F_DIMENSION, "%lld axes (at most %d)", x, NRRD_DIM_MAX);
     h->dim = (int)x;
+    return VX_OK;
+}
 
+/* type: one of the scalar types (block is not supported). */
+static int interpret_type(nrrd_hdr *h, vx_error *err)
+{
     h->type = -1;
     for (size_t i = 0; i < sizeof TYPE_NAMES / sizeof TYPE_NAMES[0]; i++)
         if (strcasecmp(h->field[F_TYPE], TYPE_NAMES[i].name) == 0)
@@ -423,7 +420,14 @@ int nrrd_interpret_fields(nrrd_hdr *h, const char **list, size_t nlist, vx_error
         return nrrd_ferr(h, err, VX_EFORMAT, F_TYPE, "unknown type '%.40s'", h->field[F_TYPE]);
     if (h->type == T_BLOCK)
         return nrrd_ferr(h, err, VX_EUNSUPPORTED, F_TYPE, "type 'block' is not supported (scalar types only)");
+    return VX_OK;
+}
 
+/* sizes: one positive size per axis; their product is the number of samples. */
+static int interpret_sizes(nrrd_hdr *h, vx_error *err)
+{
+    const char *s, *t;
+    size_t len;
     s = h->field[F_SIZES];
     h->nelem = 1;
     for (int a = 0; a < h->dim; a++) {
@@ -439,7 +443,12 @@ int nrrd_interpret_fields(nrrd_hdr *h, const char **list, size_t nlist, vx_error
     }
     if (next_token(&s, &len))
         return nrrd_ferr(h, err, VX_EFORMAT, F_SIZES, "more than %d sizes for dimension %d", h->dim, h->dim);
+    return VX_OK;
+}
 
+/* encoding (raw or gzip) and endian (required for samples of more than one byte). */
+static int interpret_encoding(nrrd_hdr *h, vx_error *err)
+{
     h->enc = -1;
     for (size_t i = 0; i < sizeof ENC_NAMES / sizeof ENC_NAMES[0]; i++)
         if (strcasecmp(h->field[F_ENCODING], ENC_NAMES[i].name) == 0)
@@ -462,7 +471,15 @@ int nrrd_interpret_fields(nrrd_hdr *h, const char **list, size_t nlist, vx_error
         return vx_error_set(err, VX_EFORMAT, "%s: missing field 'endian' (required for type %s)", h->path,
                             TYPE_CANON[h->type]);
     }
+    return VX_OK;
+}
 
+/* space, space dimension, space directions and space origin. */
+static int interpret_space(nrrd_hdr *h, vx_error *err)
+{
+    const char *s;
+    size_t len;
+    long long x;
     h->space = -1;
     if (h->field[F_SPACE]) {
         for (size_t i = 0; i < sizeof NRRD_SPACES / sizeof NRRD_SPACES[0]; i++)
@@ -502,6 +519,14 @@ int nrrd_interpret_fields(nrrd_hdr *h, const char **list, size_t nlist, vx_error
             return nrrd_ferr(h, err, VX_EFORMAT, F_SPACE_ORIGIN, "expected '(' %d finite numbers ')'", h->space_dim);
         h->have_origin = 1;
     }
+    return VX_OK;
+}
+
+/* Per-axis spacings and kinds. */
+static int interpret_axes(nrrd_hdr *h, vx_error *err)
+{
+    const char *s, *t;
+    size_t len;
     if (h->field[F_SPACINGS]) {
         s = h->field[F_SPACINGS];
         for (int a = 0; a < h->dim; a++)
@@ -524,6 +549,13 @@ int nrrd_interpret_fields(nrrd_hdr *h, const char **list, size_t nlist, vx_error
             return nrrd_ferr(h, err, VX_EFORMAT, F_KINDS, "more than %d kinds", h->dim);
         h->have_kinds = 1;
     }
+    return VX_OK;
+}
+
+/* line skip and byte skip. */
+static int interpret_skips(nrrd_hdr *h, vx_error *err)
+{
+    long long x;
     if (h->field[F_LINE_SKIP]) {
         if (nrrd_parse_ll_field(h->field[F_LINE_SKIP], 0, LONG_MAX, &x) != 0)
             return nrrd_ferr(h, err, VX_EFORMAT, F_LINE_SKIP, "not a non-negative integer: '%.40s'",
@@ -537,5 +569,22 @@ int nrrd_interpret_fields(nrrd_hdr *h, const char **list, size_t nlist, vx_error
             return nrrd_ferr(h, err, VX_EUNSUPPORTED, F_BYTE_SKIP, "byte skip -1 is supported with raw encoding only");
         h->byte_skip = x;
     }
+    return VX_OK;
+}
+
+/* Interpret the collected fields. */
+int nrrd_interpret_fields(nrrd_hdr *h, const char **list, size_t nlist, vx_error *err)
+{
+    static const int REQUIRED[] = {F_DIMENSION, F_TYPE, F_SIZES, F_ENCODING};
+    for (size_t i = 0; i < sizeof REQUIRED / sizeof REQUIRED[0]; i++)
+        if (!h->field[REQUIRED[i]])
+            return vx_error_set(err, VX_EFORMAT, "%s: missing required field '%s'", h->path,
+                                NRRD_FIELD_NAME[REQUIRED[i]]);
+    int rc;
+    if ((rc = interpret_dimension(h, err)) != VX_OK || (rc = interpret_type(h, err)) != VX_OK ||
+        (rc = interpret_sizes(h, err)) != VX_OK || (rc = interpret_encoding(h, err)) != VX_OK ||
+        (rc = interpret_space(h, err)) != VX_OK || (rc = interpret_axes(h, err)) != VX_OK ||
+        (rc = interpret_skips(h, err)) != VX_OK)
+        return rc;
     return parse_data_file(h, list, nlist, err);
 }
