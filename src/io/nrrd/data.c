@@ -186,12 +186,105 @@ static void convert(float *dst, const unsigned char *src, size_t n, int type, in
     }
 }
 
-/* Read data file i: nelem samples into dst. */
-static int read_one(const nrrd_hdr *h, uint64_t i, float *dst, uint64_t nelem, unsigned char *chunk, vx_error *err)
+/* Skip the `line skip` lines at the current position of a data file. */
+static int skip_lines(const nrrd_hdr *h, data_src *s, vx_error *err)
+{
+    for (long l = 0; l < h->line_skip;) {
+        int c = getc(s->f);
+        if (c == EOF)
+            return vx_error_set(err, VX_EFORMAT, "%s: line skip %ld: %s ends after %ld lines", h->path, h->line_skip,
+                                s->dpath, l);
+        if (c == '\n')
+            l++;
+    }
+    return VX_OK;
+}
+
+/* Raw data: seek to the first of the `need` bytes of data (after the byte skip, or the last bytes of the file for
+ * byte skip -1); upos is the position after the skipped lines, size the file size. */
+static int seek_raw_data(const nrrd_hdr *h, data_src *s, uint64_t need, uint64_t upos, uint64_t size, vx_error *err)
+{
+    const char *dp = s->dpath;
+    uint64_t from;
+    if (h->byte_skip < 0) {
+        if (size < need || size - need < upos)
+            return vx_error_set(err, VX_EFORMAT, "%s: truncated data: %llu bytes of data expected at the end of %s "
+                                "(byte skip -1), the file has %llu bytes after byte %llu", h->path,
+                                (unsigned long long)need, dp, (unsigned long long)(size - upos),
+                                (unsigned long long)upos);
+        from = size - need;
+    } else {
+        from = upos + (uint64_t)h->byte_skip;
+        if (from > size || size - from < need)
+            return vx_error_set(err, VX_EFORMAT, "%s: truncated data: %llu bytes of data expected at byte %llu of "
+                                "%s, the file has %llu bytes", h->path, (unsigned long long)need,
+                                (unsigned long long)from, dp, (unsigned long long)size);
+    }
+    if (fseeko(s->f, (off_t)from, SEEK_SET) != 0)
+        return vx_error_set(err, VX_EIO, "%s: cannot seek to byte %llu of %s", h->path, (unsigned long long)from, dp);
+    return VX_OK;
+}
+
+/* Gzip/zlib data: start inflating at the current position and skip the byte skip of decompressed bytes. */
+static int start_gzip_data(const nrrd_hdr *h, data_src *s, unsigned char *chunk, vx_error *err)
+{
+    int rc;
+    s->gz = 1;
+    s->in = malloc(ZIN);
+    if (!s->in)
+        return vx_error_set(err, VX_ENOMEM, "%s: out of memory", h->path);
+    if (inflateInit2(&s->zs, 15 + 32) != Z_OK) /* gzip or zlib header, detected */
+        return vx_error_set(err, VX_ENOMEM, "%s: out of memory in zlib", h->path);
+    s->zinit = 1;
+    for (uint64_t left = (uint64_t)h->byte_skip; left > 0;) {
+        size_t want = left < CHUNK ? (size_t)left : CHUNK, got;
+        if ((rc = src_read(s, chunk, want, &got, err)) != VX_OK)
+            return rc;
+        if (got < want)
+            return vx_error_set(err, VX_EFORMAT, "%s: truncated data: the gzip stream of %s ends within the byte "
+                                "skip (%lld bytes)", h->path, s->dpath, h->byte_skip);
+        left -= got;
+    }
+    return VX_OK;
+}
+
+/* nelem samples from the source, converted to float chunk by chunk; then, for gzip, the rest of the stream up to
+ * its end, so that zlib checks its CRC and length. */
+static int read_samples(const nrrd_hdr *h, data_src *s, float *dst, uint64_t nelem, unsigned char *chunk,
+                        vx_error *err)
 {
     size_t esz = (size_t)NRRD_TYPE_SIZE[h->type];
     uint64_t need = nelem * esz;
     int swap = esz > 1 && h->big_endian != HOST_BE;
+    int rc;
+    for (uint64_t done_el = 0; done_el < nelem;) {
+        size_t want = nelem - done_el < CHUNK / esz ? (size_t)(nelem - done_el) : CHUNK / esz, got;
+        if ((rc = src_read(s, chunk, want * esz, &got, err)) != VX_OK)
+            return rc;
+        if (got < want * esz)
+            return vx_error_set(err, VX_EFORMAT, "%s: truncated data: expected %llu bytes of %s data in %s, got %llu",
+                                h->path, (unsigned long long)need, s->gz ? "decompressed" : "raw", s->dpath,
+                                (unsigned long long)(done_el * esz + got));
+        convert(dst + done_el, chunk, want, h->type, swap);
+        done_el += want;
+    }
+    if (s->gz) {
+        size_t got;
+        do {
+            if ((rc = src_read(s, chunk, CHUNK, &got, err)) != VX_OK)
+                return rc;
+        } while (got > 0 && !s->zend);
+        if (!s->zend)
+            return vx_error_set(err, VX_EFORMAT, "%s: truncated gzip stream in %s (no end of stream after the data)",
+                                h->path, s->dpath);
+    }
+    return VX_OK;
+}
+
+/* Read data file i: nelem samples into dst. */
+static int read_one(const nrrd_hdr *h, uint64_t i, float *dst, uint64_t nelem, unsigned char *chunk, vx_error *err)
+{
+    uint64_t need = nelem * (uint64_t)NRRD_TYPE_SIZE[h->type];
     data_src s;
     memset(&s, 0, sizeof s);
     s.hpath = h->path;
@@ -211,95 +304,20 @@ static int read_one(const nrrd_hdr *h, uint64_t i, float *dst, uint64_t nelem, u
         rc = vx_error_set(err, VX_EIO, "%s: cannot seek to byte %llu of %s", h->path, (unsigned long long)start, dp);
         goto done;
     }
-    for (long l = 0; l < h->line_skip;) {
-        int c = getc(s.f);
-        if (c == EOF) {
-            rc = vx_error_set(err, VX_EFORMAT, "%s: line skip %ld: %s ends after %ld lines", h->path, h->line_skip,
-                              dp, l);
-            goto done;
-        }
-        if (c == '\n')
-            l++;
-    }
+    if ((rc = skip_lines(h, &s, err)) != VX_OK)
+        goto done;
     off_t pos = ftello(s.f);
     struct stat st;
     if (pos < 0 || fstat(fileno(s.f), &st) != 0) {
         rc = vx_error_set(err, VX_EIO, "%s: cannot stat %s", h->path, dp);
         goto done;
     }
-    uint64_t size = (uint64_t)st.st_size, upos = (uint64_t)pos;
-    if (h->enc == ENC_RAW) {
-        uint64_t from;
-        if (h->byte_skip < 0) {
-            if (size < need || size - need < upos) {
-                rc = vx_error_set(err, VX_EFORMAT, "%s: truncated data: %llu bytes of data expected at the end of %s "
-                                  "(byte skip -1), the file has %llu bytes after byte %llu", h->path,
-                                  (unsigned long long)need, dp, (unsigned long long)(size - upos),
-                                  (unsigned long long)upos);
-                goto done;
-            }
-            from = size - need;
-        } else {
-            from = upos + (uint64_t)h->byte_skip;
-            if (from > size || size - from < need) {
-                rc = vx_error_set(err, VX_EFORMAT, "%s: truncated data: %llu bytes of data expected at byte %llu of "
-                                  "%s, the file has %llu bytes", h->path, (unsigned long long)need,
-                                  (unsigned long long)from, dp, (unsigned long long)size);
-                goto done;
-            }
-        }
-        if (fseeko(s.f, (off_t)from, SEEK_SET) != 0) {
-            rc = vx_error_set(err, VX_EIO, "%s: cannot seek to byte %llu of %s", h->path, (unsigned long long)from,
-                              dp);
-            goto done;
-        }
-    } else {
-        s.gz = 1;
-        s.in = malloc(ZIN);
-        if (!s.in) {
-            rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory", h->path);
-            goto done;
-        }
-        if (inflateInit2(&s.zs, 15 + 32) != Z_OK) { /* gzip or zlib header, detected */
-            rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory in zlib", h->path);
-            goto done;
-        }
-        s.zinit = 1;
-        for (uint64_t left = (uint64_t)h->byte_skip; left > 0;) {
-            size_t want = left < CHUNK ? (size_t)left : CHUNK, got;
-            if ((rc = src_read(&s, chunk, want, &got, err)) != VX_OK)
-                goto done;
-            if (got < want) {
-                rc = vx_error_set(err, VX_EFORMAT, "%s: truncated data: the gzip stream of %s ends within the byte "
-                                  "skip (%lld bytes)", h->path, dp, h->byte_skip);
-                goto done;
-            }
-            left -= got;
-        }
-    }
-    for (uint64_t done_el = 0; done_el < nelem;) {
-        size_t want = nelem - done_el < CHUNK / esz ? (size_t)(nelem - done_el) : CHUNK / esz, got;
-        if ((rc = src_read(&s, chunk, want * esz, &got, err)) != VX_OK)
-            goto done;
-        if (got < want * esz) {
-            rc = vx_error_set(err, VX_EFORMAT, "%s: truncated data: expected %llu bytes of %s data in %s, got %llu",
-                              h->path, (unsigned long long)need, s.gz ? "decompressed" : "raw", dp,
-                              (unsigned long long)(done_el * esz + got));
-            goto done;
-        }
-        convert(dst + done_el, chunk, want, h->type, swap);
-        done_el += want;
-    }
-    if (s.gz) { /* read on to the end of the stream: zlib checks its CRC and length */
-        size_t got;
-        do {
-            if ((rc = src_read(&s, chunk, CHUNK, &got, err)) != VX_OK)
-                goto done;
-        } while (got > 0 && !s.zend);
-        if (!s.zend)
-            rc = vx_error_set(err, VX_EFORMAT, "%s: truncated gzip stream in %s (no end of stream after the data)",
-                              h->path, dp);
-    }
+    if (h->enc == ENC_RAW)
+        rc = seek_raw_data(h, &s, need, (uint64_t)pos, (uint64_t)st.st_size, err);
+    else
+        rc = start_gzip_data(h, &s, chunk, err);
+    if (rc == VX_OK)
+        rc = read_samples(h, &s, dst, nelem, chunk, err);
 done:
     if (s.zinit)
         inflateEnd(&s.zs);
