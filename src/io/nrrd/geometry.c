@@ -33,11 +33,13 @@ static int has_segments(const nrrd_hdr *h)
     return 0;
 }
 
-/* The voxel grid of the spatial axes. With allow_layers, a non-spatial axis 0 of any size is the layer axis
- * of a segmentation (*layer_axis = 0, else -1). */
-int nrrd_build_geometry(const nrrd_hdr *h, int allow_layers, vx_geometry *g, int *layer_axis, vx_error *err)
+/* The spatial axes of h in file order (sp, *ns of them, at most 3): non-spatial axes must have size 1 (with
+ * allow_layers, a non-spatial axis 0 is the layer axis: *layer_axis = 0); beyond 3 spatial axes, size-1 axes are
+ * dropped, the last first. */
+static int spatial_axes(const nrrd_hdr *h, int allow_layers, int sp[NRRD_DIM_MAX], int *ns, int *layer_axis,
+                        vx_error *err)
 {
-    int sp[NRRD_DIM_MAX], ns = 0;
+    *ns = 0;
     *layer_axis = -1;
     for (int a = 0; a < h->dim; a++) {
         if (nrrd_axis_nonspatial(h, a)) {
@@ -55,34 +57,30 @@ int nrrd_build_geometry(const nrrd_hdr *h, int allow_layers, vx_geometry *g, int
                                 a == 0 && has_segments(h) ? " (a multi-layer segmentation: read its segments with "
                                 "vx_nrrd_read_segment)" : "");
         }
-        sp[ns++] = a;
+        sp[(*ns)++] = a;
     }
-    while (ns > 3) { /* drop size-1 axes, last first */
+    while (*ns > 3) { /* drop size-1 axes, last first */
         int drop = -1;
-        for (int i = ns - 1; i >= 0 && drop < 0; i--)
+        for (int i = *ns - 1; i >= 0 && drop < 0; i--)
             if (h->sizes[sp[i]] == 1)
                 drop = i;
         if (drop < 0)
             return vx_error_set(err, VX_EUNSUPPORTED, "%s: %d spatial axes (axis %d has size %llu): only 2D and 3D "
-                                "images are supported", h->path, ns, sp[3], (unsigned long long)h->sizes[sp[3]]);
-        for (int i = drop; i + 1 < ns; i++)
+                                "images are supported", h->path, *ns, sp[3], (unsigned long long)h->sizes[sp[3]]);
+        for (int i = drop; i + 1 < *ns; i++)
             sp[i] = sp[i + 1];
-        ns--;
+        (*ns)--;
     }
-    if (ns == 0)
+    if (*ns == 0)
         return vx_error_set(err, VX_EUNSUPPORTED, "%s: no spatial axis", h->path);
+    return VX_OK;
+}
 
-    double sx = 1.0, sy = 1.0;
-    if (h->space >= 0) {
-        sx = NRRD_SPACES[h->space].sx;
-        sy = NRRD_SPACES[h->space].sy;
-    }
-    double col[3][3] = {{0}};
-    memset(g, 0, sizeof *g);
-    for (int i = 0; i < 3; i++) {
-        g->dims[i] = i < ns ? (size_t)h->sizes[sp[i]] : 1;
-        g->spacing[i] = 1.0;
-    }
+/* Spacing and unit direction (col[i], in LPS: x and y scaled by sx, sy) of each spatial axis, from the space
+ * directions, else from the spacings along the identity. */
+static int axis_columns(const nrrd_hdr *h, const int *sp, int ns, double sx, double sy, vx_geometry *g,
+                        double col[3][3], vx_error *err)
+{
     for (int i = 0; i < ns; i++) {
         int a = sp[i];
         if (h->have_dirs) {
@@ -104,13 +102,19 @@ int nrrd_build_geometry(const nrrd_hdr *h, int allow_layers, vx_geometry *g, int
                     return nrrd_ferr(h, err, VX_EGEOMETRY, F_SPACINGS,
                                      "the spacing of axis %d is %g: a spacing must be finite and within [%g, %g] mm "
                                      "(its sign may flip the axis)",
-                                     a, s,
-                                     VX_SPACING_MIN_MM, VX_SPACING_MAX_MM);
+                                     a, s, VX_SPACING_MIN_MM, VX_SPACING_MAX_MM);
                 g->spacing[i] = fabs(s);
             }
             col[i][i] = 1.0;
         }
     }
+    return VX_OK;
+}
+
+/* Complete the direction columns to a right-handed frame for 1 and 2 spatial axes; check that 3 are
+ * independent. */
+static int complete_frame(const nrrd_hdr *h, const int *sp, int ns, double col[3][3], vx_error *err)
+{
     if (ns == 1) { /* a second direction perpendicular to the first */
         int k = 0;
         for (int c = 1; c < 3; c++)
@@ -142,6 +146,32 @@ int nrrd_build_geometry(const nrrd_hdr *h, int allow_layers, vx_geometry *g, int
             return nrrd_ferr(h, err, VX_EFORMAT, F_SPACE_DIRS, "the directions of axes %d, %d and %d are linearly "
                              "dependent", sp[0], sp[1], sp[2]);
     }
+    return VX_OK;
+}
+
+/* The voxel grid of the spatial axes. With allow_layers, a non-spatial axis 0 of any size is the layer axis
+ * of a segmentation (*layer_axis = 0, else -1). */
+int nrrd_build_geometry(const nrrd_hdr *h, int allow_layers, vx_geometry *g, int *layer_axis, vx_error *err)
+{
+    int sp[NRRD_DIM_MAX], ns, rc;
+    if ((rc = spatial_axes(h, allow_layers, sp, &ns, layer_axis, err)) != VX_OK)
+        return rc;
+
+    double sx = 1.0, sy = 1.0;
+    if (h->space >= 0) {
+        sx = NRRD_SPACES[h->space].sx;
+        sy = NRRD_SPACES[h->space].sy;
+    }
+    double col[3][3] = {{0}};
+    memset(g, 0, sizeof *g);
+    for (int i = 0; i < 3; i++) {
+        g->dims[i] = i < ns ? (size_t)h->sizes[sp[i]] : 1;
+        g->spacing[i] = 1.0;
+    }
+    if ((rc = axis_columns(h, sp, ns, sx, sy, g, col, err)) != VX_OK)
+        return rc;
+    if ((rc = complete_frame(h, sp, ns, col, err)) != VX_OK)
+        return rc;
     for (int r = 0; r < 3; r++)
         for (int c = 0; c < 3; c++)
             g->direction[3 * r + c] = col[c][r];
