@@ -22,11 +22,9 @@ static int write_error(FILE *f, const char *path, int e, vx_error *err)
     return vx_error_set(err, VX_EIO, "%s: write error: %s", path, buf);
 }
 
-int vx_nrrd_write(const char *path, const vx_image *img, int gzip, vx_error *err)
+/* The geometry can be written: sizes of at least 1, finite positive spacings, finite origin and directions. */
+static int check_geometry(const char *path, const vx_geometry *g, vx_error *err)
 {
-    if (!path || !img || !img->v)
-        return vx_error_set(err, VX_EINVAL, "nrrd: NULL argument");
-    const vx_geometry *g = &img->geom;
     for (int i = 0; i < 3; i++) {
         if (g->dims[i] < 1)
             return vx_error_set(err, VX_EINVAL, "%s: dimension %d is 0", path, i);
@@ -37,11 +35,12 @@ int vx_nrrd_write(const char *path, const vx_image *img, int gzip, vx_error *err
     for (int i = 0; i < 9; i++)
         if (!isfinite(g->direction[i]))
             return vx_error_set(err, VX_EINVAL, "%s: invalid geometry (non-finite direction)", path);
-    size_t nvox = vx_geometry_count(g);
-    errno = 0;
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return nrrd_open_error(path, errno, " for writing", err);
+    return VX_OK;
+}
+
+/* The header of a float, 3D, LPS NRRD file with attached data. */
+static void write_header(FILE *f, const vx_geometry *g, int gzip)
+{
     fprintf(f, "NRRD0004\n# Complete NRRD file format specification at:\n"
                "# http://teem.sourceforge.net/nrrd/format.html\n"
                "type: float\ndimension: 3\nspace: left-posterior-superior\nsizes: %zu %zu %zu\nspace directions:",
@@ -51,12 +50,47 @@ int vx_nrrd_write(const char *path, const vx_image *img, int gzip, vx_error *err
                 g->direction[6 + c] * g->spacing[c]);
     fprintf(f, "\nkinds: domain domain domain\nendian: little\nencoding: %s\nspace origin: (%.17g,%.17g,%.17g)\n\n",
             gzip ? "gzip" : "raw", g->origin[0], g->origin[1], g->origin[2]);
+}
+
+/* Deflate n bytes of buf with the given flush mode and write the output to f (VX_EIO on a failure). */
+static int deflate_write(z_stream *zs, unsigned char *buf, size_t n, int flush, unsigned char *zout, FILE *f)
+{
+    zs->next_in = buf;
+    zs->avail_in = (uInt)n;
+    int zr;
+    do {
+        zs->next_out = zout;
+        zs->avail_out = (uInt)ZIN;
+        zr = deflate(zs, flush);
+        if (zr == Z_STREAM_ERROR)
+            return VX_EIO;
+        size_t have = ZIN - zs->avail_out;
+        if (have && fwrite(zout, 1, have, f) != have)
+            return VX_EIO;
+    } while (zs->avail_out == 0);
+    return VX_OK;
+}
+
+int vx_nrrd_write(const char *path, const vx_image *img, int gzip, vx_error *err)
+{
+    if (!path || !img || !img->v)
+        return vx_error_set(err, VX_EINVAL, "nrrd: NULL argument");
+    const vx_geometry *g = &img->geom;
+    int rc = check_geometry(path, g, err);
+    if (rc != VX_OK)
+        return rc;
+    size_t nvox = vx_geometry_count(g);
+    errno = 0;
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return nrrd_open_error(path, errno, " for writing", err);
+    write_header(f, g, gzip);
     if (ferror(f))
         return write_error(f, path, errno, err);
 
     unsigned char *buf = malloc(CHUNK), *zout = NULL;
     z_stream zs;
-    int zinit = 0, rc = VX_OK;
+    int zinit = 0;
     memset(&zs, 0, sizeof zs);
     if (!buf || (gzip && !(zout = malloc(ZIN)))) {
         rc = VX_ENOMEM;
@@ -88,23 +122,8 @@ int vx_nrrd_write(const char *path, const vx_image *img, int gzip, vx_error *err
             continue;
         }
         int flush = done == nvox ? Z_FINISH : Z_NO_FLUSH;
-        zs.next_in = buf;
-        zs.avail_in = (uInt)(4 * n);
-        int zr;
-        do {
-            zs.next_out = zout;
-            zs.avail_out = (uInt)ZIN;
-            zr = deflate(&zs, flush);
-            if (zr == Z_STREAM_ERROR) {
-                rc = VX_EIO;
-                goto fail;
-            }
-            size_t have = ZIN - zs.avail_out;
-            if (have && fwrite(zout, 1, have, f) != have) {
-                rc = VX_EIO;
-                goto fail;
-            }
-        } while (zs.avail_out == 0);
+        if ((rc = deflate_write(&zs, buf, 4 * n, flush, zout, f)) != VX_OK)
+            goto fail;
         if (flush == Z_FINISH) {
             deflateEnd(&zs);
             zinit = 0;
