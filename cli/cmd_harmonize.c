@@ -9,6 +9,123 @@
 #include "stats_common.h"
 #include "voxomics/combat.h"
 
+/* --apply: load the stored fit and find its features in the table (*cols, *p of them). */
+static int stored_fit_columns(const sopts *o, vx_table *t, vx_combat_fit **fit, size_t **cols, size_t *p,
+                              vx_error *err)
+{
+    int rc = vx_combat_load(o->apply, fit, err);
+    *p = rc == VX_OK ? vx_combat_fit_n_features(*fit) : 0;
+    *cols = malloc((*p + 1) * sizeof **cols);
+    for (size_t j = 0; rc == VX_OK && j < *p; j++) {
+        long c = vx_table_col(t, vx_combat_fit_feature_name(*fit, j));
+        if (c < 0)
+            rc = vx_error_set(err, VX_EINVAL, "%s: feature '%s' of the fit %s is missing", o->data,
+                              vx_combat_fit_feature_name(*fit, j), o->apply);
+        else
+            (*cols)[j] = (size_t)c;
+    }
+    if (rc == VX_OK && vx_combat_fit_n_covariates(*fit) > 0)
+        rc = vx_error_set(err, VX_EUNSUPPORTED, "%s: applying a fit with covariates: give the covariates (not yet "
+                                                "supported by the command line)", o->apply);
+    return rc;
+}
+
+/* The required columns: the batch column bc, then the covariates, which must be numeric (req, *nreq). */
+static int required_columns(const sopts *o, vx_table *t, long bc, size_t *req, size_t *nreq, vx_error *err)
+{
+    int rc = VX_OK;
+    req[(*nreq)++] = (size_t)bc;
+    for (size_t c = 0; rc == VX_OK && c < o->covariates.n; c++) {
+        long cc = stats_need_col(o, t, o->covariates.v[c], "covariate", err);
+        if (cc < 0)
+            rc = VX_EINVAL;
+        else if (!vx_table_col_numeric(t, (size_t)cc))
+            rc = vx_error_set(err, VX_EINVAL, "covariate '%s' is not numeric: code it as numbers (0/1 columns)",
+                              o->covariates.v[c]);
+        else
+            req[(*nreq)++] = (size_t)cc;
+    }
+    return rc;
+}
+
+/* Fit ComBat on X (n samples, p features; batch index bi of the nb batches bnames), harmonise into H and save the
+ * fit with --save. The covariate matrix is allocated into *C (req[1..]: the covariate columns). */
+static int fit_new(const sopts *o, const vx_table *t, const double *X, size_t n, size_t p, const size_t *cols,
+                   const int *bi, const char **bnames, size_t nb, const size_t *req, double *H, double **C,
+                   vx_combat_fit **fit, vx_error *err)
+{
+    int rc = VX_OK;
+    vx_combat_options co;
+    vx_combat_options_default(&co);
+    co.parametric = !o->nonparametric;
+    co.eb = !o->no_eb;
+    co.mean_only = o->mean_only;
+    if (o->ref_batch) {
+        co.ref_batch = -1;
+        for (size_t b = 0; b < nb; b++)
+            if (!strcmp(bnames[b], o->ref_batch))
+                co.ref_batch = (int)b;
+        if (co.ref_batch < 0)
+            rc = vx_error_set(err, VX_EINVAL, "--ref-batch '%s' is not a value of '%s'", o->ref_batch, o->batch);
+    }
+    if (rc == VX_OK && o->covariates.n) {
+        *C = malloc((n * o->covariates.n + 1) * sizeof **C);
+        for (size_t i = 0; *C && i < n; i++)
+            for (size_t c = 0; c < o->covariates.n; c++)
+                (*C)[i * o->covariates.n + c] = t->num[i * t->ncol + req[c + 1]];
+    }
+    const char **fnames = malloc((p + 1) * sizeof *fnames);
+    for (size_t j = 0; fnames && j < p; j++)
+        fnames[j] = t->colnames[cols[j]];
+    if (rc == VX_OK)
+        rc = vx_combat_fit_apply(X, n, p, bi, bnames, nb, *C, o->covariates.n, fnames, &co, H, fit, err);
+    free(fnames);
+    if (rc == VX_OK && o->save)
+        rc = vx_combat_save(*fit, o->save, err);
+    return rc;
+}
+
+/* Write the table with the harmonised columns (H, n x p, into cols) replaced: DATA's columns, plus the batch and
+ * covariate columns (req) when they came from --join files. */
+static int write_harmonised(const sopts *o, vx_table *t, const double *H, size_t n, size_t p, const size_t *cols,
+                            const size_t *req, size_t nreq, vx_error *err)
+{
+    int rc = VX_OK;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < p; j++) {
+            char buf[40];
+            snprintf(buf, sizeof buf, "%.17g", H[i * p + j]);
+            char **cell = &t->cell[i * t->ncol + cols[j]];
+            free(*cell);
+            *cell = strdup(buf);
+        }
+    unsigned char *keep = calloc(t->ncol + 1, 1);
+    for (size_t j = 0; keep && j < t->ncol; j++)
+        keep[j] = j < t->main_ncol;
+    for (size_t r = 0; keep && r < nreq; r++)
+        keep[req[r]] = 1;
+    vx_outfile *of = NULL;
+    FILE *f = keep ? vx_outfile_open(o->out, &of, err) : NULL;
+    if (!f)
+        rc = keep ? VX_EIO : vx_error_set(err, VX_ENOMEM, "out of memory");
+    for (size_t i = 0; f && i <= t->nrow; i++) {
+        int first = 1;
+        for (size_t j = 0; j < t->ncol; j++) {
+            if (!keep[j])
+                continue;
+            if (!first)
+                fputc(',', f);
+            first = 0;
+            vx_csv_field(f, i == 0 ? t->colnames[j] : t->cell[(i - 1) * t->ncol + j]);
+        }
+        fputc('\n', f);
+    }
+    free(keep);
+    if (f)
+        rc = stats_finish(of, rc, err);
+    return rc;
+}
+
 static int cmd_harmonize(const sopts *o)
 {
     vx_error err;
@@ -26,20 +143,7 @@ static int cmd_harmonize(const sopts *o)
     int *bi = NULL;
     long bc = -1;
     if (o->apply) {
-        rc = vx_combat_load(o->apply, &fit, &err);
-        p = rc == VX_OK ? vx_combat_fit_n_features(fit) : 0;
-        cols = malloc((p + 1) * sizeof *cols);
-        for (size_t j = 0; rc == VX_OK && j < p; j++) {
-            long c = vx_table_col(&t, vx_combat_fit_feature_name(fit, j));
-            if (c < 0)
-                rc = vx_error_set(&err, VX_EINVAL, "%s: feature '%s' of the fit %s is missing", o->data,
-                                  vx_combat_fit_feature_name(fit, j), o->apply);
-            else
-                cols[j] = (size_t)c;
-        }
-        if (rc == VX_OK && vx_combat_fit_n_covariates(fit) > 0)
-            rc = vx_error_set(&err, VX_EUNSUPPORTED, "%s: applying a fit with covariates: give the covariates (not yet "
-                                                     "supported by the command line)", o->apply);
+        rc = stored_fit_columns(o, &t, &fit, &cols, &p, &err);
     } else {
         const char *skip[MAX_LIST + 2];
         size_t ns = 0;
@@ -51,19 +155,8 @@ static int cmd_harmonize(const sopts *o)
     if (rc == VX_OK && (bc = stats_need_col(o, &t, o->batch, "batch", &err)) < 0)
         rc = VX_EINVAL;
     size_t *req = malloc((o->covariates.n + 2) * sizeof *req), nreq = 0;
-    if (rc == VX_OK) {
-        req[nreq++] = (size_t)bc;
-        for (size_t c = 0; rc == VX_OK && c < o->covariates.n; c++) {
-            long cc = stats_need_col(o, &t, o->covariates.v[c], "covariate", &err);
-            if (cc < 0)
-                rc = VX_EINVAL;
-            else if (!vx_table_col_numeric(&t, (size_t)cc))
-                rc = vx_error_set(&err, VX_EINVAL, "covariate '%s' is not numeric: code it as numbers (0/1 columns)",
-                                  o->covariates.v[c]);
-            else
-                req[nreq++] = (size_t)cc;
-        }
-    }
+    if (rc == VX_OK)
+        rc = required_columns(o, &t, bc, req, &nreq, &err);
     char report[512] = "";
     size_t dropped = 0;
     if (rc == VX_OK)
@@ -95,72 +188,12 @@ static int cmd_harmonize(const sopts *o)
     if (rc == VX_OK && o->apply) {
         rc = vx_combat_apply(fit, X, n, rowb, NULL, H, &err);
     } else if (rc == VX_OK) {
-        vx_combat_options co;
-        vx_combat_options_default(&co);
-        co.parametric = !o->nonparametric;
-        co.eb = !o->no_eb;
-        co.mean_only = o->mean_only;
-        if (o->ref_batch) {
-            co.ref_batch = -1;
-            for (size_t b = 0; b < nb; b++)
-                if (!strcmp(bnames[b], o->ref_batch))
-                    co.ref_batch = (int)b;
-            if (co.ref_batch < 0)
-                rc = vx_error_set(&err, VX_EINVAL, "--ref-batch '%s' is not a value of '%s'", o->ref_batch, o->batch);
-        }
-        if (rc == VX_OK && o->covariates.n) {
-            C = malloc((n * o->covariates.n + 1) * sizeof *C);
-            for (size_t i = 0; C && i < n; i++)
-                for (size_t c = 0; c < o->covariates.n; c++)
-                    C[i * o->covariates.n + c] = t.num[i * t.ncol + req[c + 1]];
-        }
-        const char **fnames = malloc((p + 1) * sizeof *fnames);
-        for (size_t j = 0; fnames && j < p; j++)
-            fnames[j] = t.colnames[cols[j]];
-        if (rc == VX_OK)
-            rc = vx_combat_fit_apply(X, n, p, bi, bnames, nb, C, o->covariates.n, fnames, &co, H, &fit, &err);
-        free(fnames);
-        if (rc == VX_OK && o->save)
-            rc = vx_combat_save(fit, o->save, &err);
+        rc = fit_new(o, &t, X, n, p, cols, bi, bnames, nb, req, H, &C, &fit, &err);
     }
     if (rc == VX_OK && vx_combat_fit_note(fit) && vx_combat_fit_note(fit)[0])
         stats_note(o, "%s", vx_combat_fit_note(fit));
-    /* write the table with the harmonised columns replaced */
-    for (size_t i = 0; rc == VX_OK && i < n; i++)
-        for (size_t j = 0; j < p; j++) {
-            char buf[40];
-            snprintf(buf, sizeof buf, "%.17g", H[i * p + j]);
-            char **cell = &t.cell[i * t.ncol + cols[j]];
-            free(*cell);
-            *cell = strdup(buf);
-        }
-    if (rc == VX_OK) {
-        /* DATA's columns, plus the batch and covariate columns when they came from --join files */
-        unsigned char *keep = calloc(t.ncol + 1, 1);
-        for (size_t j = 0; keep && j < t.ncol; j++)
-            keep[j] = j < t.main_ncol;
-        for (size_t r = 0; keep && r < nreq; r++)
-            keep[req[r]] = 1;
-        vx_outfile *of = NULL;
-        FILE *f = keep ? vx_outfile_open(o->out, &of, &err) : NULL;
-        if (!f)
-            rc = keep ? VX_EIO : vx_error_set(&err, VX_ENOMEM, "out of memory");
-        for (size_t i = 0; f && i <= t.nrow; i++) {
-            int first = 1;
-            for (size_t j = 0; j < t.ncol; j++) {
-                if (!keep[j])
-                    continue;
-                if (!first)
-                    fputc(',', f);
-                first = 0;
-                vx_csv_field(f, i == 0 ? t.colnames[j] : t.cell[(i - 1) * t.ncol + j]);
-            }
-            fputc('\n', f);
-        }
-        free(keep);
-        if (f)
-            rc = stats_finish(of, rc, &err);
-    }
+    if (rc == VX_OK)
+        rc = write_harmonised(o, &t, H, n, p, cols, req, nreq, &err);
     if (rc == VX_OK && stats_summary(o))
         printf("harmonised %zu features of %zu samples in %zu batches (%s%s%s)\n", p, n, nb,
                o->apply ? "stored fit" : o->nonparametric ? "non-parametric" : "parametric",

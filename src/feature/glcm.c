@@ -355,6 +355,94 @@ static inline void cell_add(cell_acc *a, size_t i, size_t j, double c)
     a->cross += ((double)(i + 1) - a->ctr) * ((double)(j + 1) - a->ctr) * c;
 }
 
+/* The total count of the matrix. */
+static double glcm_total(const glcm_mat *g)
+{
+    const size_t n = (size_t)g->ng;
+    double ntot = 0.0;
+    if (g->dense) {
+        for (size_t i = (size_t)g->lo; i <= (size_t)g->hi; i++)
+            for (size_t j = (size_t)g->lo; j <= (size_t)g->hi; j++)
+                ntot += g->val[i * n + j];
+    } else {
+        for (size_t k = 0; k < g->nnz; k++)
+            ntot += g->val[k];
+    }
+    return ntot;
+}
+
+/* Every non-zero cell of the matrix into the accumulator. */
+static void glcm_accumulate(const glcm_mat *g, cell_acc *a)
+{
+    const size_t n = (size_t)g->ng;
+    if (g->dense) {
+        for (size_t i = (size_t)g->lo; i <= (size_t)g->hi; i++) {
+            const double *row = g->val + i * n;
+            for (size_t j = (size_t)g->lo; j <= (size_t)g->hi; j++)
+                if (row[j] != 0.0)
+                    cell_add(a, i, j, row[j]);
+        }
+    } else {
+        for (size_t k = 0; k < g->nnz; k++)
+            cell_add(a, g->ci[k], g->cj[k], g->val[k]);
+    }
+}
+
+/* Sums over the difference marginal p_{i-j,k} (k = 0..Ng-1). */
+typedef struct diff_moments {
+    double avg, var, entr, contrast, idiff, idiffn, idm, idmn, ivar;
+} diff_moments;
+
+static diff_moments difference_moments(const double *pd, size_t n, int ng)
+{
+    double davg = 0.0, dentr = 0.0, idiff = 0.0, idiffn = 0.0, idm = 0.0, idmn = 0.0, ivar = 0.0, contrast = 0.0;
+    const double dng = (double)ng;
+    for (size_t k = 0; k < n; k++) {
+        const double dk = (double)k, q = pd[k];
+        davg += dk * q;
+        contrast += dk * dk * q;
+        dentr += plogp(q);
+        idiff += q / (1.0 + dk);
+        idiffn += q / (1.0 + dk / dng);
+        idm += q / (1.0 + dk * dk);
+        idmn += q / (1.0 + (dk / dng) * (dk / dng));
+        if (k > 0)
+            ivar += q / (dk * dk);
+    }
+    double dvar = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        const double e = (double)k - davg;
+        dvar += e * e * pd[k];
+    }
+    return (diff_moments){davg, dvar, dentr, contrast, idiff, idiffn, idm, idmn, ivar};
+}
+
+/* Sums over the sum marginal p_{i+j,k} (k = 2..2Ng) about the sum average and about mu_i. + mu_.j. */
+typedef struct sum_moments {
+    double avg, var, entr, ctend, cshade, cprom;
+} sum_moments;
+
+static sum_moments sum_marginal_moments(const double *ps, size_t n, double mux, double muy)
+{
+    double savg = 0.0, sentr = 0.0;
+    for (size_t k = 2; k <= 2 * n; k++) {
+        savg += (double)k * ps[k];
+        sentr += plogp(ps[k]);
+    }
+    double svar = 0.0, ctend = 0.0, cshade = 0.0, cprom = 0.0;
+    for (size_t k = 2; k <= 2 * n; k++) {
+        const double q = ps[k];
+        if (q == 0.0)
+            continue;
+        const double es = (double)k - savg, ec = (double)k - mux - muy, ec2 = ec * ec;
+        svar += es * es * q;
+        ctend += ec2 * q;
+        cshade += ec2 * ec * q;
+        cprom += ec2 * ec2 * q;
+    }
+    return (sum_moments){savg, svar, sentr, ctend, cshade, cprom};
+}
+
 static int glcm_features(const void *p, const vx_feature_settings *fs, double *out)
 {
     (void)fs;
@@ -385,28 +473,10 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
     }
     memset(buf, 0, nbuf * sizeof *buf);
     /* the total count first: the joint entropy sums c log2(N / c), which is >= 0 term by term */
-    double ntot = 0.0;
-    if (g->dense) {
-        for (size_t i = (size_t)g->lo; i <= (size_t)g->hi; i++)
-            for (size_t j = (size_t)g->lo; j <= (size_t)g->hi; j++)
-                ntot += g->val[i * n + j];
-    } else {
-        for (size_t k = 0; k < g->nnz; k++)
-            ntot += g->val[k];
-    }
+    const double ntot = glcm_total(g);
     cell_acc a = {buf, buf + n, buf + 2 * n, buf + 3 * n, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5 * (double)(ng + 1), ntot,
                   -1.0, 0.0};
-    if (g->dense) {
-        for (size_t i = (size_t)g->lo; i <= (size_t)g->hi; i++) {
-            const double *row = g->val + i * n;
-            for (size_t j = (size_t)g->lo; j <= (size_t)g->hi; j++)
-                if (row[j] != 0.0)
-                    cell_add(&a, i, j, row[j]);
-        }
-    } else {
-        for (size_t k = 0; k < g->nnz; k++)
-            cell_add(&a, g->ci[k], g->cj[k], g->val[k]);
-    }
+    glcm_accumulate(g, &a);
     const double total = a.total;
     if (!(total > 0.0)) {
         free(heap);
@@ -443,41 +513,8 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
     /* HXY_1 = -sum_ij p_ij log2(p_i. p_.j) = HX + HY (sum over j of p_ij is p_i.), and
      * HXY_2 = -sum_ij p_i. p_.j log2(p_i. p_.j) = HX + HY (the marginals sum to 1). */
     const double hxy1 = hx + hy, hxy2 = hx + hy;
-    double davg = 0.0, dentr = 0.0, idiff = 0.0, idiffn = 0.0, idm = 0.0, idmn = 0.0, ivar = 0.0, contrast = 0.0;
-    const double dng = (double)ng;
-    for (size_t k = 0; k < n; k++) {
-        const double dk = (double)k, q = pd[k];
-        davg += dk * q;
-        contrast += dk * dk * q;
-        dentr += plogp(q);
-        idiff += q / (1.0 + dk);
-        idiffn += q / (1.0 + dk / dng);
-        idm += q / (1.0 + dk * dk);
-        idmn += q / (1.0 + (dk / dng) * (dk / dng));
-        if (k > 0)
-            ivar += q / (dk * dk);
-    }
-    double dvar = 0.0;
-    for (size_t k = 0; k < n; k++) {
-        const double e = (double)k - davg;
-        dvar += e * e * pd[k];
-    }
-    double savg = 0.0, sentr = 0.0;
-    for (size_t k = 2; k <= 2 * n; k++) {
-        savg += (double)k * ps[k];
-        sentr += plogp(ps[k]);
-    }
-    double svar = 0.0, ctend = 0.0, cshade = 0.0, cprom = 0.0;
-    for (size_t k = 2; k <= 2 * n; k++) {
-        const double q = ps[k];
-        if (q == 0.0)
-            continue;
-        const double es = (double)k - savg, ec = (double)k - mux - muy, ec2 = ec * ec;
-        svar += es * es * q;
-        ctend += ec2 * q;
-        cshade += ec2 * ec * q;
-        cprom += ec2 * ec2 * q;
-    }
+    const diff_moments d = difference_moments(pd, n, ng);
+    const sum_moments sm = sum_marginal_moments(ps, n, mux, muy);
     free(heap);
 
     /* Joint maximum, GYBY: max(p_ij) */
@@ -489,33 +526,33 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
     /* Joint entropy, TU9B: -sum_ij p_ij log2 p_ij */
     out[3] = hxy;
     /* Difference average, TF7R: sum_k k p_{i-j,k} */
-    out[4] = davg;
+    out[4] = d.avg;
     /* Difference variance, D3YU: sum_k (k - mu)^2 p_{i-j,k}, mu = difference average */
-    out[5] = dvar;
+    out[5] = d.var;
     /* Difference entropy, NTRS: -sum_k p_{i-j,k} log2 p_{i-j,k} */
-    out[6] = dentr;
+    out[6] = d.entr;
     /* Sum average, ZGXS: sum_{k=2}^{2Ng} k p_{i+j,k} */
-    out[7] = savg;
+    out[7] = sm.avg;
     /* Sum variance, OEEB: sum_k (k - mu)^2 p_{i+j,k}, mu = sum average */
-    out[8] = svar;
+    out[8] = sm.var;
     /* Sum entropy, P6QZ: -sum_k p_{i+j,k} log2 p_{i+j,k} */
-    out[9] = sentr;
+    out[9] = sm.entr;
     /* Angular second moment, 8ZQL: sum_ij p_ij^2 */
     out[10] = energy;
     /* Contrast, ACUI: sum_ij (i - j)^2 p_ij = sum_k k^2 p_{i-j,k} */
-    out[11] = contrast;
+    out[11] = d.contrast;
     /* Dissimilarity, 8S9J: sum_ij |i - j| p_ij = sum_k k p_{i-j,k} (equal to difference average) */
-    out[12] = davg;
+    out[12] = d.avg;
     /* Inverse difference, IB1Z: sum_k p_{i-j,k} / (1 + k) */
-    out[13] = idiff;
+    out[13] = d.idiff;
     /* Normalised inverse difference, NDRX: sum_k p_{i-j,k} / (1 + k/Ng) */
-    out[14] = idiffn;
+    out[14] = d.idiffn;
     /* Inverse difference moment, WF0Z: sum_k p_{i-j,k} / (1 + k^2) */
-    out[15] = idm;
+    out[15] = d.idm;
     /* Normalised inverse difference moment, 1QCO: sum_k p_{i-j,k} / (1 + (k/Ng)^2) */
-    out[16] = idmn;
+    out[16] = d.idmn;
     /* Inverse variance, E8JP: sum_{k=1}^{Ng-1} p_{i-j,k} / k^2 */
-    out[17] = ivar;
+    out[17] = d.ivar;
     /* Correlation, NI2N: sum_ij (i - mu_i.)(j - mu_.j) p_ij / (sigma_i. sigma_.j). A marginal with a single
      * grey level has sigma = 0 and a zero numerator: 0/0, NaN. The test is on the number of occupied
      * levels, not on the computed variance (which is > 0 whenever two levels are occupied). */
@@ -523,11 +560,11 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
     /* Autocorrelation, QWB0: sum_ij i j p_ij = covariance + mu_i. mu_.j */
     out[19] = cov + mux * muy;
     /* Cluster tendency, DG8W: sum_ij (i + j - mu_i. - mu_.j)^2 p_ij */
-    out[20] = ctend;
+    out[20] = sm.ctend;
     /* Cluster shade, 7NFM: sum_ij (i + j - mu_i. - mu_.j)^3 p_ij */
-    out[21] = cshade;
+    out[21] = sm.cshade;
     /* Cluster prominence, AE86: sum_ij (i + j - mu_i. - mu_.j)^4 p_ij */
-    out[22] = cprom;
+    out[22] = sm.cprom;
     /* Information correlation 1, R8DG: (HXY - HXY_1) / HX, HXY = joint entropy,
      * HX = -sum_i p_i. log2 p_i., HXY_1 = -sum_ij p_ij log2(p_i. p_.j). For a non-symmetric matrix
      * the denominator is max(HX, HY) (Haralick); equal to HX for the symmetric IBSI matrix. One grey level:

@@ -30,18 +30,10 @@ static int add_rows(vx_results *res, const double *out, vx_error *err)
     return VX_OK;
 }
 
-int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
+/* The histogram of the grey levels in the intensity mask: h[i - 1] = n_i (h zeroed, ng + 1 long); *nout
+ * voxels. A grey level outside 1..ng is an error. */
+static int grey_histogram(const vx_roi *roi, int ng, double *h, size_t *nout, vx_error *err)
 {
-    (void)fs;
-    double out[IH_NF];
-    for (int i = 0; i < IH_NF; i++)
-        out[i] = NAN;
-
-    const int ng = roi->n_grey;
-    double *h = calloc((size_t)(ng > 0 ? ng : 0) + 1, sizeof *h); /* h[i - 1] = n_i */
-    if (!h)
-        return vx_error_set(err, VX_ENOMEM, "intensity histogram: out of memory for %d bins", ng);
-
     const size_t nx = roi->dims[0], nxy = roi->dims[0] * roi->dims[1];
     size_t n = 0;
     for (size_t z = roi->box_lo[2]; z < roi->box_hi[2]; z++)
@@ -54,7 +46,6 @@ int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *
                     continue;
                 if (g[x] < 1 || g[x] > ng) {
                     int gv = g[x];
-                    free(h);
                     return vx_error_set(err, VX_EINVAL,
                                         "intensity histogram: grey level %d at voxel (%zu, %zu, %zu) outside 1..%d",
                                         gv, x, y, z, ng);
@@ -63,6 +54,59 @@ int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *
                 n++;
             }
         }
+    *nout = n;
+    return VX_OK;
+}
+
+/* The histogram gradient H'_i: n_2 - n_1 (i = 1), (n_{i+1} - n_{i-1}) / 2 (1 < i < N_g), n_Ng - n_{Ng-1}
+ * (i = N_g); its maximum and minimum and their first grey levels (g[0..3] = max, argmax, min, argmin; NaN for
+ * fewer than 2 grey levels). */
+static void histogram_gradient(const double *h, int ng, double g[4])
+{
+    double gmaxv = NAN, gminv = NAN, gmaxi = NAN, gmini = NAN;
+    if (ng >= 2) {
+        for (int i = 1; i <= ng; i++) {
+            double d;
+            if (i == 1)
+                d = h[1] - h[0];
+            else if (i == ng)
+                d = h[ng - 1] - h[ng - 2];
+            else
+                d = (h[i] - h[i - 2]) / 2.0;
+            if (i == 1 || d > gmaxv) {
+                gmaxv = d;
+                gmaxi = i;
+            }
+            if (i == 1 || d < gminv) {
+                gminv = d;
+                gmini = i;
+            }
+        }
+    }
+    g[0] = gmaxv;
+    g[1] = gmaxi;
+    g[2] = gminv;
+    g[3] = gmini;
+}
+
+int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
+{
+    (void)fs;
+    double out[IH_NF];
+    for (int i = 0; i < IH_NF; i++)
+        out[i] = NAN;
+
+    const int ng = roi->n_grey;
+    double *h = calloc((size_t)(ng > 0 ? ng : 0) + 1, sizeof *h); /* h[i - 1] = n_i */
+    if (!h)
+        return vx_error_set(err, VX_ENOMEM, "intensity histogram: out of memory for %d bins", ng);
+
+    size_t n = 0;
+    int rc = grey_histogram(roi, ng, h, &n, err);
+    if (rc != VX_OK) {
+        free(h);
+        return rc;
+    }
     if (n == 0) {
         free(h);
         return add_rows(res, out, err);
@@ -130,28 +174,10 @@ int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *
         rmad = acc / rn;
     }
 
-    /* histogram gradient H'_i: n_2 - n_1 (i = 1), (n_{i+1} - n_{i-1}) / 2 (1 < i < N_g),
-     * n_Ng - n_{Ng-1} (i = N_g) */
-    double gmaxv = NAN, gminv = NAN, gmaxi = NAN, gmini = NAN;
-    if (ng >= 2) {
-        for (int i = 1; i <= ng; i++) {
-            double d;
-            if (i == 1)
-                d = h[1] - h[0];
-            else if (i == ng)
-                d = h[ng - 1] - h[ng - 2];
-            else
-                d = (h[i] - h[i - 2]) / 2.0;
-            if (i == 1 || d > gmaxv) {
-                gmaxv = d;
-                gmaxi = i;
-            }
-            if (i == 1 || d < gminv) {
-                gminv = d;
-                gmini = i;
-            }
-        }
-    }
+    /* histogram gradient: maximum, its grey level, minimum, its grey level */
+    double grd[4];
+    histogram_gradient(h, ng, grd);
+    const double gmaxv = grd[0], gmaxi = grd[1], gminv = grd[2], gmini = grd[3];
     free(h);
 
     /* Mean discretised intensity, X6K6: F = 1/N_v sum_k X_d,k = sum_i i p_i */

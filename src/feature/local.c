@@ -69,6 +69,66 @@ static inline void seg_block(const double *p, const ptrdiff_t *offs, size_t nseg
         acc[j] = a[j];
 }
 
+/* The number of intensity-mask voxels and their maximum intensity (*imax; the centre of the local peak). */
+static size_t mask_maximum(const vx_roi *roi, double *imax_out)
+{
+    const size_t nx = roi->dims[0], nxy = roi->dims[0] * roi->dims[1];
+    size_t ncen = 0;
+    double imax = -INFINITY;
+    for (size_t z = roi->box_lo[2]; z < roi->box_hi[2]; z++)
+        for (size_t y = roi->box_lo[1]; y < roi->box_hi[1]; y++) {
+            const size_t row = z * nxy + y * nx;
+            for (size_t x = roi->box_lo[0]; x < roi->box_hi[0]; x++)
+                if (roi->imask[row + x]) {
+                    ncen++;
+                    if (roi->img[row + x] > imax)
+                        imax = roi->img[row + x];
+                }
+        }
+    *imax_out = imax;
+    return ncen;
+}
+
+/* The rows of the sphere of radius r (mm) on the voxel grid: for each (dy, dz) within (ry, rz) voxels, the
+ * half-width w of its x segment (segs, at least (2 ry + 1)(2 rz + 1) long); returns their number. */
+static size_t sphere_rows(double r, double sx, double sy, double sz, long ry, long rz, seg *segs)
+{
+    const double r2 = r * r;
+    size_t nseg = 0;
+    for (long dz = -rz; dz <= rz; dz++)
+        for (long dy = -ry; dy <= ry; dy++) {
+            const double rem = r2 - (dz * sz) * (dz * sz) - (dy * sy) * (dy * sy);
+            if (rem < 0.0)
+                continue;
+            long w = (long)floor(sqrt(rem) / sx);
+            while ((w + 1) * sx * ((w + 1) * sx) <= rem)
+                w++;
+            while (w > 0 && w * sx * (w * sx) > rem)
+                w--;
+            segs[nseg++] = (seg){dy, dz, w};
+        }
+    return nseg;
+}
+
+/* Prefix sums along x of the image rows y0..y1-1 of the slices z0..z1-1 over x0..x1-1: row (z, y) of pre
+ * (pw = x1 - x0 + 1 values, pny rows a slice) holds 0 and the running sums. */
+static void prefix_sums_x(const vx_roi *roi, long x0, long x1, long y0, long y1, long z0, long z1, size_t pw,
+                          size_t pny, double *pre)
+{
+    const size_t nx = roi->dims[0], nxy = roi->dims[0] * roi->dims[1];
+    for (long z = z0; z < z1; z++)
+        for (long y = y0; y < y1; y++) {
+            double *p = pre + ((size_t)(z - z0) * pny + (size_t)(y - y0)) * pw;
+            const float *im = roi->img + (size_t)z * nxy + (size_t)y * nx;
+            double acc = 0.0;
+            p[0] = 0.0;
+            for (long x = x0; x < x1; x++) {
+                acc += im[x];
+                p[x - x0 + 1] = acc;
+            }
+        }
+}
+
 int vx_local_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
 {
     double out[LOC_NF] = {NAN, NAN};
@@ -83,42 +143,18 @@ int vx_local_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
     const size_t nx = roi->dims[0], nxy = roi->dims[0] * roi->dims[1];
 
     /* maximum intensity in the intensity mask (centre of the local peak) */
-    size_t ncen = 0;
-    double imax = -INFINITY;
-    for (size_t z = roi->box_lo[2]; z < roi->box_hi[2]; z++)
-        for (size_t y = roi->box_lo[1]; y < roi->box_hi[1]; y++) {
-            const size_t row = z * nxy + y * nx;
-            for (size_t x = roi->box_lo[0]; x < roi->box_hi[0]; x++)
-                if (roi->imask[row + x]) {
-                    ncen++;
-                    if (roi->img[row + x] > imax)
-                        imax = roi->img[row + x];
-                }
-        }
+    double imax;
+    const size_t ncen = mask_maximum(roi, &imax);
     if (ncen == 0)
         return add_rows(res, out, err);
 
     /* sphere rows: r in mm from V = 1000 vcc mm^3 */
     const double r = cbrt(3.0 * 1000.0 * vcc / (4.0 * VX_PI));
-    const double r2 = r * r;
     const long rx = (long)floor(r / sx), ry = (long)floor(r / sy), rz = (long)floor(r / sz);
     seg *segs = malloc((size_t)(2 * ry + 1) * (size_t)(2 * rz + 1) * sizeof *segs);
     if (!segs)
         return vx_error_set(err, VX_ENOMEM, "local intensity: out of memory for the sphere (radius %g mm)", r);
-    size_t nseg = 0;
-    for (long dz = -rz; dz <= rz; dz++)
-        for (long dy = -ry; dy <= ry; dy++) {
-            const double rem = r2 - (dz * sz) * (dz * sz) - (dy * sy) * (dy * sy);
-            if (rem < 0.0)
-                continue;
-            long w = (long)floor(sqrt(rem) / sx);
-            while ((w + 1) * sx * ((w + 1) * sx) <= rem)
-                w++;
-            while (w > 0 && w * sx * (w * sx) > rem)
-                w--;
-            segs[nseg++] = (seg){dy, dz, w};
-        }
-
+    const size_t nseg = sphere_rows(r, sx, sy, sz, ry, rz, segs);
     /* prefix sums along x over the box widened by the radius (clipped to the grid) */
     const long x0 = lmax(0, (long)roi->box_lo[0] - rx), x1 = lmin(nxl, (long)roi->box_hi[0] + rx);
     const long y0 = lmax(0, (long)roi->box_lo[1] - ry), y1 = lmin(nyl, (long)roi->box_hi[1] + ry);
@@ -130,18 +166,7 @@ int vx_local_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
         return vx_error_set(err, VX_ENOMEM, "local intensity: out of memory for %zu x %zu x %ld prefix sums", pw,
                             pny, z1 - z0);
     }
-    for (long z = z0; z < z1; z++)
-        for (long y = y0; y < y1; y++) {
-            double *p = pre + ((size_t)(z - z0) * pny + (size_t)(y - y0)) * pw;
-            const float *im = roi->img + (size_t)z * nxy + (size_t)y * nx;
-            double acc = 0.0;
-            p[0] = 0.0;
-            for (long x = x0; x < x1; x++) {
-                acc += im[x];
-                p[x - x0 + 1] = acc;
-            }
-        }
-
+    prefix_sums_x(roi, x0, x1, y0, y1, z0, z1, pw, pny, pre);
     /* interior centres (sphere entirely inside the grid): segment ends as linear offsets into pre */
     ptrdiff_t *offs = malloc(2 * nseg * sizeof *offs);
     if (!offs) {

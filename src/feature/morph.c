@@ -61,39 +61,25 @@ static int affine_rank(const vx_roi *roi)
     return rank;
 }
 
-int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
+/* Sums over the voxel centres (mm, from the box corner) of the morphological and intensity masks. */
+typedef struct voxel_sums {
+    size_t nm, ni;   /* voxels in the morphological and in the intensity mask */
+    double sm[3];    /* sum of morphological voxel centres (mm) */
+    double swi[3];   /* sum of intensity-weighted centres */
+    double sw;       /* sum of intensities over the intensity mask */
+    double si[3];    /* sum of intensity-mask voxel centres (unweighted) */
+    double vlo, vhi; /* intensity range over the intensity mask */
+} voxel_sums;
+
+/* One pass over the bounding box: the sums of voxel_sums. */
+static void sum_voxel_centres(const vx_roi *roi, voxel_sums *vs)
 {
-    double f[MORPH_NF];
-    for (int i = 0; i < MORPH_NF; i++)
-        f[i] = NAN;
-    if (!roi || !roi->mmask || !roi->imask || !roi->img || !res)
-        return vx_error_set(err, VX_EINVAL, "morphology: incomplete region of interest");
     const double *sp = roi->spacing;
     const size_t nx = roi->dims[0], ny = roi->dims[1];
     const size_t *lo = roi->box_lo, *hi = roi->box_hi;
-
-    /* ---- mesh: volume and area ---- */
-    vx_mesh mesh;
-    int rc = vx_mesh_build(roi->mmask, roi->dims, lo, hi, &mesh, err);
-    if (rc)
-        return rc;
-    vx_hull hull;
-    memset(&hull, 0, sizeof hull);
-
-    /* Volume (RNU0): V = |sum_k a_k . (b_k x c_k) / 6| over the mesh faces */
-    const double V = vx_mesh_volume(&mesh, sp);
-    /* Surface area (C0JK): A = sum_k |ab_k x ac_k| / 2 */
-    const double A = vx_mesh_area(&mesh, sp);
-    f[MF(VOLUME)] = V;
-    f[MF(AREA_MESH)] = A;
-
-    /* ---- voxel point sets: counts, centres, PCA, intensities ---- */
     size_t nm = 0, ni = 0;
-    double sm[3] = {0, 0, 0};      /* sum of morphological voxel centres (mm) */
-    double swi[3] = {0, 0, 0};     /* sum of intensity-weighted centres */
-    double sw = 0.0;               /* sum of intensities over the intensity mask */
-    double si[3] = {0, 0, 0};      /* sum of intensity-mask voxel centres (unweighted) */
-    double vlo = INFINITY, vhi = -INFINITY; /* intensity range over the intensity mask */
+    double sm[3] = {0, 0, 0}, swi[3] = {0, 0, 0}, sw = 0.0, si[3] = {0, 0, 0};
+    double vlo = INFINITY, vhi = -INFINITY;
     for (size_t z = lo[2]; z < hi[2]; z++)
         for (size_t y = lo[1]; y < hi[1]; y++) {
             size_t row = nx * (y + ny * z);
@@ -122,10 +108,21 @@ int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
                 }
             }
         }
+    vs->nm = nm;
+    vs->ni = ni;
+    vs->sw = sw;
+    vs->vlo = vlo;
+    vs->vhi = vhi;
+    for (int a = 0; a < 3; a++) {
+        vs->sm[a] = sm[a];
+        vs->swi[a] = swi[a];
+        vs->si[a] = si[a];
+    }
+}
 
-    /* Volume by voxel counting (YEKZ): F = sum_k V_k over the N_v voxels of the morphological mask */
-    f[MF(VOL_APPROX)] = (double)nm * sp[0] * sp[1] * sp[2];
-
+/* The ratios of volume V and area A (mesh), for V > 0 and A > 0. */
+static void volume_area_ratios(double V, double A, double *f)
+{
     if (V > 0.0 && A > 0.0) {
         /* Surface to volume ratio (2PR5): F = A / V */
         f[MF(AV)] = A / V;
@@ -141,6 +138,13 @@ int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
         f[MF(ASPHERICITY)] = cbrt(A * A * A / (36.0 * VX_MORPH_PI * V * V)) - 1.0;
     }
 
+}
+
+/* Centre of mass shift of the intensity mask against the morphological mask. */
+static void centre_of_mass_shift(const voxel_sums *vs, double *f)
+{
+    const size_t nm = vs->nm, ni = vs->ni;
+    const double *sm = vs->sm, *si = vs->si, *swi = vs->swi, sw = vs->sw, vlo = vs->vlo, vhi = vs->vhi;
     /* Centre of mass shift (KLMA): F = || CoM_geom - CoM_gl ||_2 with CoM_geom the mean morphological voxel
      * centre and CoM_gl = sum_k X_gl,k X_c,gl,k / sum_k X_gl,k over the intensity mask. Equal non-zero
      * intensities weigh every voxel alike: CoM_gl is then the plain centre of the intensity mask, taken
@@ -154,12 +158,22 @@ int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
         }
         f[MF(COM)] = sqrt(d2);
     }
+}
 
+/* Principal component axes: lam = eigenvalues of the covariance of the morphological voxel centres (NaN for
+ * fewer than 2 voxels), and the features built on them. */
+static void pca_axes(const vx_roi *roi, const voxel_sums *vs, double lam[3], double *f)
+{
+    const double *sp = roi->spacing;
+    const size_t nx = roi->dims[0], ny = roi->dims[1];
+    const size_t *lo = roi->box_lo, *hi = roi->box_hi;
+    const size_t nm = vs->nm;
+    const double *sm = vs->sm;
     /* PCA of the morphological voxel centres X_c: eigenvalues lambda_major >= lambda_minor >= lambda_least
      * of their covariance matrix, with the unbiased 1 / (N - 1) normalisation (as the IBSI reference
      * values: with 1 / N the phantom's least axis length would be 8.48 instead of 8.54 +- 0.05). A single
      * voxel gives 0/0: the axis lengths and everything built on them are NaN. */
-    double lam[3] = {NAN, NAN, NAN};
+    lam[0] = lam[1] = lam[2] = NAN;
     if (nm > 1) {
         double c[3] = {sm[0] / (double)nm, sm[1] / (double)nm, sm[2] / (double)nm};
         double S[9] = {0};
@@ -209,71 +223,132 @@ int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
         }
     }
 
-    if (mesh.n_vert > 0) {
-        /* axis-aligned bounding box of the mesh vertices */
-        int32_t mn[3] = {INT32_MAX, INT32_MAX, INT32_MAX}, mx[3] = {INT32_MIN, INT32_MIN, INT32_MIN};
-        for (size_t v = 0; v < mesh.n_vert; v++)
-            for (int a = 0; a < 3; a++) {
-                int32_t c = mesh.vert[3 * v + a];
-                mn[a] = c < mn[a] ? c : mn[a];
-                mx[a] = c > mx[a] ? c : mx[a];
-            }
-        double e[3];
-        for (int a = 0; a < 3; a++)
-            e[a] = (double)(mx[a] - mn[a]) * 0.5 * sp[a];
-        double va = e[0] * e[1] * e[2], aa = 2.0 * (e[0] * e[1] + e[0] * e[2] + e[1] * e[2]);
-        /* Volume density - AABB (PBX1): F = V / V_aabb */
-        f[MF(VOL_DENS_AABB)] = va > 0.0 ? V / va : NAN;
-        /* Area density - AABB (R59B): F = A / A_aabb */
-        f[MF(AREA_DENS_AABB)] = aa > 0.0 ? A / aa : NAN;
-    }
+}
 
-    /* Volume density - AEE (6BDE): F = 3 V / (4 pi a b c), semi-axes a, b, c = 2 sqrt(lambda) */
-    if (nm > 0) {
-        double a = 2.0 * sqrt(lam[0]), b = 2.0 * sqrt(lam[1]), c = 2.0 * sqrt(lam[2]);
-        double vaee = 4.0 * VX_MORPH_PI * a * b * c / 3.0;
-        f[MF(VOL_DENS_AEE)] = vaee > 0.0 ? V / vaee : NAN;
-        /* Area density - AEE (RDD2): F = A / A_aee, A_aee by the IBSI Legendre series (nu <= 20) */
-        double aaee = vx_ellipsoid_area(a, b, c);
-        f[MF(AREA_DENS_AEE)] = aaee > 0.0 ? A / aaee : NAN;
-    }
+/* Volume and area densities of the axis-aligned bounding box of the mesh vertices. */
+static void aabb_densities(const vx_mesh *mesh, const double *sp, double V, double A, double *f)
+{
+    /* axis-aligned bounding box of the mesh vertices */
+    int32_t mn[3] = {INT32_MAX, INT32_MAX, INT32_MAX}, mx[3] = {INT32_MIN, INT32_MIN, INT32_MIN};
+    for (size_t v = 0; v < mesh->n_vert; v++)
+        for (int a = 0; a < 3; a++) {
+            int32_t c = mesh->vert[3 * v + a];
+            mn[a] = c < mn[a] ? c : mn[a];
+            mx[a] = c > mx[a] ? c : mx[a];
+        }
+    double e[3];
+    for (int a = 0; a < 3; a++)
+        e[a] = (double)(mx[a] - mn[a]) * 0.5 * sp[a];
+    double va = e[0] * e[1] * e[2], aa = 2.0 * (e[0] * e[1] + e[0] * e[2] + e[1] * e[2]);
+    /* Volume density - AABB (PBX1): F = V / V_aabb */
+    f[MF(VOL_DENS_AABB)] = va > 0.0 ? V / va : NAN;
+    /* Area density - AABB (R59B): F = A / A_aabb */
+    f[MF(AREA_DENS_AABB)] = aa > 0.0 ? A / aa : NAN;
+}
 
-    /* ---- convex hull of the mesh ---- */
-    if (mesh.n_vert > 0) {
-        rc = vx_hull_build(&mesh, sp, &hull, err);
-        if (rc)
-            goto done;
-        /* Maximum 3D diameter (L0JK): F = max ||X_vx,k1 - X_vx,k2||_2, over the hull vertices */
-        f[MF(DIAM)] = vx_hull_diameter(&hull);
-        /* Volume density - convex hull (R3ER): F = V / V_convex */
-        f[MF(VOL_DENS_CONV_HULL)] = hull.volume > 0.0 ? V / hull.volume : NAN;
-        /* Area density - convex hull (7T7F): F = A / A_convex */
-        f[MF(AREA_DENS_CONV_HULL)] = hull.area > 0.0 ? A / hull.area : NAN;
+/* Volume and area densities of the approximate enclosing ellipsoid (semi-axes from the PCA eigenvalues lam). */
+static void aee_densities(const double lam[3], double V, double A, double *f)
+{
+/* Volume density - AEE (6BDE): F = 3 V / (4 pi a b c), semi-axes a, b, c = 2 sqrt(lambda) */
+    double a = 2.0 * sqrt(lam[0]), b = 2.0 * sqrt(lam[1]), c = 2.0 * sqrt(lam[2]);
+    double vaee = 4.0 * VX_MORPH_PI * a * b * c / 3.0;
+    f[MF(VOL_DENS_AEE)] = vaee > 0.0 ? V / vaee : NAN;
+    /* Area density - AEE (RDD2): F = A / A_aee, A_aee by the IBSI Legendre series (nu <= 20) */
+    double aaee = vx_ellipsoid_area(a, b, c);
+    f[MF(AREA_DENS_AEE)] = aaee > 0.0 ? A / aaee : NAN;
+}
 
-        /* Volume density - OMBB (ZH1A): F = V / V_ombb; Area density - OMBB (IQYR): F = A / A_ombb.
-         * Not standardised by IBSI; approximate OMBB, see morph_hull.c. */
-        double vo, ao;
-        rc = vx_hull_ombb(&hull, &vo, &ao, err);
-        if (rc)
-            goto done;
-        f[MF(VOL_DENS_OMBB)] = vo > 0.0 ? V / vo : NAN;
-        f[MF(AREA_DENS_OMBB)] = ao > 0.0 ? A / ao : NAN;
+/* Convex hull of the mesh: maximum diameter, and volume and area densities of the hull, its oriented minimum
+ * bounding box and its minimum volume enclosing ellipsoid. */
+static int hull_features(const vx_mesh *mesh, const double *sp, double V, double A, vx_hull *hull, double *f,
+                         vx_error *err)
+{
+    int rc;
+    rc = vx_hull_build(mesh, sp, hull, err);
+    if (rc)
+        return rc;
+    /* Maximum 3D diameter (L0JK): F = max ||X_vx,k1 - X_vx,k2||_2, over the hull vertices */
+    f[MF(DIAM)] = vx_hull_diameter(hull);
+    /* Volume density - convex hull (R3ER): F = V / V_convex */
+    f[MF(VOL_DENS_CONV_HULL)] = hull->volume > 0.0 ? V / hull->volume : NAN;
+    /* Area density - convex hull (7T7F): F = A / A_convex */
+    f[MF(AREA_DENS_CONV_HULL)] = hull->area > 0.0 ? A / hull->area : NAN;
 
-        /* Volume density - MVEE (SWZ1): F = V / V_mvee, V_mvee = 4 pi a b c / 3; Area density - MVEE
-         * (BRI8): F = A / A_mvee (Legendre series). MVEE of the hull vertices, Khachiyan, tau = 0.001.
-         * Not standardised by IBSI. */
-        double ax[3];
-        rc = vx_mvee(hull.vert, hull.n_vert, MVEE_TOL, ax, err);
-        if (rc)
-            goto done;
-        double vm = 4.0 * VX_MORPH_PI * ax[0] * ax[1] * ax[2] / 3.0, am = vx_ellipsoid_area(ax[0], ax[1], ax[2]);
-        f[MF(VOL_DENS_MVEE)] = vm > 0.0 ? V / vm : NAN;
-        f[MF(AREA_DENS_MVEE)] = am > 0.0 ? A / am : NAN;
-    }
+    /* Volume density - OMBB (ZH1A): F = V / V_ombb; Area density - OMBB (IQYR): F = A / A_ombb.
+     * Not standardised by IBSI; approximate OMBB, see morph_hull.c. */
+    double vo, ao;
+    rc = vx_hull_ombb(hull, &vo, &ao, err);
+    if (rc)
+        return rc;
+    f[MF(VOL_DENS_OMBB)] = vo > 0.0 ? V / vo : NAN;
+    f[MF(AREA_DENS_OMBB)] = ao > 0.0 ? A / ao : NAN;
+
+    /* Volume density - MVEE (SWZ1): F = V / V_mvee, V_mvee = 4 pi a b c / 3; Area density - MVEE
+     * (BRI8): F = A / A_mvee (Legendre series). MVEE of the hull vertices, Khachiyan, tau = 0.001.
+     * Not standardised by IBSI. */
+    double ax[3];
+    rc = vx_mvee(hull->vert, hull->n_vert, MVEE_TOL, ax, err);
+    if (rc)
+        return rc;
+    double vm = 4.0 * VX_MORPH_PI * ax[0] * ax[1] * ax[2] / 3.0, am = vx_ellipsoid_area(ax[0], ax[1], ax[2]);
+    f[MF(VOL_DENS_MVEE)] = vm > 0.0 ? V / vm : NAN;
+    f[MF(AREA_DENS_MVEE)] = am > 0.0 ? A / am : NAN;
+    return VX_OK;
+}
+
+int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
+{
+    double f[MORPH_NF];
+    for (int i = 0; i < MORPH_NF; i++)
+        f[i] = NAN;
+    if (!roi || !roi->mmask || !roi->imask || !roi->img || !res)
+        return vx_error_set(err, VX_EINVAL, "morphology: incomplete region of interest");
+    const double *sp = roi->spacing;
+    const size_t *lo = roi->box_lo, *hi = roi->box_hi;
+
+    /* ---- mesh: volume and area ---- */
+    vx_mesh mesh;
+    int rc = vx_mesh_build(roi->mmask, roi->dims, lo, hi, &mesh, err);
+    if (rc)
+        return rc;
+    vx_hull hull;
+    memset(&hull, 0, sizeof hull);
+
+    /* Volume (RNU0): V = |sum_k a_k . (b_k x c_k) / 6| over the mesh faces */
+    const double V = vx_mesh_volume(&mesh, sp);
+    /* Surface area (C0JK): A = sum_k |ab_k x ac_k| / 2 */
+    const double A = vx_mesh_area(&mesh, sp);
+    f[MF(VOLUME)] = V;
+    f[MF(AREA_MESH)] = A;
+
+    /* ---- voxel point sets: counts, centres, PCA, intensities ---- */
+    voxel_sums vs;
+    sum_voxel_centres(roi, &vs);
+    const size_t nm = vs.nm, ni = vs.ni;
+
+    /* Volume by voxel counting (YEKZ): F = sum_k V_k over the N_v voxels of the morphological mask */
+    f[MF(VOL_APPROX)] = (double)nm * sp[0] * sp[1] * sp[2];
+
+    if (V > 0.0 && A > 0.0)
+        volume_area_ratios(V, A, f);
+
+    centre_of_mass_shift(&vs, f);
+
+    double lam[3];
+    pca_axes(roi, &vs, lam, f);
+
+    if (mesh.n_vert > 0)
+        aabb_densities(&mesh, sp, V, A, f);
+
+    if (nm > 0)
+        aee_densities(lam, V, A, f);
+
+    if (mesh.n_vert > 0 && (rc = hull_features(&mesh, sp, V, A, &hull, f, err)) != VX_OK)
+        goto done;
 
     /* Integrated intensity (99N0): F = V * (1 / N_v,gl) sum_k X_gl,k */
     if (ni > 0)
-        f[MF(INTEG_INT)] = V * sw / (double)ni;
+        f[MF(INTEG_INT)] = V * vs.sw / (double)ni;
 
     /* Moran's I index (N365) and Geary's C measure (NPT7): morph_moran.c */
     rc = vx_morph_moran_geary(roi, VX_MORAN_AUTO, fs ? fs->threads : 1, &f[MF(MORAN_I)], &f[MF(GEARY_C)], err);

@@ -33,13 +33,9 @@ static int add_rows(vx_results *res, const double *out, vx_error *err)
     return VX_OK;
 }
 
-int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
+/* The intensities of the intensity mask, in scan order, into *vout (malloc'ed; NULL when *nout = 0). */
+static int roi_intensities(const vx_roi *roi, double **vout, size_t *nout, vx_error *err)
 {
-    (void)fs;
-    double out[STAT_NF];
-    for (int i = 0; i < STAT_NF; i++)
-        out[i] = NAN;
-
     const size_t nx = roi->dims[0], nxy = roi->dims[0] * roi->dims[1];
     size_t n = 0;
     for (size_t z = roi->box_lo[2]; z < roi->box_hi[2]; z++)
@@ -48,8 +44,10 @@ int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results
             for (size_t x = roi->box_lo[0]; x < roi->box_hi[0]; x++)
                 n += m[x] != 0;
         }
+    *nout = n;
+    *vout = NULL;
     if (n == 0)
-        return add_rows(res, out, err);
+        return VX_OK;
 
     double *v = malloc(n * sizeof *v);
     if (!v)
@@ -64,8 +62,13 @@ int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results
                 if (m[x])
                     v[j++] = im[x];
         }
-    const double nv = (double)n;
+    *vout = v;
+    return VX_OK;
+}
 
+/* Sum, sum of squares, minimum and maximum of v[0..n-1] (n >= 1). */
+static void power_sums(const double *v, size_t n, double *sum, double *sum2, double *vmin, double *vmax)
+{
     /* Sums use LANES interleaved partial accumulators (fixed order: deterministic, and free of the
      * latency chain of a single accumulator), combined pairwise at the end. */
     double s1[LANES] = {0}, s2[LANES] = {0}, lo[LANES], hi[LANES];
@@ -86,17 +89,21 @@ int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results
         lo[0] = v[k] < lo[0] ? v[k] : lo[0];
         hi[0] = v[k] > hi[0] ? v[k] : hi[0];
     }
-    const double sum = lane_sum(s1), sum2 = lane_sum(s2);
-    double vmin = lo[0], vmax = hi[0];
+    *sum = lane_sum(s1);
+    *sum2 = lane_sum(s2);
+    *vmin = lo[0];
+    *vmax = hi[0];
     for (int l = 1; l < LANES; l++) {
-        vmin = lo[l] < vmin ? lo[l] : vmin;
-        vmax = hi[l] > vmax ? hi[l] : vmax;
+        *vmin = lo[l] < *vmin ? lo[l] : *vmin;
+        *vmax = hi[l] > *vmax ? hi[l] : *vmax;
     }
-    /* One value (constant intensities, or a single voxel): the mean is that value exactly, so every
-     * deviation below is exactly 0 (variance 0, skewness and kurtosis 0 by the IBSI convention). */
-    const int constant = vmin == vmax;
-    const double mu = constant ? vmin : sum / nv;
+}
 
+/* Central moments m2, m3, m4 and the mean absolute deviation about mu. */
+static void central_moments(const double *v, size_t n, double mu, double *m2, double *m3, double *m4, double *mad)
+{
+    const double nv = (double)n;
+    size_t k;
     double a2[LANES] = {0}, a3[LANES] = {0}, a4[LANES] = {0}, am[LANES] = {0};
     for (k = 0; k + LANES <= n; k += LANES)
         for (int l = 0; l < LANES; l++) {
@@ -113,17 +120,19 @@ int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results
         a4[0] += d2 * d2;
         am[0] += fabs(d);
     }
-    const double m2 = lane_sum(a2) / nv, m3 = lane_sum(a3) / nv, m4 = lane_sum(a4) / nv, mad = lane_sum(am) / nv;
+    *m2 = lane_sum(a2) / nv;
+    *m3 = lane_sum(a3) / nv;
+    *m4 = lane_sum(a4) / nv;
+    *mad = lane_sum(am) / nv;
 
-    /* P10, P25, P50, P75, P90 by selection */
-    static const double probs[5] = {0.10, 0.25, 0.50, 0.75, 0.90};
-    double q[5];
-    if (vx_quantiles(v, n, probs, 5, q) != VX_OK) {
-        free(v);
-        return vx_error_set(err, VX_ENOMEM, "statistics: out of memory computing percentiles of %zu values", n);
-    }
-    const double p10 = q[0], p25 = q[1], med = q[2], p75 = q[3], p90 = q[4];
+}
 
+/* Median absolute deviation about med, and the robust mean absolute deviation over [p10, p90]. */
+static void median_and_robust_deviation(const double *v, size_t n, double p10, double p90, double med,
+                                        double *medad, double *rmad)
+{
+    const double nv = (double)n;
+    size_t k;
     /* robust MAD over X_gl,10-90 = {x : P10 <= x <= P90}; median absolute deviation from M */
     double bs[LANES] = {0}, bn[LANES] = {0}, bm[LANES] = {0};
     for (k = 0; k + LANES <= n; k += LANES)
@@ -139,8 +148,9 @@ int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results
         bs[0] += in * g;
         bn[0] += in;
     }
-    const double medad = lane_sum(bm) / nv, rn = lane_sum(bn);
-    double rmad = NAN;
+    const double rn = lane_sum(bn);
+    *medad = lane_sum(bm) / nv;
+    *rmad = NAN;
     if (rn > 0.0) {
         const double rmu = lane_sum(bs) / rn;
         double ra[LANES] = {0};
@@ -151,8 +161,47 @@ int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results
             }
         for (; k < n; k++)
             ra[0] += (double)((v[k] >= p10) & (v[k] <= p90)) * fabs(v[k] - rmu);
-        rmad = lane_sum(ra) / rn;
+        *rmad = lane_sum(ra) / rn;
     }
+}
+
+int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
+{
+    (void)fs;
+    double out[STAT_NF];
+    for (int i = 0; i < STAT_NF; i++)
+        out[i] = NAN;
+
+    double *v;
+    size_t n;
+    int rc = roi_intensities(roi, &v, &n, err);
+    if (rc != VX_OK)
+        return rc;
+    if (n == 0)
+        return add_rows(res, out, err);
+    const double nv = (double)n;
+
+    double sum, sum2, vmin, vmax;
+    power_sums(v, n, &sum, &sum2, &vmin, &vmax);
+    /* One value (constant intensities, or a single voxel): the mean is that value exactly, so every
+     * deviation below is exactly 0 (variance 0, skewness and kurtosis 0 by the IBSI convention). */
+    const int constant = vmin == vmax;
+    const double mu = constant ? vmin : sum / nv;
+
+    double m2, m3, m4, mad;
+    central_moments(v, n, mu, &m2, &m3, &m4, &mad);
+
+    /* P10, P25, P50, P75, P90 by selection */
+    static const double probs[5] = {0.10, 0.25, 0.50, 0.75, 0.90};
+    double q[5];
+    if (vx_quantiles(v, n, probs, 5, q) != VX_OK) {
+        free(v);
+        return vx_error_set(err, VX_ENOMEM, "statistics: out of memory computing percentiles of %zu values", n);
+    }
+    const double p10 = q[0], p25 = q[1], med = q[2], p75 = q[3], p90 = q[4];
+
+    double medad, rmad;
+    median_and_robust_deviation(v, n, p10, p90, med, &medad, &rmad);
     free(v);
 
     /* Mean, Q4LE: F = 1/N_v sum_k X_gl,k */

@@ -827,6 +827,76 @@ static int write_fail(gzFile gz, int e, const char *path, vx_error *err)
     return rc;
 }
 
+/* The NIfTI-1 header (352 bytes: 348 and the extension flag, no extensions) of a float32 image with geometry g,
+ * quaternion q and qfac, and the affine A (RAS); returns its length. */
+static size_t nifti1_header(unsigned char *hdr, const vx_geometry *g, const double q[3], double qfac,
+                            double A[3][4])
+{
+    const size_t hlen = 352; /* header + 4-byte extension flag (no extensions) */
+    put_uint_le(hdr + 0, NII1_HDR, 4);
+    hdr[38] = 'r'; /* "regular", as the Analyze heritage expects */
+    put_uint_le(hdr + 40, 3, 2);
+    for (int i = 0; i < 3; i++)
+        put_uint_le(hdr + 42 + 2 * i, g->dims[i], 2);
+    for (int i = 4; i < 8; i++)
+        put_uint_le(hdr + 40 + 2 * i, 1, 2);
+    put_uint_le(hdr + 70, DT_FLOAT32, 2);
+    put_uint_le(hdr + 72, 32, 2);
+    put_f32_le(hdr + 76, qfac);
+    for (int i = 0; i < 3; i++)
+        put_f32_le(hdr + 80 + 4 * i, g->spacing[i]);
+    for (int i = 4; i < 8; i++)
+        put_f32_le(hdr + 76 + 4 * i, 1.0);
+    put_f32_le(hdr + 108, (double)hlen);
+    put_f32_le(hdr + 112, 1.0);
+    hdr[123] = 2; /* xyzt_units: mm */
+    memcpy(hdr + 148, "voxomics", 8);
+    put_uint_le(hdr + 252, 1, 2);
+    put_uint_le(hdr + 254, 1, 2);
+    for (int i = 0; i < 3; i++) {
+        put_f32_le(hdr + 256 + 4 * i, q[i]);
+        put_f32_le(hdr + 268 + 4 * i, A[i][3]);
+        for (int c = 0; c < 4; c++)
+            put_f32_le(hdr + 280 + 16 * i + 4 * c, A[i][c]);
+    }
+    memcpy(hdr + 344, "n+1\0", 4);
+    return hlen;
+}
+
+/* The NIfTI-2 header (544 bytes) of a float32 image; as nifti1_header. */
+static size_t nifti2_header(unsigned char *hdr, const vx_geometry *g, const double q[3], double qfac,
+                            double A[3][4])
+{
+    const size_t hlen = 544;
+    put_uint_le(hdr + 0, NII2_HDR, 4);
+    memcpy(hdr + 4, "n+2\0\r\n\032\n", 8);
+    put_uint_le(hdr + 12, DT_FLOAT32, 2);
+    put_uint_le(hdr + 14, 32, 2);
+    put_uint_le(hdr + 16, 3, 8);
+    for (int i = 0; i < 3; i++)
+        put_uint_le(hdr + 24 + 8 * i, g->dims[i], 8);
+    for (int i = 4; i < 8; i++)
+        put_uint_le(hdr + 16 + 8 * i, 1, 8);
+    put_f64_le(hdr + 104, qfac);
+    for (int i = 0; i < 3; i++)
+        put_f64_le(hdr + 112 + 8 * i, g->spacing[i]);
+    for (int i = 4; i < 8; i++)
+        put_f64_le(hdr + 104 + 8 * i, 1.0);
+    put_uint_le(hdr + 168, hlen, 8);
+    put_f64_le(hdr + 176, 1.0);
+    memcpy(hdr + 240, "voxomics", 8);
+    put_uint_le(hdr + 344, 1, 4);
+    put_uint_le(hdr + 348, 1, 4);
+    for (int i = 0; i < 3; i++) {
+        put_f64_le(hdr + 352 + 8 * i, q[i]);
+        put_f64_le(hdr + 376 + 8 * i, A[i][3]);
+        for (int c = 0; c < 4; c++)
+            put_f64_le(hdr + 400 + 32 * i + 8 * c, A[i][c]);
+    }
+    put_uint_le(hdr + 500, 2, 4); /* xyzt_units: mm */
+    return hlen;
+}
+
 int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error *err)
 {
     if (!path || !img || !img->v)
@@ -861,65 +931,7 @@ int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error 
 
     unsigned char hdr[544];
     memset(hdr, 0, sizeof hdr);
-    size_t hlen;
-    if (version == 1) {
-        hlen = 352; /* header + 4-byte extension flag (no extensions) */
-        put_uint_le(hdr + 0, NII1_HDR, 4);
-        hdr[38] = 'r'; /* "regular", as the Analyze heritage expects */
-        put_uint_le(hdr + 40, 3, 2);
-        for (int i = 0; i < 3; i++)
-            put_uint_le(hdr + 42 + 2 * i, g->dims[i], 2);
-        for (int i = 4; i < 8; i++)
-            put_uint_le(hdr + 40 + 2 * i, 1, 2);
-        put_uint_le(hdr + 70, DT_FLOAT32, 2);
-        put_uint_le(hdr + 72, 32, 2);
-        put_f32_le(hdr + 76, qfac);
-        for (int i = 0; i < 3; i++)
-            put_f32_le(hdr + 80 + 4 * i, g->spacing[i]);
-        for (int i = 4; i < 8; i++)
-            put_f32_le(hdr + 76 + 4 * i, 1.0);
-        put_f32_le(hdr + 108, (double)hlen);
-        put_f32_le(hdr + 112, 1.0);
-        hdr[123] = 2; /* xyzt_units: mm */
-        memcpy(hdr + 148, "voxomics", 8);
-        put_uint_le(hdr + 252, 1, 2);
-        put_uint_le(hdr + 254, 1, 2);
-        for (int i = 0; i < 3; i++) {
-            put_f32_le(hdr + 256 + 4 * i, q[i]);
-            put_f32_le(hdr + 268 + 4 * i, A[i][3]);
-            for (int c = 0; c < 4; c++)
-                put_f32_le(hdr + 280 + 16 * i + 4 * c, A[i][c]);
-        }
-        memcpy(hdr + 344, "n+1\0", 4);
-    } else {
-        hlen = 544;
-        put_uint_le(hdr + 0, NII2_HDR, 4);
-        memcpy(hdr + 4, "n+2\0\r\n\032\n", 8);
-        put_uint_le(hdr + 12, DT_FLOAT32, 2);
-        put_uint_le(hdr + 14, 32, 2);
-        put_uint_le(hdr + 16, 3, 8);
-        for (int i = 0; i < 3; i++)
-            put_uint_le(hdr + 24 + 8 * i, g->dims[i], 8);
-        for (int i = 4; i < 8; i++)
-            put_uint_le(hdr + 16 + 8 * i, 1, 8);
-        put_f64_le(hdr + 104, qfac);
-        for (int i = 0; i < 3; i++)
-            put_f64_le(hdr + 112 + 8 * i, g->spacing[i]);
-        for (int i = 4; i < 8; i++)
-            put_f64_le(hdr + 104 + 8 * i, 1.0);
-        put_uint_le(hdr + 168, hlen, 8);
-        put_f64_le(hdr + 176, 1.0);
-        memcpy(hdr + 240, "voxomics", 8);
-        put_uint_le(hdr + 344, 1, 4);
-        put_uint_le(hdr + 348, 1, 4);
-        for (int i = 0; i < 3; i++) {
-            put_f64_le(hdr + 352 + 8 * i, q[i]);
-            put_f64_le(hdr + 376 + 8 * i, A[i][3]);
-            for (int c = 0; c < 4; c++)
-                put_f64_le(hdr + 400 + 32 * i + 8 * c, A[i][c]);
-        }
-        put_uint_le(hdr + 500, 2, 4); /* xyzt_units: mm */
-    }
+    size_t hlen = version == 1 ? nifti1_header(hdr, g, q, qfac, A) : nifti2_header(hdr, g, q, qfac, A);
 
     errno = 0;
     gzFile gz = gzopen(path, ends_with(path, ".gz") ? "wb6" : "wbT");

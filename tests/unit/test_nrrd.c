@@ -1,4 +1,4 @@
-/* Unit tests: NRRD reader/writer and .seg.nrrd segments (src/io/nrrd.c), NRRD dispatch in vx_image_read.
+/* Unit tests: NRRD reader/writer and .seg.nrrd segments (src/io/nrrd/), NRRD dispatch in vx_image_read.
  *
  * Fixtures in tests/data/nrrd/ come from scripts/make_nrrd_testdata.py (numpy + teem's unu, and every file is
  * read back with unu there). Their voxel values are simple formulas of (x, y, z) re-derived here; geometry is
