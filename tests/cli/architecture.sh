@@ -8,49 +8,38 @@ set -u
 src_dir=${VX_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src_dir" || { echo "architecture.sh: cannot enter $src_dir"; exit 1; }
 
-# Module of each public header (include/voxomics/). A new public header must be added here and to the
-# table in docs/architecture.md.
-declare -A HDR=(
-    [export.h]=base [error.h]=base
-    [image.h]=image [mask.h]=image
-    [io.h]=io [nrrd.h]=io [dicom.h]=io [input.h]=io
-    [settings.h]=settings [settings.def]=settings
-    [process.h]=prep [roi.h]=prep
-    [filter.h]=filter
-    [feature.h]=feature [features.def]=feature
-    [extract.h]=extract
-    [cohort.h]=cohort
-    [table.h]=table
-    [combat.h]=harmonize
-    [roc.h]=eval [icc.h]=eval
-    [model.h]=learn [select.h]=learn [pipeline.h]=learn
-    [voxomics.h]=umbrella
-)
-# What each module may include besides itself and base (the upstream modules; docs/architecture.md).
-# src/stats is the statistics folder before its split into table, harmonize, eval and learn: it may include
-# what any of them may.
-declare -A ALLOW=(
-    [base]=""
-    [image]=""
-    [settings]="image prep filter feature"
-    [io]="image settings"
-    [prep]="image settings feature"
-    [filter]="image"
-    [feature]="image settings prep filter"
-    [extract]="image io settings prep filter feature"
-    [cohort]="image io settings prep filter feature extract"
-    [table]="image io settings prep filter feature extract cohort"
-    [eval]="table"
-    [harmonize]="io table"
-    [learn]="io table harmonize eval"
-    [stats]="image io settings prep filter feature extract cohort table harmonize eval learn"
-)
+# The rules table of docs/architecture.md (between "<!-- rules:begin" and "<!-- rules:end -->"), one row per
+# module: | `module` | folder | `public headers` | `modules it may include` |.
+doc=docs/architecture.md
+[ -f "$doc" ] || { echo "architecture.sh: $src_dir/$doc is missing"; exit 1; }
+declare -A HDR=()   # public header -> module
+declare -A ALLOW=() # module -> the modules it may include besides itself and base
+while IFS='|' read -r _ c_mod _ c_hdr c_allow _; do
+    m=$(grep -o '`[a-z_]*`' <<<"$c_mod" | tr -d '`' | head -1)
+    [ -n "$m" ] || continue
+    for h in $(grep -o '`[a-z_0-9]*\.\(h\|def\)`' <<<"$c_hdr" | tr -d '`'); do HDR[$h]=$m; done
+    ALLOW[$m]=$(grep -o '`[a-z]*`' <<<"$c_allow" | tr -d '`' | paste -sd' ')
+done < <(sed -n '/^<!-- rules:begin/,/^<!-- rules:end -->/p' "$doc" | grep '^| `')
+for m in base image io settings prep filter feature extract cohort cli umbrella; do
+    [ "${ALLOW[$m]+set}" = set ] || { echo "architecture.sh: $doc: the rules table has no row for module '$m'"; exit 1; }
+done
+# src/stats is the statistics folder before its split into table, harmonize, eval and learn.
 # Library folders that never open files nor touch the standard streams (they get and return memory).
 PURE="image prep filter feature eval"
 
 fail=0
 checked=0
 say() { echo "$1"; fail=1; }
+
+for d in src/*/; do
+    d=${d%/}
+    [ "${ALLOW[${d#src/}]+set}" = set ] ||
+        say "$d: no row for module '${d#src/}' in the rules table of $doc; add one (what it may include) before adding code there"
+done
+for h in include/voxomics/*.h include/voxomics/*.def; do
+    [ -n "${HDR[${h#include/voxomics/}]:-}" ] ||
+        say "$h: no module names this public header in the rules table of $doc; add it to its module's row"
+done
 
 # Module of a file by its path, into $mod.
 module_of() {
@@ -145,6 +134,12 @@ while IFS=: read -r file line text; do
     fi
     [ "$tmod" = base ] && continue
     [ "$tmod" = "$mod" ] && continue
+    [ "${ALLOW[$mod]+set}" = set ] || continue # a folder without a row: reported above
+    # the internals of a family (src/feature/*.h) and every *_impl.h stay in their own folder
+    if [ "$private" = 1 ] && { [ "$tmod" = feature ] || [[ $target == *_impl.h ]]; }; then
+        say "$where: src/$tmod/${target#*/} is internal to src/$tmod; use the public header of the module instead"
+        continue
+    fi
     ok=0
     for a in ${ALLOW[$mod]}; do
         # src/stats (before the split) counts as table, harmonize, eval and learn for the modules after it
