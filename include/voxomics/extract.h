@@ -15,33 +15,12 @@
 #include "voxomics/image.h"
 #include "voxomics/io.h" /* vx_file_sha256, vx_path_sha256 (declared there since issue 12) */
 #include "voxomics/process.h"
+#include "voxomics/roi.h" /* vx_discretise, vx_discretise_compat, vx_resample_grid_compat (prep) */
 #include "voxomics/settings.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Discretise n values x[i] where mask[i] != 0 (mask NULL: all) into grey[i] (0 outside the mask).
- * x_min/x_max: FBS lower bound and FBN range (NaN: ROI minimum / maximum). On success *n_grey is the number
- * of grey levels Ng: N for FBN, the highest level reached for FBS and none. */
-VX_API int vx_discretise(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, double x_min,
-                  double x_max, int32_t *grey, int *n_grey, vx_error *err);
-
-/* PyRadiomics output column of feature f under aggregation a computed on image type t,
- * "<image type>_<class>_<Feature>" (e.g. "original_glcm_Contrast"), into buf. Returns 0, or -1 when PyRadiomics has no such feature, does not
- * compute it under a (GLCM/GLRLM: 3D_avg, or 2.5D_dmrg with force2D; GLSZM/NGTDM/GLDM: 3D, or 2.5D with
- * force2D; other families: the 3D volume) or buf is too small. */
-VX_API int vx_feature_pyradiomics_column(vx_image_type t, vx_feature_id f, vx_agg a, char *buf, size_t n);
-/* vx_discretise with a compatibility mode: VX_COMPAT_PYRADIOMICS puts fixed-bin-size edges on multiples of
- * the bin width, g = floor(x / w) - floor(m / w) + 1 with m the ROI minimum, unless x_min is given (then
- * g = floor((x - x_min) / w) + 1, PyRadiomics' binMinimum); other methods are as in vx_discretise. */
-VX_API int vx_discretise_compat(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, int compat,
-                                double x_min, double x_max, int32_t *grey, int *n_grey, vx_error *err);
-/* vx_resample_grid with a compatibility mode: VX_COMPAT_PYRADIOMICS aligns the corners of the first voxels
- * (the first new voxel centre lies (s' - s) / 2 mm from the first input voxel centre along each resampled
- * axis, as PyRadiomics' resampleImage) instead of IBSI's grid centres; the size is ceil(n s / s') in both. */
-VX_API int vx_resample_grid_compat(const vx_geometry *in, const double spacing[3], int compat, vx_geometry *out,
-                                   vx_error *err);
 
 /* ---- one case ------------------------------------------------------------------------------------------ */
 /* Check the settings, the image and the mask, then for each image type (only the original image today):

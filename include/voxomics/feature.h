@@ -150,6 +150,12 @@ typedef enum vx_image_type {
  * unknown. */
 VX_API const char *vx_image_type_name(vx_image_type t);
 
+/* PyRadiomics output column of feature f under aggregation a computed on image type t,
+ * "<image type>_<class>_<Feature>" (e.g. "original_glcm_Contrast"), into buf. Returns 0, or -1 when PyRadiomics has no such feature, does not
+ * compute it under a (GLCM/GLRLM: 3D_avg, or 2.5D_dmrg with force2D; GLSZM/NGTDM/GLDM: 3D, or 2.5D with
+ * force2D; other families: the 3D volume) or buf is too small. */
+VX_API int vx_feature_pyradiomics_column(vx_image_type t, vx_feature_id f, vx_agg a, char *buf, size_t n);
+
 typedef struct vx_result_row {
     vx_feature_id feature;
     vx_agg agg;

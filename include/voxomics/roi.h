@@ -89,6 +89,24 @@ VX_API void vx_roi_free(vx_roi *r);
 VX_API int vx_ivh_values(const float *img, const uint8_t *imask, size_t n, const vx_discretisation *d, double reseg_min,
                   double reseg_max, double *ivh, double *lo, double *hi, double *bin_width, vx_error *err);
 
+/* ---- discretisation and grids with a compatibility mode (src/prep) --------------------------------- */
+/* Discretise n values x[i] where mask[i] != 0 (mask NULL: all) into grey[i] (0 outside the mask).
+ * x_min/x_max: FBS lower bound and FBN range (NaN: ROI minimum / maximum). On success *n_grey is the number
+ * of grey levels Ng: N for FBN, the highest level reached for FBS and none. */
+VX_API int vx_discretise(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, double x_min,
+                  double x_max, int32_t *grey, int *n_grey, vx_error *err);
+
+/* vx_discretise with a compatibility mode: VX_COMPAT_PYRADIOMICS puts fixed-bin-size edges on multiples of
+ * the bin width, g = floor(x / w) - floor(m / w) + 1 with m the ROI minimum, unless x_min is given (then
+ * g = floor((x - x_min) / w) + 1, PyRadiomics' binMinimum); other methods are as in vx_discretise. */
+VX_API int vx_discretise_compat(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, int compat,
+                                double x_min, double x_max, int32_t *grey, int *n_grey, vx_error *err);
+/* vx_resample_grid with a compatibility mode: VX_COMPAT_PYRADIOMICS aligns the corners of the first voxels
+ * (the first new voxel centre lies (s' - s) / 2 mm from the first input voxel centre along each resampled
+ * axis, as PyRadiomics' resampleImage) instead of IBSI's grid centres; the size is ceil(n s / s') in both. */
+VX_API int vx_resample_grid_compat(const vx_geometry *in, const double spacing[3], int compat, vx_geometry *out,
+                                   vx_error *err);
+
 #ifdef __cplusplus
 }
 #endif

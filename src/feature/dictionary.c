@@ -4,7 +4,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "voxomics/extract.h"
 #include "voxomics/feature.h"
 
 static const vx_family_info families[VX_FAM_COUNT] = {

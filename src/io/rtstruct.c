@@ -3,7 +3,7 @@
  * Structure Set ROI Sequence (3006,0020) names the ROIs (ROINumber, ROIName, ReferencedFrameOfReferenceUID);
  * ROI Contour Sequence (3006,0039) holds per ROI (ReferencedROINumber) a Contour Sequence (3006,0040) of
  * contours (ContourGeometricType, NumberOfContourPoints, ContourData x\y\z in mm, patient LPS). Closed planar
- * contours (CLOSED_PLANAR, CLOSED_PLANAR_XOR) are rasterised by src/prep/contour.c; points and open contours
+ * contours (CLOSED_PLANAR, CLOSED_PLANAR_XOR) are rasterised by src/image/contour.c; points and open contours
  * enclose no volume and are ignored.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,7 +14,7 @@
 #include <strings.h>
 
 #include "dicom.h"
-#include "prep/contour.h"
+#include "image/contour.h"
 #include "voxomics/dicom.h"
 
 enum {

@@ -15,7 +15,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "voxomics/extract.h"
 #include "voxomics/roi.h"
 
 int vx_discretise(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, double x_min,

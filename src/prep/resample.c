@@ -21,7 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "voxomics/extract.h"
+#include "voxomics/roi.h" /* vx_resample_grid_compat */
 #include "voxomics/process.h"
 #include "vx_math.h"
 

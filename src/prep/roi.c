@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "voxomics/extract.h" /* vx_discretise_compat, vx_resample_grid_compat */
 #include "voxomics/process.h"
 #include "voxomics/roi.h"
 #include "vx_math.h"

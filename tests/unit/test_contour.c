@@ -1,4 +1,4 @@
-/* Unit tests: closed planar contours rasterised onto a voxel grid (src/prep/contour.c).
+/* Unit tests: closed planar contours rasterised onto a voxel grid (src/image/contour.c).
  *
  * Expected voxel sets are derived by hand from the rule in contour.h (voxel-centre test, even-odd, half-open
  * crossings); random polygons are compared with a brute-force point-in-polygon test of every voxel centre
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prep/contour.h"
+#include "image/contour.h"
 #include "vx_test.h"
 
 #define NX 10

@@ -1,4 +1,4 @@
-/* Unit tests: intensity discretisation (IBSI 1 "Intensity discretisation", vx_discretise in voxomics/extract.h).
+/* Unit tests: intensity discretisation (IBSI 1 "Intensity discretisation", vx_discretise in voxomics/roi.h).
  *
  * Expected grey levels are worked out by hand from the IBSI formulas:
  *   fixed bin size (Q3RU):   g = floor((x - x_min) / w) + 1, x_min the given lower bound (re-segmentation

@@ -3,7 +3,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "prep/contour.h"
+#include "image/contour.h"
 
 #include <math.h>
 #include <stdint.h>
