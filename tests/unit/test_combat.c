@@ -1,4 +1,4 @@
-/* Unit tests: ComBat harmonisation (src/stats/combat.c).
+/* Unit tests: ComBat harmonisation (src/harmonize/).
  *
  * Reference: stats/combat_reference/ (README there): testdata.csv, 200 features x 10 samples, and the outputs
  * of R neuroCombat / sva::ComBat (`combat_<variant>_r.csv`, 200 rows x 10 columns, header V1..V10) for
