@@ -82,4 +82,16 @@ int cli_run_cohort(const extract_opts *o, const vx_settings *s);
 extern const cli_command cli_cmd_extract, cli_cmd_harmonize, cli_cmd_icc, cli_cmd_select, cli_cmd_train,
     cli_cmd_predict, cli_cmd_cv, cli_cmd_evaluate, cli_cmd_features, cli_cmd_settings, cli_cmd_synth, cli_cmd_version,
     cli_cmd_help;
+
+/* The options of a reference listing (features, settings): --format csv|markdown, -o FILE, --quiet. */
+typedef struct cli_reference_opts {
+    const char *format, *out;
+    int quiet;
+} cli_reference_opts;
+/* Writes a reference listing to f as CSV or (markdown != 0) Markdown; VX_OK or an error in err. */
+typedef int (*cli_reference_writer)(FILE *f, int markdown, vx_error *err);
+/* Run a reference-listing command: parse c's options into cli_reference_opts, open the output (vx_outfile),
+ * write, commit. Exit status 0, 1 (the output or the writer failed: one line) or 2 (command line). */
+int cli_run_reference(const cli_command *c, int argc, char **argv, cli_reference_writer write);
+
 #endif

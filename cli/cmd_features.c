@@ -16,46 +16,20 @@ static void agg_codes(vx_family f, char *buf, size_t len)
         }
 }
 
-typedef struct features_opts {
-    const char *format, *out;
-    int quiet;
-} features_opts;
-
 static const cli_opt features_table[] = {
     {"--format", NULL, "csv|markdown", "csv", "CSV (one row per feature) or the Markdown of docs/features.md ('md')",
-     CLI_STR, offsetof(features_opts, format), 0, 0, 0},
+     CLI_STR, offsetof(cli_reference_opts, format), 0, 0, 0},
     {"--output", "-o", "FILE", "- (standard output)",
      "where to write; a regular file is replaced atomically, a symbolic link writes its target", CLI_STR,
-     offsetof(features_opts, out), 0, 0, 0},
-    CLI_QUIET(features_opts),
+     offsetof(cli_reference_opts, out), 0, 0, 0},
+    CLI_QUIET(cli_reference_opts),
     CLI_END};
 
-static int write_dictionary(FILE *out, int markdown);
+static int write_dictionary(FILE *out, int markdown, vx_error *err);
 
 static int run_features(const cli_command *c, int argc, char **argv)
 {
-    features_opts o = {"csv", "-", 0};
-    const char *pos[1];
-    int npos, pr = cli_parse(c, argc, argv, &o, pos, 0, &npos);
-    if (pr)
-        return pr == CLI_DONE ? 0 : pr;
-    int markdown = !strcmp(o.format, "markdown") || !strcmp(o.format, "md");
-    if (!markdown && strcmp(o.format, "csv"))
-        return cli_usage_error(c, "--format must be csv or markdown", o.format);
-    vx_error err;
-    vx_error_clear(&err);
-    vx_outfile *of;
-    FILE *f = vx_outfile_open(o.out, &of, &err);
-    if (!f) {
-        fprintf(stderr, "voxomics features: %s\n", err.msg);
-        return 1;
-    }
-    write_dictionary(f, markdown);
-    if (vx_outfile_commit(of, &err) != VX_OK) {
-        fprintf(stderr, "voxomics features: %s\n", err.msg);
-        return 1;
-    }
-    return 0;
+    return cli_run_reference(c, argc, argv, write_dictionary);
 }
 
 const cli_command cli_cmd_features = {
@@ -69,8 +43,9 @@ const cli_command cli_cmd_features = {
     "0  written\n1  the output could not be written\n2  wrong command line",
     run_features};
 
-static int write_dictionary(FILE *out, int markdown)
+static int write_dictionary(FILE *out, int markdown, vx_error *err)
 {
+    (void)err;
     char aggs[128];
     if (markdown) {
         fprintf(out, "# voxomics feature dictionary\n\n"

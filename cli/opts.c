@@ -316,3 +316,29 @@ void cli_help(const cli_command *c, FILE *f)
         print_lines(f, c->exits, "  ");
     }
 }
+
+int cli_run_reference(const cli_command *c, int argc, char **argv, cli_reference_writer write)
+{
+    cli_reference_opts o = {"csv", "-", 0};
+    const char *pos[1];
+    int npos, pr = cli_parse(c, argc, argv, &o, pos, 0, &npos);
+    if (pr)
+        return pr == CLI_DONE ? 0 : pr;
+    int markdown = !strcmp(o.format, "markdown") || !strcmp(o.format, "md");
+    if (!markdown && strcmp(o.format, "csv"))
+        return cli_usage_error(c, "--format must be csv or markdown", o.format);
+    vx_error err;
+    vx_error_clear(&err);
+    vx_outfile *of;
+    FILE *f = vx_outfile_open(o.out, &of, &err);
+    int rc = f ? write(f, markdown, &err) : VX_EIO;
+    if (f && rc != VX_OK)
+        vx_outfile_abort(of);
+    else if (f)
+        rc = vx_outfile_commit(of, &err);
+    if (rc != VX_OK) {
+        fprintf(stderr, "voxomics %s: %s\n", c->name, err.msg);
+        return 1;
+    }
+    return 0;
+}
