@@ -76,6 +76,138 @@ static void pair_range(size_t lo, size_t hi, long d, size_t *a, size_t *b)
     *b = (size_t)e;
 }
 
+/* Count the pairs M_{m+}(i, j) between voxel p and p + off over the pair box [a, b) into c (N_g x N_g,
+ * row i = level of p). With track set, also list each cell once, when it is first hit (branch-free:
+ * the list entry is always written, the list grows only for a new cell). Returns the number listed. */
+static size_t glcm_count_pairs(const vx_roi *roi, const size_t a[3], const size_t b[3], ptrdiff_t off, int track,
+                               uint32_t *c, uint32_t *touched)
+{
+    const size_t nx = roi->dims[0], nxy = roi->dims[0] * roi->dims[1];
+    const int32_t *grey = roi->grey;
+    const uint8_t *im = roi->imask;
+    const uint32_t ung = (uint32_t)roi->n_grey;
+    size_t nt = 0;
+    for (size_t z = a[2]; z < b[2]; z++) {
+        for (size_t y = a[1]; y < b[1]; y++) {
+            const size_t row = nx * y + nxy * z;
+            if (track) {
+                for (size_t x = a[0]; x < b[0]; x++) {
+                    const size_t p = row + x;
+                    const size_t q = (size_t)((ptrdiff_t)p + off);
+                    if (!im[p] || !im[q])
+                        continue;
+                    const uint32_t gi = (uint32_t)grey[p] - 1u, gj = (uint32_t)grey[q] - 1u;
+                    if (gi < ung && gj < ung) { /* grey levels 1..N_g; anything else is not in the mask */
+                        const uint32_t idx = gi * ung + gj;
+                        touched[nt] = gi << 16 | gj;
+                        nt += c[idx] == 0;
+                        c[idx]++;
+                    }
+                }
+            } else {
+                for (size_t x = a[0]; x < b[0]; x++) {
+                    const size_t p = row + x;
+                    const size_t q = (size_t)((ptrdiff_t)p + off);
+                    if (!im[p] || !im[q])
+                        continue;
+                    const uint32_t gi = (uint32_t)grey[p] - 1u, gj = (uint32_t)grey[q] - 1u;
+                    if (gi < ung && gj < ung)
+                        c[gi * ung + gj]++;
+                }
+            }
+        }
+    }
+    return nt;
+}
+
+/* Dense counts (no cell list): M = M+ + M+^T (symmetric) or M+ into a dense matrix over the occupied
+ * grey-level band [lo, hi]. Returns 0 or VX_ENOMEM. */
+static int glcm_from_dense_counts(glcm_mat *g, const uint32_t *c, size_t n, int sym)
+{
+    const size_t nn = n * n;
+    size_t glo = n, ghi = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            if (c[i * n + j]) {
+                glo = i < glo ? i : glo;
+                glo = j < glo ? j : glo;
+                ghi = i > ghi ? i : ghi;
+                ghi = j > ghi ? j : ghi;
+            }
+    if (glo > ghi)
+        return 0;
+    g->val = calloc(nn, sizeof *g->val);
+    if (!g->val)
+        return VX_ENOMEM;
+    g->dense = 1;
+    g->lo = (int)glo;
+    g->hi = (int)ghi;
+    for (size_t i = glo; i <= ghi; i++)
+        for (size_t j = glo; j <= ghi; j++)
+            g->val[i * n + j] = (double)c[i * n + j] + (sym ? (double)c[j * n + i] : 0.0);
+    return 0;
+}
+
+/* Listed counts (nt > 0 cells in touched): M = M+ + M+^T (symmetric) or M+, dense when at least half
+ * the cells are occupied, otherwise sparse. Returns 0 or VX_ENOMEM. */
+static int glcm_from_listed_counts(glcm_mat *g, const uint32_t *c, const uint32_t *touched, size_t nt, size_t n,
+                                   int sym)
+{
+    const size_t nn = n * n;
+    /* Cells of the result: a diagonal cell once; an off-diagonal pair (i, j), (j, i) once, from the
+     * listed cell with i < j or from the only one of the two that is listed. */
+    size_t nout = 0, glo = n, ghi = 0;
+    for (size_t t = 0; t < nt; t++) {
+        const size_t i = touched[t] >> 16, j = touched[t] & 0xffffu;
+        glo = i < glo ? i : glo;
+        glo = j < glo ? j : glo;
+        ghi = i > ghi ? i : ghi;
+        ghi = j > ghi ? j : ghi;
+        if (!sym || i == j)
+            nout++;
+        else if (i < j || c[j * n + i] == 0)
+            nout += 2;
+    }
+    g->lo = (int)glo;
+    g->hi = (int)ghi;
+    if (2 * nout >= nn) { /* dense */
+        g->val = calloc(nn, sizeof *g->val);
+        if (!g->val)
+            return VX_ENOMEM;
+        g->dense = 1;
+        for (size_t t = 0; t < nt; t++) {
+            const size_t i = touched[t] >> 16, j = touched[t] & 0xffffu;
+            const double cij = (double)c[i * n + j];
+            g->val[i * n + j] += cij;
+            if (sym)
+                g->val[j * n + i] += cij;
+        }
+        return 0;
+    }
+    /* sparse */
+    g->ci = malloc(nout * sizeof *g->ci);
+    g->cj = malloc(nout * sizeof *g->cj);
+    g->val = malloc(nout * sizeof *g->val);
+    if (!g->ci || !g->cj || !g->val)
+        return VX_ENOMEM;
+    size_t k = 0;
+    for (size_t t = 0; t < nt; t++) {
+        const uint32_t i = touched[t] >> 16, j = touched[t] & 0xffffu;
+        const double cij = (double)c[(size_t)i * n + j];
+        if (!sym) {
+            g->ci[k] = i, g->cj[k] = j, g->val[k++] = cij;
+        } else if (i == j) {
+            g->ci[k] = i, g->cj[k] = j, g->val[k++] = 2.0 * cij;
+        } else if (i < j || c[(size_t)j * n + i] == 0) {
+            const double v = cij + (double)c[(size_t)j * n + i];
+            g->ci[k] = i, g->cj[k] = j, g->val[k++] = v;
+            g->ci[k] = j, g->cj[k] = i, g->val[k++] = v;
+        }
+    }
+    g->nnz = k;
+    return 0;
+}
+
 static void *glcm_build(const vx_roi *roi, const vx_feature_settings *fs, long slice, int dir)
 {
     const int ng = roi->n_grey;
@@ -109,8 +241,7 @@ static void *glcm_build(const vx_roi *roi, const vx_feature_settings *fs, long s
     }
     const size_t npair = (b[0] - a[0]) * (b[1] - a[1]) * (b[2] - a[2]);
     /* With many pairs per cell (3D, small N_g) the matrix is dense: count only. Otherwise also list
-     * each cell once, when it is first hit (branch-free: the list entry is always written, the list
-     * grows only for a new cell), so that the few occupied cells can be kept sparse. */
+     * each cell once, when it is first hit, so that the few occupied cells can be kept sparse. */
     const int track = npair < 4 * nn;
     const size_t tcap = track ? (npair < nn ? npair : nn) + 1 : 0;
     uint32_t *c = calloc(nn, sizeof *c);
@@ -121,125 +252,17 @@ static void *glcm_build(const vx_roi *roi, const vx_feature_settings *fs, long s
         glcm_free(g);
         return NULL;
     }
-    const size_t nx = roi->dims[0], nxy = roi->dims[0] * roi->dims[1];
+    const size_t nx = roi->dims[0];
     const ptrdiff_t off = (ptrdiff_t)d[0] + (ptrdiff_t)nx * ((ptrdiff_t)d[1] + (ptrdiff_t)roi->dims[1] * (ptrdiff_t)d[2]);
-    const int32_t *grey = roi->grey;
-    const uint8_t *im = roi->imask;
-    const uint32_t ung = (uint32_t)ng;
-    size_t nt = 0;
-    for (size_t z = a[2]; z < b[2]; z++) {
-        for (size_t y = a[1]; y < b[1]; y++) {
-            const size_t row = nx * y + nxy * z;
-            if (track) {
-                for (size_t x = a[0]; x < b[0]; x++) {
-                    const size_t p = row + x;
-                    const size_t q = (size_t)((ptrdiff_t)p + off);
-                    if (!im[p] || !im[q])
-                        continue;
-                    const uint32_t gi = (uint32_t)grey[p] - 1u, gj = (uint32_t)grey[q] - 1u;
-                    if (gi < ung && gj < ung) { /* grey levels 1..N_g; anything else is not in the mask */
-                        const uint32_t idx = gi * ung + gj;
-                        touched[nt] = gi << 16 | gj;
-                        nt += c[idx] == 0;
-                        c[idx]++;
-                    }
-                }
-            } else {
-                for (size_t x = a[0]; x < b[0]; x++) {
-                    const size_t p = row + x;
-                    const size_t q = (size_t)((ptrdiff_t)p + off);
-                    if (!im[p] || !im[q])
-                        continue;
-                    const uint32_t gi = (uint32_t)grey[p] - 1u, gj = (uint32_t)grey[q] - 1u;
-                    if (gi < ung && gj < ung)
-                        c[gi * ung + gj]++;
-                }
-            }
-        }
-    }
+    const size_t nt = glcm_count_pairs(roi, a, b, off, track, c, touched);
 
     /* M = M+ + M+^T (symmetric) or M+, dense or sparse. */
     const int sym = fs ? fs->glcm_symmetric : 1;
     int rc = 0;
-    if (!track) {
-        size_t glo = n, ghi = 0;
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < n; j++)
-                if (c[i * n + j]) {
-                    glo = i < glo ? i : glo;
-                    glo = j < glo ? j : glo;
-                    ghi = i > ghi ? i : ghi;
-                    ghi = j > ghi ? j : ghi;
-                }
-        if (glo <= ghi) {
-            g->val = calloc(nn, sizeof *g->val);
-            if (!g->val) {
-                rc = VX_ENOMEM;
-            } else {
-                g->dense = 1;
-                g->lo = (int)glo;
-                g->hi = (int)ghi;
-                for (size_t i = glo; i <= ghi; i++)
-                    for (size_t j = glo; j <= ghi; j++)
-                        g->val[i * n + j] = (double)c[i * n + j] + (sym ? (double)c[j * n + i] : 0.0);
-            }
-        }
-    } else if (nt > 0) {
-        /* Cells of the result: a diagonal cell once; an off-diagonal pair (i, j), (j, i) once, from the
-         * listed cell with i < j or from the only one of the two that is listed. */
-        size_t nout = 0, glo = n, ghi = 0;
-        for (size_t t = 0; t < nt; t++) {
-            const size_t i = touched[t] >> 16, j = touched[t] & 0xffffu;
-            glo = i < glo ? i : glo;
-            glo = j < glo ? j : glo;
-            ghi = i > ghi ? i : ghi;
-            ghi = j > ghi ? j : ghi;
-            if (!sym || i == j)
-                nout++;
-            else if (i < j || c[j * n + i] == 0)
-                nout += 2;
-        }
-        g->lo = (int)glo;
-        g->hi = (int)ghi;
-        if (2 * nout >= nn) { /* dense */
-            g->val = calloc(nn, sizeof *g->val);
-            if (!g->val) {
-                rc = VX_ENOMEM;
-            } else {
-                g->dense = 1;
-                for (size_t t = 0; t < nt; t++) {
-                    const size_t i = touched[t] >> 16, j = touched[t] & 0xffffu;
-                    const double cij = (double)c[i * n + j];
-                    g->val[i * n + j] += cij;
-                    if (sym)
-                        g->val[j * n + i] += cij;
-                }
-            }
-        } else { /* sparse */
-            g->ci = malloc(nout * sizeof *g->ci);
-            g->cj = malloc(nout * sizeof *g->cj);
-            g->val = malloc(nout * sizeof *g->val);
-            if (!g->ci || !g->cj || !g->val) {
-                rc = VX_ENOMEM;
-            } else {
-                size_t k = 0;
-                for (size_t t = 0; t < nt; t++) {
-                    const uint32_t i = touched[t] >> 16, j = touched[t] & 0xffffu;
-                    const double cij = (double)c[(size_t)i * n + j];
-                    if (!sym) {
-                        g->ci[k] = i, g->cj[k] = j, g->val[k++] = cij;
-                    } else if (i == j) {
-                        g->ci[k] = i, g->cj[k] = j, g->val[k++] = 2.0 * cij;
-                    } else if (i < j || c[(size_t)j * n + i] == 0) {
-                        const double v = cij + (double)c[(size_t)j * n + i];
-                        g->ci[k] = i, g->cj[k] = j, g->val[k++] = v;
-                        g->ci[k] = j, g->cj[k] = i, g->val[k++] = v;
-                    }
-                }
-                g->nnz = k;
-            }
-        }
-    }
+    if (!track)
+        rc = glcm_from_dense_counts(g, c, n, sym);
+    else if (nt > 0)
+        rc = glcm_from_listed_counts(g, c, touched, nt, n, sym);
     free(c);
     free(touched);
     if (rc != 0) {
