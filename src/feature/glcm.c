@@ -466,33 +466,31 @@ static sum_moments sum_marginal_moments(const double *ps, size_t n, double mux, 
     return (sum_moments){savg, svar, sentr, ctend, cshade, cprom};
 }
 
-static int glcm_features(const void *p, const vx_feature_settings *fs, double *out)
+static void glcm_no_value(double *out)
 {
-    (void)fs;
-    const glcm_mat *g = p;
+    for (int k = 0; k < GLCM_NF; k++)
+        out[k] = NAN;
+}
+
+/* One pass over the non-zero cells gathers everything the features need: the marginals (counts)
+ * px[i] (row, p_i.), py[j] (column, p_.j), pd[k] (p_{i-j,k}), ps[k] (p_{i+j,k}; grey levels are
+ * 1-based, so k = i + j + 2 for 0-based i, j), the maximum, sum c^2, sum c log2 c and the shifted
+ * cross moment sum (i - ctr)(j - ctr) c (ctr = mid grey level, keeps the covariance accurate).
+ * The marginals go into stackbuf (5 stack_ng + 2 doubles) or, for more grey levels, into *heap (the
+ * caller frees it), and are divided by the total. Returns 1 (and frees *heap) when there is no value:
+ * out of memory (which features() cannot report) or no count. */
+static int glcm_probabilities(const glcm_mat *g, double *stackbuf, size_t stack_ng, double **heap, cell_acc *out)
+{
     const int ng = g->ng;
     const size_t n = (size_t)ng;
-    if (g->lo > g->hi || (!g->dense && g->nnz == 0)) { /* no pairs */
-        for (int k = 0; k < GLCM_NF; k++)
-            out[k] = NAN;
-        return 1;
-    }
-    /* One pass over the non-zero cells gathers everything the features need: the marginals (counts)
-     * px[i] (row, p_i.), py[j] (column, p_.j), pd[k] (p_{i-j,k}), ps[k] (p_{i+j,k}; grey levels are
-     * 1-based, so k = i + j + 2 for 0-based i, j), the maximum, sum c^2, sum c log2 c and the shifted
-     * cross moment sum (i - ctr)(j - ctr) c (ctr = mid grey level, keeps the covariance accurate). */
-    enum { STACK_NG = 256 };
-    double stackbuf[5 * STACK_NG + 2];
     const size_t nbuf = 5 * n + 2; /* px, py, pd: n each; ps: 2n + 2 */
-    double *heap = NULL, *buf = stackbuf;
-    if (n > STACK_NG) {
-        heap = malloc(nbuf * sizeof *heap);
-        if (!heap) { /* out of memory cannot be reported through features(): no value */
-            for (int k = 0; k < GLCM_NF; k++)
-                out[k] = NAN;
+    double *buf = stackbuf;
+    *heap = NULL;
+    if (n > stack_ng) {
+        *heap = malloc(nbuf * sizeof **heap);
+        if (!*heap)
             return 1;
-        }
-        buf = heap;
+        buf = *heap;
     }
     memset(buf, 0, nbuf * sizeof *buf);
     /* the total count first: the joint entropy sums c log2(N / c), which is >= 0 term by term */
@@ -502,19 +500,26 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
     glcm_accumulate(g, &a);
     const double total = a.total;
     if (!(total > 0.0)) {
-        free(heap);
-        for (int k = 0; k < GLCM_NF; k++)
-            out[k] = NAN;
+        free(*heap);
+        *heap = NULL;
         return 1;
     }
-    double *px = a.px, *py = a.py, *pd = a.pd, *ps = a.ps;
     /* Counts -> probabilities by division (not by a reciprocal): a count equal to the total gives exactly
      * 1, so one grey level gives exact means, zero variances and zero entropies. */
     for (size_t k = 0; k < nbuf; k++)
         buf[k] /= total;
-    const double jmax = a.cmax / total, energy = a.sq / (total * total), cross = a.cross / total, ctr = a.ctr;
-    /* HXY = -sum p log2 p with p = c / N: (sum c log2(N / c)) / N, >= 0 term by term, 0 for one cell */
-    const double hxy = a.clogc / total;
+    *out = a;
+    return 0;
+}
+
+/* Means, entropies, variances and occupied levels of the row (x) and column (y) marginals. */
+typedef struct {
+    double mux, muy, hx, hy, varx, vary;
+    int nlx, nly;
+} marg_moments;
+
+static marg_moments marginal_moments(const double *px, const double *py, size_t n)
+{
     double mux = 0.0, muy = 0.0, hx = 0.0, hy = 0.0;
     int nlx = 0, nly = 0; /* grey levels occupied in the row and column marginals */
     for (size_t i = 0; i < n; i++) {
@@ -531,6 +536,35 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
         varx += ex * ex * px[i];
         vary += ey * ey * py[i];
     }
+    return (marg_moments){mux, muy, hx, hy, varx, vary, nlx, nly};
+}
+
+static int glcm_features(const void *p, const vx_feature_settings *fs, double *out)
+{
+    (void)fs;
+    const glcm_mat *g = p;
+    const int ng = g->ng;
+    const size_t n = (size_t)ng;
+    if (g->lo > g->hi || (!g->dense && g->nnz == 0)) { /* no pairs */
+        glcm_no_value(out);
+        return 1;
+    }
+    enum { STACK_NG = 256 };
+    double stackbuf[5 * STACK_NG + 2];
+    double *heap = NULL;
+    cell_acc a;
+    if (glcm_probabilities(g, stackbuf, STACK_NG, &heap, &a)) {
+        glcm_no_value(out);
+        return 1;
+    }
+    const double total = a.total;
+    double *px = a.px, *py = a.py, *pd = a.pd, *ps = a.ps;
+    const double jmax = a.cmax / total, energy = a.sq / (total * total), cross = a.cross / total, ctr = a.ctr;
+    /* HXY = -sum p log2 p with p = c / N: (sum c log2(N / c)) / N, >= 0 term by term, 0 for one cell */
+    const double hxy = a.clogc / total;
+    const marg_moments mm = marginal_moments(px, py, n);
+    const double mux = mm.mux, muy = mm.muy, hx = mm.hx, hy = mm.hy, varx = mm.varx, vary = mm.vary;
+    const int nlx = mm.nlx, nly = mm.nly; /* grey levels occupied in the row and column marginals */
     /* covariance sum_ij (i - mu_i.)(j - mu_.j) p_ij from the shifted cross moment */
     const double cov = cross - (mux - ctr) * (muy - ctr);
     /* HXY_1 = -sum_ij p_ij log2(p_i. p_.j) = HX + HY (sum over j of p_ij is p_i.), and
