@@ -411,6 +411,23 @@ static int moran_planes(moran_fft *f, int nq, size_t k1, int round, int nth, fft
     return fail;
 }
 
+/* The per-plane sums part[4 kx + 0..3] = W, C, B, unused of plane kx, added in plane order and normalised
+ * by the transform size, into Moran's I and Geary's C. */
+static void moran_combine(const moran_data *d, const moran_fft *f, const double *part, double *moran,
+                          double *geary)
+{
+    const size_t hx = f->hx, Lx = f->L[0], Ly = f->L[1], Lz = f->L[2];
+    double sums[3] = {0.0, 0.0, 0.0};
+    for (size_t kx = 0; kx < hx; kx++) {
+        sums[0] += part[4 * kx];     /* W */
+        sums[2] += part[4 * kx + 1]; /* C */
+        sums[1] += part[4 * kx + 2]; /* B */
+    }
+    double norm = 1.0 / ((double)Lx * (double)Ly * (double)Lz);
+    double W = sums[0] * norm, B = sums[1] * norm, C = sums[2] * norm;
+    moran_finish(d, W, B, 2.0 * C - 2.0 * B, moran, geary);
+}
+
 static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, size_t max_spec, double *moran,
                          double *geary, vx_error *err)
 {
@@ -497,16 +514,7 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
             }
         }
     }
-    /* part[4 kx + 0..3] = W, C, B, unused of plane kx: add in plane order */
-    double sums[3] = {0.0, 0.0, 0.0};
-    for (size_t kx = 0; kx < hx; kx++) {
-        sums[0] += part[4 * kx];     /* W */
-        sums[2] += part[4 * kx + 1]; /* C */
-        sums[1] += part[4 * kx + 2]; /* B */
-    }
-    double norm = 1.0 / ((double)Lx * (double)Ly * (double)Lz);
-    double W = sums[0] * norm, B = sums[1] * norm, C = sums[2] * norm;
-    moran_finish(d, W, B, 2.0 * C - 2.0 * B, moran, geary);
+    moran_combine(d, &f, part, moran, geary);
 done:
     vx_fft_cache_free(own_cache); /* the caller's cache keeps its plans */
     fftw_free(f.kt);
