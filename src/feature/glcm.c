@@ -76,6 +76,138 @@ static void pair_range(size_t lo, size_t hi, long d, size_t *a, size_t *b)
     *b = (size_t)e;
 }
 
+/* Count the pairs M_{m+}(i, j) between voxel p and p + off over the pair box [a, b) into c (N_g x N_g,
+ * row i = level of p). With track set, also list each cell once, when it is first hit (branch-free:
+ * the list entry is always written, the list grows only for a new cell). Returns the number listed. */
+static size_t glcm_count_pairs(const vx_roi *roi, const size_t a[3], const size_t b[3], ptrdiff_t off, int track,
+                               uint32_t *c, uint32_t *touched)
+{
+    const size_t nx = roi->dims[0], nxy = roi->dims[0] * roi->dims[1];
+    const int32_t *grey = roi->grey;
+    const uint8_t *im = roi->imask;
+    const uint32_t ung = (uint32_t)roi->n_grey;
+    size_t nt = 0;
+    for (size_t z = a[2]; z < b[2]; z++) {
+        for (size_t y = a[1]; y < b[1]; y++) {
+            const size_t row = nx * y + nxy * z;
+            if (track) {
+                for (size_t x = a[0]; x < b[0]; x++) {
+                    const size_t p = row + x;
+                    const size_t q = (size_t)((ptrdiff_t)p + off);
+                    if (!im[p] || !im[q])
+                        continue;
+                    const uint32_t gi = (uint32_t)grey[p] - 1u, gj = (uint32_t)grey[q] - 1u;
+                    if (gi < ung && gj < ung) { /* grey levels 1..N_g; anything else is not in the mask */
+                        const uint32_t idx = gi * ung + gj;
+                        touched[nt] = gi << 16 | gj;
+                        nt += c[idx] == 0;
+                        c[idx]++;
+                    }
+                }
+            } else {
+                for (size_t x = a[0]; x < b[0]; x++) {
+                    const size_t p = row + x;
+                    const size_t q = (size_t)((ptrdiff_t)p + off);
+                    if (!im[p] || !im[q])
+                        continue;
+                    const uint32_t gi = (uint32_t)grey[p] - 1u, gj = (uint32_t)grey[q] - 1u;
+                    if (gi < ung && gj < ung)
+                        c[gi * ung + gj]++;
+                }
+            }
+        }
+    }
+    return nt;
+}
+
+/* Dense counts (no cell list): M = M+ + M+^T (symmetric) or M+ into a dense matrix over the occupied
+ * grey-level band [lo, hi]. Returns 0 or VX_ENOMEM. */
+static int glcm_from_dense_counts(glcm_mat *g, const uint32_t *c, size_t n, int sym)
+{
+    const size_t nn = n * n;
+    size_t glo = n, ghi = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            if (c[i * n + j]) {
+                glo = i < glo ? i : glo;
+                glo = j < glo ? j : glo;
+                ghi = i > ghi ? i : ghi;
+                ghi = j > ghi ? j : ghi;
+            }
+    if (glo > ghi)
+        return 0;
+    g->val = calloc(nn, sizeof *g->val);
+    if (!g->val)
+        return VX_ENOMEM;
+    g->dense = 1;
+    g->lo = (int)glo;
+    g->hi = (int)ghi;
+    for (size_t i = glo; i <= ghi; i++)
+        for (size_t j = glo; j <= ghi; j++)
+            g->val[i * n + j] = (double)c[i * n + j] + (sym ? (double)c[j * n + i] : 0.0);
+    return 0;
+}
+
+/* Listed counts (nt > 0 cells in touched): M = M+ + M+^T (symmetric) or M+, dense when at least half
+ * the cells are occupied, otherwise sparse. Returns 0 or VX_ENOMEM. */
+static int glcm_from_listed_counts(glcm_mat *g, const uint32_t *c, const uint32_t *touched, size_t nt, size_t n,
+                                   int sym)
+{
+    const size_t nn = n * n;
+    /* Cells of the result: a diagonal cell once; an off-diagonal pair (i, j), (j, i) once, from the
+     * listed cell with i < j or from the only one of the two that is listed. */
+    size_t nout = 0, glo = n, ghi = 0;
+    for (size_t t = 0; t < nt; t++) {
+        const size_t i = touched[t] >> 16, j = touched[t] & 0xffffu;
+        glo = i < glo ? i : glo;
+        glo = j < glo ? j : glo;
+        ghi = i > ghi ? i : ghi;
+        ghi = j > ghi ? j : ghi;
+        if (!sym || i == j)
+            nout++;
+        else if (i < j || c[j * n + i] == 0)
+            nout += 2;
+    }
+    g->lo = (int)glo;
+    g->hi = (int)ghi;
+    if (2 * nout >= nn) { /* dense */
+        g->val = calloc(nn, sizeof *g->val);
+        if (!g->val)
+            return VX_ENOMEM;
+        g->dense = 1;
+        for (size_t t = 0; t < nt; t++) {
+            const size_t i = touched[t] >> 16, j = touched[t] & 0xffffu;
+            const double cij = (double)c[i * n + j];
+            g->val[i * n + j] += cij;
+            if (sym)
+                g->val[j * n + i] += cij;
+        }
+        return 0;
+    }
+    /* sparse */
+    g->ci = malloc(nout * sizeof *g->ci);
+    g->cj = malloc(nout * sizeof *g->cj);
+    g->val = malloc(nout * sizeof *g->val);
+    if (!g->ci || !g->cj || !g->val)
+        return VX_ENOMEM;
+    size_t k = 0;
+    for (size_t t = 0; t < nt; t++) {
+        const uint32_t i = touched[t] >> 16, j = touched[t] & 0xffffu;
+        const double cij = (double)c[(size_t)i * n + j];
+        if (!sym) {
+            g->ci[k] = i, g->cj[k] = j, g->val[k++] = cij;
+        } else if (i == j) {
+            g->ci[k] = i, g->cj[k] = j, g->val[k++] = 2.0 * cij;
+        } else if (i < j || c[(size_t)j * n + i] == 0) {
+            const double v = cij + (double)c[(size_t)j * n + i];
+            g->ci[k] = i, g->cj[k] = j, g->val[k++] = v;
+            g->ci[k] = j, g->cj[k] = i, g->val[k++] = v;
+        }
+    }
+    g->nnz = k;
+    return 0;
+}
+
 static void *glcm_build(const vx_roi *roi, const vx_feature_settings *fs, long slice, int dir)
 {
     const int ng = roi->n_grey;
@@ -109,8 +241,7 @@ static void *glcm_build(const vx_roi *roi, const vx_feature_settings *fs, long s
     }
     const size_t npair = (b[0] - a[0]) * (b[1] - a[1]) * (b[2] - a[2]);
     /* With many pairs per cell (3D, small N_g) the matrix is dense: count only. Otherwise also list
-     * each cell once, when it is first hit (branch-free: the list entry is always written, the list
-     * grows only for a new cell), so that the few occupied cells can be kept sparse. */
+     * each cell once, when it is first hit, so that the few occupied cells can be kept sparse. */
     const int track = npair < 4 * nn;
     const size_t tcap = track ? (npair < nn ? npair : nn) + 1 : 0;
     uint32_t *c = calloc(nn, sizeof *c);
@@ -121,125 +252,17 @@ static void *glcm_build(const vx_roi *roi, const vx_feature_settings *fs, long s
         glcm_free(g);
         return NULL;
     }
-    const size_t nx = roi->dims[0], nxy = roi->dims[0] * roi->dims[1];
+    const size_t nx = roi->dims[0];
     const ptrdiff_t off = (ptrdiff_t)d[0] + (ptrdiff_t)nx * ((ptrdiff_t)d[1] + (ptrdiff_t)roi->dims[1] * (ptrdiff_t)d[2]);
-    const int32_t *grey = roi->grey;
-    const uint8_t *im = roi->imask;
-    const uint32_t ung = (uint32_t)ng;
-    size_t nt = 0;
-    for (size_t z = a[2]; z < b[2]; z++) {
-        for (size_t y = a[1]; y < b[1]; y++) {
-            const size_t row = nx * y + nxy * z;
-            if (track) {
-                for (size_t x = a[0]; x < b[0]; x++) {
-                    const size_t p = row + x;
-                    const size_t q = (size_t)((ptrdiff_t)p + off);
-                    if (!im[p] || !im[q])
-                        continue;
-                    const uint32_t gi = (uint32_t)grey[p] - 1u, gj = (uint32_t)grey[q] - 1u;
-                    if (gi < ung && gj < ung) { /* grey levels 1..N_g; anything else is not in the mask */
-                        const uint32_t idx = gi * ung + gj;
-                        touched[nt] = gi << 16 | gj;
-                        nt += c[idx] == 0;
-                        c[idx]++;
-                    }
-                }
-            } else {
-                for (size_t x = a[0]; x < b[0]; x++) {
-                    const size_t p = row + x;
-                    const size_t q = (size_t)((ptrdiff_t)p + off);
-                    if (!im[p] || !im[q])
-                        continue;
-                    const uint32_t gi = (uint32_t)grey[p] - 1u, gj = (uint32_t)grey[q] - 1u;
-                    if (gi < ung && gj < ung)
-                        c[gi * ung + gj]++;
-                }
-            }
-        }
-    }
+    const size_t nt = glcm_count_pairs(roi, a, b, off, track, c, touched);
 
     /* M = M+ + M+^T (symmetric) or M+, dense or sparse. */
     const int sym = fs ? fs->glcm_symmetric : 1;
     int rc = 0;
-    if (!track) {
-        size_t glo = n, ghi = 0;
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < n; j++)
-                if (c[i * n + j]) {
-                    glo = i < glo ? i : glo;
-                    glo = j < glo ? j : glo;
-                    ghi = i > ghi ? i : ghi;
-                    ghi = j > ghi ? j : ghi;
-                }
-        if (glo <= ghi) {
-            g->val = calloc(nn, sizeof *g->val);
-            if (!g->val) {
-                rc = VX_ENOMEM;
-            } else {
-                g->dense = 1;
-                g->lo = (int)glo;
-                g->hi = (int)ghi;
-                for (size_t i = glo; i <= ghi; i++)
-                    for (size_t j = glo; j <= ghi; j++)
-                        g->val[i * n + j] = (double)c[i * n + j] + (sym ? (double)c[j * n + i] : 0.0);
-            }
-        }
-    } else if (nt > 0) {
-        /* Cells of the result: a diagonal cell once; an off-diagonal pair (i, j), (j, i) once, from the
-         * listed cell with i < j or from the only one of the two that is listed. */
-        size_t nout = 0, glo = n, ghi = 0;
-        for (size_t t = 0; t < nt; t++) {
-            const size_t i = touched[t] >> 16, j = touched[t] & 0xffffu;
-            glo = i < glo ? i : glo;
-            glo = j < glo ? j : glo;
-            ghi = i > ghi ? i : ghi;
-            ghi = j > ghi ? j : ghi;
-            if (!sym || i == j)
-                nout++;
-            else if (i < j || c[j * n + i] == 0)
-                nout += 2;
-        }
-        g->lo = (int)glo;
-        g->hi = (int)ghi;
-        if (2 * nout >= nn) { /* dense */
-            g->val = calloc(nn, sizeof *g->val);
-            if (!g->val) {
-                rc = VX_ENOMEM;
-            } else {
-                g->dense = 1;
-                for (size_t t = 0; t < nt; t++) {
-                    const size_t i = touched[t] >> 16, j = touched[t] & 0xffffu;
-                    const double cij = (double)c[i * n + j];
-                    g->val[i * n + j] += cij;
-                    if (sym)
-                        g->val[j * n + i] += cij;
-                }
-            }
-        } else { /* sparse */
-            g->ci = malloc(nout * sizeof *g->ci);
-            g->cj = malloc(nout * sizeof *g->cj);
-            g->val = malloc(nout * sizeof *g->val);
-            if (!g->ci || !g->cj || !g->val) {
-                rc = VX_ENOMEM;
-            } else {
-                size_t k = 0;
-                for (size_t t = 0; t < nt; t++) {
-                    const uint32_t i = touched[t] >> 16, j = touched[t] & 0xffffu;
-                    const double cij = (double)c[(size_t)i * n + j];
-                    if (!sym) {
-                        g->ci[k] = i, g->cj[k] = j, g->val[k++] = cij;
-                    } else if (i == j) {
-                        g->ci[k] = i, g->cj[k] = j, g->val[k++] = 2.0 * cij;
-                    } else if (i < j || c[(size_t)j * n + i] == 0) {
-                        const double v = cij + (double)c[(size_t)j * n + i];
-                        g->ci[k] = i, g->cj[k] = j, g->val[k++] = v;
-                        g->ci[k] = j, g->cj[k] = i, g->val[k++] = v;
-                    }
-                }
-                g->nnz = k;
-            }
-        }
-    }
+    if (!track)
+        rc = glcm_from_dense_counts(g, c, n, sym);
+    else if (nt > 0)
+        rc = glcm_from_listed_counts(g, c, touched, nt, n, sym);
     free(c);
     free(touched);
     if (rc != 0) {
@@ -443,33 +466,31 @@ static sum_moments sum_marginal_moments(const double *ps, size_t n, double mux, 
     return (sum_moments){savg, svar, sentr, ctend, cshade, cprom};
 }
 
-static int glcm_features(const void *p, const vx_feature_settings *fs, double *out)
+static void glcm_no_value(double *out)
 {
-    (void)fs;
-    const glcm_mat *g = p;
+    for (int k = 0; k < GLCM_NF; k++)
+        out[k] = NAN;
+}
+
+/* One pass over the non-zero cells gathers everything the features need: the marginals (counts)
+ * px[i] (row, p_i.), py[j] (column, p_.j), pd[k] (p_{i-j,k}), ps[k] (p_{i+j,k}; grey levels are
+ * 1-based, so k = i + j + 2 for 0-based i, j), the maximum, sum c^2, sum c log2 c and the shifted
+ * cross moment sum (i - ctr)(j - ctr) c (ctr = mid grey level, keeps the covariance accurate).
+ * The marginals go into stackbuf (5 stack_ng + 2 doubles) or, for more grey levels, into *heap (the
+ * caller frees it), and are divided by the total. Returns 1 (and frees *heap) when there is no value:
+ * out of memory (which features() cannot report) or no count. */
+static int glcm_probabilities(const glcm_mat *g, double *stackbuf, size_t stack_ng, double **heap, cell_acc *out)
+{
     const int ng = g->ng;
     const size_t n = (size_t)ng;
-    if (g->lo > g->hi || (!g->dense && g->nnz == 0)) { /* no pairs */
-        for (int k = 0; k < GLCM_NF; k++)
-            out[k] = NAN;
-        return 1;
-    }
-    /* One pass over the non-zero cells gathers everything the features need: the marginals (counts)
-     * px[i] (row, p_i.), py[j] (column, p_.j), pd[k] (p_{i-j,k}), ps[k] (p_{i+j,k}; grey levels are
-     * 1-based, so k = i + j + 2 for 0-based i, j), the maximum, sum c^2, sum c log2 c and the shifted
-     * cross moment sum (i - ctr)(j - ctr) c (ctr = mid grey level, keeps the covariance accurate). */
-    enum { STACK_NG = 256 };
-    double stackbuf[5 * STACK_NG + 2];
     const size_t nbuf = 5 * n + 2; /* px, py, pd: n each; ps: 2n + 2 */
-    double *heap = NULL, *buf = stackbuf;
-    if (n > STACK_NG) {
-        heap = malloc(nbuf * sizeof *heap);
-        if (!heap) { /* out of memory cannot be reported through features(): no value */
-            for (int k = 0; k < GLCM_NF; k++)
-                out[k] = NAN;
+    double *buf = stackbuf;
+    *heap = NULL;
+    if (n > stack_ng) {
+        *heap = malloc(nbuf * sizeof **heap);
+        if (!*heap)
             return 1;
-        }
-        buf = heap;
+        buf = *heap;
     }
     memset(buf, 0, nbuf * sizeof *buf);
     /* the total count first: the joint entropy sums c log2(N / c), which is >= 0 term by term */
@@ -479,19 +500,26 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
     glcm_accumulate(g, &a);
     const double total = a.total;
     if (!(total > 0.0)) {
-        free(heap);
-        for (int k = 0; k < GLCM_NF; k++)
-            out[k] = NAN;
+        free(*heap);
+        *heap = NULL;
         return 1;
     }
-    double *px = a.px, *py = a.py, *pd = a.pd, *ps = a.ps;
     /* Counts -> probabilities by division (not by a reciprocal): a count equal to the total gives exactly
      * 1, so one grey level gives exact means, zero variances and zero entropies. */
     for (size_t k = 0; k < nbuf; k++)
         buf[k] /= total;
-    const double jmax = a.cmax / total, energy = a.sq / (total * total), cross = a.cross / total, ctr = a.ctr;
-    /* HXY = -sum p log2 p with p = c / N: (sum c log2(N / c)) / N, >= 0 term by term, 0 for one cell */
-    const double hxy = a.clogc / total;
+    *out = a;
+    return 0;
+}
+
+/* Means, entropies, variances and occupied levels of the row (x) and column (y) marginals. */
+typedef struct {
+    double mux, muy, hx, hy, varx, vary;
+    int nlx, nly;
+} marg_moments;
+
+static marg_moments marginal_moments(const double *px, const double *py, size_t n)
+{
     double mux = 0.0, muy = 0.0, hx = 0.0, hy = 0.0;
     int nlx = 0, nly = 0; /* grey levels occupied in the row and column marginals */
     for (size_t i = 0; i < n; i++) {
@@ -508,6 +536,35 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
         varx += ex * ex * px[i];
         vary += ey * ey * py[i];
     }
+    return (marg_moments){mux, muy, hx, hy, varx, vary, nlx, nly};
+}
+
+static int glcm_features(const void *p, const vx_feature_settings *fs, double *out)
+{
+    (void)fs;
+    const glcm_mat *g = p;
+    const int ng = g->ng;
+    const size_t n = (size_t)ng;
+    if (g->lo > g->hi || (!g->dense && g->nnz == 0)) { /* no pairs */
+        glcm_no_value(out);
+        return 1;
+    }
+    enum { STACK_NG = 256 };
+    double stackbuf[5 * STACK_NG + 2];
+    double *heap = NULL;
+    cell_acc a;
+    if (glcm_probabilities(g, stackbuf, STACK_NG, &heap, &a)) {
+        glcm_no_value(out);
+        return 1;
+    }
+    const double total = a.total;
+    double *px = a.px, *py = a.py, *pd = a.pd, *ps = a.ps;
+    const double jmax = a.cmax / total, energy = a.sq / (total * total), cross = a.cross / total, ctr = a.ctr;
+    /* HXY = -sum p log2 p with p = c / N: (sum c log2(N / c)) / N, >= 0 term by term, 0 for one cell */
+    const double hxy = a.clogc / total;
+    const marg_moments mm = marginal_moments(px, py, n);
+    const double mux = mm.mux, muy = mm.muy, hx = mm.hx, hy = mm.hy, varx = mm.varx, vary = mm.vary;
+    const int nlx = mm.nlx, nly = mm.nly; /* grey levels occupied in the row and column marginals */
     /* covariance sum_ij (i - mu_i.)(j - mu_.j) p_ij from the shifted cross moment */
     const double cov = cross - (mux - ctr) * (muy - ctr);
     /* HXY_1 = -sum_ij p_ij log2(p_i. p_.j) = HX + HY (sum over j of p_ij is p_i.), and

@@ -225,35 +225,16 @@ static int glrlm_merge(void *dst, const void *src)
     return 0;
 }
 
-static int glrlm_features(const void *p, const vx_feature_settings *fs, double *out)
+/* Sums of one pass over the run-length columns. */
+typedef struct {
+    double sre, lre, rlnu, srlge, srhge, lrlge, lrhge, entr, sum_j;
+} run_sums;
+
+/* One pass over the matrix (N_s = ns runs): grey-level marginal r_i. (added into ri, per grey level),
+ * run-length marginal r_.j, the mixed emphases and the entropy. */
+static run_sums run_length_pass(const glrlm_mat *g, double ns, double *ri)
 {
-    (void)fs;
-    const glrlm_mat *g = p;
     const size_t ng = (size_t)g->ng, nr = g->nr;
-    double ns = 0.0;
-    for (size_t k = 0; k < nr * ng; k++)
-        ns += g->r[k];
-    if (!(ns > 0.0)) {
-        for (int k = 0; k < GLRLM_NF; k++)
-            out[k] = NAN;
-        return 1;
-    }
-    /* One pass over the matrix: grey-level marginal r_i. (ri, accumulated per grey level), run-length
-     * marginal r_.j, the mixed emphases and the entropy. */
-    enum { STACK_NG = 1024 };
-    double stackbuf[STACK_NG];
-    double *heap = NULL, *ri = stackbuf;
-    if (ng > STACK_NG) {
-        heap = calloc(ng, sizeof *heap);
-        if (!heap) {
-            for (int k = 0; k < GLRLM_NF; k++)
-                out[k] = NAN;
-            return 1;
-        }
-        ri = heap;
-    } else {
-        memset(ri, 0, ng * sizeof *ri);
-    }
     /* Every sum is over probabilities p = count / N_s, formed by division: a count equal to N_s gives
      * exactly 1, so a matrix with one grey level (or one run length) gives exact marginal features
      * (emphases of the one level, normalised non-uniformity 1, variance 0, entropy 0). */
@@ -285,18 +266,14 @@ static int glrlm_features(const void *p, const vx_feature_settings *fs, double *
         lrlge += low * j2;
         lrhge += high * j2;
     }
-    double lgre = 0.0, hgre = 0.0, glnu = 0.0, sum_i = 0.0;
-    for (size_t i = 0; i < ng; i++) {
-        if (ri[i] == 0.0)
-            continue;
-        const double di = (double)(i + 1), pi = ri[i] / ns;
-        lgre += pi / (di * di);
-        hgre += pi * di * di;
-        glnu += pi * pi;
-        sum_i += di * ri[i];
-    }
-    /* means from integer-valued sums divided once: exactly the level (run length) when only one occurs */
-    const double mu_i = sum_i / ns, mu_j = sum_j / ns;
+    return (run_sums){sre, lre, rlnu, srlge, srhge, lrlge, lrhge, entr, sum_j};
+}
+
+/* Grey level variance about mu_i (from the marginal ri) and run length variance about mu_j. */
+static void glrlm_variances(const glrlm_mat *g, const double *ri, double ns, double mu_i, double mu_j,
+                            double *glvar_out, double *rlvar_out)
+{
+    const size_t ng = (size_t)g->ng, nr = g->nr;
     double glvar = 0.0;
     for (size_t i = 0; i < ng; i++) {
         const double e = (double)(i + 1) - mu_i;
@@ -311,6 +288,55 @@ static int glrlm_features(const void *p, const vx_feature_settings *fs, double *
         const double e = (double)j - mu_j;
         rlvar += e * e * (rj / ns);
     }
+    *glvar_out = glvar;
+    *rlvar_out = rlvar;
+}
+
+static int glrlm_features(const void *p, const vx_feature_settings *fs, double *out)
+{
+    (void)fs;
+    const glrlm_mat *g = p;
+    const size_t ng = (size_t)g->ng, nr = g->nr;
+    double ns = 0.0;
+    for (size_t k = 0; k < nr * ng; k++)
+        ns += g->r[k];
+    if (!(ns > 0.0)) {
+        for (int k = 0; k < GLRLM_NF; k++)
+            out[k] = NAN;
+        return 1;
+    }
+    /* the grey-level marginal r_i. (ri), on the stack unless N_g is large */
+    enum { STACK_NG = 1024 };
+    double stackbuf[STACK_NG];
+    double *heap = NULL, *ri = stackbuf;
+    if (ng > STACK_NG) {
+        heap = calloc(ng, sizeof *heap);
+        if (!heap) {
+            for (int k = 0; k < GLRLM_NF; k++)
+                out[k] = NAN;
+            return 1;
+        }
+        ri = heap;
+    } else {
+        memset(ri, 0, ng * sizeof *ri);
+    }
+    const run_sums rs = run_length_pass(g, ns, ri);
+    const double sre = rs.sre, lre = rs.lre, rlnu = rs.rlnu, srlge = rs.srlge, srhge = rs.srhge;
+    const double lrlge = rs.lrlge, lrhge = rs.lrhge, entr = rs.entr, sum_j = rs.sum_j;
+    double lgre = 0.0, hgre = 0.0, glnu = 0.0, sum_i = 0.0;
+    for (size_t i = 0; i < ng; i++) {
+        if (ri[i] == 0.0)
+            continue;
+        const double di = (double)(i + 1), pi = ri[i] / ns;
+        lgre += pi / (di * di);
+        hgre += pi * di * di;
+        glnu += pi * pi;
+        sum_i += di * ri[i];
+    }
+    /* means from integer-valued sums divided once: exactly the level (run length) when only one occurs */
+    const double mu_i = sum_i / ns, mu_j = sum_j / ns;
+    double glvar, rlvar;
+    glrlm_variances(g, ri, ns, mu_i, mu_j, &glvar, &rlvar);
     free(heap);
 
     /* Short runs emphasis, 22OV: (1/N_s) sum_j r_.j / j^2 */

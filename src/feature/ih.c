@@ -89,30 +89,15 @@ static void histogram_gradient(const double *h, int ng, double g[4])
     g[3] = gmini;
 }
 
-int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
+/* Moments of the discretised intensities from the histogram h[i - 1] = n_i of nv > 0 voxels. */
+typedef struct {
+    int gmin, gmax;                                   /* lowest and highest occupied grey level */
+    double mu, m2, m3, m4, mad, entr, unif;           /* mean, central moments 2-4, mean abs. deviation,
+                                                         entropy, uniformity */
+} ih_moments;
+
+static void histogram_moments(const double *h, int ng, double nv, ih_moments *mo)
 {
-    (void)fs;
-    double out[IH_NF];
-    for (int i = 0; i < IH_NF; i++)
-        out[i] = NAN;
-
-    const int ng = roi->n_grey;
-    double *h = calloc((size_t)(ng > 0 ? ng : 0) + 1, sizeof *h); /* h[i - 1] = n_i */
-    if (!h)
-        return vx_error_set(err, VX_ENOMEM, "intensity histogram: out of memory for %d bins", ng);
-
-    size_t n = 0;
-    int rc = grey_histogram(roi, ng, h, &n, err);
-    if (rc != VX_OK) {
-        free(h);
-        return rc;
-    }
-    if (n == 0) {
-        free(h);
-        return add_rows(res, out, err);
-    }
-    const double nv = (double)n;
-
     double sum = 0.0;
     int gmin = 0, gmax = 0;
     for (int i = 1; i <= ng; i++) {
@@ -143,13 +128,14 @@ int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *
     m3 /= nv;
     m4 /= nv;
     mad /= nv;
+    *mo = (ih_moments){gmin, gmax, mu, m2, m3, m4, mad, entr, unif};
+}
 
-    static const double probs[5] = {0.10, 0.25, 0.50, 0.75, 0.90};
-    double q[5];
-    vx_quantiles_hist(h, (size_t)ng, 1.0, nv, probs, 5, q);
-    const double p10 = q[0], p25 = q[1], med = q[2], p75 = q[3], p90 = q[4];
-
-    /* mode, robust MAD, median absolute deviation */
+/* Mode (ties: closest to mu, then the lower level), median absolute deviation about med and robust mean
+ * absolute deviation over the levels in [p10, p90] (NAN when there are none). */
+static void histogram_spread(const double *h, int ng, double nv, double mu, int gmin, double med, double p10,
+                             double p90, int *mode_out, double *medad_out, double *rmad_out)
+{
     int mode = gmin;
     double rsum = 0.0, rn = 0.0, medad = 0.0;
     for (int i = 1; i <= ng; i++) {
@@ -173,6 +159,49 @@ int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *
                 acc += h[i - 1] * fabs(i - rmu);
         rmad = acc / rn;
     }
+    *mode_out = mode;
+    *medad_out = medad;
+    *rmad_out = rmad;
+}
+
+int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
+{
+    (void)fs;
+    double out[IH_NF];
+    for (int i = 0; i < IH_NF; i++)
+        out[i] = NAN;
+
+    const int ng = roi->n_grey;
+    double *h = calloc((size_t)(ng > 0 ? ng : 0) + 1, sizeof *h); /* h[i - 1] = n_i */
+    if (!h)
+        return vx_error_set(err, VX_ENOMEM, "intensity histogram: out of memory for %d bins", ng);
+
+    size_t n = 0;
+    int rc = grey_histogram(roi, ng, h, &n, err);
+    if (rc != VX_OK) {
+        free(h);
+        return rc;
+    }
+    if (n == 0) {
+        free(h);
+        return add_rows(res, out, err);
+    }
+    const double nv = (double)n;
+
+    ih_moments mo;
+    histogram_moments(h, ng, nv, &mo);
+    const int gmin = mo.gmin, gmax = mo.gmax;
+    const double mu = mo.mu, m2 = mo.m2, m3 = mo.m3, m4 = mo.m4, mad = mo.mad, entr = mo.entr, unif = mo.unif;
+
+    static const double probs[5] = {0.10, 0.25, 0.50, 0.75, 0.90};
+    double q[5];
+    vx_quantiles_hist(h, (size_t)ng, 1.0, nv, probs, 5, q);
+    const double p10 = q[0], p25 = q[1], med = q[2], p75 = q[3], p90 = q[4];
+
+    /* mode, robust MAD, median absolute deviation */
+    int mode;
+    double medad, rmad;
+    histogram_spread(h, ng, nv, mu, gmin, med, p10, p90, &mode, &medad, &rmad);
 
     /* histogram gradient: maximum, its grey level, minimum, its grey level */
     double grd[4];

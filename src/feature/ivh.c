@@ -49,6 +49,41 @@ static double ivh_wd(const vx_roi *roi)
     return roi->ivh_bin_width > 0.0 ? roi->ivh_bin_width : 1.0;
 }
 
+/* Count the intensity-mask voxels into below[j], j = the first level g_j = gmin + j wd above the value
+ * (nl: any value at or above g_{nl-1}). Returns the number of voxels. */
+static size_t ivh_bin(const vx_roi *roi, double gmin, double wd, size_t nl, double *below)
+{
+    const size_t nx = roi->dims[0], nxy = roi->dims[0] * roi->dims[1];
+    size_t n = 0;
+    for (size_t z = roi->box_lo[2]; z < roi->box_hi[2]; z++)
+        for (size_t y = roi->box_lo[1]; y < roi->box_hi[1]; y++) {
+            const size_t row = z * nxy + y * nx;
+            const uint8_t *m = roi->imask + row;
+            const double *v = roi->ivh + row;
+            for (size_t x = roi->box_lo[0]; x < roi->box_hi[0]; x++) {
+                if (!m[x])
+                    continue;
+                /* grid coordinate t = (X - min G) / w_d; the first level j with g_j > X is floor(t) + 1,
+                 * where t within 1e-7 of an integer counts as that integer (X on the grid) */
+                const double t = (v[x] - gmin) / wd;
+                size_t j;
+                if (!(t > -1.0))
+                    j = 0;
+                else if (t >= (double)nl)
+                    j = nl;
+                else {
+                    const long long ti = (long long)t; /* truncation; t in (-1, nl) */
+                    const double fr = t - (double)ti;  /* in (-1, 1) */
+                    long long fl = fr > 1.0 - 1e-7 ? ti + 1 : (fr >= -1e-7 ? ti : ti - 1);
+                    j = fl + 1 <= 0 ? 0 : ((size_t)(fl + 1) >= nl ? nl : (size_t)(fl + 1));
+                }
+                below[j] += 1.0;
+                n++;
+            }
+        }
+    return n;
+}
+
 int vx_ivh_eval(const vx_roi *roi, double wd, double out[VX_IVH_NF], vx_error *err)
 {
     for (int i = 0; i < VX_IVH_NF; i++)
@@ -81,33 +116,7 @@ int vx_ivh_eval(const vx_roi *roi, double wd, double out[VX_IVH_NF], vx_error *e
     if (!below)
         return vx_error_set(err, VX_ENOMEM, "intensity-volume histogram: out of memory for %zu levels", nl);
 
-    size_t n = 0;
-    for (size_t z = roi->box_lo[2]; z < roi->box_hi[2]; z++)
-        for (size_t y = roi->box_lo[1]; y < roi->box_hi[1]; y++) {
-            const size_t row = z * nxy + y * nx;
-            const uint8_t *m = roi->imask + row;
-            const double *v = roi->ivh + row;
-            for (size_t x = roi->box_lo[0]; x < roi->box_hi[0]; x++) {
-                if (!m[x])
-                    continue;
-                /* grid coordinate t = (X - min G) / w_d; the first level j with g_j > X is floor(t) + 1,
-                 * where t within 1e-7 of an integer counts as that integer (X on the grid) */
-                const double t = (v[x] - gmin) / wd;
-                size_t j;
-                if (!(t > -1.0))
-                    j = 0;
-                else if (t >= (double)nl)
-                    j = nl;
-                else {
-                    const long long ti = (long long)t; /* truncation; t in (-1, nl) */
-                    const double fr = t - (double)ti;  /* in (-1, 1) */
-                    long long fl = fr > 1.0 - 1e-7 ? ti + 1 : (fr >= -1e-7 ? ti : ti - 1);
-                    j = fl + 1 <= 0 ? 0 : ((size_t)(fl + 1) >= nl ? nl : (size_t)(fl + 1));
-                }
-                below[j] += 1.0;
-                n++;
-            }
-        }
+    const size_t n = ivh_bin(roi, gmin, wd, nl, below);
     if (n == 0) {
         free(below);
         return VX_OK;

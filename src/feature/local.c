@@ -129,6 +129,99 @@ static void prefix_sums_x(const vx_roi *roi, long x0, long x1, long y0, long y1,
         }
 }
 
+/* The sphere and prefix sums shared by the centres of every row. */
+typedef struct {
+    const vx_roi *roi;
+    const seg *segs;        /* sphere rows */
+    const ptrdiff_t *offs;  /* interior segment ends as linear offsets into pre */
+    size_t nseg;
+    long nfull;             /* voxels of a sphere entirely inside the grid */
+    const double *pre;      /* prefix sums along x, from (x0, y0, z0), rows of pw, pny rows a slice */
+    long x0, y0, z0;
+    size_t pw, pny;
+    long rx, ry, rz;        /* sphere half-widths in voxels */
+    double imax;            /* maximum intensity in the intensity mask */
+} peak_ctx;
+
+/* Interior row (every sphere lies inside the grid): sums for the whole masked span [xa, xb], segment by
+ * segment (contiguous in x, vectorisable; per centre the order of the terms is fixed), then the row's
+ * peaks into *gpeak, *lpeak. acc: scratch of at least xb - xa + 1. */
+static void peak_row_interior(const peak_ctx *c, long y, long z, long xa, long xb, const uint8_t *msk,
+                              const float *im, double *acc, double *gpeak, double *lpeak)
+{
+    const size_t w = (size_t)(xb - xa + 1);
+    const double *p = c->pre + ((size_t)(z - c->z0) * c->pny + (size_t)(y - c->y0)) * c->pw + (size_t)(xa - c->x0);
+    /* blocks of 8, 4, 2, 1 centres held in registers over all segments (each centre's sum
+     * runs over the segments in order) */
+    size_t i0 = 0;
+    for (; i0 + 8 <= w; i0 += 8)
+        seg_block(p + i0, c->offs, c->nseg, 8, acc + i0);
+    for (int bw = 4; bw >= 1; bw /= 2)
+        if (i0 + (size_t)bw <= w) {
+            seg_block(p + i0, c->offs, c->nseg, bw, acc + i0);
+            i0 += (size_t)bw;
+        }
+    for (long x = xa; x <= xb; x++) {
+        if (!msk[x])
+            continue;
+        const double mean = acc[x - xa] / (double)c->nfull;
+        if (mean > *gpeak)
+            *gpeak = mean;
+        if ((double)im[x] == c->imax && mean > *lpeak)
+            *lpeak = mean;
+    }
+}
+
+/* Row near the grid border: clip every segment to the grid, count the voxels that exist. */
+static void peak_row_border(const peak_ctx *c, long y, long z, long xa, long xb, const uint8_t *msk,
+                            const float *im, double *gpeak, double *lpeak)
+{
+    const long nxl = (long)c->roi->dims[0], nyl = (long)c->roi->dims[1], nzl = (long)c->roi->dims[2];
+    for (long x = xa; x <= xb; x++) {
+        if (!msk[x])
+            continue;
+        double sum = 0.0;
+        long cnt = 0;
+        for (size_t s = 0; s < c->nseg; s++) {
+            const long yy = y + c->segs[s].dy, zz = z + c->segs[s].dz;
+            if (yy < 0 || yy >= nyl || zz < 0 || zz >= nzl)
+                continue;
+            const long lo = lmax(x - c->segs[s].w, 0), hi = lmin(x + c->segs[s].w, nxl - 1);
+            const double *p = c->pre + ((size_t)(zz - c->z0) * c->pny + (size_t)(yy - c->y0)) * c->pw;
+            sum += p[hi - c->x0 + 1] - p[lo - c->x0];
+            cnt += hi - lo + 1;
+        }
+        const double mean = sum / (double)cnt;
+        if (mean > *gpeak)
+            *gpeak = mean;
+        if ((double)im[x] == c->imax && mean > *lpeak)
+            *lpeak = mean;
+    }
+}
+
+/* The peaks of the masked centres of row (y, z) of the box into *gpeak, *lpeak. */
+static void peak_row(const peak_ctx *c, long y, long z, double *acc, double *gpeak, double *lpeak)
+{
+    const vx_roi *roi = c->roi;
+    const long nxl = (long)roi->dims[0], nyl = (long)roi->dims[1], nzl = (long)roi->dims[2];
+    const size_t nx = roi->dims[0], nxy = roi->dims[0] * roi->dims[1];
+    const long bx0 = (long)roi->box_lo[0], bx1 = (long)roi->box_hi[0];
+    const size_t row = (size_t)z * nxy + (size_t)y * nx;
+    const uint8_t *msk = roi->imask + row;
+    const float *im = roi->img + row;
+    long xa = bx0, xb = bx1 - 1; /* masked span of the row */
+    while (xa <= xb && !msk[xa])
+        xa++;
+    while (xb >= xa && !msk[xb])
+        xb--;
+    if (xa > xb)
+        return;
+    if (xa >= c->rx && xb + c->rx < nxl && y >= c->ry && y + c->ry < nyl && z >= c->rz && z + c->rz < nzl)
+        peak_row_interior(c, y, z, xa, xb, msk, im, acc, gpeak, lpeak);
+    else
+        peak_row_border(c, y, z, xa, xb, msk, im, gpeak, lpeak);
+}
+
 int vx_local_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
 {
     double out[LOC_NF] = {NAN, NAN};
@@ -140,7 +233,6 @@ int vx_local_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
         return vx_error_set(err, VX_EINVAL, "local intensity: invalid peak sphere volume %g cm^3", vcc);
 
     const long nxl = (long)roi->dims[0], nyl = (long)roi->dims[1], nzl = (long)roi->dims[2];
-    const size_t nx = roi->dims[0], nxy = roi->dims[0] * roi->dims[1];
 
     /* maximum intensity in the intensity mask (centre of the local peak) */
     double imax;
@@ -195,70 +287,14 @@ int vx_local_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
         free(segs);
         return vx_error_set(err, VX_ENOMEM, "local intensity: out of memory for row accumulators");
     }
+    const peak_ctx pc = {roi, segs, offs, nseg, nfull, pre, x0, y0, z0, pw, pny, rx, ry, rz, imax};
     double gpeak = -INFINITY, lpeak = -INFINITY;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nt > 1 && ncen > 4096) \
     reduction(max : gpeak, lpeak)
     for (long z = bz0; z < bz1; z++) {
         double *acc = accs + (size_t)(z - bz0) * bw;
-        for (long y = by0; y < by1; y++) {
-            const size_t row = (size_t)z * nxy + (size_t)y * nx;
-            const uint8_t *msk = roi->imask + row;
-            const float *im = roi->img + row;
-            long xa = bx0, xb = bx1 - 1; /* masked span of the row */
-            while (xa <= xb && !msk[xa])
-                xa++;
-            while (xb >= xa && !msk[xb])
-                xb--;
-            if (xa > xb)
-                continue;
-            if (xa >= rx && xb + rx < nxl && y >= ry && y + ry < nyl && z >= rz && z + rz < nzl) {
-                /* interior row: every sphere lies inside the grid; sums for the whole span, segment by
-                 * segment (contiguous in x, vectorisable; per centre the order of the terms is fixed) */
-                const size_t w = (size_t)(xb - xa + 1);
-                const double *p = pre + ((size_t)(z - z0) * pny + (size_t)(y - y0)) * pw + (size_t)(xa - x0);
-                /* blocks of 8, 4, 2, 1 centres held in registers over all segments (each centre's sum
-                 * runs over the segments in order) */
-                size_t i0 = 0;
-                for (; i0 + 8 <= w; i0 += 8)
-                    seg_block(p + i0, offs, nseg, 8, acc + i0);
-                for (int bw = 4; bw >= 1; bw /= 2)
-                    if (i0 + (size_t)bw <= w) {
-                        seg_block(p + i0, offs, nseg, bw, acc + i0);
-                        i0 += (size_t)bw;
-                    }
-                for (long x = xa; x <= xb; x++) {
-                    if (!msk[x])
-                        continue;
-                    const double mean = acc[x - xa] / (double)nfull;
-                    if (mean > gpeak)
-                        gpeak = mean;
-                    if ((double)im[x] == imax && mean > lpeak)
-                        lpeak = mean;
-                }
-                continue;
-            }
-            /* row near the grid border: clip every segment to the grid, count the voxels that exist */
-            for (long x = xa; x <= xb; x++) {
-                if (!msk[x])
-                    continue;
-                double sum = 0.0;
-                long cnt = 0;
-                for (size_t s = 0; s < nseg; s++) {
-                    const long yy = y + segs[s].dy, zz = z + segs[s].dz;
-                    if (yy < 0 || yy >= nyl || zz < 0 || zz >= nzl)
-                        continue;
-                    const long lo = lmax(x - segs[s].w, 0), hi = lmin(x + segs[s].w, nxl - 1);
-                    const double *p = pre + ((size_t)(zz - z0) * pny + (size_t)(yy - y0)) * pw;
-                    sum += p[hi - x0 + 1] - p[lo - x0];
-                    cnt += hi - lo + 1;
-                }
-                const double mean = sum / (double)cnt;
-                if (mean > gpeak)
-                    gpeak = mean;
-                if ((double)im[x] == imax && mean > lpeak)
-                    lpeak = mean;
-            }
-        }
+        for (long y = by0; y < by1; y++)
+            peak_row(&pc, y, z, acc, &gpeak, &lpeak);
     }
     free(accs);
     free(offs);

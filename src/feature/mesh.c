@@ -282,6 +282,91 @@ static int layer_z(vx_mesh *m, const uint8_t *pm, size_t px, size_t py, size_t k
     return edge_scan(m, l0, l0 + px * py, px * py, px, 2, k, zz, 1, 0);
 }
 
+/* Copy the box [lo, hi) of mask (dims) as 0/1 into the zeroed padded grid pm (box + 2 along each axis, one
+ * voxel of background all around). Returns the number of foreground voxels. */
+static size_t mesh_pad_mask(const uint8_t *mask, const size_t dims[3], const size_t lo[3], const size_t hi[3],
+                            const size_t box[3], uint8_t *pm)
+{
+    const size_t px = box[0] + 2, pxy = px * (box[1] + 2);
+    size_t nfg = 0;
+    for (size_t z = lo[2]; z < hi[2]; z++)
+        for (size_t y = lo[1]; y < hi[1]; y++) {
+            const uint8_t *src = mask + lo[0] + dims[0] * (y + dims[1] * z);
+            uint8_t *dst = pm + 1 + px * (y - lo[1] + 1) + pxy * (z - lo[2] + 1);
+            for (size_t x = 0; x < box[0]; x++) {
+                dst[x] = src[x] != 0;
+                nfg += dst[x];
+            }
+        }
+    return nfg;
+}
+
+/* Per cube edge: which id array (0: x/y edges of the lower layer, 1: upper layer, 2: z edges) and
+ * the offset into it relative to the cube's base index x + px * y. */
+static void mesh_edge_slots(size_t px, int esel[12], size_t eoff[12])
+{
+    for (int e = 0; e < 12; e++) {
+        int a = e / 4, b = edge_base(e);
+        size_t dx = (size_t)(b & 1), dy = (size_t)((b >> 1) & 1), dz = (size_t)((b >> 2) & 1);
+        size_t i = dx + px * dy;
+        if (a == 2) {
+            esel[e] = 2;
+            eoff[e] = i;
+        } else {
+            esel[e] = (int)dz;
+            eoff[e] = 2 * i + (size_t)a;
+        }
+    }
+}
+
+/* The triangles of the cubes between padded layers k and k + 1, appended to m (vertex ids from ids[esel]
+ * at the cube's base plus eoff). Returns nonzero when out of memory. */
+static int march_layer(vx_mesh *m, const mc_table *tab, const uint8_t *pm, size_t px, size_t py, size_t k,
+                       const uint32_t *const ids[3], const int esel[12], const size_t eoff[12])
+{
+    const size_t pxy = px * py;
+    const uint8_t *l0 = pm + pxy * k, *l1 = l0 + pxy;
+    for (size_t y = 0; y + 1 < py; y++) {
+        const uint8_t *r00 = l0 + px * y, *r10 = r00 + px, *r01 = l1 + px * y, *r11 = r01 + px;
+        /* corner bits of the cube column x: (y, z) offsets (0,0), (1,0), (0,1), (1,1) -> bits 0, 2, 4, 6 */
+#define COLBITS(x) ((unsigned)r00[x] | (unsigned)r10[x] << 2 | (unsigned)r01[x] << 4 | (unsigned)r11[x] << 6)
+        unsigned col = COLBITS(0);
+        for (size_t x = 0; x + 1 < px; x++) {
+            /* skip 8 cubes at once where the 9 voxel columns x .. x + 8 are all inside or all outside */
+            while (x + 9 <= px) {
+                uint64_t w = load8(r00 + x);
+                if ((w != 0 && w != UINT64_C(0x0101010101010101)) || load8(r10 + x) != w ||
+                    load8(r01 + x) != w || load8(r11 + x) != w)
+                    break;
+                uint8_t v = (uint8_t)(w & 1);
+                if (r00[x + 8] != v || r10[x + 8] != v || r01[x + 8] != v || r11[x + 8] != v)
+                    break;
+                x += 8;
+                col = COLBITS(x);
+            }
+            if (x + 1 >= px)
+                break;
+            unsigned nxt = COLBITS(x + 1);
+            unsigned cs = col | nxt << 1;
+            col = nxt;
+            if (cs == 0 || cs == 255)
+                continue;
+            int nt = tab->ntri[cs];
+            if (grow((void **)&m->tri, &m->cap_tri, m->n_tri + (size_t)nt, 3 * sizeof(uint32_t)))
+                return 1;
+            uint32_t *t = m->tri + 3 * m->n_tri;
+            const size_t base = x + px * y;
+            for (int q = 0; q < 3 * nt; q++) {
+                int e = tab->edge[cs][q];
+                t[q] = ids[esel[e]][(esel[e] == 2 ? base : 2 * base) + eoff[e]];
+            }
+            m->n_tri += (size_t)nt;
+        }
+    }
+#undef COLBITS
+    return 0;
+}
+
 int vx_mesh_build(const uint8_t *mask, const size_t dims[3], const size_t lo[3], const size_t hi[3],
                   vx_mesh *m, vx_error *err)
 {
@@ -312,36 +397,15 @@ int vx_mesh_build(const uint8_t *mask, const size_t dims[3], const size_t lo[3],
                           m->box[1], m->box[2]);
         goto done;
     }
-    size_t nfg = 0;
-    for (size_t z = lo[2]; z < hi[2]; z++)
-        for (size_t y = lo[1]; y < hi[1]; y++) {
-            const uint8_t *src = mask + lo[0] + dims[0] * (y + dims[1] * z);
-            uint8_t *dst = pm + 1 + px * (y - lo[1] + 1) + pxy * (z - lo[2] + 1);
-            for (size_t x = 0; x < m->box[0]; x++) {
-                dst[x] = src[x] != 0;
-                nfg += dst[x];
-            }
-        }
+    const size_t nfg = mesh_pad_mask(mask, dims, lo, hi, m->box, pm);
     if (!nfg)
         goto done;
     mc_table_build(tab);
 
-    /* per cube edge: which id array (0: x/y edges of the lower layer, 1: upper layer, 2: z edges) and
-     * the offset into it relative to the cube's base index x + px * y */
+    /* per cube edge: which id array and the offset into it */
     int esel[12];
     size_t eoff[12];
-    for (int e = 0; e < 12; e++) {
-        int a = e / 4, b = edge_base(e);
-        size_t dx = (size_t)(b & 1), dy = (size_t)((b >> 1) & 1), dz = (size_t)((b >> 2) & 1);
-        size_t i = dx + px * dy;
-        if (a == 2) {
-            esel[e] = 2;
-            eoff[e] = i;
-        } else {
-            esel[e] = (int)dz;
-            eoff[e] = 2 * i + (size_t)a;
-        }
-    }
+    mesh_edge_slots(px, esel, eoff);
 
     if (layer_xy(m, pm, px, py, 0, xy0))
         goto nomem;
@@ -349,45 +413,8 @@ int vx_mesh_build(const uint8_t *mask, const size_t dims[3], const size_t lo[3],
         if (layer_xy(m, pm, px, py, k + 1, xy1) || layer_z(m, pm, px, py, k, zz))
             goto nomem;
         const uint32_t *ids[3] = {xy0, xy1, zz};
-        const uint8_t *l0 = pm + pxy * k, *l1 = l0 + pxy;
-        for (size_t y = 0; y + 1 < py; y++) {
-            const uint8_t *r00 = l0 + px * y, *r10 = r00 + px, *r01 = l1 + px * y, *r11 = r01 + px;
-            /* corner bits of the cube column x: (y, z) offsets (0,0), (1,0), (0,1), (1,1) -> bits 0, 2, 4, 6 */
-#define COLBITS(x) ((unsigned)r00[x] | (unsigned)r10[x] << 2 | (unsigned)r01[x] << 4 | (unsigned)r11[x] << 6)
-            unsigned col = COLBITS(0);
-            for (size_t x = 0; x + 1 < px; x++) {
-                /* skip 8 cubes at once where the 9 voxel columns x .. x + 8 are all inside or all outside */
-                while (x + 9 <= px) {
-                    uint64_t w = load8(r00 + x);
-                    if ((w != 0 && w != UINT64_C(0x0101010101010101)) || load8(r10 + x) != w ||
-                        load8(r01 + x) != w || load8(r11 + x) != w)
-                        break;
-                    uint8_t v = (uint8_t)(w & 1);
-                    if (r00[x + 8] != v || r10[x + 8] != v || r01[x + 8] != v || r11[x + 8] != v)
-                        break;
-                    x += 8;
-                    col = COLBITS(x);
-                }
-                if (x + 1 >= px)
-                    break;
-                unsigned nxt = COLBITS(x + 1);
-                unsigned cs = col | nxt << 1;
-                col = nxt;
-                if (cs == 0 || cs == 255)
-                    continue;
-                int nt = tab->ntri[cs];
-                if (grow((void **)&m->tri, &m->cap_tri, m->n_tri + (size_t)nt, 3 * sizeof(uint32_t)))
-                    goto nomem;
-                uint32_t *t = m->tri + 3 * m->n_tri;
-                const size_t base = x + px * y;
-                for (int q = 0; q < 3 * nt; q++) {
-                    int e = tab->edge[cs][q];
-                    t[q] = ids[esel[e]][(esel[e] == 2 ? base : 2 * base) + eoff[e]];
-                }
-                m->n_tri += (size_t)nt;
-            }
-        }
-#undef COLBITS
+        if (march_layer(m, tab, pm, px, py, k, ids, esel, eoff))
+            goto nomem;
         uint32_t *sw = xy0;
         xy0 = xy1;
         xy1 = sw;

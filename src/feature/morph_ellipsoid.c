@@ -168,20 +168,9 @@ static int mvee_refresh(const double *q, size_t n, const double *u, double xi[16
     return 0;
 }
 
-int vx_mvee(const double *pts, size_t n, double tol, double axes[3], vx_error *err)
+/* Centre the points (conditioning) and lift them to q = (x - ctr, 1), 4 doubles a point. */
+static void mvee_lift(const double *pts, size_t n, double *q)
 {
-    const double d = 3.0;
-    axes[0] = axes[1] = axes[2] = NAN;
-    if (n < 4)
-        return VX_OK;
-    double *q = malloc(n * 4 * sizeof *q), *u = calloc(n, sizeof *u), *M = malloc(n * sizeof *M);
-    if (!q || !u || !M) {
-        free(q);
-        free(u);
-        free(M);
-        return vx_error_set(err, VX_ENOMEM, "morphology: out of memory for the MVEE of %zu points", n);
-    }
-    /* centre the points (conditioning) */
     double ctr[3] = {0, 0, 0};
     for (size_t i = 0; i < n; i++)
         for (int k = 0; k < 3; k++)
@@ -193,7 +182,12 @@ int vx_mvee(const double *pts, size_t n, double tol, double axes[3], vx_error *e
             q[4 * i + k] = pts[3 * i + k] - ctr[k];
         q[4 * i + 3] = 1.0;
     }
-    /* start: the points extreme along +-x, +-y, +-z (an affinely spanning core set for a 3D hull) */
+}
+
+/* Start weights u (zeroed by the caller): equal on the points extreme along +-x, +-y, +-z (an affinely
+ * spanning core set for a 3D hull). */
+static void mvee_core_start(const double *q, size_t n, double *u)
+{
     size_t ext[6] = {0, 0, 0, 0, 0, 0};
     for (size_t i = 1; i < n; i++)
         for (int k = 0; k < 3; k++) {
@@ -209,6 +203,52 @@ int vx_mvee(const double *pts, size_t n, double tol, double axes[3], vx_error *e
         ns += u[i] > 0.0;
     for (size_t i = 0; i < n; i++)
         u[i] = u[i] > 0.0 ? 1.0 / (double)ns : 0.0;
+}
+
+/* Semi-axes of the ellipsoid of weights u (M from a fresh refresh): from the eigenvalues of the weighted
+ * scatter about the weighted centre, scaled so that every point lies inside (d dimensions). */
+static void mvee_axes(const double *q, size_t n, const double *u, const double *M, double d, double axes[3])
+{
+    double c[3] = {0, 0, 0}, S[9] = {0};
+    for (size_t i = 0; i < n; i++)
+        for (int r = 0; r < 3; r++)
+            c[r] += u[i] * q[4 * i + r];
+    for (size_t i = 0; i < n; i++) {
+        if (u[i] == 0.0)
+            continue;
+        double e[3] = {q[4 * i] - c[0], q[4 * i + 1] - c[1], q[4 * i + 2] - c[2]};
+        for (int r = 0; r < 3; r++)
+            for (int s = 0; s < 3; s++)
+                S[3 * r + s] += u[i] * e[r] * e[s];
+    }
+    double mmax = 0.0;
+    for (size_t i = 0; i < n; i++)
+        if (M[i] > mmax)
+            mmax = M[i];
+    double scale = (mmax - 1.0) / d;
+    if (scale < 1.0)
+        scale = 1.0;
+    double ev[3];
+    vx_sym3_eigen(S, ev, NULL);
+    for (int r = 0; r < 3; r++)
+        axes[r] = sqrt((ev[r] > 0.0 ? ev[r] : 0.0) * d * scale);
+}
+
+int vx_mvee(const double *pts, size_t n, double tol, double axes[3], vx_error *err)
+{
+    const double d = 3.0;
+    axes[0] = axes[1] = axes[2] = NAN;
+    if (n < 4)
+        return VX_OK;
+    double *q = malloc(n * 4 * sizeof *q), *u = calloc(n, sizeof *u), *M = malloc(n * sizeof *M);
+    if (!q || !u || !M) {
+        free(q);
+        free(u);
+        free(M);
+        return vx_error_set(err, VX_ENOMEM, "morphology: out of memory for the MVEE of %zu points", n);
+    }
+    mvee_lift(pts, n, q);
+    mvee_core_start(q, n, u);
     double xi[16];
     if (mvee_refresh(q, n, u, xi, M)) {
         for (size_t i = 0; i < n; i++)
@@ -273,31 +313,8 @@ int vx_mvee(const double *pts, size_t n, double tol, double axes[3], vx_error *e
         }
     }
     int rc = VX_OK;
-    if (mvee_refresh(q, n, u, xi, M) == 0) {
-        double c[3] = {0, 0, 0}, S[9] = {0};
-        for (size_t i = 0; i < n; i++)
-            for (int r = 0; r < 3; r++)
-                c[r] += u[i] * q[4 * i + r];
-        for (size_t i = 0; i < n; i++) {
-            if (u[i] == 0.0)
-                continue;
-            double e[3] = {q[4 * i] - c[0], q[4 * i + 1] - c[1], q[4 * i + 2] - c[2]};
-            for (int r = 0; r < 3; r++)
-                for (int s = 0; s < 3; s++)
-                    S[3 * r + s] += u[i] * e[r] * e[s];
-        }
-        double mmax = 0.0;
-        for (size_t i = 0; i < n; i++)
-            if (M[i] > mmax)
-                mmax = M[i];
-        double scale = (mmax - 1.0) / d;
-        if (scale < 1.0)
-            scale = 1.0;
-        double ev[3];
-        vx_sym3_eigen(S, ev, NULL);
-        for (int r = 0; r < 3; r++)
-            axes[r] = sqrt((ev[r] > 0.0 ? ev[r] : 0.0) * d * scale);
-    }
+    if (mvee_refresh(q, n, u, xi, M) == 0)
+        mvee_axes(q, n, u, M, d, axes);
     free(q);
     free(u);
     free(M);

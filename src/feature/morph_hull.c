@@ -399,24 +399,12 @@ static int cmp_dir_area(const void *a, const void *b)
     return cmp_dir_key(a, b);
 }
 
-int vx_hull_ombb(const vx_hull *h, double *volume, double *area, vx_error *err)
+/* Candidate box axes into axes (3 doubles each): the normals of the OMBB_MAX_DIRS largest facet pools
+ * (facets pooled by quantised normal, ranked by area; dir: scratch of n_face), the coordinate axes and the
+ * principal axes of the vertices. Returns their number. */
+static size_t ombb_candidate_axes(const vx_hull *h, ombb_dir *dir, double *axes)
 {
-    *volume = *area = NAN;
     const size_t n = h->n_vert, nf = h->n_face;
-    if (n < 4 || nf < 4)
-        return VX_OK;
-    ombb_dir *dir = malloc(nf * sizeof *dir);
-    double *axes = malloc(3 * (OMBB_MAX_DIRS + 6) * sizeof *axes);
-    double *fd = malloc(nf * sizeof *fd);
-    pt2 *p = malloc(n * sizeof *p), *poly = malloc((2 * n + 1) * sizeof *poly);
-    if (!dir || !axes || !fd || !p || !poly) {
-        free(dir);
-        free(axes);
-        free(fd);
-        free(p);
-        free(poly);
-        return vx_error_set(err, VX_ENOMEM, "morphology: out of memory for the oriented bounding box");
-    }
     /* pool facets by quantised normal, rank the pools by area */
     for (size_t f = 0; f < nf; f++) {
         for (int k = 0; k < 3; k++)
@@ -442,67 +430,100 @@ int vx_hull_ombb(const vx_hull *h, double *volume, double *area, vx_error *err)
     for (int a = 0; a < 3; a++, na++)
         for (int k = 0; k < 3; k++)
             axes[3 * na + (size_t)k] = a == k ? 1.0 : 0.0;
-    {
-        double c[3] = {0, 0, 0}, S[9] = {0}, ev[3], V[9];
-        for (size_t i = 0; i < n; i++)
-            for (int k = 0; k < 3; k++)
-                c[k] += h->vert[3 * i + k];
+    double c[3] = {0, 0, 0}, S[9] = {0}, ev[3], V[9];
+    for (size_t i = 0; i < n; i++)
         for (int k = 0; k < 3; k++)
-            c[k] /= (double)n;
-        for (size_t i = 0; i < n; i++)
-            for (int r = 0; r < 3; r++)
-                for (int q = 0; q < 3; q++)
-                    S[3 * r + q] += (h->vert[3 * i + r] - c[r]) * (h->vert[3 * i + q] - c[q]);
-        vx_sym3_eigen(S, ev, V);
-        for (int a = 0; a < 3; a++, na++)
-            for (int k = 0; k < 3; k++)
-                axes[3 * na + (size_t)k] = V[3 * k + a];
+            c[k] += h->vert[3 * i + k];
+    for (int k = 0; k < 3; k++)
+        c[k] /= (double)n;
+    for (size_t i = 0; i < n; i++)
+        for (int r = 0; r < 3; r++)
+            for (int q = 0; q < 3; q++)
+                S[3 * r + q] += (h->vert[3 * i + r] - c[r]) * (h->vert[3 * i + q] - c[q]);
+    vx_sym3_eigen(S, ev, V);
+    for (int a = 0; a < 3; a++, na++)
+        for (int k = 0; k < 3; k++)
+            axes[3 * na + (size_t)k] = V[3 * k + a];
+    return na;
+}
+
+/* The smallest box with one axis along axis (normalised here): height from the vertex extent along it,
+ * base the minimum-area rectangle of the silhouette vertices projected on the normal plane. fd, p, poly:
+ * scratch of n_face, n_vert and 2 n_vert + 1. Returns 0 for a zero axis, else 1 with *vol and *ar. */
+static int ombb_along_axis(const vx_hull *h, const double *axis, double *fd, pt2 *p, pt2 *poly, double *vol,
+                           double *ar)
+{
+    const size_t n = h->n_vert, nf = h->n_face;
+    double nn[3] = {axis[0], axis[1], axis[2]};
+    double len = sqrt(nn[0] * nn[0] + nn[1] * nn[1] + nn[2] * nn[2]);
+    if (!(len > 0.0))
+        return 0;
+    for (int k = 0; k < 3; k++)
+        nn[k] /= len;
+    /* orthonormal basis e1, e2 of the plane normal to nn */
+    int ax = fabs(nn[0]) <= fabs(nn[1]) && fabs(nn[0]) <= fabs(nn[2]) ? 0 : fabs(nn[1]) <= fabs(nn[2]) ? 1 : 2;
+    double t[3] = {0, 0, 0};
+    t[ax] = 1.0;
+    double e1[3] = {nn[1] * t[2] - nn[2] * t[1], nn[2] * t[0] - nn[0] * t[2], nn[0] * t[1] - nn[1] * t[0]};
+    double l1 = sqrt(e1[0] * e1[0] + e1[1] * e1[1] + e1[2] * e1[2]);
+    for (int k = 0; k < 3; k++)
+        e1[k] /= l1;
+    double e2[3] = {nn[1] * e1[2] - nn[2] * e1[1], nn[2] * e1[0] - nn[0] * e1[2], nn[0] * e1[1] - nn[1] * e1[0]};
+    for (size_t f = 0; f < nf; f++)
+        fd[f] = nn[0] * h->normal[3 * f] + nn[1] * h->normal[3 * f + 1] + nn[2] * h->normal[3 * f + 2];
+    double hmin = INFINITY, hmax = -INFINITY;
+    size_t np = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double *v = h->vert + 3 * i;
+        double d = v[0] * nn[0] + v[1] * nn[1] + v[2] * nn[2];
+        hmin = d < hmin ? d : hmin;
+        hmax = d > hmax ? d : hmax;
+        int front = 0, back = 0;
+        for (size_t k = h->vf_start[i]; k < h->vf_start[i + 1]; k++) {
+            double s = fd[h->vf_idx[k]];
+            front |= s >= -1e-9;
+            back |= s <= 1e-9;
+        }
+        if (front && back) {
+            p[np].x = v[0] * e1[0] + v[1] * e1[1] + v[2] * e1[2];
+            p[np].y = v[0] * e2[0] + v[1] * e2[1] + v[2] * e2[2];
+            np++;
+        }
     }
+    size_t m = hull2d(p, np, poly);
+    double w, l;
+    double ra = min_rect(poly, m, &w, &l);
+    double ht = hmax - hmin;
+    *vol = ra * ht;
+    *ar = 2.0 * (w * l + w * ht + l * ht);
+    return 1;
+}
+
+int vx_hull_ombb(const vx_hull *h, double *volume, double *area, vx_error *err)
+{
+    *volume = *area = NAN;
+    const size_t n = h->n_vert, nf = h->n_face;
+    if (n < 4 || nf < 4)
+        return VX_OK;
+    ombb_dir *dir = malloc(nf * sizeof *dir);
+    double *axes = malloc(3 * (OMBB_MAX_DIRS + 6) * sizeof *axes);
+    double *fd = malloc(nf * sizeof *fd);
+    pt2 *p = malloc(n * sizeof *p), *poly = malloc((2 * n + 1) * sizeof *poly);
+    if (!dir || !axes || !fd || !p || !poly) {
+        free(dir);
+        free(axes);
+        free(fd);
+        free(p);
+        free(poly);
+        return vx_error_set(err, VX_ENOMEM, "morphology: out of memory for the oriented bounding box");
+    }
+    const size_t na = ombb_candidate_axes(h, dir, axes);
     double bestv = INFINITY, besta = NAN;
     for (size_t ci = 0; ci < na; ci++) {
-        double nn[3] = {axes[3 * ci], axes[3 * ci + 1], axes[3 * ci + 2]};
-        double len = sqrt(nn[0] * nn[0] + nn[1] * nn[1] + nn[2] * nn[2]);
-        if (!(len > 0.0))
-            continue;
-        for (int k = 0; k < 3; k++)
-            nn[k] /= len;
-        /* orthonormal basis e1, e2 of the plane normal to nn */
-        int ax = fabs(nn[0]) <= fabs(nn[1]) && fabs(nn[0]) <= fabs(nn[2]) ? 0 : fabs(nn[1]) <= fabs(nn[2]) ? 1 : 2;
-        double t[3] = {0, 0, 0};
-        t[ax] = 1.0;
-        double e1[3] = {nn[1] * t[2] - nn[2] * t[1], nn[2] * t[0] - nn[0] * t[2], nn[0] * t[1] - nn[1] * t[0]};
-        double l1 = sqrt(e1[0] * e1[0] + e1[1] * e1[1] + e1[2] * e1[2]);
-        for (int k = 0; k < 3; k++)
-            e1[k] /= l1;
-        double e2[3] = {nn[1] * e1[2] - nn[2] * e1[1], nn[2] * e1[0] - nn[0] * e1[2], nn[0] * e1[1] - nn[1] * e1[0]};
-        for (size_t f = 0; f < nf; f++)
-            fd[f] = nn[0] * h->normal[3 * f] + nn[1] * h->normal[3 * f + 1] + nn[2] * h->normal[3 * f + 2];
-        double hmin = INFINITY, hmax = -INFINITY;
-        size_t np = 0;
-        for (size_t i = 0; i < n; i++) {
-            const double *v = h->vert + 3 * i;
-            double d = v[0] * nn[0] + v[1] * nn[1] + v[2] * nn[2];
-            hmin = d < hmin ? d : hmin;
-            hmax = d > hmax ? d : hmax;
-            int front = 0, back = 0;
-            for (size_t k = h->vf_start[i]; k < h->vf_start[i + 1]; k++) {
-                double s = fd[h->vf_idx[k]];
-                front |= s >= -1e-9;
-                back |= s <= 1e-9;
-            }
-            if (front && back) {
-                p[np].x = v[0] * e1[0] + v[1] * e1[1] + v[2] * e1[2];
-                p[np].y = v[0] * e2[0] + v[1] * e2[1] + v[2] * e2[2];
-                np++;
-            }
-        }
-        size_t m = hull2d(p, np, poly);
-        double w, l;
-        double ra = min_rect(poly, m, &w, &l);
-        double ht = hmax - hmin, vol = ra * ht;
-        if (vol > 0.0 && vol < bestv) {
+        double vol, ar;
+        if (ombb_along_axis(h, axes + 3 * ci, fd, p, poly, &vol, &ar) && vol > 0.0 && vol < bestv) {
             bestv = vol;
-            besta = 2.0 * (w * l + w * ht + l * ht);
+            besta = ar;
         }
     }
     free(dir);

@@ -330,6 +330,104 @@ static int moran_plane(const moran_fft *f, int nq, size_t kx, fftw_complex *Q, f
     return 0;
 }
 
+/* Kernel octant: K(d) = 1 / ||d|| in mm, K(0) = 0, into f->kt. */
+static void moran_kernel_octant(const vx_roi *roi, moran_fft *f)
+{
+    for (size_t i = 0; i < f->oct[0]; i++)
+        for (size_t j = 0; j < f->oct[1]; j++) {
+            double dx = (double)i * roi->spacing[0], dy = (double)j * roi->spacing[1];
+            double *row = f->kt + f->oct[2] * (j + f->oct[1] * i);
+            for (size_t k = 0; k < f->oct[2]; k++) {
+                double dz = (double)k * roi->spacing[2];
+                double r2 = dx * dx + dy * dy + dz * dz;
+                row[k] = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
+            }
+        }
+}
+
+/* The y, z and x transforms' plans (f->py, f->pz, *pf and, for a last partial chunk of rows, *pr). */
+static int moran_plans(vx_fft_cache *cache, moran_fft *f, double *rin, fftw_complex *Q0, fftw_complex *P0,
+                       fftw_complex *R0, const vx_fft_plan **pf, const vx_fft_plan **pr, vx_error *err)
+{
+    const size_t nz = f->n[2], Lx = f->L[0], Ly = f->L[1], Lz = f->L[2], hx = f->hx;
+    const size_t plane = f->n[1] * nz, rows = plane;
+    const vx_fft_dim yd = {(int)Ly, 1, (int)Lz}, yh = {(int)nz, (int)Ly, 1};
+    const vx_fft_dim zd = {(int)Lz, 1, 1}, zh = {(int)Ly, (int)Lz, (int)Lz};
+    /* the zero rows of Q and P must survive the transforms */
+    int rc = vx_fft_plan_get(cache, VX_FFT_FORWARD, 1, &yd, 1, &yh, Q0, P0, VX_FFT_PRESERVE_INPUT, &f->py, err);
+    if (rc == VX_OK)
+        rc = vx_fft_plan_get(cache, VX_FFT_FORWARD, 1, &zd, 1, &zh, P0, R0, VX_FFT_PRESERVE_INPUT, &f->pz, err);
+    /* x pass: into spec (stride plane along kx: planes contiguous, rows consecutive), or into xbuf
+     * (rows of hx) when the planes are taken in chunks */
+    const int os = f->nk == hx ? (int)plane : 1, od = f->nk == hx ? 1 : (int)hx;
+    fftw_complex *xo = f->nk == hx ? f->spec : f->xbuf;
+    if (rc == VX_OK)
+        rc = plan_r2c(cache, (int)Lx, MORAN_CHUNK, os, od, rin, xo, VX_FFT_PRESERVE_INPUT, pf, err);
+    if (rc == VX_OK && rows % MORAN_CHUNK)
+        rc = plan_r2c(cache, (int)Lx, (int)(rows % MORAN_CHUNK), os, od, rin, xo, VX_FFT_PRESERVE_INPUT, pr, err);
+    if (rc != VX_OK)
+        vx_error_prefix(err, "morphology: Moran's I transforms: ");
+    return rc;
+}
+
+/* The y/z passes and kernel products of x-frequency planes [f->k0, k1) of one round, on nth threads
+ * (thread 0 uses Q0, P0, R0; the others their own scratch), each plane's sums into its own slots of part.
+ * Returns nonzero on a failed allocation or plan. */
+static int moran_planes(moran_fft *f, int nq, size_t k1, int round, int nth, fftw_complex *Q0, fftw_complex *P0,
+                        fftw_complex *R0, double *part)
+{
+    const size_t nz = f->n[2], Ly = f->L[1], Lz = f->L[2];
+    int fail = 0;
+#ifndef _OPENMP
+    (void)nth;
+    (void)nz;
+    (void)Ly;
+    (void)Lz;
+#endif
+#pragma omp parallel num_threads(nth) if (nth > 1) reduction(| : fail)
+    {
+        fftw_complex *Q = Q0, *P = P0, *R = R0;
+        int own = 0;
+#ifdef _OPENMP
+        if (omp_get_thread_num() != 0) {
+            Q = fft_calloc(Ly * nz, sizeof(fftw_complex));
+            P = fft_calloc(Ly * Lz, sizeof(fftw_complex));
+            R = fftw_malloc(2 * Ly * Lz * sizeof(fftw_complex));
+            own = 1;
+            if (!Q || !P || !R)
+                fail = 1;
+        }
+#endif
+#pragma omp for schedule(static)
+        for (size_t kx = f->k0; kx < k1; kx++)
+            if (Q && P && R && moran_plane(f, nq, kx, Q, P, R, part + 4 * kx + 2 * (size_t)round))
+                fail = 1;
+        if (own) {
+            fftw_free(Q);
+            fftw_free(P);
+            fftw_free(R);
+        }
+    }
+    return fail;
+}
+
+/* The per-plane sums part[4 kx + 0..3] = W, C, B, unused of plane kx, added in plane order and normalised
+ * by the transform size, into Moran's I and Geary's C. */
+static void moran_combine(const moran_data *d, const moran_fft *f, const double *part, double *moran,
+                          double *geary)
+{
+    const size_t hx = f->hx, Lx = f->L[0], Ly = f->L[1], Lz = f->L[2];
+    double sums[3] = {0.0, 0.0, 0.0};
+    for (size_t kx = 0; kx < hx; kx++) {
+        sums[0] += part[4 * kx];     /* W */
+        sums[2] += part[4 * kx + 1]; /* C */
+        sums[1] += part[4 * kx + 2]; /* B */
+    }
+    double norm = 1.0 / ((double)Lx * (double)Ly * (double)Lz);
+    double W = sums[0] * norm, B = sums[1] * norm, C = sums[2] * norm;
+    moran_finish(d, W, B, 2.0 * C - 2.0 * B, moran, geary);
+}
+
 static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, size_t max_spec, double *moran,
                          double *geary, vx_error *err)
 {
@@ -353,7 +451,7 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
     }
     f.hx = f.oct[0];
     const size_t ny = f.n[1], nz = f.n[2], Lx = f.L[0], Ly = f.L[1], Lz = f.L[2], hx = f.hx;
-    const size_t plane = ny * nz, rows = plane, noct = f.oct[0] * f.oct[1] * f.oct[2];
+    const size_t plane = ny * nz, noct = f.oct[0] * f.oct[1] * f.oct[2];
     /* the spectra of two quantities, all x-frequency planes at once unless that exceeds max_spec bytes */
     f.nk = max_spec / (2 * plane * sizeof(fftw_complex));
     f.nk = f.nk < 1 ? 1 : f.nk > hx ? hx : f.nk;
@@ -380,40 +478,14 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
     memset(P0, 0, Ly * Lz * sizeof(fftw_complex));
 
     /* kernel octant: K(d) = 1 / ||d|| in mm, K(0) = 0, and its DCT-I */
-    for (size_t i = 0; i < f.oct[0]; i++)
-        for (size_t j = 0; j < f.oct[1]; j++) {
-            double dx = (double)i * roi->spacing[0], dy = (double)j * roi->spacing[1];
-            double *row = f.kt + f.oct[2] * (j + f.oct[1] * i);
-            for (size_t k = 0; k < f.oct[2]; k++) {
-                double dz = (double)k * roi->spacing[2];
-                double r2 = dx * dx + dy * dy + dz * dz;
-                row[k] = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
-            }
-        }
+    moran_kernel_octant(roi, &f);
     rc = kernel_dct(cache, f.kt, (double *)f.spec, f.oct, err);
     if (rc)
         goto done;
 
-    {
-        const vx_fft_dim yd = {(int)Ly, 1, (int)Lz}, yh = {(int)nz, (int)Ly, 1};
-        const vx_fft_dim zd = {(int)Lz, 1, 1}, zh = {(int)Ly, (int)Lz, (int)Lz};
-        /* the zero rows of Q and P must survive the transforms */
-        rc = vx_fft_plan_get(cache, VX_FFT_FORWARD, 1, &yd, 1, &yh, Q0, P0, VX_FFT_PRESERVE_INPUT, &f.py, err);
-        if (rc == VX_OK)
-            rc = vx_fft_plan_get(cache, VX_FFT_FORWARD, 1, &zd, 1, &zh, P0, R0, VX_FFT_PRESERVE_INPUT, &f.pz, err);
-        /* x pass: into spec (stride plane along kx: planes contiguous, rows consecutive), or into xbuf
-         * (rows of hx) when the planes are taken in chunks */
-        const int os = f.nk == hx ? (int)plane : 1, od = f.nk == hx ? 1 : (int)hx;
-        fftw_complex *xo = f.nk == hx ? f.spec : f.xbuf;
-        if (rc == VX_OK)
-            rc = plan_r2c(cache, (int)Lx, MORAN_CHUNK, os, od, rin, xo, VX_FFT_PRESERVE_INPUT, &pf, err);
-        if (rc == VX_OK && rows % MORAN_CHUNK)
-            rc = plan_r2c(cache, (int)Lx, (int)(rows % MORAN_CHUNK), os, od, rin, xo, VX_FFT_PRESERVE_INPUT, &pr, err);
-        if (rc != VX_OK) {
-            vx_error_prefix(err, "morphology: Moran's I transforms: ");
-            goto done;
-        }
-    }
+    rc = moran_plans(cache, &f, rin, Q0, P0, R0, &pf, &pr, err);
+    if (rc != VX_OK)
+        goto done;
 
     int nth = 1;
 #ifdef _OPENMP
@@ -434,31 +506,7 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
                 rc = moran_xpass(roi, d, &f, pf, pr, rin, 2, f.spec + f.nk * plane, err);
             if (rc != VX_OK)
                 goto done;
-            int fail = 0;
-#pragma omp parallel num_threads(nth) if (nth > 1) reduction(| : fail)
-            {
-                fftw_complex *Q = Q0, *P = P0, *R = R0;
-                int own = 0;
-#ifdef _OPENMP
-                if (omp_get_thread_num() != 0) {
-                    Q = fft_calloc(Ly * nz, sizeof(fftw_complex));
-                    P = fft_calloc(Ly * Lz, sizeof(fftw_complex));
-                    R = fftw_malloc(2 * Ly * Lz * sizeof(fftw_complex));
-                    own = 1;
-                    if (!Q || !P || !R)
-                        fail = 1;
-                }
-#endif
-#pragma omp for schedule(static)
-                for (size_t kx = f.k0; kx < k1; kx++)
-                    if (Q && P && R && moran_plane(&f, nq, kx, Q, P, R, part + 4 * kx + 2 * (size_t)round))
-                        fail = 1;
-                if (own) {
-                    fftw_free(Q);
-                    fftw_free(P);
-                    fftw_free(R);
-                }
-            }
+            const int fail = moran_planes(&f, nq, k1, round, nth, Q0, P0, R0, part);
             if (fail) {
                 rc = vx_error_set(err, VX_ENOMEM, "morphology: out of memory for Moran's I scratch planes (or an "
                                   "FFT plan refused its arrays)");
@@ -466,16 +514,7 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
             }
         }
     }
-    /* part[4 kx + 0..3] = W, C, B, unused of plane kx: add in plane order */
-    double sums[3] = {0.0, 0.0, 0.0};
-    for (size_t kx = 0; kx < hx; kx++) {
-        sums[0] += part[4 * kx];     /* W */
-        sums[2] += part[4 * kx + 1]; /* C */
-        sums[1] += part[4 * kx + 2]; /* B */
-    }
-    double norm = 1.0 / ((double)Lx * (double)Ly * (double)Lz);
-    double W = sums[0] * norm, B = sums[1] * norm, C = sums[2] * norm;
-    moran_finish(d, W, B, 2.0 * C - 2.0 * B, moran, geary);
+    moran_combine(d, &f, part, moran, geary);
 done:
     vx_fft_cache_free(own_cache); /* the caller's cache keeps its plans */
     fftw_free(f.kt);

@@ -166,6 +166,40 @@ enum {
     NGL_DC_ENERGY, NGL_N
 };
 
+/* Sums over the grey level marginals s_i. and both variances. */
+typedef struct {
+    double lgce, hgce, glnu, gl_var, dc_var;
+} grey_sums;
+
+/* Grey level by grey level (N_s = ns, means mu_i, mu_j): the marginal s_i., its emphases and
+ * non-uniformity, and the grey level and dependence count variances. */
+static grey_sums grey_marginal_pass(const vx_ngldm_matrix *m, double ns, double mu_i, double mu_j)
+{
+    const size_t ng = (size_t)m->ng;
+    const int nn = m->nn;
+    double lgce = 0, hgce = 0, glnu = 0, gl_var = 0, dc_var = 0;
+    for (size_t ii = 0; ii < ng; ii++) {
+        const double i = (double)(ii + 1), i2 = i * i;
+        double si = 0;
+        for (int jj = 0; jj < nn; jj++) {
+            const double v = m->s[(size_t)jj * ng + ii];
+            if (v == 0)
+                continue;
+            const double dj = (jj + 1) - mu_j;
+            si += v;
+            dc_var += dj * dj * (v / ns);
+        }
+        if (si == 0)
+            continue;
+        const double di = i - mu_i, pi = si / ns;
+        lgce += pi / i2;
+        hgce += pi * i2;
+        glnu += pi * pi;
+        gl_var += di * di * pi;
+    }
+    return (grey_sums){lgce, hgce, glnu, gl_var, dc_var};
+}
+
 static int ngldm_features(const void *p, const vx_feature_settings *fs, double *out)
 {
     (void)fs;
@@ -219,26 +253,8 @@ static int ngldm_features(const void *p, const vx_feature_settings *fs, double *
     const double mu_i = sum_i / ns, mu_j = sum_j / ns;
 
     /* grey level marginals s_i. and the variances */
-    double lgce = 0, hgce = 0, glnu = 0, gl_var = 0, dc_var = 0;
-    for (size_t ii = 0; ii < ng; ii++) {
-        const double i = (double)(ii + 1), i2 = i * i;
-        double si = 0;
-        for (int jj = 0; jj < nn; jj++) {
-            const double v = m->s[(size_t)jj * ng + ii];
-            if (v == 0)
-                continue;
-            const double dj = (jj + 1) - mu_j;
-            si += v;
-            dc_var += dj * dj * (v / ns);
-        }
-        if (si == 0)
-            continue;
-        const double di = i - mu_i, pi = si / ns;
-        lgce += pi / i2;
-        hgce += pi * i2;
-        glnu += pi * pi;
-        gl_var += di * di * pi;
-    }
+    const grey_sums gs = grey_marginal_pass(m, ns, mu_i, mu_j);
+    const double lgce = gs.lgce, hgce = gs.hgce, glnu = gs.glnu, gl_var = gs.gl_var, dc_var = gs.dc_var;
 
     /* Low dependence emphasis (SODN): F = 1/N_s sum_j s_.j / j^2 */
     out[NGL_LDE] = lde;

@@ -103,6 +103,44 @@ static inline size_t bucket_of(double v, double vmin, double scale)
     return b;
 }
 
+/* The order statistics needed (rank: k and k + 1 of every percentile, 2 np of them), their buckets rb
+ * (from the cumulative counts start) and, per needed bucket, its offset slot[b] in the gather buffer
+ * (-1: not needed). Returns the buffer size. */
+static size_t needed_buckets(const size_t *start, size_t n, const double *probs, size_t np, size_t *rank,
+                             size_t *rb, long *slot)
+{
+    size_t nr = 0;
+    for (size_t q = 0; q < np; q++) {
+        double h = (double)(n - 1) * probs[q];
+        double fk = floor(h);
+        size_t k = fk <= 0.0 ? 0 : (size_t)fk;
+        if (k > n - 1)
+            k = n - 1;
+        rank[nr++] = k;
+        rank[nr++] = k + 1 < n ? k + 1 : k;
+    }
+    for (size_t b = 0; b < NBUCKET; b++)
+        slot[b] = -1;
+    size_t total = 0;
+    for (size_t r = 0; r < nr; r++) {
+        /* last bucket b with start[b] <= rank: non-empty since start[b + 1] > rank */
+        size_t lo = 0, hi = NBUCKET; /* start[lo] <= rank < start[hi] */
+        while (hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (start[mid] <= rank[r])
+                lo = mid;
+            else
+                hi = mid;
+        }
+        rb[r] = lo;
+        if (slot[lo] < 0) {
+            slot[lo] = (long)total; /* buffer offset of this bucket */
+            total += start[lo + 1] - start[lo];
+        }
+    }
+    return total;
+}
+
 int vx_quantiles(const double *x, size_t n, const double *probs, size_t np, double *out)
 {
     if (n == 0 || np == 0)
@@ -146,35 +184,8 @@ int vx_quantiles(const double *x, size_t n, const double *probs, size_t np, doub
         start[b + 1] += start[b];
 
     /* the order statistics needed (k and k + 1 of every percentile) and their buckets */
-    size_t nr = 0;
-    for (size_t q = 0; q < np; q++) {
-        double h = (double)(n - 1) * probs[q];
-        double fk = floor(h);
-        size_t k = fk <= 0.0 ? 0 : (size_t)fk;
-        if (k > n - 1)
-            k = n - 1;
-        rank[nr++] = k;
-        rank[nr++] = k + 1 < n ? k + 1 : k;
-    }
-    for (size_t b = 0; b < NBUCKET; b++)
-        slot[b] = -1;
-    size_t total = 0;
-    for (size_t r = 0; r < nr; r++) {
-        /* last bucket b with start[b] <= rank: non-empty since start[b + 1] > rank */
-        size_t lo = 0, hi = NBUCKET; /* start[lo] <= rank < start[hi] */
-        while (hi - lo > 1) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (start[mid] <= rank[r])
-                lo = mid;
-            else
-                hi = mid;
-        }
-        rb[r] = lo;
-        if (slot[lo] < 0) {
-            slot[lo] = (long)total; /* buffer offset of this bucket */
-            total += start[lo + 1] - start[lo];
-        }
-    }
+    const size_t nr = 2 * np;
+    const size_t total = needed_buckets(start, n, probs, np, rank, rb, slot);
 
     /* pass 2: gather the values of the needed buckets, then select inside each bucket */
     buf = malloc(total * sizeof *buf);

@@ -404,6 +404,104 @@ static void distance_transform(const grid *G, int32_t *d, int two_d)
         }
 }
 
+/* Copy the box [lo, lo + n) into the padded grid: grey levels (0 outside the intensity mask) into g and,
+ * with distance, the morphological mask into dist (far inside, 0 outside). *nv: voxels with a grey level;
+ * *gmax: the highest grey level. */
+static void zones_fill_grid(const vx_roi *roi, const grid *G, const size_t lo[3], int distance, int32_t *g,
+                            int32_t *dist, uint64_t *nv_out, int *gmax_out)
+{
+    const int32_t far = INT32_MAX / 2;
+    uint64_t nv = 0;
+    int gmax = 0;
+    for (size_t z = 0; z < G->nz; z++)
+        for (size_t y = 0; y < G->ny; y++) {
+            const size_t src = lo[0] + roi->dims[0] * ((lo[1] + y) + roi->dims[1] * (lo[2] + z));
+            const size_t dst = G->pad + G->px * ((y + G->pad) + G->py * (z + G->zoff));
+            const uint8_t *im = roi->imask + src;
+            const int32_t *gr = roi->grey + src;
+            int32_t *gd = g + dst;
+            for (size_t x = 0; x < G->nx; x++) { /* branch-free, vectorisable */
+                int32_t gv = im[x] ? gr[x] : 0;
+                gv = gv > 0 ? gv : 0;
+                gd[x] = gv;
+                nv += (uint64_t)(gv > 0);
+                gmax = gv > gmax ? gv : gmax;
+            }
+            if (distance) {
+                const uint8_t *mm = roi->mmask + src;
+                int32_t *dd = dist + dst;
+                for (size_t x = 0; x < G->nx; x++)
+                    dd[x] = mm[x] ? far : 0;
+            }
+        }
+    *nv_out = nv;
+    *gmax_out = gmax;
+}
+
+/* Count the labelled zones (at their roots) by (j, i) into m (rows and entries): small j into a dense
+ * table, larger j as keys j * (n_grey + 1) + i, radix-sorted. Emitting the table, then the sorted keys,
+ * gives the entries in (j, i) order. Returns 0, or -1 when out of memory. */
+static int zones_count(const grid *G, const int32_t *g, const uf *U, int distance, int n_grey, vx_zone_matrix *m)
+{
+    const int32_t *par = U->par, *dist = U->zd;
+    const uint64_t stride = (uint64_t)n_grey + 1;
+    /* table of at most 64 Ki counts, and not much larger than the number of zones (it is scanned) */
+    const uint64_t t_size = U->n_zones < 128 ? 1024 : U->n_zones > 8192 ? 65536 : 8 * (uint64_t)U->n_zones;
+    const size_t small_j = t_size / stride < 64 ? (size_t)(t_size / stride) : 64;
+    uint64_t *table = calloc(small_j * stride + 1, sizeof *table);
+    uint64_t *keys = malloc(U->n_zones * sizeof *keys);
+    uint64_t *tmp = malloc(U->n_zones * sizeof *tmp);
+    int rc = -1;
+    if (!table || !keys || !tmp)
+        goto out;
+    size_t nk = 0;
+    uint64_t max_key = 0;
+    GRID_FOR(G, v)
+    {
+        if (!g[v] || par[v] >= 0)
+            continue;
+        uint64_t j;
+        if (distance)
+            /* imask voxels outside the morphological mask have distance 0; IBSI has the intensity mask
+             * inside the morphological one, so such a zone gets the edge value 1. */
+            j = dist[v] < 1 ? 1u : (uint64_t)dist[v];
+        else
+            j = (uint64_t)(-(int64_t)par[v]);
+        const uint64_t key = j * stride + (uint64_t)g[v];
+        if (j < small_j) {
+            table[key]++;
+        } else {
+            keys[nk++] = key;
+            max_key = key > max_key ? key : max_key;
+        }
+        m->row[g[v]]++;
+    }
+    const uint64_t *sorted = radix_sort(keys, tmp, nk, max_key);
+    size_t n_ent = 0;
+    for (size_t k = 0; k < small_j * stride; k++)
+        n_ent += table[k] != 0;
+    for (size_t k = 0; k < nk; k++)
+        n_ent += k == 0 || sorted[k] != sorted[k - 1];
+    m->e = malloc(n_ent * sizeof *m->e);
+    if (!m->e)
+        goto out;
+    m->cap = n_ent;
+    for (size_t k = 0; k < small_j * stride; k++)
+        if (table[k])
+            m->e[m->n++] = (vx_zone_entry){(uint32_t)(k / stride), (uint32_t)(k % stride), table[k]};
+    for (size_t k = 0; k < nk; k++) {
+        if (k == 0 || sorted[k] != sorted[k - 1])
+            m->e[m->n++] = (vx_zone_entry){(uint32_t)(sorted[k] / stride), (uint32_t)(sorted[k] % stride), 0};
+        m->e[m->n - 1].count++;
+    }
+    rc = 0;
+out:
+    free(table);
+    free(keys);
+    free(tmp);
+    return rc;
+}
+
 vx_zone_matrix *vx_zones_build(const vx_roi *roi, int linkage, long slice, int distance)
 {
     const int delta = linkage < 1 ? 1 : linkage;
@@ -435,36 +533,14 @@ vx_zone_matrix *vx_zones_build(const vx_roi *roi, int linkage, long slice, int d
     int32_t *g = calloc(np, sizeof *g);
     int32_t *par = malloc(np * sizeof *par);
     int32_t *dist = distance ? calloc(np, sizeof *dist) : NULL;
-    uint64_t *keys = NULL, *tmp = NULL, *table = NULL;
     vx_zone_matrix *m = NULL;
     if (!g || !par || (distance && !dist))
         goto fail;
 
     /* Copy grey levels (0 outside the intensity mask) and, for GLDZM, the morphological mask. */
-    const int32_t far = INT32_MAX / 2;
     uint64_t nv = 0;
     int gmax = 0;
-    for (size_t z = 0; z < G.nz; z++)
-        for (size_t y = 0; y < G.ny; y++) {
-            const size_t src = lo[0] + roi->dims[0] * ((lo[1] + y) + roi->dims[1] * (lo[2] + z));
-            const size_t dst = G.pad + G.px * ((y + G.pad) + G.py * (z + G.zoff));
-            const uint8_t *im = roi->imask + src;
-            const int32_t *gr = roi->grey + src;
-            int32_t *gd = g + dst;
-            for (size_t x = 0; x < G.nx; x++) { /* branch-free, vectorisable */
-                int32_t gv = im[x] ? gr[x] : 0;
-                gv = gv > 0 ? gv : 0;
-                gd[x] = gv;
-                nv += (uint64_t)(gv > 0);
-                gmax = gv > gmax ? gv : gmax;
-            }
-            if (distance) {
-                const uint8_t *mm = roi->mmask + src;
-                int32_t *dd = dist + dst;
-                for (size_t x = 0; x < G.nx; x++)
-                    dd[x] = mm[x] ? far : 0;
-            }
-        }
+    zones_fill_grid(roi, &G, lo, distance, g, dist, &nv, &gmax);
     if (gmax > n_grey)
         n_grey = gmax;
 
@@ -474,64 +550,15 @@ vx_zone_matrix *vx_zones_build(const vx_roi *roi, int linkage, long slice, int d
     uf U = {par, dist, 0};
     label_zones(&G, g, &U, delta, two_d);
 
-    /* Count zones (at their roots) by (j, i): small j into a dense table, larger j as keys
-     * j * (n_grey + 1) + i, radix-sorted. Emitting the table, then the sorted keys, gives the entries in
-     * (j, i) order. */
+    /* Count zones (at their roots) by (j, i). */
     m = matrix_new(n_grey);
     if (!m)
         goto fail;
     m->n_voxels = nv;
     if (!U.n_zones)
         goto done;
-    const uint64_t stride = (uint64_t)n_grey + 1;
-    /* table of at most 64 Ki counts, and not much larger than the number of zones (it is scanned) */
-    const uint64_t t_size = U.n_zones < 128 ? 1024 : U.n_zones > 8192 ? 65536 : 8 * (uint64_t)U.n_zones;
-    const size_t small_j = t_size / stride < 64 ? (size_t)(t_size / stride) : 64;
-    table = calloc(small_j * stride + 1, sizeof *table);
-    keys = malloc(U.n_zones * sizeof *keys);
-    tmp = malloc(U.n_zones * sizeof *tmp);
-    if (!table || !keys || !tmp)
+    if (zones_count(&G, g, &U, distance, n_grey, m) != 0)
         goto fail;
-    size_t nk = 0;
-    uint64_t max_key = 0;
-    GRID_FOR(&G, v)
-    {
-        if (!g[v] || par[v] >= 0)
-            continue;
-        uint64_t j;
-        if (distance)
-            /* imask voxels outside the morphological mask have distance 0; IBSI has the intensity mask
-             * inside the morphological one, so such a zone gets the edge value 1. */
-            j = dist[v] < 1 ? 1u : (uint64_t)dist[v];
-        else
-            j = (uint64_t)(-(int64_t)par[v]);
-        const uint64_t key = j * stride + (uint64_t)g[v];
-        if (j < small_j) {
-            table[key]++;
-        } else {
-            keys[nk++] = key;
-            max_key = key > max_key ? key : max_key;
-        }
-        m->row[g[v]]++;
-    }
-    const uint64_t *sorted = radix_sort(keys, tmp, nk, max_key);
-    size_t n_ent = 0;
-    for (size_t k = 0; k < small_j * stride; k++)
-        n_ent += table[k] != 0;
-    for (size_t k = 0; k < nk; k++)
-        n_ent += k == 0 || sorted[k] != sorted[k - 1];
-    m->e = malloc(n_ent * sizeof *m->e);
-    if (!m->e)
-        goto fail;
-    m->cap = n_ent;
-    for (size_t k = 0; k < small_j * stride; k++)
-        if (table[k])
-            m->e[m->n++] = (vx_zone_entry){(uint32_t)(k / stride), (uint32_t)(k % stride), table[k]};
-    for (size_t k = 0; k < nk; k++) {
-        if (k == 0 || sorted[k] != sorted[k - 1])
-            m->e[m->n++] = (vx_zone_entry){(uint32_t)(sorted[k] / stride), (uint32_t)(sorted[k] % stride), 0};
-        m->e[m->n - 1].count++;
-    }
     goto done;
 
 fail:
@@ -541,8 +568,5 @@ done:
     free(g);
     free(par);
     free(dist);
-    free(table);
-    free(keys);
-    free(tmp);
     return m;
 }

@@ -23,6 +23,69 @@ int vx_discretise(const float *x, const uint8_t *mask, size_t n, const vx_discre
     return vx_discretise_compat(x, mask, n, d, VX_COMPAT_IBSI, x_min, x_max, grey, n_grey, err);
 }
 
+/* No discretisation: the intensities (integers >= 1 over the ROI range [lo, hi]) are the grey levels. */
+static int disc_none(const float *x, const uint8_t *mask, size_t n, double lo, double hi, int32_t *grey,
+                     int *gmax_out, vx_error *err)
+{
+    int gmax = 0;
+    if (lo < 1.0 || hi > 2147483647.0)
+        return vx_error_set(err, VX_EINVAL,
+                            "discretisation 'none' needs integer intensities >= 1 in the ROI (found %g..%g); "
+                            "use fixed_bin_size or fixed_bin_number",
+                            lo, hi);
+    for (size_t i = 0; i < n; i++) {
+        if (mask && !mask[i]) {
+            grey[i] = 0;
+            continue;
+        }
+        double v = x[i];
+        if (v != floor(v))
+            return vx_error_set(err, VX_EINVAL,
+                                "discretisation 'none' needs integer intensities (found %.9g); use "
+                                "fixed_bin_size or fixed_bin_number, or round intensities",
+                                v);
+        grey[i] = (int32_t)v;
+        gmax = grey[i] > gmax ? grey[i] : gmax;
+    }
+    *gmax_out = gmax;
+    return VX_OK;
+}
+
+/* Fixed bin size w from the lower bound x_min (or, fbs_on_multiples, PyRadiomics' edges on multiples of w);
+ * lo, hi: the ROI range. */
+static int disc_fixed_bin_size(const float *x, const uint8_t *mask, size_t n, double w, int fbs_on_multiples,
+                               double lo, double hi, double x_min, int32_t *grey, int *gmax_out, vx_error *err)
+{
+    int gmax = 0;
+    if (!(w > 0.0) || !isfinite(w))
+        return vx_error_set(err, VX_EINVAL, "discretisation: fixed bin size needs bin_width > 0 (got %g)", w);
+    if (lo < x_min)
+        return vx_error_set(err, VX_EINVAL,
+                            "discretisation: ROI intensity %g lies below the fixed-bin-size lower bound %g",
+                            lo, x_min);
+    if ((hi - x_min) / w > 1e8)
+        return vx_error_set(err, VX_EINVAL,
+                            "discretisation: bin width %g gives more than 1e8 bins over %g..%g", w, x_min, hi);
+    const double k0 = floor(lo / w); /* PyRadiomics: index of the edge at or below the ROI minimum */
+    for (size_t i = 0; i < n; i++) {
+        if (mask && !mask[i]) {
+            grey[i] = 0;
+            continue;
+        }
+        int32_t g;
+        if (fbs_on_multiples) {
+            double k = floor(x[i] / w) - k0 + 1.0;
+            g = k < 1.0 ? 1 : (int32_t)k;
+        } else {
+            g = (int32_t)floor((x[i] - x_min) / w) + 1;
+        }
+        grey[i] = g;
+        gmax = g > gmax ? g : gmax;
+    }
+    *gmax_out = gmax;
+    return VX_OK;
+}
+
 int vx_discretise_compat(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, int compat,
                          double x_min, double x_max, int32_t *grey, int *n_grey, vx_error *err)
 {
@@ -48,54 +111,16 @@ int vx_discretise_compat(const float *x, const uint8_t *mask, size_t n, const vx
         x_max = hi;
     int gmax = 0;
     switch (d->method) {
-    case VX_DISC_NONE:
-        if (lo < 1.0 || hi > 2147483647.0)
-            return vx_error_set(err, VX_EINVAL,
-                                "discretisation 'none' needs integer intensities >= 1 in the ROI (found %g..%g); "
-                                "use fixed_bin_size or fixed_bin_number",
-                                lo, hi);
-        for (size_t i = 0; i < n; i++) {
-            if (mask && !mask[i]) {
-                grey[i] = 0;
-                continue;
-            }
-            double v = x[i];
-            if (v != floor(v))
-                return vx_error_set(err, VX_EINVAL,
-                                    "discretisation 'none' needs integer intensities (found %.9g); use "
-                                    "fixed_bin_size or fixed_bin_number, or round intensities",
-                                    v);
-            grey[i] = (int32_t)v;
-            gmax = grey[i] > gmax ? grey[i] : gmax;
-        }
+    case VX_DISC_NONE: {
+        int rc = disc_none(x, mask, n, lo, hi, grey, &gmax, err);
+        if (rc != VX_OK)
+            return rc;
         break;
+    }
     case VX_DISC_FBS: {
-        double w = d->bin_width;
-        if (!(w > 0.0) || !isfinite(w))
-            return vx_error_set(err, VX_EINVAL, "discretisation: fixed bin size needs bin_width > 0 (got %g)", w);
-        if (lo < x_min)
-            return vx_error_set(err, VX_EINVAL,
-                                "discretisation: ROI intensity %g lies below the fixed-bin-size lower bound %g",
-                                lo, x_min);
-        if ((hi - x_min) / w > 1e8)
-            return vx_error_set(err, VX_EINVAL,
-                                "discretisation: bin width %g gives more than 1e8 bins over %g..%g", w, x_min, hi);
-        const double k0 = floor(lo / w); /* PyRadiomics: index of the edge at or below the ROI minimum */
-        for (size_t i = 0; i < n; i++) {
-            if (mask && !mask[i]) {
-                grey[i] = 0;
-                continue;
-            }
-            int32_t g;
-            if (fbs_on_multiples) {
-                double k = floor(x[i] / w) - k0 + 1.0;
-                g = k < 1.0 ? 1 : (int32_t)k;
-            } else {
-                g = (int32_t)floor((x[i] - x_min) / w) + 1;
-            }
-            grey[i] = g;
-            gmax = g > gmax ? g : gmax;
-        }
+        int rc = disc_fixed_bin_size(x, mask, n, d->bin_width, fbs_on_multiples, lo, hi, x_min, grey, &gmax, err);
+        if (rc != VX_OK)
+            return rc;
         break;
     }
     case VX_DISC_FBN: {
