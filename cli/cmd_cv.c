@@ -50,6 +50,38 @@ static int read_given_folds(const sopts *o, const vx_table *t, int **given, int 
     return rc;
 }
 
+/* --tune PARAM=v1,v2,...: one tune entry per option (its name in tbuf, its values in vals, up to 64 each); every
+ * parameter name is checked by setting its first value on a copy of pp. */
+static int parse_tune(const sopts *o, const vx_pipeline_params *pp, vx_cv_tune *tune, double *vals,
+                      char tbuf[][512], vx_error *err)
+{
+    int rc = VX_OK;
+    for (size_t t = 0; t < o->tune.n; t++) {
+        snprintf(tbuf[t], sizeof tbuf[t], "%s", o->tune.v[t]);
+        char *eq = strchr(tbuf[t], '=');
+        if (!eq)
+            return vx_error_set(err, VX_EINVAL, "--tune PARAM=v1,v2,...: no '=' in '%s'", o->tune.v[t]);
+        *eq = '\0';
+        const char *items[64];
+        size_t nv = stats_split_list(eq + 1, items, 64);
+        tune[t].param = tbuf[t];
+        tune[t].values = vals + t * 64;
+        tune[t].n = nv;
+        for (size_t v = 0; rc == VX_OK && v < nv; v++) {
+            char *end;
+            vals[t * 64 + v] = strtod(items[v], &end);
+            if (*end || end == items[v])
+                rc = vx_error_set(err, VX_EINVAL, "--tune %s: '%s' is not a number", tbuf[t], items[v]);
+        }
+        vx_pipeline_params test = *pp;
+        if (rc == VX_OK && nv)
+            rc = vx_pipeline_params_set(&test, tbuf[t], vals[t * 64], err);
+        if (rc != VX_OK)
+            return rc;
+    }
+    return VX_OK;
+}
+
 static int cmd_cv(const sopts *o)
 {
     vx_error err;
@@ -71,29 +103,8 @@ static int cmd_cv(const sopts *o)
     vx_cv_tune tune[MAX_LIST];
     double *vals = malloc(MAX_LIST * 64 * sizeof *vals);
     char tbuf[MAX_LIST][512];
-    for (size_t t = 0; rc == VX_OK && t < o->tune.n; t++) {
-        snprintf(tbuf[t], sizeof tbuf[t], "%s", o->tune.v[t]);
-        char *eq = strchr(tbuf[t], '=');
-        if (!eq) {
-            rc = vx_error_set(&err, VX_EINVAL, "--tune PARAM=v1,v2,...: no '=' in '%s'", o->tune.v[t]);
-            break;
-        }
-        *eq = '\0';
-        const char *items[64];
-        size_t nv = stats_split_list(eq + 1, items, 64);
-        tune[t].param = tbuf[t];
-        tune[t].values = vals + t * 64;
-        tune[t].n = nv;
-        for (size_t v = 0; rc == VX_OK && v < nv; v++) {
-            char *end;
-            vals[t * 64 + v] = strtod(items[v], &end);
-            if (*end || end == items[v])
-                rc = vx_error_set(&err, VX_EINVAL, "--tune %s: '%s' is not a number", tbuf[t], items[v]);
-        }
-        vx_pipeline_params test = pp;
-        if (rc == VX_OK && nv)
-            rc = vx_pipeline_params_set(&test, tbuf[t], vals[t * 64], &err);
-    }
+    if (rc == VX_OK)
+        rc = parse_tune(o, &pp, tune, vals, tbuf, &err);
     co.tune = tune;
     co.n_tune = o->tune.n;
     vx_cv_result r;

@@ -9,6 +9,76 @@
 #include "stats_common.h"
 #include "voxomics/roc.h"
 
+/* Rows without a label or a score: --missing drop leaves them out (they can never be imputed), otherwise the
+ * first such cell is named. */
+static int drop_missing(const sopts *o, vx_table *t, long lc, long sc, long cc, long pc, vx_error *err)
+{
+    size_t req[4] = {(size_t)lc, (size_t)sc}, nreq = 2, dropped = 0;
+    if (cc >= 0)
+        req[nreq++] = (size_t)cc;
+    if (pc >= 0)
+        req[nreq++] = (size_t)pc;
+    char report[512] = "";
+    vx_missing_policy pol = (vx_missing_policy)vx_missing_find(o->missing);
+    int rc = vx_table_missing(t, NULL, 0, req, nreq, pol == VX_MISSING_DROP ? pol : VX_MISSING_ERROR, &dropped,
+                              report, sizeof report, err);
+    if (rc == VX_OK && report[0])
+        stats_note(o, "%s; rows dropped (--missing drop)", report);
+    return rc;
+}
+
+/* Youden's threshold from the training predictions in --youden-from (same --id / --join / --label / --score). */
+static int youden_from_training(const sopts *o, double *thr, vx_error *err)
+{
+    sopts tr = *o;
+    tr.data = o->youden_from;
+    tr.youden_from = NULL;
+    vx_table tt;
+    memset(&tt, 0, sizeof tt);
+    int rc = stats_load_table(&tr, &tt, err);
+    long tl = rc == VX_OK ? stats_need_col(&tr, &tt, o->label, "label", err) : -1;
+    long ts = tl >= 0 ? stats_need_col(&tr, &tt, o->score, "score", err) : -1;
+    if (rc == VX_OK && (tl < 0 || ts < 0))
+        rc = VX_EINVAL;
+    int *ty = rc == VX_OK ? malloc((tt.nrow + 1) * sizeof *ty) : NULL;
+    double *tsc = rc == VX_OK ? malloc((tt.nrow + 1) * sizeof *tsc) : NULL;
+    const char *tn[2];
+    if (rc == VX_OK)
+        rc = vx_table_binary_label(&tt, (size_t)tl, o->positive, ty, tn, err);
+    for (size_t i = 0; rc == VX_OK && i < tt.nrow; i++)
+        tsc[i] = tt.num[i * tt.ncol + (size_t)ts];
+    if (rc == VX_OK)
+        rc = vx_roc_youden(tsc, ty, tt.nrow, thr, err);
+    free(ty);
+    free(tsc);
+    vx_table_free(&tt);
+    return rc;
+}
+
+/* Brier score, log-loss and calibration of the --prob probabilities, added to root. */
+static int add_calibration(const sopts *o, cJSON *root, const double *pr, const int *y, size_t n, vx_error *err)
+{
+    double brier, ci0, slope, ll;
+    size_t nclip = 0;
+    int rc;
+    if ((rc = vx_roc_brier(pr, y, n, &brier, err)) == VX_OK &&
+        (rc = vx_roc_log_loss(pr, y, n, &ll, &nclip, err)) == VX_OK &&
+        (rc = vx_roc_calibration(pr, y, n, &ci0, &slope, err)) == VX_OK) {
+        cJSON_AddNumberToObject(root, "brier", brier);
+        cJSON_AddNumberToObject(root, "log_loss", ll);
+        cJSON_AddNumberToObject(root, "calibration_intercept", ci0);
+        cJSON_AddNumberToObject(root, "calibration_slope", slope);
+        cJSON *set = cJSON_AddObjectToObject(root, "settings");
+        cJSON_AddNumberToObject(set, "prob_clip_eps", VX_ROC_PROB_EPS);
+        cJSON_AddNumberToObject(set, "probabilities_clipped", (double)nclip);
+        if (nclip)
+            stats_note(o, "%zu probabilities of exactly 0 or 1 (or within %g of them) clipped to [%g, 1 - %g] for "
+                          "the log-loss and calibration",
+                       nclip, VX_ROC_PROB_EPS, VX_ROC_PROB_EPS, VX_ROC_PROB_EPS);
+    }
+    return rc;
+}
+
 static int cmd_evaluate(const sopts *o)
 {
     vx_error err;
@@ -22,21 +92,8 @@ static int cmd_evaluate(const sopts *o)
     long cc = o->compare && sc >= 0 ? stats_need_col(o, &t, o->compare, "compare", &err) : -1;
     long pc = o->prob && sc >= 0 ? stats_need_col(o, &t, o->prob, "prob", &err) : -1;
     int rc = lc < 0 || sc < 0 || (o->compare && cc < 0) || (o->prob && pc < 0) ? VX_EINVAL : VX_OK;
-    /* rows without a label or a score: --missing drop leaves them out (they can never be imputed), otherwise
-     * the first such cell is named */
-    if (rc == VX_OK) {
-        size_t req[4] = {(size_t)lc, (size_t)sc}, nreq = 2, dropped = 0;
-        if (cc >= 0)
-            req[nreq++] = (size_t)cc;
-        if (pc >= 0)
-            req[nreq++] = (size_t)pc;
-        char report[512] = "";
-        vx_missing_policy pol = (vx_missing_policy)vx_missing_find(o->missing);
-        rc = vx_table_missing(&t, NULL, 0, req, nreq, pol == VX_MISSING_DROP ? pol : VX_MISSING_ERROR, &dropped,
-                              report, sizeof report, &err);
-        if (rc == VX_OK && report[0])
-            stats_note(o, "%s; rows dropped (--missing drop)", report);
-    }
+    if (rc == VX_OK)
+        rc = drop_missing(o, &t, lc, sc, cc, pc, &err);
     size_t n = t.nrow;
     int *y = malloc((n + 1) * sizeof *y);
     double *s = malloc((n + 1) * sizeof *s), *s2 = malloc((n + 1) * sizeof *s2), *pr = malloc((n + 1) * sizeof *pr);
@@ -81,30 +138,8 @@ static int cmd_evaluate(const sopts *o)
     double thr = o->threshold, sens, spec;
     const char *thr_source = isnan(o->threshold) ? "youden (these data)" : "given";
     if (rc == VX_OK && isnan(thr) && o->youden_from) {
-        /* Youden's threshold from the training predictions (same --id / --join / --label / --score) */
-        sopts tr = *o;
-        tr.data = o->youden_from;
-        tr.youden_from = NULL;
-        vx_table tt;
-        memset(&tt, 0, sizeof tt);
-        rc = stats_load_table(&tr, &tt, &err);
-        long tl = rc == VX_OK ? stats_need_col(&tr, &tt, o->label, "label", &err) : -1;
-        long ts = tl >= 0 ? stats_need_col(&tr, &tt, o->score, "score", &err) : -1;
-        if (rc == VX_OK && (tl < 0 || ts < 0))
-            rc = VX_EINVAL;
-        int *ty = rc == VX_OK ? malloc((tt.nrow + 1) * sizeof *ty) : NULL;
-        double *tsc = rc == VX_OK ? malloc((tt.nrow + 1) * sizeof *tsc) : NULL;
-        const char *tn[2];
-        if (rc == VX_OK)
-            rc = vx_table_binary_label(&tt, (size_t)tl, o->positive, ty, tn, &err);
-        for (size_t i = 0; rc == VX_OK && i < tt.nrow; i++)
-            tsc[i] = tt.num[i * tt.ncol + (size_t)ts];
-        if (rc == VX_OK)
-            rc = vx_roc_youden(tsc, ty, tt.nrow, &thr, &err);
+        rc = youden_from_training(o, &thr, &err);
         thr_source = "youden (training predictions)";
-        free(ty);
-        free(tsc);
-        vx_table_free(&tt);
     } else if (rc == VX_OK && isnan(thr)) {
         rc = vx_roc_youden(s, y, n, &thr, &err);
     }
@@ -114,23 +149,8 @@ static int cmd_evaluate(const sopts *o)
         cJSON_AddNumberToObject(root, "sensitivity", sens);
         cJSON_AddNumberToObject(root, "specificity", spec);
     }
-    double brier, ci0, slope, ll;
-    size_t nclip = 0;
-    if (rc == VX_OK && pc >= 0 && (rc = vx_roc_brier(pr, y, n, &brier, &err)) == VX_OK &&
-        (rc = vx_roc_log_loss(pr, y, n, &ll, &nclip, &err)) == VX_OK &&
-        (rc = vx_roc_calibration(pr, y, n, &ci0, &slope, &err)) == VX_OK) {
-        cJSON_AddNumberToObject(root, "brier", brier);
-        cJSON_AddNumberToObject(root, "log_loss", ll);
-        cJSON_AddNumberToObject(root, "calibration_intercept", ci0);
-        cJSON_AddNumberToObject(root, "calibration_slope", slope);
-        cJSON *set = cJSON_AddObjectToObject(root, "settings");
-        cJSON_AddNumberToObject(set, "prob_clip_eps", VX_ROC_PROB_EPS);
-        cJSON_AddNumberToObject(set, "probabilities_clipped", (double)nclip);
-        if (nclip)
-            stats_note(o, "%zu probabilities of exactly 0 or 1 (or within %g of them) clipped to [%g, 1 - %g] for "
-                          "the log-loss and calibration",
-                       nclip, VX_ROC_PROB_EPS, VX_ROC_PROB_EPS, VX_ROC_PROB_EPS);
-    }
+    if (rc == VX_OK && pc >= 0)
+        rc = add_calibration(o, root, pr, y, n, &err);
     if (rc == VX_OK && stats_write_json(o, o->json, root))
         rc = VX_EIO, err.msg[0] = '\0';
     if (rc == VX_OK && stats_summary(o)) {

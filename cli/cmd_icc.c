@@ -9,6 +9,62 @@
 #include "stats_common.h"
 #include "voxomics/icc.h"
 
+/* The n x k ratings matrix Y (subject-major) of feature column col; every subject needs one number from every
+ * rater. */
+static int fill_ratings(const sopts *o, const vx_table *t, size_t col, size_t N, const int *si, const int *ri,
+                        const char **subj, const char **rat, size_t n, size_t k, double *Y, vx_error *err)
+{
+    for (size_t q = 0; q < n * k; q++)
+        Y[q] = NAN;
+    for (size_t i = 0; i < N; i++) {
+        double *cell = &Y[(size_t)si[i] * k + (size_t)ri[i]];
+        if (!isnan(*cell))
+            return vx_error_set(err, VX_EINVAL, "%s: subject '%s' rated twice by '%s'", o->data, subj[si[i]],
+                                rat[ri[i]]);
+        *cell = t->num[i * t->ncol + col];
+        if (isnan(*cell)) {
+            const char *txt = t->cell[i * t->ncol + col];
+            const char *why = vx_table_cell_missing(t, i, col) == 2 ? "' is not a number"
+                              : txt[0]                                 ? "' is missing"
+                                                                       : "";
+            return vx_error_set(err, VX_EINVAL,
+                                "%s: %s (subject '%s', rater '%s'), column %s: %s%s%s: the ICC needs a number from "
+                                "every rater for every subject",
+                                o->data, VX_TABLE_ID(t, i), subj[si[i]], rat[ri[i]], t->colnames[col],
+                                txt[0] ? "'" : "empty", txt, why);
+        }
+    }
+    for (size_t q = 0; q < n * k; q++)
+        if (isnan(Y[q]))
+            return vx_error_set(err, VX_EINVAL,
+                                "%s: feature '%s': subject '%s' has no value from rater '%s' (ICC needs every "
+                                "subject rated by every rater)",
+                                o->data, t->colnames[col], subj[q / k], rat[q % k]);
+    return VX_OK;
+}
+
+/* The CSV: a header, then per feature the six ICC forms with CI, F and p (undefined values as empty cells). */
+static void write_icc_rows(FILE *f, const vx_table *t, const size_t *cols, size_t p, const vx_icc *res)
+{
+    fputs("feature", f);
+    for (int m = 0; m < 6; m++)
+        fprintf(f, ",%s,%s_lo,%s_hi,%s_F,%s_p", vx_icc_name(m), vx_icc_name(m), vx_icc_name(m), vx_icc_name(m),
+                vx_icc_name(m));
+    fputs("\n", f);
+    for (size_t j = 0; j < p; j++) {
+        vx_csv_field(f, t->colnames[cols[j]]);
+        for (int m = 0; m < 6; m++) {
+            const double v[5] = {res[j].icc[m], res[j].lo[m], res[j].hi[m], res[j].F[m], res[j].p[m]};
+            for (int q = 0; q < 5; q++) /* undefined (NaN) values: an empty cell */
+                if (isnan(v[q]))
+                    fputc(',', f);
+                else
+                    fprintf(f, ",%.10g", v[q]);
+        }
+        fputs("\n", f);
+    }
+}
+
 static int cmd_icc(const sopts *o)
 {
     vx_error err;
@@ -45,35 +101,7 @@ static int cmd_icc(const sopts *o)
         rc = vx_error_set(&err, VX_ENOMEM, "out of memory");
     /* every feature first: the output is opened only when all are computed */
     for (size_t j = 0; rc == VX_OK && j < p; j++) {
-        for (size_t q = 0; q < n * k; q++)
-            Y[q] = NAN;
-        for (size_t i = 0; i < N; i++) {
-            double *cell = &Y[(size_t)si[i] * k + (size_t)ri[i]];
-            if (!isnan(*cell)) {
-                rc = vx_error_set(&err, VX_EINVAL, "%s: subject '%s' rated twice by '%s'", o->data, subj[si[i]],
-                                  rat[ri[i]]);
-                break;
-            }
-            *cell = t.num[i * t.ncol + cols[j]];
-            if (isnan(*cell)) {
-                const char *txt = t.cell[i * t.ncol + cols[j]];
-                const char *why = vx_table_cell_missing(&t, i, cols[j]) == 2 ? "' is not a number"
-                                  : txt[0]                                    ? "' is missing"
-                                                                              : "";
-                rc = vx_error_set(&err, VX_EINVAL,
-                                  "%s: %s (subject '%s', rater '%s'), column %s: %s%s%s: the ICC needs a number from "
-                                  "every rater for every subject",
-                                  o->data, VX_TABLE_ID(&t, i), subj[si[i]], rat[ri[i]], t.colnames[cols[j]],
-                                  txt[0] ? "'" : "empty", txt, why);
-                break;
-            }
-        }
-        for (size_t q = 0; rc == VX_OK && q < n * k; q++)
-            if (isnan(Y[q]))
-                rc = vx_error_set(&err, VX_EINVAL,
-                                  "%s: feature '%s': subject '%s' has no value from rater '%s' (ICC needs every "
-                                  "subject rated by every rater)",
-                                  o->data, t.colnames[cols[j]], subj[q / k], rat[q % k]);
+        rc = fill_ratings(o, &t, cols[j], N, si, ri, subj, rat, n, k, Y, &err);
         if (rc == VX_OK && (rc = vx_icc_compute(Y, n, k, &res[j], &err)) != VX_OK)
             vx_error_prefix(&err, "feature '%s': ", t.colnames[cols[j]]);
     }
@@ -85,23 +113,7 @@ static int cmd_icc(const sopts *o)
     if (rc == VX_OK && !f)
         rc = VX_EIO;
     if (f) {
-        fputs("feature", f);
-        for (int m = 0; m < 6; m++)
-            fprintf(f, ",%s,%s_lo,%s_hi,%s_F,%s_p", vx_icc_name(m), vx_icc_name(m), vx_icc_name(m), vx_icc_name(m),
-                    vx_icc_name(m));
-        fputs("\n", f);
-        for (size_t j = 0; j < p; j++) {
-            vx_csv_field(f, t.colnames[cols[j]]);
-            for (int m = 0; m < 6; m++) {
-                const double v[5] = {res[j].icc[m], res[j].lo[m], res[j].hi[m], res[j].F[m], res[j].p[m]};
-                for (int q = 0; q < 5; q++) /* undefined (NaN) values: an empty cell */
-                    if (isnan(v[q]))
-                        fputc(',', f);
-                    else
-                        fprintf(f, ",%.10g", v[q]);
-            }
-            fputs("\n", f);
-        }
+        write_icc_rows(f, &t, cols, p, res);
         rc = stats_finish(of, rc, &err);
     }
     if (rc == VX_OK && stats_summary(o))

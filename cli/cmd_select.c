@@ -9,6 +9,62 @@
 #include "stats_common.h"
 #include "voxomics/select.h"
 
+/* Features constant over the samples carry nothing and make rank tests undefined: leave them out (d->X is
+ * compacted in place); returns the number of features kept. */
+static size_t drop_constant(const sopts *o, labelled *d, size_t n, size_t p)
+{
+    size_t pc = 0;
+    for (size_t j = 0; j < p; j++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < n; i++) {
+            lo = fmin(lo, d->X[i * p + j]);
+            hi = fmax(hi, d->X[i * p + j]);
+        }
+        if (hi > lo) {
+            for (size_t i = 0; i < n; i++)
+                d->X[i * p + pc] = d->X[i * p + j];
+            d->fnames[pc] = d->fnames[j];
+            pc++;
+        }
+    }
+    if (pc < p) {
+        stats_note(o, "%zu constant features left out", p - pc);
+        for (size_t i = 1; i < n; i++) /* compact the rows to the new width */
+            memmove(d->X + i * pc, d->X + i * p, pc * sizeof *d->X);
+    }
+    return pc;
+}
+
+/* --method lasso: cross-validated logistic LASSO path (stratified folds); the features with a nonzero
+ * coefficient at lambda.min (or lambda.1se) are selected and stat gets the coefficients. */
+static int select_lasso(const sopts *o, const labelled *d, size_t n, size_t p, const vx_pipeline_params *pp,
+                        size_t *idx, size_t *k, double *stat, vx_error *err)
+{
+    int *fold = malloc((n + 1) * sizeof *fold);
+    vx_lasso_path path;
+    memset(&path, 0, sizeof path);
+    int rc = fold ? vx_cv_stratified_folds(d->y, n, o->folds, o->seed, fold, err) : VX_ENOMEM;
+    if (rc == VX_OK)
+        rc = vx_lasso_logistic_cv(d->X, n, p, d->y, fold, (int)o->folds, pp->select.lasso_nlambda,
+                                  pp->select.lasso_lambda_min_ratio, 0.0, &path, err);
+    if (rc == VX_OK) {
+        size_t l = o->lasso_1se ? path.i1se : path.imin;
+        rc = vx_lasso_selected(&path, l, idx, k, err);
+        for (size_t j = 0; j < p; j++)
+            stat[j] = path.beta[l * p + j];
+        stats_note(o, "lambda.min %.6g, lambda.1se %.6g (%ld-fold CV, deviance); using %s",
+                path.lambda[path.imin], path.lambda[path.i1se], o->folds, o->lasso_1se ? "1se" : "min");
+        if (path.unconverged)
+            stats_note(o, "the LASSO path ends at lambda %zu of %zu (%.6g): coordinate descent used up its "
+                          "100000 passes at the next one, as glmnet would warn; a larger --lambda-min-ratio "
+                          "ends the path before it",
+                       path.nlambda, path.nlambda + 1, path.lambda[path.nlambda - 1]);
+    }
+    vx_lasso_path_free(&path);
+    free(fold);
+    return rc;
+}
+
 static int cmd_select(const sopts *o)
 {
     vx_error err;
@@ -28,27 +84,8 @@ static int cmd_select(const sopts *o)
         rc = vx_impute_fit(d.X, n, p, med, &err);
     if (rc == VX_OK)
         vx_impute_apply(d.X, n, p, med);
-    /* features constant over the samples carry nothing and make rank tests undefined: leave them out */
-    size_t pc = 0;
-    for (size_t j = 0; rc == VX_OK && j < p; j++) {
-        double lo = INFINITY, hi = -INFINITY;
-        for (size_t i = 0; i < n; i++) {
-            lo = fmin(lo, d.X[i * p + j]);
-            hi = fmax(hi, d.X[i * p + j]);
-        }
-        if (hi > lo) {
-            for (size_t i = 0; i < n; i++)
-                d.X[i * p + pc] = d.X[i * p + j];
-            d.fnames[pc] = d.fnames[j];
-            pc++;
-        }
-    }
-    if (rc == VX_OK && pc < p) {
-        stats_note(o, "%zu constant features left out", p - pc);
-        for (size_t i = 1; i < n; i++) /* compact the rows to the new width */
-            memmove(d.X + i * pc, d.X + i * p, pc * sizeof *d.X);
-        p = pc;
-    }
+    if (rc == VX_OK)
+        p = drop_constant(o, &d, n, p);
     size_t *idx = malloc((p + 1) * sizeof *idx), k = 0;
     double *stat = calloc(3 * p + 1, sizeof *stat);
     double *pv = stat + p, *padj = stat + 2 * p;
@@ -72,31 +109,9 @@ static int cmd_select(const sopts *o)
             k = isnan(o->k) ? (p < 10 ? p : 10) : (size_t)o->k;
             rc = vx_mrmr(d.X, n, p, d.y, k, o->miq, 0, idx, stat, &err);
             break;
-        case VX_SELECT_LASSO: {
-            int *fold = malloc((n + 1) * sizeof *fold);
-            vx_lasso_path path;
-            memset(&path, 0, sizeof path);
-            rc = fold ? vx_cv_stratified_folds(d.y, n, o->folds, o->seed, fold, &err) : VX_ENOMEM;
-            if (rc == VX_OK)
-                rc = vx_lasso_logistic_cv(d.X, n, p, d.y, fold, (int)o->folds, pp.select.lasso_nlambda,
-                                          pp.select.lasso_lambda_min_ratio, 0.0, &path, &err);
-            if (rc == VX_OK) {
-                size_t l = o->lasso_1se ? path.i1se : path.imin;
-                rc = vx_lasso_selected(&path, l, idx, &k, &err);
-                for (size_t j = 0; j < p; j++)
-                    stat[j] = path.beta[l * p + j];
-                stats_note(o, "lambda.min %.6g, lambda.1se %.6g (%ld-fold CV, deviance); using %s",
-                        path.lambda[path.imin], path.lambda[path.i1se], o->folds, o->lasso_1se ? "1se" : "min");
-                if (path.unconverged)
-                    stats_note(o, "the LASSO path ends at lambda %zu of %zu (%.6g): coordinate descent used up its "
-                                  "100000 passes at the next one, as glmnet would warn; a larger --lambda-min-ratio "
-                                  "ends the path before it",
-                               path.nlambda, path.nlambda + 1, path.lambda[path.nlambda - 1]);
-            }
-            vx_lasso_path_free(&path);
-            free(fold);
+        case VX_SELECT_LASSO:
+            rc = select_lasso(o, &d, n, p, &pp, idx, &k, stat, &err);
             break;
-        }
         default:
             rc = vx_error_set(&err, VX_EINVAL, "--method none selects nothing");
         }

@@ -119,6 +119,108 @@ static int unique_ids(const vx_cohort *c, const size_t *rowno, const size_t *row
                         lab[0] ? lab : "", lab[0] ? "')" : "");
 }
 
+/* Column layout of a cases file and the per-case bookkeeping vx_cohort_read keeps while reading it. */
+typedef struct {
+    int ncol, img, msk, lab, id;
+    int *extra_col;       /* field index of every extra column */
+    size_t cap;           /* capacity of c->cases, c->extra, rowno and rowline */
+    size_t *rowno;        /* record number (header = 1) and first line of every case, for messages */
+    size_t *rowline;
+} cohort_cols;
+
+/* The header record: find the Image, Mask, Label and ID columns; every other column is an extra one. */
+static int read_header(vx_cohort *c, char **fl, int nf, const char *text, const char *csv_path, cohort_cols *k,
+                       vx_error *err)
+{
+    k->ncol = nf;
+    for (int i = 0; i < nf; i++) {
+        if (!strcasecmp(fl[i], "Image"))
+            k->img = i;
+        else if (!strcasecmp(fl[i], "Mask"))
+            k->msk = i;
+        else if (!strcasecmp(fl[i], "Label"))
+            k->lab = i;
+        else if (!strcasecmp(fl[i], "ID"))
+            k->id = i;
+    }
+    if (k->img < 0 || k->msk < 0)
+        return vx_error_set(err, VX_EFORMAT,
+                            "%s:1: the header needs the columns Image and Mask (PyRadiomics batch format), "
+                            "found: %s",
+                            csv_path, text);
+    k->extra_col = malloc((size_t)nf * sizeof *k->extra_col);
+    c->extra_names = calloc((size_t)nf, sizeof *c->extra_names);
+    if (!k->extra_col || !c->extra_names)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    for (int i = 0; i < nf; i++)
+        if (i != k->img && i != k->msk && i != k->lab && i != k->id) {
+            k->extra_col[c->n_extra] = i;
+            c->extra_names[c->n_extra++] = strdup(fl[i]);
+        }
+    return VX_OK;
+}
+
+/* Grow the case arrays (and the row numbers kept for messages) so one more case fits. */
+static int grow_cases(vx_cohort *c, cohort_cols *k, vx_error *err)
+{
+    if (c->n < k->cap)
+        return VX_OK;
+    k->cap = k->cap ? k->cap * 2 : 64;
+    vx_case_spec *cs = realloc(c->cases, k->cap * sizeof *cs);
+    char **ex = realloc(c->extra, k->cap * (c->n_extra ? c->n_extra : 1) * sizeof *ex);
+    size_t *rn = realloc(k->rowno, k->cap * sizeof *rn), *rl = rn ? realloc(k->rowline, k->cap * sizeof *rl) : NULL;
+    if (cs)
+        c->cases = cs;
+    if (ex)
+        c->extra = ex;
+    if (rn)
+        k->rowno = rn;
+    if (rl)
+        k->rowline = rl;
+    if (!cs || !ex || !rn || !rl)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    return VX_OK;
+}
+
+/* One case record (its fields fl, freed here on every path): check it and append it to c. */
+static int add_case(vx_cohort *c, char **fl, int nf, const vx_csv_reader *rd, const char *dir, const char *csv_path,
+                    cohort_cols *k, vx_error *err)
+{
+    size_t lineno = rd->line;
+    int rc;
+    if (nf != k->ncol) {
+        rc = vx_error_set(err, VX_EFORMAT, "%s:%zu: %d fields where the header has %d", csv_path, lineno, nf,
+                          k->ncol);
+        vx_csv_free_fields(fl, nf);
+        return rc;
+    }
+    if (!fl[k->img][0] || !fl[k->msk][0]) {
+        rc = vx_error_set(err, VX_EFORMAT, "%s:%zu: empty Image or Mask", csv_path, lineno);
+        vx_csv_free_fields(fl, nf);
+        return rc;
+    }
+    if ((rc = grow_cases(c, k, err)) != VX_OK) {
+        vx_csv_free_fields(fl, nf);
+        return rc;
+    }
+    k->rowno[c->n] = rd->row;
+    k->rowline[c->n] = rd->line;
+    vx_case_spec *cs = &c->cases[c->n];
+    char rowid[32];
+    snprintf(rowid, sizeof rowid, "%zu", c->n + 1);
+    cs->id = strdup(k->id >= 0 && fl[k->id][0] ? fl[k->id] : rowid);
+    cs->image = resolve(dir, fl[k->img]);
+    cs->mask = resolve(dir, fl[k->msk]);
+    cs->label = strdup(k->lab >= 0 ? fl[k->lab] : "");
+    for (size_t j = 0; j < c->n_extra; j++)
+        c->extra[c->n * c->n_extra + j] = strdup(fl[k->extra_col[j]]);
+    c->n++;
+    vx_csv_free_fields(fl, nf);
+    if (!cs->id || !cs->image || !cs->mask || !cs->label)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    return VX_OK;
+}
+
 int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err)
 {
     memset(c, 0, sizeof *c);
@@ -138,12 +240,9 @@ int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err)
         dir[0] = '\0';
     vx_csv_reader rd;
     vx_csv_reader_init(&rd, f);
-    int rc = VX_OK, ncol = 0, c_img = -1, c_msk = -1, c_lab = -1, c_id = -1, got;
+    int rc = VX_OK, got;
     char **hdr = NULL;
-    size_t lineno = 0, ccap = 0;
-    size_t *rowno = NULL; /* record number (header = 1) and first line of every case, for messages */
-    size_t *rowline = NULL;
-    int *extra_col = NULL;
+    cohort_cols k = {.img = -1, .msk = -1, .lab = -1, .id = -1};
     while (rc == VX_OK && (got = vx_csv_next(&rd)) != 0) {
         if (got == -2) {
             rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory", csv_path);
@@ -156,108 +255,35 @@ int vx_cohort_read(const char *csv_path, vx_cohort *c, vx_error *err)
                               csv_path, rd.line);
             break;
         }
-        lineno = rd.line;
         char *text = rd.rec;
         char **fl;
         int nf = vx_csv_split(text, &fl);
         if (nf < 0) {
-            rc = vx_error_set(err, VX_ENOMEM, "%s:%zu: out of memory", csv_path, lineno);
+            rc = vx_error_set(err, VX_ENOMEM, "%s:%zu: out of memory", csv_path, rd.line);
             break;
         }
         for (int i = 0; i < nf; i++)
             vx_csv_trim(fl[i]);
         if (!hdr) {
             hdr = fl;
-            ncol = nf;
-            for (int i = 0; i < nf; i++) {
-                if (!strcasecmp(fl[i], "Image"))
-                    c_img = i;
-                else if (!strcasecmp(fl[i], "Mask"))
-                    c_msk = i;
-                else if (!strcasecmp(fl[i], "Label"))
-                    c_lab = i;
-                else if (!strcasecmp(fl[i], "ID"))
-                    c_id = i;
-            }
-            if (c_img < 0 || c_msk < 0) {
-                rc = vx_error_set(err, VX_EFORMAT,
-                                  "%s:1: the header needs the columns Image and Mask (PyRadiomics batch format), "
-                                  "found: %s",
-                                  csv_path, text);
-                break;
-            }
-            extra_col = malloc((size_t)nf * sizeof *extra_col);
-            c->extra_names = calloc((size_t)nf, sizeof *c->extra_names);
-            if (!extra_col || !c->extra_names) {
-                rc = vx_error_set(err, VX_ENOMEM, "out of memory");
-                break;
-            }
-            for (int i = 0; i < nf; i++)
-                if (i != c_img && i != c_msk && i != c_lab && i != c_id) {
-                    extra_col[c->n_extra] = i;
-                    c->extra_names[c->n_extra++] = strdup(fl[i]);
-                }
+            rc = read_header(c, fl, nf, text, csv_path, &k, err);
             continue;
         }
-        if (nf != ncol) {
-            rc = vx_error_set(err, VX_EFORMAT, "%s:%zu: %d fields where the header has %d", csv_path, lineno, nf,
-                              ncol);
-            vx_csv_free_fields(fl, nf);
-            break;
-        }
-        if (!fl[c_img][0] || !fl[c_msk][0]) {
-            rc = vx_error_set(err, VX_EFORMAT, "%s:%zu: empty Image or Mask", csv_path, lineno);
-            vx_csv_free_fields(fl, nf);
-            break;
-        }
-        if (c->n == ccap) {
-            ccap = ccap ? ccap * 2 : 64;
-            vx_case_spec *cs = realloc(c->cases, ccap * sizeof *cs);
-            char **ex = realloc(c->extra, ccap * (c->n_extra ? c->n_extra : 1) * sizeof *ex);
-            size_t *rn = realloc(rowno, ccap * sizeof *rn), *rl = rn ? realloc(rowline, ccap * sizeof *rl) : NULL;
-            if (cs)
-                c->cases = cs;
-            if (ex)
-                c->extra = ex;
-            if (rn)
-                rowno = rn;
-            if (rl)
-                rowline = rl;
-            if (!cs || !ex || !rn || !rl) {
-                rc = vx_error_set(err, VX_ENOMEM, "out of memory");
-                vx_csv_free_fields(fl, nf);
-                break;
-            }
-        }
-        rowno[c->n] = rd.row;
-        rowline[c->n] = rd.line;
-        vx_case_spec *cs = &c->cases[c->n];
-        char rowid[32];
-        snprintf(rowid, sizeof rowid, "%zu", c->n + 1);
-        cs->id = strdup(c_id >= 0 && fl[c_id][0] ? fl[c_id] : rowid);
-        cs->image = resolve(dir, fl[c_img]);
-        cs->mask = resolve(dir, fl[c_msk]);
-        cs->label = strdup(c_lab >= 0 ? fl[c_lab] : "");
-        for (size_t j = 0; j < c->n_extra; j++)
-            c->extra[c->n * c->n_extra + j] = strdup(fl[extra_col[j]]);
-        c->n++;
-        vx_csv_free_fields(fl, nf);
-        if (!cs->id || !cs->image || !cs->mask || !cs->label)
-            rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+        rc = add_case(c, fl, nf, &rd, dir, csv_path, &k, err);
     }
     vx_csv_reader_free(&rd);
     fclose(f);
     if (hdr)
-        vx_csv_free_fields(hdr, ncol);
-    free(extra_col);
+        vx_csv_free_fields(hdr, k.ncol);
+    free(k.extra_col);
     if (rc == VX_OK && !c->extra_names)
         rc = vx_error_set(err, VX_EFORMAT, "%s: empty file (a header with Image and Mask is needed)", csv_path);
     if (rc == VX_OK && c->n == 0)
         rc = vx_error_set(err, VX_EFORMAT, "%s: no cases after the header", csv_path);
-    if (rc == VX_OK && c_id >= 0)
-        rc = unique_ids(c, rowno, rowline, err);
-    free(rowno);
-    free(rowline);
+    if (rc == VX_OK && k.id >= 0)
+        rc = unique_ids(c, k.rowno, k.rowline, err);
+    free(k.rowno);
+    free(k.rowline);
     if (rc != VX_OK)
         vx_cohort_free(c);
     return rc;

@@ -383,9 +383,8 @@ static int create_store(vx_store *st, const char *const meta[N_META], vx_error *
     return rc;
 }
 
-/* An existing store: intact (SQLite's quick check), the schema of a voxomics store, meta rows complete and
- * unaltered (their checksum), made for this run (settings, version, number of cases). */
-static int check_store(vx_store *st, const char *const want[N_META], vx_error *err)
+/* SQLite's quick check of the store file. */
+static int check_integrity(vx_store *st, vx_error *err)
 {
     sqlite3_stmt *q;
     int rc = VX_OK;
@@ -418,10 +417,14 @@ static int check_store(vx_store *st, const char *const want[N_META], vx_error *e
                           sqlite3_errmsg(st->db), FIX_NEW);
     }
     sqlite3_finalize(q);
-    if (rc != VX_OK)
-        return rc;
+    return rc;
+}
 
+/* The tables cases and meta have the columns of this voxomics' store. */
+static int check_schema(vx_store *st, vx_error *err)
+{
     char have[512], expect[512];
+    int rc;
     join(CASE_COLS, N_CASE_COLS, expect, sizeof expect);
     if ((rc = table_columns(st, "cases", have, sizeof have, err)) != VX_OK)
         return rc;
@@ -442,7 +445,20 @@ static int check_store(vx_store *st, const char *const want[N_META], vx_error *e
         return vx_error_set(err, VX_EFORMAT,
                             "store %s does not have the tables of a voxomics store (meta(%s), expected meta(%s)): %s",
                             st->path, have[0] ? have : "absent", expect, FIX_NEW);
+    return VX_OK;
+}
 
+/* An existing store: intact (SQLite's quick check), the schema of a voxomics store, meta rows complete and
+ * unaltered (their checksum), made for this run (settings, version, number of cases). */
+static int check_store(vx_store *st, const char *const want[N_META], vx_error *err)
+{
+    int rc = check_integrity(st, err);
+    if (rc == VX_OK)
+        rc = check_schema(st, err);
+    if (rc != VX_OK)
+        return rc;
+
+    sqlite3_stmt *q;
     /* the meta rows: exactly the known keys and their checksum */
     char val[N_META + 1][256];
     int seen[N_META + 1] = {0};

@@ -352,13 +352,12 @@ static int build_geometry(const frame_rec *fr, size_t n, const char *const *path
     return vx_geometry_validate(g, paths[a->file], "ImageOrientationPatient / PixelSpacing", err);
 }
 
-static int read_series(const char *const *paths, size_t np, int from_dir, const vx_dicom_options *opt,
-                       vx_image **out, vx_dicom_info *info, vx_error *err)
+/* First pass: read every file's header and collect the frames of the one series (skipping non-DICOM files in a
+ * folder); first_file is the first file with a frame of it. */
+static int scan_files(const char *const *paths, size_t np, int from_dir, const vx_dicom_options *opt, scan *sc,
+                      size_t *first_file, vx_error *err)
 {
-    scan sc;
-    memset(&sc, 0, sizeof sc);
     int rc = VX_OK;
-    size_t first_file = (size_t)-1;
     for (size_t i = 0; i < np && rc == VX_OK; i++) {
         vx_dcm_file f;
         vx_error e2;
@@ -367,26 +366,76 @@ static int read_series(const char *const *paths, size_t np, int from_dir, const 
         if (rc != VX_OK) {
             /* in a folder, files that are not DICOM at all are skipped; a broken DICOM file is an error */
             if (from_dir && rc == VX_EFORMAT && !vx_dicom_is_file(paths[i])) {
-                sc.skipped++;
+                sc->skipped++;
                 rc = VX_OK;
                 continue;
             }
             vx_error_set(err, rc, "%s", e2.msg);
             break;
         }
-        size_t before = sc.n;
-        rc = scan_file(&sc, &f, i, opt->series_uid, err);
-        if (rc == VX_OK && sc.n > before && first_file == (size_t)-1)
-            first_file = i;
+        size_t before = sc->n;
+        rc = scan_file(sc, &f, i, opt->series_uid, err);
+        if (rc == VX_OK && sc->n > before && *first_file == (size_t)-1)
+            *first_file = i;
         vx_dcm_free(&f);
     }
-    if (rc == VX_OK && sc.nse == 0)
+    if (rc == VX_OK && sc->nse == 0)
         rc = vx_error_set(err, VX_EFORMAT, "%s: no DICOM image found%s", np ? paths[0] : "(no files)",
-                          sc.skipped ? " (only non-image or non-DICOM files)" : "");
-    if (rc == VX_OK && !opt->series_uid && sc.nse > 1)
-        rc = series_list_error(&sc, NULL, err);
-    if (rc == VX_OK && sc.n == 0)
-        rc = series_list_error(&sc, opt->series_uid, err);
+                          sc->skipped ? " (only non-image or non-DICOM files)" : "");
+    if (rc == VX_OK && !opt->series_uid && sc->nse > 1)
+        rc = series_list_error(sc, NULL, err);
+    if (rc == VX_OK && sc->n == 0)
+        rc = series_list_error(sc, opt->series_uid, err);
+    return rc;
+}
+
+/* Second pass: decode each file once, its frames (rescaled, SUV applied) into their slices of img. */
+static int decode_slices(const char *const *paths, const scan *sc, size_t first_file, const vx_dcm_pixfmt *pf0,
+                         const vx_dicom_info *info, vx_image *img, double *buf, vx_error *err)
+{
+    int rc = VX_OK;
+    vx_dcm_file f;
+    size_t npix = (size_t)pf0->rows * pf0->cols;
+    char *done = calloc(sc->n, 1);
+    if (!done)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    for (size_t s = 0; rc == VX_OK && s < sc->n; s++) {
+        if (done[s])
+            continue;
+        rc = vx_dcm_read(paths[sc->fr[s].file], &f, err);
+        if (rc != VX_OK)
+            break;
+        vx_dcm_pixfmt pf;
+        size_t nf;
+        rc = vx_dcm_pixfmt_read(&f, &pf, &nf, err);
+        if (rc == VX_OK && (pf.rows != pf0->rows || pf.cols != pf0->cols))
+            rc = vx_error_set(err, VX_EGEOMETRY, "%s is %ux%u pixels but %s is %ux%u: not one volume", f.name, pf.cols,
+                              pf.rows, paths[first_file], pf0->cols, pf0->rows);
+        for (size_t t = s; rc == VX_OK && t < sc->n; t++) {
+            if (sc->fr[t].file != sc->fr[s].file)
+                continue;
+            rc = vx_dcm_frame(&f, &pf, nf, sc->fr[t].frame, buf, err);
+            if (rc != VX_OK)
+                break;
+            float *dst = img->v + t * npix;
+            double sl = sc->fr[t].slope, ic = sc->fr[t].intercept, sf = info->suv_applied ? info->suv_factor : 1.0;
+            for (size_t i = 0; i < npix; i++)
+                dst[i] = (float)((buf[i] * sl + ic) * sf);
+            done[t] = 1;
+        }
+        vx_dcm_free(&f);
+    }
+    free(done);
+    return rc;
+}
+
+static int read_series(const char *const *paths, size_t np, int from_dir, const vx_dicom_options *opt,
+                       vx_image **out, vx_dicom_info *info, vx_error *err)
+{
+    scan sc;
+    memset(&sc, 0, sizeof sc);
+    size_t first_file = (size_t)-1;
+    int rc = scan_files(paths, np, from_dir, opt, &sc, &first_file, err);
     if (rc != VX_OK) {
         free(sc.fr);
         free(sc.se);
@@ -449,38 +498,8 @@ static int read_series(const char *const *paths, size_t np, int from_dir, const 
         if (!img || !buf)
             rc = vx_error_set(err, VX_ENOMEM, "out of memory for a %ux%ux%zu volume", pf0.cols, pf0.rows, sc.n);
     }
-    /* second pass: decode each file once, its frames into their slices */
-    size_t npix = (size_t)pf0.rows * pf0.cols;
-    char *done = rc == VX_OK ? calloc(sc.n, 1) : NULL;
-    if (rc == VX_OK && !done)
-        rc = vx_error_set(err, VX_ENOMEM, "out of memory");
-    for (size_t s = 0; rc == VX_OK && s < sc.n; s++) {
-        if (done[s])
-            continue;
-        rc = vx_dcm_read(paths[sc.fr[s].file], &f, err);
-        if (rc != VX_OK)
-            break;
-        vx_dcm_pixfmt pf;
-        size_t nf;
-        rc = vx_dcm_pixfmt_read(&f, &pf, &nf, err);
-        if (rc == VX_OK && (pf.rows != pf0.rows || pf.cols != pf0.cols))
-            rc = vx_error_set(err, VX_EGEOMETRY, "%s is %ux%u pixels but %s is %ux%u: not one volume", f.name, pf.cols,
-                              pf.rows, paths[first_file], pf0.cols, pf0.rows);
-        for (size_t t = s; rc == VX_OK && t < sc.n; t++) {
-            if (sc.fr[t].file != sc.fr[s].file)
-                continue;
-            rc = vx_dcm_frame(&f, &pf, nf, sc.fr[t].frame, buf, err);
-            if (rc != VX_OK)
-                break;
-            float *dst = img->v + t * npix;
-            double sl = sc.fr[t].slope, ic = sc.fr[t].intercept, sf = info->suv_applied ? info->suv_factor : 1.0;
-            for (size_t i = 0; i < npix; i++)
-                dst[i] = (float)((buf[i] * sl + ic) * sf);
-            done[t] = 1;
-        }
-        vx_dcm_free(&f);
-    }
-    free(done);
+    if (rc == VX_OK)
+        rc = decode_slices(paths, &sc, first_file, &pf0, info, img, buf, err);
     free(buf);
     free(sc.fr);
     free(sc.se);

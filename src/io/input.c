@@ -110,6 +110,52 @@ static int select_label(vx_image *m, const char *sel, const char *path, vx_error
     return VX_OK;
 }
 
+/* A DICOM RTSTRUCT mask: the named ROI (or the only one) rasterised on the image grid. */
+static int read_rtstruct_mask(vx_input_info *info, const vx_image *image, const char *frame_uid, vx_image **m,
+                              vx_error *err)
+{
+    snprintf(info->format, sizeof info->format, "rtstruct");
+    char one[140];
+    if (!info->selector[0]) {
+        vx_rtstruct_roi *r = NULL;
+        size_t n = 0;
+        int rc = vx_rtstruct_list(info->path, &r, &n, err);
+        if (rc == VX_OK && n != 1)
+            rc = vx_error_set(err, VX_EINVAL,
+                              "%s: the structure set has %zu ROIs: name one as %s:ROI_NAME (first ROI: '%s')",
+                              info->path, n, info->path, n ? r[0].name : "");
+        if (rc == VX_OK)
+            snprintf(one, sizeof one, "%s", r[0].name);
+        free(r);
+        if (rc != VX_OK)
+            return rc;
+        snprintf(info->selector, sizeof info->selector, "%s", one);
+    }
+    return vx_rtstruct_rasterise(info->path, info->selector, &image->geom, frame_uid, m, err);
+}
+
+/* A DICOM SEG mask: the chosen segment (or the only one) on the image grid. */
+static int read_seg_mask(vx_input_info *info, const vx_image *image, const char *frame_uid, vx_image **m,
+                         vx_error *err)
+{
+    snprintf(info->format, sizeof info->format, "seg");
+    if (!info->selector[0]) {
+        vx_seg_segment *s = NULL;
+        size_t n = 0;
+        int rc = vx_seg_list(info->path, &s, &n, err);
+        if (rc == VX_OK && n != 1)
+            rc = vx_error_set(err, VX_EINVAL,
+                              "%s: the segmentation has %zu segments: choose one as %s:NUMBER or %s:LABEL",
+                              info->path, n, info->path, info->path);
+        if (rc == VX_OK)
+            snprintf(info->selector, sizeof info->selector, "%d", s[0].number);
+        free(s);
+        if (rc != VX_OK)
+            return rc;
+    }
+    return vx_seg_read(info->path, info->selector, &image->geom, frame_uid, m, err);
+}
+
 int vx_input_mask(const char *spec, const vx_image *image, const vx_input_info *image_info, int resample_mask,
                   vx_image **mask, vx_input_info *info, vx_error *err)
 {
@@ -132,42 +178,10 @@ int vx_input_mask(const char *spec, const vx_image *image, const vx_input_info *
         char mod[17];
         dicom_modality(info->path, mod, sizeof mod);
         if (!strcmp(mod, "RTSTRUCT")) {
-            snprintf(info->format, sizeof info->format, "rtstruct");
-            char one[140];
-            if (!sel[0]) {
-                vx_rtstruct_roi *r = NULL;
-                size_t n = 0;
-                rc = vx_rtstruct_list(info->path, &r, &n, err);
-                if (rc == VX_OK && n != 1)
-                    rc = vx_error_set(err, VX_EINVAL,
-                                      "%s: the structure set has %zu ROIs: name one as %s:ROI_NAME (first ROI: '%s')",
-                                      info->path, n, info->path, n ? r[0].name : "");
-                if (rc == VX_OK)
-                    snprintf(one, sizeof one, "%s", r[0].name);
-                free(r);
-                if (rc != VX_OK)
-                    return rc;
-                snprintf(info->selector, sizeof info->selector, "%s", one);
-            }
-            rc = vx_rtstruct_rasterise(info->path, info->selector, &image->geom, frame_uid, &m, err);
+            rc = read_rtstruct_mask(info, image, frame_uid, &m, err);
             on_grid = 1;
         } else if (!strcmp(mod, "SEG")) {
-            snprintf(info->format, sizeof info->format, "seg");
-            if (!sel[0]) {
-                vx_seg_segment *s = NULL;
-                size_t n = 0;
-                rc = vx_seg_list(info->path, &s, &n, err);
-                if (rc == VX_OK && n != 1)
-                    rc = vx_error_set(err, VX_EINVAL,
-                                      "%s: the segmentation has %zu segments: choose one as %s:NUMBER or %s:LABEL",
-                                      info->path, n, info->path, info->path);
-                if (rc == VX_OK)
-                    snprintf(info->selector, sizeof info->selector, "%d", s[0].number);
-                free(s);
-                if (rc != VX_OK)
-                    return rc;
-            }
-            rc = vx_seg_read(info->path, info->selector, &image->geom, frame_uid, &m, err);
+            rc = read_seg_mask(info, image, frame_uid, &m, err);
             on_grid = 1;
         } else {
             snprintf(info->format, sizeof info->format, "dicom");

@@ -597,6 +597,93 @@ static char *pair_data_path(const char *path)
     return p;
 }
 
+/* Dimensions: one 3D volume (dim[0] 1..7, extra dims all 1) of a size that can be allocated. */
+static int volume_dims(const char *path, const nii_hdr *h, uint64_t n3[3], uint64_t *nvox, vx_error *err)
+{
+    int rc;
+    if (h->dim[0] < 1 || h->dim[0] > 7) {
+        rc = vx_error_set(err, VX_EFORMAT, "%s: invalid dim[0] %lld (must be 1..7)", path, (long long)h->dim[0]);
+        return rc;
+    }
+    uint64_t nvol = 1;
+    n3[0] = n3[1] = n3[2] = 1;
+    for (int i = 1; i <= h->dim[0]; i++) {
+        if (h->dim[i] < 1) {
+            rc = vx_error_set(err, VX_EFORMAT, "%s: invalid dim[%d] %lld", path, i, (long long)h->dim[i]);
+            return rc;
+        }
+        if (i <= 3)
+            n3[i - 1] = (uint64_t)h->dim[i];
+        else if (__builtin_mul_overflow(nvol, (uint64_t)h->dim[i], &nvol))
+            nvol = UINT64_MAX;
+    }
+    if (nvol > 1) {
+        rc = vx_error_set(err, VX_EUNSUPPORTED, "%s: %lldD image with %llu volumes is not supported (one 3D volume "
+                          "expected)", path, (long long)h->dim[0], (unsigned long long)nvol);
+        return rc;
+    }
+    if (__builtin_mul_overflow(n3[0], n3[1], nvox) || __builtin_mul_overflow(*nvox, n3[2], nvox) ||
+        *nvox > MAX_VOXELS || *nvox > SIZE_MAX / 16) {
+        rc = vx_error_set(err, VX_EFORMAT, "%s: image too large (%llu x %llu x %llu voxels)", path,
+                          (unsigned long long)n3[0], (unsigned long long)n3[1], (unsigned long long)n3[2]);
+        return rc;
+    }
+    return VX_OK;
+}
+
+/* The voxel datatype (known and supported) and the byte offset of the voxel data (vox_offset, 0 defaulted). */
+static int voxel_layout(const char *path, nii_hdr *h, const dtype_info **dt, uint64_t *off, vx_error *err)
+{
+    int rc;
+    const dtype_info *d = dtype_find(h->datatype);
+    if (!d) {
+        rc = vx_error_set(err, VX_EFORMAT, "%s: invalid datatype %d", path, h->datatype);
+        return rc;
+    }
+    if (!d->supported) {
+        rc = vx_error_set(err, VX_EUNSUPPORTED, "%s: unsupported datatype %d (%s)", path, d->code, d->name);
+        return rc;
+    }
+
+    int hsize = h->version == 1 ? NII1_HDR : NII2_HDR;
+    double min_off = h->pair ? 0.0 : hsize;
+    if (!h->pair && h->vox_offset == 0.0) /* some writers leave it 0: data follow the 4 extension-flag bytes */
+        h->vox_offset = hsize + 4;
+    if (!isfinite(h->vox_offset) || h->vox_offset < min_off || h->vox_offset > 9007199254740992.0 ||
+        h->vox_offset != floor(h->vox_offset)) {
+        rc = vx_error_set(err, VX_EFORMAT, "%s: invalid vox_offset %g", path, h->vox_offset);
+        return rc;
+    }
+    *dt = d;
+    *off = (uint64_t)h->vox_offset;
+    return VX_OK;
+}
+
+/* Before allocating: a regular file must be able to hold the voxel data (guards against absurd dims); then
+ * seek to the data. */
+static int check_data_size(gzFile ds, const char *dpath, int64_t dsize, uint64_t off, uint64_t nbytes,
+                           vx_error *err)
+{
+    int rc;
+    if (dsize >= 0) {
+        int direct = gzdirect(ds); /* right after gzopen this looks at the gzip magic */
+        double cap = direct ? (double)dsize : (double)dsize * GZ_MAX_RATIO + 65536.0;
+        if ((double)off + (double)nbytes > cap) {
+            uint64_t have = direct && (uint64_t)dsize > off ? (uint64_t)dsize - off : 0;
+            rc = direct ? truncated(dpath, nbytes, have, err)
+                        : vx_error_set(err, VX_EFORMAT, "%s: truncated file: expected %llu bytes of voxel data, "
+                                       "but the compressed file has only %lld bytes", dpath,
+                                       (unsigned long long)nbytes, (long long)dsize);
+            return rc;
+        }
+    }
+    if (gzseek(ds, (z_off_t)off, SEEK_SET) < 0) {
+        rc = gz_fail(ds, Z_OK, errno, dpath, "seek", err);
+        return rc;
+    }
+    return VX_OK;
+}
+
 int vx_nifti_read(const char *path, vx_image **out, vx_error *err)
 {
     if (out)
@@ -615,55 +702,15 @@ int vx_nifti_read(const char *path, vx_image **out, vx_error *err)
     if (rc)
         goto done;
 
-    /* dimensions: one 3D volume (dim[0] 1..7, extra dims all 1) */
-    if (h.dim[0] < 1 || h.dim[0] > 7) {
-        rc = vx_error_set(err, VX_EFORMAT, "%s: invalid dim[0] %lld (must be 1..7)", path, (long long)h.dim[0]);
+    uint64_t n3[3] = {1, 1, 1}, nvox = 0;
+    if ((rc = volume_dims(path, &h, n3, &nvox, err)) != VX_OK)
         goto done;
-    }
-    uint64_t nvol = 1, n3[3] = {1, 1, 1};
-    for (int i = 1; i <= h.dim[0]; i++) {
-        if (h.dim[i] < 1) {
-            rc = vx_error_set(err, VX_EFORMAT, "%s: invalid dim[%d] %lld", path, i, (long long)h.dim[i]);
-            goto done;
-        }
-        if (i <= 3)
-            n3[i - 1] = (uint64_t)h.dim[i];
-        else if (__builtin_mul_overflow(nvol, (uint64_t)h.dim[i], &nvol))
-            nvol = UINT64_MAX;
-    }
-    if (nvol > 1) {
-        rc = vx_error_set(err, VX_EUNSUPPORTED, "%s: %lldD image with %llu volumes is not supported (one 3D volume "
-                          "expected)", path, (long long)h.dim[0], (unsigned long long)nvol);
-        goto done;
-    }
-    uint64_t nvox;
-    if (__builtin_mul_overflow(n3[0], n3[1], &nvox) || __builtin_mul_overflow(nvox, n3[2], &nvox) ||
-        nvox > MAX_VOXELS || nvox > SIZE_MAX / 16) {
-        rc = vx_error_set(err, VX_EFORMAT, "%s: image too large (%llu x %llu x %llu voxels)", path,
-                          (unsigned long long)n3[0], (unsigned long long)n3[1], (unsigned long long)n3[2]);
-        goto done;
-    }
 
-    const dtype_info *dt = dtype_find(h.datatype);
-    if (!dt) {
-        rc = vx_error_set(err, VX_EFORMAT, "%s: invalid datatype %d", path, h.datatype);
+    const dtype_info *dt = NULL;
+    uint64_t off = 0;
+    if ((rc = voxel_layout(path, &h, &dt, &off, err)) != VX_OK)
         goto done;
-    }
-    if (!dt->supported) {
-        rc = vx_error_set(err, VX_EUNSUPPORTED, "%s: unsupported datatype %d (%s)", path, dt->code, dt->name);
-        goto done;
-    }
-
-    int hsize = h.version == 1 ? NII1_HDR : NII2_HDR;
-    double min_off = h.pair ? 0.0 : hsize;
-    if (!h.pair && h.vox_offset == 0.0) /* some writers leave it 0: data follow the 4 extension-flag bytes */
-        h.vox_offset = hsize + 4;
-    if (!isfinite(h.vox_offset) || h.vox_offset < min_off || h.vox_offset > 9007199254740992.0 ||
-        h.vox_offset != floor(h.vox_offset)) {
-        rc = vx_error_set(err, VX_EFORMAT, "%s: invalid vox_offset %g", path, h.vox_offset);
-        goto done;
-    }
-    uint64_t off = (uint64_t)h.vox_offset, nbytes = nvox * (uint64_t)dt->size;
+    uint64_t nbytes = nvox * (uint64_t)dt->size;
 
     /* The data stream: the same file, or the .img of a .hdr/.img pair. */
     const char *dpath = path;
@@ -682,23 +729,8 @@ int vx_nifti_read(const char *path, vx_image **out, vx_error *err)
         dpath = data_path;
         ds = gzdata;
     }
-    /* Before allocating: a regular file must be able to hold the voxel data (guards against absurd dims). */
-    if (dsize >= 0) {
-        int direct = gzdirect(ds); /* right after gzopen this looks at the gzip magic */
-        double cap = direct ? (double)dsize : (double)dsize * GZ_MAX_RATIO + 65536.0;
-        if ((double)off + (double)nbytes > cap) {
-            uint64_t have = direct && (uint64_t)dsize > off ? (uint64_t)dsize - off : 0;
-            rc = direct ? truncated(dpath, nbytes, have, err)
-                        : vx_error_set(err, VX_EFORMAT, "%s: truncated file: expected %llu bytes of voxel data, "
-                                       "but the compressed file has only %lld bytes", dpath,
-                                       (unsigned long long)nbytes, (long long)dsize);
-            goto done;
-        }
-    }
-    if (gzseek(ds, (z_off_t)off, SEEK_SET) < 0) {
-        rc = gz_fail(ds, Z_OK, errno, dpath, "seek", err);
+    if ((rc = check_data_size(ds, dpath, dsize, off, nbytes, err)) != VX_OK)
         goto done;
-    }
 
     vx_geometry g;
     memset(&g, 0, sizeof g);

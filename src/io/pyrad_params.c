@@ -313,11 +313,115 @@ static long row_lo(const char *key)
     return r ? (long)r->lo : 0;
 }
 
+/* Returned by the per-concern setting helpers below when the key is not theirs (VX codes are <= 0). */
+enum { SETTING_NOT_MINE = 1 };
+
+/* Re-segmentation, mask label and normalisation keys. */
+static int mask_setting(pr *p, const char *key, const yaml_node_t *v, const char *full)
+{
+    vx_settings *s = p->s;
+    long iv;
+    int b, rc;
+    double d;
+    if (!strcmp(key, "resegmentRange"))
+        return set_reseg_range(p, v, full);
+    if (!strcmp(key, "resegmentMode")) {
+        const char *m = scalar(v);
+        if (m && !strcmp(m, "absolute"))
+            p->reseg_mode = MODE_ABSOLUTE;
+        else if (m && !strcmp(m, "relative"))
+            p->reseg_mode = MODE_RELATIVE;
+        else if (m && !strcmp(m, "sigma"))
+            p->reseg_mode = MODE_SIGMA;
+        else
+            return failv(p, VX_EINVAL, v, full, "expected absolute, relative or sigma, got '%s'", m ? m : "?");
+        return VX_OK;
+    }
+    if (!strcmp(key, "resegmentShape")) {
+        if ((rc = get_bool(p, v, full, &b)) != VX_OK)
+            return rc;
+        return b ? failv(p, VX_EUNSUPPORTED, v, full,
+                         "true is not supported: shape (morphology) always uses the mask before re-segmentation "
+                         "(IBSI morphological mask)")
+                 : VX_OK;
+    }
+    if (!strcmp(key, "label")) { /* PyRadiomics labels start at 1; 0 (any voxel) is voxomics' own */
+        if ((rc = get_int(p, v, full, 1, row_hi("input.mask_label"), &iv)) != VX_OK)
+            return rc;
+        s->mask_label = (int)iv;
+        return VX_OK;
+    }
+    if (!strcmp(key, "label_channel")) {
+        if ((rc = get_int(p, v, full, 0, 1L << 20, &iv)) != VX_OK)
+            return rc;
+        return iv == 0 ? VX_OK
+                       : failv(p, VX_EUNSUPPORTED, v, full,
+                               "%ld is not supported: voxomics reads single-channel masks (label_channel 0)", iv);
+    }
+    if (!strcmp(key, "normalize")) {
+        if ((rc = get_bool(p, v, full, &b)) != VX_OK)
+            return rc;
+        return b ? failv(p, VX_EUNSUPPORTED, v, full,
+                         "image normalisation is not supported; normalise the images beforehand or set false")
+                 : VX_OK;
+    }
+    if (!strcmp(key, "normalizeScale") || !strcmp(key, "removeOutliers")) {
+        /* only used with normalize: true, which is refused above */
+        if ((rc = get_double(p, v, full, &d)) != VX_OK)
+            return rc;
+        return d > 0.0 ? VX_OK : failv(p, VX_EINVAL, v, full, "must be > 0, got %g", d);
+    }
+    return SETTING_NOT_MINE;
+}
+
+/* Texture keys: 2D extraction and GLCM/NGTDM distances. */
+static int texture_setting(pr *p, const char *key, const yaml_node_t *v, const char *full)
+{
+    vx_settings *s = p->s;
+    long iv;
+    int rc;
+    if (!strcmp(key, "force2D")) {
+        p->force2d_node = v;
+        return get_bool(p, v, full, &p->force2d);
+    }
+    if (!strcmp(key, "force2Ddimension")) {
+        if ((rc = get_int(p, v, full, 0, 2, &iv)) != VX_OK)
+            return rc;
+        p->force2d_dim = (int)iv;
+        if (!p->force2d_node)
+            p->force2d_node = v;
+        return VX_OK;
+    }
+    if (!strcmp(key, "distances")) {
+        long len = seq_len(v);
+        if (len < 1)
+            return failv(p, VX_EINVAL, v, full, "expected a list of distances, e.g. [1]");
+        if (len > 1)
+            return failv(p, VX_EUNSUPPORTED, v, full,
+                         "more than one distance is not supported; give one distance, e.g. [1]");
+        if ((rc = get_int(p, node(p, v->data.sequence.items.start[0]), full, row_lo("features.glcm.distance"),
+                          row_hi("features.glcm.distance"), &iv)) != VX_OK)
+            return rc;
+        s->features.glcm_distance = (int)iv;
+        s->features.ngtdm_distance = (int)iv;
+        return VX_OK;
+    }
+    if (!strcmp(key, "weightingNorm")) {
+        if (is_null(v))
+            return VX_OK;
+        const char *w = scalar(v);
+        return failv(p, VX_EUNSUPPORTED, v, full,
+                     "distance weighting '%s' is not supported; leave weightingNorm out or null (features per "
+                     "direction, averaged)",
+                     w ? w : "?");
+    }
+    return SETTING_NOT_MINE;
+}
+
 static int one_setting(pr *p, const char *sec, const yaml_node_t *k, const char *key, const yaml_node_t *v)
 {
     char full[200];
     snprintf(full, sizeof full, "%s.%s", sec, key);
-    vx_settings *s = p->s;
     long iv;
     int b, rc;
     double d;
@@ -370,89 +474,10 @@ static int one_setting(pr *p, const char *sec, const yaml_node_t *k, const char 
         return get_int(p, v, full, 1, 3, &iv);
     if (!strcmp(key, "minimumROISize"))
         return get_int(p, v, full, 1, 1L << 30, &iv);
-    if (!strcmp(key, "resegmentRange"))
-        return set_reseg_range(p, v, full);
-    if (!strcmp(key, "resegmentMode")) {
-        const char *m = scalar(v);
-        if (m && !strcmp(m, "absolute"))
-            p->reseg_mode = MODE_ABSOLUTE;
-        else if (m && !strcmp(m, "relative"))
-            p->reseg_mode = MODE_RELATIVE;
-        else if (m && !strcmp(m, "sigma"))
-            p->reseg_mode = MODE_SIGMA;
-        else
-            return failv(p, VX_EINVAL, v, full, "expected absolute, relative or sigma, got '%s'", m ? m : "?");
-        return VX_OK;
-    }
-    if (!strcmp(key, "resegmentShape")) {
-        if ((rc = get_bool(p, v, full, &b)) != VX_OK)
-            return rc;
-        return b ? failv(p, VX_EUNSUPPORTED, v, full,
-                         "true is not supported: shape (morphology) always uses the mask before re-segmentation "
-                         "(IBSI morphological mask)")
-                 : VX_OK;
-    }
-    if (!strcmp(key, "label")) { /* PyRadiomics labels start at 1; 0 (any voxel) is voxomics' own */
-        if ((rc = get_int(p, v, full, 1, row_hi("input.mask_label"), &iv)) != VX_OK)
-            return rc;
-        s->mask_label = (int)iv;
-        return VX_OK;
-    }
-    if (!strcmp(key, "label_channel")) {
-        if ((rc = get_int(p, v, full, 0, 1L << 20, &iv)) != VX_OK)
-            return rc;
-        return iv == 0 ? VX_OK
-                       : failv(p, VX_EUNSUPPORTED, v, full,
-                               "%ld is not supported: voxomics reads single-channel masks (label_channel 0)", iv);
-    }
-    if (!strcmp(key, "normalize")) {
-        if ((rc = get_bool(p, v, full, &b)) != VX_OK)
-            return rc;
-        return b ? failv(p, VX_EUNSUPPORTED, v, full,
-                         "image normalisation is not supported; normalise the images beforehand or set false")
-                 : VX_OK;
-    }
-    if (!strcmp(key, "normalizeScale") || !strcmp(key, "removeOutliers")) {
-        /* only used with normalize: true, which is refused above */
-        if ((rc = get_double(p, v, full, &d)) != VX_OK)
-            return rc;
-        return d > 0.0 ? VX_OK : failv(p, VX_EINVAL, v, full, "must be > 0, got %g", d);
-    }
-    if (!strcmp(key, "force2D")) {
-        p->force2d_node = v;
-        return get_bool(p, v, full, &p->force2d);
-    }
-    if (!strcmp(key, "force2Ddimension")) {
-        if ((rc = get_int(p, v, full, 0, 2, &iv)) != VX_OK)
-            return rc;
-        p->force2d_dim = (int)iv;
-        if (!p->force2d_node)
-            p->force2d_node = v;
-        return VX_OK;
-    }
-    if (!strcmp(key, "distances")) {
-        long len = seq_len(v);
-        if (len < 1)
-            return failv(p, VX_EINVAL, v, full, "expected a list of distances, e.g. [1]");
-        if (len > 1)
-            return failv(p, VX_EUNSUPPORTED, v, full,
-                         "more than one distance is not supported; give one distance, e.g. [1]");
-        if ((rc = get_int(p, node(p, v->data.sequence.items.start[0]), full, row_lo("features.glcm.distance"),
-                          row_hi("features.glcm.distance"), &iv)) != VX_OK)
-            return rc;
-        s->features.glcm_distance = (int)iv;
-        s->features.ngtdm_distance = (int)iv;
-        return VX_OK;
-    }
-    if (!strcmp(key, "weightingNorm")) {
-        if (is_null(v))
-            return VX_OK;
-        const char *w = scalar(v);
-        return failv(p, VX_EUNSUPPORTED, v, full,
-                     "distance weighting '%s' is not supported; leave weightingNorm out or null (features per "
-                     "direction, averaged)",
-                     w ? w : "?");
-    }
+    if ((rc = mask_setting(p, key, v, full)) != SETTING_NOT_MINE)
+        return rc;
+    if ((rc = texture_setting(p, key, v, full)) != SETTING_NOT_MINE)
+        return rc;
     for (size_t i = 0; i < sizeof filter_settings / sizeof filter_settings[0]; i++)
         if (!strcmp(key, filter_settings[i]))
             return VX_OK;

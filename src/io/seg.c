@@ -251,6 +251,63 @@ static int place_frames(const vx_dcm_file *f, const vx_dcm_pixfmt *pf, size_t nf
     return rc;
 }
 
+/* SegmentationType: BINARY, or FRACTIONAL with its scale (1 / MaximumFractionalValue); and the segmentation's
+ * frame of reference, which must be the image's (frame_uid) where both are known. */
+static int seg_scale_and_frame(const char *path, const vx_dcm_file *f, const char *frame_uid, double *scale,
+                               vx_error *err)
+{
+    int rc = VX_OK;
+    char type[32], fuid[65];
+    vx_dcm_str(&f->ds, TAG_SEG_TYPE, type, sizeof type);
+    vx_dcm_str(&f->ds, VX_DCM_FRAME_OF_REF_UID, fuid, sizeof fuid);
+    if (!strcmp(type, "FRACTIONAL")) {
+        double mx = 255;
+        vx_dcm_num(&f->ds, TAG_MAX_FRACTIONAL, &mx);
+        if (!(mx > 0))
+            rc = vx_error_set(err, VX_EFORMAT, "%s: MaximumFractionalValue %g is not positive", path, mx);
+        *scale = 1.0 / mx;
+    } else if (strcmp(type, "BINARY") != 0) {
+        rc = vx_error_set(err, VX_EUNSUPPORTED, "%s: SegmentationType '%s' (expected BINARY or FRACTIONAL)", path,
+                          type);
+    }
+    if (rc == VX_OK && frame_uid && frame_uid[0] && fuid[0] && strcmp(frame_uid, fuid) != 0)
+        rc = vx_error_set(err, VX_EGEOMETRY,
+                          "%s: the segmentation is in frame of reference %s but the image is in %s: it belongs to "
+                          "another scan",
+                          path, fuid, frame_uid);
+    return rc;
+}
+
+/* The orientation and pixel spacing shared by the n frames fr of segment number (from their functional groups). */
+static int frames_plane(const char *path, const vx_dcm_file *f, const size_t *fr, size_t n, int number,
+                        double iop[6], double ps[2], vx_error *err)
+{
+    int rc = VX_OK;
+    for (size_t i = 0; rc == VX_OK && i < n; i++) {
+        double o[6], s[2], p[3];
+        if (vx_dcm_frame_nums(&f->ds, fr[i], VX_DCM_PLANE_ORIENTATION_SEQ, VX_DCM_IMAGE_ORIENTATION, o, 6) != 6 ||
+            vx_dcm_frame_nums(&f->ds, fr[i], VX_DCM_PIXEL_MEASURES_SEQ, VX_DCM_PIXEL_SPACING, s, 2) != 2 ||
+            vx_dcm_frame_nums(&f->ds, fr[i], VX_DCM_PLANE_POSITION_SEQ, VX_DCM_IMAGE_POSITION, p, 3) != 3 ||
+            !(s[0] > 0) || !(s[1] > 0)) {
+            rc = vx_error_set(err, VX_EFORMAT,
+                              "%s: frame %zu lacks ImageOrientationPatient, PixelSpacing or ImagePositionPatient "
+                              "(functional groups)",
+                              path, fr[i] + 1);
+            break;
+        }
+        if (i == 0) {
+            memcpy(iop, o, sizeof o);
+            memcpy(ps, s, sizeof s);
+        } else {
+            for (int j = 0; j < 6; j++)
+                if (fabs(o[j] - iop[j]) > 1e-4)
+                    rc = vx_error_set(err, VX_EUNSUPPORTED, "%s: frames of segment %d have different orientations",
+                                      path, number);
+        }
+    }
+    return rc;
+}
+
 int vx_seg_read(const char *path, const char *segment, const vx_geometry *grid, const char *frame_uid,
                 vx_image **mask, vx_error *err)
 {
@@ -268,25 +325,9 @@ int vx_seg_read(const char *path, const char *segment, const vx_geometry *grid, 
     rc = list_segments(&f, nframes, &segs, &nseg, err);
     if (rc == VX_OK)
         rc = find_segment(path, segs, nseg, segment, &idx, err);
-    char type[32], fuid[65];
-    vx_dcm_str(&f.ds, TAG_SEG_TYPE, type, sizeof type);
-    vx_dcm_str(&f.ds, VX_DCM_FRAME_OF_REF_UID, fuid, sizeof fuid);
     double scale = 1.0;
-    if (rc == VX_OK && !strcmp(type, "FRACTIONAL")) {
-        double mx = 255;
-        vx_dcm_num(&f.ds, TAG_MAX_FRACTIONAL, &mx);
-        if (!(mx > 0))
-            rc = vx_error_set(err, VX_EFORMAT, "%s: MaximumFractionalValue %g is not positive", path, mx);
-        scale = 1.0 / mx;
-    } else if (rc == VX_OK && strcmp(type, "BINARY") != 0) {
-        rc = vx_error_set(err, VX_EUNSUPPORTED, "%s: SegmentationType '%s' (expected BINARY or FRACTIONAL)", path,
-                          type);
-    }
-    if (rc == VX_OK && frame_uid && frame_uid[0] && fuid[0] && strcmp(frame_uid, fuid) != 0)
-        rc = vx_error_set(err, VX_EGEOMETRY,
-                          "%s: the segmentation is in frame of reference %s but the image is in %s: it belongs to "
-                          "another scan",
-                          path, fuid, frame_uid);
+    if (rc == VX_OK)
+        rc = seg_scale_and_frame(path, &f, frame_uid, &scale, err);
     size_t *fr = NULL, n = 0;
     int number = rc == VX_OK ? segs[idx].number : 0;
     if (rc == VX_OK && !(fr = malloc((nframes ? nframes : 1) * sizeof *fr)))
@@ -297,28 +338,8 @@ int vx_seg_read(const char *path, const char *segment, const vx_geometry *grid, 
     if (rc == VX_OK && n == 0)
         rc = vx_error_set(err, VX_EEMPTY, "%s: segment %d '%s' has no frames", path, number, segs[idx].label);
     double iop[6], ps[2];
-    for (size_t i = 0; rc == VX_OK && i < n; i++) {
-        double o[6], s[2], p[3];
-        if (vx_dcm_frame_nums(&f.ds, fr[i], VX_DCM_PLANE_ORIENTATION_SEQ, VX_DCM_IMAGE_ORIENTATION, o, 6) != 6 ||
-            vx_dcm_frame_nums(&f.ds, fr[i], VX_DCM_PIXEL_MEASURES_SEQ, VX_DCM_PIXEL_SPACING, s, 2) != 2 ||
-            vx_dcm_frame_nums(&f.ds, fr[i], VX_DCM_PLANE_POSITION_SEQ, VX_DCM_IMAGE_POSITION, p, 3) != 3 || !(s[0] > 0) ||
-            !(s[1] > 0)) {
-            rc = vx_error_set(err, VX_EFORMAT,
-                              "%s: frame %zu lacks ImageOrientationPatient, PixelSpacing or ImagePositionPatient "
-                              "(functional groups)",
-                              path, fr[i] + 1);
-            break;
-        }
-        if (i == 0) {
-            memcpy(iop, o, sizeof iop);
-            memcpy(ps, s, sizeof ps);
-        } else {
-            for (int j = 0; j < 6; j++)
-                if (fabs(o[j] - iop[j]) > 1e-4)
-                    rc = vx_error_set(err, VX_EUNSUPPORTED, "%s: frames of segment %d have different orientations",
-                                      path, number);
-        }
-    }
+    if (rc == VX_OK)
+        rc = frames_plane(path, &f, fr, n, number, iop, ps, err);
     vx_geometry own;
     vx_image *m = NULL;
     if (rc == VX_OK)
