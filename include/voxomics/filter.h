@@ -128,6 +128,114 @@ VX_API int vx_fft_convolve(vx_fft_cache *c, const double *in, const size_t dims[
 VX_API int vx_separable_convolve(const double *in, const size_t dims[3], const double *const k[3], const size_t klen[3],
                           vx_pad_mode m, double cval, double *out, vx_error *err);
 
+/* ---- IBSI 2 filters ------------------------------------------------------------------------------------- */
+/* The filters of IBSI 2 (chapter "Convolutional filters"; IBSI ids in brackets) and the voxel-wise and local
+ * image types of PyRadiomics. A filter turns an image (double, x fastest, dims[] voxels of spacing[] mm) into
+ * a response map of the same grid. 2D filters act on every axial (x, y) slice on its own (Gabor: also on the
+ * other two orthogonal planes when asked). Axes: k1 = x, k2 = y, k3 = z (IBSI 2 XKP5). */
+typedef enum vx_filter_kind {
+    VX_FILTER_NONE = 0,    /* the image itself ("original") */
+    VX_FILTER_MEAN,        /* mean filter (S60F): support M voxels (odd) */
+    VX_FILTER_LOG,         /* Laplacian of Gaussian (L6PA): scale sigma_mm, truncation d (M = 1 + 2 floor(d sigma + 0.5)) */
+    VX_FILTER_LAWS,        /* Laws kernels (JTXT): one 1D kernel per axis, energy map over delta voxels (I176) */
+    VX_FILTER_GABOR,       /* Gabor (Q88H): modulus of the complex response */
+    VX_FILTER_WAVELET,     /* separable undecimated (a trous) wavelet (25BO): one sub-band of one level */
+    VX_FILTER_SIMONCELLI,  /* non-separable Simoncelli wavelet (PRT7): band-pass map of one level */
+    /* PyRadiomics image types (voxel-wise maps and local operators; PyRadiomics' definitions) */
+    VX_FILTER_SQUARE,      /* (x / sqrt(max |x|))^2 */
+    VX_FILTER_SQUAREROOT,  /* sign(x) sqrt(|x| max |x|) */
+    VX_FILTER_LOGARITHM,   /* sign(x) log(|x| + 1) scaled to max |x| */
+    VX_FILTER_EXPONENTIAL, /* exp(x log(max |x|) / max |x|) */
+    VX_FILTER_GRADIENT,    /* gradient magnitude (central differences, in mm or voxels) */
+    VX_FILTER_LBP2D,       /* local binary pattern per axial slice */
+    VX_FILTER_LBP3D,       /* 3D local binary pattern (spherical harmonics) */
+    VX_FILTER_KIND_COUNT
+} vx_filter_kind;
+
+/* Pooling over the response maps of the orientations of a rotation-invariant filter. */
+typedef enum vx_pool {
+    VX_POOL_MAX = 0,
+    VX_POOL_AVERAGE,
+    VX_POOL_MIN,
+} vx_pool;
+
+/* One filter and its parameters. vx_filter_spec_init gives the defaults; each kind reads only its own fields
+ * (vx_filter_validate checks them). Lengths in mm are converted to voxels with the image spacing, along each
+ * axis (IBSI 2: sigma = sigma* / s). */
+typedef struct vx_filter_spec {
+    vx_filter_kind kind;
+    int dim;              /* 2: per axial slice; 3: in the volume (default 3) */
+    vx_pad_mode pad;      /* boundary condition (default mirror) */
+    double pad_value;     /* the constant of VX_PAD_CONSTANT (default 0: zero padding) */
+    /* mean */
+    int support;          /* M voxels, odd >= 1 (default 3) */
+    /* LoG (also the LoG that a Riesz transform acts on), Gabor */
+    double sigma_mm;      /* scale in mm (> 0) */
+    double truncate;      /* LoG filter size cutoff d in units of sigma (default 4) */
+    /* Laws */
+    char laws[16];        /* the 1D kernels along x, y (and z): "E5L5S5" (3D), "L5S5" (2D); L3 E3 S3 L5 E5 S5 W5 R5 */
+    int energy_delta;     /* Laws energy map: mean of |response| over a (2 delta + 1)^dim box, after pooling;
+                             -1 (default): the response map itself */
+    /* rotation invariance: Laws and separable wavelets over the right-angle rotations (4 in 2D, 24 in 3D),
+     * Gabor over the orientations theta = 0, delta_theta, ... < 2 pi */
+    int rot_invariant;    /* 0 (default) or 1 */
+    vx_pool pooling;      /* how the orientations' maps are combined (default max) */
+    /* Gabor */
+    double lambda_mm;     /* wavelength in mm (> 0) */
+    double gamma;         /* spatial aspect ratio (> 0, default 1) */
+    double theta;         /* orientation in rad, clockwise in the plane (without rotation invariance) */
+    double delta_theta;   /* orientation step in rad (rotation invariance) */
+    int orthogonal;       /* 1: average the 2D responses over the three orthogonal planes (3D approximation) */
+    /* wavelets */
+    char wavelet[12];     /* separable: "haar", "db1" .. "db10", "coif1" .. "coif5" */
+    char subband[4];      /* separable: 'L' or 'H' per axis, x first ("LLH"; 2D: "LH"); Simoncelli: unused */
+    int level;            /* decomposition level >= 1 (default 1) */
+    /* Riesz transform of the LoG or Simoncelli response (IBSI 2 AYRS): order along x, y, z; all 0: none */
+    int riesz[3];
+    double tensor_sigma_mm; /* > 0: steer the Riesz components along the structure tensor of this scale (1SD3) */
+    /* PyRadiomics LBP and gradient */
+    double lbp_radius;    /* LBP2D radius in voxels (default 1) */
+    int lbp_samples;      /* LBP2D samples (default 8) */
+    int lbp_levels;       /* LBP3D spherical-harmonics levels (default 2) */
+    double lbp_icosphere_radius; /* LBP3D radius in voxels (default 1) */
+    int lbp_icosphere_subdiv;    /* LBP3D icosphere subdivisions (default 1) */
+    int gradient_spacing;        /* gradient in mm (1, default) or voxels (0) */
+} vx_filter_spec;
+
+/* Defaults of every field, kind VX_FILTER_NONE. */
+VX_API void vx_filter_spec_init(vx_filter_spec *f);
+
+/* Check a spec's fields for its kind (ranges, kernel names, sub-band letters against dim, ...). VX_EINVAL with
+ * a message naming the parameter, its value and what is allowed. */
+VX_API int vx_filter_validate(const vx_filter_spec *f, vx_error *err);
+
+/* The kind's name in settings files: "none", "mean", "log", "laws", "gabor", "wavelet", "simoncelli",
+ * "square", "squareroot", "logarithm", "exponential", "gradient", "lbp2d", "lbp3d"; "?" when unknown.
+ * vx_filter_kind_find: the reverse (case-insensitive), -1 when unknown. */
+VX_API const char *vx_filter_kind_name(vx_filter_kind k);
+VX_API int vx_filter_kind_find(const char *name);
+
+/* The image-type name of a filter's response map, as tables write it: the kind and its parameters, then
+ * "_2D" or "_3D" (docs/features.md "Image types"), e.g. "log_s3.0mm_3D", "wav_coif1_LLH_l1_3D",
+ * "mean_m5_2D", "laws_L5E5E5_ri-max_e7_3D", "gabor_s5.0mm_l2.0mm_g1.5_dt0.3927_ri-avg_orth_2D",
+ * "sim_l1_3D", "riesz-sim_l1_020_st1.0mm_3D"; "original" for VX_FILTER_NONE. Into buf (n bytes); returns
+ * 0, or -1 when buf is too small. */
+VX_API int vx_filter_image_type(const vx_filter_spec *f, char *buf, size_t n);
+
+/* Voxels along each axis that a response voxel depends on, on each side (the half support of the kernel
+ * chain, energy and structure-tensor windows included): a crop of the image that extends this far beyond the
+ * voxels of interest gives their exact response. SIZE_MAX along an axis where the filter is global (defined
+ * on the whole image grid: Gabor's image-size support, Simoncelli and Riesz in the Fourier domain, the
+ * PyRadiomics maps scaled by the image maximum). */
+VX_API void vx_filter_reach(const vx_filter_spec *f, const double spacing[3], size_t reach[3]);
+
+/* Apply filter f to the image in (dims voxels of spacing mm) into out (dims, caller-allocated, may not alias
+ * in), float precision or better at every voxel. FFTs plan on c (may be NULL: plans made for the call).
+ * Thread-safe for distinct out; the result does not depend on the thread count. Errors: VX_EINVAL (invalid
+ * spec, empty image, 2D filter asked of a 3D-only kind), VX_ENOMEM. */
+VX_API int vx_filter_apply(vx_fft_cache *c, const vx_filter_spec *f, const double *in, const size_t dims[3],
+                           const double spacing[3], double *out, vx_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,236 @@
+/* voxomics: the IBSI 2 filter dispatcher: spec defaults, validation, names, reach and apply for every filter
+ * kind (voxomics/filter.h); each kind's definition lives in its own file (filter_impl.h lists them).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "filter_impl.h"
+
+static const char *const kind_names[VX_FILTER_KIND_COUNT] = {
+    "none",       "mean",      "log",       "laws",        "gabor",    "wavelet", "simoncelli",
+    "square",     "squareroot", "logarithm", "exponential", "gradient", "lbp2d",   "lbp3d",
+};
+
+const char *vx_filter_kind_name(vx_filter_kind k)
+{
+    return (unsigned)k < VX_FILTER_KIND_COUNT ? kind_names[k] : "?";
+}
+
+int vx_filter_kind_find(const char *name)
+{
+    if (!name)
+        return -1;
+    for (int k = 0; k < VX_FILTER_KIND_COUNT; k++)
+        if (!strcasecmp(name, kind_names[k]))
+            return k;
+    return -1;
+}
+
+void vx_filter_spec_init(vx_filter_spec *f)
+{
+    memset(f, 0, sizeof *f);
+    f->kind = VX_FILTER_NONE;
+    f->dim = 3;
+    f->pad = VX_PAD_MIRROR;
+    f->support = 3;
+    f->truncate = 4.0;
+    f->energy_delta = -1;
+    f->pooling = VX_POOL_MAX;
+    f->gamma = 1.0;
+    f->level = 1;
+    f->lbp_radius = 1.0;
+    f->lbp_samples = 8;
+    f->lbp_levels = 2;
+    f->lbp_icosphere_radius = 1.0;
+    f->lbp_icosphere_subdiv = 1;
+    f->gradient_spacing = 1;
+}
+
+/* the per-kind functions, by kind (NULL: nothing to do for the kind) */
+typedef struct kind_fns {
+    vxf_apply_fn apply;
+    vxf_reach_fn reach;
+    vxf_check_fn check;
+} kind_fns;
+
+static kind_fns fns_of(vx_filter_kind k)
+{
+    switch (k) {
+    case VX_FILTER_MEAN:
+        return (kind_fns){vxf_mean_apply, vxf_mean_reach, vxf_mean_check};
+    case VX_FILTER_LOG:
+        return (kind_fns){vxf_log_apply, vxf_log_reach, vxf_log_check};
+    case VX_FILTER_LAWS:
+        return (kind_fns){vxf_laws_apply, vxf_laws_reach, vxf_laws_check};
+    case VX_FILTER_GABOR:
+        return (kind_fns){vxf_gabor_apply, vxf_gabor_reach, vxf_gabor_check};
+    case VX_FILTER_WAVELET:
+        return (kind_fns){vxf_wavelet_apply, vxf_wavelet_reach, vxf_wavelet_check};
+    case VX_FILTER_SIMONCELLI:
+        return (kind_fns){vxf_simoncelli_apply, vxf_simoncelli_reach, vxf_simoncelli_check};
+    case VX_FILTER_SQUARE:
+    case VX_FILTER_SQUAREROOT:
+    case VX_FILTER_LOGARITHM:
+    case VX_FILTER_EXPONENTIAL:
+    case VX_FILTER_GRADIENT:
+    case VX_FILTER_LBP2D:
+    case VX_FILTER_LBP3D:
+        return (kind_fns){vxf_pyrad_apply, vxf_pyrad_reach, vxf_pyrad_check};
+    default:
+        return (kind_fns){NULL, NULL, NULL};
+    }
+}
+
+int vx_filter_validate(const vx_filter_spec *f, vx_error *err)
+{
+    if (!f)
+        return vx_error_set(err, VX_EINVAL, "filter: NULL specification");
+    if ((unsigned)f->kind >= VX_FILTER_KIND_COUNT)
+        return vx_error_set(err, VX_EINVAL, "filter: unknown kind %d", (int)f->kind);
+    const char *kn = vx_filter_kind_name(f->kind);
+    if (f->dim != 2 && f->dim != 3)
+        return vx_error_set(err, VX_EINVAL, "filter %s: dimensionality %d; use 2D (axial slices) or 3D", kn, f->dim);
+    if ((unsigned)f->pad > VX_PAD_MIRROR)
+        return vx_error_set(err, VX_EINVAL, "filter %s: unknown padding mode %d", kn, (int)f->pad);
+    if (!isfinite(f->pad_value))
+        return vx_error_set(err, VX_EINVAL, "filter %s: padding constant must be finite", kn);
+    if ((unsigned)f->pooling > VX_POOL_MIN)
+        return vx_error_set(err, VX_EINVAL, "filter %s: unknown pooling %d; use max, average or min", kn,
+                            (int)f->pooling);
+    if (vxf_has_riesz(f) && f->kind != VX_FILTER_LOG && f->kind != VX_FILTER_SIMONCELLI)
+        return vx_error_set(err, VX_EINVAL, "filter %s: a Riesz order applies to the log and simoncelli filters only",
+                            kn);
+    if (vxf_has_riesz(f)) {
+        int rc = vxf_riesz_check(f, err);
+        if (rc != VX_OK)
+            return rc;
+    }
+    kind_fns k = fns_of(f->kind);
+    return k.check ? k.check(f, err) : VX_OK;
+}
+
+/* a number as names write it: one decimal when that is exact ("3.0", "1.5"), else up to 4 significant digits */
+static void fmt_num(char *b, size_t n, double x)
+{
+    if (fabs(x * 10.0 - nearbyint(x * 10.0)) < 1e-9 * fmax(1.0, fabs(x)))
+        snprintf(b, n, "%.1f", x);
+    else
+        snprintf(b, n, "%.4g", x);
+}
+
+static const char *pool_tag(vx_pool p)
+{
+    return p == VX_POOL_AVERAGE ? "avg" : p == VX_POOL_MIN ? "min" : "max";
+}
+
+static int riesz_suffix(const vx_filter_spec *f, char *b, size_t n)
+{
+    char st[32] = "", s[24];
+    if (f->tensor_sigma_mm > 0.0) {
+        fmt_num(s, sizeof s, f->tensor_sigma_mm);
+        snprintf(st, sizeof st, "_st%smm", s);
+    }
+    int w = snprintf(b, n, "_%d%d%d%s", f->riesz[0], f->riesz[1], f->riesz[2], st);
+    return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
+int vx_filter_image_type(const vx_filter_spec *f, char *buf, size_t n)
+{
+    if (!f || !buf || !n)
+        return -1;
+    char a[24], b[24], c[24], d[24], rz[64] = "", ri[16] = "";
+    const int dim = f->dim;
+    const int riesz = vxf_has_riesz(f);
+    if (riesz && riesz_suffix(f, rz, sizeof rz))
+        return -1;
+    if (f->rot_invariant)
+        snprintf(ri, sizeof ri, "_ri-%s", pool_tag(f->pooling));
+    int w;
+    switch (f->kind) {
+    case VX_FILTER_NONE:
+        w = snprintf(buf, n, "original");
+        break;
+    case VX_FILTER_MEAN:
+        w = snprintf(buf, n, "mean_m%d_%dD", f->support, dim);
+        break;
+    case VX_FILTER_LOG:
+        fmt_num(a, sizeof a, f->sigma_mm);
+        w = snprintf(buf, n, "%slog_s%smm%s_%dD", riesz ? "riesz-" : "", a, rz, dim);
+        break;
+    case VX_FILTER_LAWS:
+        if (f->energy_delta >= 0)
+            snprintf(d, sizeof d, "_e%d", f->energy_delta);
+        else
+            d[0] = '\0';
+        w = snprintf(buf, n, "laws_%s%s%s_%dD", f->laws, ri, d, dim);
+        break;
+    case VX_FILTER_GABOR:
+        fmt_num(a, sizeof a, f->sigma_mm);
+        fmt_num(b, sizeof b, f->lambda_mm);
+        fmt_num(c, sizeof c, f->gamma);
+        if (f->rot_invariant)
+            snprintf(d, sizeof d, "_dt%.4g", f->delta_theta);
+        else
+            snprintf(d, sizeof d, "_th%.4g", f->theta);
+        w = snprintf(buf, n, "gabor_s%smm_l%smm_g%s%s%s%s_%dD", a, b, c, d, ri, f->orthogonal ? "_orth" : "", dim);
+        break;
+    case VX_FILTER_WAVELET:
+        w = snprintf(buf, n, "wav_%s_%s_l%d%s_%dD", f->wavelet, f->subband, f->level, ri, dim);
+        break;
+    case VX_FILTER_SIMONCELLI:
+        w = snprintf(buf, n, "%ssim_l%d%s_%dD", riesz ? "riesz-" : "", f->level, rz, dim);
+        break;
+    case VX_FILTER_LBP2D:
+        fmt_num(a, sizeof a, f->lbp_radius);
+        w = snprintf(buf, n, "lbp2d_r%s_p%d", a, f->lbp_samples);
+        break;
+    case VX_FILTER_LBP3D:
+        fmt_num(a, sizeof a, f->lbp_icosphere_radius);
+        w = snprintf(buf, n, "lbp3d_r%s_s%d_l%d", a, f->lbp_icosphere_subdiv, f->lbp_levels);
+        break;
+    default: /* the voxel-wise PyRadiomics maps: their kind name */
+        w = snprintf(buf, n, "%s", vx_filter_kind_name(f->kind));
+        break;
+    }
+    return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
+void vx_filter_reach(const vx_filter_spec *f, const double spacing[3], size_t reach[3])
+{
+    reach[0] = reach[1] = reach[2] = 0;
+    if (!f)
+        return;
+    kind_fns k = fns_of(f->kind);
+    if (k.reach)
+        k.reach(f, spacing, reach);
+    if (vxf_has_riesz(f)) /* the Riesz transform acts in the Fourier domain on the whole grid */
+        reach[0] = reach[1] = reach[2] = SIZE_MAX;
+    if (f->dim == 2 && !(f->kind == VX_FILTER_GABOR && f->orthogonal))
+        reach[2] = 0;
+}
+
+int vx_filter_apply(vx_fft_cache *c, const vx_filter_spec *f, const double *in, const size_t dims[3],
+                    const double spacing[3], double *out, vx_error *err)
+{
+    int rc = vx_filter_validate(f, err);
+    if (rc != VX_OK)
+        return rc;
+    if (!in || !out || !dims || !spacing)
+        return vx_error_set(err, VX_EINVAL, "filter %s: NULL argument", vx_filter_kind_name(f->kind));
+    if (!dims[0] || !dims[1] || !dims[2])
+        return vx_error_set(err, VX_EINVAL, "filter %s: empty image (%zu x %zu x %zu voxels)",
+                            vx_filter_kind_name(f->kind), dims[0], dims[1], dims[2]);
+    for (int a = 0; a < 3; a++)
+        if (!(spacing[a] > 0.0) || !isfinite(spacing[a]))
+            return vx_error_set(err, VX_EINVAL, "filter %s: voxel spacing %g mm along axis %d; it must be positive",
+                                vx_filter_kind_name(f->kind), spacing[a], a);
+    const size_t nv = dims[0] * dims[1] * dims[2];
+    if (f->kind == VX_FILTER_NONE) {
+        memcpy(out, in, nv * sizeof *out);
+        return VX_OK;
+    }
+    return fns_of(f->kind).apply(c, f, in, dims, spacing, out, err);
+}
