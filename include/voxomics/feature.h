@@ -139,22 +139,20 @@ VX_API const char *vx_family_degenerate_note(vx_family f);
 VX_API const char *vx_feature_degenerate_note(vx_feature_id id);
 
 /* ---- results ----------------------------------------------------------------------------------------- */
-/* The image a value was computed on (IBSI 2: the original image or a filter's response map). Extraction
- * runs over a list of image types (only the original image today); every row carries its own. */
-typedef enum vx_image_type {
-    VX_IMAGE_ORIGINAL = 0, /* "original" */
-    VX_IMAGE_TYPE_COUNT
-} vx_image_type;
+/* The image a value was computed on (IBSI 2: the original image or a filter's response map): an index into
+ * its result set's image types, in the order extraction met them; 0 is always the original image. The names
+ * come from the settings (vx_image_type_settings.name: "log_s3.0mm_3D", "wav_coif1_LLH_l1_3D", ...;
+ * docs/features.md "Image types"). */
+typedef unsigned vx_image_type;
+#define VX_IMAGE_ORIGINAL 0u
+#define VX_IMAGE_TYPE_NAME_LEN 64 /* longest name + 1 */
 
-/* Name of an image type as tables write it ("original"; also PyRadiomics' column-name prefix); "?" when
- * unknown. */
-VX_API const char *vx_image_type_name(vx_image_type t);
-
-/* PyRadiomics output column of feature f under aggregation a computed on image type t,
+/* PyRadiomics output column of feature f under aggregation a computed on the image type named image_type
+ * (PyRadiomics' own prefix: "original", "log-sigma-3-0-mm-3D", "wavelet-LLH" ...),
  * "<image type>_<class>_<Feature>" (e.g. "original_glcm_Contrast"), into buf. Returns 0, or -1 when PyRadiomics has no such feature, does not
  * compute it under a (GLCM/GLRLM: 3D_avg, or 2.5D_dmrg with force2D; GLSZM/NGTDM/GLDM: 3D, or 2.5D with
  * force2D; other families: the 3D volume) or buf is too small. */
-VX_API int vx_feature_pyradiomics_column(vx_image_type t, vx_feature_id f, vx_agg a, char *buf, size_t n);
+VX_API int vx_feature_pyradiomics_column(const char *image_type, vx_feature_id f, vx_agg a, char *buf, size_t n);
 
 typedef struct vx_result_row {
     vx_feature_id feature;
@@ -175,6 +173,9 @@ typedef struct vx_results {
     size_t n, cap;
     vx_diag_row *diag;
     size_t n_diag, cap_diag;
+    /* names of the image types 1..n_types (index t - 1); 0, the original image, has none stored */
+    char (*types)[VX_IMAGE_TYPE_NAME_LEN];
+    size_t n_types, cap_types;
     /* The image type vx_results_add, _add_block and _add_diag give the rows they add (VX_IMAGE_ORIGINAL after
      * vx_results_init): the extraction loop sets it before computing the families of an image type. */
     vx_image_type image_type;
@@ -185,6 +186,15 @@ typedef struct vx_results {
  * reuse (r must not be NULL). */
 VX_API void vx_results_init(vx_results *r);
 VX_API void vx_results_free(vx_results *r);
+/* Make the image type called name the current one (r->image_type), adding it when new ("original" is 0).
+ * VX_OK, VX_EINVAL (name NULL, empty, of VX_IMAGE_TYPE_NAME_LEN characters or more, or holding a comma, quote,
+ * '+' or white space: names are CSV fields and column prefixes), VX_ENOMEM. */
+VX_API int vx_results_set_image_type(vx_results *r, const char *name);
+/* Name of image type t of r ("original" for 0); "?" when r has no such type. */
+VX_API const char *vx_results_image_type_name(const vx_results *r, vx_image_type t);
+/* Number of image types r knows (the original image counted): 1 + r->n_types. */
+VX_API size_t vx_results_image_type_count(const vx_results *r);
+
 /* Append one (feature, aggregation, value) row, stamped with r->image_type. VX_OK or VX_ENOMEM (r unchanged;
  * no message: no vx_error). */
 VX_API int vx_results_add(vx_results *r, vx_feature_id f, vx_agg agg, double value);

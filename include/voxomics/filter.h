@@ -33,6 +33,7 @@
 
 #include "voxomics/error.h"
 #include "voxomics/export.h"
+#include "voxomics/image.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -235,6 +236,54 @@ VX_API void vx_filter_reach(const vx_filter_spec *f, const double spacing[3], si
  * spec, empty image, 2D filter asked of a 3D-only kind), VX_ENOMEM. */
 VX_API int vx_filter_apply(vx_fft_cache *c, const vx_filter_spec *f, const double *in, const size_t dims[3],
                            const double spacing[3], double *out, vx_error *err);
+
+/* The response map of filter f on the whole image img, on img's grid (no other processing: no resampling,
+ * rounding or re-segmentation; `voxomics filter`), as a new image with img's geometry (free with
+ * vx_image_free). Errors: those of vx_filter_apply, VX_ENOMEM; *out is NULL on error. */
+VX_API int vx_filter_image(vx_fft_cache *c, const vx_filter_spec *f, const vx_image *img, vx_image **out,
+                           vx_error *err);
+
+/* ---- the filter parameter descriptor (voxomics/filter.def) ------------------------------------------------ */
+typedef enum vx_filter_param_type {
+    VX_FP_BOOL = 0, /* int 0/1 */
+    VX_FP_INT,      /* int in [lo, hi] */
+    VX_FP_REAL,     /* double in [lo, hi], finite */
+    VX_FP_ANGLE,    /* double in rad: a number or a multiple of pi ("pi/3", "5pi/4", "-5*pi/8") */
+    VX_FP_NAME,     /* a word into a char array (Laws kernels, wavelet name, sub-band) */
+    VX_FP_DIM,      /* int 2 or 3: "2D" / "3D" */
+    VX_FP_PAD,      /* vx_pad_mode: a word of vx_pad_find */
+    VX_FP_POOL,     /* vx_pool: max, average (avg, mean), min */
+    VX_FP_ORDER,    /* int[3]: a list of three integers in [lo, hi] */
+} vx_filter_param_type;
+
+#define VXF_K(kind) (1u << VX_FILTER_##kind)
+
+typedef struct vx_filter_param {
+    const char *key;
+    vx_filter_param_type type;
+    size_t offset, size; /* offsetof / sizeof the vx_filter_spec member */
+    const char *def;     /* default as documented */
+    double lo, hi;
+    unsigned kinds;      /* VXF_K bits of the kinds that read it */
+    const char *doc;
+} vx_filter_param;
+
+/* Rows of filter.def in order; vx_filter_param_find: the row of a key, NULL when unknown. */
+VX_API size_t vx_filter_param_count(void);
+VX_API const vx_filter_param *vx_filter_param_get(size_t i);
+VX_API const vx_filter_param *vx_filter_param_find(const char *key);
+
+/* Set parameter p of f from its text: a scalar, or for VX_FP_ORDER the list items joined by commas ("0,2,0").
+ * VX_OK, else VX_EINVAL with "got 'TEXT': expected ..." in why (n bytes). Ranges are checked here; the kind's
+ * own rules (odd support, kernel names ...) by vx_filter_validate. */
+VX_API int vx_filter_param_set(vx_filter_spec *f, const vx_filter_param *p, const char *text, char *why, size_t n);
+
+/* Canonical text of a spec for the settings hash: "kind;key=value;..." over the parameters its kind reads, in
+ * filter.def order, numbers as %.17g. 0, or -1 when buf (n bytes) is too small. */
+VX_API int vx_filter_canonical(const vx_filter_spec *f, char *buf, size_t n);
+
+/* Text of parameter p's current value in f ("3D", "mirror", "0.5", "[0, 2, 0]") into buf. */
+VX_API void vx_filter_param_text(const vx_filter_spec *f, const vx_filter_param *p, char *buf, size_t n);
 
 #ifdef __cplusplus
 }

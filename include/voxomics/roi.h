@@ -12,7 +12,8 @@
  *   3. re-segmentation of the intensity mask (range, then outliers; vx_resegment), the morphological mask
  *      staying as it is;
  *   4. discretisation for the intensity histogram and texture families (texture_disc), and the
- *      intensity-volume histogram values (ivh_disc; vx_ivh_values).
+ *      intensity-volume histogram values (ivh_disc; vx_ivh_values), each only when the settings ask for
+ *      those families on the original image (image_types.original; grey / ivh stay zero otherwise).
  * With compat pyradiomics the grid aligns the first voxel corners and skips axes along which the ROI is one
  * voxel thick, and fixed bin sizes start at a multiple of the bin width (docs/config.md).
  *
@@ -63,6 +64,11 @@ typedef struct vx_roi_diag {
     vx_roi_stage init_roi, interp_roi, reseg_roi;
 } vx_roi_diag;
 
+/* The families that read grey levels (the intensity histogram and the texture families), as family bits. */
+#define VX_ROI_GREY_FAMILIES                                                                                      \
+    ((1u << VX_FAM_IH) | (1u << VX_FAM_GLCM) | (1u << VX_FAM_GLRLM) | (1u << VX_FAM_GLSZM) | (1u << VX_FAM_GLDZM) | \
+     (1u << VX_FAM_NGTDM) | (1u << VX_FAM_NGLDM))
+
 /* Build the processed ROI of image img and mask (one grid: check it with vx_geometry_check first) per the
  * settings s (valid: vx_settings_validate) and the request req (NULL: no margin) into *out, whose arrays
  * (img, imask, mmask, grey, ivh) this call allocates: release them with vx_roi_free, also after an error
@@ -75,6 +81,18 @@ VX_API int vx_roi_build(const vx_image *img, const vx_image *mask, const vx_sett
                  vx_roi *out, vx_roi_diag *diag, vx_error *err);
 /* Free the arrays vx_roi_build allocated into r and zero r. NULL and a zeroed vx_roi are fine. */
 VX_API void vx_roi_free(vx_roi *r);
+
+/* The ROI of a filter's response map (IBSI 2): base's grid, box and masks (shared, not copied: base must
+ * outlive out) with the intensities img (base's dims; out takes ownership, also on error), discretised for
+ * the requested families only (bit (1u << vx_family)): grey levels per tex when a texture family or the
+ * intensity histogram is asked for, IVH values per ivh when the IVH is. A response map is not in the image's
+ * units, so no re-segmentation bound enters: fixed bin sizes start at tex->min_value, else at the ROI
+ * minimum, and the IVH range is the ROI's. Release with vx_roi_free_derived (also after an error).
+ * Errors: those of vx_discretise and vx_ivh_values, VX_ENOMEM. */
+VX_API int vx_roi_derive(const vx_roi *base, float *img, const vx_settings *s, const vx_discretisation *tex,
+                         const vx_discretisation *ivh, unsigned families, vx_roi *out, vx_error *err);
+/* Free what vx_roi_derive allocated (the intensities, grey levels and IVH values; not the shared masks). */
+VX_API void vx_roi_free_derived(vx_roi *r);
 
 /* Intensity-volume histogram input (IBSI 1 "Intensity-volume histogram"): per voxel of the intensity mask
  * imask (n voxels of img), ivh[i] is

@@ -20,6 +20,7 @@
 #include "voxomics/error.h"
 #include "voxomics/export.h"
 #include "voxomics/feature.h"
+#include "voxomics/filter.h"
 #include "voxomics/process.h"
 
 #ifdef __cplusplus
@@ -39,6 +40,19 @@ typedef struct vx_discretisation {
     int bin_count;     /* FBN: N */
     double min_value;  /* FBS: x_min; NaN = lower bound of the re-segmentation range, else the ROI minimum */
 } vx_discretisation;
+
+/* ---- image types (IBSI 2 filters) ------------------------------------------------------------------ */
+#define VX_MAX_FILTERS 64
+
+/* One filtered image type: the filter, the name of its rows, and optionally its own discretisation (IBSI 2
+ * lets each response map be discretised on its own; without, the top-level discretisation applies with no
+ * re-segmentation bound, as response maps are not in the image's units). */
+typedef struct vx_image_type_settings {
+    vx_filter_spec filter;
+    char name[VX_IMAGE_TYPE_NAME_LEN]; /* image_type of its rows: vx_filter_image_type, or the file's name */
+    int own_texture_disc, own_ivh_disc;
+    vx_discretisation texture_disc, ivh_disc;
+} vx_image_type_settings;
 
 /* ---- compatibility modes ------------------------------------------------------------------------------ */
 enum {
@@ -69,6 +83,10 @@ typedef struct vx_settings {
     double reseg_outlier_sigma;  /* > 0: also drop intensities outside mean +/- sigma * sd, default 0 */
     vx_discretisation texture_disc; /* intensity histogram and texture families */
     vx_discretisation ivh_disc;     /* intensity-volume histogram */
+    /* image types (IBSI 2): the original image (unless image_original is 0), then each filter's response map */
+    int image_original;      /* compute the families on the original image, default 1 */
+    int n_filters;           /* filters[0..n_filters-1], in output order; default none */
+    vx_image_type_settings filters[VX_MAX_FILTERS];
     /* families */
     vx_feature_settings features;
     /* output */
@@ -112,7 +130,7 @@ typedef enum vx_setting_group {
     VX_SG_INTERPOLATION,    /* interpolation, rounding, ROI partial volume */
     VX_SG_RESEGMENTATION,   /* re-segmentation of the intensity mask */
     VX_SG_DISCRETISATION,   /* intensity discretisation */
-    VX_SG_FILTER,           /* image filters (IBSI 2): none yet */
+    VX_SG_FILTER,           /* image types: the original image and filters (IBSI 2) */
     VX_SG_FAMILIES,         /* feature families and their parameters, aggregations */
     VX_SG_OUTPUT,           /* output and execution */
     VX_SG_COMPAT,           /* compatibility with other software */
@@ -130,6 +148,7 @@ typedef enum vx_setting_type {
     VX_ST_AGGS,     /* unsigned VX_AGGBIT set: all or a list of aggregation keys / IBSI codes */
     VX_ST_SUBSET,   /* int feature_subset with the feature_bits after it (not a YAML key) */
     VX_ST_TEXT,     /* free text, not stored */
+    VX_ST_FILTERS,  /* the image types: n_filters with filters[] (a list of mappings, voxomics/filter.def) */
 } vx_setting_type;
 
 typedef enum vx_setting_enum {

@@ -74,6 +74,17 @@ static void put_field(sbuf *b, const char *t)
     put(b, tmp);
 }
 
+/* a "T <image type>" line when the image type changes */
+static void put_type(sbuf *b, const vx_results *res, vx_image_type t, vx_image_type *cur)
+{
+    if (t == *cur)
+        return;
+    put(b, "T\t");
+    put_field(b, vx_results_image_type_name(res, t));
+    put(b, "\n");
+    *cur = t;
+}
+
 char *vx_case_serialise(const vx_case_result *r)
 {
     sbuf b = {0};
@@ -90,7 +101,9 @@ char *vx_case_serialise(const vx_case_result *r)
         put(&b, "R\t");
         put_field(&b, r->regions[g].roi);
         put(&b, "\n");
+        vx_image_type cur = VX_IMAGE_ORIGINAL; /* "T" lines switch the image type of the lines after them */
         for (size_t i = 0; i < res->n_diag; i++) {
+            put_type(&b, res, res->diag[i].image_type, &cur);
             vx_format_double(res->diag[i].value, num, sizeof num);
             put(&b, "D\t");
             put_field(&b, res->diag[i].tag);
@@ -98,6 +111,7 @@ char *vx_case_serialise(const vx_case_result *r)
             put(&b, line);
         }
         for (size_t i = 0; i < res->n; i++) {
+            put_type(&b, res, res->rows[i].image_type, &cur);
             vx_format_double(res->rows[i].value, num, sizeof num);
             snprintf(line, sizeof line, "F\t%d\t%d\t%s\n", (int)res->rows[i].feature, (int)res->rows[i].agg, num);
             put(&b, line);
@@ -156,6 +170,10 @@ int vx_case_deserialise(const char *text, vx_case_result *r)
             memset(g, 0, sizeof *g);
             snprintf(g->roi, sizeof g->roi, "%s", f[1]);
             vx_results_init(&g->res);
+        } else if (!strcmp(f[0], "T") && nf == 2 && r->n_regions) {
+            int rc = vx_results_set_image_type(&r->regions[r->n_regions - 1].res, f[1]);
+            if (rc != VX_OK)
+                return rc == VX_ENOMEM ? VX_ENOMEM : VX_EFORMAT;
         } else if (!strcmp(f[0], "D") && nf == 3 && r->n_regions) {
             double v;
             if (number(f[2], &v) != 0)

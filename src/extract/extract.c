@@ -131,32 +131,116 @@ static int check_settings(const vx_settings *s, vx_error *err)
     return vx_settings_validate(s, err); /* every range and enum of settings.def, and the named checks */
 }
 
-/* The image types extraction runs over, in output order (IBSI 2: the original image, then the response
- * maps of the filters the settings ask for; only the original image today). */
-static const vx_image_type image_types[] = {VX_IMAGE_ORIGINAL};
-
-/* One image type: its ROI, the requested families, their rows (stamped with the image type). The original
- * image is img itself; a filter's response map will be computed here from img. */
-static int extract_image_type(vx_image_type t, const vx_image *img, const vx_image *mask, const vx_settings *s,
-                              vx_fft_cache *fft, vx_results *res, vx_error *err)
+/* The families of the settings on one ROI (families: the bits to compute), their rows stamped with the
+ * results' current image type. */
+static int run_families(const vx_roi *roi, const vx_settings *s, unsigned families, vx_results *res, vx_error *err)
 {
-    /* the local-intensity families read intensities within the peak sphere's radius around the ROI */
-    const vx_roi_request req = {cbrt(3.0 * s->features.peak_volume_cc * 1000.0 / (4.0 * VX_PI))};
-    vx_roi roi;
-    vx_roi_diag diag;
-    res->image_type = t;
-    int rc = vx_roi_build(img, mask, s, &req, &roi, s->diagnostics ? &diag : NULL, err);
-    roi.fft = fft;
-    if (rc == VX_OK && s->diagnostics)
-        rc = add_diagnostics(&diag, res);
+    int rc = VX_OK;
     for (int f = 0; rc == VX_OK && f < VX_FAM_COUNT; f++) {
-        if (!(s->features.families & (1u << f)))
+        if (!(families & (1u << f)))
             continue;
         size_t from = res->n;
-        rc = vx_family_compute_fn((vx_family)f)(&roi, &s->features, res, err);
+        rc = vx_family_compute_fn((vx_family)f)(roi, &s->features, res, err);
         if (rc == VX_OK && f == VX_FAM_STAT && s->compat == VX_COMPAT_PYRADIOMICS)
-            pyradiomics_statistics(s, &roi, res, from);
+            pyradiomics_statistics(s, roi, res, from);
     }
+    return rc;
+}
+
+/* Voxel spacing of the processed grid: the resampling spacing where set, else the image's. */
+static void processed_spacing(const vx_image *img, const vx_settings *s, double sp[3])
+{
+    for (int a = 0; a < 3; a++)
+        sp[a] = isnan(s->resample_spacing[a]) ? img->geom.spacing[a] : s->resample_spacing[a];
+}
+
+/* Intensities kept around the ROI box (mm): the local-intensity peak sphere's radius plus the largest reach of
+ * the filters on the processed grid, so that every response voxel the families read is exact (the filters'
+ * padding then acts only where the box meets the image border); a global filter keeps the whole image. */
+static double roi_margin_mm(const vx_image *img, const vx_settings *s)
+{
+    const double peak = cbrt(3.0 * s->features.peak_volume_cc * 1000.0 / (4.0 * VX_PI));
+    double sp[3], reach_mm = 0.0;
+    processed_spacing(img, s, sp);
+    for (int i = 0; i < s->n_filters; i++) {
+        size_t reach[3];
+        vx_filter_reach(&s->filters[i].filter, sp, reach);
+        for (int a = 0; a < 3; a++) {
+            if (reach[a] == SIZE_MAX)
+                return 1e15; /* the whole grid */
+            reach_mm = fmax(reach_mm, (double)reach[a] * sp[a]);
+        }
+    }
+    return peak + reach_mm;
+}
+
+/* One filtered image type (IBSI 2): the filter's response map of the processed intensities of base, on its
+ * grid and masks, then every requested family but morphology (a property of the mask, computed once). */
+static int extract_filter(const vx_image_type_settings *t, const vx_roi *base, const vx_settings *s,
+                          vx_fft_cache *fft, vx_results *res, vx_error *err)
+{
+    int rc = vx_results_set_image_type(res, t->name);
+    if (rc != VX_OK)
+        return vx_error_set(err, rc, "image type '%s': %s", t->name,
+                            rc == VX_ENOMEM ? "out of memory" : "not a valid name (one word, no comma or quote)");
+    const size_t n = base->dims[0] * base->dims[1] * base->dims[2];
+    double *in = malloc(n * sizeof *in), *out = malloc(n * sizeof *out);
+    float *map = malloc(n * sizeof *map);
+    if (!in || !out || !map) {
+        free(in);
+        free(out);
+        free(map);
+        return vx_error_set(err, VX_ENOMEM, "image type '%s': out of memory for a %zux%zux%zu response map", t->name,
+                            base->dims[0], base->dims[1], base->dims[2]);
+    }
+    for (size_t i = 0; i < n; i++)
+        in[i] = base->img[i];
+    rc = vx_filter_apply(fft, &t->filter, in, base->dims, base->spacing, out, err);
+    free(in);
+    for (size_t i = 0; rc == VX_OK && i < n; i++) {
+        map[i] = (float)out[i];
+        if (base->imask[i] && !isfinite(map[i]))
+            rc = vx_error_set(err, VX_ENAN, "image type '%s': the response map is not finite inside the ROI (%g); "
+                              "check the filter's parameters",
+                              t->name, (double)map[i]);
+    }
+    free(out);
+    if (rc != VX_OK) {
+        free(map);
+        vx_error_prefix(err, "image type '%s': ", t->name);
+        return rc;
+    }
+    const unsigned families = s->features.families & ~(1u << VX_FAM_MORPH);
+    vx_roi roi;
+    rc = vx_roi_derive(base, map, s, t->own_texture_disc ? &t->texture_disc : &s->texture_disc,
+                       t->own_ivh_disc ? &t->ivh_disc : &s->ivh_disc, families, &roi, err);
+    roi.fft = fft;
+    if (rc == VX_OK)
+        rc = run_families(&roi, s, families, res, err);
+    else
+        vx_error_prefix(err, "image type '%s': ", t->name);
+    vx_roi_free_derived(&roi);
+    return rc;
+}
+
+/* Every image type of the settings in output order: the original image (unless image_types.original is
+ * false), then each filter's response map. The processed ROI is built once, with the margin the filters and
+ * the local-intensity family need. */
+static int extract_image_types(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_fft_cache *fft,
+                               vx_results *res, vx_error *err)
+{
+    const vx_roi_request req = {roi_margin_mm(img, s)};
+    vx_roi roi;
+    vx_roi_diag diag;
+    int rc = vx_roi_build(img, mask, s, &req, &roi, s->diagnostics ? &diag : NULL, err);
+    roi.fft = fft;
+    res->image_type = VX_IMAGE_ORIGINAL;
+    if (rc == VX_OK && s->diagnostics)
+        rc = add_diagnostics(&diag, res);
+    if (rc == VX_OK && s->image_original)
+        rc = run_families(&roi, s, s->features.families, res, err);
+    for (int i = 0; rc == VX_OK && i < s->n_filters; i++)
+        rc = extract_filter(&s->filters[i], &roi, s, fft, res, err);
     vx_roi_free(&roi);
     return rc;
 }
@@ -173,8 +257,8 @@ int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, 
     if (rc == VX_OK)
         rc = vx_fft_cache_new(&fft, err);
     const vx_image_type before = res->image_type;
-    for (size_t i = 0; rc == VX_OK && i < sizeof image_types / sizeof *image_types; i++)
-        rc = extract_image_type(image_types[i], img, mask, s, fft, res, err);
+    if (rc == VX_OK)
+        rc = extract_image_types(img, mask, s, fft, res, err);
     res->image_type = before;
     vx_fft_cache_free(fft);
     if (rc == VX_OK)

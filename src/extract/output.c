@@ -69,7 +69,7 @@ int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const v
         fputc(',', f);
         vx_csv_field(f, roi ? roi : "");
         fputc(',', f);
-        vx_csv_field(f, vx_image_type_name(d->image_type));
+        vx_csv_field(f, vx_results_image_type_name(res, d->image_type));
         fputs(",diagnostics,", f);
         vx_csv_field(f, d->tag);
         fputs(",,,", f);
@@ -90,7 +90,7 @@ int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const v
         fputc(',', f);
         vx_csv_field(f, roi ? roi : "");
         fputc(',', f);
-        vx_csv_field(f, vx_image_type_name(r->image_type));
+        vx_csv_field(f, vx_results_image_type_name(res, r->image_type));
         fputc(',', f);
         vx_csv_field(f, fam->key);
         fputc(',', f);
@@ -122,12 +122,12 @@ static int mixed_types(const vx_results *res, vx_image_type *first)
 }
 
 /* Wide column of a value: the tag, prefixed "<image type>_" when the row holds several image types. */
-static void wide_column(FILE *f, const char *tag, vx_image_type t, int mixed)
+static void wide_column(FILE *f, const vx_results *res, const char *tag, vx_image_type t, int mixed)
 {
     fputc(',', f);
     if (mixed) {
-        char buf[160];
-        snprintf(buf, sizeof buf, "%s_%s", vx_image_type_name(t), tag);
+        char buf[VX_IMAGE_TYPE_NAME_LEN + 128];
+        snprintf(buf, sizeof buf, "%s_%s", vx_results_image_type_name(res, t), tag);
         vx_csv_field(f, buf);
     } else {
         vx_csv_field(f, tag);
@@ -143,10 +143,10 @@ int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const v
     if (header) {
         fputs("case,roi,image_type", f);
         for (size_t i = 0; i < res->n_diag; i++)
-            wide_column(f, res->diag[i].tag, res->diag[i].image_type, mixed);
+            wide_column(f, res, res->diag[i].tag, res->diag[i].image_type, mixed);
         for (size_t i = 0; i < res->n; i++) {
             vx_feature_tag(res->rows[i].feature, res->rows[i].agg, tag, sizeof tag);
-            wide_column(f, tag, res->rows[i].image_type, mixed);
+            wide_column(f, res, tag, res->rows[i].image_type, mixed);
         }
         fputs(",voxomics_version,settings_sha256,image_sha256,mask_sha256\n", f);
     }
@@ -156,20 +156,19 @@ int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const v
     fputc(',', f);
     /* the image type of the values; several: their names in order, joined by '+' */
     if (!mixed) {
-        vx_csv_field(f, vx_image_type_name(first));
+        vx_csv_field(f, vx_results_image_type_name(res, first));
     } else {
-        char list[256] = "";
-        size_t len = 0;
-        for (int t = 0; t < VX_IMAGE_TYPE_COUNT; t++) {
+        int any = 0; /* names are words without commas or quotes (vx_results_set_image_type) */
+        for (size_t t = 0; t < vx_results_image_type_count(res); t++) {
             int used = 0;
             for (size_t i = 0; i < res->n_diag + res->n && !used; i++)
                 used = (i < res->n_diag ? res->diag[i].image_type : res->rows[i - res->n_diag].image_type) ==
                        (vx_image_type)t;
-            if (used && len < sizeof list)
-                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", len ? "+" : "",
-                                        vx_image_type_name((vx_image_type)t));
+            if (used) {
+                fprintf(f, "%s%s", any ? "+" : "", vx_results_image_type_name(res, (vx_image_type)t));
+                any = 1;
+            }
         }
-        vx_csv_field(f, list);
     }
     for (size_t i = 0; i < res->n_diag; i++) {
         vx_format_double(res->diag[i].value, num, sizeof num);

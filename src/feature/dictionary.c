@@ -260,10 +260,10 @@ const char *vx_feature_degenerate_note(vx_feature_id id)
 /* PyRadiomics computes GLCM and GLRLM features per direction and averages them (3D_avg; with force2D the
  * in-plane directions over all slices: 2.5D_dmrg), the zone and neighbourhood matrices over the volume (3D;
  * with force2D: 2.5D), and the other classes over the volume. */
-int vx_feature_pyradiomics_column(vx_image_type t, vx_feature_id f, vx_agg a, char *buf, size_t n)
+int vx_feature_pyradiomics_column(const char *image_type, vx_feature_id f, vx_agg a, char *buf, size_t n)
 {
     const vx_feature_info *fi = vx_feature_get(f);
-    if (!fi || !fi->pyradiomics || !buf || (unsigned)t >= VX_IMAGE_TYPE_COUNT)
+    if (!fi || !fi->pyradiomics || !buf || !image_type || !*image_type)
         return -1;
     int ok;
     switch (vx_feature_family(f)) {
@@ -283,6 +283,6 @@ int vx_feature_pyradiomics_column(vx_image_type t, vx_feature_id f, vx_agg a, ch
     }
     if (!ok)
         return -1;
-    int len = snprintf(buf, n, "%s_%s", vx_image_type_name(t), fi->pyradiomics);
+    int len = snprintf(buf, n, "%s_%s", image_type, fi->pyradiomics);
     return len < 0 || (size_t)len >= n ? -1 : 0;
 }

@@ -5,12 +5,6 @@
 
 #include "voxomics/feature.h"
 
-const char *vx_image_type_name(vx_image_type t)
-{
-    static const char *const names[VX_IMAGE_TYPE_COUNT] = {"original"};
-    return (unsigned)t < VX_IMAGE_TYPE_COUNT ? names[t] : "?";
-}
-
 void vx_results_init(vx_results *r)
 {
     memset(r, 0, sizeof *r);
@@ -20,7 +14,46 @@ void vx_results_free(vx_results *r)
 {
     free(r->rows);
     free(r->diag);
+    free(r->types);
     memset(r, 0, sizeof *r);
+}
+
+int vx_results_set_image_type(vx_results *r, const char *name)
+{
+    if (!name || !*name || strlen(name) >= VX_IMAGE_TYPE_NAME_LEN || strpbrk(name, ",\"+ \t\r\n"))
+        return VX_EINVAL;
+    if (!strcmp(name, "original")) {
+        r->image_type = VX_IMAGE_ORIGINAL;
+        return VX_OK;
+    }
+    for (size_t i = 0; i < r->n_types; i++)
+        if (!strcmp(r->types[i], name)) {
+            r->image_type = (vx_image_type)(i + 1);
+            return VX_OK;
+        }
+    if (r->n_types == r->cap_types) {
+        size_t cap = r->cap_types ? 2 * r->cap_types : 8;
+        char(*t)[VX_IMAGE_TYPE_NAME_LEN] = realloc(r->types, cap * sizeof *t);
+        if (!t)
+            return VX_ENOMEM;
+        r->types = t;
+        r->cap_types = cap;
+    }
+    memcpy(r->types[r->n_types], name, strlen(name) + 1);
+    r->image_type = (vx_image_type)++r->n_types;
+    return VX_OK;
+}
+
+const char *vx_results_image_type_name(const vx_results *r, vx_image_type t)
+{
+    if (t == VX_IMAGE_ORIGINAL)
+        return "original";
+    return r && t <= r->n_types ? r->types[t - 1] : "?";
+}
+
+size_t vx_results_image_type_count(const vx_results *r)
+{
+    return 1 + (r ? r->n_types : 0);
 }
 
 int vx_results_add(vx_results *r, vx_feature_id f, vx_agg agg, double value)

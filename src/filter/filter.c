@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -40,6 +41,7 @@ void vx_filter_spec_init(vx_filter_spec *f)
     f->energy_delta = -1;
     f->pooling = VX_POOL_MAX;
     f->gamma = 1.0;
+    f->delta_theta = 3.14159265358979323846 / 4.0;
     f->level = 1;
     f->lbp_radius = 1.0;
     f->lbp_samples = 8;
@@ -233,4 +235,35 @@ int vx_filter_apply(vx_fft_cache *c, const vx_filter_spec *f, const double *in, 
         return VX_OK;
     }
     return fns_of(f->kind).apply(c, f, in, dims, spacing, out, err);
+}
+
+int vx_filter_image(vx_fft_cache *c, const vx_filter_spec *f, const vx_image *img, vx_image **out, vx_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!f || !img || !img->v || !out)
+        return vx_error_set(err, VX_EINVAL, "filter: NULL argument");
+    const size_t n = vx_geometry_count(&img->geom);
+    double *in = malloc(n * sizeof *in), *res = malloc(n * sizeof *res);
+    vx_image *o = vx_image_new(&img->geom);
+    if (!in || !res || !o) {
+        free(in);
+        free(res);
+        vx_image_free(o);
+        return vx_error_set(err, VX_ENOMEM, "filter %s: out of memory for a %zux%zux%zu image",
+                            vx_filter_kind_name(f->kind), img->geom.dims[0], img->geom.dims[1], img->geom.dims[2]);
+    }
+    for (size_t i = 0; i < n; i++)
+        in[i] = img->v[i];
+    int rc = vx_filter_apply(c, f, in, img->geom.dims, img->geom.spacing, res, err);
+    if (rc == VX_OK)
+        for (size_t i = 0; i < n; i++)
+            o->v[i] = (float)res[i];
+    free(in);
+    free(res);
+    if (rc != VX_OK)
+        vx_image_free(o);
+    else
+        *out = o;
+    return rc;
 }

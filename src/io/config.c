@@ -283,6 +283,199 @@ static int read_list(cfg *c, const vx_setting_info *r, const char *key, yaml_nod
     return rc;
 }
 
+/* ---- image types: image_types.filters, a list of mappings (voxomics/filter.def) ---- */
+static int walk(cfg *c, yaml_node_t *map, const char *path);
+static int check_when(cfg *c);
+static int check_disc_min(cfg *c);
+
+/* the kinds as text, "mean, log, ..." */
+static void kinds_text(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int k = 1; k < VX_FILTER_KIND_COUNT; k++) {
+        int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", vx_filter_kind_name((vx_filter_kind)k));
+        if (w < 0 || (size_t)w >= len - used)
+            return;
+        used += (size_t)w;
+    }
+}
+
+/* the keys a kind accepts, "name, discretisation, dim, ..." */
+static void keys_text(vx_filter_kind kind, char *buf, size_t len)
+{
+    size_t used = (size_t)snprintf(buf, len, "filter, name, discretisation");
+    for (size_t i = 0; i < vx_filter_param_count() && used < len; i++) {
+        const vx_filter_param *p = vx_filter_param_get(i);
+        if ((p->kinds >> kind) & 1u) {
+            int w = snprintf(buf + used, len - used, ", %s", p->key);
+            if (w < 0)
+                return;
+            used += (size_t)w;
+        }
+    }
+}
+
+/* an image type's own discretisation: the discretisation keys of the file, read into default settings */
+static int read_filter_disc(cfg *c, yaml_node_t *v, vx_image_type_settings *t)
+{
+    size_t nrows = vx_setting_count();
+    vx_settings *tmp = malloc(sizeof *tmp);
+    cfg sub = *c;
+    sub.s = tmp;
+    sub.seen = calloc(nrows, sizeof *sub.seen);
+    sub.section = calloc(nrows, sizeof *sub.section);
+    int rc = VX_OK;
+    if (!tmp || !sub.seen || !sub.section)
+        rc = vx_error_set(c->err, VX_ENOMEM, "%s: out of memory reading the settings", c->path);
+    if (rc == VX_OK) {
+        vx_settings_default(tmp);
+        rc = walk(&sub, v, "discretisation");
+    }
+    if (rc == VX_OK)
+        rc = check_when(&sub);
+    if (rc == VX_OK)
+        rc = check_disc_min(&sub);
+    if (rc == VX_OK) {
+        for (size_t i = 0; i < nrows; i++) {
+            const char *k = vx_setting_get(i)->key;
+            if (!sub.seen[i] && !sub.section[i])
+                continue;
+            if (!strncmp(k, "discretisation.texture.", 23))
+                t->own_texture_disc = 1;
+            else if (!strncmp(k, "discretisation.ivh.", 19))
+                t->own_ivh_disc = 1;
+        }
+        t->texture_disc = tmp->texture_disc;
+        t->ivh_disc = tmp->ivh_disc;
+    }
+    free(tmp);
+    free(sub.seen);
+    free(sub.section);
+    return rc;
+}
+
+/* one parameter's text: a scalar, or a list of scalars joined by commas */
+static int param_text(cfg *c, yaml_node_t *v, char *buf, size_t len)
+{
+    const char *s = scalar(v);
+    if (s) {
+        snprintf(buf, len, "%s", s);
+        return 1;
+    }
+    if (!v || v->type != YAML_SEQUENCE_NODE)
+        return 0;
+    size_t used = 0;
+    buf[0] = '\0';
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        const char *e = scalar(yaml_document_get_node(&c->doc, *it));
+        if (!e)
+            return 0;
+        int w = snprintf(buf + used, len - used, "%s%s", used ? "," : "", e);
+        if (w < 0 || (size_t)w >= len - used)
+            return 0;
+        used += (size_t)w;
+    }
+    return 1;
+}
+
+static int read_filter(cfg *c, const char *key, yaml_node_t *m, vx_image_type_settings *t)
+{
+    memset(t, 0, sizeof *t);
+    vx_filter_spec_init(&t->filter);
+    char acc[700], full[400], text[256], why[400];
+    if (!m || m->type != YAML_MAPPING_NODE)
+        return fail(c, m, key, "expected a mapping such as {filter: log, sigma_mm: 1.5}%s", "");
+    yaml_node_t *kind_node = NULL;
+    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+        const char *ks = scalar(yaml_document_get_node(&c->doc, p->key));
+        if (ks && !strcmp(ks, "filter"))
+            kind_node = yaml_document_get_node(&c->doc, p->value);
+    }
+    kinds_text(acc, sizeof acc);
+    if (!kind_node)
+        return fail(c, m, key, "no 'filter:' key; name the filter, one of %s", acc);
+    const char *kn = scalar(kind_node);
+    int kind = kn ? vx_filter_kind_find(kn) : -1;
+    snprintf(full, sizeof full, "%s.filter", key);
+    if (kind <= 0) {
+        char msg[900];
+        snprintf(msg, sizeof msg, "unknown filter '%s'; use one of %s (the original image: image_types.original)",
+                 kn ? kn : "(not a word)", acc);
+        return fail(c, kind_node, full, "%s", msg);
+    }
+    t->filter.kind = (vx_filter_kind)kind;
+    if (kind == VX_FILTER_LBP2D)
+        t->filter.dim = 2;
+    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+        yaml_node_t *kn2 = yaml_document_get_node(&c->doc, p->key), *v = yaml_document_get_node(&c->doc, p->value);
+        const char *ks = scalar(kn2);
+        snprintf(full, sizeof full, "%s.%s", key, ks ? ks : "?");
+        if (!ks)
+            return fail(c, kn2, key, "keys must be plain words%s", "");
+        if (!strcmp(ks, "filter"))
+            continue;
+        if (!strcmp(ks, "name")) {
+            const char *nm = scalar(v);
+            size_t l = nm ? strlen(nm) : 0;
+            if (!l || l >= sizeof t->name || strcspn(nm, ",\"+\n\r\t ") != l)
+                return fail(c, v, full, "expected one word of at most 63 characters (no comma, quote, + or space)%s",
+                            "");
+            memcpy(t->name, nm, l + 1);
+            continue;
+        }
+        if (!strcmp(ks, "discretisation")) {
+            int rc = read_filter_disc(c, v, t);
+            if (rc != VX_OK)
+                return rc;
+            continue;
+        }
+        const vx_filter_param *fp = vx_filter_param_find(ks);
+        if (!fp || !((fp->kinds >> kind) & 1u)) {
+            keys_text((vx_filter_kind)kind, acc, sizeof acc);
+            char msg[900];
+            snprintf(msg, sizeof msg, "%s for filter %s; accepted: %s", fp ? "does not apply" : "unknown key",
+                     vx_filter_kind_name((vx_filter_kind)kind), acc);
+            return fail(c, kn2, full, "%s", msg);
+        }
+        if (!param_text(c, v, text, sizeof text))
+            return fail(c, v, full, "expected a value (or a list of numbers)%s", "");
+        if (vx_filter_param_set(&t->filter, fp, text, why, sizeof why) != VX_OK)
+            return fail(c, v, full, "%s", why);
+    }
+    vx_error e = {0};
+    if (vx_filter_validate(&t->filter, &e) != VX_OK)
+        return fail(c, m, key, "%s", e.msg);
+    if (!t->name[0] && vx_filter_image_type(&t->filter, t->name, sizeof t->name) != 0)
+        return fail(c, m, key, "the image type name is too long; give a shorter one with name:%s", "");
+    return VX_OK;
+}
+
+static int read_filters(cfg *c, const char *key, yaml_node_t *v)
+{
+    if (!v || v->type != YAML_SEQUENCE_NODE)
+        return fail(c, v, key, "expected a list of filters, each a mapping such as {filter: log, sigma_mm: 1.5}%s",
+                    "");
+    int n = 0;
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++, n++) {
+        yaml_node_t *m = yaml_document_get_node(&c->doc, *it);
+        char ik[300];
+        snprintf(ik, sizeof ik, "%s[%d]", key, n + 1);
+        if (n >= VX_MAX_FILTERS)
+            return fail(c, m, ik, "more than %s filters; split the study into several settings files",
+                        VX_MAX_FILTERS == 64 ? "64" : "the maximum number of");
+        int rc = read_filter(c, ik, m, &c->s->filters[n]);
+        if (rc != VX_OK)
+            return rc;
+        for (int j = 0; j < n; j++)
+            if (!strcmp(c->s->filters[j].name, c->s->filters[n].name))
+                return fail(c, m, ik, "image type '%s' is already listed; give one of them another name: NAME",
+                            c->s->filters[n].name);
+    }
+    c->s->n_filters = n;
+    return VX_OK;
+}
+
 static int read_value(cfg *c, const vx_setting_info *r, const char *key, yaml_node_t *v)
 {
     int iv = 0, rc;
@@ -326,6 +519,8 @@ static int read_value(cfg *c, const vx_setting_info *r, const char *key, yaml_no
     case VX_ST_FAMILIES:
     case VX_ST_AGGS:
         return read_list(c, r, key, v);
+    case VX_ST_FILTERS:
+        return read_filters(c, key, v);
     default:
         return fail(c, v, key, "not a settings-file key%s", "");
     }
@@ -378,8 +573,6 @@ static void accepted_under(const char *path, char *buf, size_t len)
         }
     }
 }
-
-static int walk(cfg *c, yaml_node_t *map, const char *path);
 
 static int on_pair(cfg *c, const char *path, const char *key, yaml_node_t *v, void *ctx)
 {

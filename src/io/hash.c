@@ -91,7 +91,15 @@ void vx_sha256_hex(const void *data, size_t n, char hex[65])
 
 void vx_settings_hash(const vx_settings *s, char hex[65])
 {
-    char text[4096];
-    vx_settings_canonical(s, text, sizeof text);
+    /* room for every filter's parameters (VX_MAX_FILTERS of them) next to the other settings */
+    enum { LEN = 1 << 18 };
+    char small[4096], *text = malloc(LEN);
+    if (!text) { /* out of memory: hash what fits (the filters may be cut) rather than nothing */
+        text = small;
+        vx_settings_canonical(s, text, sizeof small);
+    } else
+        vx_settings_canonical(s, text, LEN);
     vx_sha256_hex(text, strlen(text), hex);
+    if (text != small)
+        free(text);
 }

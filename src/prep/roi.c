@@ -465,12 +465,17 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
 
     if (st->want_diag && (rc = diag_processed(img, s, resample, cd, n, rlo, rhi, n_roi, n_int, st, err)) != VX_OK)
         return rc;
-    if ((rc = discretise_texture(s, n, st, &r->n_grey, err)) != VX_OK)
-        return rc;
+    /* grey levels and IVH values only where a family of the original image reads them: a filters-only or a
+     * statistics-only run needs no discretisation of the original intensities */
+    const unsigned fam = s->image_original ? s->features.families : 0u;
     r->grey = st->grey;
-    rc = vx_ivh_values(st->img, st->imask, n, &s->ivh_disc, s->reseg_min, s->reseg_max, st->ivh, &r->ivh_min,
-                       &r->ivh_max, &r->ivh_bin_width, err);
     r->ivh = st->ivh;
+    r->ivh_bin_width = 1.0;
+    if ((fam & VX_ROI_GREY_FAMILIES) && (rc = discretise_texture(s, n, st, &r->n_grey, err)) != VX_OK)
+        return rc;
+    if (fam & (1u << VX_FAM_IVH))
+        rc = vx_ivh_values(st->img, st->imask, n, &s->ivh_disc, s->reseg_min, s->reseg_max, st->ivh, &r->ivh_min,
+                           &r->ivh_max, &r->ivh_bin_width, err);
     return rc;
 }
 
@@ -505,6 +510,51 @@ void vx_roi_free(vx_roi *r)
     free((void *)r->img);
     free((void *)r->imask);
     free((void *)r->mmask);
+    free((void *)r->grey);
+    free((void *)r->ivh);
+    memset(r, 0, sizeof *r);
+}
+
+int vx_roi_derive(const vx_roi *base, float *img, const vx_settings *s, const vx_discretisation *tex,
+                  const vx_discretisation *ivh, unsigned families, vx_roi *out, vx_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!base || !img || !s || !tex || !ivh) {
+        free(img);
+        return vx_error_set(err, VX_EINVAL, "ROI: NULL argument deriving a filtered ROI");
+    }
+    *out = *base;
+    out->img = img;
+    out->grey = NULL;
+    out->ivh = NULL;
+    out->n_grey = 0;
+    const size_t n = base->dims[0] * base->dims[1] * base->dims[2];
+    int rc = VX_OK;
+    if (families & VX_ROI_GREY_FAMILIES) {
+        int32_t *grey = calloc(n, sizeof *grey);
+        out->grey = grey;
+        if (!grey)
+            return vx_error_set(err, VX_ENOMEM, "out of memory for the grey levels of %zu voxels", n);
+        /* a response map has no re-segmentation bound: fixed bin size starts at min, else the ROI minimum */
+        double fbs_min = tex->method == VX_DISC_FBS ? tex->min_value : NAN;
+        rc = vx_discretise_compat(img, base->imask, n, tex, s->compat, fbs_min, NAN, grey, &out->n_grey, err);
+    }
+    if (rc == VX_OK && (families & (1u << VX_FAM_IVH))) {
+        double *iv = calloc(n, sizeof *iv);
+        out->ivh = iv;
+        if (!iv)
+            return vx_error_set(err, VX_ENOMEM, "out of memory for the IVH values of %zu voxels", n);
+        rc = vx_ivh_values(img, base->imask, n, ivh, NAN, NAN, iv, &out->ivh_min, &out->ivh_max, &out->ivh_bin_width,
+                           err);
+    }
+    return rc;
+}
+
+void vx_roi_free_derived(vx_roi *r)
+{
+    if (!r)
+        return;
+    free((void *)r->img);
     free((void *)r->grey);
     free((void *)r->ivh);
     memset(r, 0, sizeof *r);

@@ -49,7 +49,7 @@ const vx_setting_info *vx_setting_find(const char *key)
 const char *vx_setting_group_name(vx_setting_group g)
 {
     static const char *const names[VX_SG_COUNT] = {
-        "File", "Input", "Interpolation", "Re-segmentation", "Discretisation", "Filter (IBSI 2)",
+        "File", "Input", "Interpolation", "Re-segmentation", "Discretisation", "Image types (IBSI 2 filters)",
         "Families and aggregations", "Output and execution", "Compatibility"};
     return (unsigned)g < VX_SG_COUNT ? names[g] : "?";
 }
@@ -145,7 +145,7 @@ static const void *cat(const vx_settings *s, const vx_setting_info *r)
 
 static int is_int_type(vx_setting_type t)
 {
-    return t == VX_ST_BOOL || t == VX_ST_INT || t == VX_ST_ENUM || t == VX_ST_SUBSET;
+    return t == VX_ST_BOOL || t == VX_ST_INT || t == VX_ST_ENUM || t == VX_ST_SUBSET || t == VX_ST_FILTERS;
 }
 
 double vx_setting_value(const vx_settings *s, const vx_setting_info *r)
@@ -305,6 +305,65 @@ int vx_settings_check_disc_min(const vx_settings *s, const vx_discretisation *d,
 }
 
 /* ---- validation ---- */
+/* the discretisation rows of one image type's own discretisation d, which stands for the vx_settings member
+ * at offset `field` (texture_disc or ivh_disc): each row's value read from d, its WHEN method from d too */
+static int validate_disc(size_t field, const vx_discretisation *d, const char *where, vx_error *err)
+{
+    char why[600];
+    const char *base = (const char *)d;
+    for (size_t i = 0; i < N_ROWS; i++) {
+        const vx_setting_info *r = &rows[i];
+        if (r->offset == VX_SETTING_NO_FIELD || r->offset < field || r->offset >= field + sizeof *d)
+            continue;
+        const char *at_v = base + (r->offset - field);
+        double v = is_int_type(r->type) ? *(const int *)(const void *)at_v : *(const double *)(const void *)at_v;
+        const vx_setting_info *c = r->when ? vx_setting_find(r->when) : NULL;
+        int applies = !c || (c->offset >= field && c->offset < field + sizeof *d &&
+                             *(const int *)(const void *)(base + (c->offset - field)) == r->when_value);
+        if ((r->flags & (VX_SF_STRICT_WHEN | VX_SF_NEEDED_WHEN)) && !applies)
+            continue;
+        if (!vx_setting_in_range(r, v, why, sizeof why))
+            return vx_error_set(err, VX_EINVAL, "settings: %s: %s: %s", where, r->key, why);
+    }
+    return VX_OK;
+}
+
+static int validate_image_types(const vx_settings *s, vx_error *err)
+{
+    if (s->n_filters < 0 || s->n_filters > VX_MAX_FILTERS)
+        return vx_error_set(err, VX_EINVAL, "settings: image_types.filters: %d filters; at most %d", s->n_filters,
+                            VX_MAX_FILTERS);
+    if (!s->image_original && !s->n_filters)
+        return vx_error_set(err, VX_EINVAL, "settings: image_types: no image type: set original: true or list "
+                                            "filters");
+    for (int i = 0; i < s->n_filters; i++) {
+        const vx_image_type_settings *t = &s->filters[i];
+        char where[128];
+        snprintf(where, sizeof where, "image_types.filters[%d] (%s)", i + 1, t->name);
+        vx_error e = {0};
+        if (vx_filter_validate(&t->filter, &e) != VX_OK)
+            return vx_error_set(err, VX_EINVAL, "settings: %s: %s", where, e.msg);
+        if (t->filter.kind == VX_FILTER_NONE)
+            return vx_error_set(err, VX_EINVAL, "settings: %s: filter none; use image_types.original", where);
+        if (!t->name[0] || !strcmp(t->name, "original"))
+            return vx_error_set(err, VX_EINVAL, "settings: %s: image type name '%s' is reserved or empty", where,
+                                t->name);
+        for (int j = 0; j < i; j++)
+            if (!strcmp(s->filters[j].name, t->name))
+                return vx_error_set(err, VX_EINVAL, "settings: %s: image type name '%s' also names filter %d; give "
+                                    "each a distinct name",
+                                    where, t->name, j + 1);
+        int rc = VX_OK;
+        if (t->own_texture_disc)
+            rc = validate_disc(offsetof(vx_settings, texture_disc), &t->texture_disc, where, err);
+        if (rc == VX_OK && t->own_ivh_disc)
+            rc = validate_disc(offsetof(vx_settings, ivh_disc), &t->ivh_disc, where, err);
+        if (rc != VX_OK)
+            return rc;
+    }
+    return VX_OK;
+}
+
 int vx_settings_validate(const vx_settings *s, vx_error *err)
 {
     if (!s)
@@ -315,7 +374,8 @@ int vx_settings_validate(const vx_settings *s, vx_error *err)
         /* settings that do not change results (threads) are the library's to interpret; lists and flags
          * built in code are taken as they are */
         if (r->offset == VX_SETTING_NO_FIELD || r->hash == VX_HASH_NEVER || r->type == VX_ST_BOOL ||
-            r->type == VX_ST_FAMILIES || r->type == VX_ST_AGGS || r->type == VX_ST_SUBSET)
+            r->type == VX_ST_FAMILIES || r->type == VX_ST_AGGS || r->type == VX_ST_SUBSET ||
+            r->type == VX_ST_FILTERS)
             continue;
         if ((r->flags & (VX_SF_STRICT_WHEN | VX_SF_NEEDED_WHEN)) && !vx_setting_applies(s, r))
             continue;
@@ -328,7 +388,7 @@ int vx_settings_validate(const vx_settings *s, vx_error *err)
     }
     if (!vx_settings_check_reseg_order(s, why, sizeof why))
         return vx_error_set(err, VX_EINVAL, "settings: processing.resegmentation.range: %s", why);
-    return VX_OK;
+    return validate_image_types(s, err);
 }
 
 /* ---- canonical text ---- */
@@ -365,6 +425,28 @@ static int put(char *buf, size_t len, size_t *used, const char *fmt, ...)
     return VX_OK;
 }
 
+static int put_disc(const char *tag, const vx_discretisation *d, char *buf, size_t len, size_t *used)
+{
+    return put(buf, len, used, "{%s=%d,%.17g,%d,%.17g}", tag, (int)d->method, d->bin_width, d->bin_count,
+               d->min_value);
+}
+
+/* each image type: "[name|kind;key=value;...]" plus its own discretisations */
+static int put_filters(const vx_settings *s, char *buf, size_t len, size_t *used)
+{
+    for (int i = 0; i < s->n_filters; i++) {
+        const vx_image_type_settings *t = &s->filters[i];
+        char spec[2048];
+        if (vx_filter_canonical(&t->filter, spec, sizeof spec) != 0 ||
+            put(buf, len, used, "[%s|%s", t->name, spec) != VX_OK ||
+            (t->own_texture_disc && put_disc("texture", &t->texture_disc, buf, len, used) != VX_OK) ||
+            (t->own_ivh_disc && put_disc("ivh", &t->ivh_disc, buf, len, used) != VX_OK) ||
+            put(buf, len, used, "]") != VX_OK)
+            return VX_EINVAL;
+    }
+    return VX_OK;
+}
+
 static int put_value(const vx_settings *s, const vx_setting_info *r, char *buf, size_t len, size_t *used)
 {
     switch (r->type) {
@@ -390,6 +472,8 @@ static int put_value(const vx_settings *s, const vx_setting_info *r, char *buf, 
             if (put(buf, len, used, "%02x", s->feature_bits[i]) != VX_OK)
                 return VX_EINVAL;
         return VX_OK;
+    case VX_ST_FILTERS:
+        return put_filters(s, buf, len, used);
     default:
         return VX_OK;
     }
@@ -447,6 +531,7 @@ static void default_text(const vx_setting_info *r, char *buf, size_t len)
     case VX_ST_SPACING:
     case VX_ST_RANGE:
     case VX_ST_SUBSET:
+    case VX_ST_FILTERS:
         snprintf(buf, len, "none");
         break;
     case VX_ST_FAMILIES:
@@ -461,7 +546,8 @@ static void default_text(const vx_setting_info *r, char *buf, size_t len)
 static const char *type_name(vx_setting_type t)
 {
     static const char *const names[] = {"boolean", "integer", "number", "word", "list of numbers", "[min, max]",
-                                        "list of words", "list of words", "(internal)", "text"};
+                                        "list of words", "list of words", "(internal)", "text",
+                                        "list of mappings"};
     return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }
 
@@ -523,6 +609,11 @@ void vx_setting_valid_text(const vx_setting_info *r, char *buf, size_t len)
     case VX_ST_SUBSET:
         snprintf(buf, len, "set by a PyRadiomics featureClass");
         break;
+    case VX_ST_FILTERS:
+        snprintf(buf, len, "up to %d mappings; `filter:` one of mean, log, laws, gabor, wavelet, simoncelli, square, "
+                 "squareroot, logarithm, exponential, gradient, lbp2d, lbp3d; the parameters of the kind (table "
+                 "below)", VX_MAX_FILTERS);
+        break;
     default:
         snprintf(buf, len, "any text");
     }
@@ -557,6 +648,94 @@ static void cell(FILE *f, const char *s)
 {
     for (; *s; s++)
         fputs(*s == '|' ? "\\|" : (char[2]){*s, '\0'}, f);
+}
+
+/* the kinds of a filter parameter, "log, gabor" */
+static void param_kinds(const vx_filter_param *p, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int k = 1; k < VX_FILTER_KIND_COUNT; k++)
+        if ((p->kinds >> k) & 1u) {
+            int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", vx_filter_kind_name((vx_filter_kind)k));
+            if (w < 0 || (size_t)w >= len - used)
+                return;
+            used += (size_t)w;
+        }
+}
+
+static const char *param_type(const vx_filter_param *p)
+{
+    static const char *const names[] = {"boolean", "integer", "number", "angle", "word", "2D or 3D", "word", "word",
+                                        "list of 3 integers"};
+    return (unsigned)p->type < sizeof names / sizeof names[0] ? names[p->type] : "?";
+}
+
+static void param_valid(const vx_filter_param *p, char *buf, size_t len)
+{
+    switch (p->type) {
+    case VX_FP_INT:
+        snprintf(buf, len, "integer %d..%d", (int)p->lo, (int)p->hi);
+        break;
+    case VX_FP_REAL:
+        snprintf(buf, len, "finite, in [%g, %g]", p->lo, p->hi);
+        break;
+    case VX_FP_ANGLE:
+        snprintf(buf, len, "rad in [%g, %g]: a number or a multiple of pi (5pi/4, -pi/8)", p->lo, p->hi);
+        break;
+    case VX_FP_ORDER:
+        snprintf(buf, len, "[l1, l2, l3], each %d..%d", (int)p->lo, (int)p->hi);
+        break;
+    case VX_FP_PAD:
+        snprintf(buf, len, "constant (zero), nearest, periodic, mirror (reflect, symmetric), wrap");
+        break;
+    case VX_FP_POOL:
+        snprintf(buf, len, "max, average (avg, mean), min");
+        break;
+    case VX_FP_BOOL:
+        snprintf(buf, len, "true / false");
+        break;
+    case VX_FP_DIM:
+        snprintf(buf, len, "2D, 3D");
+        break;
+    default:
+        snprintf(buf, len, "see the description");
+    }
+}
+
+/* The filter parameters (include/voxomics/filter.def) after the image-type rows: a Markdown table, or CSV rows
+ * of group "Filter parameters" keyed image_types.filters[].KEY. */
+static void write_filter_params(FILE *f, int markdown)
+{
+    char kinds[300], valid[300];
+    if (markdown)
+        fprintf(f, "\nEach entry of `image_types.filters` is a mapping: `filter:` (the kind), `name:` (optional: the "
+                   "image-type name of its rows, one word; default from the parameters, e.g. `log_s3.0mm_3D`), "
+                   "`discretisation:` (optional: `texture:` and / or `ivh:` blocks with the keys of the "
+                   "Discretisation group, for this image type only), and the kind's parameters "
+                   "(include/voxomics/filter.def):\n\n"
+                   "| Key | Type | Default | Valid values | Filters | Description |\n|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < vx_filter_param_count(); i++) {
+        const vx_filter_param *p = vx_filter_param_get(i);
+        param_kinds(p, kinds, sizeof kinds);
+        param_valid(p, valid, sizeof valid);
+        if (markdown) {
+            fprintf(f, "| `%s` | %s | `%s` | ", p->key, param_type(p), p->def);
+            cell(f, valid);
+            fprintf(f, " | %s | ", kinds);
+            cell(f, p->doc);
+            fputs(" |\n", f);
+        } else {
+            fprintf(f, "Filter parameters,image_types.filters[].%s,%s,\"%s\",\"%s\",yes,,\"", p->key, param_type(p), p->def,
+                    valid);
+            for (const char *d = p->doc; *d; d++) {
+                if (*d == '"')
+                    fputc('"', f);
+                fputc(*d, f);
+            }
+            fprintf(f, " (%s)\"\n", kinds);
+        }
+    }
 }
 
 int vx_settings_write_reference(FILE *f, int markdown, vx_error *err)
@@ -622,6 +801,8 @@ int vx_settings_write_reference(FILE *f, int markdown, vx_error *err)
                 fputc('\n', f);
             }
         }
+        if (g == VX_SG_FILTER)
+            write_filter_params(f, markdown);
     }
     if (ferror(f))
         return vx_error_set(err, VX_EIO, "settings reference: write error");

@@ -87,12 +87,22 @@ static void col_free(colmap *m)
     free(m->slot);
 }
 
-static void column_name(const vx_result_row *r, vx_column_names names, char *buf, size_t n)
+/* A value's column: PyRadiomics' name when asked and it has one ("<image type>_<class>_<Feature>"), else the
+ * IBSI tag, prefixed "<image type>_" when the settings list filters (every image type then, the original
+ * included, so that a column always says which image it comes from). */
+static void column_name(const vx_results *res, const vx_result_row *r, vx_column_names names, int prefix,
+                        char *buf, size_t n)
 {
-    if (names == VX_NAMES_PYRADIOMICS &&
-        vx_feature_pyradiomics_column(r->image_type, r->feature, r->agg, buf, n) == 0)
+    const char *type = vx_results_image_type_name(res, r->image_type);
+    if (names == VX_NAMES_PYRADIOMICS && vx_feature_pyradiomics_column(type, r->feature, r->agg, buf, n) == 0)
         return;
-    vx_feature_tag(r->feature, r->agg, buf, n);
+    if (!prefix) {
+        vx_feature_tag(r->feature, r->agg, buf, n);
+        return;
+    }
+    char tag[128];
+    vx_feature_tag(r->feature, r->agg, tag, sizeof tag);
+    snprintf(buf, n, "%s_%s", type, tag);
 }
 
 int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r, const vx_settings *s,
@@ -100,7 +110,8 @@ int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r,
 {
     colmap m;
     memset(&m, 0, sizeof m);
-    char name[128];
+    char name[VX_IMAGE_TYPE_NAME_LEN + 160];
+    const int prefix = s->n_filters > 0;
     int rc = VX_OK;
     for (size_t i = 0; rc == VX_OK && i < r->n; i++)
         for (size_t g = 0; rc == VX_OK && g < r->cases[i].n_regions; g++) {
@@ -108,7 +119,7 @@ int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r,
             for (size_t k = 0; rc == VX_OK && k < res->n_diag; k++)
                 rc = col_add(&m, res->diag[k].tag);
             for (size_t k = 0; rc == VX_OK && k < res->n; k++) {
-                column_name(&res->rows[k], names, name, sizeof name);
+                column_name(res, &res->rows[k], names, prefix, name, sizeof name);
                 rc = col_add(&m, name);
             }
         }
@@ -157,7 +168,7 @@ int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r,
                     cell[col] = num[col];
                 }
                 for (size_t k = 0; k < res->n; k++) {
-                    column_name(&res->rows[k], names, name, sizeof name);
+                    column_name(res, &res->rows[k], names, prefix, name, sizeof name);
                     long col = col_find(&m, name);
                     vx_format_double(res->rows[k].value, num[col], sizeof num[col]);
                     cell[col] = num[col];

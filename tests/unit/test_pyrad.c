@@ -361,29 +361,29 @@ static void test_columns(void **state)
 {
     (void)state;
     char b[96];
-    assert_int_equal(vx_feature_pyradiomics_column(VX_IMAGE_ORIGINAL, VX_F_CM_CONTRAST, VX_AGG_3D_AVG, b, sizeof b), 0);
+    assert_int_equal(vx_feature_pyradiomics_column("original", VX_F_CM_CONTRAST, VX_AGG_3D_AVG, b, sizeof b), 0);
     assert_string_equal(b, "original_glcm_Contrast");
-    assert_int_equal(vx_feature_pyradiomics_column(VX_IMAGE_ORIGINAL, VX_F_CM_CONTRAST, VX_AGG_25D_DMRG, b, sizeof b), 0);
-    assert_int_equal(vx_feature_pyradiomics_column(VX_IMAGE_ORIGINAL, VX_F_CM_CONTRAST, VX_AGG_3D_MRG, b, sizeof b), -1);
-    assert_int_equal(vx_feature_pyradiomics_column(VX_IMAGE_ORIGINAL, VX_F_CM_CONTRAST, VX_AGG_2D_AVG, b, sizeof b), -1);
-    assert_int_equal(vx_feature_pyradiomics_column(VX_IMAGE_ORIGINAL, VX_F_CM_SUM_VAR, VX_AGG_3D_AVG, b, sizeof b), -1);
-    assert_int_equal(vx_feature_pyradiomics_column(VX_IMAGE_ORIGINAL, VX_F_STAT_KURT, VX_AGG_NONE, b, sizeof b), 0);
+    assert_int_equal(vx_feature_pyradiomics_column("original", VX_F_CM_CONTRAST, VX_AGG_25D_DMRG, b, sizeof b), 0);
+    assert_int_equal(vx_feature_pyradiomics_column("original", VX_F_CM_CONTRAST, VX_AGG_3D_MRG, b, sizeof b), -1);
+    assert_int_equal(vx_feature_pyradiomics_column("original", VX_F_CM_CONTRAST, VX_AGG_2D_AVG, b, sizeof b), -1);
+    assert_int_equal(vx_feature_pyradiomics_column("original", VX_F_CM_SUM_VAR, VX_AGG_3D_AVG, b, sizeof b), -1);
+    assert_int_equal(vx_feature_pyradiomics_column("original", VX_F_STAT_KURT, VX_AGG_NONE, b, sizeof b), 0);
     assert_string_equal(b, "original_firstorder_Kurtosis");
-    assert_int_equal(vx_feature_pyradiomics_column(VX_IMAGE_ORIGINAL, VX_F_IH_ENTROPY, VX_AGG_NONE, b, sizeof b), 0);
+    assert_int_equal(vx_feature_pyradiomics_column("original", VX_F_IH_ENTROPY, VX_AGG_NONE, b, sizeof b), 0);
     assert_string_equal(b, "original_firstorder_Entropy");
-    assert_int_equal(vx_feature_pyradiomics_column(VX_IMAGE_ORIGINAL, VX_F_MORPH_VOLUME, VX_AGG_NONE, b, sizeof b), 0);
+    assert_int_equal(vx_feature_pyradiomics_column("original", VX_F_MORPH_VOLUME, VX_AGG_NONE, b, sizeof b), 0);
     assert_string_equal(b, "original_shape_MeshVolume");
-    assert_int_equal(vx_feature_pyradiomics_column(VX_IMAGE_ORIGINAL, VX_F_NGL_LDE, VX_AGG_3D, b, sizeof b), 0);
+    assert_int_equal(vx_feature_pyradiomics_column("original", VX_F_NGL_LDE, VX_AGG_3D, b, sizeof b), 0);
     assert_string_equal(b, "original_gldm_SmallDependenceEmphasis");
-    assert_int_equal(vx_feature_pyradiomics_column(VX_IMAGE_ORIGINAL, VX_F_SZM_SZE, VX_AGG_25D, b, sizeof b), 0);
+    assert_int_equal(vx_feature_pyradiomics_column("original", VX_F_SZM_SZE, VX_AGG_25D, b, sizeof b), 0);
     assert_string_equal(b, "original_glszm_SmallAreaEmphasis");
-    assert_int_equal(vx_feature_pyradiomics_column(VX_IMAGE_ORIGINAL, VX_F_SZM_SZE, VX_AGG_2D, b, sizeof b), -1);
-    assert_int_equal(vx_feature_pyradiomics_column(VX_IMAGE_ORIGINAL, VX_F_RLM_SRE, VX_AGG_3D_AVG, b, sizeof b), 0);
+    assert_int_equal(vx_feature_pyradiomics_column("original", VX_F_SZM_SZE, VX_AGG_2D, b, sizeof b), -1);
+    assert_int_equal(vx_feature_pyradiomics_column("original", VX_F_RLM_SRE, VX_AGG_3D_AVG, b, sizeof b), 0);
     assert_string_equal(b, "original_glrlm_ShortRunEmphasis");
-    assert_int_equal(vx_feature_pyradiomics_column(VX_IMAGE_ORIGINAL, VX_F_DZM_SDE, VX_AGG_3D, b, sizeof b), -1);
-    assert_int_equal(vx_feature_pyradiomics_column(VX_IMAGE_ORIGINAL, VX_F_STAT_MEAN, VX_AGG_3D, b, sizeof b), -1);
-    assert_int_equal(vx_feature_pyradiomics_column(VX_IMAGE_ORIGINAL, VX_F_CM_CONTRAST, VX_AGG_3D_AVG, b, 10), -1); /* too small */
-    assert_int_equal(vx_feature_pyradiomics_column(VX_IMAGE_ORIGINAL, VX_F_COUNT, VX_AGG_NONE, b, sizeof b), -1);
+    assert_int_equal(vx_feature_pyradiomics_column("original", VX_F_DZM_SDE, VX_AGG_3D, b, sizeof b), -1);
+    assert_int_equal(vx_feature_pyradiomics_column("original", VX_F_STAT_MEAN, VX_AGG_3D, b, sizeof b), -1);
+    assert_int_equal(vx_feature_pyradiomics_column("original", VX_F_CM_CONTRAST, VX_AGG_3D_AVG, b, 10), -1); /* too small */
+    assert_int_equal(vx_feature_pyradiomics_column("original", VX_F_COUNT, VX_AGG_NONE, b, sizeof b), -1);
 }
 
 /* Fixed bin width: IBSI from the ROI minimum, PyRadiomics on multiples of w. */

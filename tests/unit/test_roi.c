@@ -184,8 +184,6 @@ static void test_roi_build(void **state)
 static void test_rows_carry_image_type(void **state)
 {
     (void)state;
-    assert_string_equal(vx_image_type_name(VX_IMAGE_ORIGINAL), "original");
-    assert_string_equal(vx_image_type_name(VX_IMAGE_TYPE_COUNT), "?");
     vx_image *img, *mask;
     make_case(&img, &mask);
     vx_settings s;
@@ -236,20 +234,37 @@ static void test_rows_carry_image_type(void **state)
     char name[128];
     for (size_t i = 0; i < res.n; i++)
         if (res.rows[i].feature == VX_F_STAT_MEAN) {
-            assert_int_equal(vx_feature_pyradiomics_column(res.rows[i].image_type, res.rows[i].feature,
-                                                           res.rows[i].agg, name, sizeof name),
+            assert_int_equal(vx_feature_pyradiomics_column(vx_results_image_type_name(&res, res.rows[i].image_type),
+                                                           res.rows[i].feature, res.rows[i].agg, name, sizeof name),
                              0);
             assert_string_equal(name, "original_firstorder_Mean");
         }
-    assert_int_equal(vx_feature_pyradiomics_column(VX_IMAGE_TYPE_COUNT, VX_F_STAT_MEAN, VX_AGG_NONE, name,
-                                                   sizeof name),
-                     -1);
+    assert_int_equal(vx_feature_pyradiomics_column(NULL, VX_F_STAT_MEAN, VX_AGG_NONE, name, sizeof name), -1);
+    assert_int_equal(vx_feature_pyradiomics_column("", VX_F_STAT_MEAN, VX_AGG_NONE, name, sizeof name), -1);
     /* vx_results_add stamps the results' current image type */
     vx_results r2;
     vx_results_init(&r2);
     assert_int_equal(r2.image_type, VX_IMAGE_ORIGINAL);
     assert_int_equal(vx_results_add(&r2, VX_F_STAT_MEAN, VX_AGG_NONE, 1.0), VX_OK);
     assert_int_equal(r2.rows[0].image_type, VX_IMAGE_ORIGINAL);
+    /* named image types: indices in order of first use, "original" always 0, names checked */
+    assert_string_equal(vx_results_image_type_name(&r2, VX_IMAGE_ORIGINAL), "original");
+    assert_string_equal(vx_results_image_type_name(&r2, 1), "?");
+    assert_int_equal(vx_results_set_image_type(&r2, "log_s3.0mm_3D"), VX_OK);
+    assert_int_equal(r2.image_type, 1);
+    assert_int_equal(vx_results_add(&r2, VX_F_STAT_MEAN, VX_AGG_NONE, 2.0), VX_OK);
+    assert_int_equal(vx_results_set_image_type(&r2, "wav_coif1_LLH_l1_3D"), VX_OK);
+    assert_int_equal(r2.image_type, 2);
+    assert_int_equal(vx_results_set_image_type(&r2, "log_s3.0mm_3D"), VX_OK);
+    assert_int_equal(r2.image_type, 1);
+    assert_int_equal(vx_results_set_image_type(&r2, "original"), VX_OK);
+    assert_int_equal(r2.image_type, VX_IMAGE_ORIGINAL);
+    assert_int_equal(vx_results_image_type_count(&r2), 3);
+    assert_string_equal(vx_results_image_type_name(&r2, 2), "wav_coif1_LLH_l1_3D");
+    assert_int_equal(r2.rows[1].image_type, 1);
+    assert_int_equal(vx_results_set_image_type(&r2, "a,b"), VX_EINVAL);
+    assert_int_equal(vx_results_set_image_type(&r2, "a b"), VX_EINVAL);
+    assert_int_equal(vx_results_set_image_type(&r2, ""), VX_EINVAL);
     vx_results_free(&r2);
     vx_results_free(&res);
     vx_image_free(img);

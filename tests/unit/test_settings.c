@@ -303,7 +303,7 @@ static void test_canonical_shipped(void **state)
     assert_int_equal(vx_settings_canonical(&s, text, 20), VX_EINVAL);
 }
 
-/* The reference lists every key once, in its group; the empty filter group says so. */
+/* The reference lists every key once, in its group, and every filter parameter once. */
 static void test_reference(void **state)
 {
     (void)state;
@@ -318,7 +318,17 @@ static void test_reference(void **state)
     char *md = calloc((size_t)len + 1, 1);
     assert_int_equal(fread(md, 1, (size_t)len, f), (size_t)len);
     fclose(f);
-    assert_non_null(strstr(md, "### Filter (IBSI 2)\n\nNo settings yet.\n"));
+    assert_non_null(strstr(md, "### Image types (IBSI 2 filters)\n\n"));
+    /* every filter parameter once, after the image-type keys */
+    const char *types = strstr(md, "| `image_types.filters` |");
+    assert_non_null(types);
+    for (size_t i = 0; i < vx_filter_param_count(); i++) {
+        char cellkey[200];
+        snprintf(cellkey, sizeof cellkey, "| `%s` |", vx_filter_param_get(i)->key);
+        const char *hit = strstr(types, cellkey);
+        assert_non_null(hit);
+        assert_null(strstr(hit + 1, cellkey));
+    }
     for (size_t i = 0; i < vx_setting_count(); i++) {
         const vx_setting_info *r = vx_setting_get(i);
         if (r->flags & (VX_SF_PART | VX_SF_INTERNAL))
