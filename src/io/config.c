@@ -664,6 +664,17 @@ static int check_disc_min(cfg *c)
     return VX_OK;
 }
 
+/* At least one image type: the original image or a filter. */
+static int check_image_types(cfg *c)
+{
+    const vx_setting_info *r = vx_setting_find("image_types.original");
+    const yaml_node_t *n = r ? c->seen[row_index(r)] : NULL;
+    if (!c->s->image_original && !c->s->n_filters)
+        return fail(c, n, "image_types.original", "false and no filter listed: no image type to compute; set it "
+                                                  "true or list image_types.filters%s", "");
+    return VX_OK;
+}
+
 int vx_settings_load(const char *path, vx_settings *s, vx_error *err)
 {
     if (!path || !s)
@@ -708,6 +719,8 @@ int vx_settings_load(const char *path, vx_settings *s, vx_error *err)
             rc = check_when(&c);
         if (rc == VX_OK)
             rc = check_disc_min(&c);
+        if (rc == VX_OK)
+            rc = check_image_types(&c);
     }
     yaml_document_delete(&c.doc);
     yaml_parser_delete(&parser);

@@ -184,6 +184,9 @@ static void test_reader_every_key(void **state)
         char own[512];
         yaml_for(r->key, value, own, sizeof own);
         snprintf(text, sizeof text, "%s%s", own, when);
+        /* without the original image, an image type must remain: one filter */
+        if (!strcmp(r->key, "image_types.original"))
+            snprintf(text, sizeof text, "image_types:\n  original: %s\n  filters: [{filter: mean}]\n", value);
         /* the keys required under that condition (or under the enum value this row is set to) */
         const char *ck = r->when ? r->when : r->type == VX_ST_ENUM ? r->key : NULL;
         int cv = r->when ? r->when_value : (int)v;
@@ -344,12 +347,94 @@ static void test_reference(void **state)
     free(md);
 }
 
+/* Image types: a filters list is read into filters[] with each kind's parameters, names built from the
+ * parameters (or given), and every parameter of the kind enters the canonical text (so the hash). */
+static void test_image_types(void **state)
+{
+    (void)state;
+    vx_settings *s = malloc(sizeof *s), *d = malloc(sizeof *d);
+    vx_error err;
+    const char *text = "image_types:\n"
+                       "  original: true\n"
+                       "  filters:\n"
+                       "    - {filter: log, sigma_mm: 1.5, dim: 2D, padding: zero}\n"
+                       "    - {filter: wavelet, wavelet: coif1, subband: LLH, rotation_invariant: true, pooling: avg}\n"
+                       "    - {filter: gabor, dim: 2D, sigma_mm: 5, lambda_mm: 2, gamma: 1.5, rotation_invariant: yes,\n"
+                       "       delta_theta: pi/8, pooling: average, orthogonal_planes: true}\n"
+                       "    - {filter: simoncelli, level: 2, riesz_order: [0, 2, 0], tensor_sigma_mm: 1}\n"
+                       "    - {filter: laws, kernel: L5E5E5, energy_delta: 7, rotation_invariant: true, name: lawsE7}\n"
+                       "    - filter: mean\n"
+                       "      support: 5\n"
+                       "      discretisation:\n"
+                       "        texture: {method: fixed_bin_number, bin_count: 16}\n";
+    if (load_text(text, s, &err) != VX_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(s->n_filters, 6);
+    assert_int_equal(s->image_original, 1);
+    assert_string_equal(s->filters[0].name, "log_s1.5mm_2D");
+    assert_int_equal(s->filters[0].filter.kind, VX_FILTER_LOG);
+    assert_int_equal(s->filters[0].filter.pad, VX_PAD_CONSTANT);
+    assert_true(s->filters[0].filter.truncate == 4.0);
+    assert_string_equal(s->filters[1].name, "wav_coif1_LLH_l1_ri-avg_3D");
+    assert_int_equal(s->filters[1].filter.pooling, VX_POOL_AVERAGE);
+    assert_string_equal(s->filters[2].name, "gabor_s5.0mm_l2.0mm_g1.5_dt0.3927_ri-avg_orth_2D");
+    assert_true(fabs(s->filters[2].filter.delta_theta - 3.14159265358979323846 / 8) < 1e-15);
+    assert_string_equal(s->filters[3].name, "riesz-sim_l2_020_st1.0mm_3D");
+    assert_int_equal(s->filters[3].filter.riesz[1], 2);
+    assert_string_equal(s->filters[4].name, "lawsE7");
+    assert_int_equal(s->filters[4].filter.energy_delta, 7);
+    assert_string_equal(s->filters[5].name, "mean_m5_3D");
+    assert_int_equal(s->filters[5].own_texture_disc, 1);
+    assert_int_equal(s->filters[5].own_ivh_disc, 0);
+    assert_int_equal(s->filters[5].texture_disc.method, VX_DISC_FBN);
+    assert_int_equal(s->filters[5].texture_disc.bin_count, 16);
+    assert_int_equal(vx_settings_validate(s, &err), VX_OK);
+    /* the canonical text holds every parameter of each kind; a changed parameter changes the hash */
+    char *canon = malloc(1 << 16);
+    assert_int_equal(vx_settings_canonical(s, canon, 1 << 16), VX_OK);
+    assert_non_null(strstr(canon, ";filters=[log_s1.5mm_2D|log;dim=2D;padding=constant;padding_value=0;"
+                                  "sigma_mm=1.5;truncate=4;riesz_order=[0, 0, 0];tensor_sigma_mm=0]"));
+    assert_non_null(strstr(canon, "[mean_m5_3D|mean;dim=3D;padding=mirror;padding_value=0;support=5"
+                                  "{texture=2,"));
+    char h1[65], h2[65], h0[65];
+    vx_settings_hash(s, h1);
+    s->filters[0].filter.sigma_mm = 1.6;
+    vx_settings_hash(s, h2);
+    assert_string_not_equal(h1, h2);
+    /* without filters the text is that of the defaults (stored runs keep their hash) */
+    vx_settings_default(d);
+    vx_settings_hash(d, h0);
+    s->n_filters = 0;
+    vx_settings_default(s);
+    vx_settings_hash(s, h2);
+    assert_string_equal(h0, h2);
+    assert_int_equal(vx_settings_canonical(d, canon, 1 << 16), VX_OK);
+    assert_null(strstr(canon, "filters="));
+    assert_null(strstr(canon, "original="));
+    /* a filter built in code is validated by vx_settings_validate (vx_extract's check) */
+    d->n_filters = 1;
+    vx_filter_spec_init(&d->filters[0].filter);
+    d->filters[0].filter.kind = VX_FILTER_MEAN;
+    d->filters[0].filter.support = 4;
+    snprintf(d->filters[0].name, sizeof d->filters[0].name, "m");
+    assert_int_equal(vx_settings_validate(d, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "settings: image_types.filters[1] (m): filter mean: support 4"));
+    d->filters[0].filter.support = 5;
+    assert_int_equal(vx_settings_validate(d, &err), VX_OK);
+    snprintf(d->filters[0].name, sizeof d->filters[0].name, "original");
+    assert_int_equal(vx_settings_validate(d, &err), VX_EINVAL);
+    free(canon);
+    free(s);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),          cmocka_unit_test(test_descriptor_shape),
         cmocka_unit_test(test_reader_every_key),  cmocka_unit_test(test_validate_every_range),
         cmocka_unit_test(test_canonical_shipped), cmocka_unit_test(test_reference),
+        cmocka_unit_test(test_image_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
