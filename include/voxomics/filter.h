@@ -200,6 +200,8 @@ typedef struct vx_filter_spec {
     int lbp_levels;       /* LBP3D spherical-harmonics levels (default 2) */
     double lbp_icosphere_radius; /* LBP3D radius in voxels (default 1) */
     int lbp_icosphere_subdiv;    /* LBP3D icosphere subdivisions (default 1) */
+    int lbp_map;                 /* LBP3D output: 1..lbp_levels the level's map (PyRadiomics lbp-3D-m<n>), 0 the
+                                    spherical kurtosis (lbp-3D-k); default 1 */
     int gradient_spacing;        /* gradient in mm (1, default) or voxels (0) */
 } vx_filter_spec;
 

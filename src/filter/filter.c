@@ -48,6 +48,7 @@ void vx_filter_spec_init(vx_filter_spec *f)
     f->lbp_levels = 2;
     f->lbp_icosphere_radius = 1.0;
     f->lbp_icosphere_subdiv = 1;
+    f->lbp_map = 1;
     f->gradient_spacing = 1;
 }
 
@@ -104,6 +105,9 @@ static int check_required(const vx_filter_spec *f, const char *kn, vx_error *err
         return vx_error_set(err, VX_EINVAL, "filter wavelet: give wavelet (e.g. coif1) and subband (e.g. LLH)");
     if (f->kind == VX_FILTER_LBP2D && f->dim != 2)
         return vx_error_set(err, VX_EINVAL, "filter lbp2d: a 2D filter: give dim: 2D (or lbp3d)");
+    if (f->kind == VX_FILTER_LBP3D && (f->lbp_map < 0 || f->lbp_map > f->lbp_levels))
+        return vx_error_set(err, VX_EINVAL, "filter lbp3d: lbp_map %d; give 1..lbp_levels (%d) or 0 (kurtosis)",
+                            f->lbp_map, f->lbp_levels);
     if ((f->kind == VX_FILTER_WAVELET || f->kind == VX_FILTER_SIMONCELLI) && f->level < 1)
         return vx_error_set(err, VX_EINVAL, "filter %s: level %d; levels start at 1", kn, f->level);
     if (f->kind == VX_FILTER_MEAN && (f->support < 1 || f->support % 2 == 0))
@@ -220,7 +224,11 @@ int vx_filter_image_type(const vx_filter_spec *f, char *buf, size_t n)
         break;
     case VX_FILTER_LBP3D:
         fmt_num(a, sizeof a, f->lbp_icosphere_radius);
-        w = snprintf(buf, n, "lbp3d_r%s_s%d_l%d", a, f->lbp_icosphere_subdiv, f->lbp_levels);
+        if (f->lbp_map > 0)
+            snprintf(d, sizeof d, "m%d", f->lbp_map);
+        else
+            snprintf(d, sizeof d, "k");
+        w = snprintf(buf, n, "lbp3d_r%s_s%d_l%d_%s", a, f->lbp_icosphere_subdiv, f->lbp_levels, d);
         break;
     default: /* the voxel-wise PyRadiomics maps: their kind name */
         w = snprintf(buf, n, "%s", vx_filter_kind_name(f->kind));
