@@ -43,6 +43,22 @@
 #include <string.h>
 #include <strings.h>
 
+/* PyRadiomics' filter settings (setting section, or an image type's own mapping) */
+typedef struct pyr_fopts {
+    const yaml_node_t *sigma; /* LoG sigma list (mm) */
+    long start_level, level;  /* wavelet: first level (0-based) and number of levels */
+    char wavelet[12];         /* as vx_filter_spec.wavelet */
+    int gradient_spacing;
+    double lbp2d_radius;
+    long lbp2d_samples;
+    long lbp3d_levels, lbp3d_subdiv;
+    double lbp3d_radius;
+    /* an image type's own discretisation (binWidth / binCount / binMinimum in its mapping) */
+    int own_disc;
+    double bin_width, bin_min;
+    long bin_count;
+} pyr_fopts;
+
 typedef struct pr {
     yaml_document_t *doc;
     const char *path;
@@ -61,6 +77,7 @@ typedef struct pr {
     const yaml_node_t *reseg_node;
     int force2d, force2d_dim;
     const yaml_node_t *force2d_node;
+    pyr_fopts fo; /* the filter settings of `setting` */
 } pr;
 
 enum { MODE_ABSOLUTE = 0, MODE_RELATIVE, MODE_SIGMA };
@@ -250,11 +267,6 @@ static int set_reseg_range(pr *p, const yaml_node_t *v, const char *key)
     return VX_OK;
 }
 
-/* settings that configure only filters (LoG, wavelet, gradient, LBP): accepted, they act on nothing here */
-static const char *const filter_settings[] = {
-    "sigma",       "start_level",  "level",        "wavelet",     "gradientUseSpacing", "lbp2DRadius", "lbp2DSamples",
-    "lbp2DMethod", "lbp3DLevels", "lbp3DIcosphereRadius", "lbp3DIcosphereSubdivision",
-};
 
 #define SETTING_KEYS                                                                                           \
     "binWidth, binCount, binMinimum, resampledPixelSpacing, interpolator, padDistance, preCrop, "             \
@@ -418,6 +430,102 @@ static int texture_setting(pr *p, const char *key, const yaml_node_t *v, const c
     return SETTING_NOT_MINE;
 }
 
+/* ---- filter settings (PyRadiomics' image types) ---- */
+static void fopts_default(pyr_fopts *fo)
+{
+    memset(fo, 0, sizeof *fo);
+    fo->level = 1;
+    snprintf(fo->wavelet, sizeof fo->wavelet, "coif1");
+    fo->gradient_spacing = 1;
+    fo->lbp2d_radius = 1.0;
+    fo->lbp2d_samples = 8;
+    fo->lbp3d_levels = 2;
+    fo->lbp3d_radius = 1.0;
+    fo->lbp3d_subdiv = 1;
+    fo->bin_min = NAN;
+}
+
+/* The wavelets voxomics implements (voxomics/filter.def: haar, db1-db10, coif1-coif5). */
+static int wavelet_known(const char *w)
+{
+    if (!strcmp(w, "haar"))
+        return 1;
+    char *end;
+    if (!strncmp(w, "db", 2)) {
+        long n = strtol(w + 2, &end, 10);
+        return end != w + 2 && !*end && n >= 1 && n <= 10;
+    }
+    if (!strncmp(w, "coif", 4)) {
+        long n = strtol(w + 4, &end, 10);
+        return end != w + 4 && !*end && n >= 1 && n <= 5;
+    }
+    return 0;
+}
+
+/* A PyRadiomics filter setting into fo; SETTING_NOT_MINE when key is none. */
+static int filter_setting(pr *p, pyr_fopts *fo, const char *key, const yaml_node_t *v, const char *full)
+{
+    int rc;
+    if (!strcmp(key, "sigma")) {
+        long n = seq_len(v);
+        if (n < 1)
+            return failv(p, VX_EINVAL, v, full, "expected a list of LoG scales in mm, e.g. [1.0, 3.0]");
+        for (long i = 0; i < n; i++) {
+            double d = NAN;
+            if ((rc = get_double(p, node(p, v->data.sequence.items.start[i]), full, &d)) != VX_OK)
+                return rc;
+            if (!(d > 0.0) || d > 1e4)
+                return failv(p, VX_EINVAL, v, full, "LoG sigma %g mm: must be > 0 (and at most 10000)", d);
+        }
+        fo->sigma = v;
+        return VX_OK;
+    }
+    if (!strcmp(key, "start_level"))
+        return get_int(p, v, full, 0, 8, &fo->start_level);
+    if (!strcmp(key, "level"))
+        return get_int(p, v, full, 1, 9, &fo->level);
+    if (!strcmp(key, "wavelet")) {
+        const char *w = scalar(v);
+        if (!w || strlen(w) >= sizeof fo->wavelet)
+            return failv(p, VX_EINVAL, v, full, "expected a wavelet name such as coif1");
+        if (!wavelet_known(w))
+            return failv(p, VX_EUNSUPPORTED, v, full,
+                         "wavelet '%s' is not supported; voxomics implements haar, db1-db10 and coif1-coif5", w);
+        snprintf(fo->wavelet, sizeof fo->wavelet, "%s", w);
+        return VX_OK;
+    }
+    if (!strcmp(key, "gradientUseSpacing"))
+        return get_bool(p, v, full, &fo->gradient_spacing);
+    if (!strcmp(key, "lbp2DRadius")) {
+        if ((rc = get_double(p, v, full, &fo->lbp2d_radius)) != VX_OK)
+            return rc;
+        return fo->lbp2d_radius > 0.0 && fo->lbp2d_radius <= 100.0
+                   ? VX_OK
+                   : failv(p, VX_EINVAL, v, full, "must be in (0, 100], got %g", fo->lbp2d_radius);
+    }
+    if (!strcmp(key, "lbp2DSamples"))
+        return get_int(p, v, full, 1, 64, &fo->lbp2d_samples);
+    if (!strcmp(key, "lbp2DMethod")) {
+        const char *m = scalar(v);
+        return m && !strcmp(m, "uniform")
+                   ? VX_OK
+                   : failv(p, VX_EUNSUPPORTED, v, full, "'%s' is not supported; voxomics implements 'uniform'",
+                           m ? m : "?");
+    }
+    if (!strcmp(key, "lbp3DLevels"))
+        return get_int(p, v, full, 1, 16, &fo->lbp3d_levels);
+    if (!strcmp(key, "lbp3DIcosphereRadius")) {
+        if ((rc = get_double(p, v, full, &fo->lbp3d_radius)) != VX_OK)
+            return rc;
+        return fo->lbp3d_radius > 0.0 && fo->lbp3d_radius <= 100.0
+                   ? VX_OK
+                   : failv(p, VX_EINVAL, v, full, "must be in (0, 100], got %g", fo->lbp3d_radius);
+    }
+    if (!strcmp(key, "lbp3DIcosphereSubdivision"))
+        return get_int(p, v, full, 0, 6, &fo->lbp3d_subdiv);
+    return SETTING_NOT_MINE;
+}
+
 static int one_setting(pr *p, const char *sec, const yaml_node_t *k, const char *key, const yaml_node_t *v)
 {
     char full[200];
@@ -478,9 +586,8 @@ static int one_setting(pr *p, const char *sec, const yaml_node_t *k, const char 
         return rc;
     if ((rc = texture_setting(p, key, v, full)) != SETTING_NOT_MINE)
         return rc;
-    for (size_t i = 0; i < sizeof filter_settings / sizeof filter_settings[0]; i++)
-        if (!strcmp(key, filter_settings[i]))
-            return VX_OK;
+    if ((rc = filter_setting(p, &p->fo, key, v, full)) != SETTING_NOT_MINE)
+        return rc;
     return failv(p, VX_EINVAL, k, full, "unknown PyRadiomics setting; accepted: %s", SETTING_KEYS);
 }
 
@@ -502,15 +609,191 @@ static int settings_map(pr *p, const char *sec, const yaml_node_t *map)
     return VX_OK;
 }
 
-/* ---- imageType ---- */
-static const char *const known_filters[] = {
-    "Wavelet", "LoG", "Square", "SquareRoot", "Logarithm", "Exponential", "Gradient", "LBP2D", "LBP3D",
-    "LocalBinaryPattern2D", "LocalBinaryPattern3D",
-};
+/* An image type's own mapping: filter settings and its discretisation; other settings are PyRadiomics' per
+ * image type customisation voxomics does not follow (they would change the processing of one image type). */
+static int image_type_settings(pr *p, const char *type, const yaml_node_t *map, pyr_fopts *fo)
+{
+    if (is_null(map))
+        return VX_OK;
+    char sec[160];
+    snprintf(sec, sizeof sec, "imageType.%s", type);
+    if (map->type != YAML_MAPPING_NODE)
+        return failv(p, VX_EINVAL, map, sec, "expected a mapping of settings, e.g. {} or {sigma: [1.0, 3.0]}");
+    for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < map->data.mapping.pairs.top; q++) {
+        yaml_node_t *k = node(p, q->key), *v = node(p, q->value);
+        const char *ks = scalar(k);
+        char full[300];
+        snprintf(full, sizeof full, "%s.%s", sec, ks ? ks : "?");
+        int rc = ks ? filter_setting(p, fo, ks, v, full) : VX_EINVAL;
+        if (rc == SETTING_NOT_MINE && !strcmp(ks, "binWidth")) {
+            if ((rc = get_double(p, v, full, &fo->bin_width)) == VX_OK && !(fo->bin_width > 0.0))
+                rc = failv(p, VX_EINVAL, v, full, "must be > 0, got %g", fo->bin_width);
+            fo->own_disc = 1;
+        } else if (rc == SETTING_NOT_MINE && !strcmp(ks, "binCount")) {
+            rc = get_int(p, v, full, row_lo("discretisation.texture.bin_count"),
+                         row_hi("discretisation.texture.bin_count"), &fo->bin_count);
+            fo->own_disc = 1;
+        } else if (rc == SETTING_NOT_MINE && !strcmp(ks, "binMinimum")) {
+            rc = is_null(v) ? VX_OK : get_double(p, v, full, &fo->bin_min);
+            fo->own_disc = 1;
+        } else if (rc == SETTING_NOT_MINE) {
+            rc = failv(p, VX_EUNSUPPORTED, k, full,
+                       "a per-image-type setting voxomics does not support: give it under 'setting' (image types "
+                       "may set their filter settings and binWidth / binCount / binMinimum)");
+        }
+        if (rc != VX_OK)
+            return rc == VX_EINVAL && !ks ? failv(p, VX_EINVAL, k, sec, "setting names must be plain words") : rc;
+    }
+    return VX_OK;
+}
 
+/* Python's str() of a YAML number as PyRadiomics names LoG images with it: an integer as written ("3"), a
+ * float in its shortest round-trip form with ".0" when integral ("1.0", "1.5"). */
+static void py_number_text(const char *yaml_text, double v, char *buf, size_t n)
+{
+    if (!strpbrk(yaml_text, ".eE")) {
+        snprintf(buf, n, "%.0f", v);
+        return;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    if (!strpbrk(buf, ".eEn"))
+        strncat(buf, ".0", n - strlen(buf) - 1);
+}
+
+/* Append one filter (its spec's common fields from the file) with PyRadiomics' image-type name. */
+static int add_filter(pr *p, const yaml_node_t *at, const char *name, const vx_filter_spec *f, const pyr_fopts *fo)
+{
+    vx_settings *s = p->s;
+    if (s->n_filters >= VX_MAX_FILTERS)
+        return failv(p, VX_EINVAL, at, "imageType", "more than %d filtered images; enable fewer", VX_MAX_FILTERS);
+    vx_image_type_settings *t = &s->filters[s->n_filters++];
+    memset(t, 0, sizeof *t);
+    t->filter = *f;
+    snprintf(t->name, sizeof t->name, "%s", name);
+    if (fo->own_disc) { /* the image type's binCount wins over its binWidth, as PyRadiomics' */
+        t->own_texture_disc = 1;
+        if (fo->bin_count > 0)
+            t->texture_disc = (vx_discretisation){.method = VX_DISC_FBN, .bin_count = (int)fo->bin_count,
+                                                  .min_value = NAN};
+        else
+            t->texture_disc = (vx_discretisation){.method = VX_DISC_FBS,
+                                                  .bin_width = fo->bin_width > 0.0 ? fo->bin_width : p->bin_width,
+                                                  .min_value = fo->bin_min};
+    }
+    return VX_OK;
+}
+
+/* The filters of one PyRadiomics image type, in PyRadiomics' order and with its names
+ * (docs/config.md "PyRadiomics parameter files"). */
+static int expand_image_type(pr *p, const yaml_node_t *k, const char *type, const pyr_fopts *fo)
+{
+    const int two_d = p->force2d;
+    vx_filter_spec f;
+    vx_filter_spec_init(&f);
+    char name[VX_IMAGE_TYPE_NAME_LEN];
+    int rc = VX_OK;
+    if (!strcmp(type, "LoG")) {
+        long n = seq_len(fo->sigma);
+        if (n < 1)
+            return failv(p, VX_EINVAL, k, "imageType.LoG", "no sigma: give the LoG scales in mm, e.g. "
+                                                           "'LoG: {sigma: [1.0, 3.0]}' or setting.sigma");
+        f.kind = VX_FILTER_LOG;
+        f.pad = VX_PAD_NEAREST; /* ITK's recursive Gaussian continues the border value */
+        for (long i = 0; rc == VX_OK && i < n; i++) {
+            const yaml_node_t *e = node(p, fo->sigma->data.sequence.items.start[i]);
+            char num[40], *c;
+            f.sigma_mm = strtod(scalar(e), NULL);
+            py_number_text(scalar(e), f.sigma_mm, num, sizeof num);
+            for (c = num; *c; c++)
+                if (*c == '.')
+                    *c = '-';
+            snprintf(name, sizeof name, "log-sigma-%s-mm-3D", num);
+            rc = add_filter(p, k, name, &f, fo);
+        }
+        return rc;
+    }
+    if (!strcmp(type, "Wavelet")) {
+        /* pywt.swtn over the axes x, y, z (force2D: x, y): the sub-bands in its order, L before H, x first */
+        static const char *const bands3[] = {"LLH", "LHL", "LHH", "HLL", "HLH", "HHL", "HHH"};
+        static const char *const bands2[] = {"LH", "HL", "HH"};
+        const char *const *bands = two_d ? bands2 : bands3;
+        const int nb = two_d ? 3 : 7;
+        f.kind = VX_FILTER_WAVELET;
+        f.dim = two_d ? 2 : 3;
+        f.pad = VX_PAD_PERIODIC; /* PyRadiomics pads to even sizes by wrapping; pywt's swt is periodic */
+        snprintf(f.wavelet, sizeof f.wavelet, "%s", fo->wavelet);
+        for (long idx = 1; rc == VX_OK && idx <= fo->level; idx++)
+            for (int b = 0; rc == VX_OK && b < nb; b++) {
+                snprintf(f.subband, sizeof f.subband, "%s", bands[b]);
+                f.level = (int)(fo->start_level + idx);
+                if (idx == 1)
+                    snprintf(name, sizeof name, "wavelet-%s", bands[b]);
+                else
+                    snprintf(name, sizeof name, "wavelet%ld-%s", idx, bands[b]);
+                rc = add_filter(p, k, name, &f, fo);
+            }
+        if (rc != VX_OK)
+            return rc;
+        snprintf(f.subband, sizeof f.subband, "%s", two_d ? "LL" : "LLL");
+        f.level = (int)(fo->start_level + fo->level);
+        if (fo->level == 1)
+            snprintf(name, sizeof name, "wavelet-%s", f.subband);
+        else
+            snprintf(name, sizeof name, "wavelet%ld-%s", fo->level, f.subband);
+        return add_filter(p, k, name, &f, fo);
+    }
+    static const struct {
+        const char *type, *name;
+        vx_filter_kind kind;
+    } simple[] = {{"Square", "square", VX_FILTER_SQUARE},
+                  {"SquareRoot", "squareroot", VX_FILTER_SQUAREROOT},
+                  {"Logarithm", "logarithm", VX_FILTER_LOGARITHM},
+                  {"Exponential", "exponential", VX_FILTER_EXPONENTIAL},
+                  {"Gradient", "gradient", VX_FILTER_GRADIENT},
+                  {"LBP2D", "lbp-2D", VX_FILTER_LBP2D},
+                  {"LocalBinaryPattern2D", "lbp-2D", VX_FILTER_LBP2D}};
+    for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++)
+        if (!strcmp(type, simple[i].type)) {
+            f.kind = simple[i].kind;
+            f.gradient_spacing = fo->gradient_spacing;
+            f.pad = VX_PAD_NEAREST;
+            f.lbp_radius = fo->lbp2d_radius;
+            f.lbp_samples = (int)fo->lbp2d_samples;
+            if (f.kind == VX_FILTER_LBP2D)
+                f.dim = 2;
+            return add_filter(p, k, simple[i].name, &f, fo);
+        }
+    if (!strcmp(type, "LBP3D") || !strcmp(type, "LocalBinaryPattern3D")) {
+        f.kind = VX_FILTER_LBP3D;
+        f.pad = VX_PAD_NEAREST;
+        f.lbp_levels = (int)fo->lbp3d_levels;
+        f.lbp_icosphere_radius = fo->lbp3d_radius;
+        f.lbp_icosphere_subdiv = (int)fo->lbp3d_subdiv;
+        for (long m = 1; rc == VX_OK && m <= fo->lbp3d_levels; m++) {
+            f.lbp_map = (int)m;
+            snprintf(name, sizeof name, "lbp-3D-m%ld", m);
+            rc = add_filter(p, k, name, &f, fo);
+        }
+        f.lbp_map = 0;
+        return rc == VX_OK ? add_filter(p, k, "lbp-3D-k", &f, fo) : rc;
+    }
+    char full[160];
+    snprintf(full, sizeof full, "imageType.%s", type);
+    return failv(p, VX_EINVAL, k, full, "unknown image type; PyRadiomics image types: Original, Wavelet, LoG, Square, "
+                 "SquareRoot, Logarithm, Exponential, Gradient, LBP2D, LBP3D");
+}
+
+/* ---- imageType ---- */
+/* The image types: Original (its settings are applied by the caller), then each filter in file order, with
+ * the filter settings of `setting` overridden by its own mapping. */
 static int image_types(pr *p, const yaml_node_t *map, int *original)
 {
     *original = 1; /* PyRadiomics' default: Original only */
+    p->s->n_filters = 0;
     if (is_null(map))
         return VX_OK;
     if (map->type != YAML_MAPPING_NODE)
@@ -519,22 +802,22 @@ static int image_types(pr *p, const yaml_node_t *map, int *original)
     for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < map->data.mapping.pairs.top; q++) {
         yaml_node_t *k = yaml_document_get_node(p->doc, q->key);
         const char *ks = scalar(k);
-        char full[160];
-        snprintf(full, sizeof full, "imageType.%s", ks ? ks : "?");
-        if (ks && !strcmp(ks, "Original")) {
+        if (!ks)
+            return failv(p, VX_EINVAL, k, "imageType", "image type names must be plain words");
+        if (!strcmp(ks, "Original")) {
             *original = 1;
-            continue; /* its settings are applied after `setting` */
+            continue;
         }
-        for (size_t i = 0; ks && i < sizeof known_filters / sizeof known_filters[0]; i++)
-            if (!strcmp(ks, known_filters[i]))
-                return failv(p, VX_EUNSUPPORTED, k, full,
-                             "%s is not supported yet; only the Original image type is (remove %s)", ks, ks);
-        return failv(p, VX_EINVAL, k, full,
-                     "unknown image type; PyRadiomics image types: Original, Wavelet, LoG, Square, SquareRoot, "
-                     "Logarithm, Exponential, Gradient, LBP2D, LBP3D (voxomics supports Original)");
+        pyr_fopts fo = p->fo;
+        int rc = image_type_settings(p, ks, node(p, q->value), &fo);
+        if (rc == VX_OK)
+            rc = expand_image_type(p, k, ks, &fo);
+        if (rc != VX_OK)
+            return rc;
     }
-    if (!*original)
+    if (!*original && !p->s->n_filters)
         return failv(p, VX_EINVAL, map, "imageType", "no image type enabled; add 'Original: {}'");
+    p->s->image_original = *original;
     return VX_OK;
 }
 
@@ -703,6 +986,7 @@ static void pyrad_defaults(pr *p)
     p->reseg_mode = MODE_ABSOLUTE;
     p->force2d = 0;
     p->force2d_dim = 0;
+    fopts_default(&p->fo);
 }
 
 static int finish_settings(pr *p)

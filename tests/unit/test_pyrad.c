@@ -278,9 +278,14 @@ static void test_errors_unknown(void **state)
 static void test_errors_unsupported(void **state)
 {
     (void)state;
-    expect_error("imageType:\n  Original: {}\n  LoG: {sigma: [1.0]}\n", VX_EUNSUPPORTED, "params.yaml:3:",
-                 "LoG is not supported yet", NULL);
-    expect_error("imageType:\n  Wavelet: {}\n", VX_EUNSUPPORTED, "Wavelet is not supported yet", NULL);
+    expect_error("imageType:\n  Original: {}\n  LoG: {}\n", VX_EINVAL, "params.yaml:3:", "imageType.LoG",
+                 "no sigma", NULL);
+    expect_error("imageType:\n  Wavelet: {wavelet: sym4}\n", VX_EUNSUPPORTED, "imageType.Wavelet.wavelet",
+                 "'sym4' is not supported", "coif1-coif5", NULL);
+    expect_error("imageType:\n  LoG: {sigma: [1.0], resampledPixelSpacing: [1, 1, 1]}\n", VX_EUNSUPPORTED,
+                 "imageType.LoG.resampledPixelSpacing", "per-image-type setting", NULL);
+    expect_error("setting:\n  lbp2DMethod: ror\n", VX_EUNSUPPORTED, "setting.lbp2DMethod", "'uniform'", NULL);
+    expect_error("setting:\n  sigma: [0]\n", VX_EINVAL, "setting.sigma", "must be > 0", NULL);
     expect_error("featureClass:\n  shape2D:\n", VX_EUNSUPPORTED, "featureClass.shape2D", NULL);
     expect_error("featureClass:\n  firstorder: [Mean, TotalEnergy]\n", VX_EUNSUPPORTED, "TotalEnergy",
                  "does not compute", NULL);
@@ -615,10 +620,79 @@ static void test_extract_grid(void **state)
     vx_image_free(mask);
 }
 
+/* Filtered image types: each maps onto IBSI 2 filters with PyRadiomics' image-type names, in file order
+ * after Original; filter settings from `setting`, overridden by the image type's own mapping. */
+static void test_image_types(void **state)
+{
+    (void)state;
+    vx_settings *s = malloc(sizeof *s);
+    vx_error err;
+    const char *text = "imageType:\n"
+                       "  Original: {}\n"
+                       "  LoG: {sigma: [1, 2.5, 3.0], binWidth: 5}\n"
+                       "  Wavelet: {level: 2}\n"
+                       "  Square: {}\n"
+                       "  Gradient: {gradientUseSpacing: false}\n"
+                       "  LBP3D: {}\n"
+                       "setting:\n"
+                       "  wavelet: db2\n"
+                       "  sigma: [9.0]\n";
+    if (load_text(text, s, &err) != VX_OK)
+        fail_msg("%s", err.msg);
+    const char *names[] = {"log-sigma-1-mm-3D", "log-sigma-2-5-mm-3D", "log-sigma-3-0-mm-3D",
+                           "wavelet-LLH", "wavelet-LHL", "wavelet-LHH", "wavelet-HLL", "wavelet-HLH", "wavelet-HHL",
+                           "wavelet-HHH", "wavelet2-LLH", "wavelet2-LHL", "wavelet2-LHH", "wavelet2-HLL",
+                           "wavelet2-HLH", "wavelet2-HHL", "wavelet2-HHH", "wavelet2-LLL", "square", "gradient",
+                           "lbp-3D-m1", "lbp-3D-m2", "lbp-3D-k"};
+    const int n = (int)(sizeof names / sizeof names[0]);
+    assert_int_equal(s->image_original, 1);
+    assert_int_equal(s->n_filters, n);
+    for (int i = 0; i < n; i++)
+        assert_string_equal(s->filters[i].name, names[i]);
+    /* LoG: the image type's sigma list wins over setting.sigma; its binWidth is its own discretisation */
+    assert_int_equal(s->filters[1].filter.kind, VX_FILTER_LOG);
+    assert_true(s->filters[1].filter.sigma_mm == 2.5);
+    assert_int_equal(s->filters[1].own_texture_disc, 1);
+    assert_true(s->filters[1].texture_disc.method == VX_DISC_FBS && s->filters[1].texture_disc.bin_width == 5.0);
+    /* wavelet: setting.wavelet, levels 1 and 2, sub-band letters x first, the approximation of the last level */
+    assert_int_equal(s->filters[3].filter.kind, VX_FILTER_WAVELET);
+    assert_string_equal(s->filters[3].filter.wavelet, "db2");
+    assert_string_equal(s->filters[3].filter.subband, "LLH");
+    assert_int_equal(s->filters[3].filter.level, 1);
+    assert_int_equal(s->filters[10].filter.level, 2);
+    assert_string_equal(s->filters[17].filter.subband, "LLL");
+    assert_int_equal(s->filters[17].filter.level, 2);
+    assert_int_equal(s->filters[3].own_texture_disc, 0);
+    assert_int_equal(s->filters[18].filter.kind, VX_FILTER_SQUARE);
+    assert_int_equal(s->filters[19].filter.gradient_spacing, 0);
+    assert_int_equal(s->filters[20].filter.lbp_map, 1);
+    assert_int_equal(s->filters[22].filter.lbp_map, 0);
+    assert_int_equal(vx_settings_validate(s, &err), VX_OK);
+    /* PyRadiomics' column names from the image-type names */
+    char col[160];
+    assert_int_equal(vx_feature_pyradiomics_column(s->filters[3].name, VX_F_CM_CONTRAST, VX_AGG_3D_AVG, col,
+                                                   sizeof col), 0);
+    assert_string_equal(col, "wavelet-LLH_glcm_Contrast");
+    assert_int_equal(vx_feature_pyradiomics_column(s->filters[2].name, VX_F_STAT_MEAN, VX_AGG_NONE, col, sizeof col), 0);
+    assert_string_equal(col, "log-sigma-3-0-mm-3D_firstorder_Mean");
+    /* start_level shifts the levels, not the names; force2D: the in-plane sub-bands */
+    text = "imageType:\n  Wavelet: {start_level: 1}\nsetting:\n  force2D: true\n";
+    if (load_text(text, s, &err) != VX_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(s->image_original, 0);
+    assert_int_equal(s->n_filters, 4);
+    assert_string_equal(s->filters[0].name, "wavelet-LH");
+    assert_int_equal(s->filters[0].filter.dim, 2);
+    assert_int_equal(s->filters[0].filter.level, 2);
+    assert_string_equal(s->filters[3].name, "wavelet-LL");
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),           cmocka_unit_test(test_settings_mapped),
+        cmocka_unit_test(test_image_types),
         cmocka_unit_test(test_errors_unknown),     cmocka_unit_test(test_errors_unsupported),
         cmocka_unit_test(test_compat_key_and_hash), cmocka_unit_test(test_columns),
         cmocka_unit_test(test_fbs_edges),          cmocka_unit_test(test_firstorder_compat),
