@@ -46,6 +46,7 @@ bench: build
 	@$(BUILD)/bench/bench_families
 	@$(BUILD)/bench/bench_ibsi_ct "$(VOXOMICS_DATA)" configs/ibsi1/C.yaml
 	@$(BUILD)/bench/bench_cohort 50
+	@$(BUILD)/bench/bench_filters "$(VOXOMICS_DATA)" .
 
 docs: build
 	@$(BUILD)/voxomics features --format markdown > docs/features.md

@@ -223,6 +223,59 @@ static int extract_filter(const vx_image_type_settings *t, const vx_roi *base, c
     return rc;
 }
 
+/* Append the rows of part (one filter's, of one image type) to res under that image type's name. */
+static int merge_rows(const vx_results *part, vx_results *res)
+{
+    for (size_t k = 0; k < part->n; k++) {
+        const vx_result_row *r = &part->rows[k];
+        int rc = vx_results_set_image_type(res, vx_results_image_type_name(part, r->image_type));
+        if (rc == VX_OK)
+            rc = vx_results_add(res, r->feature, r->agg, r->value);
+        if (rc != VX_OK)
+            return rc;
+    }
+    return VX_OK;
+}
+
+/* The filters' image types, in parallel over the filters (features.threads; each filter into its own result
+ * set, merged in the settings' order, so the rows do not depend on the thread count; the families inside
+ * then run on one thread each). */
+static int extract_filters(const vx_roi *roi, const vx_settings *s, vx_fft_cache *fft, vx_results *res,
+                           vx_error *err)
+{
+    const int n = s->n_filters;
+    vx_results *part = calloc((size_t)n, sizeof *part);
+    vx_error *perr = calloc((size_t)n, sizeof *perr);
+    int *prc = calloc((size_t)n, sizeof *prc);
+    if (!part || !perr || !prc) {
+        free(part);
+        free(perr);
+        free(prc);
+        return vx_error_set(err, VX_ENOMEM, "out of memory for the results of %d filters", n);
+    }
+    const int nt = s->features.threads > 0 ? s->features.threads : 1;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nt > 1 && n > 1)
+    for (int i = 0; i < n; i++) {
+        vx_results_init(&part[i]);
+        prc[i] = extract_filter(&s->filters[i], roi, s, fft, &part[i], &perr[i]);
+    }
+    int rc = VX_OK;
+    for (int i = 0; i < n; i++) {
+        if (rc == VX_OK && prc[i] != VX_OK) {
+            rc = prc[i];
+            if (err)
+                *err = perr[i];
+        }
+        if (rc == VX_OK && (rc = merge_rows(&part[i], res)) != VX_OK)
+            vx_error_set(err, rc, "out of memory merging the rows of image type '%s'", s->filters[i].name);
+        vx_results_free(&part[i]);
+    }
+    free(part);
+    free(perr);
+    free(prc);
+    return rc;
+}
+
 /* Every image type of the settings in output order: the original image (unless image_types.original is
  * false), then each filter's response map. The processed ROI is built once, with the margin the filters and
  * the local-intensity family need. */
@@ -239,8 +292,8 @@ static int extract_image_types(const vx_image *img, const vx_image *mask, const 
         rc = add_diagnostics(&diag, res);
     if (rc == VX_OK && s->image_original)
         rc = run_families(&roi, s, s->features.families, res, err);
-    for (int i = 0; rc == VX_OK && i < s->n_filters; i++)
-        rc = extract_filter(&s->filters[i], &roi, s, fft, res, err);
+    if (rc == VX_OK && s->n_filters > 0)
+        rc = extract_filters(&roi, s, fft, res, err);
     vx_roi_free(&roi);
     return rc;
 }
