@@ -55,6 +55,7 @@ static int write_dictionary(FILE *out, int markdown, vx_error *err)
                "\"not standardised\": IBSI 1 gives no reference value; computed, but flagged.\n",
                (int)VX_F_COUNT, (int)VX_FAM_COUNT);
         fprintf(out, "\n## Degenerate regions\n\n%s", vx_degenerate_conventions());
+        fprintf(out, "\n## Image types\n\n%s", vx_filter_naming_doc());
         for (int f = 0; f < VX_FAM_COUNT; f++) {
             const vx_family_info *fi = vx_family_get((vx_family)f);
             agg_codes((vx_family)f, aggs, sizeof aggs);

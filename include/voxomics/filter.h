@@ -225,6 +225,9 @@ VX_API int vx_filter_kind_find(const char *name);
  * 0, or -1 when buf is too small. */
 VX_API int vx_filter_image_type(const vx_filter_spec *f, char *buf, size_t n);
 
+/* How image types are named, per kind, as Markdown (docs/features.md "Image types"); a static string. */
+VX_API const char *vx_filter_naming_doc(void);
+
 /* Voxels along each axis that a response voxel depends on, on each side (the half support of the kernel
  * chain, energy and structure-tensor windows included): a crop of the image that extends this far beyond the
  * voxels of interest gives their exact response. SIZE_MAX along an axis where the filter is global (defined

@@ -237,6 +237,33 @@ int vx_filter_image_type(const vx_filter_spec *f, char *buf, size_t n)
     return w < 0 || (size_t)w >= n ? -1 : 0;
 }
 
+const char *vx_filter_naming_doc(void)
+{
+    return "Every value is computed on one image type, named in the `image_type` column of long tables and as the "
+           "prefix `<image type>_` of wide columns whenever the settings list filters (`log_s3.0mm_3D_stat_mean`). "
+           "The original (processed) image is `original`; a filter's response map is named from its kind and "
+           "parameters (`voxomics/filter.h`, `vx_filter_image_type`) unless the settings give it a `name:`:\n\n"
+           "| kind | name | example |\n|---|---|---|\n"
+           "| mean | `mean_m<M>_<dim>` | `mean_m5_2D` |\n"
+           "| LoG | `log_s<sigma mm>mm_<dim>` | `log_s3.0mm_3D` |\n"
+           "| Laws | `laws_<kernels>[_ri-<pooling>][_e<delta>]_<dim>` | `laws_L5E5E5_ri-max_e7_3D` |\n"
+           "| Gabor | `gabor_s<sigma>mm_l<lambda>mm_g<gamma>_(th<theta>\\|dt<delta theta>)[_ri-<pooling>][_orth]_2D` | "
+           "`gabor_s5.0mm_l2.0mm_g1.5_dt0.3927_ri-avg_orth_2D` |\n"
+           "| separable wavelet | `wav_<wavelet>_<sub-band, x first>_l<level>[_ri-<pooling>]_<dim>` | "
+           "`wav_coif1_LLH_l1_3D` |\n"
+           "| Simoncelli | `sim_l<level>_<dim>` | `sim_l1_3D` |\n"
+           "| Riesz transform | `riesz-log_s<sigma>mm_<l1l2l3>[_st<sigma tensor>mm]_<dim>`, "
+           "`riesz-sim_l<level>_<l1l2l3>[_st<sigma tensor>mm]_<dim>` | `riesz-sim_l1_020_st1.0mm_3D` |\n"
+           "| PyRadiomics maps | `square`, `squareroot`, `logarithm`, `exponential`, `gradient`, "
+           "`lbp2d_r<radius>_p<samples>`, `lbp3d_r<radius>_s<subdivisions>_l<levels>_(m<level>\\|k)` | `square` |\n"
+           "\nNumbers: one decimal when exact (`3.0`, `1.5`), else up to 4 significant digits; pooling `max`, `avg` "
+           "or `min`. A PyRadiomics parameter file names its image types as PyRadiomics does (`original`, "
+           "`log-sigma-3-0-mm-3D`, `wavelet-LLH`, `wavelet2-HHH`, `square`, `lbp-3D-m1`), and with compat "
+           "pyradiomics its wide columns are PyRadiomics' `<image type>_<class>_<Feature>` names "
+           "(`wavelet-LLH_glcm_Contrast`). Morphology is a property of the mask: it is computed on the original "
+           "image type only.\n";
+}
+
 void vx_filter_reach(const vx_filter_spec *f, const double spacing[3], size_t reach[3])
 {
     reach[0] = reach[1] = reach[2] = 0;
