@@ -35,6 +35,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "tempfile.h"
 #include "voxomics/io.h"
 
 #include <errno.h>
@@ -45,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define NII1_HDR 348
@@ -850,12 +852,12 @@ static void direction_to_quatern(const double Rin[9], double q[3], double *qfac)
     q[2] = d;
 }
 
-static int write_fail(gzFile gz, int e, const char *path, vx_error *err)
+static int write_fail(gzFile gz, int e, const char *path, const char *tmp, vx_error *err)
 {
     int rc = gz_fail(gz, Z_ERRNO, e, path, "write", err);
     if (gz)
         gzclose_w(gz);
-    remove(path);
+    remove(tmp);
     return rc;
 }
 
@@ -929,6 +931,74 @@ static size_t nifti2_header(unsigned char *hdr, const vx_geometry *g, const doub
     return hlen;
 }
 
+/* Write the header and voxels to the open temporary file fd (named tmp), compressed when gzip; errors name
+ * path (the file being written) and remove tmp. */
+static int write_payload(int fd, const char *tmp, int gzip, const unsigned char *hdr, size_t hlen, const vx_image *img,
+                         const char *path, vx_error *err)
+{
+    const vx_geometry *g = &img->geom;
+    errno = 0;
+    gzFile gz = gzdopen(fd, gzip ? "wb6" : "wbT");
+    if (!gz) {
+        close(fd);
+        remove(tmp);
+        return open_error(path, errno, err);
+    }
+    gzbuffer(gz, 1 << 20);
+    errno = 0;
+    if (gzwrite(gz, hdr, (unsigned)hlen) != (int)hlen)
+        return write_fail(gz, errno, path, tmp, err);
+
+    size_t nvox = vx_geometry_count(g);
+#if HOST_BE
+    float *buf = malloc(CHUNK_BYTES);
+    if (!buf) {
+        gzclose_w(gz);
+        remove(tmp);
+        return vx_error_set(err, VX_ENOMEM, "%s: out of memory", path);
+    }
+    for (size_t done = 0; done < nvox;) {
+        size_t n = nvox - done < CHUNK_BYTES / 4 ? nvox - done : CHUNK_BYTES / 4;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t u;
+            memcpy(&u, &img->v[done + i], 4);
+            u = __builtin_bswap32(u);
+            memcpy(&buf[i], &u, 4);
+        }
+        errno = 0;
+        if (gzwrite(gz, buf, (unsigned)(n * 4)) != (int)(n * 4)) {
+            free(buf);
+            return write_fail(gz, errno, path, tmp, err);
+        }
+        done += n;
+    }
+    free(buf);
+#else
+    const unsigned char *p = (const unsigned char *)img->v;
+    for (size_t left = nvox * sizeof(float); left > 0;) {
+        size_t n = left < GZ_MAX_IO ? left : GZ_MAX_IO;
+        errno = 0;
+        if (gzwrite(gz, p, (unsigned)n) != (int)n)
+            return write_fail(gz, errno, path, tmp, err);
+        p += n;
+        left -= n;
+    }
+#endif
+    errno = 0;
+    int zrc = gzclose_w(gz);
+    if (zrc != Z_OK) {
+        int e = errno;
+        remove(tmp);
+        if (zrc == Z_ERRNO) {
+            char buf2[256];
+            errno_text(e, buf2, sizeof buf2);
+            return vx_error_set(err, VX_EIO, "%s: write error: %s", path, buf2);
+        }
+        return vx_error_set(err, zrc == Z_MEM_ERROR ? VX_ENOMEM : VX_EIO, "%s: write error (zlib %d)", path, zrc);
+    }
+    return VX_OK;
+}
+
 int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error *err)
 {
     if (!path || !img || !img->v)
@@ -965,61 +1035,24 @@ int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error 
     memset(hdr, 0, sizeof hdr);
     size_t hlen = version == 1 ? nifti1_header(hdr, g, q, qfac, A) : nifti2_header(hdr, g, q, qfac, A);
 
-    errno = 0;
-    gzFile gz = gzopen(path, ends_with(path, ".gz") ? "wb6" : "wbT");
-    if (!gz)
-        return open_error(path, errno, err);
-    gzbuffer(gz, 1 << 20);
-    errno = 0;
-    if (gzwrite(gz, hdr, (unsigned)hlen) != (int)hlen)
-        return write_fail(gz, errno, path, err);
-
-    size_t nvox = vx_geometry_count(g);
-#if HOST_BE
-    float *buf = malloc(CHUNK_BYTES);
-    if (!buf) {
-        gzclose_w(gz);
-        remove(path);
+    /* written beside path under a temporary name, then renamed over it: never a partial file, and an
+     * existing file stays as it was when writing fails */
+    const size_t tn = strlen(path) + 32;
+    char *tmp = malloc(tn);
+    if (!tmp)
         return vx_error_set(err, VX_ENOMEM, "%s: out of memory", path);
+    int fd = vxio_temp_beside(path, tmp, tn, img, err);
+    if (fd < 0) {
+        free(tmp);
+        return fd;
     }
-    for (size_t done = 0; done < nvox;) {
-        size_t n = nvox - done < CHUNK_BYTES / 4 ? nvox - done : CHUNK_BYTES / 4;
-        for (size_t i = 0; i < n; i++) {
-            uint32_t u;
-            memcpy(&u, &img->v[done + i], 4);
-            u = __builtin_bswap32(u);
-            memcpy(&buf[i], &u, 4);
-        }
-        errno = 0;
-        if (gzwrite(gz, buf, (unsigned)(n * 4)) != (int)(n * 4)) {
-            free(buf);
-            return write_fail(gz, errno, path, err);
-        }
-        done += n;
+    int rc = write_payload(fd, tmp, ends_with(path, ".gz"), hdr, hlen, img, path, err);
+    if (rc == VX_OK && rename(tmp, path) != 0) {
+        char buf[256];
+        errno_text(errno, buf, sizeof buf);
+        remove(tmp);
+        rc = vx_error_set(err, VX_EIO, "%s: cannot move the written file into place: %s", path, buf);
     }
-    free(buf);
-#else
-    const unsigned char *p = (const unsigned char *)img->v;
-    for (size_t left = nvox * sizeof(float); left > 0;) {
-        size_t n = left < GZ_MAX_IO ? left : GZ_MAX_IO;
-        errno = 0;
-        if (gzwrite(gz, p, (unsigned)n) != (int)n)
-            return write_fail(gz, errno, path, err);
-        p += n;
-        left -= n;
-    }
-#endif
-    errno = 0;
-    int zrc = gzclose_w(gz);
-    if (zrc != Z_OK) {
-        int e = errno;
-        remove(path);
-        if (zrc == Z_ERRNO) {
-            char buf2[256];
-            errno_text(e, buf2, sizeof buf2);
-            return vx_error_set(err, VX_EIO, "%s: write error: %s", path, buf2);
-        }
-        return vx_error_set(err, zrc == Z_MEM_ERROR ? VX_ENOMEM : VX_EIO, "%s: write error (zlib %d)", path, zrc);
-    }
-    return VX_OK;
+    free(tmp);
+    return rc;
 }

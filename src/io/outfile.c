@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tempfile.h"
 #include "voxomics/io.h"
 
 #ifndef PATH_MAX
@@ -52,44 +53,51 @@ static int resolve_links(const char *path, char *out, size_t len, vx_error *err)
     }
 }
 
-/* Create a new temporary file ".NAME.tmp.XXXXXX" in the folder of target (mode 0666 less the umask). */
-static int open_temp(vx_outfile *h, vx_error *err)
+int vxio_temp_beside(const char *target, char *tmp, size_t n, const void *salt, vx_error *err)
 {
-    const char *slash = strrchr(h->target, '/');
-    int dlen = slash ? (int)(slash - h->target + 1) : 0;
-    const char *base = slash ? slash + 1 : h->target;
+    const char *slash = strrchr(target, '/');
+    int dlen = slash ? (int)(slash - target + 1) : 0;
+    const char *base = slash ? slash + 1 : target;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    unsigned long x = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 16) ^ (unsigned long)(size_t)h;
+    unsigned long x = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 16) ^ (unsigned long)(size_t)salt;
     for (int attempt = 0; attempt < 100; attempt++) {
         x = x * 6364136223846793005UL + 1442695040888963407UL;
-        int w = snprintf(h->tmp, sizeof h->tmp, "%.*s.%s.tmp.%06lx", dlen, h->target, base, (x >> 20) & 0xffffffUL);
-        if (w < 0 || (size_t)w >= sizeof h->tmp)
-            return vx_error_set(err, VX_EIO, "%s: path too long", h->target);
-        int fd = open(h->tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        int w = snprintf(tmp, n, "%.*s.%s.tmp.%06lx", dlen, target, base, (x >> 20) & 0xffffffUL);
+        if (w < 0 || (size_t)w >= n)
+            return vx_error_set(err, VX_EIO, "%s: path too long", target);
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
         if (fd >= 0) {
             struct stat st;
-            if (stat(h->target, &st) == 0 && S_ISREG(st.st_mode)) /* keep the mode of the file replaced */
+            if (stat(target, &st) == 0 && S_ISREG(st.st_mode)) /* keep the mode of the file replaced */
                 (void)fchmod(fd, st.st_mode & 07777);
-            h->f = fdopen(fd, "w");
-            if (!h->f) {
-                int e = errno;
-                close(fd);
-                unlink(h->tmp);
-                return vx_error_set(err, VX_EIO, "%s: cannot write: %s", h->target, strerror(e));
-            }
-            return VX_OK;
+            return fd;
         }
         if (errno != EEXIST) {
             int e = errno;
             char dir[PATH_MAX];
-            snprintf(dir, sizeof dir, "%.*s", dlen ? dlen : 1, dlen ? h->target : ".");
-            return vx_error_set(err, VX_EIO, "%s: cannot write: cannot create a file in the folder '%s': %s%s",
-                                h->target, dir, strerror(e),
-                                e == ENOENT ? " (create the folder first)" : "");
+            snprintf(dir, sizeof dir, "%.*s", dlen ? dlen : 1, dlen ? target : ".");
+            return vx_error_set(err, VX_EIO, "%s: cannot write: cannot create a file in the folder '%s': %s%s", target,
+                                dir, strerror(e), e == ENOENT ? " (create the folder first)" : "");
         }
     }
-    return vx_error_set(err, VX_EIO, "%s: cannot create a temporary file beside it", h->target);
+    return vx_error_set(err, VX_EIO, "%s: cannot create a temporary file beside it", target);
+}
+
+/* Create a new temporary file ".NAME.tmp.XXXXXX" in the folder of target (mode 0666 less the umask). */
+static int open_temp(vx_outfile *h, vx_error *err)
+{
+    int fd = vxio_temp_beside(h->target, h->tmp, sizeof h->tmp, h, err);
+    if (fd < 0)
+        return fd;
+    h->f = fdopen(fd, "w");
+    if (!h->f) {
+        int e = errno;
+        close(fd);
+        unlink(h->tmp);
+        return vx_error_set(err, VX_EIO, "%s: cannot write: %s", h->target, strerror(e));
+    }
+    return VX_OK;
 }
 
 FILE *vx_outfile_open(const char *path, vx_outfile **out, vx_error *err)

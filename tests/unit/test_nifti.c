@@ -1117,12 +1117,30 @@ static void test_write_errors(void **state)
     vx_error err = {0};
     assert_int_equal(vx_nifti_write(tmp("v3.nii"), img, 3, &err), VX_EINVAL);
     assert_int_equal(vx_nifti_write("/nonexistent-voxomics/out.nii", img, 1, &err), VX_EIO);
-    assert_string_equal(err.msg, "/nonexistent-voxomics/out.nii: cannot open: No such file or directory");
+    assert_string_equal(err.msg, "/nonexistent-voxomics/out.nii: cannot write: cannot create a file in the folder "
+                                 "'/nonexistent-voxomics/': No such file or directory (create the folder first)");
     assert_int_equal(vx_nifti_write("/nonexistent-voxomics/out.nii.gz", img, 1, &err), VX_EIO);
     img->geom.direction[0] = 0; /* singular: column 0 becomes parallel to nothing */
     img->geom.direction[3] = 0;
     img->geom.direction[6] = 0;
     assert_int_equal(vx_nifti_write(tmp("sing.nii"), img, 1, &err), VX_EINVAL);
+    /* written beside the target and renamed in: a failed write leaves an existing file as it was */
+    vx_image_free(img);
+    img = make_image(5, 4, 3, 0);
+    FILE *old = fopen(tmp("keep.nii"), "w");
+    assert_non_null(old);
+    fputs("old", old);
+    fclose(old);
+    assert_int_equal(vx_nifti_write(tmp("keep.nii"), img, 3, &err), VX_EINVAL);
+    size_t kn = 0;
+    char *kept = vx_test_slurp(tmp("keep.nii"), &kn);
+    assert_true(kn == 3 && !memcmp(kept, "old", 3));
+    free(kept);
+    assert_int_equal(vx_nifti_write(tmp("keep.nii"), img, 1, &err), VX_OK);
+    vx_image *kept_img = NULL;
+    if (vx_nifti_read(tmp("keep.nii"), &kept_img, &err) != VX_OK)
+        fail_msg("%s", err.msg);
+    vx_image_free(kept_img);
     vx_image_free(img);
     img = NULL;
     assert_int_equal(vx_nifti_write(tmp("null.nii"), img, 1, &err), VX_EINVAL);
