@@ -12,7 +12,7 @@
  * With G_a(k) = exp(-k^2 / (2 sigma_a^2)) / (sqrt(2 pi) sigma_a) and G_a'' its second derivative,
  *   g[k] = sum_a G_a''(k_a) prod_{b != a} G_b(k_b)                                  (isotropic spacing)
  * exactly (G'' = G (k^2/sigma^4 - 1/sigma^2), summed over a: -(1/sigma^2)(D - ||k||^2/sigma^2) prod G), so
- * the kernel is a sum of D separable kernels and is applied as 7 (3D) or 3 (2D) separable passes:
+ * the kernel is a sum of D separable kernels and is applied as 7 (3D) or 4 (2D) 1D passes (linepass.c):
  *   3D: h = Gz(Gy(G''x f) + G''y(Gx f)) + G''z(Gy(Gx f));   2D: h = Gy(G''x f) + G''y(Gx f).
  * Anisotropic spacing (the manual defines the isotropic case): sigma_a = sigma* / s_a voxels per axis and
  * the kernel is the Laplacian in mm of the Gaussian of sigma* mm, sampled on the voxel grid and expressed in
@@ -33,18 +33,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter/linepass.h"
 #include "filter_impl.h"
 #include "vx_math.h"
 
-/* ---- shared: one separable pass along one axis (zero padding in constant mode; the callers shift) ------ */
+/* ---- shared: one 1D pass along one axis (zero padding in constant mode; the LoG shifts its input) ------ */
 static int pass_axis(const double *in, const size_t dims[3], int axis, const double *k, size_t klen, vx_pad_mode m,
                      double *out, vx_error *err)
 {
-    const double *ks[3] = {NULL, NULL, NULL};
-    size_t kl[3] = {0, 0, 0};
-    ks[axis] = k;
-    kl[axis] = klen;
-    return vx_separable_convolve(in, dims, ks, kl, m, 0.0, out, err);
+    return vxf_line_pass(in, dims, axis, k, klen, m, 0.0, out, err);
 }
 
 /* ---- mean (S60F) ------------------------------------------------------------------------------------------ */
@@ -52,15 +49,28 @@ int vxf_mean_apply(vx_fft_cache *c, const vx_filter_spec *f, const double *in, c
                    const double spacing[3], double *out, vx_error *err)
 {
     (void)c, (void)spacing;
-    const size_t M = (size_t)f->support;
-    double *box = malloc(M * sizeof *box);
-    if (!box)
-        return vx_error_set(err, VX_ENOMEM, "filter mean: out of memory for a kernel of %zu taps", M);
-    for (size_t i = 0; i < M; i++)
+    const size_t M = (size_t)f->support, n = dims[0] * dims[1] * dims[2];
+    double *box = malloc(M * sizeof *box), *A = malloc(2 * n * sizeof *A);
+    if (!box || !A) {
+        free(box);
+        free(A);
+        return vx_error_set(err, VX_ENOMEM, "filter mean: out of memory for 2 work images of %zu voxels", n);
+    }
+    double sum = 0.0;
+    for (size_t i = 0; i < M; i++) {
         box[i] = 1.0 / (double)M;
-    const double *ks[3] = {box, box, f->dim == 3 ? box : NULL};
-    const size_t kl[3] = {M, M, f->dim == 3 ? M : 0};
-    int rc = vx_separable_convolve(in, dims, ks, kl, f->pad, f->pad_value, out, err);
+        sum += box[i];
+    }
+    /* x: in -> A; y: A -> out (2D) or B; z: B -> out. Constant padding: each pass pads with the constant as
+     * the earlier passes left it (cval times the box sums), i.e. the image padded once by cval. */
+    double *B = A + n;
+    const double cv = f->pad_value;
+    int rc = vxf_line_pass(in, dims, 0, box, M, f->pad, cv, A, err);
+    if (rc == VX_OK)
+        rc = vxf_line_pass(A, dims, 1, box, M, f->pad, cv * sum, f->dim == 3 ? B : out, err);
+    if (rc == VX_OK && f->dim == 3)
+        rc = vxf_line_pass(B, dims, 2, box, M, f->pad, cv * sum * sum, out, err);
+    free(A);
     free(box);
     return rc;
 }
@@ -165,29 +175,35 @@ static int log_plan_make(const vx_filter_spec *f, const double spacing[3], log_p
     return VX_OK;
 }
 
-/* h = sum of the D separable terms of the LoG kernel applied to src (zero padding in constant mode) */
+/* h = sum of the D separable terms of the LoG kernel applied to src (zero padding in constant mode), into out;
+ * A, B, T: work images */
 static int log_passes(const log_plan *p, int D, const double *src, const size_t dims[3], vx_pad_mode m,
                       double *out, double *A, double *B, double *T, vx_error *err)
 {
     const size_t n = dims[0] * dims[1] * dims[2];
     int rc;
-    if ((rc = pass_axis(src, dims, 0, p->g[0], p->len[0], m, A, err)) != VX_OK ||  /* A = Gx f */
-        (rc = pass_axis(src, dims, 0, p->g2[0], p->len[0], m, B, err)) != VX_OK || /* B = G''x f */
-        (rc = pass_axis(B, dims, 1, p->g[1], p->len[1], m, B, err)) != VX_OK ||    /* B = Gy G''x f */
-        (rc = pass_axis(A, dims, 1, p->g2[1], p->len[1], m, T, err)) != VX_OK)     /* T = G''y Gx f */
+    if ((rc = pass_axis(src, dims, 0, p->g[0], p->len[0], m, A, err)) != VX_OK || /* A = Gx f */
+        (rc = pass_axis(src, dims, 0, p->g2[0], p->len[0], m, B, err)) != VX_OK)  /* B = G''x f */
         return rc;
-    for (size_t i = 0; i < n; i++)
-        T[i] += B[i];
     if (D == 2) {
-        memcpy(out, T, n * sizeof *out);
+        if ((rc = pass_axis(A, dims, 1, p->g2[1], p->len[1], m, T, err)) != VX_OK || /* T = G''y Gx f */
+            (rc = pass_axis(B, dims, 1, p->g[1], p->len[1], m, out, err)) != VX_OK)  /* out = Gy G''x f */
+            return rc;
+        for (size_t i = 0; i < n; i++)
+            out[i] += T[i];
         return VX_OK;
     }
-    if ((rc = pass_axis(A, dims, 1, p->g[1], p->len[1], m, A, err)) != VX_OK ||   /* A = Gy Gx f */
-        (rc = pass_axis(A, dims, 2, p->g2[2], p->len[2], m, out, err)) != VX_OK || /* out = G''z Gy Gx f */
-        (rc = pass_axis(T, dims, 2, p->g[2], p->len[2], m, T, err)) != VX_OK)     /* T = Gz (...) */
+    if ((rc = pass_axis(A, dims, 1, p->g[1], p->len[1], m, T, err)) != VX_OK ||    /* T = Gy Gx f */
+        (rc = pass_axis(T, dims, 2, p->g2[2], p->len[2], m, out, err)) != VX_OK || /* out = G''z Gy Gx f */
+        (rc = pass_axis(A, dims, 1, p->g2[1], p->len[1], m, T, err)) != VX_OK ||   /* T = G''y Gx f */
+        (rc = pass_axis(B, dims, 1, p->g[1], p->len[1], m, A, err)) != VX_OK)      /* A = Gy G''x f */
         return rc;
     for (size_t i = 0; i < n; i++)
-        out[i] += T[i];
+        T[i] += A[i];
+    if ((rc = pass_axis(T, dims, 2, p->g[2], p->len[2], m, A, err)) != VX_OK) /* A = Gz (G''y Gx + Gy G''x) f */
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        out[i] += A[i];
     return VX_OK;
 }
 

@@ -9,7 +9,8 @@
  * A response map named by D kernel names, x first (e.g. E5L5S5: g_E5 along k1 = x, g_L5 along k2 = y, g_S5
  * along k3 = z; in 2D two names and each axial slice on its own), is
  *   h = f * (g_1 (x) g_2 [(x) g_3]),
- * a true convolution (the kernel flipped, vx_separable_convolve), computed as one 1D pass per axis.
+ * a true convolution (the kernel flipped, as vx_separable_convolve), computed as one 1D pass per axis
+ * (linepass.c).
  *
  * Rotation invariance: the right-angle rotations of the separable kernel (4 in 2D, 24 in 3D: the cube's
  * rotation group) are, per the manual's appendix, the kernels g_{p(1)} (x) .. (x) g_{p(D)} with some 1D
@@ -32,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter/linepass.h"
 #include "filter_impl.h"
 
 typedef struct laws_kernel {
@@ -120,16 +122,6 @@ static void kernel_fill(const laws_kernel *k, int s, double *out)
         out[i] = c * k->v[s > 0 ? i : k->len - 1 - i];
 }
 
-static int pass_axis(const double *in, const size_t dims[3], int axis, const double *k, size_t klen, vx_pad_mode m,
-                     double *out, vx_error *err)
-{
-    const double *ks[3] = {NULL, NULL, NULL};
-    size_t kl[3] = {0, 0, 0};
-    ks[axis] = k;
-    kl[axis] = klen;
-    return vx_separable_convolve(in, dims, ks, kl, m, 0.0, out, err);
-}
-
 /* pool the response r of orientation number i into out */
 static void pool(vx_pool how, int i, const double *r, double *out, size_t n)
 {
@@ -153,7 +145,17 @@ static void pool(vx_pool how, int i, const double *r, double *out, size_t n)
     }
 }
 
-/* the pooled response of the oriented kernels to src (zero padding in constant mode) into out; work: 3 images */
+static double ksum(const double *k, int len)
+{
+    double s = 0.0;
+    for (int i = 0; i < len; i++)
+        s += k[i];
+    return s;
+}
+
+/* the pooled response of the oriented kernels to src into out; work: 3 images. Constant padding: each pass
+ * pads with the constant as the earlier passes left it (f->pad_value times their kernel sums), which equals
+ * padding the image once by f->pad_value. */
 static int laws_response(const vx_filter_spec *f, const laws_kernel *const ks[3], const double *src,
                          const size_t dims[3], double *out, double *work, vx_error *err)
 {
@@ -172,15 +174,17 @@ static int laws_response(const vx_filter_spec *f, const laws_kernel *const ks[3]
         const int newy = newx || r->p[1] != rot[i - 1].p[1] || r->s[1] != rot[i - 1].s[1];
         for (int a = 0; a < D; a++)
             kernel_fill(ks[r->p[a]], r->s[a], k[a]);
+        const int l0 = ks[r->p[0]]->len, l1 = ks[r->p[1]]->len;
+        const double c0 = f->pad_value, c1 = c0 * ksum(k[0], l0), c2 = c1 * ksum(k[1], l1);
         if (newx)
-            rc = pass_axis(src, dims, 0, k[0], (size_t)ks[r->p[0]]->len, f->pad, A, err);
+            rc = vxf_line_pass(src, dims, 0, k[0], (size_t)l0, f->pad, c0, A, err);
         if (rc == VX_OK && newy)
-            rc = pass_axis(A, dims, 1, k[1], (size_t)ks[r->p[1]]->len, f->pad, B, err);
+            rc = vxf_line_pass(A, dims, 1, k[1], (size_t)l1, f->pad, c1, B, err);
         if (rc != VX_OK)
             break;
         const double *resp = B;
         if (D == 3) {
-            rc = pass_axis(B, dims, 2, k[2], (size_t)ks[r->p[2]]->len, f->pad, C, err);
+            rc = vxf_line_pass(B, dims, 2, k[2], (size_t)ks[r->p[2]]->len, f->pad, c2, C, err);
             resp = C;
         }
         if (rc == VX_OK)
@@ -201,32 +205,14 @@ int vxf_laws_apply(vx_fft_cache *c, const vx_filter_spec *f, const double *in, c
     if (kernels_parse(f->laws, ks, &bad) != f->dim)
         return vxf_laws_check(f, err);
     const size_t n = dims[0] * dims[1] * dims[2];
-    const int shift = f->pad == VX_PAD_CONSTANT && f->pad_value != 0.0;
-    double *work = malloc((3 + (size_t)shift) * n * sizeof *work);
+    double *work = malloc(3 * n * sizeof *work);
     if (!work)
-        return vx_error_set(err, VX_ENOMEM, "filter laws: out of memory for %d work images of %zu voxels", 3 + shift,
-                            n);
-    /* constant c: filter f - c zero-padded, then add c times the kernel sum (the same for every rotation) */
-    double csum = 0.0;
-    const double *src = in;
-    if (shift) {
-        double prod = 1.0;
-        for (int a = 0; a < f->dim; a++) {
-            double s = 0.0;
-            for (int i = 0; i < ks[a]->len; i++)
-                s += ks[a]->v[i];
-            prod *= s / sqrt(ks[a]->norm2);
-        }
-        csum = f->pad_value * prod;
-        double *s = work + 3 * n;
-        for (size_t i = 0; i < n; i++)
-            s[i] = in[i] - f->pad_value;
-        src = s;
-    }
-    int rc = laws_response(f, ks, src, dims, out, work, err);
-    if (rc == VX_OK && shift)
-        for (size_t i = 0; i < n; i++)
-            out[i] += csum;
+        return vx_error_set(err, VX_ENOMEM, "filter laws: out of memory for 3 work images of %zu voxels", n);
+    int rc = laws_response(f, ks, in, dims, out, work, err);
+    /* the response to the uniform image pad_value (energy image padding) */
+    double csum = f->pad == VX_PAD_CONSTANT ? f->pad_value : 0.0;
+    for (int a = 0; a < f->dim; a++)
+        csum *= ksum(ks[a]->v, ks[a]->len) / sqrt(ks[a]->norm2);
     if (rc == VX_OK && f->energy_delta >= 0) {
         const size_t W = 2 * (size_t)f->energy_delta + 1;
         double *box = malloc(W * sizeof *box);
@@ -236,11 +222,19 @@ int vxf_laws_apply(vx_fft_cache *c, const vx_filter_spec *f, const double *in, c
         }
         for (size_t i = 0; i < W; i++)
             box[i] = 1.0 / (double)W;
+        double sum = 0.0;
+        for (size_t i = 0; i < W; i++)
+            sum += box[i];
         for (size_t i = 0; i < n; i++)
             out[i] = fabs(out[i]);
-        const double *bk[3] = {box, box, f->dim == 3 ? box : NULL};
-        const size_t bl[3] = {W, W, f->dim == 3 ? W : 0};
-        rc = vx_separable_convolve(out, dims, bk, bl, f->pad, fabs(csum), out, err);
+        /* x: out -> A; y: A -> out (2D) or B; z: B -> out; the constant as the earlier passes left it */
+        double *A = work, *B = work + n;
+        const double cv = fabs(csum);
+        rc = vxf_line_pass(out, dims, 0, box, W, f->pad, cv, A, err);
+        if (rc == VX_OK)
+            rc = vxf_line_pass(A, dims, 1, box, W, f->pad, cv * sum, f->dim == 3 ? B : out, err);
+        if (rc == VX_OK && f->dim == 3)
+            rc = vxf_line_pass(B, dims, 2, box, W, f->pad, cv * sum * sum, out, err);
         free(box);
     }
     free(work);
