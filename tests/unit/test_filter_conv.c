@@ -465,6 +465,66 @@ static void test_constant_value(void **state)
     free(a.v);
 }
 
+/* constant padding by c equals filtering the image explicitly padded by c (wider than the filter's reach) under
+ * any other mode, cropped back (the Laws energy image is left out: it pads the response map, not the image) */
+static void test_constant_explicit(void **state)
+{
+    (void)state;
+    vol a = vol_new(10, 9, 8, 2.0, 1.5, 2.5);
+    unsigned s = 99u;
+    for (size_t i = 0; i < vol_n(&a); i++) {
+        s = s * 1103515245u + 12345u;
+        a.v[i] = (double)(s >> 18 & 255u);
+    }
+    vx_filter_spec fs[5];
+    for (int i = 0; i < 5; i++) {
+        vx_filter_spec_init(&fs[i]);
+        fs[i].pad = VX_PAD_CONSTANT;
+        fs[i].pad_value = 41.5;
+    }
+    fs[0].kind = VX_FILTER_MEAN;
+    fs[0].support = 5;
+    fs[1].kind = VX_FILTER_LOG;
+    fs[1].sigma_mm = 2.0;
+    fs[2].kind = VX_FILTER_LAWS;
+    snprintf(fs[2].laws, sizeof fs[2].laws, "L5L3E5");
+    fs[2].rot_invariant = 1;
+    fs[3].kind = VX_FILTER_LAWS;
+    fs[3].dim = 2;
+    snprintf(fs[3].laws, sizeof fs[3].laws, "L5L5");
+    fs[4].kind = VX_FILTER_LOG;
+    fs[4].dim = 2;
+    fs[4].sigma_mm = 1.5;
+    for (int i = 0; i < 5; i++) {
+        size_t r[3];
+        vx_filter_reach(&fs[i], a.spacing, r);
+        size_t lo[3], pd[3];
+        for (int ax = 0; ax < 3; ax++) {
+            lo[ax] = r[ax] + 1;
+            pd[ax] = a.dims[ax] + 2 * lo[ax];
+        }
+        vol b = vol_new(pd[0], pd[1], pd[2], a.spacing[0], a.spacing[1], a.spacing[2]);
+        assert_int_equal(vx_pad(a.v, a.dims, lo, lo, VX_PAD_CONSTANT, 41.5, b.v, NULL), VX_OK);
+        double *h = filter(&fs[i], &a);
+        vx_filter_spec g = fs[i];
+        g.pad = VX_PAD_NEAREST;
+        double *hb = filter(&g, &b);
+        for (size_t z = 0; z < a.dims[2]; z++)
+            for (size_t y = 0; y < a.dims[1]; y++)
+                for (size_t x = 0; x < a.dims[0]; x++) {
+                    double want = hb[(x + lo[0]) + pd[0] * ((y + lo[1]) + pd[1] * (z + lo[2]))];
+                    double got = h[x + a.dims[0] * (y + a.dims[1] * z)];
+                    if (fabs(got - want) > 1e-9 * (1.0 + fabs(want)))
+                        fail_msg("%s %dD, constant padding 41.5: (%zu, %zu, %zu) = %.15g, explicitly padded %.15g",
+                                 vx_filter_kind_name(fs[i].kind), fs[i].dim, x, y, z, got, want);
+                }
+        free(h);
+        free(hb);
+        free(b.v);
+    }
+    free(a.v);
+}
+
 /* ---- reach and parameter checks ----------------------------------------------------------------------- */
 static void test_reach(void **state)
 {
@@ -638,7 +698,7 @@ static void test_threads(void **state)
 
 int main(void)
 {
-    struct CMUnitTest tests[sizeof P1 / sizeof *P1 + 10];
+    struct CMUnitTest tests[sizeof P1 / sizeof *P1 + 11];
     size_t n = 0;
     for (size_t i = 0; i < sizeof P1 / sizeof *P1; i++)
         tests[n++] = (struct CMUnitTest){P1[i].id, test_phase1, NULL, NULL, (void *)&P1[i]};
@@ -647,7 +707,7 @@ int main(void)
         cmocka_unit_test(test_2d_per_slice),   cmocka_unit_test(test_laws_orientation),
         cmocka_unit_test(test_laws_rotation),  cmocka_unit_test(test_constant_value),
         cmocka_unit_test(test_reach),          cmocka_unit_test(test_checks),
-        cmocka_unit_test(test_threads),        cmocka_unit_test(test_timing),
+        cmocka_unit_test(test_constant_explicit), cmocka_unit_test(test_threads),        cmocka_unit_test(test_timing),
     };
     for (size_t i = 0; i < sizeof more / sizeof *more; i++)
         tests[n++] = more[i];
