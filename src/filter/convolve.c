@@ -133,8 +133,11 @@ static int log_plan_make(const vx_filter_spec *f, const double spacing[3], log_p
     memset(p, 0, sizeof *p);
     const int D = f->dim;
     double lsb = 0.0; /* log sbar^2 = mean of log s_a^2 */
-    for (int a = 0; a < D; a++)
+    int iso = 1;
+    for (int a = 0; a < D; a++) {
         lsb += 2.0 * log(spacing[a]);
+        iso &= spacing[a] == spacing[0];
+    }
     lsb /= D;
     for (int a = 0; a < D; a++) {
         const double r = floor(f->truncate * (f->sigma_mm / spacing[a]) + 0.5);
@@ -153,7 +156,9 @@ static int log_plan_make(const vx_filter_spec *f, const double spacing[3], log_p
             log_plan_free(p);
             return vx_error_set(err, VX_ENOMEM, "filter log: out of memory for kernels of %zu taps", p->len[a]);
         }
-        log_kernels(f->sigma_mm, spacing[a], exp(lsb - 2.0 * log(spacing[a])), R, p->g[a], p->g2[a]);
+        /* w = sbar^2 / s_a^2: exactly 1 for isotropic spacing (the manual's kernel) */
+        const double w = iso ? 1.0 : exp(lsb - 2.0 * log(spacing[a]));
+        log_kernels(f->sigma_mm, spacing[a], w, R, p->g[a], p->g2[a]);
     }
     /* sum of the kernel: sum_a (sum G''_a) prod_{b != a} (sum G_b) */
     double sg[3] = {1, 1, 1}, s2[3] = {0, 0, 0};
