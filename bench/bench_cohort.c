@@ -18,19 +18,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "voxomics/voxomics.h"
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 /* Run argv in a child; wall seconds, peak RSS (MiB) and exit status. */
 static int run_child(char *const argv[], double *wall, double *rss_mib)
 {
-    double t0 = now();
+    double t0 = bench_now();
     pid_t pid = fork();
     if (pid < 0)
         return -1;
@@ -43,7 +37,7 @@ static int run_child(char *const argv[], double *wall, double *rss_mib)
     struct rusage ru;
     if (wait4(pid, &st, 0, &ru) < 0)
         return -1;
-    *wall = now() - t0;
+    *wall = bench_now() - t0;
     *rss_mib = (double)ru.ru_maxrss / 1024.0;
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
@@ -86,7 +80,7 @@ int main(int argc, char **argv)
     FILE *f = fopen(csv, "w");
     fputs("ID,Image,Mask\n", f);
     vx_error err;
-    double t0 = now();
+    double t0 = bench_now();
     size_t voxels = 0;
     for (int i = 0; i < n; i++) {
         vx_synth_params p;
@@ -113,7 +107,7 @@ int main(int argc, char **argv)
     }
     fclose(f);
     printf("cohort: %d cases of 128x128x64 voxels, mean lesion %.0f voxels (generated in %.1f s)\n", n,
-           (double)voxels / n, now() - t0);
+           (double)voxels / n, bench_now() - t0);
     printf("config: %s\n", config);
     double wall[2], rss[2];
     const char *jobs[2] = {"1", "2"};

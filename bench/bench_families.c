@@ -7,47 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "voxomics/voxomics.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* best and median seconds of `reps` runs of vx_extract */
-static int time_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, int reps, double *best,
-                        double *median, size_t *nvals)
-{
-    double *t = malloc((size_t)reps * sizeof *t);
-    for (int r = 0; r < reps; r++) {
-        vx_results res;
-        vx_results_init(&res);
-        vx_error err;
-        double t0 = now();
-        int rc = vx_extract(img, mask, s, &res, &err);
-        t[r] = now() - t0;
-        *nvals = res.n;
-        vx_results_free(&res);
-        if (rc != VX_OK) {
-            fprintf(stderr, "bench: %s\n", err.msg);
-            free(t);
-            return rc;
-        }
-    }
-    qsort(t, (size_t)reps, sizeof *t, cmp);
-    *best = t[0];
-    *median = t[reps / 2];
-    free(t);
-    return VX_OK;
-}
 
 int main(int argc, char **argv)
 {
@@ -78,20 +39,20 @@ int main(int argc, char **argv)
            vx_version(), nroi, reps);
     double best, med;
     size_t nvals;
-    if (time_extract(img, mask, &s, reps, &best, &med, &nvals) != VX_OK)
+    if (bench_time_extract(img, mask, &s, reps, &best, &med, &nvals) != VX_OK)
         return 1;
     printf("all 11 families: %zu values, best %.4f s, median %.4f s per case\n", nvals, best, med);
     for (int f = 0; f < VX_FAM_COUNT; f++) {
         vx_settings one = s;
         one.features.families = 1u << f;
-        if (time_extract(img, mask, &one, reps, &best, &med, &nvals) != VX_OK)
+        if (bench_time_extract(img, mask, &one, reps, &best, &med, &nvals) != VX_OK)
             return 1;
         printf("  %-28s best %.4f s, median %.4f s (includes ROI preparation)\n", vx_family_get((vx_family)f)->key,
                best, med);
     }
     vx_settings none = s;
     none.features.families = 0;
-    if (time_extract(img, mask, &none, reps, &best, &med, &nvals) != VX_OK)
+    if (bench_time_extract(img, mask, &none, reps, &best, &med, &nvals) != VX_OK)
         return 1;
     printf("  %-28s best %.4f s, median %.4f s\n", "ROI preparation only", best, med);
     vx_image_free(img);

@@ -13,47 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "voxomics/voxomics.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* best and median seconds of `reps` runs of vx_extract; *nvals the values of one run */
-static int time_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, int reps, double *best,
-                        double *median, size_t *nvals)
-{
-    double *t = malloc((size_t)reps * sizeof *t);
-    for (int r = 0; r < reps; r++) {
-        vx_results res;
-        vx_results_init(&res);
-        vx_error err;
-        double t0 = now();
-        int rc = vx_extract(img, mask, s, &res, &err);
-        t[r] = now() - t0;
-        *nvals = res.n;
-        vx_results_free(&res);
-        if (rc != VX_OK) {
-            fprintf(stderr, "bench_filters: %s\n", err.msg);
-            free(t);
-            return rc;
-        }
-    }
-    qsort(t, (size_t)reps, sizeof *t, cmp);
-    *best = t[0];
-    *median = t[reps / 2];
-    free(t);
-    return VX_OK;
-}
 
 static int phase2(const char *data, const char *src, int reps, int threads)
 {
@@ -85,7 +46,7 @@ static int phase2(const char *data, const char *src, int reps, int threads)
             s->features.threads = threads;
             double best, med;
             size_t nv;
-            if (time_extract(img, mask, s, reps, &best, &med, &nv) != VX_OK) {
+            if (bench_time_extract(img, mask, s, reps, &best, &med, &nv) != VX_OK) {
                 rc = 1;
                 break;
             }
@@ -127,7 +88,7 @@ static int pyradiomics_set(int reps, int threads)
     s->features.threads = threads;
     double b0, m0, b1, m1;
     size_t n0, n1;
-    int rc = time_extract(img, mask, s, reps, &b0, &m0, &n0);
+    int rc = bench_time_extract(img, mask, s, reps, &b0, &m0, &n0);
     /* + LoG 1, 2, 3 mm (3D, mirror) and the 8 coif1 level-1 sub-bands (periodic, as PyRadiomics' wavelets) */
     vx_filter_spec f;
     for (int k = 1; k <= 3; k++) {
@@ -146,7 +107,7 @@ static int pyradiomics_set(int reps, int threads)
         add_filter(s, &f);
     }
     if (rc == VX_OK)
-        rc = time_extract(img, mask, s, reps, &b1, &m1, &n1);
+        rc = bench_time_extract(img, mask, s, reps, &b1, &m1, &n1);
     if (rc == VX_OK) {
         printf("2. PyRadiomics-style set on the 128^3 generated case (113,104 ROI voxels), every family, FBS 25 HU, "
                "3D aggregations, %d thread(s), %d runs\n", threads, reps);

@@ -11,20 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "voxomics/voxomics.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 typedef struct timing {
     double *t;
@@ -33,7 +21,7 @@ typedef struct timing {
 
 static void report(const char *what, timing *tm, double ref_best)
 {
-    qsort(tm->t, (size_t)tm->n, sizeof *tm->t, cmp);
+    qsort(tm->t, (size_t)tm->n, sizeof *tm->t, bench_cmp);
     printf("%-58s best %.4f s  median %.4f s", what, tm->t[0], tm->t[tm->n / 2]);
     if (ref_best > 0)
         printf("  (%.1fx the image read)", tm->t[0] / ref_best);
@@ -66,12 +54,12 @@ int main(int argc, char **argv)
     for (int r = 0; r < reps; r++) {
         vx_image *img = NULL, *msk = NULL;
         /* 1. read and decompress the image only */
-        double t0 = now();
+        double t0 = bench_now();
         if (vx_image_read(image, &img, &err) != VX_OK) {
             fprintf(stderr, "bench: %s\n", err.msg);
             return 1;
         }
-        rd.t[r] = now() - t0;
+        rd.t[r] = bench_now() - t0;
         if (vx_image_read(mask, &msk, &err) != VX_OK) {
             fprintf(stderr, "bench: %s\n", err.msg);
             return 1;
@@ -81,9 +69,9 @@ int main(int argc, char **argv)
             s.diagnostics = diag;
             vx_results res;
             vx_results_init(&res);
-            t0 = now();
+            t0 = bench_now();
             int rc = vx_extract(img, msk, &s, &res, &err);
-            (diag ? &exd : &ex)->t[r] = now() - t0;
+            (diag ? &exd : &ex)->t[r] = bench_now() - t0;
             nvals = res.n + res.n_diag > nvals ? res.n + res.n_diag : nvals;
             vx_results_free(&res);
             if (rc != VX_OK) {
@@ -95,7 +83,7 @@ int main(int argc, char **argv)
         vx_image_free(msk);
         /* 3. what `voxomics extract` does: read image and mask, extract with diagnostics, write the table */
         s.diagnostics = 1;
-        t0 = now();
+        t0 = bench_now();
         vx_results res;
         vx_results_init(&res);
         int rc = vx_image_read(image, &img, &err);
@@ -112,7 +100,7 @@ int main(int argc, char **argv)
                 fclose(f);
             }
         }
-        all.t[r] = now() - t0;
+        all.t[r] = bench_now() - t0;
         vx_results_free(&res);
         vx_image_free(img);
         vx_image_free(msk);
