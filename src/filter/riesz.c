@@ -417,8 +417,7 @@ static int aligned(vxf_spectrum *s, const vx_filter_spec *f, double *const w[3],
         const double *ga = g + (size_t)pa[p] * nv, *gb = g + (size_t)pb[p] * nv;
         for (size_t i = 0; i < nv; i++)
             jp[i] = ga[i] * gb[i];
-        rc = vx_separable_convolve(jp, dims, (const double *const *)win, klen, f->pad == VX_PAD_CONSTANT ?
-                                   VX_PAD_CONSTANT : f->pad, 0.0, jp, err);
+        rc = vx_separable_convolve(jp, dims, (const double *const *)win, klen, f->pad, 0.0, jp, err);
     }
     if (rc != VX_OK)
         goto done;

@@ -112,5 +112,8 @@ int vxf_simoncelli_check(const vx_filter_spec *f, vx_error *err)
     if (f->level < 1 || f->level > VXF_SIM_MAX_LEVEL)
         return vx_error_set(err, VX_EINVAL, "filter simoncelli: decomposition level %d; use 1 .. %d", f->level,
                             VXF_SIM_MAX_LEVEL);
+    if (f->tensor_sigma_mm != 0.0 && !vxf_has_riesz(f))
+        return vx_error_set(err, VX_EINVAL, "filter simoncelli: structure-tensor sigma %g mm without a Riesz "
+                            "order; set the Riesz order (e.g. 0,2,0) or a tensor sigma of 0", f->tensor_sigma_mm);
     return VX_OK;
 }

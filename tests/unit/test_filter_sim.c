@@ -664,6 +664,10 @@ static void test_checks(void **state)
     assert_non_null(strstr(err.msg, "tensor"));
     f.tensor_sigma_mm = 1.0;
     assert_int_equal(vx_filter_validate(&f, &err), VX_OK);
+    f.riesz[1] = 0; /* alignment without a Riesz order */
+    assert_int_equal(vx_filter_validate(&f, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "Riesz order"));
+    f.riesz[1] = 2;
     size_t reach[3];
     const double sp[3] = {1, 1, 1};
     vx_filter_reach(&f, sp, reach);
