@@ -83,7 +83,7 @@ int vxf_spectrum_init(vxf_spectrum *s, vx_fft_cache *c, const size_t n[3], int d
     }
     s->dim = dim;
     s->nv = n[0] * n[1] * n[2];
-    if (s->nv / n[0] / n[1] != n[2] || s->nv > SIZE_MAX / sizeof(fftw_complex))
+    if (s->nv / n[0] / n[1] != n[2] || s->nv > SIZE_MAX / sizeof(fftw_complex) || n[0] * n[1] > (size_t)INT_MAX)
         return vx_error_set(err, VX_EINVAL, "Fourier filter: transform too large");
     int rc = VX_OK;
     if (!c) {

@@ -6,13 +6,16 @@
  * 10.b.1 (Riesz (0,2,0) of the Simoncelli level 1 map, pattern_1, nearest), 9.a and 9.b.1 (Riesz of the LoG,
  * impulse and sphere, zero padding; while the LoG filter is not available in this build, the LoG response is
  * computed here from the manual's kernel (L6PA) by direct convolution and handed to vxf_riesz_apply).
- * Properties the definitions imply (no reference map exists for 9.b.2, 10.a, 10.b.2): order (0,0,0) is the
- * identity; the multipliers of order L sum in squares to 1, so the components of order 1 and of order 2 keep
- * the energy of the (zero-mean) response; R^(2,0,0) + R^(0,2,0) + R^(0,0,2) = -identity; the Simoncelli
- * profile's sum of squares over levels 1..J (a Littlewood-Paley partition of the band nu_B/2^J .. nu_B); the
- * order-1 components of a pattern symmetric under x <-> y swap into each other; the aligned (structure tensor)
- * maps rotate with the image (right-angle rotation in the axial plane); 2D acts per slice; 10.a (impulse):
- * the (1,0,0) map is odd in x and even in y and z about the impulse; thread-count independence.
+ * Properties the definitions imply (no reference map exists for 9.b.2, 10.a, 10.b.2): the Simoncelli impulse
+ * response equals the naive inverse DFT of the manual's profile on the IBSI frequency grid (odd and even sizes,
+ * 2D and 3D, levels 1-2); Riesz order (0,0,0) is the identity; the multipliers of order L sum in squares to 1,
+ * so the components of order 1, 2 and 3 keep the energy of the (zero-mean) response; R^(2,0,0) + R^(0,2,0) +
+ * R^(0,0,2) = -identity; order-1 components rotate with the image and aligned maps are invariant under a
+ * quarter turn of the input (every boundary condition); steering on a plane wave (aligned (1,0,0) = |gradient|,
+ * (2,0,0) = -h, (0,2,0) = (0,0,2) = 0); 9.b.2 and 10.b.2: the aligned order-2 components keep the unaligned
+ * sum of squares at every voxel and their pure second orders sum to -h; 10.a: the (1,0,0) map of the impulse is
+ * odd in x and even in (y, z) about it; 2D acts per slice; 1 and 2 threads give the same bits; the spec
+ * checks and the reach.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
