@@ -10,12 +10,17 @@
  * spatial kernel slightly complex: the response map is the real part (as in the IBSI reference maps).
  * N = 1: nu = 0.
  *
+ * Also declared here: the padded grid, spectrum work array and Riesz step (implemented in riesz.c) that both
+ * files use, so that a Riesz-transformed Simoncelli map is one padded transform with both multipliers.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef VX_FOURIER_IMPL_H
 #define VX_FOURIER_IMPL_H
 
 #include <math.h>
 #include <stddef.h>
+
+#include "filter_impl.h"
 
 #define VXF_PI 3.14159265358979323846
 
@@ -27,8 +32,6 @@ static inline double vxf_grid_freq(size_t k, size_t n)
     const size_t m = (k + n / 2) % n;
     return -VXF_PI + 2.0 * VXF_PI * (double)m / (double)(n - 1);
 }
-
-#include "filter_impl.h"
 
 /* The grid on which a Fourier-domain filter of spec f acts on an image of dims voxels: the image padded by
  * lo[a] voxels before and hi[a] after along each axis (none for periodic boundaries; none along z in 2D),
