@@ -127,10 +127,14 @@ def phase2_filter(fid, cfg):
         band = {(6, "A"): "LH", (6, "B"): "LLH", (7, "A"): "HH", (7, "B"): "HHH"}[(fid, cfg)]
         return {"filter": "wavelet", **base, "wavelet": "db3", "subband": band, "level": 1 if fid == 6 else 2,
                 "rotation_invariant": "true", "pooling": "average"}
+    # Simoncelli is defined on the image's DFT grid: the plain (periodic) DFT, as the IBSI 2 teams computed it
+    # (the manual lets phase 2 choose the padding; mirror padding moves the near-zero median and quartile
+    # coefficient of dispersion of these band-pass maps by more than their tolerance)
+    sim = {"dim": d, "padding": "periodic"}
     if fid in (8, 9):
-        return {"filter": "simoncelli", **base, "level": fid - 7}
+        return {"filter": "simoncelli", **sim, "level": fid - 7}
     if fid in (10, 11):
-        f = {"filter": "simoncelli", **base, "level": 1, "riesz_order": "[0, 2, 0]"}
+        f = {"filter": "simoncelli", **sim, "level": 1, "riesz_order": "[0, 2, 0]"}
         if fid == 11:
             f["tensor_sigma_mm"] = 1.0
         return f
