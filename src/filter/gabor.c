@@ -70,19 +70,17 @@ static size_t gabor_radius(const vx_filter_spec *f, double s)
     return r < 0.0 ? 0 : r > 1e9 ? (size_t)1e9 : (size_t)r;
 }
 
-/* number of orientations asked (1 without rotation invariance) and how many are computed (*ncomp) */
-static int gabor_orientations(const vx_filter_spec *f, int *ncomp)
+/* number of orientations computed: 1 without rotation invariance; else the n orientations i delta_theta < 2 pi,
+ * or their first half when n is even and n delta_theta = 2 pi (the second half are the theta + pi of the first) */
+static int gabor_orientations(const vx_filter_spec *f)
 {
-    if (!f->rot_invariant) {
-        *ncomp = 1;
+    if (!f->rot_invariant)
         return 1;
-    }
     const double q = TWO_PI / f->delta_theta;
     int n = (int)ceil(q - 1e-9);
     if (n < 1)
         n = 1;
-    *ncomp = n % 2 == 0 && fabs(q - n) < 1e-9 ? n / 2 : n;
-    return n;
+    return n % 2 == 0 && fabs(q - n) < 1e-9 ? n / 2 : n;
 }
 
 void vxf_gabor_reach(const vx_filter_spec *f, const double spacing[3], size_t reach[3])
@@ -280,7 +278,7 @@ static int gabor_plane(vx_fft_cache *c, const vx_filter_spec *f, const double *i
         nc > SIZE_MAX / (4 * sizeof(fftw_complex)))
         return vx_error_set(err, VX_EINVAL, "filter gabor: a %zu x %zu transform per slice is too large", p.L0, p.L1);
 
-    int ncomp, nor = gabor_orientations(f, &ncomp);
+    const int ncomp = gabor_orientations(f);
     size_t chunk = GABOR_SPECTRA_BUDGET / (2 * nc * sizeof(fftw_complex));
     if (chunk < 1)
         chunk = 1;
@@ -350,7 +348,6 @@ static int gabor_plane(vx_fft_cache *c, const vx_filter_spec *f, const double *i
         for (size_t i = 0; i < nv; i++)
             acc[i] /= (double)ncomp;
     }
-    (void)nor;
 done:
     gwork_free(&w0);
     fftw_free(Kr);

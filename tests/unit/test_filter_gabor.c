@@ -9,7 +9,8 @@
  *   equals the max / mean / min of the single-orientation maps (also where theta + pi pairs are merged);
  *   the orthogonal-planes map equals the mean of the axial maps of the three axis-permuted volumes;
  *   a crop of the image extending vx_filter_reach beyond a box gives the same map in the box;
- *   the map does not depend on the thread count; invalid parameters are refused with a message.
+ *   the map does not depend on the thread count; a second map on the same cache makes no new FFT plan;
+ *   invalid parameters are refused with a message.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
@@ -463,6 +464,31 @@ static void test_threads(void **state)
 #endif
 }
 
+static void test_plans_reused(void **state)
+{
+    (void)state;
+    /* a second map of the same size on the same cache makes no new FFT plan */
+    const size_t dims[3] = {30, 26, 7};
+    const double sp[3] = {1.0, 1.0, 2.0};
+    const size_t nv = dims[0] * dims[1] * dims[2];
+    double *in = random_image(dims, 7), *out = malloc(nv * sizeof *out);
+    assert_non_null(out);
+    vx_filter_spec f = gabor_spec(2.0, 2.0, 1.5, VX_PAD_MIRROR);
+    f.rot_invariant = 1;
+    f.delta_theta = PI / 4.0;
+    f.orthogonal = 1;
+    vx_fft_cache *c;
+    assert_int_equal(vx_fft_cache_new(&c, NULL), VX_OK);
+    assert_int_equal(vx_filter_apply(c, &f, in, dims, sp, out, NULL), VX_OK);
+    const size_t made = vx_fft_cache_plans_made(c);
+    assert_true(made > 0);
+    assert_int_equal(vx_filter_apply(c, &f, in, dims, sp, out, NULL), VX_OK);
+    assert_int_equal(vx_fft_cache_plans_made(c), made);
+    vx_fft_cache_free(c);
+    free(in);
+    free(out);
+}
+
 static void test_invalid(void **state)
 {
     (void)state;
@@ -511,6 +537,7 @@ int main(void)
         cmocka_unit_test(test_orthogonal_planes),
         cmocka_unit_test(test_reach_crop),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_plans_reused),
         cmocka_unit_test(test_invalid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
