@@ -172,7 +172,7 @@ typedef struct vx_filter_spec {
     int support;          /* M voxels, odd >= 1 (default 3) */
     /* LoG (also the LoG that a Riesz transform acts on), Gabor */
     double sigma_mm;      /* scale in mm (> 0) */
-    double truncate;      /* LoG filter size cutoff d in units of sigma (default 4) */
+    double truncate;      /* LoG, Gabor: size cutoff d in sigmas (default 4; Gabor: sigma max(1, 1/gamma)) */
     /* Laws */
     char laws[16];        /* the 1D kernels along x, y (and z): "E5L5S5" (3D), "L5S5" (2D); L3 E3 S3 L5 E5 S5 W5 R5 */
     int energy_delta;     /* Laws energy map: mean of |response| over a (2 delta + 1)^dim box, after pooling;
@@ -231,7 +231,7 @@ VX_API const char *vx_filter_naming_doc(void);
 /* Voxels along each axis that a response voxel depends on, on each side (the half support of the kernel
  * chain, energy and structure-tensor windows included): a crop of the image that extends this far beyond the
  * voxels of interest gives their exact response. SIZE_MAX along an axis where the filter is global (defined
- * on the whole image grid: Gabor's image-size support, Simoncelli and Riesz in the Fourier domain, the
+ * on the whole image grid: Simoncelli and Riesz in the Fourier domain, the
  * PyRadiomics maps scaled by the image maximum). */
 VX_API void vx_filter_reach(const vx_filter_spec *f, const double spacing[3], size_t reach[3]);
 
