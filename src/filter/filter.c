@@ -172,6 +172,17 @@ static int riesz_suffix(const vx_filter_spec *f, char *b, size_t n)
     return w < 0 || (size_t)w >= n ? -1 : 0;
 }
 
+/* "_t<d>" when the truncation is not the default 4 (LoG, Gabor), else "" */
+static void truncate_tag(const vx_filter_spec *f, char *b, size_t n)
+{
+    char t[24];
+    b[0] = '\0';
+    if (f->truncate != 4.0) {
+        fmt_num(t, sizeof t, f->truncate);
+        snprintf(b, n, "_t%s", t);
+    }
+}
+
 int vx_filter_image_type(const vx_filter_spec *f, char *buf, size_t n)
 {
     if (!f || !buf || !n)
@@ -193,7 +204,8 @@ int vx_filter_image_type(const vx_filter_spec *f, char *buf, size_t n)
         break;
     case VX_FILTER_LOG:
         fmt_num(a, sizeof a, f->sigma_mm);
-        w = snprintf(buf, n, "%slog_s%smm%s_%dD", riesz ? "riesz-" : "", a, rz, dim);
+        truncate_tag(f, c, sizeof c);
+        w = snprintf(buf, n, "%slog_s%smm%s%s_%dD", riesz ? "riesz-" : "", a, c, rz, dim);
         break;
     case VX_FILTER_LAWS:
         if (f->energy_delta >= 0)
@@ -210,7 +222,13 @@ int vx_filter_image_type(const vx_filter_spec *f, char *buf, size_t n)
             snprintf(d, sizeof d, "_dt%.4g", f->delta_theta);
         else
             snprintf(d, sizeof d, "_th%.4g", f->theta);
-        w = snprintf(buf, n, "gabor_s%smm_l%smm_g%s%s%s%s_%dD", a, b, c, d, ri, f->orthogonal ? "_orth" : "", dim);
+        truncate_tag(f, a, sizeof a); /* sigma already printed: a is free again */
+        {
+            char s2[24];
+            fmt_num(s2, sizeof s2, f->sigma_mm);
+            w = snprintf(buf, n, "gabor_s%smm%s_l%smm_g%s%s%s%s_%dD", s2, a, b, c, d, ri, f->orthogonal ? "_orth" : "",
+                         dim);
+        }
         break;
     case VX_FILTER_WAVELET:
         w = snprintf(buf, n, "wav_%s_%s_l%d%s_%dD", f->wavelet, f->subband, f->level, ri, dim);
@@ -245,9 +263,9 @@ const char *vx_filter_naming_doc(void)
            "parameters (`voxomics/filter.h`, `vx_filter_image_type`) unless the settings give it a `name:`:\n\n"
            "| kind | name | example |\n|---|---|---|\n"
            "| mean | `mean_m<M>_<dim>` | `mean_m5_2D` |\n"
-           "| LoG | `log_s<sigma mm>mm_<dim>` | `log_s3.0mm_3D` |\n"
+           "| LoG | `log_s<sigma mm>mm[_t<truncation, when not 4>]_<dim>` | `log_s3.0mm_3D` |\n"
            "| Laws | `laws_<kernels>[_ri-<pooling>][_e<delta>]_<dim>` | `laws_L5E5E5_ri-max_e7_3D` |\n"
-           "| Gabor | `gabor_s<sigma>mm_l<lambda>mm_g<gamma>_(th<theta>\\|dt<delta theta>)[_ri-<pooling>][_orth]_2D` | "
+           "| Gabor | `gabor_s<sigma>mm[_t<truncation>]_l<lambda>mm_g<gamma>_(th<theta>\\|dt<delta theta>)[_ri-<pooling>][_orth]_2D` | "
            "`gabor_s5.0mm_l2.0mm_g1.5_dt0.3927_ri-avg_orth_2D` |\n"
            "| separable wavelet | `wav_<wavelet>_<sub-band, x first>_l<level>[_ri-<pooling>]_<dim>` | "
            "`wav_coif1_LLH_l1_3D` |\n"
