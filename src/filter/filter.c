@@ -175,7 +175,7 @@ static int riesz_suffix(const vx_filter_spec *f, char *b, size_t n)
 /* "_t<d>" when the truncation is not the default 4 (LoG, Gabor), else "" */
 static void truncate_tag(const vx_filter_spec *f, char *b, size_t n)
 {
-    char t[24];
+    char t[16];
     b[0] = '\0';
     if (f->truncate != 4.0) {
         fmt_num(t, sizeof t, f->truncate);
