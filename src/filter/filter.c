@@ -95,7 +95,7 @@ static int check_required(const vx_filter_spec *f, const char *kn, vx_error *err
     if (f->kind == VX_FILTER_GABOR && !(f->lambda_mm > 0.0 && isfinite(f->lambda_mm)))
         return vx_error_set(err, VX_EINVAL, "filter gabor: lambda_mm %g; give the wavelength in mm (> 0)",
                             f->lambda_mm);
-    if (f->kind == VX_FILTER_GABOR && f->dim != 2)
+    if (f->kind == VX_FILTER_GABOR && f->dim != 2 && !f->orthogonal)
         return vx_error_set(err, VX_EINVAL, "filter gabor: a 2D filter (IBSI 2): give dim: 2D, and "
                                             "orthogonal_planes: true for its 3D approximation");
     if (f->kind == VX_FILTER_LAWS && !f->laws[0])
