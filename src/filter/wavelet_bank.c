@@ -71,6 +71,12 @@ int vxw_bank_known(const char *name)
     return parse_name(name, &ord) != 0;
 }
 
+int vxw_bank_length(const char *name)
+{
+    int ord, fam = parse_name(name, &ord);
+    return fam == 1 ? 2 * ord : fam == 2 ? 6 * ord : 0;
+}
+
 /* ---- Daubechies -------------------------------------------------------------------------------------------- */
 static double complex poly_eval(const double *a, int n, double complex y, double complex *dp)
 {

@@ -26,6 +26,9 @@ typedef struct vxw_bank {
 /* 1 when name (case-insensitive) names a bank VXW_NAMES lists, else 0. */
 int vxw_bank_known(const char *name);
 
+/* Filter length of the bank called name (haar, dbN: 2N; coifN: 6N), 0 for an unknown name. */
+int vxw_bank_length(const char *name);
+
 /* Fill *b with the bank called name: Haar and Daubechies dbN by spectral factorisation of Daubechies'
  * maxflat polynomial (roots inside the unit circle), Coiflets coifN by solving their defining equations
  * (orthonormality, 2N vanishing moments of the wavelet, 2N - 1 of the scaling function) with Gauss-Newton in
