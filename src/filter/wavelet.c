@@ -24,6 +24,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,47 +84,166 @@ static int rotation_chains(const vx_filter_spec *f, chain *out)
     return nc;
 }
 
-/* the level-j kernel of g (n taps) into k: upsampled by 2^(j-1), a zero appended, reversed when flip */
-static size_t level_kernel(const double *g, int n, int j, int flip, double *k)
+/* the level-j kernel of g (n taps), upsampled by 2^(j-1), a zero appended, reversed when flip: K taps of which
+ * only the n at idx[] (ascending) can be non-zero */
+typedef struct pass_kernel {
+    size_t K;
+    int nt;
+    size_t idx[VXW_MAXLEN];
+    double w[VXW_MAXLEN];
+} pass_kernel;
+
+static void make_kernel(const double *g, int n, int j, int flip, pass_kernel *k)
 {
-    const size_t step = (size_t)1 << (j - 1), len = (size_t)n * step + 1;
-    memset(k, 0, len * sizeof *k);
-    for (int t = 0; t < n; t++)
-        k[(size_t)t * step] = g[t];
-    if (flip)
-        for (size_t a = 0, b = len - 1; a < b; a++, b--) {
-            double tmp = k[a];
-            k[a] = k[b];
-            k[b] = tmp;
+    const size_t step = (size_t)1 << (j - 1);
+    k->K = (size_t)n * step + 1;
+    k->nt = n;
+    for (int t = 0; t < n; t++) {
+        if (!flip) {
+            k->idx[t] = (size_t)t * step;
+            k->w[t] = g[t];
+        } else { /* kernel'[i] = kernel[K - 1 - i] */
+            k->idx[t] = k->K - 1 - (size_t)(n - 1 - t) * step;
+            k->w[t] = g[n - 1 - t];
         }
-    return len;
+    }
 }
 
-/* run one chain on in into buf (nv voxels); ker: scratch for 3 kernels of klen_max taps */
-static int run_chain(const vx_filter_spec *f, const vxw_bank *b, const chain *c, const double *in,
-                     const size_t dims[3], double *buf, double *ker, size_t klen_max, vx_error *err)
+/* one convolution pass along axis a (definition of vx_separable_convolve: out[x] = sum_i h[i] f~[x + c - i],
+ * c = floor(K / 2), the taps added in ascending i), skipping the a trous zeros. dst may alias src: every line
+ * (axis 0) or block of lines (axes 1, 2: all x at one z, resp. y) is gathered with its padding first. Threads
+ * share out lines or blocks; each voxel's sum is the same for any thread count. */
+static int conv_pass(const double *src, double *dst, const size_t dims[3], int a, const pass_kernel *k, vx_pad_mode m,
+                     double cval)
 {
-    const size_t nv = dims[0] * dims[1] * dims[2];
-    const int D = f->dim;
-    double lsum = 0.0;
-    for (int t = 0; t < b->n; t++)
-        lsum += b->lo[t];
-    memcpy(buf, in, nv * sizeof *buf);
-    double cval = f->pad_value;
-    for (int j = 1; j <= f->level; j++) {
-        const double *k[3] = {NULL, NULL, NULL};
-        size_t kl[3] = {0, 0, 0};
-        for (int a = 0; a < D; a++) {
-            const double *g = (j == f->level && c->hp[a]) ? b->hi : b->lo;
-            double *ka = ker + (size_t)a * klen_max;
-            kl[a] = level_kernel(g, b->n, j, c->flip[a], ka);
-            k[a] = ka;
+    const size_t N = dims[a], K = k->K, lo = K - 1 - K / 2, P = N + K - 1, nx = dims[0];
+    const size_t nblk = a == 0 ? dims[1] * dims[2] : a == 1 ? dims[2] : dims[1];
+    const size_t width = a == 0 ? 1 : nx;                                   /* voxels per row of a block */
+    const size_t bstep = a == 0 ? nx : a == 1 ? nx * dims[1] : nx;          /* block to block */
+    const size_t stride = a == 0 ? 1 : a == 1 ? nx : nx * dims[1];          /* along the axis */
+    int fail = 0;
+#pragma omp parallel if (nblk > 1 && N * width * nblk > 32768)
+    {
+        double *buf = malloc(P * width * sizeof *buf), *acc = malloc(width * sizeof *acc);
+        if (!buf || !acc) {
+#pragma omp atomic write
+            fail = 1;
         }
-        int rc = vx_separable_convolve(buf, dims, k, kl, f->pad, cval, buf, err);
+#pragma omp for schedule(static)
+        for (size_t bi = 0; bi < nblk; bi++) {
+            if (!buf || !acc)
+                continue;
+            const size_t base = bi * bstep;
+            for (size_t p = 0; p < P; p++) {
+                ptrdiff_t q = vx_pad_index((ptrdiff_t)p - (ptrdiff_t)lo, N, m);
+                double *row = buf + p * width;
+                if (q < 0)
+                    for (size_t x = 0; x < width; x++)
+                        row[x] = cval;
+                else if (width == 1)
+                    row[0] = src[base + (size_t)q * stride];
+                else
+                    memcpy(row, src + base + (size_t)q * stride, width * sizeof *row);
+            }
+            for (size_t y = 0; y < N; y++) {
+                double *d = dst + base + y * stride;
+                if (width == 1) {
+                    double s = 0.0;
+                    for (int t = 0; t < k->nt; t++)
+                        s += k->w[t] * buf[y + K - 1 - k->idx[t]];
+                    d[0] = s;
+                    continue;
+                }
+                for (size_t x = 0; x < width; x++)
+                    acc[x] = 0.0;
+                for (int t = 0; t < k->nt; t++) {
+                    const double wt = k->w[t], *row = buf + (y + K - 1 - k->idx[t]) * width;
+                    for (size_t x = 0; x < width; x++)
+                        acc[x] += wt * row[x];
+                }
+                memcpy(d, acc, width * sizeof *d);
+            }
+        }
+        free(buf);
+        free(acc);
+    }
+    return fail ? VX_ENOMEM : VX_OK;
+}
+
+/* the chains as a trie of passes (level j, axis a: pass d = (j - 1) D + a), evaluated depth first so that
+ * rotations sharing a prefix (e.g. the low-pass levels, which depend on the flips only) compute it once */
+typedef struct wctx {
+    const vx_filter_spec *f;
+    const vxw_bank *b;
+    const size_t *dims;
+    size_t nv;
+    int D, npass, nleaf;
+    const chain *ch;
+    unsigned char pid[24][3 * VXW_MAXLEVEL]; /* per chain and pass: (H << 1) | flip */
+    double *buf[3 * VXW_MAXLEVEL + 1];        /* scratch maps, allocated on first use */
+    double *out;
+    vx_error *err;
+} wctx;
+
+static void pool_leaf(wctx *w, const double *m, const chain *c)
+{
+    double *out = w->out;
+    const size_t nv = w->nv;
+    const double mult = (double)c->mult;
+    const vx_pool pool = w->f->pooling;
+    const int first = w->nleaf++ == 0;
+    if (first && m == out && mult == 1.0)
+        return;
+#pragma omp parallel for schedule(static) if (nv > 32768)
+    for (size_t v = 0; v < nv; v++) {
+        if (first)
+            out[v] = pool == VX_POOL_AVERAGE ? mult * m[v] : m[v];
+        else if (pool == VX_POOL_AVERAGE)
+            out[v] += mult * m[v];
+        else if (pool == VX_POOL_MIN)
+            out[v] = fmin(out[v], m[v]);
+        else
+            out[v] = fmax(out[v], m[v]);
+    }
+}
+
+/* evaluate pass d for the chains in set (bit mask) on src (scratch buffer bi, or the input when bi < 0) */
+static int descend(wctx *w, int d, const double *src, int bi, uint32_t set, double cval)
+{
+    if (d == w->npass) {
+        int c = 0;
+        while (!(set >> c & 1u))
+            c++;
+        pool_leaf(w, src, &w->ch[c]);
+        return VX_OK;
+    }
+    uint32_t sub[4] = {0, 0, 0, 0};
+    for (int c = 0; c < 24; c++)
+        if (set >> c & 1u)
+            sub[w->pid[c][d]] |= 1u << c;
+    const int nid = (sub[0] != 0) + (sub[1] != 0) + (sub[2] != 0) + (sub[3] != 0);
+    const int a = d % w->D, j = d / w->D + 1;
+    for (int id = 0; id < 4; id++) {
+        if (!sub[id])
+            continue;
+        pass_kernel k;
+        make_kernel((id >> 1) ? w->b->hi : w->b->lo, w->b->n, j, id & 1, &k);
+        const int di = (nid == 1 && bi >= 0) ? bi : bi + 1; /* a lone child works in place */
+        if (!w->buf[di]) {
+            w->buf[di] = malloc(w->nv * sizeof *w->buf[di]);
+            if (!w->buf[di])
+                return vx_error_set(w->err, VX_ENOMEM, "filter wavelet: out of memory for a response map of %zu voxels",
+                                    w->nv);
+        }
+        if (conv_pass(src, w->buf[di], w->dims, a, &k, w->f->pad, cval) != VX_OK)
+            return vx_error_set(w->err, VX_ENOMEM, "filter wavelet: out of memory for lines of %zu voxels",
+                                w->dims[a] + k.K - 1);
+        double ks = 0.0;
+        for (int t = 0; t < k.nt; t++)
+            ks += k.w[t];
+        int rc = descend(w, d + 1, w->buf[di], di, sub[id], cval * ks);
         if (rc != VX_OK)
             return rc;
-        for (int a = 0; a < D; a++)
-            cval *= lsum;
     }
     return VX_OK;
 }
@@ -136,8 +256,6 @@ int vxf_wavelet_apply(vx_fft_cache *c, const vx_filter_spec *f, const double *in
     if (vxw_bank_get(f->wavelet, &b) != 0)
         return vx_error_set(err, VX_EINVAL, "filter wavelet: cannot build the filter bank of '%s'; use one of %s",
                             f->wavelet, VXW_NAMES);
-    const size_t nv = dims[0] * dims[1] * dims[2];
-    const size_t klen_max = (size_t)b.n * ((size_t)1 << (f->level - 1)) + 1;
     chain ch[24];
     int nc;
     if (f->rot_invariant)
@@ -148,76 +266,28 @@ int vxf_wavelet_apply(vx_fft_cache *c, const vx_filter_spec *f, const double *in
         for (int a = 0; a < f->dim; a++)
             ch[0].hp[a] = letter_hp(f->subband[a]);
     }
+    wctx w;
+    memset(&w, 0, sizeof w);
+    w.f = f, w.b = &b, w.dims = dims, w.nv = dims[0] * dims[1] * dims[2];
+    w.D = f->dim, w.npass = f->dim * f->level, w.ch = ch, w.out = out, w.err = err;
     int nrot = 0;
-    for (int i = 0; i < nc; i++)
+    for (int i = 0; i < nc; i++) {
         nrot += ch[i].mult;
-
-    if (nc == 1) { /* one chain straight into out */
-        double *ker = malloc(3 * klen_max * sizeof *ker);
-        if (!ker)
-            return vx_error_set(err, VX_ENOMEM, "filter wavelet: out of memory for kernels of %zu taps", klen_max);
-        int rc = run_chain(f, &b, &ch[0], in, dims, out, ker, klen_max, err);
-        free(ker);
-        return rc;
-    }
-
-    /* several chains: computed in batches (one buffer per thread), pooled in chain order (thread-count
-     * independent) */
-    int nb = 1;
-#ifdef _OPENMP
-    nb = omp_in_parallel() ? 1 : omp_get_max_threads();
-#endif
-    if (nb > nc)
-        nb = nc;
-    if (nb < 1)
-        nb = 1;
-    double *bufs = malloc((size_t)nb * nv * sizeof *bufs);
-    double *kers = malloc((size_t)nb * 3 * klen_max * sizeof *kers);
-    int *rcs = malloc((size_t)nb * sizeof *rcs);
-    vx_error *errs = malloc((size_t)nb * sizeof *errs);
-    if (!bufs || !kers || !rcs || !errs) {
-        free(bufs), free(kers), free(rcs), free(errs);
-        return vx_error_set(err, VX_ENOMEM, "filter wavelet: out of memory for %d response maps of %zu voxels", nb,
-                            nv);
-    }
-    int rc = VX_OK;
-    for (int base = 0; base < nc && rc == VX_OK; base += nb) {
-        const int cnt = nc - base < nb ? nc - base : nb;
-#pragma omp parallel for schedule(static, 1) num_threads(cnt) if (cnt > 1)
-        for (int i = 0; i < cnt; i++)
-            rcs[i] = run_chain(f, &b, &ch[base + i], in, dims, bufs + (size_t)i * nv, kers + (size_t)i * 3 * klen_max,
-                               klen_max, &errs[i]);
-        for (int i = 0; i < cnt && rc == VX_OK; i++) {
-            if (rcs[i] != VX_OK) {
-                rc = rcs[i];
-                if (err)
-                    *err = errs[i];
-                break;
-            }
-            const double *m = bufs + (size_t)i * nv;
-            const double w = (double)ch[base + i].mult;
-            if (base + i == 0) {
-                if (f->pooling == VX_POOL_AVERAGE)
-                    for (size_t v = 0; v < nv; v++)
-                        out[v] = w * m[v];
-                else
-                    memcpy(out, m, nv * sizeof *out);
-            } else if (f->pooling == VX_POOL_AVERAGE) {
-                for (size_t v = 0; v < nv; v++)
-                    out[v] += w * m[v];
-            } else if (f->pooling == VX_POOL_MIN) {
-                for (size_t v = 0; v < nv; v++)
-                    out[v] = fmin(out[v], m[v]);
-            } else {
-                for (size_t v = 0; v < nv; v++)
-                    out[v] = fmax(out[v], m[v]);
-            }
+        for (int d = 0; d < w.npass; d++) {
+            const int a = d % w.D, j = d / w.D + 1;
+            w.pid[i][d] = (unsigned char)(((j == f->level && ch[i].hp[a]) << 1) | ch[i].flip[a]);
         }
     }
-    if (rc == VX_OK && f->pooling == VX_POOL_AVERAGE)
-        for (size_t v = 0; v < nv; v++)
+    if (nc == 1)
+        w.buf[0] = out; /* one chain: computed in place in out */
+    int rc = descend(&w, 0, in, -1, (1u << nc) - 1u, f->pad_value);
+    if (nc == 1)
+        w.buf[0] = NULL;
+    for (int i = 0; i <= w.npass; i++)
+        free(w.buf[i]);
+    if (rc == VX_OK && f->pooling == VX_POOL_AVERAGE && nrot > 1)
+        for (size_t v = 0; v < w.nv; v++)
             out[v] /= (double)nrot;
-    free(bufs), free(kers), free(rcs), free(errs);
     return rc;
 }
 

@@ -859,16 +859,22 @@ static void test_timing_64(void **state)
     assert_true(v && o);
     for (size_t i = 0; i < nv; i++)
         v[i] = (double)((i * 2654435761u) % 255u);
-    vx_filter_spec f;
-    spec_wavelet(&f, "coif1", "HHL", 1, VX_PAD_MIRROR, 0, VX_POOL_AVERAGE);
-    double t0 = now_s();
-    apply_ok(&f, v, dims, o);
-    double t1 = now_s();
-    spec_wavelet(&f, "db3", "LLH", 1, VX_PAD_MIRROR, 1, VX_POOL_AVERAGE);
-    apply_ok(&f, v, dims, o);
-    double t2 = now_s();
-    print_message("64^3, %d threads: coif1 HHL level 1: %.1f ms; db3 LLH level 1, 3D rotation invariant (24): %.1f ms\n",
-                  omp_get_max_threads(), 1e3 * (t1 - t0), 1e3 * (t2 - t1));
+    /* the fastest of 5 runs each (the machine may be shared) */
+    double best[2] = {1e30, 1e30};
+    for (int r = 0; r < 5; r++)
+        for (int c = 0; c < 2; c++) {
+            vx_filter_spec f;
+            if (c == 0)
+                spec_wavelet(&f, "coif1", "HHL", 1, VX_PAD_MIRROR, 0, VX_POOL_AVERAGE);
+            else
+                spec_wavelet(&f, "db3", "LLH", 1, VX_PAD_MIRROR, 1, VX_POOL_AVERAGE);
+            const double t0 = now_s();
+            apply_ok(&f, v, dims, o);
+            best[c] = fmin(best[c], now_s() - t0);
+        }
+    print_message("64^3, %d threads (fastest of 5): coif1 HHL level 1: %.1f ms; db3 LLH level 1, 3D rotation "
+                  "invariant (24 rotations): %.1f ms\n",
+                  omp_get_max_threads(), 1e3 * best[0], 1e3 * best[1]);
     free(v), free(o);
 }
 
