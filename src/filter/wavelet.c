@@ -6,7 +6,8 @@
  * g_L = [1, 1] / sqrt 2, g_H = [-1, 1] / sqrt 2; PyWavelets' dec_lo, dec_hi). Level j uses them upsampled by
  * 2^(j-1) (each tap followed by 2^(j-1) - 1 zeros) and a zero appended for odd length:
  *   g^j = [g[0], 0 .. 0, g[1], 0 .. 0, ..., g[n-1], 0 .. 0, 0]   (n 2^(j-1) + 1 taps, centre tap n 2^(j-1) / 2)
- * used as a true convolution kernel centred on its middle tap (voxomics/filter.h: vx_separable_convolve).
+ * used as a true convolution kernel centred on its middle tap, out[x] = sum_i g^j[i] f~[x + c - i], c = floor(K / 2)
+ * (the definition of vx_separable_convolve in voxomics/filter.h; computed here by passes that skip the zeros).
  * Sub-band s = s_x s_y (s_z) in {L, H}^D of level J (x first; "LHL": L along x, H along y, L along z):
  *   h^0 = f,   h^j = (g_L^j (x) g_L^j (x) g_L^j) * h^(j-1)  for j < J,
  *   h_s^J = (g_{s_x}^J (x) g_{s_y}^J (x) g_{s_z}^J) * h^(J-1),
@@ -20,7 +21,10 @@
  * at every level, so that level j of rotation R convolves the low-pass response of level j - 1 of rotation R
  * (IBSI 2 "Implementation troubleshooting", Haar example). The maps are pooled per voxel (max, average, min).
  * Rotations whose chains coincide (same kernel and flip per axis, e.g. permutations of LLL) give the same map,
- * which is computed once and counted with its multiplicity.
+ * which is computed once and counted with its multiplicity; the chains' 1D passes form a trie (level by level,
+ * x, y, z) evaluated depth first, so that a prefix shared by several rotations (the low-pass levels depend on
+ * the flips only) is computed once. Passes run in parallel over lines (OpenMP); every voxel's sum has the same
+ * order for any thread count, and pooling runs in the trie's fixed order: bit-identical for any thread count.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>

@@ -6,6 +6,7 @@
  *     coif1 level-1 HLH) and per axial slice against pywt.swt2 (db3 HL), to 1e-12;
  *   - IBSI 2 phase 1 tests 5.a.1, 5.a.2, 6.a.1, 6.a.2, 7.a.1, 7.a.2 against the consensus response maps: every
  *     voxel within 1 % of the reference's range;
+ *   - the a trous chain against level-by-level vx_separable_convolve with dense upsampled kernels (every mode);
  *   - properties: the Haar LLL / HHH responses of a constant image (2^(3/2) c, 0), rotation equivariance of the
  *     rotation-invariant maps (input rotated by a right angle -> output rotated), 2D acting per slice, the
  *     impulse response's extent equal to vx_filter_reach, thread-count independence (bit-identical), and the
@@ -740,6 +741,48 @@ static void test_rotation_invariance(void **state)
     check_rot_by_image("coif1", "LH", 1, VX_PAD_CONSTANT, VX_POOL_MAX, 8, 2);
 }
 
+/* the a trous chain equals level-by-level vx_separable_convolve with the dense upsampled kernels (each tap
+ * followed by 2^(j-1) - 1 zeros, a zero appended), for every padding mode; a constant pads each level with the
+ * constant as the earlier levels left it, c (sum g_L)^(D (j - 1)) */
+static void test_dense_chain(void **state)
+{
+    (void)state;
+    const size_t dims[3] = {7, 5, 6}, nv = 7 * 5 * 6;
+    double v[7 * 5 * 6], got[7 * 5 * 6], ref[7 * 5 * 6];
+    for (size_t i = 0; i < nv; i++)
+        v[i] = cos(1.3 * (double)i) * 10.0 + (double)(i % 7);
+    const vx_pad_mode modes[4] = {VX_PAD_CONSTANT, VX_PAD_NEAREST, VX_PAD_PERIODIC, VX_PAD_MIRROR};
+    const char *sb = "HLH";
+    const int J = 3;
+    vxw_bank b;
+    assert_int_equal(vxw_bank_get("db2", &b), 0);
+    for (int m = 0; m < 4; m++) {
+        vx_filter_spec f;
+        spec_wavelet(&f, "db2", sb, J, modes[m], 0, VX_POOL_MAX);
+        f.pad_value = 2.5;
+        apply_ok(&f, v, dims, got);
+        memcpy(ref, v, sizeof ref);
+        double c = 2.5;
+        for (int j = 1; j <= J; j++) {
+            const size_t step = (size_t)1 << (j - 1), K = (size_t)b.n * step + 1;
+            double kl[64] = {0}, kh[64] = {0};
+            for (int t = 0; t < b.n; t++) {
+                kl[(size_t)t * step] = b.lo[t];
+                kh[(size_t)t * step] = b.hi[t];
+            }
+            const double *k[3];
+            const size_t kl3[3] = {K, K, K};
+            for (int a = 0; a < 3; a++)
+                k[a] = (j == J && sb[a] == 'H') ? kh : kl;
+            assert_int_equal(vx_separable_convolve(ref, dims, k, kl3, modes[m], c, ref, NULL), VX_OK);
+            c *= 2.0 * sqrt(2.0); /* (sum g_L)^3 */
+        }
+        for (size_t i = 0; i < nv; i++)
+            if (fabs(got[i] - ref[i]) > 1e-12 * (1.0 + fabs(ref[i])))
+                fail_msg("%s padding: voxel %zu: %.17g, dense chain %.17g", vx_pad_name(modes[m]), i, got[i], ref[i]);
+    }
+}
+
 /* a 2D filter acts on each axial slice on its own */
 static void test_2d_per_slice(void **state)
 {
@@ -887,6 +930,7 @@ int main(void)
         cmocka_unit_test(test_ibsi2_phase1),
         cmocka_unit_test(test_constant_image),
         cmocka_unit_test(test_rotation_invariance),
+        cmocka_unit_test(test_dense_chain),
         cmocka_unit_test(test_2d_per_slice),
         cmocka_unit_test(test_reach_impulse),
         cmocka_unit_test(test_threads_identical),
