@@ -139,7 +139,8 @@ static int conv_pass(const double *src, double *dst, const size_t dims[3], int a
                 continue;
             const size_t base = bi * bstep;
             for (size_t p = 0; p < P; p++) {
-                ptrdiff_t q = vx_pad_index((ptrdiff_t)p - (ptrdiff_t)lo, N, m);
+                const ptrdiff_t kk = (ptrdiff_t)p - (ptrdiff_t)lo;
+                const ptrdiff_t q = kk >= 0 && kk < (ptrdiff_t)N ? kk : vx_pad_index(kk, N, m);
                 double *row = buf + p * width;
                 if (q < 0)
                     for (size_t x = 0; x < width; x++)
