@@ -15,9 +15,10 @@
  * The moment conditions are imposed in the equivalent, better conditioned Chebyshev basis T_l((n - K) / (L/2)).
  * The system is solved by Gauss-Newton (Householder least squares) in 128-bit floating point, because it is
  * ill-conditioned (coif5: ratio of extreme singular values ~ 1e-12): double precision would fix the
- * coefficients to ~1e-8 only. Gauss-Newton starts from the published coefficients of Daubechies' Table 8.1
- * rounded to 6 significant digits (scaled to sum sqrt 2), which selects the solution that table lists among
- * the system's finitely many; the digits of the result come from the equations.
+ * coefficients to ~1e-8 only. Gauss-Newton starts from the published coefficients (Daubechies 1992, Table 8.1;
+ * the same values PyWavelets lists) in the normalisation sum h = sqrt 2, rounded to 6 significant digits: the
+ * start selects the solution that table lists among the system's finitely many, and the digits of the result
+ * come from the equations (they agree with the published values to ~1e-16).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "wavelet_bank.h"
@@ -150,8 +151,8 @@ static int daubechies(int N, double *h)
 }
 
 /* ---- Coiflets ---------------------------------------------------------------------------------------------- */
-/* Starting points: Daubechies, Ten Lectures on Wavelets (1992), Table 8.1 (coiflets with K = 2, 4, 6, 8, 10),
- * times sqrt 2, to 6 significant digits; h[0] first. */
+/* Starting points: the published coiflets with K = 2, 4, 6, 8, 10 (Daubechies, Ten Lectures on Wavelets, 1992,
+ * Table 8.1), normalised to sum sqrt 2, to 6 significant digits; h[0] first. */
 static const double COIF_START1[6] = {-0.0727326, 0.337898, 0.852572, 0.384865, -0.0727326, -0.0156557};
 static const double COIF_START2[12] = {0.0163873,  -0.0414649, -0.0673726, 0.38611,     0.812724,     0.417005,
                                        -0.0764886, -0.0594344, 0.0236802,  0.00561143, -0.00182321, -0.000720549};
