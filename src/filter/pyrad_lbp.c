@@ -343,7 +343,7 @@ int vxf_lbp3d(const vx_filter_spec *f, const double *in, const size_t dims[3], d
             sph_harm_row(n, theta, phi, Y + j * (size_t)(2 * n + 1));
         }
     const ptrdiff_t rows = (ptrdiff_t)(dims[1] * dims[2]);
-    const size_t nx = dims[0], nm = (size_t)(2 * n + 1);
+    const size_t nx = dims[0], nm = level > 0 ? (size_t)(2 * n + 1) : 0;
     int failed = 0;
 #pragma omp parallel
     {
