@@ -165,29 +165,43 @@ static inline size_t mirror(ptrdiff_t k, size_t n)
     return (size_t)(k < (ptrdiff_t)n ? k : p - k);
 }
 
-/* the 4 cubic B-spline weights and first index at coordinate t */
-static inline ptrdiff_t bspline_weights(double t, double w[4])
+/* One sphere point's interpolation stencil: per axis (x, y, z) the offset of the first of the 4 coefficients
+ * from the voxel, their cubic B-spline weights, and the point's offset itself (the same for every voxel: the
+ * voxel coordinates are integers, so floor and fraction come from the offset alone). */
+typedef struct stencil {
+    double off[3];
+    ptrdiff_t first[3];
+    double w[3][4];
+} stencil;
+
+static void make_stencil(const double off[3], stencil *st)
 {
-    const double f = floor(t), u = t - f, u2 = u * u, u3 = u2 * u, v = 1.0 - u;
-    w[0] = v * v * v / 6.0;
-    w[1] = (4.0 - 6.0 * u2 + 3.0 * u3) / 6.0;
-    w[2] = (1.0 + 3.0 * u + 3.0 * u2 - 3.0 * u3) / 6.0;
-    w[3] = u3 / 6.0;
-    return (ptrdiff_t)f - 1;
+    for (int a = 0; a < 3; a++) {
+        const double f = floor(off[a]), u = off[a] - f, u2 = u * u, u3 = u2 * u, v = 1.0 - u;
+        st->off[a] = off[a];
+        st->first[a] = (ptrdiff_t)f - 1;
+        st->w[a][0] = v * v * v / 6.0;
+        st->w[a][1] = (4.0 - 6.0 * u2 + 3.0 * u3) / 6.0;
+        st->w[a][2] = (1.0 + 3.0 * u + 3.0 * u2 - 3.0 * u3) / 6.0;
+        st->w[a][3] = u3 / 6.0;
+    }
 }
 
-/* the spline at (x, y, z) in voxels; 0 outside the grid */
-static double bspline_at(const double *c, const size_t dims[3], double x, double y, double z)
+/* the spline at voxel p plus the stencil's offset; 0 when that point lies outside the grid along any axis */
+static double bspline_at(const double *c, const size_t dims[3], const size_t p[3], const stencil *st)
 {
-    const double t[3] = {x, y, z};
-    double w[3][4];
     size_t idx[3][4];
     for (int a = 0; a < 3; a++) {
-        if (!(t[a] >= 0.0) || t[a] > (double)(dims[a] - 1))
+        const double t = (double)p[a] + st->off[a];
+        if (!(t >= 0.0) || t > (double)(dims[a] - 1))
             return 0.0;
-        const ptrdiff_t s = bspline_weights(t[a], w[a]);
-        for (int k = 0; k < 4; k++)
-            idx[a][k] = mirror(s + k, dims[a]);
+        const ptrdiff_t s = (ptrdiff_t)p[a] + st->first[a];
+        if (s >= 0 && s + 3 < (ptrdiff_t)dims[a])
+            for (int k = 0; k < 4; k++)
+                idx[a][k] = (size_t)s + (size_t)k;
+        else
+            for (int k = 0; k < 4; k++)
+                idx[a][k] = mirror(s + k, dims[a]);
     }
     const size_t nx = dims[0], nxy = dims[0] * dims[1];
     double sum = 0.0;
@@ -195,12 +209,10 @@ static double bspline_at(const double *c, const size_t dims[3], double x, double
         double sy = 0.0;
         for (int ky = 0; ky < 4; ky++) {
             const double *row = c + idx[2][kz] * nxy + idx[1][ky] * nx;
-            double sx = 0.0;
-            for (int kx = 0; kx < 4; kx++)
-                sx += w[0][kx] * row[idx[0][kx]];
-            sy += w[1][ky] * sx;
+            sy += st->w[1][ky] * (st->w[0][0] * row[idx[0][0]] + st->w[0][1] * row[idx[0][1]] +
+                                  st->w[0][2] * row[idx[0][2]] + st->w[0][3] * row[idx[0][3]]);
         }
-        sum += w[2][kz] * sy;
+        sum += st->w[2][kz] * sy;
     }
     return sum;
 }
@@ -335,6 +347,13 @@ int vxf_lbp3d(const vx_filter_spec *f, const double *in, const size_t dims[3], d
         return vx_error_set(err, VX_ENOMEM, "filter %s: out of memory for the B-spline coefficients (%zu voxels)", kn,
                             nvox);
     }
+    stencil *sten = malloc(nv * sizeof *sten);
+    if (!sten) {
+        free(v), free(c), free(Y);
+        return vx_error_set(err, VX_ENOMEM, "filter %s: out of memory for the sphere points (%zu)", kn, nv);
+    }
+    for (size_t j = 0; j < nv; j++) /* (x, y, z) offsets: the vertex's (a2, a1, a0) */
+        make_stencil((const double[3]){v[3 * j + 2], v[3 * j + 1], v[3 * j]}, &sten[j]);
     memcpy(c, in, nvox * sizeof *c);
     bspline_coeffs(c, dims);
     if (level > 0)
@@ -357,11 +376,12 @@ int vxf_lbp3d(const vx_filter_spec *f, const double *in, const size_t dims[3], d
         for (ptrdiff_t l = 0; l < rows; l++) {
             if (!s || !cm)
                 continue;
-            const double y = (double)((size_t)l % dims[1]), z = (double)((size_t)l / dims[1]);
+            size_t q[3] = {0, (size_t)l % dims[1], (size_t)l / dims[1]};
             for (size_t x = 0; x < nx; x++) {
                 const size_t p = (size_t)l * nx + x;
+                q[0] = x;
                 for (size_t j = 0; j < nv; j++)
-                    s[j] = bspline_at(c, dims, (double)x + v[3 * j + 2], y + v[3 * j + 1], z + v[3 * j]);
+                    s[j] = bspline_at(c, dims, q, &sten[j]);
                 if (level == 0) {
                     out[p] = kurtosis(s, nv);
                     continue;
@@ -385,7 +405,7 @@ int vxf_lbp3d(const vx_filter_spec *f, const double *in, const size_t dims[3], d
         free(s);
         free(cm);
     }
-    free(v), free(c), free(Y);
+    free(v), free(c), free(Y), free(sten);
     if (failed)
         return vx_error_set(err, VX_ENOMEM, "filter %s: out of memory for the sphere samples (%zu vertices)", kn, nv);
     return VX_OK;
