@@ -187,34 +187,44 @@ static void make_stencil(const double off[3], stencil *st)
     }
 }
 
-/* the spline at voxel p plus the stencil's offset; 0 when that point lies outside the grid along any axis */
-static double bspline_at(const double *c, const size_t dims[3], const size_t p[3], const stencil *st)
+/* The spline at the points (x + off_x, y + off_y, z + off_z) of one stencil for the voxels x = x0 .. x0 + n - 1
+ * of row (y, z), into s[0], s[stride], ...: first the 4 x 4 (y, z) coefficient rows combined over the x span
+ * the points need (t), then the 4 x taps. A point outside the grid along any axis reads 0. */
+static void bspline_row(const double *c, const size_t dims[3], size_t x0, size_t n, size_t y, size_t z,
+                        const stencil *st, double *t, double *s, size_t stride)
 {
-    size_t idx[3][4];
-    for (int a = 0; a < 3; a++) {
-        const double t = (double)p[a] + st->off[a];
-        if (!(t >= 0.0) || t > (double)(dims[a] - 1))
-            return 0.0;
-        const ptrdiff_t s = (ptrdiff_t)p[a] + st->first[a];
-        if (s >= 0 && s + 3 < (ptrdiff_t)dims[a])
-            for (int k = 0; k < 4; k++)
-                idx[a][k] = (size_t)s + (size_t)k;
-        else
-            for (int k = 0; k < 4; k++)
-                idx[a][k] = mirror(s + k, dims[a]);
+    const double ty = (double)y + st->off[1], tz = (double)z + st->off[2];
+    if (!(ty >= 0.0) || ty > (double)(dims[1] - 1) || !(tz >= 0.0) || tz > (double)(dims[2] - 1)) {
+        for (size_t k = 0; k < n; k++)
+            s[k * stride] = 0.0;
+        return;
     }
     const size_t nx = dims[0], nxy = dims[0] * dims[1];
-    double sum = 0.0;
-    for (int kz = 0; kz < 4; kz++) {
-        double sy = 0.0;
-        for (int ky = 0; ky < 4; ky++) {
-            const double *row = c + idx[2][kz] * nxy + idx[1][ky] * nx;
-            sy += st->w[1][ky] * (st->w[0][0] * row[idx[0][0]] + st->w[0][1] * row[idx[0][1]] +
-                                  st->w[0][2] * row[idx[0][2]] + st->w[0][3] * row[idx[0][3]]);
-        }
-        sum += st->w[2][kz] * sy;
+    const double *rows[16];
+    for (int kz = 0; kz < 4; kz++)
+        for (int ky = 0; ky < 4; ky++)
+            rows[4 * kz + ky] = c + mirror((ptrdiff_t)z + st->first[2] + kz, dims[2]) * nxy +
+                                mirror((ptrdiff_t)y + st->first[1] + ky, dims[1]) * nx;
+    double wyz[16];
+    for (int kz = 0; kz < 4; kz++)
+        for (int ky = 0; ky < 4; ky++)
+            wyz[4 * kz + ky] = st->w[2][kz] * st->w[1][ky];
+    const ptrdiff_t xs = (ptrdiff_t)x0 + st->first[0]; /* t[k] holds coefficient column xs + k */
+    for (size_t k = 0; k < n + 3; k++) {
+        const ptrdiff_t xx = xs + (ptrdiff_t)k;
+        const size_t i = xx >= 0 && xx < (ptrdiff_t)nx ? (size_t)xx : mirror(xx, nx);
+        double acc = 0.0;
+        for (int q = 0; q < 16; q++)
+            acc += wyz[q] * rows[q][i];
+        t[k] = acc;
     }
-    return sum;
+    for (size_t k = 0; k < n; k++) {
+        const double tx = (double)(x0 + k) + st->off[0];
+        s[k * stride] = !(tx >= 0.0) || tx > (double)(nx - 1)
+                            ? 0.0
+                            : st->w[0][0] * t[k] + st->w[0][1] * t[k + 1] + st->w[0][2] * t[k + 2] +
+                                  st->w[0][3] * t[k + 3];
+    }
 }
 
 /* icosphere vertices (3 per vertex) of radius r and s subdivisions into a new array; *nv their count */
@@ -364,45 +374,66 @@ int vxf_lbp3d(const vx_filter_spec *f, const double *in, const size_t dims[3], d
     const ptrdiff_t rows = (ptrdiff_t)(dims[1] * dims[2]);
     const size_t nx = dims[0], nm = level > 0 ? (size_t)(2 * n + 1) : 0;
     int failed = 0;
+    const double *Yr = (const double *)Y; /* re, im pairs (C17 6.2.5: a complex is an array of two reals) */
+    double G[2 * (2 * LBP3D_MAX_LEVELS - 1) * (2 * LBP3D_MAX_LEVELS - 1)];
+    for (size_t m = 0; m < nm; m++)
+        for (size_t m2 = 0; m2 < nm; m2++) {
+            double gr = 0.0, gi = 0.0;
+            for (size_t j = 0; j < nv; j++) {
+                const double *a = Yr + 2 * (j * nm + m), *b = Yr + 2 * (j * nm + m2);
+                gr += a[0] * b[0] - a[1] * b[1];
+                gi += a[0] * b[1] + a[1] * b[0];
+            }
+            G[2 * (m * nm + m2)] = gr, G[2 * (m * nm + m2) + 1] = gi;
+        }
+    const size_t chunk = nv >= 4096 ? 16 : 65536 / nv; /* voxels per block of samples */
 #pragma omp parallel
     {
-        double *s = malloc(nv * sizeof *s);
-        double complex *cm = malloc((nm ? nm : 1) * sizeof *cm);
-        if (!s || !cm) {
+        double *s = malloc(chunk * nv * sizeof *s), *t = malloc((chunk + 3) * sizeof *t);
+        double *cm = malloc((nm ? 2 * nm : 1) * sizeof *cm);
+        if (!s || !t || !cm) {
 #pragma omp atomic write
             failed = 1;
         }
 #pragma omp for schedule(dynamic, 4)
         for (ptrdiff_t l = 0; l < rows; l++) {
-            if (!s || !cm)
+            if (!s || !t || !cm)
                 continue;
-            size_t q[3] = {0, (size_t)l % dims[1], (size_t)l / dims[1]};
-            for (size_t x = 0; x < nx; x++) {
-                const size_t p = (size_t)l * nx + x;
-                q[0] = x;
+            const size_t y = (size_t)l % dims[1], z = (size_t)l / dims[1];
+            for (size_t x0 = 0; x0 < nx; x0 += chunk) {
+                const size_t len = nx - x0 < chunk ? nx - x0 : chunk;
                 for (size_t j = 0; j < nv; j++)
-                    s[j] = bspline_at(c, dims, q, &sten[j]);
-                if (level == 0) {
-                    out[p] = kurtosis(s, nv);
-                    continue;
-                }
-                for (size_t m = 0; m < nm; m++)
-                    cm[m] = 0;
-                for (size_t j = 0; j < nv; j++)
-                    if (s[j] >= in[p])
-                        for (size_t m = 0; m < nm; m++)
-                            cm[m] += Y[j * nm + m];
-                double complex sq = 0;
-                for (size_t j = 0; j < nv; j++) {
-                    double complex F = 0;
+                    bspline_row(c, dims, x0, len, y, z, &sten[j], t, s + j, nv);
+                for (size_t k = 0; k < len; k++) {
+                    const size_t p = (size_t)l * nx + x0 + k;
+                    const double *sk = s + k * nv;
+                    if (level == 0) {
+                        out[p] = kurtosis(sk, nv);
+                        continue;
+                    }
+                    /* complex arithmetic written out (as numpy multiplies: no C99 Annex G NaN recovery) */
+                    for (size_t m = 0; m < 2 * nm; m++)
+                        cm[m] = 0.0;
+                    for (size_t j = 0; j < nv; j++)
+                        if (sk[j] >= in[p])
+                            for (size_t m = 0; m < 2 * nm; m++)
+                                cm[m] += Yr[2 * j * nm + m];
+                    /* sum_j F_j^2 = sum_{m, m'} c_m c_m' G_mm', G_mm' = sum_j Y_j^m Y_j^m' */
+                    double sr = 0.0, si = 0.0;
                     for (size_t m = 0; m < nm; m++)
-                        F += cm[m] * Y[j * nm + m];
-                    sq += F * F;
+                        for (size_t m2 = 0; m2 < nm; m2++) {
+                            const double pr = cm[2 * m] * cm[2 * m2] - cm[2 * m + 1] * cm[2 * m2 + 1];
+                            const double pi = cm[2 * m] * cm[2 * m2 + 1] + cm[2 * m + 1] * cm[2 * m2];
+                            const double *g = G + 2 * (m * nm + m2);
+                            sr += pr * g[0] - pi * g[1];
+                            si += pr * g[1] + pi * g[0];
+                        }
+                    out[p] = creal(csqrt(CMPLX(sr, si)));
                 }
-                out[p] = creal(csqrt(sq));
             }
         }
         free(s);
+        free(t);
         free(cm);
     }
     free(v), free(c), free(Y), free(sten);
