@@ -368,7 +368,8 @@ int vxf_lbp3d(const vx_filter_spec *f, const double *in, const size_t dims[3], d
     bspline_coeffs(c, dims);
     if (level > 0)
         for (size_t j = 0; j < nv; j++) {
-            const double theta = acos(v[3 * j + 2] / r), phi = atan2(v[3 * j + 1], v[3 * j]);
+            /* the ratio clamped: a vertex on the axis may sit an ulp beyond r */
+            const double theta = acos(fmax(-1.0, fmin(1.0, v[3 * j + 2] / r))), phi = atan2(v[3 * j + 1], v[3 * j]);
             sph_harm_row(n, theta, phi, Y + j * (size_t)(2 * n + 1));
         }
     const ptrdiff_t rows = (ptrdiff_t)(dims[1] * dims[2]);
@@ -470,8 +471,8 @@ int vxf_lbp_check(const vx_filter_spec *f, vx_error *err)
                             f->lbp_levels, LBP3D_MAX_LEVELS);
     const double r = f->lbp_icosphere_radius;
     if (!isfinite(r) || !(r > 0.0) || r > 1e3)
-        return vx_error_set(err, VX_EINVAL, "filter %s: lbp_icosphere_radius %g voxels; use a radius > 0 (at most 1000)",
-                            kn, r);
+        return vx_error_set(err, VX_EINVAL,
+                            "filter %s: lbp_icosphere_radius %g voxels; use a radius > 0 (at most 1000)", kn, r);
     if (f->lbp_icosphere_subdiv < 0 || f->lbp_icosphere_subdiv > LBP3D_MAX_SUBDIV)
         return vx_error_set(err, VX_EINVAL, "filter %s: lbp_icosphere_subdiv %d; use 0 to %d subdivisions", kn,
                             f->lbp_icosphere_subdiv, LBP3D_MAX_SUBDIV);

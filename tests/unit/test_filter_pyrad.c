@@ -467,6 +467,41 @@ static void test_lbp3d_ramp(void **state)
         vx_assert_near(out[c], m4 / (m2 * m2) - 3, 1e-9);
         free(out);
     }
+    /* a cubic polynomial: cubic B-spline interpolation (prefilter and evaluation) reproduces it exactly
+     * away from the edges, so the samples are the polynomial at p + v_j (here the prefilter matters: for the
+     * ramp the coefficients equal the voxels) */
+    const double R = 1.7;
+#define CUBIC(x, y, z) (0.01 * ((x) - 20) * ((x) - 20) * ((x) - 20) + 0.5 * ((y) - 19) * ((y) - 19) - 0.3 * (x) * (z) + (z))
+    for (size_t z = 0; z < N; z++)
+        for (size_t y = 0; y < N; y++)
+            for (size_t x = 0; x < N; x++)
+                in[x + N * (y + N * z)] = CUBIC((double)x, (double)y, (double)z);
+    const int nv = ico_vertices(1, v);
+    double smp[42], mean = 0, m2 = 0, m4 = 0;
+    int ones = 0;
+    for (int j = 0; j < nv; j++) {
+        smp[j] = CUBIC(20 + R * v[j][2], 20 + R * v[j][1], 20 + R * v[j][0]);
+        mean += smp[j] / nv;
+        ones += smp[j] >= CUBIC(20.0, 20.0, 20.0);
+    }
+#undef CUBIC
+    for (int j = 0; j < nv; j++) {
+        m2 += pow(smp[j] - mean, 2) / nv;
+        m4 += pow(smp[j] - mean, 4) / nv;
+    }
+    vx_filter_spec f;
+    spec(&f, VX_FILTER_LBP3D);
+    f.lbp_icosphere_radius = R;
+    f.lbp_levels = 0;
+    double *out = apply(&f, in, dims, NULL);
+    vx_assert_near(out[c], m4 / (m2 * m2) - 3, 1e-9);
+    print_message("lbp3d cubic: kurtosis %.9f (expected %.9f), %d of 42 samples >= centre\n", out[c],
+                  m4 / (m2 * m2) - 3, ones);
+    free(out);
+    f.lbp_levels = 1;
+    out = apply(&f, in, dims, NULL);
+    vx_assert_near_rel(out[c], sqrt(42.0) * ones / (4 * PI), 1e-12);
+    free(out);
     free(in);
 }
 
