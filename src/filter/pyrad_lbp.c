@@ -110,7 +110,12 @@ size_t vxf_lbp2d_reach(const vx_filter_spec *f)
  *     c_m = sum_j b_j Y_j^m (no conjugate);  F_j = sum_m c_m Y_j^m;  LBP = Re sqrt(sum_j F_j^2) (complex
  *     square and principal complex square root, as numpy evaluates f ** 2 and sqrt).
  * Reach: the B-spline prefilter is recursive over the whole axis, so every voxel depends on the whole image
- * (SIZE_MAX); its influence decays as (2 - sqrt 3)^d with the distance d in voxels. */
+ * (SIZE_MAX); its influence decays as (2 - sqrt 3)^d with the distance d in voxels.
+ * Where PyRadiomics differs by construction: it hands map_coordinates the image array in its stored type, and
+ * scipy writes the samples in that type, so for an integer-typed image (e.g. int16 MR or CT) its f_j are
+ * rounded half away from zero before the kurtosis and the comparison; here the samples stay double (the filter
+ * receives doubles and does not know the file's type). Its maps hold no values outside the mask; here every
+ * voxel has its value. Sample ties (f_j equal to x(p) up to rounding) may fall either way in either tool. */
 
 #define LBP3D_POLE (-0.26794919243112270) /* sqrt(3) - 2, the pole of the cubic B-spline prefilter */
 
