@@ -108,11 +108,6 @@ static int check_required(const vx_filter_spec *f, const char *kn, vx_error *err
     if (f->kind == VX_FILTER_LBP3D && (f->lbp_map < 0 || f->lbp_map > f->lbp_levels))
         return vx_error_set(err, VX_EINVAL, "filter lbp3d: lbp_map %d; give 1..lbp_levels (%d) or 0 (kurtosis)",
                             f->lbp_map, f->lbp_levels);
-    if ((f->kind == VX_FILTER_WAVELET || f->kind == VX_FILTER_SIMONCELLI) && f->level < 1)
-        return vx_error_set(err, VX_EINVAL, "filter %s: level %d; levels start at 1", kn, f->level);
-    if (f->kind == VX_FILTER_MEAN && (f->support < 1 || f->support % 2 == 0))
-        return vx_error_set(err, VX_EINVAL, "filter mean: support %d; the support M must be odd (1, 3, 5, ...)",
-                            f->support);
     return VX_OK;
 }
 

@@ -80,7 +80,7 @@ static const settings_error_case settings_error_cases[] = {
     {"image_types:\n  filters:\n    - {filter: log, sigma_mm: -1}\n", 3, "image_types.filters[1].sigma_mm",
      "got '-1': expected a number in [1e-06, 10000]"},
     {"image_types:\n  filters:\n    - filter: log\n      truncate: 4\n", 3, "image_types.filters[1]", "sigma_mm 0; give the scale in mm"},
-    {"image_types:\n  filters:\n    - {filter: mean, support: 4}\n", 3, "image_types.filters[1]", "the support M must be odd"},
+    {"image_types:\n  filters:\n    - {filter: mean, support: 4}\n", 3, "image_types.filters[1]", "support M = 4 voxels; it must be odd"},
     {"image_types:\n  filters:\n    - {filter: mean, sigma_mm: 2}\n", 3, "image_types.filters[1].sigma_mm",
      "does not apply for filter mean; accepted: filter, name, discretisation, dim, padding"},
     {"image_types:\n  filters:\n    - {filter: log, sigma_mm: 1, colour: red}\n", 3, "image_types.filters[1].colour", "unknown key for filter log"},

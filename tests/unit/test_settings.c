@@ -418,7 +418,7 @@ static void test_image_types(void **state)
     d->filters[0].filter.support = 4;
     snprintf(d->filters[0].name, sizeof d->filters[0].name, "m");
     assert_int_equal(vx_settings_validate(d, &err), VX_EINVAL);
-    assert_non_null(strstr(err.msg, "settings: image_types.filters[1] (m): filter mean: support 4"));
+    assert_non_null(strstr(err.msg, "settings: image_types.filters[1] (m): filter mean: support M = 4 voxels"));
     d->filters[0].filter.support = 5;
     assert_int_equal(vx_settings_validate(d, &err), VX_OK);
     snprintf(d->filters[0].name, sizeof d->filters[0].name, "original");
