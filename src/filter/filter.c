@@ -87,30 +87,6 @@ static kind_fns fns_of(vx_filter_kind k)
     }
 }
 
-/* the parameters a kind cannot do without (filter.def: "required"), and the kinds of one dimensionality */
-static int check_required(const vx_filter_spec *f, const char *kn, vx_error *err)
-{
-    if ((f->kind == VX_FILTER_LOG || f->kind == VX_FILTER_GABOR) && !(f->sigma_mm > 0.0 && isfinite(f->sigma_mm)))
-        return vx_error_set(err, VX_EINVAL, "filter %s: sigma_mm %g; give the scale in mm (> 0)", kn, f->sigma_mm);
-    if (f->kind == VX_FILTER_GABOR && !(f->lambda_mm > 0.0 && isfinite(f->lambda_mm)))
-        return vx_error_set(err, VX_EINVAL, "filter gabor: lambda_mm %g; give the wavelength in mm (> 0)",
-                            f->lambda_mm);
-    if (f->kind == VX_FILTER_GABOR && f->dim != 2 && !f->orthogonal)
-        return vx_error_set(err, VX_EINVAL, "filter gabor: a 2D filter (IBSI 2): give dim: 2D, and "
-                                            "orthogonal_planes: true for its 3D approximation");
-    if (f->kind == VX_FILTER_LAWS && !f->laws[0])
-        return vx_error_set(err, VX_EINVAL, "filter laws: no kernel; give one Laws kernel per axis, e.g. kernel: "
-                                            "E5L5S5 (3D) or L5S5 (2D)");
-    if (f->kind == VX_FILTER_WAVELET && (!f->wavelet[0] || !f->subband[0]))
-        return vx_error_set(err, VX_EINVAL, "filter wavelet: give wavelet (e.g. coif1) and subband (e.g. LLH)");
-    if (f->kind == VX_FILTER_LBP2D && f->dim != 2)
-        return vx_error_set(err, VX_EINVAL, "filter lbp2d: a 2D filter: give dim: 2D (or lbp3d)");
-    if (f->kind == VX_FILTER_LBP3D && (f->lbp_map < 0 || f->lbp_map > f->lbp_levels))
-        return vx_error_set(err, VX_EINVAL, "filter lbp3d: lbp_map %d; give 1..lbp_levels (%d) or 0 (kurtosis)",
-                            f->lbp_map, f->lbp_levels);
-    return VX_OK;
-}
-
 int vx_filter_validate(const vx_filter_spec *f, vx_error *err)
 {
     if (!f)
@@ -135,9 +111,6 @@ int vx_filter_validate(const vx_filter_spec *f, vx_error *err)
         if (rc != VX_OK)
             return rc;
     }
-    int rc = check_required(f, kn, err);
-    if (rc != VX_OK)
-        return rc;
     kind_fns k = fns_of(f->kind);
     return k.check ? k.check(f, err) : VX_OK;
 }

@@ -99,9 +99,9 @@ size_t vxf_lbp2d_reach(const vx_filter_spec *f)
  *   samples: f_j = the image at p + v_j by cubic B-spline interpolation (scipy's map_coordinates, order 3:
  *     B-spline coefficients by the exact recursive prefilter with mirror-symmetric boundaries; a sample
  *     outside the image grid along any axis reads 0 (mode "constant")).
- *   kurtosis map (lbp_levels = 0): m_k = mean_j (f_j - mean f)^k, K = m4 / m2^2 - 3 (scipy.stats.kurtosis,
+ *   kurtosis map (lbp_map = 0): m_k = mean_j (f_j - mean f)^k, K = m4 / m2^2 - 3 (scipy.stats.kurtosis,
  *     Fisher, biased); NaN where the samples are constant (m2 <= (1e-15 mean f)^2), as scipy returns it.
- *   level map l = lbp_levels >= 1 (PyRadiomics' "lbp-3D-m<l>", of degree n = l - 1):
+ *   level map l = lbp_map >= 1, at most lbp_levels (PyRadiomics' "lbp-3D-m<l>", of degree n = l - 1):
  *     b_j = 1 when f_j >= x(p), else 0;
  *     Y_j^m = Y_n^m(theta_j, phi_j), m = -n..n, scipy's sph_harm(m, n, theta_j, phi_j) with the arguments
  *       PyRadiomics passes: theta_j = acos(a2 / r) as the azimuth and phi_j = atan2(a1, a0) as the polar
@@ -351,7 +351,7 @@ int vxf_lbp3d(const vx_filter_spec *f, const double *in, const size_t dims[3], d
 {
     const char *kn = vx_filter_kind_name(f->kind);
     const double r = f->lbp_icosphere_radius;
-    const int level = f->lbp_levels, n = level - 1;
+    const int level = f->lbp_map, n = level - 1;
     size_t nv = 0;
     double *v = icosphere(f->lbp_icosphere_subdiv, r, &nv);
     const size_t nvox = dims[0] * dims[1] * dims[2];
@@ -470,10 +470,13 @@ int vxf_lbp_check(const vx_filter_spec *f, vx_error *err)
     if (f->dim != 3)
         return vx_error_set(err, VX_EINVAL, "filter %s: dimensionality %d; the 3D LBP exists in 3D only (dim 3)", kn,
                             f->dim);
-    if (f->lbp_levels < 0 || f->lbp_levels > LBP3D_MAX_LEVELS)
+    if (f->lbp_levels < 1 || f->lbp_levels > LBP3D_MAX_LEVELS)
+        return vx_error_set(err, VX_EINVAL, "filter %s: lbp_levels %d; use 1 to %d", kn, f->lbp_levels,
+                            LBP3D_MAX_LEVELS);
+    if (f->lbp_map < 0 || f->lbp_map > f->lbp_levels)
         return vx_error_set(err, VX_EINVAL,
-                            "filter %s: lbp_levels %d; use 1 to %d (the map of that level) or 0 (the kurtosis map)", kn,
-                            f->lbp_levels, LBP3D_MAX_LEVELS);
+                            "filter %s: lbp_map %d; use 1 to lbp_levels (%d: the map of that level) or 0 (the kurtosis "
+                            "map)", kn, f->lbp_map, f->lbp_levels);
     const double r = f->lbp_icosphere_radius;
     if (!isfinite(r) || !(r > 0.0) || r > 1e3)
         return vx_error_set(err, VX_EINVAL,

@@ -28,8 +28,8 @@ for t in $(cut -d_ -f1 "$T/theirs.txt" | sort -u); do
 done
 types=$(cut -d_ -f1 "$T/ours.txt" | sort -u | wc -l)
 # every row has every value
-awk -F, 'NR == 1 { n = NF; for (i = 1; i <= NF; i++) if ($i == "error") e = i; next }
-         { if (NF != n) exit 1; for (i = 1; i <= NF; i++) if (i != e && $i == "") exit 1 }' \
+awk -F, 'NR == 1 { n = NF; for (i = 1; i <= NF; i++) { if ($i == "error") e = i; if ($i == "roi") r = i }; next }
+         { if (NF != n) exit 1; for (i = 1; i <= NF; i++) if (i != e && i != r && $i == "") exit 1 }' \
     "$T/table.csv" || fail "a row lacks values"
 [ "$(tail -n +2 "$T/table.csv" | wc -l)" -eq 2 ] || fail "expected 2 rows"
 echo "PyRadiomics filters: $n columns named as PyRadiomics names them, $types image types, 2 cases"

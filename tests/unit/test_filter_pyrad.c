@@ -426,14 +426,14 @@ static void test_lbp3d_ramp(void **state)
         f.lbp_icosphere_subdiv = sub;
         /* level 1 (degree 0): Y_0^0 = 1 / sqrt(4 pi): c = ones / sqrt(4 pi), F_j = ones / (4 pi),
          * LBP = sqrt(N) ones / (4 pi) */
-        f.lbp_levels = 1;
+        f.lbp_map = 1;
         double *out = apply(&f, in, dims, NULL);
         vx_assert_near_rel(out[c], sqrt((double)nv) * ones / (4 * PI), 1e-12);
         free(out);
         /* level 2 (degree 1), PyRadiomics' arguments: azimuth th = acos(a2 / R), polar ph = atan2(a1, a0);
          * Y_1^0 = sqrt(3 / (4 pi)) cos ph, Y_1^{+-1} = -+ sqrt(3 / (8 pi)) |sin ph| e^{+-i th}, |sin ph| since
          * scipy evaluates P_1^1(cos ph) = -(1 - cos^2 ph)^(1/2) and ph = atan2(..) lies in (-pi, pi] */
-        f.lbp_levels = 2;
+        f.lbp_map = 2;
         out = apply(&f, in, dims, NULL);
         double complex Y[42][3], cm[3] = {0, 0, 0};
         for (int j = 0; j < nv; j++) {
@@ -454,8 +454,8 @@ static void test_lbp3d_ramp(void **state)
         print_message("lbp3d ramp, %d vertices: level 1 %.6f, level 2 %.6f\n", nv, sqrt((double)nv) * ones / (4 * PI),
                       out[c]);
         free(out);
-        /* kurtosis (lbp_levels 0): of the samples g . v_j (the constant f(p) drops out) */
-        f.lbp_levels = 0;
+        /* kurtosis (lbp_map 0): of the samples g . v_j (the constant f(p) drops out) */
+        f.lbp_map = 0;
         out = apply(&f, in, dims, NULL);
         double mean = 0, m2 = 0, m4 = 0;
         for (int j = 0; j < nv; j++)
@@ -492,13 +492,13 @@ static void test_lbp3d_ramp(void **state)
     vx_filter_spec f;
     spec(&f, VX_FILTER_LBP3D);
     f.lbp_icosphere_radius = R;
-    f.lbp_levels = 0;
+    f.lbp_map = 0;
     double *out = apply(&f, in, dims, NULL);
     vx_assert_near(out[c], m4 / (m2 * m2) - 3, 1e-9);
     print_message("lbp3d cubic: kurtosis %.9f (expected %.9f), %d of 42 samples >= centre\n", out[c],
                   m4 / (m2 * m2) - 3, ones);
     free(out);
-    f.lbp_levels = 1;
+    f.lbp_map = 1;
     out = apply(&f, in, dims, NULL);
     vx_assert_near_rel(out[c], sqrt(42.0) * ones / (4 * PI), 1e-12);
     free(out);
