@@ -211,9 +211,17 @@ static int extract_filter(const vx_image_type_settings *t, const vx_roi *base, c
         return rc;
     }
     const unsigned families = s->features.families & ~(1u << VX_FAM_MORPH);
+    /* without its own discretisation a response map takes the top-level method and bin width or count, but
+     * not its lower bound `min` (a value in the image's units; PyRadiomics' binMinimum, compat pyradiomics,
+     * applies to every image type as in PyRadiomics) */
+    vx_discretisation tex = t->own_texture_disc ? t->texture_disc : s->texture_disc;
+    vx_discretisation ivh = t->own_ivh_disc ? t->ivh_disc : s->ivh_disc;
+    if (!t->own_texture_disc && s->compat != VX_COMPAT_PYRADIOMICS)
+        tex.min_value = NAN;
+    if (!t->own_ivh_disc)
+        ivh.min_value = NAN;
     vx_roi roi;
-    rc = vx_roi_derive(base, map, s, t->own_texture_disc ? &t->texture_disc : &s->texture_disc,
-                       t->own_ivh_disc ? &t->ivh_disc : &s->ivh_disc, families, &roi, err);
+    rc = vx_roi_derive(base, map, s, &tex, &ivh, families, &roi, err);
     roi.fft = fft;
     if (rc == VX_OK)
         rc = run_families(&roi, s, families, res, err);
