@@ -49,29 +49,12 @@ int vxf_mean_apply(vx_fft_cache *c, const vx_filter_spec *f, const double *in, c
                    const double spacing[3], double *out, vx_error *err)
 {
     (void)c, (void)spacing;
-    const size_t M = (size_t)f->support, n = dims[0] * dims[1] * dims[2];
-    double *box = malloc(M * sizeof *box), *A = malloc(2 * n * sizeof *A);
-    if (!box || !A) {
-        free(box);
-        free(A);
+    const size_t n = dims[0] * dims[1] * dims[2];
+    double *work = malloc(2 * n * sizeof *work);
+    if (!work)
         return vx_error_set(err, VX_ENOMEM, "filter mean: out of memory for 2 work images of %zu voxels", n);
-    }
-    double sum = 0.0;
-    for (size_t i = 0; i < M; i++) {
-        box[i] = 1.0 / (double)M;
-        sum += box[i];
-    }
-    /* x: in -> A; y: A -> out (2D) or B; z: B -> out. Constant padding: each pass pads with the constant as
-     * the earlier passes left it (cval times the box sums), i.e. the image padded once by cval. */
-    double *B = A + n;
-    const double cv = f->pad_value;
-    int rc = vxf_line_pass(in, dims, 0, box, M, f->pad, cv, A, err);
-    if (rc == VX_OK)
-        rc = vxf_line_pass(A, dims, 1, box, M, f->pad, cv * sum, f->dim == 3 ? B : out, err);
-    if (rc == VX_OK && f->dim == 3)
-        rc = vxf_line_pass(B, dims, 2, box, M, f->pad, cv * sum * sum, out, err);
-    free(A);
-    free(box);
+    int rc = vxf_box_mean(in, dims, f->dim, (size_t)f->support, f->pad, f->pad_value, work, out, err);
+    free(work);
     return rc;
 }
 

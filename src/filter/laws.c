@@ -214,28 +214,9 @@ int vxf_laws_apply(vx_fft_cache *c, const vx_filter_spec *f, const double *in, c
     for (int a = 0; a < f->dim; a++)
         csum *= ksum(ks[a]->v, ks[a]->len) / sqrt(ks[a]->norm2);
     if (rc == VX_OK && f->energy_delta >= 0) {
-        const size_t W = 2 * (size_t)f->energy_delta + 1;
-        double *box = malloc(W * sizeof *box);
-        if (!box) {
-            free(work);
-            return vx_error_set(err, VX_ENOMEM, "filter laws: out of memory for an energy kernel of %zu taps", W);
-        }
-        for (size_t i = 0; i < W; i++)
-            box[i] = 1.0 / (double)W;
-        double sum = 0.0;
-        for (size_t i = 0; i < W; i++)
-            sum += box[i];
         for (size_t i = 0; i < n; i++)
             out[i] = fabs(out[i]);
-        /* x: out -> A; y: A -> out (2D) or B; z: B -> out; the constant as the earlier passes left it */
-        double *A = work, *B = work + n;
-        const double cv = fabs(csum);
-        rc = vxf_line_pass(out, dims, 0, box, W, f->pad, cv, A, err);
-        if (rc == VX_OK)
-            rc = vxf_line_pass(A, dims, 1, box, W, f->pad, cv * sum, f->dim == 3 ? B : out, err);
-        if (rc == VX_OK && f->dim == 3)
-            rc = vxf_line_pass(B, dims, 2, box, W, f->pad, cv * sum * sum, out, err);
-        free(box);
+        rc = vxf_box_mean(out, dims, f->dim, 2 * (size_t)f->energy_delta + 1, f->pad, fabs(csum), work, out, err);
     }
     free(work);
     return rc;

@@ -88,3 +88,26 @@ int vxf_line_pass(const double *in, const size_t dims[3], int axis, const double
         return vx_error_set(err, VX_ENOMEM, "filter: out of memory for line buffers of %zu voxels", L);
     return VX_OK;
 }
+
+int vxf_box_mean(const double *in, const size_t dims[3], int dim, size_t W, vx_pad_mode m, double cval, double *work,
+                 double *out, vx_error *err)
+{
+    double *box = malloc(W * sizeof *box);
+    if (!box)
+        return vx_error_set(err, VX_ENOMEM, "filter: out of memory for a box kernel of %zu taps", W);
+    double sum = 0.0;
+    for (size_t i = 0; i < W; i++) {
+        box[i] = 1.0 / (double)W;
+        sum += box[i];
+    }
+    /* x: in -> A; y: A -> out (2D) or B; z: B -> out; the constant as the earlier passes left it */
+    const size_t n = dims[0] * dims[1] * dims[2];
+    double *A = work, *B = work + n;
+    int rc = vxf_line_pass(in, dims, 0, box, W, m, cval, A, err);
+    if (rc == VX_OK)
+        rc = vxf_line_pass(A, dims, 1, box, W, m, cval * sum, dim == 3 ? B : out, err);
+    if (rc == VX_OK && dim == 3)
+        rc = vxf_line_pass(B, dims, 2, box, W, m, cval * sum * sum, out, err);
+    free(box);
+    return rc;
+}

@@ -15,4 +15,11 @@
 int vxf_line_pass(const double *in, const size_t dims[3], int axis, const double *h, size_t K, vx_pad_mode m,
                   double cval, double *out, vx_error *err);
 
+/* The mean over a box of W voxels (odd) along x and y (and z when dim is 3), as W-tap passes of 1 / W, in ->
+ * out, under mode m; VX_PAD_CONSTANT pads with cval, each later pass with the constant as the earlier ones left
+ * it (the image padded once by cval). work: 2 images of dims voxels; in may be out. VX_ENOMEM. Used by the
+ * mean filter (S60F) and the Laws energy map (I176). */
+int vxf_box_mean(const double *in, const size_t dims[3], int dim, size_t W, vx_pad_mode m, double cval, double *work,
+                 double *out, vx_error *err);
+
 #endif
