@@ -174,8 +174,70 @@ static double roi_margin_mm(const vx_image *img, const vx_settings *s)
     return peak + reach_mm;
 }
 
-/* One filtered image type (IBSI 2): the filter's response map of the processed intensities of base, on its
- * grid and masks, then every requested family but morphology (a property of the mask, computed once). */
+/* The part of base (the ROI built with the largest margin of all image types) that filter f needs: the ROI box
+ * plus the local-intensity radius plus f's reach along each axis, within base; its own copies of the
+ * intensities and masks (*owned = 1), or base itself when that is all of it (*owned = 0). */
+static int roi_part(const vx_roi *base, const vx_filter_spec *f, const vx_settings *s, vx_roi *part, int *owned)
+{
+    const double peak = cbrt(3.0 * s->features.peak_volume_cc * 1000.0 / (4.0 * VX_PI));
+    size_t reach[3], lo[3], hi[3], d[3];
+    vx_filter_reach(f, base->spacing, reach);
+    int whole = 1;
+    for (int a = 0; a < 3; a++) {
+        const size_t m = reach[a] == SIZE_MAX ? SIZE_MAX : reach[a] + (size_t)ceil(peak / base->spacing[a]) + 1;
+        lo[a] = m == SIZE_MAX || base->box_lo[a] < m ? 0 : base->box_lo[a] - m;
+        hi[a] = m == SIZE_MAX || base->dims[a] - base->box_hi[a] < m ? base->dims[a] : base->box_hi[a] + m;
+        d[a] = hi[a] - lo[a];
+        whole = whole && d[a] == base->dims[a];
+    }
+    *owned = 0;
+    *part = *base;
+    if (whole)
+        return VX_OK;
+    const size_t n = d[0] * d[1] * d[2];
+    float *img = malloc(n * sizeof *img);
+    uint8_t *im = malloc(n), *mm = malloc(n);
+    if (!img || !im || !mm) {
+        free(img);
+        free(im);
+        free(mm);
+        return VX_ENOMEM;
+    }
+    for (size_t z = 0; z < d[2]; z++)
+        for (size_t y = 0; y < d[1]; y++) {
+            const size_t src = lo[0] + base->dims[0] * ((lo[1] + y) + base->dims[1] * (lo[2] + z));
+            const size_t dst = d[0] * (y + d[1] * z);
+            memcpy(img + dst, base->img + src, d[0] * sizeof *img);
+            memcpy(im + dst, base->imask + src, d[0]);
+            memcpy(mm + dst, base->mmask + src, d[0]);
+        }
+    for (int a = 0; a < 3; a++) {
+        part->dims[a] = d[a];
+        part->box_lo[a] = base->box_lo[a] - lo[a];
+        part->box_hi[a] = base->box_hi[a] - lo[a];
+    }
+    part->img = img;
+    part->imask = im;
+    part->mmask = mm;
+    part->grey = NULL;
+    part->ivh = NULL;
+    *owned = 1;
+    return VX_OK;
+}
+
+static void roi_part_free(vx_roi *part)
+{
+    free((void *)part->img);
+    free((void *)part->imask);
+    free((void *)part->mmask);
+}
+
+static int filter_part(const vx_image_type_settings *t, const vx_roi *base, const vx_settings *s, vx_fft_cache *fft,
+                       vx_results *res, vx_error *err);
+
+/* One filtered image type (IBSI 2): the filter's response map of the processed intensities of base, on the
+ * part of its grid the filter needs (roi_part), then every requested family but morphology (a property of the
+ * mask, computed once). */
 static int extract_filter(const vx_image_type_settings *t, const vx_roi *base, const vx_settings *s,
                           vx_fft_cache *fft, vx_results *res, vx_error *err)
 {
@@ -183,6 +245,22 @@ static int extract_filter(const vx_image_type_settings *t, const vx_roi *base, c
     if (rc != VX_OK)
         return vx_error_set(err, rc, "image type '%s': %s", t->name,
                             rc == VX_ENOMEM ? "out of memory" : "not a valid name (one word, no comma or quote)");
+    vx_roi part; /* the part of base this filter needs */
+    int owned = 0;
+    rc = roi_part(base, &t->filter, s, &part, &owned);
+    if (rc != VX_OK)
+        return vx_error_set(err, rc, "image type '%s': out of memory for the ROI box", t->name);
+    rc = filter_part(t, &part, s, fft, res, err);
+    if (owned)
+        roi_part_free(&part);
+    return rc;
+}
+
+/* extract_filter on the part of the ROI the filter needs */
+static int filter_part(const vx_image_type_settings *t, const vx_roi *base, const vx_settings *s, vx_fft_cache *fft,
+                       vx_results *res, vx_error *err)
+{
+    int rc;
     const size_t n = base->dims[0] * base->dims[1] * base->dims[2];
     double *in = malloc(n * sizeof *in), *out = malloc(n * sizeof *out);
     float *map = malloc(n * sizeof *map);
