@@ -176,8 +176,12 @@ static double roi_margin_mm(const vx_image *img, const vx_settings *s)
 
 /* The part of base (the ROI built with the largest margin of all image types) that filter f needs: the ROI box
  * plus the local-intensity radius plus f's reach along each axis, within base; its own copies of the
- * intensities and masks (*owned = 1), or base itself when that is all of it (*owned = 0). */
-static int roi_part(const vx_roi *base, const vx_filter_spec *f, const vx_settings *s, vx_roi *part, int *owned)
+ * intensities and masks (*owned = 1), or base itself when that is all of it (*owned = 0).
+ * Periodic padding reads the far side of the image where the reach crosses the image border: base, a crop,
+ * lacks it, so then *wrap = 1 and nothing is made (the caller filters a ROI of the whole image instead). base
+ * was built with at least this margin wherever the image allowed, so a shorter margin means the border. */
+static int roi_part(const vx_roi *base, const vx_filter_spec *f, const vx_settings *s, vx_roi *part, int *owned,
+                    int *wrap)
 {
     const double peak = cbrt(3.0 * s->features.peak_volume_cc * 1000.0 / (4.0 * VX_PI));
     size_t reach[3], lo[3], hi[3], d[3];
@@ -189,9 +193,14 @@ static int roi_part(const vx_roi *base, const vx_filter_spec *f, const vx_settin
         hi[a] = m == SIZE_MAX || base->dims[a] - base->box_hi[a] < m ? base->dims[a] : base->box_hi[a] + m;
         d[a] = hi[a] - lo[a];
         whole = whole && d[a] == base->dims[a];
+        if (f->pad == VX_PAD_PERIODIC && reach[a] > 0 && m != SIZE_MAX &&
+            (base->box_lo[a] < m || base->dims[a] - base->box_hi[a] < m))
+            *wrap = 1;
     }
     *owned = 0;
     *part = *base;
+    if (*wrap)
+        return VX_OK;
     if (whole)
         return VX_OK;
     const size_t n = d[0] * d[1] * d[2];
@@ -238,18 +247,27 @@ static int filter_part(const vx_image_type_settings *t, const vx_roi *base, cons
 /* One filtered image type (IBSI 2): the filter's response map of the processed intensities of base, on the
  * part of its grid the filter needs (roi_part), then every requested family but morphology (a property of the
  * mask, computed once). */
-static int extract_filter(const vx_image_type_settings *t, const vx_roi *base, const vx_settings *s,
-                          vx_fft_cache *fft, vx_results *res, vx_error *err)
+static int extract_filter(const vx_image_type_settings *t, const vx_roi *base, const vx_image *img,
+                          const vx_image *mask, const vx_settings *s, vx_fft_cache *fft, vx_results *res,
+                          vx_error *err)
 {
     int rc = vx_results_set_image_type(res, t->name);
     if (rc != VX_OK)
         return vx_error_set(err, rc, "image type '%s': %s", t->name,
                             rc == VX_ENOMEM ? "out of memory" : "not a valid name (one word, no comma or quote)");
     vx_roi part; /* the part of base this filter needs */
-    int owned = 0;
-    rc = roi_part(base, &t->filter, s, &part, &owned);
+    int owned = 0, wrap = 0;
+    rc = roi_part(base, &t->filter, s, &part, &owned, &wrap);
     if (rc != VX_OK)
         return vx_error_set(err, rc, "image type '%s': out of memory for the ROI box", t->name);
+    if (wrap) { /* periodic padding across the image border: the ROI of the whole processed image */
+        const vx_roi_request all = {1e15};
+        rc = vx_roi_build(img, mask, s, &all, &part, NULL, err);
+        if (rc == VX_OK)
+            rc = filter_part(t, &part, s, fft, res, err);
+        vx_roi_free(&part);
+        return rc;
+    }
     rc = filter_part(t, &part, s, fft, res, err);
     if (owned)
         roi_part_free(&part);
@@ -262,7 +280,7 @@ static int filter_part(const vx_image_type_settings *t, const vx_roi *base, cons
 {
     int rc;
     const size_t n = base->dims[0] * base->dims[1] * base->dims[2];
-    double *in = malloc(n * sizeof *in), *out = malloc(n * sizeof *out);
+    double *in = calloc(n ? n : 1, sizeof *in), *out = malloc(n * sizeof *out);
     float *map = malloc(n * sizeof *map);
     if (!in || !out || !map) {
         free(in);
@@ -326,8 +344,8 @@ static int merge_rows(const vx_results *part, vx_results *res)
 /* The filters' image types, in parallel over the filters (features.threads; each filter into its own result
  * set, merged in the settings' order, so the rows do not depend on the thread count; the families inside
  * then run on one thread each). */
-static int extract_filters(const vx_roi *roi, const vx_settings *s, vx_fft_cache *fft, vx_results *res,
-                           vx_error *err)
+static int extract_filters(const vx_roi *roi, const vx_image *img, const vx_image *mask, const vx_settings *s,
+                           vx_fft_cache *fft, vx_results *res, vx_error *err)
 {
     const int n = s->n_filters;
     vx_results *part = calloc((size_t)n, sizeof *part);
@@ -343,7 +361,7 @@ static int extract_filters(const vx_roi *roi, const vx_settings *s, vx_fft_cache
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nt > 1 && n > 1)
     for (int i = 0; i < n; i++) {
         vx_results_init(&part[i]);
-        prc[i] = extract_filter(&s->filters[i], roi, s, fft, &part[i], &perr[i]);
+        prc[i] = extract_filter(&s->filters[i], roi, img, mask, s, fft, &part[i], &perr[i]);
     }
     int rc = VX_OK;
     for (int i = 0; i < n; i++) {
@@ -379,7 +397,7 @@ static int extract_image_types(const vx_image *img, const vx_image *mask, const 
     if (rc == VX_OK && s->image_original)
         rc = run_families(&roi, s, s->features.families, res, err);
     if (rc == VX_OK && s->n_filters > 0)
-        rc = extract_filters(&roi, s, fft, res, err);
+        rc = extract_filters(&roi, img, mask, s, fft, res, err);
     vx_roi_free(&roi);
     return rc;
 }

@@ -271,6 +271,101 @@ static void test_rows_carry_image_type(void **state)
     vx_image_free(mask);
 }
 
+/* Filtered image types: the families run on each response map on the ROI box plus the filter's reach, which
+ * must give the values of filtering the whole image (here the mean, minimum and maximum of the map in the ROI,
+ * computed from vx_filter_image), for every padding mode and a ROI near the border; the rows carry the image
+ * types in the settings' order; any thread count gives the same rows bit for bit. */
+static void test_filtered_image_types(void **state)
+{
+    (void)state;
+    vx_synth_params p;
+    vx_synth_default(&p);
+    p.dims[0] = 40, p.dims[1] = 36, p.dims[2] = 30;
+    p.lesion_radius_mm = 7.0;
+    vx_image *img, *mask;
+    vx_error err;
+    assert_int_equal(vx_synth_ct(&p, &img, &mask, &err), VX_OK);
+    /* move the lesion towards a corner: the reach then crosses the border there */
+    vx_image *shifted = vx_image_copy(mask);
+    const size_t nx = p.dims[0], ny = p.dims[1], nz = p.dims[2];
+    for (size_t z = 0; z < nz; z++)
+        for (size_t y = 0; y < ny; y++)
+            for (size_t x = 0; x < nx; x++)
+                shifted->v[x + nx * (y + ny * z)] =
+                    x + 14 < nx && y + 12 < ny ? mask->v[(x + 14) + nx * ((y + 12) + ny * z)] : 0.0f;
+    vx_settings *s = malloc(sizeof *s);
+    vx_settings_default(s);
+    s->features.families = (1u << VX_FAM_STAT) | (1u << VX_FAM_GLCM) | (1u << VX_FAM_MORPH);
+    s->texture_disc = (vx_discretisation){VX_DISC_FBN, 0.0, 16, NAN};
+    const vx_pad_mode pads[] = {VX_PAD_CONSTANT, VX_PAD_NEAREST, VX_PAD_PERIODIC, VX_PAD_MIRROR};
+    vx_filter_spec f[4];
+    for (int i = 0; i < 4; i++)
+        vx_filter_spec_init(&f[i]);
+    f[0].kind = VX_FILTER_LOG, f[0].sigma_mm = 2.0;
+    f[1].kind = VX_FILTER_MEAN, f[1].support = 5, f[1].dim = 2;
+    f[2].kind = VX_FILTER_WAVELET, f[2].level = 2;
+    snprintf(f[2].wavelet, sizeof f[2].wavelet, "coif1");
+    snprintf(f[2].subband, sizeof f[2].subband, "HLH");
+    f[3].kind = VX_FILTER_LAWS, f[3].energy_delta = 2;
+    snprintf(f[3].laws, sizeof f[3].laws, "L5E5S5");
+    for (int m = 0; m < 4; m++) {
+        s->n_filters = 4;
+        for (int i = 0; i < 4; i++) {
+            s->filters[i] = (vx_image_type_settings){.filter = f[i]};
+            s->filters[i].filter.pad = pads[m];
+            assert_int_equal(vx_filter_image_type(&s->filters[i].filter, s->filters[i].name, 64), 0);
+        }
+        vx_results r1, r3;
+        vx_results_init(&r1);
+        vx_results_init(&r3);
+        s->features.threads = 1;
+        if (vx_extract(img, shifted, s, &r1, &err) != VX_OK)
+            fail_msg("%s", err.msg);
+        s->features.threads = 3;
+        assert_int_equal(vx_extract(img, shifted, s, &r3, &err), VX_OK);
+        vx_test_assert_results_identical(&r1, &r3);
+        assert_int_equal(vx_results_image_type_count(&r1), 5);
+        for (int i = 0; i < 4; i++) {
+            assert_string_equal(vx_results_image_type_name(&r1, (vx_image_type)(i + 1)), s->filters[i].name);
+            /* the whole image filtered, then the statistics of the map in the ROI */
+            vx_image *map = NULL;
+            assert_int_equal(vx_filter_image(NULL, &s->filters[i].filter, img, &map, &err), VX_OK);
+            double sum = 0.0, lo = INFINITY, hi = -INFINITY;
+            size_t cnt = 0;
+            for (size_t k = 0; k < nx * ny * nz; k++)
+                if (shifted->v[k] >= 0.5f) {
+                    sum += map->v[k];
+                    lo = fmin(lo, map->v[k]);
+                    hi = fmax(hi, map->v[k]);
+                    cnt++;
+                }
+            vx_image_free(map);
+            double mean = NAN, mn = NAN, mx = NAN;
+            int morph = 0;
+            for (size_t k = 0; k < r1.n; k++) {
+                if (r1.rows[k].image_type != (vx_image_type)(i + 1))
+                    continue;
+                morph |= vx_feature_family(r1.rows[k].feature) == VX_FAM_MORPH;
+                if (r1.rows[k].feature == VX_F_STAT_MEAN)
+                    mean = r1.rows[k].value;
+                else if (r1.rows[k].feature == VX_F_STAT_MIN)
+                    mn = r1.rows[k].value;
+                else if (r1.rows[k].feature == VX_F_STAT_MAX)
+                    mx = r1.rows[k].value;
+            }
+            assert_false(morph); /* morphology once, on the original image type */
+            vx_assert_near(mean, sum / (double)cnt, 1e-9 * (1.0 + fabs(mean)));
+            assert_true(mn == lo && mx == hi);
+        }
+        vx_results_free(&r1);
+        vx_results_free(&r3);
+    }
+    free(s);
+    vx_image_free(shifted);
+    vx_image_free(img);
+    vx_image_free(mask);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_ivh_values),
         cmocka_unit_test(test_roi_build),
         cmocka_unit_test(test_rows_carry_image_type),
+        cmocka_unit_test(test_filtered_image_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
