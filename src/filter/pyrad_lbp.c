@@ -327,6 +327,17 @@ static void sph_harm_row(int n, double az, double pol, double complex *y)
     }
 }
 
+/* Re sqrt(x + i y), the principal root (NumPy's sqrt of a complex sum, as PyRadiomics takes it), without
+ * cancellation for x < 0 */
+static double sqrt_re(double x, double y)
+{
+    const double r = hypot(x, y);
+    if (x >= 0.0)
+        return sqrt(0.5 * (r + x));
+    const double t = sqrt(0.5 * (r - x));
+    return t > 0.0 ? fabs(y) / (2.0 * t) : 0.0;
+}
+
 /* kurtosis of the samples (NaN when constant) */
 static double kurtosis(const double *s, size_t n)
 {
@@ -434,7 +445,7 @@ int vxf_lbp3d(const vx_filter_spec *f, const double *in, const size_t dims[3], d
                             sr += pr * g[0] - pi * g[1];
                             si += pr * g[1] + pi * g[0];
                         }
-                    out[p] = creal(csqrt(CMPLX(sr, si)));
+                    out[p] = sqrt_re(sr, si);
                 }
             }
         }
