@@ -31,7 +31,12 @@
 #include <string.h>
 #include <strings.h>
 
+/* quadruple precision: C23's _Float128 (gcc), or clang's __float128 (x86-64) for the fuzz build */
+#if defined(__clang__)
+typedef __float128 qreal;
+#else
 typedef _Float128 qreal;
+#endif
 
 /* parse "haar", "dbN", "coifN" (case-insensitive): family 1 = Daubechies, 2 = Coiflet; order into *ord */
 static int parse_name(const char *name, int *ord)
