@@ -50,7 +50,8 @@ VX_API int vx_results_write_long(FILE *f, const char *case_id, const char *roi, 
                           const vx_provenance *prov, int header);
 /* Wide format: one row per case and roi; columns case, roi, image_type, then one per value named by its IBSI
  * tag, then provenance. image_type is the rows' image type; should res hold several, the column lists them
- * joined by '+' (in vx_image_type order) and each value column is "<image type>_<tag>". */
+ * joined by '+' (in vx_image_type order). Each value column is "<image type>_<tag>" whenever a row is of a
+ * filter's image type (several types, or one that is not the original image), else the tag. */
 VX_API int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const vx_results *res,
                           const vx_provenance *prov, int header);
 

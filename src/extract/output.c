@@ -121,11 +121,11 @@ static int mixed_types(const vx_results *res, vx_image_type *first)
     return mixed;
 }
 
-/* Wide column of a value: the tag, prefixed "<image type>_" when the row holds several image types. */
-static void wide_column(FILE *f, const vx_results *res, const char *tag, vx_image_type t, int mixed)
+/* Wide column of a value: the tag, prefixed "<image type>_" when asked (the row holds a filter's values). */
+static void wide_column(FILE *f, const vx_results *res, const char *tag, vx_image_type t, int prefix)
 {
     fputc(',', f);
-    if (mixed) {
+    if (prefix) {
         char buf[VX_IMAGE_TYPE_NAME_LEN + 128];
         snprintf(buf, sizeof buf, "%s_%s", vx_results_image_type_name(res, t), tag);
         vx_csv_field(f, buf);
@@ -140,13 +140,15 @@ int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const v
     char num[64], tag[96];
     vx_image_type first;
     const int mixed = mixed_types(res, &first);
+    /* value columns name their image type whenever one is a filter's ("log_s3.0mm_3D_stat_mean") */
+    const int prefix = mixed || first != VX_IMAGE_ORIGINAL;
     if (header) {
         fputs("case,roi,image_type", f);
         for (size_t i = 0; i < res->n_diag; i++)
-            wide_column(f, res, res->diag[i].tag, res->diag[i].image_type, mixed);
+            wide_column(f, res, res->diag[i].tag, res->diag[i].image_type, prefix);
         for (size_t i = 0; i < res->n; i++) {
             vx_feature_tag(res->rows[i].feature, res->rows[i].agg, tag, sizeof tag);
-            wide_column(f, res, tag, res->rows[i].image_type, mixed);
+            wide_column(f, res, tag, res->rows[i].image_type, prefix);
         }
         fputs(",voxomics_version,settings_sha256,image_sha256,mask_sha256\n", f);
     }
