@@ -100,6 +100,49 @@ static int range_ok(const vx_filter_param *p, double v, const char *text, char *
     return VX_EINVAL;
 }
 
+static int set_bool(vx_filter_spec *f, const vx_filter_param *p, const char *text, char *why, size_t n)
+{
+    if (!strcasecmp(text, "true") || !strcasecmp(text, "yes") || !strcasecmp(text, "on") || !strcmp(text, "1"))
+        *(int *)at(f, p) = 1;
+    else if (!strcasecmp(text, "false") || !strcasecmp(text, "no") || !strcasecmp(text, "off") || !strcmp(text, "0"))
+        *(int *)at(f, p) = 0;
+    else {
+        snprintf(why, n, "got '%s': expected true or false", text);
+        return VX_EINVAL;
+    }
+    return VX_OK;
+}
+
+/* three integers in [lo, hi], "l1,l2,l3" */
+static int set_order(vx_filter_spec *f, const vx_filter_param *p, const char *text, char *why, size_t n)
+{
+    int o[3], k = 0;
+    double v;
+    const char *s = text;
+    while (k < 3) {
+        char item[32];
+        size_t l = strcspn(s, ",");
+        if (!l || l >= sizeof item)
+            break;
+        memcpy(item, s, l);
+        item[l] = '\0';
+        if (!number(item, &v) || v != floor(v) || v < p->lo || v > p->hi)
+            break;
+        o[k++] = (int)v;
+        s += l;
+        if (*s != ',')
+            break;
+        s++;
+    }
+    if (k != 3 || *s) {
+        snprintf(why, n, "got '%s': expected a list of three integers in %d..%d, e.g. [0, 2, 0]", text, (int)p->lo,
+                 (int)p->hi);
+        return VX_EINVAL;
+    }
+    memcpy(at(f, p), o, sizeof o);
+    return VX_OK;
+}
+
 int vx_filter_param_set(vx_filter_spec *f, const vx_filter_param *p, const char *text, char *why, size_t n)
 {
     char dummy[8];
@@ -114,16 +157,7 @@ int vx_filter_param_set(vx_filter_spec *f, const vx_filter_param *p, const char 
     double v;
     switch (p->type) {
     case VX_FP_BOOL:
-        if (!strcasecmp(text, "true") || !strcasecmp(text, "yes") || !strcasecmp(text, "on") || !strcmp(text, "1"))
-            *(int *)at(f, p) = 1;
-        else if (!strcasecmp(text, "false") || !strcasecmp(text, "no") || !strcasecmp(text, "off") ||
-                 !strcmp(text, "0"))
-            *(int *)at(f, p) = 0;
-        else {
-            snprintf(why, n, "got '%s': expected true or false", text);
-            return VX_EINVAL;
-        }
-        return VX_OK;
+        return set_bool(f, p, text, why, n);
     case VX_FP_INT:
         if (!number(text, &v) || v != floor(v)) {
             snprintf(why, n, "got '%s': expected an integer in %d..%d", text, (int)p->lo, (int)p->hi);
@@ -184,32 +218,8 @@ int vx_filter_param_set(vx_filter_spec *f, const vx_filter_param *p, const char 
             return VX_EINVAL;
         }
         return VX_OK;
-    case VX_FP_ORDER: {
-        int o[3], k = 0;
-        const char *s = text;
-        while (k < 3) {
-            char item[32];
-            size_t l = strcspn(s, ",");
-            if (!l || l >= sizeof item)
-                break;
-            memcpy(item, s, l);
-            item[l] = '\0';
-            if (!number(item, &v) || v != floor(v) || v < p->lo || v > p->hi)
-                break;
-            o[k++] = (int)v;
-            s += l;
-            if (*s != ',')
-                break;
-            s++;
-        }
-        if (k != 3 || *s) {
-            snprintf(why, n, "got '%s': expected a list of three integers in %d..%d, e.g. [0, 2, 0]", text,
-                     (int)p->lo, (int)p->hi);
-            return VX_EINVAL;
-        }
-        memcpy(at(f, p), o, sizeof o);
-        return VX_OK;
-    }
+    case VX_FP_ORDER:
+        return set_order(f, p, text, why, n);
     }
     snprintf(why, n, "unknown parameter type");
     return VX_EINVAL;
