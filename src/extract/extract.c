@@ -167,7 +167,7 @@ static double roi_margin_mm(const vx_image *img, const vx_settings *s)
         vx_filter_reach(&s->filters[i].filter, sp, reach);
         for (int a = 0; a < 3; a++) {
             if (reach[a] == SIZE_MAX)
-                return 1e15; /* the whole grid */
+                return 1e12; /* the whole grid (1e12 mm: beyond any valid image, and ceil(1e12 / 1e-6) fits a size_t) */
             reach_mm = fmax(reach_mm, (double)reach[a] * sp[a]);
         }
     }
@@ -261,7 +261,7 @@ static int extract_filter(const vx_image_type_settings *t, const vx_roi *base, c
     if (rc != VX_OK)
         return vx_error_set(err, rc, "image type '%s': out of memory for the ROI box", t->name);
     if (wrap) { /* periodic padding across the image border: the ROI of the whole processed image */
-        const vx_roi_request all = {1e15};
+        const vx_roi_request all = {1e12};
         rc = vx_roi_build(img, mask, s, &all, &part, NULL, err);
         if (rc == VX_OK)
             rc = filter_part(t, &part, s, fft, res, err);
