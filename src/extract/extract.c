@@ -147,6 +147,12 @@ static int run_families(const vx_roi *roi, const vx_settings *s, unsigned famili
     return rc;
 }
 
+/* Radius in mm of the local-intensity peak sphere (the families read intensities this far around the ROI). */
+static double peak_radius_mm(const vx_settings *s)
+{
+    return cbrt(3.0 * s->features.peak_volume_cc * 1000.0 / (4.0 * VX_PI));
+}
+
 /* Voxel spacing of the processed grid: the resampling spacing where set, else the image's. */
 static void processed_spacing(const vx_image *img, const vx_settings *s, double sp[3])
 {
@@ -159,7 +165,7 @@ static void processed_spacing(const vx_image *img, const vx_settings *s, double 
  * padding then acts only where the box meets the image border); a global filter keeps the whole image. */
 static double roi_margin_mm(const vx_image *img, const vx_settings *s)
 {
-    const double peak = cbrt(3.0 * s->features.peak_volume_cc * 1000.0 / (4.0 * VX_PI));
+    const double peak = peak_radius_mm(s);
     double sp[3], reach_mm = 0.0;
     processed_spacing(img, s, sp);
     for (int i = 0; i < s->n_filters; i++) {
@@ -183,7 +189,7 @@ static double roi_margin_mm(const vx_image *img, const vx_settings *s)
 static int roi_part(const vx_roi *base, const vx_filter_spec *f, const vx_settings *s, vx_roi *part, int *owned,
                     int *wrap)
 {
-    const double peak = cbrt(3.0 * s->features.peak_volume_cc * 1000.0 / (4.0 * VX_PI));
+    const double peak = peak_radius_mm(s);
     size_t reach[3], lo[3], hi[3], d[3];
     vx_filter_reach(f, base->spacing, reach);
     int whole = 1;
