@@ -101,6 +101,8 @@ typedef enum vx_feature_id {
 
 /* flags */
 #define VX_FF_NOT_STANDARDISED 1u /* IBSI 1 gives no reference value (no consensus); computed, flagged */
+#define VX_FF_PYRADIOMICS 2u      /* not an IBSI feature: PyRadiomics' own, computed only with compat pyradiomics
+                                     (no IBSI code) */
 
 typedef struct vx_feature_info {
     vx_feature_id id;
@@ -247,6 +249,9 @@ typedef struct vx_feature_settings {
     int zone_linkage;        /* GLSZM/GLDZM linkage (Chebyshev) distance, default 1 */
     double peak_volume_cc;   /* local intensity sphere volume in cm^3, default 1 */
     int threads;             /* OpenMP threads inside a case; <= 0: library default */
+    int compat;              /* VX_COMPAT_IBSI (0, default) or VX_COMPAT_PYRADIOMICS (voxomics/settings.h): with
+                                PyRadiomics compatibility the families use PyRadiomics' own definitions where they
+                                differ and add the features only PyRadiomics has (VX_FF_PYRADIOMICS) */
 } vx_feature_settings;
 
 /* Fill fs with the defaults given above: every family, every aggregation, distances 1, coarseness 0,

@@ -126,6 +126,16 @@ static void pyradiomics_statistics(const vx_settings *s, const vx_roi *r, vx_res
     }
 }
 
+/* Removes the rows of features only PyRadiomics defines (VX_FF_PYRADIOMICS) from rows[0..n); the count kept. */
+static size_t drop_pyradiomics_only(vx_result_row *rows, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(vx_feature_get(rows[i].feature)->flags & VX_FF_PYRADIOMICS))
+            rows[k++] = rows[i];
+    return k;
+}
+
 static int check_settings(const vx_settings *s, vx_error *err)
 {
     return vx_settings_validate(s, err); /* every range and enum of settings.def, and the named checks */
@@ -136,13 +146,17 @@ static int check_settings(const vx_settings *s, vx_error *err)
 static int run_families(const vx_roi *roi, const vx_settings *s, unsigned families, vx_results *res, vx_error *err)
 {
     int rc = VX_OK;
+    vx_feature_settings fs = s->features;
+    fs.compat = s->compat;
     for (int f = 0; rc == VX_OK && f < VX_FAM_COUNT; f++) {
         if (!(families & (1u << f)))
             continue;
         size_t from = res->n;
-        rc = vx_family_compute_fn((vx_family)f)(roi, &s->features, res, err);
+        rc = vx_family_compute_fn((vx_family)f)(roi, &fs, res, err);
         if (rc == VX_OK && f == VX_FAM_STAT && s->compat == VX_COMPAT_PYRADIOMICS)
             pyradiomics_statistics(s, roi, res, from);
+        if (s->compat != VX_COMPAT_PYRADIOMICS) /* PyRadiomics' own features only in its compatibility mode */
+            res->n = from + drop_pyradiomics_only(res->rows + from, res->n - from);
     }
     return rc;
 }
