@@ -237,6 +237,18 @@ typedef struct vx_roi {
     struct vx_fft_cache *fft;
 } vx_roi;
 
+/* PyRadiomics' GLCM distance weighting (`weightingNorm`; compat pyradiomics only): none keeps one matrix per
+ * angle and averages the features over angles (IBSI 3D averaged); the others sum the angles' matrices, each
+ * weighted by exp(-||d||^2) with d the angle's offset in mm under the norm named, into one matrix (no_weighting:
+ * weight 1, the IBSI 3D merged matrix). */
+typedef enum vx_glcm_weighting {
+    VX_GLCM_WEIGHT_NONE = 0,
+    VX_GLCM_WEIGHT_NO_WEIGHTING,
+    VX_GLCM_WEIGHT_MANHATTAN,
+    VX_GLCM_WEIGHT_EUCLIDEAN,
+    VX_GLCM_WEIGHT_INFINITY,
+} vx_glcm_weighting;
+
 /* Family parameters (IBSI names). */
 typedef struct vx_feature_settings {
     unsigned families;       /* bit (1u << vx_family) per family to compute */
@@ -249,6 +261,11 @@ typedef struct vx_feature_settings {
     int zone_linkage;        /* GLSZM/GLDZM linkage (Chebyshev) distance, default 1 */
     double peak_volume_cc;   /* local intensity sphere volume in cm^3, default 1 */
     int threads;             /* OpenMP threads inside a case; <= 0: library default */
+    /* PyRadiomics compatibility only (compat == VX_COMPAT_PYRADIOMICS; 0 otherwise): */
+    int distance_set;        /* PyRadiomics `distances`: bit d set for each Chebyshev distance d (1..31) whose
+                                neighbours (the offsets m with ||m||_inf == d) GLCM, GLDM (NGLDM) and NGTDM use;
+                                0: the IBSI distances above */
+    int glcm_weighting;      /* vx_glcm_weighting: PyRadiomics `weightingNorm` */
     int compat;              /* VX_COMPAT_IBSI (0, default) or VX_COMPAT_PYRADIOMICS (voxomics/settings.h): with
                                 PyRadiomics compatibility the families use PyRadiomics' own definitions where they
                                 differ and add the features only PyRadiomics has (VX_FF_PYRADIOMICS) */

@@ -157,6 +157,7 @@ typedef enum vx_setting_enum {
     VX_SE_MASK_INTERP, /* nearest, linear */
     VX_SE_DISC,        /* none, fixed_bin_size (fbs), fixed_bin_number (fbn) (vx_disc_method) */
     VX_SE_COMPAT,      /* ibsi, pyradiomics */
+    VX_SE_GLCM_WEIGHT, /* none, no_weighting, manhattan, euclidean, infinity (vx_glcm_weighting) */
 } vx_setting_enum;
 
 enum {

@@ -94,10 +94,20 @@ static int add_diagnostics(const vx_roi_diag *d, vx_results *res)
     return rc;
 }
 
+/* The value of feature f (no aggregation) among res->rows[from..], NaN when absent. */
+static double results_value_from(const vx_results *res, size_t from, vx_feature_id f)
+{
+    for (size_t i = from; i < res->n; i++)
+        if (res->rows[i].feature == f && res->rows[i].agg == VX_AGG_NONE)
+            return res->rows[i].value;
+    return NAN;
+}
+
 /* PyRadiomics' first-order deviations (VX_COMPAT_PYRADIOMICS) on the statistics rows res->rows[from..]:
  * kurtosis m4 / m2^2 (not excess kurtosis; 0 for a flat region, as IBSI), and energy sum (x + c)^2 and root
- * mean square sqrt(sum (x + c)^2 / N) with c = voxelArrayShift over the intensity mask. */
-static void pyradiomics_statistics(const vx_settings *s, const vx_roi *r, vx_results *res, size_t from)
+ * mean square sqrt(sum (x + c)^2 / N) with c = voxelArrayShift over the intensity mask; and its total energy,
+ * the energy times the voxel volume (mm^3). */
+static int pyradiomics_statistics(const vx_settings *s, const vx_roi *r, vx_results *res, size_t from)
 {
     double energy = NAN;
     if (s->voxel_shift != 0.0) {
@@ -109,10 +119,7 @@ static void pyradiomics_statistics(const vx_settings *s, const vx_roi *r, vx_res
                 sum += ((double)r->img[i] + c) * ((double)r->img[i] + c);
         energy = sum;
     }
-    double var = NAN;
-    for (size_t i = from; i < res->n; i++)
-        if (res->rows[i].feature == VX_F_STAT_VAR && res->rows[i].agg == VX_AGG_NONE)
-            var = res->rows[i].value;
+    const double var = results_value_from(res, from, VX_F_STAT_VAR);
     for (size_t i = from; i < res->n; i++) {
         vx_result_row *row = &res->rows[i];
         if (row->agg != VX_AGG_NONE)
@@ -124,6 +131,8 @@ static void pyradiomics_statistics(const vx_settings *s, const vx_roi *r, vx_res
         else if (row->feature == VX_F_STAT_RMS && !isnan(energy))
             row->value = r->n_imask ? sqrt(energy / (double)r->n_imask) : NAN;
     }
+    const double e = isnan(energy) ? results_value_from(res, from, VX_F_STAT_ENERGY) : energy;
+    return vx_results_add(res, VX_F_STAT_TOTAL_ENERGY, VX_AGG_NONE, e * r->spacing[0] * r->spacing[1] * r->spacing[2]);
 }
 
 /* Removes the rows of features only PyRadiomics defines (VX_FF_PYRADIOMICS) from rows[0..n); the count kept. */
@@ -154,7 +163,7 @@ static int run_families(const vx_roi *roi, const vx_settings *s, unsigned famili
         size_t from = res->n;
         rc = vx_family_compute_fn((vx_family)f)(roi, &fs, res, err);
         if (rc == VX_OK && f == VX_FAM_STAT && s->compat == VX_COMPAT_PYRADIOMICS)
-            pyradiomics_statistics(s, roi, res, from);
+            rc = pyradiomics_statistics(s, roi, res, from);
         if (s->compat != VX_COMPAT_PYRADIOMICS) /* PyRadiomics' own features only in its compatibility mode */
             res->n = from + drop_pyradiomics_only(res->rows + from, res->n - from);
     }

@@ -13,11 +13,33 @@
 #include <string.h>
 
 #include "texture.h"
+#include "voxomics/settings.h"
 
 const int vx_texture_dirs[VX_N_DIR_3D][3] = {
     {1, 0, 0}, {0, 1, 0},  {1, 1, 0},  {1, -1, 0}, {0, 0, 1},  {1, 0, 1},   {1, 0, -1},
     {0, 1, 1}, {0, 1, -1}, {1, 1, 1},  {1, 1, -1}, {1, -1, 1}, {1, -1, -1},
 };
+
+double vx_texture_offset_norm(int weighting, const long d[3], const double sp[3])
+{
+    double l1 = 0.0, l2 = 0.0, linf = 0.0;
+    for (int a = 0; a < 3; a++) {
+        const double v = fabs((double)d[a] * sp[a]);
+        l1 += v;
+        l2 += v * v;
+        linf = v > linf ? v : linf;
+    }
+    switch (weighting) {
+    case VX_GLCM_WEIGHT_MANHATTAN:
+        return l1;
+    case VX_GLCM_WEIGHT_EUCLIDEAN:
+        return sqrt(l2);
+    case VX_GLCM_WEIGHT_INFINITY:
+        return linf;
+    default:
+        return -1.0;
+    }
+}
 
 /* Running per-feature mean that skips NaN values. The mean is taken relative to the first value v0 of each
  * feature: mean = v0 + sum (v - v0) / n. Equal values (a feature whose definition gives the same value for
@@ -93,9 +115,18 @@ static int feats(tex_ctx *c, const void *m)
     return 0;
 }
 
+/* The family's values under agg; features only PyRadiomics defines (VX_FF_PYRADIOMICS) only in its
+ * compatibility mode. */
 static int emit(tex_ctx *c, vx_agg agg)
 {
-    return vx_results_add_block(c->res, vx_feature_first(c->fam), c->nf, agg, c->vals);
+    const vx_feature_id first = vx_feature_first(c->fam);
+    if (c->fs->compat == VX_COMPAT_PYRADIOMICS)
+        return vx_results_add_block(c->res, first, c->nf, agg, c->vals);
+    int rc = VX_OK;
+    for (size_t k = 0; k < c->nf && rc == VX_OK; k++)
+        if (!(vx_feature_get((vx_feature_id)(first + (int)k))->flags & VX_FF_PYRADIOMICS))
+            rc = vx_results_add(c->res, (vx_feature_id)(first + (int)k), agg, c->vals[k]);
+    return rc;
 }
 
 static int emit_mean(tex_ctx *c, vx_agg agg)

@@ -23,6 +23,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <lapacke.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,8 +31,9 @@
 
 #include "feature/texture.h"
 #include "voxomics/feature.h"
+#include "voxomics/settings.h"
 
-enum { GLCM_NF = 25 };
+enum { GLCM_NF = 26 }; /* the 25 IBSI features and PyRadiomics' MCC (compat pyradiomics only) */
 
 typedef struct glcm_mat {
     int ng;            /* N_g: the matrix is N_g x N_g */
@@ -208,18 +210,38 @@ static int glcm_from_listed_counts(glcm_mat *g, const uint32_t *c, const uint32_
     return 0;
 }
 
-static void *glcm_build(const vx_roi *roi, const vx_feature_settings *fs, long slice, int dir)
+/* Number of distinct grey levels in the intensity mask (PyRadiomics' MCC is 1 when the ROI has only one). */
+static int roi_grey_levels(const vx_roi *roi)
+{
+    const size_t ng = roi->n_grey > 0 ? (size_t)roi->n_grey : 0;
+    uint8_t *seen = calloc(ng + 1, 1);
+    if (!seen)
+        return 0;
+    int n = 0;
+    for (size_t z = roi->box_lo[2]; z < roi->box_hi[2]; z++)
+        for (size_t y = roi->box_lo[1]; y < roi->box_hi[1]; y++) {
+            const size_t row = roi->dims[0] * (y + roi->dims[1] * z);
+            for (size_t x = roi->box_lo[0]; x < roi->box_hi[0]; x++) {
+                const int32_t gv = roi->grey[row + x];
+                if (roi->imask[row + x] && gv >= 1 && (size_t)gv <= ng && !seen[gv]) {
+                    seen[gv] = 1;
+                    n++;
+                }
+            }
+        }
+    free(seen);
+    return n;
+}
+
+/* The matrix M_m of offset d (voxels), over slice z (slice >= 0; d[2] must then be 0) or the whole box. */
+static void *glcm_build_offset(const vx_roi *roi, const vx_feature_settings *fs, long slice, const long d[3])
 {
     const int ng = roi->n_grey;
     glcm_mat *g = glcm_new(ng);
     if (!g)
         return NULL;
-    if (ng <= 0 || dir < 0 || dir >= VX_N_DIR_3D)
+    if (ng <= 0)
         return g; /* empty matrix */
-
-    const long delta = fs && fs->glcm_distance > 0 ? fs->glcm_distance : 1;
-    const long d[3] = {vx_texture_dirs[dir][0] * delta, vx_texture_dirs[dir][1] * delta,
-                       vx_texture_dirs[dir][2] * delta};
     size_t lo[3] = {roi->box_lo[0], roi->box_lo[1], roi->box_lo[2]};
     size_t hi[3] = {roi->box_hi[0], roi->box_hi[1], roi->box_hi[2]};
     if (slice >= 0) { /* 2D: both voxels of a pair lie in slice z */
@@ -270,6 +292,16 @@ static void *glcm_build(const vx_roi *roi, const vx_feature_settings *fs, long s
         return NULL;
     }
     return g;
+}
+
+static void *glcm_build(const vx_roi *roi, const vx_feature_settings *fs, long slice, int dir)
+{
+    if (dir < 0 || dir >= VX_N_DIR_3D)
+        return glcm_new(roi->n_grey); /* empty matrix */
+    const long delta = fs && fs->glcm_distance > 0 ? fs->glcm_distance : 1;
+    const long d[3] = {vx_texture_dirs[dir][0] * delta, vx_texture_dirs[dir][1] * delta,
+                       vx_texture_dirs[dir][2] * delta};
+    return glcm_build_offset(roi, fs, slice, d);
 }
 
 static void *glcm_clone(const void *p)
@@ -539,9 +571,71 @@ static marg_moments marginal_moments(const double *px, const double *py, size_t 
     return (marg_moments){mux, muy, hx, hy, varx, vary, nlx, nly};
 }
 
+/* Calls f(i, j, c) for every non-zero cell (0-based levels i, j; count c). */
+#define GLCM_FOR_CELLS(g, BODY)                                                                              \
+    do {                                                                                                     \
+        const size_t n_ = (size_t)(g)->ng;                                                                   \
+        if ((g)->dense) {                                                                                    \
+            for (size_t i = (size_t)(g)->lo; i <= (size_t)(g)->hi; i++)                                      \
+                for (size_t j = (size_t)(g)->lo; j <= (size_t)(g)->hi; j++) {                                \
+                    const double c = (g)->val[i * n_ + j];                                                   \
+                    if (c != 0.0) {                                                                          \
+                        BODY;                                                                                \
+                    }                                                                                        \
+                }                                                                                            \
+        } else {                                                                                             \
+            for (size_t k_ = 0; k_ < (g)->nnz; k_++) {                                                       \
+                const size_t i = (g)->ci[k_], j = (g)->cj[k_];                                               \
+                const double c = (g)->val[k_];                                                               \
+                BODY;                                                                                        \
+            }                                                                                                \
+        }                                                                                                    \
+    } while (0)
+
+/* PyRadiomics' maximal correlation coefficient (glcm MCC; not an IBSI feature): the square root of the second
+ * largest eigenvalue of Q, Q_ij = sum_k p_ik p_jk / (p_i. p_.k). Q = Dx^-1 P Dy^-1 P^T (Dx, Dy the diagonal
+ * marginals) is similar to the symmetric positive semi-definite S = B B^T with B_ik = p_ik / sqrt(p_i. p_.k),
+ * so its eigenvalues are real and >= 0; S is formed over the occupied rows and columns (an empty row or column
+ * of Q adds a zero eigenvalue) and its eigenvalues come from LAPACK's dsyev. The largest eigenvalue is 1.
+ * Fewer than two occupied rows: 0 (the flat-ROI convention, 1, is the caller's). NaN when out of memory. */
+static double glcm_mcc(const glcm_mat *g, const double *px, const double *py, double total)
+{
+    const size_t n = (size_t)g->ng;
+    size_t *ri = malloc(2 * n * sizeof *ri);
+    if (!ri)
+        return NAN;
+    size_t *ck = ri + n, nr = 0, nc = 0;
+    for (size_t i = 0; i < n; i++) {
+        ri[i] = px[i] > 0.0 ? nr++ : SIZE_MAX;
+        ck[i] = py[i] > 0.0 ? nc++ : SIZE_MAX;
+    }
+    if (nr < 2) {
+        free(ri);
+        return 0.0;
+    }
+    double *b = calloc(nr * nc + nr * nr + nr, sizeof *b);
+    if (!b) {
+        free(ri);
+        return NAN;
+    }
+    double *s = b + nr * nc, *w = s + nr * nr;
+    GLCM_FOR_CELLS(g, b[ri[i] * nc + ck[j]] = (c / total) / sqrt(px[i] * py[j]));
+    for (size_t i = 0; i < nr; i++)
+        for (size_t j = i; j < nr; j++) {
+            double acc = 0.0;
+            for (size_t k = 0; k < nc; k++)
+                acc += b[i * nc + k] * b[j * nc + k];
+            s[i * nr + j] = acc;
+        }
+    const lapack_int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'N', 'U', (lapack_int)nr, s, (lapack_int)nr, w);
+    const double l2 = info == 0 ? w[nr - 2] : NAN; /* ascending */
+    free(b);
+    free(ri);
+    return isnan(l2) ? NAN : sqrt(l2 > 0.0 ? l2 : 0.0);
+}
+
 static int glcm_features(const void *p, const vx_feature_settings *fs, double *out)
 {
-    (void)fs;
     const glcm_mat *g = p;
     const int ng = g->ng;
     const size_t n = (size_t)ng;
@@ -572,6 +666,9 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
     const double hxy1 = hx + hy, hxy2 = hx + hy;
     const diff_moments d = difference_moments(pd, n, ng);
     const sum_moments sm = sum_marginal_moments(ps, n, mux, muy);
+    const int pyrad = fs && fs->compat == VX_COMPAT_PYRADIOMICS;
+    /* Maximal correlation coefficient (PyRadiomics glcm MCC): sqrt(second largest eigenvalue of Q) */
+    out[25] = pyrad ? glcm_mcc(g, px, py, total) : NAN;
     free(heap);
 
     /* Joint maximum, GYBY: max(p_ij) */
@@ -635,6 +732,12 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
      * level: every entropy is exactly 0, F = 0. */
     const double dh = hxy2 - hxy;
     out[24] = sqrt(1.0 - exp(-2.0 * (dh > 0.0 ? dh : 0.0)));
+    if (pyrad) { /* PyRadiomics' conventions where a marginal has one grey level: correlation 1, IMC1 0 */
+        if (isnan(out[18]))
+            out[18] = 1.0;
+        if (isnan(out[23]))
+            out[23] = 0.0;
+    }
     return 0;
 }
 
@@ -648,7 +751,109 @@ static const vx_texture_ops glcm_ops = {
     .free = glcm_free,
 };
 
+/* ---- PyRadiomics' angles (compat pyradiomics with `distances` or `weightingNorm`) ----
+ * PyRadiomics pairs voxels along every "angle": each offset m = (dx, dy, dz) whose Chebyshev norm is one of its
+ * distances, taken once per +-m pair (the offsets after (0, 0, 0) in its (z, y, x) order) and, with force2D,
+ * in-plane only; each angle's matrix counts the pairs over the whole ROI (in-plane angles: over all slices,
+ * IBSI 2.5D direction-merged). Without weighting the features are computed per angle and averaged over the
+ * angles that have pairs; with weighting the angles' matrices are summed, each scaled by w = exp(-||m s||^2)
+ * (s the voxel spacing; manhattan: (sum |m_a s_a|)^2, euclidean: sum (m_a s_a)^2, infinity: max (m_a s_a)^2;
+ * no_weighting: w = 1), and the features computed on that one matrix. */
+/* PyRadiomics' GLCM weight of angle d: exp(-||d s||^2) under the weighting norm, 1 for no_weighting. */
+static double angle_weight(int weighting, const long d[3], const double sp[3])
+{
+    const double n = vx_texture_offset_norm(weighting, d, sp);
+    return n < 0.0 ? 1.0 : exp(-n * n);
+}
+
+/* Adds features f (skipping NaN) to the running sums. */
+static void angle_acc(double *sum, int *cnt, const double *f)
+{
+    for (int k = 0; k < GLCM_NF; k++)
+        if (!isnan(f[k])) {
+            sum[k] += f[k];
+            cnt[k]++;
+        }
+}
+
+/* One PyRadiomics angle m into the running mean (no weighting) or the weighted sum *wsum. */
+static int pyradiomics_angle(const vx_roi *roi, const vx_feature_settings *fs, const long d[3], glcm_mat **wsum,
+                             double *sum, int *cnt)
+{
+    glcm_mat *m = glcm_build_offset(roi, fs, -1, d);
+    if (!m)
+        return VX_ENOMEM;
+    int rc = VX_OK;
+    if (fs->glcm_weighting == VX_GLCM_WEIGHT_NONE) {
+        double f[GLCM_NF];
+        if (!glcm_features(m, fs, f))
+            angle_acc(sum, cnt, f);
+    } else if (m->lo <= m->hi) {
+        const double w = angle_weight(fs->glcm_weighting, d, roi->spacing);
+        const size_t nv = m->dense ? (size_t)m->ng * (size_t)m->ng : m->nnz;
+        for (size_t k = 0; k < nv; k++)
+            m->val[k] *= w;
+        if (!*wsum) {
+            *wsum = m;
+            m = NULL;
+        } else {
+            rc = glcm_merge(*wsum, m);
+        }
+    }
+    glcm_free(m);
+    return rc;
+}
+
+/* The PyRadiomics GLCM under aggregation agg (3D averaged: 3D angles; 2.5D direction-merged: in-plane). */
+static int glcm_pyradiomics(const vx_roi *roi, const vx_feature_settings *fs, vx_agg agg, vx_results *res)
+{
+    const int set = fs->distance_set ? fs->distance_set : 1 << (fs->glcm_distance > 0 ? fs->glcm_distance : 1);
+    int dmax = 0;
+    for (int b = 1; b < 31; b++)
+        if (set >> b & 1)
+            dmax = b;
+    const long dzmax = agg == VX_AGG_25D_DMRG ? 0 : dmax;
+    double sum[GLCM_NF] = {0}, out[GLCM_NF];
+    int cnt[GLCM_NF] = {0}, rc = VX_OK;
+    glcm_mat *wsum = NULL;
+    for (long dz = dzmax; dz >= -dzmax && rc == VX_OK; dz--)
+        for (long dy = dmax; dy >= -dmax && rc == VX_OK; dy--)
+            for (long dx = dmax; dx >= -dmax && rc == VX_OK; dx--) {
+                const long norm = labs(dx) > labs(dy) ? (labs(dx) > labs(dz) ? labs(dx) : labs(dz))
+                                                      : (labs(dy) > labs(dz) ? labs(dy) : labs(dz));
+                const int first_half = dz > 0 || (dz == 0 && (dy > 0 || (dy == 0 && dx > 0)));
+                if (first_half && (set >> norm & 1))
+                    rc = pyradiomics_angle(roi, fs, (const long[3]){dx, dy, dz}, &wsum, sum, cnt);
+            }
+    if (rc == VX_OK && fs->glcm_weighting != VX_GLCM_WEIGHT_NONE) {
+        if (!wsum || glcm_features(wsum, fs, out))
+            glcm_no_value(out);
+    } else {
+        for (int k = 0; k < GLCM_NF; k++)
+            out[k] = cnt[k] ? sum[k] / (double)cnt[k] : NAN;
+    }
+    glcm_free(wsum);
+    return rc == VX_OK ? vx_results_add_block(res, VX_F_CM_JOINT_MAX, GLCM_NF, agg, out) : rc;
+}
+
 int vx_glcm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
 {
-    return vx_texture_compute(&glcm_ops, roi, fs, res, err);
+    if (fs->compat != VX_COMPAT_PYRADIOMICS)
+        return vx_texture_compute(&glcm_ops, roi, fs, res, err);
+    const size_t from = res->n;
+    const unsigned own = fs->distance_set || fs->glcm_weighting != VX_GLCM_WEIGHT_NONE
+                             ? fs->aggregations & (VX_AGGBIT(VX_AGG_3D_AVG) | VX_AGGBIT(VX_AGG_25D_DMRG))
+                             : 0u;
+    vx_feature_settings rest = *fs;
+    rest.aggregations &= ~own;
+    int rc = vx_texture_compute(&glcm_ops, roi, &rest, res, err);
+    for (int a = 0; a < VX_AGG_COUNT && rc == VX_OK; a++)
+        if (own & VX_AGGBIT(a) && (rc = glcm_pyradiomics(roi, fs, (vx_agg)a, res)) != VX_OK)
+            vx_error_set(err, rc, "glcm: out of memory");
+    /* PyRadiomics' MCC of a ROI with a single grey level is 1 */
+    if (rc == VX_OK && roi_grey_levels(roi) < 2)
+        for (size_t i = from; i < res->n; i++)
+            if (res->rows[i].feature == VX_F_CM_MCC && !isnan(res->rows[i].value))
+                res->rows[i].value = 1.0;
+    return rc;
 }

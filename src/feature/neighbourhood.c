@@ -13,9 +13,28 @@ void vx_nbh_free(vx_nbh *nb)
     memset(nb, 0, sizeof *nb);
 }
 
-int vx_nbh_init(vx_nbh *nb, const vx_roi *roi, long slice, int delta, int32_t outside)
+int vx_distance_set_max(int set)
+{
+    int m = 0;
+    for (int b = 1; b < 31; b++)
+        if (set >> b & 1)
+            m = b;
+    return m;
+}
+
+/* Chebyshev norm of (dx, dy, dz). */
+static ptrdiff_t cheb(ptrdiff_t dx, ptrdiff_t dy, ptrdiff_t dz)
+{
+    ptrdiff_t m = dx < 0 ? -dx : dx;
+    m = (dy < 0 ? -dy : dy) > m ? (dy < 0 ? -dy : dy) : m;
+    return (dz < 0 ? -dz : dz) > m ? (dz < 0 ? -dz : dz) : m;
+}
+
+int vx_nbh_init(vx_nbh *nb, const vx_roi *roi, long slice, int delta, int set, int32_t outside)
 {
     memset(nb, 0, sizeof *nb);
+    if (set)
+        delta = vx_distance_set_max(set);
     nb->outside = outside;
     const size_t d = delta > 0 ? (size_t)delta : 1;
     const int in_plane = slice >= 0;
@@ -48,7 +67,7 @@ int vx_nbh_init(vx_nbh *nb, const vx_roi *roi, long slice, int delta, int32_t ou
     for (ptrdiff_t dz = dz_lo; dz <= dz_hi; dz++)
         for (ptrdiff_t dy = -sd; dy <= sd; dy++)
             for (ptrdiff_t dx = -sd; dx <= sd; dx++)
-                if (dx || dy || dz)
+                if ((dx || dy || dz) && (!set || (set >> cheb(dx, dy, dz) & 1)))
                     nb->off[nb->n_off++] = dx * sx + dy * sy + dz * sz;
 
     /* copy the grey levels of the intensity mask */

@@ -34,8 +34,13 @@ typedef struct vx_nbh {
 /* Copy slice `slice` (slice >= 0; in-plane neighbourhood) or the whole box (slice < 0; 3D neighbourhood)
  * of roi->grey into a padded grid for Chebyshev distance delta >= 1. Voxels outside the intensity mask,
  * grey levels outside 1..roi->n_grey, and the padding are stored as `outside` (not in the ROI).
- * Returns 0, or VX_ENOMEM (nb is then empty and safe to free). */
-int vx_nbh_init(vx_nbh *nb, const vx_roi *roi, long slice, int delta, int32_t outside);
+ * set != 0 (PyRadiomics' distances, vx_feature_settings.distance_set): the neighbours are the offsets whose
+ * Chebyshev norm d has bit d set (delta is then the largest such d). Returns 0, or VX_ENOMEM (nb is then
+ * empty and safe to free). */
+int vx_nbh_init(vx_nbh *nb, const vx_roi *roi, long slice, int delta, int set, int32_t outside);
+
+/* The largest distance of a PyRadiomics distance set (bit d: distance d), 0 for an empty set. */
+int vx_distance_set_max(int set);
 
 /* Number of grid values from the first voxel of row 0 to the last voxel of row n[1]-1 of one z-plane: a
  * plane is walked as one contiguous run (the padding columns inside it are computed and ignored). */

@@ -65,7 +65,7 @@ static void *ngldm_build(const vx_roi *roi, const vx_feature_settings *fs, long 
     if (roi->n_grey >= (1 << 29))
         return NULL;
     vx_nbh nb;
-    if (vx_nbh_init(&nb, roi, slice, fs->ngldm_distance, OUTSIDE) != 0)
+    if (vx_nbh_init(&nb, roi, slice, fs->ngldm_distance, fs->distance_set, OUTSIDE) != 0)
         return NULL;
     /* the largest possible dependence is the neighbourhood size, centre included */
     vx_ngldm_matrix *m = ngldm_new(roi->n_grey, (int)nb.n_off + 1);

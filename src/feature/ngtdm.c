@@ -10,6 +10,8 @@
  *   N_vc = sum_i n_i, p_i = n_i / N_vc, N_gp = number of grey levels with p_i > 0.
  *   Sums over grey levels run over i = 1..N_g (N_g = roi->n_grey); levels with p_i = 0 contribute
  *   nothing, and the pair sums of busyness, complexity and strength are restricted to p_i1, p_i2 != 0.
+ * PyRadiomics compatibility (fs->compat): a voxel without neighbours counts in n_i with a zero difference, and
+ *   its distances (fs->distance_set) make the neighbourhood the offsets at exactly those Chebyshev distances.
  * Aggregation: 2D (8QNN) features per slice averaged; 2.5D (62GR) s_i and n_i summed over the slices
  * (N_vc and p_i recomputed from the merged matrix); 3D (KOBO) one matrix over the volume.
  * Degenerate matrices: N_vc = 0 (no voxel has an intensity-mask neighbour, e.g. a one-voxel ROI) leaves p_i
@@ -25,6 +27,7 @@
 
 #include "feature/neighbourhood.h"
 #include "feature/texture.h"
+#include "voxomics/settings.h"
 
 /* The matrix, with the list of grey levels present (n_i > 0) kept up to date by build and merge so that
  * features() need not allocate. */
@@ -89,18 +92,65 @@ static int sums_fit(const vx_roi *roi, int delta)
     return delta >= 1 && w * w * w * (double)(roi->n_grey > 0 ? roi->n_grey : 1) <= (double)INT32_MAX;
 }
 
+/* The neighbourhood distance: PyRadiomics' largest distance, or the IBSI delta. */
+static int ngtdm_delta(const vx_feature_settings *fs)
+{
+    return fs->distance_set ? vx_distance_set_max(fs->distance_set) : fs->ngtdm_distance;
+}
+
+/* One voxel of grey level g with neighbour sum bs over bc neighbours into s_g, n_g. PyRadiomics (compat) also
+ * counts a voxel without neighbours in n_g (with a zero difference); IBSI leaves it out. */
+static inline void ngtdm_add(double *s, double *n, int32_t g, int32_t bs, int32_t bc, int pyrad)
+{
+    if (bc > 0) {
+        s[g] += fabs((double)g - (double)bs / (double)bc);
+        n[g] += 1.0;
+    } else if (pyrad) {
+        n[g] += 1.0;
+    }
+}
+
+/* PyRadiomics' distances that are not all of 1..delta (e.g. [2]: only the shell at distance 2): the neighbours
+ * are nb->off, visited one by one. */
+static void ngtdm_shells(const vx_nbh *nb, double *s, double *n, int pyrad)
+{
+    const size_t len = vx_nbh_run(nb);
+    for (size_t z = 0; z < nb->n[2]; z++) {
+        const int32_t *c = nb->g + vx_nbh_row(nb, 0, z);
+        for (size_t k = 0; k < len; k++) {
+            const int32_t g = c[k];
+            if (!g)
+                continue;
+            int32_t bs = 0, bc = 0;
+            for (size_t o = 0; o < nb->n_off; o++) {
+                const int32_t v = c[(ptrdiff_t)k + nb->off[o]];
+                bs += v;
+                bc += v != 0;
+            }
+            ngtdm_add(s, n, g, bs, bc, pyrad);
+        }
+    }
+}
+
 static void *ngtdm_build(const vx_roi *roi, const vx_feature_settings *fs, long slice, int dir)
 {
     (void)dir;
-    if (!sums_fit(roi, fs->ngtdm_distance))
+    const int delta = ngtdm_delta(fs), pyrad = fs->compat == VX_COMPAT_PYRADIOMICS;
+    if (!sums_fit(roi, delta))
         return NULL;
     ngtdm *t = ngtdm_new(roi->n_grey);
     if (!t)
         return NULL;
     vx_nbh nb;
-    if (vx_nbh_init(&nb, roi, slice, fs->ngtdm_distance, 0) != 0) {
+    if (vx_nbh_init(&nb, roi, slice, delta, fs->distance_set, 0) != 0) {
         ngtdm_free(t);
         return NULL;
+    }
+    if (fs->distance_set && fs->distance_set != (2 << delta) - 2) {
+        ngtdm_shells(&nb, t->m.s, t->m.n, pyrad);
+        vx_nbh_free(&nb);
+        ngtdm_levels(t);
+        return t;
     }
     /* One z-plane at a time, as one contiguous run of the padded grid from the first voxel of row 0 to the
      * last voxel of row n[1]-1 (the padding columns in between are computed and ignored). Box sums of
@@ -144,10 +194,7 @@ static void *ngtdm_build(const vx_roi *roi, const vx_feature_settings *fs, long 
                 bs += rsum[k + dx];
                 bc += rcnt[k + dx];
             }
-            if (bc > 0) {
-                s[g] += fabs((double)g - (double)bs / (double)bc);
-                n[g] += 1.0;
-            }
+            ngtdm_add(s, n, g, bs, bc, pyrad);
         }
     }
     free(rsum);
@@ -285,11 +332,11 @@ const vx_texture_ops *vx_ngtdm_ops(void)
 
 int vx_ngtdm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
 {
-    if (fs->ngtdm_distance < 1)
-        return vx_error_set(err, VX_EINVAL, "ngtdm: neighbourhood distance must be at least 1 (got %d)",
-                            fs->ngtdm_distance);
-    if (!sums_fit(roi, fs->ngtdm_distance))
-        return vx_error_set(err, VX_EINVAL, "ngtdm: neighbourhood distance %d too large for %d grey levels",
-                            fs->ngtdm_distance, roi->n_grey);
+    const int delta = ngtdm_delta(fs);
+    if (delta < 1)
+        return vx_error_set(err, VX_EINVAL, "ngtdm: neighbourhood distance must be at least 1 (got %d)", delta);
+    if (!sums_fit(roi, delta))
+        return vx_error_set(err, VX_EINVAL, "ngtdm: neighbourhood distance %d too large for %d grey levels", delta,
+                            roi->n_grey);
     return vx_texture_compute(&ngtdm_ops, roi, fs, res, err);
 }

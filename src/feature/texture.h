@@ -46,6 +46,11 @@ typedef struct vx_texture_ops {
     void (*free)(void *m);
 } vx_texture_ops;
 
+/* Length of offset d (voxels) scaled by the voxel spacing sp under PyRadiomics' weighting norm (vx_glcm_weighting:
+ * manhattan sum |d_a s_a|, euclidean sqrt(sum (d_a s_a)^2), infinity max |d_a s_a|); -1 for no_weighting and none.
+ * GLCM weights an angle's matrix by exp(-norm^2), GLRLM by norm (1 for no_weighting). */
+double vx_texture_offset_norm(int weighting, const long d[3], const double sp[3]);
+
 /* Compute every aggregation of fs->aggregations that the family supports and add the rows to res. */
 int vx_texture_compute(const vx_texture_ops *ops, const vx_roi *roi, const vx_feature_settings *fs,
                        vx_results *res, vx_error *err);

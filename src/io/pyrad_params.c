@@ -14,7 +14,7 @@
  *   setting.resegmentRange / Mode    absolute [min] or [min, max]; sigma [-k, k] -> outlier rule k
  *   setting.label                    mask label (PyRadiomics default 1)
  *   setting.force2D / Dimension      2.5D aggregations (dimension 0, the slices of the image)
- *   setting.distances                GLCM and NGTDM distance (one value)
+ *   setting.distances                GLCM, GLDM and NGTDM neighbours (Chebyshev shells; features.distance_set)
  *   setting.symmetricalGLCM          GLCM symmetry
  *   setting.gldm_a                   NGLDM coarseness (alpha)
  *   setting.voxelArrayShift          energy / RMS shift (compat pyradiomics)
@@ -405,27 +405,32 @@ static int texture_setting(pr *p, const char *key, const yaml_node_t *v, const c
         return VX_OK;
     }
     if (!strcmp(key, "distances")) {
+        /* PyRadiomics' neighbours at each distance d are the offsets m with ||m||_inf == d exactly (GLCM: one
+         * matrix per such angle; GLDM and NGTDM: the union of the shells); kept as a bit set */
         long len = seq_len(v);
         if (len < 1)
             return failv(p, VX_EINVAL, v, full, "expected a list of distances, e.g. [1]");
-        if (len > 1)
-            return failv(p, VX_EUNSUPPORTED, v, full,
-                         "more than one distance is not supported; give one distance, e.g. [1]");
-        if ((rc = get_int(p, node(p, v->data.sequence.items.start[0]), full, row_lo("features.glcm.distance"),
-                          row_hi("features.glcm.distance"), &iv)) != VX_OK)
-            return rc;
-        s->features.glcm_distance = (int)iv;
-        s->features.ngtdm_distance = (int)iv;
+        int set = 0;
+        for (long i = 0; i < len; i++) {
+            if ((rc = get_int(p, node(p, v->data.sequence.items.start[i]), full, 1, 30, &iv)) != VX_OK)
+                return rc;
+            set |= 1 << iv;
+        }
+        s->features.distance_set = set == (1 << 1) ? 0 : set; /* [1]: the IBSI neighbourhoods, identical */
         return VX_OK;
     }
     if (!strcmp(key, "weightingNorm")) {
         if (is_null(v))
             return VX_OK;
         const char *w = scalar(v);
-        return failv(p, VX_EUNSUPPORTED, v, full,
-                     "distance weighting '%s' is not supported; leave weightingNorm out or null (features per "
-                     "direction, averaged)",
-                     w ? w : "?");
+        int e = w ? vx_setting_enum_find(VX_SE_GLCM_WEIGHT, w) : -1;
+        if (e <= VX_GLCM_WEIGHT_NONE)
+            return failv(p, VX_EINVAL, v, full,
+                         "unknown weighting norm '%s'; use manhattan, euclidean, infinity, no_weighting, or null "
+                         "(features per angle, averaged)",
+                         w ? w : "?");
+        s->features.glcm_weighting = e;
+        return VX_OK;
     }
     return SETTING_NOT_MINE;
 }

@@ -72,6 +72,11 @@ static const enum_word words[] = {
     {VX_SE_DISC, VX_DISC_FBN, "fixed_bin_number", "fbn", "fbn"},
     {VX_SE_COMPAT, VX_COMPAT_IBSI, "ibsi", NULL, "ibsi"},
     {VX_SE_COMPAT, VX_COMPAT_PYRADIOMICS, "pyradiomics", NULL, "pyradiomics"},
+    {VX_SE_GLCM_WEIGHT, VX_GLCM_WEIGHT_NONE, "none", NULL, "none"},
+    {VX_SE_GLCM_WEIGHT, VX_GLCM_WEIGHT_NO_WEIGHTING, "no_weighting", NULL, "no_weighting"},
+    {VX_SE_GLCM_WEIGHT, VX_GLCM_WEIGHT_MANHATTAN, "manhattan", NULL, "manhattan"},
+    {VX_SE_GLCM_WEIGHT, VX_GLCM_WEIGHT_EUCLIDEAN, "euclidean", NULL, "euclidean"},
+    {VX_SE_GLCM_WEIGHT, VX_GLCM_WEIGHT_INFINITY, "infinity", NULL, "infinity"},
 };
 enum { N_WORDS = sizeof words / sizeof words[0] };
 

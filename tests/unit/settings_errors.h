@@ -120,7 +120,7 @@ static const settings_error_case settings_error_cases[] = {
     {"setting:\n  resegmentMode: sigma\n  resegmentRange: [-3, 2]\n", 3, "setting.resegmentRange",
      "symmetric range"},
     {"setting:\n  label: 0\n", 2, "setting.label", "integer in 1..1073741824"},
-    {"setting:\n  distances: [0]\n", 2, "setting.distances", "integer in 1..64"},
+    {"setting:\n  distances: [0]\n", 2, "setting.distances", "integer in 1..30"},
     {"setting:\n  gldm_a: -1\n", 2, "setting.gldm_a", "integer in 0..1048576"},
     {"setting:\n  voxelArrayShift: .nan\n", 2, "setting.voxelArrayShift", "expected a number"},
     {"setting:\n  geometryTolerance: 0\n", 2, "setting.geometryTolerance", "must be > 0"},

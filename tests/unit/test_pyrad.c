@@ -96,10 +96,10 @@ static void test_defaults(void **state)
     assert_int_equal(s.features.families, FAM(VX_FAM_MORPH) | FAM(VX_FAM_STAT) | FAM(VX_FAM_IH) |
                                               FAM(VX_FAM_GLCM) | FAM(VX_FAM_GLRLM) | FAM(VX_FAM_GLSZM) |
                                               FAM(VX_FAM_NGTDM) | FAM(VX_FAM_NGLDM));
-    /* PyRadiomics' features (docs, non-deprecated) that voxomics computes: firstorder 18 - TotalEnergy = 17,
-     * shape 14 - 3 Maximum2DDiameter* = 11, glcm 24 - MCC = 23, glrlm 16, glszm 16, gldm 14, ngtdm 5 */
+    /* PyRadiomics' features (docs, non-deprecated), all of which voxomics computes in compatibility mode:
+     * firstorder 18, shape 14 - 3 Maximum2DDiameter* = 11, glcm 24, glrlm 16, glszm 16, gldm 14, ngtdm 5 */
     assert_int_equal(s.feature_subset, 1);
-    assert_int_equal(bits_set(&s), 17 + 11 + 23 + 16 + 16 + 14 + 5);
+    assert_int_equal(bits_set(&s), 18 + 11 + 24 + 16 + 16 + 14 + 5);
     assert_true(vx_settings_feature_wanted(&s, VX_F_STAT_KURT));
     assert_true(vx_settings_feature_wanted(&s, VX_F_IH_ENTROPY));
     assert_true(vx_settings_feature_wanted(&s, VX_F_MORPH_VOLUME));
@@ -109,7 +109,7 @@ static void test_defaults(void **state)
     assert_false(vx_settings_feature_wanted(&s, VX_F_IH_MEAN));
     /* an empty file of sections is the same; null sections are the defaults */
     assert_int_equal(load_text("setting:\nfeatureClass:\nimageType:\n", &s, &err), VX_OK);
-    assert_int_equal(bits_set(&s), 102);
+    assert_int_equal(bits_set(&s), 18 + 11 + 24 + 16 + 16 + 14 + 5);
     /* without a subset every feature is wanted */
     vx_settings_default(&s);
     assert_int_equal(bits_set(&s), VX_F_COUNT);
@@ -170,9 +170,11 @@ static void test_settings_mapped(void **state)
     assert_int_equal(s.mask_interp, VX_INTERP_NEAREST);
     assert_true(s.reseg_min == -1000.0 && s.reseg_max == 400.0);
     assert_int_equal(s.mask_label, 2);
-    assert_int_equal(s.features.glcm_distance, 2);
-    assert_int_equal(s.features.ngtdm_distance, 2);
-    assert_int_equal(s.features.ngldm_distance, 1); /* distances affect GLCM and NGTDM only */
+    /* distances [2]: the neighbours at Chebyshev distance exactly 2 (bit 2) for GLCM, GLDM and NGTDM */
+    assert_int_equal(s.features.distance_set, 1 << 2);
+    assert_int_equal(s.features.glcm_distance, 1);
+    assert_int_equal(s.features.ngtdm_distance, 1);
+    assert_int_equal(s.features.ngldm_distance, 1);
     assert_int_equal(s.features.glcm_symmetric, 0);
     assert_int_equal(s.features.ngldm_coarseness, 2);
     assert_true(s.voxel_shift == 1000.0);
@@ -287,9 +289,6 @@ static void test_errors_unsupported(void **state)
     expect_error("setting:\n  lbp2DMethod: ror\n", VX_EUNSUPPORTED, "setting.lbp2DMethod", "'uniform'", NULL);
     expect_error("setting:\n  sigma: [0]\n", VX_EINVAL, "setting.sigma", "must be > 0", NULL);
     expect_error("featureClass:\n  shape2D:\n", VX_EUNSUPPORTED, "featureClass.shape2D", NULL);
-    expect_error("featureClass:\n  firstorder: [Mean, TotalEnergy]\n", VX_EUNSUPPORTED, "TotalEnergy",
-                 "does not compute", NULL);
-    expect_error("featureClass:\n  glcm: [MCC]\n", VX_EUNSUPPORTED, "MCC", NULL);
     expect_error("voxelSetting:\n  kernelRadius: 2\n", VX_EUNSUPPORTED, "voxelSetting",
                  "voxel-based extraction", NULL);
     expect_error("setting:\n  interpolator: sitkGaussian\n", VX_EUNSUPPORTED, "sitkGaussian", NULL);
@@ -301,9 +300,23 @@ static void test_errors_unsupported(void **state)
                  NULL);
     expect_error("setting:\n  resegmentShape: true\n", VX_EUNSUPPORTED, "setting.resegmentShape", NULL);
     expect_error("setting:\n  force2D: true\n  force2Ddimension: 1\n", VX_EUNSUPPORTED, "force2Ddimension", NULL);
-    expect_error("setting:\n  weightingNorm: manhattan\n", VX_EUNSUPPORTED, "'manhattan'", NULL);
-    expect_error("setting:\n  distances: [1, 2]\n", VX_EUNSUPPORTED, "setting.distances", NULL);
+    expect_error("setting:\n  weightingNorm: chebyshev\n", VX_EINVAL, "'chebyshev'", "manhattan", NULL);
+    expect_error("setting:\n  distances: [1, 31]\n", VX_EINVAL, "setting.distances", "1..30", NULL);
     expect_error("setting:\n  label_channel: 1\n", VX_EUNSUPPORTED, "setting.label_channel", NULL);
+}
+
+/* The features only PyRadiomics defines are selected by name (computed with compat pyradiomics). */
+static void test_pyradiomics_only_features(void **state)
+{
+    (void)state;
+    vx_settings s;
+    vx_error err;
+    assert_int_equal(load_text("featureClass:\n  firstorder: [Mean, TotalEnergy]\n  glcm: [MCC]\n", &s, &err), VX_OK);
+    assert_int_equal(bits_set(&s), 3);
+    assert_true(vx_settings_feature_wanted(&s, VX_F_STAT_TOTAL_ENERGY));
+    assert_true(vx_settings_feature_wanted(&s, VX_F_CM_MCC));
+    assert_true(vx_settings_feature_wanted(&s, VX_F_STAT_MEAN));
+    assert_true(vx_feature_get(VX_F_CM_MCC)->flags & VX_FF_PYRADIOMICS);
 }
 
 /* `compat` in our schema, the canonical text and the hash, and the shipped example. */
@@ -358,7 +371,7 @@ static void test_compat_key_and_hash(void **state)
     assert_true(s.resample_spacing[0] == 1.0 && s.resample_spacing[1] == 1.0 && s.resample_spacing[2] == 1.0);
     assert_int_equal(s.interp, VX_INTERP_CUBIC);
     assert_true(s.voxel_shift == 1000.0);
-    assert_int_equal(bits_set(&s), 102);
+    assert_int_equal(bits_set(&s), 18 + 11 + 24 + 16 + 16 + 14 + 5);
 }
 
 /* PyRadiomics column names. */
@@ -694,6 +707,7 @@ int main(void)
         cmocka_unit_test(test_defaults),           cmocka_unit_test(test_settings_mapped),
         cmocka_unit_test(test_image_types),
         cmocka_unit_test(test_errors_unknown),     cmocka_unit_test(test_errors_unsupported),
+        cmocka_unit_test(test_pyradiomics_only_features),
         cmocka_unit_test(test_compat_key_and_hash), cmocka_unit_test(test_columns),
         cmocka_unit_test(test_fbs_edges),          cmocka_unit_test(test_firstorder_compat),
         cmocka_unit_test(test_grid),               cmocka_unit_test(test_extract_grid),
