@@ -385,22 +385,37 @@ static const vx_texture_ops glrlm_ops = {
     .free = glrlm_free,
 };
 
-/* PyRadiomics' distance weighting (compat pyradiomics, `weightingNorm`): the run-length matrices of its angles
- * (the 13 directions, or with force2D the 4 in-plane ones, each over the whole ROI) are summed, each scaled by
- * the length of its offset in mm under the norm (no_weighting: 1), counts and voxel numbers alike, and the
- * features computed on that one matrix (no_weighting: IBSI 3D or 2.5D merged). */
-static int glrlm_weighted(const vx_roi *roi, const vx_feature_settings *fs, vx_agg agg, vx_results *res)
+/* PyRadiomics' GLRLM (compat pyradiomics) under agg (3D averaged: its 13 angles; 2.5D direction-merged, force2D:
+ * the 4 in-plane ones), each angle's matrix over the whole ROI (in-plane runs never cross slices). Its angles
+ * leave out the directions that move along an axis of a single voxel (a 2D image): those would only add runs
+ * of length 1. Without weighting the features are computed per angle and averaged over the angles with runs;
+ * with `weightingNorm` the angles' matrices are summed, each scaled by the length of its offset in mm under the
+ * norm (no_weighting: 1), counts and voxel numbers alike, and the features computed on that one matrix
+ * (no_weighting: IBSI 3D or 2.5D merged). */
+static int glrlm_pyradiomics(const vx_roi *roi, const vx_feature_settings *fs, vx_agg agg, vx_results *res)
 {
     const int ndir = agg == VX_AGG_25D_DMRG ? VX_N_DIR_2D : VX_N_DIR_3D;
+    const int weighted = fs->glcm_weighting != VX_GLCM_WEIGHT_NONE;
     glrlm_mat *sum = NULL;
-    int rc = VX_OK;
+    double out[GLRLM_NF], acc[GLRLM_NF] = {0};
+    int cnt[GLRLM_NF] = {0}, rc = VX_OK;
     for (int dir = 0; dir < ndir && rc == VX_OK; dir++) {
-        glrlm_mat *m = glrlm_build(roi, fs, -1, dir); /* in-plane runs never cross slices */
+        const long d[3] = {vx_texture_dirs[dir][0], vx_texture_dirs[dir][1], vx_texture_dirs[dir][2]};
+        if ((d[0] && roi->dims[0] < 2) || (d[1] && roi->dims[1] < 2) || (d[2] && roi->dims[2] < 2))
+            continue;
+        glrlm_mat *m = glrlm_build(roi, fs, -1, dir);
         if (!m) {
             rc = VX_ENOMEM;
             break;
         }
-        const long d[3] = {vx_texture_dirs[dir][0], vx_texture_dirs[dir][1], vx_texture_dirs[dir][2]};
+        if (!weighted) {
+            if (!glrlm_features(m, fs, out))
+                for (int k = 0; k < GLRLM_NF; k++)
+                    if (!isnan(out[k]))
+                        acc[k] += out[k], cnt[k]++;
+            glrlm_free(m);
+            continue;
+        }
         const double n = vx_texture_offset_norm(fs->glcm_weighting, d, roi->spacing), w = n < 0.0 ? 1.0 : n;
         for (size_t k = 0; k < m->nr * (size_t)m->ng; k++)
             m->r[k] *= w;
@@ -412,8 +427,10 @@ static int glrlm_weighted(const vx_roi *roi, const vx_feature_settings *fs, vx_a
         rc = glrlm_merge(sum, m);
         glrlm_free(m);
     }
-    double out[GLRLM_NF];
-    if (rc == VX_OK && (!sum || glrlm_features(sum, fs, out)))
+    if (!weighted)
+        for (int k = 0; k < GLRLM_NF; k++)
+            out[k] = cnt[k] ? acc[k] / (double)cnt[k] : NAN;
+    else if (rc == VX_OK && (!sum || glrlm_features(sum, fs, out)))
         for (int k = 0; k < GLRLM_NF; k++)
             out[k] = NAN;
     glrlm_free(sum);
@@ -422,14 +439,14 @@ static int glrlm_weighted(const vx_roi *roi, const vx_feature_settings *fs, vx_a
 
 int vx_glrlm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
 {
-    if (fs->compat != VX_COMPAT_PYRADIOMICS || fs->glcm_weighting == VX_GLCM_WEIGHT_NONE)
+    if (fs->compat != VX_COMPAT_PYRADIOMICS)
         return vx_texture_compute(&glrlm_ops, roi, fs, res, err);
     const unsigned own = fs->aggregations & (VX_AGGBIT(VX_AGG_3D_AVG) | VX_AGGBIT(VX_AGG_25D_DMRG));
     vx_feature_settings rest = *fs;
     rest.aggregations &= ~own;
     int rc = vx_texture_compute(&glrlm_ops, roi, &rest, res, err);
     for (int a = 0; a < VX_AGG_COUNT && rc == VX_OK; a++)
-        if (own & VX_AGGBIT(a) && (rc = glrlm_weighted(roi, fs, (vx_agg)a, res)) != VX_OK)
+        if (own & VX_AGGBIT(a) && (rc = glrlm_pyradiomics(roi, fs, (vx_agg)a, res)) != VX_OK)
             vx_error_set(err, rc, "glrlm: out of memory");
     return rc;
 }
