@@ -1,0 +1,272 @@
+/* PyRadiomics parity: run the voxomics CLI as a PyRadiomics user would, with PyRadiomics parameter files, on
+ * PyRadiomics' own test case brain1, and compare with PyRadiomics' output.
+ *
+ * Baselines: for each of PyRadiomics' brain1 test configurations, configs/pyradiomics/<configuration>.yaml
+ * (its settings, scripts/make_pyradiomics_configs.py) runs as
+ *   voxomics extract --config configs/pyradiomics/<configuration>.yaml --cohort cases.csv -o table.csv
+ * and every value of that column in $VOXOMICS_DATA/pyradiomics/baseline_<class>.csv must be reproduced within
+ * 1e-6 relative (brain1_resampling: 1e-4), the column named as PyRadiomics names it (original_<class>_<Feature>).
+ * Four of brain1's committed mesh values come from an older PyRadiomics; they are checked against the values of
+ * PyRadiomics' current code on the same mask that the data's README gives (9 significant digits).
+ * Filters: $VOXOMICS_DATA/pyradiomics/filters/params.yaml (Original, LoG 1 and 3 mm, Wavelet, Square, SquareRoot,
+ * Logarithm, Exponential, Gradient) on brain1 reproduces PyRadiomics' 1,502 values of reference_brain1.csv within
+ * 1e-5 relative (LoG image types 1e-4).
+ * Relative tolerance: |x - ref| <= tol |ref|, or |x - ref| <= 1e-12 where ref is 0.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "voxomics/voxomics.h"
+#include "vx_test.h"
+
+/* A name -> value table read from one CSV row (ours) or one column of PyRadiomics' files. */
+typedef struct {
+    char **name;
+    double *value;
+    size_t n, cap;
+} nv_table;
+
+static void nv_add(nv_table *t, const char *name, double v)
+{
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 256;
+        t->name = realloc(t->name, t->cap * sizeof *t->name);
+        t->value = realloc(t->value, t->cap * sizeof *t->value);
+        assert_non_null(t->name);
+        assert_non_null(t->value);
+    }
+    t->name[t->n] = strdup(name);
+    assert_non_null(t->name[t->n]);
+    t->value[t->n++] = v;
+}
+
+static const double *nv_get(const nv_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (!strcmp(t->name[i], name))
+            return &t->value[i];
+    return NULL;
+}
+
+static void nv_free(nv_table *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->name[i]);
+    free(t->name);
+    free(t->value);
+    memset(t, 0, sizeof *t);
+}
+
+/* Reads a whole line (any length) into *buf; 0 at the end of the file. */
+static int read_line(FILE *f, char **buf, size_t *cap)
+{
+    return getline(buf, cap, f) > 0;
+}
+
+/* Our wide table (header + one case row): every numeric column. */
+static void read_ours(const char *path, nv_table *t)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("cannot read %s", path);
+    char *hdr = NULL, *row = NULL;
+    size_t hc = 0, rc = 0;
+    assert_true(read_line(f, &hdr, &hc));
+    assert_true(read_line(f, &row, &rc));
+    fclose(f);
+    enum { MAXF = 4096 };
+    char **h = malloc(MAXF * sizeof *h), **r = malloc(MAXF * sizeof *r);
+    assert_non_null(h);
+    assert_non_null(r);
+    const int nh = vx_test_csv_split(hdr, h, MAXF), nr = vx_test_csv_split(row, r, MAXF);
+    assert_int_equal(nh, nr);
+    for (int i = 0; i < nh; i++) {
+        char *end;
+        const double v = strtod(r[i], &end);
+        if (end != r[i] && *end == '\0')
+            nv_add(t, h[i], v);
+    }
+    free(h);
+    free(r);
+    free(hdr);
+    free(row);
+}
+
+/* The values of column `column` in a PyRadiomics table (featureName, then one column per configuration; rows
+ * diagnostics_* are skipped, as are empty cells). Returns 0 when the file lacks the column. */
+static int read_theirs(const char *path, const char *column, nv_table *t)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("cannot read %s", path);
+    char *line = NULL;
+    size_t cap = 0;
+    char *cells[64];
+    int c = -1;
+    if (read_line(f, &line, &cap)) {
+        const int n = vx_test_csv_split(line, cells, 64);
+        for (int i = 1; i < n; i++)
+            if (!strcmp(cells[i], column))
+                c = i;
+    }
+    while (c > 0 && read_line(f, &line, &cap)) {
+        const int n = vx_test_csv_split(line, cells, 64);
+        if (n <= c || !strncmp(cells[0], "diagnostics_", 12) || !cells[c][0])
+            continue;
+        nv_add(t, cells[0], strtod(cells[c], NULL));
+    }
+    free(line);
+    fclose(f);
+    return c > 0;
+}
+
+/* $VX_BUILD_DIR / $VX_SOURCE_DIR (set by CTest). */
+static const char *env_dir(const char *name)
+{
+    const char *d = getenv(name);
+    if (!d)
+        fail_msg("%s is not set (run through ctest)", name);
+    return d;
+}
+
+static int matches(double x, double ref, double tol)
+{
+    return fabs(x - ref) <= tol * fabs(ref) || fabs(x - ref) <= 1e-12;
+}
+
+/* Runs a PyRadiomics parameter file on brain1 as a one-case cohort; our values into ours (none when the run
+ * fails: the failure is printed and every value then counts as missing). */
+static void run_brain1(const char *config, nv_table *ours)
+{
+    const char *data = vx_test_data("pyradiomics");
+    char cases[4096], table[4096], cmd[16384];
+    snprintf(cases, sizeof cases, "%s/cases.csv", vx_test_tmpdir());
+    snprintf(table, sizeof table, "%s/table.csv", vx_test_tmpdir());
+    FILE *f = fopen(cases, "w");
+    assert_non_null(f);
+    fprintf(f, "id,image,mask\nbrain1,%s/brain1_image.nrrd,%s/brain1_label.nrrd\n", data, data);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s/voxomics' extract -q --config '%s' --cohort '%s' -j 1 -o '%s'", env_dir("VX_BUILD_DIR"),
+             config, cases, table);
+    if (system(cmd) != 0) {
+        print_error("command failed: %s\n", cmd);
+        return;
+    }
+    read_ours(table, ours);
+}
+
+/* PyRadiomics' current mesh values for brain1 (its README: the committed ones come from an older version). */
+static const struct {
+    const char *name;
+    double value;
+} current_mesh[] = {
+    {"original_shape_MeshVolume", 16147.5118},
+    {"original_shape_SurfaceArea", 6438.8216},
+    {"original_shape_Sphericity", 0.479823454},
+    {"original_shape_SurfaceVolumeRatio", 0.398750079},
+};
+
+/* Every baseline value of one configuration; returns the number matched, *total the number of values. */
+static size_t check_configuration(const char *column, double tol, size_t *total)
+{
+    static const char *const classes[] = {"firstorder", "glcm", "gldm", "glrlm", "glszm",
+                                          "ngtdm",      "shape", "shape2D"};
+    char path[4096];
+    nv_table theirs = {0}, ours = {0};
+    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
+        snprintf(path, sizeof path, "%s/baseline_%s.csv", vx_test_data("pyradiomics"), classes[i]);
+        read_theirs(path, column, &theirs);
+    }
+    snprintf(path, sizeof path, "%s/configs/pyradiomics/%s.yaml", env_dir("VX_SOURCE_DIR"), column);
+    run_brain1(path, &ours);
+    size_t ok = 0;
+    for (size_t i = 0; i < theirs.n; i++) {
+        double ref = theirs.value[i];
+        for (size_t k = 0; !strcmp(column, "brain1") && k < sizeof current_mesh / sizeof current_mesh[0]; k++)
+            if (!strcmp(theirs.name[i], current_mesh[k].name))
+                ref = current_mesh[k].value;
+        const double *x = nv_get(&ours, theirs.name[i]);
+        if (x && matches(*x, ref, tol))
+            ok++;
+        else if (x)
+            print_error("%s %s: %.12g, PyRadiomics %.12g (relative %.3g)\n", column, theirs.name[i], *x, ref,
+                        (*x - ref) / ref);
+        else
+            print_error("%s %s: missing\n", column, theirs.name[i]);
+    }
+    *total = theirs.n;
+    print_message("%s: %zu of %zu values match\n", column, ok, theirs.n);
+    nv_free(&theirs);
+    nv_free(&ours);
+    return ok;
+}
+
+static void test_baselines(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *column;
+        double tol;
+        size_t values;
+    } cfg[] = {
+        {"brain1", 1e-6, 107},          {"brain1_2d", 1e-6, 75},          {"brain1_FBN", 1e-6, 75},
+        {"brain1_combined", 1e-6, 40},  {"brain1_flatRegion", 1e-6, 75},  {"brain1_normalization", 1e-6, 93},
+        {"brain1_resampling", 1e-4, 107}, {"brain1_resegmentation", 1e-6, 93}, {"brain1_shape2D", 1e-6, 9},
+    };
+    size_t ok = 0, total = 0, failed = 0;
+    for (size_t i = 0; i < sizeof cfg / sizeof cfg[0]; i++) {
+        size_t n;
+        const size_t m = check_configuration(cfg[i].column, cfg[i].tol, &n);
+        assert_int_equal(n, cfg[i].values); /* the baseline holds this many values */
+        ok += m;
+        total += n;
+        failed += m != n;
+    }
+    print_message("PyRadiomics baselines: %zu of %zu values match\n", ok, total);
+    assert_int_equal(total, 674);
+    assert_int_equal(failed, 0);
+    assert_int_equal(ok, 674);
+}
+
+static void test_filters(void **state)
+{
+    (void)state;
+    char path[4096];
+    nv_table theirs = {0}, ours = {0};
+    snprintf(path, sizeof path, "%s/filters/reference_brain1.csv", vx_test_data("pyradiomics"));
+    assert_true(read_theirs(path, "brain1", &theirs));
+    snprintf(path, sizeof path, "%s/filters/params.yaml", vx_test_data("pyradiomics"));
+    run_brain1(path, &ours);
+    size_t ok = 0, log_ok = 0;
+    for (size_t i = 0; i < theirs.n; i++) {
+        const int is_log = !strncmp(theirs.name[i], "log-", 4);
+        const double *x = nv_get(&ours, theirs.name[i]);
+        if (x && matches(*x, theirs.value[i], is_log ? 1e-4 : 1e-5)) {
+            ok++;
+            log_ok += is_log;
+        } else {
+            print_error("%s: %.12g, PyRadiomics %.12g\n", theirs.name[i], x ? *x : NAN, theirs.value[i]);
+        }
+    }
+    print_message("PyRadiomics filters: %zu of %zu values match (LoG %zu)\n", ok, theirs.n, log_ok);
+    assert_int_equal(theirs.n, 1502);
+    assert_int_equal(ok, 1502);
+    nv_free(&theirs);
+    nv_free(&ours);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_baselines),
+        cmocka_unit_test(test_filters),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
