@@ -841,7 +841,9 @@ int vx_glcm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results
     if (fs->compat != VX_COMPAT_PYRADIOMICS)
         return vx_texture_compute(&glcm_ops, roi, fs, res, err);
     const size_t from = res->n;
-    const unsigned own = fs->distance_set || fs->glcm_weighting != VX_GLCM_WEIGHT_NONE
+    /* PyRadiomics' own angles where they differ from the IBSI directions: other distances, weighting, or an
+     * asymmetric matrix (its angle of each +-m pair is not always the IBSI direction, and M_-m = M_m^T) */
+    const unsigned own = fs->distance_set || fs->glcm_weighting != VX_GLCM_WEIGHT_NONE || !fs->glcm_symmetric
                              ? fs->aggregations & (VX_AGGBIT(VX_AGG_3D_AVG) | VX_AGGBIT(VX_AGG_25D_DMRG))
                              : 0u;
     vx_feature_settings rest = *fs;

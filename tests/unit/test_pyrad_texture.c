@@ -202,12 +202,33 @@ static void test_ngtdm(void **state)
     vx_test_roi_free(&t);
 }
 
+/* symmetricalGLCM false: PyRadiomics takes, of each +-m pair, the offset that comes first in its (z, y, x) order
+ * from (+d, +d, +d) down, i.e. dz > 0, or dz = 0 and dy > 0, or dz = dy = 0 and dx > 0; M_-m = M_m^T.
+ * One 2 x 2 slice  1 2 / 3 4  (x to the right, y down): the in-plane angles (1,0,0) (x+1), (0,1,0) (y+1),
+ * (1,1,0) and (-1,1,0) (PyRadiomics' choice for the anti-diagonal: dy = +1, dx = -1; IBSI's (1,-1,0) is its
+ * reverse). Pairs (level at k, level at k + m): (1,0,0): (1,2) (3,4); (0,1,0): (1,3) (2,4); (1,1,0): (1,4);
+ * (-1,1,0): (2,3). Joint average = mean over angles of sum_ij i p_ij: (1+3)/2 = 2, (1+2)/2 = 1.5, 1, 2:
+ * (2 + 1.5 + 1 + 2) / 4 = 1.625 (with IBSI's (1,-1,0) the last would be (3,2): 3, mean 1.875). */
+static void test_asymmetric(void **state)
+{
+    (void)state;
+    vx_test_roi t;
+    const int v[4] = {1, 2, 3, 4};
+    vx_test_roi_grid(&t, 2, 2, 1, v, NULL);
+    vx_feature_settings fs;
+    pyrad_settings(&fs, VX_AGG_3D_AVG);
+    fs.glcm_symmetric = 0;
+    vx_assert_near(run(vx_glcm_compute, &t, &fs, VX_F_CM_JOINT_AVG, VX_AGG_3D_AVG), 1.625, 1e-15);
+    vx_test_roi_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mcc),           cmocka_unit_test(test_flat_region),
         cmocka_unit_test(test_glcm_weighting), cmocka_unit_test(test_glrlm_weighting),
         cmocka_unit_test(test_distances),     cmocka_unit_test(test_ngtdm),
+        cmocka_unit_test(test_asymmetric),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
