@@ -701,8 +701,7 @@ static int expand_image_type(pr *p, const yaml_node_t *k, const char *type, cons
         if (n < 1)
             return failv(p, VX_EINVAL, k, "imageType.LoG", "no sigma: give the LoG scales in mm, e.g. "
                                                            "'LoG: {sigma: [1.0, 3.0]}' or setting.sigma");
-        f.kind = VX_FILTER_LOG;
-        f.pad = VX_PAD_NEAREST; /* ITK's recursive Gaussian continues the border value */
+        f.kind = VX_FILTER_LOG_RECURSIVE; /* SimpleITK's LaplacianRecursiveGaussian, normalised across scale */
         for (long i = 0; rc == VX_OK && i < n; i++) {
             const yaml_node_t *e = node(p, fo->sigma->data.sequence.items.start[i]);
             char num[40], *c;
