@@ -152,6 +152,8 @@ typedef enum vx_filter_kind {
     VX_FILTER_LBP3D,       /* 3D local binary pattern (spherical harmonics) */
     VX_FILTER_LOG_RECURSIVE, /* PyRadiomics' LoG: ITK's recursive (Deriche) Laplacian of Gaussian, scale sigma_mm,
                                 normalised across scale, float32; the whole image (src/filter/recursive_gauss.c) */
+    VX_FILTER_WAVELET_PYRAD, /* PyRadiomics' wavelet: odd sizes wrap-padded to even, level-1 transforms of the
+                                previous approximation, no dilation (src/filter/pyrad_wavelet.c) */
     VX_FILTER_KIND_COUNT
 } vx_filter_kind;
 
@@ -189,7 +191,7 @@ typedef struct vx_filter_spec {
     double theta;         /* orientation in rad, clockwise in the plane (without rotation invariance) */
     double delta_theta;   /* orientation step in rad (rotation invariance) */
     int orthogonal;       /* 1: average the 2D responses over the three orthogonal planes (3D approximation) */
-    /* wavelets */
+    /* wavelets (separable and wavelet_pyradiomics) */
     char wavelet[12];     /* separable: "haar", "db1" .. "db10", "coif1" .. "coif5" */
     char subband[4];      /* separable: 'L' or 'H' per axis, x first ("LLH"; 2D: "LH"); Simoncelli: unused */
     int level;            /* decomposition level >= 1 (default 1) */
@@ -215,8 +217,8 @@ VX_API void vx_filter_spec_init(vx_filter_spec *f);
 VX_API int vx_filter_validate(const vx_filter_spec *f, vx_error *err);
 
 /* The kind's name in settings files: "none", "mean", "log", "laws", "gabor", "wavelet", "simoncelli",
- * "square", "squareroot", "logarithm", "exponential", "gradient", "lbp2d", "lbp3d", "log_recursive"; "?" when
- * unknown.
+ * "square", "squareroot", "logarithm", "exponential", "gradient", "lbp2d", "lbp3d", "log_recursive",
+ * "wavelet_pyradiomics"; "?" when unknown.
  * vx_filter_kind_find: the reverse (case-insensitive), -1 when unknown. */
 VX_API const char *vx_filter_kind_name(vx_filter_kind k);
 VX_API int vx_filter_kind_find(const char *name);

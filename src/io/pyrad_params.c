@@ -721,9 +721,8 @@ static int expand_image_type(pr *p, const yaml_node_t *k, const char *type, cons
         static const char *const bands2[] = {"LH", "HL", "HH"};
         const char *const *bands = two_d ? bands2 : bands3;
         const int nb = two_d ? 3 : 7;
-        f.kind = VX_FILTER_WAVELET;
+        f.kind = VX_FILTER_WAVELET_PYRAD; /* _swt3: odd sizes wrapped to even, undilated level-1 steps */
         f.dim = two_d ? 2 : 3;
-        f.pad = VX_PAD_PERIODIC; /* PyRadiomics pads to even sizes by wrapping; pywt's swt is periodic */
         snprintf(f.wavelet, sizeof f.wavelet, "%s", fo->wavelet);
         for (long idx = 1; rc == VX_OK && idx <= fo->level; idx++)
             for (int b = 0; rc == VX_OK && b < nb; b++) {
