@@ -129,7 +129,8 @@ void vxf_rgauss_setup(vxf_rgauss *g, double sigma_mm, double spacing_mm, int ord
     }
 }
 
-void vxf_rgauss_lines(const vxf_rgauss *g, const double *data, size_t ln, size_t W, double *out, double *scratch)
+void vxf_rgauss_lines(const vxf_rgauss *g, const double *restrict data, size_t ln, size_t W, double *restrict out,
+                      double *restrict scratch)
 {
     const double n0 = g->n[0], n1 = g->n[1], n2 = g->n[2], n3 = g->n[3];
     const double m1 = g->m[0], m2 = g->m[1], m3 = g->m[2], m4 = g->m[3];
@@ -211,13 +212,34 @@ int vxf_rgauss_pass(const vxf_rgauss *g, const double *ind, const float *inf, co
             double *data = buf, *res = buf + ln * W, *scr = buf + 2 * ln * W;
             for (size_t w = 0; w < W; w++)
                 base[w] = ((k0 + w) % nb) * st[b] + ((k0 + w) / nb) * st[c];
-            for (size_t i = 0; i < ln; i++)
+            /* along x a column is a contiguous line: read and write it whole; along y and z the W columns of
+             * one index are (mostly) contiguous in x */
+            if (axis == 0) {
                 for (size_t w = 0; w < W; w++)
-                    data[i * W + w] = ind ? ind[base[w] + i * sa] : (double)inf[base[w] + i * sa];
+                    if (ind)
+                        for (size_t i = 0; i < ln; i++)
+                            data[i * W + w] = ind[base[w] + i];
+                    else
+                        for (size_t i = 0; i < ln; i++)
+                            data[i * W + w] = (double)inf[base[w] + i];
+            } else if (ind) {
+                for (size_t i = 0; i < ln; i++)
+                    for (size_t w = 0; w < W; w++)
+                        data[i * W + w] = ind[base[w] + i * sa];
+            } else {
+                for (size_t i = 0; i < ln; i++)
+                    for (size_t w = 0; w < W; w++)
+                        data[i * W + w] = (double)inf[base[w] + i * sa];
+            }
             vxf_rgauss_lines(g, data, ln, W, res, scr);
-            for (size_t i = 0; i < ln; i++)
+            if (axis == 0)
                 for (size_t w = 0; w < W; w++)
-                    outf[base[w] + i * sa] = (float)res[i * W + w];
+                    for (size_t i = 0; i < ln; i++)
+                        outf[base[w] + i] = (float)res[i * W + w];
+            else
+                for (size_t i = 0; i < ln; i++)
+                    for (size_t w = 0; w < W; w++)
+                        outf[base[w] + i * sa] = (float)res[i * W + w];
         }
         free(buf);
     }

@@ -29,7 +29,8 @@ void vxf_rgauss_setup(vxf_rgauss *g, double sigma_mm, double spacing_mm, int ord
 /* One line of ln >= 4 samples at data[i * W + w] for the W interleaved lines w = 0 .. W-1 (W lines filtered
  * together: the same operations per line), into out (same layout; may not alias data); scratch: ln * W
  * doubles. */
-void vxf_rgauss_lines(const vxf_rgauss *g, const double *data, size_t ln, size_t W, double *out, double *scratch);
+void vxf_rgauss_lines(const vxf_rgauss *g, const double *restrict data, size_t ln, size_t W, double *restrict out,
+                      double *restrict scratch);
 
 /* Filter the image (dims voxels, x fastest) along axis 0, 1 or 2 with g: from ind (double) or, when ind is
  * NULL, from inf (float), into outf (float; may alias inf). dims[axis] >= 4. VX_ENOMEM. */
