@@ -150,6 +150,10 @@ typedef enum vx_filter_kind {
     VX_FILTER_GRADIENT,    /* gradient magnitude (central differences, in mm or voxels) */
     VX_FILTER_LBP2D,       /* local binary pattern per axial slice */
     VX_FILTER_LBP3D,       /* 3D local binary pattern (spherical harmonics) */
+    VX_FILTER_LOG_RECURSIVE, /* PyRadiomics' LoG: ITK's recursive (Deriche) Laplacian of Gaussian, scale sigma_mm,
+                                normalised across scale, float32; the whole image (src/filter/recursive_gauss.c) */
+    VX_FILTER_WAVELET_PYRAD, /* PyRadiomics' wavelet: odd sizes wrap-padded to even, level-1 transforms of the
+                                previous approximation, no dilation (src/filter/pyrad_wavelet.c) */
     VX_FILTER_KIND_COUNT
 } vx_filter_kind;
 
@@ -170,7 +174,7 @@ typedef struct vx_filter_spec {
     double pad_value;     /* the constant of VX_PAD_CONSTANT (default 0: zero padding) */
     /* mean */
     int support;          /* M voxels, odd >= 1 (default 3) */
-    /* LoG (also the LoG that a Riesz transform acts on), Gabor */
+    /* LoG (also the LoG that a Riesz transform acts on), Gabor, log_recursive */
     double sigma_mm;      /* scale in mm (> 0) */
     double truncate;      /* LoG, Gabor: size cutoff d in sigmas (default 4; Gabor: sigma max(1, 1/gamma)) */
     /* Laws */
@@ -187,7 +191,7 @@ typedef struct vx_filter_spec {
     double theta;         /* orientation in rad, clockwise in the plane (without rotation invariance) */
     double delta_theta;   /* orientation step in rad (rotation invariance) */
     int orthogonal;       /* 1: average the 2D responses over the three orthogonal planes (3D approximation) */
-    /* wavelets */
+    /* wavelets (separable and wavelet_pyradiomics) */
     char wavelet[12];     /* separable: "haar", "db1" .. "db10", "coif1" .. "coif5" */
     char subband[4];      /* separable: 'L' or 'H' per axis, x first ("LLH"; 2D: "LH"); Simoncelli: unused */
     int level;            /* decomposition level >= 1 (default 1) */
@@ -213,7 +217,8 @@ VX_API void vx_filter_spec_init(vx_filter_spec *f);
 VX_API int vx_filter_validate(const vx_filter_spec *f, vx_error *err);
 
 /* The kind's name in settings files: "none", "mean", "log", "laws", "gabor", "wavelet", "simoncelli",
- * "square", "squareroot", "logarithm", "exponential", "gradient", "lbp2d", "lbp3d"; "?" when unknown.
+ * "square", "squareroot", "logarithm", "exponential", "gradient", "lbp2d", "lbp3d", "log_recursive",
+ * "wavelet_pyradiomics"; "?" when unknown.
  * vx_filter_kind_find: the reverse (case-insensitive), -1 when unknown. */
 VX_API const char *vx_filter_kind_name(vx_filter_kind k);
 VX_API int vx_filter_kind_find(const char *name);

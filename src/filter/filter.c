@@ -13,6 +13,7 @@
 static const char *const kind_names[VX_FILTER_KIND_COUNT] = {
     "none",       "mean",      "log",       "laws",        "gabor",    "wavelet", "simoncelli",
     "square",     "squareroot", "logarithm", "exponential", "gradient", "lbp2d",   "lbp3d",
+    "log_recursive", "wavelet_pyradiomics",
 };
 
 const char *vx_filter_kind_name(vx_filter_kind k)
@@ -74,6 +75,10 @@ static kind_fns fns_of(vx_filter_kind k)
         return (kind_fns){vxf_wavelet_apply, vxf_wavelet_reach, vxf_wavelet_check};
     case VX_FILTER_SIMONCELLI:
         return (kind_fns){vxf_simoncelli_apply, vxf_simoncelli_reach, vxf_simoncelli_check};
+    case VX_FILTER_LOG_RECURSIVE:
+        return (kind_fns){vxf_logrec_apply, vxf_logrec_reach, vxf_logrec_check};
+    case VX_FILTER_WAVELET_PYRAD:
+        return (kind_fns){vxf_pywavelet_apply, vxf_pywavelet_reach, vxf_pywavelet_check};
     case VX_FILTER_SQUARE:
     case VX_FILTER_SQUAREROOT:
     case VX_FILTER_LOGARITHM:
@@ -175,6 +180,13 @@ int vx_filter_image_type(const vx_filter_spec *f, char *buf, size_t n)
         truncate_tag(f, c, sizeof c);
         w = snprintf(buf, n, "%slog_s%smm%s%s_%dD", riesz ? "riesz-" : "", a, c, rz, dim);
         break;
+    case VX_FILTER_LOG_RECURSIVE:
+        fmt_num(a, sizeof a, f->sigma_mm);
+        w = snprintf(buf, n, "logrec_s%smm_%dD", a, dim);
+        break;
+    case VX_FILTER_WAVELET_PYRAD:
+        w = snprintf(buf, n, "pywav_%s_%s_l%d_%dD", f->wavelet, f->subband, f->level, dim);
+        break;
     case VX_FILTER_LAWS:
         if (f->energy_delta >= 0)
             snprintf(d, sizeof d, "_e%d", f->energy_delta);
@@ -232,6 +244,8 @@ const char *vx_filter_naming_doc(void)
            "| kind | name | example |\n|---|---|---|\n"
            "| mean | `mean_m<M>_<dim>` | `mean_m5_2D` |\n"
            "| LoG | `log_s<sigma mm>mm[_t<truncation, when not 4>]_<dim>` | `log_s3.0mm_3D` |\n"
+           "| recursive LoG (PyRadiomics' LoG) | `logrec_s<sigma mm>mm_<dim>` | `logrec_s1.0mm_3D` |\n"
+           "| PyRadiomics' wavelet | `pywav_<wavelet>_<sub-band, x first>_l<level>_<dim>` | `pywav_coif1_LLH_l1_3D` |\n"
            "| Laws | `laws_<kernels>[_ri-<pooling>][_e<delta>]_<dim>` | `laws_L5E5E5_ri-max_e7_3D` |\n"
            "| Gabor | `gabor_s<sigma>mm[_t<truncation>]_l<lambda>mm_g<gamma>_(th<theta>\\|dt<delta theta>)[_ri-<pooling>][_orth]_2D` | "
            "`gabor_s5.0mm_l2.0mm_g1.5_dt0.3927_ri-avg_orth_2D` |\n"

@@ -8,6 +8,8 @@
  *   wavelet.c    separable undecimated wavelets (wavelet_bank.c: the filter banks)
  *   simoncelli.c Simoncelli band-pass maps; riesz.c: Riesz transforms and structure-tensor steering
  *   pyrad_maps.c PyRadiomics' square, square root, logarithm, exponential, gradient and LBP maps
+ *   recursive_gauss.c  log_recursive: PyRadiomics' LoG, ITK's recursive (Deriche) Gaussian derivatives
+ *   pyrad_wavelet.c    wavelet_pyradiomics: PyRadiomics' wavelets (wrap-padded to even, undilated levels)
  * Contract of an apply function: in/out of dims voxels (x fastest), spacing in mm, f valid for its kind
  * (vx_filter_validate passed), out caller-allocated and not aliasing in, every out voxel written; c may be
  * NULL (make plans for the call). A reach function fills the half support per axis (vx_filter_reach).
@@ -37,6 +39,8 @@ VXF_DECLARE(gabor)
 VXF_DECLARE(wavelet)
 VXF_DECLARE(simoncelli)
 VXF_DECLARE(pyrad)
+VXF_DECLARE(logrec)
+VXF_DECLARE(pywavelet)
 
 /* Riesz transform (IBSI 2 AYRS) of the response map `resp` (dims) of a LoG or Simoncelli filter, of order
  * f->riesz, steered by the structure tensor when f->tensor_sigma_mm > 0 (computed from `img`, the filter's

@@ -706,8 +706,7 @@ static int expand_image_type(pr *p, const yaml_node_t *k, const char *type, cons
         if (n < 1)
             return failv(p, VX_EINVAL, k, "imageType.LoG", "no sigma: give the LoG scales in mm, e.g. "
                                                            "'LoG: {sigma: [1.0, 3.0]}' or setting.sigma");
-        f.kind = VX_FILTER_LOG;
-        f.pad = VX_PAD_NEAREST; /* ITK's recursive Gaussian continues the border value */
+        f.kind = VX_FILTER_LOG_RECURSIVE; /* SimpleITK's LaplacianRecursiveGaussian, normalised across scale */
         for (long i = 0; rc == VX_OK && i < n; i++) {
             const yaml_node_t *e = node(p, fo->sigma->data.sequence.items.start[i]);
             char num[40], *c;
@@ -727,9 +726,8 @@ static int expand_image_type(pr *p, const yaml_node_t *k, const char *type, cons
         static const char *const bands2[] = {"LH", "HL", "HH"};
         const char *const *bands = two_d ? bands2 : bands3;
         const int nb = two_d ? 3 : 7;
-        f.kind = VX_FILTER_WAVELET;
+        f.kind = VX_FILTER_WAVELET_PYRAD; /* _swt3: odd sizes wrapped to even, undilated level-1 steps */
         f.dim = two_d ? 2 : 3;
-        f.pad = VX_PAD_PERIODIC; /* PyRadiomics pads to even sizes by wrapping; pywt's swt is periodic */
         snprintf(f.wavelet, sizeof f.wavelet, "%s", fo->wavelet);
         for (long idx = 1; rc == VX_OK && idx <= fo->level; idx++)
             for (int b = 0; rc == VX_OK && b < nb; b++) {

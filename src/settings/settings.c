@@ -616,7 +616,8 @@ void vx_setting_valid_text(const vx_setting_info *r, char *buf, size_t len)
         break;
     case VX_ST_FILTERS:
         snprintf(buf, len, "up to %d mappings; `filter:` one of mean, log, laws, gabor, wavelet, simoncelli, square, "
-                 "squareroot, logarithm, exponential, gradient, lbp2d, lbp3d; the parameters of the kind (table "
+                 "squareroot, logarithm, exponential, gradient, lbp2d, lbp3d, log_recursive, "
+                 "wavelet_pyradiomics; the parameters of the kind (table "
                  "below)", VX_MAX_FILTERS);
         break;
     default:

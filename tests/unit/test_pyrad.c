@@ -662,13 +662,14 @@ static void test_image_types(void **state)
     assert_int_equal(s->n_filters, n);
     for (int i = 0; i < n; i++)
         assert_string_equal(s->filters[i].name, names[i]);
-    /* LoG: the image type's sigma list wins over setting.sigma; its binWidth is its own discretisation */
-    assert_int_equal(s->filters[1].filter.kind, VX_FILTER_LOG);
+    /* LoG (ITK's recursive LoG, log_recursive): the image type's sigma list wins over setting.sigma; its binWidth is
+     * its own discretisation */
+    assert_int_equal(s->filters[1].filter.kind, VX_FILTER_LOG_RECURSIVE);
     assert_true(s->filters[1].filter.sigma_mm == 2.5);
     assert_int_equal(s->filters[1].own_texture_disc, 1);
     assert_true(s->filters[1].texture_disc.method == VX_DISC_FBS && s->filters[1].texture_disc.bin_width == 5.0);
     /* wavelet: setting.wavelet, levels 1 and 2, sub-band letters x first, the approximation of the last level */
-    assert_int_equal(s->filters[3].filter.kind, VX_FILTER_WAVELET);
+    assert_int_equal(s->filters[3].filter.kind, VX_FILTER_WAVELET_PYRAD);
     assert_string_equal(s->filters[3].filter.wavelet, "db2");
     assert_string_equal(s->filters[3].filter.subband, "LLH");
     assert_int_equal(s->filters[3].filter.level, 1);
