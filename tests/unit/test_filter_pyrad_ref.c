@@ -278,9 +278,8 @@ static void test_wavelet_maps(void **state)
 
 /* ---- brain1: PyRadiomics' own features on its LoG images ----------------------------------------------- */
 /* Every log-sigma-* value of reference_brain1.csv (2 x 93) against a full extraction (binWidth 25, label 1,
- * all feature classes, LoG sigma 1 and 3 mm, PyRadiomics' parameter-file path). A value voxomics does not
- * compute yet may be absent only when it is firstorder_TotalEnergy or glcm_MCC (added elsewhere); every value
- * present must match within 1e-4 relative. */
+ * all feature classes, LoG sigma 1 and 3 mm, PyRadiomics' parameter-file path): every value computed and within
+ * 1e-4 relative. */
 static void test_brain1_log_features(void **state)
 {
     (void)state;
@@ -309,7 +308,7 @@ static void test_brain1_log_features(void **state)
             names[i][0] = '\0';
     char *csv = vx_test_slurp(vx_test_data("pyradiomics/filters/reference_brain1.csv"), NULL);
     assert_non_null(csv);
-    int total = 0, matched = 0, absent = 0;
+    int total = 0, matched = 0;
     double worst = 0.0;
     char *line = csv;
     while (line && *line) {
@@ -325,12 +324,7 @@ static void test_brain1_log_features(void **state)
             while (k < res.n && strcmp(names[k], line))
                 k++;
             if (k == res.n) {
-                const size_t l = strlen(line);
-                const int allowed = (l > 23 && !strcmp(line + l - 23, "_firstorder_TotalEnergy")) ||
-                                    (l > 9 && !strcmp(line + l - 9, "_glcm_MCC"));
-                if (!allowed)
-                    fail_msg("%s: not computed", line);
-                absent++;
+                fail_msg("%s: not computed", line);
             } else {
                 const double v = res.rows[k].value;
                 const double d = ref != 0.0 ? fabs(v - ref) / fabs(ref) : fabs(v);
@@ -342,12 +336,10 @@ static void test_brain1_log_features(void **state)
         }
         line = end ? end + 1 : NULL;
     }
-    printf("brain1 LoG image types: %d of %d values match PyRadiomics (worst relative difference %.3g), %d not "
-           "computed yet (TotalEnergy, MCC)\n",
-           matched, total, worst, absent);
+    printf("brain1 LoG image types: %d of %d values match PyRadiomics (worst relative difference %.3g)\n", matched,
+           total, worst);
     assert_int_equal(total, 186);
-    assert_int_equal(matched + absent, 186);
-    assert_true(absent <= 4);
+    assert_int_equal(matched, 186);
     free(csv);
     free(names);
     vx_results_free(&res);
