@@ -97,9 +97,10 @@ static void test_defaults(void **state)
                                               FAM(VX_FAM_GLCM) | FAM(VX_FAM_GLRLM) | FAM(VX_FAM_GLSZM) |
                                               FAM(VX_FAM_NGTDM) | FAM(VX_FAM_NGLDM));
     /* PyRadiomics' features (docs, non-deprecated) that voxomics computes: firstorder 18 - TotalEnergy = 17,
-     * shape 14 - 3 Maximum2DDiameter* = 11, glcm 24 - MCC = 23, glrlm 16, glszm 16, gldm 14, ngtdm 5 */
+     * shape 14, shape2D 9 (10 - the deprecated SphericalDisproportion), glcm 24 - MCC = 23, glrlm 16, glszm 16,
+     * gldm 14, ngtdm 5 */
     assert_int_equal(s.feature_subset, 1);
-    assert_int_equal(bits_set(&s), 17 + 11 + 23 + 16 + 16 + 14 + 5);
+    assert_int_equal(bits_set(&s), 17 + 14 + 9 + 23 + 16 + 16 + 14 + 5);
     assert_true(vx_settings_feature_wanted(&s, VX_F_STAT_KURT));
     assert_true(vx_settings_feature_wanted(&s, VX_F_IH_ENTROPY));
     assert_true(vx_settings_feature_wanted(&s, VX_F_MORPH_VOLUME));
@@ -109,7 +110,7 @@ static void test_defaults(void **state)
     assert_false(vx_settings_feature_wanted(&s, VX_F_IH_MEAN));
     /* an empty file of sections is the same; null sections are the defaults */
     assert_int_equal(load_text("setting:\nfeatureClass:\nimageType:\n", &s, &err), VX_OK);
-    assert_int_equal(bits_set(&s), 102);
+    assert_int_equal(bits_set(&s), 114);
     /* without a subset every feature is wanted */
     vx_settings_default(&s);
     assert_int_equal(bits_set(&s), VX_F_COUNT);
@@ -286,7 +287,7 @@ static void test_errors_unsupported(void **state)
                  "imageType.LoG.resampledPixelSpacing", "per-image-type setting", NULL);
     expect_error("setting:\n  lbp2DMethod: ror\n", VX_EUNSUPPORTED, "setting.lbp2DMethod", "'uniform'", NULL);
     expect_error("setting:\n  sigma: [0]\n", VX_EINVAL, "setting.sigma", "must be > 0", NULL);
-    expect_error("featureClass:\n  shape2D:\n", VX_EUNSUPPORTED, "featureClass.shape2D", NULL);
+    expect_error("featureClass:\n  shape2D:\n", VX_EINVAL, "featureClass.shape2D", "force2D: true", NULL);
     expect_error("featureClass:\n  firstorder: [Mean, TotalEnergy]\n", VX_EUNSUPPORTED, "TotalEnergy",
                  "does not compute", NULL);
     expect_error("featureClass:\n  glcm: [MCC]\n", VX_EUNSUPPORTED, "MCC", NULL);
@@ -358,7 +359,7 @@ static void test_compat_key_and_hash(void **state)
     assert_true(s.resample_spacing[0] == 1.0 && s.resample_spacing[1] == 1.0 && s.resample_spacing[2] == 1.0);
     assert_int_equal(s.interp, VX_INTERP_CUBIC);
     assert_true(s.voxel_shift == 1000.0);
-    assert_int_equal(bits_set(&s), 102);
+    assert_int_equal(bits_set(&s), 114);
 }
 
 /* PyRadiomics column names. */
