@@ -103,6 +103,8 @@ typedef enum vx_feature_id {
 #define VX_FF_NOT_STANDARDISED 1u /* IBSI 1 gives no reference value (no consensus); computed, flagged */
 #define VX_FF_PYRADIOMICS 2u      /* not an IBSI feature: PyRadiomics' own, computed only with compat pyradiomics
                                      (no IBSI code) */
+#define VX_FF_PYRAD_ON_REQUEST 4u /* PyRadiomics computes it only when named (deprecated there): a PyRadiomics
+                                     parameter file that enables its whole class leaves it out */
 
 typedef struct vx_feature_info {
     vx_feature_id id;

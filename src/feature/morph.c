@@ -6,7 +6,9 @@
  * positions are in mm relative to the ROI box, so moving the ROI inside the image changes no value.
  *
  * Helpers: morph_moran.c (Moran's I, Geary's C), morph_hull.c (convex hull, diameter, OMBB),
- * morph_ellipsoid.c (PCA eigenvalues, ellipsoid area, MVEE).
+ * morph_ellipsoid.c (PCA eigenvalues, ellipsoid area, MVEE). With compat pyradiomics, pyrad_shape.c replaces
+ * the mesh volume and area (and the ratios on them) and the PCA features by PyRadiomics' definitions and adds
+ * PyRadiomics' own shape features (flagged VX_FF_PYRADIOMICS).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,7 +19,9 @@
 
 #include "feature/mesh.h"
 #include "feature/morph_impl.h"
+#include "feature/pyrad_shape.h"
 #include "voxomics/feature.h"
+#include "voxomics/settings.h"
 
 #define MF(id) (VX_F_MORPH_##id - VX_F_MORPH_VOLUME)
 enum { MORPH_NF = VX_F_MORPH_GEARY_C - VX_F_MORPH_VOLUME + 1 };
@@ -353,6 +357,10 @@ int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
     /* Moran's I index (N365) and Geary's C measure (NPT7): morph_moran.c */
     rc = vx_morph_moran_geary(roi, VX_MORAN_AUTO, fs ? fs->threads : 1, &f[MF(MORAN_I)], &f[MF(GEARY_C)], err);
     if (rc)
+        goto done;
+
+    /* PyRadiomics compatibility: its mesh, PCA and its own shape features (pyrad_shape.c) */
+    if (fs && fs->compat == VX_COMPAT_PYRADIOMICS && (rc = vx_pyrad_shape(roi, fs, f, res, err)) != VX_OK)
         goto done;
 
     rc = vx_results_add_block(res, VX_F_MORPH_VOLUME, MORPH_NF, VX_AGG_NONE, f);

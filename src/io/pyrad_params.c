@@ -20,7 +20,8 @@
  *   setting.voxelArrayShift          energy / RMS shift (compat pyradiomics)
  *   imageType.Original               the only image type; its mapping may override settings
  *   featureClass                     firstorder (statistics + histogram entropy / uniformity), shape
- *                                    (morphology), glcm, glrlm, glszm, gldm (NGLDM), ngtdm
+ *                                    (morphology), shape2D (morphology with force2D, a one-slice mask),
+ *                                    glcm, glrlm, glszm, gldm (NGLDM), ngtdm
  * Settings that do not change values here (preCrop, padDistance, correctMask, geometryTolerance,
  * minimumROIDimensions, minimumROISize, additionalInfo, enableCExtensions, filter settings of filters that
  * are not enabled) are checked and accepted. Valid PyRadiomics options voxomics does not implement
@@ -832,9 +833,8 @@ typedef struct pyrad_class {
 
 static const pyrad_class classes[] = {
     {"firstorder", " TotalEnergy StandardDeviation "},
-    {"shape",
-     " Compactness1 Compactness2 SphericalDisproportion Maximum2DDiameterSlice Maximum2DDiameterColumn "
-     "Maximum2DDiameterRow "},
+    {"shape", " Compactness1 Compactness2 SphericalDisproportion "},
+    {"shape2D", " "},
     {"glcm", " MCC SumVariance Homogeneity1 Homogeneity2 Dissimilarity AverageIntensity "},
     {"glrlm", " "},
     {"glszm", " "},
@@ -864,10 +864,12 @@ static void want(vx_settings *s, unsigned *families, int f)
     *families |= 1u << vx_feature_family((vx_feature_id)f);
 }
 
+/* A whole class, as PyRadiomics enables it: without the features it computes only when named. */
 static void want_class(vx_settings *s, unsigned *families, const char *cls)
 {
     for (int f = class_feature(cls, NULL, 0); f >= 0; f = class_feature(cls, NULL, f + 1))
-        want(s, families, f);
+        if (!(vx_feature_get((vx_feature_id)f)->flags & VX_FF_PYRAD_ON_REQUEST))
+            want(s, families, f);
 }
 
 static int feature_classes(pr *p, const yaml_node_t *map, unsigned *families)
@@ -891,12 +893,14 @@ static int feature_classes(pr *p, const yaml_node_t *map, unsigned *families)
         int c = 0;
         while (ks && c < N_CLASSES && strcmp(ks, classes[c].name) != 0)
             c++;
-        if (ks && !strcmp(ks, "shape2D"))
-            return failv(p, VX_EUNSUPPORTED, k, full,
-                         "2D shape features are not supported; use shape (3D morphology)");
+        if (ks && !strcmp(ks, "shape2D") && !p->force2d) /* PyRadiomics skips it (a warning) */
+            return failv(p, VX_EINVAL, k, full,
+                         "2D shape features need a 2D extraction: set 'force2D: true' (force2Ddimension 0) in "
+                         "setting, or remove shape2D");
         if (!ks || c == N_CLASSES)
             return failv(p, VX_EINVAL, k, full,
-                         "unknown feature class; accepted: firstorder, shape, glcm, glrlm, glszm, gldm, ngtdm");
+                         "unknown feature class; accepted: firstorder, shape, shape2D, glcm, glrlm, glszm, gldm, "
+                         "ngtdm");
         if (is_null(v) || seq_len(v) == 0) {
             want_class(s, families, ks);
             continue;

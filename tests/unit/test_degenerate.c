@@ -125,8 +125,8 @@ static void check(const char *what, const vx_results *r, vx_feature_id f, double
             check_one(what, r, f, (vx_agg)a, v, tol);
 }
 
-/* Invariants of every result set: every (feature, aggregation) of every family present once; no infinity;
- * entropies >= 0 and never -0. */
+/* Invariants of every result set: every (feature, aggregation) of every family present once (the IBSI
+ * features: PyRadiomics' own exist only with compat pyradiomics); no infinity; entropies >= 0 and never -0. */
 static void check_invariants(const char *what, const vx_results *r)
 {
     size_t expected = 0;
@@ -134,9 +134,10 @@ static void check_invariants(const char *what, const vx_results *r)
         unsigned set = vx_family_get((vx_family)f)->aggregations, na = 0;
         for (int a = 0; a < VX_AGG_COUNT; a++)
             na += (set >> a) & 1u;
-        size_t nf = 0; /* IBSI features (those only PyRadiomics defines are not computed in IBSI mode) */
+        size_t nf = 0;
         for (size_t k = 0; k < vx_feature_count((vx_family)f); k++)
-            nf += !(vx_feature_get((vx_feature_id)(vx_feature_first((vx_family)f) + (int)k))->flags & VX_FF_PYRADIOMICS);
+            nf += !(vx_feature_get((vx_feature_id)(vx_feature_first((vx_family)f) + (int)k))->flags &
+                    VX_FF_PYRADIOMICS);
         expected += na * nf;
     }
     if (r->n != expected)

@@ -110,27 +110,31 @@ static void test_dictionary(void **state)
 {
     (void)state;
     /* IBSI 1 feature counts per family (reference manual, chapter 3); the features only PyRadiomics defines
-     * (VX_FF_PYRADIOMICS, no IBSI code) come after them */
+     * (VX_FF_PYRADIOMICS, no IBSI code) follow the IBSI ones of their family */
     static const size_t counts[VX_FAM_COUNT] = {29, 2, 18, 23, 7, 25, 16, 16, 16, 5, 17};
-    size_t total = 0;
+    size_t total = 0, total_pyr = 0;
     for (int f = 0; f < VX_FAM_COUNT; f++) {
+        const size_t n = vx_feature_count((vx_family)f);
         size_t ibsi = 0;
-        for (size_t k = 0; k < vx_feature_count((vx_family)f); k++) {
+        for (size_t k = 0; k < n; k++) {
             const vx_feature_id id = (vx_feature_id)(vx_feature_first((vx_family)f) + (int)k);
             assert_int_equal(vx_feature_family(id), f);
-            const int pyrad = (vx_feature_get(id)->flags & VX_FF_PYRADIOMICS) != 0;
-            assert_int_equal(pyrad, k >= counts[f]);                      /* IBSI features first */
-            assert_int_equal(strlen(vx_feature_get(id)->ibsi_code), pyrad ? 0 : 4); /* and only they have codes */
-            ibsi += !pyrad;
+            const int pyr = (vx_feature_get(id)->flags & VX_FF_PYRADIOMICS) != 0;
+            assert_int_equal(pyr, k >= counts[f]);
+            ibsi += !pyr;
         }
         assert_int_equal(ibsi, counts[f]);
-        total += counts[f];
+        total += ibsi;
+        total_pyr += n - ibsi;
     }
     assert_int_equal(total, 174);
+    assert_int_equal(total + total_pyr, VX_F_COUNT);
     for (int i = 0; i < VX_F_COUNT; i++) {
         const vx_feature_info *a = vx_feature_get((vx_feature_id)i);
         assert_int_equal(a->id, i);
-        assert_true((a->flags & VX_FF_PYRADIOMICS) ? a->pyradiomics != NULL : strlen(a->ibsi_code) == 4);
+        assert_int_equal(strlen(a->ibsi_code), (a->flags & VX_FF_PYRADIOMICS) ? 0 : 4);
+        if (a->flags & VX_FF_PYRADIOMICS)
+            assert_non_null(a->pyradiomics);
         assert_true(!strncmp(a->tag, vx_family_get(vx_feature_family(a->id))->tag_prefix,
                              strlen(vx_family_get(vx_feature_family(a->id))->tag_prefix)));
         for (int j = 0; j < i; j++)

@@ -97,9 +97,10 @@ static void test_defaults(void **state)
                                               FAM(VX_FAM_GLCM) | FAM(VX_FAM_GLRLM) | FAM(VX_FAM_GLSZM) |
                                               FAM(VX_FAM_NGTDM) | FAM(VX_FAM_NGLDM));
     /* PyRadiomics' features (docs, non-deprecated), all of which voxomics computes in compatibility mode:
-     * firstorder 18, shape 14 - 3 Maximum2DDiameter* = 11, glcm 24, glrlm 16, glszm 16, gldm 14, ngtdm 5 */
+     * firstorder 18, shape 14, shape2D 9 (10 - the deprecated SphericalDisproportion), glcm 24, glrlm 16,
+     * glszm 16, gldm 14, ngtdm 5 */
     assert_int_equal(s.feature_subset, 1);
-    assert_int_equal(bits_set(&s), 18 + 11 + 24 + 16 + 16 + 14 + 5);
+    assert_int_equal(bits_set(&s), 18 + 14 + 9 + 24 + 16 + 16 + 14 + 5);
     assert_true(vx_settings_feature_wanted(&s, VX_F_STAT_KURT));
     assert_true(vx_settings_feature_wanted(&s, VX_F_IH_ENTROPY));
     assert_true(vx_settings_feature_wanted(&s, VX_F_MORPH_VOLUME));
@@ -109,7 +110,7 @@ static void test_defaults(void **state)
     assert_false(vx_settings_feature_wanted(&s, VX_F_IH_MEAN));
     /* an empty file of sections is the same; null sections are the defaults */
     assert_int_equal(load_text("setting:\nfeatureClass:\nimageType:\n", &s, &err), VX_OK);
-    assert_int_equal(bits_set(&s), 18 + 11 + 24 + 16 + 16 + 14 + 5);
+    assert_int_equal(bits_set(&s), 116);
     /* without a subset every feature is wanted */
     vx_settings_default(&s);
     assert_int_equal(bits_set(&s), VX_F_COUNT);
@@ -181,8 +182,8 @@ static void test_settings_mapped(void **state)
     assert_int_equal(s.features.aggregations, VX_AGGBIT(VX_AGG_3D_AVG) | VX_AGGBIT(VX_AGG_3D));
     assert_int_equal(s.features.families,
                      FAM(VX_FAM_GLCM) | FAM(VX_FAM_STAT) | FAM(VX_FAM_IH) | FAM(VX_FAM_MORPH) | FAM(VX_FAM_NGTDM));
-    /* 2 GLCM + 2 firstorder + 11 shape + 5 NGTDM */
-    assert_int_equal(bits_set(&s), 2 + 2 + 11 + 5);
+    /* 2 GLCM + 2 firstorder + 14 shape + 5 NGTDM */
+    assert_int_equal(bits_set(&s), 2 + 2 + 14 + 5);
     assert_true(vx_settings_feature_wanted(&s, VX_F_CM_CONTRAST));
     assert_true(vx_settings_feature_wanted(&s, VX_F_CM_INV_DIFF_MOM_NORM)); /* Idmn */
     assert_false(vx_settings_feature_wanted(&s, VX_F_CM_INV_DIFF_NORM));    /* Idn: not listed */
@@ -288,7 +289,7 @@ static void test_errors_unsupported(void **state)
                  "imageType.LoG.resampledPixelSpacing", "per-image-type setting", NULL);
     expect_error("setting:\n  lbp2DMethod: ror\n", VX_EUNSUPPORTED, "setting.lbp2DMethod", "'uniform'", NULL);
     expect_error("setting:\n  sigma: [0]\n", VX_EINVAL, "setting.sigma", "must be > 0", NULL);
-    expect_error("featureClass:\n  shape2D:\n", VX_EUNSUPPORTED, "featureClass.shape2D", NULL);
+    expect_error("featureClass:\n  shape2D:\n", VX_EINVAL, "featureClass.shape2D", "force2D: true", NULL);
     expect_error("voxelSetting:\n  kernelRadius: 2\n", VX_EUNSUPPORTED, "voxelSetting",
                  "voxel-based extraction", NULL);
     expect_error("setting:\n  interpolator: sitkGaussian\n", VX_EUNSUPPORTED, "sitkGaussian", NULL);
@@ -371,7 +372,7 @@ static void test_compat_key_and_hash(void **state)
     assert_true(s.resample_spacing[0] == 1.0 && s.resample_spacing[1] == 1.0 && s.resample_spacing[2] == 1.0);
     assert_int_equal(s.interp, VX_INTERP_CUBIC);
     assert_true(s.voxel_shift == 1000.0);
-    assert_int_equal(bits_set(&s), 18 + 11 + 24 + 16 + 16 + 14 + 5);
+    assert_int_equal(bits_set(&s), 107); /* every class but shape2D */
 }
 
 /* PyRadiomics column names. */
