@@ -6,6 +6,8 @@
  *   voxomics extract --config configs/pyradiomics/<configuration>.yaml --cohort cases.csv -o table.csv
  * and every value of that column in $VOXOMICS_DATA/pyradiomics/baseline_<class>.csv must be reproduced within
  * 1e-6 relative (brain1_resampling: 1e-4), the column named as PyRadiomics names it (original_<class>_<Feature>).
+ * The shape2D configuration's mask is one slice (its baseline's diagnostics: brain1's label at z = 16 as a 2D
+ * image, corrected onto the image grid by correctMask), made here from brain1's label.
  * Four of brain1's committed mesh values come from an older PyRadiomics; they are checked against the values of
  * PyRadiomics' current code on the same mask that the data's README gives (9 significant digits).
  * Filters: $VOXOMICS_DATA/pyradiomics/filters/params.yaml (Original, LoG 1 and 3 mm, Wavelet, Square, SquareRoot,
@@ -141,17 +143,48 @@ static int matches(double x, double ref, double tol)
     return fabs(x - ref) <= tol * fabs(ref) || fabs(x - ref) <= 1e-12;
 }
 
-/* Runs a PyRadiomics parameter file on brain1 as a one-case cohort; our values into ours (none when the run
- * fails: the failure is printed and every value then counts as missing). */
-static void run_brain1(const char *config, nv_table *ours)
+/* PyRadiomics' 2D shape case: its baseline's mask is one slice (original bounding box (162, 84, 0, 45, 32, 1),
+ * 984 voxels), corrected onto the image grid at z = 16 (corrected box (162, 84, 16, 45, 32, 1)): brain1's label
+ * at slice 16 as a one-slice image placed where that slice lies, written to path (NIfTI). */
+static void write_slice16_mask(const char *path)
+{
+    vx_image *lab = NULL;
+    vx_error err;
+    char src[4096];
+    snprintf(src, sizeof src, "%s/brain1_label.nrrd", vx_test_data("pyradiomics"));
+    if (vx_image_read(src, &lab, &err) != VX_OK)
+        fail_msg("%s", err.msg);
+    vx_geometry g = lab->geom;
+    g.dims[2] = 1;
+    for (int a = 0; a < 3; a++) /* origin + direction * (0, 0, 16 spacing_z) */
+        g.origin[a] += lab->geom.direction[3 * a + 2] * 16.0 * lab->geom.spacing[2];
+    vx_image *slice = vx_image_new(&g);
+    assert_non_null(slice);
+    const size_t nxy = g.dims[0] * g.dims[1];
+    size_t n = 0;
+    for (size_t i = 0; i < nxy; i++) {
+        slice->v[i] = lab->v[16 * nxy + i];
+        n += slice->v[i] == 1.0f;
+    }
+    assert_int_equal(n, 984);
+    assert_int_equal(vx_nifti_write(path, slice, 1, &err), VX_OK);
+    vx_image_free(slice);
+    vx_image_free(lab);
+}
+
+/* Runs a PyRadiomics parameter file on brain1 as a one-case cohort (mask: brain1's label, or mask when not NULL);
+ * our values into ours (none when the run fails: the failure is printed and every value then counts as
+ * missing). */
+static void run_brain1(const char *config, const char *mask, nv_table *ours)
 {
     const char *data = vx_test_data("pyradiomics");
-    char cases[4096], table[4096], cmd[16384];
+    char cases[4096], table[4096], cmd[16384], label[4096];
+    snprintf(label, sizeof label, "%s/brain1_label.nrrd", data);
     snprintf(cases, sizeof cases, "%s/cases.csv", vx_test_tmpdir());
     snprintf(table, sizeof table, "%s/table.csv", vx_test_tmpdir());
     FILE *f = fopen(cases, "w");
     assert_non_null(f);
-    fprintf(f, "id,image,mask\nbrain1,%s/brain1_image.nrrd,%s/brain1_label.nrrd\n", data, data);
+    fprintf(f, "id,image,mask\nbrain1,%s/brain1_image.nrrd,%s\n", data, mask ? mask : label);
     fclose(f);
     snprintf(cmd, sizeof cmd, "'%s/voxomics' extract -q --config '%s' --cohort '%s' -j 1 -o '%s'", env_dir("VX_BUILD_DIR"),
              config, cases, table);
@@ -184,8 +217,13 @@ static size_t check_configuration(const char *column, double tol, size_t *total)
         snprintf(path, sizeof path, "%s/baseline_%s.csv", vx_test_data("pyradiomics"), classes[i]);
         read_theirs(path, column, &theirs);
     }
+    char mask[4096];
+    snprintf(mask, sizeof mask, "%s/brain1_label_z16.nii.gz", vx_test_tmpdir());
+    const int slice = !strcmp(column, "brain1_shape2D");
+    if (slice)
+        write_slice16_mask(mask);
     snprintf(path, sizeof path, "%s/configs/pyradiomics/%s.yaml", env_dir("VX_SOURCE_DIR"), column);
-    run_brain1(path, &ours);
+    run_brain1(path, slice ? mask : NULL, &ours);
     size_t ok = 0;
     for (size_t i = 0; i < theirs.n; i++) {
         double ref = theirs.value[i];
@@ -243,7 +281,7 @@ static void test_filters(void **state)
     snprintf(path, sizeof path, "%s/filters/reference_brain1.csv", vx_test_data("pyradiomics"));
     assert_true(read_theirs(path, "brain1", &theirs));
     snprintf(path, sizeof path, "%s/filters/params.yaml", vx_test_data("pyradiomics"));
-    run_brain1(path, &ours);
+    run_brain1(path, NULL, &ours);
     size_t ok = 0, log_ok = 0;
     for (size_t i = 0; i < theirs.n; i++) {
         const int is_log = !strncmp(theirs.name[i], "log-", 4);
