@@ -72,6 +72,9 @@ static const enum_word words[] = {
     {VX_SE_DISC, VX_DISC_FBN, "fixed_bin_number", "fbn", "fbn"},
     {VX_SE_COMPAT, VX_COMPAT_IBSI, "ibsi", NULL, "ibsi"},
     {VX_SE_COMPAT, VX_COMPAT_PYRADIOMICS, "pyradiomics", NULL, "pyradiomics"},
+    {VX_SE_RESEG_MODE, VX_PYRAD_RESEG_ABSOLUTE, "absolute", NULL, "absolute"},
+    {VX_SE_RESEG_MODE, VX_PYRAD_RESEG_RELATIVE, "relative", NULL, "relative"},
+    {VX_SE_RESEG_MODE, VX_PYRAD_RESEG_SIGMA, "sigma", NULL, "sigma"},
 };
 enum { N_WORDS = sizeof words / sizeof words[0] };
 
