@@ -131,7 +131,8 @@ VX_API int vx_resample_grid_compat(const vx_geometry *in, const double spacing[3
  * NormalizeImageFilter); the image becomes real (pixel_type VX_PIXEL_REAL). Errors: VX_EINVAL (fewer than 2
  * voxels, a flat image), VX_ENAN (a non-finite voxel). */
 VX_API int vx_pyrad_normalize(vx_image *img, double scale, double outliers, vx_error *err);
-/* PyRadiomics' resampling grid (resampleImage) from the bounding box of label in mask: spacing per axis (0 or
+/* PyRadiomics' resampling grid (resampleImage) from the bounding box of label in mask (label <= 0: of the
+ * voxels >= 0.5): spacing per axis (0 or
  * NaN keeps the mask's; so does an axis along which the ROI is one voxel), the box widened by pad new voxels
  * and clipped to the image, the origin where PyRadiomics puts it. Errors: VX_EEMPTY (no voxel with the label),
  * VX_EINVAL (a grid too large). */

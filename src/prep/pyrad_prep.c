@@ -334,7 +334,7 @@ int vx_pyrad_resample_grid(const vx_image *mask, int label, const double spacing
     for (size_t z = 0; z < d[2]; z++)
         for (size_t y = 0; y < d[1]; y++)
             for (size_t x = 0; x < d[0]; x++)
-                if (mask->v[x + d[0] * (y + d[1] * z)] == fl) {
+                if (label > 0 ? mask->v[x + d[0] * (y + d[1] * z)] == fl : mask->v[x + d[0] * (y + d[1] * z)] >= 0.5f) {
                     const size_t c[3] = {x, y, z};
                     for (int a = 0; a < 3; a++) {
                         lo[a] = c[a] < lo[a] ? c[a] : lo[a];
@@ -517,8 +517,7 @@ int vx_pyrad_prepare(const vx_image *img, const vx_image *mask, const vx_setting
                          !isnan(s->resample_spacing[2]);
     if (rc == VX_OK && resample) {
         vx_geometry grid;
-        const int label = s->mask_label > 0 ? s->mask_label : 1;
-        rc = vx_pyrad_resample_grid(wm, label, s->resample_spacing, (double)s->pyrad_pad_distance, &grid, err);
+        rc = vx_pyrad_resample_grid(wm, s->mask_label, s->resample_spacing, (double)s->pyrad_pad_distance, &grid, err);
         if (rc == VX_OK && !allclose(wi->geom.spacing, grid.spacing)) {
             vx_image *ri = NULL, *rm = NULL;
             rc = vx_pyrad_resample_onto(wi, &grid, s->interp, &ri, err);
