@@ -108,6 +108,7 @@ typedef struct vx_settings {
     double pyrad_normalize_scale; /* scale s of s (x - mean) / sd, default 1 */
     double pyrad_remove_outliers; /* > 0: clip (x - mean) / sd to +/- this before the scale; 0 (default): off */
     int pyrad_pad_distance;       /* new voxels kept around the ROI box when resampling, default 5 */
+    int pyrad_pre_crop;           /* without resampling: crop to the ROI box plus pad_distance first, default 0 */
     int pyrad_reseg_mode;         /* VX_PYRAD_RESEG_*: how resegmentation.range reads, default absolute */
     int pyrad_reseg_shape;        /* shape (morphology) on the re-segmented mask too, default 0 */
     int pyrad_min_roi_dims;       /* ROI bounding box longer than one voxel along at least this many axes (1..3),

@@ -366,7 +366,10 @@ static int mask_setting(pr *p, const char *key, const yaml_node_t *v, const char
             return rc;
         return iv == 0 ? VX_OK
                        : failv(p, VX_EUNSUPPORTED, v, full,
-                               "%ld is not supported: voxomics reads single-channel masks (label_channel 0)", iv);
+                               "%ld is not supported: voxomics reads single-channel (scalar) masks, whose only "
+                               "channel is 0; give a mask file per segment, or a .seg.nrrd / DICOM SEG mask with "
+                               "its segment selected (MASK:SEGMENT), and label_channel 0",
+                               iv);
     }
     if (!strcmp(key, "normalize")) {
         if ((rc = get_bool(p, v, full, &b)) != VX_OK)
@@ -584,8 +587,12 @@ static int one_setting(pr *p, const char *sec, const yaml_node_t *k, const char 
             p->s->pyrad_correct_mask = b;
         return rc;
     }
-    /* preCrop crops to the ROI box plus padDistance before the filters: the values are the same without it */
-    if (!strcmp(key, "preCrop") || !strcmp(key, "additionalInfo") || !strcmp(key, "enableCExtensions"))
+    if (!strcmp(key, "preCrop")) { /* the ROI box plus padDistance before the filters */
+        if ((rc = get_bool(p, v, full, &b)) == VX_OK)
+            p->s->pyrad_pre_crop = b;
+        return rc;
+    }
+    if (!strcmp(key, "additionalInfo") || !strcmp(key, "enableCExtensions"))
         return get_bool(p, v, full, &b);
     if (!strcmp(key, "geometryTolerance")) {
         if (is_null(v)) {
@@ -1002,7 +1009,7 @@ static void pyrad_defaults(pr *p)
         "features.zones.linkage_distance", "pyradiomics.normalize", "pyradiomics.normalize_scale",
         "pyradiomics.remove_outliers", "pyradiomics.pad_distance", "pyradiomics.resegment_mode",
         "pyradiomics.resegment_shape", "pyradiomics.minimum_roi_dimensions", "pyradiomics.minimum_roi_size",
-        "pyradiomics.correct_mask", "pyradiomics.geometry_tolerance"};
+        "pyradiomics.correct_mask", "pyradiomics.geometry_tolerance", "pyradiomics.pre_crop"};
     for (size_t i = 0; i < vx_setting_count(); i++)
         for (size_t k = 0; k < sizeof own_default / sizeof own_default[0]; k++)
             if (!strcmp(vx_setting_get(i)->key, own_default[k]))
@@ -1056,8 +1063,11 @@ static int finish_settings(pr *p)
     if (p->force2d) {
         if (p->force2d_dim != 0)
             return failv(p, VX_EUNSUPPORTED, p->force2d_node, "setting.force2Ddimension",
-                         "%d is not supported: 2D extraction uses the slices of the image (force2Ddimension 0)",
-                         p->force2d_dim);
+                         "%d (2D in the %s planes) is not supported: voxomics' 2D (2.5D) texture aggregation runs "
+                         "over the image's slices, i.e. force2Ddimension 0; use 0, or reorient the image so that "
+                         "those planes are its slices",
+                         p->force2d_dim, p->force2d_dim == 1 ? "x-z (coronal for an axial image)"
+                                                             : "y-z (sagittal for an axial image)");
         /* PyRadiomics' 2D: in-plane directions (GLCM, GLRLM: per direction over all slices, averaged) and
          * in-plane neighbourhoods over all slices (GLSZM, GLDM, NGTDM) */
         s->features.aggregations = VX_AGGBIT(VX_AGG_25D_DMRG) | VX_AGGBIT(VX_AGG_25D);

@@ -474,6 +474,57 @@ static int roi_inside_image(const vx_image *img, const vx_image *mask, const vx_
     return VX_OK;
 }
 
+/* PyRadiomics' preCrop (cropToTumorMask): image and mask cut to the ROI's bounding box widened by pad_distance
+ * voxels, within the image. */
+static int pre_crop(vx_image **img, vx_image **mask, const vx_settings *s, vx_error *err)
+{
+    const vx_geometry *g = &(*mask)->geom;
+    const size_t *d = g->dims;
+    size_t lo[3] = {d[0], d[1], d[2]}, hi[3] = {0, 0, 0};
+    for (size_t z = 0; z < d[2]; z++)
+        for (size_t y = 0; y < d[1]; y++)
+            for (size_t x = 0; x < d[0]; x++)
+                if (in_roi(s, (*mask)->v[x + d[0] * (y + d[1] * z)])) {
+                    const size_t c[3] = {x, y, z};
+                    for (int a = 0; a < 3; a++) {
+                        lo[a] = c[a] < lo[a] ? c[a] : lo[a];
+                        hi[a] = c[a] + 1 > hi[a] ? c[a] + 1 : hi[a];
+                    }
+                }
+    if (!hi[0])
+        return vx_error_set(err, VX_EEMPTY, "the mask has no ROI voxel (label %d): check the mask or the label",
+                            s->mask_label);
+    const size_t pad = (size_t)s->pyrad_pad_distance;
+    vx_geometry c = *g;
+    for (int a = 0; a < 3; a++) {
+        lo[a] = lo[a] > pad ? lo[a] - pad : 0;
+        hi[a] = hi[a] + pad < d[a] ? hi[a] + pad : d[a];
+        c.dims[a] = hi[a] - lo[a];
+    }
+    for (int r = 0; r < 3; r++)
+        for (int a = 0; a < 3; a++)
+            c.origin[r] += g->direction[r * 3 + a] * g->spacing[a] * (double)lo[a];
+    vx_image *ci = vx_image_new(&c), *cm = vx_image_new(&c);
+    if (!ci || !cm) {
+        vx_image_free(ci);
+        vx_image_free(cm);
+        return vx_error_set(err, VX_ENOMEM, "preCrop: out of memory");
+    }
+    for (size_t z = 0; z < c.dims[2]; z++)
+        for (size_t y = 0; y < c.dims[1]; y++) {
+            const size_t src = lo[0] + d[0] * ((lo[1] + y) + d[1] * (lo[2] + z)), dst = c.dims[0] * (y + c.dims[1] * z);
+            memcpy(ci->v + dst, (*img)->v + src, c.dims[0] * sizeof *ci->v);
+            memcpy(cm->v + dst, (*mask)->v + src, c.dims[0] * sizeof *cm->v);
+        }
+    ci->pixel_type = (*img)->pixel_type;
+    cm->pixel_type = (*mask)->pixel_type;
+    vx_image_free(*img);
+    vx_image_free(*mask);
+    *img = ci;
+    *mask = cm;
+    return VX_OK;
+}
+
 int vx_pyrad_prepare(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_image **pimg,
                      vx_image **pmask, vx_error *err)
 {
@@ -518,7 +569,9 @@ int vx_pyrad_prepare(const vx_image *img, const vx_image *mask, const vx_setting
     if (rc == VX_OK && resample) {
         vx_geometry grid;
         rc = vx_pyrad_resample_grid(wm, s->mask_label, s->resample_spacing, (double)s->pyrad_pad_distance, &grid, err);
-        if (rc == VX_OK && !allclose(wi->geom.spacing, grid.spacing)) {
+        if (rc == VX_OK && allclose(wi->geom.spacing, grid.spacing)) {
+            rc = pre_crop(&wi, &wm, s, err); /* the spacing is the image's: PyRadiomics only crops */
+        } else if (rc == VX_OK) {
             vx_image *ri = NULL, *rm = NULL;
             rc = vx_pyrad_resample_onto(wi, &grid, s->interp, &ri, err);
             if (rc == VX_OK)
@@ -530,6 +583,8 @@ int vx_pyrad_prepare(const vx_image *img, const vx_image *mask, const vx_setting
             if (rc != VX_OK)
                 vx_error_prefix(err, "resampling: ");
         }
+    } else if (rc == VX_OK && s->pyrad_pre_crop) {
+        rc = pre_crop(&wi, &wm, s, err);
     }
     /* checkMask on the processed mask */
     if (rc == VX_OK) {

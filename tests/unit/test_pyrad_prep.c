@@ -544,6 +544,50 @@ static void test_correct_mask(void **state)
     vx_image_free(mask);
 }
 
+/* preCrop: the image is cut to the ROI box plus padDistance (here a 2 x 2 x 1 ROI in a 6 x 6 x 3 image, pad 1:
+ * the ROI at x, y = 2..3, z = 1 widened by one voxel: x, y 1..4, z 0..2, i.e. 4 x 4 x 3 voxels from (1, 1, 0) mm);
+ * the original image's features are the same with and without. */
+static void test_pre_crop(void **state)
+{
+    (void)state;
+    vx_geometry g;
+    vx_geometry_default(&g, 6, 6, 3);
+    vx_image *img = vx_image_new(&g), *mask = vx_image_new(&g);
+    assert_non_null(img);
+    assert_non_null(mask);
+    for (size_t i = 0; i < 108; i++)
+        img->v[i] = (float)((i * 7) % 11);
+    for (int y = 2; y < 4; y++)
+        for (int x = 2; x < 4; x++)
+            mask->v[x + 6 * (y + 6 * 1)] = 1.0f;
+    vx_settings *s = malloc(sizeof *s);
+    assert_non_null(s);
+    compat_settings(s);
+    s->pyrad_pad_distance = 1;
+    s->pyrad_pre_crop = 1;
+    s->features.families = (1u << VX_FAM_STAT) | (1u << VX_FAM_GLCM) | (1u << VX_FAM_GLSZM);
+    vx_error err;
+    vx_image *pi = NULL, *pm = NULL;
+    assert_int_equal(vx_pyrad_prepare(img, mask, s, &pi, &pm, &err), VX_OK);
+    assert_true(pi->geom.dims[0] == 4 && pi->geom.dims[1] == 4 && pi->geom.dims[2] == 3);
+    assert_true(pi->geom.origin[0] == 1.0 && pi->geom.origin[1] == 1.0 && pi->geom.origin[2] == 0.0);
+    assert_true(pi->v[1 + 4 * (1 + 4 * 1)] == img->v[2 + 6 * (2 + 6 * 1)] && pm->v[1 + 4 * (1 + 4 * 1)] == 1.0f);
+    vx_image_free(pi);
+    vx_image_free(pm);
+    vx_results a, b;
+    vx_results_init(&a);
+    vx_results_init(&b);
+    assert_int_equal(vx_extract(img, mask, s, &a, &err), VX_OK);
+    s->pyrad_pre_crop = 0;
+    assert_int_equal(vx_extract(img, mask, s, &b, &err), VX_OK);
+    vx_test_assert_results_identical(&a, &b);
+    vx_results_free(&a);
+    vx_results_free(&b);
+    free(s);
+    vx_image_free(img);
+    vx_image_free(mask);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -551,6 +595,7 @@ int main(void)
         cmocka_unit_test(test_resample_linear_cast), cmocka_unit_test(test_bspline_constant),
         cmocka_unit_test(test_resample_itk), cmocka_unit_test(test_resegment_modes),
         cmocka_unit_test(test_roi_checks), cmocka_unit_test(test_correct_mask),
+        cmocka_unit_test(test_pre_crop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
