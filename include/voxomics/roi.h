@@ -14,8 +14,11 @@
  *   4. discretisation for the intensity histogram and texture families (texture_disc), and the
  *      intensity-volume histogram values (ivh_disc; vx_ivh_values), each only when the settings ask for
  *      those families on the original image (image_types.original; grey / ivh stay zero otherwise).
- * With compat pyradiomics the grid aligns the first voxel corners and skips axes along which the ROI is one
- * voxel thick, and fixed bin sizes start at a multiple of the bin width (docs/config.md).
+ * With compat pyradiomics fixed bin sizes start at a multiple of the bin width, and the resegmentation range
+ * reads per pyrad_reseg_mode (docs/config.md); vx_extract prepares such a case with vx_pyrad_prepare
+ * (PyRadiomics' normalisation and SimpleITK resampling, below) and builds the ROI without interpolation. Called
+ * directly with a resampling spacing and compat pyradiomics, vx_roi_build's grid aligns the first voxel
+ * corners and skips axes along which the ROI is one voxel thick (vx_resample_grid_compat).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -115,7 +115,7 @@ double vx_pixel_cast(vx_pixel_type t, double v)
     }
     if (isnan(v))
         return 0.0; /* a NaN cast to an integer: ITK's static_cast is undefined; 0 as the background */
-    return v <= lo ? lo : v >= hi ? hi : trunc(v);
+    return v <= lo ? lo : v >= hi ? hi : trunc(v) + 0.0; /* + 0.0: an integer has no negative zero */
 }
 
 vx_mask *vx_mask_from_image(const vx_image *img, double lo, double hi)

@@ -11,9 +11,15 @@
  *   setting.resampledPixelSpacing    [x, y, z] mm, 0 keeps an axis; null: no resampling
  *   setting.interpolator             sitkNearestNeighbor (1), sitkLinear (2), sitkBSpline (3) -> nearest,
  *                                    linear, cubic B-spline; null: no resampling. Masks: nearest neighbour.
- *   setting.resegmentRange / Mode    absolute [min] or [min, max]; sigma [-k, k] -> outlier rule k
+ *   setting.resegmentRange / Mode    [min] or [min, max], in intensities (absolute), fractions of the ROI
+ *                                    maximum (relative) or sd from the ROI mean (sigma): pyradiomics.resegment_mode
+ *   setting.resegmentShape           pyradiomics.resegment_shape
+ *   setting.normalize, normalizeScale, removeOutliers   pyradiomics.normalize, normalize_scale, remove_outliers
+ *   setting.padDistance, preCrop     pyradiomics.pad_distance, pre_crop
+ *   setting.minimumROIDimensions / Size, correctMask, geometryTolerance   pyradiomics.minimum_roi_dimensions,
+ *                                    minimum_roi_size, correct_mask, geometry_tolerance
  *   setting.label                    mask label (PyRadiomics default 1)
- *   setting.force2D / Dimension      2.5D aggregations (dimension 0, the slices of the image)
+ *   setting.force2D / Dimension      2.5D aggregations (dimension 0, the slices of the image; 1 and 2 refused)
  *   setting.distances                GLCM and NGTDM distance (one value)
  *   setting.symmetricalGLCM          GLCM symmetry
  *   setting.gldm_a                   NGLDM coarseness (alpha)
@@ -21,11 +27,11 @@
  *   imageType.Original               the only image type; its mapping may override settings
  *   featureClass                     firstorder (statistics + histogram entropy / uniformity), shape
  *                                    (morphology), glcm, glrlm, glszm, gldm (NGLDM), ngtdm
- * Settings that do not change values here (preCrop, padDistance, correctMask, geometryTolerance,
- * minimumROIDimensions, minimumROISize, additionalInfo, enableCExtensions, filter settings of filters that
- * are not enabled) are checked and accepted. Valid PyRadiomics options voxomics does not implement
- * (filters, normalisation, relative re-segmentation, weighting norms, voxel-based extraction, ...) are
- * VX_EUNSUPPORTED errors that say so; unknown keys and malformed values are VX_EINVAL.
+ * The pyradiomics.* settings act in compat pyradiomics (src/prep/pyrad_prep.c). Settings that do not change
+ * values (additionalInfo, enableCExtensions, filter settings of filters that are not enabled) are checked and
+ * accepted. Valid PyRadiomics options voxomics does not implement (other interpolators, force2Ddimension 1
+ * and 2, label_channel > 0, voxel-based extraction, ...) are VX_EUNSUPPORTED errors that say so; unknown keys
+ * and malformed values are VX_EINVAL.
  *
  * Where a PyRadiomics setting maps one to one onto a voxomics setting (table `direct`), its range and its
  * field come from the settings descriptor (include/voxomics/settings.def); so do the voxomics defaults this

@@ -160,25 +160,39 @@ static void bspline_line(double *c, size_t n)
         c[i] = z * (c[i + 1] - c[i]);
 }
 
-/* Coefficients of the whole image, axis by axis (x, y, z). NULL when out of memory. */
-static double *bspline_coefficients(const vx_image *img)
+/* B-spline coefficients of the image restricted to the columns x0 <= x < x0 + w (all y and z): each line along
+ * x is the image's whole line (only its columns in the range kept), and the passes along y and z run on
+ * those columns, so the values are those of the whole image's coefficients, axis by axis (x, y, z), as ITK
+ * computes them; memory w * ny * nz instead of the whole image. */
+typedef struct bcoef {
+    double *c;
+    size_t x0, w, ny, nz;
+} bcoef;
+
+static int bspline_coefficients(const vx_image *img, size_t x0, size_t w, bcoef *out)
 {
-    const size_t *d = img->geom.dims, n = vx_geometry_count(&img->geom);
+    const size_t *d = img->geom.dims;
     const size_t longest = d[0] > d[1] ? (d[0] > d[2] ? d[0] : d[2]) : (d[1] > d[2] ? d[1] : d[2]);
-    double *c = malloc(n * sizeof *c), *line = malloc(longest * sizeof *line);
+    double *c = malloc(w * d[1] * d[2] * sizeof *c), *line = malloc(longest * sizeof *line);
     if (!c || !line) {
         free(c);
         free(line);
-        return NULL;
+        return VX_ENOMEM;
     }
-    for (size_t i = 0; i < n; i++)
-        c[i] = img->v[i];
-    const size_t stride[3] = {1, d[0], d[0] * d[1]};
-    for (int a = 0; a < 3; a++) {
-        const int b = a == 0 ? 1 : 0, e = a == 2 ? 1 : 2; /* the other two axes */
+    for (size_t z = 0; z < d[2]; z++) /* x: whole lines of the image */
+        for (size_t y = 0; y < d[1]; y++) {
+            const float *src = img->v + d[0] * (y + d[1] * z);
+            for (size_t k = 0; k < d[0]; k++)
+                line[k] = src[k];
+            bspline_line(line, d[0]);
+            memcpy(c + w * (y + d[1] * z), line + x0, w * sizeof *c);
+        }
+    const size_t stride[3] = {1, w, w * d[1]};
+    for (int a = 1; a < 3; a++) { /* y, then z */
+        const int e = a == 1 ? 2 : 1;
         for (size_t j = 0; j < d[e]; j++)
-            for (size_t i = 0; i < d[b]; i++) {
-                double *base = c + i * stride[b] + j * stride[e];
+            for (size_t i = 0; i < w; i++) {
+                double *base = c + i + j * stride[e];
                 for (size_t k = 0; k < d[a]; k++)
                     line[k] = base[k * stride[a]];
                 bspline_line(line, d[a]);
@@ -187,10 +201,11 @@ static double *bspline_coefficients(const vx_image *img)
             }
     }
     free(line);
-    return c;
+    *out = (bcoef){c, x0, w, d[1], d[2]};
+    return VX_OK;
 }
 
-static double bspline_eval(const double *coef, const size_t d[3], const double x[3])
+static double bspline_eval(const bcoef *bc, const size_t d[3], const double x[3])
 {
     long idx[3][4];
     double w[3][4];
@@ -223,7 +238,8 @@ static double bspline_eval(const double *coef, const size_t d[3], const double x
                 ww *= w[0][kx];
                 ww *= w[1][ky];
                 ww *= w[2][kz];
-                sum += ww * coef[(size_t)idx[0][kx] + d[0] * ((size_t)idx[1][ky] + d[1] * (size_t)idx[2][kz])];
+                const size_t xi = (size_t)idx[0][kx] - bc->x0;
+                sum += ww * bc->c[xi + bc->w * ((size_t)idx[1][ky] + bc->ny * (size_t)idx[2][kz])];
             }
     return sum;
 }
@@ -273,15 +289,30 @@ int vx_pyrad_resample_onto(const vx_image *src, const vx_geometry *grid, vx_inte
         return vx_error_set(err, VX_ENOMEM, "resampling: out of memory for a %zux%zux%zu grid", grid->dims[0],
                             grid->dims[1], grid->dims[2]);
     o->pixel_type = src->pixel_type;
-    double *coef = NULL;
-    if (interp == VX_INTERP_CUBIC && !(coef = bspline_coefficients(src))) {
-        vx_image_free(o);
-        return vx_error_set(err, VX_ENOMEM, "resampling: out of memory for the B-spline coefficients");
-    }
     itk_map in, om;
     map_of(&src->geom, &in);
     map_of(grid, &om);
     const size_t *d = src->geom.dims, *g = grid->dims;
+    bcoef coef = {NULL, 0, 0, 0, 0};
+    if (interp == VX_INTERP_CUBIC) {
+        /* the input columns the grid's taps reach: its corners' x index (an affine map), 3 voxels of margin */
+        double lo = INFINITY, hi = -INFINITY;
+        for (int corner = 0; corner < 8; corner++) {
+            const double ci[3] = {corner & 1 ? (double)g[0] : -1.0, corner & 2 ? (double)g[1] : -1.0,
+                                  corner & 4 ? (double)g[2] : -1.0};
+            double p[3], c[3];
+            index_to_point(&om, ci, p);
+            point_to_cindex(&in, p, c);
+            lo = fmin(lo, c[0]);
+            hi = fmax(hi, c[0]);
+        }
+        const double x0 = fmax(0.0, floor(lo) - 3.0), x1 = fmin((double)d[0], floor(hi) + 4.0);
+        const size_t a = x0 < (double)d[0] ? (size_t)x0 : 0, b = x1 > (double)a ? (size_t)x1 : d[0];
+        if (bspline_coefficients(src, a, b - a, &coef) != VX_OK) {
+            vx_image_free(o);
+            return vx_error_set(err, VX_ENOMEM, "resampling: out of memory for the B-spline coefficients");
+        }
+    }
     for (size_t k = 0; k < g[2]; k++)
         for (size_t j = 0; j < g[1]; j++) {
             /* the row's first and one-past-last voxel in the input's continuous index */
@@ -302,7 +333,7 @@ int vx_pyrad_resample_onto(const vx_image *src, const vx_geometry *grid, vx_inte
                 }
                 double v = 0.0;
                 if (inside) {
-                    v = interp == VX_INTERP_CUBIC    ? bspline_eval(coef, d, c)
+                    v = interp == VX_INTERP_CUBIC    ? bspline_eval(&coef, d, c)
                         : interp == VX_INTERP_LINEAR ? linear_eval(src->v, d, c)
                                                      : nearest_eval(src->v, d, c);
                     v = vx_pixel_cast(src->pixel_type, v);
@@ -310,7 +341,7 @@ int vx_pyrad_resample_onto(const vx_image *src, const vx_geometry *grid, vx_inte
                 row[i] = (float)v;
             }
         }
-    free(coef);
+    free(coef.c);
     *out = o;
     return VX_OK;
 }

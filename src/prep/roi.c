@@ -386,7 +386,8 @@ static int discretise_texture(const vx_settings *s, size_t n, roi_store *st, int
 /* PyRadiomics' resegmentMask (compat pyradiomics): the range in the mode's units turned into intensities over
  * the ROI (relative: times the ROI maximum; sigma: mean + k sd, population sd), a single bound being a lower
  * bound; then at least 2 voxels must remain and the re-segmented mask pass checkMask again; with
- * pyrad_reseg_shape the morphological mask becomes the re-segmented one. */
+ * pyrad_reseg_shape the morphological mask becomes the re-segmented one, else it is the mask as given cut to
+ * the re-segmented mask's bounding box (PyRadiomics crops the shape mask with checkMask's latest box). */
 static int pyrad_resegment(const vx_settings *s, roi_store *st, size_t n, size_t *n_roi, size_t *n_int,
                            const size_t cd[3], vx_error *err)
 {
@@ -444,11 +445,37 @@ static int pyrad_resegment(const vx_settings *s, roi_store *st, size_t n, size_t
                             "resegmentRange", lo, hi, kept, kept == 1 ? "" : "s");
     int rc = vx_pyrad_check_mask(st->imask, cd, s->pyrad_min_roi_dims, s->pyrad_min_roi_size, "the re-segmented mask",
                                  err);
-    if (rc == VX_OK && s->pyrad_reseg_shape) {
+    if (rc != VX_OK)
+        return rc;
+    if (s->pyrad_reseg_shape) {
         memcpy(st->mmask, st->imask, n);
         *n_roi = kept;
+        return VX_OK;
     }
-    return rc;
+    /* PyRadiomics computes shape on the mask as given cropped to the bounding box of the re-segmented mask
+     * (checkMask's box after resegmentMask): voxels outside that box leave the shape mask */
+    size_t blo[3] = {cd[0], cd[1], cd[2]}, bhi[3] = {0, 0, 0};
+    for (size_t z = 0; z < cd[2]; z++)
+        for (size_t y = 0; y < cd[1]; y++)
+            for (size_t x = 0; x < cd[0]; x++)
+                if (st->imask[x + cd[0] * (y + cd[1] * z)]) {
+                    const size_t c[3] = {x, y, z};
+                    for (int a = 0; a < 3; a++) {
+                        blo[a] = c[a] < blo[a] ? c[a] : blo[a];
+                        bhi[a] = c[a] + 1 > bhi[a] ? c[a] + 1 : bhi[a];
+                    }
+                }
+    size_t m = 0;
+    for (size_t z = 0; z < cd[2]; z++)
+        for (size_t y = 0; y < cd[1]; y++)
+            for (size_t x = 0; x < cd[0]; x++) {
+                uint8_t *v = &st->mmask[x + cd[0] * (y + cd[1] * z)];
+                if (x < blo[0] || x >= bhi[0] || y < blo[1] || y >= bhi[1] || z < blo[2] || z >= bhi[2])
+                    *v = 0;
+                m += *v;
+            }
+    *n_roi = m;
+    return VX_OK;
 }
 
 static int build_roi(const vx_image *img, const vx_image *mask, const vx_settings *s, double margin_mm,

@@ -438,12 +438,26 @@ static void test_resegment_modes(void **state)
     s->reseg_max = NAN;
     assert_int_equal(run_case(s, img, mask, &mean, &vol, &err), VX_OK);
     vx_assert_near_rel(mean, 12.5, 1e-12);
-    vx_assert_near_rel(vol, 16.0, 1e-12); /* shape keeps the mask as given */
-    /* resegmentShape: the shape mask is re-segmented too: 8 voxels of 1 mm^3 */
-    s->pyrad_reseg_shape = 1;
-    assert_int_equal(run_case(s, img, mask, &mean, &vol, &err), VX_OK);
+    /* shape: the mask as given, cut to the re-segmented box (rows y = 2, 3), as PyRadiomics crops it: 8 mm^3 */
     vx_assert_near_rel(vol, 8.0, 1e-12);
     s->pyrad_reseg_shape = 0;
+    /* where the kept voxels span the whole box, shape keeps every voxel of the mask: intensities 100 but 10 at
+     * the four corners and at (1, 1); range [0, 50] keeps those 5 voxels (mean 10), their box is the whole
+     * 4 x 4: volume 16; with resegmentShape the shape mask is the 5 voxels */
+    vx_image *img2 = vx_image_copy(img);
+    assert_non_null(img2);
+    for (int i = 0; i < 16; i++)
+        img2->v[i] = (i == 0 || i == 3 || i == 12 || i == 15 || i == 5) ? 10.0f : 100.0f;
+    s->reseg_min = 0.0;
+    s->reseg_max = 50.0;
+    assert_int_equal(run_case(s, img2, mask, &mean, &vol, &err), VX_OK);
+    vx_assert_near_rel(mean, 10.0, 1e-12);
+    vx_assert_near_rel(vol, 16.0, 1e-12);
+    s->pyrad_reseg_shape = 1;
+    assert_int_equal(run_case(s, img2, mask, &mean, &vol, &err), VX_OK);
+    vx_assert_near_rel(vol, 5.0, 1e-12);
+    s->pyrad_reseg_shape = 0;
+    vx_image_free(img2);
     /* relative [0.5, 0.75] of the maximum 16: [8, 12] -> 8..12, mean 10 */
     s->pyrad_reseg_mode = VX_PYRAD_RESEG_RELATIVE;
     s->reseg_min = 0.5;
