@@ -28,6 +28,20 @@ lab = [1 if 2 <= i <= 4 and 1 <= j <= 3 and 1 <= k <= 3 else 0 for k in range(nz
 write(work + "/img_short.nrrd", "short", "h", img)
 write(work + "/img_float.nrrd", "float", "f", [float(v) for v in img])
 write(work + "/label.nrrd", "int", "i", lab)
+# a wider image (40 x 6 x 5, y axis pointing to -y) whose ROI touches its last columns (36..39): the B-spline's
+# mirrored taps at the border, and the coefficients of the columns the grid reaches only
+nx = 40
+def write2(path, typ, fmt, vals):
+    hdr = ("NRRD0004\ntype: %s\ndimension: 3\nspace: left-posterior-superior\nsizes: %d %d %d\n"
+           "space directions: (1,0,0) (0,-1.2,0) (0,0,2)\nkinds: domain domain domain\nendian: little\n"
+           "encoding: raw\nspace origin: (-3,2,5)\n\n") % (typ, nx, ny, nz)
+    with open(path, "wb") as f:
+        f.write(hdr.encode())
+        f.write(struct.pack("<%d%s" % (len(vals), fmt), *vals))
+img = [((37 * i + 11 * j + 5 * k) % 23) - 7 for k in range(nz) for j in range(ny) for i in range(nx)]
+lab = [1 if 36 <= i <= 39 and 1 <= j <= 3 and 1 <= k <= 3 else 0 for k in range(nz) for j in range(ny) for i in range(nx)]
+write2(work + "/wide_short.nrrd", "short", "h", img)
+write2(work + "/wide_label.nrrd", "int", "i", lab)
 PY
 for t in short float; do
     for interp in 1 2 3; do
@@ -37,3 +51,7 @@ for t in short float; do
                  END { printf "  voxels %d sum %.17g mask %d\n", n, s, m }'
     done
 done
+echo "== wide short B-spline, spacing 1.6 1 0.5, padDistance 1"
+"$work/itk_pyrad_resample" "$work/wide_short.nrrd" "$work/wide_label.nrrd" 1.6 1 0.5 3 1 1 |
+    awk 'NR == 1 { print; next } { n++; s += $4; m += $5; if (n % 37 == 1) printf "  %d %d %d %.17g %d\n", $1, $2, $3, $4, $5 }
+         END { printf "  voxels %d sum %.17g mask %d\n", n, s, m }'

@@ -377,6 +377,58 @@ static void test_resample_itk(void **state)
     vx_image_free(mask);
 }
 
+/* The second case of scripts/pyrad_prep_reference.sh: 40 x 6 x 5 voxels, the y axis pointing to -y, the ROI on
+ * the last columns 36..39 (the B-spline's mirrored taps at the border; only the columns the grid reaches get
+ * coefficients); int16, B-spline, new spacing 1.6 x 1 x 0.5, padDistance 1. ITK 5.2: 4 x 7 x 15 voxels at
+ * (30.9, 2.1, 4.75), intensity sum 1655, mask 144 voxels, every 37th voxel below. */
+static void test_resample_itk_border(void **state)
+{
+    (void)state;
+    vx_geometry g;
+    vx_geometry_default(&g, 40, 6, 5);
+    g.spacing[1] = 1.2;
+    g.spacing[2] = 2.0;
+    g.direction[4] = -1.0;
+    g.origin[0] = -3.0;
+    g.origin[1] = 2.0;
+    g.origin[2] = 5.0;
+    vx_image *img = vx_image_new(&g), *mask = vx_image_new(&g);
+    assert_non_null(img);
+    assert_non_null(mask);
+    img->pixel_type = VX_PIXEL_INT16;
+    for (int k = 0; k < 5; k++)
+        for (int j = 0; j < 6; j++)
+            for (int i = 0; i < 40; i++) {
+                const size_t x = (size_t)(i + 40 * (j + 6 * k));
+                img->v[x] = (float)((37 * i + 11 * j + 5 * k) % 23 - 7);
+                mask->v[x] = i >= 36 && j >= 1 && j <= 3 && k >= 1 && k <= 3 ? 1.0f : 0.0f;
+            }
+    vx_error err;
+    vx_geometry grid;
+    const double sp[3] = {1.6, 1.0, 0.5};
+    assert_int_equal(vx_pyrad_resample_grid(mask, 1, sp, 1.0, &grid, &err), VX_OK);
+    assert_true(grid.dims[0] == 4 && grid.dims[1] == 7 && grid.dims[2] == 15);
+    vx_assert_near(grid.origin[0], 30.9, 1e-12);
+    vx_assert_near(grid.origin[1], 2.1, 1e-12);
+    vx_assert_near(grid.origin[2], 4.75, 1e-12);
+    vx_image *o = NULL, *m = NULL;
+    assert_int_equal(vx_pyrad_resample_onto(img, &grid, VX_INTERP_CUBIC, &o, &err), VX_OK);
+    assert_int_equal(vx_pyrad_resample_onto(mask, &grid, VX_INTERP_NEAREST, &m, &err), VX_OK);
+    static const double every37[12] = {8, 6, 9, 0, 8, 9, -1, 5, 8, 6, 7, 5};
+    double sum = 0.0, mc = 0.0;
+    for (size_t i = 0; i < 420; i++) {
+        sum += o->v[i];
+        mc += m->v[i];
+    }
+    assert_true(sum == 1655.0 && mc == 144.0);
+    for (int i = 0; i < 12; i++)
+        assert_true((double)o->v[37 * i] == every37[i]);
+    vx_image_free(o);
+    vx_image_free(m);
+    vx_image_free(img);
+    vx_image_free(mask);
+}
+
 /* ---- re-segmentation, ROI checks, correctMask (through vx_extract) ---- */
 /* A 4 x 4 x 1 image, all 16 voxels in the ROI, intensities 1..16; the mean intensity (8.5) after each rule. */
 static int run_case(vx_settings *s, const vx_image *img, const vx_image *mask, double *mean, double *volume,
@@ -607,7 +659,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_brain1_baselines), cmocka_unit_test(test_normalize),
         cmocka_unit_test(test_resample_linear_cast), cmocka_unit_test(test_bspline_constant),
-        cmocka_unit_test(test_resample_itk), cmocka_unit_test(test_resegment_modes),
+        cmocka_unit_test(test_resample_itk), cmocka_unit_test(test_resample_itk_border),
+        cmocka_unit_test(test_resegment_modes),
         cmocka_unit_test(test_roi_checks), cmocka_unit_test(test_correct_mask),
         cmocka_unit_test(test_pre_crop),
     };
