@@ -151,9 +151,11 @@ VX_API int vx_pyrad_resample_onto(const vx_image *src, const vx_geometry *grid, 
  * settings (compat pyradiomics): mask geometry (within pyrad_geometry_tolerance, else resampled onto the image
  * grid when pyrad_correct_mask, else an error), normalisation (pyrad_normalize), resampling
  * (resample_spacing, interp; the mask by nearest neighbour) and the ROI checks (pyrad_min_roi_dims,
- * pyrad_min_roi_size). *pimg / *pmask receive new images (free with vx_image_free; NULL on error) on which
- * the ROI is built without further interpolation. Errors: VX_EGEOMETRY, VX_EEMPTY, VX_EINVAL, VX_ENAN,
- * VX_ENOMEM, each with the step and the fix. */
+ * pyrad_min_roi_size, pre_crop). *pimg / *pmask receive the processed image and mask (new images: free with
+ * vx_image_free), or NULL where a step left img / mask as they are (then the case goes on with img / mask);
+ * the ROI is then built on them without further interpolation (a mask within the tolerance counts as on the
+ * image grid). Both NULL on error. Errors: VX_EGEOMETRY, VX_EEMPTY, VX_EINVAL, VX_ENAN, VX_ENOMEM, each with
+ * the step and the fix. */
 VX_API int vx_pyrad_prepare(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_image **pimg,
                             vx_image **pmask, vx_error *err);
 /* PyRadiomics' checkMask on a mask (n voxels of dims d, non-zero = in the ROI): the number of axes along which

@@ -454,7 +454,7 @@ static int extract_pyradiomics(const vx_image *img, const vx_image *mask, const 
         *ps = *s;
         for (int a = 0; a < 3; a++)
             ps->resample_spacing[a] = NAN; /* resampled already, on PyRadiomics' grid */
-        rc = extract_processed(pimg, pmask, ps, res, err);
+        rc = extract_processed(pimg ? pimg : img, pmask ? pmask : mask, ps, res, err);
     }
     free(ps);
     vx_image_free(pimg);

@@ -507,15 +507,16 @@ static int roi_inside_image(const vx_image *img, const vx_image *mask, const vx_
 
 /* PyRadiomics' preCrop (cropToTumorMask): image and mask cut to the ROI's bounding box widened by pad_distance
  * voxels, within the image. */
-static int pre_crop(vx_image **img, vx_image **mask, const vx_settings *s, vx_error *err)
+static int pre_crop(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_image **oi, vx_image **om,
+                    vx_error *err)
 {
-    const vx_geometry *g = &(*mask)->geom;
+    const vx_geometry *g = &mask->geom;
     const size_t *d = g->dims;
     size_t lo[3] = {d[0], d[1], d[2]}, hi[3] = {0, 0, 0};
     for (size_t z = 0; z < d[2]; z++)
         for (size_t y = 0; y < d[1]; y++)
             for (size_t x = 0; x < d[0]; x++)
-                if (in_roi(s, (*mask)->v[x + d[0] * (y + d[1] * z)])) {
+                if (in_roi(s, mask->v[x + d[0] * (y + d[1] * z)])) {
                     const size_t c[3] = {x, y, z};
                     for (int a = 0; a < 3; a++) {
                         lo[a] = c[a] < lo[a] ? c[a] : lo[a];
@@ -544,25 +545,32 @@ static int pre_crop(vx_image **img, vx_image **mask, const vx_settings *s, vx_er
     for (size_t z = 0; z < c.dims[2]; z++)
         for (size_t y = 0; y < c.dims[1]; y++) {
             const size_t src = lo[0] + d[0] * ((lo[1] + y) + d[1] * (lo[2] + z)), dst = c.dims[0] * (y + c.dims[1] * z);
-            memcpy(ci->v + dst, (*img)->v + src, c.dims[0] * sizeof *ci->v);
-            memcpy(cm->v + dst, (*mask)->v + src, c.dims[0] * sizeof *cm->v);
+            memcpy(ci->v + dst, img->v + src, c.dims[0] * sizeof *ci->v);
+            memcpy(cm->v + dst, mask->v + src, c.dims[0] * sizeof *cm->v);
         }
-    ci->pixel_type = (*img)->pixel_type;
-    cm->pixel_type = (*mask)->pixel_type;
-    vx_image_free(*img);
-    vx_image_free(*mask);
-    *img = ci;
-    *mask = cm;
+    ci->pixel_type = img->pixel_type;
+    cm->pixel_type = mask->pixel_type;
+    *oi = ci;
+    *om = cm;
     return VX_OK;
+}
+
+/* Replace the working image (and mask) by new ones: the old ones are freed when they were ours. */
+static void take(const vx_image **cur, vx_image **own, vx_image *next)
+{
+    vx_image_free(*own);
+    *own = next;
+    *cur = next;
 }
 
 int vx_pyrad_prepare(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_image **pimg,
                      vx_image **pmask, vx_error *err)
 {
     *pimg = *pmask = NULL;
-    vx_image *wi = NULL, *wm = NULL;
+    const vx_image *ci = img, *cm = mask; /* the current image and mask */
+    vx_image *wi = NULL, *wm = NULL;      /* those of them made here */
     int rc = VX_OK;
-    /* the mask's grid (checkMask; correctMask) */
+    /* the mask's grid (checkMask; correctMask); within the tolerance the mask is on the image grid */
     if (!same_space(&img->geom, &mask->geom, s->pyrad_geometry_tolerance)) {
         if (!s->pyrad_correct_mask)
             return vx_error_set(err, VX_EGEOMETRY,
@@ -578,55 +586,54 @@ int vx_pyrad_prepare(const vx_image *img, const vx_image *mask, const vx_setting
                                 s->pyrad_geometry_tolerance);
         if ((rc = roi_inside_image(img, mask, s, err)) != VX_OK)
             return rc;
-        if ((rc = vx_pyrad_resample_onto(mask, &img->geom, VX_INTERP_NEAREST, &wm, err)) != VX_OK)
+        vx_image *r = NULL;
+        if ((rc = vx_pyrad_resample_onto(mask, &img->geom, VX_INTERP_NEAREST, &r, err)) != VX_OK)
             return vx_error_prefix(err, "correctMask: ");
-    } else {
-        wm = vx_image_copy(mask);
-        if (wm) /* within the tolerance the mask is on the image grid */
-            wm->geom = img->geom;
-    }
-    wi = wm ? vx_image_copy(img) : NULL;
-    if (!wm || !wi) {
-        vx_image_free(wm);
-        vx_image_free(wi);
-        return vx_error_set(err, VX_ENOMEM, "out of memory copying the image and mask");
+        take(&cm, &wm, r);
     }
     /* normalisation of the whole image, before resampling */
-    if (s->pyrad_normalize)
-        rc = vx_pyrad_normalize(wi, s->pyrad_normalize_scale, s->pyrad_remove_outliers, err);
-    /* resampling */
+    if (s->pyrad_normalize) {
+        vx_image *n = vx_image_copy(img);
+        if (!n)
+            rc = vx_error_set(err, VX_ENOMEM, "out of memory copying the image for its normalisation");
+        else {
+            take(&ci, &wi, n);
+            rc = vx_pyrad_normalize(wi, s->pyrad_normalize_scale, s->pyrad_remove_outliers, err);
+        }
+    }
+    /* resampling (or, at the image's spacing, the crop) */
     const int resample = !isnan(s->resample_spacing[0]) || !isnan(s->resample_spacing[1]) ||
                          !isnan(s->resample_spacing[2]);
+    vx_image *ni = NULL, *nm = NULL;
     if (rc == VX_OK && resample) {
         vx_geometry grid;
-        rc = vx_pyrad_resample_grid(wm, s->mask_label, s->resample_spacing, (double)s->pyrad_pad_distance, &grid, err);
-        if (rc == VX_OK && allclose(wi->geom.spacing, grid.spacing)) {
-            rc = pre_crop(&wi, &wm, s, err); /* the spacing is the image's: PyRadiomics only crops */
+        rc = vx_pyrad_resample_grid(cm, s->mask_label, s->resample_spacing, (double)s->pyrad_pad_distance, &grid, err);
+        if (rc == VX_OK && allclose(ci->geom.spacing, grid.spacing)) {
+            rc = pre_crop(ci, cm, s, &ni, &nm, err); /* the spacing is the image's: PyRadiomics only crops */
         } else if (rc == VX_OK) {
-            vx_image *ri = NULL, *rm = NULL;
-            rc = vx_pyrad_resample_onto(wi, &grid, s->interp, &ri, err);
+            rc = vx_pyrad_resample_onto(ci, &grid, s->interp, &ni, err);
             if (rc == VX_OK)
-                rc = vx_pyrad_resample_onto(wm, &grid, VX_INTERP_NEAREST, &rm, err);
-            vx_image_free(wi);
-            vx_image_free(wm);
-            wi = ri;
-            wm = rm;
+                rc = vx_pyrad_resample_onto(cm, &grid, VX_INTERP_NEAREST, &nm, err);
             if (rc != VX_OK)
                 vx_error_prefix(err, "resampling: ");
         }
     } else if (rc == VX_OK && s->pyrad_pre_crop) {
-        rc = pre_crop(&wi, &wm, s, err);
+        rc = pre_crop(ci, cm, s, &ni, &nm, err);
+    }
+    if (ni || nm) {
+        take(&ci, &wi, ni);
+        take(&cm, &wm, nm);
     }
     /* checkMask on the processed mask */
     if (rc == VX_OK) {
-        const size_t n = vx_geometry_count(&wm->geom);
+        const size_t n = vx_geometry_count(&cm->geom);
         uint8_t *m = malloc(n ? n : 1);
         if (!m)
             rc = vx_error_set(err, VX_ENOMEM, "out of memory checking the mask");
         for (size_t i = 0; m && i < n; i++)
-            m[i] = (uint8_t)in_roi(s, wm->v[i]);
+            m[i] = (uint8_t)in_roi(s, cm->v[i]);
         if (m)
-            rc = vx_pyrad_check_mask(m, wm->geom.dims, s->pyrad_min_roi_dims, s->pyrad_min_roi_size,
+            rc = vx_pyrad_check_mask(m, cm->geom.dims, s->pyrad_min_roi_dims, s->pyrad_min_roi_size,
                                      resample ? "the resampled mask" : "the mask", err);
         free(m);
     }

@@ -331,10 +331,16 @@ static void test_errors_unsupported(void **state)
     expect_error("setting:\n  geometryTolerance: 0\n", VX_EINVAL, "setting.geometryTolerance", "(0, 1]", NULL);
     expect_error("setting:\n  correctMask: sometimes\n", VX_EINVAL, "setting.correctMask", "'sometimes'", NULL);
     expect_error("setting:\n  resegmentShape: 1.5\n", VX_EINVAL, "setting.resegmentShape", NULL);
-    expect_error("setting:\n  force2D: true\n  force2Ddimension: 1\n", VX_EUNSUPPORTED, "force2Ddimension", NULL);
+    expect_error("setting:\n  force2D: true\n  force2Ddimension: 1\n", VX_EUNSUPPORTED, "force2Ddimension",
+                 "x-z", "use 0", NULL);
+    expect_error("setting:\n  force2D: true\n  force2Ddimension: 2\n", VX_EUNSUPPORTED, "force2Ddimension",
+                 "y-z", NULL);
     expect_error("setting:\n  weightingNorm: manhattan\n", VX_EUNSUPPORTED, "'manhattan'", NULL);
     expect_error("setting:\n  distances: [1, 2]\n", VX_EUNSUPPORTED, "setting.distances", NULL);
-    expect_error("setting:\n  label_channel: 1\n", VX_EUNSUPPORTED, "setting.label_channel", NULL);
+    expect_error("setting:\n  label_channel: 1\n", VX_EUNSUPPORTED, "setting.label_channel", "single-channel",
+                 "MASK:SEGMENT", NULL);
+    expect_error("setting:\n  interpolator: sitkBlackmanWindowedSinc\n", VX_EUNSUPPORTED,
+                 "sitkBlackmanWindowedSinc is not supported", "sitkBSpline", NULL);
 }
 
 /* `compat` in our schema, the canonical text and the hash, and the shipped example. */

@@ -635,11 +635,19 @@ static void test_pre_crop(void **state)
     vx_error err;
     vx_image *pi = NULL, *pm = NULL;
     assert_int_equal(vx_pyrad_prepare(img, mask, s, &pi, &pm, &err), VX_OK);
+    assert_non_null(pi);
+    assert_non_null(pm);
     assert_true(pi->geom.dims[0] == 4 && pi->geom.dims[1] == 4 && pi->geom.dims[2] == 3);
     assert_true(pi->geom.origin[0] == 1.0 && pi->geom.origin[1] == 1.0 && pi->geom.origin[2] == 0.0);
     assert_true(pi->v[1 + 4 * (1 + 4 * 1)] == img->v[2 + 6 * (2 + 6 * 1)] && pm->v[1 + 4 * (1 + 4 * 1)] == 1.0f);
     vx_image_free(pi);
     vx_image_free(pm);
+    /* without preCrop nothing changes: no copies */
+    s->pyrad_pre_crop = 0;
+    assert_int_equal(vx_pyrad_prepare(img, mask, s, &pi, &pm, &err), VX_OK);
+    assert_null(pi);
+    assert_null(pm);
+    s->pyrad_pre_crop = 1;
     vx_results a, b;
     vx_results_init(&a);
     vx_results_init(&b);
