@@ -148,9 +148,10 @@ VX_API int vx_pyrad_resample_grid(const vx_image *mask, int label, const double 
 VX_API int vx_pyrad_resample_onto(const vx_image *src, const vx_geometry *grid, vx_interp interp, vx_image **out,
                                   vx_error *err);
 /* PyRadiomics' processing of a case before the ROI (featureextractor.loadImage and checkMask), per the
- * settings (compat pyradiomics): mask geometry (within pyrad_geometry_tolerance, else resampled onto the image
- * grid when pyrad_correct_mask, else an error), normalisation (pyrad_normalize), resampling
- * (resample_spacing, interp; the mask by nearest neighbour) and the ROI checks (pyrad_min_roi_dims,
+ * settings (compat pyradiomics): normalisation (pyrad_normalize), resampling (resample_spacing, interp; the
+ * grid from the mask, the mask by nearest neighbour; a mask on another grid than the image's is fine when its
+ * ROI lies inside the image), else the mask geometry (within pyrad_geometry_tolerance, else resampled onto
+ * the image grid when pyrad_correct_mask, else an error), and the ROI checks (pyrad_min_roi_dims,
  * pyrad_min_roi_size, pre_crop). *pimg / *pmask receive the processed image and mask (new images: free with
  * vx_image_free), or NULL where a step left img / mask as they are (then the case goes on with img / mask);
  * the ROI is then built on them without further interpolation (a mask within the tolerance counts as on the

@@ -570,8 +570,15 @@ int vx_pyrad_prepare(const vx_image *img, const vx_image *mask, const vx_setting
     const vx_image *ci = img, *cm = mask; /* the current image and mask */
     vx_image *wi = NULL, *wm = NULL;      /* those of them made here */
     int rc = VX_OK;
-    /* the mask's grid (checkMask; correctMask); within the tolerance the mask is on the image grid */
-    if (!same_space(&img->geom, &mask->geom, s->pyrad_geometry_tolerance)) {
+    const int resample = !isnan(s->resample_spacing[0]) || !isnan(s->resample_spacing[1]) ||
+                         !isnan(s->resample_spacing[2]);
+    const int same = same_space(&img->geom, &mask->geom, s->pyrad_geometry_tolerance);
+    /* resampling builds the grid from the mask (resampleImage, after its _checkROI), so a mask on another grid
+     * needs no correction then; else checkMask: within the tolerance the mask is on the image grid, beyond it
+     * an error unless correctMask */
+    if (resample && !same && (rc = roi_inside_image(img, mask, s, err)) != VX_OK)
+        return rc;
+    if (!resample && !same) {
         if (!s->pyrad_correct_mask)
             return vx_error_set(err, VX_EGEOMETRY,
                                 "the mask's grid (%zux%zux%zu voxels of %g x %g x %g mm, origin %g, %g, %g) differs "
@@ -601,15 +608,19 @@ int vx_pyrad_prepare(const vx_image *img, const vx_image *mask, const vx_setting
             rc = vx_pyrad_normalize(wi, s->pyrad_normalize_scale, s->pyrad_remove_outliers, err);
         }
     }
-    /* resampling (or, at the image's spacing, the crop) */
-    const int resample = !isnan(s->resample_spacing[0]) || !isnan(s->resample_spacing[1]) ||
-                         !isnan(s->resample_spacing[2]);
+    /* resampling (or, at the image's spacing, the mask onto the image grid and the crop) */
     vx_image *ni = NULL, *nm = NULL;
     if (rc == VX_OK && resample) {
         vx_geometry grid;
         rc = vx_pyrad_resample_grid(cm, s->mask_label, s->resample_spacing, (double)s->pyrad_pad_distance, &grid, err);
         if (rc == VX_OK && allclose(ci->geom.spacing, grid.spacing)) {
-            rc = pre_crop(ci, cm, s, &ni, &nm, err); /* the spacing is the image's: PyRadiomics only crops */
+            if (!same) { /* PyRadiomics resamples the mask onto the image (nearest neighbour), then crops */
+                vx_image *r = NULL;
+                if ((rc = vx_pyrad_resample_onto(cm, &ci->geom, VX_INTERP_NEAREST, &r, err)) == VX_OK)
+                    take(&cm, &wm, r);
+            }
+            if (rc == VX_OK)
+                rc = pre_crop(ci, cm, s, &ni, &nm, err);
         } else if (rc == VX_OK) {
             rc = vx_pyrad_resample_onto(ci, &grid, s->interp, &ni, err);
             if (rc == VX_OK)

@@ -600,6 +600,19 @@ static void test_correct_mask(void **state)
     /* image index x 0, 1 maps to mask continuous index (x - 0.5) / 2 = -0.25, 0.25: rounded to mask voxel 0 */
     assert_int_equal(run_case(s, img, m2, &mean, &vol, &err), VX_OK);
     vx_assert_near_rel(mean, 3.5, 1e-12);
+    /* with resampling the grid comes from the mask, whatever the image's: no correctMask needed. Mask voxels
+     * (0, 0), (1, 0), (0, 1) of 2 mm, new spacing 2 mm: the grid is the mask's own 2 x 2 voxels (padDistance 5,
+     * clipped), its voxel centres at image continuous indices 0.5 and 2.5; linear: the means of 2 x 2 image
+     * voxels, (1 + 2 + 5 + 6) / 4 = 3.5, (3 + 4 + 7 + 8) / 4 = 5.5, (9 + 10 + 13 + 14) / 4 = 11.5: mean 6.8333 */
+    s->pyrad_correct_mask = 0;
+    m2->v[1] = m2->v[2] = 1.0f;
+    s->resample_spacing[0] = s->resample_spacing[1] = 2.0;
+    s->interp = VX_INTERP_LINEAR;
+    assert_int_equal(run_case(s, img, m2, &mean, &vol, &err), VX_OK);
+    vx_assert_near_rel(mean, (3.5 + 5.5 + 11.5) / 3.0, 1e-12);
+    s->resample_spacing[0] = s->resample_spacing[1] = NAN;
+    s->pyrad_correct_mask = 1;
+    m2->v[1] = m2->v[2] = 0.0f;
     /* a ROI reaching outside the image is refused */
     m2->geom.origin[0] = 4.5;
     assert_int_equal(run_case(s, img, m2, &mean, &vol, &err), VX_EGEOMETRY);
