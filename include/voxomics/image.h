@@ -30,10 +30,34 @@ typedef struct vx_geometry {
     double direction[9];
 } vx_geometry;
 
+/* The voxel type of the file an image was read from (NRRD type, NIfTI datatype). voxomics computes on float
+ * voxels whatever the file held; the type matters where another tool's output type does, e.g. PyRadiomics
+ * (SimpleITK) resamples into the input's pixel type, so interpolated values of an integer image are truncated
+ * to integers (compat pyradiomics). VX_PIXEL_REAL (0) is a floating-point file, a scaled NIfTI, DICOM, or an
+ * image built in memory: no cast. */
+typedef enum vx_pixel_type {
+    VX_PIXEL_REAL = 0,
+    VX_PIXEL_INT8,
+    VX_PIXEL_UINT8,
+    VX_PIXEL_INT16,
+    VX_PIXEL_UINT16,
+    VX_PIXEL_INT32,
+    VX_PIXEL_UINT32,
+    VX_PIXEL_INT64,
+    VX_PIXEL_UINT64,
+} vx_pixel_type;
+
 typedef struct vx_image {
     vx_geometry geom;
     float *v;
+    vx_pixel_type pixel_type; /* the file's voxel type (VX_PIXEL_REAL when not an integer file) */
 } vx_image;
+
+/* "real", "int8", "uint8", "int16", ... */
+VX_API const char *vx_pixel_type_name(vx_pixel_type t);
+/* v cast to integer type t as ITK casts a resampled value: clamped to the type's range, then truncated toward
+ * zero; VX_PIXEL_REAL returns v. */
+VX_API double vx_pixel_cast(vx_pixel_type t, double v);
 
 typedef struct vx_mask {
     vx_geometry geom;

@@ -21,8 +21,9 @@
  * were swapped; every grid passes vx_geometry_validate in its reader.
  *
  * Geometry: an RTSTRUCT or SEG mask is built on the image grid (frames of reference must match). Any other
- * mask must lie on the image grid (vx_geometry_check); when it does not and resample_mask is set, it is
- * resampled onto the image grid by nearest neighbour and info->mask_resampled says so.
+ * mask must lie on the image grid (vx_geometry_check); when it does not and resample_mask is 1, it is
+ * resampled onto the image grid by nearest neighbour and info->mask_resampled says so; with
+ * VX_INPUT_MASK_OWN_GRID it is returned as it is.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -52,6 +53,10 @@ typedef struct vx_input_info {
  * (vx_image_read, vx_dicom_read), VX_EIO for a path that is not a regular file or folder. */
 VX_API int vx_input_image(const char *spec, const vx_dicom_options *dopt, vx_image **img, vx_input_info *info,
                           vx_error *err);
+/* resample_mask of vx_input_mask: a mask file on another grid is returned on its own grid, unchecked (the
+ * caller checks the grids; compat pyradiomics does, with PyRadiomics' geometryTolerance and correctMask). */
+#define VX_INPUT_MASK_OWN_GRID 2
+
 /* Read MASK for image (read by vx_input_image, whose info is image_info; may be NULL for non-DICOM), on the
  * image grid (see above). *mask receives a new image (free with vx_image_free), NULL on error. Errors: those
  * of the readers and rasterisers, VX_EFORMAT when the file does not look like a mask

@@ -14,8 +14,11 @@
  *   4. discretisation for the intensity histogram and texture families (texture_disc), and the
  *      intensity-volume histogram values (ivh_disc; vx_ivh_values), each only when the settings ask for
  *      those families on the original image (image_types.original; grey / ivh stay zero otherwise).
- * With compat pyradiomics the grid aligns the first voxel corners and skips axes along which the ROI is one
- * voxel thick, and fixed bin sizes start at a multiple of the bin width (docs/config.md).
+ * With compat pyradiomics fixed bin sizes start at a multiple of the bin width, and the resegmentation range
+ * reads per pyrad_reseg_mode (docs/config.md); vx_extract prepares such a case with vx_pyrad_prepare
+ * (PyRadiomics' normalisation and SimpleITK resampling, below) and builds the ROI without interpolation. Called
+ * directly with a resampling spacing and compat pyradiomics, vx_roi_build's grid aligns the first voxel
+ * corners and skips axes along which the ROI is one voxel thick (vx_resample_grid_compat).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -124,6 +127,44 @@ VX_API int vx_discretise_compat(const float *x, const uint8_t *mask, size_t n, c
  * axis, as PyRadiomics' resampleImage) instead of IBSI's grid centres; the size is ceil(n s / s') in both. */
 VX_API int vx_resample_grid_compat(const vx_geometry *in, const double spacing[3], int compat, vx_geometry *out,
                                    vx_error *err);
+
+/* ---- PyRadiomics' image processing (compat pyradiomics; src/prep/pyrad_prep.c explains the arithmetic) --- */
+/* PyRadiomics' normalizeImage on the whole image, in place: x -> ((x - mean) / sd) clipped to [-outliers,
+ * outliers] when outliers > 0, times scale (mean and sample standard deviation of every voxel, as ITK's
+ * NormalizeImageFilter); the image becomes real (pixel_type VX_PIXEL_REAL). Errors: VX_EINVAL (fewer than 2
+ * voxels, a flat image), VX_ENAN (a non-finite voxel). */
+VX_API int vx_pyrad_normalize(vx_image *img, double scale, double outliers, vx_error *err);
+/* PyRadiomics' resampling grid (resampleImage) from the bounding box of label in mask (label <= 0: of the
+ * voxels >= 0.5): spacing per axis (0 or
+ * NaN keeps the mask's; so does an axis along which the ROI is one voxel), the box widened by pad new voxels
+ * and clipped to the image, the origin where PyRadiomics puts it. Errors: VX_EEMPTY (no voxel with the label),
+ * VX_EINVAL (a grid too large). */
+VX_API int vx_pyrad_resample_grid(const vx_image *mask, int label, const double spacing[3], double pad,
+                                  vx_geometry *out, vx_error *err);
+/* src resampled onto grid (same direction) as SimpleITK's ResampleImageFilter with an identity transform:
+ * nearest, linear or cubic B-spline (ITK's BSplineInterpolateImageFunction, order 3), 0 outside the image,
+ * the result cast to src->pixel_type (vx_pixel_cast). *out: a new image (free with vx_image_free), NULL on
+ * error. Errors: VX_EINVAL (unknown interpolator), VX_ENOMEM. */
+VX_API int vx_pyrad_resample_onto(const vx_image *src, const vx_geometry *grid, vx_interp interp, vx_image **out,
+                                  vx_error *err);
+/* PyRadiomics' processing of a case before the ROI (featureextractor.loadImage and checkMask), per the
+ * settings (compat pyradiomics): normalisation (pyrad_normalize), resampling (resample_spacing, interp; the
+ * grid from the mask, the mask by nearest neighbour; a mask on another grid than the image's is fine when its
+ * ROI lies inside the image), else the mask geometry (within pyrad_geometry_tolerance, else resampled onto
+ * the image grid when pyrad_correct_mask, else an error), and the ROI checks (pyrad_min_roi_dims,
+ * pyrad_min_roi_size, pre_crop). *pimg / *pmask receive the processed image and mask (new images: free with
+ * vx_image_free), or NULL where a step left img / mask as they are (then the case goes on with img / mask);
+ * the ROI is then built on them without further interpolation (a mask within the tolerance counts as on the
+ * image grid). Both NULL on error. Errors: VX_EGEOMETRY, VX_EEMPTY, VX_EINVAL, VX_ENAN, VX_ENOMEM, each with
+ * the step and the fix. */
+VX_API int vx_pyrad_prepare(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_image **pimg,
+                            vx_image **pmask, vx_error *err);
+/* PyRadiomics' checkMask on a mask (n voxels of dims d, non-zero = in the ROI): the number of axes along which
+ * the ROI's bounding box is longer than one voxel must be >= min_dims (and >= 1), and the voxel count must
+ * exceed min_size (when > 0). what names the mask in the message ("the mask", "the re-segmented mask").
+ * Errors: VX_EEMPTY. */
+VX_API int vx_pyrad_check_mask(const uint8_t *m, const size_t d[3], int min_dims, int min_size, const char *what,
+                               vx_error *err);
 
 #ifdef __cplusplus
 }

@@ -64,6 +64,13 @@ VX_API const char *vx_compat_name(int compat);
 /* VX_COMPAT_* by name (case-insensitive), -1 when unknown. */
 VX_API int vx_compat_find(const char *name);
 
+/* resegmentation.range with compat pyradiomics (PyRadiomics' resegmentMode) */
+enum {
+    VX_PYRAD_RESEG_ABSOLUTE = 0, /* intensities */
+    VX_PYRAD_RESEG_RELATIVE = 1, /* fractions of the ROI maximum */
+    VX_PYRAD_RESEG_SIGMA = 2,    /* standard deviations from the ROI mean */
+};
+
 /* ---- settings ----------------------------------------------------------------------------------------- */
 /* The fields; their keys, defaults, ranges and documentation are in settings.def. */
 typedef struct vx_settings {
@@ -96,6 +103,19 @@ typedef struct vx_settings {
     int compat;              /* VX_COMPAT_IBSI (default) or VX_COMPAT_PYRADIOMICS */
     double voxel_shift;      /* PyRadiomics voxelArrayShift c: with VX_COMPAT_PYRADIOMICS, energy and root mean
                                 square use x + c; default 0 */
+    /* PyRadiomics' image processing (compat pyradiomics; docs/config.md "PyRadiomics parameter files") */
+    int pyrad_normalize;          /* normalise the whole image before resampling, default 0 */
+    double pyrad_normalize_scale; /* scale s of s (x - mean) / sd, default 1 */
+    double pyrad_remove_outliers; /* > 0: clip (x - mean) / sd to +/- this before the scale; 0 (default): off */
+    int pyrad_pad_distance;       /* new voxels kept around the ROI box when resampling, default 5 */
+    int pyrad_pre_crop;           /* without resampling: crop to the ROI box plus pad_distance first, default 0 */
+    int pyrad_reseg_mode;         /* VX_PYRAD_RESEG_*: how resegmentation.range reads, default absolute */
+    int pyrad_reseg_shape;        /* shape (morphology) on the re-segmented mask too, default 0 */
+    int pyrad_min_roi_dims;       /* ROI bounding box longer than one voxel along at least this many axes (1..3),
+                                     default 2 */
+    int pyrad_min_roi_size;       /* > 0: ROIs of this many voxels or fewer are refused; 0 (default): no check */
+    int pyrad_correct_mask;       /* a mask off the image grid is resampled onto it (nearest neighbour), default 0 */
+    double pyrad_geometry_tolerance; /* mask grid = image grid within this (relative to the spacing), default 1e-6 */
     int feature_subset;      /* != 0: only the features whose bit is set in feature_bits were requested (a
                                 PyRadiomics featureClass list); the families compute all, writers keep these */
     uint8_t feature_bits[(VX_F_COUNT + 7) / 8];
@@ -158,6 +178,7 @@ typedef enum vx_setting_enum {
     VX_SE_DISC,        /* none, fixed_bin_size (fbs), fixed_bin_number (fbn) (vx_disc_method) */
     VX_SE_COMPAT,      /* ibsi, pyradiomics */
     VX_SE_GLCM_WEIGHT, /* none, no_weighting, manhattan, euclidean, infinity (vx_glcm_weighting) */
+    VX_SE_RESEG_MODE,  /* absolute, relative, sigma (VX_PYRAD_RESEG_*) */
 } vx_setting_enum;
 
 enum {

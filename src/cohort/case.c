@@ -121,7 +121,9 @@ int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_optio
         return fail(r, "read image", &err);
     rc = vx_path_sha256(ii.path, r->image_sha256, &err);
     if (rc == VX_OK) {
-        rc = vx_input_mask(c->mask, img, &ii, o->resample_mask, &mask, &mi, &err);
+        /* compat pyradiomics checks the mask's grid itself (geometryTolerance, correctMask) */
+        const int own = s->compat == VX_COMPAT_PYRADIOMICS && !o->resample_mask;
+        rc = vx_input_mask(c->mask, img, &ii, own ? VX_INPUT_MASK_OWN_GRID : o->resample_mask, &mask, &mi, &err);
         if (rc != VX_OK)
             fail(r, "read mask", &err);
     } else {

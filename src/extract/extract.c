@@ -431,11 +431,53 @@ static int extract_image_types(const vx_image *img, const vx_image *mask, const 
     return rc;
 }
 
+static int extract_processed(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_results *res,
+                             vx_error *err)
+{
+    /* one FFT plan cache for every image type of the case (Moran's I; the filters) */
+    vx_fft_cache *fft = NULL;
+    int rc = vx_fft_cache_new(&fft, err);
+    const vx_image_type before = res->image_type;
+    if (rc == VX_OK)
+        rc = extract_image_types(img, mask, s, fft, res, err);
+    res->image_type = before;
+    vx_fft_cache_free(fft);
+    if (rc == VX_OK)
+        vx_results_sort(res);
+    return rc;
+}
+
+/* compat pyradiomics: PyRadiomics' processing of the whole image first (vx_pyrad_prepare: mask geometry,
+ * normalisation, resampling, ROI checks), then the ROI on the processed grid without further interpolation. */
+static int extract_pyradiomics(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_results *res,
+                               vx_error *err)
+{
+    vx_image *pimg = NULL, *pmask = NULL;
+    int rc = vx_pyrad_prepare(img, mask, s, &pimg, &pmask, err);
+    if (rc != VX_OK)
+        return rc;
+    vx_settings *ps = malloc(sizeof *ps);
+    if (!ps)
+        rc = vx_error_set(err, VX_ENOMEM, "out of memory for the settings");
+    if (rc == VX_OK) {
+        *ps = *s;
+        for (int a = 0; a < 3; a++)
+            ps->resample_spacing[a] = NAN; /* resampled already, on PyRadiomics' grid */
+        rc = extract_processed(pimg ? pimg : img, pmask ? pmask : mask, ps, res, err);
+    }
+    free(ps);
+    vx_image_free(pimg);
+    vx_image_free(pmask);
+    return rc;
+}
+
 int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_results *res, vx_error *err)
 {
     int rc = check_settings(s, err);
     if (rc == VX_OK) /* spacing bounds and orthogonal axes: a 1e-30 mm spacing never reaches the families */
         rc = vx_geometry_validate(&img->geom, "image", NULL, err);
+    if (rc == VX_OK && s->compat == VX_COMPAT_PYRADIOMICS)
+        return extract_pyradiomics(img, mask, s, res, err);
     if (rc == VX_OK)
         rc = vx_geometry_check(&img->geom, &mask->geom, err);
     /* one FFT plan cache for every image type of the case (Moran's I; the filters) */

@@ -85,9 +85,37 @@ void vx_mask_free(vx_mask *m)
 vx_image *vx_image_copy(const vx_image *img)
 {
     vx_image *c = vx_image_new(&img->geom);
-    if (c)
+    if (c) {
         memcpy(c->v, img->v, vx_geometry_count(&img->geom) * sizeof *img->v);
+        c->pixel_type = img->pixel_type;
+    }
     return c;
+}
+
+const char *vx_pixel_type_name(vx_pixel_type t)
+{
+    static const char *const names[] = {"real",  "int8",   "uint8", "int16", "uint16",
+                                        "int32", "uint32", "int64", "uint64"};
+    return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
+}
+
+double vx_pixel_cast(vx_pixel_type t, double v)
+{
+    double lo, hi;
+    switch (t) {
+    case VX_PIXEL_INT8: lo = -128.0; hi = 127.0; break;
+    case VX_PIXEL_UINT8: lo = 0.0; hi = 255.0; break;
+    case VX_PIXEL_INT16: lo = -32768.0; hi = 32767.0; break;
+    case VX_PIXEL_UINT16: lo = 0.0; hi = 65535.0; break;
+    case VX_PIXEL_INT32: lo = -2147483648.0; hi = 2147483647.0; break;
+    case VX_PIXEL_UINT32: lo = 0.0; hi = 4294967295.0; break;
+    case VX_PIXEL_INT64: lo = -9223372036854775808.0; hi = 9223372036854775807.0; break;
+    case VX_PIXEL_UINT64: lo = 0.0; hi = 18446744073709551615.0; break;
+    default: return v;
+    }
+    if (isnan(v))
+        return 0.0; /* a NaN cast to an integer: ITK's static_cast is undefined; 0 as the background */
+    return v <= lo ? lo : v >= hi ? hi : trunc(v) + 0.0; /* + 0.0: an integer has no negative zero */
 }
 
 vx_mask *vx_mask_from_image(const vx_image *img, double lo, double hi)

@@ -213,6 +213,8 @@ int vx_input_mask(const char *spec, const vx_image *image, const vx_input_info *
     if (rc == VX_OK && !on_grid && vx_geometry_check(&image->geom, &m->geom, err) != VX_OK) {
         if (!resample_mask) {
             rc = err ? vx_error_prefix(err, "%s: ", info->path) : VX_EGEOMETRY;
+        } else if (resample_mask == VX_INPUT_MASK_OWN_GRID) {
+            vx_error_clear(err); /* the caller checks the grids (compat pyradiomics: vx_pyrad_prepare) */
         } else {
             vx_image *r = NULL;
             vx_error_clear(err);

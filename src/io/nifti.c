@@ -749,6 +749,18 @@ int vx_nifti_read(const char *path, vx_image **out, vx_error *err)
     int scale = isfinite(h.scl_slope) && h.scl_slope != 0.0 && !(h.scl_slope == 1.0 && h.scl_inter == 0.0);
     double inter = isfinite(h.scl_inter) ? h.scl_inter : 0.0;
     rc = read_voxels(ds, dpath, img->v, (size_t)nvox, dt, h.file_be != HOST_BE, scale, h.scl_slope, inter, err);
+    if (!scale) /* the file's voxel type; scaled values are real (as ITK reads them) */
+        switch (dt->code) {
+        case DT_INT8: img->pixel_type = VX_PIXEL_INT8; break;
+        case DT_UINT8: img->pixel_type = VX_PIXEL_UINT8; break;
+        case DT_INT16: img->pixel_type = VX_PIXEL_INT16; break;
+        case DT_UINT16: img->pixel_type = VX_PIXEL_UINT16; break;
+        case DT_INT32: img->pixel_type = VX_PIXEL_INT32; break;
+        case DT_UINT32: img->pixel_type = VX_PIXEL_UINT32; break;
+        case DT_INT64: img->pixel_type = VX_PIXEL_INT64; break;
+        case DT_UINT64: img->pixel_type = VX_PIXEL_UINT64; break;
+        default: break;
+        }
     if (rc)
         goto done;
     if (!gzdirect(ds)) {

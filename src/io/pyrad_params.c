@@ -11,9 +11,15 @@
  *   setting.resampledPixelSpacing    [x, y, z] mm, 0 keeps an axis; null: no resampling
  *   setting.interpolator             sitkNearestNeighbor (1), sitkLinear (2), sitkBSpline (3) -> nearest,
  *                                    linear, cubic B-spline; null: no resampling. Masks: nearest neighbour.
- *   setting.resegmentRange / Mode    absolute [min] or [min, max]; sigma [-k, k] -> outlier rule k
+ *   setting.resegmentRange / Mode    [min] or [min, max], in intensities (absolute), fractions of the ROI
+ *                                    maximum (relative) or sd from the ROI mean (sigma): pyradiomics.resegment_mode
+ *   setting.resegmentShape           pyradiomics.resegment_shape
+ *   setting.normalize, normalizeScale, removeOutliers   pyradiomics.normalize, normalize_scale, remove_outliers
+ *   setting.padDistance, preCrop     pyradiomics.pad_distance, pre_crop
+ *   setting.minimumROIDimensions / Size, correctMask, geometryTolerance   pyradiomics.minimum_roi_dimensions,
+ *                                    minimum_roi_size, correct_mask, geometry_tolerance
  *   setting.label                    mask label (PyRadiomics default 1)
- *   setting.force2D / Dimension      2.5D aggregations (dimension 0, the slices of the image)
+ *   setting.force2D / Dimension      2.5D aggregations (dimension 0, the slices of the image; 1 and 2 refused)
  *   setting.distances                GLCM, GLDM and NGTDM neighbours (Chebyshev shells; features.distance_set)
  *   setting.symmetricalGLCM          GLCM symmetry
  *   setting.gldm_a                   NGLDM coarseness (alpha)
@@ -22,11 +28,11 @@
  *   featureClass                     firstorder (statistics + histogram entropy / uniformity), shape
  *                                    (morphology), shape2D (morphology with force2D, a one-slice mask),
  *                                    glcm, glrlm, glszm, gldm (NGLDM), ngtdm
- * Settings that do not change values here (preCrop, padDistance, correctMask, geometryTolerance,
- * minimumROIDimensions, minimumROISize, additionalInfo, enableCExtensions, filter settings of filters that
- * are not enabled) are checked and accepted. Valid PyRadiomics options voxomics does not implement
- * (filters, normalisation, relative re-segmentation, weighting norms, voxel-based extraction, ...) are
- * VX_EUNSUPPORTED errors that say so; unknown keys and malformed values are VX_EINVAL.
+ * The pyradiomics.* settings act in compat pyradiomics (src/prep/pyrad_prep.c). Settings that do not change
+ * values (additionalInfo, enableCExtensions, filter settings of filters that are not enabled) are checked and
+ * accepted. Valid PyRadiomics options voxomics does not implement (other interpolators, force2Ddimension 1
+ * and 2, label_channel > 0, voxel-based extraction, ...) are VX_EUNSUPPORTED errors that say so; unknown keys
+ * and malformed values are VX_EINVAL.
  *
  * Where a PyRadiomics setting maps one to one onto a voxomics setting (table `direct`), its range and its
  * field come from the settings descriptor (include/voxomics/settings.def); so do the voxomics defaults this
@@ -353,10 +359,8 @@ static int mask_setting(pr *p, const char *key, const yaml_node_t *v, const char
     if (!strcmp(key, "resegmentShape")) {
         if ((rc = get_bool(p, v, full, &b)) != VX_OK)
             return rc;
-        return b ? failv(p, VX_EUNSUPPORTED, v, full,
-                         "true is not supported: shape (morphology) always uses the mask before re-segmentation "
-                         "(IBSI morphological mask)")
-                 : VX_OK;
+        s->pyrad_reseg_shape = b;
+        return VX_OK;
     }
     if (!strcmp(key, "label")) { /* PyRadiomics labels start at 1; 0 (any voxel) is voxomics' own */
         if ((rc = get_int(p, v, full, 1, row_hi("input.mask_label"), &iv)) != VX_OK)
@@ -369,20 +373,32 @@ static int mask_setting(pr *p, const char *key, const yaml_node_t *v, const char
             return rc;
         return iv == 0 ? VX_OK
                        : failv(p, VX_EUNSUPPORTED, v, full,
-                               "%ld is not supported: voxomics reads single-channel masks (label_channel 0)", iv);
+                               "%ld is not supported: voxomics reads single-channel (scalar) masks, whose only "
+                               "channel is 0; give a mask file per segment, or a .seg.nrrd / DICOM SEG mask with "
+                               "its segment selected (MASK:SEGMENT), and label_channel 0",
+                               iv);
     }
     if (!strcmp(key, "normalize")) {
         if ((rc = get_bool(p, v, full, &b)) != VX_OK)
             return rc;
-        return b ? failv(p, VX_EUNSUPPORTED, v, full,
-                         "image normalisation is not supported; normalise the images beforehand or set false")
-                 : VX_OK;
+        s->pyrad_normalize = b;
+        return VX_OK;
     }
     if (!strcmp(key, "normalizeScale") || !strcmp(key, "removeOutliers")) {
-        /* only used with normalize: true, which is refused above */
+        int outl = !strcmp(key, "removeOutliers");
+        if (outl && is_null(v)) { /* PyRadiomics' default: no clipping */
+            s->pyrad_remove_outliers = 0.0;
+            return VX_OK;
+        }
         if ((rc = get_double(p, v, full, &d)) != VX_OK)
             return rc;
-        return d > 0.0 ? VX_OK : failv(p, VX_EINVAL, v, full, "must be > 0, got %g", d);
+        if (!(d > 0.0) || d > 1e15)
+            return failv(p, VX_EINVAL, v, full, "must be a number in (0, 1e15], got %g", d);
+        if (outl)
+            s->pyrad_remove_outliers = d;
+        else
+            s->pyrad_normalize_scale = d;
+        return VX_OK;
     }
     return SETTING_NOT_MINE;
 }
@@ -572,22 +588,50 @@ static int one_setting(pr *p, const char *sec, const yaml_node_t *k, const char 
         return set_spacing(p, v, full);
     if (!strcmp(key, "interpolator"))
         return set_interpolator(p, v, full);
-    if (!strcmp(key, "padDistance"))
-        return get_int(p, v, full, 0, 1L << 20, &iv);
-    if (!strcmp(key, "preCrop") || !strcmp(key, "correctMask") || !strcmp(key, "additionalInfo") ||
-        !strcmp(key, "enableCExtensions"))
+    if (!strcmp(key, "padDistance")) {
+        if ((rc = get_int(p, v, full, row_lo("pyradiomics.pad_distance"), row_hi("pyradiomics.pad_distance"),
+                          &iv)) == VX_OK)
+            p->s->pyrad_pad_distance = (int)iv;
+        return rc;
+    }
+    if (!strcmp(key, "correctMask")) {
+        if ((rc = get_bool(p, v, full, &b)) == VX_OK)
+            p->s->pyrad_correct_mask = b;
+        return rc;
+    }
+    if (!strcmp(key, "preCrop")) { /* the ROI box plus padDistance before the filters */
+        if ((rc = get_bool(p, v, full, &b)) == VX_OK)
+            p->s->pyrad_pre_crop = b;
+        return rc;
+    }
+    if (!strcmp(key, "additionalInfo") || !strcmp(key, "enableCExtensions"))
         return get_bool(p, v, full, &b);
     if (!strcmp(key, "geometryTolerance")) {
-        if (is_null(v))
+        if (is_null(v)) {
+            p->s->pyrad_geometry_tolerance = 1e-6; /* SimpleITK's default */
             return VX_OK;
+        }
         if ((rc = get_double(p, v, full, &d)) != VX_OK)
             return rc;
-        return d > 0.0 ? VX_OK : failv(p, VX_EINVAL, v, full, "must be > 0, got %g", d);
+        if (!(d > 0.0) || d > 1.0)
+            return failv(p, VX_EINVAL, v, full, "must be a number in (0, 1], got %g", d);
+        p->s->pyrad_geometry_tolerance = d;
+        return VX_OK;
     }
-    if (!strcmp(key, "minimumROIDimensions"))
-        return get_int(p, v, full, 1, 3, &iv);
-    if (!strcmp(key, "minimumROISize"))
-        return get_int(p, v, full, 1, 1L << 30, &iv);
+    if (!strcmp(key, "minimumROIDimensions")) {
+        if ((rc = get_int(p, v, full, 1, 3, &iv)) == VX_OK)
+            p->s->pyrad_min_roi_dims = (int)iv;
+        return rc;
+    }
+    if (!strcmp(key, "minimumROISize")) {
+        if (is_null(v)) {
+            p->s->pyrad_min_roi_size = 0;
+            return VX_OK;
+        }
+        if ((rc = get_int(p, v, full, 1, 1L << 30, &iv)) == VX_OK)
+            p->s->pyrad_min_roi_size = (int)iv;
+        return rc;
+    }
     if ((rc = mask_setting(p, key, v, full)) != SETTING_NOT_MINE)
         return rc;
     if ((rc = texture_setting(p, key, v, full)) != SETTING_NOT_MINE)
@@ -975,7 +1019,10 @@ static void pyrad_defaults(pr *p)
         "processing.resampling.spacing", "processing.round_intensities", "processing.resegmentation.range",
         "processing.resegmentation.outlier_sigma", "voxel_array_shift", "features.glcm.distance",
         "features.glcm.symmetric", "features.ngtdm.distance", "features.ngldm.distance", "features.ngldm.coarseness",
-        "features.zones.linkage_distance"};
+        "features.zones.linkage_distance", "pyradiomics.normalize", "pyradiomics.normalize_scale",
+        "pyradiomics.remove_outliers", "pyradiomics.pad_distance", "pyradiomics.resegment_mode",
+        "pyradiomics.resegment_shape", "pyradiomics.minimum_roi_dimensions", "pyradiomics.minimum_roi_size",
+        "pyradiomics.correct_mask", "pyradiomics.geometry_tolerance", "pyradiomics.pre_crop"};
     for (size_t i = 0; i < vx_setting_count(); i++)
         for (size_t k = 0; k < sizeof own_default / sizeof own_default[0]; k++)
             if (!strcmp(vx_setting_get(i)->key, own_default[k]))
@@ -1014,23 +1061,26 @@ static int finish_settings(pr *p)
             s->reseg_min = p->reseg[0];
             s->reseg_max = p->n_reseg == 2 ? p->reseg[1] : NAN;
             break;
-        case MODE_SIGMA:
-            if (p->n_reseg != 2 || !(p->reseg[1] > 0.0) || p->reseg[0] != -p->reseg[1])
-                return failv(p, VX_EUNSUPPORTED, p->reseg_node, key,
-                             "resegmentMode sigma needs a symmetric range [-k, k] (mean +/- k standard deviations); "
-                             "other ranges are not supported");
-            s->reseg_outlier_sigma = p->reseg[1];
+        case MODE_RELATIVE: /* fractions of the ROI maximum */
+        case MODE_SIGMA:    /* standard deviations from the ROI mean */
+            s->reseg_min = p->reseg[0];
+            s->reseg_max = p->n_reseg == 2 ? p->reseg[1] : NAN;
             break;
         default:
-            return failv(p, VX_EUNSUPPORTED, p->reseg_node, key,
-                         "resegmentMode relative is not supported; use absolute or sigma");
+            return failv(p, VX_EINVAL, p->reseg_node, key, "unknown resegmentMode");
         }
+        s->pyrad_reseg_mode = p->reseg_mode == MODE_RELATIVE ? VX_PYRAD_RESEG_RELATIVE
+                              : p->reseg_mode == MODE_SIGMA  ? VX_PYRAD_RESEG_SIGMA
+                                                             : VX_PYRAD_RESEG_ABSOLUTE;
     }
     if (p->force2d) {
         if (p->force2d_dim != 0)
             return failv(p, VX_EUNSUPPORTED, p->force2d_node, "setting.force2Ddimension",
-                         "%d is not supported: 2D extraction uses the slices of the image (force2Ddimension 0)",
-                         p->force2d_dim);
+                         "%d (2D in the %s planes) is not supported: voxomics' 2D (2.5D) texture aggregation runs "
+                         "over the image's slices, i.e. force2Ddimension 0; use 0, or reorient the image so that "
+                         "those planes are its slices",
+                         p->force2d_dim, p->force2d_dim == 1 ? "x-z (coronal for an axial image)"
+                                                             : "y-z (sagittal for an axial image)");
         /* PyRadiomics' 2D: in-plane directions (GLCM, GLRLM: per direction over all slices, averaged) and
          * in-plane neighbourhoods over all slices (GLSZM, GLDM, NGTDM) */
         s->features.aggregations = VX_AGGBIT(VX_AGG_25D_DMRG) | VX_AGGBIT(VX_AGG_25D);

@@ -383,6 +383,101 @@ static int discretise_texture(const vx_settings *s, size_t n, roi_store *st, int
                                 err);
 }
 
+/* PyRadiomics' resegmentMask (compat pyradiomics): the range in the mode's units turned into intensities over
+ * the ROI (relative: times the ROI maximum; sigma: mean + k sd, population sd), a single bound being a lower
+ * bound; then at least 2 voxels must remain and the re-segmented mask pass checkMask again; with
+ * pyrad_reseg_shape the morphological mask becomes the re-segmented one, else it is the mask as given cut to
+ * the re-segmented mask's bounding box (PyRadiomics crops the shape mask with checkMask's latest box). */
+static int pyrad_resegment(const vx_settings *s, roi_store *st, size_t n, size_t *n_roi, size_t *n_int,
+                           const size_t cd[3], vx_error *err)
+{
+    double lo = s->reseg_min, hi = s->reseg_max;
+    const int ranged = !isnan(lo) || !isnan(hi);
+    if (ranged && s->pyrad_reseg_mode != VX_PYRAD_RESEG_ABSOLUTE) {
+        double sum = 0.0, mx = -INFINITY;
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (st->mmask[i]) {
+                sum += st->img[i];
+                mx = st->img[i] > mx ? st->img[i] : mx;
+                k++;
+            }
+        if (s->pyrad_reseg_mode == VX_PYRAD_RESEG_RELATIVE) {
+            lo *= mx;
+            hi *= mx;
+        } else {
+            const double mean = sum / (double)k;
+            double ss = 0.0;
+            for (size_t i = 0; i < n; i++)
+                if (st->mmask[i])
+                    ss += ((double)st->img[i] - mean) * ((double)st->img[i] - mean);
+            const double sd = sqrt(ss / (double)k);
+            lo = mean + sd * lo;
+            hi = mean + sd * hi;
+        }
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t in = st->mmask[i];
+        if (in && !isnan(lo) && !((double)st->img[i] >= lo))
+            in = 0;
+        if (in && !isnan(hi) && !((double)st->img[i] <= hi))
+            in = 0;
+        st->imask[i] = in;
+        kept += in;
+    }
+    if (s->reseg_outlier_sigma > 0.0 && kept) { /* a voxomics file's IBSI outlier rule, after the range */
+        uint8_t *tmp = malloc(n ? n : 1);
+        if (!tmp)
+            return vx_error_set(err, VX_ENOMEM, "out of memory re-segmenting %zu voxels", n);
+        memcpy(tmp, st->imask, n);
+        int rc = vx_resegment(st->img, tmp, n, NAN, NAN, s->reseg_outlier_sigma, st->imask, &kept, err);
+        free(tmp);
+        if (rc != VX_OK)
+            return rc;
+    }
+    *n_int = kept;
+    if (!ranged && !(s->reseg_outlier_sigma > 0.0))
+        return VX_OK;
+    if (kept <= 1)
+        return vx_error_set(err, VX_EEMPTY,
+                            "re-segmentation (range %g..%g) kept %zu voxel%s: PyRadiomics needs at least 2; widen "
+                            "resegmentRange", lo, hi, kept, kept == 1 ? "" : "s");
+    int rc = vx_pyrad_check_mask(st->imask, cd, s->pyrad_min_roi_dims, s->pyrad_min_roi_size, "the re-segmented mask",
+                                 err);
+    if (rc != VX_OK)
+        return rc;
+    if (s->pyrad_reseg_shape) {
+        memcpy(st->mmask, st->imask, n);
+        *n_roi = kept;
+        return VX_OK;
+    }
+    /* PyRadiomics computes shape on the mask as given cropped to the bounding box of the re-segmented mask
+     * (checkMask's box after resegmentMask): voxels outside that box leave the shape mask */
+    size_t blo[3] = {cd[0], cd[1], cd[2]}, bhi[3] = {0, 0, 0};
+    for (size_t z = 0; z < cd[2]; z++)
+        for (size_t y = 0; y < cd[1]; y++)
+            for (size_t x = 0; x < cd[0]; x++)
+                if (st->imask[x + cd[0] * (y + cd[1] * z)]) {
+                    const size_t c[3] = {x, y, z};
+                    for (int a = 0; a < 3; a++) {
+                        blo[a] = c[a] < blo[a] ? c[a] : blo[a];
+                        bhi[a] = c[a] + 1 > bhi[a] ? c[a] + 1 : bhi[a];
+                    }
+                }
+    size_t m = 0;
+    for (size_t z = 0; z < cd[2]; z++)
+        for (size_t y = 0; y < cd[1]; y++)
+            for (size_t x = 0; x < cd[0]; x++) {
+                uint8_t *v = &st->mmask[x + cd[0] * (y + cd[1] * z)];
+                if (x < blo[0] || x >= bhi[0] || y < blo[1] || y >= bhi[1] || z < blo[2] || z >= bhi[2])
+                    *v = 0;
+                m += *v;
+            }
+    *n_roi = m;
+    return VX_OK;
+}
+
 static int build_roi(const vx_image *img, const vx_image *mask, const vx_settings *s, double margin_mm,
                      roi_store *st, vx_roi *r, vx_error *err)
 {
@@ -445,8 +540,11 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
 
     /* re-segmentation: range, then outliers (IBSI: both act on the intensity mask only) */
     size_t n_int = 0;
-    rc = vx_resegment(st->img, st->mmask, n, s->reseg_min, s->reseg_max, s->reseg_outlier_sigma, st->imask, &n_int,
-                      err);
+    if (s->compat == VX_COMPAT_PYRADIOMICS)
+        rc = pyrad_resegment(s, st, n, &n_roi, &n_int, cd, err);
+    else
+        rc = vx_resegment(st->img, st->mmask, n, s->reseg_min, s->reseg_max, s->reseg_outlier_sigma, st->imask,
+                          &n_int, err);
     if (rc != VX_OK)
         return rc;
 

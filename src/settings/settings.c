@@ -77,6 +77,9 @@ static const enum_word words[] = {
     {VX_SE_GLCM_WEIGHT, VX_GLCM_WEIGHT_MANHATTAN, "manhattan", NULL, "manhattan"},
     {VX_SE_GLCM_WEIGHT, VX_GLCM_WEIGHT_EUCLIDEAN, "euclidean", NULL, "euclidean"},
     {VX_SE_GLCM_WEIGHT, VX_GLCM_WEIGHT_INFINITY, "infinity", NULL, "infinity"},
+    {VX_SE_RESEG_MODE, VX_PYRAD_RESEG_ABSOLUTE, "absolute", NULL, "absolute"},
+    {VX_SE_RESEG_MODE, VX_PYRAD_RESEG_RELATIVE, "relative", NULL, "relative"},
+    {VX_SE_RESEG_MODE, VX_PYRAD_RESEG_SIGMA, "sigma", NULL, "sigma"},
 };
 enum { N_WORDS = sizeof words / sizeof words[0] };
 

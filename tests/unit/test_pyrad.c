@@ -224,10 +224,37 @@ static void test_settings_mapped(void **state)
     assert_true(s.reseg_min == -100.0 && isnan(s.reseg_max));
     assert_int_equal(load_text("setting:\n  resegmentRange: [400, -1000]\n", &s, &err), VX_OK);
     assert_true(s.reseg_min == -1000.0 && s.reseg_max == 400.0);
-    /* sigma mode [-3, 3]: mean +/- 3 sd, IBSI's outlier filter with 3; no range */
+    /* sigma mode [-3, 3]: the range in standard deviations from the ROI mean (turned into intensities when the
+     * ROI is known); IBSI's outlier rule stays off */
     assert_int_equal(load_text("setting:\n  resegmentRange: [-3, 3]\n  resegmentMode: sigma\n", &s, &err), VX_OK);
-    assert_true(s.reseg_outlier_sigma == 3.0);
-    assert_true(isnan(s.reseg_min) && isnan(s.reseg_max));
+    assert_true(s.reseg_outlier_sigma == 0.0);
+    assert_true(s.reseg_min == -3.0 && s.reseg_max == 3.0);
+    assert_int_equal(s.pyrad_reseg_mode, VX_PYRAD_RESEG_SIGMA);
+    /* asymmetric sigma and relative ranges, a single relative bound */
+    assert_int_equal(load_text("setting:\n  resegmentRange: [3, -2]\n  resegmentMode: sigma\n", &s, &err), VX_OK);
+    assert_true(s.reseg_min == -2.0 && s.reseg_max == 3.0);
+    assert_int_equal(load_text("setting:\n  resegmentRange: [0.5]\n  resegmentMode: relative\n", &s, &err), VX_OK);
+    assert_true(s.reseg_min == 0.5 && isnan(s.reseg_max));
+    assert_int_equal(s.pyrad_reseg_mode, VX_PYRAD_RESEG_RELATIVE);
+    /* the image-processing settings and their PyRadiomics defaults */
+    assert_int_equal(load_text("imageType:\n  Original: {}\n", &s, &err), VX_OK);
+    assert_true(!s.pyrad_normalize && s.pyrad_normalize_scale == 1.0 && s.pyrad_remove_outliers == 0.0);
+    assert_true(s.pyrad_pad_distance == 5 && s.pyrad_min_roi_dims == 2 && s.pyrad_min_roi_size == 0);
+    assert_true(!s.pyrad_correct_mask && s.pyrad_geometry_tolerance == 1e-6 && !s.pyrad_reseg_shape);
+    assert_int_equal(s.pyrad_reseg_mode, VX_PYRAD_RESEG_ABSOLUTE);
+    assert_int_equal(load_text("setting:\n  normalize: true\n  normalizeScale: 100\n  removeOutliers: 3\n"
+                               "  padDistance: 2\n  resegmentShape: true\n  minimumROIDimensions: 3\n"
+                               "  minimumROISize: 10\n  correctMask: true\n  geometryTolerance: 1e-4\n"
+                               "  preCrop: true\n",
+                               &s, &err),
+                     VX_OK);
+    assert_true(s.pyrad_normalize && s.pyrad_normalize_scale == 100.0 && s.pyrad_remove_outliers == 3.0);
+    assert_true(s.pyrad_pad_distance == 2 && s.pyrad_min_roi_dims == 3 && s.pyrad_min_roi_size == 10);
+    assert_true(s.pyrad_correct_mask && s.pyrad_geometry_tolerance == 1e-4 && s.pyrad_reseg_shape);
+    assert_int_equal(load_text("setting:\n  removeOutliers: null\n  minimumROISize: null\n"
+                               "  geometryTolerance: null\n", &s, &err),
+                     VX_OK);
+    assert_true(s.pyrad_remove_outliers == 0.0 && s.pyrad_min_roi_size == 0 && s.pyrad_geometry_tolerance == 1e-6);
     /* force2D: the in-plane (2.5D) aggregations */
     assert_int_equal(load_text("setting:\n  force2D: true\n  force2Ddimension: 0\n", &s, &err), VX_OK);
     assert_int_equal(s.features.aggregations, VX_AGGBIT(VX_AGG_25D_DMRG) | VX_AGGBIT(VX_AGG_25D));
@@ -294,16 +321,26 @@ static void test_errors_unsupported(void **state)
                  "voxel-based extraction", NULL);
     expect_error("setting:\n  interpolator: sitkGaussian\n", VX_EUNSUPPORTED, "sitkGaussian", NULL);
     expect_error("setting:\n  interpolator: 9\n", VX_EUNSUPPORTED, "sitkLanczosWindowedSinc", NULL);
-    expect_error("setting:\n  normalize: true\n", VX_EUNSUPPORTED, "setting.normalize", "not supported", NULL);
-    expect_error("setting:\n  resegmentRange: [0.5]\n  resegmentMode: relative\n", VX_EUNSUPPORTED, "relative",
+    /* the image-processing settings: ranges */
+    expect_error("setting:\n  normalize: 2\n", VX_EINVAL, "params.yaml:2:", "setting.normalize", "true or false",
                  NULL);
-    expect_error("setting:\n  resegmentRange: [-2, 3]\n  resegmentMode: sigma\n", VX_EUNSUPPORTED, "symmetric",
-                 NULL);
-    expect_error("setting:\n  resegmentShape: true\n", VX_EUNSUPPORTED, "setting.resegmentShape", NULL);
-    expect_error("setting:\n  force2D: true\n  force2Ddimension: 1\n", VX_EUNSUPPORTED, "force2Ddimension", NULL);
+    expect_error("setting:\n  normalizeScale: 0\n", VX_EINVAL, "setting.normalizeScale", "(0, 1e15]", NULL);
+    expect_error("setting:\n  removeOutliers: -1\n", VX_EINVAL, "setting.removeOutliers", "(0, 1e15]", NULL);
+    expect_error("setting:\n  padDistance: -1\n", VX_EINVAL, "setting.padDistance", "0..1048576", NULL);
+    expect_error("setting:\n  minimumROISize: 0\n", VX_EINVAL, "setting.minimumROISize", "1..1073741824", NULL);
+    expect_error("setting:\n  geometryTolerance: 0\n", VX_EINVAL, "setting.geometryTolerance", "(0, 1]", NULL);
+    expect_error("setting:\n  correctMask: sometimes\n", VX_EINVAL, "setting.correctMask", "'sometimes'", NULL);
+    expect_error("setting:\n  resegmentShape: 1.5\n", VX_EINVAL, "setting.resegmentShape", NULL);
+    expect_error("setting:\n  force2D: true\n  force2Ddimension: 1\n", VX_EUNSUPPORTED, "force2Ddimension",
+                 "x-z", "use 0", NULL);
+    expect_error("setting:\n  force2D: true\n  force2Ddimension: 2\n", VX_EUNSUPPORTED, "force2Ddimension",
+                 "y-z", NULL);
     expect_error("setting:\n  weightingNorm: chebyshev\n", VX_EINVAL, "'chebyshev'", "manhattan", NULL);
     expect_error("setting:\n  distances: [1, 31]\n", VX_EINVAL, "setting.distances", "1..30", NULL);
-    expect_error("setting:\n  label_channel: 1\n", VX_EUNSUPPORTED, "setting.label_channel", NULL);
+    expect_error("setting:\n  label_channel: 1\n", VX_EUNSUPPORTED, "setting.label_channel", "single-channel",
+                 "MASK:SEGMENT", NULL);
+    expect_error("setting:\n  interpolator: sitkBlackmanWindowedSinc\n", VX_EUNSUPPORTED,
+                 "sitkBlackmanWindowedSinc is not supported", "sitkBSpline", NULL);
 }
 
 /* The features only PyRadiomics defines are selected by name (computed with compat pyradiomics). */
@@ -468,6 +505,7 @@ static void run_stats(const float v[4], int compat, double shift, double bin_wid
     vx_settings_default(&s);
     s.compat = compat;
     s.voxel_shift = shift;
+    s.pyrad_min_roi_dims = 1; /* a 1D ROI (PyRadiomics' default minimumROIDimensions 2 would refuse it) */
     s.texture_disc = (vx_discretisation){.method = VX_DISC_FBS, .bin_width = bin_width, .min_value = NAN};
     s.features.families = FAM(VX_FAM_STAT) | FAM(VX_FAM_IH);
     vx_results_init(res);
