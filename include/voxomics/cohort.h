@@ -145,11 +145,7 @@ VX_API int vx_cohort_load_store(const char *store, const vx_cohort *c, const vx_
 /* Free every case result of r (not r itself) and zero it. NULL is allowed. */
 VX_API void vx_cohort_results_free(vx_cohort_results *r);
 
-/* Column names of the cohort table. */
-typedef enum vx_column_names {
-    VX_NAMES_IBSI = 0,       /* IBSI tags, e.g. cm_contrast_3D_avg */
-    VX_NAMES_PYRADIOMICS = 1 /* original_glcm_Contrast; features PyRadiomics lacks keep their IBSI tag */
-} vx_column_names;
+/* Column names of the cohort table: vx_column_names (voxomics/extract.h). */
 
 /* The wide cohort table: one row per case and region, in cohort order, columns
  *   case, <extra columns>, roi, error, <one per value, the union over cases in order of appearance>,

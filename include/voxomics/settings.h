@@ -99,6 +99,14 @@ typedef struct vx_settings {
     int feature_subset;      /* != 0: only the features whose bit is set in feature_bits were requested (a
                                 PyRadiomics featureClass list); the families compute all, writers keep these */
     uint8_t feature_bits[(VX_F_COUNT + 7) / 8];
+    /* PyRadiomics' own account of the settings, for its diagnostics_* columns (vx_pyradiomics_diagnostics,
+     * voxomics/extract.h). Filled by the PyRadiomics parameter reader (src/io/pyrad_params.c); empty for a
+     * voxomics YAML file (the diagnostics then describe the fields above in PyRadiomics' terms). Not YAML keys
+     * and not hashed: they change no value. */
+    char pyrad_settings[4096];    /* PyRadiomics' settings dict, one "key=<Python repr of the value>" line per
+                                     entry in its order (its defaults, then the file's setting section) */
+    char pyrad_image_types[2048]; /* Python repr of the enabled image types, e.g. "{'Original': {}}" */
+    int pyrad_no_additional_info; /* setting additionalInfo: false (PyRadiomics then writes no diagnostics) */
 } vx_settings;
 
 /* Every field to its default (settings.def). */
