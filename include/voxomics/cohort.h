@@ -90,6 +90,9 @@ typedef struct vx_cohort {
     size_t n_extra;       /* columns copied to the output */
     char **extra_names;
     char **extra;         /* extra[i * n_extra + j]: case i, extra column j */
+    size_t n_cols;        /* every column of the file, in its order (Image, Mask, Label, ID included) */
+    char **col_names;
+    char **cols;          /* cols[i * n_cols + j]: case i, column j, as written in the file (paths unresolved) */
     char *path;           /* the CSV file */
 } vx_cohort;
 
@@ -148,8 +151,11 @@ VX_API void vx_cohort_results_free(vx_cohort_results *r);
 /* Column names of the cohort table: vx_column_names (voxomics/extract.h). */
 
 /* The wide cohort table: one row per case and region, in cohort order, columns
- *   case, <extra columns>, roi, error, <one per value, the union over cases in order of appearance>,
- *   voxomics_version, settings_sha256, image_sha256, mask_sha256
+ *   case, <extra columns>, roi, error, <one per text value, then one per value, each the union over cases in
+ *   order of appearance>, voxomics_version, settings_sha256, image_sha256, mask_sha256
+ * With VX_NAMES_PYRADIOMICS the cases file's columns are copied as PyRadiomics' batch mode copies them: every
+ * column of the file (Image, Mask, Label and ID included, as written) in its order, in place of <extra
+ * columns>; PyRadiomics' diagnostics_* text values then follow roi and error.
  * A failed case has one row with its error and empty values. Cases with done = 0 are left out.
  * Errors: VX_ENOMEM; VX_EIO when writing to f failed. */
 VX_API int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r, const vx_settings *s,

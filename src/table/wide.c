@@ -130,10 +130,14 @@ int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r,
     }
     char hash[65];
     vx_settings_hash(s, hash);
+    /* the cases file's columns: PyRadiomics' batch mode copies every one of them, else the extra ones */
+    const int all_cols = names == VX_NAMES_PYRADIOMICS && c->col_names && c->cols;
+    const size_t ncopy = all_cols ? c->n_cols : c->n_extra;
+    char **copy_names = all_cols ? c->col_names : c->extra_names, **copy = all_cols ? c->cols : c->extra;
     fputs("case", f);
-    for (size_t j = 0; j < c->n_extra; j++) {
+    for (size_t j = 0; j < ncopy; j++) {
         fputc(',', f);
-        vx_csv_field(f, c->extra_names[j]);
+        vx_csv_field(f, copy_names[j]);
     }
     fputs(",roi,error", f);
     for (size_t k = 0; k < tm.n; k++) {
@@ -152,9 +156,9 @@ int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r,
         size_t nrows = cr->n_regions ? cr->n_regions : 1;
         for (size_t g = 0; g < nrows; g++) {
             vx_csv_field(f, c->cases[i].id);
-            for (size_t j = 0; j < c->n_extra; j++) {
+            for (size_t j = 0; j < ncopy; j++) {
                 fputc(',', f);
-                vx_csv_field(f, c->extra[i * c->n_extra + j]);
+                vx_csv_field(f, copy[i * ncopy + j]);
             }
             fputc(',', f);
             vx_csv_field(f, cr->n_regions ? cr->regions[g].roi : "");
