@@ -27,6 +27,8 @@
 #include <zlib.h>
 
 #include "voxomics/extract.h"
+#include "voxomics/mask.h"
+#include "voxomics/process.h"
 #include "voxomics/voxomics.h"
 
 #define KEY(buf, fmt, ...) snprintf(buf, sizeof buf, "diagnostics_" fmt, __VA_ARGS__)
@@ -516,6 +518,221 @@ static int versions(vx_results *res)
     return rc;
 }
 
+/* ---- resampling and re-segmentation (PyRadiomics' "interpolated" and "resegmented" stages) ---- */
+
+/* An integer setting of PyRadiomics' account (s->pyrad_settings), else def. */
+static long pyrad_int(const vx_settings *s, const char *key, long def)
+{
+    size_t kl = strlen(key);
+    for (const char *line = s->pyrad_settings; *line;) {
+        const char *e = strchr(line, '\n');
+        size_t len = e ? (size_t)(e - line) : strlen(line);
+        if (len > kl && !strncmp(line, key, kl) && line[kl] == '=') {
+            char *end;
+            long v = strtol(line + kl + 1, &end, 10);
+            return end != line + kl + 1 && (*end == '\n' || !*end) ? v : def;
+        }
+        line += len + (e ? 1 : 0);
+    }
+    return def;
+}
+
+/* v in the pixel type t as SimpleITK's resampler stores it: integer types clamp to their range and truncate
+ * towards zero; float32 rounds to float. */
+static double cast_pixel(double v, const char *t)
+{
+    static const struct {
+        const char *name;
+        double lo, hi;
+    } ints[] = {{"int8", -128.0, 127.0},           {"uint8", 0.0, 255.0},
+                {"int16", -32768.0, 32767.0},      {"uint16", 0.0, 65535.0},
+                {"int32", -2147483648.0, 2147483647.0}, {"uint32", 0.0, 4294967295.0},
+                {"int64", -9.2233720368547758e18, 9.2233720368547758e18}, {"uint64", 0.0, 1.8446744073709552e19}};
+    if (isnan(v))
+        return v;
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+        if (!strcmp(t, ints[i].name))
+            return v < ints[i].lo ? ints[i].lo : v > ints[i].hi ? ints[i].hi : trunc(v);
+    if (!strcmp(t, "float64"))
+        return v;
+    return (double)(float)v;
+}
+
+/* The ROI bounding box of mask m: lowest index and size per axis; 0 when empty. */
+static int roi_box(const vx_image *m, const vx_settings *s, size_t lo[3], size_t size[3])
+{
+    size_t hi[3] = {0, 0, 0};
+    int any = 0;
+    lo[0] = lo[1] = lo[2] = SIZE_MAX;
+    const size_t nx = m->geom.dims[0], ny = m->geom.dims[1], nz = m->geom.dims[2];
+    for (size_t z = 0; z < nz; z++)
+        for (size_t y = 0; y < ny; y++)
+            for (size_t x = 0; x < nx; x++)
+                if (in_roi(s, m->v[x + nx * (y + ny * z)])) {
+                    const size_t p[3] = {x, y, z};
+                    for (int a = 0; a < 3; a++) {
+                        lo[a] = p[a] < lo[a] ? p[a] : lo[a];
+                        hi[a] = p[a] > hi[a] ? p[a] : hi[a];
+                    }
+                    any = 1;
+                }
+    for (int a = 0; a < 3; a++)
+        size[a] = any ? hi[a] - lo[a] + 1 : 0;
+    return any;
+}
+
+/* PyRadiomics' resampling grid (imageoperations.resampleImage): the new spacing (0 or unset keeps the mask's;
+ * kept too along axes where the ROI is one voxel thick), the ROI box in new index space widened by padDistance
+ * and clipped to the image, its origin placed so that the first voxels' corners align. *copy = 1 when the new
+ * spacing equals the image's (numpy.allclose): PyRadiomics then only crops (cropToTumorMask with padDistance). */
+static void pyrad_grid(const vx_image *img, const vx_image *m, const vx_settings *s, long pad, vx_geometry *g,
+                       size_t crop_lo[3], int *copy)
+{
+    size_t lo[3], size[3];
+    roi_box(m, s, lo, size);
+    double sp[3];
+    *copy = 1;
+    for (int a = 0; a < 3; a++) {
+        double r = s->resample_spacing[a];
+        sp[a] = isnan(r) || r == 0.0 || size[a] == 1 ? m->geom.spacing[a] : r;
+        *copy &= fabs(img->geom.spacing[a] - sp[a]) <= 1e-5 + 1e-8 * fabs(sp[a]);
+    }
+    *g = m->geom;
+    if (*copy) {
+        for (int a = 0; a < 3; a++) {
+            size_t l = lo[a] > (size_t)pad ? lo[a] - (size_t)pad : 0;
+            size_t u = lo[a] + size[a] - 1 + (size_t)pad;
+            if (u > m->geom.dims[a] - 1)
+                u = m->geom.dims[a] - 1;
+            crop_lo[a] = l;
+            g->dims[a] = u - l + 1;
+        }
+        double ci[3] = {(double)crop_lo[0], (double)crop_lo[1], (double)crop_lo[2]};
+        index_to_point(&m->geom, ci, g->origin);
+        return;
+    }
+    double ci[3];
+    for (int a = 0; a < 3; a++) {
+        double ratio = m->geom.spacing[a] / sp[a];
+        double l = floor(((double)lo[a] - 0.5) * ratio - (double)pad);
+        double u = ceil(((double)lo[a] + (double)size[a] - 0.5) * ratio + (double)pad);
+        double umax = ceil((double)m->geom.dims[a] * ratio) - 1.0;
+        l = l < 0.0 ? 0.0 : l;
+        u = u > umax ? umax : u;
+        g->dims[a] = (size_t)(u - l + 1.0);
+        g->spacing[a] = sp[a];
+        ci[a] = 0.5 * (sp[a] - m->geom.spacing[a]) / m->geom.spacing[a] + l / ratio;
+        crop_lo[a] = 0;
+    }
+    index_to_point(&m->geom, ci, g->origin);
+}
+
+/* The image on grid g: a crop of img at crop_lo (copy), or img resampled with the settings' interpolator,
+ * each voxel in the file's pixel type as SimpleITK's resampler stores it. */
+static int pyrad_resample_image(const vx_image *img, const vx_settings *s, const vx_geometry *g, const size_t crop_lo[3],
+                                int copy, const char *type, vx_image **out, vx_error *err)
+{
+    vx_image *r = vx_image_new(g);
+    if (!r)
+        return vx_error_set(err, VX_ENOMEM, "diagnostics: out of memory for the interpolated image");
+    const size_t n = vx_geometry_count(g);
+    if (copy) {
+        for (size_t z = 0; z < g->dims[2]; z++)
+            for (size_t y = 0; y < g->dims[1]; y++)
+                for (size_t x = 0; x < g->dims[0]; x++)
+                    r->v[x + g->dims[0] * (y + g->dims[1] * z)] =
+                        img->v[(crop_lo[0] + x) +
+                               img->geom.dims[0] * ((crop_lo[1] + y) + img->geom.dims[1] * (crop_lo[2] + z))];
+        *out = r;
+        return VX_OK;
+    }
+    double *d = malloc(n * sizeof *d);
+    const size_t lo[3] = {0, 0, 0};
+    int rc = d ? vx_resample_box(img->v, &img->geom, g, lo, g->dims, s->interp, 0, d, err)
+               : vx_error_set(err, VX_ENOMEM, "diagnostics: out of memory for the interpolated image");
+    for (size_t i = 0; rc == VX_OK && i < n; i++)
+        r->v[i] = (float)cast_pixel(d[i], type);
+    free(d);
+    if (rc != VX_OK) {
+        vx_image_free(r);
+        vx_error_prefix(err, "diagnostics: ");
+        return rc;
+    }
+    *out = r;
+    return VX_OK;
+}
+
+/* PyRadiomics' re-segmentation of mask m on image im (resegmentMask): absolute range (s->reseg_min, max),
+ * else sigma mode (mean +/- k sd of the ROI, population sd); a new mask holding the ROI value where kept. */
+static int pyrad_resegment(const vx_image *im, const vx_image *m, const vx_settings *s, vx_image **out, vx_error *err)
+{
+    vx_image *r = vx_image_new(&m->geom);
+    if (!r)
+        return vx_error_set(err, VX_ENOMEM, "diagnostics: out of memory for the re-segmented mask");
+    const size_t n = vx_geometry_count(&m->geom);
+    double lo = s->reseg_min, hi = s->reseg_max;
+    if (isnan(lo) && isnan(hi) && s->reseg_outlier_sigma > 0.0) {
+        sum_t sum = {0, 0};
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (in_roi(s, m->v[i])) {
+                sum_add(&sum, im->v[i]);
+                k++;
+            }
+        double mean = k ? sum_get(&sum) / (double)k : NAN;
+        sum_t ss = {0, 0};
+        for (size_t i = 0; i < n; i++)
+            if (in_roi(s, m->v[i]))
+                sum_add(&ss, ((double)im->v[i] - mean) * ((double)im->v[i] - mean));
+        double sd = k ? sqrt(sum_get(&ss) / (double)k) : NAN;
+        lo = mean - sd * s->reseg_outlier_sigma;
+        hi = mean + sd * s->reseg_outlier_sigma;
+    }
+    const float keep = s->mask_label > 0 ? (float)s->mask_label : (float)fmax(1.0, s->mask_threshold);
+    for (size_t i = 0; i < n; i++) {
+        double v = im->v[i];
+        r->v[i] = in_roi(s, m->v[i]) && (isnan(lo) || v >= lo) && (isnan(hi) || v <= hi) ? keep : 0.0f;
+    }
+    *out = r;
+    return VX_OK;
+}
+
+/* The interpolated and re-segmented stages, where the settings ask for them. */
+static int processed_stages(const vx_image *img, const vx_image *mask, const char *type, const vx_settings *s,
+                            vx_results *res, vx_error *err)
+{
+    const int resample = !isnan(s->resample_spacing[0]) || !isnan(s->resample_spacing[1]) ||
+                         !isnan(s->resample_spacing[2]);
+    const int reseg = !isnan(s->reseg_min) || !isnan(s->reseg_max) || s->reseg_outlier_sigma > 0.0;
+    const vx_image *im = img, *m = mask;
+    vx_image *rim = NULL, *rm = NULL, *sm = NULL;
+    int rc = VX_OK;
+    if (resample) {
+        vx_geometry g;
+        size_t crop_lo[3];
+        int copy;
+        pyrad_grid(img, mask, s, pyrad_int(s, "padDistance", 5), &g, crop_lo, &copy);
+        rc = pyrad_resample_image(img, s, &g, crop_lo, copy, type, &rim, err);
+        if (rc == VX_OK)
+            rc = vx_mask_resample_nearest(mask, &g, &rm, err);
+        if (rc == VX_OK && (rc = image_elements(rim, "interpolated", NULL, res)) != VX_OK)
+            vx_error_set(err, rc, "diagnostics: out of memory");
+        if (rc == VX_OK)
+            rc = mask_elements(rim, rm, s, "interpolated", 0, res, err);
+        im = rim;
+        m = rm;
+    }
+    if (rc == VX_OK && reseg) {
+        rc = pyrad_resegment(im, m, s, &sm, err);
+        if (rc == VX_OK)
+            rc = mask_elements(im, sm, s, "resegmented", 0, res, err);
+    }
+    vx_image_free(rim);
+    vx_image_free(rm);
+    vx_image_free(sm);
+    return rc;
+}
+
 int vx_pyradiomics_diagnostics(const vx_image *img, const vx_image *mask, const vx_image *corrected_mask,
                                const char *image_pixel_type, const vx_settings *s, vx_results *res, vx_error *err)
 {
@@ -529,6 +746,11 @@ int vx_pyradiomics_diagnostics(const vx_image *img, const vx_image *mask, const 
     if (rc != VX_OK)
         return vx_error_set(err, rc, "diagnostics: out of memory");
     rc = mask_elements(NULL, mask, s, "original", 1, res, err);
+    /* PyRadiomics resamples the mask as read (its grid) and the image; checkMask corrects the mask where it is
+     * still off the image grid, which voxomics' resampling onto the image grid stands for */
+    if (rc == VX_OK)
+        rc = processed_stages(img, corrected_mask ? corrected_mask : mask,
+                              image_pixel_type && image_pixel_type[0] ? image_pixel_type : "float32", s, res, err);
     if (rc == VX_OK && corrected_mask)
         rc = mask_elements(img, corrected_mask, s, "corrected", 0, res, err);
     if (rc == VX_ENOMEM)
