@@ -107,11 +107,7 @@ VX_API void vx_csv_field(FILE *f, const char *s);
 /* Shortest decimal text of v that parses back to v exactly (C locale; "NaN", "Inf", "-Inf"), into buf (len
  * bytes, at least 8; 32 always suffice). */
 VX_API void vx_format_double(double v, char *buf, size_t len);
-/* v as Python's repr() writes a float (and so as PyRadiomics writes its values into CSV): the shortest digits
- * that read back to v, positional for decimal exponents -4..15 with at least one digit after the point
- * ("2.0", "0.7812499999999999", "0.0001"), else scientific with a signed exponent of at least two digits
- * ("1e-05", "1.5e+16"); "nan", "inf", "-inf". Into buf (len bytes; 32 always suffice). */
-VX_API void vx_python_float_repr(double v, char *buf, size_t len);
+
 
 #ifdef __cplusplus
 }

@@ -350,35 +350,6 @@ static const char *sitk_interpolator(vx_interp m)
     }
 }
 
-/* "key=value" line for the dict (replacing an earlier one of that key, a Python dict update) */
-static void dict_set(char *d, size_t cap, const char *key, const char *value)
-{
-    char out[sizeof((vx_settings *)0)->pyrad_settings];
-    size_t k = 0, kl = strlen(key);
-    int done = 0;
-    out[0] = '\0';
-    for (const char *line = d; *line;) {
-        const char *e = strchr(line, '\n');
-        size_t len = e ? (size_t)(e - line) : strlen(line);
-        int same = len > kl && !strncmp(line, key, kl) && line[kl] == '=';
-        int w = same ? snprintf(out + k, sizeof out - k, "%s=%s\n", key, value)
-                     : snprintf(out + k, sizeof out - k, "%.*s\n", (int)len, line);
-        if (w < 0 || (size_t)w >= sizeof out - k)
-            return;
-        k += (size_t)w;
-        done |= same;
-        line += len + (e ? 1 : 0);
-    }
-    if (!done) {
-        int w = snprintf(out + k, sizeof out - k, "%s=%s\n", key, value);
-        if (w < 0 || (size_t)w >= sizeof out - k)
-            return;
-        k += (size_t)w;
-    }
-    if (k < cap)
-        memcpy(d, out, k + 1);
-}
-
 /* The settings of a voxomics YAML file (no PyRadiomics account) in PyRadiomics' terms: its defaults, then
  * the settings that have a PyRadiomics counterpart. */
 static void describe_settings(const vx_settings *s, char *d, size_t cap)
@@ -392,24 +363,24 @@ static void describe_settings(const vx_settings *s, char *d, size_t cap)
     char t[160], a[32], b[32], c[32];
     d[0] = '\0';
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
-        dict_set(d, cap, defaults[i][0], defaults[i][1]);
+        vx_pyrad_settings_set(d, cap, defaults[i][0], defaults[i][1]);
     if (!isnan(s->resample_spacing[0]) || !isnan(s->resample_spacing[1]) || !isnan(s->resample_spacing[2])) {
         vx_python_float_repr(isnan(s->resample_spacing[0]) ? 0.0 : s->resample_spacing[0], a, sizeof a);
         vx_python_float_repr(isnan(s->resample_spacing[1]) ? 0.0 : s->resample_spacing[1], b, sizeof b);
         vx_python_float_repr(isnan(s->resample_spacing[2]) ? 0.0 : s->resample_spacing[2], c, sizeof c);
         snprintf(t, sizeof t, "[%s, %s, %s]", a, b, c);
-        dict_set(d, cap, "resampledPixelSpacing", t);
-        dict_set(d, cap, "interpolator", sitk_interpolator(s->interp));
+        vx_pyrad_settings_set(d, cap, "resampledPixelSpacing", t);
+        vx_pyrad_settings_set(d, cap, "interpolator", sitk_interpolator(s->interp));
     }
     snprintf(t, sizeof t, "[%d]", s->features.glcm_distance);
-    dict_set(d, cap, "distances", t);
+    vx_pyrad_settings_set(d, cap, "distances", t);
     if (!(s->features.aggregations & (VX_AGGBIT(VX_AGG_3D_AVG) | VX_AGGBIT(VX_AGG_3D))))
-        dict_set(d, cap, "force2D", "True");
+        vx_pyrad_settings_set(d, cap, "force2D", "True");
     if (s->mask_label > 0) {
         snprintf(t, sizeof t, "%d", s->mask_label);
-        dict_set(d, cap, "label", t);
+        vx_pyrad_settings_set(d, cap, "label", t);
     } else {
-        dict_set(d, cap, "label", "None");
+        vx_pyrad_settings_set(d, cap, "label", "None");
     }
     if (!isnan(s->reseg_min) || !isnan(s->reseg_max)) {
         vx_python_float_repr(s->reseg_min, a, sizeof a);
@@ -418,23 +389,23 @@ static void describe_settings(const vx_settings *s, char *d, size_t cap)
             snprintf(t, sizeof t, "[%s]", a);
         else
             snprintf(t, sizeof t, "[%s, %s]", isnan(s->reseg_min) ? "-inf" : a, b);
-        dict_set(d, cap, "resegmentRange", t);
+        vx_pyrad_settings_set(d, cap, "resegmentRange", t);
     } else if (s->reseg_outlier_sigma > 0.0) {
         vx_python_float_repr(s->reseg_outlier_sigma, a, sizeof a);
         snprintf(t, sizeof t, "[-%s, %s]", a, a);
-        dict_set(d, cap, "resegmentRange", t);
-        dict_set(d, cap, "resegmentMode", "'sigma'");
+        vx_pyrad_settings_set(d, cap, "resegmentRange", t);
+        vx_pyrad_settings_set(d, cap, "resegmentMode", "'sigma'");
     }
     if (s->texture_disc.method == VX_DISC_FBN) {
         snprintf(t, sizeof t, "%d", s->texture_disc.bin_count);
-        dict_set(d, cap, "binCount", t);
+        vx_pyrad_settings_set(d, cap, "binCount", t);
     } else if (s->texture_disc.method == VX_DISC_FBS) {
         vx_python_float_repr(s->texture_disc.bin_width, a, sizeof a);
-        dict_set(d, cap, "binWidth", a);
+        vx_pyrad_settings_set(d, cap, "binWidth", a);
     }
     if (s->voxel_shift != 0.0) {
         vx_python_float_repr(s->voxel_shift, a, sizeof a);
-        dict_set(d, cap, "voxelArrayShift", a);
+        vx_pyrad_settings_set(d, cap, "voxelArrayShift", a);
     }
 }
 
@@ -472,7 +443,7 @@ static int configuration(const vx_settings *s, vx_results *res)
         if (s->mask_label > 0) { /* the region's label (a batch Label column, --label), as PyRadiomics' execute */
             char l[24];
             snprintf(l, sizeof l, "%d", s->mask_label);
-            dict_set(dict, sizeof dict, "label", l);
+            vx_pyrad_settings_set(dict, sizeof dict, "label", l);
         }
     } else {
         describe_settings(s, dict, sizeof dict);

@@ -35,7 +35,6 @@
  */
 #include "io/pyrad_params.h"
 
-#include "voxomics/extract.h" /* vx_python_float_repr */
 
 #include <errno.h>
 #include <math.h>
@@ -1210,36 +1209,6 @@ static void py_repr(yaml_document_t *doc, const yaml_node_t *n, pybuf *b, int de
     }
 }
 
-/* One "key=value" line of the settings dict: replaces the value of key where present (a Python dict update
- * keeps the key's place), else appends the line. */
-static void pyrad_settings_put(char *dict, size_t cap, const char *key, const char *value)
-{
-    char out[sizeof((vx_settings *)0)->pyrad_settings];
-    size_t k = 0, kl = strlen(key);
-    int done = 0;
-    out[0] = '\0';
-    for (const char *line = dict; *line;) {
-        const char *e = strchr(line, '\n');
-        size_t len = e ? (size_t)(e - line) : strlen(line);
-        int same = len > kl && !strncmp(line, key, kl) && line[kl] == '=';
-        int w = same ? snprintf(out + k, sizeof out - k, "%s=%s\n", key, value)
-                     : snprintf(out + k, sizeof out - k, "%.*s\n", (int)len, line);
-        if (w < 0 || (size_t)w >= sizeof out - k)
-            return; /* would not fit: kept as it was */
-        k += (size_t)w;
-        done |= same;
-        line += len + (e ? 1 : 0);
-    }
-    if (!done) {
-        int w = snprintf(out + k, sizeof out - k, "%s=%s\n", key, value);
-        if (w < 0 || (size_t)w >= sizeof out - k)
-            return;
-        k += (size_t)w;
-    }
-    if (k < cap)
-        memcpy(dict, out, k + 1);
-}
-
 /* PyRadiomics' settings dict: its defaults (RadiomicsFeatureExtractor._getDefaultSettings, in its order), then
  * the file's setting section in the file's order; and its enabled image types. */
 static void pyrad_account(pr *p, const yaml_node_t *setting, const yaml_node_t *image_type)
@@ -1253,7 +1222,7 @@ static void pyrad_account(pr *p, const yaml_node_t *setting, const yaml_node_t *
     vx_settings *s = p->s;
     s->pyrad_settings[0] = '\0';
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
-        pyrad_settings_put(s->pyrad_settings, sizeof s->pyrad_settings, defaults[i][0], defaults[i][1]);
+        vx_pyrad_settings_set(s->pyrad_settings, sizeof s->pyrad_settings, defaults[i][0], defaults[i][1]);
     if (setting && setting->type == YAML_MAPPING_NODE)
         for (yaml_node_pair_t *q = setting->data.mapping.pairs.start; q < setting->data.mapping.pairs.top; q++) {
             const char *ks = scalar(yaml_document_get_node(p->doc, q->key));
@@ -1262,7 +1231,7 @@ static void pyrad_account(pr *p, const yaml_node_t *setting, const yaml_node_t *
             val[0] = '\0';
             py_repr(p->doc, yaml_document_get_node(p->doc, q->value), &b, 0);
             if (ks && !b.full && !strchr(val, '\n'))
-                pyrad_settings_put(s->pyrad_settings, sizeof s->pyrad_settings, ks, val);
+                vx_pyrad_settings_set(s->pyrad_settings, sizeof s->pyrad_settings, ks, val);
         }
     pybuf b = {s->pyrad_image_types, sizeof s->pyrad_image_types, 0, 0};
     s->pyrad_image_types[0] = '\0';
