@@ -10,7 +10,8 @@
 #  - the long format has one diagnostics row per value; additionalInfo: false and IBSI mode write none;
 #  - a PyRadiomics batch CSV (Image, Mask, Label and an extra column holding a comma) runs as it is and its
 #    columns are copied in order in front of the results, as written;
-#  - a single-case wide table names its feature columns as the cohort table does (original_firstorder_Mean...).
+#  - a single-case wide table names its feature columns as the cohort table does (original_firstorder_Mean...);
+#  - a cohort resumed from its store (--store) writes the same table, text values included.
 set -euo pipefail
 vx="$1"
 data=${VOXOMICS_DATA:-$VX_SOURCE_DIR/../shared}
@@ -54,6 +55,14 @@ mkdir "$T/cases"
 cp "$img" "$msk" "$T/cases/"
 printf 'Image,Mask,Label,Reader\nbrain1_image.nrrd,brain1_label.nrrd,1,"R1, first read"\n' > "$T/cases/batch.csv"
 "$vx" extract -q --config "$T/brain1.yaml" --cohort "$T/cases/batch.csv" -j 1 -o "$T/cohort.csv" || fail "batch CSV"
+
+# the store keeps the text values: a rerun from the store writes the same table, byte for byte
+"$vx" extract -q --config "$T/brain1.yaml" --cohort "$T/cases/batch.csv" -j 1 --store "$T/run.db" -o "$T/stored1.csv" \
+    || fail "batch CSV with a store"
+"$vx" extract -q --config "$T/brain1.yaml" --cohort "$T/cases/batch.csv" -j 1 --store "$T/run.db" -o "$T/stored2.csv" \
+    || fail "batch CSV from the store"
+cmp -s "$T/stored1.csv" "$T/cohort.csv" || fail "the run with a store differs from the run without"
+cmp -s "$T/stored2.csv" "$T/cohort.csv" || fail "the table from the store differs (text values lost?)"
 
 python3 - "$py" "$T" <<'EOF' || fail "see above"
 import csv, sys
