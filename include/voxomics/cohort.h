@@ -3,7 +3,8 @@
  *
  * Cohort CSV (PyRadiomics batch convention): a header line with the columns Image and Mask (required), Label
  * (optional: a positive label, or "all" for every label of the mask), ID (optional: the case name; else the row
- * number, 1-based). Column names match case-insensitively. Every other column is copied to the output. Fields
+ * number, 1-based). Column names match case-insensitively. Every other column is copied to the output (in
+ * PyRadiomics compatibility every column, Image and Mask included: vx_cohort_write_csv). Fields
  * may be quoted ("..." with "" for a quote). Relative paths are taken relative to the CSV file's folder.
  * Image and Mask take every form of voxomics/input.h (files, DICOM folders, RTSTRUCT_FILE:ROI, SEG_FILE:SEGMENT).
  *

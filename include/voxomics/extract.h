@@ -66,7 +66,8 @@ typedef struct vx_provenance {
 /* Long format: one row per value of res to f, columns
  *   case,roi,image_type,family,feature,ibsi_code,aggregation_code,tag,value,unit,voxomics_version,
  *   settings_sha256,image_sha256,mask_sha256
- * with diagnostics (family "diagnostics", feature = tag). image_type is each row's own (vx_image_type_name).
+ * with diagnostics (family "diagnostics", feature = tag); text values (res->text) come first, one row each (see
+ * vx_results_write_wide_named). image_type is each row's own (vx_image_type_name).
  * header != 0 writes the header line first. Values use the shortest text that reads back to the same double
  * ("NaN" for NaN). roi names the region: the label of a label mask, the ROI or segment of an RTSTRUCT / SEG
  * mask, "" for all non-zero voxels of the mask. Returns VX_OK, or VX_EIO when the stream reports an error. */
