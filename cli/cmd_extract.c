@@ -72,8 +72,10 @@ static int run_single(const extract_opts *o, const vx_settings *s)
         if (!strcmp(o->format, "long"))
             rc = vx_results_write_long(f, cid, reg->roi, &reg->res, &prov, g == 0);
         else
-            rc = vx_results_write_wide(f, cid, reg->roi, &reg->res, &prov, g == 0);
-        nvals += reg->res.n + reg->res.n_diag;
+            rc = vx_results_write_wide_named(f, cid, reg->roi, &reg->res, &prov, g == 0,
+                                             s->compat == VX_COMPAT_PYRADIOMICS ? VX_NAMES_PYRADIOMICS
+                                                                                : VX_NAMES_IBSI);
+        nvals += reg->res.n + reg->res.n_diag + reg->res.n_text;
     }
     size_t nregions = r.n_regions;
     vx_case_result_free(&r);

@@ -3,7 +3,8 @@
  *
  * Cohort CSV (PyRadiomics batch convention): a header line with the columns Image and Mask (required), Label
  * (optional: a positive label, or "all" for every label of the mask), ID (optional: the case name; else the row
- * number, 1-based). Column names match case-insensitively. Every other column is copied to the output. Fields
+ * number, 1-based). Column names match case-insensitively. Every other column is copied to the output (in
+ * PyRadiomics compatibility every column, Image and Mask included: vx_cohort_write_csv). Fields
  * may be quoted ("..." with "" for a quote). Relative paths are taken relative to the CSV file's folder.
  * Image and Mask take every form of voxomics/input.h (files, DICOM folders, RTSTRUCT_FILE:ROI, SEG_FILE:SEGMENT).
  *
@@ -90,6 +91,9 @@ typedef struct vx_cohort {
     size_t n_extra;       /* columns copied to the output */
     char **extra_names;
     char **extra;         /* extra[i * n_extra + j]: case i, extra column j */
+    size_t n_cols;        /* every column of the file, in its order (Image, Mask, Label, ID included) */
+    char **col_names;
+    char **cols;          /* cols[i * n_cols + j]: case i, column j, as written in the file (paths unresolved) */
     char *path;           /* the CSV file */
 } vx_cohort;
 
@@ -145,15 +149,14 @@ VX_API int vx_cohort_load_store(const char *store, const vx_cohort *c, const vx_
 /* Free every case result of r (not r itself) and zero it. NULL is allowed. */
 VX_API void vx_cohort_results_free(vx_cohort_results *r);
 
-/* Column names of the cohort table. */
-typedef enum vx_column_names {
-    VX_NAMES_IBSI = 0,       /* IBSI tags, e.g. cm_contrast_3D_avg */
-    VX_NAMES_PYRADIOMICS = 1 /* original_glcm_Contrast; features PyRadiomics lacks keep their IBSI tag */
-} vx_column_names;
+/* Column names of the cohort table: vx_column_names (voxomics/extract.h). */
 
 /* The wide cohort table: one row per case and region, in cohort order, columns
- *   case, <extra columns>, roi, error, <one per value, the union over cases in order of appearance>,
- *   voxomics_version, settings_sha256, image_sha256, mask_sha256
+ *   case, <extra columns>, roi, error, <one per text value, then one per value, each the union over cases in
+ *   order of appearance>, voxomics_version, settings_sha256, image_sha256, mask_sha256
+ * With VX_NAMES_PYRADIOMICS the cases file's columns are copied as PyRadiomics' batch mode copies them: every
+ * column of the file (Image, Mask, Label and ID included, as written) in its order, in place of <extra
+ * columns>; PyRadiomics' diagnostics_* text values then follow roi and error.
  * A failed case has one row with its error and empty values. Cases with done = 0 are left out.
  * Errors: VX_ENOMEM; VX_EIO when writing to f failed. */
 VX_API int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r, const vx_settings *s,

@@ -31,6 +31,30 @@ extern "C" {
 VX_API int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_results *res,
                vx_error *err);
 
+/* ---- PyRadiomics' diagnostics (compatibility mode) -------------------------------------------------- */
+/* Append PyRadiomics' diagnostics_* values (its additionalInfo, on by default) to res as text values
+ * (vx_results_add_text), in PyRadiomics' order and formats (docs/pyradiomics_output.md):
+ *   diagnostics_Versions_voxomics, _zlib, _libyaml, _FFTW, _Nettle: voxomics' version and the versions of the
+ *     libraries it computes with (PyRadiomics lists its own, NumPy's, SimpleITK's, PyWavelets' and Python's;
+ *     voxomics uses none of them and names none);
+ *   diagnostics_Configuration_Settings: PyRadiomics' settings dict as it prints it (s->pyrad_settings, the
+ *     label of the region s->mask_label in it; for a voxomics YAML file the settings in PyRadiomics' terms);
+ *   diagnostics_Configuration_EnabledImageTypes (s->pyrad_image_types);
+ *   diagnostics_Image-original_Hash, _Dimensionality, _Spacing, _Size, _Mean, _Minimum, _Maximum of img;
+ *   diagnostics_Mask-original_Hash, _Spacing, _Size, _BoundingBox, _VoxelNum, _VolumeNum,
+ *     _CenterOfMassIndex, _CenterOfMass of mask (the mask as read), the ROI being the voxels equal to
+ *     s->mask_label (> 0), else those >= s->mask_threshold;
+ *   diagnostics_Mask-corrected_* (the mask fields and the ROI's intensity Mean, Minimum, Maximum) of
+ *     corrected_mask, the mask resampled onto the image grid, when it is not NULL (PyRadiomics' correctMask).
+ * image_pixel_type is the file's voxel type (vx_input_info.pixel_type: "int16", ...): the image hash is
+ * SimpleITK's, the SHA-1 of the voxels in that type, little endian ("" or NULL: float32); the mask hash is
+ * that of the mask cast to uint32, as PyRadiomics casts it. Values voxomics holds as float32 hash as
+ * SimpleITK's only where float32 holds them exactly (integers up to 2^24 in magnitude; not float64 files).
+ * Errors: VX_EINVAL (NULL argument), VX_EEMPTY (no ROI voxel in the mask), VX_ENOMEM. */
+VX_API int vx_pyradiomics_diagnostics(const vx_image *img, const vx_image *mask, const vx_image *corrected_mask,
+                                      const char *image_pixel_type, const vx_settings *s, vx_results *res,
+                                      vx_error *err);
+
 /* ---- writing results ----------------------------------------------------------------------------------- */
 typedef struct vx_provenance {
     const char *version;       /* voxomics version */
@@ -42,18 +66,40 @@ typedef struct vx_provenance {
 /* Long format: one row per value of res to f, columns
  *   case,roi,image_type,family,feature,ibsi_code,aggregation_code,tag,value,unit,voxomics_version,
  *   settings_sha256,image_sha256,mask_sha256
- * with diagnostics (family "diagnostics", feature = tag). image_type is each row's own (vx_image_type_name).
+ * with diagnostics (family "diagnostics", feature = tag); text values (res->text) come first, one row each (see
+ * vx_results_write_wide_named). image_type is each row's own (vx_image_type_name).
  * header != 0 writes the header line first. Values use the shortest text that reads back to the same double
  * ("NaN" for NaN). roi names the region: the label of a label mask, the ROI or segment of an RTSTRUCT / SEG
  * mask, "" for all non-zero voxels of the mask. Returns VX_OK, or VX_EIO when the stream reports an error. */
 VX_API int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const vx_results *res,
                           const vx_provenance *prov, int header);
+/* Column names of wide tables (single case and cohort). */
+typedef enum vx_column_names {
+    VX_NAMES_IBSI = 0,       /* IBSI tags, e.g. cm_contrast_3D_avg */
+    VX_NAMES_PYRADIOMICS = 1 /* original_glcm_Contrast; features PyRadiomics lacks keep their IBSI tag */
+} vx_column_names;
+
+/* The wide column name of row r of res into buf (n bytes; 256 always suffice): with VX_NAMES_PYRADIOMICS
+ * PyRadiomics' "<image type>_<class>_<Feature>" where it has the feature (vx_feature_pyradiomics_column), else
+ * the IBSI tag, prefixed "<image type>_" when prefix is set. The single-case and the cohort writers both name
+ * their columns with it, so that both tables of one case have the same columns. */
+VX_API void vx_results_column_name(const vx_results *res, const vx_result_row *r, vx_column_names names, int prefix,
+                                   char *buf, size_t n);
+
 /* Wide format: one row per case and roi; columns case, roi, image_type, then one per value named by its IBSI
  * tag, then provenance. image_type is the rows' image type; should res hold several, the column lists them
  * joined by '+' (in vx_image_type order). Each value column is "<image type>_<tag>" whenever a row is of a
  * filter's image type (several types, or one that is not the original image), else the tag. */
 VX_API int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const vx_results *res,
                           const vx_provenance *prov, int header);
+/* vx_results_write_wide with a choice of names: VX_NAMES_PYRADIOMICS names feature columns as PyRadiomics does
+ * (vx_results_column_name; "original_firstorder_Mean"), as the cohort table does in compatibility mode. Text
+ * values (res->text, e.g. PyRadiomics' diagnostics_* columns) come first after image_type, in both forms,
+ * each a column named by its key holding its text (quoted where CSV needs it). The long format writes a text
+ * value as one row: family "diagnostics", feature and tag = its key, value = its text (quoted where needed),
+ * no unit, image type "original". */
+VX_API int vx_results_write_wide_named(FILE *f, const char *case_id, const char *roi, const vx_results *res,
+                                       const vx_provenance *prov, int header, vx_column_names names);
 
 /* Write one CSV field to f, quoted ("..." with "" for a quote) when it holds a comma, quote or line break.
  * Write errors stay in f's error indicator (ferror). */
@@ -62,6 +108,7 @@ VX_API void vx_csv_field(FILE *f, const char *s);
 /* Shortest decimal text of v that parses back to v exactly (C locale; "NaN", "Inf", "-Inf"), into buf (len
  * bytes, at least 8; 32 always suffice). */
 VX_API void vx_format_double(double v, char *buf, size_t len);
+
 
 #ifdef __cplusplus
 }

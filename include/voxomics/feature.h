@@ -172,11 +172,24 @@ typedef struct vx_diag_row {
     vx_image_type image_type;
 } vx_diag_row;
 
+/* A text value: a whole output column of its own, named by key, holding text rather than a number.
+ * PyRadiomics' compatibility mode writes its diagnostics this way ("diagnostics_Image-original_Hash" ->
+ * "5c9ce3ca..."; "diagnostics_Mask-original_BoundingBox" -> "(162, 84, 11, 47, 70, 7)"; see
+ * vx_pyradiomics_diagnostics in voxomics/extract.h). key and value are owned by the result set (malloc'ed
+ * copies, freed by vx_results_free). Writers put the text columns before every numeric one, in the order
+ * they were added; the long format gives each one a row of family "diagnostics" with the text as its value. */
+typedef struct vx_text_row {
+    char *key;
+    char *value;
+} vx_text_row;
+
 typedef struct vx_results {
     vx_result_row *rows;
     size_t n, cap;
     vx_diag_row *diag;
     size_t n_diag, cap_diag;
+    vx_text_row *text; /* text values, in the order added (vx_results_add_text) */
+    size_t n_text, cap_text;
     /* names of the image types 1..n_types (index t - 1); 0, the original image, has none stored */
     char (*types)[VX_IMAGE_TYPE_NAME_LEN];
     size_t n_types, cap_types;
@@ -206,6 +219,11 @@ VX_API int vx_results_add(vx_results *r, vx_feature_id f, vx_agg agg, double val
 VX_API int vx_results_add_block(vx_results *r, vx_feature_id first, size_t n, vx_agg agg, const double *vals);
 /* Append a diagnostic value; tag is copied (truncated to 47 characters). VX_OK or VX_ENOMEM. */
 VX_API int vx_results_add_diag(vx_results *r, const char *tag, double value);
+/* Append a text value (copies of key and value; a key already present gets the new value in its place).
+ * VX_OK, VX_EINVAL (key NULL or empty, value NULL), VX_ENOMEM (r unchanged). */
+VX_API int vx_results_add_text(vx_results *r, const char *key, const char *value);
+/* The text value of key, NULL when r has none. */
+VX_API const char *vx_results_get_text(const vx_results *r, const char *key);
 /* Sort rows by (image type, feature, aggregation): makes output order independent of computation order. */
 VX_API void vx_results_sort(vx_results *r);
 /* Value of a feature under an aggregation (of the first image type that has it, the original image first

@@ -159,6 +159,11 @@ VX_API int vx_pyrad_resample_onto(const vx_image *src, const vx_geometry *grid, 
  * the step and the fix. */
 VX_API int vx_pyrad_prepare(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_image **pimg,
                             vx_image **pmask, vx_error *err);
+/* PyRadiomics' resegmentMask bounds: the range of s (reseg_min, reseg_max; NaN: open) in the units of
+ * s->pyrad_reseg_mode turned into intensities over the n voxels of img where mask is set (absolute: as given;
+ * relative: times their maximum; sigma: mean + k sd, population sd) into *lo, *hi (NaN: open). */
+VX_API void vx_pyrad_reseg_bounds(const float *img, const uint8_t *mask, size_t n, const vx_settings *s, double *lo,
+                                  double *hi);
 /* PyRadiomics' checkMask on a mask (n voxels of dims d, non-zero = in the ROI): the number of axes along which
  * the ROI's bounding box is longer than one voxel must be >= min_dims (and >= 1), and the voxel count must
  * exceed min_size (when > 0). what names the mask in the message ("the mask", "the re-segmented mask").

@@ -119,6 +119,14 @@ typedef struct vx_settings {
     int feature_subset;      /* != 0: only the features whose bit is set in feature_bits were requested (a
                                 PyRadiomics featureClass list); the families compute all, writers keep these */
     uint8_t feature_bits[(VX_F_COUNT + 7) / 8];
+    /* PyRadiomics' own account of the settings, for its diagnostics_* columns (vx_pyradiomics_diagnostics,
+     * voxomics/extract.h). Filled by the PyRadiomics parameter reader (src/io/pyrad_params.c); empty for a
+     * voxomics YAML file (the diagnostics then describe the fields above in PyRadiomics' terms). Not YAML keys
+     * and not hashed: they change no value. */
+    char pyrad_settings[4096];    /* PyRadiomics' settings dict, one "key=<Python repr of the value>" line per
+                                     entry in its order (its defaults, then the file's setting section) */
+    char pyrad_image_types[2048]; /* Python repr of the enabled image types, e.g. "{'Original': {}}" */
+    int pyrad_no_additional_info; /* setting additionalInfo: false (PyRadiomics then writes no diagnostics) */
 } vx_settings;
 
 /* Every field to its default (settings.def). */
@@ -142,6 +150,16 @@ VX_API int vx_settings_canonical(const vx_settings *s, char *buf, size_t len);
 VX_API void vx_settings_hash(const vx_settings *s, char hex[65]);
 /* Whether feature f was requested: always when s->feature_subset is 0, else its bit in s->feature_bits. */
 VX_API int vx_settings_feature_wanted(const vx_settings *s, vx_feature_id f);
+
+/* v as Python's repr() writes a float (and so as PyRadiomics writes its values into CSV): the shortest digits
+ * that read back to v, positional for decimal exponents -4..15 with at least one digit after the point
+ * ("2.0", "0.7812499999999999", "0.0001"), else scientific with a signed exponent of at least two digits
+ * ("1e-05", "1.5e+16"); "nan", "inf", "-inf". Into buf (len bytes; 32 always suffice). */
+VX_API void vx_python_float_repr(double v, char *buf, size_t len);
+/* Set key to value (a Python repr) in a "key=value"-lines dict such as vx_settings.pyrad_settings (cap bytes):
+ * the line of key is replaced in its place (a Python dict update), else appended. Left unchanged when the
+ * result would not fit. */
+VX_API void vx_pyrad_settings_set(char *dict, size_t cap, const char *key, const char *value);
 
 /* ---- the descriptor (settings.def) -------------------------------------------------------------------- */
 typedef enum vx_setting_group {

@@ -7,6 +7,7 @@
 
 #include "voxomics/cohort.h"
 #include "voxomics/input.h"
+#include "voxomics/io.h"
 #include "voxomics/mask.h"
 
 void vx_case_options_default(vx_case_options *o)
@@ -53,9 +54,9 @@ static int input_diag(vx_results *res, const vx_input_info *ii, const vx_input_i
 }
 
 /* One region: label > 0 that label, else every voxel >= the threshold. */
-static int run_region(const vx_image *img, const vx_image *mask, const vx_settings *base, int label,
-                      const vx_case_options *o, const vx_input_info *ii, const vx_input_info *mi, vx_results *res,
-                      vx_error *err)
+static int run_region(const vx_image *img, const vx_image *mask, const vx_image *mask_read, const vx_settings *base,
+                      int label, const vx_case_options *o, const vx_input_info *ii, const vx_input_info *mi,
+                      vx_results *res, vx_error *err)
 {
     vx_settings s = *base;
     if (label > 0)
@@ -74,6 +75,11 @@ static int run_region(const vx_image *img, const vx_image *mask, const vx_settin
         rc = vx_extract(img, m, &s, res, err);
     if (rc == VX_OK)
         rc = input_diag(res, ii, mi);
+    /* PyRadiomics' diagnostics_* columns (its additionalInfo, on unless the parameter file turns it off); the
+     * mask as read, and the one resampled onto the image grid as PyRadiomics' corrected mask */
+    if (rc == VX_OK && s.compat == VX_COMPAT_PYRADIOMICS && !s.pyrad_no_additional_info)
+        rc = vx_pyradiomics_diagnostics(img, mask_read ? mask_read : mask, mask_read ? mask : NULL, ii->pixel_type,
+                                        &s, res, err);
     if (rc == VX_OK && s.feature_subset) {
         /* a PyRadiomics featureClass list: the families compute everything, the results keep what was asked */
         size_t k = 0;
@@ -131,6 +137,11 @@ int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_optio
     }
     if (rc == VX_OK && (rc = vx_path_sha256(mi.path, r->mask_sha256, &err)) != VX_OK)
         fail(r, "hash mask", &err);
+    /* a mask resampled onto the image grid: PyRadiomics' diagnostics describe it as read too */
+    vx_image *mask_read = NULL;
+    if (rc == VX_OK && mi.mask_resampled && s->compat == VX_COMPAT_PYRADIOMICS && !s->pyrad_no_additional_info &&
+        (rc = vx_image_read(mi.path, &mask_read, &err)) != VX_OK)
+        fail(r, "read mask", &err);
     int *labels = NULL;
     size_t nlab = 1;
     if (rc == VX_OK && all) {
@@ -160,7 +171,7 @@ int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_optio
             snprintf(g->roi, sizeof g->roi, "%d", label);
         else
             snprintf(g->roi, sizeof g->roi, "%s", mi.selector);
-        rc = run_region(img, mask, s, label, o, &ii, &mi, &g->res, &err);
+        rc = run_region(img, mask, mask_read, s, label, o, &ii, &mi, &g->res, &err);
         if (rc != VX_OK) {
             vx_error_prefix(&err, "image %s, mask %s%s%s: ", c->image, c->mask, label > 0 ? ", label " : "",
                             label > 0 ? g->roi : "");
@@ -170,6 +181,7 @@ int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_optio
     free(labels);
     vx_image_free(img);
     vx_image_free(mask);
+    vx_image_free(mask_read);
     if (rc != VX_OK) {
         /* a failed case keeps no partial results */
         for (size_t i = 0; i < r->n_regions; i++)

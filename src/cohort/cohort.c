@@ -45,6 +45,12 @@ void vx_cohort_free(vx_cohort *c)
         free((char *)c->cases[i].label);
     }
     free(c->cases);
+    for (size_t i = 0; c->cols && i < c->n * c->n_cols; i++)
+        free(c->cols[i]);
+    free(c->cols);
+    for (size_t j = 0; c->col_names && j < c->n_cols; j++)
+        free(c->col_names[j]);
+    free(c->col_names);
     for (size_t i = 0; i < c->n * c->n_extra; i++)
         free(c->extra[i]);
     free(c->extra);
@@ -150,8 +156,12 @@ static int read_header(vx_cohort *c, char **fl, int nf, const char *text, const 
                             csv_path, text);
     k->extra_col = malloc((size_t)nf * sizeof *k->extra_col);
     c->extra_names = calloc((size_t)nf, sizeof *c->extra_names);
-    if (!k->extra_col || !c->extra_names)
+    c->col_names = calloc((size_t)nf, sizeof *c->col_names);
+    if (!k->extra_col || !c->extra_names || !c->col_names)
         return vx_error_set(err, VX_ENOMEM, "out of memory");
+    for (int i = 0; i < nf; i++)
+        if (!(c->col_names[c->n_cols++] = strdup(fl[i])))
+            return vx_error_set(err, VX_ENOMEM, "out of memory");
     for (int i = 0; i < nf; i++)
         if (i != k->img && i != k->msk && i != k->lab && i != k->id) {
             k->extra_col[c->n_extra] = i;
@@ -168,6 +178,9 @@ static int grow_cases(vx_cohort *c, cohort_cols *k, vx_error *err)
     k->cap = k->cap ? k->cap * 2 : 64;
     vx_case_spec *cs = realloc(c->cases, k->cap * sizeof *cs);
     char **ex = realloc(c->extra, k->cap * (c->n_extra ? c->n_extra : 1) * sizeof *ex);
+    char **all = realloc(c->cols, k->cap * (c->n_cols ? c->n_cols : 1) * sizeof *all);
+    if (all)
+        c->cols = all;
     size_t *rn = realloc(k->rowno, k->cap * sizeof *rn), *rl = rn ? realloc(k->rowline, k->cap * sizeof *rl) : NULL;
     if (cs)
         c->cases = cs;
@@ -177,7 +190,7 @@ static int grow_cases(vx_cohort *c, cohort_cols *k, vx_error *err)
         k->rowno = rn;
     if (rl)
         k->rowline = rl;
-    if (!cs || !ex || !rn || !rl)
+    if (!cs || !ex || !all || !rn || !rl)
         return vx_error_set(err, VX_ENOMEM, "out of memory");
     return VX_OK;
 }
@@ -214,9 +227,12 @@ static int add_case(vx_cohort *c, char **fl, int nf, const vx_csv_reader *rd, co
     cs->label = strdup(k->lab >= 0 ? fl[k->lab] : "");
     for (size_t j = 0; j < c->n_extra; j++)
         c->extra[c->n * c->n_extra + j] = strdup(fl[k->extra_col[j]]);
+    int all_ok = 1;
+    for (size_t j = 0; j < c->n_cols; j++)
+        all_ok &= (c->cols[c->n * c->n_cols + j] = strdup(fl[j])) != NULL;
     c->n++;
     vx_csv_free_fields(fl, nf);
-    if (!cs->id || !cs->image || !cs->mask || !cs->label)
+    if (!cs->id || !cs->image || !cs->mask || !cs->label || !all_ok)
         return vx_error_set(err, VX_ENOMEM, "out of memory");
     return VX_OK;
 }

@@ -74,6 +74,21 @@ static void put_field(sbuf *b, const char *t)
     put(b, tmp);
 }
 
+/* A text field of any length, tabs and line breaks replaced by spaces. */
+static void put_text(sbuf *b, const char *t)
+{
+    size_t m = strlen(t);
+    char *tmp = malloc(m + 1);
+    if (!tmp) {
+        b->oom = 1;
+        return;
+    }
+    for (size_t k = 0; k <= m; k++)
+        tmp[k] = (t[k] == '\t' || t[k] == '\n' || t[k] == '\r') ? ' ' : t[k];
+    put(b, tmp);
+    free(tmp);
+}
+
 /* a "T <image type>" line when the image type changes */
 static void put_type(sbuf *b, const vx_results *res, vx_image_type t, vx_image_type *cur)
 {
@@ -102,6 +117,13 @@ char *vx_case_serialise(const vx_case_result *r)
         put_field(&b, r->regions[g].roi);
         put(&b, "\n");
         vx_image_type cur = VX_IMAGE_ORIGINAL; /* "T" lines switch the image type of the lines after them */
+        for (size_t i = 0; i < res->n_text; i++) { /* "X <key> <text>": text values */
+            put(&b, "X\t");
+            put_text(&b, res->text[i].key);
+            put(&b, "\t");
+            put_text(&b, res->text[i].value);
+            put(&b, "\n");
+        }
         for (size_t i = 0; i < res->n_diag; i++) {
             put_type(&b, res, res->diag[i].image_type, &cur);
             vx_format_double(res->diag[i].value, num, sizeof num);
@@ -132,6 +154,62 @@ static int number(const char *t, double *v)
     return end != t && !*end ? 0 : -1;
 }
 
+/* One line of the text form (split in place) into r. */
+static int deserialise_line(char *line, vx_case_result *r)
+{
+    char *f[5] = {NULL};
+    int nf = 0;
+    for (char *q = line; nf < 5;) {
+        f[nf++] = q;
+        char *t = strchr(q, '\t');
+        if (!t)
+            break;
+        *t = '\0';
+        q = t + 1;
+    }
+    if (!strcmp(f[0], "S") && nf == 3) {
+        snprintf(r->image_sha256, sizeof r->image_sha256, "%s", f[1]);
+        snprintf(r->mask_sha256, sizeof r->mask_sha256, "%s", f[2]);
+    } else if (!strcmp(f[0], "N") && nf == 2) {
+        snprintf(r->note, sizeof r->note, "%s", f[1]);
+    } else if (!strcmp(f[0], "R") && nf == 2) {
+        vx_region_result *g = realloc(r->regions, (r->n_regions + 1) * sizeof *g);
+        if (!g)
+            return VX_ENOMEM;
+        r->regions = g;
+        g = &r->regions[r->n_regions++];
+        memset(g, 0, sizeof *g);
+        snprintf(g->roi, sizeof g->roi, "%s", f[1]);
+        vx_results_init(&g->res);
+    } else if (!strcmp(f[0], "T") && nf == 2 && r->n_regions) {
+        int rc = vx_results_set_image_type(&r->regions[r->n_regions - 1].res, f[1]);
+        if (rc != VX_OK)
+            return rc == VX_ENOMEM ? VX_ENOMEM : VX_EFORMAT;
+    } else if (!strcmp(f[0], "X") && nf == 3 && r->n_regions) {
+        int rc = vx_results_add_text(&r->regions[r->n_regions - 1].res, f[1], f[2]);
+        if (rc != VX_OK)
+            return rc == VX_ENOMEM ? VX_ENOMEM : VX_EFORMAT;
+    } else if (!strcmp(f[0], "D") && nf == 3 && r->n_regions) {
+        double v;
+        if (number(f[2], &v) != 0)
+            return VX_EFORMAT;
+        if (vx_results_add_diag(&r->regions[r->n_regions - 1].res, f[1], v) != VX_OK)
+            return VX_ENOMEM;
+    } else if (!strcmp(f[0], "F") && nf == 4 && r->n_regions) {
+        char *e1, *e2;
+        long id = strtol(f[1], &e1, 10), agg = strtol(f[2], &e2, 10);
+        double v;
+        if (e1 == f[1] || *e1 || e2 == f[2] || *e2 || id < 0 || id >= VX_F_COUNT || agg < 0 ||
+            agg >= VX_AGG_COUNT || number(f[3], &v) != 0)
+            return VX_EFORMAT;
+        if (vx_results_add(&r->regions[r->n_regions - 1].res, (vx_feature_id)id, (vx_agg)agg, v) != VX_OK)
+            return VX_ENOMEM;
+    } else if (line[0]) {
+        return VX_EFORMAT;
+    }
+    return VX_OK;
+}
+
 int vx_case_deserialise(const char *text, vx_case_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -140,58 +218,21 @@ int vx_case_deserialise(const char *text, vx_case_result *r)
     while (*p) {
         const char *e = strchr(p, '\n');
         size_t len = e ? (size_t)(e - p) : strlen(p);
-        char line[1024];
-        if (len >= sizeof line)
-            return VX_EFORMAT;
+        char line_buf[1024], *line = line_buf;
+        if (len >= sizeof line_buf) { /* only text values ("X" lines) may be this long */
+            if (len > ((size_t)1 << 20) || strncmp(p, "X\t", 2) != 0)
+                return VX_EFORMAT;
+            if (!(line = malloc(len + 1)))
+                return VX_ENOMEM;
+        }
         memcpy(line, p, len);
         line[len] = '\0';
         p += len + (e ? 1 : 0);
-        char *f[5] = {NULL};
-        int nf = 0;
-        for (char *q = line; nf < 5;) {
-            f[nf++] = q;
-            char *t = strchr(q, '\t');
-            if (!t)
-                break;
-            *t = '\0';
-            q = t + 1;
-        }
-        if (!strcmp(f[0], "S") && nf == 3) {
-            snprintf(r->image_sha256, sizeof r->image_sha256, "%s", f[1]);
-            snprintf(r->mask_sha256, sizeof r->mask_sha256, "%s", f[2]);
-        } else if (!strcmp(f[0], "N") && nf == 2) {
-            snprintf(r->note, sizeof r->note, "%s", f[1]);
-        } else if (!strcmp(f[0], "R") && nf == 2) {
-            vx_region_result *g = realloc(r->regions, (r->n_regions + 1) * sizeof *g);
-            if (!g)
-                return VX_ENOMEM;
-            r->regions = g;
-            g = &r->regions[r->n_regions++];
-            memset(g, 0, sizeof *g);
-            snprintf(g->roi, sizeof g->roi, "%s", f[1]);
-            vx_results_init(&g->res);
-        } else if (!strcmp(f[0], "T") && nf == 2 && r->n_regions) {
-            int rc = vx_results_set_image_type(&r->regions[r->n_regions - 1].res, f[1]);
-            if (rc != VX_OK)
-                return rc == VX_ENOMEM ? VX_ENOMEM : VX_EFORMAT;
-        } else if (!strcmp(f[0], "D") && nf == 3 && r->n_regions) {
-            double v;
-            if (number(f[2], &v) != 0)
-                return VX_EFORMAT;
-            if (vx_results_add_diag(&r->regions[r->n_regions - 1].res, f[1], v) != VX_OK)
-                return VX_ENOMEM;
-        } else if (!strcmp(f[0], "F") && nf == 4 && r->n_regions) {
-            char *e1, *e2;
-            long id = strtol(f[1], &e1, 10), agg = strtol(f[2], &e2, 10);
-            double v;
-            if (e1 == f[1] || *e1 || e2 == f[2] || *e2 || id < 0 || id >= VX_F_COUNT || agg < 0 ||
-                agg >= VX_AGG_COUNT || number(f[3], &v) != 0)
-                return VX_EFORMAT;
-            if (vx_results_add(&r->regions[r->n_regions - 1].res, (vx_feature_id)id, (vx_agg)agg, v) != VX_OK)
-                return VX_ENOMEM;
-        } else if (line[0]) {
-            return VX_EFORMAT;
-        }
+        int rc = deserialise_line(line, r);
+        if (line != line_buf)
+            free(line);
+        if (rc != VX_OK)
+            return rc;
     }
     return VX_OK;
 }

@@ -63,6 +63,21 @@ int vx_results_write_long(FILE *f, const char *case_id, const char *roi, const v
         fputs("case,roi,image_type,family,feature,ibsi_code,aggregation_code,tag,value,unit,voxomics_version,"
               "settings_sha256,image_sha256,mask_sha256\n",
               f);
+    for (size_t i = 0; i < res->n_text; i++) {
+        const vx_text_row *t = &res->text[i];
+        vx_csv_field(f, case_id);
+        fputc(',', f);
+        vx_csv_field(f, roi ? roi : "");
+        fputs(",original,diagnostics,", f);
+        vx_csv_field(f, t->key);
+        fputs(",,,", f);
+        vx_csv_field(f, t->key);
+        fputc(',', f);
+        vx_csv_field(f, t->value);
+        fputc(',', f);
+        put_prov(f, prov);
+        fputc('\n', f);
+    }
     for (size_t i = 0; i < res->n_diag; i++) {
         const vx_diag_row *d = &res->diag[i];
         vx_csv_field(f, case_id);
@@ -134,21 +149,47 @@ static void wide_column(FILE *f, const vx_results *res, const char *tag, vx_imag
     }
 }
 
+void vx_results_column_name(const vx_results *res, const vx_result_row *r, vx_column_names names, int prefix,
+                            char *buf, size_t n)
+{
+    const char *type = vx_results_image_type_name(res, r->image_type);
+    if (names == VX_NAMES_PYRADIOMICS && vx_feature_pyradiomics_column(type, r->feature, r->agg, buf, n) == 0)
+        return;
+    if (!prefix) {
+        vx_feature_tag(r->feature, r->agg, buf, n);
+        return;
+    }
+    char tag[128];
+    vx_feature_tag(r->feature, r->agg, tag, sizeof tag);
+    snprintf(buf, n, "%s_%s", type, tag);
+}
+
 int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const vx_results *res,
                           const vx_provenance *prov, int header)
 {
-    char num[64], tag[96];
+    return vx_results_write_wide_named(f, case_id, roi, res, prov, header, VX_NAMES_IBSI);
+}
+
+int vx_results_write_wide_named(FILE *f, const char *case_id, const char *roi, const vx_results *res,
+                                const vx_provenance *prov, int header, vx_column_names names)
+{
+    char num[64], tag[VX_IMAGE_TYPE_NAME_LEN + 160];
     vx_image_type first;
     const int mixed = mixed_types(res, &first);
     /* value columns name their image type whenever one is a filter's ("log_s3.0mm_3D_stat_mean") */
     const int prefix = mixed || first != VX_IMAGE_ORIGINAL;
     if (header) {
         fputs("case,roi,image_type", f);
+        for (size_t i = 0; i < res->n_text; i++) {
+            fputc(',', f);
+            vx_csv_field(f, res->text[i].key);
+        }
         for (size_t i = 0; i < res->n_diag; i++)
             wide_column(f, res, res->diag[i].tag, res->diag[i].image_type, prefix);
         for (size_t i = 0; i < res->n; i++) {
-            vx_feature_tag(res->rows[i].feature, res->rows[i].agg, tag, sizeof tag);
-            wide_column(f, res, tag, res->rows[i].image_type, prefix);
+            vx_results_column_name(res, &res->rows[i], names, prefix, tag, sizeof tag);
+            fputc(',', f);
+            vx_csv_field(f, tag);
         }
         fputs(",voxomics_version,settings_sha256,image_sha256,mask_sha256\n", f);
     }
@@ -171,6 +212,10 @@ int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const v
                 any = 1;
             }
         }
+    }
+    for (size_t i = 0; i < res->n_text; i++) {
+        fputc(',', f);
+        vx_csv_field(f, res->text[i].value);
     }
     for (size_t i = 0; i < res->n_diag; i++) {
         vx_format_double(res->diag[i].value, num, sizeof num);

@@ -12,6 +12,11 @@ void vx_results_init(vx_results *r)
 
 void vx_results_free(vx_results *r)
 {
+    for (size_t i = 0; i < r->n_text; i++) {
+        free(r->text[i].key);
+        free(r->text[i].value);
+    }
+    free(r->text);
     free(r->rows);
     free(r->diag);
     free(r->types);
@@ -94,6 +99,47 @@ int vx_results_add_diag(vx_results *r, const char *tag, double value)
     row->value = value;
     row->image_type = r->image_type;
     return VX_OK;
+}
+
+int vx_results_add_text(vx_results *r, const char *key, const char *value)
+{
+    if (!key || !*key || !value)
+        return VX_EINVAL;
+    char *v = strdup(value);
+    if (!v)
+        return VX_ENOMEM;
+    for (size_t i = 0; i < r->n_text; i++)
+        if (!strcmp(r->text[i].key, key)) {
+            free(r->text[i].value);
+            r->text[i].value = v;
+            return VX_OK;
+        }
+    char *k = strdup(key);
+    if (!k) {
+        free(v);
+        return VX_ENOMEM;
+    }
+    if (r->n_text == r->cap_text) {
+        size_t cap = r->cap_text ? 2 * r->cap_text : 32;
+        vx_text_row *t = realloc(r->text, cap * sizeof *t);
+        if (!t) {
+            free(k);
+            free(v);
+            return VX_ENOMEM;
+        }
+        r->text = t;
+        r->cap_text = cap;
+    }
+    r->text[r->n_text++] = (vx_text_row){k, v};
+    return VX_OK;
+}
+
+const char *vx_results_get_text(const vx_results *r, const char *key)
+{
+    for (size_t i = 0; r && key && i < r->n_text; i++)
+        if (!strcmp(r->text[i].key, key))
+            return r->text[i].value;
+    return NULL;
 }
 
 static int row_cmp(const void *a, const void *b)

@@ -42,6 +42,7 @@
  */
 #include "io/pyrad_params.h"
 
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -604,8 +605,11 @@ static int one_setting(pr *p, const char *sec, const yaml_node_t *k, const char 
             p->s->pyrad_pre_crop = b;
         return rc;
     }
-    if (!strcmp(key, "additionalInfo") || !strcmp(key, "enableCExtensions"))
-        return get_bool(p, v, full, &b);
+    if (!strcmp(key, "additionalInfo") || !strcmp(key, "enableCExtensions")) {
+        if ((rc = get_bool(p, v, full, &b)) == VX_OK && !strcmp(key, "additionalInfo"))
+            p->s->pyrad_no_additional_info = !b; /* no diagnostics_* columns (vx_pyradiomics_diagnostics) */
+        return rc;
+    }
     if (!strcmp(key, "geometryTolerance")) {
         if (is_null(v)) {
             p->s->pyrad_geometry_tolerance = 1e-6; /* SimpleITK's default */
@@ -1090,6 +1094,211 @@ static int finish_settings(pr *p)
     return VX_OK;
 }
 
+/* ---- PyRadiomics' own account of the settings (vx_settings.pyrad_settings, .pyrad_image_types) ----
+ * PyRadiomics writes its settings dict and its enabled image types into the diagnostics columns as Python
+ * prints them (str of a dict): the values as its YAML loader types them (PyYAML, YAML 1.1 rules: plain null /
+ * ~ / empty -> None; true/false, yes/no, on/off -> True/False; decimal integers -> int; numbers with a '.' or
+ * .inf/.nan -> float; anything else, and every quoted scalar, -> str), lists as [a, b], mappings as
+ * {'k': v}. */
+
+typedef struct pybuf {
+    char *s;
+    size_t n, len;
+    int full;
+} pybuf;
+
+static void pyb_put(pybuf *b, const char *t)
+{
+    size_t m = strlen(t);
+    if (b->len + m + 1 > b->n) {
+        b->full = 1;
+        return;
+    }
+    memcpy(b->s + b->len, t, m + 1);
+    b->len += m;
+}
+
+static int match_word(const char *s, const char *const *words)
+{
+    for (; *words; words++)
+        if (!strcmp(s, *words))
+            return 1;
+    return 0;
+}
+
+/* PyYAML's int (decimal form): [-+]?(0|[1-9][0-9_]*) */
+static int yaml11_int(const char *s)
+{
+    const char *q = s + (*s == '-' || *s == '+');
+    if (!strcmp(q, "0"))
+        return 1;
+    if (*q < '1' || *q > '9')
+        return 0;
+    for (q++; *q; q++)
+        if (!((*q >= '0' && *q <= '9') || *q == '_'))
+            return 0;
+    return 1;
+}
+
+/* PyYAML's float: [-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)? (and not a lone '.') */
+static int yaml11_float(const char *s)
+{
+    const char *q = s + (*s == '-' || *s == '+');
+    int digits = 0;
+    while ((*q >= '0' && *q <= '9') || (digits && *q == '_'))
+        q++, digits = 1;
+    if (*q != '.')
+        return 0;
+    q++;
+    while ((*q >= '0' && *q <= '9') || *q == '_')
+        q++, digits = 1;
+    if (!digits)
+        return 0;
+    if (*q == 'e' || *q == 'E') {
+        q++;
+        if (*q != '-' && *q != '+')
+            return 0;
+        q++;
+        if (*q < '0' || *q > '9')
+            return 0;
+        while (*q >= '0' && *q <= '9')
+            q++;
+    }
+    return !*q;
+}
+
+static void py_scalar(const yaml_node_t *n, pybuf *b)
+{
+    static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
+    static const char *const trues[] = {"yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", NULL};
+    static const char *const falses[] = {"no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", NULL};
+    const char *s = (const char *)n->data.scalar.value;
+    char num[64];
+    if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+        if (match_word(s, nulls)) {
+            pyb_put(b, "None");
+            return;
+        }
+        if (match_word(s, trues) || match_word(s, falses)) {
+            pyb_put(b, match_word(s, trues) ? "True" : "False");
+            return;
+        }
+        if (strlen(s) < 40 && yaml11_int(s)) {
+            size_t k = 0;
+            for (const char *q = s; *q; q++)
+                if (*q != '_' && *q != '+')
+                    num[k++] = *q;
+            num[k] = '\0';
+            if (!strcmp(num, "-0"))
+                snprintf(num, sizeof num, "0");
+            pyb_put(b, num);
+            return;
+        }
+        const char *q = s + (*s == '-' || *s == '+');
+        if (!strcmp(q, ".inf") || !strcmp(q, ".Inf") || !strcmp(q, ".INF")) {
+            pyb_put(b, *s == '-' ? "-inf" : "inf");
+            return;
+        }
+        if (!strcmp(s, ".nan") || !strcmp(s, ".NaN") || !strcmp(s, ".NAN")) {
+            pyb_put(b, "nan");
+            return;
+        }
+        if (strlen(s) < 60 && yaml11_float(s)) {
+            char clean[64];
+            size_t k = 0;
+            for (const char *c = s; *c; c++)
+                if (*c != '_')
+                    clean[k++] = *c;
+            clean[k] = '\0';
+            vx_python_float_repr(strtod(clean, NULL), num, sizeof num);
+            pyb_put(b, num);
+            return;
+        }
+    }
+    /* a Python str: single quotes, \ and ' escaped (Python picks double quotes for a text holding ' only) */
+    int dq = strchr(s, '\'') && !strchr(s, '"');
+    pyb_put(b, dq ? "\"" : "'");
+    for (const char *c = s; *c && !b->full; c++) {
+        char t[8];
+        if (*c == '\\')
+            snprintf(t, sizeof t, "\\\\");
+        else if (*c == '\'' && !dq)
+            snprintf(t, sizeof t, "\\'");
+        else if (*c == '\n')
+            snprintf(t, sizeof t, "\\n");
+        else if (*c == '\t')
+            snprintf(t, sizeof t, "\\t");
+        else
+            snprintf(t, sizeof t, "%c", *c);
+        pyb_put(b, t);
+    }
+    pyb_put(b, dq ? "\"" : "'");
+}
+
+static void py_repr(yaml_document_t *doc, const yaml_node_t *n, pybuf *b, int depth)
+{
+    if (!n || depth > 32) {
+        pyb_put(b, "None");
+        return;
+    }
+    if (n->type == YAML_SCALAR_NODE) {
+        py_scalar(n, b);
+    } else if (n->type == YAML_SEQUENCE_NODE) {
+        pyb_put(b, "[");
+        for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+            if (it != n->data.sequence.items.start)
+                pyb_put(b, ", ");
+            py_repr(doc, yaml_document_get_node(doc, *it), b, depth + 1);
+        }
+        pyb_put(b, "]");
+    } else if (n->type == YAML_MAPPING_NODE) {
+        pyb_put(b, "{");
+        for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < n->data.mapping.pairs.top; q++) {
+            if (q != n->data.mapping.pairs.start)
+                pyb_put(b, ", ");
+            py_repr(doc, yaml_document_get_node(doc, q->key), b, depth + 1);
+            pyb_put(b, ": ");
+            py_repr(doc, yaml_document_get_node(doc, q->value), b, depth + 1);
+        }
+        pyb_put(b, "}");
+    } else {
+        pyb_put(b, "None");
+    }
+}
+
+/* PyRadiomics' settings dict: its defaults (RadiomicsFeatureExtractor._getDefaultSettings, in its order), then
+ * the file's setting section in the file's order; and its enabled image types. */
+static void pyrad_account(pr *p, const yaml_node_t *setting, const yaml_node_t *image_type)
+{
+    static const char *const defaults[][2] = {
+        {"minimumROIDimensions", "2"}, {"minimumROISize", "None"},  {"normalize", "False"},
+        {"normalizeScale", "1"},        {"removeOutliers", "None"}, {"resampledPixelSpacing", "None"},
+        {"interpolator", "'sitkBSpline'"}, {"preCrop", "False"},    {"padDistance", "5"},
+        {"distances", "[1]"},           {"force2D", "False"},       {"force2Ddimension", "0"},
+        {"resegmentRange", "None"},     {"label", "1"},             {"additionalInfo", "True"}};
+    vx_settings *s = p->s;
+    s->pyrad_settings[0] = '\0';
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+        vx_pyrad_settings_set(s->pyrad_settings, sizeof s->pyrad_settings, defaults[i][0], defaults[i][1]);
+    if (setting && setting->type == YAML_MAPPING_NODE)
+        for (yaml_node_pair_t *q = setting->data.mapping.pairs.start; q < setting->data.mapping.pairs.top; q++) {
+            const char *ks = scalar(yaml_document_get_node(p->doc, q->key));
+            char val[2048];
+            pybuf b = {val, sizeof val, 0, 0};
+            val[0] = '\0';
+            py_repr(p->doc, yaml_document_get_node(p->doc, q->value), &b, 0);
+            if (ks && !b.full && !strchr(val, '\n'))
+                vx_pyrad_settings_set(s->pyrad_settings, sizeof s->pyrad_settings, ks, val);
+        }
+    pybuf b = {s->pyrad_image_types, sizeof s->pyrad_image_types, 0, 0};
+    s->pyrad_image_types[0] = '\0';
+    if (image_type && image_type->type == YAML_MAPPING_NODE && image_type->data.mapping.pairs.top >
+                                                                     image_type->data.mapping.pairs.start)
+        py_repr(p->doc, image_type, &b, 0);
+    if (b.full || !s->pyrad_image_types[0])
+        snprintf(s->pyrad_image_types, sizeof s->pyrad_image_types, "{'Original': {}}");
+}
+
 int vx_pyrad_params_load(yaml_document_t *doc, yaml_node_t *root, const char *path, vx_settings *s, vx_error *err)
 {
     pr p = {.doc = doc, .path = path, .err = err, .s = s};
@@ -1140,5 +1349,6 @@ int vx_pyrad_params_load(yaml_document_t *doc, yaml_node_t *root, const char *pa
         return rc;
     s->features.families = families;
     s->feature_subset = 1;
+    pyrad_account(&p, sec[2], sec[0]);
     return VX_OK;
 }

@@ -388,18 +388,17 @@ static int discretise_texture(const vx_settings *s, size_t n, roi_store *st, int
  * bound; then at least 2 voxels must remain and the re-segmented mask pass checkMask again; with
  * pyrad_reseg_shape the morphological mask becomes the re-segmented one, else it is the mask as given cut to
  * the re-segmented mask's bounding box (PyRadiomics crops the shape mask with checkMask's latest box). */
-static int pyrad_resegment(const vx_settings *s, roi_store *st, size_t n, size_t *n_roi, size_t *n_int,
-                           const size_t cd[3], vx_error *err)
+void vx_pyrad_reseg_bounds(const float *img, const uint8_t *mask, size_t n, const vx_settings *s, double *plo,
+                           double *phi)
 {
     double lo = s->reseg_min, hi = s->reseg_max;
-    const int ranged = !isnan(lo) || !isnan(hi);
-    if (ranged && s->pyrad_reseg_mode != VX_PYRAD_RESEG_ABSOLUTE) {
+    if ((!isnan(lo) || !isnan(hi)) && s->pyrad_reseg_mode != VX_PYRAD_RESEG_ABSOLUTE) {
         double sum = 0.0, mx = -INFINITY;
         size_t k = 0;
         for (size_t i = 0; i < n; i++)
-            if (st->mmask[i]) {
-                sum += st->img[i];
-                mx = st->img[i] > mx ? st->img[i] : mx;
+            if (mask[i]) {
+                sum += img[i];
+                mx = img[i] > mx ? img[i] : mx;
                 k++;
             }
         if (s->pyrad_reseg_mode == VX_PYRAD_RESEG_RELATIVE) {
@@ -409,13 +408,23 @@ static int pyrad_resegment(const vx_settings *s, roi_store *st, size_t n, size_t
             const double mean = sum / (double)k;
             double ss = 0.0;
             for (size_t i = 0; i < n; i++)
-                if (st->mmask[i])
-                    ss += ((double)st->img[i] - mean) * ((double)st->img[i] - mean);
+                if (mask[i])
+                    ss += ((double)img[i] - mean) * ((double)img[i] - mean);
             const double sd = sqrt(ss / (double)k);
             lo = mean + sd * lo;
             hi = mean + sd * hi;
         }
     }
+    *plo = lo;
+    *phi = hi;
+}
+
+static int pyrad_resegment(const vx_settings *s, roi_store *st, size_t n, size_t *n_roi, size_t *n_int,
+                           const size_t cd[3], vx_error *err)
+{
+    double lo, hi;
+    const int ranged = !isnan(s->reseg_min) || !isnan(s->reseg_max);
+    vx_pyrad_reseg_bounds(st->img, st->mmask, n, s, &lo, &hi);
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         uint8_t in = st->mmask[i];

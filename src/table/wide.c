@@ -87,35 +87,29 @@ static void col_free(colmap *m)
     free(m->slot);
 }
 
-/* A value's column: PyRadiomics' name when asked and it has one ("<image type>_<class>_<Feature>"), else the
- * IBSI tag, prefixed "<image type>_" when the settings list filters (every image type then, the original
- * included, so that a column always says which image it comes from). */
+/* A value's column: vx_results_column_name (PyRadiomics' name when asked and it has one, else the IBSI tag,
+ * prefixed "<image type>_" when the settings list filters: every image type then, the original included, so
+ * that a column always says which image it comes from). */
 static void column_name(const vx_results *res, const vx_result_row *r, vx_column_names names, int prefix,
                         char *buf, size_t n)
 {
-    const char *type = vx_results_image_type_name(res, r->image_type);
-    if (names == VX_NAMES_PYRADIOMICS && vx_feature_pyradiomics_column(type, r->feature, r->agg, buf, n) == 0)
-        return;
-    if (!prefix) {
-        vx_feature_tag(r->feature, r->agg, buf, n);
-        return;
-    }
-    char tag[128];
-    vx_feature_tag(r->feature, r->agg, tag, sizeof tag);
-    snprintf(buf, n, "%s_%s", type, tag);
+    vx_results_column_name(res, r, names, prefix, buf, n);
 }
 
 int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r, const vx_settings *s,
                         vx_column_names names, vx_error *err)
 {
-    colmap m;
+    colmap m, tm; /* value columns; text columns (res->text, written first) */
     memset(&m, 0, sizeof m);
+    memset(&tm, 0, sizeof tm);
     char name[VX_IMAGE_TYPE_NAME_LEN + 160];
     const int prefix = s->n_filters > 0;
     int rc = VX_OK;
     for (size_t i = 0; rc == VX_OK && i < r->n; i++)
         for (size_t g = 0; rc == VX_OK && g < r->cases[i].n_regions; g++) {
             const vx_results *res = &r->cases[i].regions[g].res;
+            for (size_t k = 0; rc == VX_OK && k < res->n_text; k++)
+                rc = col_add(&tm, res->text[k].key);
             for (size_t k = 0; rc == VX_OK && k < res->n_diag; k++)
                 rc = col_add(&m, res->diag[k].tag);
             for (size_t k = 0; rc == VX_OK && k < res->n; k++) {
@@ -125,20 +119,31 @@ int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r,
         }
     const char **cell = rc == VX_OK ? calloc(m.n ? m.n : 1, sizeof *cell) : NULL;
     char (*num)[32] = rc == VX_OK ? calloc(m.n ? m.n : 1, sizeof *num) : NULL;
-    if (rc != VX_OK || !cell || !num) {
+    const char **tcell = rc == VX_OK ? calloc(tm.n ? tm.n : 1, sizeof *tcell) : NULL;
+    if (rc != VX_OK || !cell || !num || !tcell) {
         free(cell);
         free(num);
+        free(tcell);
         col_free(&m);
+        col_free(&tm);
         return vx_error_set(err, VX_ENOMEM, "out of memory writing the cohort table");
     }
     char hash[65];
     vx_settings_hash(s, hash);
+    /* the cases file's columns: PyRadiomics' batch mode copies every one of them, else the extra ones */
+    const int all_cols = names == VX_NAMES_PYRADIOMICS && c->col_names && c->cols;
+    const size_t ncopy = all_cols ? c->n_cols : c->n_extra;
+    char **copy_names = all_cols ? c->col_names : c->extra_names, **copy = all_cols ? c->cols : c->extra;
     fputs("case", f);
-    for (size_t j = 0; j < c->n_extra; j++) {
+    for (size_t j = 0; j < ncopy; j++) {
         fputc(',', f);
-        vx_csv_field(f, c->extra_names[j]);
+        vx_csv_field(f, copy_names[j]);
     }
     fputs(",roi,error", f);
+    for (size_t k = 0; k < tm.n; k++) {
+        fputc(',', f);
+        vx_csv_field(f, tm.names[k]);
+    }
     for (size_t k = 0; k < m.n; k++) {
         fputc(',', f);
         vx_csv_field(f, m.names[k]);
@@ -151,17 +156,20 @@ int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r,
         size_t nrows = cr->n_regions ? cr->n_regions : 1;
         for (size_t g = 0; g < nrows; g++) {
             vx_csv_field(f, c->cases[i].id);
-            for (size_t j = 0; j < c->n_extra; j++) {
+            for (size_t j = 0; j < ncopy; j++) {
                 fputc(',', f);
-                vx_csv_field(f, c->extra[i * c->n_extra + j]);
+                vx_csv_field(f, copy[i * ncopy + j]);
             }
             fputc(',', f);
             vx_csv_field(f, cr->n_regions ? cr->regions[g].roi : "");
             fputc(',', f);
             vx_csv_field(f, cr->error ? cr->error : "");
             memset(cell, 0, m.n * sizeof *cell);
+            memset(tcell, 0, tm.n * sizeof *tcell);
             if (cr->n_regions) {
                 const vx_results *res = &cr->regions[g].res;
+                for (size_t k = 0; k < res->n_text; k++)
+                    tcell[col_find(&tm, res->text[k].key)] = res->text[k].value;
                 for (size_t k = 0; k < res->n_diag; k++) {
                     long col = col_find(&m, res->diag[k].tag);
                     vx_format_double(res->diag[k].value, num[col], sizeof num[col]);
@@ -173,6 +181,11 @@ int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r,
                     vx_format_double(res->rows[k].value, num[col], sizeof num[col]);
                     cell[col] = num[col];
                 }
+            }
+            for (size_t k = 0; k < tm.n; k++) {
+                fputc(',', f);
+                if (tcell[k])
+                    vx_csv_field(f, tcell[k]);
             }
             for (size_t k = 0; k < m.n; k++) {
                 fputc(',', f);
@@ -186,6 +199,8 @@ int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r,
     }
     free(cell);
     free(num);
+    free(tcell);
     col_free(&m);
+    col_free(&tm);
     return ferror(f) ? vx_error_set(err, VX_EIO, "write error on the cohort table") : VX_OK;
 }

@@ -16,8 +16,10 @@ printf 'id,image,mask\nb1,%s,%s\nb2,%s,%s\n' "$data/pyradiomics/brain1_image.nrr
     "$data/pyradiomics/brain1_image.nrrd" "$data/pyradiomics/brain1_label.nrrd" > "$T/cases.csv"
 "$vx" extract -q --config "$data/pyradiomics/filters/params.yaml" --cohort "$T/cases.csv" -j 1 -o "$T/table.csv" \
     || fail "the cohort run failed"
+# (compatibility mode copies the cases file's columns, id, image and mask here, and writes PyRadiomics'
+# diagnostics_* columns: neither is a feature column; tests/cli/pyradiomics_output.sh checks them)
 head -1 "$T/table.csv" | tr ',' '\n' | grep -v -x -e case -e roi -e error -e voxomics_version -e settings_sha256 \
-    -e image_sha256 -e mask_sha256 > "$T/ours.txt"
+    -e image_sha256 -e mask_sha256 -e id -e image -e mask | grep -v '^diagnostics_' > "$T/ours.txt"
 tail -n +2 "$ref" | cut -d, -f1 | sort > "$T/theirs.txt"
 n=$(wc -l < "$T/ours.txt")
 [ "$n" -gt 0 ] || fail "no feature column"
