@@ -46,14 +46,13 @@ VX_API int vx_extract(const vx_image *img, const vx_image *mask, const vx_settin
  *     s->mask_label (> 0), else those >= s->mask_threshold;
  *   diagnostics_Mask-corrected_* (the mask fields and the ROI's intensity Mean, Minimum, Maximum) of
  *     corrected_mask, the mask resampled onto the image grid, when it is not NULL (PyRadiomics' correctMask).
- * image_pixel_type is the file's voxel type (vx_input_info.pixel_type: "int16", ...): the image hash is
- * SimpleITK's, the SHA-1 of the voxels in that type, little endian ("" or NULL: float32); the mask hash is
- * that of the mask cast to uint32, as PyRadiomics casts it. Values voxomics holds as float32 hash as
+ * The image hash is SimpleITK's, the SHA-1 of the voxels in the file's voxel type (img->pixel_type: "int16",
+ * ..., float32 for VX_PIXEL_REAL: DICOM, images built in memory), little endian; the mask hash is that of the
+ * mask cast to uint32, as PyRadiomics casts it. Values voxomics holds as float32 hash as
  * SimpleITK's only where float32 holds them exactly (integers up to 2^24 in magnitude; not float64 files).
  * Errors: VX_EINVAL (NULL argument), VX_EEMPTY (no ROI voxel in the mask), VX_ENOMEM. */
 VX_API int vx_pyradiomics_diagnostics(const vx_image *img, const vx_image *mask, const vx_image *corrected_mask,
-                                      const char *image_pixel_type, const vx_settings *s, vx_results *res,
-                                      vx_error *err);
+                                      const vx_settings *s, vx_results *res, vx_error *err);
 
 /* ---- writing results ----------------------------------------------------------------------------------- */
 typedef struct vx_provenance {

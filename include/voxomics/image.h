@@ -45,18 +45,20 @@ typedef enum vx_pixel_type {
     VX_PIXEL_UINT32,
     VX_PIXEL_INT64,
     VX_PIXEL_UINT64,
+    VX_PIXEL_FLOAT32, /* a float32 file, or a scaled NIfTI (as ITK reads it) */
+    VX_PIXEL_FLOAT64, /* a float64 file (or a scaled float64 NIfTI) */
 } vx_pixel_type;
 
 typedef struct vx_image {
     vx_geometry geom;
     float *v;
-    vx_pixel_type pixel_type; /* the file's voxel type (VX_PIXEL_REAL when not an integer file) */
+    vx_pixel_type pixel_type; /* the file's voxel type (NRRD, NIfTI; VX_PIXEL_REAL: DICOM, images built in memory) */
 } vx_image;
 
-/* "real", "int8", "uint8", "int16", ... */
+/* "real", "int8", "uint8", "int16", ..., "float32", "float64" */
 VX_API const char *vx_pixel_type_name(vx_pixel_type t);
 /* v cast to integer type t as ITK casts a resampled value: clamped to the type's range, then truncated toward
- * zero; VX_PIXEL_REAL returns v. */
+ * zero; the real types return v. */
 VX_API double vx_pixel_cast(vx_pixel_type t, double v);
 
 typedef struct vx_mask {

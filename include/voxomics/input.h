@@ -46,9 +46,6 @@ typedef struct vx_input_info {
     char frame_of_reference_uid[65]; /* DICOM inputs */
     vx_dicom_info dicom;             /* DICOM image inputs */
     int mask_resampled;              /* the mask was resampled onto the image grid (nearest neighbour) */
-    char pixel_type[12];             /* the voxel type of the file as SimpleITK reads it (vx_image_file_pixel_type,
-                                        NRRD and NIfTI images); "float32" for DICOM (voxomics reads DICOM pixels as
-                                        real numbers: SimpleITK's type may differ), "" when unknown */
 } vx_input_info;
 
 /* Read IMAGE (a file or a DICOM folder). dopt may be NULL (defaults); info (may be NULL) receives what was

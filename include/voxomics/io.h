@@ -52,12 +52,6 @@ VX_API int vx_path_sha256(const char *path, char hex[65], vx_error *err);
  * is VX_EUNSUPPORTED; a fifo or other non-regular file is VX_EIO (vx_path_check). DICOM: vx_input_image. */
 VX_API int vx_image_read(const char *path, vx_image **out, vx_error *err);
 
-/* The scalar type an image file (NRRD or NIfTI) stores its voxels in, as SimpleITK reads it: "int8", "uint8",
- * "int16", "uint16", "int32", "uint32", "int64", "uint64", "float32" or "float64" into buf (n >= 8 bytes).
- * NIfTI with a scaling (scl_slope other than 0 or 1, or an intercept) reads as real numbers: "float32"
- * ("float64" for float64 data). Only the header is read. Errors: VX_EIO, VX_EFORMAT (neither format),
- * VX_EUNSUPPORTED (a datatype voxomics does not read), naming the file. */
-VX_API int vx_image_file_pixel_type(const char *path, char *buf, size_t n, vx_error *err);
 
 /* ---- output files: atomic for regular files, streamed for pipes and devices ----------------------------
  *

@@ -78,8 +78,7 @@ static int run_region(const vx_image *img, const vx_image *mask, const vx_image 
     /* PyRadiomics' diagnostics_* columns (its additionalInfo, on unless the parameter file turns it off); the
      * mask as read, and the one resampled onto the image grid as PyRadiomics' corrected mask */
     if (rc == VX_OK && s.compat == VX_COMPAT_PYRADIOMICS && !s.pyrad_no_additional_info)
-        rc = vx_pyradiomics_diagnostics(img, mask_read ? mask_read : mask, mask_read ? mask : NULL, ii->pixel_type,
-                                        &s, res, err);
+        rc = vx_pyradiomics_diagnostics(img, mask_read ? mask_read : mask, mask_read ? mask : NULL, &s, res, err);
     if (rc == VX_OK && s.feature_subset) {
         /* a PyRadiomics featureClass list: the families compute everything, the results keep what was asked */
         size_t k = 0;

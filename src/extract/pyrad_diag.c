@@ -554,7 +554,7 @@ static int processed_stages(const vx_image *img, const vx_image *mask, const vx_
 }
 
 int vx_pyradiomics_diagnostics(const vx_image *img, const vx_image *mask, const vx_image *corrected_mask,
-                               const char *image_pixel_type, const vx_settings *s, vx_results *res, vx_error *err)
+                               const vx_settings *s, vx_results *res, vx_error *err)
 {
     if (!img || !mask || !s || !res)
         return vx_error_set(err, VX_EINVAL, "diagnostics: NULL argument");
@@ -562,7 +562,8 @@ int vx_pyradiomics_diagnostics(const vx_image *img, const vx_image *mask, const 
     if (rc == VX_OK)
         rc = configuration(s, res);
     if (rc == VX_OK)
-        rc = image_elements(img, "original", image_pixel_type ? image_pixel_type : "", res);
+        rc = image_elements(img, "original", img->pixel_type == VX_PIXEL_REAL ? "float32" : vx_pixel_type_name(img->pixel_type),
+                            res);
     if (rc != VX_OK)
         return vx_error_set(err, rc, "diagnostics: out of memory");
     rc = mask_elements(NULL, mask, s, "original", 1, res, err);

@@ -94,8 +94,8 @@ vx_image *vx_image_copy(const vx_image *img)
 
 const char *vx_pixel_type_name(vx_pixel_type t)
 {
-    static const char *const names[] = {"real",  "int8",   "uint8", "int16", "uint16",
-                                        "int32", "uint32", "int64", "uint64"};
+    static const char *const names[] = {"real",   "int8",  "uint8",  "int16",   "uint16",  "int32",
+                                        "uint32", "int64", "uint64", "float32", "float64"};
     return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }
 

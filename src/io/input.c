@@ -84,18 +84,12 @@ int vx_input_image(const char *spec, const vx_dicom_options *dopt, vx_image **im
         if (rc == VX_OK) {
             snprintf(info->frame_of_reference_uid, sizeof info->frame_of_reference_uid, "%s",
                      info->dicom.frame_of_reference_uid);
-            snprintf(info->pixel_type, sizeof info->pixel_type, "float32");
         }
         return rc;
     }
     snprintf(info->format, sizeof info->format, "%s",
              ends_with_ci(info->path, ".nrrd") || ends_with_ci(info->path, ".nhdr") ? "nrrd" : "nifti");
     rc = vx_image_read(info->path, img, err);
-    if (rc == VX_OK) {
-        vx_error pe; /* the image has been read: a header the type cannot be told from leaves it unknown */
-        if (vx_image_file_pixel_type(info->path, info->pixel_type, sizeof info->pixel_type, &pe) != VX_OK)
-            info->pixel_type[0] = '\0';
-    }
     return rc;
 }
 

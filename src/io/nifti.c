@@ -749,7 +749,9 @@ int vx_nifti_read(const char *path, vx_image **out, vx_error *err)
     int scale = isfinite(h.scl_slope) && h.scl_slope != 0.0 && !(h.scl_slope == 1.0 && h.scl_inter == 0.0);
     double inter = isfinite(h.scl_inter) ? h.scl_inter : 0.0;
     rc = read_voxels(ds, dpath, img->v, (size_t)nvox, dt, h.file_be != HOST_BE, scale, h.scl_slope, inter, err);
-    if (!scale) /* the file's voxel type; scaled values are real (as ITK reads them) */
+    /* the file's voxel type; scaled values are real: float32 (float64 for a float64 datatype), as ITK reads them */
+    img->pixel_type = dt->code == DT_FLOAT64 ? VX_PIXEL_FLOAT64 : VX_PIXEL_FLOAT32;
+    if (!scale)
         switch (dt->code) {
         case DT_INT8: img->pixel_type = VX_PIXEL_INT8; break;
         case DT_UINT8: img->pixel_type = VX_PIXEL_UINT8; break;

@@ -365,10 +365,10 @@ int vx_nrrd_read(const char *path, vx_image **out, vx_error *err)
     }
     rc = nrrd_read_data(&h, img->v, err); /* the dropped axes have size 1: the sample order is the voxel order */
     {
-        /* the file's voxel type (T_I8 .. T_U64 in vx_pixel_type order; floating point: VX_PIXEL_REAL) */
-        static const vx_pixel_type ptype[T_COUNT] = {VX_PIXEL_INT8,  VX_PIXEL_UINT8,  VX_PIXEL_INT16, VX_PIXEL_UINT16,
-                                                     VX_PIXEL_INT32, VX_PIXEL_UINT32, VX_PIXEL_INT64, VX_PIXEL_UINT64,
-                                                     VX_PIXEL_REAL,  VX_PIXEL_REAL,   VX_PIXEL_REAL};
+        /* the file's voxel type (T_I8 .. T_F64 in vx_pixel_type order) */
+        static const vx_pixel_type ptype[T_COUNT] = {VX_PIXEL_INT8,  VX_PIXEL_UINT8,  VX_PIXEL_INT16,   VX_PIXEL_UINT16,
+                                                     VX_PIXEL_INT32, VX_PIXEL_UINT32, VX_PIXEL_INT64,   VX_PIXEL_UINT64,
+                                                     VX_PIXEL_FLOAT32, VX_PIXEL_FLOAT64, VX_PIXEL_REAL};
         img->pixel_type = h.type >= 0 && h.type < T_COUNT ? ptype[h.type] : VX_PIXEL_REAL;
     }
 done:
