@@ -634,6 +634,15 @@ static double glcm_mcc(const glcm_mat *g, const double *px, const double *py, do
     return isnan(l2) ? NAN : sqrt(l2 > 0.0 ? l2 : 0.0);
 }
 
+/* PyRadiomics' values where a marginal has one grey level (IBSI: 0/0, NaN): correlation 1, IMC1 0. */
+static void pyradiomics_one_level(double *out)
+{
+    if (isnan(out[18]))
+        out[18] = 1.0;
+    if (isnan(out[23]))
+        out[23] = 0.0;
+}
+
 static int glcm_features(const void *p, const vx_feature_settings *fs, double *out)
 {
     const glcm_mat *g = p;
@@ -666,11 +675,9 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
     const double hxy1 = hx + hy, hxy2 = hx + hy;
     const diff_moments d = difference_moments(pd, n, ng);
     const sum_moments sm = sum_marginal_moments(ps, n, mux, muy);
-    const int pyrad = fs && fs->compat == VX_COMPAT_PYRADIOMICS;
     /* Maximal correlation coefficient (PyRadiomics glcm MCC): sqrt(second largest eigenvalue of Q) */
-    out[25] = pyrad ? glcm_mcc(g, px, py, total) : NAN;
+    out[25] = fs && fs->compat == VX_COMPAT_PYRADIOMICS ? glcm_mcc(g, px, py, total) : NAN;
     free(heap);
-
     /* Joint maximum, GYBY: max(p_ij) */
     out[0] = jmax;
     /* Joint average, 60VM: sum_ij i p_ij */
@@ -732,12 +739,8 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
      * level: every entropy is exactly 0, F = 0. */
     const double dh = hxy2 - hxy;
     out[24] = sqrt(1.0 - exp(-2.0 * (dh > 0.0 ? dh : 0.0)));
-    if (pyrad) { /* PyRadiomics' conventions where a marginal has one grey level: correlation 1, IMC1 0 */
-        if (isnan(out[18]))
-            out[18] = 1.0;
-        if (isnan(out[23]))
-            out[23] = 0.0;
-    }
+    if (fs && fs->compat == VX_COMPAT_PYRADIOMICS)
+        pyradiomics_one_level(out);
     return 0;
 }
 

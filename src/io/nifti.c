@@ -686,6 +686,25 @@ static int check_data_size(gzFile ds, const char *dpath, int64_t dsize, uint64_t
     return VX_OK;
 }
 
+/* The file's voxel type (vx_image.pixel_type): the datatype's; scaled values are real, float32 (float64 for a
+ * float64 datatype), as ITK reads them. */
+static vx_pixel_type nifti_pixel_type(int code, int scaled)
+{
+    if (!scaled)
+        switch (code) {
+        case DT_INT8: return VX_PIXEL_INT8;
+        case DT_UINT8: return VX_PIXEL_UINT8;
+        case DT_INT16: return VX_PIXEL_INT16;
+        case DT_UINT16: return VX_PIXEL_UINT16;
+        case DT_INT32: return VX_PIXEL_INT32;
+        case DT_UINT32: return VX_PIXEL_UINT32;
+        case DT_INT64: return VX_PIXEL_INT64;
+        case DT_UINT64: return VX_PIXEL_UINT64;
+        default: break;
+        }
+    return code == DT_FLOAT64 ? VX_PIXEL_FLOAT64 : VX_PIXEL_FLOAT32;
+}
+
 int vx_nifti_read(const char *path, vx_image **out, vx_error *err)
 {
     if (out)
@@ -749,20 +768,7 @@ int vx_nifti_read(const char *path, vx_image **out, vx_error *err)
     int scale = isfinite(h.scl_slope) && h.scl_slope != 0.0 && !(h.scl_slope == 1.0 && h.scl_inter == 0.0);
     double inter = isfinite(h.scl_inter) ? h.scl_inter : 0.0;
     rc = read_voxels(ds, dpath, img->v, (size_t)nvox, dt, h.file_be != HOST_BE, scale, h.scl_slope, inter, err);
-    /* the file's voxel type; scaled values are real: float32 (float64 for a float64 datatype), as ITK reads them */
-    img->pixel_type = dt->code == DT_FLOAT64 ? VX_PIXEL_FLOAT64 : VX_PIXEL_FLOAT32;
-    if (!scale)
-        switch (dt->code) {
-        case DT_INT8: img->pixel_type = VX_PIXEL_INT8; break;
-        case DT_UINT8: img->pixel_type = VX_PIXEL_UINT8; break;
-        case DT_INT16: img->pixel_type = VX_PIXEL_INT16; break;
-        case DT_UINT16: img->pixel_type = VX_PIXEL_UINT16; break;
-        case DT_INT32: img->pixel_type = VX_PIXEL_INT32; break;
-        case DT_UINT32: img->pixel_type = VX_PIXEL_UINT32; break;
-        case DT_INT64: img->pixel_type = VX_PIXEL_INT64; break;
-        case DT_UINT64: img->pixel_type = VX_PIXEL_UINT64; break;
-        default: break;
-        }
+    img->pixel_type = nifti_pixel_type(dt->code, scale);
     if (rc)
         goto done;
     if (!gzdirect(ds)) {

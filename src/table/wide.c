@@ -96,6 +96,27 @@ static void column_name(const vx_results *res, const vx_result_row *r, vx_column
     vx_results_column_name(res, r, names, prefix, buf, n);
 }
 
+/* The header: case, the copied columns of the cases file, roi, error, the text columns tm, the value columns m,
+ * provenance. */
+static void write_header(FILE *f, char *const *copy_names, size_t ncopy, const colmap *tm, const colmap *m)
+{
+    fputs("case", f);
+    for (size_t j = 0; j < ncopy; j++) {
+        fputc(',', f);
+        vx_csv_field(f, copy_names[j]);
+    }
+    fputs(",roi,error", f);
+    for (size_t k = 0; k < tm->n; k++) {
+        fputc(',', f);
+        vx_csv_field(f, tm->names[k]);
+    }
+    for (size_t k = 0; k < m->n; k++) {
+        fputc(',', f);
+        vx_csv_field(f, m->names[k]);
+    }
+    fputs(",voxomics_version,settings_sha256,image_sha256,mask_sha256\n", f);
+}
+
 int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r, const vx_settings *s,
                         vx_column_names names, vx_error *err)
 {
@@ -134,21 +155,7 @@ int vx_cohort_write_csv(FILE *f, const vx_cohort *c, const vx_cohort_results *r,
     const int all_cols = names == VX_NAMES_PYRADIOMICS && c->col_names && c->cols;
     const size_t ncopy = all_cols ? c->n_cols : c->n_extra;
     char **copy_names = all_cols ? c->col_names : c->extra_names, **copy = all_cols ? c->cols : c->extra;
-    fputs("case", f);
-    for (size_t j = 0; j < ncopy; j++) {
-        fputc(',', f);
-        vx_csv_field(f, copy_names[j]);
-    }
-    fputs(",roi,error", f);
-    for (size_t k = 0; k < tm.n; k++) {
-        fputc(',', f);
-        vx_csv_field(f, tm.names[k]);
-    }
-    for (size_t k = 0; k < m.n; k++) {
-        fputc(',', f);
-        vx_csv_field(f, m.names[k]);
-    }
-    fputs(",voxomics_version,settings_sha256,image_sha256,mask_sha256\n", f);
+    write_header(f, copy_names, ncopy, &tm, &m);
     for (size_t i = 0; i < r->n && i < c->n; i++) {
         const vx_case_result *cr = &r->cases[i];
         if (!cr->done)
