@@ -463,12 +463,14 @@ static int same_space(const vx_geometry *a, const vx_geometry *b, double tol)
     return 1;
 }
 
-/* PyRadiomics' _checkROI: the corners of the ROI's bounding box, in the image's continuous index, lie within
- * [-0.5, N - 0.5] (tolerance 1e-3). */
-static int roi_inside_image(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_error *err)
+/* The ROI's bounding box in mask (half-open, voxel indices); VX_EEMPTY when the mask has no ROI voxel. */
+static int roi_box(const vx_image *mask, const vx_settings *s, size_t lo[3], size_t hi[3], vx_error *err)
 {
     const size_t *d = mask->geom.dims;
-    size_t lo[3] = {d[0], d[1], d[2]}, hi[3] = {0, 0, 0};
+    for (int a = 0; a < 3; a++) {
+        lo[a] = d[a];
+        hi[a] = 0;
+    }
     for (size_t z = 0; z < d[2]; z++)
         for (size_t y = 0; y < d[1]; y++)
             for (size_t x = 0; x < d[0]; x++)
@@ -482,6 +484,17 @@ static int roi_inside_image(const vx_image *img, const vx_image *mask, const vx_
     if (!hi[0])
         return vx_error_set(err, VX_EEMPTY, "the mask has no ROI voxel (label %d): check the mask or the label",
                             s->mask_label);
+    return VX_OK;
+}
+
+/* PyRadiomics' _checkROI: the corners of the ROI's bounding box, in the image's continuous index, lie within
+ * [-0.5, N - 0.5] (tolerance 1e-3). */
+static int roi_inside_image(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_error *err)
+{
+    size_t lo[3], hi[3];
+    const int rb = roi_box(mask, s, lo, hi, err);
+    if (rb != VX_OK)
+        return rb;
     itk_map mm, im;
     map_of(&mask->geom, &mm);
     map_of(&img->geom, &im);
@@ -512,20 +525,10 @@ static int pre_crop(const vx_image *img, const vx_image *mask, const vx_settings
 {
     const vx_geometry *g = &mask->geom;
     const size_t *d = g->dims;
-    size_t lo[3] = {d[0], d[1], d[2]}, hi[3] = {0, 0, 0};
-    for (size_t z = 0; z < d[2]; z++)
-        for (size_t y = 0; y < d[1]; y++)
-            for (size_t x = 0; x < d[0]; x++)
-                if (in_roi(s, mask->v[x + d[0] * (y + d[1] * z)])) {
-                    const size_t c[3] = {x, y, z};
-                    for (int a = 0; a < 3; a++) {
-                        lo[a] = c[a] < lo[a] ? c[a] : lo[a];
-                        hi[a] = c[a] + 1 > hi[a] ? c[a] + 1 : hi[a];
-                    }
-                }
-    if (!hi[0])
-        return vx_error_set(err, VX_EEMPTY, "the mask has no ROI voxel (label %d): check the mask or the label",
-                            s->mask_label);
+    size_t lo[3], hi[3];
+    const int rb = roi_box(mask, s, lo, hi, err);
+    if (rb != VX_OK)
+        return rb;
     const size_t pad = (size_t)s->pyrad_pad_distance;
     vx_geometry c = *g;
     for (int a = 0; a < 3; a++) {
