@@ -480,16 +480,5 @@ int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, 
         return extract_pyradiomics(img, mask, s, res, err);
     if (rc == VX_OK)
         rc = vx_geometry_check(&img->geom, &mask->geom, err);
-    /* one FFT plan cache for every image type of the case (Moran's I; the filters) */
-    vx_fft_cache *fft = NULL;
-    if (rc == VX_OK)
-        rc = vx_fft_cache_new(&fft, err);
-    const vx_image_type before = res->image_type;
-    if (rc == VX_OK)
-        rc = extract_image_types(img, mask, s, fft, res, err);
-    res->image_type = before;
-    vx_fft_cache_free(fft);
-    if (rc == VX_OK)
-        vx_results_sort(res);
-    return rc;
+    return rc == VX_OK ? extract_processed(img, mask, s, res, err) : rc;
 }

@@ -148,53 +148,6 @@ static int in_roi(const vx_settings *s, float v)
     return s->mask_label > 0 ? v == (float)s->mask_label : (double)v >= s->mask_threshold;
 }
 
-/* Number of 26-connected components of the ROI voxels of m inside [lo, hi]. */
-static int count_components(const vx_image *m, const vx_settings *s, const size_t lo[3], const size_t hi[3],
-                            size_t *count)
-{
-    const size_t bx = hi[0] - lo[0] + 1, by = hi[1] - lo[1] + 1, bz = hi[2] - lo[2] + 1, nb = bx * by * bz;
-    uint8_t *seen = calloc(nb, 1);
-    size_t *queue = malloc(nb * sizeof *queue);
-    if (!seen || !queue) {
-        free(seen);
-        free(queue);
-        return VX_ENOMEM;
-    }
-    const size_t nx = m->geom.dims[0], ny = m->geom.dims[1];
-#define ROI_AT(x, y, z) in_roi(s, m->v[(lo[0] + (x)) + nx * ((lo[1] + (y)) + ny * (lo[2] + (z)))])
-    size_t comps = 0;
-    for (size_t i = 0; i < nb; i++) {
-        size_t x0 = i % bx, y0 = (i / bx) % by, z0 = i / (bx * by);
-        if (seen[i] || !ROI_AT(x0, y0, z0))
-            continue;
-        comps++;
-        size_t head = 0, tail = 0;
-        queue[tail++] = i;
-        seen[i] = 1;
-        while (head < tail) {
-            size_t q = queue[head++];
-            long x = (long)(q % bx), y = (long)((q / bx) % by), z = (long)(q / (bx * by));
-            for (long dz = -1; dz <= 1; dz++)
-                for (long dy = -1; dy <= 1; dy++)
-                    for (long dx = -1; dx <= 1; dx++) {
-                        long X = x + dx, Y = y + dy, Z = z + dz;
-                        if (X < 0 || Y < 0 || Z < 0 || X >= (long)bx || Y >= (long)by || Z >= (long)bz)
-                            continue;
-                        size_t j = (size_t)X + bx * ((size_t)Y + by * (size_t)Z);
-                        if (!seen[j] && ROI_AT((size_t)X, (size_t)Y, (size_t)Z)) {
-                            seen[j] = 1;
-                            queue[tail++] = j;
-                        }
-                    }
-        }
-    }
-#undef ROI_AT
-    free(seen);
-    free(queue);
-    *count = comps;
-    return VX_OK;
-}
-
 /* Continuous index -> physical point as ITK computes it (point = (sum_c M[r][c] idx[c]) + origin[r],
  * M = direction * diag(spacing)). */
 static void index_to_point(const vx_geometry *g, const double idx[3], double p[3])
@@ -309,8 +262,8 @@ static int mask_elements(const vx_image *img, const vx_image *m, const vx_settin
     if (rc == VX_OK)
         rc = add(res, key, t);
     size_t comps = 0;
-    if (rc == VX_OK && count_components(m, s, lo, hi, &comps) != VX_OK)
-        return vx_error_set(err, VX_ENOMEM, "diagnostics: out of memory counting the ROI's components");
+    if (rc == VX_OK && (rc = vx_mask_count_components(m, s->mask_label, s->mask_threshold, 26, &comps, err)) != VX_OK)
+        return rc; /* PyRadiomics' fully connected components: 26-connectivity */
     snprintf(t, sizeof t, "%zu", comps);
     KEY(key, "Mask-%s_VolumeNum", stage);
     if (rc == VX_OK)

@@ -137,7 +137,7 @@ static inline int in_roi(const roi_rule *r, float v)
 
 /* Breadth-first search of the component of seed: voxels of the ROI whose state is `from` get state `to`
  * and go through the queue q. Returns the component size. */
-static size_t flood(vx_image *mask, const roi_rule *r, const int (*off)[3], int noff, size_t seed, uint8_t *state,
+static size_t flood(const vx_image *mask, const roi_rule *r, const int (*off)[3], int noff, size_t seed, uint8_t *state,
                     uint8_t from, uint8_t to, size_t *q)
 {
     const size_t *d = mask->geom.dims;
@@ -167,18 +167,13 @@ static size_t flood(vx_image *mask, const roi_rule *r, const int (*off)[3], int 
     return tail;
 }
 
-int vx_mask_largest_component(vx_image *mask, int label, double threshold, int connectivity, size_t *kept,
-                              vx_error *err)
+/* Neighbour offsets of a connectivity (6, 18, 26: |dx| + |dy| + |dz| <= 1, 2, 3) into off; their number, or 0
+ * for another connectivity. */
+static int neighbour_offsets(int connectivity, int off[26][3])
 {
-    if (kept)
-        *kept = 0;
     if (connectivity != 6 && connectivity != 18 && connectivity != 26)
-        return vx_error_set(err, VX_EINVAL, "connectivity %d is not valid: use 6, 18 or 26", connectivity);
-    if (label <= 0 && isnan(threshold))
-        return vx_error_set(err, VX_EINVAL, "mask threshold is NaN");
-    roi_rule r = {label > 0, (double)label, threshold};
-    /* neighbour offsets: |dx| + |dy| + |dz| <= 1 (faces), 2 (and edges), 3 (and corners) */
-    int off[26][3], noff = 0, reach = connectivity == 6 ? 1 : (connectivity == 18 ? 2 : 3);
+        return 0;
+    int noff = 0, reach = connectivity == 6 ? 1 : (connectivity == 18 ? 2 : 3);
     for (int dz = -1; dz <= 1; dz++)
         for (int dy = -1; dy <= 1; dy++)
             for (int dx = -1; dx <= 1; dx++) {
@@ -190,35 +185,89 @@ int vx_mask_largest_component(vx_image *mask, int label, double threshold, int c
                     noff++;
                 }
             }
-    size_t n = vx_geometry_count(&mask->geom), nroi = 0;
-    for (size_t s = 0; s < n; s++)
-        nroi += in_roi(&r, mask->v[s]);
-    if (nroi == 0)
+    return noff;
+}
+
+/* The flood-fill state shared by the component functions: the ROI rule, the offsets, the ROI voxel count,
+ * state (0 unseen) and queue arrays. VX_OK with *nroi = 0 (nothing allocated) for an empty ROI. */
+typedef struct comp_ctx {
+    roi_rule r;
+    int off[26][3], noff;
+    size_t n, nroi;
+    uint8_t *state;
+    size_t *q;
+} comp_ctx;
+
+static int comp_init(comp_ctx *c, const vx_image *mask, int label, double threshold, int connectivity, vx_error *err)
+{
+    memset(c, 0, sizeof *c);
+    if (!(c->noff = neighbour_offsets(connectivity, c->off)))
+        return vx_error_set(err, VX_EINVAL, "connectivity %d is not valid: use 6, 18 or 26", connectivity);
+    if (label <= 0 && isnan(threshold))
+        return vx_error_set(err, VX_EINVAL, "mask threshold is NaN");
+    c->r = (roi_rule){label > 0, (double)label, threshold};
+    c->n = vx_geometry_count(&mask->geom);
+    for (size_t s = 0; s < c->n; s++)
+        c->nroi += in_roi(&c->r, mask->v[s]);
+    if (c->nroi == 0)
         return VX_OK;
-    uint8_t *state = calloc(n, 1); /* 0 unseen, 1 seen, 2 kept */
-    size_t *q = malloc(nroi * sizeof *q);
-    if (!state || !q) {
-        free(state);
-        free(q);
+    c->state = calloc(c->n, 1);
+    c->q = malloc(c->nroi * sizeof *c->q);
+    if (!c->state || !c->q) {
+        free(c->state);
+        free(c->q);
         return vx_error_set(err, VX_ENOMEM, "out of memory labelling the connected components of a mask");
     }
+    return VX_OK;
+}
+
+static void comp_free(comp_ctx *c)
+{
+    free(c->state);
+    free(c->q);
+}
+
+int vx_mask_count_components(const vx_image *mask, int label, double threshold, int connectivity, size_t *count,
+                             vx_error *err)
+{
+    *count = 0;
+    comp_ctx c;
+    int rc = comp_init(&c, mask, label, threshold, connectivity, err);
+    for (size_t s = 0; rc == VX_OK && s < c.n && c.nroi; s++)
+        if (!c.state[s] && in_roi(&c.r, mask->v[s])) {
+            flood(mask, &c.r, (const int(*)[3])c.off, c.noff, s, c.state, 0, 1, c.q);
+            (*count)++;
+        }
+    comp_free(&c);
+    return rc;
+}
+
+int vx_mask_largest_component(vx_image *mask, int label, double threshold, int connectivity, size_t *kept,
+                              vx_error *err)
+{
+    if (kept)
+        *kept = 0;
+    comp_ctx c;
+    int rc = comp_init(&c, mask, label, threshold, connectivity, err);
+    if (rc != VX_OK || c.nroi == 0)
+        return rc;
+    /* state: 0 unseen, 1 seen, 2 kept */
     size_t best = 0, best_seed = 0, seen = 0;
-    for (size_t s = 0; s < n && nroi - seen > best; s++) {
-        if (state[s] || !in_roi(&r, mask->v[s]))
+    for (size_t s = 0; s < c.n && c.nroi - seen > best; s++) {
+        if (c.state[s] || !in_roi(&c.r, mask->v[s]))
             continue;
-        size_t size = flood(mask, &r, (const int(*)[3])off, noff, s, state, 0, 1, q);
+        size_t size = flood(mask, &c.r, (const int(*)[3])c.off, c.noff, s, c.state, 0, 1, c.q);
         seen += size;
         if (size > best) { /* strictly larger: a tie keeps the component found first (lowest index) */
             best = size;
             best_seed = s;
         }
     }
-    flood(mask, &r, (const int(*)[3])off, noff, best_seed, state, 1, 2, q);
-    for (size_t s = 0; s < n; s++)
-        if (state[s] != 2 && in_roi(&r, mask->v[s]))
+    flood(mask, &c.r, (const int(*)[3])c.off, c.noff, best_seed, c.state, 1, 2, c.q);
+    for (size_t s = 0; s < c.n; s++)
+        if (c.state[s] != 2 && in_roi(&c.r, mask->v[s]))
             mask->v[s] = 0.0f;
-    free(state);
-    free(q);
+    comp_free(&c);
     if (kept)
         *kept = best;
     return VX_OK;
