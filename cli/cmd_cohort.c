@@ -144,7 +144,7 @@ int cli_run_cohort(const extract_opts *o, const vx_settings *s)
         size_t done = 0, failed = 0;
         vx_cohort_count(&res, &done, &failed);
         if (status == 0) {
-            for (size_t i = 0; i < res.n && !o->quiet; i++)
+            for (size_t i = 0; i < res.n; i++) /* errors, printed also with --quiet */
                 if (res.cases[i].done && res.cases[i].error)
                     fprintf(stderr, "voxomics extract: case '%s': %s\n", c.cases[i].id, res.cases[i].error);
             if (!o->quiet)

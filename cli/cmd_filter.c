@@ -91,7 +91,12 @@ static int run_filter(const cli_command *c, int argc, char **argv)
         rc = vx_image_read(pos[0], &img, &err);
     if (rc == VX_OK)
         rc = vx_fft_cache_new(&fft, &err);
-    if (rc == VX_OK && (rc = vx_filter_image(fft, &t->filter, img, &map, &err)) != VX_OK)
+    vx_filter_spec f;
+    if (rc == VX_OK) {
+        f = t->filter;
+        f.slice_axis = s->features.slice_axis; /* 2D filters in the planes of the settings' slice axis */
+    }
+    if (rc == VX_OK && (rc = vx_filter_image(fft, &f, img, &map, &err)) != VX_OK)
         vx_error_prefix(&err, "%s: ", pos[0]);
     if (rc == VX_OK)
         rc = vx_nifti_write(o.out, map, map->geom.dims[0] > 32767 || map->geom.dims[1] > 32767 ||

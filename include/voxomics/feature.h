@@ -269,6 +269,11 @@ typedef enum vx_glcm_weighting {
     VX_GLCM_WEIGHT_INFINITY,
 } vx_glcm_weighting;
 
+/* The axis perpendicular to the slices of the 2D and 2.5D texture aggregations and of 2D filters
+ * (features.slice_axis; PyRadiomics' force2Ddimension, whose numbering this follows: 0 is z, its axial
+ * slices for an axial image, 1 is y, 2 is x). */
+typedef enum vx_slice_axis { VX_SLICE_Z = 0, VX_SLICE_Y = 1, VX_SLICE_X = 2 } vx_slice_axis;
+
 /* Family parameters (IBSI names). */
 typedef struct vx_feature_settings {
     unsigned families;       /* bit (1u << vx_family) per family to compute */
@@ -281,6 +286,8 @@ typedef struct vx_feature_settings {
     int zone_linkage;        /* GLSZM/GLDZM linkage (Chebyshev) distance, default 1 */
     double peak_volume_cc;   /* local intensity sphere volume in cm^3, default 1 */
     int threads;             /* OpenMP threads inside a case; <= 0: library default */
+    int slice_axis;          /* vx_slice_axis: the axis the slices of the 2D and 2.5D aggregations (and of 2D
+                                filters) are perpendicular to; default VX_SLICE_Z (0) */
     /* PyRadiomics compatibility only (compat == VX_COMPAT_PYRADIOMICS; 0 otherwise): */
     int distance_set;        /* PyRadiomics `distances`: bit d set for each Chebyshev distance d (1..31) whose
                                 neighbours (the offsets m with ||m||_inf == d) GLCM, GLDM (NGLDM) and NGTDM use;

@@ -169,7 +169,11 @@ typedef enum vx_pool {
  * axis (IBSI 2: sigma = sigma* / s). */
 typedef struct vx_filter_spec {
     vx_filter_kind kind;
-    int dim;              /* 2: per axial slice; 3: in the volume (default 3) */
+    int dim;              /* 2: per slice (axial unless slice_axis says otherwise); 3: in the volume (default 3) */
+    int slice_axis;       /* 2D filters: the slices are perpendicular to this axis (vx_slice_axis of
+                             voxomics/feature.h: 0 z, default; 1 y; 2 x), the in-plane axes taken in increasing
+                             order as the filter's x and y (PyRadiomics' force2Ddimension; its LBP2D with 2 takes
+                             z, y as it does); the extraction sets it from features.slice_axis */
     vx_pad_mode pad;      /* boundary condition (default mirror) */
     double pad_value;     /* the constant of VX_PAD_CONSTANT (default 0: zero padding) */
     /* mean */

@@ -65,6 +65,14 @@ VX_API int vx_input_image(const char *spec, const vx_dicom_options *dopt, vx_ima
 VX_API int vx_input_mask(const char *spec, const vx_image *image, const vx_input_info *image_info, int resample_mask,
                          vx_image **mask, vx_input_info *info, vx_error *err);
 
+/* vx_input_mask reading channel `channel` (>= 0) of a multi-channel NRRD mask without a segment selector
+ * (vx_nrrd_read_channel: a vector or list axis first, e.g. a multi-layer .seg.nrrd; its values in that
+ * channel, a :LABEL selector applying to them); a single-channel file or another format ignores it, as
+ * PyRadiomics' label_channel. channel -1 is vx_input_mask. Errors: those of vx_input_mask; VX_EINVAL for a
+ * channel beyond the file's. */
+VX_API int vx_input_mask_channel(const char *spec, const vx_image *image, const vx_input_info *image_info,
+                                 int resample_mask, int channel, vx_image **mask, vx_input_info *info, vx_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -75,6 +75,13 @@ typedef struct vx_nrrd_segment {
  * of the header reader (vx_nrrd_read). */
 VX_API int vx_nrrd_segments(const char *path, vx_nrrd_segment **segs, size_t *n, vx_error *err);
 
+/* Read channel `channel` (>= 0) of a multi-channel NRRD, whose non-spatial axis 0 (any kind that is not a
+ * domain or space axis: vector, list, ...; a multi-layer .seg.nrrd) holds the channels, as a scalar image
+ * with the file's values of that channel (PyRadiomics' label_channel, SimpleITK's VectorIndexSelectionCast). A
+ * scalar file is read as it is whatever the channel (as PyRadiomics' getMask). Errors: VX_EINVAL for a
+ * channel beyond the file's channels (naming their count), others as vx_nrrd_read. */
+VX_API int vx_nrrd_read_channel(const char *path, int channel, vx_image **out, vx_error *err);
+
 /* Read one segment of a .seg.nrrd as a 0/1 mask image. segment selects by name (exact match, then the ID,
  * then a case-insensitive name match) or, failing those, by its 1-based position k in vx_nrrd_segments'
  * order ("1", "2", ...). Handles the single-layer 3D labelmap form and the multi-layer 4D form (first axis =

@@ -77,6 +77,8 @@ typedef struct vx_settings {
     /* input */
     double mask_threshold;   /* mask voxels with value >= threshold are in the ROI (default 0.5) */
     int mask_label;          /* > 0: only voxels equal to this label are in the ROI (default 0: any) */
+    int mask_channel;        /* >= 0: the channel of a multi-channel NRRD mask to read (vx_input_mask_channel);
+                                -1 (default): none (compat pyradiomics: 0, PyRadiomics' label_channel default) */
     /* image processing, in IBSI order: interpolation, rounding, ROI partial-volume threshold,
      * re-segmentation, discretisation */
     double resample_spacing[3]; /* new voxel spacing in mm per axis; NaN keeps that axis (NaN z with x, y
@@ -197,6 +199,7 @@ typedef enum vx_setting_enum {
     VX_SE_COMPAT,      /* ibsi, pyradiomics */
     VX_SE_GLCM_WEIGHT, /* none, no_weighting, manhattan, euclidean, infinity (vx_glcm_weighting) */
     VX_SE_RESEG_MODE,  /* absolute, relative, sigma (VX_PYRAD_RESEG_*) */
+    VX_SE_SLICE_AXIS,  /* z, y, x (vx_slice_axis) */
 } vx_setting_enum;
 
 enum {

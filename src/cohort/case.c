@@ -128,7 +128,10 @@ int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_optio
     if (rc == VX_OK) {
         /* compat pyradiomics checks the mask's grid itself (geometryTolerance, correctMask) */
         const int own = s->compat == VX_COMPAT_PYRADIOMICS && !o->resample_mask;
-        rc = vx_input_mask(c->mask, img, &ii, own ? VX_INPUT_MASK_OWN_GRID : o->resample_mask, &mask, &mi, &err);
+        /* a multi-channel mask: the channel of the settings (compat pyradiomics: label_channel, default 0) */
+        const int channel = s->mask_channel >= 0 ? s->mask_channel : s->compat == VX_COMPAT_PYRADIOMICS ? 0 : -1;
+        rc = vx_input_mask_channel(c->mask, img, &ii, own ? VX_INPUT_MASK_OWN_GRID : o->resample_mask, channel, &mask,
+                                   &mi, &err);
         if (rc != VX_OK)
             fail(r, "read mask", &err);
     } else {

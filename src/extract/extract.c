@@ -19,6 +19,7 @@
 #include "voxomics/filter.h"
 #include "voxomics/mask.h"
 #include "voxomics/roi.h"
+#include "image/permute.h"
 #include "vx_math.h"
 
 /* Running mean / minimum / maximum of intensities, for the diagnostic values. */
@@ -150,24 +151,89 @@ static int check_settings(const vx_settings *s, vx_error *err)
     return vx_settings_validate(s, err); /* every range and enum of settings.def, and the named checks */
 }
 
+/* The 2D and 2.5D texture aggregations. */
+#define AGGS_PLANAR                                                                                             \
+    (VX_AGGBIT(VX_AGG_2D_AVG) | VX_AGGBIT(VX_AGG_2D_SMRG) | VX_AGGBIT(VX_AGG_25D_DMRG) |                        \
+     VX_AGGBIT(VX_AGG_25D_MRG) | VX_AGGBIT(VX_AGG_2D) | VX_AGGBIT(VX_AGG_25D))
+
+/* The families of `families` asked for under a 2D or 2.5D aggregation (as family bits). */
+static unsigned planar_families(unsigned families, unsigned aggregations)
+{
+    unsigned out = 0;
+    for (int f = 0; f < VX_FAM_COUNT; f++)
+        if ((families & (1u << f)) && (vx_family_get((vx_family)f)->aggregations & aggregations & AGGS_PLANAR))
+            out |= 1u << f;
+    return out;
+}
+
+/* r with its axes permuted so that the slices perpendicular to slice_axis are its z slices (vx_slice_axes),
+ * for the texture families (intensities, masks and grey levels; no IVH values). Release with vx_roi_free. */
+static int roi_permuted(const vx_roi *r, int slice_axis, vx_roi *out, vx_error *err)
+{
+    int ax[3];
+    vx_slice_axes(slice_axis, ax);
+    const size_t n = r->dims[0] * r->dims[1] * r->dims[2];
+    *out = *r;
+    float *img = malloc(n * sizeof *img);
+    uint8_t *im = malloc(n), *mm = malloc(n);
+    int32_t *grey = r->grey ? malloc(n * sizeof *grey) : NULL;
+    out->img = img;
+    out->imask = im;
+    out->mmask = mm;
+    out->grey = grey;
+    out->ivh = NULL;
+    if (!img || !im || !mm || (r->grey && !grey)) {
+        vx_roi_free(out);
+        return vx_error_set(err, VX_ENOMEM, "out of memory for the %zux%zux%zu ROI in the slice axis' planes",
+                            r->dims[0], r->dims[1], r->dims[2]);
+    }
+    vx_permute3(r->img, sizeof *img, r->dims, ax, img, out->dims);
+    vx_permute3(r->imask, 1, r->dims, ax, im, NULL);
+    vx_permute3(r->mmask, 1, r->dims, ax, mm, NULL);
+    if (grey)
+        vx_permute3(r->grey, sizeof *grey, r->dims, ax, grey, NULL);
+    for (int k = 0; k < 3; k++) {
+        out->spacing[k] = r->spacing[ax[k]];
+        out->box_lo[k] = r->box_lo[ax[k]];
+        out->box_hi[k] = r->box_hi[ax[k]];
+    }
+    return VX_OK;
+}
+
 /* The families of the settings on one ROI (families: the bits to compute), their rows stamped with the
- * results' current image type. */
+ * results' current image type. With a slice axis other than z the families asked for under a 2D or 2.5D
+ * aggregation run on the ROI permuted into that axis' planes (roi_permuted; their 3D aggregations do not
+ * depend on the axis order), the others on roi. */
 static int run_families(const vx_roi *roi, const vx_settings *s, unsigned families, vx_results *res, vx_error *err)
 {
     int rc = VX_OK;
     vx_feature_settings fs = s->features;
     fs.compat = s->compat;
+    const unsigned planar = fs.slice_axis != VX_SLICE_Z ? planar_families(families, fs.aggregations) : 0;
+    vx_roi proi;
+    if (planar && (rc = roi_permuted(roi, fs.slice_axis, &proi, err)) != VX_OK)
+        return rc;
     for (int f = 0; rc == VX_OK && f < VX_FAM_COUNT; f++) {
         if (!(families & (1u << f)))
             continue;
         size_t from = res->n;
-        rc = vx_family_compute_fn((vx_family)f)(roi, &fs, res, err);
+        rc = vx_family_compute_fn((vx_family)f)(planar & (1u << f) ? &proi : roi, &fs, res, err);
         if (rc == VX_OK && f == VX_FAM_STAT && s->compat == VX_COMPAT_PYRADIOMICS)
             rc = pyradiomics_statistics(s, roi, res, from);
         if (s->compat != VX_COMPAT_PYRADIOMICS) /* PyRadiomics' own features only in its compatibility mode */
             res->n = from + drop_pyradiomics_only(res->rows + from, res->n - from);
     }
+    if (planar)
+        vx_roi_free(&proi);
     return rc;
+}
+
+/* Filter f with its 2D planes perpendicular to the settings' slice axis (features.slice_axis). */
+static vx_filter_spec oriented(const vx_filter_spec *f, const vx_settings *s)
+{
+    vx_filter_spec g = *f;
+    g.slice_axis = s->features.slice_axis;
+    return g;
 }
 
 /* Radius in mm of the local-intensity peak sphere (the families read intensities this far around the ROI). */
@@ -193,7 +259,8 @@ static double roi_margin_mm(const vx_image *img, const vx_settings *s)
     processed_spacing(img, s, sp);
     for (int i = 0; i < s->n_filters; i++) {
         size_t reach[3];
-        vx_filter_reach(&s->filters[i].filter, sp, reach);
+        const vx_filter_spec f = oriented(&s->filters[i].filter, s);
+        vx_filter_reach(&f, sp, reach);
         for (int a = 0; a < 3; a++) {
             if (reach[a] == SIZE_MAX)
                 return 1e12; /* the whole grid (1e12 mm: beyond any valid image, and ceil(1e12 / 1e-6) fits a size_t) */
@@ -214,7 +281,8 @@ static int roi_part(const vx_roi *base, const vx_filter_spec *f, const vx_settin
 {
     const double peak = peak_radius_mm(s);
     size_t reach[3], lo[3], hi[3], d[3];
-    vx_filter_reach(f, base->spacing, reach);
+    const vx_filter_spec fo = oriented(f, s);
+    vx_filter_reach(&fo, base->spacing, reach);
     int whole = 1;
     for (int a = 0; a < 3; a++) {
         const size_t m = reach[a] == SIZE_MAX ? SIZE_MAX : reach[a] + (size_t)ceil(peak / base->spacing[a]) + 1;
@@ -320,7 +388,8 @@ static int filter_part(const vx_image_type_settings *t, const vx_roi *base, cons
     }
     for (size_t i = 0; i < n; i++)
         in[i] = base->img[i];
-    rc = vx_filter_apply(fft, &t->filter, in, base->dims, base->spacing, out, err);
+    const vx_filter_spec f = oriented(&t->filter, s);
+    rc = vx_filter_apply(fft, &f, in, base->dims, base->spacing, out, err);
     free(in);
     for (size_t i = 0; rc == VX_OK && i < n; i++) {
         map[i] = (float)out[i];

@@ -27,7 +27,8 @@
  * (b - a) x (c - a) points out of the configuration's set corners. The triangulation of the non-planar
  * polygons (pentagons, hexagons, heptagons) is the table's own choice, which no simple rule reproduces.
  *
- * shape2D (force2D, dimension 0: a mask one slice thick along z; the marching squares of the slice, padded):
+ * shape2D (force2D: a mask one slice thick along force2Ddimension (features.slice_axis); the marching squares
+ *   of that plane, its in-plane axes in increasing order as x and y, padded):
  *   shape2D_MeshSurface             A = area enclosed by the contour (segments joining edge midpoints; two
  *                                   diagonal mask pixels of a square are kept apart)
  *   shape2D_PixelSurface            N_p s_x s_y
@@ -47,6 +48,7 @@
 #include <string.h>
 
 #include "feature/morph_impl.h"
+#include "image/permute.h"
 #include "voxomics/settings.h"
 
 /* Triangles of each cube configuration without corner 6: index (c & 0x3f) | ((c >> 1) & 0x40); entry
@@ -628,6 +630,36 @@ static int add_rows(vx_results *res, vx_feature_id first, size_t n, const double
     return VX_OK;
 }
 
+/* The shape2D rows of the mask of roi in its box [lo, hi), one voxel thick along slice_axis (vx_slice_axis):
+ * the plane's in-plane axes in increasing order are its x and y (vx_slice_axes), as PyRadiomics squeezes
+ * force2Ddimension out of its (z, y, x) array. */
+static int shape2d_rows(const vx_roi *roi, int slice_axis, const size_t lo[3], const size_t hi[3], vx_results *res,
+                        vx_error *err)
+{
+    double s2[10];
+    int ax[3];
+    if (!vx_slice_axes(slice_axis, ax)) {
+        int rc = vx_pyrad_shape2d(roi->mmask, roi->dims, lo, hi, roi->spacing, s2, err);
+        return rc == VX_OK ? add_rows(res, VX_F_SHAPE2D_MESH_SURFACE, 10, s2, err) : rc;
+    }
+    const size_t n = roi->dims[0] * roi->dims[1] * roi->dims[2];
+    uint8_t *m = malloc(n ? n : 1);
+    if (!m)
+        return vx_error_set(err, VX_ENOMEM, "shape2D: out of memory for a %zux%zux%zu mask", roi->dims[0],
+                            roi->dims[1], roi->dims[2]);
+    size_t d[3], plo[3], phi[3];
+    double sp[3];
+    vx_permute3(roi->mmask, 1, roi->dims, ax, m, d);
+    for (int k = 0; k < 3; k++) {
+        plo[k] = lo[ax[k]];
+        phi[k] = hi[ax[k]];
+        sp[k] = roi->spacing[ax[k]];
+    }
+    int rc = vx_pyrad_shape2d(m, d, plo, phi, sp, s2, err);
+    free(m);
+    return rc == VX_OK ? add_rows(res, VX_F_SHAPE2D_MESH_SURFACE, 10, s2, err) : rc;
+}
+
 int vx_pyrad_shape(const vx_roi *roi, const vx_feature_settings *fs, double *f, vx_results *res, vx_error *err)
 {
     size_t lo[3], hi[3];
@@ -648,14 +680,11 @@ int vx_pyrad_shape(const vx_roi *roi, const vx_feature_settings *fs, double *f, 
     if (rc == VX_OK)
         rc = add_rows(res, VX_F_MORPH_PYR_DIAM_SLICE, 3, diam, err);
 
-    /* shape2D: PyRadiomics computes it with force2D (here: the 2D aggregations, force2Ddimension 0) on a
-     * mask one slice thick; a thicker mask has no 2D shape (PyRadiomics refuses it) */
+    /* shape2D: PyRadiomics computes it with force2D (here: the 2D aggregations) on a mask one slice thick along
+     * force2Ddimension (features.slice_axis); a thicker mask has no 2D shape (PyRadiomics refuses it) */
     const unsigned two_d = VX_AGGBIT(VX_AGG_25D) | VX_AGGBIT(VX_AGG_25D_DMRG);
-    if (rc == VX_OK && fs && (fs->aggregations & two_d) && hi[2] == lo[2] + 1) {
-        double s2[10];
-        rc = vx_pyrad_shape2d(roi->mmask, roi->dims, lo, hi, roi->spacing, s2, err);
-        if (rc == VX_OK)
-            rc = add_rows(res, VX_F_SHAPE2D_MESH_SURFACE, 10, s2, err);
-    }
+    const int sa = fs ? 2 - fs->slice_axis : 2; /* the slice axis as a grid axis */
+    if (rc == VX_OK && fs && (fs->aggregations & two_d) && hi[sa] == lo[sa] + 1)
+        rc = shape2d_rows(roi, fs->slice_axis, lo, hi, res, err);
     return rc;
 }

@@ -36,8 +36,8 @@ int vx_pyrad_shape2d(const uint8_t *mask, const size_t dims[3], const size_t lo[
 /* The morphology family in PyRadiomics compatibility: f holds the family's values (f[k] is feature
  * VX_F_MORPH_VOLUME + k, k < 29); the PyRadiomics definitions replace the mesh volume and area, the ratios
  * built on them and the PCA features, and the rows of PyRadiomics' own shape features (the three plane
- * diameters; the shape2D class when fs asks for 2D (force2D) and the morphological mask is one slice thick)
- * are appended to res. VX_OK, or VX_ENOMEM with err set. */
+ * diameters; the shape2D class when fs asks for 2D (force2D) and the morphological mask is one slice thick
+ * along fs->slice_axis) are appended to res. VX_OK, or VX_ENOMEM with err set. */
 int vx_pyrad_shape(const vx_roi *roi, const vx_feature_settings *fs, double *f, vx_results *res, vx_error *err);
 
 #endif

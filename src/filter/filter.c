@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "filter_impl.h"
+#include "image/permute.h"
 
 static const char *const kind_names[VX_FILTER_KIND_COUNT] = {
     "none",       "mean",      "log",       "laws",        "gabor",    "wavelet", "simoncelli",
@@ -101,6 +102,8 @@ int vx_filter_validate(const vx_filter_spec *f, vx_error *err)
     const char *kn = vx_filter_kind_name(f->kind);
     if (f->dim != 2 && f->dim != 3)
         return vx_error_set(err, VX_EINVAL, "filter %s: dimensionality %d; use 2D (axial slices) or 3D", kn, f->dim);
+    if (f->slice_axis < 0 || f->slice_axis > 2)
+        return vx_error_set(err, VX_EINVAL, "filter %s: slice axis %d; use 0 (z), 1 (y) or 2 (x)", kn, f->slice_axis);
     if ((unsigned)f->pad > VX_PAD_MIRROR)
         return vx_error_set(err, VX_EINVAL, "filter %s: unknown padding mode %d", kn, (int)f->pad);
     if (!isfinite(f->pad_value))
@@ -264,18 +267,81 @@ const char *vx_filter_naming_doc(void)
            "image type only.\n";
 }
 
-void vx_filter_reach(const vx_filter_spec *f, const double spacing[3], size_t reach[3])
+/* Whether f works per slice (dim 2; Gabor's orthogonal planes are 3D). */
+static int planar(const vx_filter_spec *f)
 {
-    reach[0] = reach[1] = reach[2] = 0;
-    if (!f)
-        return;
+    return f->dim == 2 && !(f->kind == VX_FILTER_GABOR && f->orthogonal);
+}
+
+/* A planar filter with slices perpendicular to f->slice_axis other than z: the axes of the grid that are the
+ * filter's x, y and slice axes (vx_slice_axes; PyRadiomics' LBP2D with force2Ddimension 2 swaps its plane
+ * to (z, y), as its swapaxes does). 0 when the filter runs on the grid as it is. */
+static int filter_axes(const vx_filter_spec *f, int ax[3])
+{
+    if (!planar(f) || !vx_slice_axes(f->slice_axis, ax))
+        return 0;
+    if (f->kind == VX_FILTER_LBP2D && f->slice_axis == 2) {
+        ax[0] = 2;
+        ax[1] = 1;
+    }
+    return 1;
+}
+
+/* vx_filter_reach with the slices perpendicular to z */
+static void reach_z(const vx_filter_spec *f, const double spacing[3], size_t reach[3])
+{
     kind_fns k = fns_of(f->kind);
     if (k.reach)
         k.reach(f, spacing, reach);
     if (vxf_has_riesz(f)) /* the Riesz transform acts in the Fourier domain on the whole grid */
         reach[0] = reach[1] = reach[2] = SIZE_MAX;
-    if (f->dim == 2 && !(f->kind == VX_FILTER_GABOR && f->orthogonal))
+    if (planar(f))
         reach[2] = 0;
+}
+
+void vx_filter_reach(const vx_filter_spec *f, const double spacing[3], size_t reach[3])
+{
+    reach[0] = reach[1] = reach[2] = 0;
+    if (!f)
+        return;
+    int ax[3];
+    if (!filter_axes(f, ax)) {
+        reach_z(f, spacing, reach);
+        return;
+    }
+    const double sp[3] = {spacing[ax[0]], spacing[ax[1]], spacing[ax[2]]};
+    size_t r[3] = {0, 0, 0};
+    reach_z(f, sp, r);
+    for (int k = 0; k < 3; k++)
+        reach[ax[k]] = r[k];
+}
+
+/* The filter on the grid with its axes permuted per ax (filter_axes), the response permuted back. */
+static int apply_permuted(vx_fft_cache *c, const vx_filter_spec *f, const int ax[3], const double *in,
+                          const size_t dims[3], const double spacing[3], double *out, vx_error *err)
+{
+    const size_t nv = dims[0] * dims[1] * dims[2];
+    double *pin = malloc(nv * sizeof *pin), *pout = malloc(nv * sizeof *pout);
+    if (!pin || !pout) {
+        free(pin);
+        free(pout);
+        return vx_error_set(err, VX_ENOMEM, "filter %s: out of memory for a %zux%zux%zu image",
+                            vx_filter_kind_name(f->kind), dims[0], dims[1], dims[2]);
+    }
+    size_t pd[3];
+    int inv[3];
+    vx_permute3(in, sizeof *in, dims, ax, pin, pd);
+    const double ps[3] = {spacing[ax[0]], spacing[ax[1]], spacing[ax[2]]};
+    vx_filter_spec g = *f;
+    g.slice_axis = 0;
+    int rc = fns_of(f->kind).apply(c, &g, pin, pd, ps, pout, err);
+    if (rc == VX_OK) {
+        vx_permute_inverse(ax, inv);
+        vx_permute3(pout, sizeof *pout, pd, inv, out, NULL);
+    }
+    free(pin);
+    free(pout);
+    return rc;
 }
 
 int vx_filter_apply(vx_fft_cache *c, const vx_filter_spec *f, const double *in, const size_t dims[3],
@@ -298,6 +364,9 @@ int vx_filter_apply(vx_fft_cache *c, const vx_filter_spec *f, const double *in, 
         memcpy(out, in, nv * sizeof *out);
         return VX_OK;
     }
+    int ax[3];
+    if (filter_axes(f, ax))
+        return apply_permuted(c, f, ax, in, dims, spacing, out, err);
     return fns_of(f->kind).apply(c, f, in, dims, spacing, out, err);
 }
 

@@ -161,6 +161,12 @@ static int read_seg_mask(vx_input_info *info, const vx_image *image, const char 
 int vx_input_mask(const char *spec, const vx_image *image, const vx_input_info *image_info, int resample_mask,
                   vx_image **mask, vx_input_info *info, vx_error *err)
 {
+    return vx_input_mask_channel(spec, image, image_info, resample_mask, -1, mask, info, err);
+}
+
+int vx_input_mask_channel(const char *spec, const vx_image *image, const vx_input_info *image_info,
+                          int resample_mask, int channel, vx_image **mask, vx_input_info *info, vx_error *err)
+{
     vx_input_info tmp;
     if (!info)
         info = &tmp;
@@ -202,9 +208,10 @@ int vx_input_mask(const char *spec, const vx_image *image, const vx_input_info *
         snprintf(info->format, sizeof info->format, "seg.nrrd");
         rc = vx_nrrd_read_segment(info->path, sel, &m, err);
     } else {
-        snprintf(info->format, sizeof info->format, "%s",
-                 ends_with_ci(info->path, ".nrrd") || ends_with_ci(info->path, ".nhdr") ? "nrrd" : "nifti");
-        rc = vx_image_read(info->path, &m, err);
+        const int nrrd = ends_with_ci(info->path, ".nrrd") || ends_with_ci(info->path, ".nhdr");
+        snprintf(info->format, sizeof info->format, "%s", nrrd ? "nrrd" : "nifti");
+        rc = nrrd && channel >= 0 ? vx_nrrd_read_channel(info->path, channel, &m, err)
+                                  : vx_image_read(info->path, &m, err);
         if (rc == VX_OK)
             rc = vx_mask_check_values(m, info->path, err);
         if (rc == VX_OK && sel[0]) {

@@ -19,7 +19,9 @@
  *   setting.minimumROIDimensions / Size, correctMask, geometryTolerance   pyradiomics.minimum_roi_dimensions,
  *                                    minimum_roi_size, correct_mask, geometry_tolerance
  *   setting.label                    mask label (PyRadiomics default 1)
- *   setting.force2D / Dimension      2.5D aggregations (dimension 0, the slices of the image; 1 and 2 refused)
+ *   setting.label_channel            input.mask_channel (the channel of a multi-channel NRRD mask)
+ *   setting.force2D / Dimension      2.5D aggregations in the planes perpendicular to features.slice_axis
+ *                                    (force2Ddimension 0, 1, 2: z, y, x)
  *   setting.distances                GLCM, GLDM and NGTDM neighbours (Chebyshev shells; features.distance_set)
  *   setting.symmetricalGLCM          GLCM symmetry
  *   setting.gldm_a                   NGLDM coarseness (alpha)
@@ -30,8 +32,8 @@
  *                                    glcm, glrlm, glszm, gldm (NGLDM), ngtdm
  * The pyradiomics.* settings act in compat pyradiomics (src/prep/pyrad_prep.c). Settings that do not change
  * values (additionalInfo, enableCExtensions, filter settings of filters that are not enabled) are checked and
- * accepted. Valid PyRadiomics options voxomics does not implement (other interpolators, force2Ddimension 1
- * and 2, label_channel > 0, voxel-based extraction, ...) are VX_EUNSUPPORTED errors that say so; unknown keys
+ * accepted. Valid PyRadiomics options voxomics does not implement (other interpolators, voxel-based
+ * extraction, ...) are VX_EUNSUPPORTED errors that say so; unknown keys
  * and malformed values are VX_EINVAL.
  *
  * Where a PyRadiomics setting maps one to one onto a voxomics setting (table `direct`), its range and its
@@ -369,15 +371,11 @@ static int mask_setting(pr *p, const char *key, const yaml_node_t *v, const char
         s->mask_label = (int)iv;
         return VX_OK;
     }
-    if (!strcmp(key, "label_channel")) {
-        if ((rc = get_int(p, v, full, 0, 1L << 20, &iv)) != VX_OK)
+    if (!strcmp(key, "label_channel")) { /* 0, its default, is what compat pyradiomics reads without it */
+        if ((rc = get_int(p, v, full, 0, row_hi("input.mask_channel"), &iv)) != VX_OK)
             return rc;
-        return iv == 0 ? VX_OK
-                       : failv(p, VX_EUNSUPPORTED, v, full,
-                               "%ld is not supported: voxomics reads single-channel (scalar) masks, whose only "
-                               "channel is 0; give a mask file per segment, or a .seg.nrrd / DICOM SEG mask with "
-                               "its segment selected (MASK:SEGMENT), and label_channel 0",
-                               iv);
+        s->mask_channel = iv == 0 ? -1 : (int)iv;
+        return VX_OK;
     }
     if (!strcmp(key, "normalize")) {
         if ((rc = get_bool(p, v, full, &b)) != VX_OK)
@@ -943,7 +941,7 @@ static int feature_classes(pr *p, const yaml_node_t *map, unsigned *families)
             c++;
         if (ks && !strcmp(ks, "shape2D") && !p->force2d) /* PyRadiomics skips it (a warning) */
             return failv(p, VX_EINVAL, k, full,
-                         "2D shape features need a 2D extraction: set 'force2D: true' (force2Ddimension 0) in "
+                         "2D shape features need a 2D extraction: set 'force2D: true' (and force2Ddimension) in "
                          "setting, or remove shape2D");
         if (!ks || c == N_CLASSES)
             return failv(p, VX_EINVAL, k, full,
@@ -1077,14 +1075,9 @@ static int finish_settings(pr *p)
                               : p->reseg_mode == MODE_SIGMA  ? VX_PYRAD_RESEG_SIGMA
                                                              : VX_PYRAD_RESEG_ABSOLUTE;
     }
+    /* force2Ddimension numbers the axes as vx_slice_axis; PyRadiomics' LBP2D follows it even without force2D */
+    s->features.slice_axis = p->force2d_dim;
     if (p->force2d) {
-        if (p->force2d_dim != 0)
-            return failv(p, VX_EUNSUPPORTED, p->force2d_node, "setting.force2Ddimension",
-                         "%d (2D in the %s planes) is not supported: voxomics' 2D (2.5D) texture aggregation runs "
-                         "over the image's slices, i.e. force2Ddimension 0; use 0, or reorient the image so that "
-                         "those planes are its slices",
-                         p->force2d_dim, p->force2d_dim == 1 ? "x-z (coronal for an axial image)"
-                                                             : "y-z (sagittal for an axial image)");
         /* PyRadiomics' 2D: in-plane directions (GLCM, GLRLM: per direction over all slices, averaged) and
          * in-plane neighbourhoods over all slices (GLSZM, GLDM, NGTDM) */
         s->features.aggregations = VX_AGGBIT(VX_AGG_25D_DMRG) | VX_AGGBIT(VX_AGG_25D);

@@ -80,6 +80,9 @@ static const enum_word words[] = {
     {VX_SE_RESEG_MODE, VX_PYRAD_RESEG_ABSOLUTE, "absolute", NULL, "absolute"},
     {VX_SE_RESEG_MODE, VX_PYRAD_RESEG_RELATIVE, "relative", NULL, "relative"},
     {VX_SE_RESEG_MODE, VX_PYRAD_RESEG_SIGMA, "sigma", NULL, "sigma"},
+    {VX_SE_SLICE_AXIS, VX_SLICE_Z, "z", NULL, "z"},
+    {VX_SE_SLICE_AXIS, VX_SLICE_Y, "y", NULL, "y"},
+    {VX_SE_SLICE_AXIS, VX_SLICE_X, "x", NULL, "x"},
 };
 enum { N_WORDS = sizeof words / sizeof words[0] };
 

@@ -43,8 +43,13 @@ static out_row *run_cli(const char *config, const char *image, const char *mask,
     assert_non_null(src);
     char out[4096], cmd[16384];
     snprintf(out, sizeof out, "%s/ibsi1_out.csv", vx_test_tmpdir());
-    snprintf(cmd, sizeof cmd, "'%s/voxomics' extract --config '%s/%s' --format long -o '%s' '%s' '%s'", build, src,
-             config, out, image, mask);
+    char cfg[4096];
+    if (config[0] == '/')
+        snprintf(cfg, sizeof cfg, "%s", config);
+    else
+        snprintf(cfg, sizeof cfg, "%s/%s", src, config);
+    snprintf(cmd, sizeof cmd, "'%s/voxomics' extract --config '%s' --format long -o '%s' '%s' '%s'", build, cfg, out,
+             image, mask);
     int rc = system(cmd);
     if (rc != 0)
         fail_msg("command failed (%d): %s", rc, cmd);
@@ -79,8 +84,8 @@ static void check_dataset(const char *dataset, const char *config, const char *i
 {
     size_t n_out;
     char img[4096], msk[4096];
-    snprintf(img, sizeof img, "%s", vx_test_data(image));
-    snprintf(msk, sizeof msk, "%s", vx_test_data(mask));
+    snprintf(img, sizeof img, "%s", image[0] == '/' ? image : vx_test_data(image));
+    snprintf(msk, sizeof msk, "%s", mask[0] == '/' ? mask : vx_test_data(mask));
     out_row *rows = run_cli(config, img, msk, &n_out);
 
     FILE *f = fopen(vx_test_data("ibsi/ibsi1/reference_values.csv"), "r");
@@ -126,6 +131,42 @@ static void test_digital_phantom(void **state)
     (void)state;
     check_dataset("digital_phantom", "configs/ibsi1/digital_phantom.yaml", "ibsi/ibsi1/digital_phantom/image.nii.gz",
                   "ibsi/ibsi1/digital_phantom/mask.nii.gz", 482);
+}
+
+/* features.slice_axis: the digital phantom with its axes permuted so that its axial slices lie perpendicular to
+ * y (new axes x, z, y) or to x (new axes z, x, y), extracted with slice_axis y or x, gives every reference value
+ * (the 2D and 2.5D aggregations run over the same slices). */
+static void test_digital_phantom_slice_axes(void **state)
+{
+    (void)state;
+    static const int axes[2][3] = {{0, 2, 1}, {2, 0, 1}};
+    static const char *const word[2] = {"y", "x"};
+    const char *tmp = vx_test_tmpdir();
+    char src[4096], line[1024];
+    snprintf(src, sizeof src, "%s/configs/ibsi1/digital_phantom.yaml", getenv("VX_SOURCE_DIR"));
+    for (int k = 0; k < 2; k++) {
+        char image[4096], mask[4096], config[4096];
+        snprintf(image, sizeof image, "%s/phantom_image_%s.nii.gz", tmp, word[k]);
+        snprintf(mask, sizeof mask, "%s/phantom_mask_%s.nii.gz", tmp, word[k]);
+        snprintf(config, sizeof config, "%s/phantom_%s.yaml", tmp, word[k]);
+        vx_test_write_permuted(vx_test_data("ibsi/ibsi1/digital_phantom/image.nii.gz"), axes[k], -1, image);
+        vx_test_write_permuted(vx_test_data("ibsi/ibsi1/digital_phantom/mask.nii.gz"), axes[k], -1, mask);
+        FILE *in = fopen(src, "r"), *out = fopen(config, "w");
+        assert_non_null(in);
+        assert_non_null(out);
+        int added = 0;
+        while (fgets(line, sizeof line, in)) {
+            fputs(line, out);
+            if (!strcmp(line, "features:\n")) {
+                fprintf(out, "  slice_axis: %s\n", word[k]);
+                added = 1;
+            }
+        }
+        fclose(in);
+        fclose(out);
+        assert_true(added);
+        check_dataset("digital_phantom", config, image, mask, 482);
+    }
 }
 
 static void check_ct(const char *config_id, int expected_rows)
@@ -179,7 +220,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_digital_phantom), cmocka_unit_test(test_ct_config_a), cmocka_unit_test(test_ct_config_b),
         cmocka_unit_test(test_ct_config_c),     cmocka_unit_test(test_ct_config_d), cmocka_unit_test(test_ct_config_e),
-        cmocka_unit_test(test_ct_config_c_dicom),
+        cmocka_unit_test(test_ct_config_c_dicom), cmocka_unit_test(test_digital_phantom_slice_axes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

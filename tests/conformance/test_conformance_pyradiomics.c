@@ -13,6 +13,10 @@
  * Filters: $VOXOMICS_DATA/pyradiomics/filters/params.yaml (Original, LoG 1 and 3 mm, Wavelet, Square, SquareRoot,
  * Logarithm, Exponential, Gradient) on brain1 reproduces PyRadiomics' 1,502 values of reference_brain1.csv within
  * 1e-5 relative (LoG image types 1e-4).
+ * force2Ddimension 1 and 2: brain1 with its axes permuted so that its slices lie perpendicular to y or x, run with
+ * the brain1_2d and brain1_shape2D parameter files set to that dimension, reproduces those baselines.
+ * label_channel: brain1's label as channel 1 of a two-channel NRRD mask, read with label_channel 1, reproduces the
+ * brain1 baseline.
  * Relative tolerance: |x - ref| <= tol |ref|, or |x - ref| <= 1e-12 where ref is 0.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
@@ -172,19 +176,20 @@ static void write_slice16_mask(const char *path)
     vx_image_free(lab);
 }
 
-/* Runs a PyRadiomics parameter file on brain1 as a one-case cohort (mask: brain1's label, or mask when not NULL);
- * our values into ours (none when the run fails: the failure is printed and every value then counts as
- * missing). */
-static void run_brain1(const char *config, const char *mask, nv_table *ours)
+/* Runs a PyRadiomics parameter file on brain1 as a one-case cohort (image: brain1's, or image when not NULL;
+ * mask: brain1's label, or mask when not NULL); our values into ours (none when the run fails: the failure is
+ * printed and every value then counts as missing). */
+static void run_case(const char *config, const char *image, const char *mask, nv_table *ours)
 {
     const char *data = vx_test_data("pyradiomics");
-    char cases[4096], table[4096], cmd[16384], label[4096];
+    char cases[4096], table[4096], cmd[16384], label[4096], img[4096];
     snprintf(label, sizeof label, "%s/brain1_label.nrrd", data);
+    snprintf(img, sizeof img, "%s/brain1_image.nrrd", data);
     snprintf(cases, sizeof cases, "%s/cases.csv", vx_test_tmpdir());
     snprintf(table, sizeof table, "%s/table.csv", vx_test_tmpdir());
     FILE *f = fopen(cases, "w");
     assert_non_null(f);
-    fprintf(f, "id,image,mask\nbrain1,%s/brain1_image.nrrd,%s\n", data, mask ? mask : label);
+    fprintf(f, "id,image,mask\nbrain1,%s,%s\n", image ? image : img, mask ? mask : label);
     fclose(f);
     snprintf(cmd, sizeof cmd, "'%s/voxomics' extract -q --config '%s' --cohort '%s' -j 1 -o '%s'", env_dir("VX_BUILD_DIR"),
              config, cases, table);
@@ -193,6 +198,11 @@ static void run_brain1(const char *config, const char *mask, nv_table *ours)
         return;
     }
     read_ours(table, ours);
+}
+
+static void run_brain1(const char *config, const char *mask, nv_table *ours)
+{
+    run_case(config, NULL, mask, ours);
 }
 
 /* PyRadiomics' current mesh values for brain1 (its README: the committed ones come from an older version). */
@@ -206,8 +216,10 @@ static const struct {
     {"original_shape_SurfaceVolumeRatio", 0.398750079},
 };
 
-/* Every baseline value of one configuration; returns the number matched, *total the number of values. */
-static size_t check_configuration(const char *column, double tol, size_t *total)
+/* Every baseline value of column (a configuration) against our values of one run of config on image and mask
+ * (NULL: brain1's); returns the number matched, *total the number of values. */
+static size_t check_values(const char *column, double tol, const char *config, const char *image, const char *mask,
+                           size_t *total)
 {
     static const char *const classes[] = {"firstorder", "glcm", "gldm", "glrlm", "glszm",
                                           "ngtdm",      "shape", "shape2D"};
@@ -217,13 +229,7 @@ static size_t check_configuration(const char *column, double tol, size_t *total)
         snprintf(path, sizeof path, "%s/baseline_%s.csv", vx_test_data("pyradiomics"), classes[i]);
         read_theirs(path, column, &theirs);
     }
-    char mask[4096];
-    snprintf(mask, sizeof mask, "%s/brain1_label_z16.nii.gz", vx_test_tmpdir());
-    const int slice = !strcmp(column, "brain1_shape2D");
-    if (slice)
-        write_slice16_mask(mask);
-    snprintf(path, sizeof path, "%s/configs/pyradiomics/%s.yaml", env_dir("VX_SOURCE_DIR"), column);
-    run_brain1(path, slice ? mask : NULL, &ours);
+    run_case(config, image, mask, &ours);
     size_t ok = 0;
     for (size_t i = 0; i < theirs.n; i++) {
         double ref = theirs.value[i];
@@ -240,10 +246,22 @@ static size_t check_configuration(const char *column, double tol, size_t *total)
             print_error("%s %s: missing\n", column, theirs.name[i]);
     }
     *total = theirs.n;
-    print_message("%s: %zu of %zu values match\n", column, ok, theirs.n);
+    print_message("%s (%s): %zu of %zu values match\n", column, config, ok, theirs.n);
     nv_free(&theirs);
     nv_free(&ours);
     return ok;
+}
+
+/* Every baseline value of one configuration (configs/pyradiomics/<column>.yaml). */
+static size_t check_configuration(const char *column, double tol, size_t *total)
+{
+    char mask[4096], path[4096];
+    snprintf(mask, sizeof mask, "%s/brain1_label_z16.nii.gz", vx_test_tmpdir());
+    const int slice = !strcmp(column, "brain1_shape2D");
+    if (slice)
+        write_slice16_mask(mask);
+    snprintf(path, sizeof path, "%s/configs/pyradiomics/%s.yaml", env_dir("VX_SOURCE_DIR"), column);
+    return check_values(column, tol, path, NULL, slice ? mask : NULL, total);
 }
 
 static void test_baselines(void **state)
@@ -300,11 +318,153 @@ static void test_filters(void **state)
     nv_free(&ours);
 }
 
+/* configs/pyradiomics/<column>.yaml with force2Ddimension 0 replaced by dim, written to path. */
+static void write_config_dim(const char *column, int dim, const char *path)
+{
+    char src[4096], line[1024];
+    snprintf(src, sizeof src, "%s/configs/pyradiomics/%s.yaml", env_dir("VX_SOURCE_DIR"), column);
+    FILE *in = fopen(src, "r"), *out = fopen(path, "w");
+    assert_non_null(in);
+    assert_non_null(out);
+    int replaced = 0;
+    while (fgets(line, sizeof line, in)) {
+        if (!strcmp(line, "  force2Ddimension: 0\n")) {
+            fprintf(out, "  force2Ddimension: %d\n", dim);
+            replaced++;
+        } else {
+            fputs(line, out);
+        }
+    }
+    fclose(in);
+    fclose(out);
+    assert_int_equal(replaced, 1);
+}
+
+/* force2Ddimension 1 and 2: brain1 with its axes permuted so that its axial slices become the planes
+ * perpendicular to y (dimension 1: new axes x, z, y) or to x (dimension 2: new axes z, x, y), the in-plane
+ * axes in the order PyRadiomics takes them. PyRadiomics with force2Ddimension d on such an image forms the same
+ * 2D matrices (the same in-plane offsets, zones and neighbourhoods) as with force2Ddimension 0 on brain1, and
+ * the same 2D shape of the one-slice mask: the brain1_2d (75) and brain1_shape2D (9) baselines hold for both. */
+static void test_slice_axes(void **state)
+{
+    (void)state;
+    static const int axes[2][3] = {{0, 2, 1}, {2, 0, 1}};
+    const char *data = vx_test_data("pyradiomics"), *tmp = vx_test_tmpdir();
+    size_t ok = 0, total = 0;
+    for (int d = 1; d <= 2; d++) {
+        char src[4096], image[4096], label[4096], z16[4096], config[4096];
+        snprintf(image, sizeof image, "%s/brain1_image_dim%d.nii.gz", tmp, d);
+        snprintf(label, sizeof label, "%s/brain1_label_dim%d.nii.gz", tmp, d);
+        snprintf(z16, sizeof z16, "%s/brain1_label_z16_dim%d.nii.gz", tmp, d);
+        snprintf(src, sizeof src, "%s/brain1_image.nrrd", data);
+        vx_test_write_permuted(src, axes[d - 1], -1, image);
+        snprintf(src, sizeof src, "%s/brain1_label.nrrd", data);
+        vx_test_write_permuted(src, axes[d - 1], -1, label);
+        vx_test_write_permuted(src, axes[d - 1], 16, z16);
+        size_t n;
+        snprintf(config, sizeof config, "%s/brain1_2d_dim%d.yaml", tmp, d);
+        write_config_dim("brain1_2d", d, config);
+        ok += check_values("brain1_2d", 1e-6, config, image, label, &n);
+        assert_int_equal(n, 75);
+        total += n;
+        snprintf(config, sizeof config, "%s/brain1_shape2D_dim%d.yaml", tmp, d);
+        write_config_dim("brain1_shape2D", d, config);
+        ok += check_values("brain1_shape2D", 1e-6, config, image, z16, &n);
+        assert_int_equal(n, 9);
+        total += n;
+    }
+    print_message("force2Ddimension 1 and 2: %zu of %zu values match\n", ok, total);
+    assert_int_equal(ok, 168);
+}
+
+/* brain1's label as channel 1 of a two-channel NRRD ("kinds: vector domain domain domain", the channels
+ * interleaved), channel 0 holding only its voxels below slice 12, written to path. */
+static void write_two_channel_mask(const char *path)
+{
+    vx_image *lab = NULL;
+    vx_error err;
+    char src[4096];
+    snprintf(src, sizeof src, "%s/brain1_label.nrrd", vx_test_data("pyradiomics"));
+    if (vx_image_read(src, &lab, &err) != VX_OK)
+        fail_msg("%s", err.msg);
+    const vx_geometry *g = &lab->geom;
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fprintf(f, "NRRD0004\ntype: float\ndimension: 4\nspace: left-posterior-superior\nsizes: 2 %zu %zu %zu\n",
+            g->dims[0], g->dims[1], g->dims[2]);
+    fprintf(f, "space directions: none");
+    for (int a = 0; a < 3; a++)
+        fprintf(f, " (%.17g,%.17g,%.17g)", g->direction[a] * g->spacing[a], g->direction[3 + a] * g->spacing[a],
+                g->direction[6 + a] * g->spacing[a]);
+    fprintf(f, "\nkinds: vector domain domain domain\nendian: little\nencoding: raw\nspace origin: "
+               "(%.17g,%.17g,%.17g)\n\n", g->origin[0], g->origin[1], g->origin[2]);
+    const size_t nxy = g->dims[0] * g->dims[1], n = nxy * g->dims[2];
+    for (size_t i = 0; i < n; i++) {
+        const float v[2] = {i / nxy < 12 ? lab->v[i] : 0.0f, lab->v[i]};
+        assert_int_equal(fwrite(v, sizeof v[0], 2, f), 2);
+    }
+    assert_int_equal(fclose(f), 0);
+    vx_image_free(lab);
+}
+
+/* label_channel: the brain1 configuration with label_channel 1 on a two-channel mask whose channel 1 is brain1's
+ * label reproduces the brain1 baseline (107 values); without it PyRadiomics reads channel 0 (another ROI: the
+ * values differ); label_channel 2 is an error naming the file's 2 channels. */
+static void test_label_channel(void **state)
+{
+    (void)state;
+    const char *tmp = vx_test_tmpdir();
+    char mask[4096], config[4096], src[4096], line[1024];
+    snprintf(mask, sizeof mask, "%s/brain1_label_2ch.nrrd", tmp);
+    write_two_channel_mask(mask);
+    snprintf(src, sizeof src, "%s/configs/pyradiomics/brain1.yaml", env_dir("VX_SOURCE_DIR"));
+    for (int ch = 0; ch <= 2; ch++) {
+        snprintf(config, sizeof config, "%s/brain1_channel%d.yaml", tmp, ch);
+        FILE *in = fopen(src, "r"), *out = fopen(config, "w");
+        assert_non_null(in);
+        assert_non_null(out);
+        while (fgets(line, sizeof line, in)) {
+            fputs(line, out);
+            if (!strcmp(line, "setting:\n") && ch > 0)
+                fprintf(out, "  label_channel: %d\n", ch);
+        }
+        fclose(in);
+        fclose(out);
+        if (ch == 2) {
+            char cmd[16384], log[4096], cases[4096];
+            snprintf(cases, sizeof cases, "%s/cases_ch.csv", tmp);
+            snprintf(log, sizeof log, "%s/channel2.log", tmp);
+            FILE *f = fopen(cases, "w");
+            assert_non_null(f);
+            fprintf(f, "id,image,mask\nbrain1,%s/brain1_image.nrrd,%s\n", vx_test_data("pyradiomics"), mask);
+            fclose(f);
+            snprintf(cmd, sizeof cmd, "'%s/voxomics' extract -q --config '%s' --cohort '%s' -j 1 -o '%s/ch2.csv' "
+                     "2> '%s'", env_dir("VX_BUILD_DIR"), config, cases, tmp, log);
+            assert_true(system(cmd) != 0);
+            size_t n;
+            char *text = vx_test_slurp(log, &n);
+            assert_non_null(text);
+            assert_non_null(strstr(text, "channel 2 requested, but the file has 2 channels"));
+            free(text);
+            continue;
+        }
+        size_t n;
+        const size_t ok = check_values("brain1", 1e-6, config, NULL, mask, &n);
+        assert_int_equal(n, 107);
+        if (ch == 1)
+            assert_int_equal(ok, 107);
+        else
+            assert_true(ok < 60);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_baselines),
         cmocka_unit_test(test_filters),
+        cmocka_unit_test(test_slice_axes),
+        cmocka_unit_test(test_label_channel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

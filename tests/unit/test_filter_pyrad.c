@@ -570,13 +570,113 @@ static void test_threads(void **state)
     free(in);
 }
 
+/* ---- slice axis ---------------------------------------------------------------------------------------- */
+
+/* A 2D filter with slice_axis y or x works on each plane perpendicular to that axis as on a one-slice image
+ * whose x and y are the plane's axes in PyRadiomics' order (force2Ddimension): slice axis y: (x, z); x: (y, z)
+ * (its wavelet axes, its 2D matrices), but LBP2D with x: (z, y) (its swapaxes(0, 2) keeps y as the rows). */
+static void slice_axis_case(const vx_filter_spec *f0, int slice_axis, int lbp)
+{
+    const size_t d[3] = {7, 6, 5};
+    const double sp[3] = {0.7, 1.1, 2.5};
+    double vol[210];
+    for (int i = 0; i < 210; i++)
+        vol[i] = (double)((i * 37 + (i / 42) * 11 + (i / 7) * 5) % 19);
+    vx_filter_spec f = *f0;
+    f.slice_axis = slice_axis;
+    double *all = apply(&f, vol, d, sp);
+    const int s = 2 - slice_axis; /* the slice axis as a grid axis */
+    int u, v;                     /* the plane's x and y axes */
+    if (s == 1) {
+        u = 0;
+        v = 2;
+    } else if (lbp) {
+        u = 2;
+        v = 1;
+    } else {
+        u = 1;
+        v = 2;
+    }
+    const size_t pd[3] = {d[u], d[v], 1};
+    const double psp[3] = {sp[u], sp[v], sp[s]};
+    vx_filter_spec g = *f0;
+    g.slice_axis = 0;
+    double plane[64];
+    for (size_t k = 0; k < d[s]; k++) {
+        size_t c[3];
+        c[s] = k;
+        for (size_t j = 0; j < pd[1]; j++)
+            for (size_t i = 0; i < pd[0]; i++) {
+                c[u] = i;
+                c[v] = j;
+                plane[i + pd[0] * j] = vol[c[0] + d[0] * (c[1] + d[1] * c[2])];
+            }
+        double *one = apply(&g, plane, pd, psp);
+        for (size_t j = 0; j < pd[1]; j++)
+            for (size_t i = 0; i < pd[0]; i++) {
+                c[u] = i;
+                c[v] = j;
+                assert_true(one[i + pd[0] * j] == all[c[0] + d[0] * (c[1] + d[1] * c[2])]);
+            }
+        free(one);
+    }
+    free(all);
+    /* the reach follows: the plane's reach along u and v, none along the slice axis */
+    size_t r[3], rp[3];
+    vx_filter_reach(&f, sp, r);
+    vx_filter_reach(&g, psp, rp);
+    assert_true(r[u] == rp[0] && r[v] == rp[1] && r[s] == 0);
+}
+
+static void test_slice_axis(void **state)
+{
+    (void)state;
+    vx_filter_spec f;
+    spec(&f, VX_FILTER_LBP2D);
+    f.dim = 2;
+    f.lbp_samples = 6; /* not a multiple of 4: the plane's orientation matters */
+    f.lbp_radius = 1.5;
+    f.pad = VX_PAD_NEAREST;
+    for (int a = 1; a <= 2; a++)
+        slice_axis_case(&f, a, 1);
+    spec(&f, VX_FILTER_WAVELET_PYRAD);
+    f.dim = 2;
+    snprintf(f.wavelet, sizeof f.wavelet, "coif1");
+    const char *const bands[] = {"LH", "HL", "HH", "LL"};
+    for (int b = 0; b < 4; b++) {
+        snprintf(f.subband, sizeof f.subband, "%s", bands[b]);
+        f.level = 1 + b % 2;
+        for (int a = 1; a <= 2; a++)
+            slice_axis_case(&f, a, 0);
+    }
+    spec(&f, VX_FILTER_MEAN);
+    f.dim = 2;
+    f.support = 3;
+    for (int a = 1; a <= 2; a++)
+        slice_axis_case(&f, a, 0);
+    /* a 3D filter ignores the slice axis */
+    spec(&f, VX_FILTER_MEAN);
+    const size_t d[3] = {4, 3, 5};
+    double vol[60];
+    for (int i = 0; i < 60; i++)
+        vol[i] = (double)(i % 7);
+    double *z = apply(&f, vol, d, NULL);
+    f.slice_axis = 2;
+    double *x = apply(&f, vol, d, NULL);
+    assert_memory_equal(z, x, 60 * sizeof *z);
+    free(z);
+    free(x);
+    f.slice_axis = 3;
+    expect_invalid(&f, "slice axis");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_brain1_reference), cmocka_unit_test(test_voxelwise_by_hand),
         cmocka_unit_test(test_gradient_by_hand), cmocka_unit_test(test_lbp2d_by_hand),
         cmocka_unit_test(test_lbp3d_ramp),       cmocka_unit_test(test_invalid),
-        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_threads),           cmocka_unit_test(test_slice_axis),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -479,6 +479,18 @@ static void test_seg_4d(void **state)
     vx_image_free(m);
     /* two layers: not a scalar image */
     read_fails(p, VX_EUNSUPPORTED, "axis 0");
+    /* ... but each is a channel (PyRadiomics' label_channel): layer 1 holds the tumour alone, label 1 */
+    assert_int_equal(vx_nrrd_read_channel(p, 1, &m, &err), VX_OK);
+    check_values(m, f_tumor4);
+    vx_image_free(m);
+    assert_int_equal(vx_nrrd_read_channel(p, 2, &m, &err), VX_EINVAL);
+    assert_null(m);
+    assert_non_null(strstr(err.msg, "channel 2 requested, but the file has 2 channels (0 to 1)"));
+    assert_int_equal(vx_nrrd_read_channel(p, -1, &m, &err), VX_EINVAL);
+    /* a scalar file is read as it is, whatever the channel */
+    assert_int_equal(vx_nrrd_read_channel(fixture("le_u16.nrrd"), 5, &m, &err), VX_OK);
+    check_values(m, f_u16);
+    vx_image_free(m);
 
     /* older Slicer files: one layer per segment, no LabelValue/Layer keys (defaults: label 1, layer = k) */
     unsigned char v[2 * 2 * 2 * 2];

@@ -194,6 +194,17 @@ static void test_settings_mapped(void **state)
     assert_false(vx_settings_feature_wanted(&s, VX_F_RLM_SRE));
 
     /* binCount: fixed bin number, and it wins over binWidth (PyRadiomics uses binCount when given) */
+    /* force2Ddimension: the slice axis (also without force2D: PyRadiomics' LBP2D follows it); label_channel:
+     * the mask channel, 0 (its default) meaning what compat pyradiomics reads without it */
+    assert_int_equal(load_text("setting:\n  force2D: true\n  force2Ddimension: 1\n  label_channel: 3\n", &s, &err),
+                     VX_OK);
+    assert_int_equal(s.features.slice_axis, VX_SLICE_Y);
+    assert_int_equal(s.mask_channel, 3);
+    assert_int_equal(s.features.aggregations, VX_AGGBIT(VX_AGG_25D_DMRG) | VX_AGGBIT(VX_AGG_25D));
+    assert_int_equal(load_text("setting:\n  force2Ddimension: 2\n  label_channel: 0\n", &s, &err), VX_OK);
+    assert_int_equal(s.features.slice_axis, VX_SLICE_X);
+    assert_int_equal(s.mask_channel, -1);
+    assert_int_equal(s.features.aggregations, VX_AGGBIT(VX_AGG_3D_AVG) | VX_AGGBIT(VX_AGG_3D));
     assert_int_equal(load_text("setting:\n  binWidth: 5\n  binCount: 16\n", &s, &err), VX_OK);
     assert_int_equal(s.texture_disc.method, VX_DISC_FBN);
     assert_int_equal(s.texture_disc.bin_count, 16);
@@ -331,14 +342,11 @@ static void test_errors_unsupported(void **state)
     expect_error("setting:\n  geometryTolerance: 0\n", VX_EINVAL, "setting.geometryTolerance", "(0, 1]", NULL);
     expect_error("setting:\n  correctMask: sometimes\n", VX_EINVAL, "setting.correctMask", "'sometimes'", NULL);
     expect_error("setting:\n  resegmentShape: 1.5\n", VX_EINVAL, "setting.resegmentShape", NULL);
-    expect_error("setting:\n  force2D: true\n  force2Ddimension: 1\n", VX_EUNSUPPORTED, "force2Ddimension",
-                 "x-z", "use 0", NULL);
-    expect_error("setting:\n  force2D: true\n  force2Ddimension: 2\n", VX_EUNSUPPORTED, "force2Ddimension",
-                 "y-z", NULL);
+    expect_error("setting:\n  force2D: true\n  force2Ddimension: 3\n", VX_EINVAL, "setting.force2Ddimension", "0..2",
+                 NULL);
     expect_error("setting:\n  weightingNorm: chebyshev\n", VX_EINVAL, "'chebyshev'", "manhattan", NULL);
     expect_error("setting:\n  distances: [1, 31]\n", VX_EINVAL, "setting.distances", "1..30", NULL);
-    expect_error("setting:\n  label_channel: 1\n", VX_EUNSUPPORTED, "setting.label_channel", "single-channel",
-                 "MASK:SEGMENT", NULL);
+    expect_error("setting:\n  label_channel: -1\n", VX_EINVAL, "setting.label_channel", "0..1048576", NULL);
     expect_error("setting:\n  interpolator: sitkBlackmanWindowedSinc\n", VX_EUNSUPPORTED,
                  "sitkBlackmanWindowedSinc is not supported", "sitkBSpline", NULL);
 }

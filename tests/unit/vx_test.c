@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "voxomics/voxomics.h"
 #include "vx_test.h"
 
 static char data_dir[4096];
@@ -353,4 +354,41 @@ char *vx_test_slurp(const char *path, size_t *n)
     if (n)
         *n = b ? (size_t)len : 0;
     return b;
+}
+
+/* The image at src with its axes permuted (the new axis k is the old axis ax[k]; spacing and direction columns follow, the
+ * origin stays: the same voxels in space), written to path (NIfTI); keep: only the voxels of slice z = keep
+ * (-1: all), the others 0. */
+void vx_test_write_permuted(const char *src, const int ax[3], int keep, const char *path)
+{
+    vx_image *img = NULL;
+    vx_error err;
+    if (vx_image_read(src, &img, &err) != VX_OK)
+        fail_msg("%s", err.msg);
+    vx_geometry g = img->geom;
+    for (int k = 0; k < 3; k++) {
+        g.dims[k] = img->geom.dims[ax[k]];
+        g.spacing[k] = img->geom.spacing[ax[k]];
+        for (int r = 0; r < 3; r++)
+            g.direction[3 * r + k] = img->geom.direction[3 * r + ax[k]];
+    }
+    vx_image *out = vx_image_new(&g);
+    assert_non_null(out);
+    const size_t *d = img->geom.dims, st[3] = {1, d[0], d[0] * d[1]};
+    size_t o = 0;
+    for (size_t k = 0; k < g.dims[2]; k++)
+        for (size_t j = 0; j < g.dims[1]; j++)
+            for (size_t i = 0; i < g.dims[0]; i++, o++) {
+                const size_t c[3] = {i, j, k}; /* the old coordinate along ax[m] is c[m] */
+                size_t z = 0, at = 0;
+                for (int m = 0; m < 3; m++) {
+                    at += c[m] * st[ax[m]];
+                    if (ax[m] == 2)
+                        z = c[m];
+                }
+                out->v[o] = keep < 0 || z == (size_t)keep ? img->v[at] : 0.0f;
+            }
+    assert_int_equal(vx_nifti_write(path, out, 1, &err), VX_OK);
+    vx_image_free(out);
+    vx_image_free(img);
 }

@@ -88,4 +88,9 @@ void vx_test_assert_results_identical(const vx_results *a, const vx_results *b);
 
 size_t vx_test_check_reference(const vx_results *res, const char *dataset, vx_family fam, unsigned aggs);
 
+/* The image at src with its axes permuted (the new axis k is the old axis ax[k]; spacing and direction columns
+ * follow, the origin stays: the same voxels in space), written to path (NIfTI); keep >= 0: only the voxels
+ * of the old slice z = keep, the others 0. */
+void vx_test_write_permuted(const char *src, const int ax[3], int keep, const char *path);
+
 #endif

@@ -342,7 +342,9 @@ int nrrd_read_data(const nrrd_hdr *h, float *dst, vx_error *err)
     return rc;
 }
 
-int vx_nrrd_read(const char *path, vx_image **out, vx_error *err)
+/* vx_nrrd_read (channel < 0: scalar files only) and vx_nrrd_read_channel (channel >= 0: a non-spatial axis 0 is
+ * the channel axis) */
+static int read_nrrd(const char *path, long channel, vx_image **out, vx_error *err)
 {
     if (out)
         *out = NULL;
@@ -355,23 +357,41 @@ int vx_nrrd_read(const char *path, vx_image **out, vx_error *err)
     vx_geometry g;
     int layer_axis;
     vx_image *img = NULL;
-    if ((rc = nrrd_build_geometry(&h, 0, &g, &layer_axis, err)) != VX_OK || (rc = nrrd_check_files(&h, err)) != VX_OK)
+    float *tmp = NULL;
+    if ((rc = nrrd_build_geometry(&h, channel >= 0, &g, &layer_axis, err)) != VX_OK ||
+        (rc = nrrd_check_files(&h, err)) != VX_OK)
         goto done;
+    const uint64_t nc = layer_axis == 0 ? h.sizes[0] : 1;
+    if (layer_axis == 0 && (uint64_t)channel >= nc) {
+        rc = vx_error_set(err, VX_EINVAL, "%s: channel %ld requested, but the file has %llu channel%s (0 to %llu)",
+                          path, channel, (unsigned long long)nc, nc == 1 ? "" : "s", (unsigned long long)nc - 1);
+        goto done;
+    }
     img = vx_image_new(&g);
     if (!img) {
         rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory for %zu x %zu x %zu voxels", path, g.dims[0], g.dims[1],
                           g.dims[2]);
         goto done;
     }
-    rc = nrrd_read_data(&h, img->v, err); /* the dropped axes have size 1: the sample order is the voxel order */
+    if (layer_axis != 0) {
+        rc = nrrd_read_data(&h, img->v, err); /* the dropped axes have size 1: the sample order is the voxel order */
+    } else if (!(tmp = malloc((size_t)h.nelem * sizeof *tmp))) {
+        rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory for %llu samples", path, (unsigned long long)h.nelem);
+    } else if ((rc = nrrd_read_data(&h, tmp, err)) == VX_OK) {
+        const size_t nvox = vx_geometry_count(&g);
+        for (size_t i = 0; i < nvox; i++) /* the channel axis is the fastest */
+            img->v[i] = tmp[(size_t)channel + (size_t)nc * i];
+    }
     {
         /* the file's voxel type (T_I8 .. T_F64 in vx_pixel_type order) */
         static const vx_pixel_type ptype[T_COUNT] = {VX_PIXEL_INT8,  VX_PIXEL_UINT8,  VX_PIXEL_INT16,   VX_PIXEL_UINT16,
                                                      VX_PIXEL_INT32, VX_PIXEL_UINT32, VX_PIXEL_INT64,   VX_PIXEL_UINT64,
                                                      VX_PIXEL_FLOAT32, VX_PIXEL_FLOAT64, VX_PIXEL_REAL};
-        img->pixel_type = h.type >= 0 && h.type < T_COUNT ? ptype[h.type] : VX_PIXEL_REAL;
+        if (img)
+            img->pixel_type = h.type >= 0 && h.type < T_COUNT ? ptype[h.type] : VX_PIXEL_REAL;
     }
 done:
+    free(tmp);
     nrrd_free_header(&h);
     if (rc) {
         vx_image_free(img);
@@ -379,4 +399,19 @@ done:
     }
     *out = img;
     return VX_OK;
+}
+
+int vx_nrrd_read(const char *path, vx_image **out, vx_error *err)
+{
+    return read_nrrd(path, -1, out, err);
+}
+
+int vx_nrrd_read_channel(const char *path, int channel, vx_image **out, vx_error *err)
+{
+    if (channel < 0) {
+        if (out)
+            *out = NULL;
+        return vx_error_set(err, VX_EINVAL, "%s: channel %d; channels count from 0", path ? path : "nrrd", channel);
+    }
+    return read_nrrd(path, channel, out, err);
 }
