@@ -12,6 +12,7 @@
 # Inputs (rows of kind "input"), synthetic and fixed (numpy PCG64, seed 14), float32 values:
 #   img3  13 x 12 x 9 voxels of 1.3 x 0.9 x 2.5 mm (odd sizes along x and z: PyRadiomics' wavelet padding);
 #   img2  15 x 12 pixels of 0.7 x 1.2 mm, a 2D image (ITK's 2D filters).
+#   img4  7 x 6 x 5 voxels of 0.8 x 1.1 x 2.0 mm (the other wavelet families).
 # Maps:
 #   LoG       itk::LaplacianRecursiveGaussianImageFilter<Image<float>, Image<float>>, NormalizeAcrossScale on,
 #             sigma in mm (image spacing), as PyRadiomics' getLoGImage: img3 at 0.5, 1, 2, 5 and 8 mm (8 mm:
@@ -22,7 +23,13 @@
 #             images): odd sizes padded by one voxel with numpy 'wrap'; per level pywt.swtn(level=1,
 #             start_level=0, axes=(x, y, z)) of the previous level's approximation (no filter dilation); the
 #             padding cropped. haar level 2, db2 level 1, coif1 start_level 1 level 1, named as PyRadiomics names
-#             the image types (wavelet-LLH, wavelet2-HHH, wavelet2-LLL ...).
+#             the image types (wavelet-LLH, wavelet2-HHH, wavelet2-LLL ...). On img4 (7 x 6 x 5 voxels of 0.8 x
+#             1.1 x 2 mm, shorter than most filters) sym4, db12, bior2.2, rbio3.3 level 2, bior4.4 start_level 1.
+#             With force2D (kind wavelet2d<force2Ddimension>): swtn over the two axes but force2Ddimension, on
+#             img3: coif1 (dimension 0), sym3 (1), bior1.3 (2), sub-bands LH, HL, HH and LL.
+#   lbp2d     scikit-image 0.19 (Debian python3-skimage) local_binary_pattern, method uniform, per plane as
+#             PyRadiomics' getLBP2DImage (kind lbp2d<force2Ddimension>): img3 with P, R = 8, 1 and 12, 1.5
+#             (dimension 0), 6, 1 (dimension 1), 6, 1 and 8, 2 (dimension 2).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$here/tests/data/pyradiomics}
@@ -109,6 +116,8 @@ ITKREF="$tmp/itkref" TMPD="$tmp" OUT="$out" /usr/bin/python3 - <<'EOF'
 import os, subprocess
 import numpy as np
 import pywt
+import skimage
+from skimage.feature import local_binary_pattern
 
 itkref, tmp, out = os.environ["ITKREF"], os.environ["TMPD"], os.environ["OUT"]
 rng = np.random.Generator(np.random.PCG64(14))
@@ -126,7 +135,13 @@ def make2():
     v = 100 + 250 * np.exp(-((x - 5) ** 2 + (y - 6) ** 2) / 12.0) - 40 * (x > 7) + rng.normal(0, 15, (ny, nx))
     return v.astype(np.float32), (15, 12), (0.7, 1.2)
 
+def make4():
+    nz, ny, nx = 5, 6, 7
+    v = 200 + 100 * np.arange(nx)[None, None, :] % 3 + rng.normal(0, 50, (nz, ny, nx))
+    return v.astype(np.float32), (7, 6, 5), (0.8, 1.1, 2.0)
+
 inputs = {"img3": make3(), "img2": make2()}
+inputs["img4"] = make4()
 rows, blobs, offset = [], [], 0
 
 def add(name, inp, kind, p, arr):
@@ -148,23 +163,24 @@ def itk(inp, op, par):
                    + [src, op, str(par), dst], check=True)
     return np.fromfile(dst, dtype="<f4")
 
-def swt3(data, wavelet, start_level, level):
-    # PyRadiomics' _swt3: pad odd sizes by one voxel ('wrap'), level-1 swtn per level, crop
+def swt3(data, wavelet, start_level, level, axes=(2, 1, 0)):
+    # PyRadiomics' _swt3: pad odd sizes by one voxel ('wrap'), level-1 swtn per level, crop; axes: x, y, z of a
+    # (z, y, x) array (the sub-band letters x first), or with force2D the two axes but force2Ddimension
     shape = data.shape
     data = np.pad(data.astype(np.float64), tuple((0, 1 if d % 2 else 0) for d in shape), "wrap")
-    axes = (2, 1, 0)  # x, y, z of a (z, y, x) array: the sub-band letters x first
     crop = tuple(slice(None, -1 if d % 2 else None) for d in shape)
     w = pywt.Wavelet(wavelet)
+    a = "a" * len(axes)
     for _ in range(start_level):
-        data = pywt.swtn(data, w, level=1, start_level=0, axes=axes)[0]["aaa"].copy()
+        data = pywt.swtn(data, w, level=1, start_level=0, axes=axes)[0][a].copy()
     ret = []
     for _ in range(start_level, start_level + level):
         dec = pywt.swtn(data, w, level=1, start_level=0, axes=axes)[0]
-        data = dec["aaa"].copy()
-        ret.append({k.replace("a", "L").replace("d", "H"): v[crop] for k, v in dec.items() if k != "aaa"})
+        data = dec[a].copy()
+        ret.append({k.replace("a", "L").replace("d", "H"): v[crop] for k, v in dec.items() if k != a})
     return data[crop], ret
 
-for inp in ("img3", "img2"):
+for inp in ("img3", "img2", "img4"):
     add(inp, inp, "input", [], inputs[inp][0])
 for s in (0.5, 1.0, 2.0, 5.0, 8.0):
     add("log-sigma-%s-mm-3D" % str(s).replace(".", "-"), "img3", "log", [s], itk("img3", "log", s))
@@ -181,6 +197,28 @@ for wav, start, lev in (("haar", 0, 2), ("db2", 0, 1), ("coif1", 1, 1)):
             add(("wavelet-%s" if idx == 1 else "wavelet%d-" % idx + "%s") % b, "img3", "wavelet",
                 [wav, start, lev], dec[b])
     add("wavelet-LLL" if lev == 1 else "wavelet%d-LLL" % lev, "img3", "wavelet", [wav, start, lev], approx)
+# the other PyWavelets families on img4 (filters longer than the image: the periodic wrap goes round)
+for wav, start, lev in (("sym4", 0, 1), ("db12", 0, 1), ("bior2.2", 0, 1), ("rbio3.3", 0, 2), ("bior4.4", 1, 1)):
+    approx, ret = swt3(inputs["img4"][0], wav, start, lev)
+    for idx, dec in enumerate(ret, start=1):
+        for b in bands:
+            add(("wavelet-%s" if idx == 1 else "wavelet%d-" % idx + "%s") % b, "img4", "wavelet",
+                [wav, start, lev], dec[b])
+    add("wavelet-LLL" if lev == 1 else "wavelet%d-LLL" % lev, "img4", "wavelet", [wav, start, lev], approx)
+# LBP2D: scikit-image's uniform LBP per plane, as PyRadiomics' getLBP2DImage: the array's axes 0 and
+# force2Ddimension swapped, each plane [idx, ...] (kind lbp2d<dimension>, p = samples, radius)
+for dim, P, R in ((0, 8, 1.0), (0, 12, 1.5), (1, 6, 1.0), (2, 6, 1.0), (2, 8, 2.0)):
+    arr = inputs["img3"][0].copy().swapaxes(0, dim)
+    for idx in range(arr.shape[0]):
+        arr[idx, ...] = local_binary_pattern(arr[idx, ...], P=P, R=R, method="uniform")
+    add("lbp-2D", "img3", "lbp2d%d" % dim, [P, R], arr.swapaxes(0, dim))
+# force2D: the axes x, y, z but force2Ddimension (0: z, 1: y, 2: x), kind wavelet2d<dimension>
+for dim, wav in ((0, "coif1"), (1, "sym3"), (2, "bior1.3")):
+    axes = tuple(a for a in (2, 1, 0) if a != dim)
+    approx, ret = swt3(inputs["img3"][0], wav, 0, 1, axes)
+    for b in ("LH", "HL", "HH"):
+        add("wavelet-%s" % b, "img3", "wavelet2d%d" % dim, [wav, 0, 1], ret[0][b])
+    add("wavelet-LL", "img3", "wavelet2d%d" % dim, [wav, 0, 1], approx)
 
 with open(os.path.join(out, "filter_ref.f64"), "wb") as f:
     f.write(b"".join(blobs))
@@ -188,5 +226,5 @@ with open(os.path.join(out, "filter_ref.csv"), "w") as f:
     f.write("name,input,kind,p1,p2,p3,nx,ny,nz,sx,sy,sz,offset,count\n")
     for r in rows:
         f.write(",".join(r) + "\n")
-print("%d maps, %d values (ITK %s, PyWavelets %s)" % (len(rows), offset, "5.2", pywt.__version__))
+print("%d maps, %d values (ITK %s, PyWavelets %s, scikit-image %s)" % (len(rows), offset, "5.2", pywt.__version__, skimage.__version__))
 EOF

@@ -196,7 +196,8 @@ typedef struct vx_filter_spec {
     double delta_theta;   /* orientation step in rad (rotation invariance) */
     int orthogonal;       /* 1: average the 2D responses over the three orthogonal planes (3D approximation) */
     /* wavelets (separable and wavelet_pyradiomics) */
-    char wavelet[12];     /* separable: "haar", "db1" .. "db10", "coif1" .. "coif5" */
+    char wavelet[12];     /* separable: "haar", "db1" .. "db38", "sym2" .. "sym20", "coif1" .. "coif5", "bior1.1" ..
+                             "bior6.8", "rbio1.1" .. "rbio6.8" (PyWavelets' list) */
     char subband[4];      /* separable: 'L' or 'H' per axis, x first ("LLH"; 2D: "LH"); Simoncelli: unused */
     int level;            /* decomposition level >= 1 (default 1) */
     /* Riesz transform of the LoG or Simoncelli response (IBSI 2 AYRS): order along x, y, z; all 0: none */

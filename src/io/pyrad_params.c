@@ -44,7 +44,7 @@
  */
 #include "io/pyrad_params.h"
 
-
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -52,6 +52,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "filter/wavelet_bank.h"
 
 /* PyRadiomics' filter settings (setting section, or an image type's own mapping) */
 typedef struct pyr_fopts {
@@ -466,21 +468,13 @@ static void fopts_default(pyr_fopts *fo)
     fo->bin_min = NAN;
 }
 
-/* The wavelets voxomics implements (voxomics/filter.def: haar, db1-db10, coif1-coif5). */
+/* The wavelets voxomics implements (src/filter/wavelet_bank.c), by PyWavelets' (lower-case) names. */
 static int wavelet_known(const char *w)
 {
-    if (!strcmp(w, "haar"))
-        return 1;
-    char *end;
-    if (!strncmp(w, "db", 2)) {
-        long n = strtol(w + 2, &end, 10);
-        return end != w + 2 && !*end && n >= 1 && n <= 10;
-    }
-    if (!strncmp(w, "coif", 4)) {
-        long n = strtol(w + 4, &end, 10);
-        return end != w + 4 && !*end && n >= 1 && n <= 5;
-    }
-    return 0;
+    for (const char *c = w; *c; c++)
+        if (isupper((unsigned char)*c))
+            return 0;
+    return vxw_bank_known(w);
 }
 
 /* A PyRadiomics filter setting into fo; SETTING_NOT_MINE when key is none. */
@@ -511,7 +505,7 @@ static int filter_setting(pr *p, pyr_fopts *fo, const char *key, const yaml_node
             return failv(p, VX_EINVAL, v, full, "expected a wavelet name such as coif1");
         if (!wavelet_known(w))
             return failv(p, VX_EUNSUPPORTED, v, full,
-                         "wavelet '%s' is not supported; voxomics implements haar, db1-db10 and coif1-coif5", w);
+                         "wavelet '%s' is not supported; voxomics implements PyWavelets' " VXW_NAMES, w);
         snprintf(fo->wavelet, sizeof fo->wavelet, "%s", w);
         return VX_OK;
     }

@@ -5,7 +5,9 @@
  *   ITK 5.2 (LaplacianRecursiveGaussianImageFilter with NormalizeAcrossScale on, GradientMagnitudeImageFilter
  *   with and without image spacing, float32 output, as SimpleITK runs them for PyRadiomics) and PyWavelets 1.1.1
  *   (swtn called as PyRadiomics' _swt3 calls it), on a small synthetic 3D image of anisotropic spacing with odd
- *   sizes and on a 2D image. The filters are built the way a PyRadiomics parameter file builds them (each map
+ *   sizes and on a 2D image; the other wavelet families (sym, db12, bior, rbio) on a smaller 3D image than their
+ *   filters, and force2D wavelets over the axes but force2Ddimension 0, 1 and 2; scikit-image 0.19's uniform LBP
+ *   per plane as PyRadiomics' LBP2D takes the planes (force2Ddimension 0, 1, 2), to the voxel. The filters are built the way a PyRadiomics parameter file builds them (each map
  *   from a params.yaml read by vx_settings_load, so the mapping of src/io/pyrad_params.c is tested with the
  *   filter) and applied to the whole input.
  * - $VOXOMICS_DATA/pyradiomics/filters/reference_brain1.csv: PyRadiomics' own feature values of brain1 on its
@@ -75,7 +77,7 @@ static void ref_load(ref_set *r)
         memcpy(&r->v[i], &u, sizeof u);
     }
     free(bin);
-    r->m = calloc(64, sizeof *r->m);
+    r->m = calloc(128, sizeof *r->m);
     assert_non_null(r->m);
     char *line = strchr(csv, '\n'); /* the header */
     assert_non_null(line);
@@ -86,7 +88,7 @@ static void ref_load(ref_set *r)
             *end = '\0';
         char *f[16];
         if (vx_test_csv_split(line, f, 16) == 14) {
-            assert_true(r->n < 64);
+            assert_true(r->n < 128);
             ref_map *m = &r->m[r->n++];
             snprintf(m->name, sizeof m->name, "%s", f[0]);
             snprintf(m->input, sizeof m->input, "%s", f[1]);
@@ -106,7 +108,8 @@ static void ref_load(ref_set *r)
         line = end + 1;
     }
     free(csv);
-    assert_int_equal(r->n, 43); /* the maps the script writes: 2 inputs, 7 LoG, 3 gradient, 31 wavelet */
+    assert_int_equal(r->n, 108); /* the maps the script writes: 3 inputs, 7 LoG, 3 gradient, 78 wavelet, 12 2D
+                                  * wavelet, 5 LBP2D */
 }
 
 static void ref_free(ref_set *r)
@@ -233,6 +236,44 @@ static void test_gradient_maps(void **state)
     ref_free(&r);
 }
 
+/* ---- LBP2D -------------------------------------------------------------------------------------------- */
+/* scikit-image's uniform LBP per plane, as PyRadiomics' getLBP2DImage runs it (its plane for force2Ddimension
+ * 0, 1 and 2, with 6 samples where the plane's orientation matters): every voxel equal (integer codes). */
+static void test_lbp2d_maps(void **state)
+{
+    (void)state;
+    ref_set r;
+    ref_load(&r);
+    vx_settings *s = malloc(sizeof *s);
+    assert_non_null(s);
+    int maps = 0;
+    size_t voxels = 0;
+    double worst = 0.0;
+    for (int i = 0; i < r.n; i++) {
+        const ref_map *m = &r.m[i];
+        if (strncmp(m->kind, "lbp2d", 5))
+            continue;
+        char text[320];
+        snprintf(text, sizeof text,
+                 "setting:\n  label: 1\n  force2D: true\n  force2Ddimension: %s\n  lbp2DSamples: %s\n"
+                 "  lbp2DRadius: %s\nimageType:\n  LBP2D: {}\n",
+                 m->kind + 5, m->p[0], m->p[1]);
+        load_params(text, s);
+        assert_int_equal(s->n_filters, 1);
+        assert_int_equal(s->filters[0].filter.kind, VX_FILTER_LBP2D);
+        assert_string_equal(s->filters[0].name, m->name);
+        vx_filter_spec f = s->filters[0].filter; /* the slice axis as the extraction sets it */
+        f.slice_axis = s->features.slice_axis;
+        voxels += check_map(&r, m, &f, 0.0, &worst);
+        maps++;
+    }
+    printf("LBP2D: %d maps, %zu voxels, worst difference %.3g of max |ref|\n", maps, voxels, worst);
+    assert_int_equal(maps, 5);
+    assert_int_equal(voxels, 5 * 1404);
+    free(s);
+    ref_free(&r);
+}
+
 /* ---- wavelets ----------------------------------------------------------------------------------------- */
 static void test_wavelet_maps(void **state)
 {
@@ -241,37 +282,51 @@ static void test_wavelet_maps(void **state)
     ref_load(&r);
     vx_settings *s = malloc(sizeof *s);
     assert_non_null(s);
+    /* force2D: -1 (3D), or force2Ddimension (2D over the other two axes; maps of kind wavelet2d<dimension>) */
     static const struct {
-        const char *wavelet;
-        int start, level, maps;
-    } cfg[] = {{"haar", 0, 2, 15}, {"db2", 0, 1, 8}, {"coif1", 1, 1, 8}};
+        const char *wavelet, *input;
+        int start, level, maps, force2d;
+    } cfg[] = {{"haar", "img3", 0, 2, 15, -1},   {"db2", "img3", 0, 1, 8, -1},    {"coif1", "img3", 1, 1, 8, -1},
+               {"sym4", "img4", 0, 1, 8, -1},    {"db12", "img4", 0, 1, 8, -1},   {"bior2.2", "img4", 0, 1, 8, -1},
+               {"rbio3.3", "img4", 0, 2, 15, -1}, {"bior4.4", "img4", 1, 1, 8, -1}, {"coif1", "img3", 0, 1, 4, 0},
+               {"sym3", "img3", 0, 1, 4, 1},     {"bior1.3", "img3", 0, 1, 4, 2}};
     int maps = 0;
     size_t voxels = 0;
     double worst = 0.0;
     for (size_t c = 0; c < sizeof cfg / sizeof cfg[0]; c++) {
-        char text[256], sl[8], lv[8];
+        char text[320], sl[8], lv[8], kind[16], two_d[64] = "";
+        if (cfg[c].force2d >= 0)
+            snprintf(two_d, sizeof two_d, "  force2D: true\n  force2Ddimension: %d\n", cfg[c].force2d);
         snprintf(text, sizeof text,
-                 "setting:\n  label: 1\nimageType:\n  Wavelet:\n    wavelet: %s\n    start_level: %d\n    level: %d\n",
-                 cfg[c].wavelet, cfg[c].start, cfg[c].level);
+                 "setting:\n  label: 1\n%simageType:\n  Wavelet:\n    wavelet: %s\n    start_level: %d\n"
+                 "    level: %d\n",
+                 two_d, cfg[c].wavelet, cfg[c].start, cfg[c].level);
         snprintf(sl, sizeof sl, "%d", cfg[c].start);
         snprintf(lv, sizeof lv, "%d", cfg[c].level);
+        if (cfg[c].force2d >= 0)
+            snprintf(kind, sizeof kind, "wavelet2d%d", cfg[c].force2d);
+        else
+            snprintf(kind, sizeof kind, "wavelet");
         load_params(text, s);
         assert_int_equal(s->n_filters, cfg[c].maps);
         for (int k = 0; k < s->n_filters; k++) {
             const ref_map *m = NULL;
             for (int i = 0; i < r.n && !m; i++)
-                if (!strcmp(r.m[i].kind, "wavelet") && !strcmp(r.m[i].p[0], cfg[c].wavelet) &&
-                    !strcmp(r.m[i].p[1], sl) && !strcmp(r.m[i].p[2], lv) && !strcmp(r.m[i].name, s->filters[k].name))
+                if (!strcmp(r.m[i].kind, kind) && !strcmp(r.m[i].p[0], cfg[c].wavelet) &&
+                    !strcmp(r.m[i].p[1], sl) && !strcmp(r.m[i].p[2], lv) && !strcmp(r.m[i].input, cfg[c].input) &&
+                    !strcmp(r.m[i].name, s->filters[k].name))
                     m = &r.m[i];
             if (!m)
                 fail_msg("%s: image type %s not in filter_ref.csv", cfg[c].wavelet, s->filters[k].name);
-            voxels += check_map(&r, m, &s->filters[k].filter, 1e-9, &worst);
+            vx_filter_spec f = s->filters[k].filter; /* the slice axis as the extraction sets it */
+            f.slice_axis = s->features.slice_axis;
+            voxels += check_map(&r, m, &f, 1e-9, &worst);
             maps++;
         }
     }
     printf("wavelets: %d maps, %zu voxels, worst difference %.3g of max |ref|\n", maps, voxels, worst);
-    assert_int_equal(maps, 31);
-    assert_int_equal(voxels, 31 * 1404);
+    assert_int_equal(maps, 90);
+    assert_int_equal(voxels, 31 * 1404 + 47 * 210 + 12 * 1404);
     free(s);
     ref_free(&r);
 }
@@ -440,6 +495,7 @@ int main(void)
         cmocka_unit_test(test_log_maps),
         cmocka_unit_test(test_gradient_maps),
         cmocka_unit_test(test_wavelet_maps),
+        cmocka_unit_test(test_lbp2d_maps),
         cmocka_unit_test(test_brain1_log_features),
         cmocka_unit_test(test_logrec_properties),
         cmocka_unit_test(test_logrec_limits_threads),

@@ -321,8 +321,10 @@ static void test_errors_unsupported(void **state)
     (void)state;
     expect_error("imageType:\n  Original: {}\n  LoG: {}\n", VX_EINVAL, "params.yaml:3:", "imageType.LoG",
                  "no sigma", NULL);
-    expect_error("imageType:\n  Wavelet: {wavelet: sym4}\n", VX_EUNSUPPORTED, "imageType.Wavelet.wavelet",
-                 "'sym4' is not supported", "coif1-coif5", NULL);
+    expect_error("imageType:\n  Wavelet: {wavelet: dmey}\n", VX_EUNSUPPORTED, "imageType.Wavelet.wavelet",
+                 "'dmey' is not supported", "db1 .. db38, sym2 .. sym20", NULL);
+    expect_error("imageType:\n  Wavelet: {wavelet: coif6}\n", VX_EUNSUPPORTED, "'coif6' is not supported", NULL);
+    expect_error("imageType:\n  Wavelet: {wavelet: DB4}\n", VX_EUNSUPPORTED, "'DB4' is not supported", NULL);
     expect_error("imageType:\n  LoG: {sigma: [1.0], resampledPixelSpacing: [1, 1, 1]}\n", VX_EUNSUPPORTED,
                  "imageType.LoG.resampledPixelSpacing", "per-image-type setting", NULL);
     expect_error("setting:\n  lbp2DMethod: ror\n", VX_EUNSUPPORTED, "setting.lbp2DMethod", "'uniform'", NULL);
