@@ -8,6 +8,7 @@
 
 #include "stats_common.h"
 #include "voxomics/select.h"
+#include "voxomics/survival.h"
 
 /* Features constant over the samples carry nothing and make rank tests undefined: leave them out (d->X is
  * compacted in place); returns the number of features kept. */
@@ -65,6 +66,149 @@ static int select_lasso(const sopts *o, const labelled *d, size_t n, size_t p, c
     return rc;
 }
 
+/* --method cox: univariate Cox screening (vx_cox_univariate) of every feature against --time / --event (and
+ * --strata), BH over the features with a p-value; kept: p_bh < --alpha (default 0.05), or the --k smallest p.
+ * A missing feature cell: an error (--missing error), the subject left out of that feature's model only (drop,
+ * as R's coxph na.omit per model), or the column median (impute-median). */
+static int select_cox(const sopts *o)
+{
+    vx_error err;
+    vx_error_clear(&err);
+    vx_table t;
+    int rc = stats_load_table(o, &t, &err);
+    if (rc != VX_OK)
+        return stats_fail(o, &err);
+    long tc = stats_need_col(o, &t, o->time, "time", &err), ec = tc >= 0 ? stats_need_col(o, &t, o->event, "event", &err) : -1;
+    long sc = ec >= 0 && o->strata ? stats_need_col(o, &t, o->strata, "strata", &err) : -1;
+    if (tc < 0 || ec < 0 || (o->strata && sc < 0))
+        rc = VX_EINVAL;
+    const char *skip[3] = {o->time, o->event, o->strata};
+    size_t *cols = NULL, p = 0, n = 0, k = 0;
+    if (rc == VX_OK)
+        rc = stats_feature_cols(o, &t, skip, o->strata ? 3 : 2, &cols, &p, &err);
+    const size_t N = t.nrow;
+    double *X = malloc((N * p + 1) * sizeof *X), *time = malloc((N + 1) * sizeof *time);
+    double *res = malloc((5 * p + 1) * sizeof *res);
+    int *event = malloc((N + 1) * sizeof *event), *strata = malloc((N + 1) * sizeof *strata);
+    size_t *idx = malloc((p + 1) * sizeof *idx);
+    unsigned char *sep = malloc(p + 1);
+    const char **lev = malloc((N + 1) * sizeof *lev), **sv = malloc((N + 1) * sizeof *sv);
+    if (rc == VX_OK && (!X || !time || !res || !event || !strata || !idx || !sep || !lev || !sv))
+        rc = vx_error_set(&err, VX_ENOMEM, "out of memory");
+    const int drop = !strcmp(o->missing, "drop"), impute = !strcmp(o->missing, "impute-median");
+    for (size_t i = 0; rc == VX_OK && i < N; i++) { /* subjects need a time, an event (and a stratum) */
+        const double tv = t.num[i * t.ncol + (size_t)tc], ev = t.num[i * t.ncol + (size_t)ec];
+        if (isnan(tv) || isnan(ev) || (sc >= 0 && vx_table_cell_missing(&t, i, (size_t)sc) == 1)) {
+            if (drop)
+                continue;
+            rc = vx_error_set(&err, VX_EINVAL, "%s: row '%s': the time, event or stratum is missing; give --missing "
+                              "drop to leave such rows out",
+                              o->data, VX_TABLE_ID(&t, i));
+            break;
+        }
+        if (ev != 0.0 && ev != 1.0) {
+            rc = vx_error_set(&err, VX_EINVAL, "%s: row '%s': event %g; --event must be 1 (event) or 0 (censored)",
+                              o->data, VX_TABLE_ID(&t, i), ev);
+            break;
+        }
+        time[n] = tv;
+        event[n] = (int)ev;
+        if (sc >= 0)
+            sv[n] = t.cell[i * t.ncol + (size_t)sc];
+        for (size_t j = 0; j < p; j++) {
+            X[n * p + j] = t.num[i * t.ncol + cols[j]];
+            if (isnan(X[n * p + j]) && !drop && !impute)
+                rc = vx_error_set(&err, VX_EINVAL, "%s: row '%s', feature %s: missing or not a number; give "
+                                  "--missing drop (left out of that feature's model) or impute-median",
+                                  o->data, VX_TABLE_ID(&t, i), t.colnames[cols[j]]);
+        }
+        n++;
+    }
+    if (rc == VX_OK && impute) {
+        double *med = malloc((p + 1) * sizeof *med);
+        rc = med ? vx_impute_fit(X, n, p, med, &err) : vx_error_set(&err, VX_ENOMEM, "out of memory");
+        if (rc == VX_OK)
+            vx_impute_apply(X, n, p, med);
+        free(med);
+    }
+    if (rc == VX_OK && sc >= 0)
+        vx_levels(sv, n, lev, strata);
+    double *coef = res, *se = res + p, *pv = res + 2 * p, *q = res + 3 * p, *pc = res + 4 * p;
+    if (rc == VX_OK && (rc = vx_cox_univariate(X, n, p, time, event, sc >= 0 ? strata : NULL,
+                                               o->ties && !strcmp(o->ties, "breslow") ? VX_TIES_BRESLOW : VX_TIES_EFRON,
+                                               coef, se, pv, sep, &err)) != VX_OK)
+        vx_error_prefix(&err, "%s: ", o->data);
+    size_t m = 0, nsep = 0;
+    for (size_t j = 0; rc == VX_OK && j < p; j++) { /* BH over the features with a p-value (R: p.adjust, NA kept) */
+        q[j] = NAN;
+        if (!isnan(pv[j]))
+            pc[m++] = pv[j];
+        nsep += sep[j];
+    }
+    if (rc == VX_OK && m > 0 && vx_bh_adjust(pc, m, pc) != VX_OK)
+        rc = vx_error_set(&err, VX_EINVAL, "BH adjustment failed");
+    for (size_t j = 0, r = 0; rc == VX_OK && j < p; j++)
+        if (!isnan(pv[j]))
+            q[j] = pc[r++];
+    if (rc == VX_OK) { /* the kept features by increasing p */
+        const double alpha = isnan(o->alpha) ? 0.05 : o->alpha;
+        for (size_t j = 0; j < p; j++)
+            if (!isnan(pv[j]) && (!isnan(o->k) || q[j] < alpha))
+                idx[k++] = j;
+        for (size_t a = 1; a < k; a++)
+            for (size_t b = a; b > 0 && pv[idx[b - 1]] > pv[idx[b]]; b--) {
+                const size_t x = idx[b];
+                idx[b] = idx[b - 1];
+                idx[b - 1] = x;
+            }
+        if (!isnan(o->k) && (size_t)o->k < k)
+            k = (size_t)o->k;
+        if (nsep)
+            stats_note(o, "%zu features with a monotone likelihood (separation): their coefficients may be infinite", nsep);
+        if (m < p)
+            stats_note(o, "%zu features without a Cox fit (constant, or no events among their subjects): p empty", p - m);
+    }
+    vx_outfile *of = NULL;
+    FILE *f = rc == VX_OK ? vx_outfile_open(o->out, &of, &err) : NULL;
+    if (rc == VX_OK && !f)
+        rc = VX_EIO;
+    if (f) {
+        size_t *rank = calloc(p + 1, sizeof *rank);
+        for (size_t r = 0; rank && r < k; r++)
+            rank[idx[r]] = r + 1;
+        fputs("feature,selected,rank,coefficient,p,p_bh,se,hr\n", f);
+        for (size_t j = 0; rank && j < p; j++) {
+            vx_csv_field(f, t.colnames[cols[j]]);
+            fprintf(f, ",%d,%zu", rank[j] > 0, rank[j]);
+            const double v[5] = {coef[j], pv[j], q[j], se[j], exp(coef[j])};
+            for (int c = 0; c < 5; c++)
+                if (isnan(v[c]))
+                    fputc(',', f);
+                else
+                    fprintf(f, ",%.10g", v[c]);
+            fputc('\n', f);
+        }
+        if (!rank)
+            rc = vx_error_set(&err, VX_ENOMEM, "out of memory");
+        free(rank);
+        rc = stats_finish(of, rc, &err);
+    }
+    if (rc == VX_OK && stats_summary(o))
+        printf("cox: %zu of %zu features selected -> %s\n", k, p, o->out);
+    free(X);
+    free(time);
+    free(res);
+    free(event);
+    free(strata);
+    free(idx);
+    free(sep);
+    free(lev);
+    free(sv);
+    free(cols);
+    vx_table_free(&t);
+    return rc == VX_OK ? 0 : stats_fail(o, &err);
+}
+
 static int cmd_select(const sopts *o)
 {
     vx_error err;
@@ -72,7 +216,9 @@ static int cmd_select(const sopts *o)
     if (!o->out)
         return stats_usage(o, "-o OUT.csv is required", NULL);
     if (!o->method)
-        return stats_usage(o, "--method variance|correlation|univariate|mrmr|lasso is required", NULL);
+        return stats_usage(o, "--method variance|correlation|univariate|mrmr|lasso|cox is required", NULL);
+    if (!strcmp(o->method, "cox"))
+        return select_cox(o);
     labelled d;
     vx_pipeline_params pp;
     int rc = stats_load_labelled(o, &d, &err);
@@ -157,8 +303,12 @@ static int cmd_select(const sopts *o)
 
 static const cli_opt select_table[] = {
     OPT_OUT("OUT.csv", "one row per feature: selected, rank and the method's statistic"),
-    {"--method", NULL, "variance|correlation|univariate|mrmr|lasso", "required", "the selection method", CLI_STR,
-     SO(method), 0, 0, 0},
+    {"--method", NULL, "variance|correlation|univariate|mrmr|lasso|cox", "required", "the selection method (cox: "
+     "univariate Cox screening with BH against --time and --event, no --label)", CLI_STR, SO(method), 0, 0, 0},
+    {"--time", NULL, "COL", NULL, "cox: the follow-up time column", CLI_STR, SO(time), 0, 0, 0},
+    {"--event", NULL, "COL", NULL, "cox: the event column (1 event, 0 censored)", CLI_STR, SO(event), 0, 0, 0},
+    {"--strata", NULL, "COL", NULL, "cox: a stratification column", CLI_STR, SO(strata), 0, 0, 0},
+    {"--ties", NULL, "efron|breslow", "efron", "cox: the handling of tied event times", CLI_STR, SO(ties), 0, 0, 0},
     OPT_LABEL, OPT_POSITIVE, OPT_SELECT_PARAMS,
     {"--folds", NULL, "K", "5", "lasso: cross-validation folds for lambda", CLI_INT, SO(folds), 0, 2147483647.0, 0},
     OPT_SEED("0", "lasso: seed of the stratified folds"),
@@ -177,12 +327,13 @@ static int run_select(const cli_command *c, int argc, char **argv)
 
 const cli_command cli_cmd_select = {
     "select",
-    "rank and select features: variance, correlation, univariate tests with BH, mRMR or LASSO",
+    "rank and select features: variance, correlation, univariate tests with BH, mRMR, LASSO or univariate Cox",
     "DATA.csv --label COL --method variance|correlation|univariate|mrmr|lasso [--threshold T] [--k K]\n"
+    "         | DATA.csv --method cox --time COL --event COL [--strata COL]\n"
     "         [--alpha A] [--welch] [--miq] [--lambda-1se] [options] -o OUT.csv",
     "DATA.csv  one row per sample: an ID column, the label column, numeric feature columns",
     select_table,
-    "Missing values are imputed with column medians for the selection; features constant over the samples are left out (a note counts them).",
+    "Missing values are imputed with column medians for the selection; features constant over the samples are left out (a note counts them). --method cox: see --missing (drop leaves a subject out of that feature's model only).",
     "voxomics select ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --join ../shared/stats/nsclc_radiogenomics/clinical_covariates.csv --label egfr-mut --missing drop --method univariate --alpha 0.05 -o selected.csv",
     STATS_EXITS,
     run_select};

@@ -28,6 +28,9 @@ typedef struct sopts {
     const char *data, *id, *out, *json, *label, *positive, *batch, *method, *model, *save, *apply, *subject, *rater;
     const char *score, *compare, *prob, *folds_from, *features, *exclude, *missing, *harmonize_batch, *model_file;
     const char *youden_from, *ref_batch;
+    const char *time, *event, *strata, *ties, *group, *split_at, *by, *at, *conf_type; /* cox, km */
+    cli_list categorical;
+    double rho;
     cli_list joins, covariates, tune, where;
     long folds, repeats, bootstrap, seed, trees, depth;
     int nonparametric, mean_only, no_eb, miq, welch, lasso_1se, quiet;

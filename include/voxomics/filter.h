@@ -235,6 +235,10 @@ VX_API int vx_filter_kind_find(const char *name);
  * 0, or -1 when buf is too small. */
 VX_API int vx_filter_image_type(const vx_filter_spec *f, char *buf, size_t n);
 
+/* 1 when name (case-insensitive) is a wavelet the wavelet filters implement (haar, db1 .. db38, sym2 .. sym20,
+ * coif1 .. coif5, bior / rbio 1.1 .. 6.8: PyWavelets' names), else 0. */
+VX_API int vx_filter_wavelet_known(const char *name);
+
 /* How image types are named, per kind, as Markdown (docs/features.md "Image types"); a static string. */
 VX_API const char *vx_filter_naming_doc(void);
 

@@ -49,6 +49,7 @@
 #include "voxomics/table.h"
 #include "voxomics/combat.h"
 #include "voxomics/icc.h"
+#include "voxomics/survival.h"
 #include "voxomics/select.h"
 #include "voxomics/model.h"
 #include "voxomics/pipeline.h"

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "filter_impl.h"
+#include "wavelet_bank.h"
 #include "image/permute.h"
 
 static const char *const kind_names[VX_FILTER_KIND_COUNT] = {
@@ -297,6 +298,11 @@ static void reach_z(const vx_filter_spec *f, const double spacing[3], size_t rea
         reach[0] = reach[1] = reach[2] = SIZE_MAX;
     if (planar(f))
         reach[2] = 0;
+}
+
+int vx_filter_wavelet_known(const char *name)
+{
+    return vxw_bank_known(name);
 }
 
 void vx_filter_reach(const vx_filter_spec *f, const double spacing[3], size_t reach[3])

@@ -53,8 +53,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "filter/wavelet_bank.h"
-
 /* PyRadiomics' filter settings (setting section, or an image type's own mapping) */
 typedef struct pyr_fopts {
     const yaml_node_t *sigma; /* LoG sigma list (mm) */
@@ -474,7 +472,7 @@ static int wavelet_known(const char *w)
     for (const char *c = w; *c; c++)
         if (isupper((unsigned char)*c))
             return 0;
-    return vxw_bank_known(w);
+    return vx_filter_wavelet_known(w);
 }
 
 /* A PyRadiomics filter setting into fo; SETTING_NOT_MINE when key is none. */
@@ -505,7 +503,8 @@ static int filter_setting(pr *p, pyr_fopts *fo, const char *key, const yaml_node
             return failv(p, VX_EINVAL, v, full, "expected a wavelet name such as coif1");
         if (!wavelet_known(w))
             return failv(p, VX_EUNSUPPORTED, v, full,
-                         "wavelet '%s' is not supported; voxomics implements PyWavelets' " VXW_NAMES, w);
+                         "wavelet '%s' is not supported; voxomics implements PyWavelets' haar, db1 .. db38, sym2 .. "
+                         "sym20, coif1 .. coif5, bior1.1 .. bior6.8 and rbio1.1 .. rbio6.8", w);
         snprintf(fo->wavelet, sizeof fo->wavelet, "%s", w);
         return VX_OK;
     }

@@ -25,7 +25,7 @@ for m in base image io settings prep filter feature extract cohort cli umbrella;
 done
 # src/stats is the statistics folder before its split into table, harmonize, eval and learn.
 # Library folders that never open files nor touch the standard streams (they get and return memory).
-PURE="image prep filter feature eval"
+PURE="image prep filter feature eval survival"
 
 fail=0
 checked=0
@@ -103,7 +103,7 @@ while IFS=: read -r file line text; do
     esac
 
     case $mod in
-        umbrella | base | image | io | settings | prep | filter | feature | extract | cohort | table | harmonize | eval | learn)
+        umbrella | base | image | io | settings | prep | filter | feature | extract | cohort | table | harmonize | eval | survival | learn)
             if [[ $file == include/voxomics/* ]]; then
                 if [[ $target != voxomics/* ]]; then
                     say "$where: a public header includes only public headers (voxomics/...); declare what it needs in include/voxomics/"

@@ -98,7 +98,7 @@ static const settings_error_case settings_error_cases[] = {
     {"image_types:\n  filters:\n    - {filter: simoncelli, riesz_order: [1, 0]}\n", 3, "image_types.filters[1].riesz_order",
      "a list of three integers"},
     {"image_types:\n  filters:\n    - {filter: mean, name: 'a b'}\n", 3, "image_types.filters[1].name", "expected one word"},
-    {"image_types:\n  filters:\n    - {filter: wavelet, subband: LLH}\n", 3, "image_types.filters[1]", "unknown wavelet ''; use one of haar, db1 .. db10, coif1 .. coif5"},
+    {"image_types:\n  filters:\n    - {filter: wavelet, subband: LLH}\n", 3, "image_types.filters[1]", "unknown wavelet ''; use one of haar, db1 .. db38, sym2 .. sym20, coif1 .. coif5, bior1.1"},
     {"image_types:\n  filters:\n    - filter: log\n      sigma_mm: 1\n      discretisation: {texture: {method: fixed_bin_number}}\n", 5,
      "discretisation.texture.bin_count", "needs bin_count"},
     {"image_types:\n  original: false\n", 2, "image_types.original", "no image type"},

@@ -1,0 +1,115 @@
+/* voxomics: survival analysis: Cox proportional hazards, Kaplan-Meier, log-rank tests, Harrell's C.
+ *
+ * Data: n subjects with a follow-up time[i] (> = 0, finite) and event[i] (1: the event at time[i], 0: censored
+ * then); optional strata[i] (0-based stratum numbers; NULL: one stratum). Covariates X are n x p, row-major.
+ * Every result is the one R's survival package (3.5) gives for the same data; the tests hold its numbers.
+ *
+ * Cox model (coxph): the partial likelihood over the risk sets of each stratum, ties by Efron's approximation
+ * (default, as coxph) or Breslow's. With eta = X b, at a time t with d events D among the risk set R (time >= t):
+ *   Breslow: l += sum_D eta_i - d log S0,                 S0 = sum_R exp(eta)
+ *   Efron:   l += sum_D eta_i - sum_{k<d} log(S0 - k/d sum_D exp(eta))
+ * with the score and information from the same sums (S1 = sum exp(eta) x, S2 = sum exp(eta) x x'). Newton-
+ * Raphson from b = 0 with step halving (coxph.fit's): converged when |1 - l_old / l_new| <= 1e-9, at most 30
+ * iterations; the covariates are centred first (as coxph: the coefficients do not change). SE from the inverse
+ * information; z = b / SE, p two-sided normal; HR exp(b) with exp(b -+ 1.959964 SE). Tests of b = 0 on p df:
+ * likelihood ratio 2 (l - l0), Wald b' V^-1 b, score U0' I0^-1 U0 (at b = 0), each p from chi-square.
+ * Monotone likelihood (separation: a coefficient running to infinity): the fit stops as coxph does and the
+ * result's warning names the covariates whose |U V| exceeds 3.2e-5 (1 + |b|) (coxph's test, toler.inf).
+ *
+ * Kaplan-Meier (survfit): S(t) = prod_{t_j <= t} (1 - d_j / n_j); Greenwood's SE of log S,
+ * sigma^2 = sum d_j / (n_j (n_j - d_j)); 95% CI "log" (R's default): S exp(-+ 1.959964 sigma), capped at 1;
+ * "log-log": exp(-exp(log(-log S) -+ 1.959964 sigma / log S)) (lower with -, upper with +; S = 0 or 1: NaN).
+ * Median: the first time S <= 0.5, or, where S equals 0.5 over an interval, the midpoint of its two ends (R's
+ * quantile.survfit); its CI the same on the lower curve (lower limit) and the upper curve (upper limit).
+ *
+ * Log-rank (survdiff) for k groups: at each event time O_g, E_g = d n_g / n and the variance
+ * V_gh = w^2 d (n - d) / (n - 1) n_g / n (delta_gh - n_h / n); with Fleming-Harrington rho, the weights
+ * w = S(t-)^rho of the pooled Kaplan-Meier (within each stratum). Strata: O, E, V summed over strata. chisq =
+ * (O - E)' V^- (O - E) over the groups but the last (k - 1 df).
+ *
+ * Harrell's C (concordance): pairs (i, j) of one stratum with time_i < time_j and event_i = 1, or with equal
+ * times where i has the event and j is censored, are comparable; concordant when the risk score of i is the
+ * larger (reverse: higher score, shorter survival, as for a Cox model's linear predictor), tied in the score
+ * when equal; pairs of equal times with both events are not counted (survival::concordance's tied.y).
+ * C = (concordant + tied / 2) / (concordant + discordant + tied).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef VOXOMICS_SURVIVAL_H
+#define VOXOMICS_SURVIVAL_H
+
+#include <stddef.h>
+
+#include "voxomics/error.h"
+#include "voxomics/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { VX_TIES_EFRON = 0, VX_TIES_BRESLOW = 1 } vx_ties;
+
+typedef struct vx_cox_result {
+    size_t n, events, p;
+    double *coef, *se, *z, *pvalue; /* p values each */
+    double *var;                    /* p x p covariance of the coefficients (inverse information) */
+    double loglik0, loglik;         /* partial log-likelihood at b = 0 and at the fit */
+    double lr, wald, score;         /* the three tests of b = 0, each on p df */
+    double lr_p, wald_p, score_p;
+    double concordance;             /* Harrell's C of the linear predictor (within strata) */
+    int iterations;
+    char warning[512];              /* "" or the monotone-likelihood warning, naming the covariates */
+} vx_cox_result;
+
+/* Fit the Cox model of time, event (and strata, or NULL) on X (n x p; names: p covariate names for messages,
+ * or NULL). Errors (VX_EINVAL, naming the covariate or the reason): n < 2, p = 0, a non-finite or negative
+ * time, an event not 0/1, a non-finite covariate, no events ("no events: ..."), a constant covariate (within
+ * every stratum), covariates that are linearly dependent (the information matrix is singular); VX_ENOMEM.
+ * Free *res with vx_cox_free (also after an error). */
+VX_API int vx_cox_fit(const double *X, const double *time, const int *event, const int *strata, size_t n, size_t p,
+                      const char *const *names, vx_ties ties, vx_cox_result *res, vx_error *err);
+VX_API void vx_cox_free(vx_cox_result *res);
+
+/* Univariate Cox screening: for each of the p columns of X (n x p; NaN = missing), the Cox model of that column
+ * alone on the subjects where it is present (R: coxph(Surv(time, event) ~ x), na.omit), coef[j], se[j] and the
+ * Wald p-value pvalue[j]; NaN for a column that is constant there, or with no events left. A monotone likelihood
+ * sets separated[j] = 1 (may be NULL). Errors: invalid time / event / strata (as vx_cox_fit), VX_ENOMEM. */
+VX_API int vx_cox_univariate(const double *X, size_t n, size_t p, const double *time, const int *event,
+                             const int *strata, vx_ties ties, double *coef, double *se, double *pvalue,
+                             unsigned char *separated, vx_error *err);
+
+/* Harrell's C of score for time, event (strata may be NULL), as above; counts into the optional outputs.
+ * NaN when no pair is comparable. VX_EINVAL for invalid data, VX_ENOMEM. */
+VX_API int vx_concordance(const double *score, const double *time, const int *event, const int *strata, size_t n,
+                          double *c, double counts[4], vx_error *err);
+
+typedef enum { VX_KM_CI_LOG = 0, VX_KM_CI_LOGLOG = 1 } vx_km_ci;
+
+/* A Kaplan-Meier curve: one step per distinct time (events or censorings). */
+typedef struct vx_km {
+    size_t n, events, m;         /* subjects, events, steps */
+    double *time, *surv, *se;    /* m each; se: Greenwood's SE of log S */
+    double *lower, *upper;       /* 95% CI (conf_type) */
+    size_t *n_risk, *n_event, *n_censor;
+    double median, median_lower, median_upper; /* NaN where not reached */
+} vx_km;
+
+/* The Kaplan-Meier curve of time, event (rows with use[i] != 0, or all when use is NULL). Errors: VX_EINVAL for
+ * invalid data or no subject; VX_ENOMEM. Free with vx_km_free. */
+VX_API int vx_km_fit(const double *time, const int *event, const unsigned char *use, size_t n, vx_km_ci ci,
+                     vx_km *km, vx_error *err);
+VX_API void vx_km_free(vx_km *km);
+/* The curve at time t (as summary.survfit(times = t)): survival, CI and the number at risk at t (time >= t). */
+VX_API void vx_km_at(const vx_km *km, double t, double *surv, double *lower, double *upper, size_t *n_risk);
+
+/* Log-rank test of group (0 .. k-1; k >= 2 groups present) with Fleming-Harrington rho (0: log-rank), strata
+ * NULL or 0-based; *chisq on *df = (groups present) - 1, *p the upper chi-square tail. observed / expected: k
+ * values each (may be NULL). Errors: VX_EINVAL (fewer than two groups, invalid data, no events), VX_ENOMEM. */
+VX_API int vx_logrank(const double *time, const int *event, const int *group, int k, const int *strata, size_t n,
+                      double rho, double *chisq, int *df, double *p, double *observed, double *expected,
+                      vx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
