@@ -78,6 +78,21 @@ VX_API int vx_cox_univariate(const double *X, size_t n, size_t p, const double *
                              const int *strata, vx_ties ties, double *coef, double *se, double *pvalue,
                              unsigned char *separated, vx_error *err);
 
+/* A penalised Cox path as glmnet's Cox family (src/survival/coxnet.c states the algorithm): covariates
+ * standardised (population SD), Breslow ties, penalty lambda (alpha ||b||_1 + (1 - alpha) / 2 ||b||^2), lambdas
+ * from lambda_max down to lambda_max * lambda_min_ratio (NaN: 0.01 when n < p, else 1e-4) over nlambda values,
+ * ending early as glmnet's path does; each solution exact to double precision. */
+typedef struct vx_coxnet_path {
+    size_t p, nlambda;   /* covariates; lambdas computed (<= the nlambda asked for) */
+    double *lambda;      /* nlambda, decreasing */
+    double *beta;        /* nlambda x p: the coefficients on the original scale of X */
+    double *dev_ratio;   /* fraction of the null deviance explained */
+    size_t *df;          /* nonzero coefficients */
+} vx_coxnet_path;
+VX_API int vx_coxnet_fit(const double *X, size_t n, size_t p, const double *time, const int *event, double alpha,
+                         size_t nlambda, double lambda_min_ratio, vx_coxnet_path *path, vx_error *err);
+VX_API void vx_coxnet_free(vx_coxnet_path *path);
+
 /* Harrell's C of score for time, event (strata may be NULL), as above; counts into the optional outputs.
  * NaN when no pair is comparable. VX_EINVAL for invalid data, VX_ENOMEM. */
 VX_API int vx_concordance(const double *score, const double *time, const int *event, const int *strata, size_t n,
