@@ -10,6 +10,34 @@
 #include "voxomics/select.h"
 #include "voxomics/survival.h"
 
+/* The selection table to -o: "feature,selected,rank" then the columns named in header (",a,b"), vals[c][j]
+ * per feature (%.10g, NaN an empty cell); rank is 1-based over idx[0..k), 0 for the features left out. */
+static int write_selection(const sopts *o, const char *const *names, size_t p, const size_t *idx, size_t k,
+                           const char *header, const double *const *vals, size_t nv, vx_error *err)
+{
+    vx_outfile *of = NULL;
+    FILE *f = vx_outfile_open(o->out, &of, err);
+    if (!f)
+        return VX_EIO;
+    size_t *rank = calloc(p + 1, sizeof *rank);
+    int rc = rank ? VX_OK : vx_error_set(err, VX_ENOMEM, "out of memory");
+    for (size_t r = 0; rank && r < k; r++)
+        rank[idx[r]] = r + 1;
+    fprintf(f, "feature,selected,rank%s\n", header);
+    for (size_t j = 0; rc == VX_OK && j < p; j++) {
+        vx_csv_field(f, names[j]);
+        fprintf(f, ",%d,%zu", rank[j] > 0, rank[j]);
+        for (size_t c = 0; c < nv; c++)
+            if (isnan(vals[c][j]))
+                fputc(',', f);
+            else
+                fprintf(f, ",%.10g", vals[c][j]);
+        fputc('\n', f);
+    }
+    free(rank);
+    return stats_finish(of, rc, err);
+}
+
 /* Features constant over the samples carry nothing and make rank tests undefined: leave them out (d->X is
  * compacted in place); returns the number of features kept. */
 static size_t drop_constant(const sopts *o, labelled *d, size_t n, size_t p)
@@ -168,31 +196,17 @@ static int select_cox(const sopts *o)
         if (m < p)
             stats_note(o, "%zu features without a Cox fit (constant, or no events among their subjects): p empty", p - m);
     }
-    vx_outfile *of = NULL;
-    FILE *f = rc == VX_OK ? vx_outfile_open(o->out, &of, &err) : NULL;
-    if (rc == VX_OK && !f)
-        rc = VX_EIO;
-    if (f) {
-        size_t *rank = calloc(p + 1, sizeof *rank);
-        for (size_t r = 0; rank && r < k; r++)
-            rank[idx[r]] = r + 1;
-        fputs("feature,selected,rank,coefficient,p,p_bh,se,hr\n", f);
-        for (size_t j = 0; rank && j < p; j++) {
-            vx_csv_field(f, t.colnames[cols[j]]);
-            fprintf(f, ",%d,%zu", rank[j] > 0, rank[j]);
-            const double v[5] = {coef[j], pv[j], q[j], se[j], exp(coef[j])};
-            for (int c = 0; c < 5; c++)
-                if (isnan(v[c]))
-                    fputc(',', f);
-                else
-                    fprintf(f, ",%.10g", v[c]);
-            fputc('\n', f);
-        }
-        if (!rank)
-            rc = vx_error_set(&err, VX_ENOMEM, "out of memory");
-        free(rank);
-        rc = stats_finish(of, rc, &err);
-    }
+    for (size_t j = 0; rc == VX_OK && j < p; j++) /* the hazard ratios (reuses the compacted p-values' room) */
+        pc[j] = exp(coef[j]);
+    const char **names = rc == VX_OK ? malloc((p + 1) * sizeof *names) : NULL;
+    for (size_t j = 0; names && j < p; j++)
+        names[j] = t.colnames[cols[j]];
+    if (rc == VX_OK && !names)
+        rc = vx_error_set(&err, VX_ENOMEM, "out of memory");
+    const double *const vals[5] = {coef, pv, q, se, pc};
+    if (rc == VX_OK)
+        rc = write_selection(o, names, p, idx, k, ",coefficient,p,p_bh,se,hr", vals, 5, &err);
+    free(names);
     if (rc == VX_OK && stats_summary(o))
         printf("cox: %zu of %zu features selected -> %s\n", k, p, o->out);
     free(X);
@@ -262,35 +276,25 @@ static int cmd_select(const sopts *o)
             rc = vx_error_set(&err, VX_EINVAL, "--method none selects nothing");
         }
     }
-    vx_outfile *of = NULL;
-    FILE *f = rc == VX_OK ? vx_outfile_open(o->out, &of, &err) : NULL;
-    if (rc == VX_OK && !f)
-        rc = VX_EIO;
-    if (f) {
-        fprintf(f, "feature,selected,rank,%s%s\n",
-                pp.select.method == VX_SELECT_VARIANCE   ? "variance"
-                : pp.select.method == VX_SELECT_MRMR     ? "score"
-                : pp.select.method == VX_SELECT_LASSO    ? "coefficient"
-                : pp.select.method == VX_SELECT_UNIVARIATE ? "statistic"
+    if (rc == VX_OK) {
+        char header[64];
+        snprintf(header, sizeof header, ",%s%s",
+                 pp.select.method == VX_SELECT_VARIANCE     ? "variance"
+                 : pp.select.method == VX_SELECT_MRMR       ? "score"
+                 : pp.select.method == VX_SELECT_LASSO      ? "coefficient"
+                 : pp.select.method == VX_SELECT_UNIVARIATE ? "statistic"
                                                             : "unused",
-                have_p ? ",p,p_bh" : "");
-        size_t *rank = calloc(p + 1, sizeof *rank);
-        for (size_t r = 0; rank && r < k; r++)
-            rank[idx[r]] = r + 1;
-        for (size_t j = 0; rank && j < p; j++) {
-            vx_csv_field(f, d.fnames[j]);
-            double sv = pp.select.method == VX_SELECT_MRMR ? (rank[j] ? stat[rank[j] - 1] : NAN) : stat[j];
-            fprintf(f, ",%d,%zu,", rank[j] > 0, rank[j]);
-            if (!isnan(sv)) /* mRMR scores exist for the selected features only: the others get an empty cell */
-                fprintf(f, "%.10g", sv);
-            if (have_p)
-                fprintf(f, ",%.10g,%.10g", pv[j], padj[j]);
-            fputc('\n', f);
-        }
-        if (!rank)
-            rc = vx_error_set(&err, VX_ENOMEM, "out of memory");
-        free(rank);
-        rc = stats_finish(of, rc, &err);
+                 have_p ? ",p,p_bh" : "");
+        /* mRMR scores exist for the selected features only (in rank order): the others get an empty cell */
+        double *sv = malloc((p + 1) * sizeof *sv);
+        for (size_t j = 0; sv && j < p; j++)
+            sv[j] = pp.select.method == VX_SELECT_MRMR ? NAN : stat[j];
+        for (size_t r = 0; sv && pp.select.method == VX_SELECT_MRMR && r < k; r++)
+            sv[idx[r]] = stat[r];
+        const double *const vals[3] = {sv, pv, padj};
+        rc = sv ? write_selection(o, d.fnames, p, idx, k, header, vals, have_p ? 3 : 1, &err)
+                : vx_error_set(&err, VX_ENOMEM, "out of memory");
+        free(sv);
     }
     if (rc == VX_OK && stats_summary(o))
         printf("%s: %zu of %zu features selected -> %s\n", o->method, k, p, o->out);

@@ -318,26 +318,36 @@ static void test_filters(void **state)
     nv_free(&ours);
 }
 
-/* configs/pyradiomics/<column>.yaml with force2Ddimension 0 replaced by dim, written to path. */
-static void write_config_dim(const char *column, int dim, const char *path)
+/* configs/pyradiomics/<column>.yaml written to path with text in place of (replace) or after the one line
+ * that equals match. */
+static void write_config(const char *column, const char *path, const char *match, const char *text, int replace)
 {
     char src[4096], line[1024];
     snprintf(src, sizeof src, "%s/configs/pyradiomics/%s.yaml", env_dir("VX_SOURCE_DIR"), column);
     FILE *in = fopen(src, "r"), *out = fopen(path, "w");
     assert_non_null(in);
     assert_non_null(out);
-    int replaced = 0;
+    int found = 0;
     while (fgets(line, sizeof line, in)) {
-        if (!strcmp(line, "  force2Ddimension: 0\n")) {
-            fprintf(out, "  force2Ddimension: %d\n", dim);
-            replaced++;
-        } else {
+        const int hit = !strcmp(line, match);
+        if (!(hit && replace))
             fputs(line, out);
+        if (hit) {
+            fputs(text, out);
+            found++;
         }
     }
     fclose(in);
     fclose(out);
-    assert_int_equal(replaced, 1);
+    assert_int_equal(found, 1);
+}
+
+/* the configuration with force2Ddimension 0 replaced by dim */
+static void write_config_dim(const char *column, int dim, const char *path)
+{
+    char text[64];
+    snprintf(text, sizeof text, "  force2Ddimension: %d\n", dim);
+    write_config(column, path, "  force2Ddimension: 0\n", text, 1);
 }
 
 /* force2Ddimension 1 and 2: brain1 with its axes permuted so that its axial slices become the planes
@@ -414,22 +424,15 @@ static void test_label_channel(void **state)
 {
     (void)state;
     const char *tmp = vx_test_tmpdir();
-    char mask[4096], config[4096], src[4096], line[1024];
+    char mask[4096], config[4096];
     snprintf(mask, sizeof mask, "%s/brain1_label_2ch.nrrd", tmp);
     write_two_channel_mask(mask);
-    snprintf(src, sizeof src, "%s/configs/pyradiomics/brain1.yaml", env_dir("VX_SOURCE_DIR"));
     for (int ch = 0; ch <= 2; ch++) {
+        char text[64] = "";
         snprintf(config, sizeof config, "%s/brain1_channel%d.yaml", tmp, ch);
-        FILE *in = fopen(src, "r"), *out = fopen(config, "w");
-        assert_non_null(in);
-        assert_non_null(out);
-        while (fgets(line, sizeof line, in)) {
-            fputs(line, out);
-            if (!strcmp(line, "setting:\n") && ch > 0)
-                fprintf(out, "  label_channel: %d\n", ch);
-        }
-        fclose(in);
-        fclose(out);
+        if (ch > 0)
+            snprintf(text, sizeof text, "  label_channel: %d\n", ch);
+        write_config("brain1", config, "setting:\n", text, 0);
         if (ch == 2) {
             char cmd[16384], log[4096], cases[4096];
             snprintf(cases, sizeof cases, "%s/cases_ch.csv", tmp);

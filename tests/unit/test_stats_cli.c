@@ -15,27 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "voxomics/table.h"
 #include "vx_test.h"
 
-static const char *tmp(const char *name)
-{
-    static char buf[8][4200];
-    static int k;
-    k = (k + 1) % 8;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", vx_test_tmpdir(), name);
-    return buf[k];
-}
-
-static int run(const char *args)
-{
-    char cmd[16384];
-    snprintf(cmd, sizeof cmd, "'%s/voxomics' %s 2>'%s'", getenv("VX_BUILD_DIR"), args, tmp("stderr.txt"));
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+#define tmp vx_test_tmp
+#define run vx_test_voxomics
 
 /* testdata.csv (features x samples, header V1..V10 or none) -> samples x features table */
 static void write_combat_table(double x[200][10])

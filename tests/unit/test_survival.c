@@ -26,27 +26,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "voxomics/survival.h"
 #include "voxomics/table.h"
 #include "vx_test.h"
 
-static const char *tmp(const char *name)
-{
-    static char buf[8][4200];
-    static int k;
-    k = (k + 1) % 8;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", vx_test_tmpdir(), name);
-    return buf[k];
-}
+#define tmp vx_test_tmp
 
+/* voxomics ARGS -q */
 static int run(const char *args)
 {
-    char cmd[16384];
-    snprintf(cmd, sizeof cmd, "'%s/voxomics' %s -q 2>'%s'", getenv("VX_BUILD_DIR"), args, tmp("stderr.txt"));
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    char a[16384];
+    snprintf(a, sizeof a, "%s -q", args);
+    return vx_test_voxomics(a);
 }
 
 static cJSON *load_json(const char *name)

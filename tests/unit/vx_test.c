@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "voxomics/voxomics.h"
 #include "vx_test.h"
@@ -391,4 +392,21 @@ void vx_test_write_permuted(const char *src, const int ax[3], int keep, const ch
     assert_int_equal(vx_nifti_write(path, out, 1, &err), VX_OK);
     vx_image_free(out);
     vx_image_free(img);
+}
+
+const char *vx_test_tmp(const char *name)
+{
+    static char buf[8][4200];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", vx_test_tmpdir(), name);
+    return buf[k];
+}
+
+int vx_test_voxomics(const char *args)
+{
+    char cmd[16384];
+    snprintf(cmd, sizeof cmd, "'%s/voxomics' %s 2>'%s'", getenv("VX_BUILD_DIR"), args, vx_test_tmp("stderr.txt"));
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

@@ -93,4 +93,10 @@ size_t vx_test_check_reference(const vx_results *res, const char *dataset, vx_fa
  * of the old slice z = keep, the others 0. */
 void vx_test_write_permuted(const char *src, const int ax[3], int keep, const char *path);
 
+/* name in the test's temporary folder (8 rotating buffers: valid for the next 7 calls) */
+const char *vx_test_tmp(const char *name);
+/* Runs $VX_BUILD_DIR/voxomics with args (shell words), its standard error into vx_test_tmp("stderr.txt");
+ * returns the exit status (-1 when it did not exit). */
+int vx_test_voxomics(const char *args);
+
 #endif
