@@ -66,8 +66,12 @@ static inline double vxm_sigm_neg(double m)
     return 1.0 / (1.0 + exp(m));
 }
 
-/* logistic regression, L2 penalty, Newton (model_logistic.c) */
+/* logistic regression, L2 penalty, Newton (model_logistic.c); _from starts at init = (w[p], b) (a warm start,
+ * e.g. the optimum for the previous C of a grid), or at 0 when init is NULL: the optimum is the same to the
+ * stopping tolerance. */
 int vxm_fit_logreg(const double *X, size_t n, size_t p, const int *y, vx_model *m, vx_error *err);
+int vxm_fit_logreg_from(const double *X, size_t n, size_t p, const int *y, const double *init, vx_model *m,
+                        vx_error *err);
 /* liblinear L1 logistic regression (model_liblinear.c) */
 int vxm_fit_logreg_l1(const double *X, size_t n, size_t p, const int *y, vx_model *m, vx_error *err);
 int vxm_predict_logreg_l1(const vx_model *m, const double *X, size_t n, double *score, vx_error *err);
