@@ -13,6 +13,8 @@
  * learn_NxP_inner.csv (n rows x 50 outer splits: the inner fold of each training row, -1 for test rows) and
  * learn_NxP_MODEL_auc.csv (the 50 fold AUCs of voxomics, repeat-major).
  *
+ * One core: OpenBLAS runs on one thread (BENCH_BLAS_THREADS=k for k), XGBoost models use nthread 1.
+ *
  * usage: bench_learn [OUTDIR|-] [MODELS] [REPEATS] [SHAPES]
  *   MODELS: comma list of logreg,logreg-l1,svm,rf,gbm,nested (default all); SHAPES: comma list of NxP
  *   (default 150x100,150x2000,300x1000); REPEATS: default 10.
@@ -25,6 +27,10 @@
 
 #include "bench_util.h"
 #include "voxomics/voxomics.h"
+
+/* OpenBLAS (linked through libvoxomics): the benchmark runs it on one thread, as scikit-learn's side runs with
+ * OPENBLAS_NUM_THREADS=1 and n_jobs=1, so that both measure one core. */
+void openblas_set_num_threads(int num_threads);
 
 enum { FOLDS = 5, NLATENT = 12, NINFORM = 3, NFEAT_INFORM = 10 };
 
@@ -140,6 +146,8 @@ int main(int argc, char **argv)
     const char *shapes = argc > 4 ? argv[4] : "150x100,150x2000,300x1000";
     if (R < 1)
         R = 10;
+    const char *bt = getenv("BENCH_BLAS_THREADS");
+    openblas_set_num_threads(bt ? atoi(bt) : 1);
     static const char *const names[] = {"logreg", "logreg-l1", "svm", "rf", "gbm", "nested"};
     static const double grid[] = {0.01, 0.1, 1, 10, 100};
     const unsigned long seed = 1;

@@ -6,6 +6,7 @@ usage: scripts/sklearn_bench.py DIR [MODELS] [SHAPES]
   voxomics' fold AUCs learn_NxP_MODEL_auc.csv). MODELS: comma list of logreg,logreg-l1,svm,rf,gbm,nested (default
   all); SHAPES: comma list of NxP (default 150x100,150x2000,300x1000).
 
+One core: BLAS on one thread (OPENBLAS_NUM_THREADS=1, set here unless given) and n_jobs=1.
 Every model is Pipeline(StandardScaler(), model) with n_jobs=1 and scikit-learn's defaults otherwise:
   logreg     LogisticRegression(C=1)  (lbfgs, tol 1e-4, max_iter 100)
   logreg-l1  LogisticRegression(penalty='l1', solver='liblinear', C=1)
@@ -17,8 +18,12 @@ Prints, per shape and model, the seconds of the whole cross-validation (fit + sc
 bench_learn times vx_cv_run), the mean AUC, and the largest |AUC difference| to voxomics' fold AUCs.
 Measuring tool only: nothing in voxomics runs it.
 """
+import os
 import sys
 import time
+
+for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # one core, as bench_learn
+    os.environ.setdefault(_v, "1")
 import warnings
 
 import numpy as np

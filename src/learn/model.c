@@ -63,8 +63,8 @@ void vx_model_free(vx_model *m)
     free(m->w);
     free(m->lw);
     free(m->coef);
-    free(m->nodes);
-    free(m->svp);
+    free(m->sv);
+    free(m->svn);
     free(m->xgb_json);
     if (m->booster)
         XGBoosterFree(m->booster);

@@ -29,8 +29,8 @@ struct vx_model {
     double gamma, rho, platt_a, platt_b;
     int nsv, nsv0, nsv1;
     double *coef;             /* nsv */
-    struct svm_node *nodes;   /* nsv * (p + 1), each SV terminated by index -1 */
-    struct svm_node **svp;    /* nsv pointers into nodes */
+    double *sv;               /* nsv x p support vectors (dense, row-major) */
+    double *svn;              /* nsv squared norms ||sv_s||^2 */
     /* rf, gbm */
     char *xgb_json;
     size_t xgb_len;
@@ -55,6 +55,17 @@ void vxm_sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 
 int vxm_parse_double(const char *s, double *v);
 /* Next line of *s (modifies the text); NULL at the end. */
 char *vxm_next_line(char **s);
+
+/* OpenBLAS's dsyrk and dgemm by their Fortran names (column-major; trailing string lengths unused by
+ * OpenBLAS): the cblas_ names of the process may resolve to GSL's reference gslcblas, linked for GSL. OpenBLAS
+ * parts the output among threads, never a sum, so results do not depend on the thread count. */
+extern void dsyrk_(const char *uplo, const char *trans, const int *n, const int *k, const double *alpha,
+                   const double *a, const int *lda, const double *beta, double *c, const int *ldc);
+extern void dgemm_(const char *ta, const char *tb, const int *m, const int *n, const int *k, const double *alpha,
+                   const double *a, const int *lda, const double *b, const int *ldb, const double *beta, double *c,
+                   const int *ldc);
+/* The lower triangle (row-major, n x n) of B B' for the row-major m x k matrix B (model_logistic.c). */
+void vxm_gram_rows(const double *B, size_t m, size_t k, double *G);
 
 /* 1 / (1 + exp(m)) */
 static inline double vxm_sigm_neg(double m)

@@ -28,16 +28,9 @@
 
 #include "learn/model_impl.h"
 
-/* OpenBLAS's (Fortran-interface) dsyrk: C := alpha A' A + beta C (trans "T") for column-major A. Called by its
- * Fortran name because the cblas_ names of the process may resolve to GSL's reference gslcblas (linked for GSL),
- * which is an order of magnitude slower. OpenBLAS splits the output among threads and never the sums, so the
- * result does not depend on the thread count. */
-extern void dsyrk_(const char *uplo, const char *trans, const int *n, const int *k, const double *alpha,
-                   const double *a, const int *lda, const double *beta, double *c, const int *ldc);
-
-/* Lower triangle (row-major, leading dimension m) of B B' for the row-major m x k matrix B (leading dimension k):
- * column-major, B is the k x m matrix B' and the row-major lower triangle is the column-major upper one. */
-static void gram_rows(const double *B, size_t m, size_t k, double *G)
+/* Column-major, the row-major B is the k x m matrix B', and the row-major lower triangle of B B' is the
+ * column-major upper one. */
+void vxm_gram_rows(const double *B, size_t m, size_t k, double *G)
 {
     const int mi = (int)m, ki = (int)k;
     const double one = 1.0, zero = 0.0;
@@ -262,7 +255,7 @@ int vxm_fit_logreg_from(const double *X, size_t n, size_t p, const int *y, const
     if (init)
         memcpy(f.w, init, q * sizeof *f.w);
     if (f.dual) /* lower triangle of X X' */
-        gram_rows(X, n, p, f.K);
+        vxm_gram_rows(X, n, p, f.K);
     margins(X, n, p, f.w, f.w[p], f.z);
     double ww = dot(f.w, f.w, p);
     double F = 0.5 * ww + loss_at(f.z, NULL, 0, n, y, C), gn = 0;

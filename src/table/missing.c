@@ -254,27 +254,39 @@ static double select_kth(double *v, size_t m, size_t k)
 
 int vx_impute_fit(const double *x, size_t n, size_t p, double *median, vx_error *err)
 {
-    double *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    /* columns gathered a block of B at a time (one sweep along the rows per block, not one per column) */
+    enum { B = 64 };
+    double *tmp = malloc((n ? n : 1) * B * sizeof *tmp);
+    size_t cnt[B];
     if (!tmp)
         return vx_error_set(err, VX_ENOMEM, "out of memory");
-    for (size_t j = 0; j < p; j++) {
-        size_t m = 0;
+    for (size_t j0 = 0; j0 < p; j0 += B) {
+        size_t nb = p - j0 < B ? p - j0 : B;
+        for (size_t c = 0; c < nb; c++)
+            cnt[c] = 0;
         for (size_t i = 0; i < n; i++)
-            if (!isnan(x[i * p + j]))
-                tmp[m++] = x[i * p + j];
-        if (!m) {
-            median[j] = 0.0;
-            continue;
-        }
-        double hi = select_kth(tmp, m, m / 2);
-        if (m % 2) {
-            median[j] = hi;
-        } else { /* the largest of the lower half tmp[0 .. m/2 - 1] (all <= hi after the selection) */
-            double lo = tmp[0];
-            for (size_t i = 1; i < m / 2; i++)
-                if (tmp[i] > lo)
-                    lo = tmp[i];
-            median[j] = 0.5 * (lo + hi);
+            for (size_t c = 0; c < nb; c++) {
+                double v = x[i * p + j0 + c];
+                if (!isnan(v))
+                    tmp[c * n + cnt[c]++] = v;
+            }
+        for (size_t c = 0; c < nb; c++) {
+            size_t m = cnt[c];
+            double *t = tmp + c * n;
+            if (!m) {
+                median[j0 + c] = 0.0;
+                continue;
+            }
+            double hi = select_kth(t, m, m / 2);
+            if (m % 2) {
+                median[j0 + c] = hi;
+            } else { /* the largest of the lower half t[0 .. m/2 - 1] (all <= hi after the selection) */
+                double lo = t[0];
+                for (size_t i = 1; i < m / 2; i++)
+                    if (t[i] > lo)
+                        lo = t[i];
+                median[j0 + c] = 0.5 * (lo + hi);
+            }
         }
     }
     free(tmp);
