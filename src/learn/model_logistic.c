@@ -24,8 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <lapacke.h>
-
 #include "learn/model_impl.h"
 
 /* Column-major, the row-major B is the k x m matrix B', and the row-major lower triangle of B B' is the
@@ -122,6 +120,23 @@ static void gradient(lr_fit *f)
     f->g[p] = gb;
 }
 
+extern void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
+extern void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, const int *lda, double *b,
+                    const int *ldb, int *info);
+
+/* Solve A X = B in place for the SPD A (m x m) given by its row-major lower triangle (= the column-major upper
+ * one) and the column-major m x nrhs B, by LAPACK's Cholesky (without LAPACKE's row-major transposition);
+ * 0, or LAPACK's info. */
+static int chol_solve(double *A, size_t m, double *B, int nrhs)
+{
+    const int mi = (int)m;
+    int info = 0;
+    dpotrf_("U", &mi, A, &mi, &info);
+    if (info == 0)
+        dpotrs_("U", &mi, &nrhs, A, &mi, B, &mi, &info);
+    return info;
+}
+
 /* The Newton direction dw (p + 1) from g and d; 0, or the LAPACK info of a failed factorisation. */
 static int newton_primal(lr_fit *f)
 {
@@ -146,13 +161,13 @@ static int newton_primal(lr_fit *f)
         f->M[j * q + j] += 1.0;
     for (size_t j = 0; j < q; j++)
         f->dw[j] = -f->g[j];
-    return (int)LAPACKE_dposv(LAPACK_ROW_MAJOR, 'L', (lapack_int)q, 1, f->M, (lapack_int)q, f->dw, 1);
+    return chol_solve(f->M, q, f->dw, 1);
 }
 
 static int newton_dual(lr_fit *f)
 {
     size_t n = f->n, p = f->p;
-    double *M = f->M, *q = f->q, *rhs = f->u; /* rhs: n x 2, columns f and q */
+    double *M = f->M, *q = f->q, *rhs = f->u; /* rhs: columns f (rhs[0..n)) and q (rhs[n..2n)) */
     for (size_t i = 0; i < n; i++)
         q[i] = sqrt(f->d[i]);
     for (size_t i = 0; i < n; i++) {
@@ -162,22 +177,22 @@ static int newton_dual(lr_fit *f)
     }
     margins(f->X, n, p, f->g, 0.0, f->v); /* v = X g_w */
     for (size_t i = 0; i < n; i++) {
-        rhs[2 * i] = -q[i] * f->v[i];
-        rhs[2 * i + 1] = q[i];
+        rhs[i] = -q[i] * f->v[i];
+        rhs[n + i] = q[i];
     }
-    lapack_int info = LAPACKE_dposv(LAPACK_ROW_MAJOR, 'L', (lapack_int)n, 2, M, (lapack_int)n, rhs, 2);
+    int info = chol_solve(M, n, rhs, 2);
     if (info != 0)
-        return (int)info;
+        return info;
     double qa = 0, qb = 0;
     for (size_t i = 0; i < n; i++) {
-        qa += q[i] * rhs[2 * i];
-        qb += q[i] * rhs[2 * i + 1];
+        qa += q[i] * rhs[i];
+        qb += q[i] * rhs[n + i];
     }
     if (!(qb > 0)) /* every curvature underflowed to 0: no information on the intercept */
         return -1000;
     double db = -(f->g[p] + qa) / qb;
     for (size_t i = 0; i < n; i++)
-        f->v[i] = q[i] * (rhs[2 * i] + rhs[2 * i + 1] * db); /* q o r */
+        f->v[i] = q[i] * (rhs[i] + rhs[n + i] * db); /* q o r */
     xt_times(f->X, n, p, f->v, f->dw);
     for (size_t j = 0; j < p; j++)
         f->dw[j] = -f->g[j] - f->dw[j];

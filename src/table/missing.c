@@ -223,31 +223,41 @@ int vx_table_binary_label(const vx_table *t, size_t col, const char *positive, i
     return VX_OK;
 }
 
-/* The k-th smallest of v[0..m-1] (0-based; v is reordered so that v[0..k-1] hold the k smallest): quickselect,
- * O(m) expected instead of the O(m log m) of a full sort; exact (comparisons only). */
+/* Branch-free Lomuto partition of v[lo..hi) around pivot: the elements < pivot (or <= pivot with le) first;
+ * returns where the rest starts. The data decide no branch, so the loop runs at full speed on random data. */
+static size_t partition_by(double *v, size_t lo, size_t hi, double pivot, int le)
+{
+    size_t lt = lo;
+    for (size_t i = lo; i < hi; i++) {
+        double x = v[i];
+        size_t s = le ? x <= pivot : x < pivot;
+        v[i] = v[lt];
+        v[lt] = x;
+        lt += s;
+    }
+    return lt;
+}
+
+/* The k-th smallest of v[0..m-1] (0-based; v is reordered so that v[0..k-1] hold the k smallest): quickselect
+ * with a median-of-three pivot, O(m) expected instead of the O(m log m) of a full sort; exact (comparisons
+ * only). */
 static double select_kth(double *v, size_t m, size_t k)
 {
     size_t lo = 0, hi = m; /* v[k] lies in [lo, hi); everything before lo is <= everything from lo on */
     while (hi - lo > 1) {
-        double pivot = v[lo + (hi - lo) / 2], t;
-        size_t lt = lo, i = lo, gt = hi; /* three-way partition: < pivot, == pivot, > pivot */
-        while (i < gt) {
-            if (v[i] < pivot) {
-                t = v[lt], v[lt] = v[i], v[i] = t;
-                lt++, i++;
-            } else if (v[i] > pivot) {
-                gt--;
-                t = v[gt], v[gt] = v[i], v[i] = t;
-            } else {
-                i++;
-            }
-        }
-        if (k < lt)
+        double a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1];
+        double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        size_t lt = partition_by(v, lo, hi, pivot, 0);
+        if (lt == lo) { /* pivot is the smallest: split off the elements equal to it */
+            size_t le = partition_by(v, lo, hi, pivot, 1);
+            if (k < le)
+                return pivot;
+            lo = le;
+        } else if (k < lt) {
             hi = lt;
-        else if (k >= gt)
-            lo = gt;
-        else
-            return pivot;
+        } else {
+            lo = lt;
+        }
     }
     return v[k];
 }
