@@ -12,9 +12,9 @@
  *    bit-identical.
  * 4. L1 logistic regression (liblinear, eps 1e-4 as scikit-learn's tol) and the RBF SVM (libsvm on the
  *    precomputed RBF kernel matrix): the AUC of each of 5 folds (row i in fold i mod 5) equals scikit-learn's
- *    LogisticRegression(penalty='l1', solver='liblinear') / SVC(gamma='scale') within 0.003 (SVM) and, for the
- *    L1 model whose coordinate descent draws its order from a different random generator and stops at
- *    eps 1e-4, within 0.02.
+ *    LogisticRegression(penalty='l1', solver='liblinear') / SVC(gamma='scale') within 0.003 (the L1 model's
+ *    coordinate descent draws its order from a different random generator than scikit-learn's copy of
+ *    liblinear, so on larger tables its fold AUCs can differ by ~0.01 at eps 1e-4; here they agree).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdarg.h>
@@ -259,8 +259,8 @@ static void test_svm_folds(void **state)
 static void test_l1_folds(void **state)
 {
     (void)state;
-    check_folds("pgtn", VX_MODEL_LOGREG_L1, "logreg-l1", 0.02);
-    check_folds("pltn", VX_MODEL_LOGREG_L1, "logreg-l1", 0.02);
+    check_folds("pgtn", VX_MODEL_LOGREG_L1, "logreg-l1", 0.003);
+    check_folds("pltn", VX_MODEL_LOGREG_L1, "logreg-l1", 0.003);
 }
 
 int main(void)
