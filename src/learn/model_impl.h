@@ -56,14 +56,12 @@ int vxm_parse_double(const char *s, double *v);
 /* Next line of *s (modifies the text); NULL at the end. */
 char *vxm_next_line(char **s);
 
-/* OpenBLAS's dsyrk and dgemm by their Fortran names (column-major; trailing string lengths unused by
- * OpenBLAS): the cblas_ names of the process may resolve to GSL's reference gslcblas, linked for GSL. OpenBLAS
- * parts the output among threads, never a sum, so results do not depend on the thread count. */
+/* OpenBLAS's dsyrk by its Fortran name (column-major; the trailing string lengths are unused by OpenBLAS): the
+ * cblas_ names of the process may resolve to GSL's reference gslcblas, linked for GSL. OpenBLAS parts a syrk's
+ * output among threads, never a sum, so its result does not depend on the thread count (checked by
+ * tests/unit/test_model_solvers.c; its dgemm and blocked dpotrf do depend on it, so voxomics uses neither). */
 extern void dsyrk_(const char *uplo, const char *trans, const int *n, const int *k, const double *alpha,
                    const double *a, const int *lda, const double *beta, double *c, const int *ldc);
-extern void dgemm_(const char *ta, const char *tb, const int *m, const int *n, const int *k, const double *alpha,
-                   const double *a, const int *lda, const double *b, const int *ldb, const double *beta, double *c,
-                   const int *ldc);
 /* The lower triangle (row-major, n x n) of B B' for the row-major m x k matrix B (model_logistic.c). */
 void vxm_gram_rows(const double *B, size_t m, size_t k, double *G);
 

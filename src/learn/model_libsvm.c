@@ -90,17 +90,42 @@ static int svm_alloc(vx_model *m, vx_error *err)
 }
 
 /* out (na x nb, row-major) = exp(-gamma ||a_i - b_k||^2) for the rows of A (na x p) and B (nb x p), with
- * ||a - b||^2 = ||a||^2 + ||b||^2 - 2 a.b as libsvm's own RBF kernel evaluates it in training (Kernel::kernel_rbf);
- * the cross products by OpenBLAS's dgemm (Fortran name: see vxm_gram_rows). an, bn: the squared row norms. */
+ * ||a - b||^2 = ||a||^2 + ||b||^2 - 2 a.b as libsvm's own RBF kernel evaluates it in training (Kernel::kernel_rbf).
+ * an, bn: the squared row norms. The dot products run four rows of B at a time, each a plain sum over j in
+ * order (four independent chains for the pipeline; no BLAS dgemm, whose small-matrix paths sum in an order
+ * that depends on its thread count). */
 static void rbf_cross(const double *A, size_t na, const double *an, const double *B, size_t nb, const double *bn,
                       size_t p, double gamma, double *out)
 {
-    const int m = (int)nb, n = (int)na, k = (int)p;
-    const double one = 1.0, zero = 0.0;
-    dgemm_("T", "N", &m, &n, &k, &one, B, &k, A, &k, &zero, out, &m);
-    for (size_t i = 0; i < na; i++)
-        for (size_t c = 0; c < nb; c++)
-            out[i * nb + c] = exp(-gamma * (an[i] + bn[c] - 2.0 * out[i * nb + c]));
+    for (size_t i = 0; i < na; i++) {
+        const double *a = A + i * p;
+        double *o = out + i * nb;
+        size_t c = 0;
+        for (; c + 4 <= nb; c += 4) {
+            const double *b0 = B + c * p, *b1 = b0 + p, *b2 = b1 + p, *b3 = b2 + p;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (size_t j = 0; j < p; j++) {
+                double x = a[j];
+                s0 += x * b0[j];
+                s1 += x * b1[j];
+                s2 += x * b2[j];
+                s3 += x * b3[j];
+            }
+            o[c] = s0;
+            o[c + 1] = s1;
+            o[c + 2] = s2;
+            o[c + 3] = s3;
+        }
+        for (; c < nb; c++) {
+            const double *b = B + c * p;
+            double s0 = 0;
+            for (size_t j = 0; j < p; j++)
+                s0 += a[j] * b[j];
+            o[c] = s0;
+        }
+        for (c = 0; c < nb; c++)
+            o[c] = exp(-gamma * (an[i] + bn[c] - 2.0 * o[c]));
+    }
 }
 
 static void row_norms(const double *X, size_t n, size_t p, double *out)

@@ -120,20 +120,24 @@ static void gradient(lr_fit *f)
     f->g[p] = gb;
 }
 
-extern void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
-extern void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, const int *lda, double *b,
-                    const int *ldb, int *info);
+extern void dpotf2_(const char *uplo, const int *n, double *a, const int *lda, int *info);
+extern void dtrsv_(const char *uplo, const char *trans, const char *diag, const int *n, const double *a,
+                   const int *lda, double *x, const int *incx);
 
 /* Solve A X = B in place for the SPD A (m x m) given by its row-major lower triangle (= the column-major upper
- * one) and the column-major m x nrhs B, by LAPACK's Cholesky (without LAPACKE's row-major transposition);
- * 0, or LAPACK's info. */
+ * one) and the column-major m x nrhs B: LAPACK's unblocked Cholesky A = U'U (dpotf2) and two triangular solves
+ * per column (dtrsv). OpenBLAS runs these on the calling thread; its blocked dpotrf splits the factorisation
+ * among its threads in a way that changes the rounding (tests/unit/test_model_solvers.c checks the fit is
+ * bit-identical for 1 and 4 BLAS threads), at a cost of at most 2x on this O(m^3 / 3) step. 0, or LAPACK's info. */
 static int chol_solve(double *A, size_t m, double *B, int nrhs)
 {
-    const int mi = (int)m;
+    const int mi = (int)m, one = 1;
     int info = 0;
-    dpotrf_("U", &mi, A, &mi, &info);
-    if (info == 0)
-        dpotrs_("U", &mi, &nrhs, A, &mi, B, &mi, &info);
+    dpotf2_("U", &mi, A, &mi, &info);
+    for (int c = 0; info == 0 && c < nrhs; c++) {
+        dtrsv_("U", "T", "N", &mi, A, &mi, B + (size_t)c * m, &one);
+        dtrsv_("U", "N", "N", &mi, A, &mi, B + (size_t)c * m, &one);
+    }
     return info;
 }
 

@@ -8,8 +8,8 @@
  *    optimum has ||grad F|| / max(1, C) < 1e-10 (model.h).
  * 2. Warm starts: the fit started from the optimum of another C (the next value of a C grid, as nested CV
  *    runs them) or from a far point reaches the same optimum as the cold start within the stopping tolerance.
- * 3. The Newton step does not depend on OpenBLAS's thread count: fits with 1 and 4 BLAS threads are
- *    bit-identical.
+ * 3. Nothing depends on OpenBLAS's thread count: logreg fits (dsyrk) and SVM fits and predictions (dsyrk,
+ *    dgemm) with 1 and 4 BLAS threads are bit-identical.
  * 4. L1 logistic regression (liblinear, eps 1e-4 as scikit-learn's tol) and the RBF SVM (libsvm on the
  *    precomputed RBF kernel matrix): the AUC of each of 5 folds (row i in fold i mod 5) equals scikit-learn's
  *    LogisticRegression(penalty='l1', solver='liblinear') / SVC(gamma='scale') within 0.003 (the L1 model's
@@ -187,29 +187,60 @@ static void test_warm_start(void **state)
     check_warm("pltn");
 }
 
+/* A synthetic n x p problem (an LCG; labels from two of the columns plus noise): for the thread invariance only. */
+static void synth(size_t n, size_t p, tab *t)
+{
+    uint64_t s = 12345 + n * 7919 + p;
+    t->n = n;
+    t->p = p;
+    t->X = malloc(n * p * sizeof *t->X);
+    t->y = malloc(n * sizeof *t->y);
+    for (size_t i = 0; i < n * p; i++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        t->X[i] = (double)(s >> 11) / 9007199254740992.0 - 0.5;
+    }
+    for (size_t i = 0; i < n; i++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        t->y[i] = t->X[i * p] - t->X[i * p + 1] + 0.5 * ((double)(s >> 11) / 9007199254740992.0 - 0.5) > 0;
+    }
+}
+
 static void test_blas_threads(void **state)
 {
     (void)state;
-    tab t;
-    load_tab("pgtn", &t);
-    /* a bigger p > n problem so that OpenBLAS would split its work: the table's columns repeated, scaled */
-    tab b = {.n = t.n, .p = 40 * t.p};
-    b.X = malloc(b.n * b.p * sizeof *b.X);
-    b.y = t.y;
-    for (size_t i = 0; i < b.n; i++)
-        for (size_t j = 0; j < b.p; j++)
-            b.X[i * b.p + j] = t.X[i * t.p + j % t.p] * (1.0 + 0.01 * (double)(j / t.p)) + 1e-3 * (double)(j % 7);
-    openblas_set_num_threads(1);
-    vx_model *m1 = fit_logreg(&b, 1.0, NULL);
-    openblas_set_num_threads(4);
-    vx_model *m4 = fit_logreg(&b, 1.0, NULL);
-    openblas_set_num_threads(1);
-    assert_memory_equal(m1->w, m4->w, b.p * sizeof *m1->w);
-    assert_memory_equal(&m1->b, &m4->b, sizeof m1->b);
-    vx_model_free(m1);
-    vx_model_free(m4);
-    free(b.X);
-    free_tab(&t);
+    /* p > n (kernel form), p < n (primal), and a wide one; big enough for OpenBLAS to split its work */
+    static const size_t shapes[][2] = {{200, 600}, {600, 200}, {40, 4800}};
+    for (int k = 0; k < 3; k++) {
+        tab b;
+        synth(shapes[k][0], shapes[k][1], &b);
+        openblas_set_num_threads(1);
+        vx_model *m1 = fit_logreg(&b, 1.0, NULL);
+        openblas_set_num_threads(4);
+        vx_model *m4 = fit_logreg(&b, 1.0, NULL);
+        openblas_set_num_threads(1);
+        assert_memory_equal(m1->w, m4->w, b.p * sizeof *m1->w);
+        assert_memory_equal(&m1->b, &m4->b, sizeof m1->b);
+        vx_model_free(m1);
+        vx_model_free(m4);
+        /* the SVM's kernel matrix (dsyrk) and prediction kernel rows */
+        vx_model_params mp;
+        vx_model_params_default(&mp, VX_MODEL_SVM);
+        vx_error err;
+        double *s1 = malloc(b.n * sizeof *s1), *s4 = malloc(b.n * sizeof *s4);
+        for (int th = 1; th <= 4; th += 3) {
+            openblas_set_num_threads(th);
+            vx_model *m;
+            if (vx_model_fit(b.X, b.n, b.p, b.y, &mp, &m, &err) != VX_OK ||
+                vx_model_predict(m, b.X, b.n, th == 1 ? s1 : s4, NULL, &err) != VX_OK)
+                fail_msg("%s", err.msg);
+            vx_model_free(m);
+        }
+        openblas_set_num_threads(1);
+        assert_memory_equal(s1, s4, b.n * sizeof *s1);
+        free(s1);
+        free(s4);
+        free_tab(&b);
+    }
 }
 
 /* Fold AUCs (row i in fold i mod 5) of kind against the reference within tol. */
