@@ -8,6 +8,7 @@
 
 #include "voxomics/pipeline.h"
 #include "voxomics/roc.h"
+#include "learn/warm.h"
 
 /* splitmix64: a small, seedable, portable PRNG for fold assignment (no global state). */
 static uint64_t next_u64(uint64_t *s)
@@ -78,10 +79,13 @@ static size_t gather(const double *X, size_t n, size_t p, const int *y, const ch
 }
 
 /* The metric of a pipeline fitted on the train rows and scored on the test rows of one split; the test rows'
- * scores and probabilities go to score_out / prob_out (may be NULL) at their row numbers. */
+ * scores and probabilities go to score_out / prob_out (may be NULL) at their row numbers. warm: NULL, or a
+ * pipeline fitted on the same rows whose model may start this fit (learn/warm.h); keep: NULL, or where the
+ * fitted pipeline goes instead of being freed. */
 static int split_score(const double *X, size_t n, size_t p, const int *y, const char *const *names,
                        const char *const *batch, const vx_pipeline_params *pp, const int *fold, int f,
-                       const vx_cv_metric *cm, double *value, double *score_out, double *prob_out, vx_error *err)
+                       const vx_cv_metric *cm, double *value, double *score_out, double *prob_out,
+                       const vx_pipeline *warm, vx_pipeline **keep, vx_error *err)
 {
     double *Xtr = malloc((n * p + 1) * sizeof *Xtr), *Xte = malloc((n * p + 1) * sizeof *Xte);
     int *ytr = malloc((n + 1) * sizeof *ytr), *yte = malloc((n + 1) * sizeof *yte);
@@ -95,7 +99,7 @@ static int split_score(const double *X, size_t n, size_t p, const int *y, const 
     if (rc == VX_OK) {
         size_t ntr = gather(X, n, p, y, batch, fold, f, 0, Xtr, ytr, btr, NULL);
         size_t nte = gather(X, n, p, y, batch, fold, f, 1, Xte, yte, bte, rows);
-        rc = vx_pipeline_fit(Xtr, ntr, p, ytr, names, btr, pp, &pl, err);
+        rc = vxp_pipeline_fit_warm(Xtr, ntr, p, ytr, names, btr, pp, warm, &pl, err);
         if (rc == VX_OK)
             rc = vx_pipeline_predict(pl, Xte, nte, bte, score, prob, err);
         vx_outcome truth = vx_outcome_binary(yte, nte);
@@ -108,7 +112,10 @@ static int split_score(const double *X, size_t n, size_t p, const int *y, const 
                 prob_out[rows[i]] = prob[i];
         }
     }
-    vx_pipeline_free(pl);
+    if (keep && rc == VX_OK)
+        *keep = pl;
+    else
+        vx_pipeline_free(pl);
     free(Xtr);
     free(Xte);
     free(ytr);
@@ -128,9 +135,13 @@ static int tune(const double *X, size_t n, size_t p, const int *y, const char *c
                 double *chosen, vx_error *err)
 {
     int *fold = malloc((n ? n : 1) * sizeof *fold);
-    if (!fold)
-        return vx_error_set(err, VX_ENOMEM, "out of memory");
     int K = o->folds > 1 ? o->folds : 5;
+    vx_pipeline **prev = calloc((size_t)K, sizeof *prev); /* per inner fold: the fit of the previous value */
+    if (!fold || !prev) {
+        free(fold);
+        free(prev);
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    }
     int rc = vx_cv_stratified_folds(y, n, K, seed, fold, err);
     for (size_t t = 0; rc == VX_OK && t < o->n_tune; t++) {
         double best = -1.0, best_v = o->tune[t].values[0];
@@ -140,7 +151,10 @@ static int tune(const double *X, size_t n, size_t p, const int *y, const char *c
             double sum = 0.0;
             for (int f = 0; rc == VX_OK && f < K; f++) {
                 double a = 0.0;
-                rc = split_score(X, n, p, y, names, batch, &trial, fold, f, cm, &a, NULL, NULL, err);
+                vx_pipeline *fit = NULL; /* warm start from the previous value's fit on the same rows */
+                rc = split_score(X, n, p, y, names, batch, &trial, fold, f, cm, &a, NULL, NULL, prev[f], &fit, err);
+                vx_pipeline_free(prev[f]);
+                prev[f] = fit;
                 sum += a;
             }
             if (rc == VX_OK && sum / K > best) {
@@ -153,6 +167,9 @@ static int tune(const double *X, size_t n, size_t p, const int *y, const char *c
             chosen[t] = best_v;
         }
     }
+    for (int f = 0; f < K; f++)
+        vx_pipeline_free(prev[f]);
+    free(prev);
     free(fold);
     return rc;
 }
@@ -299,7 +316,7 @@ static int cv_repeat(const double *X, size_t n, size_t p, const int *y, const ch
         }
         double a = NAN;
         if (rc == VX_OK)
-            rc = split_score(X, n, p, y, names, batch, &fp, fold, f, cm, &a, oof, oofp, err);
+            rc = split_score(X, n, p, y, names, batch, &fp, fold, f, cm, &a, oof, oofp, NULL, NULL, err);
         if (rc != VX_OK)
             vx_error_prefix(err, "cv repeat %d, fold %d: ", rep + 1, f + 1);
         r->auc[rep * K + f] = a;

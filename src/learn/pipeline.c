@@ -12,6 +12,7 @@
 #include "voxomics/io.h"
 #include "voxomics/select.h"
 #include "voxomics/table.h"
+#include "learn/warm.h"
 
 struct vx_pipeline {
     size_t p;          /* input features */
@@ -311,6 +312,13 @@ static int transform(const vx_pipeline *pl, const double *X, size_t n, const cha
 int vx_pipeline_fit(const double *X, size_t n, size_t p, const int *y, const char *const *names,
                     const char *const *batch, const vx_pipeline_params *pp, vx_pipeline **out, vx_error *err)
 {
+    return vxp_pipeline_fit_warm(X, n, p, y, names, batch, pp, NULL, out, err);
+}
+
+int vxp_pipeline_fit_warm(const double *X, size_t n, size_t p, const int *y, const char *const *names,
+                          const char *const *batch, const vx_pipeline_params *pp, const vx_pipeline *warm,
+                          vx_pipeline **out, vx_error *err)
+{
     *out = NULL;
     if (n < 2 || p < 1)
         return vx_error_set(err, VX_EINVAL, "pipeline: %zu rows and %zu features: too few to fit", n, p);
@@ -391,8 +399,12 @@ int vx_pipeline_fit(const double *X, size_t n, size_t p, const int *y, const cha
     for (size_t i = 0; rc == VX_OK && !all && i < n; i++)
         for (size_t c = 0; c < pl->k; c++)
             Z[i * pl->k + c] = W[i * p + pl->sel[c]];
+    /* a warm start only from a pipeline that fed its model the same features */
+    if (warm && !(warm->model && warm->p == p && warm->k == pl->k &&
+                  !memcmp(warm->sel, pl->sel, pl->k * sizeof *pl->sel)))
+        warm = NULL;
     if (rc == VX_OK)
-        rc = vx_model_fit(all ? W : Z, n, pl->k, y, &pp->model, &pl->model, err);
+        rc = vxm_model_fit_warm(all ? W : Z, n, pl->k, y, &pp->model, warm ? warm->model : NULL, &pl->model, err);
     free(Z);
     free(W);
     free(constant);
