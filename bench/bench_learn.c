@@ -13,7 +13,9 @@
  * learn_NxP_inner.csv (n rows x 50 outer splits: the inner fold of each training row, -1 for test rows) and
  * learn_NxP_MODEL_auc.csv (the 50 fold AUCs of voxomics, repeat-major).
  *
- * One core: OpenBLAS runs on one thread (BENCH_BLAS_THREADS=k for k), XGBoost models use nthread 1.
+ * One core: OpenBLAS runs on one thread (BENCH_BLAS_THREADS=k for k; run with OPENBLAS_NUM_THREADS=1 so that
+ * OpenBLAS starts no idle worker threads), XGBoost models use nthread 1. Prints wall seconds and the CPU seconds
+ * of the process (user + system, every thread), the steadier figure on a shared machine.
  *
  * usage: bench_learn [OUTDIR|-] [MODELS] [REPEATS] [SHAPES]
  *   MODELS: comma list of logreg,logreg-l1,svm,rf,gbm,nested (default all); SHAPES: comma list of NxP
@@ -24,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bench_util.h"
 #include "voxomics/voxomics.h"
@@ -33,6 +36,14 @@
 void openblas_set_num_threads(int num_threads);
 
 enum { FOLDS = 5, NLATENT = 12, NINFORM = 3, NFEAT_INFORM = 10 };
+
+/* CPU seconds of the process (every thread, user + system): steadier than wall time on a shared machine. */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 static uint64_t rng_next(uint64_t *s)
 {
@@ -154,7 +165,7 @@ int main(int argc, char **argv)
     printf("bench_learn: %d folds x %d repeats, stratified, the same folds for every model; seconds for the whole "
            "cross-validation\n",
            FOLDS, R);
-    printf("%-10s %-10s %10s %10s\n", "shape", "model", "seconds", "mean AUC");
+    printf("%-10s %-10s %10s %10s %10s\n", "shape", "model", "seconds", "mean AUC", "CPU s");
     char *sh = strdup(shapes), *save = NULL;
     for (char *tok = strtok_r(sh, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         size_t n, p;
@@ -210,14 +221,14 @@ int main(int argc, char **argv)
                 o.n_tune = 1;
             }
             vx_cv_result r;
-            double t0 = bench_now();
+            double t0 = bench_now(), c0 = cpu_now();
             int rc = vx_cv_run(X, n, p, y, (const char *const *)fn, NULL, &pp, &o, &r, &err);
-            double t = bench_now() - t0;
+            double t = bench_now() - t0, c = cpu_now() - c0;
             if (rc != VX_OK) {
                 printf("%-10s %-10s failed: %s\n", tok, names[k], err.msg);
                 continue;
             }
-            printf("%-10s %-10s %10.3f %10.4f\n", tok, names[k], t, r.auc_mean);
+            printf("%-10s %-10s %10.3f %10.4f %10.3f\n", tok, names[k], t, r.auc_mean, c);
             fflush(stdout);
             if (outdir) {
                 snprintf(path, sizeof path, "%s/learn_%s_%s_auc.csv", outdir, tok, names[k]);

@@ -15,7 +15,8 @@ Every model is Pipeline(StandardScaler(), model) with n_jobs=1 and scikit-learn'
   gbm        GradientBoostingClassifier(n_estimators=100, max_depth=3, learning_rate=0.1, random_state=0)
   nested     GridSearchCV(logreg, C in 0.01 0.1 1 10 100, the inner folds bench_learn wrote, scoring roc_auc)
 Prints, per shape and model, the seconds of the whole cross-validation (fit + score of every fold, as
-bench_learn times vx_cv_run), the mean AUC, and the largest |AUC difference| to voxomics' fold AUCs.
+bench_learn times vx_cv_run), the mean AUC, the largest |AUC difference| to voxomics' fold AUCs, and the CPU
+seconds of the process (time.process_time, as bench_learn's CPU column).
 Measuring tool only: nothing in voxomics runs it.
 """
 import os
@@ -69,7 +70,7 @@ def run(name, X, y, folds, inner):
     n, R = folds.shape
     K = int(folds.max()) + 1
     aucs = []
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for r in range(R):
         for f in range(K):
             tr = np.flatnonzero(folds[:, r] != f)
@@ -82,7 +83,7 @@ def run(name, X, y, folds, inner):
                                      refit=True, n_jobs=1)
             model.fit(X[tr], y[tr])
             aucs.append(roc_auc_score(y[te], score(model, X[te])))
-    return time.perf_counter() - t0, np.array(aucs)
+    return time.perf_counter() - t0, time.process_time() - c0, np.array(aucs)
 
 
 def main():
@@ -92,20 +93,20 @@ def main():
     models = sys.argv[2].split(",") if len(sys.argv) > 2 and sys.argv[2] else MODELS
     shapes = sys.argv[3].split(",") if len(sys.argv) > 3 else ["150x100", "150x2000", "300x1000"]
     warnings.simplefilter("ignore", ConvergenceWarning)
-    print("%-10s %-10s %10s %10s %12s" % ("shape", "model", "seconds", "mean AUC", "max|dAUC|"))
+    print("%-10s %-10s %10s %10s %12s %10s" % ("shape", "model", "seconds", "mean AUC", "max|dAUC|", "CPU s"))
     for s in shapes:
         t = np.loadtxt("%s/learn_%s.csv" % (d, s), delimiter=",", skiprows=1)
         y, X = t[:, 0].astype(int), t[:, 1:]
         folds = np.loadtxt("%s/learn_%s_folds.csv" % (d, s), delimiter=",", dtype=int, ndmin=2)
         inner = np.loadtxt("%s/learn_%s_inner.csv" % (d, s), delimiter=",", dtype=int, ndmin=2)
         for name in models:
-            sec, aucs = run(name, X, y, folds, inner)
+            sec, cpu, aucs = run(name, X, y, folds, inner)
             try:
                 ours = np.loadtxt("%s/learn_%s_%s_auc.csv" % (d, s, name))
                 diff = "%12.4f" % np.max(np.abs(ours - aucs))
             except OSError:
                 diff = "%12s" % "-"
-            print("%-10s %-10s %10.3f %10.4f %s" % (s, name, sec, aucs.mean(), diff), flush=True)
+            print("%-10s %-10s %10.3f %10.4f %s %10.3f" % (s, name, sec, aucs.mean(), diff, cpu), flush=True)
 
 
 if __name__ == "__main__":
