@@ -8,6 +8,7 @@
 
 #include "voxomics/pipeline.h"
 #include "voxomics/roc.h"
+#include "learn/warm.h"
 
 /* splitmix64: a small, seedable, portable PRNG for fold assignment (no global state). */
 static uint64_t next_u64(uint64_t *s)
@@ -77,25 +78,66 @@ static size_t gather(const double *X, size_t n, size_t p, const int *y, const ch
     return m;
 }
 
+/* The work arrays of split_score, allocated once per cross-validation (not per split: fresh memory for every
+ * split costs more than the fit of a linear model on a few hundred rows). */
+typedef struct split_buf {
+    double *Xtr, *Xte, *score, *prob;
+    int *ytr, *yte;
+    const char **btr, **bte;
+    size_t *rows;
+} split_buf;
+
+static void split_buf_free(split_buf *b)
+{
+    free(b->Xtr);
+    free(b->Xte);
+    free(b->score);
+    free(b->prob);
+    free(b->ytr);
+    free(b->yte);
+    free(b->btr);
+    free(b->bte);
+    free(b->rows);
+}
+
+/* Room for the splits of n rows x p features (batch names when batch); VX_ENOMEM. */
+static int split_buf_alloc(split_buf *b, size_t n, size_t p, int batch, vx_error *err)
+{
+    b->Xtr = malloc((n * p + 1) * sizeof *b->Xtr);
+    b->Xte = malloc((n * p + 1) * sizeof *b->Xte);
+    b->ytr = malloc((n + 1) * sizeof *b->ytr);
+    b->yte = malloc((n + 1) * sizeof *b->yte);
+    b->btr = batch ? malloc((n + 1) * sizeof *b->btr) : NULL;
+    b->bte = batch ? malloc((n + 1) * sizeof *b->bte) : NULL;
+    b->rows = malloc((n + 1) * sizeof *b->rows);
+    b->score = malloc((n + 1) * sizeof *b->score);
+    b->prob = malloc((n + 1) * sizeof *b->prob);
+    if (b->Xtr && b->Xte && b->ytr && b->yte && b->rows && b->score && b->prob && (!batch || (b->btr && b->bte)))
+        return VX_OK;
+    split_buf_free(b);
+    memset(b, 0, sizeof *b);
+    return vx_error_set(err, VX_ENOMEM, "out of memory");
+}
+
 /* The metric of a pipeline fitted on the train rows and scored on the test rows of one split; the test rows'
- * scores and probabilities go to score_out / prob_out (may be NULL) at their row numbers. */
+ * scores and probabilities go to score_out / prob_out (may be NULL) at their row numbers. warm: NULL, or a
+ * pipeline fitted on the same rows whose model may start this fit (learn/warm.h); keep: NULL, or where the
+ * fitted pipeline goes instead of being freed. */
 static int split_score(const double *X, size_t n, size_t p, const int *y, const char *const *names,
                        const char *const *batch, const vx_pipeline_params *pp, const int *fold, int f,
-                       const vx_cv_metric *cm, double *value, double *score_out, double *prob_out, vx_error *err)
+                       const vx_cv_metric *cm, double *value, double *score_out, double *prob_out, split_buf *b,
+                       const vx_pipeline *warm, vx_pipeline **keep, vx_error *err)
 {
-    double *Xtr = malloc((n * p + 1) * sizeof *Xtr), *Xte = malloc((n * p + 1) * sizeof *Xte);
-    int *ytr = malloc((n + 1) * sizeof *ytr), *yte = malloc((n + 1) * sizeof *yte);
-    const char **btr = batch ? malloc((n + 1) * sizeof *btr) : NULL, **bte = batch ? malloc((n + 1) * sizeof *bte) : NULL;
-    size_t *rows = malloc((n + 1) * sizeof *rows);
-    double *score = malloc((n + 1) * sizeof *score), *prob = malloc((n + 1) * sizeof *prob);
-    int rc = Xtr && Xte && ytr && yte && rows && score && prob && (!batch || (btr && bte))
-                 ? VX_OK
-                 : vx_error_set(err, VX_ENOMEM, "out of memory");
+    double *Xtr = b->Xtr, *Xte = b->Xte, *score = b->score, *prob = b->prob;
+    int *ytr = b->ytr, *yte = b->yte;
+    const char **btr = batch ? b->btr : NULL, **bte = batch ? b->bte : NULL;
+    size_t *rows = b->rows;
+    int rc = VX_OK;
     vx_pipeline *pl = NULL;
     if (rc == VX_OK) {
         size_t ntr = gather(X, n, p, y, batch, fold, f, 0, Xtr, ytr, btr, NULL);
         size_t nte = gather(X, n, p, y, batch, fold, f, 1, Xte, yte, bte, rows);
-        rc = vx_pipeline_fit(Xtr, ntr, p, ytr, names, btr, pp, &pl, err);
+        rc = vxp_pipeline_fit_warm(Xtr, ntr, p, ytr, names, btr, pp, warm, &pl, err);
         if (rc == VX_OK)
             rc = vx_pipeline_predict(pl, Xte, nte, bte, score, prob, err);
         vx_outcome truth = vx_outcome_binary(yte, nte);
@@ -108,16 +150,10 @@ static int split_score(const double *X, size_t n, size_t p, const int *y, const 
                 prob_out[rows[i]] = prob[i];
         }
     }
-    vx_pipeline_free(pl);
-    free(Xtr);
-    free(Xte);
-    free(ytr);
-    free(yte);
-    free(btr);
-    free(bte);
-    free(rows);
-    free(score);
-    free(prob);
+    if (keep && rc == VX_OK)
+        *keep = pl;
+    else
+        vx_pipeline_free(pl);
     return rc;
 }
 
@@ -128,9 +164,14 @@ static int tune(const double *X, size_t n, size_t p, const int *y, const char *c
                 double *chosen, vx_error *err)
 {
     int *fold = malloc((n ? n : 1) * sizeof *fold);
-    if (!fold)
-        return vx_error_set(err, VX_ENOMEM, "out of memory");
     int K = o->folds > 1 ? o->folds : 5;
+    vx_pipeline **prev = calloc((size_t)K, sizeof *prev); /* per inner fold: the fit of the previous value */
+    split_buf sb;
+    if (!fold || !prev || split_buf_alloc(&sb, n, p, batch != NULL, err) != VX_OK) {
+        free(fold);
+        free(prev);
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    }
     int rc = vx_cv_stratified_folds(y, n, K, seed, fold, err);
     for (size_t t = 0; rc == VX_OK && t < o->n_tune; t++) {
         double best = -1.0, best_v = o->tune[t].values[0];
@@ -140,7 +181,11 @@ static int tune(const double *X, size_t n, size_t p, const int *y, const char *c
             double sum = 0.0;
             for (int f = 0; rc == VX_OK && f < K; f++) {
                 double a = 0.0;
-                rc = split_score(X, n, p, y, names, batch, &trial, fold, f, cm, &a, NULL, NULL, err);
+                vx_pipeline *fit = NULL; /* warm start from the previous value's fit on the same rows */
+                rc = split_score(X, n, p, y, names, batch, &trial, fold, f, cm, &a, NULL, NULL, &sb, prev[f], &fit,
+                                 err);
+                vx_pipeline_free(prev[f]);
+                prev[f] = fit;
                 sum += a;
             }
             if (rc == VX_OK && sum / K > best) {
@@ -153,6 +198,10 @@ static int tune(const double *X, size_t n, size_t p, const int *y, const char *c
             chosen[t] = best_v;
         }
     }
+    for (int f = 0; f < K; f++)
+        vx_pipeline_free(prev[f]);
+    free(prev);
+    split_buf_free(&sb);
     free(fold);
     return rc;
 }
@@ -275,11 +324,12 @@ static void cv_summary(vx_cv_result *r, size_t nf)
 }
 
 /* One repeat: fold assignment, then per fold tuning (inner CV) and the held-out metric; the pooled metric of
- * all out-of-fold predictions. oof, oofp, fold: n; Xtr, ytr, btr: room for the training rows. */
+ * all out-of-fold predictions. oof, oofp, fold: n; Xtr, ytr, btr: room for the training rows;
+ * sb: the work arrays of the splits. */
 static int cv_repeat(const double *X, size_t n, size_t p, const int *y, const char *const *names,
                      const char *const *batch, const vx_pipeline_params *pp, const vx_cv_options *o,
                      const vx_cv_metric *cm, int rep, int K, int R, int *fold, double *oof, double *oofp, double *Xtr,
-                     int *ytr, const char **btr, vx_cv_result *r, vx_error *err)
+                     int *ytr, const char **btr, split_buf *sb, vx_cv_result *r, vx_error *err)
 {
     int rc = VX_OK;
     if (o->given) {
@@ -299,7 +349,7 @@ static int cv_repeat(const double *X, size_t n, size_t p, const int *y, const ch
         }
         double a = NAN;
         if (rc == VX_OK)
-            rc = split_score(X, n, p, y, names, batch, &fp, fold, f, cm, &a, oof, oofp, err);
+            rc = split_score(X, n, p, y, names, batch, &fp, fold, f, cm, &a, oof, oofp, sb, NULL, NULL, err);
         if (rc != VX_OK)
             vx_error_prefix(err, "cv repeat %d, fold %d: ", rep + 1, f + 1);
         r->auc[rep * K + f] = a;
@@ -343,11 +393,13 @@ int vx_cv_run_outcome(const double *X, size_t n, size_t p, const vx_outcome *tru
     double *Xtr = malloc((n * p + 1) * sizeof *Xtr);
     int *ytr = malloc((n + 1) * sizeof *ytr);
     const char **btr = batch ? malloc((n + 1) * sizeof *btr) : NULL;
+    split_buf sb;
+    memset(&sb, 0, sizeof sb);
     rc = r->auc && r->pooled && r->fit_time && r->chosen && fold && oof && oofp && Xtr && ytr && (!batch || btr)
-             ? VX_OK
+             ? split_buf_alloc(&sb, n, p, batch != NULL, err)
              : vx_error_set(err, VX_ENOMEM, "out of memory");
     for (int rep = 0; rc == VX_OK && rep < R; rep++)
-        rc = cv_repeat(X, n, p, y, names, batch, pp, o, &cm, rep, K, R, fold, oof, oofp, Xtr, ytr, btr, r, err);
+        rc = cv_repeat(X, n, p, y, names, batch, pp, o, &cm, rep, K, R, fold, oof, oofp, Xtr, ytr, btr, &sb, r, err);
     if (rc == VX_OK)
         cv_summary(r, nf);
     free(fold);
@@ -356,6 +408,7 @@ int vx_cv_run_outcome(const double *X, size_t n, size_t p, const vx_outcome *tru
     free(Xtr);
     free(ytr);
     free(btr);
+    split_buf_free(&sb);
     if (rc != VX_OK)
         vx_cv_result_free(r);
     return rc;

@@ -20,6 +20,7 @@
 #include <xgboost/c_api.h>
 
 #include "learn/model_impl.h"
+#include "learn/warm.h"
 
 /* The lock around libsvm's and liblinear's process-wide state (see model_impl.h). */
 pthread_mutex_t vxm_ext_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -63,8 +64,8 @@ void vx_model_free(vx_model *m)
     free(m->w);
     free(m->lw);
     free(m->coef);
-    free(m->nodes);
-    free(m->svp);
+    free(m->sv);
+    free(m->svn);
     free(m->xgb_json);
     if (m->booster)
         XGBoosterFree(m->booster);
@@ -300,6 +301,12 @@ bad:
 int vx_model_fit(const double *X, size_t n, size_t p, const int *y, const vx_model_params *mp, vx_model **out,
                  vx_error *err)
 {
+    return vxm_model_fit_warm(X, n, p, y, mp, NULL, out, err);
+}
+
+int vxm_model_fit_warm(const double *X, size_t n, size_t p, const int *y, const vx_model_params *mp,
+                       const vx_model *warm, vx_model **out, vx_error *err)
+{
     if (out)
         *out = NULL;
     if (!X || !y || !mp || !out)
@@ -331,9 +338,18 @@ int vx_model_fit(const double *X, size_t n, size_t p, const int *y, const vx_mod
     m->p = p;
     m->grad_norm = NAN;
     switch (mp->kind) {
-    case VX_MODEL_LOGREG:
-        rc = vxm_fit_logreg(X, n, p, y, m, err);
+    case VX_MODEL_LOGREG: {
+        double *init = warm && warm->par.kind == VX_MODEL_LOGREG && warm->p == p && warm->w
+                           ? malloc((p + 1) * sizeof *init)
+                           : NULL;
+        if (init) { /* (w, b) of the warm model */
+            memcpy(init, warm->w, p * sizeof *init);
+            init[p] = warm->b;
+        }
+        rc = vxm_fit_logreg_from(X, n, p, y, init, m, err);
+        free(init);
         break;
+    }
     case VX_MODEL_LOGREG_L1:
         rc = vxm_fit_logreg_l1(X, n, p, y, m, err);
         break;

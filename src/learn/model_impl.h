@@ -29,8 +29,8 @@ struct vx_model {
     double gamma, rho, platt_a, platt_b;
     int nsv, nsv0, nsv1;
     double *coef;             /* nsv */
-    struct svm_node *nodes;   /* nsv * (p + 1), each SV terminated by index -1 */
-    struct svm_node **svp;    /* nsv pointers into nodes */
+    double *sv;               /* nsv x p support vectors (dense, row-major) */
+    double *svn;              /* nsv squared norms ||sv_s||^2 */
     /* rf, gbm */
     char *xgb_json;
     size_t xgb_len;
@@ -56,6 +56,15 @@ int vxm_parse_double(const char *s, double *v);
 /* Next line of *s (modifies the text); NULL at the end. */
 char *vxm_next_line(char **s);
 
+/* OpenBLAS's dsyrk by its Fortran name (column-major; the trailing string lengths are unused by OpenBLAS): the
+ * cblas_ names of the process may resolve to GSL's reference gslcblas, linked for GSL. OpenBLAS parts a syrk's
+ * output among threads, never a sum, so its result does not depend on the thread count (checked by
+ * tests/unit/test_model_solvers.c; its dgemm and blocked dpotrf do depend on it, so voxomics uses neither). */
+extern void dsyrk_(const char *uplo, const char *trans, const int *n, const int *k, const double *alpha,
+                   const double *a, const int *lda, const double *beta, double *c, const int *ldc);
+/* The lower triangle (row-major, n x n) of B B' for the row-major m x k matrix B (model_logistic.c). */
+void vxm_gram_rows(const double *B, size_t m, size_t k, double *G);
+
 /* 1 / (1 + exp(m)) */
 static inline double vxm_sigm_neg(double m)
 {
@@ -66,8 +75,12 @@ static inline double vxm_sigm_neg(double m)
     return 1.0 / (1.0 + exp(m));
 }
 
-/* logistic regression, L2 penalty, Newton (model_logistic.c) */
+/* logistic regression, L2 penalty, Newton (model_logistic.c); _from starts at init = (w[p], b) (a warm start,
+ * e.g. the optimum for the previous C of a grid), or at 0 when init is NULL: the optimum is the same to the
+ * stopping tolerance. */
 int vxm_fit_logreg(const double *X, size_t n, size_t p, const int *y, vx_model *m, vx_error *err);
+int vxm_fit_logreg_from(const double *X, size_t n, size_t p, const int *y, const double *init, vx_model *m,
+                        vx_error *err);
 /* liblinear L1 logistic regression (model_liblinear.c) */
 int vxm_fit_logreg_l1(const double *X, size_t n, size_t p, const int *y, vx_model *m, vx_error *err);
 int vxm_predict_logreg_l1(const vx_model *m, const double *X, size_t n, double *score, vx_error *err);

@@ -76,108 +76,167 @@ static void platt_fit(size_t l, const double *f, const int *y, double *Aout, dou
     *Bout = B;
 }
 
-/* libsvm's model view of our arrays (nothing owned). */
-static void svm_view(const vx_model *m, struct svm_model *sm, double **coefp, int *labels, int *nsv, double *rho)
-{
-    memset(sm, 0, sizeof *sm);
-    sm->param.svm_type = C_SVC;
-    sm->param.kernel_type = RBF;
-    sm->param.gamma = m->gamma;
-    sm->nr_class = 2;
-    sm->l = m->nsv;
-    sm->SV = m->svp;
-    coefp[0] = m->coef;
-    sm->sv_coef = coefp;
-    *rho = m->rho;
-    sm->rho = rho;
-    labels[0] = m->label0;
-    labels[1] = 1 - m->label0;
-    sm->label = labels;
-    nsv[0] = m->nsv0;
-    nsv[1] = m->nsv1;
-    sm->nSV = nsv;
-}
+static void row_norms(const double *X, size_t n, size_t p, double *out);
 
 static int svm_alloc(vx_model *m, vx_error *err)
 {
     size_t l = (size_t)m->nsv, p = m->p;
     m->coef = malloc((l ? l : 1) * sizeof *m->coef);
-    m->nodes = malloc((l ? l : 1) * (p + 1) * sizeof *m->nodes);
-    m->svp = malloc((l ? l : 1) * sizeof *m->svp);
-    if (!m->coef || !m->nodes || !m->svp)
+    m->sv = malloc((l ? l : 1) * p * sizeof *m->sv);
+    m->svn = malloc((l ? l : 1) * sizeof *m->svn);
+    if (!m->coef || !m->sv || !m->svn)
         return vx_error_set(err, VX_ENOMEM, "model svm: out of memory for %zu support vectors", l);
-    for (size_t i = 0; i < l; i++) {
-        m->svp[i] = m->nodes + i * (p + 1);
-        m->svp[i][p].index = -1;
-    }
     return VX_OK;
 }
 
+/* out (na x nb, row-major) = exp(-gamma ||a_i - b_k||^2) for the rows of A (na x p) and B (nb x p), with
+ * ||a - b||^2 = ||a||^2 + ||b||^2 - 2 a.b as libsvm's own RBF kernel evaluates it in training (Kernel::kernel_rbf).
+ * an, bn: the squared row norms. The dot products run four rows of B at a time, each a plain sum over j in
+ * order (four independent chains for the pipeline; no BLAS dgemm, whose small-matrix paths sum in an order
+ * that depends on its thread count). */
+static void rbf_cross(const double *A, size_t na, const double *an, const double *B, size_t nb, const double *bn,
+                      size_t p, double gamma, double *out)
+{
+    for (size_t i = 0; i < na; i++) {
+        const double *a = A + i * p;
+        double *o = out + i * nb;
+        size_t c = 0;
+        for (; c + 4 <= nb; c += 4) {
+            const double *b0 = B + c * p, *b1 = b0 + p, *b2 = b1 + p, *b3 = b2 + p;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (size_t j = 0; j < p; j++) {
+                double x = a[j];
+                s0 += x * b0[j];
+                s1 += x * b1[j];
+                s2 += x * b2[j];
+                s3 += x * b3[j];
+            }
+            o[c] = s0;
+            o[c + 1] = s1;
+            o[c + 2] = s2;
+            o[c + 3] = s3;
+        }
+        for (; c < nb; c++) {
+            const double *b = B + c * p;
+            double s0 = 0;
+            for (size_t j = 0; j < p; j++)
+                s0 += a[j] * b[j];
+            o[c] = s0;
+        }
+        for (c = 0; c < nb; c++)
+            o[c] = exp(-gamma * (an[i] + bn[c] - 2.0 * o[c]));
+    }
+}
+
+static void row_norms(const double *X, size_t n, size_t p, double *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        const double *x = X + i * p;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0; /* four partial sums in a fixed order */
+        size_t j = 0;
+        for (; j + 4 <= p; j += 4) {
+            s0 += x[j] * x[j];
+            s1 += x[j + 1] * x[j + 1];
+            s2 += x[j + 2] * x[j + 2];
+            s3 += x[j + 3] * x[j + 3];
+        }
+        for (; j < p; j++)
+            s0 += x[j] * x[j];
+        out[i] = (s0 + s1) + (s2 + s3);
+    }
+}
+
+/* Decision values (towards class 1) of the rows of X: sum_s coef_s K(x, sv_s) - rho, the kernel row block by
+ * block (dense, BLAS) instead of libsvm's sparse svm_predict_values; the same function of the model. */
 int vxm_predict_svm(const vx_model *m, const double *X, size_t n, double *score, vx_error *err)
 {
-    size_t p = m->p;
-    struct svm_node *x = malloc((p + 1) * sizeof *x);
-    if (!x)
+    size_t p = m->p, l = (size_t)m->nsv, blk = 256;
+    double *xn = malloc(blk * sizeof *xn), *K = malloc((blk * l + 1) * sizeof *K);
+    if (!xn || !K) {
+        free(xn);
+        free(K);
         return vx_error_set(err, VX_ENOMEM, "model svm: out of memory");
-    struct svm_model sm;
-    double *coefp[1], rho;
-    int labels[2], nsv[2];
-    svm_view(m, &sm, coefp, labels, nsv, &rho);
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < p; j++) {
-            x[j].index = (int)j + 1;
-            x[j].value = X[i * p + j];
-        }
-        x[p].index = -1;
-        double dec = 0;
-        svm_predict_values(&sm, x, &dec);
-        score[i] = m->label0 == 1 ? dec : -dec;
     }
-    free(x);
+    for (size_t i0 = 0; i0 < n; i0 += blk) {
+        size_t nb = n - i0 < blk ? n - i0 : blk;
+        row_norms(X + i0 * p, nb, p, xn);
+        rbf_cross(X + i0 * p, nb, xn, m->sv, l, m->svn, p, m->gamma, K);
+        for (size_t i = 0; i < nb; i++) {
+            double dec = 0;
+            for (size_t s = 0; s < l; s++)
+                dec += m->coef[s] * K[i * l + s];
+            dec -= m->rho;
+            score[i0 + i] = m->label0 == 1 ? dec : -dec;
+        }
+    }
+    free(xn);
+    free(K);
     return VX_OK;
 }
 
+/* gamma "scale" = 1 / (p Var(X)), the population variance over all entries; VX_EINVAL when X is constant. */
+static int svm_gamma(const double *X, size_t n, size_t p, double *gamma, vx_error *err)
+{
+    double mean = 0, var = 0, np = (double)n * (double)p;
+    for (size_t k = 0; k < n * p; k++)
+        mean += X[k];
+    mean /= np;
+    for (size_t k = 0; k < n * p; k++)
+        var += (X[k] - mean) * (X[k] - mean);
+    var /= np;
+    if (!(var > 0))
+        return vx_error_set(err, VX_EINVAL,
+                            "model svm: gamma \"scale\" = 1/(p Var(X)) undefined: all %zu x %zu entries of X are "
+                            "equal; give gamma > 0 or non-constant features",
+                            n, p);
+    *gamma = 1.0 / ((double)p * var);
+    return VX_OK;
+}
+
+/* The fit runs libsvm's C-SVC solver on the RBF kernel matrix of the training rows, computed once by BLAS and
+ * handed to libsvm as a precomputed kernel (libsvm's sparse nodes would recompute every kernel row with
+ * index-matched sparse dot products, several times over as its cache and shrinking evict rows); the solver,
+ * its stopping rule and the fitted model are those of kernel_type RBF. The support vectors are then copied
+ * from the training rows, so the model is an ordinary RBF model. */
 int vxm_fit_svm(const double *X, size_t n, size_t p, const int *y, vx_model *m, vx_error *err)
 {
     double gamma = m->par.gamma;
-    if (gamma <= 0) { /* "scale": 1 / (p Var(X)), population variance over all entries */
-        double mean = 0, var = 0, np = (double)n * (double)p;
-        for (size_t k = 0; k < n * p; k++)
-            mean += X[k];
-        mean /= np;
-        for (size_t k = 0; k < n * p; k++)
-            var += (X[k] - mean) * (X[k] - mean);
-        var /= np;
-        if (!(var > 0))
-            return vx_error_set(err, VX_EINVAL,
-                                "model svm: gamma \"scale\" = 1/(p Var(X)) undefined: all %zu x %zu entries of X are "
-                                "equal; give gamma > 0 or non-constant features",
-                                n, p);
-        gamma = 1.0 / ((double)p * var);
+    if (gamma <= 0) {
+        int grc = svm_gamma(X, n, p, &gamma, err);
+        if (grc)
+            return grc;
     }
     m->gamma = gamma;
-    struct svm_node *nodes = malloc(n * (p + 1) * sizeof *nodes);
+    struct svm_node *nodes = malloc(n * (n + 2) * sizeof *nodes);
     struct svm_node **rows = malloc(n * sizeof *rows);
-    double *yy = malloc(n * sizeof *yy), *dec = malloc(n * sizeof *dec);
+    double *yy = malloc(n * sizeof *yy), *dec = malloc(n * sizeof *dec), *xn = malloc(n * sizeof *xn);
+    double *K = malloc(n * n * sizeof *K);
     int rc = VX_OK;
-    if (!nodes || !rows || !yy || !dec) {
+    if (!nodes || !rows || !yy || !dec || !xn || !K) {
         rc = vx_error_set(err, VX_ENOMEM, "model svm: out of memory for %zu x %zu", n, p);
         goto done;
     }
+    row_norms(X, n, p, xn);
+    vxm_gram_rows(X, n, p, K); /* lower triangle of X X' */
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k <= i; k++)
+            K[i * n + k] = K[k * n + i] = exp(-gamma * (xn[i] + xn[k] - 2.0 * K[i * n + k]));
     for (size_t i = 0; i < n; i++) {
-        struct svm_node *r = nodes + i * (p + 1);
-        for (size_t j = 0; j < p; j++) {
-            r[j].index = (int)j + 1;
-            r[j].value = X[i * p + j];
+        struct svm_node *r = nodes + i * (n + 2);
+        r[0].index = 0; /* libsvm's precomputed format: 0:serial number, then k:K(i, k - 1) */
+        r[0].value = (double)(i + 1);
+        for (size_t k = 0; k < n; k++) {
+            r[k + 1].index = (int)k + 1;
+            r[k + 1].value = K[i * n + k];
         }
-        r[p].index = -1;
+        r[n + 1].index = -1;
         rows[i] = r;
         yy[i] = y[i];
     }
     struct svm_problem prob = {.l = (int)n, .y = yy, .x = rows};
-    struct svm_parameter par = {.svm_type = C_SVC, .kernel_type = RBF, .degree = 3, .gamma = gamma, .coef0 = 0,
-                                .cache_size = 100, .eps = 1e-3, .C = m->par.C, .nr_weight = 0, .nu = 0.5, .p = 0.1,
-                                .shrinking = 1, .probability = 0};
+    struct svm_parameter par = {.svm_type = C_SVC, .kernel_type = PRECOMPUTED, .degree = 3, .gamma = gamma,
+                                .coef0 = 0, .cache_size = 200, .eps = 1e-3, .C = m->par.C, .nr_weight = 0,
+                                .nu = 0.5, .p = 0.1, .shrinking = 1, .probability = 0};
     const char *msg = svm_check_parameter(&prob, &par);
     if (msg) {
         rc = vx_error_set(err, VX_EINVAL, "model svm: libsvm rejects the parameters: %s", msg);
@@ -187,7 +246,7 @@ int vxm_fit_svm(const double *X, size_t n, size_t p, const int *y, vx_model *m, 
     svm_set_print_string_function(vxm_quiet_print);
     struct svm_model *sm = svm_train(&prob, &par);
     pthread_mutex_unlock(&vxm_ext_lock);
-    if (!sm || sm->nr_class != 2 || !sm->nSV) {
+    if (!sm || sm->nr_class != 2 || !sm->nSV || !sm->sv_indices) {
         if (sm)
             svm_free_and_destroy_model(&sm);
         rc = vx_error_set(err, VX_EUNSUPPORTED, "model svm: libsvm training failed");
@@ -199,22 +258,21 @@ int vxm_fit_svm(const double *X, size_t n, size_t p, const int *y, vx_model *m, 
     m->rho = sm->rho[0];
     m->label0 = sm->label[0];
     rc = svm_alloc(m, err);
-    if (!rc) {
-        for (int i = 0; i < sm->l; i++) {
-            m->coef[i] = sm->sv_coef[0][i];
-            size_t j = 0;
-            for (const struct svm_node *nd = sm->SV[i]; nd->index != -1 && j < p; nd++, j++)
-                m->svp[i][j] = *nd;
-            for (; j < p; j++) { /* never: every row holds p nodes */
-                m->svp[i][j].index = (int)j + 1;
-                m->svp[i][j].value = 0;
-            }
-        }
+    for (int s = 0; !rc && s < sm->l; s++) {
+        size_t r = (size_t)sm->sv_indices[s] - 1;
+        m->coef[s] = sm->sv_coef[0][s];
+        memcpy(m->sv + (size_t)s * p, X + r * p, p * sizeof *m->sv);
+        m->svn[s] = xn[r];
+    }
+    /* training decision values for Platt's sigmoid, from the kernel matrix */
+    for (size_t i = 0; !rc && i < n; i++) {
+        double d = 0;
+        for (int s = 0; s < sm->l; s++)
+            d += m->coef[s] * K[i * n + (size_t)sm->sv_indices[s] - 1];
+        d -= m->rho;
+        dec[i] = m->label0 == 1 ? d : -d;
     }
     svm_free_and_destroy_model(&sm);
-    if (rc)
-        goto done;
-    rc = vxm_predict_svm(m, X, n, dec, err);
     if (!rc)
         platt_fit(n, dec, y, &m->platt_a, &m->platt_b);
 done:
@@ -222,6 +280,8 @@ done:
     free(rows);
     free(yy);
     free(dec);
+    free(xn);
+    free(K);
     return rc;
 }
 
@@ -235,7 +295,7 @@ char *vxm_libsvm_text(const vx_model *m)
     for (int i = 0; i < m->nsv; i++) {
         vxm_sb_printf(&b, "%.17g ", m->coef[i]);
         for (size_t j = 0; j < m->p; j++)
-            vxm_sb_printf(&b, "%d:%.17g ", m->svp[i][j].index, m->svp[i][j].value);
+            vxm_sb_printf(&b, "%zu:%.17g ", j + 1, m->sv[(size_t)i * m->p + j]);
         vxm_sb_printf(&b, "\n");
     }
     if (b.oom) {
@@ -300,9 +360,9 @@ int vxm_parse_libsvm(const char *text, vx_model *m, vx_error *err)
             if (e2 == e || idx != (long)j + 1 || *e2 != ':')
                 goto bad;
             e = e2 + 1;
-            m->svp[i][j].index = (int)idx;
-            m->svp[i][j].value = strtod(e, &e2);
-            if (e2 == e || !isfinite(m->svp[i][j].value))
+            double v = strtod(e, &e2);
+            m->sv[(size_t)i * m->p + j] = v;
+            if (e2 == e || !isfinite(v))
                 goto bad;
             e = e2;
         }
@@ -318,6 +378,7 @@ int vxm_parse_libsvm(const char *text, vx_model *m, vx_error *err)
                           i + 1, tot, m->p);
         goto done;
     }
+    row_norms(m->sv, (size_t)tot, m->p, m->svn);
 done:
     free(copy);
     return rc;

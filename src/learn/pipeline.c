@@ -12,6 +12,7 @@
 #include "voxomics/io.h"
 #include "voxomics/select.h"
 #include "voxomics/table.h"
+#include "learn/warm.h"
 
 struct vx_pipeline {
     size_t p;          /* input features */
@@ -260,15 +261,17 @@ static int run_selection(vx_pipeline *pl, const double *Z, size_t n, const int *
         free(map);
         return vx_error_set(err, VX_EINVAL, "pipeline: every feature is constant on the training rows");
     }
-    double *Zc = malloc((n * pc + 1) * sizeof *Zc);
-    if (!Zc) {
+    /* the varying columns (no copy when every column varies or nothing is selected) */
+    int copy = pc < p && pl->params.select.method != VX_SELECT_NONE;
+    double *Zc = copy ? malloc((n * pc + 1) * sizeof *Zc) : NULL;
+    if (copy && !Zc) {
         free(map);
         return vx_error_set(err, VX_ENOMEM, "out of memory");
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; copy && i < n; i++)
         for (size_t c = 0; c < pc; c++)
             Zc[i * pc + c] = Z[i * p + map[c]];
-    int rc = select_on(pl, Zc, n, pc, map, y, err);
+    int rc = select_on(pl, copy ? Zc : Z, n, pc, map, y, err);
     free(Zc);
     free(map);
     return rc;
@@ -308,6 +311,13 @@ static int transform(const vx_pipeline *pl, const double *X, size_t n, const cha
 
 int vx_pipeline_fit(const double *X, size_t n, size_t p, const int *y, const char *const *names,
                     const char *const *batch, const vx_pipeline_params *pp, vx_pipeline **out, vx_error *err)
+{
+    return vxp_pipeline_fit_warm(X, n, p, y, names, batch, pp, NULL, out, err);
+}
+
+int vxp_pipeline_fit_warm(const double *X, size_t n, size_t p, const int *y, const char *const *names,
+                          const char *const *batch, const vx_pipeline_params *pp, const vx_pipeline *warm,
+                          vx_pipeline **out, vx_error *err)
 {
     *out = NULL;
     if (n < 2 || p < 1)
@@ -355,30 +365,46 @@ int vx_pipeline_fit(const double *X, size_t n, size_t p, const int *y, const cha
         free(bi);
         free(h);
     }
-    for (size_t j = 0; rc == VX_OK && j < p; j++) {
-        double m = 0.0, s = 0.0;
+    /* column means and SDs by sweeps along the rows (each column's sum still runs over i in order; row-major
+     * sweeps instead of a column at a time, which strides through memory and the TLB) */
+    if (rc == VX_OK) {
+        double *ss = pl->sd;
+        for (size_t j = 0; j < p; j++)
+            pl->mean[j] = ss[j] = 0.0;
         for (size_t i = 0; i < n; i++)
-            m += W[i * p + j];
-        m /= (double)n;
+            for (size_t j = 0; j < p; j++)
+                pl->mean[j] += W[i * p + j];
+        for (size_t j = 0; j < p; j++)
+            pl->mean[j] /= (double)n;
         for (size_t i = 0; i < n; i++)
-            s += (W[i * p + j] - m) * (W[i * p + j] - m);
-        s = sqrt(s / (double)(n - 1));
-        constant[j] = !(s > 0.0);
-        pl->mean[j] = m;
-        pl->sd[j] = s > 0.0 ? s : 1.0; /* a constant feature stays 0 after centring */
+            for (size_t j = 0; j < p; j++)
+                ss[j] += (W[i * p + j] - pl->mean[j]) * (W[i * p + j] - pl->mean[j]);
+        for (size_t j = 0; j < p; j++) {
+            double s = sqrt(ss[j] / (double)(n - 1));
+            constant[j] = !(s > 0.0);
+            pl->sd[j] = s > 0.0 ? s : 1.0; /* a constant feature stays 0 after centring */
+        }
         for (size_t i = 0; i < n; i++)
-            W[i * p + j] = (W[i * p + j] - m) / pl->sd[j];
+            for (size_t j = 0; j < p; j++)
+                W[i * p + j] = (W[i * p + j] - pl->mean[j]) / pl->sd[j];
     }
     if (rc == VX_OK)
         rc = run_selection(pl, W, n, y, constant, err);
-    double *Z = rc == VX_OK ? malloc((n * pl->k + 1) * sizeof *Z) : NULL;
-    if (rc == VX_OK && !Z)
+    int all = rc == VX_OK && pl->k == p; /* every feature kept, in order: the model takes W itself */
+    for (size_t c = 0; all && c < p; c++)
+        all = pl->sel[c] == c;
+    double *Z = rc == VX_OK && !all ? malloc((n * pl->k + 1) * sizeof *Z) : NULL;
+    if (rc == VX_OK && !all && !Z)
         rc = vx_error_set(err, VX_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == VX_OK && i < n; i++)
+    for (size_t i = 0; rc == VX_OK && !all && i < n; i++)
         for (size_t c = 0; c < pl->k; c++)
             Z[i * pl->k + c] = W[i * p + pl->sel[c]];
+    /* a warm start only from a pipeline that fed its model the same features */
+    if (warm && !(warm->model && warm->p == p && warm->k == pl->k &&
+                  !memcmp(warm->sel, pl->sel, pl->k * sizeof *pl->sel)))
+        warm = NULL;
     if (rc == VX_OK)
-        rc = vx_model_fit(Z, n, pl->k, y, &pp->model, &pl->model, err);
+        rc = vxm_model_fit_warm(all ? W : Z, n, pl->k, y, &pp->model, warm ? warm->model : NULL, &pl->model, err);
     free(Z);
     free(W);
     free(constant);

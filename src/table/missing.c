@@ -223,28 +223,81 @@ int vx_table_binary_label(const vx_table *t, size_t col, const char *positive, i
     return VX_OK;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* Branch-free Lomuto partition of v[lo..hi) around pivot: the elements < pivot (or <= pivot with le) first;
+ * returns where the rest starts. The data decide no branch, so the loop runs at full speed on random data. */
+static size_t partition_by(double *v, size_t lo, size_t hi, double pivot, int le)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
+    size_t lt = lo;
+    for (size_t i = lo; i < hi; i++) {
+        double x = v[i];
+        size_t s = le ? x <= pivot : x < pivot;
+        v[i] = v[lt];
+        v[lt] = x;
+        lt += s;
+    }
+    return lt;
+}
+
+/* The k-th smallest of v[0..m-1] (0-based; v is reordered so that v[0..k-1] hold the k smallest): quickselect
+ * with a median-of-three pivot, O(m) expected instead of the O(m log m) of a full sort; exact (comparisons
+ * only). */
+static double select_kth(double *v, size_t m, size_t k)
+{
+    size_t lo = 0, hi = m; /* v[k] lies in [lo, hi); everything before lo is <= everything from lo on */
+    while (hi - lo > 1) {
+        double a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1];
+        double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        size_t lt = partition_by(v, lo, hi, pivot, 0);
+        if (lt == lo) { /* pivot is the smallest: split off the elements equal to it */
+            size_t le = partition_by(v, lo, hi, pivot, 1);
+            if (k < le)
+                return pivot;
+            lo = le;
+        } else if (k < lt) {
+            hi = lt;
+        } else {
+            lo = lt;
+        }
+    }
+    return v[k];
 }
 
 int vx_impute_fit(const double *x, size_t n, size_t p, double *median, vx_error *err)
 {
-    double *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    /* columns gathered a block of B at a time (one sweep along the rows per block, not one per column) */
+    enum { B = 64 };
+    double *tmp = malloc((n ? n : 1) * B * sizeof *tmp);
+    size_t cnt[B];
     if (!tmp)
         return vx_error_set(err, VX_ENOMEM, "out of memory");
-    for (size_t j = 0; j < p; j++) {
-        size_t m = 0;
+    for (size_t j0 = 0; j0 < p; j0 += B) {
+        size_t nb = p - j0 < B ? p - j0 : B;
+        for (size_t c = 0; c < nb; c++)
+            cnt[c] = 0;
         for (size_t i = 0; i < n; i++)
-            if (!isnan(x[i * p + j]))
-                tmp[m++] = x[i * p + j];
-        if (!m) {
-            median[j] = 0.0;
-            continue;
+            for (size_t c = 0; c < nb; c++) {
+                double v = x[i * p + j0 + c];
+                if (!isnan(v))
+                    tmp[c * n + cnt[c]++] = v;
+            }
+        for (size_t c = 0; c < nb; c++) {
+            size_t m = cnt[c];
+            double *t = tmp + c * n;
+            if (!m) {
+                median[j0 + c] = 0.0;
+                continue;
+            }
+            double hi = select_kth(t, m, m / 2);
+            if (m % 2) {
+                median[j0 + c] = hi;
+            } else { /* the largest of the lower half t[0 .. m/2 - 1] (all <= hi after the selection) */
+                double lo = t[0];
+                for (size_t i = 1; i < m / 2; i++)
+                    if (t[i] > lo)
+                        lo = t[i];
+                median[j0 + c] = 0.5 * (lo + hi);
+            }
         }
-        qsort(tmp, m, sizeof *tmp, cmp_double);
-        median[j] = m % 2 ? tmp[m / 2] : 0.5 * (tmp[m / 2 - 1] + tmp[m / 2]);
     }
     free(tmp);
     return VX_OK;

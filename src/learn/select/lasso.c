@@ -250,6 +250,8 @@ typedef struct lasso_state {
     double *q, *v, *r;      /* fitted probabilities, IRLS weights, weighted residuals */
     size_t *act, nin;       /* the active set (in order of entry) */
     unsigned char *inact;   /* p: in the active set */
+    unsigned char *strong;  /* p: in the strong set of the current lambda (full sweeps visit only these) */
+    double *ga;             /* p: |z_j' r| at the last solution (the gradient of the log-likelihood) */
     double *G, *wk;         /* Newton workspace (lasso_newton) */
     size_t *sel;
     long nlp;               /* coordinate-descent passes over the whole path */
@@ -271,6 +273,8 @@ static void lasso_state_free(lasso_state *st)
     free(st->r);
     free(st->act);
     free(st->inact);
+    free(st->strong);
+    free(st->ga);
     free(st->G);
     free(st->wk);
     free(st->sel);
@@ -291,6 +295,8 @@ static int lasso_alloc(lasso_state *st, size_t nlam, vx_lasso_path *out, vx_erro
     st->r = malloc(n * sizeof *st->r);
     st->act = malloc(p * sizeof *st->act);
     st->inact = calloc(p, 1);
+    st->strong = calloc(p, 1);
+    st->ga = calloc(p, sizeof *st->ga);
     const size_t nmax = n < p + 1 ? n : p + 1; /* the largest Newton system (intercept + coefficients) */
     st->G = malloc(nmax * nmax * sizeof *st->G);
     st->wk = malloc(4 * nmax * sizeof *st->wk);
@@ -300,7 +306,7 @@ static int lasso_alloc(lasso_state *st, size_t nlam, vx_lasso_path *out, vx_erro
     out->a0 = malloc(nlam * sizeof *out->a0);
     out->dev_ratio = malloc(nlam * sizeof *out->dev_ratio);
     if (!st->z || !st->xm || !st->xs || !st->ju || !st->b || !st->bs || !st->xv || !st->q || !st->v || !st->r ||
-        !st->act || !st->inact || !st->G || !st->wk || !st->sel || !out->lambda || !out->beta || !out->a0 ||
+        !st->act || !st->inact || !st->strong || !st->ga || !st->G || !st->wk || !st->sel || !out->lambda || !out->beta || !out->a0 ||
         !out->dev_ratio)
         return vx_error_set(err, VX_ENOMEM, "%s: out of memory for %zu x %zu values", st->who, n, p);
     return VX_OK;
@@ -375,7 +381,7 @@ static double lasso_lambda_max(const lasso_state *st)
     return al0;
 }
 
-/* One coordinate-descent sweep at penalty al over every column (full) or the active set, then the intercept.
+/* One coordinate-descent sweep at penalty al over the strong set (full) or the active set, then the intercept.
  * Returns the largest weighted squared change; *moved: a coefficient entered, left or changed sign. */
 static double lasso_sweep(lasso_state *st, int full, double al, int *moved)
 {
@@ -386,7 +392,7 @@ static double lasso_sweep(lasso_state *st, int full, double al, int *moved)
     size_t cnt = full ? st->p : st->nin;
     for (size_t t = 0; t < cnt; t++) {
         size_t k = full ? t : st->act[t];
-        if (!st->ju[k])
+        if (!st->ju[k] || (full && !st->strong[k]))
             continue;
         const double *zk = st->z + k * n;
         double bk = b[k], gk = 0.0;
@@ -488,6 +494,39 @@ static int lasso_reweight(lasso_state *st)
     return st->xmz <= st->vmin;
 }
 
+/* ga_j = |z_j' r| for every column at the current fit (r = w (y - q) after lasso_reweight: the gradient of the
+ * log-likelihood); the columns outside the strong set that violate the KKT condition ga_j <= al join it.
+ * Returns their number: 0 means the solution over the strong set solves the whole problem. */
+static size_t lasso_kkt(lasso_state *st, double al)
+{
+    size_t nv = 0;
+    for (size_t j = 0; j < st->p; j++) {
+        if (!st->ju[j])
+            continue;
+        const double *zj = st->z + j * st->n;
+        double g = 0.0;
+        for (size_t i = 0; i < st->n; i++)
+            g += st->r[i] * zj[i];
+        st->ga[j] = fabs(g);
+        if (!st->strong[j] && st->ga[j] > al) {
+            st->strong[j] = 1;
+            nv++;
+        }
+    }
+    return nv;
+}
+
+/* The sequential strong rule (Tibshirani et al., JRSS B 74 (2012); as glmnet): at lambda al after al_prev,
+ * column j is in the strong set when it is active or |z_j' r| >= 2 al - al_prev at the previous solution.
+ * Columns it leaves out are checked against the KKT conditions once the fit converges (lasso_kkt) and join
+ * when they violate them, so the solution is that of full sweeps over every column. */
+static void lasso_strong_set(lasso_state *st, double al, double al_prev)
+{
+    const double cut = 2.0 * al - al_prev;
+    for (size_t j = 0; j < st->p; j++)
+        st->strong[j] = st->ju[j] && (st->inact[j] || st->ga[j] >= cut);
+}
+
 /* IRLS at penalty al (lambda number l) to convergence: LASSO_STEP_OK, LASSO_SATURATED, or what lasso_cd
  * returns otherwise. */
 static int lasso_irls(lasso_state *st, size_t l, double al, vx_lasso_path *out, vx_error *err)
@@ -497,7 +536,7 @@ static int lasso_irls(lasso_state *st, size_t l, double al, vx_lasso_path *out, 
         double bs0 = st->b0;
         memcpy(st->bs, st->b, p * sizeof *st->b);
         for (size_t j = 0; j < p; j++) {
-            if (!st->ju[j])
+            if (!st->ju[j] || !st->strong[j]) /* only the strong set is swept (the active set lies in it) */
                 continue;
             double s = 0.0;
             for (size_t i = 0; i < n; i++)
@@ -515,7 +554,7 @@ static int lasso_irls(lasso_state *st, size_t l, double al, vx_lasso_path *out, 
             if (st->xv[k] * (st->b[k] - st->bs[k]) * (st->b[k] - st->bs[k]) >= st->shr)
                 conv = 0;
         }
-        if (conv)
+        if (conv && lasso_kkt(st, al) == 0)
             return LASSO_STEP_OK;
     }
 }
@@ -580,6 +619,10 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
         al0 = lasso_lambda_max(&st);
     }
     size_t lmu = 0;
+    lasso_kkt(&st, 0.0); /* ga at the null model (the strong set is set anew before each lambda) */
+    double al_prev = 0.0;
+    for (size_t j = 0; j < p; j++)
+        al_prev = st.ju[j] && st.ga[j] > al_prev ? st.ga[j] : al_prev; /* lambda max */
     for (size_t l = 0; l < nlam; l++) {
         if (ulam)
             al = ulam[l];
@@ -589,6 +632,8 @@ static int lasso_fit(const char *who, const double *X, size_t n, size_t p, const
             al = alf * al0;
         else
             al *= alf;
+        lasso_strong_set(&st, al, al_prev);
+        al_prev = l == 0 && !ulam ? al0 : al;
         int step = lasso_irls(&st, l, al, out, err);
         if (step < 0) {
             rc = step;
