@@ -27,11 +27,12 @@ typedef struct sopts {
     const char *cmd;
     const char *data, *id, *out, *json, *label, *positive, *batch, *method, *model, *save, *apply, *subject, *rater;
     const char *score, *compare, *prob, *folds_from, *features, *exclude, *missing, *harmonize_batch, *model_file;
-    const char *youden_from, *ref_batch;
+    const char *youden_from, *ref_batch, *preset, *base_score, *inner_folds_from;
     cli_list joins, covariates, tune, where;
     long folds, repeats, bootstrap, seed, trees, depth;
     int nonparametric, mean_only, no_eb, miq, welch, lasso_1se, quiet;
     double C, gamma, eta, threshold, alpha, k, nlambda, lambda_min_ratio;
+    double reg_lambda, min_child_weight, subsample, colsample_bytree, colsample_bynode;
 } sopts;
 
 /* Parse the command line into o (defaults first); CLI_OK, CLI_DONE (help/version: exit 0) or 2. */
@@ -72,6 +73,10 @@ typedef struct labelled {
 void stats_labelled_free(labelled *d);
 int stats_load_labelled(const sopts *o, labelled *d, vx_error *err);
 int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err);
+/* The model's parameters as a JSON object (the settings of cv's output): C, gamma, seed (as a string); rf and
+ * gbm also trees, depth, eta, reg_lambda, min_child_weight, subsample, colsample_bytree, colsample_bynode,
+ * base_score ("prior", "0.5" for XGBoost's default, or the number) and preset (or null). */
+cJSON *stats_model_params_json(const vx_model_params *mp, const char *preset);
 
 /* ---- option table entries shared by the commands ---------------------------------------------------------- */
 #define SO(f) offsetof(sopts, f)
@@ -146,7 +151,26 @@ int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err)
         {"--trees", NULL, "N", "100", "rf: trees; gbm: boosting rounds", CLI_INT, SO(trees), 0, 2147483647.0, 0}, \
         {"--depth", NULL, "D", "rf 8, gbm 3", "rf, gbm: maximum tree depth", CLI_INT, SO(depth), 0,            \
          2147483647.0, 0},                                                                                     \
-        {"--eta", NULL, "E", "0.1", "gbm: learning rate, in (0, 1]", CLI_NUM, SO(eta), 0, 0, 0}
+        {"--eta", NULL, "E", "0.1", "gbm: learning rate, in (0, 1]", CLI_NUM, SO(eta), 0, 0, 0},               \
+        {"--reg-lambda", NULL, "L", "rf 0, gbm 1", "rf, gbm: L2 penalty on the leaf weights (XGBoost reg_lambda)", \
+         CLI_NUM, SO(reg_lambda), 0, 0, 0},                                                                    \
+        {"--min-child-weight", NULL, "W", "1",                                                                 \
+         "rf, gbm: smallest hessian sum of a child (XGBoost min_child_weight; 0: at least one row)", CLI_NUM,   \
+         SO(min_child_weight), 0, 0, 0},                                                                       \
+        {"--subsample", NULL, "F", "rf 0.632, gbm 1", "rf, gbm: fraction of rows drawn for each tree",         \
+         CLI_NUM, SO(subsample), 0, 0, 0},                                                                     \
+        {"--colsample-bytree", NULL, "F", "1", "rf, gbm: fraction of features drawn for each tree", CLI_NUM,   \
+         SO(colsample_bytree), 0, 0, 0},                                                                       \
+        {"--colsample-bynode", NULL, "F", "rf sqrt(p)/p, gbm 1",                                               \
+         "rf, gbm: fraction of features drawn for each split (rf: 0 = sqrt(p)/p)", CLI_NUM,                    \
+         SO(colsample_bynode), 0, 0, 0},                                                                       \
+        {"--base-score", NULL, "P|prior", "0.5 (margin 0)",                                                    \
+         "rf, gbm: starting probability, or 'prior' = the training class-1 fraction (prior log-odds)",         \
+         CLI_STR, SO(base_score), 0, 0, 0},                                                                    \
+        {"--preset", NULL, "sklearn", NULL,                                                                    \
+         "model parameters reproducing scikit-learn's defaults (gbm: GradientBoostingClassifier; rf: "          \
+         "RandomForestClassifier(max_features='sqrt')), applied before the options above",                     \
+         CLI_STR, SO(preset), 0, 0, 0}
 #define OPT_SELECT                                                                                             \
     {"--select", NULL, "none|variance|correlation|univariate|mrmr|lasso", "none",                              \
      "feature selection inside the pipeline (fitted on the training rows only)", CLI_STR, SO(method), 0, 0, 0}

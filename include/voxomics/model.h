@@ -39,12 +39,16 @@
  *     the score (and so the AUC) does not depend on them.
  *     Chang & Lin, "LIBSVM: a library for support vector machines", ACM TIST 2 (2011).
  *   VX_MODEL_RF ("rf"): random forest by XGBoost following its documented recipe ("Random Forests in
- *     XGBoost"): booster gbtree, one boosting round of num_parallel_tree = trees trees, subsample 0.632,
- *     colsample_bynode = sqrt(p)/p, learning_rate 1, reg_lambda 0, max_depth = depth, objective
+ *     XGBoost"): booster gbtree, one boosting round of num_parallel_tree = trees trees (XGBoost averages
+ *     their leaf values), learning_rate 1, max_depth = depth, subsample (default 0.632), colsample_bynode
+ *     (default sqrt(p)/p), reg_lambda (default 0), min_child_weight, colsample_bytree, base_score, objective
  *     binary:logistic, tree_method exact, nthread 1, seed.
  *     score = the margin (log-odds), prob = XGBoost's probability.
  *   VX_MODEL_GBM ("gbm"): gradient boosting by XGBoost: objective binary:logistic, trees boosting rounds,
- *     max_depth = depth, eta, tree_method exact, nthread 1, seed. score = margin, prob = probability.
+ *     max_depth = depth, eta, reg_lambda, min_child_weight, subsample, colsample_bytree, colsample_bynode,
+ *     base_score, tree_method exact, nthread 1, seed. score = margin, prob = probability.
+ *   See vx_model_params_preset for the parameters that reproduce scikit-learn's GradientBoostingClassifier
+ *   and RandomForestClassifier.
  *     Chen & Guestrin, "XGBoost: a scalable tree boosting system", KDD 2016.
  *
  * Errors: VX_EINVAL for invalid settings, a single class in y, non-finite X, a constant X (svm, gamma
@@ -76,11 +80,46 @@ typedef struct vx_model_params {
     int depth;           /* rf, gbm: max_depth, >= 1 */
     double eta;          /* gbm: learning rate, in (0, 1] */
     unsigned long seed;  /* logreg-l1, rf, gbm: random seed (logreg and svm are deterministic without one) */
+    /* rf, gbm: the tree parameters of XGBoost (names as XGBoost's) */
+    double reg_lambda;       /* L2 penalty on leaf weights, >= 0 (leaf value -G / (H + reg_lambda)) */
+    double min_child_weight; /* a split is kept only if each child's hessian sum is >= this, >= 0 */
+    double subsample;        /* fraction of rows drawn (without replacement) for each tree, in (0, 1] */
+    double colsample_bytree; /* fraction of features drawn for each tree, in (0, 1] */
+    double colsample_bynode; /* fraction of features drawn for each split, in (0, 1]; 0: rf's sqrt(p) / p */
+    double base_score;       /* the starting prediction, a probability in (0, 1); 0: XGBoost's 0.5 (margin 0);
+                                VX_BASE_SCORE_PRIOR: the class-1 fraction of the training labels (margin = the
+                                prior log-odds, scikit-learn's init for GradientBoostingClassifier) */
 } vx_model_params;
 
-/* Defaults for kind k: C 1, gamma 0 ("scale"), seed 0; rf: trees 100, depth 8; gbm: trees 100, depth 3,
- * eta 0.1 (scikit-learn GradientBoostingClassifier's defaults). Fields a kind does not use are set anyway. */
+#define VX_BASE_SCORE_PRIOR (-1.0)
+
+/* Defaults for kind k: C 1, gamma 0 ("scale"), seed 0; rf: trees 100, depth 8, reg_lambda 0, min_child_weight
+ * 1, subsample 0.632, colsample_bytree 1, colsample_bynode 0 (sqrt(p) / p), base_score 0; gbm: trees 100,
+ * depth 3, eta 0.1, reg_lambda 1, min_child_weight 1, subsample 1, colsample_bytree 1, colsample_bynode 1,
+ * base_score 0 (XGBoost's defaults). Fields a kind does not use are set anyway. */
 VX_API void vx_model_params_default(vx_model_params *p, vx_model_kind k);
+
+/* Presets that reproduce another tool's defaults for kind p->kind, applied over p's current values:
+ *   "sklearn" (scikit-learn 1.2):
+ *     gbm: GradientBoostingClassifier() = trees 100, depth 3, eta 0.1, reg_lambda 0 (scikit-learn's leaf value
+ *          is the plain Newton step sum(y - p) / sum(p (1 - p))), base_score VX_BASE_SCORE_PRIOR (init = the
+ *          prior log-odds), subsample 1, colsample_bytree 1, colsample_bynode 1, and min_child_weight 0: a
+ *          child needs a positive hessian sum, i.e. at least one row (XGBoost's hessian p (1 - p) per row is
+ *          below 1, so min_samples_leaf = 1 cannot be written as a positive hessian threshold; 0 is the exact
+ *          equivalent). What still differs: XGBoost chooses splits by the second-order gain G^2 / H, scikit-learn
+ *          by the least-squares (friedman_mse) fit to the residuals.
+ *     rf:  RandomForestClassifier(n_estimators = trees, max_depth = depth, max_features = "sqrt",
+ *          min_samples_leaf = 1, bootstrap = True) = reg_lambda 0, min_child_weight 0, colsample_bynode 0
+ *          (sqrt(p) / p: floor(sqrt(p)) features per split), colsample_bytree 1, subsample 0.632, base_score
+ *          0. With a constant starting margin every row has the same hessian, so XGBoost's gain G^2 / H orders
+ *          splits exactly as the Gini decrease does, and a leaf's value is an increasing function of its
+ *          class-1 fraction; the trees' mean margin ranks rows as the mean leaf frequency (scikit-learn's
+ *          predict_proba) does. What still differs: XGBoost draws 63.2% of the rows without replacement where
+ *          scikit-learn draws n rows with replacement (63.2% distinct rows on average, duplicates weighted).
+ *     logreg, logreg-l1, svm: nothing to change (their defaults are scikit-learn's LogisticRegression(C=1),
+ *          LogisticRegression(penalty="l1", solver="liblinear") and SVC(C=1, gamma="scale")).
+ * Errors: VX_EINVAL for an unknown preset name (the message lists them). */
+VX_API int vx_model_params_preset(vx_model_params *p, const char *name, vx_error *err);
 
 /* The kind named "logreg", "logreg-l1", "svm", "rf" or "gbm" (exact, case-sensitive); VX_EINVAL otherwise. */
 VX_API int vx_model_kind_find(const char *name);
@@ -109,7 +148,10 @@ VX_API const vx_model_params *vx_model_get_params(const vx_model *m);
 VX_API const double *vx_model_logreg_coef(const vx_model *m, double *intercept);
 
 /* Serialise into an existing cJSON object (a `cJSON *` passed as void *): members "kind", "p", the
- * parameters ("C", "gamma", "trees", "depth", "eta", "seed" as a decimal string), and the fitted state:
+ * parameters ("C", "gamma", "trees", "depth", "eta", "seed" as a decimal string; rf and gbm also "reg_lambda",
+ * "min_child_weight", "subsample", "colsample_bytree", "colsample_bynode", "base_score", which
+ * vx_model_from_json reads when present and otherwise takes as the kind's defaults, so model files written
+ * before they existed still load), and the fitted state:
  *   logreg:    "coef" (array of p), "intercept", "grad_norm";
  *   logreg-l1: "liblinear": liblinear's model-file text (solver_type L1R_LR ... w), values printed %.17g;
  *   svm:       "libsvm": libsvm's model-file text (svm_type c_svc, kernel_type rbf ...), every value printed

@@ -4,7 +4,8 @@
  *   1. median imputation of missing values (medians of the training rows);
  *   2. optional ComBat harmonisation by a batch column (fitted on the training rows, applied to new rows of the
  *      batches it saw);
- *   3. standardisation (training mean and standard deviation, 1/(n-1); constant features get sd 1);
+ *   3. standardisation (training mean and the population standard deviation sqrt(sum (x - mean)^2 / n), the
+ *      divisor n as in scikit-learn's StandardScaler and glmnet; a feature constant on the training rows gets sd 1);
  *   4. optional feature selection (variance, correlation, univariate tests with BH FDR, mRMR, LASSO);
  *   5. the model (voxomics/model.h).
  * The pipeline file (JSON) holds all of it, with the feature names, so `predict` on an external cohort needs
@@ -12,8 +13,8 @@
  *
  * Cross-validation: stratified repeated K-fold (per repeat, each class is shuffled with the seed and dealt to the
  * folds in turn), or fold assignments given per repeat. In every fold the whole pipeline, tuning included (an
- * inner stratified K-fold on the training rows picks the best value of each tuned parameter by the mean inner
- * metric, the AUC by default), is fitted on the training rows only and scored on the held-out rows. The
+ * inner stratified K-fold on the training rows, or given inner folds, picks the best value of each tuned
+ * parameter by the mean inner metric, the AUC by default), is fitted on the training rows only and scored on the held-out rows. The
  * score of a fold is a metric callback (vx_cv_metric; by default the AUC for binary outcomes), so other outcomes
  * and metrics (C-index, regression errors) use the same CV.
  *
@@ -67,7 +68,9 @@ typedef struct vx_pipeline_params {
 /* Defaults: no selection (threshold NaN, alpha 0.05, 5 LASSO folds, 100 lambdas, glmnet's lambda.min.ratio),
  * no harmonisation, the model defaults of kind (vx_model_params_default). */
 VX_API void vx_pipeline_params_default(vx_pipeline_params *pp, vx_model_kind kind);
-/* Set a parameter by name ("C", "gamma", "trees", "depth", "eta", "k", "threshold", "alpha", "nlambda" (>= 3),
+/* Set a parameter by name ("C", "gamma", "trees", "depth", "eta", "reg_lambda", "min_child_weight",
+ * "subsample", "colsample_bytree", "colsample_bynode", "base_score" (vx_model_params), "k", "threshold",
+ * "alpha", "nlambda" (>= 3),
  * "lambda_min_ratio" (in (0, 1))). VX_EINVAL for an unknown name (the message lists the names) or a value
  * outside those ranges; other values are checked by vx_pipeline_fit. */
 VX_API int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double value, vx_error *err);
@@ -157,6 +160,11 @@ typedef struct vx_cv_options {
     const int *given; /* NULL, or n x repeats fold numbers (row-major, 0-based) from --folds-from */
     const vx_cv_tune *tune;
     size_t n_tune;
+    /* NULL, or the inner folds of nested CV (tuning), given: n x (repeats x folds) numbers, row-major; column
+     * r * folds + f is for outer fold f of repeat r, and holds each training row's inner fold (0-based; the
+     * number of inner folds is the largest + 1, at least 2); the rows held out in that outer fold are ignored
+     * (any value, e.g. -1). NULL: stratified inner folds (folds of them) drawn from the seed. */
+    const int *inner_given;
 } vx_cv_options;
 
 /* The members named auc hold the metric of vx_cv_options (the AUC by default). */

@@ -125,13 +125,26 @@ static int split_score(const double *X, size_t n, size_t p, const int *y, const 
  * metric; ties keep the first value listed. pp is updated in place; chosen[t] gets the values. */
 static int tune(const double *X, size_t n, size_t p, const int *y, const char *const *names, const char *const *batch,
                 vx_pipeline_params *pp, const vx_cv_options *o, const vx_cv_metric *cm, unsigned long seed,
-                double *chosen, vx_error *err)
+                const int *given_inner, double *chosen, vx_error *err)
 {
     int *fold = malloc((n ? n : 1) * sizeof *fold);
     if (!fold)
         return vx_error_set(err, VX_ENOMEM, "out of memory");
-    int K = o->folds > 1 ? o->folds : 5;
-    int rc = vx_cv_stratified_folds(y, n, K, seed, fold, err);
+    int K = o->folds > 1 ? o->folds : 5, rc = VX_OK;
+    if (given_inner) { /* given inner folds: K = the largest + 1 */
+        K = 0;
+        for (size_t i = 0; i < n; i++) {
+            fold[i] = given_inner[i];
+            if (fold[i] < 0)
+                rc = vx_error_set(err, VX_EINVAL, "cv: training row %zu has no inner fold (give one for every row "
+                                                  "outside the outer test fold)", i + 1);
+            if (fold[i] + 1 > K)
+                K = fold[i] + 1;
+        }
+        if (rc == VX_OK && K < 2)
+            rc = vx_error_set(err, VX_EINVAL, "cv: the given inner folds number %d: give at least 2", K);
+    } else
+        rc = vx_cv_stratified_folds(y, n, K, seed, fold, err);
     for (size_t t = 0; rc == VX_OK && t < o->n_tune; t++) {
         double best = -1.0, best_v = o->tune[t].values[0];
         for (size_t v = 0; rc == VX_OK && v < o->tune[t].n; v++) {
@@ -282,10 +295,14 @@ static int cv_repeat(const double *X, size_t n, size_t p, const int *y, const ch
                      int *ytr, const char **btr, vx_cv_result *r, vx_error *err)
 {
     int rc = VX_OK;
-    if (o->given) {
+    size_t *rows = o->inner_given && o->n_tune ? malloc((n + 1) * sizeof *rows) : NULL;
+    int *inner = rows ? malloc((n + 1) * sizeof *inner) : NULL;
+    if (o->inner_given && o->n_tune && !inner)
+        rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+    if (rc == VX_OK && o->given) {
         for (size_t i = 0; i < n; i++)
             fold[i] = o->given[i * (size_t)R + (size_t)rep];
-    } else {
+    } else if (rc == VX_OK) {
         rc = vx_cv_stratified_folds(y, n, K, o->seed + 1000003ul * (unsigned long)rep, fold, err);
     }
     for (int f = 0; rc == VX_OK && f < K; f++) {
@@ -293,9 +310,12 @@ static int cv_repeat(const double *X, size_t n, size_t p, const int *y, const ch
         vx_pipeline_params fp = *pp;
         double *ch = r->chosen + ((size_t)rep * (size_t)K + (size_t)f) * (o->n_tune ? o->n_tune : 1);
         if (o->n_tune) {
-            size_t ntr = gather(X, n, p, y, batch, fold, f, 0, Xtr, ytr, btr, NULL);
+            size_t ntr = gather(X, n, p, y, batch, fold, f, 0, Xtr, ytr, btr, inner ? rows : NULL);
+            size_t col = (size_t)rep * (size_t)K + (size_t)f, ncol = (size_t)R * (size_t)K;
+            for (size_t i = 0; inner && i < ntr; i++) /* the training rows' given inner folds */
+                inner[i] = o->inner_given[rows[i] * ncol + col];
             rc = tune(Xtr, ntr, p, ytr, names, btr, &fp, o, cm, o->seed + 7ul * (unsigned long)(rep * K + f) + 1,
-                      ch, err);
+                      inner, ch, err);
         }
         double a = NAN;
         if (rc == VX_OK)
@@ -305,6 +325,8 @@ static int cv_repeat(const double *X, size_t n, size_t p, const int *y, const ch
         r->auc[rep * K + f] = a;
         r->fit_time[rep * K + f] = seconds() - t0;
     }
+    free(rows);
+    free(inner);
     vx_outcome all = vx_outcome_binary(y, n);
     if (rc == VX_OK)
         rc = cm->fn(&all, oof, oofp, cm->ctx, &r->pooled[rep], err);

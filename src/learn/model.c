@@ -54,6 +54,38 @@ void vx_model_params_default(vx_model_params *p, vx_model_kind k)
     p->depth = k == VX_MODEL_RF ? 8 : 3;
     p->eta = 0.1;
     p->seed = 0;
+    p->reg_lambda = k == VX_MODEL_RF ? 0.0 : 1.0;
+    p->min_child_weight = 1.0;
+    p->subsample = k == VX_MODEL_RF ? 0.632 : 1.0;
+    p->colsample_bytree = 1.0;
+    p->colsample_bynode = k == VX_MODEL_RF ? 0.0 : 1.0;
+    p->base_score = 0.0;
+}
+
+int vx_model_params_preset(vx_model_params *p, const char *name, vx_error *err)
+{
+    if (!p || !name || strcmp(name, "sklearn"))
+        return vx_error_set(err, VX_EINVAL, "unknown model preset '%s': the presets are: sklearn",
+                            name ? name : "(null)");
+    if (p->kind == VX_MODEL_GBM) { /* GradientBoostingClassifier() */
+        p->trees = 100;
+        p->depth = 3;
+        p->eta = 0.1;
+        p->reg_lambda = 0.0;
+        p->min_child_weight = 0.0;
+        p->subsample = 1.0;
+        p->colsample_bytree = 1.0;
+        p->colsample_bynode = 1.0;
+        p->base_score = VX_BASE_SCORE_PRIOR;
+    } else if (p->kind == VX_MODEL_RF) { /* RandomForestClassifier(max_features="sqrt", min_samples_leaf=1) */
+        p->reg_lambda = 0.0;
+        p->min_child_weight = 0.0;
+        p->subsample = 0.632;
+        p->colsample_bytree = 1.0;
+        p->colsample_bynode = 0.0;
+        p->base_score = 0.0;
+    }
+    return VX_OK;
 }
 
 void vx_model_free(vx_model *m)
@@ -116,6 +148,31 @@ static int check_params(const vx_model_params *mp, vx_error *err)
     }
     if (mp->kind == VX_MODEL_GBM && !(mp->eta > 0 && mp->eta <= 1))
         return vx_error_set(err, VX_EINVAL, "model gbm: eta = %g: the learning rate must lie in (0, 1]", mp->eta);
+    if (mp->kind >= VX_MODEL_RF) {
+        if (!(isfinite(mp->reg_lambda) && mp->reg_lambda >= 0))
+            return vx_error_set(err, VX_EINVAL, "model %s: reg_lambda = %g: the L2 leaf penalty must be >= 0", kn,
+                                mp->reg_lambda);
+        if (!(isfinite(mp->min_child_weight) && mp->min_child_weight >= 0))
+            return vx_error_set(err, VX_EINVAL, "model %s: min_child_weight = %g: give a hessian sum >= 0", kn,
+                                mp->min_child_weight);
+        const struct {
+            const char *name;
+            double v;
+            int zero_ok;
+        } frac[3] = {{"subsample", mp->subsample, 0},
+                     {"colsample_bytree", mp->colsample_bytree, 0},
+                     {"colsample_bynode", mp->colsample_bynode, mp->kind == VX_MODEL_RF}};
+        for (int i = 0; i < 3; i++)
+            if (!((frac[i].v > 0 && frac[i].v <= 1) || (frac[i].zero_ok && frac[i].v == 0)))
+                return vx_error_set(err, VX_EINVAL, "model %s: %s = %g: give a fraction in (0, 1]%s", kn, frac[i].name,
+                                    frac[i].v, frac[i].zero_ok ? ", or 0 for sqrt(p) / p" : "");
+        if (!((mp->base_score > 0 && mp->base_score < 1) || mp->base_score == 0 ||
+              mp->base_score == VX_BASE_SCORE_PRIOR))
+            return vx_error_set(err, VX_EINVAL,
+                                "model %s: base_score = %g: give a probability in (0, 1), 0 for XGBoost's 0.5 or %g "
+                                "for the prior (the class-1 fraction of the training labels)",
+                                kn, mp->base_score, VX_BASE_SCORE_PRIOR);
+    }
     return VX_OK;
 }
 
@@ -411,6 +468,14 @@ int vx_model_to_json(const vx_model *m, void *cjson_object, vx_error *err)
         (rc = json_add_double(o, "depth", mp->depth, err)) || (rc = json_add_double(o, "eta", mp->eta, err)) ||
         (rc = json_add_string(o, "seed", seed, err)))
         return rc;
+    if (mp->kind >= VX_MODEL_RF &&
+        ((rc = json_add_double(o, "reg_lambda", mp->reg_lambda, err)) ||
+         (rc = json_add_double(o, "min_child_weight", mp->min_child_weight, err)) ||
+         (rc = json_add_double(o, "subsample", mp->subsample, err)) ||
+         (rc = json_add_double(o, "colsample_bytree", mp->colsample_bytree, err)) ||
+         (rc = json_add_double(o, "colsample_bynode", mp->colsample_bynode, err)) ||
+         (rc = json_add_double(o, "base_score", mp->base_score, err))))
+        return rc;
     char *text = NULL;
     switch (mp->kind) {
     case VX_MODEL_LOGREG:
@@ -475,6 +540,16 @@ int vx_model_from_json(const void *cjson_object, vx_model **out, vx_error *err)
         rc = vx_error_set(err, VX_EFORMAT, "model JSON: member \"seed\" (a decimal string) is missing");
         goto fail;
     }
+    /* the tree parameters: optional (model files written before they existed hold the defaults) */
+    const struct {
+        const char *name;
+        double *v;
+    } tp[6] = {{"reg_lambda", &m->par.reg_lambda},       {"min_child_weight", &m->par.min_child_weight},
+               {"subsample", &m->par.subsample},         {"colsample_bytree", &m->par.colsample_bytree},
+               {"colsample_bynode", &m->par.colsample_bynode}, {"base_score", &m->par.base_score}};
+    for (int i = 0; kind >= VX_MODEL_RF && i < 6; i++)
+        if (cJSON_GetObjectItemCaseSensitive(o, tp[i].name) && (rc = json_get_double(o, tp[i].name, tp[i].v, err)))
+            goto fail;
     if ((rc = check_params(&m->par, err)))
         goto fail;
     const char *member = kind == VX_MODEL_LOGREG_L1 ? "liblinear"

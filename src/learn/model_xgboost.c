@@ -62,8 +62,11 @@ int vxm_fit_xgb(const double *X, size_t n, size_t p, const int *y, vx_model *m, 
     char buf[64];
     if (!lab)
         return vx_error_set(err, VX_ENOMEM, "model %s: out of memory", kn);
-    for (size_t i = 0; i < n; i++)
+    size_t n1 = 0;
+    for (size_t i = 0; i < n; i++) {
         lab[i] = (float)y[i];
+        n1 += y[i] == 1;
+    }
     rc = xgb_dmatrix(kn, X, n, p, &dm, err);
     if (rc)
         goto done;
@@ -72,7 +75,7 @@ int vxm_fit_xgb(const double *X, size_t n, size_t p, const int *y, vx_model *m, 
     struct {
         const char *k;
         char v[40];
-    } set[16];
+    } set[24];
     int ns = 0;
 #define SETP(key, ...) (set[ns].k = key, snprintf(set[ns].v, sizeof set[ns].v, __VA_ARGS__), ns++)
     SETP("verbosity", "0");
@@ -84,13 +87,19 @@ int vxm_fit_xgb(const double *X, size_t n, size_t p, const int *y, vx_model *m, 
     SETP("max_depth", "%d", mp->depth);
     if (rf) {
         SETP("num_parallel_tree", "%d", mp->trees);
-        SETP("subsample", "0.632");
-        SETP("colsample_bynode", "%.17g", sqrt((double)p) / (double)p);
         SETP("learning_rate", "1");
-        SETP("reg_lambda", "0");
     } else {
         SETP("eta", "%.17g", mp->eta);
     }
+    SETP("subsample", "%.17g", mp->subsample);
+    SETP("colsample_bynode", "%.17g", mp->colsample_bynode > 0 ? mp->colsample_bynode : sqrt((double)p) / (double)p);
+    SETP("colsample_bytree", "%.17g", mp->colsample_bytree);
+    SETP("reg_lambda", "%.17g", mp->reg_lambda);
+    SETP("min_child_weight", "%.17g", mp->min_child_weight);
+    if (mp->base_score == VX_BASE_SCORE_PRIOR) /* the prior: margin = log(n1 / n0) */
+        SETP("base_score", "%.17g", (double)n1 / (double)n);
+    else if (mp->base_score > 0)
+        SETP("base_score", "%.17g", mp->base_score);
 #undef SETP
     for (int k = 0; k < ns; k++) {
         snprintf(buf, sizeof buf, "setting %s", set[k].k);

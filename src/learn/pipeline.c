@@ -63,6 +63,18 @@ int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double v, v
         pp->model.depth = (int)v;
     else if (!strcmp(name, "eta"))
         pp->model.eta = v;
+    else if (!strcmp(name, "reg_lambda"))
+        pp->model.reg_lambda = v;
+    else if (!strcmp(name, "min_child_weight"))
+        pp->model.min_child_weight = v;
+    else if (!strcmp(name, "subsample"))
+        pp->model.subsample = v;
+    else if (!strcmp(name, "colsample_bytree"))
+        pp->model.colsample_bytree = v;
+    else if (!strcmp(name, "colsample_bynode"))
+        pp->model.colsample_bynode = v;
+    else if (!strcmp(name, "base_score"))
+        pp->model.base_score = v;
     else if (!strcmp(name, "k"))
         pp->select.k = (size_t)v;
     else if (!strcmp(name, "threshold"))
@@ -81,7 +93,8 @@ int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double v, v
         pp->select.lasso_lambda_min_ratio = v;
     } else
         return vx_error_set(err, VX_EINVAL,
-                            "unknown parameter '%s' (C, gamma, trees, depth, eta, k, threshold, alpha, nlambda, "
+                            "unknown parameter '%s' (C, gamma, trees, depth, eta, reg_lambda, min_child_weight, "
+                            "subsample, colsample_bytree, colsample_bynode, base_score, k, threshold, alpha, nlambda, "
                             "lambda_min_ratio)", name);
     return VX_OK;
 }
@@ -362,7 +375,7 @@ int vx_pipeline_fit(const double *X, size_t n, size_t p, const int *y, const cha
         m /= (double)n;
         for (size_t i = 0; i < n; i++)
             s += (W[i * p + j] - m) * (W[i * p + j] - m);
-        s = sqrt(s / (double)(n - 1));
+        s = sqrt(s / (double)n); /* population SD (1/n): scikit-learn's StandardScaler, glmnet */
         constant[j] = !(s > 0.0);
         pl->mean[j] = m;
         pl->sd[j] = s > 0.0 ? s : 1.0; /* a constant feature stays 0 after centring */

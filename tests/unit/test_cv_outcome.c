@@ -78,7 +78,7 @@ static void test_metric_hook(void **state)
     setup_data();
     vx_pipeline_params pp;
     vx_pipeline_params_default(&pp, VX_MODEL_LOGREG);
-    vx_cv_options o = {3, 2, 1, given, NULL, 0};
+    vx_cv_options o = {3, 2, 1, given, NULL, 0, NULL};
     counter c = {0};
     vx_cv_metric m = {rows_metric, &c};
     vx_outcome t = vx_outcome_binary(y, N);
@@ -101,7 +101,7 @@ static void test_default_is_auc(void **state)
     setup_data();
     vx_pipeline_params pp;
     vx_pipeline_params_default(&pp, VX_MODEL_LOGREG);
-    vx_cv_options o = {3, 1, 1, given, NULL, 0};
+    vx_cv_options o = {3, 1, 1, given, NULL, 0, NULL};
     vx_outcome t = vx_outcome_binary(y, N);
     vx_cv_result r, r2;
     vx_error err;
@@ -121,7 +121,7 @@ static void test_unsupported_and_invalid(void **state)
     setup_data();
     vx_pipeline_params pp;
     vx_pipeline_params_default(&pp, VX_MODEL_LOGREG);
-    vx_cv_options o = {3, 1, 1, given, NULL, 0};
+    vx_cv_options o = {3, 1, 1, given, NULL, 0, NULL};
     vx_cv_result r;
     vx_error err;
     double val[N], tm[N];

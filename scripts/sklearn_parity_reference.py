@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""Reference fold AUCs of scikit-learn for tests/unit/test_sklearn_parity.c (issue 15: parity with scikit-learn).
+
+Run offline with Debian's python3-sklearn (1.2.1) and numpy (1.24):
+    /usr/bin/python3 scripts/sklearn_parity_reference.py [WDBC.csv] [OUTDIR]
+defaults: ../shared/stats/wdbc/wdbc_sklearn_breast_cancer.csv and tests/data/stats. Never run at test time.
+
+Writes, into OUTDIR:
+  sklearn_parity_data_<table>.csv   the generated tables (not wdbc, which is read from VOXOMICS_DATA): a header
+                                    x1,...,xp,y and one row per sample, values printed %.6f (both sides read
+                                    this file, so both see the same numbers)
+                                      pltn:   150 x 20 (p < n), 2 classes
+                                      pgtn:    80 x 300 (p > n), 2 classes
+                                      3class: 180 x 8, 3 classes (0, 1, 2)
+  sklearn_parity_folds_<table>.csv  header row,fold: the 0-based row number and its fold (0..4), from
+                                    StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+  sklearn_parity_auc.csv            header table,model,fold,auc: scikit-learn's AUC on each held-out fold,
+                                    printed %.17g
+
+Every fold: StandardScaler (mean and population SD of the training rows) fitted on the training rows, then the
+model; the AUC is roc_auc_score of the held-out rows' decision values (probabilities for the forest):
+  logreg     LogisticRegression(C=1, solver="newton-cg", tol=1e-8, max_iter=10000)   (exact optimum)
+  logreg-l1  LogisticRegression(penalty="l1", solver="liblinear", C=1, random_state=0) (defaults)
+  svm        SVC(C=1, kernel="rbf", gamma="scale")                                    (defaults)
+  gbm        GradientBoostingClassifier(random_state=0)                               (defaults)
+  rf         RandomForestClassifier(n_estimators=500, max_depth=8, max_features="sqrt", min_samples_leaf=1,
+             bootstrap=True), the mean fold AUC over random_state 0..4 (the forest is random: averaging five
+             forests takes most of scikit-learn's own seed noise out of the reference)
+The 3-class table: OneVsRestClassifier(LogisticRegression(C=1, newton-cg, tol 1e-8)) (predict_proba: each
+class's binary probability divided by their sum over the classes) and roc_auc_score(y, proba,
+multi_class="ovr", average="macro"); model name logreg-ovr.
+"""
+import os
+import sys
+
+import numpy as np
+from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+
+def generate(n, p, informative, classes, strength, seed):
+    """A table with `informative` features that carry the class (shifted means and one interaction), the others
+    noise, some correlated with the informative ones."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % classes
+    rng.shuffle(y)
+    X = rng.standard_normal((n, p))
+    for j in range(informative):
+        shift = strength * rng.uniform(0.3, 0.9) * (1 if j % 2 == 0 else -1)
+        for c in range(1, classes):
+            X[y == c, j] += shift * (c if classes > 2 and j % classes == c else 1.0) * (0.5 if j % 3 == 2 else 1.0)
+    X[:, informative] += 0.8 * X[:, 0] * X[:, 1] * (y == 1)  # a non-linear term that trees can find
+    for j in range(informative + 1, min(p, 2 * informative + 1)):
+        X[:, j] += 0.7 * X[:, j - informative - 1]  # correlated copies
+    X = X * rng.uniform(0.5, 20.0, p) + rng.uniform(-5, 5, p)  # different scales and offsets
+    return np.round(X, 6), y
+
+
+def write_table(path, X, y):
+    with open(path, "w") as f:
+        f.write(",".join([f"x{j + 1}" for j in range(X.shape[1])] + ["y"]) + "\n")
+        for i in range(X.shape[0]):
+            f.write(",".join("%.6f" % v for v in X[i]) + ",%d\n" % y[i])
+
+
+def read_table(path):
+    d = np.loadtxt(path, delimiter=",", skiprows=1)
+    return d[:, :-1], d[:, -1].astype(int)
+
+
+def fold_aucs(X, y, folds, model):
+    out = []
+    for f in range(5):
+        tr, te = folds != f, folds == f
+        sc = StandardScaler().fit(X[tr])
+        Xtr, Xte = sc.transform(X[tr]), sc.transform(X[te])
+        if model == "rf":
+            a = []
+            for seed in range(5):
+                m = RandomForestClassifier(n_estimators=500, max_depth=8, max_features="sqrt", min_samples_leaf=1,
+                                           bootstrap=True, random_state=seed, n_jobs=1).fit(Xtr, y[tr])
+                a.append(roc_auc_score(y[te], m.predict_proba(Xte)[:, 1]))
+            out.append(float(np.mean(a)))
+            continue
+        if model == "logreg-ovr":
+            m = OneVsRestClassifier(LogisticRegression(C=1.0, solver="newton-cg", tol=1e-8, max_iter=10000))
+            m.fit(Xtr, y[tr])
+            out.append(roc_auc_score(y[te], m.predict_proba(Xte), multi_class="ovr", average="macro"))
+            continue
+        if model == "logreg":
+            m = LogisticRegression(C=1.0, solver="newton-cg", tol=1e-8, max_iter=10000)
+        elif model == "logreg-l1":
+            m = LogisticRegression(penalty="l1", solver="liblinear", C=1.0, random_state=0)
+        elif model == "svm":
+            m = SVC(C=1.0, kernel="rbf", gamma="scale")
+        else:
+            m = GradientBoostingClassifier(random_state=0)
+        m.fit(Xtr, y[tr])
+        out.append(roc_auc_score(y[te], m.decision_function(Xte)))
+    return out
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    wdbc = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        here, "..", "..", "shared", "stats", "wdbc", "wdbc_sklearn_breast_cancer.csv")
+    outdir = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "..", "tests", "data", "stats")
+    tables = {}
+    d = np.loadtxt(wdbc, delimiter=",", skiprows=1)
+    tables["wdbc"] = (d[:, :-1], d[:, -1].astype(int))
+    for name, (n, p, inf, k, strength, seed) in {"pltn": (150, 20, 6, 2, 1.0, 15),
+                                                  "pgtn": (80, 300, 10, 2, 2.0, 16),
+                                                  "3class": (180, 8, 6, 3, 1.0, 17)}.items():
+        X, y = generate(n, p, inf, k, strength, seed)
+        path = os.path.join(outdir, f"sklearn_parity_data_{name}.csv")
+        write_table(path, X, y)
+        tables[name] = read_table(path)
+    rows = []
+    for name, (X, y) in tables.items():
+        folds = np.empty(len(y), dtype=int)
+        for f, (_, te) in enumerate(StratifiedKFold(n_splits=5, shuffle=True, random_state=0).split(X, y)):
+            folds[te] = f
+        with open(os.path.join(outdir, f"sklearn_parity_folds_{name}.csv"), "w") as fh:
+            fh.write("row,fold\n")
+            for i, f in enumerate(folds):
+                fh.write(f"{i},{f}\n")
+        models = ["logreg-ovr"] if name == "3class" else ["logreg", "logreg-l1", "svm", "gbm", "rf"]
+        for model in models:
+            for f, a in enumerate(fold_aucs(X, y, folds, model)):
+                rows.append(f"{name},{model},{f},{a:.17g}")
+                print(name, model, f, "%.4f" % a, flush=True)
+    with open(os.path.join(outdir, "sklearn_parity_auc.csv"), "w") as fh:
+        fh.write("table,model,fold,auc\n" + "\n".join(rows) + "\n")
+
+
+if __name__ == "__main__":
+    main()
