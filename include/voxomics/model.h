@@ -2,7 +2,8 @@
  * random forest and gradient boosting).
  *
  * Data: X is n x p, row-major (X[i*p + j]), complete (finite) and already scaled by the caller's pipeline;
- * y holds 0/1 labels and both classes must be present. Every model gives, for each row, a score (higher =
+ * y holds 0/1 labels and both classes must be present (labels 0..K-1, K >= 3: one-vs-rest, see
+ * vx_model_predict_multi). Every model gives, for each row, a score (higher =
  * more likely class 1) and a probability of class 1. Every fit is deterministic: the same data, parameters
  * and seed give bit-identical predictions. A fitted model is immutable; predicting from several threads at
  * once is safe for logreg, logreg-l1 and svm models; XGBoost (rf, gbm) keeps per-booster prediction state,
@@ -89,33 +90,50 @@ typedef struct vx_model_params {
     double base_score;       /* the starting prediction, a probability in (0, 1); 0: XGBoost's 0.5 (margin 0);
                                 VX_BASE_SCORE_PRIOR: the class-1 fraction of the training labels (margin = the
                                 prior log-odds, scikit-learn's init for GradientBoostingClassifier) */
+    int bootstrap;           /* rf: 1 = each tree on round(subsample * n) rows drawn WITH replacement (row
+                                weights = draw counts; scikit-learn's bootstrap, max_samples = subsample), every
+                                tree grown from the same starting margin; 0 (default) = XGBoost's own row
+                                sampling (subsample, without replacement) in one round of num_parallel_tree */
+    int criterion;           /* gbm: VX_GBM_XGBOOST (default) or VX_GBM_FRIEDMAN_MSE (see below) */
 } vx_model_params;
+
+/* gbm's tree builder: XGBoost's second-order gain G^2 / (H + reg_lambda) with leaf values -G / (H + reg_lambda)
+ * ("xgboost"), or scikit-learn's GradientBoostingClassifier trees ("friedman_mse": each stage a least-squares
+ * regression tree on the residuals y - p, split by Friedman's improvement n_l n_r / n (mean_l - mean_r)^2,
+ * each leaf a Newton step sum(y - p) / (sum p (1 - p) + reg_lambda); voxomics' own implementation in
+ * src/learn/model_gbt.c, which uses trees, depth, eta, reg_lambda and min_child_weight, and needs subsample,
+ * colsample_bytree and colsample_bynode 1 and base_score VX_BASE_SCORE_PRIOR). */
+#define VX_GBM_XGBOOST 0
+#define VX_GBM_FRIEDMAN_MSE 1
 
 #define VX_BASE_SCORE_PRIOR (-1.0)
 
 /* Defaults for kind k: C 1, gamma 0 ("scale"), seed 0; rf: trees 100, depth 8, reg_lambda 0, min_child_weight
- * 1, subsample 0.632, colsample_bytree 1, colsample_bynode 0 (sqrt(p) / p), base_score 0; gbm: trees 100,
+ * 1, subsample 0.632, colsample_bytree 1, colsample_bynode 0 (sqrt(p) / p), base_score 0, bootstrap 0; gbm: trees 100,
  * depth 3, eta 0.1, reg_lambda 1, min_child_weight 1, subsample 1, colsample_bytree 1, colsample_bynode 1,
  * base_score 0 (XGBoost's defaults). Fields a kind does not use are set anyway. */
 VX_API void vx_model_params_default(vx_model_params *p, vx_model_kind k);
 
 /* Presets that reproduce another tool's defaults for kind p->kind, applied over p's current values:
  *   "sklearn" (scikit-learn 1.2):
- *     gbm: GradientBoostingClassifier() = trees 100, depth 3, eta 0.1, reg_lambda 0 (scikit-learn's leaf value
- *          is the plain Newton step sum(y - p) / sum(p (1 - p))), base_score VX_BASE_SCORE_PRIOR (init = the
- *          prior log-odds), subsample 1, colsample_bytree 1, colsample_bynode 1, and min_child_weight 0: a
- *          child needs a positive hessian sum, i.e. at least one row (XGBoost's hessian p (1 - p) per row is
- *          below 1, so min_samples_leaf = 1 cannot be written as a positive hessian threshold; 0 is the exact
- *          equivalent). What still differs: XGBoost chooses splits by the second-order gain G^2 / H, scikit-learn
- *          by the least-squares (friedman_mse) fit to the residuals.
+ *     gbm: GradientBoostingClassifier() = criterion VX_GBM_FRIEDMAN_MSE (scikit-learn's trees: least
+ *          squares on the residuals), trees 100, depth 3, eta 0.1, reg_lambda 0 (scikit-learn's leaf value is
+ *          the plain Newton step sum(y - p) / sum(p (1 - p))), base_score VX_BASE_SCORE_PRIOR (init = the prior
+ *          log-odds), subsample 1, colsample_bytree 1, colsample_bynode 1, and min_child_weight 0: a child
+ *          needs one row (min_samples_leaf = 1; the hessian p (1 - p) of a row is below 1, so no positive
+ *          hessian threshold means "one row": 0 is the exact equivalent). With criterion VX_GBM_XGBOOST and
+ *          the other values of this preset, XGBoost's boosting differs from scikit-learn's only in choosing
+ *          splits by the second-order gain G^2 / H instead of the residuals' least squares; on noisy tables
+ *          that alone moves fold AUCs by up to 0.1.
  *     rf:  RandomForestClassifier(n_estimators = trees, max_depth = depth, max_features = "sqrt",
- *          min_samples_leaf = 1, bootstrap = True) = reg_lambda 0, min_child_weight 0, colsample_bynode 0
- *          (sqrt(p) / p: floor(sqrt(p)) features per split), colsample_bytree 1, subsample 0.632, base_score
- *          0. With a constant starting margin every row has the same hessian, so XGBoost's gain G^2 / H orders
- *          splits exactly as the Gini decrease does, and a leaf's value is an increasing function of its
- *          class-1 fraction; the trees' mean margin ranks rows as the mean leaf frequency (scikit-learn's
- *          predict_proba) does. What still differs: XGBoost draws 63.2% of the rows without replacement where
- *          scikit-learn draws n rows with replacement (63.2% distinct rows on average, duplicates weighted).
+ *          min_samples_leaf = 1, bootstrap = True) = bootstrap 1, subsample 1 (n draws with replacement),
+ *          reg_lambda 0, min_child_weight 0, colsample_bynode 0 (sqrt(p) / p: floor(sqrt(p)) features per
+ *          split), colsample_bytree 1, base_score 0. Every tree starts from the same margin, so every row has
+ *          the same hessian: XGBoost's gain G^2 / H then orders splits exactly as the (weighted) Gini decrease
+ *          does, and a leaf's value is an increasing linear function of its class-1 fraction; the trees' mean
+ *          margin ranks rows as the mean leaf frequency (scikit-learn's predict_proba) does. What still
+ *          differs: the random draws (rows, features), and XGBoost places a threshold midway between adjacent
+ *          values of all training rows, scikit-learn between those of the drawn rows.
  *     logreg, logreg-l1, svm: nothing to change (their defaults are scikit-learn's LogisticRegression(C=1),
  *          LogisticRegression(penalty="l1", solver="liblinear") and SVC(C=1, gamma="scale")).
  * Errors: VX_EINVAL for an unknown preset name (the message lists them). */
@@ -137,6 +155,19 @@ VX_API int vx_model_fit(const double *X, size_t n, size_t p, const int *y, const
  * above) and prob[i] = P(class 1), into arrays of n the caller provides. Either output may be NULL.
  * Errors: VX_EINVAL for a non-finite X; VX_EUNSUPPORTED when XGBoost fails; VX_ENOMEM. */
 VX_API int vx_model_predict(const vx_model *m, const double *X, size_t n, double *score, double *prob, vx_error *err);
+
+/* More than two classes (labels 0, 1, ..., K-1 with K >= 3, every class present in y; vx_model_fit): one-vs-rest
+ * for every kind: K binary models of the same kind and parameters, model k fitted on (y == k) against the rest
+ * (scikit-learn's OneVsRestClassifier). The binary path (labels 0 and 1 only) is unchanged. Serialised as "kind",
+ * "p", "classes" (K) and "ovr" (the K binary models' objects). vx_model_predict refuses a K-class model
+ * (VX_EINVAL); vx_model_predict_multi gives, for each row i and class k, score[i*K + k] = model k's score and
+ * prob[i*K + k] = model k's probability divided by the sum of the K models' probabilities for that row (1/K when
+ * that sum is 0): OneVsRestClassifier.predict_proba. For a binary model it gives K = 2 columns: score (-s, s)
+ * and prob (1 - p, p). Arrays of n*K doubles the caller provides; either may be NULL. Errors: as
+ * vx_model_predict. vx_model_nclasses: K (2 for a binary model, 0 for NULL). */
+VX_API int vx_model_nclasses(const vx_model *m);
+VX_API int vx_model_predict_multi(const vx_model *m, const double *X, size_t n, double *score, double *prob,
+                                  vx_error *err);
 
 /* Number of features the model was fitted on (0 for NULL); its parameters (a pointer into the model, valid
  * until vx_model_free; NULL for NULL). */

@@ -51,11 +51,76 @@ done:
     return rc;
 }
 
+/* splitmix64 (no global state): the bootstrap draws. */
+static uint64_t boot_next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* A bootstrap forest (rf with bootstrap): tree t is one boosting round on row weights = the counts of
+ * round(subsample * n) draws with replacement (scikit-learn's bootstrap, max_samples = subsample), and every
+ * tree starts from the same margin: the training matrix's base_margin is the starting margin minus the trees
+ * already grown, so each tree is fitted as the first one would be (XGBoost adds base_margin to the trees'
+ * sum). The booster's learning rate is 1 / trees, so the model's margin is the starting margin plus the mean
+ * of the trees' leaf values, as in a single round of num_parallel_tree trees. */
+static int rf_bootstrap(const char *kn, const vx_model_params *mp, const double *X, size_t n, size_t p, double bs,
+                        BoosterHandle bh, DMatrixHandle dm, vx_error *err)
+{
+    int rc = VX_OK;
+    float *w = malloc(n * sizeof *w), *bm = malloc(n * sizeof *bm);
+    double *sum = calloc(n, sizeof *sum);
+    DMatrixHandle plain = NULL;
+    if (!w || !bm || !sum) {
+        rc = vx_error_set(err, VX_ENOMEM, "model %s: out of memory", kn);
+        goto done;
+    }
+    rc = xgb_dmatrix(kn, X, n, p, &plain, err); /* without base_margin: the trees' own predictions */
+    if (rc)
+        goto done;
+    double b0 = log(bs / (1.0 - bs)); /* the starting margin */
+    size_t draws = (size_t)llround(mp->subsample * (double)n);
+    if (draws < 1)
+        draws = 1;
+    uint64_t st = (uint64_t)mp->seed * 0x2545F4914F6CDD1Dull + 0x5851F42D4C957F2Dull;
+    for (int t = 0; t < mp->trees; t++) {
+        for (size_t i = 0; i < n; i++) {
+            w[i] = 0.0f;
+            bm[i] = (float)(b0 - sum[i]);
+        }
+        for (size_t d = 0; d < draws; d++)
+            w[boot_next(&st) % n] += 1.0f;
+        XGB_CHECK(XGDMatrixSetFloatInfo(dm, "weight", w, (bst_ulong)n), "setting the bootstrap weights");
+        XGB_CHECK(XGDMatrixSetFloatInfo(dm, "base_margin", bm, (bst_ulong)n), "setting the base margin");
+        XGB_CHECK(XGBoosterUpdateOneIter(bh, t, dm), "training");
+        char cfg[160];
+        snprintf(cfg, sizeof cfg,
+                 "{\"type\": 1, \"training\": false, \"iteration_begin\": %d, \"iteration_end\": %d, "
+                 "\"strict_shape\": false}",
+                 t, t + 1);
+        const bst_ulong *shape = NULL;
+        bst_ulong dim = 0;
+        const float *res = NULL;
+        XGB_CHECK(XGBoosterPredictFromDMatrix(bh, plain, cfg, &shape, &dim, &res), "prediction");
+        for (size_t i = 0; i < n; i++)
+            sum[i] += (double)res[i] - b0; /* tree t's contribution (already scaled by 1 / trees) */
+    }
+done:
+    if (plain)
+        XGDMatrixFree(plain);
+    free(w);
+    free(bm);
+    free(sum);
+    return rc;
+}
+
 int vxm_fit_xgb(const double *X, size_t n, size_t p, const int *y, vx_model *m, vx_error *err)
 {
     const char *kn = vx_model_kind_name(m->par.kind);
     const vx_model_params *mp = &m->par;
-    int rc = VX_OK, rf = mp->kind == VX_MODEL_RF;
+    int rc = VX_OK, rf = mp->kind == VX_MODEL_RF, boot = rf && mp->bootstrap;
     DMatrixHandle dm = NULL;
     BoosterHandle bh = NULL;
     float *lab = malloc(n * sizeof *lab);
@@ -85,13 +150,15 @@ int vxm_fit_xgb(const double *X, size_t n, size_t p, const int *y, vx_model *m, 
     SETP("tree_method", "exact");
     SETP("seed", "%lu", mp->seed & 0x7fffffffffffffffUL);
     SETP("max_depth", "%d", mp->depth);
-    if (rf) {
+    if (boot) {
+        SETP("learning_rate", "%.17g", 1.0 / mp->trees); /* the model's margin: the mean of the trees' */
+    } else if (rf) {
         SETP("num_parallel_tree", "%d", mp->trees);
         SETP("learning_rate", "1");
     } else {
         SETP("eta", "%.17g", mp->eta);
     }
-    SETP("subsample", "%.17g", mp->subsample);
+    SETP("subsample", "%.17g", boot ? 1.0 : mp->subsample);
     SETP("colsample_bynode", "%.17g", mp->colsample_bynode > 0 ? mp->colsample_bynode : sqrt((double)p) / (double)p);
     SETP("colsample_bytree", "%.17g", mp->colsample_bytree);
     SETP("reg_lambda", "%.17g", mp->reg_lambda);
@@ -105,9 +172,18 @@ int vxm_fit_xgb(const double *X, size_t n, size_t p, const int *y, vx_model *m, 
         snprintf(buf, sizeof buf, "setting %s", set[k].k);
         XGB_CHECK(XGBoosterSetParam(bh, set[k].k, set[k].v), buf);
     }
-    int rounds = rf ? 1 : mp->trees;
-    for (int r = 0; r < rounds; r++)
-        XGB_CHECK(XGBoosterUpdateOneIter(bh, r, dm), "training");
+    if (boot) {
+        double bs = mp->base_score == VX_BASE_SCORE_PRIOR ? (double)n1 / (double)n
+                    : mp->base_score > 0                 ? mp->base_score
+                                                         : 0.5;
+        rc = rf_bootstrap(kn, mp, X, n, p, bs, bh, dm, err);
+        if (rc)
+            goto done;
+    } else {
+        int rounds = rf ? 1 : mp->trees;
+        for (int r = 0; r < rounds; r++)
+            XGB_CHECK(XGBoosterUpdateOneIter(bh, r, dm), "training");
+    }
     bst_ulong len = 0;
     const char *out = NULL;
     XGB_CHECK(XGBoosterSaveModelToBuffer(bh, "{\"format\": \"json\"}", &len, &out), "model saving");

@@ -75,6 +75,10 @@ int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double v, v
         pp->model.colsample_bynode = v;
     else if (!strcmp(name, "base_score"))
         pp->model.base_score = v;
+    else if (!strcmp(name, "criterion"))
+        pp->model.criterion = v == 0 ? VX_GBM_XGBOOST : v == 1 ? VX_GBM_FRIEDMAN_MSE : -1;
+    else if (!strcmp(name, "bootstrap"))
+        pp->model.bootstrap = v == 0 ? 0 : v == 1 ? 1 : -1;
     else if (!strcmp(name, "k"))
         pp->select.k = (size_t)v;
     else if (!strcmp(name, "threshold"))
@@ -94,7 +98,7 @@ int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double v, v
     } else
         return vx_error_set(err, VX_EINVAL,
                             "unknown parameter '%s' (C, gamma, trees, depth, eta, reg_lambda, min_child_weight, "
-                            "subsample, colsample_bytree, colsample_bynode, base_score, k, threshold, alpha, nlambda, "
+                            "subsample, colsample_bytree, colsample_bynode, base_score, bootstrap, criterion, k, threshold, alpha, nlambda, "
                             "lambda_min_ratio)", name);
     return VX_OK;
 }

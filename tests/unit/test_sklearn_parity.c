@@ -155,7 +155,7 @@ static double check_model(const char *name, vx_model_kind kind, double tol)
     if (kind == VX_MODEL_RF || kind == VX_MODEL_GBM)
         assert_int_equal(vx_model_params_preset(&pp.model, "sklearn", &err), VX_OK);
     if (kind == VX_MODEL_RF)
-        pp.model.trees = 500;
+        pp.model.trees = 5000;
     vx_cv_options o;
     memset(&o, 0, sizeof o);
     o.repeats = 1;
