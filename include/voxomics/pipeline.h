@@ -89,6 +89,20 @@ VX_API int vx_pipeline_fit(const double *X, size_t n, size_t p, const int *y, co
  * vx_model_predict; VX_ENOMEM. */
 VX_API int vx_pipeline_predict(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch,
                                double *score, double *prob, vx_error *err);
+/* Multiclass pipelines (labels 0..K-1, K >= 3, given to vx_pipeline_fit; the model is one-vs-rest, see
+ * vx_model_predict_multi; feature selection then must be none, variance or correlation, which do not use the
+ * labels): per row K scores and K probabilities (normalised to sum 1), score[i*K + k], prob[i*K + k], in arrays
+ * of n*K the caller provides (either may be NULL); for a binary pipeline K = 2 (class 0: -score, 1 - prob).
+ * vx_pipeline_nclasses: K (2 for binary). Errors: as vx_pipeline_predict. */
+VX_API int vx_pipeline_predict_multi(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch,
+                                     double *score, double *prob, vx_error *err);
+VX_API int vx_pipeline_nclasses(const vx_pipeline *pl);
+/* Record the label column and the K class names (class k's text, copied; the pipeline file keeps them as
+ * "label": {"column", "classes": [...]}, and for K = 2 also "negative" / "positive"). VX_OK or VX_ENOMEM. */
+VX_API int vx_pipeline_set_classes(vx_pipeline *pl, const char *label_column, const char *const *names, int K);
+/* The name of class k (0..K-1); "" when unset or out of range. Owned by pl. */
+VX_API const char *vx_pipeline_class(const vx_pipeline *pl, int k);
+
 /* The feature names the pipeline needs (in order; returns their number, *names points into the pipeline),
  * and those it kept after selection (returns their number, *idx: indices into those names, pointing into the
  * pipeline). Both arrays stay valid until vx_pipeline_free; do not free them. */
@@ -110,13 +124,15 @@ VX_API int vx_pipeline_load(const char *path, vx_pipeline **out, vx_error *err);
 VX_API void vx_pipeline_free(vx_pipeline *pl);
 
 /* ---- outcomes ------------------------------------------------------------------------------------------------ */
-/* What a model predicts. Binary outcomes (labels 0/1) are implemented end to end; continuous (regression) and
+/* What a model predicts. Binary outcomes (labels 0/1) are implemented end to end, multiclass outcomes (labels
+ * 0..K-1, one-vs-rest models) in the pipeline and cross-validation; continuous (regression) and
  * time-to-event (survival) outcomes are declared so that metrics and cross-validation can name them, and the
  * functions that cannot yet handle them refuse them with VX_EUNSUPPORTED and a message saying so. */
 typedef enum vx_outcome_kind {
     VX_OUTCOME_BINARY = 0,  /* y[i] in {0, 1} */
     VX_OUTCOME_CONTINUOUS,  /* value[i] finite */
     VX_OUTCOME_TIME_TO_EVENT, /* time[i] >= 0, event[i] in {0 (censored), 1 (event)} */
+    VX_OUTCOME_MULTICLASS,  /* y[i] in {0, ..., classes - 1}, classes >= 3 */
 } vx_outcome_kind;
 
 typedef struct vx_outcome {
@@ -126,10 +142,13 @@ typedef struct vx_outcome {
     const double *value; /* continuous: the response */
     const double *time;  /* time-to-event: follow-up time */
     const int *event;    /* time-to-event: 1 event, 0 censored */
+    int classes;         /* multiclass: the number of classes */
 } vx_outcome;
 
 /* A binary outcome viewing y (not copied). */
 VX_API vx_outcome vx_outcome_binary(const int *y, size_t n);
+/* A multiclass outcome (labels 0..classes-1, classes >= 3) viewing y (not copied). */
+VX_API vx_outcome vx_outcome_multiclass(const int *y, size_t n, int classes);
 VX_API const char *vx_outcome_kind_name(vx_outcome_kind k); /* "binary", "continuous", "time-to-event" */
 /* Check an outcome's values (what: the caller, for the message): VX_EINVAL naming the first bad row. */
 VX_API int vx_outcome_check(const vx_outcome *o, const char *what, vx_error *err);
@@ -144,7 +163,10 @@ typedef struct vx_cv_metric {
     vx_cv_metric_fn fn; /* NULL: the default of the outcome (binary: vx_cv_metric_auc) */
     void *ctx;          /* passed to fn */
 } vx_cv_metric;
-/* The default metric of binary outcomes: the ROC AUC of score (voxomics/roc.h). */
+/* The default metric of binary outcomes: the ROC AUC of score (voxomics/roc.h). For a multiclass outcome
+ * (score and prob then hold truth->classes values per row, vx_pipeline_predict_multi's), the one-vs-rest macro
+ * AUC of the normalised probabilities (vx_roc_auc_ovr: scikit-learn's roc_auc_score(multi_class="ovr",
+ * average="macro")). */
 VX_API int vx_cv_metric_auc(const vx_outcome *truth, const double *score, const double *prob, void *ctx, double *value,
                      vx_error *err);
 

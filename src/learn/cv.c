@@ -26,8 +26,11 @@ int vx_cv_stratified_folds(const int *y, size_t n, int K, unsigned long seed, in
     if (!idx)
         return vx_error_set(err, VX_ENOMEM, "out of memory");
     uint64_t st = (uint64_t)seed * 0x2545F4914F6CDD1Dull + 1;
-    int next = 0; /* continue dealing across classes so fold sizes stay balanced */
-    for (int cls = 0; cls < 2; cls++) {
+    int next = 0, ncls = 2; /* continue dealing across classes so fold sizes stay balanced */
+    for (size_t i = 0; i < n; i++)
+        if (y[i] + 1 > ncls)
+            ncls = y[i] + 1; /* labels 0..ncls-1 (multiclass: every class is stratified) */
+    for (int cls = 0; cls < ncls; cls++) {
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
             if (y[i] == cls)
@@ -77,8 +80,25 @@ static size_t gather(const double *X, size_t n, size_t p, const int *y, const ch
     return m;
 }
 
+/* The classes of labels y: the largest + 1, at least 2 (2: binary). */
+static int n_classes(const int *y, size_t n)
+{
+    int C = 2;
+    for (size_t i = 0; i < n; i++)
+        if (y[i] + 1 > C)
+            C = y[i] + 1;
+    return C;
+}
+
+/* The outcome of labels y with C classes: binary (C = 2) or multiclass. */
+static vx_outcome outcome_of(const int *y, size_t n, int C)
+{
+    return C > 2 ? vx_outcome_multiclass(y, n, C) : vx_outcome_binary(y, n);
+}
+
 /* The metric of a pipeline fitted on the train rows and scored on the test rows of one split; the test rows'
- * scores and probabilities go to score_out / prob_out (may be NULL) at their row numbers. */
+ * scores and probabilities go to score_out / prob_out (may be NULL) at their row numbers (C > 2 classes: C
+ * values per row, vx_pipeline_predict_multi). */
 static int split_score(const double *X, size_t n, size_t p, const int *y, const char *const *names,
                        const char *const *batch, const vx_pipeline_params *pp, const int *fold, int f,
                        const vx_cv_metric *cm, double *value, double *score_out, double *prob_out, vx_error *err)
@@ -87,7 +107,9 @@ static int split_score(const double *X, size_t n, size_t p, const int *y, const 
     int *ytr = malloc((n + 1) * sizeof *ytr), *yte = malloc((n + 1) * sizeof *yte);
     const char **btr = batch ? malloc((n + 1) * sizeof *btr) : NULL, **bte = batch ? malloc((n + 1) * sizeof *bte) : NULL;
     size_t *rows = malloc((n + 1) * sizeof *rows);
-    double *score = malloc((n + 1) * sizeof *score), *prob = malloc((n + 1) * sizeof *prob);
+    int C = n_classes(y, n);
+    size_t w = C > 2 ? (size_t)C : 1; /* values per row */
+    double *score = malloc((n * w + 1) * sizeof *score), *prob = malloc((n * w + 1) * sizeof *prob);
     int rc = Xtr && Xte && ytr && yte && rows && score && prob && (!batch || (btr && bte))
                  ? VX_OK
                  : vx_error_set(err, VX_ENOMEM, "out of memory");
@@ -97,16 +119,18 @@ static int split_score(const double *X, size_t n, size_t p, const int *y, const 
         size_t nte = gather(X, n, p, y, batch, fold, f, 1, Xte, yte, bte, rows);
         rc = vx_pipeline_fit(Xtr, ntr, p, ytr, names, btr, pp, &pl, err);
         if (rc == VX_OK)
-            rc = vx_pipeline_predict(pl, Xte, nte, bte, score, prob, err);
-        vx_outcome truth = vx_outcome_binary(yte, nte);
+            rc = C > 2 ? vx_pipeline_predict_multi(pl, Xte, nte, bte, score, prob, err)
+                       : vx_pipeline_predict(pl, Xte, nte, bte, score, prob, err);
+        vx_outcome truth = outcome_of(yte, nte, C);
         if (rc == VX_OK)
             rc = cm->fn(&truth, score, prob, cm->ctx, value, err);
-        for (size_t i = 0; rc == VX_OK && i < nte; i++) {
-            if (score_out)
-                score_out[rows[i]] = score[i];
-            if (prob_out)
-                prob_out[rows[i]] = prob[i];
-        }
+        for (size_t i = 0; rc == VX_OK && i < nte; i++)
+            for (size_t k = 0; k < w; k++) {
+                if (score_out)
+                    score_out[rows[i] * w + k] = score[i * w + k];
+                if (prob_out)
+                    prob_out[rows[i] * w + k] = prob[i * w + k];
+            }
     }
     vx_pipeline_free(pl);
     free(Xtr);
@@ -191,9 +215,22 @@ vx_outcome vx_outcome_binary(const int *y, size_t n)
     return o;
 }
 
+vx_outcome vx_outcome_multiclass(const int *y, size_t n, int classes)
+{
+    vx_outcome o;
+    memset(&o, 0, sizeof o);
+    o.kind = VX_OUTCOME_MULTICLASS;
+    o.n = n;
+    o.y = y;
+    o.classes = classes;
+    return o;
+}
+
 const char *vx_outcome_kind_name(vx_outcome_kind k)
 {
     switch (k) {
+    case VX_OUTCOME_MULTICLASS:
+        return "multiclass";
     case VX_OUTCOME_BINARY:
         return "binary";
     case VX_OUTCOME_CONTINUOUS:
@@ -216,6 +253,17 @@ int vx_outcome_check(const vx_outcome *o, const char *what, vx_error *err)
             if (o->y[i] != 0 && o->y[i] != 1)
                 return vx_error_set(err, VX_EINVAL, "%s: label of row %zu is %d: binary labels must be 0 or 1",
                                     what, i + 1, o->y[i]);
+        return VX_OK;
+    case VX_OUTCOME_MULTICLASS:
+        if (o->classes < 3 || o->classes > 256)
+            return vx_error_set(err, VX_EINVAL, "%s: a multiclass outcome of %d classes: give 3 to 256 (2: binary)",
+                                what, o->classes);
+        if (!o->y && o->n)
+            return vx_error_set(err, VX_EINVAL, "%s: multiclass outcome without labels (y is NULL)", what);
+        for (size_t i = 0; i < o->n; i++)
+            if (o->y[i] < 0 || o->y[i] >= o->classes)
+                return vx_error_set(err, VX_EINVAL, "%s: label of row %zu is %d: the labels must be 0..%d", what,
+                                    i + 1, o->y[i], o->classes - 1);
         return VX_OK;
     case VX_OUTCOME_CONTINUOUS:
         if (!o->value && o->n)
@@ -244,8 +292,10 @@ int vx_outcome_check(const vx_outcome *o, const char *what, vx_error *err)
 int vx_cv_metric_auc(const vx_outcome *truth, const double *score, const double *prob, void *ctx, double *value,
                      vx_error *err)
 {
-    (void)prob;
     (void)ctx;
+    if (truth && truth->kind == VX_OUTCOME_MULTICLASS) /* one-vs-rest macro AUC of the normalised probabilities */
+        return vx_roc_auc_ovr(prob, truth->y, truth->n, truth->classes, NULL, value, err);
+    (void)prob;
     if (!truth || truth->kind != VX_OUTCOME_BINARY)
         return vx_error_set(err, VX_EUNSUPPORTED,
                             "cv metric auc: the AUC needs a binary outcome, not %s: give a metric for that outcome",
@@ -327,7 +377,7 @@ static int cv_repeat(const double *X, size_t n, size_t p, const int *y, const ch
     }
     free(rows);
     free(inner);
-    vx_outcome all = vx_outcome_binary(y, n);
+    vx_outcome all = outcome_of(y, n, n_classes(y, n));
     if (rc == VX_OK)
         rc = cm->fn(&all, oof, oofp, cm->ctx, &r->pooled[rep], err);
     return rc;
@@ -343,12 +393,16 @@ int vx_cv_run_outcome(const double *X, size_t n, size_t p, const vx_outcome *tru
         return rc;
     if (truth->n != n)
         return vx_error_set(err, VX_EINVAL, "cv: the outcome has %zu rows, the data %zu", truth->n, n);
-    if (truth->kind != VX_OUTCOME_BINARY)
+    if (truth->kind != VX_OUTCOME_BINARY && truth->kind != VX_OUTCOME_MULTICLASS)
         return vx_error_set(err, VX_EUNSUPPORTED,
-                            "cv: %s outcomes are not implemented yet (the pipeline fits binary classifiers): give a "
-                            "binary label",
+                            "cv: %s outcomes are not implemented yet (the pipeline fits classifiers): give a "
+                            "binary or multiclass label",
                             vx_outcome_kind_name(truth->kind));
     const int *y = truth->y;
+    if (truth->kind == VX_OUTCOME_MULTICLASS && n_classes(y, n) != truth->classes)
+        return vx_error_set(err, VX_EINVAL, "cv: the outcome declares %d classes, its labels hold %d",
+                            truth->classes, n_classes(y, n));
+    size_t w = truth->kind == VX_OUTCOME_MULTICLASS ? (size_t)truth->classes : 1;
     vx_cv_metric cm = {metric && metric->fn ? metric->fn : vx_cv_metric_auc, metric ? metric->ctx : NULL};
     int K, R = o->repeats > 0 ? o->repeats : 1;
     if ((rc = cv_fold_count(n, o, R, &K, err)) != VX_OK)
@@ -361,7 +415,7 @@ int vx_cv_run_outcome(const double *X, size_t n, size_t p, const vx_outcome *tru
     r->fit_time = malloc(nf * sizeof *r->fit_time);
     r->chosen = malloc((nf * (o->n_tune ? o->n_tune : 1)) * sizeof *r->chosen);
     int *fold = malloc((n ? n : 1) * sizeof *fold);
-    double *oof = malloc((n ? n : 1) * sizeof *oof), *oofp = malloc((n ? n : 1) * sizeof *oofp);
+    double *oof = malloc((n * w + 1) * sizeof *oof), *oofp = malloc((n * w + 1) * sizeof *oofp);
     double *Xtr = malloc((n * p + 1) * sizeof *Xtr);
     int *ytr = malloc((n + 1) * sizeof *ytr);
     const char **btr = batch ? malloc((n + 1) * sizeof *btr) : NULL;
@@ -387,6 +441,6 @@ int vx_cv_run(const double *X, size_t n, size_t p, const int *y, const char *con
               const char *const *batch, const vx_pipeline_params *pp, const vx_cv_options *o, vx_cv_result *r,
               vx_error *err)
 {
-    vx_outcome truth = vx_outcome_binary(y, n);
+    vx_outcome truth = outcome_of(y, n, n_classes(y, n));
     return vx_cv_run_outcome(X, n, p, &truth, names, batch, pp, o, NULL, r, err);
 }

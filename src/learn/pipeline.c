@@ -24,6 +24,8 @@ struct vx_pipeline {
     vx_model *model;
     vx_pipeline_params params;
     char *label[3]; /* class 0, class 1, column */
+    char **classes; /* multiclass: the nclass class names */
+    int nclass;
 };
 
 int vx_select_method_find(const char *name)
@@ -118,6 +120,9 @@ void vx_pipeline_free(vx_pipeline *pl)
     vx_model_free(pl->model);
     for (int i = 0; i < 3; i++)
         free(pl->label[i]);
+    for (int k = 0; pl->classes && k < pl->nclass; k++)
+        free(pl->classes[k]);
+    free(pl->classes);
     free(pl);
 }
 
@@ -386,6 +391,16 @@ int vx_pipeline_fit(const double *X, size_t n, size_t p, const int *y, const cha
         for (size_t i = 0; i < n; i++)
             W[i * p + j] = (W[i * p + j] - m) / pl->sd[j];
     }
+    int ncls = 2;
+    for (size_t i = 0; i < n; i++)
+        if (y[i] + 1 > ncls)
+            ncls = y[i] + 1;
+    if (rc == VX_OK && ncls > 2 && pp->select.method != VX_SELECT_NONE && pp->select.method != VX_SELECT_VARIANCE &&
+        pp->select.method != VX_SELECT_CORRELATION)
+        rc = vx_error_set(err, VX_EINVAL,
+                          "pipeline: %d classes: selection '%s' tests a binary label; use none, variance or "
+                          "correlation with more than two classes",
+                          ncls, select_name(pp->select.method));
     if (rc == VX_OK)
         rc = run_selection(pl, W, n, y, constant, err);
     double *Z = rc == VX_OK ? malloc((n * pl->k + 1) * sizeof *Z) : NULL;
@@ -418,6 +433,50 @@ int vx_pipeline_predict(const vx_pipeline *pl, const double *X, size_t n, const 
         rc = vx_model_predict(pl->model, Z, n, score, prob, err);
     free(Z);
     return rc;
+}
+
+int vx_pipeline_predict_multi(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch,
+                              double *score, double *prob, vx_error *err)
+{
+    double *Z = malloc((n * pl->k + 1) * sizeof *Z);
+    if (!Z)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    int rc = transform(pl, X, n, batch, Z, err);
+    if (rc == VX_OK)
+        rc = vx_model_predict_multi(pl->model, Z, n, score, prob, err);
+    free(Z);
+    return rc;
+}
+
+int vx_pipeline_nclasses(const vx_pipeline *pl)
+{
+    return vx_model_nclasses(pl->model);
+}
+
+int vx_pipeline_set_classes(vx_pipeline *pl, const char *column, const char *const *names, int K)
+{
+    if (K == 2)
+        return vx_pipeline_set_labels(pl, column, names[0], names[1]);
+    int rc = vx_pipeline_set_labels(pl, column, "", "");
+    for (int k = 0; pl->classes && k < pl->nclass; k++)
+        free(pl->classes[k]);
+    free(pl->classes);
+    pl->nclass = 0;
+    pl->classes = rc == VX_OK ? calloc((size_t)K, sizeof *pl->classes) : NULL;
+    if (!pl->classes)
+        return VX_ENOMEM;
+    pl->nclass = K;
+    for (int k = 0; k < K; k++)
+        if (!(pl->classes[k] = strdup(names[k] ? names[k] : "")))
+            return VX_ENOMEM;
+    return VX_OK;
+}
+
+const char *vx_pipeline_class(const vx_pipeline *pl, int k)
+{
+    if (pl->nclass > 2)
+        return k >= 0 && k < pl->nclass && pl->classes[k] ? pl->classes[k] : "";
+    return k == 0 || k == 1 ? vx_pipeline_label(pl, k) : "";
 }
 
 size_t vx_pipeline_features(const vx_pipeline *pl, const char *const **names)
@@ -493,6 +552,9 @@ int vx_pipeline_save(const vx_pipeline *pl, const char *path, vx_error *err)
         cJSON_AddStringToObject(lab, "column", vx_pipeline_label(pl, -1));
         cJSON_AddStringToObject(lab, "negative", vx_pipeline_label(pl, 0));
         cJSON_AddStringToObject(lab, "positive", vx_pipeline_label(pl, 1));
+        cJSON *cl = cJSON_AddArrayToObject(lab, "classes");
+        for (int k = 0; k < vx_pipeline_nclasses(pl); k++)
+            cJSON_AddItemToArray(cl, cJSON_CreateString(vx_pipeline_class(pl, k)));
         cJSON *names = cJSON_AddArrayToObject(root, "features");
         for (size_t j = 0; j < pl->p; j++)
             cJSON_AddItemToArray(names, cJSON_CreateString(pl->names[j]));
@@ -601,6 +663,19 @@ int vx_pipeline_load(const char *path, vx_pipeline **out, vx_error *err)
         rc = vx_model_from_json(cJSON_GetObjectItemCaseSensitive(root, "model"), &pl->model, err);
         if (rc != VX_OK)
             vx_error_prefix(err, "%s: ", path);
+        const cJSON *cl = cJSON_GetObjectItemCaseSensitive(lab, "classes");
+        int K = rc == VX_OK ? vx_model_nclasses(pl->model) : 0;
+        if (rc == VX_OK && K > 2) {
+            const char *nm[256];
+            if (!cJSON_IsArray(cl) || cJSON_GetArraySize(cl) != K)
+                rc = vx_error_set(err, VX_EFORMAT, "%s: label.classes must name the model's %d classes", path, K);
+            for (int k = 0; rc == VX_OK && k < K; k++) {
+                const cJSON *e = cJSON_GetArrayItem(cl, k);
+                nm[k] = cJSON_IsString(e) ? e->valuestring : "";
+            }
+            if (rc == VX_OK && vx_pipeline_set_classes(pl, cJSON_IsString(c) ? c->valuestring : "", nm, K) != VX_OK)
+                rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+        }
     }
     cJSON_Delete(root);
     if (rc != VX_OK) {

@@ -52,7 +52,7 @@ static void test_metric_auc_hand(void **state)
     assert_true(v == 0.75);
     const double tm[4] = {1, 2, 3, 4};
     const int ev[4] = {1, 0, 1, 1};
-    vx_outcome s = {VX_OUTCOME_TIME_TO_EVENT, 4, NULL, NULL, tm, ev};
+    vx_outcome s = {VX_OUTCOME_TIME_TO_EVENT, 4, NULL, NULL, tm, ev, 0};
     assert_int_equal(vx_cv_metric_auc(&s, score, NULL, NULL, &v, &err), VX_EUNSUPPORTED);
     assert_non_null(strstr(err.msg, "time-to-event"));
 }
@@ -131,10 +131,10 @@ static void test_unsupported_and_invalid(void **state)
         tm[i] = 10.0 + i;
         ev[i] = i % 2;
     }
-    vx_outcome cont = {VX_OUTCOME_CONTINUOUS, N, NULL, val, NULL, NULL};
+    vx_outcome cont = {VX_OUTCOME_CONTINUOUS, N, NULL, val, NULL, NULL, 0};
     assert_int_equal(vx_cv_run_outcome(X, N, 1, &cont, names, NULL, &pp, &o, NULL, &r, &err), VX_EUNSUPPORTED);
     assert_non_null(strstr(err.msg, "continuous outcomes are not implemented"));
-    vx_outcome surv = {VX_OUTCOME_TIME_TO_EVENT, N, NULL, NULL, tm, ev};
+    vx_outcome surv = {VX_OUTCOME_TIME_TO_EVENT, N, NULL, NULL, tm, ev, 0};
     assert_int_equal(vx_cv_run_outcome(X, N, 1, &surv, names, NULL, &pp, &o, NULL, &r, &err), VX_EUNSUPPORTED);
     assert_non_null(strstr(err.msg, "time-to-event outcomes are not implemented"));
 

@@ -211,12 +211,45 @@ static void test_p_above_n(void **state)
     check_table("pgtn");
 }
 
+/* 3 classes: logreg one-vs-rest, the macro one-vs-rest AUC of the normalised probabilities per fold. */
+static void test_three_classes(void **state)
+{
+    (void)state;
+    table t;
+    load_table("3class", &t);
+    vx_pipeline_params pp;
+    vx_pipeline_params_default(&pp, VX_MODEL_LOGREG);
+    vx_cv_options o;
+    memset(&o, 0, sizeof o);
+    o.repeats = 1;
+    o.given = t.fold;
+    vx_cv_result r;
+    vx_error err = {0};
+    int rc = vx_cv_run(t.X, t.n, t.p, t.y, (const char *const *)t.names, NULL, &pp, &o, &r, &err);
+    if (rc)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(rc, VX_OK);
+    double worst = 0.0;
+    for (int f = 0; f < 5; f++) {
+        double ref = ref_auc("3class", "logreg-ovr", f);
+        assert_false(isnan(ref));
+        printf("3class logreg-ovr fold %d: voxomics %.6f scikit-learn %.6f |diff| %.6f\n", f, r.auc[f], ref,
+               fabs(r.auc[f] - ref));
+        worst = fmax(worst, fabs(r.auc[f] - ref));
+        vx_assert_near(r.auc[f], ref, 0.003);
+    }
+    printf("3class logreg-ovr worst |AUC difference| %.6f (tolerance 0.003)\n", worst);
+    vx_cv_result_free(&r);
+    free_table(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wdbc),
         cmocka_unit_test(test_p_below_n),
         cmocka_unit_test(test_p_above_n),
+        cmocka_unit_test(test_three_classes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
