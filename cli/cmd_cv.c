@@ -179,7 +179,16 @@ static int cmd_cv(const sopts *o)
         cJSON *s = cJSON_AddObjectToObject(root, "settings");
         cJSON_AddStringToObject(s, "data", o->data);
         cJSON_AddStringToObject(s, "label", o->label);
-        cJSON_AddStringToObject(s, "positive", d.names[1]);
+        if (d.nclass > 2) {
+            cJSON_AddNullToObject(s, "positive");
+            cJSON *cl = cJSON_AddArrayToObject(s, "classes");
+            for (int k = 0; k < d.nclass; k++)
+                cJSON_AddItemToArray(cl, cJSON_CreateString(d.classes[k]));
+            cJSON_AddStringToObject(s, "metric", "one-vs-rest macro AUC");
+        } else {
+            cJSON_AddStringToObject(s, "positive", d.names[1]);
+            cJSON_AddStringToObject(s, "metric", "AUC");
+        }
         cJSON_AddNumberToObject(s, "samples", (double)d.t.nrow);
         cJSON_AddNumberToObject(s, "features", (double)d.p);
         cJSON_AddStringToObject(s, "model", vx_model_kind_name(pp.model.kind));
@@ -253,7 +262,8 @@ const cli_command cli_cmd_cv = {
     "         --json OUT.json",
     "DATA.csv  one row per sample: an ID column, the label column, numeric feature columns",
     cv_table,
-    "Every fitted step (imputation, scaling, harmonisation, selection, model, tuning) sees only the training rows of each fold.",
+    "Every fitted step (imputation, scaling, harmonisation, selection, model, tuning) sees only the training rows of "
+    "each fold. A label of more than two values is cross-validated one-vs-rest, scored by the macro one-vs-rest AUC.",
     "voxomics cv ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --join ../shared/stats/nsclc_radiogenomics/clinical_covariates.csv --label egfr-mut --missing drop --model logreg --select univariate --k 10 --tune C=0.01,0.1,1 --folds 5 --repeats 2 --seed 1 --json cv.json",
     STATS_EXITS,
     run_cv};

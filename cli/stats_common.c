@@ -229,8 +229,23 @@ int stats_load_labelled(const sopts *o, labelled *d, vx_error *err)
     d->fnames = malloc((d->p + 1) * sizeof *d->fnames);
     if (rc == VX_OK && (!d->y || !d->fnames))
         rc = vx_error_set(err, VX_ENOMEM, "out of memory");
-    if (rc == VX_OK)
+    /* cv and train take more than two classes (one-vs-rest); two classes keep vx_table_binary_label's order */
+    int multi = !strcmp(o->cmd, "cv") || !strcmp(o->cmd, "train");
+    d->nclass = 2;
+    if (rc == VX_OK && multi)
+        rc = vx_table_class_labels(&d->t, (size_t)lc, d->y, d->classes, MAX_CLASSES, &d->nclass, err);
+    if (rc == VX_OK && d->nclass > 2 && o->positive)
+        rc = vx_error_set(err, VX_EINVAL, "--positive %s: label '%s' has %d classes (one-vs-rest): --positive is for "
+                                          "two classes", o->positive, o->label, d->nclass);
+    if (rc == VX_OK && d->nclass > 2) {
+        d->names[0] = d->classes[0];
+        d->names[1] = d->classes[1];
+    }
+    if (rc == VX_OK && d->nclass == 2) {
         rc = vx_table_binary_label(&d->t, (size_t)lc, o->positive, d->y, d->names, err);
+        d->classes[0] = d->names[0];
+        d->classes[1] = d->names[1];
+    }
     for (size_t j = 0; rc == VX_OK && j < d->p; j++)
         d->fnames[j] = d->t.colnames[d->cols[j]];
     if (rc == VX_OK && bc >= 0) {

@@ -21,6 +21,7 @@
 #include "voxomics/table.h"
 
 #define MAX_LIST CLI_LIST_MAX
+#define MAX_CLASSES 256
 
 typedef struct sopts {
     const cli_command *c;
@@ -69,6 +70,8 @@ typedef struct labelled {
     const char *names[2];
     const char **fnames;
     const char **batch;
+    int nclass;                     /* 2, or more for a multiclass label (cv, train) */
+    const char *classes[MAX_CLASSES]; /* the class names, class 0 first (binary: names[0], names[1]) */
 } labelled;
 void stats_labelled_free(labelled *d);
 int stats_load_labelled(const sopts *o, labelled *d, vx_error *err);
