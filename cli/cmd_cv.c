@@ -223,7 +223,7 @@ static int cmd_cv(const sopts *o)
 
 static const cli_opt cv_table[] = {
     OPT_JSON("the results: fold AUCs, pooled AUC per repeat, timings, tuned values, settings"),
-    OPT_LABEL, OPT_POSITIVE, OPT_MODEL, OPT_MODEL_PARAMS,
+    OPT_CLASS_LABEL, OPT_POSITIVE, OPT_MODEL, OPT_MODEL_PARAMS,
     OPT_SEED("0", "seed of the folds and of the models that use one"),
     {"--folds", NULL, "K", "5", "folds per repeat (stratified by the label)", CLI_INT, SO(folds), 0, 2147483647.0,
      0},

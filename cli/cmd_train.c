@@ -43,7 +43,7 @@ static int cmd_train(const sopts *o)
 
 static const cli_opt train_table[] = {
     OPT_OUT("MODEL.json", "the fitted pipeline (features, medians, scaling, selection, model)"),
-    OPT_LABEL, OPT_POSITIVE, OPT_MODEL, OPT_MODEL_PARAMS,
+    OPT_CLASS_LABEL, OPT_POSITIVE, OPT_MODEL, OPT_MODEL_PARAMS,
     OPT_SEED("0", "logreg-l1, rf, gbm: random seed"),
     OPT_SELECT, OPT_SELECT_PARAMS, OPT_HARMONIZE_BATCH,
     OPT_ID, OPT_JOIN, OPT_WHERE, OPT_MISSING, OPT_FEATURES, OPT_EXCLUDE,

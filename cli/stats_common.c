@@ -265,6 +265,16 @@ int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err)
     pp->model.seed = o->seed;
     if (o->preset && vx_model_params_preset(&pp->model, o->preset, err) != VX_OK)
         return VX_EINVAL;
+    if (o->bootstrap_rows)
+        pp->model.bootstrap = 1;
+    if (o->criterion) {
+        if (!strcmp(o->criterion, "xgboost"))
+            pp->model.criterion = VX_GBM_XGBOOST;
+        else if (!strcmp(o->criterion, "friedman_mse"))
+            pp->model.criterion = VX_GBM_FRIEDMAN_MSE;
+        else
+            return vx_error_set(err, VX_EINVAL, "--criterion '%s': give xgboost or friedman_mse", o->criterion);
+    }
     if (o->base_score) {
         char *end;
         double b = !strcmp(o->base_score, "prior") ? VX_BASE_SCORE_PRIOR : strtod(o->base_score, &end);
@@ -321,6 +331,8 @@ cJSON *stats_model_params_json(const vx_model_params *mp, const char *preset)
             cJSON_AddNumberToObject(o, "colsample_bynode", mp->colsample_bynode);
         else
             cJSON_AddStringToObject(o, "colsample_bynode", "sqrt(p)/p");
+        cJSON_AddBoolToObject(o, "bootstrap", mp->bootstrap);
+        cJSON_AddStringToObject(o, "criterion", mp->criterion == VX_GBM_FRIEDMAN_MSE ? "friedman_mse" : "xgboost");
         if (mp->base_score == VX_BASE_SCORE_PRIOR)
             cJSON_AddStringToObject(o, "base_score", "prior");
         else

@@ -28,10 +28,10 @@ typedef struct sopts {
     const char *cmd;
     const char *data, *id, *out, *json, *label, *positive, *batch, *method, *model, *save, *apply, *subject, *rater;
     const char *score, *compare, *prob, *folds_from, *features, *exclude, *missing, *harmonize_batch, *model_file;
-    const char *youden_from, *ref_batch, *preset, *base_score, *inner_folds_from;
+    const char *youden_from, *ref_batch, *preset, *base_score, *inner_folds_from, *criterion;
     cli_list joins, covariates, tune, where;
     long folds, repeats, bootstrap, seed, trees, depth;
-    int nonparametric, mean_only, no_eb, miq, welch, lasso_1se, quiet;
+    int nonparametric, mean_only, no_eb, miq, welch, lasso_1se, quiet, bootstrap_rows;
     double C, gamma, eta, threshold, alpha, k, nlambda, lambda_min_ratio;
     double reg_lambda, min_child_weight, subsample, colsample_bytree, colsample_bynode;
 } sopts;
@@ -114,6 +114,10 @@ cJSON *stats_model_params_json(const vx_model_params *mp, const char *preset);
 #define OPT_LABEL                                                                                              \
     {"--label", NULL, "COL", "required", "the binary outcome column (exactly two distinct values)", CLI_STR,    \
      SO(label), 0, 0, 0}
+#define OPT_CLASS_LABEL                                                                                        \
+    {"--label", NULL, "COL", "required",                                                                       \
+     "the outcome column: two distinct values, or more (one binary model per class, one-vs-rest)", CLI_STR,     \
+     SO(label), 0, 0, 0}
 #define OPT_POSITIVE                                                                                           \
     {"--positive", NULL, "VALUE", "the larger value (numbers numerically, text by byte order)",               \
      "the label value that is the positive class (1)", CLI_STR, SO(positive), 0, 0, 0}
@@ -170,6 +174,13 @@ cJSON *stats_model_params_json(const vx_model_params *mp, const char *preset);
         {"--base-score", NULL, "P|prior", "0.5 (margin 0)",                                                    \
          "rf, gbm: starting probability, or 'prior' = the training class-1 fraction (prior log-odds)",         \
          CLI_STR, SO(base_score), 0, 0, 0},                                                                    \
+        {"--bootstrap-rows", NULL, NULL, "off: XGBoost's --subsample without replacement",                          \
+         "rf: each tree on round(subsample n) rows drawn with replacement (scikit-learn's bootstrap)",          \
+         CLI_FLAG, SO(bootstrap_rows), 0, 0, 1},                                                                    \
+        {"--criterion", NULL, "xgboost|friedman_mse", "xgboost",                                               \
+         "gbm: XGBoost's second-order trees, or scikit-learn's least-squares trees on the residuals with "     \
+         "Newton leaf values (needs subsample and colsample 1, base score prior)",                             \
+         CLI_STR, SO(criterion), 0, 0, 0},                                                                     \
         {"--preset", NULL, "sklearn", NULL,                                                                    \
          "model parameters reproducing scikit-learn's defaults (gbm: GradientBoostingClassifier; rf: "          \
          "RandomForestClassifier(max_features='sqrt')), applied before the options above",                     \
