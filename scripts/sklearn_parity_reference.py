@@ -14,8 +14,11 @@ Writes, into OUTDIR:
                                       3class: 180 x 8, 3 classes (0, 1, 2)
   sklearn_parity_folds_<table>.csv  header row,fold: the 0-based row number and its fold (0..4), from
                                     StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+  sklearn_parity_inner_pltn.csv     header row,outer,inner0..inner4: for pltn, the outer fold of each row and,
+                                    per outer fold f, each training row's inner fold (StratifiedKFold(3,
+                                    shuffle=True, random_state=1) of that training set; empty for held-out rows)
   sklearn_parity_auc.csv            header table,model,fold,auc: scikit-learn's AUC on each held-out fold,
-                                    printed %.17g
+                                    printed %.17g (model logreg-nested-C: the C chosen in that fold)
 
 Every fold: StandardScaler (mean and population SD of the training rows) fitted on the training rows, then the
 model; the AUC is roc_auc_score of the held-out rows' decision values (probabilities for the forest):
@@ -31,6 +34,8 @@ model; the AUC is roc_auc_score of the held-out rows' decision values (probabili
              bootstrap=True, random_state=0): a forest is random (with 500 trees scikit-learn's own fold AUCs
              move by up to 0.05 from one random_state to another on these tables), so the reference is a forest
              large enough for its AUC to be close to the infinite forest's
+Nested CV (pltn, model logreg-nested): GridSearchCV(Pipeline(StandardScaler, LogisticRegression(newton-cg)),
+{C: 0.01, 0.1, 1, 10}, scoring="roc_auc", cv=PredefinedSplit(the given inner folds)) on each outer training set.
 The 3-class table: OneVsRestClassifier(LogisticRegression(C=1, newton-cg, tol 1e-8)) (predict_proba: each
 class's binary probability divided by their sum over the classes) and roc_auc_score(y, proba,
 multi_class="ovr", average="macro"); model name logreg-ovr.
@@ -42,7 +47,8 @@ import numpy as np
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import GridSearchCV, PredefinedSplit, StratifiedKFold
+from sklearn.pipeline import Pipeline
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -109,6 +115,20 @@ def fold_aucs(X, y, folds, model):
     return out
 
 
+def nested(X, y, folds, inner):
+    """Nested CV of logreg over C in (0.01, 0.1, 1, 10) with the given inner folds: per outer fold, GridSearchCV
+    (scoring roc_auc, the first of equal means kept) on the training rows, then the held-out AUC of the refit."""
+    out = []
+    for f in range(5):
+        tr, te = folds != f, folds == f
+        pipe = Pipeline([("scale", StandardScaler()),
+                         ("lr", LogisticRegression(solver="newton-cg", tol=1e-8, max_iter=10000))])
+        gs = GridSearchCV(pipe, {"lr__C": [0.01, 0.1, 1.0, 10.0]}, scoring="roc_auc",
+                          cv=PredefinedSplit(inner[tr, f]), refit=True).fit(X[tr], y[tr])
+        out.append((roc_auc_score(y[te], gs.decision_function(X[te])), gs.best_params_["lr__C"]))
+    return out
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     wdbc = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
@@ -133,6 +153,21 @@ def main():
             fh.write("row,fold\n")
             for i, f in enumerate(folds):
                 fh.write(f"{i},{f}\n")
+        if name == "pltn":  # inner folds: StratifiedKFold(3, shuffle, random_state=1) of each outer training set
+            inner = np.full((len(y), 5), -1, dtype=int)
+            for f in range(5):
+                tr = np.flatnonzero(folds != f)
+                for g, (_, te) in enumerate(StratifiedKFold(n_splits=3, shuffle=True, random_state=1).split(
+                        X[tr], y[tr])):
+                    inner[tr[te], f] = g
+            with open(os.path.join(outdir, "sklearn_parity_inner_pltn.csv"), "w") as fh:
+                fh.write("row,outer," + ",".join(f"inner{f}" for f in range(5)) + "\n")
+                for i in range(len(y)):
+                    fh.write(f"{i},{folds[i]}," + ",".join("" if v < 0 else str(v) for v in inner[i]) + "\n")
+            for f, (a, c) in enumerate(nested(X, y, folds, inner)):
+                rows.append(f"{name},logreg-nested,{f},{a:.17g}")
+                rows.append(f"{name},logreg-nested-C,{f},{c:.17g}")
+                print(name, "logreg-nested", f, "%.4f" % a, c, flush=True)
         models = ["logreg-ovr"] if name == "3class" else ["logreg", "logreg-l1", "svm", "gbm", "rf"] + [
             f"gbm@{s}" for s in range(1, 10)]
         for model in models:
