@@ -691,6 +691,70 @@ static int gbt_from_json(const cJSON *o, vx_model *m, vx_error *err)
     return rc == VX_OK ? vxm_check_gbt(m, err) : rc;
 }
 
+/* "seed": a decimal string. */
+static int json_get_seed(const cJSON *sj, unsigned long *seed, vx_error *err)
+{
+    if (!cJSON_IsString(sj))
+        return vx_error_set(err, VX_EFORMAT, "model JSON: member \"seed\" (a decimal string) is missing");
+    char *e;
+    errno = 0;
+    *seed = strtoul(sj->valuestring, &e, 10);
+    if (e == sj->valuestring || *e || errno)
+        return vx_error_set(err, VX_EFORMAT, "model JSON: \"seed\" = \"%.30s\" is not an unsigned integer",
+                            sj->valuestring);
+    return VX_OK;
+}
+
+/* A one-vs-rest model's members ("p", "classes", "ovr") into m (kind: its "kind"). */
+static int ovr_from_json(const cJSON *o, int kind, vx_model *m, vx_error *err)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "ovr");
+    int rc, p = 0;
+    if ((rc = json_get_int(o, "p", 1, INT_MAX / 2, &p, err)) ||
+        (rc = json_get_int(o, "classes", 3, 256, &m->nclass, err)))
+        return rc;
+    m->p = (size_t)p;
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != m->nclass)
+        return vx_error_set(err, VX_EFORMAT, "model JSON: \"ovr\" must hold %d models", m->nclass);
+    if (!(m->ovr = calloc((size_t)m->nclass, sizeof *m->ovr)))
+        return vx_error_set(err, VX_ENOMEM, "model from JSON: out of memory");
+    for (int k = 0; k < m->nclass; k++) {
+        if ((rc = vx_model_from_json(cJSON_GetArrayItem(a, k), &m->ovr[k], err))) {
+            vx_error_prefix(err, "one-vs-rest class %d: ", k);
+            return rc;
+        }
+        if (m->ovr[k]->p != m->p || m->ovr[k]->par.kind != (vx_model_kind)kind || m->ovr[k]->nclass > 2)
+            return vx_error_set(err, VX_EFORMAT, "model JSON: one-vs-rest class %d does not match the model", k);
+    }
+    m->par = m->ovr[0]->par;
+    return VX_OK;
+}
+
+/* rf, gbm: the tree parameters, optional (model files written before they existed hold the defaults). */
+static int tree_params_from_json(const cJSON *o, vx_model_params *par, vx_error *err)
+{
+    const struct {
+        const char *name;
+        double *v;
+    } tp[6] = {{"reg_lambda", &par->reg_lambda},       {"min_child_weight", &par->min_child_weight},
+               {"subsample", &par->subsample},         {"colsample_bytree", &par->colsample_bytree},
+               {"colsample_bynode", &par->colsample_bynode}, {"base_score", &par->base_score}};
+    int rc;
+    for (int i = 0; i < 6; i++)
+        if (cJSON_GetObjectItemCaseSensitive(o, tp[i].name) && (rc = json_get_double(o, tp[i].name, tp[i].v, err)))
+            return rc;
+    if (cJSON_GetObjectItemCaseSensitive(o, "bootstrap") && (rc = json_get_int(o, "bootstrap", 0, 1, &par->bootstrap, err)))
+        return rc;
+    const cJSON *cj = cJSON_GetObjectItemCaseSensitive(o, "criterion");
+    if (cj) {
+        if (cJSON_IsString(cj) && !strcmp(cj->valuestring, "friedman_mse"))
+            par->criterion = VX_GBM_FRIEDMAN_MSE;
+        else if (!cJSON_IsString(cj) || strcmp(cj->valuestring, "xgboost"))
+            return vx_error_set(err, VX_EFORMAT, "model JSON: \"criterion\" must be \"xgboost\" or \"friedman_mse\"");
+    }
+    return VX_OK;
+}
+
 int vx_model_from_json(const void *cjson_object, vx_model **out, vx_error *err)
 {
     const cJSON *o = cjson_object;
@@ -709,30 +773,8 @@ int vx_model_from_json(const void *cjson_object, vx_model **out, vx_error *err)
     m->grad_norm = NAN;
     int rc, p = 0;
     if (cJSON_GetObjectItemCaseSensitive(o, "classes")) { /* one-vs-rest */
-        const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "ovr");
-        if ((rc = json_get_int(o, "p", 1, INT_MAX / 2, &p, err)) ||
-            (rc = json_get_int(o, "classes", 3, 256, &m->nclass, err)))
+        if ((rc = ovr_from_json(o, kind, m, err)))
             goto fail;
-        m->p = (size_t)p;
-        if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != m->nclass) {
-            rc = vx_error_set(err, VX_EFORMAT, "model JSON: \"ovr\" must hold %d models", m->nclass);
-            goto fail;
-        }
-        if (!(m->ovr = calloc((size_t)m->nclass, sizeof *m->ovr))) {
-            rc = vx_error_set(err, VX_ENOMEM, "model from JSON: out of memory");
-            goto fail;
-        }
-        for (int k = 0; k < m->nclass; k++) {
-            if ((rc = vx_model_from_json(cJSON_GetArrayItem(a, k), &m->ovr[k], err))) {
-                vx_error_prefix(err, "one-vs-rest class %d: ", k);
-                goto fail;
-            }
-            if (m->ovr[k]->p != m->p || m->ovr[k]->par.kind != (vx_model_kind)kind || m->ovr[k]->nclass > 2) {
-                rc = vx_error_set(err, VX_EFORMAT, "model JSON: one-vs-rest class %d does not match the model", k);
-                goto fail;
-            }
-        }
-        m->par = m->ovr[0]->par;
         *out = m;
         return VX_OK;
     }
@@ -744,41 +786,10 @@ int vx_model_from_json(const void *cjson_object, vx_model **out, vx_error *err)
         (rc = json_get_double(o, "eta", &m->par.eta, err)))
         goto fail;
     m->p = (size_t)p;
-    if (cJSON_IsString(sj)) {
-        char *e;
-        errno = 0;
-        m->par.seed = strtoul(sj->valuestring, &e, 10);
-        if (e == sj->valuestring || *e || errno) {
-            rc = vx_error_set(err, VX_EFORMAT, "model JSON: \"seed\" = \"%.30s\" is not an unsigned integer",
-                              sj->valuestring);
-            goto fail;
-        }
-    } else {
-        rc = vx_error_set(err, VX_EFORMAT, "model JSON: member \"seed\" (a decimal string) is missing");
+    if ((rc = json_get_seed(sj, &m->par.seed, err)))
         goto fail;
-    }
-    /* the tree parameters: optional (model files written before they existed hold the defaults) */
-    const struct {
-        const char *name;
-        double *v;
-    } tp[6] = {{"reg_lambda", &m->par.reg_lambda},       {"min_child_weight", &m->par.min_child_weight},
-               {"subsample", &m->par.subsample},         {"colsample_bytree", &m->par.colsample_bytree},
-               {"colsample_bynode", &m->par.colsample_bynode}, {"base_score", &m->par.base_score}};
-    for (int i = 0; kind >= VX_MODEL_RF && i < 6; i++)
-        if (cJSON_GetObjectItemCaseSensitive(o, tp[i].name) && (rc = json_get_double(o, tp[i].name, tp[i].v, err)))
-            goto fail;
-    if (kind >= VX_MODEL_RF && cJSON_GetObjectItemCaseSensitive(o, "bootstrap") &&
-        (rc = json_get_int(o, "bootstrap", 0, 1, &m->par.bootstrap, err)))
+    if (kind >= VX_MODEL_RF && (rc = tree_params_from_json(o, &m->par, err)))
         goto fail;
-    const cJSON *cj = cJSON_GetObjectItemCaseSensitive(o, "criterion");
-    if (kind >= VX_MODEL_RF && cj) {
-        if (cJSON_IsString(cj) && !strcmp(cj->valuestring, "friedman_mse"))
-            m->par.criterion = VX_GBM_FRIEDMAN_MSE;
-        else if (!cJSON_IsString(cj) || strcmp(cj->valuestring, "xgboost")) {
-            rc = vx_error_set(err, VX_EFORMAT, "model JSON: \"criterion\" must be \"xgboost\" or \"friedman_mse\"");
-            goto fail;
-        }
-    }
     if ((rc = check_params(&m->par, err)))
         goto fail;
     if (m->par.criterion == VX_GBM_FRIEDMAN_MSE) {

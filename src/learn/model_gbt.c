@@ -30,7 +30,6 @@ typedef struct gbt_build {
     size_t n, p;
     const double *r, *h; /* residuals and hessians of this stage */
     size_t *idx, *tmp;   /* row indices of the nodes (idx[lo..hi) = one node), scratch */
-    float *val;          /* scratch: the node's values of one feature */
     double min_child_weight;
     int depth;
     vx_model *m;
@@ -194,7 +193,7 @@ int vxm_fit_gbt(const double *X, size_t n, size_t p, const int *y, vx_model *m, 
     m->gbt_init = log((double)n1 / (double)(n - n1));
     for (size_t i = 0; i < n; i++)
         F[i] = m->gbt_init;
-    gbt_build b = {xf, n, p, r, h, idx, tmp, NULL, mp->min_child_weight, mp->depth, m, 0};
+    gbt_build b = {xf, n, p, r, h, idx, tmp, mp->min_child_weight, mp->depth, m, 0};
     for (int t = 0; t < mp->trees; t++) {
         for (size_t i = 0; i < n; i++) {
             double pr = 1.0 - vxm_sigm_neg(F[i]);
