@@ -10,7 +10,7 @@ Writes, into OUTDIR:
                                     x1,...,xp,y and one row per sample, values printed %.6f (both sides read
                                     this file, so both see the same numbers)
                                       pltn:   150 x 20 (p < n), 2 classes
-                                      pgtn:    80 x 300 (p > n), 2 classes
+                                      pgtn:   200 x 400 (p > n), 2 classes
                                       3class: 180 x 8, 3 classes (0, 1, 2)
   sklearn_parity_folds_<table>.csv  header row,fold: the 0-based row number and its fold (0..4), from
                                     StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
@@ -138,7 +138,7 @@ def main():
     d = np.loadtxt(wdbc, delimiter=",", skiprows=1)
     tables["wdbc"] = (d[:, :-1], d[:, -1].astype(int))
     for name, (n, p, inf, k, strength, seed) in {"pltn": (150, 20, 6, 2, 1.0, 15),
-                                                  "pgtn": (80, 300, 10, 2, 2.0, 16),
+                                                  "pgtn": (200, 400, 10, 2, 1.0, 16),
                                                   "3class": (180, 8, 6, 3, 1.0, 17)}.items():
         X, y = generate(n, p, inf, k, strength, seed)
         path = os.path.join(outdir, f"sklearn_parity_data_{name}.csv")
