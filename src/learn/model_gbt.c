@@ -33,7 +33,10 @@ typedef struct gbt_build {
     double min_child_weight;
     int depth;
     vx_model *m;
-    size_t start; /* the first node of the tree being grown */
+    size_t start;       /* the first node of the tree being grown */
+    const size_t *ord;  /* p x n: the rows in increasing order of feature j (ties by row), ord + j * n */
+    unsigned *stamp;    /* n: stamp[i] == cur for the rows of the node being split */
+    unsigned cur;
 } gbt_build;
 
 static int gbt_push(vx_model *m, double feature, double thr, double left, double right, double value)
@@ -55,7 +58,7 @@ static int gbt_push(vx_model *m, double feature, double thr, double left, double
     return VX_OK;
 }
 
-/* Sort idx[0..k) by val (stable by row index through a merge sort on (value, row) pairs). */
+/* (value, row) pairs, ordered by value, then row. */
 typedef struct vr {
     float v;
     size_t i;
@@ -74,12 +77,17 @@ static int gbt_best_split(gbt_build *b, size_t lo, size_t hi, vr *buf, long *bf,
     size_t k = hi - lo, p = b->p;
     double best = -INFINITY;
     *bf = -1;
+    b->cur++;
+    for (size_t a = lo; a < hi; a++)
+        b->stamp[b->idx[a]] = b->cur;
     for (size_t j = 0; j < p; j++) {
-        for (size_t a = 0; a < k; a++) {
-            buf[a].i = b->idx[lo + a];
-            buf[a].v = b->xf[buf[a].i * p + j];
-        }
-        qsort(buf, k, sizeof *buf, cmp_vr);
+        /* the node's rows in increasing order of feature j: the presorted order, filtered */
+        const size_t *oj = b->ord + j * b->n;
+        for (size_t a = 0, c = 0; c < k; a++)
+            if (b->stamp[oj[a]] == b->cur) {
+                buf[c].i = oj[a];
+                buf[c++].v = b->xf[oj[a] * p + j];
+            }
         if ((double)buf[k - 1].v <= (double)buf[0].v + GBT_FEATURE_EPS)
             continue; /* constant in this node */
         double sl = 0.0, st = 0.0, hl = 0.0, ht = 0.0;
@@ -182,9 +190,11 @@ int vxm_fit_gbt(const double *X, size_t n, size_t p, const int *y, vx_model *m, 
     double *F = malloc(n * sizeof *F), *r = malloc(n * sizeof *r), *h = malloc(n * sizeof *h);
     size_t *idx = malloc(n * sizeof *idx), *tmp = malloc(n * sizeof *tmp);
     vr *buf = malloc(n * sizeof *buf);
+    size_t *ord = malloc(n * p * sizeof *ord);
+    unsigned *stamp = calloc(n, sizeof *stamp);
     m->gbt_start = malloc(((size_t)mp->trees + 1) * sizeof *m->gbt_start);
     int rc = VX_OK;
-    if (!xf || !F || !r || !h || !idx || !tmp || !buf || !m->gbt_start) {
+    if (!xf || !F || !r || !h || !idx || !tmp || !buf || !ord || !stamp || !m->gbt_start) {
         rc = vx_error_set(err, VX_ENOMEM, "model gbm: out of memory");
         goto done;
     }
@@ -193,7 +203,17 @@ int vxm_fit_gbt(const double *X, size_t n, size_t p, const int *y, vx_model *m, 
     m->gbt_init = log((double)n1 / (double)(n - n1));
     for (size_t i = 0; i < n; i++)
         F[i] = m->gbt_init;
-    gbt_build b = {xf, n, p, r, h, idx, tmp, mp->min_child_weight, mp->depth, m, 0};
+    /* each feature's row order, once per fit */
+    for (size_t j = 0; j < p; j++) {
+        for (size_t i = 0; i < n; i++) {
+            buf[i].i = i;
+            buf[i].v = xf[i * p + j];
+        }
+        qsort(buf, n, sizeof *buf, cmp_vr);
+        for (size_t i = 0; i < n; i++)
+            ord[j * n + i] = buf[i].i;
+    }
+    gbt_build b = {xf, n, p, r, h, idx, tmp, mp->min_child_weight, mp->depth, m, 0, ord, stamp, 0};
     for (int t = 0; t < mp->trees; t++) {
         for (size_t i = 0; i < n; i++) {
             double pr = 1.0 - vxm_sigm_neg(F[i]);
@@ -219,6 +239,8 @@ done:
     free(idx);
     free(tmp);
     free(buf);
+    free(ord);
+    free(stamp);
     return rc;
 }
 
