@@ -7,10 +7,10 @@ defaults: ../shared/stats/wdbc/wdbc_sklearn_breast_cancer.csv and tests/data/sta
 
 Writes, into OUTDIR:
   sklearn_parity_data_<table>.csv   the generated tables (not wdbc, which is read from VOXOMICS_DATA): a header
-                                    x1,...,xp,y and one row per sample, values printed %.6f (both sides read
+                                    x1,...,xp,y and one row per sample, values printed %.5g (both sides read
                                     this file, so both see the same numbers)
-                                      pltn:   150 x 20 (p < n), 2 classes
-                                      pgtn:   200 x 400 (p > n), 2 classes
+                                      pltn:   300 x 30 (p < n), 2 classes
+                                      pgtn:   200 x 300 (p > n), 2 classes
                                       3class: 180 x 8, 3 classes (0, 1, 2)
   sklearn_parity_folds_<table>.csv  header row,fold: the 0-based row number and its fold (0..4), from
                                     StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
@@ -76,7 +76,7 @@ def write_table(path, X, y):
     with open(path, "w") as f:
         f.write(",".join([f"x{j + 1}" for j in range(X.shape[1])] + ["y"]) + "\n")
         for i in range(X.shape[0]):
-            f.write(",".join("%.6f" % v for v in X[i]) + ",%d\n" % y[i])
+            f.write(",".join("%.5g" % v for v in X[i]) + ",%d\n" % y[i])
 
 
 def read_table(path):
@@ -137,8 +137,8 @@ def main():
     tables = {}
     d = np.loadtxt(wdbc, delimiter=",", skiprows=1)
     tables["wdbc"] = (d[:, :-1], d[:, -1].astype(int))
-    for name, (n, p, inf, k, strength, seed) in {"pltn": (150, 20, 6, 2, 1.0, 15),
-                                                  "pgtn": (200, 400, 10, 2, 1.0, 16),
+    for name, (n, p, inf, k, strength, seed) in {"pltn": (300, 30, 6, 2, 1.0, 15),
+                                                  "pgtn": (200, 300, 10, 2, 1.0, 16),
                                                   "3class": (180, 8, 6, 3, 1.0, 17)}.items():
         X, y = generate(n, p, inf, k, strength, seed)
         path = os.path.join(outdir, f"sklearn_parity_data_{name}.csv")

@@ -60,59 +60,42 @@ static uint64_t boot_next(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-/* A bootstrap forest (rf with bootstrap): tree t is one boosting round on row weights = the counts of
- * round(subsample * n) draws with replacement (scikit-learn's bootstrap, max_samples = subsample), and every
- * tree starts from the same margin: the training matrix's base_margin is the starting margin minus the trees
- * already grown, so each tree is fitted as the first one would be (XGBoost adds base_margin to the trees'
- * sum). The booster's learning rate is 1 / trees, so the model's margin is the starting margin plus the mean
- * of the trees' leaf values, as in a single round of num_parallel_tree trees. */
-static int rf_bootstrap(const char *kn, const vx_model_params *mp, const double *X, size_t n, size_t p, double bs,
+/* A bootstrap forest (rf with bootstrap): tree t is one boosting round on round(subsample * n) rows drawn with
+ * replacement (scikit-learn's bootstrap, max_samples = subsample). The gradients are given (custom-gradient
+ * boosting): a drawn row i counted w_i times has g_i = w_i (p0 - y_i) and h_i = w_i p0 (1 - p0), p0 the starting
+ * probability, so every tree is grown from the same margin whatever the trees before it; a row not drawn gets a
+ * negative hessian, which XGBoost's exact tree builder treats as a deleted row (left out of the split search
+ * and of the leaf sums, as scikit-learn's tree never sees it). The booster's learning rate is 1 / trees, so the
+ * model's margin is the starting margin plus the mean of the trees' leaf values, as in a single round of
+ * num_parallel_tree trees. */
+static int rf_bootstrap(const char *kn, const vx_model_params *mp, const int *y, size_t n, double bs,
                         BoosterHandle bh, DMatrixHandle dm, vx_error *err)
 {
     int rc = VX_OK;
-    float *w = malloc(n * sizeof *w), *bm = malloc(n * sizeof *bm);
-    double *sum = calloc(n, sizeof *sum);
-    DMatrixHandle plain = NULL;
-    if (!w || !bm || !sum) {
+    float *g = malloc(n * sizeof *g), *h = malloc(n * sizeof *h);
+    unsigned *w = malloc(n * sizeof *w);
+    if (!g || !h || !w) {
         rc = vx_error_set(err, VX_ENOMEM, "model %s: out of memory", kn);
         goto done;
     }
-    rc = xgb_dmatrix(kn, X, n, p, &plain, err); /* without base_margin: the trees' own predictions */
-    if (rc)
-        goto done;
-    double b0 = log(bs / (1.0 - bs)); /* the starting margin */
     size_t draws = (size_t)llround(mp->subsample * (double)n);
     if (draws < 1)
         draws = 1;
     uint64_t st = (uint64_t)mp->seed * 0x2545F4914F6CDD1Dull + 0x5851F42D4C957F2Dull;
     for (int t = 0; t < mp->trees; t++) {
-        for (size_t i = 0; i < n; i++) {
-            w[i] = 0.0f;
-            bm[i] = (float)(b0 - sum[i]);
-        }
+        memset(w, 0, n * sizeof *w);
         for (size_t d = 0; d < draws; d++)
-            w[boot_next(&st) % n] += 1.0f;
-        XGB_CHECK(XGDMatrixSetFloatInfo(dm, "weight", w, (bst_ulong)n), "setting the bootstrap weights");
-        XGB_CHECK(XGDMatrixSetFloatInfo(dm, "base_margin", bm, (bst_ulong)n), "setting the base margin");
-        XGB_CHECK(XGBoosterUpdateOneIter(bh, t, dm), "training");
-        char cfg[160];
-        snprintf(cfg, sizeof cfg,
-                 "{\"type\": 1, \"training\": false, \"iteration_begin\": %d, \"iteration_end\": %d, "
-                 "\"strict_shape\": false}",
-                 t, t + 1);
-        const bst_ulong *shape = NULL;
-        bst_ulong dim = 0;
-        const float *res = NULL;
-        XGB_CHECK(XGBoosterPredictFromDMatrix(bh, plain, cfg, &shape, &dim, &res), "prediction");
-        for (size_t i = 0; i < n; i++)
-            sum[i] += (double)res[i] - b0; /* tree t's contribution (already scaled by 1 / trees) */
+            w[boot_next(&st) % n]++;
+        for (size_t i = 0; i < n; i++) {
+            g[i] = w[i] ? (float)((double)w[i] * (bs - (double)y[i])) : 0.0f;
+            h[i] = w[i] ? (float)((double)w[i] * bs * (1.0 - bs)) : -1.0f;
+        }
+        XGB_CHECK(XGBoosterBoostOneIter(bh, dm, g, h, (bst_ulong)n), "training");
     }
 done:
-    if (plain)
-        XGDMatrixFree(plain);
+    free(g);
+    free(h);
     free(w);
-    free(bm);
-    free(sum);
     return rc;
 }
 
@@ -176,7 +159,7 @@ int vxm_fit_xgb(const double *X, size_t n, size_t p, const int *y, vx_model *m, 
         double bs = mp->base_score == VX_BASE_SCORE_PRIOR ? (double)n1 / (double)n
                     : mp->base_score > 0                 ? mp->base_score
                                                          : 0.5;
-        rc = rf_bootstrap(kn, mp, X, n, p, bs, bh, dm, err);
+        rc = rf_bootstrap(kn, mp, y, n, bs, bh, dm, err);
         if (rc)
             goto done;
     } else {

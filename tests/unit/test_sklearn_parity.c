@@ -1,7 +1,7 @@
 /* Parity with scikit-learn (issue 15): on the same folds, every model's fold AUCs equal scikit-learn's.
  *
  * Tables: wdbc (VOXOMICS_DATA stats/wdbc, 569 x 30) and two generated tables committed in tests/data/stats
- * (sklearn_parity_data_pltn.csv 150 x 20, p < n; sklearn_parity_data_pgtn.csv 80 x 300, p > n), each with
+ * (sklearn_parity_data_pltn.csv 150 x 20, p < n; sklearn_parity_data_pgtn.csv 200 x 300, p > n), each with
  * scikit-learn's StratifiedKFold(5, shuffle=True, random_state=0) folds (sklearn_parity_folds_<table>.csv) and
  * scikit-learn's fold AUCs (sklearn_parity_auc.csv), all written by scripts/sklearn_parity_reference.py
  * (scikit-learn 1.2.1, run offline; its header lists the estimators). voxomics runs vx_cv_run with those folds
