@@ -90,10 +90,11 @@ typedef struct vx_model_params {
     double base_score;       /* the starting prediction, a probability in (0, 1); 0: XGBoost's 0.5 (margin 0);
                                 VX_BASE_SCORE_PRIOR: the class-1 fraction of the training labels (margin = the
                                 prior log-odds, scikit-learn's init for GradientBoostingClassifier) */
-    int bootstrap;           /* rf: 1 = each tree on round(subsample * n) rows drawn WITH replacement (row
-                                weights = draw counts; scikit-learn's bootstrap, max_samples = subsample), every
-                                tree grown from the same starting margin; 0 (default) = XGBoost's own row
-                                sampling (subsample, without replacement) in one round of num_parallel_tree */
+    int bootstrap;           /* rf: 1 = each tree on round(subsample * n) rows drawn WITH replacement (draw
+                                counts as row weights, rows not drawn left out; scikit-learn's bootstrap,
+                                max_samples = subsample), each tree one round of custom-gradient boosting at the
+                                starting margin; 0 (default) = XGBoost's own row sampling (subsample, without
+                                replacement) in one round of num_parallel_tree trees */
     int criterion;           /* gbm: VX_GBM_XGBOOST (default) or VX_GBM_FRIEDMAN_MSE (see below) */
 } vx_model_params;
 
@@ -131,9 +132,9 @@ VX_API void vx_model_params_default(vx_model_params *p, vx_model_kind k);
  *          split), colsample_bytree 1, base_score 0. Every tree starts from the same margin, so every row has
  *          the same hessian: XGBoost's gain G^2 / H then orders splits exactly as the (weighted) Gini decrease
  *          does, and a leaf's value is an increasing linear function of its class-1 fraction; the trees' mean
- *          margin ranks rows as the mean leaf frequency (scikit-learn's predict_proba) does. What still
- *          differs: the random draws (rows, features), and XGBoost places a threshold midway between adjacent
- *          values of all training rows, scikit-learn between those of the drawn rows.
+ *          margin ranks rows as the mean leaf frequency (scikit-learn's predict_proba) does; rows not drawn
+ *          are left out of the tree entirely (thresholds fall between drawn rows, as scikit-learn's). What
+ *          still differs: the random draws (rows, and the features of each split).
  *     logreg, logreg-l1, svm: nothing to change (their defaults are scikit-learn's LogisticRegression(C=1),
  *          LogisticRegression(penalty="l1", solver="liblinear") and SVC(C=1, gamma="scale")).
  * Errors: VX_EINVAL for an unknown preset name (the message lists them). */
