@@ -8,45 +8,83 @@
 
 #include "stats_common.h"
 
-/* --folds-from FILE:COL[,COL]...: fold numbers (any integers; renumbered 0..K-1 in increasing order) by ID. */
-static int read_given_folds(const sopts *o, const vx_table *t, int **given, int *repeats, vx_error *err)
+/* FILE:COL[,COL]... of option `opt`: integer columns of FILE matched by ID, each shifted so that its smallest
+ * value is 0, into *out (nrow x ncols, row-major). missing_ok: an empty or NA cell gives -1 (--inner-folds-from:
+ * the rows held out by the outer fold need none). */
+static int read_fold_columns(const char *opt, const char *arg, const vx_table *t, int missing_ok, int **out,
+                             int *ncols, vx_error *err)
 {
     char spec[4096];
-    snprintf(spec, sizeof spec, "%s", o->folds_from);
+    snprintf(spec, sizeof spec, "%s", arg);
     char *colon = strrchr(spec, ':');
     if (!colon)
-        return vx_error_set(err, VX_EINVAL, "--folds-from FILE:COL[,COL...]: no ':' in '%s'", o->folds_from);
+        return vx_error_set(err, VX_EINVAL, "%s FILE:COL[,COL...]: no ':' in '%s'", opt, arg);
     *colon = '\0';
     const char *cols[MAX_LIST];
     size_t nc = stats_split_list(colon + 1, cols, MAX_LIST);
+    if (!nc)
+        return vx_error_set(err, VX_EINVAL, "%s %s: no column named after the ':'", opt, arg);
     vx_table f;
     int rc = vx_table_read(spec, NULL, &f, err);
     if (rc != VX_OK)
         return rc;
-    *given = malloc((t->nrow * nc + 1) * sizeof **given);
-    *repeats = (int)nc;
+    *out = malloc((t->nrow * nc + 1) * sizeof **out);
+    *ncols = (int)nc;
+    if (!*out)
+        rc = vx_error_set(err, VX_ENOMEM, "out of memory");
     for (size_t r = 0; rc == VX_OK && r < nc; r++) {
         long c = vx_table_col(&f, cols[r]);
         if (c < 0) {
-            rc = vx_error_set(err, VX_EINVAL, "%s: no fold column '%s'", spec, cols[r]);
+            rc = vx_error_set(err, VX_EINVAL, "%s: no fold column '%s' (%s)", spec, cols[r], opt);
             break;
         }
         double lo = INFINITY;
         for (size_t i = 0; i < f.nrow; i++)
-            lo = fmin(lo, f.num[i * f.ncol + (size_t)c]);
+            if (!isnan(f.num[i * f.ncol + (size_t)c]))
+                lo = fmin(lo, f.num[i * f.ncol + (size_t)c]);
         for (size_t i = 0; rc == VX_OK && i < t->nrow; i++) {
             size_t k = 0;
             while (k < f.nrow && strcmp(VX_TABLE_ID(&f, k), VX_TABLE_ID(t, i)))
                 k++;
             double v = k < f.nrow ? f.num[k * f.ncol + (size_t)c] : NAN;
-            if (isnan(v) || v != floor(v))
-                rc = vx_error_set(err, VX_EINVAL, "%s: no integer fold for '%s' in column '%s'", spec,
-                                  VX_TABLE_ID(t, i), cols[r]);
+            if (missing_ok && k < f.nrow && isnan(v))
+                (*out)[i * nc + r] = -1;
+            else if (isnan(v) || v != floor(v))
+                rc = vx_error_set(err, VX_EINVAL, "%s: no integer fold for '%s' in column '%s' (%s)", spec,
+                                  VX_TABLE_ID(t, i), cols[r], opt);
             else
-                (*given)[i * nc + r] = (int)(v - lo);
+                (*out)[i * nc + r] = (int)(v - lo);
         }
     }
     vx_table_free(&f);
+    return rc;
+}
+
+/* --folds-from FILE:COL[,COL]...: fold numbers (any integers; shifted to start at 0) by ID, one column per repeat. */
+static int read_given_folds(const sopts *o, const vx_table *t, int **given, int *repeats, vx_error *err)
+{
+    return read_fold_columns("--folds-from", o->folds_from, t, 0, given, repeats, err);
+}
+
+/* --inner-folds-from FILE:COL[,COL]...: one column per outer fold (repeat 1's folds 1..K, then repeat 2's, ...),
+ * giving each training row's inner fold; the outer fold's held-out rows may be empty. */
+static int read_inner_folds(const sopts *o, const vx_table *t, const vx_cv_options *co, int **inner, vx_error *err)
+{
+    int K = co->folds, R = co->repeats > 0 ? co->repeats : 1, nc = 0;
+    if (co->given) {
+        K = 0;
+        for (size_t i = 0; i < t->nrow * (size_t)R; i++)
+            if (co->given[i] + 1 > K)
+                K = co->given[i] + 1;
+    }
+    int rc = read_fold_columns("--inner-folds-from", o->inner_folds_from, t, 1, inner, &nc, err);
+    if (rc == VX_OK && nc != R * K)
+        rc = vx_error_set(err, VX_EINVAL,
+                          "--inner-folds-from %s: %d columns for %d repeats x %d outer folds: give one column per "
+                          "outer fold (repeat 1's folds in order, then repeat 2's, ...)",
+                          o->inner_folds_from, nc, R, K);
+    if (rc == VX_OK && !o->tune.n)
+        rc = vx_error_set(err, VX_EINVAL, "--inner-folds-from: the inner folds are used for tuning: give --tune");
     return rc;
 }
 
@@ -93,11 +131,16 @@ static int cmd_cv(const sopts *o)
     int rc = stats_load_labelled(o, &d, &err);
     if (rc == VX_OK)
         rc = stats_pipeline_params(o, &pp, &err);
-    vx_cv_options co = {o->folds, o->repeats, o->seed, NULL, NULL, 0};
+    vx_cv_options co = {o->folds, o->repeats, o->seed, NULL, NULL, 0, NULL};
     int *given = NULL;
     if (rc == VX_OK && o->folds_from) {
         rc = read_given_folds(o, &d.t, &given, &co.repeats, &err);
         co.given = given;
+    }
+    int *inner = NULL;
+    if (rc == VX_OK && o->inner_folds_from) {
+        rc = read_inner_folds(o, &d.t, &co, &inner, &err);
+        co.inner_given = inner;
     }
     /* --tune PARAM=v1,v2,... */
     vx_cv_tune tune[MAX_LIST];
@@ -136,7 +179,16 @@ static int cmd_cv(const sopts *o)
         cJSON *s = cJSON_AddObjectToObject(root, "settings");
         cJSON_AddStringToObject(s, "data", o->data);
         cJSON_AddStringToObject(s, "label", o->label);
-        cJSON_AddStringToObject(s, "positive", d.names[1]);
+        if (d.nclass > 2) {
+            cJSON_AddNullToObject(s, "positive");
+            cJSON *cl = cJSON_AddArrayToObject(s, "classes");
+            for (int k = 0; k < d.nclass; k++)
+                cJSON_AddItemToArray(cl, cJSON_CreateString(d.classes[k]));
+            cJSON_AddStringToObject(s, "metric", "one-vs-rest macro AUC");
+        } else {
+            cJSON_AddStringToObject(s, "positive", d.names[1]);
+            cJSON_AddStringToObject(s, "metric", "AUC");
+        }
         cJSON_AddNumberToObject(s, "samples", (double)d.t.nrow);
         cJSON_AddNumberToObject(s, "features", (double)d.p);
         cJSON_AddStringToObject(s, "model", vx_model_kind_name(pp.model.kind));
@@ -145,6 +197,8 @@ static int cmd_cv(const sopts *o)
         cJSON_AddNumberToObject(s, "repeats", r.repeats);
         cJSON_AddNumberToObject(s, "seed", (double)o->seed);
         cJSON_AddStringToObject(s, "fold_source", o->folds_from ? o->folds_from : "stratified");
+        cJSON_AddStringToObject(s, "inner_fold_source", o->inner_folds_from ? o->inner_folds_from : "stratified");
+        cJSON_AddItemToObject(s, "model_params", stats_model_params_json(&pp.model, o->preset));
         cJSON_AddStringToObject(s, "missing", o->missing);
         cJSON_AddStringToObject(s, "harmonize_batch", o->harmonize_batch ? o->harmonize_batch : "");
         cJSON_AddStringToObject(s, "voxomics_version", vx_version());
@@ -160,6 +214,7 @@ static int cmd_cv(const sopts *o)
     vx_cv_result_free(&r);
     free(vals);
     free(given);
+    free(inner);
     stats_labelled_free(&d);
     if (rc == VX_EIO && !err.msg[0])
         return 1;
@@ -168,7 +223,7 @@ static int cmd_cv(const sopts *o)
 
 static const cli_opt cv_table[] = {
     OPT_JSON("the results: fold AUCs, pooled AUC per repeat, timings, tuned values, settings"),
-    OPT_LABEL, OPT_POSITIVE, OPT_MODEL, OPT_MODEL_PARAMS,
+    OPT_CLASS_LABEL, OPT_POSITIVE, OPT_MODEL, OPT_MODEL_PARAMS,
     OPT_SEED("0", "seed of the folds and of the models that use one"),
     {"--folds", NULL, "K", "5", "folds per repeat (stratified by the label)", CLI_INT, SO(folds), 0, 2147483647.0,
      0},
@@ -177,8 +232,13 @@ static const cli_opt cv_table[] = {
     {"--folds-from", NULL, "FILE:COL[,COL...]", NULL,
      "given folds instead: integer fold columns of FILE (one per repeat), matched by ID", CLI_STR, SO(folds_from), 0,
      0, 0},
+    {"--inner-folds-from", NULL, "FILE:COL[,COL...]", NULL,
+     "given inner folds for --tune: one integer column of FILE per outer fold (repeat 1's folds in order, then "
+     "repeat 2's ...) giving each training row's inner fold, matched by ID (held-out rows may be empty)",
+     CLI_STR, SO(inner_folds_from), 0, 0, 0},
     {"--tune", NULL, "PARAM=v1,v2,...", NULL,
-     "tune PARAM (C, gamma, trees, depth, eta, k, threshold, alpha) by inner CV on each training set", CLI_LIST,
+     "tune PARAM (C, gamma, trees, depth, eta, reg_lambda, min_child_weight, subsample, colsample_bytree, "
+     "colsample_bynode, base_score, k, threshold, alpha) by inner CV on each training set", CLI_LIST,
      SO(tune), 0, 0, 0},
     OPT_SELECT, OPT_SELECT_PARAMS, OPT_HARMONIZE_BATCH,
     OPT_ID, OPT_JOIN, OPT_WHERE, OPT_MISSING, OPT_FEATURES, OPT_EXCLUDE,
@@ -198,10 +258,12 @@ const cli_command cli_cmd_cv = {
     "cv",
     "leak-free repeated stratified cross-validation of a pipeline (AUC per fold, pooled, tuning)",
     "DATA.csv --label COL [--model M] [--folds K --repeats R --seed S | --folds-from FILE:COL[,COL]...]\n"
-    "         [--select METHOD ...] [--tune PARAM=v1,v2]... [options] --json OUT.json",
+    "         [--select METHOD ...] [--tune PARAM=v1,v2]... [--inner-folds-from FILE:COL[,COL]...] [options]\n"
+    "         --json OUT.json",
     "DATA.csv  one row per sample: an ID column, the label column, numeric feature columns",
     cv_table,
-    "Every fitted step (imputation, scaling, harmonisation, selection, model, tuning) sees only the training rows of each fold.",
+    "Every fitted step (imputation, scaling, harmonisation, selection, model, tuning) sees only the training rows of "
+    "each fold. A label of more than two values is cross-validated one-vs-rest, scored by the macro one-vs-rest AUC.",
     "voxomics cv ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --join ../shared/stats/nsclc_radiogenomics/clinical_covariates.csv --label egfr-mut --missing drop --model logreg --select univariate --k 10 --tune C=0.01,0.1,1 --folds 5 --repeats 2 --seed 1 --json cv.json",
     STATS_EXITS,
     run_cv};

@@ -45,9 +45,12 @@ static int cmd_predict(const sopts *o)
                 dropped ? "rows dropped" : "imputed with the training medians stored in the model");
     if (rc == VX_OK)
         rc = vx_table_matrix(&t, cols, p, &X, &err);
-    double *score = malloc((t.nrow + 1) * sizeof *score), *prob = malloc((t.nrow + 1) * sizeof *prob);
+    int K = rc == VX_OK ? vx_pipeline_nclasses(pl) : 2;
+    size_t w = K > 2 ? (size_t)K : 1;
+    double *score = malloc((t.nrow * w + 1) * sizeof *score), *prob = malloc((t.nrow * w + 1) * sizeof *prob);
     if (rc == VX_OK)
-        rc = vx_pipeline_predict(pl, X, t.nrow, NULL, score, prob, &err);
+        rc = K > 2 ? vx_pipeline_predict_multi(pl, X, t.nrow, NULL, score, prob, &err)
+                   : vx_pipeline_predict(pl, X, t.nrow, NULL, score, prob, &err);
     vx_outfile *of = NULL;
     FILE *f = rc == VX_OK ? vx_outfile_open(o->out, &of, &err) : NULL;
     if (rc == VX_OK && !f)
@@ -55,7 +58,16 @@ static int cmd_predict(const sopts *o)
     if (f) {
         long lc = vx_table_col(&t, vx_pipeline_label(pl, -1));
         vx_csv_field(f, t.colnames[t.id_col]);
-        fputs(",score,probability", f);
+        if (K > 2) { /* predicted class, then each class's normalised probability */
+            fputs(",predicted", f);
+            for (int k = 0; k < K; k++) {
+                char col[512];
+                snprintf(col, sizeof col, "probability_%s", vx_pipeline_class(pl, k));
+                fputc(',', f);
+                vx_csv_field(f, col);
+            }
+        } else
+            fputs(",score,probability", f);
         if (lc >= 0) {
             fputc(',', f);
             vx_csv_field(f, vx_pipeline_label(pl, -1));
@@ -63,7 +75,17 @@ static int cmd_predict(const sopts *o)
         fputc('\n', f);
         for (size_t i = 0; i < t.nrow; i++) {
             vx_csv_field(f, VX_TABLE_ID(&t, i));
-            fprintf(f, ",%.17g,%.17g", score[i], prob[i]);
+            if (K > 2) {
+                size_t best = 0;
+                for (size_t k = 1; k < w; k++)
+                    if (prob[i * w + k] > prob[i * w + best])
+                        best = k;
+                fputc(',', f);
+                vx_csv_field(f, vx_pipeline_class(pl, (int)best));
+                for (size_t k = 0; k < w; k++)
+                    fprintf(f, ",%.17g", prob[i * w + k]);
+            } else
+                fprintf(f, ",%.17g,%.17g", score[i], prob[i]);
             if (lc >= 0) {
                 fputc(',', f);
                 vx_csv_field(f, t.cell[i * t.ncol + (size_t)lc]);
@@ -85,7 +107,8 @@ static int cmd_predict(const sopts *o)
 }
 
 static const cli_opt predict_table[] = {
-    OPT_OUT("PRED.csv", "one row per sample: ID, score, probability (and the label when the data have it)"),
+    OPT_OUT("PRED.csv", "one row per sample: ID, score, probability (and the label when the data have it); a "
+                        "model of more than two classes: ID, predicted, probability_CLASS per class"),
     OPT_ID, OPT_JOIN, OPT_WHERE,
     {"--missing", NULL, "error|drop|impute-median", "error",
      "empty or NA feature cells: stop and name them, drop those rows, or impute with the training medians stored "
@@ -109,7 +132,8 @@ const cli_command cli_cmd_predict = {
     "MODEL.json  a model written by voxomics train\n"
     "DATA.csv    the samples, with the feature columns the model names",
     predict_table,
-    NULL,
+    "Probabilities of a one-vs-rest model (more than two classes) are each class model's probability divided by "
+    "their sum over the classes (scikit-learn's OneVsRestClassifier); predicted is the most probable class.",
     "voxomics train ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --join ../shared/stats/nsclc_radiogenomics/clinical_covariates.csv --label egfr-mut --missing drop --model logreg --C 0.1 -o model.json\n"
     "voxomics predict model.json ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --missing drop -o pred.csv",
     STATS_EXITS,

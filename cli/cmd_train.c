@@ -22,15 +22,19 @@ static int cmd_train(const sopts *o)
         rc = stats_pipeline_params(o, &pp, &err);
     if (rc == VX_OK)
         rc = vx_pipeline_fit(d.X, d.t.nrow, d.p, d.y, d.fnames, d.batch, &pp, &pl, &err);
-    if (rc == VX_OK)
-        vx_pipeline_set_labels(pl, o->label, d.names[0], d.names[1]);
+    if (rc == VX_OK && vx_pipeline_set_classes(pl, o->label, d.classes, d.nclass) != VX_OK)
+        rc = vx_error_set(&err, VX_ENOMEM, "out of memory");
     if (rc == VX_OK)
         rc = vx_pipeline_save(pl, o->out, &err);
     if (rc == VX_OK && stats_summary(o)) {
         const size_t *idx;
         size_t k = vx_pipeline_selected(pl, &idx);
-        printf("%s on %zu samples (%s = 1), %zu of %zu features -> %s\n", vx_model_kind_name(pp.model.kind),
-               d.t.nrow, d.names[1], k, d.p, o->out);
+        if (d.nclass > 2)
+            printf("%s one-vs-rest on %zu samples (%d classes), %zu of %zu features -> %s\n",
+                   vx_model_kind_name(pp.model.kind), d.t.nrow, d.nclass, k, d.p, o->out);
+        else
+            printf("%s on %zu samples (%s = 1), %zu of %zu features -> %s\n", vx_model_kind_name(pp.model.kind),
+                   d.t.nrow, d.names[1], k, d.p, o->out);
     }
     vx_pipeline_free(pl);
     stats_labelled_free(&d);
@@ -39,7 +43,7 @@ static int cmd_train(const sopts *o)
 
 static const cli_opt train_table[] = {
     OPT_OUT("MODEL.json", "the fitted pipeline (features, medians, scaling, selection, model)"),
-    OPT_LABEL, OPT_POSITIVE, OPT_MODEL, OPT_MODEL_PARAMS,
+    OPT_CLASS_LABEL, OPT_POSITIVE, OPT_MODEL, OPT_MODEL_PARAMS,
     OPT_SEED("0", "logreg-l1, rf, gbm: random seed"),
     OPT_SELECT, OPT_SELECT_PARAMS, OPT_HARMONIZE_BATCH,
     OPT_ID, OPT_JOIN, OPT_WHERE, OPT_MISSING, OPT_FEATURES, OPT_EXCLUDE,
@@ -59,10 +63,12 @@ const cli_command cli_cmd_train = {
     "train",
     "fit a pipeline (impute, scale, select, model) on labelled data and save it as JSON",
     "DATA.csv --label COL [--model logreg|logreg-l1|svm|rf|gbm] [--C C] [--gamma G] [--trees N] [--depth D]\n"
-    "         [--eta E] [--seed S] [--select METHOD ...] [--harmonize-batch COL] [options] -o MODEL.json",
+    "         [--eta E] [--preset sklearn] [--seed S] [--select METHOD ...] [--harmonize-batch COL] [options]\n"
+    "         -o MODEL.json",
     "DATA.csv  one row per sample: an ID column, the label column, numeric feature columns",
     train_table,
-    NULL,
+    "A label of more than two values gives a one-vs-rest model (one binary model per class; selection none, "
+    "variance or correlation).",
     "voxomics train ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --join ../shared/stats/nsclc_radiogenomics/clinical_covariates.csv --label egfr-mut --missing drop --model logreg --C 0.1 --select univariate --k 10 -o model.json",
     STATS_EXITS,
     run_train};

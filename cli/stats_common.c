@@ -18,6 +18,7 @@ int stats_parse(const cli_command *c, int argc, char **argv, sopts *o)
     o->folds = 5;
     o->repeats = 1;
     o->C = o->gamma = o->eta = o->threshold = o->alpha = o->k = o->nlambda = o->lambda_min_ratio = NAN;
+    o->reg_lambda = o->min_child_weight = o->subsample = o->colsample_bytree = o->colsample_bynode = NAN;
     o->trees = o->depth = -1;
     o->missing = "error";
     const char *pos[2];
@@ -228,8 +229,23 @@ int stats_load_labelled(const sopts *o, labelled *d, vx_error *err)
     d->fnames = malloc((d->p + 1) * sizeof *d->fnames);
     if (rc == VX_OK && (!d->y || !d->fnames))
         rc = vx_error_set(err, VX_ENOMEM, "out of memory");
-    if (rc == VX_OK)
+    /* cv and train take more than two classes (one-vs-rest); two classes keep vx_table_binary_label's order */
+    int multi = !strcmp(o->cmd, "cv") || !strcmp(o->cmd, "train");
+    d->nclass = 2;
+    if (rc == VX_OK && multi)
+        rc = vx_table_class_labels(&d->t, (size_t)lc, d->y, d->classes, MAX_CLASSES, &d->nclass, err);
+    if (rc == VX_OK && d->nclass > 2 && o->positive)
+        rc = vx_error_set(err, VX_EINVAL, "--positive %s: label '%s' has %d classes (one-vs-rest): --positive is for "
+                                          "two classes", o->positive, o->label, d->nclass);
+    if (rc == VX_OK && d->nclass > 2) {
+        d->names[0] = d->classes[0];
+        d->names[1] = d->classes[1];
+    }
+    if (rc == VX_OK && d->nclass == 2) {
         rc = vx_table_binary_label(&d->t, (size_t)lc, o->positive, d->y, d->names, err);
+        d->classes[0] = d->names[0];
+        d->classes[1] = d->names[1];
+    }
     for (size_t j = 0; rc == VX_OK && j < d->p; j++)
         d->fnames[j] = d->t.colnames[d->cols[j]];
     if (rc == VX_OK && bc >= 0) {
@@ -247,6 +263,26 @@ int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err)
         return vx_error_set(err, VX_EINVAL, "unknown --model '%s' (logreg, logreg-l1, svm, rf, gbm)", o->model);
     vx_pipeline_params_default(pp, (vx_model_kind)kind);
     pp->model.seed = o->seed;
+    if (o->preset && vx_model_params_preset(&pp->model, o->preset, err) != VX_OK)
+        return VX_EINVAL;
+    if (o->bootstrap_rows)
+        pp->model.bootstrap = 1;
+    if (o->criterion) {
+        if (!strcmp(o->criterion, "xgboost"))
+            pp->model.criterion = VX_GBM_XGBOOST;
+        else if (!strcmp(o->criterion, "friedman_mse"))
+            pp->model.criterion = VX_GBM_FRIEDMAN_MSE;
+        else
+            return vx_error_set(err, VX_EINVAL, "--criterion '%s': give xgboost or friedman_mse", o->criterion);
+    }
+    if (o->base_score) {
+        char *end;
+        double b = !strcmp(o->base_score, "prior") ? VX_BASE_SCORE_PRIOR : strtod(o->base_score, &end);
+        if (strcmp(o->base_score, "prior") && (end == o->base_score || *end || !(b > 0 && b < 1)))
+            return vx_error_set(err, VX_EINVAL, "--base-score '%s': give a probability in (0, 1) or 'prior'",
+                                o->base_score);
+        pp->model.base_score = b;
+    }
     if (o->method) {
         int m = vx_select_method_find(o->method);
         if (m < 0)
@@ -264,10 +300,47 @@ int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err)
         double v;
     } set[] = {{"C", o->C}, {"gamma", o->gamma}, {"eta", o->eta}, {"threshold", o->threshold}, {"alpha", o->alpha},
                {"k", o->k}, {"trees", (double)o->trees}, {"depth", (double)o->depth}, {"nlambda", o->nlambda},
-               {"lambda_min_ratio", o->lambda_min_ratio}};
+               {"lambda_min_ratio", o->lambda_min_ratio}, {"reg_lambda", o->reg_lambda},
+               {"min_child_weight", o->min_child_weight}, {"subsample", o->subsample},
+               {"colsample_bytree", o->colsample_bytree}, {"colsample_bynode", o->colsample_bynode}};
     for (size_t i = 0; i < sizeof set / sizeof *set; i++)
-        if (!isnan(set[i].v) && set[i].v >= 0 && vx_pipeline_params_set(pp, set[i].name, set[i].v, err) != VX_OK)
+        if (!isnan(set[i].v) && !(set[i].v < 0 && (!strcmp(set[i].name, "trees") || !strcmp(set[i].name, "depth"))) &&
+            vx_pipeline_params_set(pp, set[i].name, set[i].v, err) != VX_OK)
             return VX_EINVAL;
     return VX_OK;
 }
 
+
+cJSON *stats_model_params_json(const vx_model_params *mp, const char *preset)
+{
+    cJSON *o = cJSON_CreateObject();
+    char seed[32];
+    snprintf(seed, sizeof seed, "%lu", mp->seed);
+    cJSON_AddNumberToObject(o, "C", mp->C);
+    cJSON_AddNumberToObject(o, "gamma", mp->gamma);
+    cJSON_AddStringToObject(o, "seed", seed);
+    if (mp->kind == VX_MODEL_RF || mp->kind == VX_MODEL_GBM) {
+        cJSON_AddNumberToObject(o, "trees", mp->trees);
+        cJSON_AddNumberToObject(o, "depth", mp->depth);
+        cJSON_AddNumberToObject(o, "eta", mp->kind == VX_MODEL_RF ? 1.0 : mp->eta);
+        cJSON_AddNumberToObject(o, "reg_lambda", mp->reg_lambda);
+        cJSON_AddNumberToObject(o, "min_child_weight", mp->min_child_weight);
+        cJSON_AddNumberToObject(o, "subsample", mp->subsample);
+        cJSON_AddNumberToObject(o, "colsample_bytree", mp->colsample_bytree);
+        if (mp->colsample_bynode > 0)
+            cJSON_AddNumberToObject(o, "colsample_bynode", mp->colsample_bynode);
+        else
+            cJSON_AddStringToObject(o, "colsample_bynode", "sqrt(p)/p");
+        cJSON_AddBoolToObject(o, "bootstrap", mp->bootstrap);
+        cJSON_AddStringToObject(o, "criterion", mp->criterion == VX_GBM_FRIEDMAN_MSE ? "friedman_mse" : "xgboost");
+        if (mp->base_score == VX_BASE_SCORE_PRIOR)
+            cJSON_AddStringToObject(o, "base_score", "prior");
+        else
+            cJSON_AddNumberToObject(o, "base_score", mp->base_score > 0 ? mp->base_score : 0.5);
+    }
+    if (preset)
+        cJSON_AddStringToObject(o, "preset", preset);
+    else
+        cJSON_AddNullToObject(o, "preset");
+    return o;
+}

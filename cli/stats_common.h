@@ -21,20 +21,22 @@
 #include "voxomics/table.h"
 
 #define MAX_LIST CLI_LIST_MAX
+#define MAX_CLASSES 256
 
 typedef struct sopts {
     const cli_command *c;
     const char *cmd;
     const char *data, *id, *out, *json, *label, *positive, *batch, *method, *model, *save, *apply, *subject, *rater;
     const char *score, *compare, *prob, *folds_from, *features, *exclude, *missing, *harmonize_batch, *model_file;
-    const char *youden_from, *ref_batch;
+    const char *youden_from, *ref_batch, *preset, *base_score, *inner_folds_from, *criterion;
     const char *time, *event, *strata, *ties, *group, *split_at, *by, *at, *conf_type; /* cox, km */
     cli_list categorical;
     double rho;
     cli_list joins, covariates, tune, where;
     long folds, repeats, bootstrap, seed, trees, depth;
-    int nonparametric, mean_only, no_eb, miq, welch, lasso_1se, quiet;
+    int nonparametric, mean_only, no_eb, miq, welch, lasso_1se, quiet, bootstrap_rows;
     double C, gamma, eta, threshold, alpha, k, nlambda, lambda_min_ratio;
+    double reg_lambda, min_child_weight, subsample, colsample_bytree, colsample_bynode;
 } sopts;
 
 /* Parse the command line into o (defaults first); CLI_OK, CLI_DONE (help/version: exit 0) or 2. */
@@ -71,10 +73,16 @@ typedef struct labelled {
     const char *names[2];
     const char **fnames;
     const char **batch;
+    int nclass;                     /* 2, or more for a multiclass label (cv, train) */
+    const char *classes[MAX_CLASSES]; /* the class names, class 0 first (binary: names[0], names[1]) */
 } labelled;
 void stats_labelled_free(labelled *d);
 int stats_load_labelled(const sopts *o, labelled *d, vx_error *err);
 int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err);
+/* The model's parameters as a JSON object (the settings of cv's output): C, gamma, seed (as a string); rf and
+ * gbm also trees, depth, eta, reg_lambda, min_child_weight, subsample, colsample_bytree, colsample_bynode,
+ * base_score ("prior", "0.5" for XGBoost's default, or the number) and preset (or null). */
+cJSON *stats_model_params_json(const vx_model_params *mp, const char *preset);
 
 /* ---- option table entries shared by the commands ---------------------------------------------------------- */
 #define SO(f) offsetof(sopts, f)
@@ -108,6 +116,10 @@ int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err)
     {"--json", NULL, "OUT.json", "required", WHAT "; '-' is standard output", CLI_STR, SO(json), 0, 0, 0}
 #define OPT_LABEL                                                                                              \
     {"--label", NULL, "COL", "required", "the binary outcome column (exactly two distinct values)", CLI_STR,    \
+     SO(label), 0, 0, 0}
+#define OPT_CLASS_LABEL                                                                                        \
+    {"--label", NULL, "COL", "required",                                                                       \
+     "the outcome column: two distinct values, or more (one binary model per class, one-vs-rest)", CLI_STR,     \
      SO(label), 0, 0, 0}
 #define OPT_POSITIVE                                                                                           \
     {"--positive", NULL, "VALUE", "the larger value (numbers numerically, text by byte order)",               \
@@ -149,7 +161,33 @@ int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err)
         {"--trees", NULL, "N", "100", "rf: trees; gbm: boosting rounds", CLI_INT, SO(trees), 0, 2147483647.0, 0}, \
         {"--depth", NULL, "D", "rf 8, gbm 3", "rf, gbm: maximum tree depth", CLI_INT, SO(depth), 0,            \
          2147483647.0, 0},                                                                                     \
-        {"--eta", NULL, "E", "0.1", "gbm: learning rate, in (0, 1]", CLI_NUM, SO(eta), 0, 0, 0}
+        {"--eta", NULL, "E", "0.1", "gbm: learning rate, in (0, 1]", CLI_NUM, SO(eta), 0, 0, 0},               \
+        {"--reg-lambda", NULL, "L", "rf 0, gbm 1", "rf, gbm: L2 penalty on the leaf weights (XGBoost reg_lambda)", \
+         CLI_NUM, SO(reg_lambda), 0, 0, 0},                                                                    \
+        {"--min-child-weight", NULL, "W", "1",                                                                 \
+         "rf, gbm: smallest hessian sum of a child (XGBoost min_child_weight; 0: at least one row)", CLI_NUM,   \
+         SO(min_child_weight), 0, 0, 0},                                                                       \
+        {"--subsample", NULL, "F", "rf 0.632, gbm 1", "rf, gbm: fraction of rows drawn for each tree",         \
+         CLI_NUM, SO(subsample), 0, 0, 0},                                                                     \
+        {"--colsample-bytree", NULL, "F", "1", "rf, gbm: fraction of features drawn for each tree", CLI_NUM,   \
+         SO(colsample_bytree), 0, 0, 0},                                                                       \
+        {"--colsample-bynode", NULL, "F", "rf sqrt(p)/p, gbm 1",                                               \
+         "rf, gbm: fraction of features drawn for each split (rf: 0 = sqrt(p)/p)", CLI_NUM,                    \
+         SO(colsample_bynode), 0, 0, 0},                                                                       \
+        {"--base-score", NULL, "P|prior", "0.5 (margin 0)",                                                    \
+         "rf, gbm: starting probability, or 'prior' = the training class-1 fraction (prior log-odds)",         \
+         CLI_STR, SO(base_score), 0, 0, 0},                                                                    \
+        {"--bootstrap-rows", NULL, NULL, "off: XGBoost's --subsample without replacement",                          \
+         "rf: each tree on round(subsample n) rows drawn with replacement (scikit-learn's bootstrap)",          \
+         CLI_FLAG, SO(bootstrap_rows), 0, 0, 1},                                                                    \
+        {"--criterion", NULL, "xgboost|friedman_mse", "xgboost",                                               \
+         "gbm: XGBoost's second-order trees, or scikit-learn's least-squares trees on the residuals with "     \
+         "Newton leaf values (needs subsample and colsample 1, base score prior)",                             \
+         CLI_STR, SO(criterion), 0, 0, 0},                                                                     \
+        {"--preset", NULL, "sklearn", NULL,                                                                    \
+         "model parameters reproducing scikit-learn's defaults (gbm: GradientBoostingClassifier; rf: "          \
+         "RandomForestClassifier(max_features='sqrt')), applied before the options above",                     \
+         CLI_STR, SO(preset), 0, 0, 0}
 #define OPT_SELECT                                                                                             \
     {"--select", NULL, "none|variance|correlation|univariate|mrmr|lasso", "none",                              \
      "feature selection inside the pipeline (fitted on the training rows only)", CLI_STR, SO(method), 0, 0, 0}

@@ -2,7 +2,8 @@
  * random forest and gradient boosting).
  *
  * Data: X is n x p, row-major (X[i*p + j]), complete (finite) and already scaled by the caller's pipeline;
- * y holds 0/1 labels and both classes must be present. Every model gives, for each row, a score (higher =
+ * y holds 0/1 labels and both classes must be present (labels 0..K-1, K >= 3: one-vs-rest, see
+ * vx_model_predict_multi). Every model gives, for each row, a score (higher =
  * more likely class 1) and a probability of class 1. Every fit is deterministic: the same data, parameters
  * and seed give bit-identical predictions. A fitted model is immutable; predicting from several threads at
  * once is safe for logreg, logreg-l1 and svm models; XGBoost (rf, gbm) keeps per-booster prediction state,
@@ -48,12 +49,16 @@
  *     the score (and so the AUC) does not depend on them.
  *     Chang & Lin, "LIBSVM: a library for support vector machines", ACM TIST 2 (2011).
  *   VX_MODEL_RF ("rf"): random forest by XGBoost following its documented recipe ("Random Forests in
- *     XGBoost"): booster gbtree, one boosting round of num_parallel_tree = trees trees, subsample 0.632,
- *     colsample_bynode = sqrt(p)/p, learning_rate 1, reg_lambda 0, max_depth = depth, objective
+ *     XGBoost"): booster gbtree, one boosting round of num_parallel_tree = trees trees (XGBoost averages
+ *     their leaf values), learning_rate 1, max_depth = depth, subsample (default 0.632), colsample_bynode
+ *     (default sqrt(p)/p), reg_lambda (default 0), min_child_weight, colsample_bytree, base_score, objective
  *     binary:logistic, tree_method exact, nthread 1, seed.
  *     score = the margin (log-odds), prob = XGBoost's probability.
  *   VX_MODEL_GBM ("gbm"): gradient boosting by XGBoost: objective binary:logistic, trees boosting rounds,
- *     max_depth = depth, eta, tree_method exact, nthread 1, seed. score = margin, prob = probability.
+ *     max_depth = depth, eta, reg_lambda, min_child_weight, subsample, colsample_bytree, colsample_bynode,
+ *     base_score, tree_method exact, nthread 1, seed. score = margin, prob = probability.
+ *   See vx_model_params_preset for the parameters that reproduce scikit-learn's GradientBoostingClassifier
+ *   and RandomForestClassifier.
  *     Chen & Guestrin, "XGBoost: a scalable tree boosting system", KDD 2016.
  *
  * Errors: VX_EINVAL for invalid settings, a single class in y, non-finite X, a constant X (svm, gamma
@@ -85,11 +90,64 @@ typedef struct vx_model_params {
     int depth;           /* rf, gbm: max_depth, >= 1 */
     double eta;          /* gbm: learning rate, in (0, 1] */
     unsigned long seed;  /* logreg-l1, rf, gbm: random seed (logreg and svm are deterministic without one) */
+    /* rf, gbm: the tree parameters of XGBoost (names as XGBoost's) */
+    double reg_lambda;       /* L2 penalty on leaf weights, >= 0 (leaf value -G / (H + reg_lambda)) */
+    double min_child_weight; /* a split is kept only if each child's hessian sum is >= this, >= 0 */
+    double subsample;        /* fraction of rows drawn (without replacement) for each tree, in (0, 1] */
+    double colsample_bytree; /* fraction of features drawn for each tree, in (0, 1] */
+    double colsample_bynode; /* fraction of features drawn for each split, in (0, 1]; 0: rf's sqrt(p) / p */
+    double base_score;       /* the starting prediction, a probability in (0, 1); 0: XGBoost's 0.5 (margin 0);
+                                VX_BASE_SCORE_PRIOR: the class-1 fraction of the training labels (margin = the
+                                prior log-odds, scikit-learn's init for GradientBoostingClassifier) */
+    int bootstrap;           /* rf: 1 = each tree on round(subsample * n) rows drawn WITH replacement (draw
+                                counts as row weights, rows not drawn left out; scikit-learn's bootstrap,
+                                max_samples = subsample), each tree one round of custom-gradient boosting at the
+                                starting margin; 0 (default) = XGBoost's own row sampling (subsample, without
+                                replacement) in one round of num_parallel_tree trees */
+    int criterion;           /* gbm: VX_GBM_XGBOOST (default) or VX_GBM_FRIEDMAN_MSE (see below) */
 } vx_model_params;
 
-/* Defaults for kind k: C 1, gamma 0 ("scale"), seed 0; rf: trees 100, depth 8; gbm: trees 100, depth 3,
- * eta 0.1 (scikit-learn GradientBoostingClassifier's defaults). Fields a kind does not use are set anyway. */
+/* gbm's tree builder: XGBoost's second-order gain G^2 / (H + reg_lambda) with leaf values -G / (H + reg_lambda)
+ * ("xgboost"), or scikit-learn's GradientBoostingClassifier trees ("friedman_mse": each stage a least-squares
+ * regression tree on the residuals y - p, split by Friedman's improvement n_l n_r / n (mean_l - mean_r)^2,
+ * each leaf a Newton step sum(y - p) / (sum p (1 - p) + reg_lambda); voxomics' own implementation in
+ * src/learn/model_gbt.c, which uses trees, depth, eta, reg_lambda and min_child_weight, and needs subsample,
+ * colsample_bytree and colsample_bynode 1 and base_score VX_BASE_SCORE_PRIOR). */
+#define VX_GBM_XGBOOST 0
+#define VX_GBM_FRIEDMAN_MSE 1
+
+#define VX_BASE_SCORE_PRIOR (-1.0)
+
+/* Defaults for kind k: C 1, gamma 0 ("scale"), seed 0; rf: trees 100, depth 8, reg_lambda 0, min_child_weight
+ * 1, subsample 0.632, colsample_bytree 1, colsample_bynode 0 (sqrt(p) / p), base_score 0, bootstrap 0; gbm: trees 100,
+ * depth 3, eta 0.1, reg_lambda 1, min_child_weight 1, subsample 1, colsample_bytree 1, colsample_bynode 1,
+ * base_score 0 (XGBoost's defaults). Fields a kind does not use are set anyway. */
 VX_API void vx_model_params_default(vx_model_params *p, vx_model_kind k);
+
+/* Presets that reproduce another tool's defaults for kind p->kind, applied over p's current values:
+ *   "sklearn" (scikit-learn 1.2):
+ *     gbm: GradientBoostingClassifier() = criterion VX_GBM_FRIEDMAN_MSE (scikit-learn's trees: least
+ *          squares on the residuals), trees 100, depth 3, eta 0.1, reg_lambda 0 (scikit-learn's leaf value is
+ *          the plain Newton step sum(y - p) / sum(p (1 - p))), base_score VX_BASE_SCORE_PRIOR (init = the prior
+ *          log-odds), subsample 1, colsample_bytree 1, colsample_bynode 1, and min_child_weight 0: a child
+ *          needs one row (min_samples_leaf = 1; the hessian p (1 - p) of a row is below 1, so no positive
+ *          hessian threshold means "one row": 0 is the exact equivalent). With criterion VX_GBM_XGBOOST and
+ *          the other values of this preset, XGBoost's boosting differs from scikit-learn's only in choosing
+ *          splits by the second-order gain G^2 / H instead of the residuals' least squares; on noisy tables
+ *          that alone moves fold AUCs by up to 0.1.
+ *     rf:  RandomForestClassifier(n_estimators = trees, max_depth = depth, max_features = "sqrt",
+ *          min_samples_leaf = 1, bootstrap = True) = bootstrap 1, subsample 1 (n draws with replacement),
+ *          reg_lambda 0, min_child_weight 0, colsample_bynode 0 (sqrt(p) / p: floor(sqrt(p)) features per
+ *          split), colsample_bytree 1, base_score 0. Every tree starts from the same margin, so every row has
+ *          the same hessian: XGBoost's gain G^2 / H then orders splits exactly as the (weighted) Gini decrease
+ *          does, and a leaf's value is an increasing linear function of its class-1 fraction; the trees' mean
+ *          margin ranks rows as the mean leaf frequency (scikit-learn's predict_proba) does; rows not drawn
+ *          are left out of the tree entirely (thresholds fall between drawn rows, as scikit-learn's). What
+ *          still differs: the random draws (rows, and the features of each split).
+ *     logreg, logreg-l1, svm: nothing to change (their defaults are scikit-learn's LogisticRegression(C=1),
+ *          LogisticRegression(penalty="l1", solver="liblinear") and SVC(C=1, gamma="scale")).
+ * Errors: VX_EINVAL for an unknown preset name (the message lists them). */
+VX_API int vx_model_params_preset(vx_model_params *p, const char *name, vx_error *err);
 
 /* The kind named "logreg", "logreg-l1", "svm", "rf" or "gbm" (exact, case-sensitive); VX_EINVAL otherwise. */
 VX_API int vx_model_kind_find(const char *name);
@@ -108,6 +166,19 @@ VX_API int vx_model_fit(const double *X, size_t n, size_t p, const int *y, const
  * Errors: VX_EINVAL for a non-finite X; VX_EUNSUPPORTED when XGBoost fails; VX_ENOMEM. */
 VX_API int vx_model_predict(const vx_model *m, const double *X, size_t n, double *score, double *prob, vx_error *err);
 
+/* More than two classes (labels 0, 1, ..., K-1 with K >= 3, every class present in y; vx_model_fit): one-vs-rest
+ * for every kind: K binary models of the same kind and parameters, model k fitted on (y == k) against the rest
+ * (scikit-learn's OneVsRestClassifier). The binary path (labels 0 and 1 only) is unchanged. Serialised as "kind",
+ * "p", "classes" (K) and "ovr" (the K binary models' objects). vx_model_predict refuses a K-class model
+ * (VX_EINVAL); vx_model_predict_multi gives, for each row i and class k, score[i*K + k] = model k's score and
+ * prob[i*K + k] = model k's probability divided by the sum of the K models' probabilities for that row (1/K when
+ * that sum is 0): OneVsRestClassifier.predict_proba. For a binary model it gives K = 2 columns: score (-s, s)
+ * and prob (1 - p, p). Arrays of n*K doubles the caller provides; either may be NULL. Errors: as
+ * vx_model_predict. vx_model_nclasses: K (2 for a binary model, 0 for NULL). */
+VX_API int vx_model_nclasses(const vx_model *m);
+VX_API int vx_model_predict_multi(const vx_model *m, const double *X, size_t n, double *score, double *prob,
+                                  vx_error *err);
+
 /* Number of features the model was fitted on (0 for NULL); its parameters (a pointer into the model, valid
  * until vx_model_free; NULL for NULL). */
 VX_API size_t vx_model_nfeatures(const vx_model *m);
@@ -118,7 +189,10 @@ VX_API const vx_model_params *vx_model_get_params(const vx_model *m);
 VX_API const double *vx_model_logreg_coef(const vx_model *m, double *intercept);
 
 /* Serialise into an existing cJSON object (a `cJSON *` passed as void *): members "kind", "p", the
- * parameters ("C", "gamma", "trees", "depth", "eta", "seed" as a decimal string), and the fitted state:
+ * parameters ("C", "gamma", "trees", "depth", "eta", "seed" as a decimal string; rf and gbm also "reg_lambda",
+ * "min_child_weight", "subsample", "colsample_bytree", "colsample_bynode", "base_score", which
+ * vx_model_from_json reads when present and otherwise takes as the kind's defaults, so model files written
+ * before they existed still load), and the fitted state:
  *   logreg:    "coef" (array of p), "intercept", "grad_norm";
  *   logreg-l1: "liblinear": liblinear's model-file text (solver_type L1R_LR ... w), values printed %.17g;
  *   svm:       "libsvm": libsvm's model-file text (svm_type c_svc, kernel_type rbf ...), every value printed

@@ -4,7 +4,8 @@
  *   1. median imputation of missing values (medians of the training rows);
  *   2. optional ComBat harmonisation by a batch column (fitted on the training rows, applied to new rows of the
  *      batches it saw);
- *   3. standardisation (training mean and standard deviation, 1/(n-1); constant features get sd 1);
+ *   3. standardisation (training mean and the population standard deviation sqrt(sum (x - mean)^2 / n), the
+ *      divisor n as in scikit-learn's StandardScaler and glmnet; a feature constant on the training rows gets sd 1);
  *   4. optional feature selection (variance, correlation, univariate tests with BH FDR, mRMR, LASSO);
  *   5. the model (voxomics/model.h).
  * The pipeline file (JSON) holds all of it, with the feature names, so `predict` on an external cohort needs
@@ -12,8 +13,8 @@
  *
  * Cross-validation: stratified repeated K-fold (per repeat, each class is shuffled with the seed and dealt to the
  * folds in turn), or fold assignments given per repeat. In every fold the whole pipeline, tuning included (an
- * inner stratified K-fold on the training rows picks the best value of each tuned parameter by the mean inner
- * metric, the AUC by default), is fitted on the training rows only and scored on the held-out rows. The
+ * inner stratified K-fold on the training rows, or given inner folds, picks the best value of each tuned
+ * parameter by the mean inner metric, the AUC by default), is fitted on the training rows only and scored on the held-out rows. The
  * score of a fold is a metric callback (vx_cv_metric; by default the AUC for binary outcomes), so other outcomes
  * and metrics (C-index, regression errors) use the same CV.
  *
@@ -67,7 +68,9 @@ typedef struct vx_pipeline_params {
 /* Defaults: no selection (threshold NaN, alpha 0.05, 5 LASSO folds, 100 lambdas, glmnet's lambda.min.ratio),
  * no harmonisation, the model defaults of kind (vx_model_params_default). */
 VX_API void vx_pipeline_params_default(vx_pipeline_params *pp, vx_model_kind kind);
-/* Set a parameter by name ("C", "gamma", "trees", "depth", "eta", "k", "threshold", "alpha", "nlambda" (>= 3),
+/* Set a parameter by name ("C", "gamma", "trees", "depth", "eta", "reg_lambda", "min_child_weight",
+ * "subsample", "colsample_bytree", "colsample_bynode", "base_score" (vx_model_params), "k", "threshold",
+ * "alpha", "nlambda" (>= 3),
  * "lambda_min_ratio" (in (0, 1))). VX_EINVAL for an unknown name (the message lists the names) or a value
  * outside those ranges; other values are checked by vx_pipeline_fit. */
 VX_API int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double value, vx_error *err);
@@ -86,6 +89,20 @@ VX_API int vx_pipeline_fit(const double *X, size_t n, size_t p, const int *y, co
  * vx_model_predict; VX_ENOMEM. */
 VX_API int vx_pipeline_predict(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch,
                                double *score, double *prob, vx_error *err);
+/* Multiclass pipelines (labels 0..K-1, K >= 3, given to vx_pipeline_fit; the model is one-vs-rest, see
+ * vx_model_predict_multi; feature selection then must be none, variance or correlation, which do not use the
+ * labels): per row K scores and K probabilities (normalised to sum 1), score[i*K + k], prob[i*K + k], in arrays
+ * of n*K the caller provides (either may be NULL); for a binary pipeline K = 2 (class 0: -score, 1 - prob).
+ * vx_pipeline_nclasses: K (2 for binary). Errors: as vx_pipeline_predict. */
+VX_API int vx_pipeline_predict_multi(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch,
+                                     double *score, double *prob, vx_error *err);
+VX_API int vx_pipeline_nclasses(const vx_pipeline *pl);
+/* Record the label column and the K class names (class k's text, copied; the pipeline file keeps them as
+ * "label": {"column", "classes": [...]}, and for K = 2 also "negative" / "positive"). VX_OK or VX_ENOMEM. */
+VX_API int vx_pipeline_set_classes(vx_pipeline *pl, const char *label_column, const char *const *names, int K);
+/* The name of class k (0..K-1); "" when unset or out of range. Owned by pl. */
+VX_API const char *vx_pipeline_class(const vx_pipeline *pl, int k);
+
 /* The feature names the pipeline needs (in order; returns their number, *names points into the pipeline),
  * and those it kept after selection (returns their number, *idx: indices into those names, pointing into the
  * pipeline). Both arrays stay valid until vx_pipeline_free; do not free them. */
@@ -107,13 +124,15 @@ VX_API int vx_pipeline_load(const char *path, vx_pipeline **out, vx_error *err);
 VX_API void vx_pipeline_free(vx_pipeline *pl);
 
 /* ---- outcomes ------------------------------------------------------------------------------------------------ */
-/* What a model predicts. Binary outcomes (labels 0/1) are implemented end to end; continuous (regression) and
+/* What a model predicts. Binary outcomes (labels 0/1) are implemented end to end, multiclass outcomes (labels
+ * 0..K-1, one-vs-rest models) in the pipeline and cross-validation; continuous (regression) and
  * time-to-event (survival) outcomes are declared so that metrics and cross-validation can name them, and the
  * functions that cannot yet handle them refuse them with VX_EUNSUPPORTED and a message saying so. */
 typedef enum vx_outcome_kind {
     VX_OUTCOME_BINARY = 0,  /* y[i] in {0, 1} */
     VX_OUTCOME_CONTINUOUS,  /* value[i] finite */
     VX_OUTCOME_TIME_TO_EVENT, /* time[i] >= 0, event[i] in {0 (censored), 1 (event)} */
+    VX_OUTCOME_MULTICLASS,  /* y[i] in {0, ..., classes - 1}, classes >= 3 */
 } vx_outcome_kind;
 
 typedef struct vx_outcome {
@@ -123,10 +142,13 @@ typedef struct vx_outcome {
     const double *value; /* continuous: the response */
     const double *time;  /* time-to-event: follow-up time */
     const int *event;    /* time-to-event: 1 event, 0 censored */
+    int classes;         /* multiclass: the number of classes */
 } vx_outcome;
 
 /* A binary outcome viewing y (not copied). */
 VX_API vx_outcome vx_outcome_binary(const int *y, size_t n);
+/* A multiclass outcome (labels 0..classes-1, classes >= 3) viewing y (not copied). */
+VX_API vx_outcome vx_outcome_multiclass(const int *y, size_t n, int classes);
 VX_API const char *vx_outcome_kind_name(vx_outcome_kind k); /* "binary", "continuous", "time-to-event" */
 /* Check an outcome's values (what: the caller, for the message): VX_EINVAL naming the first bad row. */
 VX_API int vx_outcome_check(const vx_outcome *o, const char *what, vx_error *err);
@@ -141,7 +163,10 @@ typedef struct vx_cv_metric {
     vx_cv_metric_fn fn; /* NULL: the default of the outcome (binary: vx_cv_metric_auc) */
     void *ctx;          /* passed to fn */
 } vx_cv_metric;
-/* The default metric of binary outcomes: the ROC AUC of score (voxomics/roc.h). */
+/* The default metric of binary outcomes: the ROC AUC of score (voxomics/roc.h). For a multiclass outcome
+ * (score and prob then hold truth->classes values per row, vx_pipeline_predict_multi's), the one-vs-rest macro
+ * AUC of the normalised probabilities (vx_roc_auc_ovr: scikit-learn's roc_auc_score(multi_class="ovr",
+ * average="macro")). */
 VX_API int vx_cv_metric_auc(const vx_outcome *truth, const double *score, const double *prob, void *ctx, double *value,
                      vx_error *err);
 
@@ -157,6 +182,11 @@ typedef struct vx_cv_options {
     const int *given; /* NULL, or n x repeats fold numbers (row-major, 0-based) from --folds-from */
     const vx_cv_tune *tune;
     size_t n_tune;
+    /* NULL, or the inner folds of nested CV (tuning), given: n x (repeats x folds) numbers, row-major; column
+     * r * folds + f is for outer fold f of repeat r, and holds each training row's inner fold (0-based; the
+     * number of inner folds is the largest + 1, at least 2); the rows held out in that outer fold are ignored
+     * (any value, e.g. -1). NULL: stratified inner folds (folds of them) drawn from the seed. */
+    const int *inner_given;
 } vx_cv_options;
 
 /* The members named auc hold the metric of vx_cv_options (the AUC by default). */

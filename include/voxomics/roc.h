@@ -57,6 +57,15 @@ typedef struct vx_roc {
  * needs at least 2 of each: its S10 / S01 divide by m-1 / n-1). */
 VX_API int vx_roc_auc(const double *score, const int *y, size_t n, vx_roc *out, vx_error *err);
 
+/* One-vs-rest AUC of K classes (scikit-learn's roc_auc_score(y, prob, multi_class="ovr", average="macro")):
+ * prob holds n x K values (row-major: prob[i*K + k], e.g. vx_model_predict_multi's normalised probabilities),
+ * y labels 0..K-1. For each class k, the Mann-Whitney AUC (ties 1/2) of column k with class k as the positives
+ * and all other classes as the negatives, into auc_class[k] (K values; may be NULL); *macro = their unweighted
+ * mean. Errors: VX_EINVAL for NULL inputs, K outside 2..256, a label outside 0..K-1, a non-finite value or a
+ * class with no sample (or with every sample) in y; VX_ENOMEM. */
+VX_API int vx_roc_auc_ovr(const double *prob, const int *y, size_t n, int K, double *auc_class, double *macro,
+                          vx_error *err);
+
 /* Paired DeLong test of two scores s1, s2 of the same n samples. auc1, auc2, z and p may each be NULL.
  * Errors: as vx_roc_auc; VX_EINVAL when Var(AUC1 - AUC2) = 0 (the two scores give the same placement values,
  * e.g. one is a monotone transform of the other: the AUCs are equal and there is nothing to test). */

@@ -112,6 +112,14 @@ VX_API int vx_table_matrix(const vx_table *t, const size_t *cols, size_t p, doub
 VX_API int vx_table_binary_label(const vx_table *t, size_t col, const char *positive, int *y, const char *names[2],
                                  vx_error *err);
 
+/* Class labels of column col with any number of values (2 to max_classes): the values sorted (numerically when
+ * every one is a number, else by strcmp; scikit-learn's LabelEncoder order) into names[0..K-1] (pointers into
+ * t; room for max_classes), y[i] = the class number of row i (room for t->nrow), *K the number of classes.
+ * Missing labels, a single value or more than max_classes values are VX_EINVAL. For two values the order is
+ * vx_table_binary_label's without --positive. */
+VX_API int vx_table_class_labels(const vx_table *t, size_t col, int *y, const char **names, int max_classes, int *K,
+                                 vx_error *err);
+
 /* The distinct strings of values[0..n-1] in order of first appearance (batches, subjects, raters): levels (room
  * for n) receives pointers to them (into values: nothing is allocated), code[i] the level of values[i].
  * Returns the number of levels. */

@@ -574,3 +574,52 @@ int vx_roc_calibration(const double *prob, const int *y, size_t n, double *inter
     free(lp);
     return VX_OK;
 }
+
+int vx_roc_auc_ovr(const double *prob, const int *y, size_t n, int K, double *auc_class, double *macro,
+                   vx_error *err)
+{
+    const char *fn = "roc one-vs-rest AUC";
+    if (!prob || !y || !macro)
+        return vx_error_set(err, VX_EINVAL, "%s: probabilities, labels and the result must not be NULL", fn);
+    if (K < 2 || K > 256)
+        return vx_error_set(err, VX_EINVAL, "%s: %d classes: give 2 to 256", fn, K);
+    for (size_t i = 0; i < n; i++)
+        if (y[i] < 0 || y[i] >= K)
+            return vx_error_set(err, VX_EINVAL, "%s: label of sample %zu is %d: labels must be 0..%d", fn, i + 1,
+                                y[i], K - 1);
+    keyed *work = malloc((n + 1) * sizeof *work);
+    double *pl = malloc((n + 1) * sizeof *pl), *col = malloc((n + 1) * sizeof *col);
+    int *yk = malloc((n + 1) * sizeof *yk);
+    int rc = work && pl && col && yk ? VX_OK : vx_error_set(err, VX_ENOMEM, "%s: out of memory", fn);
+    double sum = 0.0;
+    for (int k = 0; rc == VX_OK && k < K; k++) {
+        size_t np = 0;
+        for (size_t i = 0; i < n; i++) {
+            col[i] = prob[i * (size_t)K + (size_t)k];
+            yk[i] = y[i] == k;
+            np += (size_t)yk[i];
+            if (!isfinite(col[i]))
+                rc = vx_error_set(err, VX_EINVAL, "%s: probability of sample %zu, class %d is %g: not finite", fn,
+                                  i + 1, k, col[i]);
+        }
+        if (rc == VX_OK && (np == 0 || np == n))
+            rc = vx_error_set(err, VX_EINVAL,
+                              "%s: class %d has %zu of the %zu samples: each class needs samples in and outside it "
+                              "(every class present, as scikit-learn's roc_auc_score requires)",
+                              fn, k, np, n);
+        if (rc == VX_OK) {
+            placements(col, yk, n, np, n - np, work, pl);
+            double a = auc_of(pl, yk, n, np);
+            if (auc_class)
+                auc_class[k] = a;
+            sum += a;
+        }
+    }
+    if (rc == VX_OK)
+        *macro = sum / (double)K;
+    free(work);
+    free(pl);
+    free(col);
+    free(yk);
+    return rc;
+}

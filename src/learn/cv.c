@@ -27,8 +27,11 @@ int vx_cv_stratified_folds(const int *y, size_t n, int K, unsigned long seed, in
     if (!idx)
         return vx_error_set(err, VX_ENOMEM, "out of memory");
     uint64_t st = (uint64_t)seed * 0x2545F4914F6CDD1Dull + 1;
-    int next = 0; /* continue dealing across classes so fold sizes stay balanced */
-    for (int cls = 0; cls < 2; cls++) {
+    int next = 0, ncls = 2; /* continue dealing across classes so fold sizes stay balanced */
+    for (size_t i = 0; i < n; i++)
+        if (y[i] + 1 > ncls)
+            ncls = y[i] + 1; /* labels 0..ncls-1 (multiclass: every class is stratified) */
+    for (int cls = 0; cls < ncls; cls++) {
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
             if (y[i] == cls)
@@ -78,6 +81,22 @@ static size_t gather(const double *X, size_t n, size_t p, const int *y, const ch
     return m;
 }
 
+/* The classes of labels y: the largest + 1, at least 2 (2: binary). */
+static int n_classes(const int *y, size_t n)
+{
+    int C = 2;
+    for (size_t i = 0; i < n; i++)
+        if (y[i] + 1 > C)
+            C = y[i] + 1;
+    return C;
+}
+
+/* The outcome of labels y with C classes: binary (C = 2) or multiclass. */
+static vx_outcome outcome_of(const int *y, size_t n, int C)
+{
+    return C > 2 ? vx_outcome_multiclass(y, n, C) : vx_outcome_binary(y, n);
+}
+
 /* The work arrays of split_score, allocated once per cross-validation (not per split: fresh memory for every
  * split costs more than the fit of a linear model on a few hundred rows). */
 typedef struct split_buf {
@@ -100,8 +119,8 @@ static void split_buf_free(split_buf *b)
     free(b->rows);
 }
 
-/* Room for the splits of n rows x p features (batch names when batch); VX_ENOMEM. */
-static int split_buf_alloc(split_buf *b, size_t n, size_t p, int batch, vx_error *err)
+/* Room for the splits of n rows x p features (batch names when batch; w scores per row); VX_ENOMEM. */
+static int split_buf_alloc(split_buf *b, size_t n, size_t p, int batch, size_t w, vx_error *err)
 {
     b->Xtr = malloc((n * p + 1) * sizeof *b->Xtr);
     b->Xte = malloc((n * p + 1) * sizeof *b->Xte);
@@ -110,8 +129,8 @@ static int split_buf_alloc(split_buf *b, size_t n, size_t p, int batch, vx_error
     b->btr = batch ? malloc((n + 1) * sizeof *b->btr) : NULL;
     b->bte = batch ? malloc((n + 1) * sizeof *b->bte) : NULL;
     b->rows = malloc((n + 1) * sizeof *b->rows);
-    b->score = malloc((n + 1) * sizeof *b->score);
-    b->prob = malloc((n + 1) * sizeof *b->prob);
+    b->score = malloc((n * w + 1) * sizeof *b->score);
+    b->prob = malloc((n * w + 1) * sizeof *b->prob);
     if (b->Xtr && b->Xte && b->ytr && b->yte && b->rows && b->score && b->prob && (!batch || (b->btr && b->bte)))
         return VX_OK;
     split_buf_free(b);
@@ -120,7 +139,8 @@ static int split_buf_alloc(split_buf *b, size_t n, size_t p, int batch, vx_error
 }
 
 /* The metric of a pipeline fitted on the train rows and scored on the test rows of one split; the test rows'
- * scores and probabilities go to score_out / prob_out (may be NULL) at their row numbers. warm: NULL, or a
+ * scores and probabilities go to score_out / prob_out (may be NULL) at their row numbers (C > 2 classes: C
+ * values per row, vx_pipeline_predict_multi). warm: NULL, or a
  * pipeline fitted on the same rows whose model may start this fit (learn/warm.h); keep: NULL, or where the
  * fitted pipeline goes instead of being freed. */
 static int split_score(const double *X, size_t n, size_t p, const int *y, const char *const *names,
@@ -132,6 +152,8 @@ static int split_score(const double *X, size_t n, size_t p, const int *y, const 
     int *ytr = b->ytr, *yte = b->yte;
     const char **btr = batch ? b->btr : NULL, **bte = batch ? b->bte : NULL;
     size_t *rows = b->rows;
+    int C = n_classes(y, n);
+    size_t w = C > 2 ? (size_t)C : 1; /* values per row */
     int rc = VX_OK;
     vx_pipeline *pl = NULL;
     if (rc == VX_OK) {
@@ -139,16 +161,18 @@ static int split_score(const double *X, size_t n, size_t p, const int *y, const 
         size_t nte = gather(X, n, p, y, batch, fold, f, 1, Xte, yte, bte, rows);
         rc = vxp_pipeline_fit_warm(Xtr, ntr, p, ytr, names, btr, pp, warm, &pl, err);
         if (rc == VX_OK)
-            rc = vx_pipeline_predict(pl, Xte, nte, bte, score, prob, err);
-        vx_outcome truth = vx_outcome_binary(yte, nte);
+            rc = C > 2 ? vx_pipeline_predict_multi(pl, Xte, nte, bte, score, prob, err)
+                       : vx_pipeline_predict(pl, Xte, nte, bte, score, prob, err);
+        vx_outcome truth = outcome_of(yte, nte, C);
         if (rc == VX_OK)
             rc = cm->fn(&truth, score, prob, cm->ctx, value, err);
-        for (size_t i = 0; rc == VX_OK && i < nte; i++) {
-            if (score_out)
-                score_out[rows[i]] = score[i];
-            if (prob_out)
-                prob_out[rows[i]] = prob[i];
-        }
+        for (size_t i = 0; rc == VX_OK && i < nte; i++)
+            for (size_t k = 0; k < w; k++) {
+                if (score_out)
+                    score_out[rows[i] * w + k] = score[i * w + k];
+                if (prob_out)
+                    prob_out[rows[i] * w + k] = prob[i * w + k];
+            }
     }
     if (keep && rc == VX_OK)
         *keep = pl;
@@ -161,18 +185,35 @@ static int split_score(const double *X, size_t n, size_t p, const int *y, const 
  * metric; ties keep the first value listed. pp is updated in place; chosen[t] gets the values. */
 static int tune(const double *X, size_t n, size_t p, const int *y, const char *const *names, const char *const *batch,
                 vx_pipeline_params *pp, const vx_cv_options *o, const vx_cv_metric *cm, unsigned long seed,
-                double *chosen, vx_error *err)
+                const int *given_inner, double *chosen, vx_error *err)
 {
     int *fold = malloc((n ? n : 1) * sizeof *fold);
-    int K = o->folds > 1 ? o->folds : 5;
-    vx_pipeline **prev = calloc((size_t)K, sizeof *prev); /* per inner fold: the fit of the previous value */
+    if (!fold)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    int K = o->folds > 1 ? o->folds : 5, rc = VX_OK;
+    if (given_inner) { /* given inner folds: K = the largest + 1 */
+        K = 0;
+        for (size_t i = 0; i < n; i++) {
+            fold[i] = given_inner[i];
+            if (fold[i] < 0)
+                rc = vx_error_set(err, VX_EINVAL, "cv: training row %zu has no inner fold (give one for every row "
+                                                  "outside the outer test fold)", i + 1);
+            if (fold[i] + 1 > K)
+                K = fold[i] + 1;
+        }
+        if (rc == VX_OK && K < 2)
+            rc = vx_error_set(err, VX_EINVAL, "cv: the given inner folds number %d: give at least 2", K);
+    } else
+        rc = vx_cv_stratified_folds(y, n, K, seed, fold, err);
+    const int C = n_classes(y, n);
+    vx_pipeline **prev = calloc((size_t)(K > 0 ? K : 1), sizeof *prev); /* per inner fold: the previous value's fit */
     split_buf sb;
-    if (!fold || !prev || split_buf_alloc(&sb, n, p, batch != NULL, err) != VX_OK) {
+    memset(&sb, 0, sizeof sb);
+    if (!prev || split_buf_alloc(&sb, n, p, batch != NULL, C > 2 ? (size_t)C : 1, err) != VX_OK) {
         free(fold);
         free(prev);
         return vx_error_set(err, VX_ENOMEM, "out of memory");
     }
-    int rc = vx_cv_stratified_folds(y, n, K, seed, fold, err);
     for (size_t t = 0; rc == VX_OK && t < o->n_tune; t++) {
         double best = -1.0, best_v = o->tune[t].values[0];
         for (size_t v = 0; rc == VX_OK && v < o->tune[t].n; v++) {
@@ -227,9 +268,22 @@ vx_outcome vx_outcome_binary(const int *y, size_t n)
     return o;
 }
 
+vx_outcome vx_outcome_multiclass(const int *y, size_t n, int classes)
+{
+    vx_outcome o;
+    memset(&o, 0, sizeof o);
+    o.kind = VX_OUTCOME_MULTICLASS;
+    o.n = n;
+    o.y = y;
+    o.classes = classes;
+    return o;
+}
+
 const char *vx_outcome_kind_name(vx_outcome_kind k)
 {
     switch (k) {
+    case VX_OUTCOME_MULTICLASS:
+        return "multiclass";
     case VX_OUTCOME_BINARY:
         return "binary";
     case VX_OUTCOME_CONTINUOUS:
@@ -252,6 +306,17 @@ int vx_outcome_check(const vx_outcome *o, const char *what, vx_error *err)
             if (o->y[i] != 0 && o->y[i] != 1)
                 return vx_error_set(err, VX_EINVAL, "%s: label of row %zu is %d: binary labels must be 0 or 1",
                                     what, i + 1, o->y[i]);
+        return VX_OK;
+    case VX_OUTCOME_MULTICLASS:
+        if (o->classes < 3 || o->classes > 256)
+            return vx_error_set(err, VX_EINVAL, "%s: a multiclass outcome of %d classes: give 3 to 256 (2: binary)",
+                                what, o->classes);
+        if (!o->y && o->n)
+            return vx_error_set(err, VX_EINVAL, "%s: multiclass outcome without labels (y is NULL)", what);
+        for (size_t i = 0; i < o->n; i++)
+            if (o->y[i] < 0 || o->y[i] >= o->classes)
+                return vx_error_set(err, VX_EINVAL, "%s: label of row %zu is %d: the labels must be 0..%d", what,
+                                    i + 1, o->y[i], o->classes - 1);
         return VX_OK;
     case VX_OUTCOME_CONTINUOUS:
         if (!o->value && o->n)
@@ -280,8 +345,10 @@ int vx_outcome_check(const vx_outcome *o, const char *what, vx_error *err)
 int vx_cv_metric_auc(const vx_outcome *truth, const double *score, const double *prob, void *ctx, double *value,
                      vx_error *err)
 {
-    (void)prob;
     (void)ctx;
+    if (truth && truth->kind == VX_OUTCOME_MULTICLASS) /* one-vs-rest macro AUC of the normalised probabilities */
+        return vx_roc_auc_ovr(prob, truth->y, truth->n, truth->classes, NULL, value, err);
+    (void)prob;
     if (!truth || truth->kind != VX_OUTCOME_BINARY)
         return vx_error_set(err, VX_EUNSUPPORTED,
                             "cv metric auc: the AUC needs a binary outcome, not %s: give a metric for that outcome",
@@ -332,10 +399,14 @@ static int cv_repeat(const double *X, size_t n, size_t p, const int *y, const ch
                      int *ytr, const char **btr, split_buf *sb, vx_cv_result *r, vx_error *err)
 {
     int rc = VX_OK;
-    if (o->given) {
+    size_t *rows = o->inner_given && o->n_tune ? malloc((n + 1) * sizeof *rows) : NULL;
+    int *inner = rows ? malloc((n + 1) * sizeof *inner) : NULL;
+    if (o->inner_given && o->n_tune && !inner)
+        rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+    if (rc == VX_OK && o->given) {
         for (size_t i = 0; i < n; i++)
             fold[i] = o->given[i * (size_t)R + (size_t)rep];
-    } else {
+    } else if (rc == VX_OK) {
         rc = vx_cv_stratified_folds(y, n, K, o->seed + 1000003ul * (unsigned long)rep, fold, err);
     }
     for (int f = 0; rc == VX_OK && f < K; f++) {
@@ -343,9 +414,12 @@ static int cv_repeat(const double *X, size_t n, size_t p, const int *y, const ch
         vx_pipeline_params fp = *pp;
         double *ch = r->chosen + ((size_t)rep * (size_t)K + (size_t)f) * (o->n_tune ? o->n_tune : 1);
         if (o->n_tune) {
-            size_t ntr = gather(X, n, p, y, batch, fold, f, 0, Xtr, ytr, btr, NULL);
+            size_t ntr = gather(X, n, p, y, batch, fold, f, 0, Xtr, ytr, btr, inner ? rows : NULL);
+            size_t col = (size_t)rep * (size_t)K + (size_t)f, ncol = (size_t)R * (size_t)K;
+            for (size_t i = 0; inner && i < ntr; i++) /* the training rows' given inner folds */
+                inner[i] = o->inner_given[rows[i] * ncol + col];
             rc = tune(Xtr, ntr, p, ytr, names, btr, &fp, o, cm, o->seed + 7ul * (unsigned long)(rep * K + f) + 1,
-                      ch, err);
+                      inner, ch, err);
         }
         double a = NAN;
         if (rc == VX_OK)
@@ -355,7 +429,9 @@ static int cv_repeat(const double *X, size_t n, size_t p, const int *y, const ch
         r->auc[rep * K + f] = a;
         r->fit_time[rep * K + f] = seconds() - t0;
     }
-    vx_outcome all = vx_outcome_binary(y, n);
+    free(rows);
+    free(inner);
+    vx_outcome all = outcome_of(y, n, n_classes(y, n));
     if (rc == VX_OK)
         rc = cm->fn(&all, oof, oofp, cm->ctx, &r->pooled[rep], err);
     return rc;
@@ -371,12 +447,16 @@ int vx_cv_run_outcome(const double *X, size_t n, size_t p, const vx_outcome *tru
         return rc;
     if (truth->n != n)
         return vx_error_set(err, VX_EINVAL, "cv: the outcome has %zu rows, the data %zu", truth->n, n);
-    if (truth->kind != VX_OUTCOME_BINARY)
+    if (truth->kind != VX_OUTCOME_BINARY && truth->kind != VX_OUTCOME_MULTICLASS)
         return vx_error_set(err, VX_EUNSUPPORTED,
-                            "cv: %s outcomes are not implemented yet (the pipeline fits binary classifiers): give a "
-                            "binary label",
+                            "cv: %s outcomes are not implemented yet (the pipeline fits classifiers): give a "
+                            "binary or multiclass label",
                             vx_outcome_kind_name(truth->kind));
     const int *y = truth->y;
+    if (truth->kind == VX_OUTCOME_MULTICLASS && n_classes(y, n) != truth->classes)
+        return vx_error_set(err, VX_EINVAL, "cv: the outcome declares %d classes, its labels hold %d",
+                            truth->classes, n_classes(y, n));
+    size_t w = truth->kind == VX_OUTCOME_MULTICLASS ? (size_t)truth->classes : 1;
     vx_cv_metric cm = {metric && metric->fn ? metric->fn : vx_cv_metric_auc, metric ? metric->ctx : NULL};
     int K, R = o->repeats > 0 ? o->repeats : 1;
     if ((rc = cv_fold_count(n, o, R, &K, err)) != VX_OK)
@@ -389,14 +469,14 @@ int vx_cv_run_outcome(const double *X, size_t n, size_t p, const vx_outcome *tru
     r->fit_time = malloc(nf * sizeof *r->fit_time);
     r->chosen = malloc((nf * (o->n_tune ? o->n_tune : 1)) * sizeof *r->chosen);
     int *fold = malloc((n ? n : 1) * sizeof *fold);
-    double *oof = malloc((n ? n : 1) * sizeof *oof), *oofp = malloc((n ? n : 1) * sizeof *oofp);
+    double *oof = malloc((n * w + 1) * sizeof *oof), *oofp = malloc((n * w + 1) * sizeof *oofp);
     double *Xtr = malloc((n * p + 1) * sizeof *Xtr);
     int *ytr = malloc((n + 1) * sizeof *ytr);
     const char **btr = batch ? malloc((n + 1) * sizeof *btr) : NULL;
     split_buf sb;
     memset(&sb, 0, sizeof sb);
     rc = r->auc && r->pooled && r->fit_time && r->chosen && fold && oof && oofp && Xtr && ytr && (!batch || btr)
-             ? split_buf_alloc(&sb, n, p, batch != NULL, err)
+             ? split_buf_alloc(&sb, n, p, batch != NULL, w, err)
              : vx_error_set(err, VX_ENOMEM, "out of memory");
     for (int rep = 0; rc == VX_OK && rep < R; rep++)
         rc = cv_repeat(X, n, p, y, names, batch, pp, o, &cm, rep, K, R, fold, oof, oofp, Xtr, ytr, btr, &sb, r, err);
@@ -418,6 +498,6 @@ int vx_cv_run(const double *X, size_t n, size_t p, const int *y, const char *con
               const char *const *batch, const vx_pipeline_params *pp, const vx_cv_options *o, vx_cv_result *r,
               vx_error *err)
 {
-    vx_outcome truth = vx_outcome_binary(y, n);
+    vx_outcome truth = outcome_of(y, n, n_classes(y, n));
     return vx_cv_run_outcome(X, n, p, &truth, names, batch, pp, o, NULL, r, err);
 }

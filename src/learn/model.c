@@ -55,18 +55,57 @@ void vx_model_params_default(vx_model_params *p, vx_model_kind k)
     p->depth = k == VX_MODEL_RF ? 8 : 3;
     p->eta = 0.1;
     p->seed = 0;
+    p->reg_lambda = k == VX_MODEL_RF ? 0.0 : 1.0;
+    p->min_child_weight = 1.0;
+    p->subsample = k == VX_MODEL_RF ? 0.632 : 1.0;
+    p->colsample_bytree = 1.0;
+    p->colsample_bynode = k == VX_MODEL_RF ? 0.0 : 1.0;
+    p->base_score = 0.0;
+}
+
+int vx_model_params_preset(vx_model_params *p, const char *name, vx_error *err)
+{
+    if (!p || !name || strcmp(name, "sklearn"))
+        return vx_error_set(err, VX_EINVAL, "unknown model preset '%s': the presets are: sklearn",
+                            name ? name : "(null)");
+    if (p->kind == VX_MODEL_GBM) { /* GradientBoostingClassifier() */
+        p->criterion = VX_GBM_FRIEDMAN_MSE;
+        p->trees = 100;
+        p->depth = 3;
+        p->eta = 0.1;
+        p->reg_lambda = 0.0;
+        p->min_child_weight = 0.0;
+        p->subsample = 1.0;
+        p->colsample_bytree = 1.0;
+        p->colsample_bynode = 1.0;
+        p->base_score = VX_BASE_SCORE_PRIOR;
+    } else if (p->kind == VX_MODEL_RF) { /* RandomForestClassifier(max_features="sqrt", min_samples_leaf=1) */
+        p->bootstrap = 1;
+        p->reg_lambda = 0.0;
+        p->min_child_weight = 0.0;
+        p->subsample = 1.0;
+        p->colsample_bytree = 1.0;
+        p->colsample_bynode = 0.0;
+        p->base_score = 0.0;
+    }
+    return VX_OK;
 }
 
 void vx_model_free(vx_model *m)
 {
     if (!m)
         return;
+    for (int k = 0; m->ovr && k < m->nclass; k++)
+        vx_model_free(m->ovr[k]);
+    free(m->ovr);
     free(m->w);
     free(m->lw);
     free(m->coef);
     free(m->sv);
     free(m->svn);
     free(m->xgb_json);
+    free(m->gbt_nodes);
+    free(m->gbt_start);
     if (m->booster)
         XGBoosterFree(m->booster);
     free(m);
@@ -117,6 +156,43 @@ static int check_params(const vx_model_params *mp, vx_error *err)
     }
     if (mp->kind == VX_MODEL_GBM && !(mp->eta > 0 && mp->eta <= 1))
         return vx_error_set(err, VX_EINVAL, "model gbm: eta = %g: the learning rate must lie in (0, 1]", mp->eta);
+    if (mp->kind >= VX_MODEL_RF) {
+        if (!(isfinite(mp->reg_lambda) && mp->reg_lambda >= 0))
+            return vx_error_set(err, VX_EINVAL, "model %s: reg_lambda = %g: the L2 leaf penalty must be >= 0", kn,
+                                mp->reg_lambda);
+        if (!(isfinite(mp->min_child_weight) && mp->min_child_weight >= 0))
+            return vx_error_set(err, VX_EINVAL, "model %s: min_child_weight = %g: give a hessian sum >= 0", kn,
+                                mp->min_child_weight);
+        const struct {
+            const char *name;
+            double v;
+            int zero_ok;
+        } frac[3] = {{"subsample", mp->subsample, 0},
+                     {"colsample_bytree", mp->colsample_bytree, 0},
+                     {"colsample_bynode", mp->colsample_bynode, mp->kind == VX_MODEL_RF}};
+        for (int i = 0; i < 3; i++)
+            if (!((frac[i].v > 0 && frac[i].v <= 1) || (frac[i].zero_ok && frac[i].v == 0)))
+                return vx_error_set(err, VX_EINVAL, "model %s: %s = %g: give a fraction in (0, 1]%s", kn, frac[i].name,
+                                    frac[i].v, frac[i].zero_ok ? ", or 0 for sqrt(p) / p" : "");
+        if (mp->criterion != VX_GBM_XGBOOST && !(mp->kind == VX_MODEL_GBM && mp->criterion == VX_GBM_FRIEDMAN_MSE))
+            return vx_error_set(err, VX_EINVAL, "model %s: criterion = %d: give 0 (xgboost)%s", kn, mp->criterion,
+                                mp->kind == VX_MODEL_GBM ? " or 1 (friedman_mse)" : "");
+        if (mp->criterion == VX_GBM_FRIEDMAN_MSE &&
+            (mp->subsample != 1 || mp->colsample_bytree != 1 || mp->colsample_bynode != 1 ||
+             mp->base_score != VX_BASE_SCORE_PRIOR))
+            return vx_error_set(err, VX_EINVAL,
+                                "model gbm: criterion friedman_mse (scikit-learn's trees) needs subsample, "
+                                "colsample_bytree and colsample_bynode 1 and base_score prior: set them, or use "
+                                "criterion xgboost");
+        if (mp->bootstrap != 0 && mp->bootstrap != 1)
+            return vx_error_set(err, VX_EINVAL, "model %s: bootstrap = %d: give 0 or 1", kn, mp->bootstrap);
+        if (!((mp->base_score > 0 && mp->base_score < 1) || mp->base_score == 0 ||
+              mp->base_score == VX_BASE_SCORE_PRIOR))
+            return vx_error_set(err, VX_EINVAL,
+                                "model %s: base_score = %g: give a probability in (0, 1), 0 for XGBoost's 0.5 or %g "
+                                "for the prior (the class-1 fraction of the training labels)",
+                                kn, mp->base_score, VX_BASE_SCORE_PRIOR);
+    }
     return VX_OK;
 }
 
@@ -298,6 +374,88 @@ bad:
 
 /* ---- public ----------------------------------------------------------------------------------------------- */
 
+/* More than two classes: one binary model per class (class k = 1, the others = 0), fitted in class order. */
+static int fit_ovr(const double *X, size_t n, size_t p, const int *y, int K, const vx_model_params *mp, vx_model **out,
+                   vx_error *err)
+{
+    vx_model *m = calloc(1, sizeof *m);
+    int *yk = malloc(n * sizeof *yk);
+    int rc = VX_OK;
+    if (!m || !yk || !(m->ovr = calloc((size_t)K, sizeof *m->ovr))) {
+        free(yk);
+        vx_model_free(m);
+        return vx_error_set(err, VX_ENOMEM, "model %s: out of memory", vx_model_kind_name(mp->kind));
+    }
+    m->par = *mp;
+    m->p = p;
+    m->grad_norm = NAN;
+    m->nclass = K;
+    for (int k = 0; rc == VX_OK && k < K; k++) {
+        for (size_t i = 0; i < n; i++)
+            yk[i] = y[i] == k;
+        rc = vx_model_fit(X, n, p, yk, mp, &m->ovr[k], err);
+        if (rc)
+            vx_error_prefix(err, "one-vs-rest, class %d: ", k);
+    }
+    free(yk);
+    if (rc) {
+        vx_model_free(m);
+        return rc;
+    }
+    *out = m;
+    return VX_OK;
+}
+
+int vx_model_nclasses(const vx_model *m)
+{
+    return !m ? 0 : m->nclass > 2 ? m->nclass : 2;
+}
+
+int vx_model_predict_multi(const vx_model *m, const double *X, size_t n, double *score, double *prob, vx_error *err)
+{
+    if (!m || (!X && n))
+        return vx_error_set(err, VX_EINVAL, "model predict: model and X must not be NULL");
+    if (m->nclass <= 2) { /* binary: class 0 = 1 - P(class 1), score of class 0 = -score */
+        double *s = malloc((n + 1) * sizeof *s), *pr = malloc((n + 1) * sizeof *pr);
+        int rc = s && pr ? vx_model_predict(m, X, n, s, pr, err) : vx_error_set(err, VX_ENOMEM, "out of memory");
+        for (size_t i = 0; rc == VX_OK && i < n; i++) {
+            if (score) {
+                score[2 * i] = -s[i];
+                score[2 * i + 1] = s[i];
+            }
+            if (prob) {
+                prob[2 * i] = 1.0 - pr[i];
+                prob[2 * i + 1] = pr[i];
+            }
+        }
+        free(s);
+        free(pr);
+        return rc;
+    }
+    size_t K = (size_t)m->nclass;
+    double *s = malloc((n + 1) * sizeof *s), *pr = malloc((n + 1) * sizeof *pr);
+    int rc = s && pr ? VX_OK : vx_error_set(err, VX_ENOMEM, "model: out of memory");
+    for (size_t k = 0; rc == VX_OK && k < K; k++) {
+        rc = vx_model_predict(m->ovr[k], X, n, s, pr, err);
+        for (size_t i = 0; rc == VX_OK && i < n; i++) {
+            if (score)
+                score[i * K + k] = s[i];
+            if (prob)
+                prob[i * K + k] = pr[i];
+        }
+    }
+    for (size_t i = 0; rc == VX_OK && prob && i < n; i++) { /* normalise: p_k / sum_j p_j (OneVsRestClassifier) */
+        double sum = 0.0;
+        for (size_t k = 0; k < K; k++)
+            sum += prob[i * K + k];
+        for (size_t k = 0; k < K; k++)
+            prob[i * K + k] = sum > 0 ? prob[i * K + k] / sum : 1.0 / (double)K;
+    }
+    free(s);
+    free(pr);
+    return rc;
+}
+
 int vx_model_fit(const double *X, size_t n, size_t p, const int *y, const vx_model_params *mp, vx_model **out,
                  vx_error *err)
 {
@@ -319,10 +477,28 @@ int vxm_model_fit_warm(const double *X, size_t n, size_t p, const int *y, const 
         return vx_error_set(err, VX_EINVAL, "model %s: %zu samples x %zu features: need at least 2 x 1 (and < 2^30)",
                             kn, n, p);
     size_t n1 = 0;
+    int K = 2;
     for (size_t i = 0; i < n; i++) {
-        if (y[i] != 0 && y[i] != 1)
-            return vx_error_set(err, VX_EINVAL, "model %s: y[%zu] = %d: labels must be 0 or 1", kn, i, y[i]);
-        n1 += (size_t)y[i];
+        if (y[i] < 0 || y[i] > 255)
+            return vx_error_set(err, VX_EINVAL, "model %s: y[%zu] = %d: labels must be 0, 1, ... (at most 256 classes)",
+                                kn, i, y[i]);
+        if (y[i] + 1 > K)
+            K = y[i] + 1;
+        n1 += y[i] == 1;
+    }
+    if (K > 2) { /* more than two classes: one-vs-rest; every class must be present */
+        for (int k = 0; k < K; k++) {
+            size_t c = 0;
+            for (size_t i = 0; i < n; i++)
+                c += y[i] == k;
+            if (!c)
+                return vx_error_set(err, VX_EINVAL,
+                                    "model %s: no sample of class %d among labels 0..%d: number the classes 0, 1, ... "
+                                    "without gaps, each present in the training set",
+                                    kn, k, K - 1);
+        }
+        rc = check_x(kn, X, n, p, err);
+        return rc ? rc : fit_ovr(X, n, p, y, K, mp, out, err);
     }
     if (n1 == 0 || n1 == n)
         return vx_error_set(err, VX_EINVAL,
@@ -357,7 +533,7 @@ int vxm_model_fit_warm(const double *X, size_t n, size_t p, const int *y, const 
         rc = vxm_fit_svm(X, n, p, y, m, err);
         break;
     default:
-        rc = vxm_fit_xgb(X, n, p, y, m, err);
+        rc = mp->criterion == VX_GBM_FRIEDMAN_MSE ? vxm_fit_gbt(X, n, p, y, m, err) : vxm_fit_xgb(X, n, p, y, m, err);
         break;
     }
     if (rc) {
@@ -375,9 +551,15 @@ int vx_model_predict(const vx_model *m, const double *X, size_t n, double *score
     if (n == 0 || (!score && !prob))
         return VX_OK;
     const char *kn = vx_model_kind_name(m->par.kind);
+    if (m->nclass > 2)
+        return vx_error_set(err, VX_EINVAL,
+                            "model %s: a %d-class model has one score per class: use vx_model_predict_multi", kn,
+                            m->nclass);
     int rc = check_x(kn, X, n, m->p, err);
     if (rc)
         return rc;
+    if (m->par.kind == VX_MODEL_GBM && m->par.criterion == VX_GBM_FRIEDMAN_MSE)
+        return vxm_predict_gbt(m, X, n, score, prob, err);
     if (m->par.kind == VX_MODEL_RF || m->par.kind == VX_MODEL_GBM)
         return vxm_predict_xgb(m, X, n, score, prob, err);
     double *s = score ? score : malloc(n * sizeof *s);
@@ -418,6 +600,25 @@ int vx_model_to_json(const vx_model *m, void *cjson_object, vx_error *err)
     if (!m || !o || !cJSON_IsObject(o))
         return vx_error_set(err, VX_EINVAL, "model to JSON: model and a cJSON object are required");
     const vx_model_params *mp = &m->par;
+    if (m->nclass > 2) { /* "kind", "p", "classes", "ovr": the binary models of class 0, 1, ... */
+        int rc = json_add_string(o, "kind", vx_model_kind_name(mp->kind), err);
+        if (!rc)
+            rc = json_add_double(o, "p", (double)m->p, err);
+        if (!rc)
+            rc = json_add_double(o, "classes", m->nclass, err);
+        cJSON *a = rc ? NULL : cJSON_AddArrayToObject(o, "ovr");
+        if (!rc && !a)
+            rc = vx_error_set(err, VX_ENOMEM, "model: out of memory writing JSON member ovr");
+        for (int k = 0; !rc && k < m->nclass; k++) {
+            cJSON *sub = cJSON_CreateObject();
+            if (!sub || !cJSON_AddItemToArray(a, sub)) {
+                cJSON_Delete(sub);
+                return vx_error_set(err, VX_ENOMEM, "model: out of memory writing JSON member ovr");
+            }
+            rc = vx_model_to_json(m->ovr[k], sub, err);
+        }
+        return rc;
+    }
     char seed[32];
     snprintf(seed, sizeof seed, "%lu", mp->seed);
     int rc;
@@ -426,6 +627,17 @@ int vx_model_to_json(const vx_model *m, void *cjson_object, vx_error *err)
         (rc = json_add_double(o, "gamma", mp->gamma, err)) || (rc = json_add_double(o, "trees", mp->trees, err)) ||
         (rc = json_add_double(o, "depth", mp->depth, err)) || (rc = json_add_double(o, "eta", mp->eta, err)) ||
         (rc = json_add_string(o, "seed", seed, err)))
+        return rc;
+    if (mp->kind >= VX_MODEL_RF &&
+        ((rc = json_add_double(o, "reg_lambda", mp->reg_lambda, err)) ||
+         (rc = json_add_double(o, "min_child_weight", mp->min_child_weight, err)) ||
+         (rc = json_add_double(o, "subsample", mp->subsample, err)) ||
+         (rc = json_add_double(o, "colsample_bytree", mp->colsample_bytree, err)) ||
+         (rc = json_add_double(o, "colsample_bynode", mp->colsample_bynode, err)) ||
+         (rc = json_add_double(o, "base_score", mp->base_score, err)) ||
+         (rc = json_add_double(o, "bootstrap", mp->bootstrap, err)) ||
+         (rc = json_add_string(o, "criterion", mp->criterion == VX_GBM_FRIEDMAN_MSE ? "friedman_mse" : "xgboost",
+                               err))))
         return rc;
     char *text = NULL;
     switch (mp->kind) {
@@ -449,8 +661,114 @@ int vx_model_to_json(const vx_model *m, void *cjson_object, vx_error *err)
             rc = json_add_double(o, "platt_B", m->platt_b, err);
         return rc;
     default:
+        if (mp->criterion == VX_GBM_FRIEDMAN_MSE) { /* "gbt_init", "gbt_start" (trees), "gbt_nodes" (5 per node) */
+            double *st = malloc((m->gbt_trees + 1) * sizeof *st);
+            if (!st)
+                return vx_error_set(err, VX_ENOMEM, "model gbm: out of memory");
+            for (size_t t = 0; t < m->gbt_trees; t++)
+                st[t] = (double)m->gbt_start[t];
+            if (!(rc = json_add_double(o, "gbt_init", m->gbt_init, err)) &&
+                !(rc = json_add_double(o, "gbt_nodes_count", (double)m->gbt_len, err)) &&
+                !(rc = json_add_darray(o, "gbt_start", st, m->gbt_trees, err)))
+                rc = json_add_darray(o, "gbt_nodes", m->gbt_nodes, 5 * m->gbt_len, err);
+            free(st);
+            return rc;
+        }
         return json_add_string(o, "xgboost", m->xgb_json, err);
     }
+}
+
+/* gbm with criterion friedman_mse: the trees written by vx_model_to_json. */
+static int gbt_from_json(const cJSON *o, vx_model *m, vx_error *err)
+{
+    int nn = 0, rc;
+    m->gbt_trees = (size_t)m->par.trees;
+    if ((rc = json_get_double(o, "gbt_init", &m->gbt_init, err)) ||
+        (rc = json_get_int(o, "gbt_nodes_count", 1, INT_MAX / 8, &nn, err)))
+        return rc;
+    m->gbt_len = m->gbt_cap = (size_t)nn;
+    double *st = malloc((m->gbt_trees + 1) * sizeof *st);
+    m->gbt_start = malloc((m->gbt_trees + 1) * sizeof *m->gbt_start);
+    m->gbt_nodes = malloc(5 * m->gbt_len * sizeof *m->gbt_nodes);
+    if (!st || !m->gbt_start || !m->gbt_nodes) {
+        free(st);
+        return vx_error_set(err, VX_ENOMEM, "model from JSON: out of memory");
+    }
+    rc = json_get_darray(o, "gbt_start", st, m->gbt_trees, err);
+    for (size_t t = 0; rc == VX_OK && t < m->gbt_trees; t++) {
+        if (st[t] < 0 || st[t] >= (double)m->gbt_len || st[t] != floor(st[t]) || (t && st[t] <= st[t - 1]))
+            rc = vx_error_set(err, VX_EFORMAT, "model JSON gbm: \"gbt_start\"[%zu] is invalid", t);
+        else
+            m->gbt_start[t] = (size_t)st[t];
+    }
+    free(st);
+    if (rc == VX_OK)
+        rc = json_get_darray(o, "gbt_nodes", m->gbt_nodes, 5 * m->gbt_len, err);
+    return rc == VX_OK ? vxm_check_gbt(m, err) : rc;
+}
+
+/* "seed": a decimal string. */
+static int json_get_seed(const cJSON *sj, unsigned long *seed, vx_error *err)
+{
+    if (!cJSON_IsString(sj))
+        return vx_error_set(err, VX_EFORMAT, "model JSON: member \"seed\" (a decimal string) is missing");
+    char *e;
+    errno = 0;
+    *seed = strtoul(sj->valuestring, &e, 10);
+    if (e == sj->valuestring || *e || errno)
+        return vx_error_set(err, VX_EFORMAT, "model JSON: \"seed\" = \"%.30s\" is not an unsigned integer",
+                            sj->valuestring);
+    return VX_OK;
+}
+
+/* A one-vs-rest model's members ("p", "classes", "ovr") into m (kind: its "kind"). */
+static int ovr_from_json(const cJSON *o, int kind, vx_model *m, vx_error *err)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "ovr");
+    int rc, p = 0;
+    if ((rc = json_get_int(o, "p", 1, INT_MAX / 2, &p, err)) ||
+        (rc = json_get_int(o, "classes", 3, 256, &m->nclass, err)))
+        return rc;
+    m->p = (size_t)p;
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != m->nclass)
+        return vx_error_set(err, VX_EFORMAT, "model JSON: \"ovr\" must hold %d models", m->nclass);
+    if (!(m->ovr = calloc((size_t)m->nclass, sizeof *m->ovr)))
+        return vx_error_set(err, VX_ENOMEM, "model from JSON: out of memory");
+    for (int k = 0; k < m->nclass; k++) {
+        if ((rc = vx_model_from_json(cJSON_GetArrayItem(a, k), &m->ovr[k], err))) {
+            vx_error_prefix(err, "one-vs-rest class %d: ", k);
+            return rc;
+        }
+        if (m->ovr[k]->p != m->p || m->ovr[k]->par.kind != (vx_model_kind)kind || m->ovr[k]->nclass > 2)
+            return vx_error_set(err, VX_EFORMAT, "model JSON: one-vs-rest class %d does not match the model", k);
+    }
+    m->par = m->ovr[0]->par;
+    return VX_OK;
+}
+
+/* rf, gbm: the tree parameters, optional (model files written before they existed hold the defaults). */
+static int tree_params_from_json(const cJSON *o, vx_model_params *par, vx_error *err)
+{
+    const struct {
+        const char *name;
+        double *v;
+    } tp[6] = {{"reg_lambda", &par->reg_lambda},       {"min_child_weight", &par->min_child_weight},
+               {"subsample", &par->subsample},         {"colsample_bytree", &par->colsample_bytree},
+               {"colsample_bynode", &par->colsample_bynode}, {"base_score", &par->base_score}};
+    int rc;
+    for (int i = 0; i < 6; i++)
+        if (cJSON_GetObjectItemCaseSensitive(o, tp[i].name) && (rc = json_get_double(o, tp[i].name, tp[i].v, err)))
+            return rc;
+    if (cJSON_GetObjectItemCaseSensitive(o, "bootstrap") && (rc = json_get_int(o, "bootstrap", 0, 1, &par->bootstrap, err)))
+        return rc;
+    const cJSON *cj = cJSON_GetObjectItemCaseSensitive(o, "criterion");
+    if (cj) {
+        if (cJSON_IsString(cj) && !strcmp(cj->valuestring, "friedman_mse"))
+            par->criterion = VX_GBM_FRIEDMAN_MSE;
+        else if (!cJSON_IsString(cj) || strcmp(cj->valuestring, "xgboost"))
+            return vx_error_set(err, VX_EFORMAT, "model JSON: \"criterion\" must be \"xgboost\" or \"friedman_mse\"");
+    }
+    return VX_OK;
 }
 
 int vx_model_from_json(const void *cjson_object, vx_model **out, vx_error *err)
@@ -470,6 +788,12 @@ int vx_model_from_json(const void *cjson_object, vx_model **out, vx_error *err)
     vx_model_params_default(&m->par, (vx_model_kind)kind);
     m->grad_norm = NAN;
     int rc, p = 0;
+    if (cJSON_GetObjectItemCaseSensitive(o, "classes")) { /* one-vs-rest */
+        if ((rc = ovr_from_json(o, kind, m, err)))
+            goto fail;
+        *out = m;
+        return VX_OK;
+    }
     const cJSON *sj = cJSON_GetObjectItemCaseSensitive(o, "seed");
     if ((rc = json_get_int(o, "p", 1, INT_MAX / 2, &p, err)) || (rc = json_get_double(o, "C", &m->par.C, err)) ||
         (rc = json_get_double(o, "gamma", &m->par.gamma, err)) ||
@@ -478,21 +802,18 @@ int vx_model_from_json(const void *cjson_object, vx_model **out, vx_error *err)
         (rc = json_get_double(o, "eta", &m->par.eta, err)))
         goto fail;
     m->p = (size_t)p;
-    if (cJSON_IsString(sj)) {
-        char *e;
-        errno = 0;
-        m->par.seed = strtoul(sj->valuestring, &e, 10);
-        if (e == sj->valuestring || *e || errno) {
-            rc = vx_error_set(err, VX_EFORMAT, "model JSON: \"seed\" = \"%.30s\" is not an unsigned integer",
-                              sj->valuestring);
-            goto fail;
-        }
-    } else {
-        rc = vx_error_set(err, VX_EFORMAT, "model JSON: member \"seed\" (a decimal string) is missing");
+    if ((rc = json_get_seed(sj, &m->par.seed, err)))
         goto fail;
-    }
+    if (kind >= VX_MODEL_RF && (rc = tree_params_from_json(o, &m->par, err)))
+        goto fail;
     if ((rc = check_params(&m->par, err)))
         goto fail;
+    if (m->par.criterion == VX_GBM_FRIEDMAN_MSE) {
+        if ((rc = gbt_from_json(o, m, err)))
+            goto fail;
+        *out = m;
+        return VX_OK;
+    }
     const char *member = kind == VX_MODEL_LOGREG_L1 ? "liblinear"
                          : kind == VX_MODEL_SVM     ? "libsvm"
                          : kind >= VX_MODEL_RF      ? "xgboost"

@@ -35,6 +35,15 @@ struct vx_model {
     char *xgb_json;
     size_t xgb_len;
     BoosterHandle booster;
+    /* gbm with criterion friedman_mse (model_gbt.c): gbt_trees trees of nodes (feature or -1 for a leaf,
+     * threshold, left, right, leaf value; 5 doubles each, children numbered within their tree), tree t from
+     * node gbt_start[t]; the starting margin gbt_init */
+    double *gbt_nodes;
+    size_t gbt_len, gbt_cap, gbt_trees, *gbt_start;
+    double gbt_init;
+    /* more than two classes (model.c): one binary model per class, class k against the rest */
+    int nclass;        /* 0 or 2: binary; >= 3: one-vs-rest */
+    struct vx_model **ovr; /* nclass binary models */
 };
 
 /* libsvm and liblinear keep process-wide state that a fit must set: their print function (they print to
@@ -95,5 +104,9 @@ int vxm_parse_libsvm(const char *text, vx_model *m, vx_error *err);
 int vxm_fit_xgb(const double *X, size_t n, size_t p, const int *y, vx_model *m, vx_error *err);
 int vxm_predict_xgb(const vx_model *m, const double *X, size_t n, double *score, double *prob, vx_error *err);
 int vxm_xgb_load(const char *kn, vx_model *m, vx_error *err);
+/* gradient boosting with scikit-learn's least-squares trees (model_gbt.c) */
+int vxm_fit_gbt(const double *X, size_t n, size_t p, const int *y, vx_model *m, vx_error *err);
+int vxm_predict_gbt(const vx_model *m, const double *X, size_t n, double *score, double *prob, vx_error *err);
+int vxm_check_gbt(vx_model *m, vx_error *err);
 
 #endif

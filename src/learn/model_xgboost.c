@@ -51,19 +51,70 @@ done:
     return rc;
 }
 
+/* splitmix64 (no global state): the bootstrap draws. */
+static uint64_t boot_next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* A bootstrap forest (rf with bootstrap): tree t is one boosting round on round(subsample * n) rows drawn with
+ * replacement (scikit-learn's bootstrap, max_samples = subsample). The gradients are given (custom-gradient
+ * boosting): a drawn row i counted w_i times has g_i = w_i (p0 - y_i) and h_i = w_i p0 (1 - p0), p0 the starting
+ * probability, so every tree is grown from the same margin whatever the trees before it; a row not drawn gets a
+ * negative hessian, which XGBoost's exact tree builder treats as a deleted row (left out of the split search
+ * and of the leaf sums, as scikit-learn's tree never sees it). The booster's learning rate is 1 / trees, so the
+ * model's margin is the starting margin plus the mean of the trees' leaf values, as in a single round of
+ * num_parallel_tree trees. */
+static int rf_bootstrap(const char *kn, const vx_model_params *mp, const int *y, size_t n, double bs,
+                        BoosterHandle bh, DMatrixHandle dm, vx_error *err)
+{
+    int rc = VX_OK;
+    float *g = malloc(n * sizeof *g), *h = malloc(n * sizeof *h);
+    unsigned *w = malloc(n * sizeof *w);
+    if (!g || !h || !w) {
+        rc = vx_error_set(err, VX_ENOMEM, "model %s: out of memory", kn);
+        goto done;
+    }
+    size_t draws = (size_t)llround(mp->subsample * (double)n);
+    if (draws < 1)
+        draws = 1;
+    uint64_t st = (uint64_t)mp->seed * 0x2545F4914F6CDD1Dull + 0x5851F42D4C957F2Dull;
+    for (int t = 0; t < mp->trees; t++) {
+        memset(w, 0, n * sizeof *w);
+        for (size_t d = 0; d < draws; d++)
+            w[boot_next(&st) % n]++;
+        for (size_t i = 0; i < n; i++) {
+            g[i] = w[i] ? (float)((double)w[i] * (bs - (double)y[i])) : 0.0f;
+            h[i] = w[i] ? (float)((double)w[i] * bs * (1.0 - bs)) : -1.0f;
+        }
+        XGB_CHECK(XGBoosterBoostOneIter(bh, dm, g, h, (bst_ulong)n), "training");
+    }
+done:
+    free(g);
+    free(h);
+    free(w);
+    return rc;
+}
+
 int vxm_fit_xgb(const double *X, size_t n, size_t p, const int *y, vx_model *m, vx_error *err)
 {
     const char *kn = vx_model_kind_name(m->par.kind);
     const vx_model_params *mp = &m->par;
-    int rc = VX_OK, rf = mp->kind == VX_MODEL_RF;
+    int rc = VX_OK, rf = mp->kind == VX_MODEL_RF, boot = rf && mp->bootstrap;
     DMatrixHandle dm = NULL;
     BoosterHandle bh = NULL;
     float *lab = malloc(n * sizeof *lab);
     char buf[64];
     if (!lab)
         return vx_error_set(err, VX_ENOMEM, "model %s: out of memory", kn);
-    for (size_t i = 0; i < n; i++)
+    size_t n1 = 0;
+    for (size_t i = 0; i < n; i++) {
         lab[i] = (float)y[i];
+        n1 += y[i] == 1;
+    }
     rc = xgb_dmatrix(kn, X, n, p, &dm, err);
     if (rc)
         goto done;
@@ -72,7 +123,7 @@ int vxm_fit_xgb(const double *X, size_t n, size_t p, const int *y, vx_model *m, 
     struct {
         const char *k;
         char v[40];
-    } set[16];
+    } set[24];
     int ns = 0;
 #define SETP(key, ...) (set[ns].k = key, snprintf(set[ns].v, sizeof set[ns].v, __VA_ARGS__), ns++)
     SETP("verbosity", "0");
@@ -82,23 +133,40 @@ int vxm_fit_xgb(const double *X, size_t n, size_t p, const int *y, vx_model *m, 
     SETP("tree_method", "exact");
     SETP("seed", "%lu", mp->seed & 0x7fffffffffffffffUL);
     SETP("max_depth", "%d", mp->depth);
-    if (rf) {
+    if (boot) {
+        SETP("learning_rate", "%.17g", 1.0 / mp->trees); /* the model's margin: the mean of the trees' */
+    } else if (rf) {
         SETP("num_parallel_tree", "%d", mp->trees);
-        SETP("subsample", "0.632");
-        SETP("colsample_bynode", "%.17g", sqrt((double)p) / (double)p);
         SETP("learning_rate", "1");
-        SETP("reg_lambda", "0");
     } else {
         SETP("eta", "%.17g", mp->eta);
     }
+    SETP("subsample", "%.17g", boot ? 1.0 : mp->subsample);
+    SETP("colsample_bynode", "%.17g", mp->colsample_bynode > 0 ? mp->colsample_bynode : sqrt((double)p) / (double)p);
+    SETP("colsample_bytree", "%.17g", mp->colsample_bytree);
+    SETP("reg_lambda", "%.17g", mp->reg_lambda);
+    SETP("min_child_weight", "%.17g", mp->min_child_weight);
+    if (mp->base_score == VX_BASE_SCORE_PRIOR) /* the prior: margin = log(n1 / n0) */
+        SETP("base_score", "%.17g", (double)n1 / (double)n);
+    else if (mp->base_score > 0)
+        SETP("base_score", "%.17g", mp->base_score);
 #undef SETP
     for (int k = 0; k < ns; k++) {
         snprintf(buf, sizeof buf, "setting %s", set[k].k);
         XGB_CHECK(XGBoosterSetParam(bh, set[k].k, set[k].v), buf);
     }
-    int rounds = rf ? 1 : mp->trees;
-    for (int r = 0; r < rounds; r++)
-        XGB_CHECK(XGBoosterUpdateOneIter(bh, r, dm), "training");
+    if (boot) {
+        double bs = mp->base_score == VX_BASE_SCORE_PRIOR ? (double)n1 / (double)n
+                    : mp->base_score > 0                 ? mp->base_score
+                                                         : 0.5;
+        rc = rf_bootstrap(kn, mp, y, n, bs, bh, dm, err);
+        if (rc)
+            goto done;
+    } else {
+        int rounds = rf ? 1 : mp->trees;
+        for (int r = 0; r < rounds; r++)
+            XGB_CHECK(XGBoosterUpdateOneIter(bh, r, dm), "training");
+    }
     bst_ulong len = 0;
     const char *out = NULL;
     XGB_CHECK(XGBoosterSaveModelToBuffer(bh, "{\"format\": \"json\"}", &len, &out), "model saving");

@@ -25,6 +25,8 @@ struct vx_pipeline {
     vx_model *model;
     vx_pipeline_params params;
     char *label[3]; /* class 0, class 1, column */
+    char **classes; /* multiclass: the nclass class names */
+    int nclass;
 };
 
 int vx_select_method_find(const char *name)
@@ -64,6 +66,22 @@ int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double v, v
         pp->model.depth = (int)v;
     else if (!strcmp(name, "eta"))
         pp->model.eta = v;
+    else if (!strcmp(name, "reg_lambda"))
+        pp->model.reg_lambda = v;
+    else if (!strcmp(name, "min_child_weight"))
+        pp->model.min_child_weight = v;
+    else if (!strcmp(name, "subsample"))
+        pp->model.subsample = v;
+    else if (!strcmp(name, "colsample_bytree"))
+        pp->model.colsample_bytree = v;
+    else if (!strcmp(name, "colsample_bynode"))
+        pp->model.colsample_bynode = v;
+    else if (!strcmp(name, "base_score"))
+        pp->model.base_score = v;
+    else if (!strcmp(name, "criterion"))
+        pp->model.criterion = v == 0 ? VX_GBM_XGBOOST : v == 1 ? VX_GBM_FRIEDMAN_MSE : -1;
+    else if (!strcmp(name, "bootstrap"))
+        pp->model.bootstrap = v == 0 ? 0 : v == 1 ? 1 : -1;
     else if (!strcmp(name, "k"))
         pp->select.k = (size_t)v;
     else if (!strcmp(name, "threshold"))
@@ -82,7 +100,8 @@ int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double v, v
         pp->select.lasso_lambda_min_ratio = v;
     } else
         return vx_error_set(err, VX_EINVAL,
-                            "unknown parameter '%s' (C, gamma, trees, depth, eta, k, threshold, alpha, nlambda, "
+                            "unknown parameter '%s' (C, gamma, trees, depth, eta, reg_lambda, min_child_weight, "
+                            "subsample, colsample_bytree, colsample_bynode, base_score, bootstrap, criterion, k, threshold, alpha, nlambda, "
                             "lambda_min_ratio)", name);
     return VX_OK;
 }
@@ -102,6 +121,9 @@ void vx_pipeline_free(vx_pipeline *pl)
     vx_model_free(pl->model);
     for (int i = 0; i < 3; i++)
         free(pl->label[i]);
+    for (int k = 0; pl->classes && k < pl->nclass; k++)
+        free(pl->classes[k]);
+    free(pl->classes);
     free(pl);
 }
 
@@ -380,7 +402,7 @@ int vxp_pipeline_fit_warm(const double *X, size_t n, size_t p, const int *y, con
             for (size_t j = 0; j < p; j++)
                 ss[j] += (W[i * p + j] - pl->mean[j]) * (W[i * p + j] - pl->mean[j]);
         for (size_t j = 0; j < p; j++) {
-            double s = sqrt(ss[j] / (double)(n - 1));
+            double s = sqrt(ss[j] / (double)n); /* population SD (1/n): scikit-learn's StandardScaler, glmnet */
             constant[j] = !(s > 0.0);
             pl->sd[j] = s > 0.0 ? s : 1.0; /* a constant feature stays 0 after centring */
         }
@@ -388,6 +410,16 @@ int vxp_pipeline_fit_warm(const double *X, size_t n, size_t p, const int *y, con
             for (size_t j = 0; j < p; j++)
                 W[i * p + j] = (W[i * p + j] - pl->mean[j]) / pl->sd[j];
     }
+    int ncls = 2;
+    for (size_t i = 0; i < n; i++)
+        if (y[i] + 1 > ncls)
+            ncls = y[i] + 1;
+    if (rc == VX_OK && ncls > 2 && pp->select.method != VX_SELECT_NONE && pp->select.method != VX_SELECT_VARIANCE &&
+        pp->select.method != VX_SELECT_CORRELATION)
+        rc = vx_error_set(err, VX_EINVAL,
+                          "pipeline: %d classes: selection '%s' tests a binary label; use none, variance or "
+                          "correlation with more than two classes",
+                          ncls, select_name(pp->select.method));
     if (rc == VX_OK)
         rc = run_selection(pl, W, n, y, constant, err);
     int all = rc == VX_OK && pl->k == p; /* every feature kept, in order: the model takes W itself */
@@ -427,6 +459,50 @@ int vx_pipeline_predict(const vx_pipeline *pl, const double *X, size_t n, const 
         rc = vx_model_predict(pl->model, Z, n, score, prob, err);
     free(Z);
     return rc;
+}
+
+int vx_pipeline_predict_multi(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch,
+                              double *score, double *prob, vx_error *err)
+{
+    double *Z = malloc((n * pl->k + 1) * sizeof *Z);
+    if (!Z)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    int rc = transform(pl, X, n, batch, Z, err);
+    if (rc == VX_OK)
+        rc = vx_model_predict_multi(pl->model, Z, n, score, prob, err);
+    free(Z);
+    return rc;
+}
+
+int vx_pipeline_nclasses(const vx_pipeline *pl)
+{
+    return vx_model_nclasses(pl->model);
+}
+
+int vx_pipeline_set_classes(vx_pipeline *pl, const char *column, const char *const *names, int K)
+{
+    if (K == 2)
+        return vx_pipeline_set_labels(pl, column, names[0], names[1]);
+    int rc = vx_pipeline_set_labels(pl, column, "", "");
+    for (int k = 0; pl->classes && k < pl->nclass; k++)
+        free(pl->classes[k]);
+    free(pl->classes);
+    pl->nclass = 0;
+    pl->classes = rc == VX_OK ? calloc((size_t)K, sizeof *pl->classes) : NULL;
+    if (!pl->classes)
+        return VX_ENOMEM;
+    pl->nclass = K;
+    for (int k = 0; k < K; k++)
+        if (!(pl->classes[k] = strdup(names[k] ? names[k] : "")))
+            return VX_ENOMEM;
+    return VX_OK;
+}
+
+const char *vx_pipeline_class(const vx_pipeline *pl, int k)
+{
+    if (pl->nclass > 2)
+        return k >= 0 && k < pl->nclass && pl->classes[k] ? pl->classes[k] : "";
+    return k == 0 || k == 1 ? vx_pipeline_label(pl, k) : "";
 }
 
 size_t vx_pipeline_features(const vx_pipeline *pl, const char *const **names)
@@ -502,6 +578,9 @@ int vx_pipeline_save(const vx_pipeline *pl, const char *path, vx_error *err)
         cJSON_AddStringToObject(lab, "column", vx_pipeline_label(pl, -1));
         cJSON_AddStringToObject(lab, "negative", vx_pipeline_label(pl, 0));
         cJSON_AddStringToObject(lab, "positive", vx_pipeline_label(pl, 1));
+        cJSON *cl = cJSON_AddArrayToObject(lab, "classes");
+        for (int k = 0; k < vx_pipeline_nclasses(pl); k++)
+            cJSON_AddItemToArray(cl, cJSON_CreateString(vx_pipeline_class(pl, k)));
         cJSON *names = cJSON_AddArrayToObject(root, "features");
         for (size_t j = 0; j < pl->p; j++)
             cJSON_AddItemToArray(names, cJSON_CreateString(pl->names[j]));
@@ -610,6 +689,19 @@ int vx_pipeline_load(const char *path, vx_pipeline **out, vx_error *err)
         rc = vx_model_from_json(cJSON_GetObjectItemCaseSensitive(root, "model"), &pl->model, err);
         if (rc != VX_OK)
             vx_error_prefix(err, "%s: ", path);
+        const cJSON *cl = cJSON_GetObjectItemCaseSensitive(lab, "classes");
+        int K = rc == VX_OK ? vx_model_nclasses(pl->model) : 0;
+        if (rc == VX_OK && K > 2) {
+            const char *nm[256];
+            if (!cJSON_IsArray(cl) || cJSON_GetArraySize(cl) != K)
+                rc = vx_error_set(err, VX_EFORMAT, "%s: label.classes must name the model's %d classes", path, K);
+            for (int k = 0; rc == VX_OK && k < K; k++) {
+                const cJSON *e = cJSON_GetArrayItem(cl, k);
+                nm[k] = cJSON_IsString(e) ? e->valuestring : "";
+            }
+            if (rc == VX_OK && vx_pipeline_set_classes(pl, cJSON_IsString(c) ? c->valuestring : "", nm, K) != VX_OK)
+                rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+        }
     }
     cJSON_Delete(root);
     if (rc != VX_OK) {

@@ -60,7 +60,7 @@ static void test_leakage(void **state)
     vx_pipeline_params_default(&pp, VX_MODEL_LOGREG);
     pp.select.method = VX_SELECT_UNIVARIATE;
     pp.select.k = k;
-    vx_cv_options o = {5, 4, 7, NULL, NULL, 0};
+    vx_cv_options o = {5, 4, 7, NULL, NULL, 0, NULL};
     vx_cv_result r;
     assert_int_equal(vx_cv_run(X, n, p, y, names, NULL, &pp, &o, &r, &err), VX_OK);
     double inside = r.auc_mean;
@@ -134,7 +134,7 @@ static void test_wdbc_every_model(void **state)
         vx_pipeline_params pp;
         vx_pipeline_params_default(&pp, kinds[m]);
         pp.model.seed = 3;
-        vx_cv_options o = {5, 2, 11, NULL, NULL, 0};
+        vx_cv_options o = {5, 2, 11, NULL, NULL, 0, NULL};
         vx_cv_result r;
         vx_error err;
         int rc = vx_cv_run(X, n, p, y, names, NULL, &pp, &o, &r, &err);

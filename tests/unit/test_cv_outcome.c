@@ -52,7 +52,7 @@ static void test_metric_auc_hand(void **state)
     assert_true(v == 0.75);
     const double tm[4] = {1, 2, 3, 4};
     const int ev[4] = {1, 0, 1, 1};
-    vx_outcome s = {VX_OUTCOME_TIME_TO_EVENT, 4, NULL, NULL, tm, ev};
+    vx_outcome s = {VX_OUTCOME_TIME_TO_EVENT, 4, NULL, NULL, tm, ev, 0};
     assert_int_equal(vx_cv_metric_auc(&s, score, NULL, NULL, &v, &err), VX_EUNSUPPORTED);
     assert_non_null(strstr(err.msg, "time-to-event"));
 }
@@ -78,7 +78,7 @@ static void test_metric_hook(void **state)
     setup_data();
     vx_pipeline_params pp;
     vx_pipeline_params_default(&pp, VX_MODEL_LOGREG);
-    vx_cv_options o = {3, 2, 1, given, NULL, 0};
+    vx_cv_options o = {3, 2, 1, given, NULL, 0, NULL};
     counter c = {0};
     vx_cv_metric m = {rows_metric, &c};
     vx_outcome t = vx_outcome_binary(y, N);
@@ -101,7 +101,7 @@ static void test_default_is_auc(void **state)
     setup_data();
     vx_pipeline_params pp;
     vx_pipeline_params_default(&pp, VX_MODEL_LOGREG);
-    vx_cv_options o = {3, 1, 1, given, NULL, 0};
+    vx_cv_options o = {3, 1, 1, given, NULL, 0, NULL};
     vx_outcome t = vx_outcome_binary(y, N);
     vx_cv_result r, r2;
     vx_error err;
@@ -121,7 +121,7 @@ static void test_unsupported_and_invalid(void **state)
     setup_data();
     vx_pipeline_params pp;
     vx_pipeline_params_default(&pp, VX_MODEL_LOGREG);
-    vx_cv_options o = {3, 1, 1, given, NULL, 0};
+    vx_cv_options o = {3, 1, 1, given, NULL, 0, NULL};
     vx_cv_result r;
     vx_error err;
     double val[N], tm[N];
@@ -131,10 +131,10 @@ static void test_unsupported_and_invalid(void **state)
         tm[i] = 10.0 + i;
         ev[i] = i % 2;
     }
-    vx_outcome cont = {VX_OUTCOME_CONTINUOUS, N, NULL, val, NULL, NULL};
+    vx_outcome cont = {VX_OUTCOME_CONTINUOUS, N, NULL, val, NULL, NULL, 0};
     assert_int_equal(vx_cv_run_outcome(X, N, 1, &cont, names, NULL, &pp, &o, NULL, &r, &err), VX_EUNSUPPORTED);
     assert_non_null(strstr(err.msg, "continuous outcomes are not implemented"));
-    vx_outcome surv = {VX_OUTCOME_TIME_TO_EVENT, N, NULL, NULL, tm, ev};
+    vx_outcome surv = {VX_OUTCOME_TIME_TO_EVENT, N, NULL, NULL, tm, ev, 0};
     assert_int_equal(vx_cv_run_outcome(X, N, 1, &surv, names, NULL, &pp, &o, NULL, &r, &err), VX_EUNSUPPORTED);
     assert_non_null(strstr(err.msg, "time-to-event outcomes are not implemented"));
 

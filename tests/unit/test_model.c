@@ -403,12 +403,12 @@ static void test_errors(void **state)
 {
     (void)state;
     double X[8] = {0, 1, 2, 3, 4, 5, 6, 7};
-    int y1[8] = {1, 1, 1, 1, 1, 1, 1, 1}, y[8] = {0, 1, 0, 1, 0, 1, 0, 1}, ybad[8] = {0, 2, 0, 1, 0, 1, 0, 1};
+    int y1[8] = {1, 1, 1, 1, 1, 1, 1, 1}, y[8] = {0, 1, 0, 1, 0, 1, 0, 1}, ybad[8] = {0, -1, 0, 1, 0, 1, 0, 1};
     vx_model_params mp;
     for (int k = 0; k < 5; k++) {
         vx_model_params_default(&mp, (vx_model_kind)k);
         expect_fit_error(X, 8, 1, y1, &mp, VX_EINVAL, "both classes");
-        expect_fit_error(X, 8, 1, ybad, &mp, VX_EINVAL, "y[1] = 2");
+        expect_fit_error(X, 8, 1, ybad, &mp, VX_EINVAL, "y[1] = -1");
     }
     vx_model_params_default(&mp, VX_MODEL_LOGREG);
     mp.C = 0;
