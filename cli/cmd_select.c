@@ -94,6 +94,43 @@ static int select_lasso(const sopts *o, const labelled *d, size_t n, size_t p, c
     return rc;
 }
 
+/* BH over the features with a p-value (R: p.adjust, NA kept) into q (pc: room for p); the kept features by
+ * increasing p into idx[0..*k): q < --alpha (default 0.05), or the --k smallest p. */
+static int cox_keep(const sopts *o, size_t p, const double *pv, const unsigned char *sep, double *q, double *pc,
+                    size_t *idx, size_t *kept, vx_error *err)
+{
+    size_t m = 0, nsep = 0, k = 0;
+    for (size_t j = 0; j < p; j++) {
+        q[j] = NAN;
+        if (!isnan(pv[j]))
+            pc[m++] = pv[j];
+        nsep += sep[j];
+    }
+    if (m > 0 && vx_bh_adjust(pc, m, pc) != VX_OK)
+        return vx_error_set(err, VX_EINVAL, "BH adjustment failed");
+    for (size_t j = 0, r = 0; j < p; j++)
+        if (!isnan(pv[j]))
+            q[j] = pc[r++];
+    const double alpha = isnan(o->alpha) ? 0.05 : o->alpha;
+    for (size_t j = 0; j < p; j++)
+        if (!isnan(pv[j]) && (!isnan(o->k) || q[j] < alpha))
+            idx[k++] = j;
+    for (size_t a = 1; a < k; a++)
+        for (size_t b = a; b > 0 && pv[idx[b - 1]] > pv[idx[b]]; b--) {
+            const size_t x = idx[b];
+            idx[b] = idx[b - 1];
+            idx[b - 1] = x;
+        }
+    if (!isnan(o->k) && (size_t)o->k < k)
+        k = (size_t)o->k;
+    if (nsep)
+        stats_note(o, "%zu features with a monotone likelihood (separation): their coefficients may be infinite", nsep);
+    if (m < p)
+        stats_note(o, "%zu features without a Cox fit (constant, or no events among their subjects): p empty", p - m);
+    *kept = k;
+    return VX_OK;
+}
+
 /* --method cox: univariate Cox screening (vx_cox_univariate) of every feature against --time / --event (and
  * --strata), BH over the features with a p-value; kept: p_bh < --alpha (default 0.05), or the --k smallest p.
  * A missing feature cell: an error (--missing error), the subject left out of that feature's model only (drop,
@@ -166,36 +203,8 @@ static int select_cox(const sopts *o)
                                                o->ties && !strcmp(o->ties, "breslow") ? VX_TIES_BRESLOW : VX_TIES_EFRON,
                                                coef, se, pv, sep, &err)) != VX_OK)
         vx_error_prefix(&err, "%s: ", o->data);
-    size_t m = 0, nsep = 0;
-    for (size_t j = 0; rc == VX_OK && j < p; j++) { /* BH over the features with a p-value (R: p.adjust, NA kept) */
-        q[j] = NAN;
-        if (!isnan(pv[j]))
-            pc[m++] = pv[j];
-        nsep += sep[j];
-    }
-    if (rc == VX_OK && m > 0 && vx_bh_adjust(pc, m, pc) != VX_OK)
-        rc = vx_error_set(&err, VX_EINVAL, "BH adjustment failed");
-    for (size_t j = 0, r = 0; rc == VX_OK && j < p; j++)
-        if (!isnan(pv[j]))
-            q[j] = pc[r++];
-    if (rc == VX_OK) { /* the kept features by increasing p */
-        const double alpha = isnan(o->alpha) ? 0.05 : o->alpha;
-        for (size_t j = 0; j < p; j++)
-            if (!isnan(pv[j]) && (!isnan(o->k) || q[j] < alpha))
-                idx[k++] = j;
-        for (size_t a = 1; a < k; a++)
-            for (size_t b = a; b > 0 && pv[idx[b - 1]] > pv[idx[b]]; b--) {
-                const size_t x = idx[b];
-                idx[b] = idx[b - 1];
-                idx[b - 1] = x;
-            }
-        if (!isnan(o->k) && (size_t)o->k < k)
-            k = (size_t)o->k;
-        if (nsep)
-            stats_note(o, "%zu features with a monotone likelihood (separation): their coefficients may be infinite", nsep);
-        if (m < p)
-            stats_note(o, "%zu features without a Cox fit (constant, or no events among their subjects): p empty", p - m);
-    }
+    if (rc == VX_OK)
+        rc = cox_keep(o, p, pv, sep, q, pc, idx, &k, &err);
     for (size_t j = 0; rc == VX_OK && j < p; j++) /* the hazard ratios (reuses the compacted p-values' room) */
         pc[j] = exp(coef[j]);
     const char **names = rc == VX_OK ? malloc((p + 1) * sizeof *names) : NULL;

@@ -53,6 +53,12 @@ static int input_diag(vx_results *res, const vx_input_info *ii, const vx_input_i
     return rc;
 }
 
+/* The channel of a multi-channel mask to read: the settings' (compat pyradiomics: label_channel, default 0). */
+static int mask_channel(const vx_settings *s)
+{
+    return s->mask_channel >= 0 ? s->mask_channel : s->compat == VX_COMPAT_PYRADIOMICS ? 0 : -1;
+}
+
 /* One region: label > 0 that label, else every voxel >= the threshold. */
 static int run_region(const vx_image *img, const vx_image *mask, const vx_image *mask_read, const vx_settings *base,
                       int label, const vx_case_options *o, const vx_input_info *ii, const vx_input_info *mi,
@@ -128,10 +134,8 @@ int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_optio
     if (rc == VX_OK) {
         /* compat pyradiomics checks the mask's grid itself (geometryTolerance, correctMask) */
         const int own = s->compat == VX_COMPAT_PYRADIOMICS && !o->resample_mask;
-        /* a multi-channel mask: the channel of the settings (compat pyradiomics: label_channel, default 0) */
-        const int channel = s->mask_channel >= 0 ? s->mask_channel : s->compat == VX_COMPAT_PYRADIOMICS ? 0 : -1;
-        rc = vx_input_mask_channel(c->mask, img, &ii, own ? VX_INPUT_MASK_OWN_GRID : o->resample_mask, channel, &mask,
-                                   &mi, &err);
+        rc = vx_input_mask_channel(c->mask, img, &ii, own ? VX_INPUT_MASK_OWN_GRID : o->resample_mask,
+                                   mask_channel(s), &mask, &mi, &err);
         if (rc != VX_OK)
             fail(r, "read mask", &err);
     } else {

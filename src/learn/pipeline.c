@@ -299,6 +299,33 @@ static int run_selection(vx_pipeline *pl, const double *Z, size_t n, const int *
     return rc;
 }
 
+/* Standardise W (n x p) in place by its column means and population SDs (1/n: scikit-learn's StandardScaler,
+ * glmnet) into pl->mean, pl->sd; constant[j] for a column constant on these rows (sd 1: it stays 0). The sums
+ * sweep along the rows (each column's sum still runs over i in order; row-major sweeps instead of a column at a
+ * time, which strides through memory and the TLB). */
+static void standardise(double *W, size_t n, size_t p, vx_pipeline *pl, unsigned char *constant)
+{
+    double *ss = pl->sd;
+    for (size_t j = 0; j < p; j++)
+        pl->mean[j] = ss[j] = 0.0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < p; j++)
+            pl->mean[j] += W[i * p + j];
+    for (size_t j = 0; j < p; j++)
+        pl->mean[j] /= (double)n;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < p; j++)
+            ss[j] += (W[i * p + j] - pl->mean[j]) * (W[i * p + j] - pl->mean[j]);
+    for (size_t j = 0; j < p; j++) {
+        double s = sqrt(ss[j] / (double)n); /* population SD (1/n): scikit-learn's StandardScaler, glmnet */
+        constant[j] = !(s > 0.0);
+        pl->sd[j] = s > 0.0 ? s : 1.0; /* a constant feature stays 0 after centring */
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < p; j++)
+            W[i * p + j] = (W[i * p + j] - pl->mean[j]) / pl->sd[j];
+}
+
 /* Rows -> the model's input: impute, harmonise, standardise, select. Z: n x k. */
 static int transform(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch, double *Z,
                      vx_error *err)
@@ -387,29 +414,8 @@ int vxp_pipeline_fit_warm(const double *X, size_t n, size_t p, const int *y, con
         free(bi);
         free(h);
     }
-    /* column means and SDs by sweeps along the rows (each column's sum still runs over i in order; row-major
-     * sweeps instead of a column at a time, which strides through memory and the TLB) */
-    if (rc == VX_OK) {
-        double *ss = pl->sd;
-        for (size_t j = 0; j < p; j++)
-            pl->mean[j] = ss[j] = 0.0;
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < p; j++)
-                pl->mean[j] += W[i * p + j];
-        for (size_t j = 0; j < p; j++)
-            pl->mean[j] /= (double)n;
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < p; j++)
-                ss[j] += (W[i * p + j] - pl->mean[j]) * (W[i * p + j] - pl->mean[j]);
-        for (size_t j = 0; j < p; j++) {
-            double s = sqrt(ss[j] / (double)n); /* population SD (1/n): scikit-learn's StandardScaler, glmnet */
-            constant[j] = !(s > 0.0);
-            pl->sd[j] = s > 0.0 ? s : 1.0; /* a constant feature stays 0 after centring */
-        }
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < p; j++)
-                W[i * p + j] = (W[i * p + j] - pl->mean[j]) / pl->sd[j];
-    }
+    if (rc == VX_OK)
+        standardise(W, n, p, pl, constant);
     int ncls = 2;
     for (size_t i = 0; i < n; i++)
         if (y[i] + 1 > ncls)

@@ -125,6 +125,76 @@ static double cn_solve(cn *c, double *beta, double l1, double l2)
     return cn_derivs(c);
 }
 
+/* x (column-major) = X (n x p, row-major) centred and scaled by the population SD, sd[j] those SDs */
+static int standardise(const double *X, size_t n, size_t p, double *x, double *sd, vx_error *err)
+{
+    for (size_t j = 0; j < p; j++) {
+        double m = 0.0, v = 0.0;
+        for (size_t i = 0; i < n; i++)
+            m += X[i * p + j];
+        m /= (double)n;
+        for (size_t i = 0; i < n; i++)
+            v += (X[i * p + j] - m) * (X[i * p + j] - m);
+        sd[j] = sqrt(v / (double)n);
+        if (!(sd[j] > 0.0) || !isfinite(sd[j]))
+            return vx_error_set(err, VX_EINVAL, "coxnet: covariate %zu is constant or not finite", j + 1);
+        for (size_t i = 0; i < n; i++)
+            x[j * n + i] = (X[i * p + j] - m) / sd[j];
+    }
+    return VX_OK;
+}
+
+/* The path from lambda_max down (see the top of the file) into path; c standardised and sorted. */
+static void cn_path(cn *c, const double *sd, double alpha, size_t nlambda, double lambda_min_ratio,
+                    vx_coxnet_path *path, double *beta)
+{
+    const size_t n = c->n, p = c->p;
+    const double ll0 = cn_derivs(c); /* l(0), l_sat, lambda_max */
+    double lsat = 0.0, lmax = 0.0;
+    for (size_t q = 0; q < n;) {
+        size_t q1 = q;
+        double d = 0.0;
+        for (; q1 < n && c->time[c->ord[q1]] == c->time[c->ord[q]]; q1++)
+            d += c->event[c->ord[q1]];
+        if (d > 1.0)
+            lsat -= d * log(d);
+        q = q1;
+    }
+    for (size_t j = 0; j < p; j++) {
+        double s = 0.0;
+        for (size_t i = 0; i < n; i++)
+            s += c->g[i] * c->x[j * n + i];
+        lmax = fmax(lmax, fabs(s));
+    }
+    lmax /= fmax(alpha, 1e-3);
+    size_t k = 0;
+    for (; k < nlambda; k++) {
+        /* exp of an arithmetic sequence from log(lambda_max) to log(lambda_max lambda_min_ratio), as R's
+         * seq(length.out =) that glmnet calls */
+        const double from = log(lmax), to = log(lmax * lambda_min_ratio), by = (to - from) / (double)(nlambda - 1);
+        const double lam = exp(k + 1 == nlambda ? to : from + (double)k * by);
+        /* at lambda_max every coefficient is 0 by definition (glmnet solves it at an infinite lambda) */
+        const double ll = k == 0 ? ll0 : cn_solve(c, beta, lam * alpha, lam * (1.0 - alpha));
+        path->lambda[k] = lam;
+        path->dev_ratio[k] = (ll - ll0) / (lsat - ll0);
+        size_t df = 0;
+        for (size_t j = 0; j < p; j++) {
+            path->beta[k * p + j] = beta[j] / sd[j];
+            df += beta[j] != 0.0;
+        }
+        path->df[k] = df;
+        if (k + 1 >= 5) { /* glmnet's cox.path: mnlam 5, fdev 1e-5 x 100, devmax 0.999 x 0.99 / 0.999 */
+            const double r = path->dev_ratio[k], r4 = path->dev_ratio[k - 4];
+            if (r > 0.99 || r - r4 < 1e-3 * r) {
+                k++;
+                break;
+            }
+        }
+    }
+    path->nlambda = k;
+    path->p = p;
+}
+
 void vx_coxnet_free(vx_coxnet_path *path)
 {
     if (!path)
@@ -194,69 +264,13 @@ int vx_coxnet_fit(const double *X, size_t n, size_t p, const double *time, const
         rc = vx_error_set(err, VX_ENOMEM, "coxnet: out of memory for %zu x %zu", n, p);
         goto done;
     }
-    for (size_t j = 0; j < p && rc == VX_OK; j++) { /* centre, population SD */
-        double m = 0.0, v = 0.0;
-        for (size_t i = 0; i < n; i++)
-            m += X[i * p + j];
-        m /= (double)n;
-        for (size_t i = 0; i < n; i++)
-            v += (X[i * p + j] - m) * (X[i * p + j] - m);
-        sd[j] = sqrt(v / (double)n);
-        if (!(sd[j] > 0.0) || !isfinite(sd[j]))
-            rc = vx_error_set(err, VX_EINVAL, "coxnet: covariate %zu is constant or not finite", j + 1);
-        for (size_t i = 0; rc == VX_OK && i < n; i++)
-            c.x[j * n + i] = (X[i * p + j] - m) / sd[j];
-    }
+    rc = standardise(X, n, p, c.x, sd, err);
     if (rc != VX_OK)
         goto done;
     for (size_t i = 0; i < n; i++)
         c.ord[i] = i;
     surv_sort(c.ord, n, asc, &c);
-    /* l(0), l_sat, lambda_max */
-    const double ll0 = cn_derivs(&c);
-    double lsat = 0.0, lmax = 0.0;
-    for (size_t q = 0; q < n;) {
-        size_t q1 = q;
-        double d = 0.0;
-        for (; q1 < n && time[c.ord[q1]] == time[c.ord[q]]; q1++)
-            d += event[c.ord[q1]];
-        if (d > 1.0)
-            lsat -= d * log(d);
-        q = q1;
-    }
-    for (size_t j = 0; j < p; j++) {
-        double s = 0.0;
-        for (size_t i = 0; i < n; i++)
-            s += c.g[i] * c.x[j * n + i];
-        lmax = fmax(lmax, fabs(s));
-    }
-    lmax /= fmax(alpha, 1e-3);
-    size_t k = 0;
-    for (; k < nlambda; k++) {
-        /* exp of an arithmetic sequence from log(lambda_max) to log(lambda_max lambda_min_ratio), as R's
-         * seq(length.out =) that glmnet calls */
-        const double from = log(lmax), to = log(lmax * lambda_min_ratio), by = (to - from) / (double)(nlambda - 1);
-        const double lam = exp(k + 1 == nlambda ? to : from + (double)k * by);
-        /* at lambda_max every coefficient is 0 by definition (glmnet solves it at an infinite lambda) */
-        const double ll = k == 0 ? ll0 : cn_solve(&c, beta, lam * alpha, lam * (1.0 - alpha));
-        path->lambda[k] = lam;
-        path->dev_ratio[k] = (ll - ll0) / (lsat - ll0);
-        size_t df = 0;
-        for (size_t j = 0; j < p; j++) {
-            path->beta[k * p + j] = beta[j] / sd[j];
-            df += beta[j] != 0.0;
-        }
-        path->df[k] = df;
-        if (k + 1 >= 5) { /* glmnet's cox.path: mnlam 5, fdev 1e-5 x 100, devmax 0.999 x 0.99 / 0.999 */
-            const double r = path->dev_ratio[k], r4 = path->dev_ratio[k - 4];
-            if (r > 0.99 || r - r4 < 1e-3 * r) {
-                k++;
-                break;
-            }
-        }
-    }
-    path->nlambda = k;
-    path->p = p;
+    cn_path(&c, sd, alpha, nlambda, lambda_min_ratio, path, beta);
 done:
     cn_free(&c);
     free(sd);
