@@ -121,6 +121,12 @@ static int in_list(const cli_list *l, const char *s)
     return 0;
 }
 
+/* a --covariate column taken as categorical: named by --categorical, or holding text */
+static int categorical(const sopts *o, const vx_table *t, long col)
+{
+    return in_list(&o->categorical, t->colnames[col]) || !vx_table_col_numeric(t, (size_t)col);
+}
+
 static cJSON *test_json(double stat, double df, double p)
 {
     cJSON *o = cJSON_CreateObject();
@@ -152,11 +158,10 @@ static int build_design(const sopts *o, const surv_data *d, const long *cols, si
     const vx_table *t = &d->t;
     const char **lev = malloc((d->n + 1) * sizeof *lev);
     int *code = malloc((d->n + 1) * sizeof *code);
-    size_t cap = nc + 8;
     D->X = NULL;
+    D->names = NULL;
     D->p = 0;
-    D->names = malloc(cap * sizeof *D->names);
-    if (!lev || !code || !D->names) {
+    if (!lev || !code) {
         free(lev);
         free(code);
         return vx_error_set(err, VX_ENOMEM, "out of memory");
@@ -165,7 +170,7 @@ static int build_design(const sopts *o, const surv_data *d, const long *cols, si
     size_t P = 0;
     for (size_t k = 0; k < nc; k++) {
         const char *name = t->colnames[cols[k]];
-        if (in_list(&o->categorical, name) || !vx_table_col_numeric(t, (size_t)cols[k])) {
+        if (categorical(o, t, cols[k])) {
             const size_t nl = sorted_levels(d, cols[k], lev, code);
             if (nl < 2) {
                 vx_error_set(err, VX_EINVAL, "%s: the categorical covariate %s has one level ('%s'): it is constant; "
@@ -180,7 +185,6 @@ static int build_design(const sopts *o, const surv_data *d, const long *cols, si
             P++;
         }
     }
-    free(D->names);
     D->names = calloc(P + 1, sizeof *D->names);
     D->X = malloc((d->n * P + 1) * sizeof *D->X);
     if (!D->names || !D->X) {
@@ -191,7 +195,7 @@ static int build_design(const sopts *o, const surv_data *d, const long *cols, si
     size_t j = 0;
     for (size_t k = 0; k < nc; k++) {
         const char *name = t->colnames[cols[k]];
-        if (in_list(&o->categorical, name) || !vx_table_col_numeric(t, (size_t)cols[k])) {
+        if (categorical(o, t, cols[k])) {
             const size_t nl = sorted_levels(d, cols[k], lev, code);
             for (size_t l = 1; l < nl; l++, j++) {
                 const size_t len = strlen(name) + strlen(lev[l]) + 1;
@@ -282,8 +286,7 @@ static int cmd_cox(const sopts *o)
         if ((cols[nc] = stats_need_col(o, &d.t, o->covariates.v[k], "covariate", &err)) < 0)
             rc = VX_EINVAL;
         else {
-            numeric[nc] = !in_list(&o->categorical, o->covariates.v[k]) &&
-                          vx_table_col_numeric(&d.t, (size_t)cols[nc]);
+            numeric[nc] = !categorical(o, &d.t, cols[nc]);
             nc++;
         }
     }

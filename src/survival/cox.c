@@ -23,7 +23,7 @@ typedef struct cox_work {
     size_t n, p;
     double *x;      /* n x p centred */
     size_t *order;  /* by stratum, then time descending */
-    double *eta, *s1, *s2, *d1, *d2, *a, *b;
+    double *eta, *s1, *s2, *d1, *d2, *a;
 } cox_work;
 
 /* The partial log-likelihood at beta, with the score u (p) and the information imat (p x p). */
@@ -90,18 +90,6 @@ static double cox_eval(cox_work *w, const double *beta, vx_ties ties, double *u,
         for (size_t l = j + 1; l < p; l++)
             imat[j * p + l] = imat[l * p + j];
     return ll;
-}
-
-static int time_desc(const void *a, const void *b, void *ctx)
-{
-    const cox_work *w = ctx;
-    const size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    const int si = surv_stratum(w->strata, i), sj = surv_stratum(w->strata, j);
-    if (si != sj)
-        return si < sj ? -1 : 1;
-    if (w->time[i] != w->time[j])
-        return w->time[i] > w->time[j] ? -1 : 1;
-    return i < j ? -1 : i > j;
 }
 
 static const char *cov_name(const char *const *names, size_t j, char *buf, size_t len)
@@ -172,7 +160,6 @@ static void work_free(cox_work *w)
     free(w->d1);
     free(w->d2);
     free(w->a);
-    free(w->b);
 }
 
 static int work_init(cox_work *w, const double *X, const double *time, const int *event, const int *strata, size_t n,
@@ -185,15 +172,14 @@ static int work_init(cox_work *w, const double *X, const double *time, const int
     w->n = n;
     w->p = p;
     w->x = malloc(n * p * sizeof *w->x);
-    w->order = malloc(n * sizeof *w->order);
+    w->order = surv_order(time, strata, n, 1); /* by stratum, then time descending */
     w->eta = malloc(n * sizeof *w->eta);
     w->s1 = malloc(p * sizeof *w->s1);
     w->s2 = malloc(p * p * sizeof *w->s2);
     w->d1 = malloc(p * sizeof *w->d1);
     w->d2 = malloc(p * p * sizeof *w->d2);
     w->a = malloc(p * sizeof *w->a);
-    w->b = malloc(p * sizeof *w->b);
-    if (!w->x || !w->order || !w->eta || !w->s1 || !w->s2 || !w->d1 || !w->d2 || !w->a || !w->b)
+    if (!w->x || !w->order || !w->eta || !w->s1 || !w->s2 || !w->d1 || !w->d2 || !w->a)
         return VX_ENOMEM;
     for (size_t j = 0; j < p; j++) { /* centred as coxph centres (the coefficients are the same) */
         double m = 0.0;
@@ -203,9 +189,6 @@ static int work_init(cox_work *w, const double *X, const double *time, const int
         for (size_t i = 0; i < n; i++)
             w->x[i * p + j] = X[i * p + j] - m;
     }
-    for (size_t i = 0; i < n; i++)
-        w->order[i] = i;
-    surv_sort(w->order, n, time_desc, w);
     return VX_OK;
 }
 
@@ -260,6 +243,14 @@ static int cox_newton(cox_work *w, vx_ties ties, const char *const *names, vx_co
         res->iterations = it + 1;
         res->loglik = ll;
         surv_chol_inverse(L, p, res->var);
+        double wald = 0.0; /* b' I b = |L' b|^2, I = L L' the information at the fit (V^-1) */
+        for (size_t k = 0; k < p; k++) {
+            double t = 0.0;
+            for (size_t j = k; j < p; j++)
+                t += L[j * p + k] * beta[j];
+            wald += t * t;
+        }
+        res->wald = wald;
         char buf[32], who[256] = "";
         size_t used = 0;
         for (size_t j = 0; j < p; j++) { /* coxph's infinite-coefficient check: |u V| > toler.inf (1 + |b|) */
@@ -323,24 +314,11 @@ int vx_cox_fit(const double *X, const double *time, const int *event, const int 
     if (rc == VX_OK)
         rc = cox_newton(&w, ties, names, res, err);
     if (rc == VX_OK) {
-        double wald = 0.0;
         for (size_t j = 0; j < p; j++) {
             res->se[j] = sqrt(res->var[j * p + j]);
             res->z[j] = res->coef[j] / res->se[j];
             res->pvalue[j] = 2.0 * gsl_cdf_ugaussian_Q(fabs(res->z[j]));
         }
-        /* Wald: b' V^-1 b, with V^-1 the information at the fit (solved through V for symmetry) */
-        double *L = malloc(p * p * sizeof *L), *x = malloc(p * sizeof *x);
-        if (L && x && surv_chol(res->var, p, L) == 0) {
-            surv_chol_solve(L, p, res->coef, x);
-            for (size_t j = 0; j < p; j++)
-                wald += res->coef[j] * x[j];
-        } else {
-            wald = NAN;
-        }
-        free(L);
-        free(x);
-        res->wald = wald;
         res->lr = 2.0 * (res->loglik - res->loglik0);
         res->lr_p = gsl_cdf_chisq_Q(res->lr, (double)p);
         res->wald_p = gsl_cdf_chisq_Q(res->wald, (double)p);

@@ -36,15 +36,6 @@ typedef struct cn {
     double *a, *b; /* per sorted position: sum over event times <= t of d / S0 and d / S0^2 */
 } cn;
 
-static int asc(const void *a, const void *b, void *ctx)
-{
-    const cn *c = ctx;
-    const size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    if (c->time[i] != c->time[j])
-        return c->time[i] < c->time[j] ? -1 : 1;
-    return i < j ? -1 : i > j;
-}
-
 /* l(b) through eta (Breslow; unweighted), and the derivatives g, h of -(1/n) l in eta */
 static double cn_derivs(cn *c)
 {
@@ -246,7 +237,7 @@ int vx_coxnet_fit(const double *X, size_t n, size_t p, const double *time, const
     c.p = p;
     c.time = time;
     c.event = event;
-    c.ord = malloc(n * sizeof *c.ord);
+    c.ord = surv_order(time, NULL, n, 0); /* time ascending */
     c.x = malloc(n * p * sizeof *c.x);
     c.eta = calloc(n, sizeof *c.eta);
     c.g = malloc(n * sizeof *c.g);
@@ -267,9 +258,6 @@ int vx_coxnet_fit(const double *X, size_t n, size_t p, const double *time, const
     rc = standardise(X, n, p, c.x, sd, err);
     if (rc != VX_OK)
         goto done;
-    for (size_t i = 0; i < n; i++)
-        c.ord[i] = i;
-    surv_sort(c.ord, n, asc, &c);
     cn_path(&c, sd, alpha, nlambda, lambda_min_ratio, path, beta);
 done:
     cn_free(&c);

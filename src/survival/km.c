@@ -15,37 +15,6 @@
 #define Z975 1.959963984540054
 #define TOLER 1.4901161193847656e-08 /* sqrt(DBL_EPSILON): quantile.survfit's tolerance */
 
-typedef struct order_ctx {
-    const double *key;
-    const int *strata;
-    int desc;
-} order_ctx;
-
-/* by stratum, then key ascending (desc: descending), then index */
-static int by_key(const void *a, const void *b, void *ctx)
-{
-    const order_ctx *o = ctx;
-    const size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    const int si = surv_stratum(o->strata, i), sj = surv_stratum(o->strata, j);
-    if (si != sj)
-        return si < sj ? -1 : 1;
-    if (o->key[i] != o->key[j])
-        return (o->key[i] < o->key[j]) == !o->desc ? -1 : 1;
-    return i < j ? -1 : i > j;
-}
-
-static size_t *sorted(const double *key, const int *strata, size_t n, int desc)
-{
-    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
-    if (!idx)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        idx[i] = i;
-    order_ctx o = {key, strata, desc};
-    surv_sort(idx, n, by_key, &o);
-    return idx;
-}
-
 /* ---- Harrell's C -------------------------------------------------------------------------------------------- */
 /* Fenwick tree over score ranks 1..R */
 static void fw_add(double *t, size_t R, size_t r, double v)
@@ -74,7 +43,7 @@ int vx_concordance(const double *score, const double *time, const int *event, co
     if (rc != VX_OK)
         return rc;
     /* score ranks (equal scores, equal rank) */
-    size_t *bys = sorted(score, NULL, n, 0), *ord = sorted(time, strata, n, 1), *rank = malloc((n + 1) * sizeof *rank);
+    size_t *bys = surv_order(score, NULL, n, 0), *ord = surv_order(time, strata, n, 1), *rank = malloc((n + 1) * sizeof *rank);
     double *tree = calloc(n + 2, sizeof *tree);
     if (!bys || !ord || !rank || !tree) {
         free(bys);
@@ -203,7 +172,7 @@ int vx_km_fit(const double *time, const int *event, const unsigned char *use, si
     int rc = surv_check(time, event, NULL, n, "Kaplan-Meier", &events, err);
     if (rc != VX_OK)
         return rc;
-    size_t *ord = sorted(time, NULL, n, 0), nu = 0;
+    size_t *ord = surv_order(time, NULL, n, 0), nu = 0;
     for (size_t i = 0; i < n; i++)
         nu += !use || use[i];
     if (nu == 0) {
@@ -337,7 +306,7 @@ int vx_logrank(const double *time, const int *event, const int *group, int k, co
     double *O = calloc(K, sizeof *O), *E = calloc(K, sizeof *E), *V = calloc(K * K, sizeof *V);
     double *nr = calloc(K, sizeof *nr), *dg = calloc(K, sizeof *dg);
     unsigned char *present = calloc(K, 1);
-    size_t *ord = sorted(time, strata, n, 0);
+    size_t *ord = surv_order(time, strata, n, 0);
     if (!O || !E || !V || !nr || !dg || !present || !ord) {
         rc = vx_error_set(err, VX_ENOMEM, "log-rank: out of memory");
         goto done;

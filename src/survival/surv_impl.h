@@ -23,6 +23,10 @@ int surv_check(const double *time, const int *event, const int *strata, size_t n
 /* Stable merge sort of idx[0..n) by cmp(a, b, ctx) (pointers to elements of idx). */
 void surv_sort(size_t *idx, size_t n, int (*cmp)(const void *, const void *, void *), void *ctx);
 
+/* A new array of 0..n-1 ordered by stratum (strata NULL: one), then key ascending (desc: descending), then
+ * index; NULL without memory. */
+size_t *surv_order(const double *key, const int *strata, size_t n, int desc);
+
 /* Cholesky factor L (lower, row-major p x p) of the symmetric A; -1 when A is not positive definite (a pivot
  * below 1e-13 of the largest diagonal, relative), else 0. */
 int surv_chol(const double *A, size_t p, double *L);

@@ -124,3 +124,34 @@ void surv_chol_inverse(const double *L, size_t p, double *inv)
     free(e);
     free(x);
 }
+
+typedef struct order_ctx {
+    const double *key;
+    const int *strata;
+    int desc;
+} order_ctx;
+
+/* by stratum, then key ascending (desc: descending), then index */
+static int by_key(const void *a, const void *b, void *ctx)
+{
+    const order_ctx *o = ctx;
+    const size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    const int si = surv_stratum(o->strata, i), sj = surv_stratum(o->strata, j);
+    if (si != sj)
+        return si < sj ? -1 : 1;
+    if (o->key[i] != o->key[j])
+        return (o->key[i] < o->key[j]) == !o->desc ? -1 : 1;
+    return i < j ? -1 : i > j;
+}
+
+size_t *surv_order(const double *key, const int *strata, size_t n, int desc)
+{
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    if (!idx)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    order_ctx o = {key, strata, desc};
+    surv_sort(idx, n, by_key, &o);
+    return idx;
+}
