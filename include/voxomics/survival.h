@@ -124,6 +124,40 @@ VX_API int vx_logrank(const double *time, const int *event, const int *group, in
                       double rho, double *chisq, int *df, double *p, double *observed, double *expected,
                       vx_error *err);
 
+
+/* ---- choosing lambda of a penalised Cox path by cross-validation (cv.glmnet, family "cox") ---------------- */
+typedef enum { VX_COXNET_CV_DEVIANCE = 0, VX_COXNET_CV_C = 1 } vx_coxnet_measure;
+typedef struct vx_coxnet_cv_result {
+    vx_coxnet_path path;  /* the path fitted on all rows */
+    double *cvm, *cvsd;   /* path.nlambda values each: the CV measure and its standard error */
+    size_t imin, i1se;    /* indices of lambda.min and lambda.1se in path.lambda */
+} vx_coxnet_cv_result;
+/* cv.glmnet(family = "cox", type.measure = deviance|C, grouped = TRUE) on the lambdas of the whole-data path:
+ * foldid (n values 0..nfolds-1) given, or NULL to draw folds from seed. Free with vx_coxnet_cv_free. */
+VX_API int vx_coxnet_cv(const double *X, size_t n, size_t p, const double *time, const int *event, double alpha,
+                        size_t nlambda, double lambda_min_ratio, const int *foldid, int nfolds, unsigned long seed,
+                        vx_coxnet_measure measure, vx_coxnet_cv_result *res, vx_error *err);
+VX_API void vx_coxnet_cv_free(vx_coxnet_cv_result *res);
+
+/* ---- discrimination and calibration of risk scores and survival predictions -------------------------------- */
+/* Uno's C: concordance with inverse-probability-of-censoring weights G(t)^-2 (G the Kaplan-Meier curve of the
+ * censoring), comparable pairs with the earlier time <= tau (tau <= 0 or NaN: no truncation); as
+ * survival::concordance(timewt = "n/G2", ymax = tau). NaN when no pair is comparable. */
+VX_API int vx_concordance_uno(const double *score, const double *time, const int *event, size_t n, double tau,
+                              double *c, vx_error *err);
+/* Cumulative/dynamic time-dependent AUC at each of the m times t (cases: time <= t with an event, weighted by
+ * 1 / G(time-); controls: time > t), as timeROC's IPCW estimator; auc[k] NaN where there is no case or control. */
+VX_API int vx_td_auc(const double *score, const double *time, const int *event, size_t n, const double *t, size_t m,
+                     double *auc, vx_error *err);
+/* IPCW Brier score at each of the m times t of the predicted survival S (n x m, row-major: S[i*m + k] = the
+ * predicted P(T_i > t[k])), Graf et al.'s weights. */
+VX_API int vx_brier(const double *S, const double *time, const int *event, size_t n, const double *t, size_t m,
+                    double *bs, vx_error *err);
+/* Integrated Brier score: the Brier score of S (n x m on the increasing grid t) integrated over [t[0], t[m-1]]
+ * and divided by its length. */
+VX_API int vx_brier_integrated(const double *S, const double *time, const int *event, size_t n, const double *t,
+                               size_t m, double *ibs, vx_error *err);
+
 #ifdef __cplusplus
 }
 #endif
