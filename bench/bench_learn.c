@@ -15,10 +15,13 @@
  *
  * One core: OpenBLAS runs on one thread (BENCH_BLAS_THREADS=k for k; run with OPENBLAS_NUM_THREADS=1 so that
  * OpenBLAS starts no idle worker threads), XGBoost models use nthread 1. Prints wall seconds and the CPU seconds
- * of the process (user + system, every thread), the steadier figure on a shared machine.
+ * of the process (user + system, every thread), the steadier figure on a shared machine. The process's allocator
+ * is tuned as the voxomics CLI tunes its own (vx_tune_allocator), unless BENCH_DEFAULT_MALLOC is set.
  *
  * usage: bench_learn [OUTDIR|-] [MODELS] [REPEATS] [SHAPES]
- *   MODELS: comma list of logreg,logreg-l1,svm,rf,gbm,nested (default all); SHAPES: comma list of NxP
+ *   MODELS: comma list of logreg,logreg-l1,svm,rf,gbm,nested,rf-sklearn,gbm-sklearn (default the first six;
+ *   the last two are rf and gbm with --preset sklearn: scikit-learn's bootstrap forest (100 trees, depth 8)
+ *   and GradientBoostingClassifier()); SHAPES: comma list of NxP
  *   (default 150x100,150x2000,300x1000); REPEATS: default 10.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
@@ -157,9 +160,13 @@ int main(int argc, char **argv)
     const char *shapes = argc > 4 ? argv[4] : "150x100,150x2000,300x1000";
     if (R < 1)
         R = 10;
+    if (!getenv("BENCH_DEFAULT_MALLOC")) /* as the voxomics CLI: vx_tune_allocator (BENCH_DEFAULT_MALLOC=1: not) */
+        vx_tune_allocator();
     const char *bt = getenv("BENCH_BLAS_THREADS");
     openblas_set_num_threads(bt ? atoi(bt) : 1);
-    static const char *const names[] = {"logreg", "logreg-l1", "svm", "rf", "gbm", "nested"};
+    static const char *const names[] = {"logreg", "logreg-l1", "svm", "rf", "gbm", "nested", "rf-sklearn", "gbm-sklearn"};
+    static const vx_model_kind kinds[] = {VX_MODEL_LOGREG, VX_MODEL_LOGREG_L1, VX_MODEL_SVM, VX_MODEL_RF,
+                                          VX_MODEL_GBM,    VX_MODEL_LOGREG,    VX_MODEL_RF,  VX_MODEL_GBM};
     static const double grid[] = {0.01, 0.1, 1, 10, 100};
     const unsigned long seed = 1;
     printf("bench_learn: %d folds x %d repeats, stratified, the same folds for every model; seconds for the whole "
@@ -209,11 +216,13 @@ int main(int argc, char **argv)
                 return 1;
             }
         }
-        for (int k = 0; k < 6; k++) {
-            if (!listed(models, names[k]))
+        for (int k = 0; k < 8; k++) {
+            if (!listed(models, names[k]) || (!models && k >= 6))
                 continue;
             vx_pipeline_params pp;
-            vx_pipeline_params_default(&pp, k == 5 ? VX_MODEL_LOGREG : (vx_model_kind)k);
+            vx_pipeline_params_default(&pp, kinds[k]);
+            if (k >= 6 && vx_model_params_preset(&pp.model, "sklearn", &err) != VX_OK)
+                return 1;
             vx_cv_tune tune = {"C", grid, 5};
             vx_cv_options o = {.folds = FOLDS, .repeats = R, .seed = seed, .given = fold};
             if (k == 5) {

@@ -106,6 +106,7 @@ const cli_command cli_cmd_help = {
 
 int main(int argc, char **argv)
 {
+    vx_tune_allocator(); /* see voxomics.h: a program setting, page faults cost more than the work */
     if (argc < 2) {
         overview(stderr);
         return 2;

@@ -4,7 +4,7 @@
 usage: scripts/sklearn_bench.py DIR [MODELS] [SHAPES]
   DIR: the OUTDIR given to build/bench/bench_learn (learn_NxP.csv, learn_NxP_folds.csv, learn_NxP_inner.csv and
   voxomics' fold AUCs learn_NxP_MODEL_auc.csv). MODELS: comma list of logreg,logreg-l1,svm,rf,gbm,nested (default
-  all); SHAPES: comma list of NxP (default 150x100,150x2000,300x1000).
+  all), or rf-sklearn, gbm-sklearn (scikit-learn's rf and gbm below, against voxomics' --preset sklearn); SHAPES: comma list of NxP (default 150x100,150x2000,300x1000).
 
 One core: BLAS on one thread (OPENBLAS_NUM_THREADS=1, set here unless given) and n_jobs=1.
 Every model is Pipeline(StandardScaler(), model) with n_jobs=1 and scikit-learn's defaults otherwise:
@@ -48,9 +48,9 @@ def make(name):
         m = LogisticRegression(penalty="l1", solver="liblinear", C=1.0)
     elif name == "svm":
         m = SVC(C=1.0, gamma="scale")
-    elif name == "rf":
+    elif name in ("rf", "rf-sklearn"):
         m = RandomForestClassifier(n_estimators=100, max_depth=8, random_state=0, n_jobs=1)
-    elif name == "gbm":
+    elif name in ("gbm", "gbm-sklearn"):
         m = GradientBoostingClassifier(n_estimators=100, max_depth=3, learning_rate=0.1, random_state=0)
     else:
         m = LogisticRegression()

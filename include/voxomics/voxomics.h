@@ -57,4 +57,14 @@
 
 /* Library version, e.g. "0.1.0" (static string, never NULL; the Version of voxomics.pc). */
 VX_API const char *vx_version(void);
+
+/* Tune the C allocator of the calling process (glibc) for voxomics' allocation pattern: blocks of up to 32 MiB
+ * (glibc's largest mmap threshold) come from the heap instead of fresh mappings, and up to 256 MiB of freed heap
+ * is kept for reuse instead of being returned to the kernel at once. By default glibc unmaps freed blocks above
+ * its mmap threshold (128 KiB at start), so that a cross-validation allocating a fold's copies 50 times, or a
+ * cohort extracting case after case, faults every page in again each time: on a VM, page faults were 3.5x the
+ * rest of an L1 logistic cross-validation on 300 x 1,000 (bench/README.md). The peak memory is unchanged.
+ * A process-wide setting: the library never calls it itself; programs opt in (the voxomics CLI does, first
+ * thing in main). Returns 0, or -1 where the C library does not support it (nothing changed). */
+VX_API int vx_tune_allocator(void);
 #endif

@@ -182,7 +182,7 @@ static int split_score(const double *X, size_t n, size_t p, const int *y, const 
 }
 
 /* Inner CV on the training rows: the best value of each tuned parameter (one at a time, in order), by mean
- * metric; ties keep the first value listed. pp is updated in place; chosen[t] gets the values. */
+ * metric; ties (to 1e-12 relative) keep the first value listed. pp is updated in place; chosen[t] gets the values. */
 static int tune(const double *X, size_t n, size_t p, const int *y, const char *const *names, const char *const *batch,
                 vx_pipeline_params *pp, const vx_cv_options *o, const vx_cv_metric *cm, unsigned long seed,
                 const int *given_inner, double *chosen, vx_error *err)
@@ -229,8 +229,11 @@ static int tune(const double *X, size_t n, size_t p, const int *y, const char *c
                 prev[f] = fit;
                 sum += a;
             }
-            if (rc == VX_OK && sum / K > best) {
-                best = sum / K;
+            /* a mean above the best by rounding only (mathematically equal fold metrics summed in another
+             * order, e.g. AUCs of 0.5791666666666666 and ...67) is a tie: the first value listed is kept */
+            double mean = sum / K;
+            if (rc == VX_OK && (v == 0 || mean > best + 1e-12 * fmax(1.0, fabs(best)))) {
+                best = mean;
                 best_v = o->tune[t].values[v];
             }
         }

@@ -40,7 +40,7 @@ int vxm_fit_logreg_l1(const double *X, size_t n, size_t p, const int *y, vx_mode
         yy[i] = y[i];
     }
     struct problem prob = {.l = (int)n, .n = (int)p + 1, .y = yy, .x = rows, .bias = 1.0};
-    struct parameter par = {.solver_type = L1R_LR, .eps = 1e-4, .C = m->par.C}; /* scikit-learn's tol */
+    struct parameter par = {.solver_type = L1R_LR, .eps = 1e-7, .C = m->par.C}; /* converged (model.h) */
     const char *msg = check_parameter(&prob, &par);
     if (msg) {
         rc = vx_error_set(err, VX_EINVAL, "model logreg-l1: liblinear rejects the parameters: %s", msg);
