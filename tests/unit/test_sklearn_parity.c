@@ -13,7 +13,8 @@
  *   in an order drawn from random_state and keeps the first of equally good splits; in small nodes many
  *   features split the rows identically, so scikit-learn's own fold AUCs move by up to 0.08 between random
  *   states on the generated tables (voxomics scans in index order, one more such order). On wdbc every fold
- *   is also within 0.001 of random_state 0 (printed);
+ *   is also within 0.001 of random_state 0 (printed). The cross-validated AUC (mean of the 5 folds) is within
+ *   0.01 of scikit-learn's with random_state 0 (issue 15's deliver 2);
  *   rf (preset "sklearn", 5000 trees, depth 8) against RandomForestClassifier(10000, max_depth=8,
  *   max_features="sqrt", random_state=0): <= 0.02 on every fold. Forests are random: with 500 trees
  *   scikit-learn's fold AUCs move by up to 0.05 between random states, so both forests are large enough to
@@ -176,7 +177,7 @@ static double check_model(const char *name, vx_model_kind kind, double tol)
         fprintf(stderr, "%s\n", err.msg);
     assert_int_equal(rc, VX_OK);
     assert_int_equal(r.folds, 5);
-    double worst = 0.0, worst0 = 0.0;
+    double worst = 0.0, worst0 = 0.0, mean = 0.0, mean0 = 0.0;
     for (int f = 0; f < 5; f++) {
         double ref = ref_auc(name, vx_model_kind_name(kind), f), near = ref;
         assert_false(isnan(ref));
@@ -197,12 +198,17 @@ static double check_model(const char *name, vx_model_kind kind, double tol)
         printf("\n");
         worst = fmax(worst, d);
         worst0 = fmax(worst0, fabs(r.auc[f] - ref));
+        mean += r.auc[f] / 5;
+        mean0 += ref / 5;
         vx_assert_near(r.auc[f], near, tol);
     }
     printf("%-6s %-9s worst |AUC difference| %.6f (tolerance %g)", name, vx_model_kind_name(kind), worst, tol);
-    if (kind == VX_MODEL_GBM)
-        printf("; against random_state 0 alone %.6f", worst0);
+    if (kind == VX_MODEL_GBM) /* deliver 2: the cross-validated AUC within 0.01 of GradientBoostingClassifier() */
+        printf("; against random_state 0 alone %.6f; CV AUC %.6f, scikit-learn's (random_state 0) %.6f", worst0,
+               mean, mean0);
     printf("\n");
+    if (kind == VX_MODEL_GBM)
+        vx_assert_near(mean, mean0, 0.01);
     vx_cv_result_free(&r);
     free_table(&t);
     return worst;
