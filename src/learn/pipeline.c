@@ -86,11 +86,20 @@ int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double v, v
             return vx_error_set(err, VX_EINVAL, "lambda_min_ratio %g must lie in (0, 1) (glmnet's default: 0.01 "
                                                 "when samples < features, else 1e-4)", v);
         pp->select.lasso_lambda_min_ratio = v;
+    } else if (!strcmp(name, "lambda")) {
+        if (!(v >= 0.0 && isfinite(v)))
+            return vx_error_set(err, VX_EINVAL, "lambda %g: give a coxnet penalty > 0, or 0 to choose it by inner "
+                                                "cross-validation", v);
+        pp->model.lambda = v;
+    } else if (!strcmp(name, "l1_ratio")) {
+        if (!(v > 0.0 && v <= 1.0))
+            return vx_error_set(err, VX_EINVAL, "l1_ratio %g: the elastic-net mixing must lie in (0, 1] (1: LASSO)", v);
+        pp->model.l1_ratio = v;
     } else
         return vx_error_set(err, VX_EINVAL,
                             "unknown parameter '%s' (C, gamma, trees, depth, eta, reg_lambda, min_child_weight, "
                             "subsample, colsample_bytree, colsample_bynode, base_score, bootstrap, criterion, k, threshold, alpha, nlambda, "
-                            "lambda_min_ratio)", name);
+                            "lambda_min_ratio, lambda, l1_ratio)", name);
     return VX_OK;
 }
 
