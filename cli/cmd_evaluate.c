@@ -406,7 +406,10 @@ static int cmd_evaluate(const sopts *o)
 static const cli_opt evaluate_table[] = {
     OPT_JSON("the results: AUC, CI, threshold, sensitivity, specificity, DeLong test, Brier, calibration; "
              "survival: Harrell's and Uno's C, time-dependent AUC, Brier, risk groups"),
-    OPT_LABEL, OPT_POSITIVE,
+    {"--label", NULL, "COL", "required",
+     "the binary outcome column (exactly two distinct values); survival: --time and --event instead", CLI_STR,
+     SO(label), 0, 0, 0},
+    OPT_POSITIVE,
     {"--score", NULL, "COL", "required", "the score column (higher: more likely positive; survival: the risk, "
      "higher = shorter survival)", CLI_STR, SO(score), 0, 0, 0},
     {"--time", NULL, "COL", NULL, "survival (instead of --label): the follow-up time column", CLI_STR, SO(time), 0,
@@ -421,8 +424,8 @@ static const cli_opt evaluate_table[] = {
     {"--cutoff", NULL, "VALUE", "the median score of these data (or --cutoff-from)",
      "survival: the risk cutoff of the high-risk group (score > VALUE)", CLI_NUM, SO(cutoff), 0, 0, 0},
     {"--cutoff-from", NULL, "TRAIN_PRED.csv", NULL,
-     "survival: the cutoff is the median --score of these (training) predictions, fixed before looking at the "
-     "test data", CLI_STR, SO(cutoff_from), 0, 0, 0},
+     "survival: the cutoff is the median --score of these (training) predictions (read with --id and --join, "
+     "not --where), fixed before looking at the test data", CLI_STR, SO(cutoff_from), 0, 0, 0},
     {"--compare", NULL, "COL", NULL, "a second score column: paired DeLong test of the two AUCs", CLI_STR,
      SO(compare), 0, 0, 0},
     {"--prob", NULL, "COL", NULL, "a probability column: Brier score and calibration intercept and slope", CLI_STR,

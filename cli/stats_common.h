@@ -128,7 +128,8 @@ cJSON *stats_model_params_json(const vx_model_params *mp, const char *preset);
      SO(label), 0, 0, 0}
 #define OPT_CLASS_LABEL                                                                                        \
     {"--label", NULL, "COL", "required",                                                                       \
-     "the outcome column: two distinct values, or more (one binary model per class, one-vs-rest)", CLI_STR,     \
+     "the outcome column: two distinct values, or more (one binary model per class, one-vs-rest); survival: "   \
+     "--time and --event instead", CLI_STR,                                                                    \
      SO(label), 0, 0, 0}
 #define OPT_POSITIVE                                                                                           \
     {"--positive", NULL, "VALUE", "the larger value (numbers numerically, text by byte order)",               \
