@@ -57,6 +57,49 @@ static int predict_surv(const sopts *o, const vx_pipeline *pl, const vx_table *t
     return rc;
 }
 
+/* A classifier's predictions: ID, score, probability (K > 2: predicted, probability_CLASS per class), and the
+ * label when the data have it. */
+static void write_classes(FILE *f, const vx_pipeline *pl, const vx_table *t, int K, size_t w, const double *score,
+                          const double *prob)
+{
+    long lc = vx_table_col(t, vx_pipeline_label(pl, -1));
+    vx_csv_field(f, t->colnames[t->id_col]);
+    if (K > 2) { /* predicted class, then each class's normalised probability */
+        fputs(",predicted", f);
+        for (int k = 0; k < K; k++) {
+            char col[512];
+            snprintf(col, sizeof col, "probability_%s", vx_pipeline_class(pl, k));
+            fputc(',', f);
+            vx_csv_field(f, col);
+        }
+    } else
+        fputs(",score,probability", f);
+    if (lc >= 0) {
+        fputc(',', f);
+        vx_csv_field(f, vx_pipeline_label(pl, -1));
+    }
+    fputc('\n', f);
+    for (size_t i = 0; i < t->nrow; i++) {
+        vx_csv_field(f, VX_TABLE_ID(t, i));
+        if (K > 2) {
+            size_t best = 0;
+            for (size_t k = 1; k < w; k++)
+                if (prob[i * w + k] > prob[i * w + best])
+                    best = k;
+            fputc(',', f);
+            vx_csv_field(f, vx_pipeline_class(pl, (int)best));
+            for (size_t k = 0; k < w; k++)
+                fprintf(f, ",%.17g", prob[i * w + k]);
+        } else
+            fprintf(f, ",%.17g,%.17g", score[i], prob[i]);
+        if (lc >= 0) {
+            fputc(',', f);
+            vx_csv_field(f, t->cell[i * t->ncol + (size_t)lc]);
+        }
+        fputc('\n', f);
+    }
+}
+
 static int cmd_predict(const sopts *o)
 {
     vx_error err;
@@ -116,42 +159,7 @@ static int cmd_predict(const sopts *o)
     if (rc == VX_OK && !f)
         rc = VX_EIO;
     if (f) {
-        long lc = vx_table_col(&t, vx_pipeline_label(pl, -1));
-        vx_csv_field(f, t.colnames[t.id_col]);
-        if (K > 2) { /* predicted class, then each class's normalised probability */
-            fputs(",predicted", f);
-            for (int k = 0; k < K; k++) {
-                char col[512];
-                snprintf(col, sizeof col, "probability_%s", vx_pipeline_class(pl, k));
-                fputc(',', f);
-                vx_csv_field(f, col);
-            }
-        } else
-            fputs(",score,probability", f);
-        if (lc >= 0) {
-            fputc(',', f);
-            vx_csv_field(f, vx_pipeline_label(pl, -1));
-        }
-        fputc('\n', f);
-        for (size_t i = 0; i < t.nrow; i++) {
-            vx_csv_field(f, VX_TABLE_ID(&t, i));
-            if (K > 2) {
-                size_t best = 0;
-                for (size_t k = 1; k < w; k++)
-                    if (prob[i * w + k] > prob[i * w + best])
-                        best = k;
-                fputc(',', f);
-                vx_csv_field(f, vx_pipeline_class(pl, (int)best));
-                for (size_t k = 0; k < w; k++)
-                    fprintf(f, ",%.17g", prob[i * w + k]);
-            } else
-                fprintf(f, ",%.17g,%.17g", score[i], prob[i]);
-            if (lc >= 0) {
-                fputc(',', f);
-                vx_csv_field(f, t.cell[i * t.ncol + (size_t)lc]);
-            }
-            fputc('\n', f);
-        }
+        write_classes(f, pl, &t, K, w, score, prob);
         rc = stats_finish(of, rc, &err);
     }
     if (rc == VX_OK && stats_summary(o))
