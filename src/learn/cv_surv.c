@@ -129,7 +129,9 @@ int vxp_cv_surv(const double *X, size_t n, size_t p, const vx_outcome *truth, co
                             "lambda by its own inner cross-validation on each training set");
     vx_cv_metric cm = {metric && metric->fn ? metric->fn : vx_cv_metric_cindex, metric ? metric->ctx : NULL};
     int K, R = o->repeats > 0 ? o->repeats : 1;
-    int rc = vxp_cv_fold_count(n, o, R, &K, err);
+    int rc = vxp_surv_check_params(pp, err);
+    if (rc == VX_OK)
+        rc = vxp_cv_fold_count(n, o, R, &K, err);
     if (rc != VX_OK)
         return rc;
     r->folds = K;

@@ -56,6 +56,8 @@ void vxp_cv_summary(vx_cv_result *r, size_t nf);
 int vxp_cv_surv(const double *X, size_t n, size_t p, const vx_outcome *truth, const char *const *names,
                 const char *const *batch, const vx_pipeline_params *pp, const vx_cv_options *o,
                 const vx_cv_metric *metric, vx_cv_result *r, vx_error *err);
+/* VX_OK when pp suits a survival pipeline (a Cox model, a selection without labels, coxnet's parameters). */
+int vxp_surv_check_params(const vx_pipeline_params *pp, vx_error *err);
 /* Free what a survival pipeline adds. */
 void vxp_surv_free(vx_pipeline *pl);
 

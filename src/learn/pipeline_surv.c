@@ -155,7 +155,7 @@ static int surv_model(vx_pipeline *pl, const double *Z, size_t n, const double *
 }
 
 /* What a survival pipeline accepts (model kind, selection, coxnet parameters). */
-static int surv_check_params(const vx_pipeline_params *pp, vx_error *err)
+int vxp_surv_check_params(const vx_pipeline_params *pp, vx_error *err)
 {
     const vx_model_params *mp = &pp->model;
     if (mp->kind != VX_MODEL_COX && mp->kind != VX_MODEL_COXNET)
@@ -184,7 +184,7 @@ int vx_pipeline_fit_surv(const double *X, size_t n, size_t p, const double *time
     vx_outcome o = vx_outcome_time_to_event(time, event, n);
     int rc = vx_outcome_check(&o, "pipeline", err);
     if (rc == VX_OK)
-        rc = surv_check_params(pp, err);
+        rc = vxp_surv_check_params(pp, err);
     if (rc != VX_OK)
         return rc;
     vx_pipeline *pl = calloc(1, sizeof *pl);
