@@ -207,7 +207,7 @@ void stats_labelled_free(labelled *d)
 
 int stats_load_labelled(const sopts *o, labelled *d, vx_error *err)
 {
-    if (o->time || o->event)
+    if ((o->time || o->event) && (!strcmp(o->cmd, "cv") || !strcmp(o->cmd, "train")))
         return stats_load_surv(o, d, err);
     memset(d, 0, sizeof *d);
     int rc = stats_load_table(o, &d->t, err);
@@ -267,7 +267,8 @@ int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err)
     if (kind < 0)
         return vx_error_set(err, VX_EINVAL, "unknown --model '%s' (logreg, logreg-l1, svm, rf, gbm, cox, coxnet)",
                             o->model);
-    if ((o->time != NULL) != (kind == VX_MODEL_COX || kind == VX_MODEL_COXNET))
+    int pipeline = !strcmp(o->cmd, "cv") || !strcmp(o->cmd, "train");
+    if (pipeline && (o->time != NULL) != (kind == VX_MODEL_COX || kind == VX_MODEL_COXNET))
         return vx_error_set(err, VX_EINVAL, "--model %s: %s", vx_model_kind_name((vx_model_kind)kind),
                             o->time ? "a survival outcome (--time, --event) needs --model cox or coxnet"
                                     : "a Cox model needs a survival outcome: give --time and --event");

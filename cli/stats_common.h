@@ -84,7 +84,7 @@ void stats_labelled_free(labelled *d);
 int stats_load_labelled(const sopts *o, labelled *d, vx_error *err);
 int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err);
 /* Survival outcome of cv / train: --time and --event (given instead of --label) into d->time, d->event; d->y
- * holds the events. Called by stats_load_labelled when --time or --event is given. */
+ * holds the events. Called by stats_load_labelled of cv and train when --time or --event is given. */
 int stats_load_surv(const sopts *o, labelled *d, vx_error *err);
 /* --at T1,T2,...: up to max times >= 0 into t, *m of them; VX_EINVAL naming the bad item. */
 int stats_times(const sopts *o, double *t, size_t max, size_t *m, vx_error *err);
