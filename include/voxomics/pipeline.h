@@ -116,7 +116,9 @@ VX_API int vx_pipeline_set_labels(vx_pipeline *pl, const char *label_column, con
 /* The text of class `which` (0 or 1), or with -1 the label column name; "" when unset. Owned by pl. */
 VX_API const char *vx_pipeline_label(const vx_pipeline *pl, int which);
 /* Save as JSON (format "voxomics-pipeline-1": names, medians, scaling, selection, model, labels; doubles with
- * %.17g). Errors: VX_EUNSUPPORTED for a pipeline with ComBat inside (harmonise the table first), VX_EIO
+ * %.17g; a survival pipeline: "outcome": "time-to-event", "survival": {"time", "event"} (the column names) and
+ * "model": {"kind": "cox" | "coxnet", "coef", "lambda", "l1_ratio", "ties", "baseline": {"center", "time",
+ * "cumhaz"}} instead of "label"). Errors: VX_EUNSUPPORTED for a pipeline with ComBat inside (harmonise the table first), VX_EIO
  * naming the path, VX_EINVAL / VX_ENOMEM from the model's serialisation (vx_model_to_json). */
 VX_API int vx_pipeline_save(const vx_pipeline *pl, const char *path, vx_error *err);
 /* Load a pipeline saved by vx_pipeline_save. *out receives it (free with vx_pipeline_free), NULL on error.
