@@ -120,6 +120,90 @@ static int parse_tune(const sopts *o, const vx_pipeline_params *pp, vx_cv_tune *
     return VX_OK;
 }
 
+/* The settings member of cv's JSON. */
+static void cv_settings(const sopts *o, const labelled *d, const vx_pipeline_params *pp, const vx_cv_result *r,
+                        cJSON *root)
+{
+    cJSON *s = cJSON_AddObjectToObject(root, "settings");
+    cJSON_AddStringToObject(s, "data", o->data);
+    if (d->time) {
+        cJSON_AddStringToObject(s, "outcome", "time-to-event");
+        cJSON_AddStringToObject(s, "time", o->time);
+        cJSON_AddStringToObject(s, "event", o->event);
+        cJSON_AddStringToObject(s, "metric", "Harrell's C");
+        cJSON_AddStringToObject(s, "fold_strata", "event");
+    } else {
+        cJSON_AddStringToObject(s, "label", o->label);
+    }
+    if (!d->time && d->nclass > 2) {
+        cJSON_AddNullToObject(s, "positive");
+        cJSON *cl = cJSON_AddArrayToObject(s, "classes");
+        for (int k = 0; k < d->nclass; k++)
+            cJSON_AddItemToArray(cl, cJSON_CreateString(d->classes[k]));
+        cJSON_AddStringToObject(s, "metric", "one-vs-rest macro AUC");
+    } else if (!d->time) {
+        cJSON_AddStringToObject(s, "positive", d->names[1]);
+        cJSON_AddStringToObject(s, "metric", "AUC");
+    }
+    cJSON_AddNumberToObject(s, "samples", (double)d->t.nrow);
+    cJSON_AddNumberToObject(s, "features", (double)d->p);
+    cJSON_AddStringToObject(s, "model", vx_model_kind_name(pp->model.kind));
+    cJSON_AddStringToObject(s, "selection", o->method ? o->method : "none");
+    cJSON_AddNumberToObject(s, "folds", r->folds);
+    cJSON_AddNumberToObject(s, "repeats", r->repeats);
+    cJSON_AddNumberToObject(s, "seed", (double)o->seed);
+    cJSON_AddStringToObject(s, "fold_source", o->folds_from ? o->folds_from : "stratified");
+    cJSON_AddStringToObject(s, "inner_fold_source", o->inner_folds_from ? o->inner_folds_from : "stratified");
+    cJSON_AddItemToObject(s, "model_params", stats_model_params_json(&pp->model, o->preset));
+    cJSON_AddStringToObject(s, "missing", o->missing);
+    cJSON_AddStringToObject(s, "harmonize_batch", o->harmonize_batch ? o->harmonize_batch : "");
+    cJSON_AddStringToObject(s, "voxomics_version", vx_version());
+}
+
+/* cv's JSON (the metric's members named auc_..., or c_index_... for a survival outcome) and the summary line;
+ * VX_OK, or VX_EIO with the error printed. */
+static int cv_write(const sopts *o, const labelled *d, const vx_pipeline_params *pp, const vx_cv_result *r,
+                    const vx_cv_tune *tune)
+{
+    size_t nf = (size_t)r->folds * (size_t)r->repeats;
+    double tsum = 0;
+    for (size_t i = 0; i < nf; i++)
+        tsum += r->fit_time[i];
+    const char *m = d->time ? "c_index" : "auc";
+    char key[64];
+    cJSON *root = cJSON_CreateObject();
+    snprintf(key, sizeof key, "%s_fold_mean", m);
+    cJSON_AddNumberToObject(root, key, r->auc_mean);
+    snprintf(key, sizeof key, "%s_fold_sd", m);
+    cJSON_AddNumberToObject(root, key, r->auc_sd);
+    snprintf(key, sizeof key, "%s_folds", m);
+    cJSON_AddItemToObject(root, key, stats_json_nums(r->auc, nf));
+    snprintf(key, sizeof key, "%s_pooled", m);
+    cJSON_AddItemToObject(root, key, stats_json_nums(r->pooled, (size_t)r->repeats));
+    cJSON_AddItemToObject(root, "fit_seconds", stats_json_nums(r->fit_time, nf));
+    cJSON_AddNumberToObject(root, "fit_seconds_mean", tsum / (double)nf);
+    if (o->tune.n) {
+        cJSON *ch = cJSON_AddObjectToObject(root, "tuned");
+        for (size_t t = 0; t < o->tune.n; t++) {
+            double *v = malloc(nf * sizeof *v);
+            for (size_t i = 0; v && i < nf; i++)
+                v[i] = r->chosen[i * o->tune.n + t];
+            cJSON_AddItemToObject(ch, tune[t].param, stats_json_nums(v, nf));
+            free(v);
+        }
+    }
+    cv_settings(o, d, pp, r, root);
+    int w = stats_write_json(o, o->json, root);
+    cJSON_Delete(root);
+    if (w)
+        return VX_EIO;
+    if (stats_summary(o))
+        printf("%s, %d folds x %d repeats: %s %.4f +/- %.4f (fold mean +/- sd), %.3f s per fold -> %s\n",
+               vx_model_kind_name(pp->model.kind), r->folds, r->repeats, d->time ? "C-index" : "AUC", r->auc_mean,
+               r->auc_sd, tsum / (double)nf, o->json);
+    return VX_OK;
+}
+
 static int cmd_cv(const sopts *o)
 {
     vx_error err;
@@ -152,65 +236,13 @@ static int cmd_cv(const sopts *o)
     co.n_tune = o->tune.n;
     vx_cv_result r;
     memset(&r, 0, sizeof r);
-    if (rc == VX_OK)
+    vx_outcome surv = vx_outcome_time_to_event(d.time, d.event, d.t.nrow);
+    if (rc == VX_OK && d.time)
+        rc = vx_cv_run_outcome(d.X, d.t.nrow, d.p, &surv, d.fnames, d.batch, &pp, &co, NULL, &r, &err);
+    else if (rc == VX_OK)
         rc = vx_cv_run(d.X, d.t.nrow, d.p, d.y, d.fnames, d.batch, &pp, &co, &r, &err);
-    if (rc == VX_OK) {
-        size_t nf = (size_t)r.folds * (size_t)r.repeats;
-        double tsum = 0;
-        for (size_t i = 0; i < nf; i++)
-            tsum += r.fit_time[i];
-        cJSON *root = cJSON_CreateObject();
-        cJSON_AddNumberToObject(root, "auc_fold_mean", r.auc_mean);
-        cJSON_AddNumberToObject(root, "auc_fold_sd", r.auc_sd);
-        cJSON_AddItemToObject(root, "auc_folds", stats_json_nums(r.auc, nf));
-        cJSON_AddItemToObject(root, "auc_pooled", stats_json_nums(r.pooled, (size_t)r.repeats));
-        cJSON_AddItemToObject(root, "fit_seconds", stats_json_nums(r.fit_time, nf));
-        cJSON_AddNumberToObject(root, "fit_seconds_mean", tsum / (double)nf);
-        if (o->tune.n) {
-            cJSON *ch = cJSON_AddObjectToObject(root, "tuned");
-            for (size_t t = 0; t < o->tune.n; t++) {
-                double *v = malloc(nf * sizeof *v);
-                for (size_t i = 0; v && i < nf; i++)
-                    v[i] = r.chosen[i * o->tune.n + t];
-                cJSON_AddItemToObject(ch, tune[t].param, stats_json_nums(v, nf));
-                free(v);
-            }
-        }
-        cJSON *s = cJSON_AddObjectToObject(root, "settings");
-        cJSON_AddStringToObject(s, "data", o->data);
-        cJSON_AddStringToObject(s, "label", o->label);
-        if (d.nclass > 2) {
-            cJSON_AddNullToObject(s, "positive");
-            cJSON *cl = cJSON_AddArrayToObject(s, "classes");
-            for (int k = 0; k < d.nclass; k++)
-                cJSON_AddItemToArray(cl, cJSON_CreateString(d.classes[k]));
-            cJSON_AddStringToObject(s, "metric", "one-vs-rest macro AUC");
-        } else {
-            cJSON_AddStringToObject(s, "positive", d.names[1]);
-            cJSON_AddStringToObject(s, "metric", "AUC");
-        }
-        cJSON_AddNumberToObject(s, "samples", (double)d.t.nrow);
-        cJSON_AddNumberToObject(s, "features", (double)d.p);
-        cJSON_AddStringToObject(s, "model", vx_model_kind_name(pp.model.kind));
-        cJSON_AddStringToObject(s, "selection", o->method ? o->method : "none");
-        cJSON_AddNumberToObject(s, "folds", r.folds);
-        cJSON_AddNumberToObject(s, "repeats", r.repeats);
-        cJSON_AddNumberToObject(s, "seed", (double)o->seed);
-        cJSON_AddStringToObject(s, "fold_source", o->folds_from ? o->folds_from : "stratified");
-        cJSON_AddStringToObject(s, "inner_fold_source", o->inner_folds_from ? o->inner_folds_from : "stratified");
-        cJSON_AddItemToObject(s, "model_params", stats_model_params_json(&pp.model, o->preset));
-        cJSON_AddStringToObject(s, "missing", o->missing);
-        cJSON_AddStringToObject(s, "harmonize_batch", o->harmonize_batch ? o->harmonize_batch : "");
-        cJSON_AddStringToObject(s, "voxomics_version", vx_version());
-        int w = stats_write_json(o, o->json, root);
-        cJSON_Delete(root);
-        if (w)
-            rc = VX_EIO, err.msg[0] = '\0';
-        if (rc == VX_OK && stats_summary(o))
-            printf("%s, %d folds x %d repeats: AUC %.4f +/- %.4f (fold mean +/- sd), %.3f s per fold -> %s\n",
-                   vx_model_kind_name(pp.model.kind), r.folds, r.repeats, r.auc_mean, r.auc_sd, tsum / (double)nf,
-                   o->json);
-    }
+    if (rc == VX_OK && (rc = cv_write(o, &d, &pp, &r, tune)) == VX_EIO)
+        err.msg[0] = '\0'; /* printed */
     vx_cv_result_free(&r);
     free(vals);
     free(given);
@@ -222,11 +254,12 @@ static int cmd_cv(const sopts *o)
 }
 
 static const cli_opt cv_table[] = {
-    OPT_JSON("the results: fold AUCs, pooled AUC per repeat, timings, tuned values, settings"),
-    OPT_CLASS_LABEL, OPT_POSITIVE, OPT_MODEL, OPT_MODEL_PARAMS,
+    OPT_JSON("the results: fold AUCs (survival: c_index_folds, Harrell's C), pooled AUC per repeat, timings, tuned "
+             "values, settings"),
+    OPT_CLASS_LABEL, OPT_POSITIVE, OPT_SURV_OUTCOME, OPT_MODEL, OPT_MODEL_PARAMS,
     OPT_SEED("0", "seed of the folds and of the models that use one"),
-    {"--folds", NULL, "K", "5", "folds per repeat (stratified by the label)", CLI_INT, SO(folds), 0, 2147483647.0,
-     0},
+    {"--folds", NULL, "K", "5", "folds per repeat (stratified by the label, or by the event with --time)", CLI_INT,
+     SO(folds), 0, 2147483647.0, 0},
     {"--repeats", NULL, "R", "1", "repeats with different fold assignments", CLI_INT, SO(repeats), 0, 2147483647.0,
      0},
     {"--folds-from", NULL, "FILE:COL[,COL...]", NULL,
@@ -259,11 +292,16 @@ const cli_command cli_cmd_cv = {
     "leak-free repeated stratified cross-validation of a pipeline (AUC per fold, pooled, tuning)",
     "DATA.csv --label COL [--model M] [--folds K --repeats R --seed S | --folds-from FILE:COL[,COL]...]\n"
     "         [--select METHOD ...] [--tune PARAM=v1,v2]... [--inner-folds-from FILE:COL[,COL]...] [options]\n"
-    "         --json OUT.json",
-    "DATA.csv  one row per sample: an ID column, the label column, numeric feature columns",
+    "         --json OUT.json\n"
+    "DATA.csv --time COL --event COL --model cox|coxnet [--lambda L] [--select cox --k K]\n"
+    "         [--folds K --repeats R --seed S | --folds-from FILE:COL[,COL]...] [options] --json OUT.json",
+    "DATA.csv  one row per sample: an ID column, the label column (or the time and event columns), numeric feature "
+    "columns",
     cv_table,
     "Every fitted step (imputation, scaling, harmonisation, selection, model, tuning) sees only the training rows of "
-    "each fold. A label of more than two values is cross-validated one-vs-rest, scored by the macro one-vs-rest AUC.",
+    "each fold. A label of more than two values is cross-validated one-vs-rest, scored by the macro one-vs-rest AUC. "
+    "A survival outcome (--time, --event; --model cox or coxnet) is scored by Harrell's C of the held-out linear "
+    "predictors (c_index_* members), with folds stratified by the event.",
     "voxomics cv ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --join ../shared/stats/nsclc_radiogenomics/clinical_covariates.csv --label egfr-mut --missing drop --model logreg --select univariate --k 10 --tune C=0.01,0.1,1 --folds 5 --repeats 2 --seed 1 --json cv.json",
     STATS_EXITS,
     run_cv};

@@ -8,6 +8,7 @@
 
 #include "stats_common.h"
 #include "voxomics/roc.h"
+#include "voxomics/survival.h"
 
 /* Rows without a label or a score: --missing drop leaves them out (they can never be imputed), otherwise the
  * first such cell is named. */
@@ -79,12 +80,244 @@ static int add_calibration(const sopts *o, cJSON *root, const double *pr, const 
     return rc;
 }
 
+/* ---- survival: --time, --event, --score (the risk: higher, shorter survival) ------------------------------- */
+typedef struct surv_eval {
+    vx_table t;
+    size_t n, m;
+    double *risk, *time, *S; /* S: n x m survival probabilities (--surv-prob) or NULL */
+    int *event;
+    double at[MAX_LIST];
+} surv_eval;
+
+static void surv_eval_free(surv_eval *e)
+{
+    free(e->risk);
+    free(e->time);
+    free(e->S);
+    free(e->event);
+    vx_table_free(&e->t);
+}
+
+/* --surv-prob PREFIX: the column PREFIX<T> (T printed %g) of each --at time; -1 in pc when not wanted. */
+static int surv_prob_cols(const sopts *o, const surv_eval *e, long *pc, vx_error *err)
+{
+    for (size_t k = 0; k < e->m; k++) {
+        pc[k] = -1;
+        if (!o->surv_prob)
+            continue;
+        char name[512];
+        snprintf(name, sizeof name, "%s%g", o->surv_prob, e->at[k]);
+        if ((pc[k] = vx_table_col(&e->t, name)) < 0)
+            return vx_error_set(err, VX_EINVAL, "%s: no column '%s' (--surv-prob %s with --at %g)", o->data, name,
+                                o->surv_prob, e->at[k]);
+    }
+    if (o->surv_prob && !e->m)
+        return vx_error_set(err, VX_EINVAL, "--surv-prob %s needs --at T1,T2,... (its columns are %sT)", o->surv_prob,
+                            o->surv_prob);
+    return VX_OK;
+}
+
+/* The table, its time / event / score (and survival probability) columns, rows with missing values dropped
+ * (--missing drop) or named. */
+static int surv_load(const sopts *o, surv_eval *e, vx_error *err)
+{
+    memset(e, 0, sizeof *e);
+    int rc = stats_times(o, e->at, MAX_LIST, &e->m, err);
+    if (rc == VX_OK)
+        rc = stats_load_table(o, &e->t, err);
+    long tc = rc == VX_OK ? stats_need_col(o, &e->t, o->time, "time", err) : -1;
+    long ec = tc >= 0 ? stats_need_col(o, &e->t, o->event, "event", err) : -1;
+    long sc = ec >= 0 ? stats_need_col(o, &e->t, o->score, "score", err) : -1, pc[MAX_LIST];
+    if (rc == VX_OK && sc < 0)
+        rc = VX_EINVAL;
+    if (rc == VX_OK)
+        rc = surv_prob_cols(o, e, pc, err);
+    size_t req[MAX_LIST + 3] = {(size_t)tc, (size_t)ec, (size_t)sc}, nreq = 3, dropped = 0;
+    for (size_t k = 0; o->surv_prob && k < e->m; k++)
+        req[nreq++] = (size_t)pc[k];
+    char report[512] = "";
+    vx_missing_policy pol = (vx_missing_policy)vx_missing_find(o->missing);
+    if (rc == VX_OK)
+        rc = vx_table_missing(&e->t, NULL, 0, req, nreq, pol == VX_MISSING_DROP ? pol : VX_MISSING_ERROR, &dropped,
+                              report, sizeof report, err);
+    if (rc == VX_OK && report[0])
+        stats_note(o, "%s; rows dropped (--missing drop)", report);
+    size_t n = e->n = e->t.nrow;
+    e->risk = malloc((n + 1) * sizeof *e->risk);
+    e->time = malloc((n + 1) * sizeof *e->time);
+    e->event = malloc((n + 1) * sizeof *e->event);
+    e->S = o->surv_prob ? malloc((n * e->m + 1) * sizeof *e->S) : NULL;
+    if (rc == VX_OK && (!e->risk || !e->time || !e->event || (o->surv_prob && !e->S)))
+        rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == VX_OK && i < n; i++) {
+        const double *r = e->t.num + i * e->t.ncol;
+        e->risk[i] = r[sc];
+        e->time[i] = r[tc];
+        e->event[i] = r[ec] == 1;
+        if (isnan(r[sc]) || (r[ec] != 0 && r[ec] != 1))
+            rc = vx_error_set(err, VX_EINVAL, "%s: %s: the score must be a number and the event 1 or 0", o->data,
+                              VX_TABLE_ID(&e->t, i));
+        for (size_t k = 0; e->S && k < e->m; k++)
+            e->S[i * e->m + k] = r[pc[k]];
+    }
+    return rc;
+}
+
+/* Harrell's C, Uno's C and the time-dependent AUC at the --at times. */
+static int surv_discrimination(const surv_eval *e, cJSON *root, vx_error *err)
+{
+    double c, counts[4], uno, auc[MAX_LIST];
+    int rc = vx_concordance(e->risk, e->time, e->event, NULL, e->n, &c, counts, err);
+    if (rc == VX_OK) {
+        cJSON_AddNumberToObject(root, "c_index", c);
+        cJSON *k = cJSON_AddObjectToObject(root, "c_index_pairs");
+        cJSON_AddNumberToObject(k, "concordant", counts[0]);
+        cJSON_AddNumberToObject(k, "discordant", counts[1]);
+        cJSON_AddNumberToObject(k, "tied_risk", counts[2]);
+    }
+    if (rc == VX_OK && (rc = vx_concordance_uno(e->risk, e->time, e->event, e->n, NAN, &uno, err)) == VX_OK)
+        cJSON_AddNumberToObject(root, "c_index_uno", uno);
+    if (rc == VX_OK && e->m && (rc = vx_td_auc(e->risk, e->time, e->event, e->n, e->at, e->m, auc, err)) == VX_OK)
+        cJSON_AddItemToObject(root, "td_auc", stats_json_nums(auc, e->m));
+    return rc;
+}
+
+/* Brier score at each --at time and the integrated Brier score over them, from the --surv-prob columns. */
+static int surv_calibration(const surv_eval *e, cJSON *root, vx_error *err)
+{
+    double bs[MAX_LIST], ibs;
+    int rc = vx_brier(e->S, e->time, e->event, e->n, e->at, e->m, bs, err);
+    if (rc == VX_OK)
+        cJSON_AddItemToObject(root, "brier", stats_json_nums(bs, e->m));
+    if (rc == VX_OK && e->m >= 2 &&
+        (rc = vx_brier_integrated(e->S, e->time, e->event, e->n, e->at, e->m, &ibs, err)) == VX_OK)
+        cJSON_AddNumberToObject(root, "integrated_brier", ibs);
+    return rc;
+}
+
+/* The median of the --score column of the training predictions (--cutoff-from; same --id / --join). */
+static int cutoff_from_training(const sopts *o, double *cut, vx_error *err)
+{
+    sopts tr = *o;
+    tr.data = o->cutoff_from;
+    tr.where.n = 0;
+    vx_table tt;
+    memset(&tt, 0, sizeof tt);
+    int rc = stats_load_table(&tr, &tt, err);
+    long sc = rc == VX_OK ? stats_need_col(&tr, &tt, o->score, "score", err) : -1;
+    double *v = sc >= 0 ? malloc((tt.nrow + 1) * sizeof *v) : NULL;
+    if (rc == VX_OK && !v)
+        rc = sc < 0 ? VX_EINVAL : vx_error_set(err, VX_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == VX_OK && i < tt.nrow; i++)
+        v[i] = tt.num[i * tt.ncol + (size_t)sc];
+    if (rc == VX_OK)
+        rc = vx_impute_fit(v, tt.nrow, 1, cut, err); /* the median of the scores present */
+    if (rc == VX_OK && isnan(*cut))
+        rc = vx_error_set(err, VX_EINVAL, "%s: no score in column '%s' (--cutoff-from)", o->cutoff_from, o->score);
+    free(v);
+    vx_table_free(&tt);
+    return rc;
+}
+
+static cJSON *group_json(const vx_risk_groups *g, int k, size_t m)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "n", (double)g->n[k]);
+    cJSON_AddNumberToObject(o, "events", (double)g->events[k]);
+    if (isnan(g->median[k]))
+        cJSON_AddNullToObject(o, "median");
+    else
+        cJSON_AddNumberToObject(o, "median", g->median[k]);
+    cJSON_AddItemToObject(o, "surv", stats_json_nums(g->surv + (size_t)k * m, m));
+    double nr[MAX_LIST];
+    for (size_t j = 0; j < m; j++)
+        nr[j] = (double)g->n_risk[(size_t)k * m + j];
+    cJSON_AddItemToObject(o, "n_risk", stats_json_nums(nr, m));
+    return o;
+}
+
+/* Risk groups at the cutoff (--cutoff, --cutoff-from, else the median score of these data): Kaplan-Meier per
+ * group at the --at times, medians, log-rank. */
+static int surv_groups(const sopts *o, const surv_eval *e, cJSON *root, vx_error *err)
+{
+    double cut = o->cutoff;
+    const char *src = "given";
+    int rc = VX_OK;
+    if (isnan(cut) && o->cutoff_from) {
+        rc = cutoff_from_training(o, &cut, err);
+        src = "median of the training predictions";
+    } else if (isnan(cut)) {
+        rc = vx_impute_fit(e->risk, e->n, 1, &cut, err);
+        src = "median of these data";
+    }
+    vx_risk_groups g;
+    memset(&g, 0, sizeof g);
+    if (rc == VX_OK)
+        rc = vx_risk_groups_fit(e->risk, e->time, e->event, e->n, cut, e->at, e->m, &g, err);
+    if (rc == VX_OK) {
+        cJSON *r = cJSON_AddObjectToObject(root, "risk_groups");
+        cJSON_AddNumberToObject(r, "cutoff", cut);
+        cJSON_AddStringToObject(r, "cutoff_source", src);
+        cJSON_AddItemToObject(r, "low", group_json(&g, 0, e->m));
+        cJSON_AddItemToObject(r, "high", group_json(&g, 1, e->m));
+        cJSON_AddNumberToObject(r, "logrank_chisq", g.chisq);
+        cJSON_AddNumberToObject(r, "logrank_df", 1);
+        cJSON_AddNumberToObject(r, "logrank_p", g.p);
+    }
+    vx_risk_groups_free(&g);
+    return rc;
+}
+
+static int evaluate_surv(const sopts *o)
+{
+    vx_error err;
+    vx_error_clear(&err);
+    if (o->label || o->compare || o->prob || o->youden_from || o->bootstrap > 0)
+        return stats_usage(o, "--time / --event evaluate risk scores: --label, --compare, --prob, --youden-from and "
+                              "--bootstrap are for binary labels", NULL);
+    if (!isnan(o->cutoff) && o->cutoff_from)
+        return stats_usage(o, "give --cutoff or --cutoff-from, not both", NULL);
+    surv_eval e;
+    int rc = surv_load(o, &e, &err);
+    cJSON *root = cJSON_CreateObject();
+    size_t events = 0;
+    for (size_t i = 0; rc == VX_OK && i < e.n; i++)
+        events += (size_t)e.event[i];
+    cJSON_AddNumberToObject(root, "n", (double)e.n);
+    cJSON_AddNumberToObject(root, "events", (double)events);
+    cJSON_AddItemToObject(root, "times", stats_json_nums(e.at, e.m));
+    if (rc == VX_OK)
+        rc = surv_discrimination(&e, root, &err);
+    if (rc == VX_OK && e.S)
+        rc = surv_calibration(&e, root, &err);
+    if (rc == VX_OK)
+        rc = surv_groups(o, &e, root, &err);
+    cJSON *set = cJSON_AddObjectToObject(root, "settings");
+    cJSON_AddStringToObject(set, "data", o->data ? o->data : "");
+    cJSON_AddStringToObject(set, "time", o->time);
+    cJSON_AddStringToObject(set, "event", o->event ? o->event : "");
+    cJSON_AddStringToObject(set, "score", o->score ? o->score : "");
+    cJSON_AddStringToObject(set, "surv_prob", o->surv_prob ? o->surv_prob : "");
+    if (rc == VX_OK && stats_write_json(o, o->json, root))
+        rc = VX_EIO, err.msg[0] = '\0';
+    if (rc == VX_OK && stats_summary(o))
+        printf("Harrell's C %.4f, %zu subjects, %zu events -> %s\n",
+               cJSON_GetObjectItem(root, "c_index")->valuedouble, e.n, events, o->json);
+    cJSON_Delete(root);
+    surv_eval_free(&e);
+    if (rc == VX_EIO && !err.msg[0])
+        return 1;
+    return rc == VX_OK ? 0 : stats_fail(o, &err);
+}
+
 static int cmd_evaluate(const sopts *o)
 {
     vx_error err;
     vx_error_clear(&err);
     if (!o->json)
         return stats_usage(o, "--json OUT.json is required", NULL);
+    if (o->time || o->event)
+        return evaluate_surv(o);
     vx_table t;
     if (stats_load_table(o, &t, &err) != VX_OK)
         return stats_fail(o, &err);
@@ -171,10 +404,28 @@ static int cmd_evaluate(const sopts *o)
 }
 
 static const cli_opt evaluate_table[] = {
-    OPT_JSON("the results: AUC, CI, threshold, sensitivity, specificity, DeLong test, Brier, calibration"),
-    OPT_LABEL, OPT_POSITIVE,
-    {"--score", NULL, "COL", "required", "the score column (higher: more likely positive)", CLI_STR, SO(score), 0,
+    OPT_JSON("the results: AUC, CI, threshold, sensitivity, specificity, DeLong test, Brier, calibration; "
+             "survival: Harrell's and Uno's C, time-dependent AUC, Brier, risk groups"),
+    {"--label", NULL, "COL", "required",
+     "the binary outcome column (exactly two distinct values); survival: --time and --event instead", CLI_STR,
+     SO(label), 0, 0, 0},
+    OPT_POSITIVE,
+    {"--score", NULL, "COL", "required", "the score column (higher: more likely positive; survival: the risk, "
+     "higher = shorter survival)", CLI_STR, SO(score), 0, 0, 0},
+    {"--time", NULL, "COL", NULL, "survival (instead of --label): the follow-up time column", CLI_STR, SO(time), 0,
      0, 0},
+    {"--event", NULL, "COL", NULL, "survival: the event column (1 event, 0 censored)", CLI_STR, SO(event), 0, 0, 0},
+    {"--at", NULL, "T1,T2,...", NULL,
+     "survival: times of the time-dependent AUC, the Brier scores and the risk groups' survival", CLI_STR, SO(at),
+     0, 0, 0},
+    {"--surv-prob", NULL, "PREFIX", NULL,
+     "survival: columns PREFIX<T> of predicted survival probabilities at each --at time (predict --at writes "
+     "surv_<T>: give surv_): Brier scores and the integrated Brier score", CLI_STR, SO(surv_prob), 0, 0, 0},
+    {"--cutoff", NULL, "VALUE", "the median score of these data (or --cutoff-from)",
+     "survival: the risk cutoff of the high-risk group (score > VALUE)", CLI_NUM, SO(cutoff), 0, 0, 0},
+    {"--cutoff-from", NULL, "TRAIN_PRED.csv", NULL,
+     "survival: the cutoff is the median --score of these (training) predictions (read with --id and --join, "
+     "not --where), fixed before looking at the test data", CLI_STR, SO(cutoff_from), 0, 0, 0},
     {"--compare", NULL, "COL", NULL, "a second score column: paired DeLong test of the two AUCs", CLI_STR,
      SO(compare), 0, 0, 0},
     {"--prob", NULL, "COL", NULL, "a probability column: Brier score and calibration intercept and slope", CLI_STR,
@@ -205,12 +456,17 @@ static int run_evaluate(const cli_command *c, int argc, char **argv)
 
 const cli_command cli_cmd_evaluate = {
     "evaluate",
-    "ROC evaluation of predictions: AUC with DeLong CI, paired test, bootstrap, threshold, calibration",
+    "ROC evaluation of predictions: AUC with DeLong CI, paired test, bootstrap, threshold, calibration; survival "
+    "risk scores: C-index, time-dependent AUC, Brier, risk groups",
     "PRED.csv --label COL --score COL [--compare COL] [--prob COL] [--threshold T | --youden-from FILE]\n"
-    "         [--bootstrap B --seed S] [options] --json OUT.json",
-    "PRED.csv  predictions with the label: e.g. the output of voxomics predict",
+    "         [--bootstrap B --seed S] [options] --json OUT.json\n"
+    "PRED.csv --time COL --event COL --score COL [--at T1,T2,...] [--surv-prob PREFIX]\n"
+    "         [--cutoff VALUE | --cutoff-from TRAIN_PRED.csv] [options] --json OUT.json",
+    "PRED.csv  predictions with the label (or the time and event): e.g. the output of voxomics predict",
     evaluate_table,
-    NULL,
+    "Survival (--time, --event): Harrell's C (survival::concordance), Uno's C, the time-dependent AUC and the "
+    "Brier scores at the --at times, and the risk groups split at a cutoff fixed on the training data "
+    "(--cutoff-from: the median training risk): Kaplan-Meier survival at the --at times, medians, log-rank test.",
     "voxomics train ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --join ../shared/stats/nsclc_radiogenomics/clinical_covariates.csv --label egfr-mut --missing drop --model logreg --C 0.1 -o model.json\n"
     "voxomics predict model.json ../shared/stats/nsclc_radiogenomics/captk_features.csv --id SubjectID --missing drop -o pred.csv\n"
     "voxomics evaluate pred.csv --id SubjectID --join ../shared/stats/nsclc_radiogenomics/clinical_covariates.csv --label egfr-mut --missing drop --score score --prob probability --bootstrap 200 --seed 1 --json eval.json",

@@ -19,6 +19,7 @@ int stats_parse(const cli_command *c, int argc, char **argv, sopts *o)
     o->repeats = 1;
     o->C = o->gamma = o->eta = o->threshold = o->alpha = o->k = o->nlambda = o->lambda_min_ratio = NAN;
     o->reg_lambda = o->min_child_weight = o->subsample = o->colsample_bytree = o->colsample_bynode = NAN;
+    o->lambda = o->l1_ratio = o->cutoff = NAN;
     o->trees = o->depth = -1;
     o->missing = "error";
     const char *pos[2];
@@ -199,11 +200,15 @@ void stats_labelled_free(labelled *d)
     free(d->y);
     free(d->fnames);
     free(d->batch);
+    free(d->time);
+    free(d->event);
     vx_table_free(&d->t);
 }
 
 int stats_load_labelled(const sopts *o, labelled *d, vx_error *err)
 {
+    if ((o->time || o->event) && (!strcmp(o->cmd, "cv") || !strcmp(o->cmd, "train")))
+        return stats_load_surv(o, d, err);
     memset(d, 0, sizeof *d);
     int rc = stats_load_table(o, &d->t, err);
     long lc = rc == VX_OK ? stats_need_col(o, &d->t, o->label, "label", err) : -1;
@@ -260,7 +265,13 @@ int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err)
 {
     int kind = vx_model_kind_find(o->model ? o->model : "logreg");
     if (kind < 0)
-        return vx_error_set(err, VX_EINVAL, "unknown --model '%s' (logreg, logreg-l1, svm, rf, gbm)", o->model);
+        return vx_error_set(err, VX_EINVAL, "unknown --model '%s' (logreg, logreg-l1, svm, rf, gbm, cox, coxnet)",
+                            o->model);
+    int pipeline = !strcmp(o->cmd, "cv") || !strcmp(o->cmd, "train");
+    if (pipeline && (o->time != NULL) != (kind == VX_MODEL_COX || kind == VX_MODEL_COXNET))
+        return vx_error_set(err, VX_EINVAL, "--model %s: %s", vx_model_kind_name((vx_model_kind)kind),
+                            o->time ? "a survival outcome (--time, --event) needs --model cox or coxnet"
+                                    : "a Cox model needs a survival outcome: give --time and --event");
     vx_pipeline_params_default(pp, (vx_model_kind)kind);
     pp->model.seed = o->seed;
     if (o->preset && vx_model_params_preset(&pp->model, o->preset, err) != VX_OK)
@@ -287,7 +298,7 @@ int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err)
         int m = vx_select_method_find(o->method);
         if (m < 0)
             return vx_error_set(err, VX_EINVAL,
-                                "unknown selection method '%s' (none, variance, correlation, univariate, mrmr, lasso)",
+                                "unknown selection method '%s' (none, variance, correlation, univariate, mrmr, lasso, cox)",
                                 o->method);
         pp->select.method = (vx_select_method)m;
     }
@@ -302,7 +313,8 @@ int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err)
                {"k", o->k}, {"trees", (double)o->trees}, {"depth", (double)o->depth}, {"nlambda", o->nlambda},
                {"lambda_min_ratio", o->lambda_min_ratio}, {"reg_lambda", o->reg_lambda},
                {"min_child_weight", o->min_child_weight}, {"subsample", o->subsample},
-               {"colsample_bytree", o->colsample_bytree}, {"colsample_bynode", o->colsample_bynode}};
+               {"colsample_bytree", o->colsample_bytree}, {"colsample_bynode", o->colsample_bynode},
+               {"lambda", o->lambda}, {"l1_ratio", o->l1_ratio}};
     for (size_t i = 0; i < sizeof set / sizeof *set; i++)
         if (!isnan(set[i].v) && !(set[i].v < 0 && (!strcmp(set[i].name, "trees") || !strcmp(set[i].name, "depth"))) &&
             vx_pipeline_params_set(pp, set[i].name, set[i].v, err) != VX_OK)
@@ -310,6 +322,75 @@ int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err)
     return VX_OK;
 }
 
+/* Survival outcome: --time and --event columns (never imputed), the features without them. */
+int stats_load_surv(const sopts *o, labelled *d, vx_error *err)
+{
+    memset(d, 0, sizeof *d);
+    if (o->label)
+        return vx_error_set(err, VX_EINVAL, "--label %s with --time / --event: give a label or a survival outcome",
+                            o->label);
+    int rc = stats_load_table(o, &d->t, err);
+    long tc = rc == VX_OK ? stats_need_col(o, &d->t, o->time, "time", err) : -1;
+    long ec = tc >= 0 ? stats_need_col(o, &d->t, o->event, "event", err) : -1, bc = -1;
+    if (rc == VX_OK && (tc < 0 || ec < 0))
+        rc = VX_EINVAL;
+    if (rc == VX_OK && o->harmonize_batch &&
+        (bc = stats_need_col(o, &d->t, o->harmonize_batch, "harmonize-batch", err)) < 0)
+        rc = VX_EINVAL;
+    const char *skip[3] = {o->time, o->event, o->harmonize_batch};
+    if (rc == VX_OK)
+        rc = stats_feature_cols(o, &d->t, skip, 3, &d->cols, &d->p, err);
+    size_t req[3] = {(size_t)tc, (size_t)ec, (size_t)bc}, dropped = 0;
+    char report[512] = "";
+    if (rc == VX_OK)
+        rc = vx_table_missing(&d->t, d->cols, d->p, req, bc >= 0 ? 3 : 2,
+                              (vx_missing_policy)vx_missing_find(o->missing), &dropped, report, sizeof report, err);
+    if (rc == VX_OK && report[0])
+        stats_note(o, "%s; %s", report,
+                   dropped ? "rows dropped (--missing drop)" : "medians imputed inside each training set");
+    if (rc == VX_OK)
+        rc = vx_table_matrix(&d->t, d->cols, d->p, &d->X, err);
+    size_t n = d->t.nrow;
+    d->time = malloc((n + 1) * sizeof *d->time);
+    d->event = malloc((n + 1) * sizeof *d->event);
+    d->y = malloc((n + 1) * sizeof *d->y);
+    d->fnames = malloc((d->p + 1) * sizeof *d->fnames);
+    if (rc == VX_OK && (!d->time || !d->event || !d->y || !d->fnames))
+        rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == VX_OK && i < n; i++) {
+        d->time[i] = d->t.num[i * d->t.ncol + (size_t)tc];
+        const double e = d->t.num[i * d->t.ncol + (size_t)ec];
+        if (e != 0 && e != 1)
+            rc = vx_error_set(err, VX_EINVAL, "%s: %s, column %s: '%s': the event must be 1 (event) or 0 (censored)",
+                              o->data, VX_TABLE_ID(&d->t, i), o->event, d->t.cell[i * d->t.ncol + (size_t)ec]);
+        d->event[i] = d->y[i] = (int)e;
+    }
+    for (size_t j = 0; rc == VX_OK && j < d->p; j++)
+        d->fnames[j] = d->t.colnames[d->cols[j]];
+    if (rc == VX_OK && bc >= 0) {
+        d->batch = malloc((n + 1) * sizeof *d->batch);
+        for (size_t i = 0; d->batch && i < n; i++)
+            d->batch[i] = d->t.cell[i * d->t.ncol + (size_t)bc];
+    }
+    return rc;
+}
+
+int stats_times(const sopts *o, double *t, size_t max, size_t *m, vx_error *err)
+{
+    *m = 0;
+    for (const char *s = o->at; s && *s;) {
+        char *end;
+        errno = 0;
+        double v = strtod(s, &end);
+        if (end == s || errno || !isfinite(v) || v < 0 || (*end && *end != ','))
+            return vx_error_set(err, VX_EINVAL, "--at %s: give times >= 0, comma-separated", o->at);
+        if (*m == max)
+            return vx_error_set(err, VX_EINVAL, "--at %s: at most %zu times", o->at, max);
+        t[(*m)++] = v;
+        s = *end ? end + 1 : end;
+    }
+    return VX_OK;
+}
 
 cJSON *stats_model_params_json(const vx_model_params *mp, const char *preset)
 {
@@ -337,6 +418,13 @@ cJSON *stats_model_params_json(const vx_model_params *mp, const char *preset)
             cJSON_AddStringToObject(o, "base_score", "prior");
         else
             cJSON_AddNumberToObject(o, "base_score", mp->base_score > 0 ? mp->base_score : 0.5);
+    }
+    if (mp->kind == VX_MODEL_COXNET) {
+        if (mp->lambda > 0)
+            cJSON_AddNumberToObject(o, "lambda", mp->lambda);
+        else
+            cJSON_AddStringToObject(o, "lambda", "inner cross-validation");
+        cJSON_AddNumberToObject(o, "l1_ratio", mp->l1_ratio);
     }
     if (preset)
         cJSON_AddStringToObject(o, "preset", preset);

@@ -30,6 +30,8 @@ typedef struct sopts {
     const char *score, *compare, *prob, *folds_from, *features, *exclude, *missing, *harmonize_batch, *model_file;
     const char *youden_from, *ref_batch, *preset, *base_score, *inner_folds_from, *criterion;
     const char *time, *event, *strata, *ties, *group, *split_at, *by, *at, *conf_type; /* cox, km */
+    const char *cutoff_from, *surv_prob; /* evaluate (survival) */
+    double lambda, l1_ratio, cutoff;     /* coxnet; evaluate (survival) */
     cli_list categorical;
     double rho;
     cli_list joins, covariates, tune, where;
@@ -73,12 +75,19 @@ typedef struct labelled {
     const char *names[2];
     const char **fnames;
     const char **batch;
-    int nclass;                     /* 2, or more for a multiclass label (cv, train) */
+    int nclass;                     /* 2, or more for a multiclass label (cv, train); 0 for a survival outcome */
+    double *time;                   /* survival (--time, --event instead of --label): follow-up times */
+    int *event;                     /* 1 event, 0 censored */
     const char *classes[MAX_CLASSES]; /* the class names, class 0 first (binary: names[0], names[1]) */
 } labelled;
 void stats_labelled_free(labelled *d);
 int stats_load_labelled(const sopts *o, labelled *d, vx_error *err);
 int stats_pipeline_params(const sopts *o, vx_pipeline_params *pp, vx_error *err);
+/* Survival outcome of cv / train: --time and --event (given instead of --label) into d->time, d->event; d->y
+ * holds the events. Called by stats_load_labelled of cv and train when --time or --event is given. */
+int stats_load_surv(const sopts *o, labelled *d, vx_error *err);
+/* --at T1,T2,...: up to max times >= 0 into t, *m of them; VX_EINVAL naming the bad item. */
+int stats_times(const sopts *o, double *t, size_t max, size_t *m, vx_error *err);
 /* The model's parameters as a JSON object (the settings of cv's output): C, gamma, seed (as a string); rf and
  * gbm also trees, depth, eta, reg_lambda, min_child_weight, subsample, colsample_bytree, colsample_bynode,
  * base_score ("prior", "0.5" for XGBoost's default, or the number) and preset (or null). */
@@ -119,7 +128,8 @@ cJSON *stats_model_params_json(const vx_model_params *mp, const char *preset);
      SO(label), 0, 0, 0}
 #define OPT_CLASS_LABEL                                                                                        \
     {"--label", NULL, "COL", "required",                                                                       \
-     "the outcome column: two distinct values, or more (one binary model per class, one-vs-rest)", CLI_STR,     \
+     "the outcome column: two distinct values, or more (one binary model per class, one-vs-rest); survival: "   \
+     "--time and --event instead", CLI_STR,                                                                    \
      SO(label), 0, 0, 0}
 #define OPT_POSITIVE                                                                                           \
     {"--positive", NULL, "VALUE", "the larger value (numbers numerically, text by byte order)",               \
@@ -149,10 +159,20 @@ cJSON *stats_model_params_json(const vx_model_params *mp, const char *preset);
      "lasso: smallest lambda as a fraction of the largest, in (0, 1), as glmnet's lambda.min.ratio",          \
      CLI_NUM, SO(lambda_min_ratio), 0, 0, 0}
 #define OPT_MODEL                                                                                              \
-    {"--model", NULL, "logreg|logreg-l1|svm|rf|gbm", "logreg",                                                 \
+    {"--model", NULL, "logreg|logreg-l1|svm|rf|gbm|cox|coxnet", "logreg",                                      \
      "L2 logistic regression, L1 logistic regression (liblinear), RBF SVM (libsvm), random forest or "         \
-     "gradient boosting (XGBoost)",                                                                            \
+     "gradient boosting (XGBoost); with --time and --event: Cox (coxph, Efron ties) or penalised Cox (glmnet)", \
      CLI_STR, SO(model), 0, 0, 0}
+#define OPT_SURV_OUTCOME                                                                                       \
+    {"--time", NULL, "COL", NULL, "survival: the follow-up time column (instead of --label; --model cox or coxnet)", \
+     CLI_STR, SO(time), 0, 0, 0},                                                                              \
+        {"--event", NULL, "COL", NULL, "survival: the event column (1 event, 0 censored)", CLI_STR, SO(event), 0, \
+         0, 0},                                                                                                \
+        {"--lambda", NULL, "L", "0: lambda.min of an inner 5-fold cv.glmnet on the training rows",             \
+         "coxnet: a fixed penalty (> 0) instead of the inner cross-validation (--lambda-1se, --nlambda and "    \
+         "--lambda-min-ratio set that one)", CLI_NUM, SO(lambda), 0, 0, 0},                                     \
+        {"--l1-ratio", NULL, "A", "1 (LASSO)", "coxnet: the elastic-net mixing in (0, 1] (glmnet's alpha)",    \
+         CLI_NUM, SO(l1_ratio), 0, 0, 0}
 #define OPT_MODEL_PARAMS                                                                                       \
     {"--C", NULL, "C", "1", "logreg, logreg-l1, svm: inverse regularisation strength (> 0)", CLI_NUM, SO(C), 0,  \
      0, 0},                                                                                                    \
@@ -189,8 +209,9 @@ cJSON *stats_model_params_json(const vx_model_params *mp, const char *preset);
          "RandomForestClassifier(max_features='sqrt')), applied before the options above",                     \
          CLI_STR, SO(preset), 0, 0, 0}
 #define OPT_SELECT                                                                                             \
-    {"--select", NULL, "none|variance|correlation|univariate|mrmr|lasso", "none",                              \
-     "feature selection inside the pipeline (fitted on the training rows only)", CLI_STR, SO(method), 0, 0, 0}
+    {"--select", NULL, "none|variance|correlation|univariate|mrmr|lasso|cox", "none",                          \
+     "feature selection inside the pipeline (fitted on the training rows only); survival: none, variance, "    \
+     "correlation or cox (univariate Cox, BH; --k or --alpha)", CLI_STR, SO(method), 0, 0, 0}
 #define OPT_SELECT_PARAMS                                                                                      \
     OPT_THRESHOLD("variance 0, correlation 0.9",                                                               \
                   "variance: keep variance above T; correlation: drop one of each pair with |r| above T"),     \

@@ -82,7 +82,17 @@
 extern "C" {
 #endif
 
-typedef enum { VX_MODEL_LOGREG, VX_MODEL_LOGREG_L1, VX_MODEL_SVM, VX_MODEL_RF, VX_MODEL_GBM } vx_model_kind;
+/* VX_MODEL_COX ("cox") and VX_MODEL_COXNET ("coxnet") are the Cox models of time-to-event pipelines
+ * (voxomics/pipeline.h vx_pipeline_fit_surv; voxomics/survival.h): vx_model_fit refuses them. */
+typedef enum {
+    VX_MODEL_LOGREG,
+    VX_MODEL_LOGREG_L1,
+    VX_MODEL_SVM,
+    VX_MODEL_RF,
+    VX_MODEL_GBM,
+    VX_MODEL_COX,
+    VX_MODEL_COXNET
+} vx_model_kind;
 
 typedef struct vx_model_params {
     vx_model_kind kind;
@@ -107,6 +117,9 @@ typedef struct vx_model_params {
                                 starting margin; 0 (default) = XGBoost's own row sampling (subsample, without
                                 replacement) in one round of num_parallel_tree trees */
     int criterion;           /* gbm: VX_GBM_XGBOOST (default) or VX_GBM_FRIEDMAN_MSE (see below) */
+    double lambda;           /* coxnet: a fixed penalty lambda (> 0); 0 (default): lambda by an inner
+                                cross-validation on the training rows (vx_coxnet_cv) */
+    double l1_ratio;         /* coxnet: the elastic-net mixing (glmnet's alpha), in (0, 1]; default 1 (LASSO) */
 } vx_model_params;
 
 /* gbm's tree builder: XGBoost's second-order gain G^2 / (H + reg_lambda) with leaf values -G / (H + reg_lambda)
@@ -123,7 +136,8 @@ typedef struct vx_model_params {
 /* Defaults for kind k: C 1, gamma 0 ("scale"), seed 0; rf: trees 100, depth 8, reg_lambda 0, min_child_weight
  * 1, subsample 0.632, colsample_bytree 1, colsample_bynode 0 (sqrt(p) / p), base_score 0, bootstrap 0; gbm: trees 100,
  * depth 3, eta 0.1, reg_lambda 1, min_child_weight 1, subsample 1, colsample_bytree 1, colsample_bynode 1,
- * base_score 0 (XGBoost's defaults). Fields a kind does not use are set anyway. */
+ * base_score 0 (XGBoost's defaults); coxnet: lambda 0 (inner CV), l1_ratio 1. Fields a kind does not use are
+ * set anyway. */
 VX_API void vx_model_params_default(vx_model_params *p, vx_model_kind k);
 
 /* Presets that reproduce another tool's defaults for kind p->kind, applied over p's current values:
@@ -151,7 +165,8 @@ VX_API void vx_model_params_default(vx_model_params *p, vx_model_kind k);
  * Errors: VX_EINVAL for an unknown preset name (the message lists them). */
 VX_API int vx_model_params_preset(vx_model_params *p, const char *name, vx_error *err);
 
-/* The kind named "logreg", "logreg-l1", "svm", "rf" or "gbm" (exact, case-sensitive); VX_EINVAL otherwise. */
+/* The kind named "logreg", "logreg-l1", "svm", "rf", "gbm", "cox" or "coxnet" (exact, case-sensitive);
+ * VX_EINVAL otherwise. */
 VX_API int vx_model_kind_find(const char *name);
 /* The name of kind k ("logreg", ...; a static string); "?" for an invalid k. */
 VX_API const char *vx_model_kind_name(vx_model_kind k);

@@ -29,6 +29,7 @@
 
 #include "voxomics/error.h"
 #include "voxomics/model.h"
+#include "voxomics/survival.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -41,6 +42,7 @@ typedef enum vx_select_method {
     VX_SELECT_UNIVARIATE,  /* Mann-Whitney (or Welch) + BH: the k smallest adjusted p, or adjusted p < alpha */
     VX_SELECT_MRMR,        /* k features, MID (or MIQ) */
     VX_SELECT_LASSO,       /* nonzero coefficients at the CV lambda (min or 1se) */
+    VX_SELECT_COX,         /* time-to-event outcomes: univariate Cox (Wald p) + BH, as univariate: k or alpha */
 } vx_select_method;
 
 typedef struct vx_select_params {
@@ -56,7 +58,7 @@ typedef struct vx_select_params {
     double lasso_lambda_min_ratio; /* LASSO: smallest / largest lambda (0 = glmnet's 0.01 if n < p else 1e-4) */
 } vx_select_params;
 
-/* The method named "none", "variance", "correlation", "univariate", "mrmr" or "lasso"; -1 when unknown. */
+/* The method named "none", "variance", "correlation", "univariate", "mrmr", "lasso" or "cox"; -1 when unknown. */
 VX_API int vx_select_method_find(const char *name);
 
 typedef struct vx_pipeline_params {
@@ -71,7 +73,7 @@ VX_API void vx_pipeline_params_default(vx_pipeline_params *pp, vx_model_kind kin
 /* Set a parameter by name ("C", "gamma", "trees", "depth", "eta", "reg_lambda", "min_child_weight",
  * "subsample", "colsample_bytree", "colsample_bynode", "base_score" (vx_model_params), "k", "threshold",
  * "alpha", "nlambda" (>= 3),
- * "lambda_min_ratio" (in (0, 1))). VX_EINVAL for an unknown name (the message lists the names) or a value
+ * "lambda_min_ratio" (in (0, 1)), "lambda" (coxnet: > 0 fixed, 0 by inner CV), "l1_ratio" (coxnet, in (0, 1])). VX_EINVAL for an unknown name (the message lists the names) or a value
  * outside those ranges; other values are checked by vx_pipeline_fit. */
 VX_API int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double value, vx_error *err);
 
@@ -114,7 +116,9 @@ VX_API int vx_pipeline_set_labels(vx_pipeline *pl, const char *label_column, con
 /* The text of class `which` (0 or 1), or with -1 the label column name; "" when unset. Owned by pl. */
 VX_API const char *vx_pipeline_label(const vx_pipeline *pl, int which);
 /* Save as JSON (format "voxomics-pipeline-1": names, medians, scaling, selection, model, labels; doubles with
- * %.17g). Errors: VX_EUNSUPPORTED for a pipeline with ComBat inside (harmonise the table first), VX_EIO
+ * %.17g; a survival pipeline: "outcome": "time-to-event", "survival": {"time", "event"} (the column names) and
+ * "model": {"kind": "cox" | "coxnet", "coef", "lambda", "l1_ratio", "ties", "baseline": {"center", "time",
+ * "cumhaz"}} instead of "label"). Errors: VX_EUNSUPPORTED for a pipeline with ComBat inside (harmonise the table first), VX_EIO
  * naming the path, VX_EINVAL / VX_ENOMEM from the model's serialisation (vx_model_to_json). */
 VX_API int vx_pipeline_save(const vx_pipeline *pl, const char *path, vx_error *err);
 /* Load a pipeline saved by vx_pipeline_save. *out receives it (free with vx_pipeline_free), NULL on error.
@@ -153,6 +157,46 @@ VX_API const char *vx_outcome_kind_name(vx_outcome_kind k); /* "binary", "contin
 /* Check an outcome's values (what: the caller, for the message): VX_EINVAL naming the first bad row. */
 VX_API int vx_outcome_check(const vx_outcome *o, const char *what, vx_error *err);
 
+/* ---- time-to-event (survival) pipelines --------------------------------------------------------------------- */
+/* A time-to-event outcome viewing time and event (not copied). */
+VX_API vx_outcome vx_outcome_time_to_event(const double *time, const int *event, size_t n);
+
+/* Fit a survival pipeline on X (n x p, NaN = missing), follow-up time[i] >= 0 and event[i] (1 event, 0
+ * censored); names, batch and pp as vx_pipeline_fit. Steps 1-3 of the top of this file as for classifiers, all
+ * on these rows; then selection: none, variance, correlation, or cox (VX_SELECT_COX: univariate Cox models,
+ * Efron ties, Wald p, BH over the features; the k smallest p, or adjusted p < alpha, at least the best one);
+ * univariate, mrmr and lasso test a binary label and are refused (VX_EINVAL). The model (pp->model.kind):
+ *   VX_MODEL_COX:    vx_cox_fit (Efron ties) of the selected standardised features (R coxph);
+ *   VX_MODEL_COXNET: the penalised Cox model of glmnet (vx_coxnet_fit; mixing l1_ratio) at pp->model.lambda
+ *                    when > 0 (glmnet(..., lambda = lambda) exactly), else at lambda.min (lambda.1se with
+ *                    select.lasso_1se) of vx_coxnet_cv (deviance, select.lasso_folds folds drawn from the seed,
+ *                    select.lasso_nlambda lambdas, select.lasso_lambda_min_ratio) on these rows.
+ * The score is the linear predictor (the risk: higher = shorter survival); the pipeline keeps the baseline
+ * cumulative hazard of the training rows (vx_cox_baseline_fit, Efron's form) for survival probabilities.
+ * Errors: VX_EINVAL (fewer than 2 rows, no feature, invalid time / event, no events, a classifier model, a
+ * selection that needs a label, and the errors of vx_cox_fit / vx_coxnet_fit), those of vx_coxnet_cv (with the
+ * prefix "coxnet: lambda by inner cross-validation: "), VX_ENOMEM. */
+VX_API int vx_pipeline_fit_surv(const double *X, size_t n, size_t p, const double *time, const int *event,
+                                const char *const *names, const char *const *batch, const vx_pipeline_params *pp,
+                                vx_pipeline **out, vx_error *err);
+/* A survival pipeline's predictions for the n rows of X (the pipeline's features, in order; NaN imputed):
+ * lp[i] the linear predictor (n values, or NULL) and S[i*m + k] the survival probability at time t[k]
+ * (vx_cox_baseline_surv; n x m, or NULL). vx_pipeline_predict on a survival pipeline gives score = lp and
+ * prob = NaN. Errors: VX_EINVAL (not a survival pipeline, a negative time), those of vx_pipeline_predict. */
+VX_API int vx_pipeline_predict_surv(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch,
+                                    const double *t, size_t m, double *lp, double *S, vx_error *err);
+/* VX_OUTCOME_TIME_TO_EVENT for a survival pipeline, else VX_OUTCOME_BINARY (or VX_OUTCOME_MULTICLASS). */
+VX_API vx_outcome_kind vx_pipeline_outcome(const vx_pipeline *pl);
+/* A survival pipeline's coefficients (vx_pipeline_selected's features, on the standardised scale; pointer into
+ * pl) and, for coxnet, *lambda the penalty used (NaN for cox; lambda may be NULL); NULL for a classifier. */
+VX_API const double *vx_pipeline_cox_coef(const vx_pipeline *pl, double *lambda);
+/* A survival pipeline's baseline hazard (pointer into pl); NULL for a classifier. */
+VX_API const vx_cox_baseline *vx_pipeline_cox_baseline(const vx_pipeline *pl);
+/* Record the time and event column names (saved as "survival": {"time", "event"}). VX_OK or VX_ENOMEM. */
+VX_API int vx_pipeline_set_surv_columns(vx_pipeline *pl, const char *time_column, const char *event_column);
+/* The time (0) or event (1) column name; "" when unset. Owned by pl. */
+VX_API const char *vx_pipeline_surv_column(const vx_pipeline *pl, int which);
+
 /* ---- cross-validation ------------------------------------------------------------------------------------- */
 /* A CV metric: the value of held-out predictions (score: decision values, prob: probabilities, both n =
  * truth->n rows) against the truth of those rows; larger is better (tuning keeps the largest mean). ctx: the
@@ -169,6 +213,10 @@ typedef struct vx_cv_metric {
  * average="macro")). */
 VX_API int vx_cv_metric_auc(const vx_outcome *truth, const double *score, const double *prob, void *ctx, double *value,
                      vx_error *err);
+/* The default metric of time-to-event outcomes: Harrell's C of score (the risk) (vx_concordance; NaN when no
+ * pair is comparable). VX_EINVAL for another outcome. */
+VX_API int vx_cv_metric_cindex(const vx_outcome *truth, const double *score, const double *prob, void *ctx,
+                               double *value, vx_error *err);
 
 typedef struct vx_cv_tune {
     const char *param;    /* a name for vx_pipeline_params_set */
@@ -211,9 +259,12 @@ VX_API int vx_cv_run(const double *X, size_t n, size_t p, const int *y, const ch
                      const char *const *batch, const vx_pipeline_params *pp, const vx_cv_options *o, vx_cv_result *r,
                      vx_error *err);
 /* vx_cv_run for any outcome (truth->n rows), scored by metric (NULL or metric->fn NULL: the outcome's default;
- * the members named auc of the result then hold that metric). The pipeline fits binary outcomes only today: a
- * continuous or time-to-event outcome is VX_EUNSUPPORTED (the metric hook is ready for C-index or regression
- * metrics). vx_cv_run(..., y, ...) is vx_cv_run_outcome with vx_outcome_binary(y, n) and the AUC. r as for
+ * the members named auc of the result then hold that metric). Time-to-event outcomes: folds stratified by the
+ * event (vx_cv_stratified_folds of event), or given; in each fold vx_pipeline_fit_surv on the training rows and
+ * the metric (default Harrell's C, vx_cv_metric_cindex) of the held-out linear predictors; pooled: the metric
+ * of all out-of-fold linear predictors of a repeat; tuning
+ * (o->n_tune) is VX_EUNSUPPORTED for them (coxnet chooses its lambda by its own inner CV). A continuous outcome
+ * is VX_EUNSUPPORTED. vx_cv_run(..., y, ...) is vx_cv_run_outcome with vx_outcome_binary(y, n) and the AUC. r as for
  * vx_cv_run. */
 VX_API int vx_cv_run_outcome(const double *X, size_t n, size_t p, const vx_outcome *truth,
                              const char *const *names, const char *const *batch, const vx_pipeline_params *pp,

@@ -158,6 +158,51 @@ VX_API int vx_brier(const double *S, const double *time, const int *event, size_
 VX_API int vx_brier_integrated(const double *S, const double *time, const int *event, size_t n, const double *t,
                                size_t m, double *ibs, vx_error *err);
 
+
+/* ---- baseline cumulative hazard of a fitted Cox model: survival predictions (survfit.coxph) ------------------ */
+/* H0 of a Cox model from the training linear predictors lp (n), time and event: at each distinct event time t_k
+ * with d_k events D_k among the risk set R_k (time >= t_k), the increment of H0 is, with w_i = exp(lp_i - c),
+ *   Breslow: d_k / sum_R w,      Efron: sum_{j<d_k} 1 / (sum_R w - j/d_k sum_D w)
+ * (survfit.coxph's ctype 1 and 2, its defaults for coxph fits with ties "breslow" and "efron"; glmnet's
+ * survfit.coxnet refits coxph(y ~ eta, init = 1, iter = 0), ties "efron": Efron's form too). c = the mean of
+ * lp over the training rows (coxph's centring: the predictions do not depend on it). The survival of a subject
+ * with linear predictor x at time t is S(t) = exp(-H0(t) exp(x - c)), H0 the step function (0 before the first
+ * event time, its last value after the last one), as survfit(fit, newdata) and summary(times = t). */
+typedef struct vx_cox_baseline {
+    size_t m;       /* distinct event times */
+    double *time;   /* m, increasing */
+    double *cumhaz; /* m: H0 at time[k] for a subject whose linear predictor is center */
+    double center;  /* c */
+} vx_cox_baseline;
+/* Errors: VX_EINVAL for invalid time / event, a non-finite lp or no events; VX_ENOMEM. Free with
+ * vx_cox_baseline_free (also after an error). */
+VX_API int vx_cox_baseline_fit(const double *lp, const double *time, const int *event, size_t n, vx_ties ties,
+                               vx_cox_baseline *bh, vx_error *err);
+/* S[i*m + k] = the survival at t[k] (m times, any order, >= 0) of the subject with linear predictor lp[i]
+ * (n of them). VX_EINVAL for a negative or non-finite time or lp. */
+VX_API int vx_cox_baseline_surv(const vx_cox_baseline *bh, const double *lp, size_t n, const double *t, size_t m,
+                                double *S, vx_error *err);
+/* H0 at time t (the step function above). */
+VX_API double vx_cox_baseline_cumhaz(const vx_cox_baseline *bh, double t);
+VX_API void vx_cox_baseline_free(vx_cox_baseline *bh);
+
+
+/* ---- risk groups: a risk score split at a cutoff fixed beforehand (e.g. the median of the training risk) ----- */
+typedef struct vx_risk_groups {
+    double cutoff;
+    size_t n[2], events[2]; /* [0] low risk: score <= cutoff; [1] high risk: score > cutoff */
+    double median[2];       /* Kaplan-Meier median survival of each group (NaN: not reached, or an empty group) */
+    double *surv;           /* 2 x m: each group's Kaplan-Meier survival at t[k] (vx_km_at; NaN: empty group) */
+    size_t *n_risk;         /* 2 x m: the number at risk at t[k] */
+    double chisq, p;        /* log-rank test of the two groups (1 df); NaN when a group is empty */
+} vx_risk_groups;
+/* The groups of score (n) at cutoff, their Kaplan-Meier curves at the m times t and the log-rank test
+ * (survfit(Surv(time, event) ~ group), summary(times = t), quantile, survdiff). Errors: VX_EINVAL (invalid
+ * data, a NaN score or cutoff), VX_ENOMEM. Free with vx_risk_groups_free (also after an error). */
+VX_API int vx_risk_groups_fit(const double *score, const double *time, const int *event, size_t n, double cutoff,
+                              const double *t, size_t m, vx_risk_groups *g, vx_error *err);
+VX_API void vx_risk_groups_free(vx_risk_groups *g);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,6 +9,7 @@
 #include "voxomics/pipeline.h"
 #include "voxomics/roc.h"
 #include "learn/warm.h"
+#include "learn/pipeline_impl.h"
 
 /* splitmix64: a small, seedable, portable PRNG for fold assignment (no global state). */
 static uint64_t next_u64(uint64_t *s)
@@ -364,7 +365,7 @@ int vx_cv_metric_auc(const vx_outcome *truth, const double *score, const double 
 }
 
 /* The number of folds (given assignments: the largest fold number + 1), checked. */
-static int cv_fold_count(size_t n, const vx_cv_options *o, int R, int *K, vx_error *err)
+int vxp_cv_fold_count(size_t n, const vx_cv_options *o, int R, int *K, vx_error *err)
 {
     *K = o->folds;
     if (o->given) {
@@ -382,7 +383,7 @@ static int cv_fold_count(size_t n, const vx_cv_options *o, int R, int *K, vx_err
 }
 
 /* Mean and sample standard deviation (n - 1) of the fold metrics. */
-static void cv_summary(vx_cv_result *r, size_t nf)
+void vxp_cv_summary(vx_cv_result *r, size_t nf)
 {
     double s = 0.0, ss = 0.0;
     for (size_t i = 0; i < nf; i++)
@@ -450,10 +451,12 @@ int vx_cv_run_outcome(const double *X, size_t n, size_t p, const vx_outcome *tru
         return rc;
     if (truth->n != n)
         return vx_error_set(err, VX_EINVAL, "cv: the outcome has %zu rows, the data %zu", truth->n, n);
+    if (truth->kind == VX_OUTCOME_TIME_TO_EVENT)
+        return vxp_cv_surv(X, n, p, truth, names, batch, pp, o, metric, r, err);
     if (truth->kind != VX_OUTCOME_BINARY && truth->kind != VX_OUTCOME_MULTICLASS)
         return vx_error_set(err, VX_EUNSUPPORTED,
-                            "cv: %s outcomes are not implemented yet (the pipeline fits classifiers): give a "
-                            "binary or multiclass label",
+                            "cv: %s outcomes are not implemented yet (the pipeline fits classifiers and Cox "
+                            "models): give a binary or multiclass label, or a time and an event",
                             vx_outcome_kind_name(truth->kind));
     const int *y = truth->y;
     if (truth->kind == VX_OUTCOME_MULTICLASS && n_classes(y, n) != truth->classes)
@@ -462,7 +465,7 @@ int vx_cv_run_outcome(const double *X, size_t n, size_t p, const vx_outcome *tru
     size_t w = truth->kind == VX_OUTCOME_MULTICLASS ? (size_t)truth->classes : 1;
     vx_cv_metric cm = {metric && metric->fn ? metric->fn : vx_cv_metric_auc, metric ? metric->ctx : NULL};
     int K, R = o->repeats > 0 ? o->repeats : 1;
-    if ((rc = cv_fold_count(n, o, R, &K, err)) != VX_OK)
+    if ((rc = vxp_cv_fold_count(n, o, R, &K, err)) != VX_OK)
         return rc;
     r->folds = K;
     r->repeats = R;
@@ -484,7 +487,7 @@ int vx_cv_run_outcome(const double *X, size_t n, size_t p, const vx_outcome *tru
     for (int rep = 0; rc == VX_OK && rep < R; rep++)
         rc = cv_repeat(X, n, p, y, names, batch, pp, o, &cm, rep, K, R, fold, oof, oofp, Xtr, ytr, btr, &sb, r, err);
     if (rc == VX_OK)
-        cv_summary(r, nf);
+        vxp_cv_summary(r, nf);
     free(fold);
     free(oof);
     free(oofp);

@@ -30,16 +30,16 @@ void vxm_quiet_print(const char *s)
     (void)s;
 }
 
-static const char *const kind_names[] = {"logreg", "logreg-l1", "svm", "rf", "gbm"};
+static const char *const kind_names[] = {"logreg", "logreg-l1", "svm", "rf", "gbm", "cox", "coxnet"};
 
 const char *vx_model_kind_name(vx_model_kind k)
 {
-    return (unsigned)k < 5 ? kind_names[k] : "?";
+    return (unsigned)k < 7 ? kind_names[k] : "?";
 }
 
 int vx_model_kind_find(const char *name)
 {
-    for (int k = 0; name && k < 5; k++)
+    for (int k = 0; name && k < 7; k++)
         if (strcmp(name, kind_names[k]) == 0)
             return k;
     return VX_EINVAL;
@@ -61,6 +61,8 @@ void vx_model_params_default(vx_model_params *p, vx_model_kind k)
     p->colsample_bytree = 1.0;
     p->colsample_bynode = k == VX_MODEL_RF ? 0.0 : 1.0;
     p->base_score = 0.0;
+    p->lambda = 0.0;
+    p->l1_ratio = 1.0;
 }
 
 int vx_model_params_preset(vx_model_params *p, const char *name, vx_error *err)
@@ -140,6 +142,9 @@ double vx_model_grad_norm(const vx_model *m)
 static int check_params(const vx_model_params *mp, vx_error *err)
 {
     const char *kn = vx_model_kind_name(mp->kind);
+    if (mp->kind == VX_MODEL_COX || mp->kind == VX_MODEL_COXNET)
+        return vx_error_set(err, VX_EINVAL, "model %s: a Cox model needs a time-to-event outcome (time and event): "
+                                            "fit it in a survival pipeline (vx_pipeline_fit_surv; --time, --event)", kn);
     if ((unsigned)mp->kind >= 5)
         return vx_error_set(err, VX_EINVAL, "model: unknown model kind %d: use logreg, logreg-l1, svm, rf or gbm",
                             (int)mp->kind);
@@ -780,8 +785,9 @@ int vx_model_from_json(const void *cjson_object, vx_model **out, vx_error *err)
         return vx_error_set(err, VX_EINVAL, "model from JSON: a cJSON object and an output are required");
     const cJSON *kj = cJSON_GetObjectItemCaseSensitive(o, "kind");
     int kind = cJSON_IsString(kj) ? vx_model_kind_find(kj->valuestring) : VX_EINVAL;
-    if (kind < 0)
-        return vx_error_set(err, VX_EFORMAT, "model JSON: \"kind\" must be logreg, logreg-l1, svm, rf or gbm");
+    if (kind < 0 || kind >= VX_MODEL_COX)
+        return vx_error_set(err, VX_EFORMAT, "model JSON: \"kind\" must be logreg, logreg-l1, svm, rf or gbm%s",
+                            kind >= VX_MODEL_COX ? " (a Cox model is read by its survival pipeline)" : "");
     vx_model *m = calloc(1, sizeof *m);
     if (!m)
         return vx_error_set(err, VX_ENOMEM, "model from JSON: out of memory");

@@ -13,35 +13,23 @@
 #include "voxomics/select.h"
 #include "voxomics/table.h"
 #include "learn/warm.h"
+#include "learn/pipeline_impl.h"
 
-struct vx_pipeline {
-    size_t p;          /* input features */
-    char **names;      /* p */
-    double *median;    /* p */
-    double *mean, *sd; /* p */
-    size_t *sel;       /* k indices into 0..p-1 */
-    size_t k;
-    vx_combat_fit *combat; /* NULL unless harmonised */
-    vx_model *model;
-    vx_pipeline_params params;
-    char *label[3]; /* class 0, class 1, column */
-    char **classes; /* multiclass: the nclass class names */
-    int nclass;
-};
+
+
+static const char *const select_names[] = {"none", "variance", "correlation", "univariate", "mrmr", "lasso", "cox"};
 
 int vx_select_method_find(const char *name)
 {
-    static const char *n[] = {"none", "variance", "correlation", "univariate", "mrmr", "lasso"};
-    for (int i = 0; i < 6; i++)
-        if (!strcmp(name, n[i]))
+    for (int i = 0; i < 7; i++)
+        if (!strcmp(name, select_names[i]))
             return i;
     return -1;
 }
 
-static const char *select_name(vx_select_method m)
+const char *vxp_select_name(vx_select_method m)
 {
-    static const char *n[] = {"none", "variance", "correlation", "univariate", "mrmr", "lasso"};
-    return (unsigned)m < 6 ? n[m] : "?";
+    return (unsigned)m < 7 ? select_names[m] : "?";
 }
 
 void vx_pipeline_params_default(vx_pipeline_params *pp, vx_model_kind kind)
@@ -98,11 +86,20 @@ int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double v, v
             return vx_error_set(err, VX_EINVAL, "lambda_min_ratio %g must lie in (0, 1) (glmnet's default: 0.01 "
                                                 "when samples < features, else 1e-4)", v);
         pp->select.lasso_lambda_min_ratio = v;
+    } else if (!strcmp(name, "lambda")) {
+        if (!(v >= 0.0 && isfinite(v)))
+            return vx_error_set(err, VX_EINVAL, "lambda %g: give a coxnet penalty > 0, or 0 to choose it by inner "
+                                                "cross-validation", v);
+        pp->model.lambda = v;
+    } else if (!strcmp(name, "l1_ratio")) {
+        if (!(v > 0.0 && v <= 1.0))
+            return vx_error_set(err, VX_EINVAL, "l1_ratio %g: the elastic-net mixing must lie in (0, 1] (1: LASSO)", v);
+        pp->model.l1_ratio = v;
     } else
         return vx_error_set(err, VX_EINVAL,
                             "unknown parameter '%s' (C, gamma, trees, depth, eta, reg_lambda, min_child_weight, "
                             "subsample, colsample_bytree, colsample_bynode, base_score, bootstrap, criterion, k, threshold, alpha, nlambda, "
-                            "lambda_min_ratio)", name);
+                            "lambda_min_ratio, lambda, l1_ratio)", name);
     return VX_OK;
 }
 
@@ -124,6 +121,7 @@ void vx_pipeline_free(vx_pipeline *pl)
     for (int k = 0; pl->classes && k < pl->nclass; k++)
         free(pl->classes[k]);
     free(pl->classes);
+    vxp_surv_free(pl);
     free(pl);
 }
 
@@ -230,6 +228,49 @@ static int select_lasso_on(vx_pipeline *pl, const double *Z, size_t n, size_t p,
     return rc;
 }
 
+/* Univariate Cox screening (vx_cox_univariate, Efron) against the training outcome, BH over the features with a
+ * p-value: the k smallest p, or those with adjusted p below alpha (at least the best one), by increasing p. */
+static int select_cox_on(vx_pipeline *pl, const double *Z, size_t n, size_t p, vx_error *err)
+{
+    const vx_select_params *s = &pl->params.select;
+    if (!pl->fit_time)
+        return vx_error_set(err, VX_EINVAL, "pipeline: selection 'cox' needs a time-to-event outcome (--time, "
+                                            "--event); for a binary label use univariate, mrmr or lasso");
+    double *w = malloc((5 * p + 1) * sizeof *w);
+    size_t *ord = malloc((p + 1) * sizeof *ord);
+    int rc = w && ord ? VX_OK : vx_error_set(err, VX_ENOMEM, "out of memory");
+    double *coef = w, *se = w + p, *pv = w + 2 * p, *pc = w + 3 * p, *q = w + 4 * p;
+    if (rc == VX_OK)
+        rc = vx_cox_univariate(Z, n, p, pl->fit_time, pl->fit_event, NULL, VX_TIES_EFRON, coef, se, pv, NULL, err);
+    size_t m = 0;
+    for (size_t j = 0; rc == VX_OK && j < p; j++)
+        if (!isnan(pv[j]))
+            pc[m++] = pv[j];
+    if (rc == VX_OK && m && vx_bh_adjust(pc, m, pc) != VX_OK)
+        rc = vx_error_set(err, VX_EINVAL, "pipeline: cox selection: BH adjustment failed");
+    for (size_t j = 0, r = 0; rc == VX_OK && j < p; j++) { /* features without a p-value sort last */
+        ord[j] = j;
+        q[j] = isnan(pv[j]) ? INFINITY : pc[r++];
+        if (isnan(pv[j]))
+            pv[j] = INFINITY;
+    }
+    for (size_t a = 1; rc == VX_OK && a < p; a++) /* by increasing p, ties by index (stable) */
+        for (size_t b = a; b > 0 && pv[ord[b - 1]] > pv[ord[b]]; b--) {
+            size_t t = ord[b];
+            ord[b] = ord[b - 1];
+            ord[b - 1] = t;
+        }
+    pl->k = 0;
+    for (size_t j = 0; rc == VX_OK && j < p; j++)
+        if (isfinite(pv[ord[j]]) && (s->k ? j < s->k : q[ord[j]] < s->alpha))
+            pl->sel[pl->k++] = ord[j];
+    if (rc == VX_OK && !pl->k) /* nothing significant: keep the best one rather than an empty model */
+        pl->sel[pl->k++] = ord[0];
+    free(w);
+    free(ord);
+    return rc;
+}
+
 /* Selection on standardised training data Z (n x p, the non-constant features; map[c] = the pipeline's
  * feature index of column c): pl->sel (pipeline indices), pl->k. */
 static int select_on(vx_pipeline *pl, const double *Z, size_t n, size_t p, const size_t *map, const int *y,
@@ -255,6 +296,9 @@ static int select_on(vx_pipeline *pl, const double *Z, size_t n, size_t p, const
     case VX_SELECT_MRMR:
         rc = select_mrmr_on(pl, Z, n, p, y, err);
         break;
+    case VX_SELECT_COX:
+        rc = select_cox_on(pl, Z, n, p, err);
+        break;
     case VX_SELECT_LASSO:
         rc = select_lasso_on(pl, Z, n, p, y, err);
         break;
@@ -266,8 +310,8 @@ static int select_on(vx_pipeline *pl, const double *Z, size_t n, size_t p, const
 
 /* Selection among the features that vary on the training rows (a feature constant there carries no
  * information and makes rank tests and correlations undefined): pl->sel, pl->k. */
-static int run_selection(vx_pipeline *pl, const double *Z, size_t n, const int *y, const unsigned char *constant,
-                         vx_error *err)
+int vxp_run_selection(vx_pipeline *pl, const double *Z, size_t n, const int *y, const unsigned char *constant,
+                      vx_error *err)
 {
     size_t p = pl->p, pc = 0;
     pl->sel = malloc((p ? p : 1) * sizeof *pl->sel);
@@ -327,8 +371,8 @@ static void standardise(double *W, size_t n, size_t p, vx_pipeline *pl, unsigned
 }
 
 /* Rows -> the model's input: impute, harmonise, standardise, select. Z: n x k. */
-static int transform(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch, double *Z,
-                     vx_error *err)
+int vxp_transform(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch, double *Z,
+                  vx_error *err)
 {
     size_t p = pl->p;
     double *tmp = malloc((n * p + 1) * sizeof *tmp);
@@ -364,26 +408,45 @@ int vx_pipeline_fit(const double *X, size_t n, size_t p, const int *y, const cha
     return vxp_pipeline_fit_warm(X, n, p, y, names, batch, pp, NULL, out, err);
 }
 
-int vxp_pipeline_fit_warm(const double *X, size_t n, size_t p, const int *y, const char *const *names,
-                          const char *const *batch, const vx_pipeline_params *pp, const vx_pipeline *warm,
-                          vx_pipeline **out, vx_error *err)
+/* ComBat by batch, fitted on the imputed training rows W (n x p) and applied to them: pl->combat. */
+static int harmonise(vx_pipeline *pl, double *W, size_t n, size_t p, const char *const *names,
+                     const char *const *batch, vx_error *err)
 {
-    *out = NULL;
-    if (n < 2 || p < 1)
-        return vx_error_set(err, VX_EINVAL, "pipeline: %zu rows and %zu features: too few to fit", n, p);
-    vx_pipeline *pl = calloc(1, sizeof *pl);
-    if (!pl)
-        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    /* batch names -> 0..nb-1 in order of appearance */
+    const char **bn = malloc(n * sizeof *bn);
+    int *bi = malloc(n * sizeof *bi);
+    double *h = malloc((n * p + 1) * sizeof *h);
+    size_t nb = 0;
+    int rc = VX_OK;
+    if (!bn || !bi || !h)
+        rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+    else if (!batch)
+        rc = vx_error_set(err, VX_EINVAL, "pipeline: harmonisation needs a batch column");
+    if (rc == VX_OK)
+        nb = vx_levels(batch, n, bn, bi);
+    vx_combat_options co;
+    vx_combat_options_default(&co);
+    if (rc == VX_OK)
+        rc = vx_combat_fit_apply(W, n, p, bi, bn, nb, NULL, 0, names, &co, h, &pl->combat, err);
+    if (rc == VX_OK)
+        memcpy(W, h, n * p * sizeof *W);
+    free(bn);
+    free(bi);
+    free(h);
+    return rc;
+}
+
+int vxp_prepare(vx_pipeline *pl, const double *X, size_t n, size_t p, const char *const *names,
+                const char *const *batch, const vx_pipeline_params *pp, double *W, unsigned char *constant,
+                vx_error *err)
+{
     pl->p = p;
     pl->params = *pp;
     pl->names = calloc(p, sizeof *pl->names);
     pl->median = malloc(p * sizeof *pl->median);
     pl->mean = malloc(p * sizeof *pl->mean);
     pl->sd = malloc(p * sizeof *pl->sd);
-    double *W = malloc((n * p + 1) * sizeof *W);
-    unsigned char *constant = calloc(p + 1, 1);
-    int rc = pl->names && pl->median && pl->mean && pl->sd && W && constant ? VX_OK
-                                                                             : vx_error_set(err, VX_ENOMEM, "out of memory");
+    int rc = pl->names && pl->median && pl->mean && pl->sd ? VX_OK : vx_error_set(err, VX_ENOMEM, "out of memory");
     for (size_t j = 0; rc == VX_OK && j < p; j++)
         if (!(pl->names[j] = strdup(names[j])))
             rc = vx_error_set(err, VX_ENOMEM, "out of memory");
@@ -392,30 +455,34 @@ int vxp_pipeline_fit_warm(const double *X, size_t n, size_t p, const int *y, con
         rc = vx_impute_fit(W, n, p, pl->median, err);
         vx_impute_apply(W, n, p, pl->median);
     }
-    if (rc == VX_OK && pp->harmonize) {
-        /* batch names -> 0..nb-1 in order of appearance */
-        const char **bn = malloc(n * sizeof *bn);
-        int *bi = malloc(n * sizeof *bi);
-        double *h = malloc((n * p + 1) * sizeof *h);
-        size_t nb = 0;
-        if (!bn || !bi || !h)
-            rc = vx_error_set(err, VX_ENOMEM, "out of memory");
-        else if (!batch)
-            rc = vx_error_set(err, VX_EINVAL, "pipeline: harmonisation needs a batch column");
-        if (rc == VX_OK)
-            nb = vx_levels(batch, n, bn, bi);
-        vx_combat_options co;
-        vx_combat_options_default(&co);
-        if (rc == VX_OK)
-            rc = vx_combat_fit_apply(W, n, p, bi, bn, nb, NULL, 0, names, &co, h, &pl->combat, err);
-        if (rc == VX_OK)
-            memcpy(W, h, n * p * sizeof *W);
-        free(bn);
-        free(bi);
-        free(h);
-    }
+    if (rc == VX_OK && pp->harmonize)
+        rc = harmonise(pl, W, n, p, names, batch, err);
     if (rc == VX_OK)
         standardise(W, n, p, pl, constant);
+    return rc;
+}
+
+int vxp_pipeline_fit_warm(const double *X, size_t n, size_t p, const int *y, const char *const *names,
+                          const char *const *batch, const vx_pipeline_params *pp, const vx_pipeline *warm,
+                          vx_pipeline **out, vx_error *err)
+{
+    *out = NULL;
+    if (n < 2 || p < 1)
+        return vx_error_set(err, VX_EINVAL, "pipeline: %zu rows and %zu features: too few to fit", n, p);
+    if (pp->model.kind == VX_MODEL_COX || pp->model.kind == VX_MODEL_COXNET)
+        return vx_error_set(err, VX_EINVAL, "pipeline: model %s needs a time-to-event outcome (time and event: "
+                                            "vx_pipeline_fit_surv), not class labels",
+                            vx_model_kind_name(pp->model.kind));
+    vx_pipeline *pl = calloc(1, sizeof *pl);
+    double *W = malloc((n * p + 1) * sizeof *W);
+    unsigned char *constant = calloc(p + 1, 1);
+    if (!pl || !W || !constant) {
+        free(pl);
+        free(W);
+        free(constant);
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    }
+    int rc = vxp_prepare(pl, X, n, p, names, batch, pp, W, constant, err);
     int ncls = 2;
     for (size_t i = 0; i < n; i++)
         if (y[i] + 1 > ncls)
@@ -425,9 +492,9 @@ int vxp_pipeline_fit_warm(const double *X, size_t n, size_t p, const int *y, con
         rc = vx_error_set(err, VX_EINVAL,
                           "pipeline: %d classes: selection '%s' tests a binary label; use none, variance or "
                           "correlation with more than two classes",
-                          ncls, select_name(pp->select.method));
+                          ncls, vxp_select_name(pp->select.method));
     if (rc == VX_OK)
-        rc = run_selection(pl, W, n, y, constant, err);
+        rc = vxp_run_selection(pl, W, n, y, constant, err);
     int all = rc == VX_OK && pl->k == p; /* every feature kept, in order: the model takes W itself */
     for (size_t c = 0; all && c < p; c++)
         all = pl->sel[c] == c;
@@ -457,10 +524,15 @@ int vxp_pipeline_fit_warm(const double *X, size_t n, size_t p, const int *y, con
 int vx_pipeline_predict(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch, double *score,
                         double *prob, vx_error *err)
 {
+    if (pl->outcome == VX_OUTCOME_TIME_TO_EVENT) { /* the risk score; no class probability */
+        for (size_t i = 0; prob && i < n; i++)
+            prob[i] = NAN;
+        return vx_pipeline_predict_surv(pl, X, n, batch, NULL, 0, score, NULL, err);
+    }
     double *Z = malloc((n * pl->k + 1) * sizeof *Z);
     if (!Z)
         return vx_error_set(err, VX_ENOMEM, "out of memory");
-    int rc = transform(pl, X, n, batch, Z, err);
+    int rc = vxp_transform(pl, X, n, batch, Z, err);
     if (rc == VX_OK)
         rc = vx_model_predict(pl->model, Z, n, score, prob, err);
     free(Z);
@@ -470,10 +542,12 @@ int vx_pipeline_predict(const vx_pipeline *pl, const double *X, size_t n, const 
 int vx_pipeline_predict_multi(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch,
                               double *score, double *prob, vx_error *err)
 {
+    if (pl->outcome == VX_OUTCOME_TIME_TO_EVENT)
+        return vx_error_set(err, VX_EINVAL, "pipeline: a survival pipeline has no classes (vx_pipeline_predict_surv)");
     double *Z = malloc((n * pl->k + 1) * sizeof *Z);
     if (!Z)
         return vx_error_set(err, VX_ENOMEM, "out of memory");
-    int rc = transform(pl, X, n, batch, Z, err);
+    int rc = vxp_transform(pl, X, n, batch, Z, err);
     if (rc == VX_OK)
         rc = vx_model_predict_multi(pl->model, Z, n, score, prob, err);
     free(Z);
@@ -580,12 +654,12 @@ int vx_pipeline_save(const vx_pipeline *pl, const char *path, vx_error *err)
     int rc = root && model ? VX_OK : vx_error_set(err, VX_ENOMEM, "out of memory");
     if (rc == VX_OK) {
         cJSON_AddStringToObject(root, "format", "voxomics-pipeline-1");
-        cJSON *lab = cJSON_AddObjectToObject(root, "label");
+        cJSON *lab = pl->outcome == VX_OUTCOME_TIME_TO_EVENT ? NULL : cJSON_AddObjectToObject(root, "label");
         cJSON_AddStringToObject(lab, "column", vx_pipeline_label(pl, -1));
         cJSON_AddStringToObject(lab, "negative", vx_pipeline_label(pl, 0));
         cJSON_AddStringToObject(lab, "positive", vx_pipeline_label(pl, 1));
-        cJSON *cl = cJSON_AddArrayToObject(lab, "classes");
-        for (int k = 0; k < vx_pipeline_nclasses(pl); k++)
+        cJSON *cl = lab ? cJSON_AddArrayToObject(lab, "classes") : NULL;
+        for (int k = 0; cl && k < vx_pipeline_nclasses(pl); k++)
             cJSON_AddItemToArray(cl, cJSON_CreateString(vx_pipeline_class(pl, k)));
         cJSON *names = cJSON_AddArrayToObject(root, "features");
         for (size_t j = 0; j < pl->p; j++)
@@ -594,11 +668,12 @@ int vx_pipeline_save(const vx_pipeline *pl, const char *path, vx_error *err)
         cJSON_AddItemToObject(root, "scale_mean", num_array(pl->mean, pl->p));
         cJSON_AddItemToObject(root, "scale_sd", num_array(pl->sd, pl->p));
         cJSON *sel = cJSON_AddObjectToObject(root, "selection");
-        cJSON_AddStringToObject(sel, "method", select_name(pl->params.select.method));
+        cJSON_AddStringToObject(sel, "method", vxp_select_name(pl->params.select.method));
         cJSON *idx = cJSON_AddArrayToObject(sel, "selected");
         for (size_t c = 0; c < pl->k; c++)
             cJSON_AddItemToArray(idx, cJSON_CreateString(pl->names[pl->sel[c]]));
-        rc = vx_model_to_json(pl->model, model, err);
+        rc = pl->outcome == VX_OUTCOME_TIME_TO_EVENT ? vxp_surv_to_json(pl, root, model, err)
+                                                     : vx_model_to_json(pl->model, model, err);
         cJSON_AddItemToObject(root, "model", model);
         model = NULL;
     }
@@ -687,7 +762,11 @@ int vx_pipeline_load(const char *path, vx_pipeline **out, vx_error *err)
             pl->sel[pl->k++] = c;
         }
     const cJSON *lab = cJSON_GetObjectItemCaseSensitive(root, "label");
-    if (rc == VX_OK) {
+    const cJSON *oc = cJSON_GetObjectItemCaseSensitive(root, "outcome");
+    int surv = cJSON_IsString(oc) && !strcmp(oc->valuestring, vx_outcome_kind_name(VX_OUTCOME_TIME_TO_EVENT));
+    if (rc == VX_OK && surv)
+        rc = vxp_surv_from_json(pl, root, path, err);
+    if (rc == VX_OK && !surv) {
         const cJSON *c = cJSON_GetObjectItemCaseSensitive(lab, "column"), *ng = cJSON_GetObjectItemCaseSensitive(lab, "negative"),
                     *ps = cJSON_GetObjectItemCaseSensitive(lab, "positive");
         vx_pipeline_set_labels(pl, cJSON_IsString(c) ? c->valuestring : "", cJSON_IsString(ng) ? ng->valuestring : "0",

@@ -9,8 +9,9 @@
  * 3. The default metric is the AUC: one feature that separates the classes exactly (x = row number, class 1
  *    for rows 6-11) gives a positive logistic coefficient in every training fold, so each held-out fold
  *    (2 negatives below 2 positives) has AUC exactly 1; vx_cv_run gives the same result.
- * 4. Outcomes that the pipeline cannot fit yet (continuous, time-to-event) are VX_EUNSUPPORTED with a message
- *    naming the kind; bad outcome values are VX_EINVAL naming the row.
+ * 4. Outcomes that the pipeline cannot fit yet (continuous) are VX_EUNSUPPORTED with a message naming the kind;
+ *    a time-to-event outcome with a classifier is VX_EINVAL naming the Cox models it needs (survival pipelines:
+ *    tests/unit/test_survival_flow.c); bad outcome values are VX_EINVAL naming the row.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdarg.h>
@@ -135,8 +136,8 @@ static void test_unsupported_and_invalid(void **state)
     assert_int_equal(vx_cv_run_outcome(X, N, 1, &cont, names, NULL, &pp, &o, NULL, &r, &err), VX_EUNSUPPORTED);
     assert_non_null(strstr(err.msg, "continuous outcomes are not implemented"));
     vx_outcome surv = {VX_OUTCOME_TIME_TO_EVENT, N, NULL, NULL, tm, ev, 0};
-    assert_int_equal(vx_cv_run_outcome(X, N, 1, &surv, names, NULL, &pp, &o, NULL, &r, &err), VX_EUNSUPPORTED);
-    assert_non_null(strstr(err.msg, "time-to-event outcomes are not implemented"));
+    assert_int_equal(vx_cv_run_outcome(X, N, 1, &surv, names, NULL, &pp, &o, NULL, &r, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "needs cox or coxnet"));
 
     int bad[N];
     memcpy(bad, y, sizeof bad);

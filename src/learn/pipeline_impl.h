@@ -1,0 +1,64 @@
+/* voxomics (internal): the pipeline's state and the steps the classifier and survival pipelines share
+ * (src/learn/pipeline.c, src/learn/pipeline_surv.c, src/learn/cv_surv.c).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef VX_LEARN_PIPELINE_IMPL_H
+#define VX_LEARN_PIPELINE_IMPL_H
+
+#include "voxomics/combat.h"
+#include "voxomics/pipeline.h"
+#include "voxomics/survival.h"
+
+struct vx_pipeline {
+    size_t p;          /* input features */
+    char **names;      /* p */
+    double *median;    /* p */
+    double *mean, *sd; /* p */
+    size_t *sel;       /* k indices into 0..p-1 */
+    size_t k;
+    vx_combat_fit *combat; /* NULL unless harmonised */
+    vx_model *model;       /* classifiers; NULL for a survival pipeline */
+    vx_pipeline_params params;
+    char *label[3]; /* class 0, class 1, column */
+    char **classes; /* multiclass: the nclass class names */
+    int nclass;
+    /* time-to-event pipelines (outcome VX_OUTCOME_TIME_TO_EVENT) */
+    vx_outcome_kind outcome;
+    double *coef;          /* k: the Cox coefficients of the standardised selected features */
+    double lambda;         /* coxnet: the penalty of coef (NaN for cox) */
+    vx_cox_baseline base;  /* Breslow / Efron baseline cumulative hazard of the training rows */
+    char *surv_col[2];     /* time and event column names */
+    const double *fit_time; /* during a survival fit only: the training outcome (selection by Cox) */
+    const int *fit_event;
+};
+
+/* Allocate pl's per-feature arrays (pl->p = p, names copied), then impute (training medians), harmonise (ComBat
+ * by batch when pp->harmonize) and standardise X (n x p) into W; constant[j] for a feature constant there. */
+int vxp_prepare(vx_pipeline *pl, const double *X, size_t n, size_t p, const char *const *names,
+                const char *const *batch, const vx_pipeline_params *pp, double *W, unsigned char *constant,
+                vx_error *err);
+/* Selection on the standardised training rows W (n x pl->p) into pl->sel, pl->k; y: binary labels (NULL for a
+ * survival pipeline: the Cox method uses pl->fit_time, pl->fit_event). */
+int vxp_run_selection(vx_pipeline *pl, const double *W, size_t n, const int *y, const unsigned char *constant,
+                      vx_error *err);
+/* Rows -> the model's input: impute, harmonise, standardise, select. Z: n x pl->k. */
+int vxp_transform(const vx_pipeline *pl, const double *X, size_t n, const char *const *batch, double *Z,
+                  vx_error *err);
+/* The name of a selection method. */
+const char *vxp_select_name(vx_select_method m);
+/* Survival pipelines: save the outcome and model into root / load them (pipeline_surv.c). */
+int vxp_surv_to_json(const vx_pipeline *pl, void *root, void *model, vx_error *err);
+int vxp_surv_from_json(vx_pipeline *pl, const void *root, const char *path, vx_error *err);
+/* cv.c: the number of folds K of o (given folds: the largest + 1), checked; the mean and sd of r->auc (nf). */
+int vxp_cv_fold_count(size_t n, const vx_cv_options *o, int R, int *K, vx_error *err);
+void vxp_cv_summary(vx_cv_result *r, size_t nf);
+/* Cross-validation of a survival pipeline (vx_cv_run_outcome with a time-to-event outcome; cv_surv.c). */
+int vxp_cv_surv(const double *X, size_t n, size_t p, const vx_outcome *truth, const char *const *names,
+                const char *const *batch, const vx_pipeline_params *pp, const vx_cv_options *o,
+                const vx_cv_metric *metric, vx_cv_result *r, vx_error *err);
+/* VX_OK when pp suits a survival pipeline (a Cox model, a selection without labels, coxnet's parameters). */
+int vxp_surv_check_params(const vx_pipeline_params *pp, vx_error *err);
+/* Free what a survival pipeline adds. */
+void vxp_surv_free(vx_pipeline *pl);
+
+#endif
