@@ -73,8 +73,9 @@ VX_API void vx_pipeline_params_default(vx_pipeline_params *pp, vx_model_kind kin
 /* Set a parameter by name ("C", "gamma", "trees", "depth", "eta", "reg_lambda", "min_child_weight",
  * "subsample", "colsample_bytree", "colsample_bynode", "base_score" (vx_model_params), "k", "threshold",
  * "alpha", "nlambda" (>= 3),
- * "lambda_min_ratio" (in (0, 1)), "lambda" (coxnet: > 0 fixed, 0 by inner CV), "l1_ratio" (coxnet, in (0, 1])). VX_EINVAL for an unknown name (the message lists the names) or a value
- * outside those ranges; other values are checked by vx_pipeline_fit. */
+ * "lambda_min_ratio" (in (0, 1)), "lambda" (coxnet: > 0 fixed, 0 by inner CV), "l1_ratio" (coxnet, in
+ * (0, 1])). VX_EINVAL for an unknown name (the message lists the names) or a value outside those ranges; other
+ * values are checked by vx_pipeline_fit. */
 VX_API int vx_pipeline_params_set(vx_pipeline_params *pp, const char *name, double value, vx_error *err);
 
 typedef struct vx_pipeline vx_pipeline;
@@ -118,8 +119,8 @@ VX_API const char *vx_pipeline_label(const vx_pipeline *pl, int which);
 /* Save as JSON (format "voxomics-pipeline-1": names, medians, scaling, selection, model, labels; doubles with
  * %.17g; a survival pipeline: "outcome": "time-to-event", "survival": {"time", "event"} (the column names) and
  * "model": {"kind": "cox" | "coxnet", "coef", "lambda", "l1_ratio", "ties", "baseline": {"center", "time",
- * "cumhaz"}} instead of "label"). Errors: VX_EUNSUPPORTED for a pipeline with ComBat inside (harmonise the table first), VX_EIO
- * naming the path, VX_EINVAL / VX_ENOMEM from the model's serialisation (vx_model_to_json). */
+ * "cumhaz"}} instead of "label"). Errors: VX_EUNSUPPORTED for a pipeline with ComBat inside (harmonise the
+ * table first), VX_EIO naming the path, VX_EINVAL / VX_ENOMEM from the model's serialisation (vx_model_to_json). */
 VX_API int vx_pipeline_save(const vx_pipeline *pl, const char *path, vx_error *err);
 /* Load a pipeline saved by vx_pipeline_save. *out receives it (free with vx_pipeline_free), NULL on error.
  * Errors: VX_EIO (cannot open or read), VX_EFORMAT (not a voxomics pipeline, or damaged), VX_ENOMEM. */
