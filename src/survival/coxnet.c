@@ -207,6 +207,53 @@ static void cn_free(cn *c)
     free(c->z);
     free(c->r);
     free(c->xw);
+    memset(c, 0, sizeof *c);
+}
+
+/* c's work arrays for n subjects and p covariates; VX_ENOMEM */
+static int cn_alloc(cn *c, size_t n, size_t p, const double *time, const int *event, vx_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->n = n;
+    c->p = p;
+    c->time = time;
+    c->event = event;
+    c->ord = surv_order(time, NULL, n, 0); /* time ascending */
+    c->x = malloc(n * p * sizeof *c->x);
+    c->eta = calloc(n, sizeof *c->eta);
+    c->g = malloc(n * sizeof *c->g);
+    c->h = malloc(n * sizeof *c->h);
+    c->z = malloc(n * sizeof *c->z);
+    c->r = malloc(n * sizeof *c->r);
+    c->xw = malloc(p * sizeof *c->xw);
+    if (!c->ord || !c->x || !c->eta || !c->g || !c->h || !c->z || !c->r || !c->xw) {
+        cn_free(c);
+        return vx_error_set(err, VX_ENOMEM, "coxnet: out of memory for %zu x %zu", n, p);
+    }
+    return VX_OK;
+}
+
+int surv_coxnet_at(const double *X, size_t n, size_t p, const double *time, const int *event, double alpha,
+                   const double *lambda, size_t nlam, double *beta_out, vx_error *err)
+{
+    cn c;
+    int rc = cn_alloc(&c, n, p, time, event, err);
+    if (rc != VX_OK)
+        return rc;
+    double *sd = malloc(p * sizeof *sd), *beta = calloc(p, sizeof *beta);
+    if (!sd || !beta)
+        rc = vx_error_set(err, VX_ENOMEM, "coxnet: out of memory for %zu covariates", p);
+    if (rc == VX_OK)
+        rc = standardise(X, n, p, c.x, sd, err);
+    for (size_t k = 0; rc == VX_OK && k < nlam; k++) { /* each lambda warm-started from the previous one */
+        cn_solve(&c, beta, lambda[k] * alpha, lambda[k] * (1.0 - alpha));
+        for (size_t j = 0; j < p; j++)
+            beta_out[k * p + j] = beta[j] / sd[j];
+    }
+    cn_free(&c);
+    free(sd);
+    free(beta);
+    return rc;
 }
 
 int vx_coxnet_fit(const double *X, size_t n, size_t p, const double *time, const int *event, double alpha,
@@ -232,26 +279,15 @@ int vx_coxnet_fit(const double *X, size_t n, size_t p, const double *time, const
     if (rc != VX_OK)
         return rc;
     cn c;
-    memset(&c, 0, sizeof c);
-    c.n = n;
-    c.p = p;
-    c.time = time;
-    c.event = event;
-    c.ord = surv_order(time, NULL, n, 0); /* time ascending */
-    c.x = malloc(n * p * sizeof *c.x);
-    c.eta = calloc(n, sizeof *c.eta);
-    c.g = malloc(n * sizeof *c.g);
-    c.h = malloc(n * sizeof *c.h);
-    c.z = malloc(n * sizeof *c.z);
-    c.r = malloc(n * sizeof *c.r);
-    c.xw = malloc(p * sizeof *c.xw);
+    rc = cn_alloc(&c, n, p, time, event, err);
+    if (rc != VX_OK)
+        return rc;
     double *sd = malloc(p * sizeof *sd), *beta = calloc(p, sizeof *beta);
     path->lambda = malloc(nlambda * sizeof *path->lambda);
     path->beta = calloc(nlambda * p, sizeof *path->beta);
     path->dev_ratio = malloc(nlambda * sizeof *path->dev_ratio);
     path->df = malloc(nlambda * sizeof *path->df);
-    if (!c.ord || !c.x || !c.eta || !c.g || !c.h || !c.z || !c.r || !c.xw || !sd || !beta || !path->lambda ||
-        !path->beta || !path->dev_ratio || !path->df) {
+    if (!sd || !beta || !path->lambda || !path->beta || !path->dev_ratio || !path->df) {
         rc = vx_error_set(err, VX_ENOMEM, "coxnet: out of memory for %zu x %zu", n, p);
         goto done;
     }

@@ -13,26 +13,6 @@ static int todo(vx_error *err, const char *what)
     return vx_error_set(err, VX_EUNSUPPORTED, "%s: not implemented yet", what);
 }
 
-int vx_coxnet_cv(const double *X, size_t n, size_t p, const double *time, const int *event, double alpha,
-                 size_t nlambda, double lambda_min_ratio, const int *foldid, int nfolds, unsigned long seed,
-                 vx_coxnet_measure measure, vx_coxnet_cv_result *res, vx_error *err)
-{
-    (void)X, (void)n, (void)p, (void)time, (void)event, (void)alpha, (void)nlambda, (void)lambda_min_ratio;
-    (void)foldid, (void)nfolds, (void)seed, (void)measure;
-    memset(res, 0, sizeof *res);
-    return todo(err, "vx_coxnet_cv");
-}
-
-void vx_coxnet_cv_free(vx_coxnet_cv_result *res)
-{
-    if (!res)
-        return;
-    vx_coxnet_free(&res->path);
-    free(res->cvm);
-    free(res->cvsd);
-    memset(res, 0, sizeof *res);
-}
-
 int vx_concordance_uno(const double *score, const double *time, const int *event, size_t n, double tau, double *c,
                        vx_error *err)
 {
