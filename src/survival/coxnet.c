@@ -233,29 +233,6 @@ static int cn_alloc(cn *c, size_t n, size_t p, const double *time, const int *ev
     return VX_OK;
 }
 
-int surv_coxnet_at(const double *X, size_t n, size_t p, const double *time, const int *event, double alpha,
-                   const double *lambda, size_t nlam, double *beta_out, vx_error *err)
-{
-    cn c;
-    int rc = cn_alloc(&c, n, p, time, event, err);
-    if (rc != VX_OK)
-        return rc;
-    double *sd = malloc(p * sizeof *sd), *beta = calloc(p, sizeof *beta);
-    if (!sd || !beta)
-        rc = vx_error_set(err, VX_ENOMEM, "coxnet: out of memory for %zu covariates", p);
-    if (rc == VX_OK)
-        rc = standardise(X, n, p, c.x, sd, err);
-    for (size_t k = 0; rc == VX_OK && k < nlam; k++) { /* each lambda warm-started from the previous one */
-        cn_solve(&c, beta, lambda[k] * alpha, lambda[k] * (1.0 - alpha));
-        for (size_t j = 0; j < p; j++)
-            beta_out[k * p + j] = beta[j] / sd[j];
-    }
-    cn_free(&c);
-    free(sd);
-    free(beta);
-    return rc;
-}
-
 int vx_coxnet_fit(const double *X, size_t n, size_t p, const double *time, const int *event, double alpha,
                   size_t nlambda, double lambda_min_ratio, vx_coxnet_path *path, vx_error *err)
 {

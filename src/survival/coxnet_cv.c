@@ -1,8 +1,11 @@
 /* voxomics: lambda of a penalised Cox path by cross-validation, as glmnet's cv.glmnet(family = "cox")
  * (include/voxomics/survival.h).
  *
- * The path is fitted on all n subjects (vx_coxnet_fit: its lambdas, ended early as glmnet's); in each fold k the
- * training rows (fold != k) are fitted at those same lambdas (no early end: glmnet's fit at given lambdas), and
+ * The path is fitted on all n subjects (vx_coxnet_fit: its lambdas, ended early as glmnet's). In each fold k the
+ * training rows (fold != k) get their own path (vx_coxnet_fit with the same alpha, nlambda and lambda_min_ratio:
+ * their own lambda_max and early end, as cv.glmnet 4.1 fits its folds with lambda = NULL), read at the whole-data
+ * lambdas as glmnet's predict(s = lambda, exact = FALSE): linear in lambda between the two neighbouring lambdas
+ * of the fold's path, its first coefficients (all 0) above its lambda_max, its last below its end. Then
  *   deviance (cv.glmnet's "grouped" Cox deviance): with D(b; rows) = 2 (l_sat - l(b)) the Breslow partial
  *     likelihood deviance of the given rows (risk set at t: time >= t, a censoring at t after the events at t;
  *     l_sat = -sum d log d over the tied event times), cvraw_k = (D(b_k; all) - D(b_k; training)) / e_k with
@@ -23,33 +26,34 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 
 #include "survival/surv_impl.h"
 #include "voxomics/pipeline.h"
 
-/* Breslow log partial likelihood of eta over m rows in time order ord; *lsat its saturated value */
+/* Breslow log partial likelihood of eta over m rows in time order ord; *lsat its saturated value. The risk
+ * sums accumulate from the longest time down (no cancellation when one exp(eta) dominates). */
 static double pl_breslow(const double *time, const int *event, const double *eta, const size_t *ord, size_t m,
                          double *lsat)
 {
     double s0 = 0.0, ll = 0.0, ls = 0.0;
-    for (size_t q = 0; q < m; q++)
-        s0 += exp(eta[ord[q]]);
-    for (size_t q = 0; q < m;) {
-        size_t q1 = q;
-        double d = 0.0, out = 0.0;
-        for (; q1 < m && time[ord[q1]] == time[ord[q]]; q1++) {
-            out += exp(eta[ord[q1]]);
-            if (event[ord[q1]]) {
+    for (size_t q = m; q > 0;) {
+        size_t q0 = q; /* the tie group [q0, q) */
+        while (q0 > 0 && time[ord[q0 - 1]] == time[ord[q - 1]])
+            q0--;
+        double d = 0.0;
+        for (size_t k = q0; k < q; k++) {
+            s0 += exp(eta[ord[k]]);
+            if (event[ord[k]]) {
                 d += 1.0;
-                ll += eta[ord[q1]];
+                ll += eta[ord[k]];
             }
         }
         if (d > 0.0) {
             ll -= d * log(s0);
             ls -= d * log(d);
         }
-        s0 -= out;
-        q = q1;
+        q = q0;
     }
     *lsat = ls;
     return ll;
@@ -101,6 +105,8 @@ static int cv_folds(const int *event, size_t n, const int *foldid, int nfolds, u
 
 typedef struct cvw {
     size_t n, p, m;        /* subjects, covariates, training rows of the current fold */
+    size_t nlambda;        /* the lambdas asked for, and lambda_min_ratio (each fold's own path) */
+    double lmr;
     double *Xt, *tt, *eta, *etat, *beta, *raw, *w;
     int *et;
     size_t *ord, *ordt, *rows;
@@ -119,6 +125,27 @@ static void cvw_free(cvw *w)
     free(w->ord);
     free(w->ordt);
     free(w->rows);
+}
+
+/* beta (L x p) = the coefficients of path fp at the lambdas lam: linear in lambda between the two neighbouring
+ * lambdas of fp, those of its first (last) lambda above (below) its range (glmnet's predict(s = lambda)) */
+static void interp_path(const vx_coxnet_path *fp, const double *lam, size_t L, double *beta)
+{
+    const size_t p = fp->p, K = fp->nlambda;
+    const double *fl = fp->lambda;
+    for (size_t l = 0; l < L; l++) {
+        double *b = beta + l * p;
+        size_t k = 0;
+        while (k + 1 < K && fl[k + 1] >= lam[l])
+            k++; /* fl[k] >= lam > fl[k + 1], or an end */
+        if (lam[l] >= fl[0] || k + 1 == K) {
+            memcpy(b, fp->beta + (lam[l] >= fl[0] ? 0 : K - 1) * p, p * sizeof *b);
+            continue;
+        }
+        const double f = (lam[l] - fl[k + 1]) / (fl[k] - fl[k + 1]);
+        for (size_t j = 0; j < p; j++)
+            b[j] = f * fp->beta[k * p + j] + (1.0 - f) * fp->beta[(k + 1) * p + j];
+    }
 }
 
 /* cvraw of fold k at each lambda into w->raw + k * L, its weight into w->w[k] */
@@ -145,7 +172,11 @@ static int cv_fold(cvw *w, const double *X, const double *time, const int *event
         evt += (size_t)w->et[i];
     if (evt == 0)
         return vx_error_set(err, VX_EINVAL, "coxnet cv: the training rows of fold %d have no events", k);
-    int rc = surv_coxnet_at(w->Xt, m, p, w->tt, w->et, alpha, path->lambda, L, w->beta, err);
+    vx_coxnet_path fp; /* the fold's own path, read at the whole-data lambdas */
+    int rc = vx_coxnet_fit(w->Xt, m, p, w->tt, w->et, alpha, w->nlambda, w->lmr, &fp, err);
+    if (rc == VX_OK)
+        interp_path(&fp, path->lambda, L, w->beta);
+    vx_coxnet_free(&fp);
     free(w->ordt);
     w->ordt = rc == VX_OK ? surv_order(w->tt, NULL, m, 0) : NULL;
     if (rc == VX_OK && !w->ordt)
@@ -185,6 +216,7 @@ static int cv_fold(cvw *w, const double *X, const double *time, const int *event
 static void cv_summary(const cvw *w, int K, size_t L, vx_coxnet_measure measure, vx_coxnet_cv_result *res)
 {
     const double sign = measure == VX_COXNET_CV_C ? -1.0 : 1.0;
+    if (0) for (size_t l = 21; l < 25; l++) { fprintf(stderr, "%zu", l + 1); for (int k = 0; k < K; k++) fprintf(stderr, " %.10g", w->raw[(size_t)k * L + l]); fprintf(stderr, "\n"); }
     for (size_t l = 0; l < L; l++) {
         double sw = 0.0, s = 0.0, v = 0.0;
         for (int k = 0; k < K; k++) {
@@ -232,7 +264,7 @@ int vx_coxnet_cv(const double *X, size_t n, size_t p, const double *time, const 
         return rc;
     const size_t L = res->path.nlambda;
     int K = 0, *fold = malloc(n * sizeof *fold);
-    cvw w = {.n = n, .p = p};
+    cvw w = {.n = n, .p = p, .nlambda = nlambda, .lmr = lambda_min_ratio};
     w.Xt = malloc(n * p * sizeof *w.Xt);
     w.tt = malloc(n * sizeof *w.tt);
     w.eta = malloc(n * sizeof *w.eta);

@@ -35,10 +35,4 @@ void surv_chol_solve(const double *L, size_t p, const double *b, double *x);
 /* inv = A^-1 (p x p) from the factor L. */
 void surv_chol_inverse(const double *L, size_t p, double *inv);
 
-/* The penalised Cox solutions (src/survival/coxnet.c: standardised on these n rows, Breslow, the exact optimum)
- * at the given nlam lambdas in order, each started from the previous one, without glmnet's early end of the path
- * (glmnet's fit at user lambdas); beta_out: nlam x p on the original scale. The caller checked the data. */
-int surv_coxnet_at(const double *X, size_t n, size_t p, const double *time, const int *event, double alpha,
-                   const double *lambda, size_t nlam, double *beta_out, vx_error *err);
-
 #endif
