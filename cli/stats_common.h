@@ -30,6 +30,7 @@ typedef struct sopts {
     const char *score, *compare, *prob, *folds_from, *features, *exclude, *missing, *harmonize_batch, *model_file;
     const char *youden_from, *ref_batch, *preset, *base_score, *inner_folds_from, *criterion;
     const char *time, *event, *strata, *ties, *group, *split_at, *by, *at, *conf_type; /* cox, km */
+    const char *measure;                                                               /* coxnet */
     cli_list categorical;
     double rho;
     cli_list joins, covariates, tune, where;
