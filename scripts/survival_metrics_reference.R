@@ -48,3 +48,42 @@ if (!is.null(OUT)) {
                     cvsd_C = cvc$cvsd, nzero = cvd$nzero)
   write.csv(format(out, digits = 15), file.path(OUT, "coxnet_cv_glmnet.csv"), row.names = FALSE, quote = FALSE)
 }
+
+# ---- Uno's C, time-dependent AUC, Brier scores ---------------------------------------------------------------
+suppressMessages({library(riskRegression); library(pec); library(prodlim)})
+p("versions: survival %s, riskRegression %s, pec %s, prodlim %s", packageVersion("survival"),
+  packageVersion("riskRegression"), packageVersion("pec"), packageVersion("prodlim"))
+metrics <- function(label, tm, ev, sc, taus, times, S) {
+  d <- data.frame(time = tm, status = ev, x = sc)
+  for (tau in taus) {
+    cu <- if (is.finite(tau)) concordance(Surv(time, status) ~ x, data = d, reverse = TRUE, timewt = "n/G2", ymax = tau)
+          else concordance(Surv(time, status) ~ x, data = d, reverse = TRUE, timewt = "n/G2")
+    p("%s uno tau %g C %.17g", label, tau, cu$concordance)
+  }
+  a <- Score(list(m = matrix(sc, length(sc), length(times))), formula = Hist(time, status) ~ 1, data = d,
+             times = times, metrics = "auc", cens.model = "km", null.model = FALSE)
+  p("%s auc times %s: %s", label, paste(times, collapse = ","), paste(sprintf("%.17g", a$AUC$score$AUC), collapse = " "))
+  b <- Score(list(m = 1 - S), formula = Hist(time, status) ~ 1, data = d, times = times, metrics = "brier",
+             cens.model = "km", null.model = FALSE)
+  p("%s brier: %s", label, paste(sprintf("%.17g", b$Brier$score$Brier), collapse = " "))
+  pe <- pec(object = list(m = S), formula = Surv(time, status) ~ 1, data = d, times = times, exact = FALSE,
+            cens.model = "marginal", start = times[1], maxtime = times[length(times)], reference = FALSE,
+            verbose = FALSE)
+  p("%s pec brier: %s", label, paste(sprintf("%.17g", pe$AppErr$m), collapse = " "))
+  p("%s pec ibs [%g, %g]: %.17g", label, times[1], times[length(times)], ibs(pe)[1])
+}
+# by hand: 8 subjects, a death and a censoring at 2 and at 4 (censorings after the deaths), scores with and
+# without ties; S_i(t) = exp(-x_i t / 3)
+tm <- c(1, 2, 2, 3, 4, 4, 5, 6); ev <- c(1, 1, 0, 0, 1, 0, 1, 0)
+sc <- c(0.9, 0.5, 0.7, 0.2, 0.6, 0.1, 0.3, 0.4); sct <- c(0.9, 0.5, 0.5, 0.2, 0.5, 0.1, 0.3, 0.5)
+times <- c(2, 4, 5)
+metrics("tiny", tm, ev, sc, c(Inf, 4), times, sapply(times, function(t) exp(-sc * t / 3)))
+metrics("tiny_ties", tm, ev, sct, c(Inf, 4), times, sapply(times, function(t) exp(-sct * t / 3)))
+# NSCLC: score plogis(log(volume) - 8), S_i(t) = exp(-(t / 3000) exp(0.3 (log(volume) - 8))); days have
+# censorings on death days
+lv <- log(d$T1_ED_Volumetric_Volume)
+times <- c(180, 365, 730, 1095, 1460, 1825)
+p("nsclc: %d subjects, %d deaths, %d death days with a censoring", nrow(d), sum(d$event),
+  length(intersect(d$days[d$event == 1], d$days[d$event == 0])))
+metrics("nsclc", d$days, d$event, plogis(lv - 8), c(Inf, 1095), times,
+        sapply(times, function(t) exp(-(t / 3000) * exp(0.3 * (lv - 8)))))

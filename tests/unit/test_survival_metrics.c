@@ -13,6 +13,9 @@
  *     spread of nearly equal fold values) from lambda 27 on, 1e-8 before: glmnet's fold solutions stop short of
  *     the optimum along flat directions (small coefficients that just entered; see the coxnet path test in
  *     test_survival.c, ours the lower objective there), so the bounds are 1e-6 (cvm) and 5e-6 (cvsd).
+ *   - Uno's C (survival::concordance, timewt "n/G2", with and without ymax), the time-dependent AUC
+ *     (riskRegression::Score, metrics auc, cens.model km), the Brier score (Score's brier and pec::pec) and the
+ *     integrated Brier score (pec::ibs) on NSCLC and on 8 subjects worked out by hand (below).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdarg.h>
@@ -145,10 +148,131 @@ static void test_coxnet_cv_vs_glmnet(void **state)
     cohort_free(&h);
 }
 
+
+/* ---- Uno's C, time-dependent AUC, Brier scores ------------------------------------------------------------ */
+/* 8 subjects by hand (scripts/survival_metrics_reference.R "tiny"): times 1 2 2 3 4 4 5 6, events 1 1 0 0 1 0 1 0
+ * (a death and a censoring at 2 and at 4), scores .9 .5 .7 .2 .6 .1 .3 .4. The censoring curve, censorings after
+ * the deaths at the same time: at 2 one censored of 1 + 5 later, G = 5/6; at 3 one of 1 + 4: 2/3; at 4 one of 1 + 2:
+ * 4/9 (a death at 4 is not at risk of censoring at 4, so G(4-) = 2/3). Uno's C: events at 1 (weight 1, 7 pairs, 7
+ * concordant), 2 (weight 1, 5 later + the censored at 2: 6 pairs, 4 concordant), 4 (weight 1 / (2/3)^2 = 9/4; 2
+ * later + the censored at 4: 3 pairs, 3 concordant), 5 (weight 1 / (4/9)^2 = 81/16, 1 pair, 0 concordant): C =
+ * 17.75 / 24.8125; with tau 4 (events at times <= 4): 17.75 / 19.75. AUC at 2: cases at 1 and 2 (weights 1),
+ * 5 controls: (5 + 4) / 10; at 4: 1; at 5: cases 1, 2, 4 (weight 3/2), 5 (weight 9/4) against the one control
+ * (score .4): (1 + 1 + 3/2) / (1 + 1 + 3/2 + 9/4) = 3.5 / 5.75. */
+static void test_metrics_by_hand(void **state)
+{
+    (void)state;
+    static const double tm[8] = {1, 2, 2, 3, 4, 4, 5, 6}, sc[8] = {.9, .5, .7, .2, .6, .1, .3, .4},
+                        sct[8] = {.9, .5, .5, .2, .5, .1, .3, .5}, times[3] = {2, 4, 5};
+    static const int ev[8] = {1, 1, 0, 0, 1, 0, 1, 0};
+    /* R: concordance(timewt = "n/G2"[, ymax = 4]), Score(auc, brier), pec + ibs; S_i(t) = exp(-x_i t / 3) */
+    static const struct {
+        const double *x;
+        double uno, uno4, auc[3], brier[3], ibs;
+    } R[2] = {{sc, 0.7153652392947103, 0.89873417721518989, {0.90000000000000002, 1, 0.60869565217391308},
+               {0.13423811696282206, 0.16076848289406609, 0.22526385797622636}, 0.1430815722732367},
+              {sct, 0.69017632241813598, 0.86708860759493667, {0.90000000000000002, 0.8214285714285714,
+                                                                0.39130434782608697},
+               {0.13382270410432451, 0.19087216072447777, 0.25862287327502198}, 0.15283918964437557}};
+    vx_error err;
+    double c, auc[3], bs[3], ibs, S[24];
+    assert_int_equal(vx_concordance_uno(sc, tm, ev, 8, NAN, &c, &err), VX_OK);
+    vx_assert_near(c, 17.75 / 24.8125, 1e-15);
+    assert_int_equal(vx_concordance_uno(sc, tm, ev, 8, 4.0, &c, &err), VX_OK);
+    vx_assert_near(c, 17.75 / 19.75, 1e-15);
+    assert_int_equal(vx_td_auc(sc, tm, ev, 8, times, 3, auc, &err), VX_OK);
+    vx_assert_near(auc[0], 0.9, 1e-15);
+    vx_assert_near(auc[1], 1.0, 1e-15);
+    vx_assert_near(auc[2], 3.5 / 5.75, 1e-15);
+    for (int q = 0; q < 2; q++) {
+        for (int i = 0; i < 8; i++)
+            for (int k = 0; k < 3; k++)
+                S[i * 3 + k] = exp(-R[q].x[i] * times[k] / 3.0);
+        assert_int_equal(vx_concordance_uno(R[q].x, tm, ev, 8, 0.0, &c, &err), VX_OK);
+        vx_assert_near_rel(c, R[q].uno, 1e-14);
+        assert_int_equal(vx_concordance_uno(R[q].x, tm, ev, 8, 4.0, &c, &err), VX_OK);
+        vx_assert_near_rel(c, R[q].uno4, 1e-14);
+        assert_int_equal(vx_td_auc(R[q].x, tm, ev, 8, times, 3, auc, &err), VX_OK);
+        assert_int_equal(vx_brier(S, tm, ev, 8, times, 3, bs, &err), VX_OK);
+        for (int k = 0; k < 3; k++) {
+            vx_assert_near_rel(auc[k], R[q].auc[k], 1e-14);
+            vx_assert_near_rel(bs[k], R[q].brier[k], 1e-14);
+        }
+        assert_int_equal(vx_brier_integrated(S, tm, ev, 8, times, 3, &ibs, &err), VX_OK);
+        vx_assert_near_rel(ibs, R[q].ibs, 1e-14);
+    }
+    /* the Brier score at 2 by hand: deaths at 1 and 2 (G(t-) = 1) contribute S^2, the 5 later subjects
+     * (1 - S)^2 / G(2) = (1 - S)^2 * 6/5, the censored at 2: nothing */
+    double h = 0.0;
+    for (int i = 0; i < 8; i++)
+        h += tm[i] > 2 ? (1 - S[i * 3]) * (1 - S[i * 3]) * 6.0 / 5.0 : ev[i] ? S[i * 3] * S[i * 3] : 0.0;
+    assert_int_equal(vx_brier(S, tm, ev, 8, times, 3, bs, &err), VX_OK);
+    vx_assert_near(bs[0], h / 8.0, 1e-15);
+    /* no comparable pair, no case, errors */
+    static const int none[3] = {0, 0, 0};
+    const double t3[3] = {1, 2, 3}, x3[3] = {1, 2, 3}, bad[3] = {0.5, 1.5, 0.2};
+    assert_int_equal(vx_concordance_uno(x3, t3, none, 3, NAN, &c, &err), VX_OK);
+    assert_true(isnan(c));
+    assert_int_equal(vx_td_auc(x3, t3, none, 3, t3, 1, auc, &err), VX_OK);
+    assert_true(isnan(auc[0]));
+    assert_int_equal(vx_brier(bad, t3, none, 3, t3, 1, bs, &err), VX_EINVAL);
+    assert_int_equal(vx_brier_integrated(S, tm, ev, 8, times, 1, &ibs, &err), VX_EINVAL);
+    const double down[3] = {4, 2, 5};
+    assert_int_equal(vx_brier_integrated(S, tm, ev, 8, down, 3, &ibs, &err), VX_EINVAL);
+}
+
+/* NSCLC (206 patients, 41 deaths, 5 death days with a censoring on the same day): the score plogis(log(volume) -
+ * 8), the predicted survival S_i(t) = exp(-(t / 3000) exp(0.3 (log(volume) - 8))); R (survival 3.5.3,
+ * riskRegression 2022.11.28, pec 2022.5.4, prodlim 2019.11.13) numbers to 1e-12 relative. */
+static void test_metrics_nsclc(void **state)
+{
+    (void)state;
+    cohort h;
+    cohort_load(&h, 0);
+    static const double times[6] = {180, 365, 730, 1095, 1460, 1825};
+    static const double AUC[6] = {0.57232370263741128, 0.71397487779342972, 0.6913901126645392,
+                                  0.69004129800035496, 0.58926557565601956, 0.60849076618724884};
+    static const double BS[6] = {0.032618298612317319, 0.062808797510699899, 0.1307661424897755,
+                                 0.18001242700371572, 0.23756379654456478, 0.25613870218315671};
+    const size_t n = h.n;
+    double *sc = malloc(n * sizeof *sc), *S = malloc(n * 6 * sizeof *S), c, auc[6], bs[6], ibs, worst = 0.0;
+    assert_true(sc && S);
+    const long vc = vx_table_col(&h.f, "T1_ED_Volumetric_Volume");
+    for (size_t i = 0; i < n; i++) {
+        const double lv = log(h.f.num[i * h.f.ncol + (size_t)vc]);
+        sc[i] = 1.0 / (1.0 + exp(-(lv - 8.0)));
+        for (int k = 0; k < 6; k++)
+            S[i * 6 + k] = exp(-(times[k] / 3000.0) * exp(0.3 * (lv - 8.0)));
+    }
+    vx_error err;
+    assert_int_equal(vx_concordance_uno(sc, h.t, h.e, n, NAN, &c, &err), VX_OK);
+    vx_assert_near_rel(c, 0.61980716448167494, 1e-12);
+    worst = fmax(worst, reldiff(c, 0.61980716448167494));
+    assert_int_equal(vx_concordance_uno(sc, h.t, h.e, n, 1095, &c, &err), VX_OK);
+    vx_assert_near_rel(c, 0.67727124508721848, 1e-12);
+    worst = fmax(worst, reldiff(c, 0.67727124508721848));
+    assert_int_equal(vx_td_auc(sc, h.t, h.e, n, times, 6, auc, &err), VX_OK);
+    assert_int_equal(vx_brier(S, h.t, h.e, n, times, 6, bs, &err), VX_OK);
+    for (int k = 0; k < 6; k++) {
+        vx_assert_near_rel(auc[k], AUC[k], 1e-12);
+        vx_assert_near_rel(bs[k], BS[k], 1e-12);
+        worst = fmax(worst, fmax(reldiff(auc[k], AUC[k]), reldiff(bs[k], BS[k])));
+    }
+    assert_int_equal(vx_brier_integrated(S, h.t, h.e, n, times, 6, &ibs, &err), VX_OK);
+    vx_assert_near_rel(ibs, 0.13927328871645872, 1e-12);
+    worst = fmax(worst, reldiff(ibs, 0.13927328871645872));
+    print_message("NSCLC survival metrics: worst relative difference from R %.3g\n", worst);
+    free(sc);
+    free(S);
+    cohort_free(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_coxnet_cv_vs_glmnet),
+        cmocka_unit_test(test_metrics_by_hand),
+        cmocka_unit_test(test_metrics_nsclc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
