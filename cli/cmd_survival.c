@@ -800,11 +800,12 @@ static const cli_opt coxnet_table[] = {
     OPT_JSON("the cross-validation: n, events, alpha, measure, folds, fold_source, per lambda lambda, cvm, cvsd, "
              "nzero, dev_ratio; lambda_min, lambda_1se, index_min, index_1se (1-based), coefficients_min and "
              "coefficients_1se (name, coef, hr on the original scale of each covariate)"),
-    OPT_OUT("COEF.csv", "the coefficients: name, coef_min, hr_min, coef_1se, hr_1se"),
+    {"--output", "-o", "COEF.csv", "none", "the coefficients: name, coef_min, hr_min, coef_1se, hr_1se; '-' is "
+     "standard output, a symbolic link writes its target", CLI_STR, SO(out), 0, 0, 0},
     OPT_TIME,
     OPT_EVENT,
     {"--covariate", NULL, "COL", "every numeric column of DATA but the ID, time and event",
-     "a numeric covariate (repeatable); joined columns only when named here", CLI_LIST, SO(covariates), 0, 0, 0},
+     "a numeric covariate; joined columns only when named here", CLI_LIST, SO(covariates), 0, 0, 0},
     {"--alpha", NULL, "A", "1: LASSO", "the elastic-net mixing in (0, 1]: penalty alpha |b|_1 + (1 - alpha) / 2 "
      "|b|^2, as glmnet's alpha", CLI_NUM, SO(alpha), 0, 0, 0},
     {"--nlambda", NULL, "N", "100", "lambdas on the path (3 to 100000; the path may end earlier, as glmnet's)",
@@ -914,7 +915,7 @@ const cli_command cli_cmd_coxnet = {
     "DATA.csv  one row per subject: the time and event columns and the covariates (joined tables with --join)",
     coxnet_table,
     NULL,
-    "voxomics coxnet features.csv --id SubjectID --join clinical.csv --time days --event event --missing drop "
-    "--json coxnet.json -o coef.csv",
+    "voxomics coxnet features.csv --id SubjectID --join clinical.csv --time days --event event --covariate volume "
+    "--covariate sphericity --covariate entropy --json coxnet.json -o coef.csv",
     STATS_EXITS,
     run_coxnet};
