@@ -140,7 +140,8 @@ typedef struct vx_coxnet_cv_result {
  * weighted mean over folds, cvsd sqrt(weighted variance / (K - 1)); imin the largest lambda of the best cvm
  * (deviance smallest, C largest), i1se the largest lambda within cvsd[imin] of it. Folds: foldid (n values
  * 0..K-1; nfolds 0, or the number of folds to check them against) given, or NULL to draw nfolds (>= 3) folds
- * from seed, stratified by the event (vx_cv_stratified_folds). Errors: those of vx_coxnet_fit, fewer than 3
+ * from seed, stratified by the event (dealt as vx_cv_stratified_folds deals a label; unstratified when events
+ * or censorings are fewer than the folds). Errors: those of vx_coxnet_fit, fewer than 3
  * folds, an empty fold, a fold without events (deviance) or training rows without events; VX_ENOMEM. Free with
  * vx_coxnet_cv_free (also after an error). */
 VX_API int vx_coxnet_cv(const double *X, size_t n, size_t p, const double *time, const int *event, double alpha,

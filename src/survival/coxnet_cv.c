@@ -15,9 +15,9 @@
  * cvm = sum w_k cvraw_k / sum w_k, cvsd = sqrt(sum w_k (cvraw_k - cvm)^2 / sum w_k / (K - 1)). lambda.min: the
  * largest lambda where cvm is minimal (C: maximal); lambda.1se: the largest lambda with cvm <= cvm_min +
  * cvsd_min (C: cvm >= cvm_max - cvsd_max).
- * Folds: foldid given (0-based; R's foldid - 1), or drawn from seed by vx_cv_stratified_folds stratified by the
- * event indicator (every fold gets events and censorings in proportion; when either group is smaller than the
- * folds, by two halves of the rows in their order instead).
+ * Folds: foldid given (0-based; R's foldid - 1), or drawn from seed as vx_cv_stratified_folds draws them,
+ * stratified by the event indicator (every fold gets events and censorings in proportion; when either group is
+ * smaller than the folds, not stratified).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,10 +26,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 
 #include "survival/surv_impl.h"
-#include "voxomics/pipeline.h"
+#include <stdint.h>
 
 /* Breslow log partial likelihood of eta over m rows in time order ord; *lsat its saturated value. The risk
  * sums accumulate from the longest time down (no cancellation when one exp(eta) dominates). */
@@ -59,6 +58,44 @@ static double pl_breslow(const double *time, const int *event, const double *eta
     return ll;
 }
 
+/* splitmix64, the fold generator of vx_cv_stratified_folds (src/learn/cv.c; survival may not depend on learn) */
+static uint64_t next_u64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* K folds dealt as vx_cv_stratified_folds deals them: per class (y 0, then 1) the class's rows shuffled
+ * (Fisher-Yates with splitmix64 from seed * 0x2545F4914F6CDD1D + 1) and dealt to the folds in turn, the dealing
+ * going on across classes; so the folds equal `voxomics cv`'s for a label equal to y and the same seed. */
+static int deal_folds(const int *y, size_t n, int K, unsigned long seed, int *fold, vx_error *err)
+{
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    if (!idx)
+        return vx_error_set(err, VX_ENOMEM, "coxnet cv: out of memory");
+    uint64_t st = (uint64_t)seed * 0x2545F4914F6CDD1Dull + 1;
+    int next = 0;
+    for (int cls = 0; cls < 2; cls++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (y[i] == cls)
+                idx[m++] = i;
+        for (size_t i = m; i > 1; i--) {
+            const size_t j = (size_t)(next_u64(&st) % i), t = idx[i - 1];
+            idx[i - 1] = idx[j];
+            idx[j] = t;
+        }
+        for (size_t i = 0; i < m; i++) {
+            fold[idx[i]] = next;
+            next = (next + 1) % K;
+        }
+    }
+    free(idx);
+    return VX_OK;
+}
+
 /* fold[i] from foldid (checked) or drawn from seed; *K the folds */
 static int cv_folds(const int *event, size_t n, const int *foldid, int nfolds, unsigned long seed, int *fold, int *K,
                     vx_error *err)
@@ -84,8 +121,8 @@ static int cv_folds(const int *event, size_t n, const int *foldid, int nfolds, u
             return vx_error_set(err, VX_ENOMEM, "coxnet cv: out of memory");
         const int strat = ev >= (size_t)nfolds && n - ev >= (size_t)nfolds;
         for (size_t i = 0; i < n; i++)
-            y[i] = strat ? event[i] : (int)(2 * i / n);
-        const int rc = vx_cv_stratified_folds(y, n, nfolds, seed, fold, err);
+            y[i] = strat ? event[i] : 0;
+        const int rc = deal_folds(y, n, nfolds, seed, fold, err);
         free(y);
         if (rc != VX_OK)
             return rc;
@@ -216,7 +253,6 @@ static int cv_fold(cvw *w, const double *X, const double *time, const int *event
 static void cv_summary(const cvw *w, int K, size_t L, vx_coxnet_measure measure, vx_coxnet_cv_result *res)
 {
     const double sign = measure == VX_COXNET_CV_C ? -1.0 : 1.0;
-    if (0) for (size_t l = 21; l < 25; l++) { fprintf(stderr, "%zu", l + 1); for (int k = 0; k < K; k++) fprintf(stderr, " %.10g", w->raw[(size_t)k * L + l]); fprintf(stderr, "\n"); }
     for (size_t l = 0; l < L; l++) {
         double sw = 0.0, s = 0.0, v = 0.0;
         for (int k = 0; k < K; k++) {
