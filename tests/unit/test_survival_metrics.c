@@ -149,6 +149,47 @@ static void test_coxnet_cv_vs_glmnet(void **state)
 }
 
 
+/* vx_coxnet_cv's checks: folds out of range, too few folds, a fold without events (deviance), drawn folds
+ * reproducible from the seed with events in every fold */
+static void test_coxnet_cv_errors(void **state)
+{
+    (void)state;
+    cohort h;
+    cohort_load(&h, 1);
+    vx_coxnet_cv_result r, r2;
+    vx_error err;
+    int *f = malloc(h.n * sizeof *f);
+    assert_non_null(f);
+    for (size_t i = 0; i < h.n; i++)
+        f[i] = h.fold[i];
+    f[3] = 5; /* beyond nfolds 5 */
+    assert_int_equal(vx_coxnet_cv(h.X, h.n, 8, h.t, h.e, 1.0, 20, NAN, f, 5, 0, VX_COXNET_CV_DEVIANCE, &r, &err),
+                     VX_EINVAL);
+    assert_non_null(strstr(err.msg, "subject 4"));
+    for (size_t i = 0; i < h.n; i++)
+        f[i] = (int)(i % 2);
+    assert_int_equal(vx_coxnet_cv(h.X, h.n, 8, h.t, h.e, 1.0, 20, NAN, f, 0, 0, VX_COXNET_CV_C, &r, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "at least 3"));
+    for (size_t i = 0; i < h.n; i++) /* fold 2: censored subjects only */
+        f[i] = h.e[i] ? (int)(i % 2) : (i % 3 == 0 ? 2 : (int)(i % 2));
+    assert_int_equal(vx_coxnet_cv(h.X, h.n, 8, h.t, h.e, 1.0, 20, NAN, f, 3, 0, VX_COXNET_CV_DEVIANCE, &r, &err),
+                     VX_EINVAL);
+    assert_non_null(strstr(err.msg, "fold 2 has no events"));
+    assert_int_equal(vx_coxnet_cv(h.X, h.n, 8, h.t, h.e, 1.0, 20, NAN, NULL, 2, 0, VX_COXNET_CV_C, &r, &err),
+                     VX_EINVAL);
+    assert_int_equal(vx_coxnet_cv(h.X, h.n, 8, h.t, h.e, 1.0, 20, NAN, NULL, 4, 11, VX_COXNET_CV_DEVIANCE, &r, &err),
+                     VX_OK);
+    assert_int_equal(vx_coxnet_cv(h.X, h.n, 8, h.t, h.e, 1.0, 20, NAN, NULL, 4, 11, VX_COXNET_CV_DEVIANCE, &r2, &err),
+                     VX_OK);
+    assert_int_equal(r.path.nlambda, r2.path.nlambda);
+    assert_memory_equal(r.cvm, r2.cvm, r.path.nlambda * sizeof *r.cvm);
+    assert_true(r.imin < r.path.nlambda && r.i1se <= r.imin);
+    vx_coxnet_cv_free(&r);
+    vx_coxnet_cv_free(&r2);
+    free(f);
+    cohort_free(&h);
+}
+
 /* ---- Uno's C, time-dependent AUC, Brier scores ------------------------------------------------------------ */
 /* 8 subjects by hand (scripts/survival_metrics_reference.R "tiny"): times 1 2 2 3 4 4 5 6, events 1 1 0 0 1 0 1 0
  * (a death and a censoring at 2 and at 4), scores .9 .5 .7 .2 .6 .1 .3 .4. The censoring curve, censorings after
@@ -271,6 +312,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_coxnet_cv_vs_glmnet),
+        cmocka_unit_test(test_coxnet_cv_errors),
         cmocka_unit_test(test_metrics_by_hand),
         cmocka_unit_test(test_metrics_nsclc),
     };
