@@ -1,5 +1,6 @@
-/* voxomics cox | km: the Cox proportional hazards model and Kaplan-Meier curves with log-rank tests
- * (voxomics/survival.h), JSON results with the keys docs/survival.md lists.
+/* voxomics cox | km | coxnet: the Cox proportional hazards model, Kaplan-Meier curves with log-rank tests and the
+ * penalised Cox path with lambda by cross-validation (voxomics/survival.h), JSON results with the keys
+ * docs/survival.md lists.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <math.h>
@@ -536,6 +537,217 @@ static int cmd_km(const sopts *o)
     return status;
 }
 
+/* ---- coxnet ------------------------------------------------------------------------------------------------ */
+/* --foldid-from FILE.csv[:COL]: the fold of each used row, by ID (the file's first column), from COL (default the
+ * second column); integers, shifted so that the smallest is fold 0 (R's 1-based foldid as it is). */
+static int read_foldid(const sopts *o, const surv_data *d, int *fold, vx_error *err)
+{
+    char spec[4096];
+    snprintf(spec, sizeof spec, "%s", o->folds_from);
+    char *colon = strrchr(spec, ':');
+    if (colon && (strchr(colon, '/') || colon == spec + 1)) /* a Windows drive or a ':' in a directory */
+        colon = NULL;
+    if (colon)
+        *colon = '\0';
+    vx_table f;
+    int rc = vx_table_read(spec, NULL, &f, err);
+    if (rc != VX_OK)
+        return rc;
+    const long c = colon ? vx_table_col(&f, colon + 1) : f.ncol > 1 ? (long)(f.id_col == 0 ? 1 : 0) : -1;
+    if (c < 0)
+        rc = vx_error_set(err, VX_EINVAL, "--foldid-from %s: no fold column %s", o->folds_from,
+                          colon ? colon + 1 : "(the file has one column)");
+    double lo = INFINITY;
+    for (size_t k = 0; rc == VX_OK && k < f.nrow; k++)
+        lo = fmin(lo, f.num[k * f.ncol + (size_t)c]);
+    for (size_t r = 0; rc == VX_OK && r < d->n; r++) {
+        const char *id = VX_TABLE_ID(&d->t, d->row[r]);
+        size_t k = 0;
+        while (k < f.nrow && strcmp(VX_TABLE_ID(&f, k), id))
+            k++;
+        const double v = k < f.nrow ? f.num[k * f.ncol + (size_t)c] : NAN;
+        if (isnan(v) || v != floor(v))
+            rc = vx_error_set(err, VX_EINVAL, "--foldid-from %s: no integer fold for '%s'", o->folds_from, id);
+        else
+            fold[r] = (int)(v - lo);
+    }
+    vx_table_free(&f);
+    return rc;
+}
+
+/* the coefficients at path index k: name, coef, hr */
+static cJSON *coxnet_coefs(const vx_coxnet_path *pa, size_t k, const char *const *names)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t j = 0; j < pa->p; j++) {
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "name", names[j]);
+        cJSON_AddNumberToObject(c, "coef", pa->beta[k * pa->p + j]);
+        cJSON_AddNumberToObject(c, "hr", exp(pa->beta[k * pa->p + j]));
+        cJSON_AddItemToArray(a, c);
+    }
+    return a;
+}
+
+static cJSON *coxnet_json(const sopts *o, const surv_data *d, const vx_coxnet_cv_result *r, const char *const *names,
+                          int K, double alpha)
+{
+    const vx_coxnet_path *pa = &r->path;
+    cJSON *root = cJSON_CreateObject();
+    size_t ev = 0;
+    for (size_t i = 0; i < d->n; i++)
+        ev += (size_t)d->event[i];
+    cJSON_AddNumberToObject(root, "n", (double)d->n);
+    cJSON_AddNumberToObject(root, "events", (double)ev);
+    cJSON_AddNumberToObject(root, "alpha", alpha);
+    cJSON_AddStringToObject(root, "measure", o->measure);
+    cJSON_AddNumberToObject(root, "folds", K);
+    cJSON_AddStringToObject(root, "fold_source", o->folds_from ? o->folds_from : "drawn");
+    cJSON *nz = cJSON_CreateArray();
+    for (size_t k = 0; k < pa->nlambda; k++)
+        cJSON_AddItemToArray(nz, cJSON_CreateNumber((double)pa->df[k]));
+    cJSON_AddItemToObject(root, "lambda", stats_json_nums(pa->lambda, pa->nlambda));
+    cJSON_AddItemToObject(root, "cvm", stats_json_nums(r->cvm, pa->nlambda));
+    cJSON_AddItemToObject(root, "cvsd", stats_json_nums(r->cvsd, pa->nlambda));
+    cJSON_AddItemToObject(root, "nzero", nz);
+    cJSON_AddItemToObject(root, "dev_ratio", stats_json_nums(pa->dev_ratio, pa->nlambda));
+    cJSON_AddNumberToObject(root, "lambda_min", pa->lambda[r->imin]);
+    cJSON_AddNumberToObject(root, "lambda_1se", pa->lambda[r->i1se]);
+    cJSON_AddNumberToObject(root, "index_min", (double)r->imin + 1);
+    cJSON_AddNumberToObject(root, "index_1se", (double)r->i1se + 1);
+    cJSON_AddItemToObject(root, "coefficients_min", coxnet_coefs(pa, r->imin, names));
+    cJSON_AddItemToObject(root, "coefficients_1se", coxnet_coefs(pa, r->i1se, names));
+    return root;
+}
+
+/* -o COEF.csv: name, coef and hr at lambda.min and at lambda.1se */
+static int coxnet_csv(const sopts *o, const vx_coxnet_cv_result *r, const char *const *names, vx_error *err)
+{
+    vx_outfile *of = NULL;
+    FILE *f = vx_outfile_open(o->out, &of, err);
+    if (!f)
+        return VX_EIO;
+    const vx_coxnet_path *pa = &r->path;
+    fprintf(f, "name,coef_min,hr_min,coef_1se,hr_1se\n");
+    for (size_t j = 0; j < pa->p; j++) {
+        const double a = pa->beta[r->imin * pa->p + j], b = pa->beta[r->i1se * pa->p + j];
+        vx_csv_field(f, names[j]);
+        fprintf(f, ",%.17g,%.17g,%.17g,%.17g\n", a, exp(a), b, exp(b));
+    }
+    return stats_finish(of, VX_OK, err);
+}
+
+/* the covariate columns: --covariate, else every numeric column of DATA but the ID, time and event */
+static int coxnet_cols(const sopts *o, const vx_table *t, size_t **cols, size_t *p, vx_error *err)
+{
+    if (!o->covariates.n) {
+        const char *skip[2] = {o->time, o->event};
+        return stats_feature_cols(o, t, skip, 2, cols, p, err);
+    }
+    *cols = malloc(o->covariates.n * sizeof **cols);
+    if (!*cols)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    for (size_t k = 0; k < o->covariates.n; k++) {
+        const long c = stats_need_col(o, t, o->covariates.v[k], "covariate", err);
+        if (c < 0)
+            return VX_EINVAL;
+        (*cols)[k] = (size_t)c;
+    }
+    *p = o->covariates.n;
+    return VX_OK;
+}
+
+static void coxnet_summary(const vx_coxnet_cv_result *r, const char *const *names, int K, const char *measure)
+{
+    const vx_coxnet_path *pa = &r->path;
+    printf("penalised Cox path: %zu lambdas, %d-fold CV (%s)\n", pa->nlambda, K, measure);
+    const size_t at[2] = {r->imin, r->i1se};
+    for (int q = 0; q < 2; q++) {
+        printf("  lambda.%s %.6g: cvm %.6g (SE %.3g), %zu nonzero\n", q ? "1se" : "min", pa->lambda[at[q]],
+               r->cvm[at[q]], r->cvsd[at[q]], pa->df[at[q]]);
+        for (size_t j = 0; j < pa->p; j++)
+            if (pa->beta[at[q] * pa->p + j] != 0.0)
+                printf("    %-40s coef %10.6g  HR %10.6g\n", names[j], pa->beta[at[q] * pa->p + j],
+                       exp(pa->beta[at[q] * pa->p + j]));
+    }
+}
+
+static int cmd_coxnet(const sopts *o, vx_coxnet_measure measure, double alpha)
+{
+    vx_error err;
+    vx_error_clear(&err);
+    surv_data d;
+    memset(&d, 0, sizeof d);
+    vx_coxnet_cv_result res;
+    memset(&res, 0, sizeof res);
+    size_t *cols = NULL, p = 0;
+    long *lcols = NULL, tc = -1, ec = -1;
+    int *numeric = NULL, *fold = NULL, K = 0;
+    double *X = NULL;
+    const char **names = NULL;
+    int rc = stats_load_table(o, &d.t, &err);
+    if (rc == VX_OK && ((tc = stats_need_col(o, &d.t, o->time, "time", &err)) < 0 ||
+                        (ec = stats_need_col(o, &d.t, o->event, "event", &err)) < 0))
+        rc = VX_EINVAL;
+    if (rc == VX_OK)
+        rc = coxnet_cols(o, &d.t, &cols, &p, &err);
+    if (rc == VX_OK) {
+        lcols = malloc((p + 1) * sizeof *lcols);
+        numeric = malloc((p + 1) * sizeof *numeric);
+        names = malloc((p + 1) * sizeof *names);
+        if (!lcols || !numeric || !names)
+            rc = vx_error_set(&err, VX_ENOMEM, "out of memory");
+        for (size_t j = 0; rc == VX_OK && j < p; j++) {
+            lcols[j] = (long)cols[j];
+            numeric[j] = 1;
+            names[j] = d.t.colnames[cols[j]];
+        }
+    }
+    if (rc == VX_OK)
+        rc = surv_rows(o, &d, tc, ec, lcols, numeric, p, &err);
+    if (rc == VX_OK) {
+        X = malloc((d.n * p + 1) * sizeof *X);
+        fold = malloc((d.n + 1) * sizeof *fold);
+        if (!X || !fold)
+            rc = vx_error_set(&err, VX_ENOMEM, "out of memory");
+        for (size_t r = 0; rc == VX_OK && r < d.n; r++)
+            for (size_t j = 0; j < p; j++)
+                X[r * p + j] = d.t.num[d.row[r] * d.t.ncol + cols[j]];
+    }
+    if (rc == VX_OK && o->folds_from)
+        rc = read_foldid(o, &d, fold, &err);
+    const size_t nlambda = isnan(o->nlambda) ? 100 : (size_t)o->nlambda;
+    if (rc == VX_OK && (rc = vx_coxnet_cv(X, d.n, p, d.time, d.event, alpha, nlambda, o->lambda_min_ratio,
+                                          o->folds_from ? fold : NULL, o->folds_from ? 0 : (int)o->folds,
+                                          (unsigned long)o->seed, measure, &res, &err)) != VX_OK)
+        vx_error_prefix(&err, "%s: ", o->data);
+    if (rc == VX_OK) {
+        K = 0;
+        for (size_t r = 0; o->folds_from && r < d.n; r++)
+            K = fold[r] + 1 > K ? fold[r] + 1 : K;
+        K = o->folds_from ? K : (int)o->folds;
+    }
+    int status = rc == VX_OK ? 0 : stats_fail(o, &err);
+    if (rc == VX_OK) {
+        cJSON *root = coxnet_json(o, &d, &res, names, K, alpha);
+        status = stats_write_json(o, o->json, root);
+        cJSON_Delete(root);
+        if (status == 0 && o->out && coxnet_csv(o, &res, names, &err) != VX_OK)
+            status = stats_fail(o, &err);
+        if (status == 0 && stats_summary(o))
+            coxnet_summary(&res, names, K, o->measure);
+    }
+    vx_coxnet_cv_free(&res);
+    free(cols);
+    free(lcols);
+    free(numeric);
+    free(names);
+    free(X);
+    free(fold);
+    surv_data_free(&d);
+    return status;
+}
+
 /* ---- the commands ------------------------------------------------------------------------------------------ */
 #define OPT_TIME {"--time", NULL, "COL", "required", "the follow-up time column (>= 0)", CLI_STR, SO(time), 0, 0, 0}
 #define OPT_EVENT                                                                                              \
@@ -583,6 +795,64 @@ static const cli_opt km_table[] = {
      "and name the first, or leave them out", CLI_STR, SO(missing), 0, 0, 0},
     CLI_QUIET(sopts),
     CLI_END};
+
+static const cli_opt coxnet_table[] = {
+    OPT_JSON("the cross-validation: n, events, alpha, measure, folds, fold_source, per lambda lambda, cvm, cvsd, "
+             "nzero, dev_ratio; lambda_min, lambda_1se, index_min, index_1se (1-based), coefficients_min and "
+             "coefficients_1se (name, coef, hr on the original scale of each covariate)"),
+    {"--output", "-o", "COEF.csv", "none", "the coefficients: name, coef_min, hr_min, coef_1se, hr_1se; '-' is "
+     "standard output, a symbolic link writes its target", CLI_STR, SO(out), 0, 0, 0},
+    OPT_TIME,
+    OPT_EVENT,
+    {"--covariate", NULL, "COL", "every numeric column of DATA but the ID, time and event",
+     "a numeric covariate; joined columns only when named here", CLI_LIST, SO(covariates), 0, 0, 0},
+    {"--alpha", NULL, "A", "1: LASSO", "the elastic-net mixing in (0, 1]: penalty alpha |b|_1 + (1 - alpha) / 2 "
+     "|b|^2, as glmnet's alpha", CLI_NUM, SO(alpha), 0, 0, 0},
+    {"--nlambda", NULL, "N", "100", "lambdas on the path (3 to 100000; the path may end earlier, as glmnet's)",
+     CLI_NUM, SO(nlambda), 0, 0, 0},
+    {"--lambda-min-ratio", NULL, "R", "0.01 when n < p, else 1e-4",
+     "the smallest lambda as a fraction of the largest, in (0, 1), as glmnet's lambda.min.ratio", CLI_NUM,
+     SO(lambda_min_ratio), 0, 0, 0},
+    {"--folds", NULL, "K", "5", "cross-validation folds (3 to n), drawn from --seed stratified by the event",
+     CLI_INT, SO(folds), 0, 2147483647.0, 0},
+    OPT_SEED("0", "the seed of the folds"),
+    {"--foldid-from", NULL, "FILE.csv[:COL]", NULL, "given folds instead: the integer column COL (default the "
+     "second) of FILE, matched by ID (its first column); the smallest value is the first fold (R's foldid as it "
+     "is)", CLI_STR, SO(folds_from), 0, 0, 0},
+    {"--measure", NULL, "deviance|C", "deviance", "the CV measure: cv.glmnet's grouped partial-likelihood "
+     "deviance (smaller is better) or Harrell's C of each held-out fold (larger is better)", CLI_STR,
+     SO(measure), 0, 0, 0},
+    OPT_ID, OPT_JOIN, OPT_WHERE,
+    {"--missing", NULL, "error|drop", "error", "rows with an empty or non-numeric cell in the columns used: stop "
+     "and name the first, or leave them out", CLI_STR, SO(missing), 0, 0, 0},
+    CLI_QUIET(sopts),
+    CLI_END};
+
+static int run_coxnet(const cli_command *c, int argc, char **argv)
+{
+    sopts o;
+    int r = stats_parse(c, argc, argv, &o);
+    if (r)
+        return r == CLI_DONE ? 0 : r;
+    if (!o.json)
+        return stats_usage(&o, "--json OUT.json is required", NULL);
+    if (!strcmp(o.missing, "impute-median"))
+        return stats_usage(&o, "--missing must be error or drop for survival data", o.missing);
+    if (!o.measure)
+        o.measure = "deviance";
+    if (strcmp(o.measure, "deviance") && strcmp(o.measure, "C"))
+        return stats_usage(&o, "--measure must be deviance or C", o.measure);
+    const double alpha = isnan(o.alpha) ? 1.0 : o.alpha;
+    if (!(alpha > 0.0 && alpha <= 1.0))
+        return stats_usage(&o, "--alpha must be in (0, 1]", NULL);
+    if (!isnan(o.nlambda) && !(o.nlambda >= 3 && o.nlambda <= 100000 && o.nlambda == floor(o.nlambda)))
+        return stats_usage(&o, "--nlambda must be an integer from 3 to 100000", NULL);
+    if (!isnan(o.lambda_min_ratio) && !(o.lambda_min_ratio > 0.0 && o.lambda_min_ratio < 1.0))
+        return stats_usage(&o, "--lambda-min-ratio must be in (0, 1)", NULL);
+    if (!o.folds_from && o.folds < 3)
+        return stats_usage(&o, "--folds must be at least 3", NULL);
+    return cmd_coxnet(&o, strcmp(o.measure, "C") ? VX_COXNET_CV_DEVIANCE : VX_COXNET_CV_C, alpha);
+}
 
 static int run_cox(const cli_command *c, int argc, char **argv)
 {
@@ -635,3 +905,17 @@ const cli_command cli_cmd_km = {
     "voxomics km cohort.csv --time days --event event --split-at median --by risk --at 365,1095 --json km.json",
     STATS_EXITS,
     run_km};
+
+const cli_command cli_cmd_coxnet = {
+    "coxnet",
+    "Penalised (LASSO / elastic-net) Cox regression with lambda chosen by cross-validation (R's cv.glmnet, "
+    "family cox)",
+    "DATA.csv --time COL --event COL [--covariate COL]... [--alpha A] [--nlambda N] [--lambda-min-ratio R] "
+    "[--folds K] [--seed S] [--foldid-from FILE.csv[:COL]] [--measure deviance|C] --json OUT.json [-o COEF.csv]",
+    "DATA.csv  one row per subject: the time and event columns and the covariates (joined tables with --join)",
+    coxnet_table,
+    NULL,
+    "voxomics coxnet features.csv --id SubjectID --join clinical.csv --time days --event event --covariate volume "
+    "--covariate sphericity --covariate entropy --json coxnet.json -o coef.csv",
+    STATS_EXITS,
+    run_coxnet};

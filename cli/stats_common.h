@@ -32,6 +32,7 @@ typedef struct sopts {
     const char *time, *event, *strata, *ties, *group, *split_at, *by, *at, *conf_type; /* cox, km */
     const char *cutoff_from, *surv_prob; /* evaluate (survival) */
     double lambda, l1_ratio, cutoff;     /* coxnet; evaluate (survival) */
+    const char *measure;                 /* coxnet */
     cli_list categorical;
     double rho;
     cli_list joins, covariates, tune, where;

@@ -132,29 +132,50 @@ typedef struct vx_coxnet_cv_result {
     double *cvm, *cvsd;   /* path.nlambda values each: the CV measure and its standard error */
     size_t imin, i1se;    /* indices of lambda.min and lambda.1se in path.lambda */
 } vx_coxnet_cv_result;
-/* cv.glmnet(family = "cox", type.measure = deviance|C, grouped = TRUE) on the lambdas of the whole-data path:
- * foldid (n values 0..nfolds-1) given, or NULL to draw folds from seed. Free with vx_coxnet_cv_free. */
+/* cv.glmnet(family = "cox", type.measure = "deviance" (grouped) | "C") as glmnet 4.1 computes it
+ * (src/survival/coxnet_cv.c states every step): the path of vx_coxnet_fit on all n rows; in each fold the
+ * training rows' own path, read at the whole-data lambdas by linear interpolation in lambda; per fold the
+ * grouped partial-likelihood deviance (full-data minus training-data deviance of the fold's coefficients, over
+ * the fold's events; weight: its events) or Harrell's C of the held-out rows (weight: its size); cvm the
+ * weighted mean over folds, cvsd sqrt(weighted variance / (K - 1)); imin the largest lambda of the best cvm
+ * (deviance smallest, C largest), i1se the largest lambda within cvsd[imin] of it. Folds: foldid (n values
+ * 0..K-1; nfolds 0, or the number of folds to check them against) given, or NULL to draw nfolds (>= 3) folds
+ * from seed, stratified by the event (dealt as vx_cv_stratified_folds deals a label; unstratified when events
+ * or censorings are fewer than the folds). Errors: those of vx_coxnet_fit, fewer than 3
+ * folds, an empty fold, a fold without events (deviance) or training rows without events; VX_ENOMEM. Free with
+ * vx_coxnet_cv_free (also after an error). */
 VX_API int vx_coxnet_cv(const double *X, size_t n, size_t p, const double *time, const int *event, double alpha,
                         size_t nlambda, double lambda_min_ratio, const int *foldid, int nfolds, unsigned long seed,
                         vx_coxnet_measure measure, vx_coxnet_cv_result *res, vx_error *err);
 VX_API void vx_coxnet_cv_free(vx_coxnet_cv_result *res);
 
 /* ---- discrimination and calibration of risk scores and survival predictions -------------------------------- */
-/* Uno's C: concordance with inverse-probability-of-censoring weights G(t)^-2 (G the Kaplan-Meier curve of the
- * censoring), comparable pairs with the earlier time <= tau (tau <= 0 or NaN: no truncation); as
- * survival::concordance(timewt = "n/G2", ymax = tau). NaN when no pair is comparable. */
+/* Censoring weights of all four (src/survival/metrics.c): G is the Kaplan-Meier curve of the censoring with
+ * censorings after the deaths at the same time (as survival::concordance and prodlim's reverse Kaplan-Meier of
+ * riskRegression and pec); G(t) counts the censorings at t, G(t-) only those before t. Scores: higher = higher
+ * risk (shorter survival). Errors: VX_EINVAL for invalid time / event (as vx_cox_fit), a non-finite score, a
+ * predicted survival outside [0, 1], a negative or non-finite time t; VX_ENOMEM. */
+/* Uno's C: pairs (i, j) with i's event at T_i <= tau and T_j > T_i (or T_j = T_i, j censored), each weighted
+ * G(T_i-)^-2; C = (concordant + tied scores / 2) / pairs, weighted. tau <= 0 or NaN: no truncation. As
+ * survival::concordance(timewt = "n/G2", ymax = tau) (Uno 2011 and survAUC::UnoC use G(T_i) and T_i < tau:
+ * different only where a censoring ties an event time, or an event falls at tau). NaN when no pair is
+ * comparable. Cost O(n^2). */
 VX_API int vx_concordance_uno(const double *score, const double *time, const int *event, size_t n, double tau,
                               double *c, vx_error *err);
-/* Cumulative/dynamic time-dependent AUC at each of the m times t (cases: time <= t with an event, weighted by
- * 1 / G(time-); controls: time > t), as timeROC's IPCW estimator; auc[k] NaN where there is no case or control. */
+/* Cumulative/dynamic time-dependent AUC at each of the m times t: cases T_i <= t with an event, weighted
+ * 1 / G(T_i-), against the controls T_j > t (tied scores count 1/2); riskRegression::Score(metrics = "auc",
+ * cens.model = "km"), timeROC's IPCW estimator. auc[k] NaN where there is no case or no control. Cost O(n^2 m). */
 VX_API int vx_td_auc(const double *score, const double *time, const int *event, size_t n, const double *t, size_t m,
                      double *auc, vx_error *err);
-/* IPCW Brier score at each of the m times t of the predicted survival S (n x m, row-major: S[i*m + k] = the
- * predicted P(T_i > t[k])), Graf et al.'s weights. */
+/* IPCW Brier score (Graf et al. 1999) at each of the m times t of the predicted survival S (n x m, row-major:
+ * S[i*m + k] = the predicted P(T_i > t[k])): bs[k] = 1/n sum_i ([T_i <= t, event] S^2 / G(T_i-) +
+ * [T_i > t] (1 - S)^2 / G(t)), the censored at or before t contributing 0; riskRegression::Score(metrics =
+ * "brier"), pec::pec(cens.model = "marginal"). */
 VX_API int vx_brier(const double *S, const double *time, const int *event, size_t n, const double *t, size_t m,
                     double *bs, vx_error *err);
-/* Integrated Brier score: the Brier score of S (n x m on the increasing grid t) integrated over [t[0], t[m-1]]
- * and divided by its length. */
+/* Integrated Brier score on the increasing grid t (m >= 2; S n x m as vx_brier): the Brier curve as a step
+ * function of the grid, sum_{k < m-1} bs[k] (t[k+1] - t[k]) / (t[m-1] - t[0]): pec::ibs (its Dint) over
+ * [t[0], t[m-1]]. (riskRegression's summary "ibs" integrates from 0 instead.) */
 VX_API int vx_brier_integrated(const double *S, const double *time, const int *event, size_t n, const double *t,
                                size_t m, double *ibs, vx_error *err);
 

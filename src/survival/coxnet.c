@@ -7,7 +7,8 @@
  * g_i and h_i the first and (diagonal) second derivatives of -(1/n) l in eta_i, coordinate descent on the
  * weighted least squares sum h_i / 2 (z_i - x_i b)^2, z = eta - g / h, plus the penalty; outer steps until the
  * largest coefficient change is below 1e-13 of the scale (the exact optimum, where glmnet stops at its thresh),
- * each lambda started from the previous solution. Lambda: lambda_max = max_j |(1/n) dl/db_j at 0| / max(alpha,
+ * each lambda started from the previous solution; an outer step that raises the penalised objective is halved
+ * until it does not (with nearly collinear covariates the full step can overshoot and cycle). Lambda: lambda_max = max_j |(1/n) dl/db_j at 0| / max(alpha,
  * 1e-3), then nlambda values down to lambda_max * lambda_min_ratio on a log scale; the path ends early as
  * glmnet's (4.1, cox.path): from the 5th lambda on, when the deviance ratio r_k exceeds 0.99 or
  * r_k - r_(k-4) < 1e-3 r_k. The deviance ratio: (l(b) - l(0)) / (l_sat - l(0)), l_sat = -sum d log d over the
@@ -33,6 +34,7 @@ typedef struct cn {
     size_t *ord;   /* time ascending */
     double *x;     /* n x p standardised, column-major for the coordinate sweeps */
     double *eta, *g, *h, *z, *r, *xw;
+    double *eta0, *b0; /* the start of an outer step (for its step halving) */
     double *a, *b; /* per sorted position: sum over event times <= t of d / S0 and d / S0^2 */
 } cn;
 
@@ -69,12 +71,38 @@ static double cn_derivs(cn *c)
     return ll;
 }
 
+/* the penalised objective -(1/n) l + l1 |b|_1 + l2 / 2 |b|^2 of log-likelihood ll at beta */
+static double cn_objective(const cn *c, const double *beta, double ll, double l1, double l2)
+{
+    double pen = 0.0;
+    for (size_t j = 0; j < c->p; j++)
+        pen += l1 * fabs(beta[j]) + 0.5 * l2 * beta[j] * beta[j];
+    return -ll / (double)c->n + pen;
+}
+
+/* Step halving of an outer step that raised the objective f0 (the diagonal quadratic model is not a bound:
+ * with nearly collinear covariates a full step can overshoot and cycle): back towards b0 / eta0 until the
+ * objective is not above f0 (to rounding); leaves g, h at the accepted point. */
+static void cn_backtrack(cn *c, double *beta, double f0, double l1, double l2)
+{
+    double f = cn_objective(c, beta, cn_derivs(c), l1, l2);
+    for (int k = 0; k < 60 && !(f <= f0 + 1e-14 * fabs(f0)); k++) { /* rounding is no increase */
+        for (size_t j = 0; j < c->p; j++)
+            beta[j] = 0.5 * (beta[j] + c->b0[j]);
+        for (size_t i = 0; i < c->n; i++)
+            c->eta[i] = 0.5 * (c->eta[i] + c->eta0[i]);
+        f = cn_objective(c, beta, cn_derivs(c), l1, l2);
+    }
+}
+
 /* one lambda from the current b (std scale): proximal Newton with coordinate descent; returns l(b) */
 static double cn_solve(cn *c, double *beta, double l1, double l2)
 {
     const size_t n = c->n, p = c->p;
     for (int outer = 0; outer < 200; outer++) {
-        cn_derivs(c);
+        const double f0 = cn_objective(c, beta, cn_derivs(c), l1, l2);
+        memcpy(c->b0, beta, p * sizeof *beta);
+        memcpy(c->eta0, c->eta, n * sizeof *c->eta);
         for (size_t i = 0; i < n; i++) {
             const double hi = c->h[i] > 1e-300 ? c->h[i] : 1e-300;
             c->z[i] = -c->g[i] / hi; /* the residual z - eta */
@@ -112,6 +140,7 @@ static double cn_solve(cn *c, double *beta, double l1, double l2)
         }
         if (dmax_outer < 1e-13)
             break;
+        cn_backtrack(c, beta, f0, l1, l2);
     }
     return cn_derivs(c);
 }
@@ -207,6 +236,34 @@ static void cn_free(cn *c)
     free(c->z);
     free(c->r);
     free(c->xw);
+    free(c->eta0);
+    free(c->b0);
+    memset(c, 0, sizeof *c);
+}
+
+/* c's work arrays for n subjects and p covariates; VX_ENOMEM */
+static int cn_alloc(cn *c, size_t n, size_t p, const double *time, const int *event, vx_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->n = n;
+    c->p = p;
+    c->time = time;
+    c->event = event;
+    c->ord = surv_order(time, NULL, n, 0); /* time ascending */
+    c->x = malloc(n * p * sizeof *c->x);
+    c->eta = calloc(n, sizeof *c->eta);
+    c->g = malloc(n * sizeof *c->g);
+    c->h = malloc(n * sizeof *c->h);
+    c->z = malloc(n * sizeof *c->z);
+    c->r = malloc(n * sizeof *c->r);
+    c->xw = malloc(p * sizeof *c->xw);
+    c->eta0 = malloc(n * sizeof *c->eta0);
+    c->b0 = malloc(p * sizeof *c->b0);
+    if (!c->ord || !c->x || !c->eta || !c->g || !c->h || !c->z || !c->r || !c->xw || !c->eta0 || !c->b0) {
+        cn_free(c);
+        return vx_error_set(err, VX_ENOMEM, "coxnet: out of memory for %zu x %zu", n, p);
+    }
+    return VX_OK;
 }
 
 int vx_coxnet_fit(const double *X, size_t n, size_t p, const double *time, const int *event, double alpha,
@@ -232,26 +289,15 @@ int vx_coxnet_fit(const double *X, size_t n, size_t p, const double *time, const
     if (rc != VX_OK)
         return rc;
     cn c;
-    memset(&c, 0, sizeof c);
-    c.n = n;
-    c.p = p;
-    c.time = time;
-    c.event = event;
-    c.ord = surv_order(time, NULL, n, 0); /* time ascending */
-    c.x = malloc(n * p * sizeof *c.x);
-    c.eta = calloc(n, sizeof *c.eta);
-    c.g = malloc(n * sizeof *c.g);
-    c.h = malloc(n * sizeof *c.h);
-    c.z = malloc(n * sizeof *c.z);
-    c.r = malloc(n * sizeof *c.r);
-    c.xw = malloc(p * sizeof *c.xw);
+    rc = cn_alloc(&c, n, p, time, event, err);
+    if (rc != VX_OK)
+        return rc;
     double *sd = malloc(p * sizeof *sd), *beta = calloc(p, sizeof *beta);
     path->lambda = malloc(nlambda * sizeof *path->lambda);
     path->beta = calloc(nlambda * p, sizeof *path->beta);
     path->dev_ratio = malloc(nlambda * sizeof *path->dev_ratio);
     path->df = malloc(nlambda * sizeof *path->df);
-    if (!c.ord || !c.x || !c.eta || !c.g || !c.h || !c.z || !c.r || !c.xw || !sd || !beta || !path->lambda ||
-        !path->beta || !path->dev_ratio || !path->df) {
+    if (!sd || !beta || !path->lambda || !path->beta || !path->dev_ratio || !path->df) {
         rc = vx_error_set(err, VX_ENOMEM, "coxnet: out of memory for %zu x %zu", n, p);
         goto done;
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every option of every command is documented: the options of extract, synth and features in README.md, the
-# options of each statistics command in its section of docs/statistics.md ("### `voxomics CMD`"), cox and km in
+# options of each statistics command in its section of docs/statistics.md ("### `voxomics CMD`"), cox, km and coxnet in
 # docs/survival.md. The option
 # names come from the commands' own help, which comes from the tables the parser uses.
 set -euo pipefail
@@ -28,7 +28,7 @@ for c in harmonize icc select train predict cv evaluate; do
         n=$((n + 1))
     done
 done
-for c in cox km; do
+for c in cox km coxnet; do
     section=$(awk -v h="### \`voxomics $c\`" '$0 == h { on = 1; next } /^##/ { on = 0 } on' "$src/docs/survival.md")
     [ -n "$section" ] || fail "docs/survival.md has no section for $c"
     for o in $(options_of "$c"); do
