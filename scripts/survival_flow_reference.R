@@ -87,6 +87,22 @@ p("median high %.17g low %.17g", q[1], q[2])
 lr <- survdiff(Surv(dte$days, dte$event) ~ grp)
 p("logrank chisq %.17g p %.17g", lr$chisq, pchisq(lr$chisq, 1, lower.tail = FALSE))
 p("harrell test %.17g", concordance(Surv(dte$days, dte$event) ~ lp, reverse = TRUE)$concordance)
+# evaluate's measures of the held-out predictions (lp, survival at 365 and 1095 days of the Efron fit): Uno's C
+# (concordance timewt "n/G2"), the cumulative/dynamic AUC and the IPCW Brier score (riskRegression::Score, KM
+# censoring model) and the integrated Brier score over [365, 1095] (pec::ibs of pec(), as vx_brier_integrated)
+suppressMessages({library(riskRegression); library(pec); library(prodlim)})
+de <- data.frame(time = dte$days, status = dte$event, x = lp)
+Se <- cbind(out$days_efron_s1, out$days_efron_s2)
+p("uno test %.17g", concordance(Surv(time, status) ~ x, data = de, reverse = TRUE, timewt = "n/G2")$concordance)
+a <- Score(list(m = cbind(lp, lp)), formula = Hist(time, status) ~ 1, data = de, times = c(365, 1095),
+           metrics = "auc", cens.model = "km", null.model = FALSE)
+p("td_auc test %.17g %.17g", a$AUC$score$AUC[1], a$AUC$score$AUC[2])
+b <- Score(list(m = 1 - Se), formula = Hist(time, status) ~ 1, data = de, times = c(365, 1095), metrics = "brier",
+           cens.model = "km", null.model = FALSE)
+p("brier test %.17g %.17g", b$Brier$score$Brier[1], b$Brier$score$Brier[2])
+pe <- pec(object = list(m = Se), formula = Surv(time, status) ~ 1, data = de, times = c(365, 1095), exact = FALSE,
+          cens.model = "marginal", start = 365, maxtime = 1095, reference = FALSE, verbose = FALSE)
+p("ibs test %.17g", ibs(pe)[1])
 if (length(args) > 1) {
   write.csv(d[, c("SubjectID", "fold")], file.path(args[2], "surv_flow_folds.csv"), row.names = FALSE, quote = FALSE)
   write.csv(format(out, digits = 17), file.path(args[2], "surv_flow_pred_r.csv"), row.names = FALSE, quote = FALSE)
