@@ -178,7 +178,7 @@ static void put_num(FILE *f, double v)
     if (isnan(v))
         fputc(',', f);
     else
-        fprintf(f, ",%.15g", v);
+        fprintf(f, ",%.17g", v);
 }
 
 static int write_pairs(const assoc_opts *o, const assoc_data *d, const vx_assoc_pair *pr, size_t np, vx_error *err)

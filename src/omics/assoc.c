@@ -15,7 +15,24 @@ typedef struct patterns {
     size_t np;          /* distinct patterns */
     unsigned char *mask; /* np x n: 1 = missing */
     size_t *of;          /* pattern of each column */
+    size_t *start, *col; /* the columns of pattern k: col[start[k] .. start[k+1]) */
 } patterns;
+
+/* the columns of each pattern, in column order */
+static int list_columns(size_t p, patterns *pt)
+{
+    pt->start = calloc(pt->np + 2, sizeof *pt->start);
+    pt->col = malloc((p + 1) * sizeof *pt->col);
+    if (!pt->start || !pt->col)
+        return VX_ENOMEM;
+    for (size_t j = 0; j < p; j++)
+        pt->start[pt->of[j] + 2]++;
+    for (size_t k = 0; k < pt->np; k++)
+        pt->start[k + 2] += pt->start[k + 1];
+    for (size_t j = 0; j < p; j++)
+        pt->col[pt->start[pt->of[j] + 1]++] = j;
+    return VX_OK;
+}
 
 static int find_patterns(const double *x, size_t n, size_t p, patterns *pt)
 {
@@ -38,7 +55,7 @@ static int find_patterns(const double *x, size_t n, size_t p, patterns *pt)
         pt->of[j] = k;
     }
     free(cur);
-    return VX_OK;
+    return list_columns(p, pt);
 }
 
 typedef struct ppair {
@@ -98,23 +115,34 @@ static void do_group(work *w, const ppair *pp, size_t np)
             w->idx[ns++] = i;
     if (ns < w->min_pairs || ns < 3)
         return;
-    memset(w->okx, 0, w->px);
-    memset(w->oky, 0, w->py);
+    for (size_t k = 0; k < np; k++) { /* forget the columns prepared for the previous complete set */
+        for (size_t c = w->px_pt.start[pp[k].a]; c < w->px_pt.start[pp[k].a + 1]; c++)
+            w->okx[w->px_pt.col[c]] = 0;
+        for (size_t c = w->py_pt.start[pp[k].b]; c < w->py_pt.start[pp[k].b + 1]; c++)
+            w->oky[w->py_pt.col[c]] = 0;
+    }
+    const patterns *A = &w->px_pt, *B = &w->py_pt;
     for (size_t k = 0; k < np; k++) {
-        for (size_t j = 0; j < w->px; j++)
-            if (w->px_pt.of[j] == pp[k].a && !(w->okx[j] & 2))
+        for (size_t c = A->start[pp[k].a]; c < A->start[pp[k].a + 1]; c++) {
+            const size_t j = A->col[c];
+            if (!(w->okx[j] & 2))
                 w->okx[j] = (unsigned char)(2 | prepare(w, w->x + j * n, ns, w->zx + j * n));
-        for (size_t j = 0; j < w->py; j++)
-            if (w->py_pt.of[j] == pp[k].b && !(w->oky[j] & 2))
+        }
+        for (size_t c = B->start[pp[k].b]; c < B->start[pp[k].b + 1]; c++) {
+            const size_t j = B->col[c];
+            if (!(w->oky[j] & 2))
                 w->oky[j] = (unsigned char)(2 | prepare(w, w->y + j * n, ns, w->zy + j * n));
+        }
     }
     for (size_t k = 0; k < np; k++)
-        for (size_t fj = 0; fj < w->px; fj++) {
-            if (w->px_pt.of[fj] != pp[k].a || w->okx[fj] != 3)
+        for (size_t c = A->start[pp[k].a]; c < A->start[pp[k].a + 1]; c++) {
+            const size_t fj = A->col[c];
+            if (w->okx[fj] != 3)
                 continue;
             const double *a = w->zx + fj * n;
-            for (size_t tj = 0; tj < w->py; tj++) {
-                if (w->py_pt.of[tj] != pp[k].b || w->oky[tj] != 3)
+            for (size_t d = B->start[pp[k].b]; d < B->start[pp[k].b + 1]; d++) {
+                const size_t tj = B->col[d];
+                if (w->oky[tj] != 3)
                     continue;
                 const double *b = w->zy + tj * n;
                 double r = 0.0;
@@ -195,6 +223,7 @@ static int run_patterns(work *w, vx_error *err)
 static void work_free(work *w)
 {
     free(w->px_pt.mask), free(w->px_pt.of), free(w->py_pt.mask), free(w->py_pt.of);
+    free(w->px_pt.start), free(w->px_pt.col), free(w->py_pt.start), free(w->py_pt.col);
     free(w->zx), free(w->zy), free(w->okx), free(w->oky), free(w->idx), free(w->tmp), free(w->tmp2), free(w->rw);
 }
 

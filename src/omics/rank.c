@@ -12,10 +12,39 @@ typedef struct vi {
     size_t i;
 } vi;
 
-static int vi_cmp(const void *a, const void *b)
+static int vi_less(const vi *a, const vi *b)
 {
-    const vi *x = a, *y = b;
-    return x->v < y->v ? -1 : x->v > y->v ? 1 : (x->i > y->i) - (x->i < y->i);
+    return a->v < b->v || (a->v == b->v && a->i < b->i);
+}
+
+/* stable merge sort of w[0..n) by value (then index) with tmp[0..n); no allocation (glibc's qsort allocates
+ * above 1 kB, which dominated the many small rankings of an association) */
+static void vi_sort(vi *w, vi *tmp, size_t n)
+{
+    const size_t run = 16;
+    for (size_t s = 0; s < n; s += run) { /* insertion sort of runs */
+        const size_t e = s + run < n ? s + run : n;
+        for (size_t i = s + 1; i < e; i++) {
+            const vi v = w[i];
+            size_t j = i;
+            while (j > s && vi_less(&v, &w[j - 1]))
+                w[j] = w[j - 1], j--;
+            w[j] = v;
+        }
+    }
+    for (size_t width = run; width < n; width *= 2) {
+        for (size_t s = 0; s < n; s += 2 * width) {
+            const size_t m = s + width < n ? s + width : n, e = s + 2 * width < n ? s + 2 * width : n;
+            size_t a = s, b = m, o = s;
+            while (a < m && b < e)
+                tmp[o++] = vi_less(&w[b], &w[a]) ? w[b++] : w[a++];
+            while (a < m)
+                tmp[o++] = w[a++];
+            while (b < e)
+                tmp[o++] = w[b++];
+        }
+        memcpy(w, tmp, n * sizeof *w);
+    }
 }
 
 double omics_rank_buf(const double *x, size_t n, double *r, void *work)
@@ -23,7 +52,7 @@ double omics_rank_buf(const double *x, size_t n, double *r, void *work)
     vi *w = work;
     for (size_t i = 0; i < n; i++)
         w[i].v = x[i], w[i].i = i;
-    qsort(w, n, sizeof *w, vi_cmp);
+    vi_sort(w, w + n, n);
     double ties = 0.0;
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
@@ -40,7 +69,7 @@ double omics_rank_buf(const double *x, size_t n, double *r, void *work)
 
 size_t omics_rank_work(size_t n)
 {
-    return (n ? n : 1) * sizeof(vi);
+    return 2 * (n ? n : 1) * sizeof(vi);
 }
 
 double vx_rank(const double *x, size_t n, double *r)
