@@ -21,10 +21,10 @@ static int fail(const cli_command *c, const vx_error *err)
 
 /* ---- associate ----------------------------------------------------------------------------------------------- */
 typedef struct assoc_opts {
-    const char *id, *method, *out, *heatmap;
+    const char *id, *omics_id, *method, *out, *heatmap;
     long min_pairs, top;
     int by_rows, quiet;
-    cli_list categorical;
+    cli_list categorical, target, na;
 } assoc_opts;
 #define AO(f) offsetof(assoc_opts, f)
 
@@ -102,14 +102,14 @@ static int feature_matrix(assoc_data *d, vx_error *err)
 }
 
 /* level codes of a categorical OMICS column, levels sorted as R's factor (bytes) */
-static void code_levels(assoc_data *d, size_t c, size_t j)
+static void code_levels(const assoc_opts *o, assoc_data *d, size_t c, size_t j)
 {
     const vx_table *t = &d->ot;
     const char **lev = d->levels + j * d->n;
     int nl = 0, *g = d->g + j * d->n;
     for (size_t i = 0; i < d->n; i++) {
         const size_t r = d->osmp[i];
-        if (vx_table_cell_missing(t, r, c) == 1) {
+        if (vx_table_cell_missing(t, r, c) == 1 || in_list(&o->na, t->cell[r * t->ncol + c])) {
             g[i] = -1;
             continue;
         }
@@ -126,7 +126,7 @@ static void code_levels(assoc_data *d, size_t c, size_t j)
             lev[b - 1] = lev[b], lev[b] = s;
         }
     for (size_t i = 0; i < d->n; i++) {
-        if (vx_table_cell_missing(t, d->osmp[i], c) == 1)
+        if (g[i] < 0)
             continue;
         int k = 0;
         while (strcmp(lev[k], t->cell[d->osmp[i] * t->ncol + c]))
@@ -148,10 +148,11 @@ static int target_matrix(const assoc_opts *o, assoc_data *d, vx_error *err)
     if (!d->ycol || !d->gcol || !d->y || !d->g || !d->k || !d->levels)
         return vx_error_set(err, VX_ENOMEM, "out of memory");
     for (size_t c = 0; c < nt; c++) {
-        if (!o->by_rows && c == t->id_col)
+        if ((!o->by_rows && c == t->id_col) ||
+            (o->target.n && !in_list(&o->target, o->by_rows ? VX_TABLE_ID(t, c) : t->colnames[c])))
             continue;
         if (!o->by_rows && (in_list(&o->categorical, t->colnames[c]) || !vx_table_col_numeric(t, c))) {
-            code_levels(d, c, d->pg);
+            code_levels(o, d, c, d->pg);
             d->gcol[d->pg++] = c;
             continue;
         }
@@ -159,6 +160,8 @@ static int target_matrix(const assoc_opts *o, assoc_data *d, vx_error *err)
             d->y[d->py * d->n + i] = o->by_rows ? t->num[c * t->ncol + d->osmp[i]] : t->num[d->osmp[i] * t->ncol + c];
         d->ycol[d->py++] = c;
     }
+    if (!d->py && !d->pg)
+        return vx_error_set(err, VX_EINVAL, "%s: no target%s", t->path, o->target.n ? " of --target found" : "");
     for (size_t i = 0; i < o->categorical.n; i++)
         if (o->by_rows || vx_table_col(t, o->categorical.v[i]) < 0)
             return vx_error_set(err, VX_EINVAL, "--categorical %s: no such column in %s%s", o->categorical.v[i],
@@ -352,7 +355,7 @@ static int run_associate(const cli_command *c, int argc, char **argv)
     size_t np = 0;
     int rc = vx_table_read(pos[0], o.id, &d.ft, &err);
     if (!rc)
-        rc = vx_table_read(pos[1], o.by_rows ? NULL : o.id, &d.ot, &err);
+        rc = vx_table_read(pos[1], o.by_rows ? NULL : o.omics_id ? o.omics_id : o.id, &d.ot, &err);
     if (!rc)
         rc = match_samples(&o, &d, pos[0], pos[1], &err);
     if (!rc)
@@ -380,12 +383,18 @@ static const cli_opt assoc_table[] = {
      AO(method), 0, 0, 0},
     {"--id", NULL, "COL", "the first column", "the sample ID column of FEATURES (and of OMICS without "
      "--omics-by-rows)", CLI_STR, AO(id), 0, 0, 0},
+    {"--omics-id", NULL, "COL", "the --id name", "the sample ID column of OMICS when it is named otherwise",
+     CLI_STR, AO(omics_id), 0, 0, 0},
+    {"--target", NULL, "NAME", "every column (row)", "test only this OMICS target; may be repeated", CLI_LIST,
+     AO(target), 0, 0, 0},
     {"--omics-by-rows", NULL, NULL, NULL, "OMICS has one target a row (genes) and one sample a column (header: "
      "sample IDs)", CLI_FLAG, AO(by_rows), 0, 0, 1},
     {"--min-pairs", NULL, "N", "3", "pairs with fewer complete samples are not tested", CLI_INT, AO(min_pairs), 3,
      1e9, 0},
     {"--categorical", NULL, "COL", "text columns", "an OMICS column tested as groups (Mann-Whitney for two levels, "
      "Kruskal-Wallis for more); may be repeated", CLI_LIST, AO(categorical), 0, 0, 0},
+    {"--na", NULL, "TEXT", "none", "a level of categorical targets read as missing (e.g. Unknown); may be repeated",
+     CLI_LIST, AO(na), 0, 0, 0},
     {"--heatmap", NULL, "HEAT.svg", NULL, "an SVG heatmap of rho, top features x top targets by p", CLI_STR,
      AO(heatmap), 0, 0, 0},
     {"--top", NULL, "N", "30", "features and targets in the heatmap", CLI_INT, AO(top), 1, 1000, 0},

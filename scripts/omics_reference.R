@@ -64,3 +64,13 @@ cat("phyper", format(phyper(12 - 1, 150, 12000 - 150, 300, lower.tail = FALSE), 
 cat("phyper2", format(phyper(3 - 1, 40, 500 - 40, 25, lower.tail = FALSE), digits = 17), "\n")
 cat("pt", format(2 * pt(-3.1, 17), digits = 17), "pchisq", format(pchisq(7.3, 3, lower.tail = FALSE), digits = 17),
     "\n")
+
+# EGFR mutation status (Mutant / Wildtype; Unknown and Not collected missing) vs one CaPTk feature: the
+# categorical association of docs/radiogenomics.md
+lab <- read.csv(file.path(d, "tcia_clinical_labels.csv"), check.names = FALSE)
+m <- merge(f, lab, by.x = "SubjectID", by.y = "Case ID")
+egfr <- m[["EGFR mutation status"]]
+v <- m[["T1_ED_GLSZM_Bins-20_Radius-1_ZoneSizeEntropy"]]
+keep <- egfr %in% c("Mutant", "Wildtype") & !is.na(v)
+w <- wilcox.test(v[keep] ~ factor(egfr[keep]), exact = FALSE, correct = TRUE)
+cat("EGFR wilcox n", sum(keep), "W", w$statistic, "p", format(w$p.value, digits = 17), "\n")
