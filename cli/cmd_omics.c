@@ -113,6 +113,7 @@ static void code_levels(const assoc_opts *o, assoc_data *d, size_t c, size_t j)
             g[i] = -1;
             continue;
         }
+        g[i] = 0; /* coded below */
         const char *v = t->cell[r * t->ncol + c];
         int k = 0;
         while (k < nl && strcmp(lev[k], v))
