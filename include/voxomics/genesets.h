@@ -7,7 +7,7 @@
  *   and a first line whose statistic is not a number (a header such as "ID\tt") are skipped; any other
  *   non-numeric or non-finite statistic, or a repeated gene, is an error naming file:line.
  * Gene lists (ORA): the first whitespace-separated field of each line; blank lines and '#' lines skipped;
- *   repeats kept once (first occurrence).
+ *   repeats are kept here and counted once by vx_ora.
  *
  * Ownership: structures filled here are freed with their _free function (also after an error).
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -5,7 +5,9 @@
  *     cases. Ranks are computed once per column over the complete cases of a missingness pattern: columns whose
  *     missing samples are the same share one ranking per partner pattern, so a table without missing values is
  *     ranked once per column, and only pairs whose missingness differs re-rank (over the pair's complete cases,
- *     as R's cor.test(x, y, method = "spearman") on the complete pairs).
+ *     as R's cor.test(x, y, method = "spearman") on the complete pairs). A re-ranking that leaves out at most 8
+ *     of a column's samples is derived from the column's own ranks (each left-out sample j lowers the rank of i
+ *     by [x_j < x_i] + [x_j == x_i]/2: exact, the same half-integers as sorting afresh).
  *   Pearson: the usual product-moment r of the complete cases.
  *   p (Spearman, Pearson): t = r sqrt((n - 2) / (1 - r^2)), two-sided p = 2 P(T_{n-2} > |t|), capped at 1:
  *     R's cor.test(exact = FALSE). |r| = 1 gives p = 0.

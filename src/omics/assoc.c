@@ -80,20 +80,63 @@ typedef struct work {
     unsigned char *okx, *oky; /* column prepared (not constant) for the current S */
     size_t *idx;        /* the samples of S */
     double *tmp, *tmp2;
+    double *rx, *ry;     /* Spearman: each column's ranks over its own non-missing samples (NaN where missing) */
+    size_t *gone;        /* samples of a column left out of the current S */
+    const unsigned char *out_s; /* the current S: 1 = left out */
     void *rw;
     vx_assoc_pair *out;
     size_t nout;
 } work;
 
-/* gather column c over S (idx, ns), rank if Spearman, standardise into z; 1 when not constant */
-static int prepare(work *w, const double *col, size_t ns, double *z)
+/* own ranks of every column (Spearman): ranks over the column's non-missing samples, NaN elsewhere */
+static void own_ranks(work *w, const double *v, size_t p, double *r)
 {
-    for (size_t i = 0; i < ns; i++)
-        w->tmp[i] = col[w->idx[i]];
-    if (w->m == VX_COR_SPEARMAN)
-        omics_rank_buf(w->tmp, ns, z, w->rw);
-    else
-        memcpy(z, w->tmp, ns * sizeof *z);
+    const size_t n = w->n;
+    for (size_t j = 0; j < p; j++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(v[j * n + i]))
+                w->idx[m] = i, w->tmp[m++] = v[j * n + i];
+        omics_rank_buf(w->tmp, m, w->tmp2, w->rw);
+        for (size_t i = 0; i < n; i++)
+            r[j * n + i] = NAN;
+        for (size_t k = 0; k < m; k++)
+            r[j * n + w->idx[k]] = w->tmp2[k];
+    }
+}
+
+/* Ranks over S from the column's own ranks when S leaves out few of its samples: each left-out sample j lowers
+ * the rank of sample i by [x_j < x_i] + [x_j == x_i] / 2 (exact half-integers, the same as ranking S afresh). */
+static int rank_by_removal(work *w, const double *col, const double *own, size_t ns, double *z)
+{
+    size_t ng = 0;
+    for (size_t i = 0; i < w->n; i++)
+        if (w->out_s[i] && !isnan(col[i])) {
+            if (ng == 8)
+                return 0;
+            w->gone[ng++] = i;
+        }
+    for (size_t k = 0; k < ns; k++) {
+        const size_t i = w->idx[k];
+        double r = own[i];
+        for (size_t g = 0; g < ng; g++)
+            r -= (col[w->gone[g]] < col[i]) + 0.5 * (col[w->gone[g]] == col[i]);
+        z[k] = r;
+    }
+    return 1;
+}
+
+/* gather column c over S (idx, ns), rank if Spearman, standardise into z; 1 when not constant */
+static int prepare(work *w, const double *col, const double *own, size_t ns, double *z)
+{
+    if (w->m != VX_COR_SPEARMAN || !rank_by_removal(w, col, own, ns, z)) {
+        for (size_t i = 0; i < ns; i++)
+            w->tmp[i] = col[w->idx[i]];
+        if (w->m == VX_COR_SPEARMAN)
+            omics_rank_buf(w->tmp, ns, z, w->rw);
+        else
+            memcpy(z, w->tmp, ns * sizeof *z);
+    }
     return omics_standardise(z, ns);
 }
 
@@ -115,6 +158,7 @@ static void do_group(work *w, const ppair *pp, size_t np)
             w->idx[ns++] = i;
     if (ns < w->min_pairs || ns < 3)
         return;
+    w->out_s = pp[0].s;
     for (size_t k = 0; k < np; k++) { /* forget the columns prepared for the previous complete set */
         for (size_t c = w->px_pt.start[pp[k].a]; c < w->px_pt.start[pp[k].a + 1]; c++)
             w->okx[w->px_pt.col[c]] = 0;
@@ -126,12 +170,12 @@ static void do_group(work *w, const ppair *pp, size_t np)
         for (size_t c = A->start[pp[k].a]; c < A->start[pp[k].a + 1]; c++) {
             const size_t j = A->col[c];
             if (!(w->okx[j] & 2))
-                w->okx[j] = (unsigned char)(2 | prepare(w, w->x + j * n, ns, w->zx + j * n));
+                w->okx[j] = (unsigned char)(2 | prepare(w, w->x + j * n, w->rx + j * n, ns, w->zx + j * n));
         }
         for (size_t c = B->start[pp[k].b]; c < B->start[pp[k].b + 1]; c++) {
             const size_t j = B->col[c];
             if (!(w->oky[j] & 2))
-                w->oky[j] = (unsigned char)(2 | prepare(w, w->y + j * n, ns, w->zy + j * n));
+                w->oky[j] = (unsigned char)(2 | prepare(w, w->y + j * n, w->ry + j * n, ns, w->zy + j * n));
         }
     }
     for (size_t k = 0; k < np; k++)
@@ -225,6 +269,7 @@ static void work_free(work *w)
     free(w->px_pt.mask), free(w->px_pt.of), free(w->py_pt.mask), free(w->py_pt.of);
     free(w->px_pt.start), free(w->px_pt.col), free(w->py_pt.start), free(w->py_pt.col);
     free(w->zx), free(w->zy), free(w->okx), free(w->oky), free(w->idx), free(w->tmp), free(w->tmp2), free(w->rw);
+    free(w->rx), free(w->ry), free(w->gone);
 }
 
 int vx_assoc_adjust(vx_assoc_pair *pairs, size_t n, vx_error *err)
@@ -285,15 +330,22 @@ int vx_associate(vx_cor_method m, const double *x, size_t n, size_t px, const do
     w.zy = malloc((m == VX_COR_KENDALL ? cap : py * cap + 1) * sizeof *w.zy);
     w.okx = malloc(px + 1), w.oky = malloc(py + 1), w.idx = malloc(cap * sizeof *w.idx);
     w.tmp = malloc(cap * sizeof *w.tmp), w.tmp2 = malloc(cap * sizeof *w.tmp2), w.rw = malloc(omics_rank_work(n));
+    w.gone = malloc(8 * sizeof *w.gone);
+    if (m == VX_COR_SPEARMAN)
+        w.rx = malloc((px * cap + 1) * sizeof *w.rx), w.ry = malloc((py * cap + 1) * sizeof *w.ry);
     w.out = malloc((px * py + 1) * sizeof *w.out);
     int rc = VX_OK;
-    if (!w.zx || !w.zy || !w.okx || !w.oky || !w.idx || !w.tmp || !w.tmp2 || !w.rw || !w.out ||
+    if (!w.zx || !w.zy || !w.okx || !w.oky || !w.idx || !w.tmp || !w.tmp2 || !w.rw || !w.out || !w.gone ||
+        (m == VX_COR_SPEARMAN && (!w.rx || !w.ry)) ||
         find_patterns(x, n, px, &w.px_pt) || find_patterns(y, n, py, &w.py_pt))
         rc = vx_error_set(err, VX_ENOMEM, "out of memory (association of %zu x %zu columns, %zu samples)", px, py, n);
     else if (m == VX_COR_KENDALL)
         do_kendall(&w);
-    else
+    else {
+        if (m == VX_COR_SPEARMAN)
+            own_ranks(&w, x, px, w.rx), own_ranks(&w, y, py, w.ry);
         rc = run_patterns(&w, err);
+    }
     work_free(&w);
     if (rc) {
         free(w.out);
