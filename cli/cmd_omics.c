@@ -420,7 +420,7 @@ const cli_command cli_cmd_associate = {
 
 /* ---- gsea ---------------------------------------------------------------------------------------------------- */
 typedef struct gsea_opts {
-    const char *out, *universe;
+    const char *out, *universe, *feature;
     long min_size, max_size, perms, seed;
     int quiet;
 } gsea_opts;
@@ -444,6 +444,38 @@ static void write_gsea(FILE *f, const vx_genelist *rk, const vx_genesets *gs, co
     }
 }
 
+/* the ranking of --feature F from a PAIRS.csv of associate: its targets and their rho */
+static int ranks_from_pairs(const char *path, const char *feature, vx_genelist *gl, vx_error *err)
+{
+    vx_table t = {0};
+    memset(gl, 0, sizeof *gl);
+    int rc = vx_table_read_long(path, "feature", &t, err);
+    const long tc = rc ? -1 : vx_table_col(&t, "target"), rho_c = rc ? -1 : vx_table_col(&t, "rho");
+    if (!rc && (tc < 0 || rho_c < 0))
+        rc = vx_error_set(err, VX_EFORMAT, "%s: no target and rho columns (a PAIRS.csv of voxomics associate?)", path);
+    if (!rc) {
+        gl->gene = malloc((t.nrow + 1) * sizeof *gl->gene);
+        gl->stat = malloc((t.nrow + 1) * sizeof *gl->stat);
+        if (!gl->gene || !gl->stat)
+            rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; !rc && i < t.nrow; i++) {
+        const double v = t.num[i * t.ncol + (size_t)rho_c];
+        if (strcmp(VX_TABLE_ID(&t, i), feature) || isnan(v))
+            continue;
+        if (!(gl->gene[gl->n] = strdup(t.cell[i * t.ncol + (size_t)tc])))
+            rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+        else
+            gl->stat[gl->n++] = v;
+    }
+    if (!rc && !gl->n)
+        rc = vx_error_set(err, VX_EINVAL, "%s: no pair of feature '%s' with a rho", path, feature);
+    vx_table_free(&t);
+    if (rc)
+        vx_genelist_free(gl);
+    return rc;
+}
+
 static int run_gsea(const cli_command *c, int argc, char **argv)
 {
     gsea_opts o = {.min_size = 15, .max_size = 500, .perms = 0, .seed = 1};
@@ -463,7 +495,7 @@ static int run_gsea(const cli_command *c, int argc, char **argv)
     vx_gsea_run run = {0};
     vx_outfile *h;
     FILE *f = NULL;
-    int rc = vx_genelist_read_rnk(pos[0], &rk, &err);
+    int rc = o.feature ? ranks_from_pairs(pos[0], o.feature, &rk, &err) : vx_genelist_read_rnk(pos[0], &rk, &err);
     if (!rc)
         rc = vx_genesets_read_gmt(pos[1], &gs, &err);
     if (!rc)
@@ -491,6 +523,8 @@ static const cli_opt gsea_table[] = {
     {"--max-size", NULL, "N", "500", "sets with more ranked genes are not tested", CLI_INT, GO(max_size), 1, 1e9, 0},
     {"--permutations", NULL, "N", "0: ES only", "random gene sets per set size for NES, p and q", CLI_INT,
      GO(perms), 0, 1e8, 0},
+    {"--feature", NULL, "NAME", NULL, "RANKS is a PAIRS.csv of associate: rank the targets by this feature's rho",
+     CLI_STR, GO(feature), 0, 0, 0},
     {"--seed", NULL, "S", "1", "the seed of the permutations", CLI_INT, GO(seed), 0, 9e18, 0},
     CLI_QUIET(gsea_opts),
     CLI_END};
@@ -499,7 +533,7 @@ const cli_command cli_cmd_gsea = {
     "gsea",
     "pre-ranked gene-set enrichment: exact enrichment scores, leading edges, permutation NES, p and BH q",
     "RANKS.rnk SETS.gmt [--min-size 15 --max-size 500] [--permutations N --seed S] -o RESULT.csv",
-    "RANKS.rnk  gene<TAB>statistic lines (a header line is skipped)\n"
+    "RANKS.rnk  gene<TAB>statistic lines (a header line is skipped), or a PAIRS.csv with --feature\n"
     "SETS.gmt   gene sets: name<TAB>description<TAB>genes",
     gsea_table,
     "ES: weighted Kolmogorov-Smirnov running sum (weight 1) as fgsea; NES and p by random sets of the same size "

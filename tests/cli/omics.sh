@@ -51,6 +51,12 @@ awk -F'\t' 'NR == FNR { if (FNR > 1) { es[$1] = $4; sz[$1] = $7 }; next }
 "$vx" gsea "$G/fgsea_naive_vs_th1.rnk" "$G/fgsea_mouse_reactome.gmt" --permutations 100 --seed 3 -o p1.csv -q
 "$vx" gsea "$G/fgsea_naive_vs_th1.rnk" "$G/fgsea_mouse_reactome.gmt" --permutations 100 --seed 3 -o p2.csv -q
 cmp -s p1.csv p2.csv || fail "gsea: the same seed gave different files"
+# a ranking from the association: --feature F on PAIRS.csv = a .rnk of F's rows
+awk -F, 'NR > 1 && $1 == "T1_ED_Intensity_Skewness" { printf "%s\t%s\n", $2, $4 }' pairs.csv >skew.rnk
+GO="$G/enrichr_GO_Biological_Process_2021_human_symbols.gmt"
+"$vx" gsea skew.rnk "$GO" --min-size 10 --permutations 50 -o r1.csv -q
+"$vx" gsea pairs.csv "$GO" --feature T1_ED_Intensity_Skewness --min-size 10 --permutations 50 -o r2.csv -q
+cmp -s r1.csv r2.csv || fail "gsea --feature: not the ranking of the feature's rho"
 # ORA worked case: 600 tested genes, 500 annotated; set A g0..g39, B g40..g499; selected g0..g2, g40..g61, g550
 awk 'BEGIN { printf "A\tset A"; for (i = 0; i < 40; i++) printf "\tg%d", i; printf "\nB\tset B"
              for (i = 40; i < 500; i++) printf "\tg%d", i; printf "\n" }' >sets.gmt
