@@ -25,7 +25,7 @@ for m in base image io settings prep filter feature extract cohort cli umbrella;
 done
 # src/stats is the statistics folder before its split into table, harmonize, eval and learn.
 # Library folders that never open files nor touch the standard streams (they get and return memory).
-PURE="image prep filter feature eval survival"
+PURE="image prep filter feature eval survival omics"
 
 fail=0
 checked=0

@@ -36,4 +36,12 @@ for c in cox km coxnet; do
         n=$((n + 1))
     done
 done
+for c in associate gsea ora; do
+    section=$(awk -v h="### \`voxomics $c\`" '$0 == h { on = 1; next } /^##/ { on = 0 } on' "$src/docs/radiogenomics.md")
+    [ -n "$section" ] || fail "docs/radiogenomics.md has no section for $c"
+    for o in $(options_of "$c"); do
+        grep -qF -- "\`$o" <<<"$section" || fail "docs/radiogenomics.md does not document $c $o"
+        n=$((n + 1))
+    done
+done
 echo "$n options documented"
