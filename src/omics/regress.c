@@ -56,23 +56,32 @@ int vx_regress_folds(size_t n, int k, uint64_t seed, int *fold, vx_error *err)
 }
 
 /* ---- small dense algebra (column-major unless said) ---------------------------------------------------------- */
-/* In-place lower Cholesky of the n x n matrix a; 0, or -1 when not positive definite. */
+/* dot product with four partial sums (the FMA latency chain, not the multiplications, bounds a single sum) */
+static double dot(const double *a, const double *b, size_t n)
+{
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += a[i] * b[i], s1 += a[i + 1] * b[i + 1];
+        s2 += a[i + 2] * b[i + 2], s3 += a[i + 3] * b[i + 3];
+    }
+    for (; i < n; i++)
+        s0 += a[i] * b[i];
+    return (s0 + s1) + (s2 + s3);
+}
+
+/* In-place Cholesky of the symmetric n x n matrix a: its lower triangle becomes L, row-major (L[i*n + k], k <= i),
+ * so that every inner product runs along contiguous rows; 0, or -1 when not positive definite. */
 static int chol(double *a, size_t n)
 {
     for (size_t j = 0; j < n; j++) {
-        double d = a[j * n + j];
-        for (size_t k = 0; k < j; k++)
-            d -= a[k * n + j] * a[k * n + j];
+        double d = a[j * n + j] - dot(a + j * n, a + j * n, j);
         if (!(d > 0.0))
             return -1;
         d = sqrt(d);
         a[j * n + j] = d;
-        for (size_t i = j + 1; i < n; i++) {
-            double s = a[j * n + i];
-            for (size_t k = 0; k < j; k++)
-                s -= a[k * n + i] * a[k * n + j];
-            a[j * n + i] = s / d;
-        }
+        for (size_t i = j + 1; i < n; i++)
+            a[i * n + j] = (a[i * n + j] - dot(a + i * n, a + j * n, j)) / d;
     }
     return 0;
 }
@@ -80,26 +89,14 @@ static int chol(double *a, size_t n)
 /* solve L L' x = b in place (L from chol) */
 static void chol_solve(const double *l, size_t n, double *b)
 {
-    for (size_t i = 0; i < n; i++) {
-        double s = b[i];
-        for (size_t k = 0; k < i; k++)
-            s -= l[k * n + i] * b[k];
-        b[i] = s / l[i * n + i];
-    }
-    for (size_t i = n; i-- > 0;) {
-        double s = b[i];
-        for (size_t k = i + 1; k < n; k++)
-            s -= l[i * n + k] * b[k];
-        b[i] = s / l[i * n + i];
-    }
-}
-
-static double dot(const double *a, const double *b, size_t n)
-{
-    double s = 0.0;
     for (size_t i = 0; i < n; i++)
-        s += a[i] * b[i];
-    return s;
+        b[i] = (b[i] - dot(l + i * n, b, i)) / l[i * n + i];
+    for (size_t i = n; i-- > 0;) {
+        b[i] /= l[i * n + i];
+        const double bi = b[i];
+        for (size_t k = 0; k < i; k++)
+            b[k] -= l[i * n + k] * bi;
+    }
 }
 
 static double pearson(const double *a, const double *b, size_t n)
@@ -145,7 +142,12 @@ static double train_median(const double *xc, const size_t *rows, const size_t *t
 /* column c of Z and T: impute by the training median, centre and scale by the training SD (ddof 0 or 1) */
 static void design_column(const double *xc, const size_t *rows, design *d, size_t c, int ddof, double *buf)
 {
-    const double med = train_median(xc, rows, d->tr, d->ntr, buf);
+    int gap = 0; /* the median only where a value is missing */
+    for (size_t i = 0; i < d->ntr && !gap; i++)
+        gap = isnan(xc[rows[d->tr[i]]]);
+    for (size_t i = 0; i < d->nte && !gap; i++)
+        gap = isnan(xc[rows[d->te[i]]]);
+    const double med = gap ? train_median(xc, rows, d->tr, d->ntr, buf) : 0.0;
     double *z = d->Z + c * d->ntr, *t = d->T + c * d->nte, mean = 0.0, ss = 0.0;
     for (size_t i = 0; i < d->ntr; i++) {
         const double v = xc[rows[d->tr[i]]];
@@ -238,12 +240,11 @@ static int ridge_fold(const design *d, size_t p, double alpha, double *M)
             for (size_t c = 0; c < p; c++)
                 v[c] = d->T[c * ne + i];
             chol_solve(A, p, v);
-            for (size_t j = 0; j < nr; j++) {
-                double s = 0.0;
-                for (size_t c = 0; c < p; c++)
-                    s += d->Z[c * nr + j] * v[c];
-                M[i * nr + j] = s;
-            }
+            double *mi = M + i * nr;
+            memset(mi, 0, nr * sizeof *mi);
+            for (size_t c = 0; c < p; c++)
+                for (size_t j = 0; j < nr; j++)
+                    mi[j] += d->Z[c * nr + j] * v[c];
         } else { /* v = Z t_i, M_i. = (ZZ' + aI)^-1 v */
             for (size_t j = 0; j < nr; j++) {
                 double s = 0.0;
