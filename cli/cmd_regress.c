@@ -249,8 +249,8 @@ static int run_regress(const cli_command *c, int argc, char **argv)
         return cli_usage_error(c, "-o PER_TARGET.csv is required", NULL);
     if (strcmp(o.model, "ridge") && strcmp(o.model, "pls") && strcmp(o.model, "enet"))
         return cli_usage_error(c, "--model must be ridge, pls or enet", o.model);
-    if (!strcmp(o.model, "ridge") && !(o.alpha > 0.0))
-        return cli_usage_error(c, "ridge needs --alpha > 0", NULL);
+    if (strcmp(o.model, "pls") && !(o.alpha > 0.0))
+        return cli_usage_error(c, "ridge and enet need --alpha > 0", NULL);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     vx_error err = {0};

@@ -182,7 +182,7 @@ typedef enum vx_regress_model { VX_REGRESS_RIDGE = 0, VX_REGRESS_PLS = 1, VX_REG
 
 typedef struct vx_regress_params {
     vx_regress_model model;
-    double alpha;      /* ridge and elastic net penalty (> 0 for ridge; >= 0 for enet) */
+    double alpha;      /* ridge and elastic net penalty, > 0 */
     double l1_ratio;   /* elastic net: 1 lasso .. 0 ridge */
     size_t components; /* PLS: K >= 1 */
     size_t nperm;      /* permutations for p (0: none, p = q = NaN) */
@@ -199,8 +199,10 @@ VX_API int vx_regress_folds(size_t n, int k, uint64_t seed, int *fold, vx_error 
 
 /* x: n x px features, y: n x py targets, both column-major, NaN missing; fold[i] in 0..nfold-1 (the test fold of
  * sample i). res: py results; oof (n x py, column-major, or NULL): the out-of-fold predictions (NaN where the
- * target is missing). Single-threaded and deterministic (rules above). VX_EINVAL (parameters, a fold of a pattern
- * with fewer than 2 training rows), VX_ENOMEM. */
+ * target is missing). A pattern with fewer than 3 samples, or with a fold that holds test rows but fewer than 2
+ * training rows (3 for PLS), leaves r, p and q NaN for its targets. Single-threaded and deterministic (rules
+ * above). VX_EINVAL (a NULL argument, alpha <= 0, l1_ratio outside [0, 1], components < 1, a fold code outside
+ * 0..nfold-1), VX_ENOMEM. */
 VX_API int vx_regress(const double *x, size_t n, size_t px, const double *y, size_t py, const int *fold, int nfold,
                       const vx_regress_params *par, vx_regress_result *res, double *oof, vx_error *err);
 

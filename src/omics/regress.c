@@ -531,8 +531,9 @@ static int check_params(const double *x, const double *y, const int *fold, int n
         return vx_error_set(err, VX_EINVAL, "regress: NULL argument");
     if (par->model == VX_REGRESS_RIDGE && !(par->alpha > 0.0))
         return vx_error_set(err, VX_EINVAL, "regress: ridge needs alpha > 0 (got %g)", par->alpha);
-    if (par->model == VX_REGRESS_ENET && (!(par->alpha >= 0.0) || !(par->l1_ratio >= 0.0 && par->l1_ratio <= 1.0)))
-        return vx_error_set(err, VX_EINVAL, "regress: elastic net needs alpha >= 0 and 0 <= l1_ratio <= 1");
+    if (par->model == VX_REGRESS_ENET && (!(par->alpha > 0.0) || !(par->l1_ratio >= 0.0 && par->l1_ratio <= 1.0)))
+        return vx_error_set(err, VX_EINVAL, "regress: elastic net needs alpha > 0 (got %g) and 0 <= l1_ratio <= 1 "
+                            "(got %g)", par->alpha, par->l1_ratio);
     if (par->model == VX_REGRESS_PLS && par->components < 1)
         return vx_error_set(err, VX_EINVAL, "regress: PLS needs at least 1 component");
     if (par->model < VX_REGRESS_RIDGE || par->model > VX_REGRESS_ENET)
