@@ -80,7 +80,7 @@ void cli_case_options(const extract_opts *o, vx_case_options *co);
 int cli_run_cohort(const extract_opts *o, const vx_settings *s);
 
 extern const cli_command cli_cmd_cox, cli_cmd_km, cli_cmd_coxnet;
-extern const cli_command cli_cmd_associate, cli_cmd_gsea, cli_cmd_ora;
+extern const cli_command cli_cmd_associate, cli_cmd_gsea, cli_cmd_ora, cli_cmd_regress;
 extern const cli_command cli_cmd_extract, cli_cmd_harmonize, cli_cmd_icc, cli_cmd_select, cli_cmd_train,
     cli_cmd_predict, cli_cmd_cv, cli_cmd_evaluate, cli_cmd_features, cli_cmd_settings, cli_cmd_synth, cli_cmd_version,
     cli_cmd_filter,

@@ -42,6 +42,28 @@
  *     to the set, n selected): R's phyper(k - 1, K, N - K, n, lower.tail = FALSE). The universe is the tested
  *     genes that are in at least one set; sets and the selection are intersected with it.
  *
+ * Imaging-to-omics regression (vx_regress): one model per target (gene) from the features, out-of-fold
+ *   predictions over given folds, the Pearson r of prediction and target per target. A target uses its own complete
+ *   samples (rows where it is a number); targets with the same missing samples form a pattern and share every
+ *   fold's work. Inside each training fold: missing feature values are imputed by the training medians (the mean of
+ *   the two middle values for an even count; an all-missing column becomes 0), then each feature is centred and
+ *   scaled by its training SD (population SD as scikit-learn's StandardScaler; a constant column keeps scale 1);
+ *   the test rows get the training transform.
+ *   Ridge: scikit-learn's Ridge(alpha, fit_intercept = True) on the standardised features: coefficients
+ *     (Z'Z + alpha I)^-1 Z'(y - mean y) by one Cholesky factorisation per fold and pattern (of the p x p matrix,
+ *     or of the n x n kernel ZZ' + alpha I when there are fewer training rows than features). Being linear in y,
+ *     the out-of-fold prediction of a pattern is one m x m matrix L applied to every target and permutation.
+ *   PLS: scikit-learn's PLSRegression(n_components = K, scale = True) per target (PLS1 by NIPALS, which for one y
+ *     takes the weight X'y / |X'y| at each step; X and y scaled by their sample SD, n - 1, inside the fold).
+ *   Elastic net: scikit-learn's ElasticNet(alpha, l1_ratio): min 1/(2n) |y - b - Zw|^2 + alpha l1_ratio |w|_1 +
+ *     alpha (1 - l1_ratio)/2 |w|^2, by cyclic coordinate descent on the fold's Gram matrix Z'Z (shared by the
+ *     pattern), from w = 0, until a sweep changes no coefficient by more than 1e-13 (relative to the largest):
+ *     the optimum itself rather than scikit-learn's duality-gap stopping at tol = 1e-4.
+ *   Permutation p: the target is permuted over its complete samples (the same nperm permutations for every target
+ *     of a pattern, from the seed) and the cross-validation repeated with the same folds;
+ *     p = (1 + #{r_perm >= r}) / (1 + nperm); q by BH over the targets with a p.
+ *   Folds: vx_regress_folds shuffles the samples from the seed and deals them round-robin into k folds.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #ifndef VOXOMICS_OMICS_H
@@ -154,6 +176,35 @@ typedef struct vx_ora_result {
 VX_API int vx_ora(const char *const *tested, size_t nt, const char *const *selected, size_t ns,
                   const char *const *set_genes, const size_t *set_off, size_t nsets, vx_ora_result *res,
                   unsigned char *in_overlap, size_t *universe, size_t *nselected, vx_error *err);
+
+/* ---- imaging-to-omics regression ------------------------------------------------------------------------------ */
+typedef enum vx_regress_model { VX_REGRESS_RIDGE = 0, VX_REGRESS_PLS = 1, VX_REGRESS_ENET = 2 } vx_regress_model;
+
+typedef struct vx_regress_params {
+    vx_regress_model model;
+    double alpha;      /* ridge and elastic net penalty, > 0 */
+    double l1_ratio;   /* elastic net: 1 lasso .. 0 ridge */
+    size_t components; /* PLS: K >= 1 */
+    size_t nperm;      /* permutations for p (0: none, p = q = NaN) */
+    uint64_t seed;     /* of the permutations */
+} vx_regress_params;
+
+typedef struct vx_regress_result {
+    size_t n;       /* the target's complete samples */
+    double r, p, q; /* out-of-fold Pearson r (NaN when a side is constant or n < 3), permutation p, BH q */
+} vx_regress_result;
+
+/* Fold codes 0..k-1 of n samples: a seeded shuffle dealt round-robin. VX_EINVAL (k < 2 or k > n), VX_ENOMEM. */
+VX_API int vx_regress_folds(size_t n, int k, uint64_t seed, int *fold, vx_error *err);
+
+/* x: n x px features, y: n x py targets, both column-major, NaN missing; fold[i] in 0..nfold-1 (the test fold of
+ * sample i). res: py results; oof (n x py, column-major, or NULL): the out-of-fold predictions (NaN where the
+ * target is missing). A pattern with fewer than 3 samples, or with a fold that holds test rows but fewer than 2
+ * training rows (3 for PLS), leaves r, p and q NaN for its targets. Single-threaded and deterministic (rules
+ * above). VX_EINVAL (a NULL argument, alpha <= 0, l1_ratio outside [0, 1], components < 1, a fold code outside
+ * 0..nfold-1), VX_ENOMEM. */
+VX_API int vx_regress(const double *x, size_t n, size_t px, const double *y, size_t py, const int *fold, int nfold,
+                      const vx_regress_params *par, vx_regress_result *res, double *oof, vx_error *err);
 
 #ifdef __cplusplus
 }

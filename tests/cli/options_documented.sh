@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every option of every command is documented: the options of extract, synth and features in README.md, the
 # options of each statistics command in its section of docs/statistics.md ("### `voxomics CMD`"), cox, km and coxnet in
-# docs/survival.md. The option
+# docs/survival.md; associate, gsea, ora and regress in docs/radiogenomics.md. The option
 # names come from the commands' own help, which comes from the tables the parser uses.
 set -euo pipefail
 vx="$1"
@@ -36,7 +36,7 @@ for c in cox km coxnet; do
         n=$((n + 1))
     done
 done
-for c in associate gsea ora; do
+for c in associate gsea ora regress; do
     section=$(awk -v h="### \`voxomics $c\`" '$0 == h { on = 1; next } /^##/ { on = 0 } on' "$src/docs/radiogenomics.md")
     [ -n "$section" ] || fail "docs/radiogenomics.md has no section for $c"
     for o in $(options_of "$c"); do
