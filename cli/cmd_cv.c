@@ -518,7 +518,9 @@ const cli_command cli_cmd_cv = {
     "         [--select METHOD ...] [--tune PARAM=v1,v2]... [--inner-folds-from FILE:COL[,COL]...] [options]\n"
     "         --json OUT.json\n"
     "DATA.csv --time COL --event COL --model cox|coxnet [--lambda L] [--select cox --k K]\n"
-    "         [--folds K --repeats R --seed S | --folds-from FILE:COL[,COL]...] [options] --json OUT.json",
+    "         [--folds K --repeats R --seed S | --folds-from FILE:COL[,COL]...] [options] --json OUT.json\n"
+    "DATA.csv --label COL --block NAME=@FILE|NAME=COL,COL... [--block ...]... [--fusion early|late]\n"
+    "         [--join-by-rows FILE] [--model M] [--select METHOD ...] [--folds K ...] [options] --json OUT.json",
     "DATA.csv  one row per sample: an ID column, the label column (or the time and event columns), numeric feature "
     "columns",
     cv_table,
