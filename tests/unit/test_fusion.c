@@ -8,7 +8,8 @@
  *   (a) a block alone equals vx_cv_run on its columns (and scikit-learn's per-block scores);
  *   (b) early fusion of one block (no block scaling) equals the plain pipeline, with and without selection;
  *   (c) late fusion equals the scikit-learn reference: fold AUCs to 1e-6, out-of-fold scores to 1e-8;
- *   (d) the DeLong p of each block against the fused model is vx_roc_delong_paired's (pROC-verified).
+ *   (d) the DeLong p of each block against the fused model is vx_roc_delong_paired's (pROC-verified);
+ * and vx_table_transpose (cv --join-by-rows) on a small genes x samples table.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <stdarg.h>
@@ -199,12 +200,38 @@ static void test_early_two_blocks_and_errors(void **state)
     assert_int_equal(vx_fusion_kind_find("mid"), -1);
 }
 
+/* vx_table_transpose: genes x samples -> samples x genes, joinable by ID (--join-by-rows). */
+static void test_transpose(void **state)
+{
+    (void)state;
+    const char *path = vx_test_tmp("genes.csv");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(",s1,s2,s3\nG1,1.5,,3\nG2,-2,5,x\n", f);
+    fclose(f);
+    vx_table t, tt;
+    vx_error err;
+    assert_int_equal(vx_table_read(path, NULL, &t, &err), VX_OK);
+    assert_int_equal(vx_table_transpose(&t, &tt, &err), VX_OK);
+    assert_int_equal(tt.nrow, 3);
+    assert_int_equal(tt.ncol, 3);
+    assert_string_equal(tt.colnames[0], "ID");
+    assert_string_equal(tt.colnames[2], "G2");
+    assert_string_equal(VX_TABLE_ID(&tt, 1), "s2");
+    assert_true(tt.num[0 * 3 + 1] == 1.5 && isnan(tt.num[1 * 3 + 1]) && tt.num[1 * 3 + 2] == 5.0);
+    assert_string_equal(tt.cell[2 * 3 + 2], "x");
+    assert_int_equal(vx_table_col(&tt, "G1"), 1);
+    vx_table_free(&tt);
+    vx_table_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_block_alone_and_late),
         cmocka_unit_test(test_early_one_block),
         cmocka_unit_test(test_early_two_blocks_and_errors),
+        cmocka_unit_test(test_transpose),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
