@@ -366,14 +366,16 @@ static int cv_fusion(const sopts *o, vx_error *err)
     labelled d;
     memset(&d, 0, sizeof d);
     vx_pipeline_params pp;
-    int kind = vx_fusion_kind_find(o->fusion);
-    int rc = kind < 0 ? vx_error_set(err, VX_EINVAL, "--fusion %s: give early or late", o->fusion) : VX_OK;
+    const char *fusion = o->fusion ? o->fusion : "early";
+    int kind = vx_fusion_kind_find(fusion);
+    int rc = kind < 0 ? vx_error_set(err, VX_EINVAL, "--fusion %s: give early or late", fusion) : VX_OK;
     if (rc == VX_OK && (o->time || o->event || o->features || o->exclude))
         rc = vx_error_set(err, VX_EINVAL, "--block: %s", o->time || o->event ? "a binary --label only (no survival "
                           "outcome)" : "the blocks name the features (no --features / --exclude)");
     if (rc == VX_OK)
         rc = blocks_parse(o, &B, err);
     sopts o2 = *o;
+    o2.fusion = fusion;
     o2.block_features = B.uniq;
     o2.n_block_features = B.nuniq;
     if (rc == VX_OK)
@@ -399,7 +401,7 @@ static int cv_fusion(const sopts *o, vx_error *err)
     if (rc == VX_OK)
         rc = vx_fusion_cv(d.X, d.t.nrow, d.p, d.y, d.fnames, fb, B.nb, &pp, &co, (vx_fusion_kind)kind,
                           !o->no_block_scale, &r, err);
-    if (rc == VX_OK && (rc = fusion_write(o, &d, &pp, &B, &r)) == VX_EIO)
+    if (rc == VX_OK && (rc = fusion_write(&o2, &d, &pp, &B, &r)) == VX_EIO)
         err->msg[0] = '\0'; /* printed */
     vx_fusion_result_free(&r);
     stats_labelled_free(&d);
@@ -415,6 +417,8 @@ static int cmd_cv(const sopts *o)
     vx_error_clear(&err);
     if (!o->json)
         return stats_usage(o, "--json OUT.json is required", NULL);
+    if (!o->blocks.n && (o->fusion || o->no_block_scale))
+        return stats_usage(o, "--fusion and --no-block-scale need feature blocks (--block NAME=...)", NULL);
     if (o->blocks.n) { /* multimodal prediction: blocks alone and fused */
         int rc = cv_fusion(o, &err);
         if (rc == VX_EIO && !err.msg[0])

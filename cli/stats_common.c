@@ -22,7 +22,6 @@ int stats_parse(const cli_command *c, int argc, char **argv, sopts *o)
     o->lambda = o->l1_ratio = o->cutoff = NAN;
     o->trees = o->depth = -1;
     o->missing = "error";
-    o->fusion = "early";
     const char *pos[2];
     int npos = 0, two = !strcmp(c->name, "predict");
     int r = cli_parse(c, argc, argv, o, pos, two ? 2 : 1, &npos);

@@ -284,8 +284,8 @@ VX_API void vx_cv_result_free(vx_cv_result *r);
  *                     pipeline's selection (pp->select, within the block), then (block_scale) each block's kept
  *                     features divided by sqrt(their number), so that every block has the same total variance
  *                     (sum of squares) whatever its width; the blocks concatenated feed one model (pp->model);
- *   late fusion:      (stacking) in each outer fold, an inner K-fold CV of the training rows (vxp's inner folds
- *                     of tuning: o->inner_given, or o->folds stratified folds from the seed) gives each block's
+ *   late fusion:      (stacking) in each outer fold, an inner K-fold CV of the training rows (the inner folds of
+ *                     tuning: o->inner_given, or o->folds stratified folds from the seed) gives each block's
  *                     out-of-fold decision values on the training rows; a stacker, the L2 logistic regression with
  *                     C = 1 (intercept unpenalised), is fitted on them (one column per block, unscaled); each block's
  *                     pipeline refitted on the whole outer training set scores the test rows, and the stacker's
