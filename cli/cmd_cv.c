@@ -83,8 +83,9 @@ static int read_inner_folds(const sopts *o, const vx_table *t, const vx_cv_optio
                           "--inner-folds-from %s: %d columns for %d repeats x %d outer folds: give one column per "
                           "outer fold (repeat 1's folds in order, then repeat 2's, ...)",
                           o->inner_folds_from, nc, R, K);
-    if (rc == VX_OK && !o->tune.n)
-        rc = vx_error_set(err, VX_EINVAL, "--inner-folds-from: the inner folds are used for tuning: give --tune");
+    if (rc == VX_OK && !o->tune.n && !o->blocks.n)
+        rc = vx_error_set(err, VX_EINVAL, "--inner-folds-from: the inner folds are used for tuning (or --block "
+                                          "--fusion late's stacking): give --tune");
     return rc;
 }
 
@@ -204,12 +205,226 @@ static int cv_write(const sopts *o, const labelled *d, const vx_pipeline_params 
     return VX_OK;
 }
 
+/* ---- --block NAME=@FILE | NAME=COL,COL...: multimodal prediction (vx_fusion_cv) ------------------------------ */
+typedef struct cv_blocks {
+    size_t nb;
+    char name[MAX_LIST][128];
+    size_t start[MAX_LIST + 1]; /* block b: cols[start[b] .. start[b+1] - 1] */
+    char **cols;                /* every block's column names, in order (owned) */
+    size_t ncols, cap;
+    const char **uniq; /* the distinct column names (the feature columns) */
+    size_t nuniq;
+    size_t *idx; /* per entry of cols: its feature index */
+} cv_blocks;
+
+static void blocks_free(cv_blocks *B)
+{
+    for (size_t i = 0; i < B->ncols; i++)
+        free(B->cols[i]);
+    free(B->cols);
+    free(B->uniq);
+    free(B->idx);
+}
+
+/* Append a column name (trimmed of spaces and CR) to the blocks; empty names are skipped. */
+static int blocks_add(cv_blocks *B, const char *s, size_t len, vx_error *err)
+{
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
+        len--;
+    if (!len)
+        return VX_OK;
+    if (B->ncols == B->cap) {
+        size_t cap = B->cap ? 2 * B->cap : 256;
+        char **c = realloc(B->cols, cap * sizeof *c);
+        if (!c)
+            return vx_error_set(err, VX_ENOMEM, "out of memory");
+        B->cols = c;
+        B->cap = cap;
+    }
+    if (!(B->cols[B->ncols] = strndup(s, len)))
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    B->ncols++;
+    return VX_OK;
+}
+
+/* The column names of @FILE: one a line (empty lines and lines starting with '#' skipped). */
+static int blocks_read_file(cv_blocks *B, const char *path, vx_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return vx_error_set(err, VX_EIO, "--block: cannot open %s: %s", path, strerror(errno));
+    char line[4096];
+    int rc = VX_OK;
+    while (rc == VX_OK && fgets(line, sizeof line, f))
+        if (line[0] != '#')
+            rc = blocks_add(B, line, strlen(line), err);
+    fclose(f);
+    return rc;
+}
+
+/* Parse every --block, then the distinct columns (the feature list of the table). */
+static int blocks_parse(const sopts *o, cv_blocks *B, vx_error *err)
+{
+    int rc = VX_OK;
+    for (size_t b = 0; rc == VX_OK && b < o->blocks.n; b++) {
+        const char *spec = o->blocks.v[b], *eq = strchr(spec, '=');
+        if (!eq || eq == spec || !eq[1])
+            return vx_error_set(err, VX_EINVAL, "--block NAME=@FILE or NAME=COL,COL,...: '%s'", spec);
+        snprintf(B->name[b], sizeof B->name[b], "%.*s", (int)(eq - spec), spec);
+        B->start[b] = B->ncols;
+        if (eq[1] == '@')
+            rc = blocks_read_file(B, eq + 2, err);
+        for (const char *p = eq + 1; rc == VX_OK && eq[1] != '@' && *p;) {
+            const char *c = strchr(p, ',');
+            size_t len = c ? (size_t)(c - p) : strlen(p);
+            rc = blocks_add(B, p, len, err);
+            p += len + (c ? 1 : 0);
+        }
+        if (rc == VX_OK && B->ncols == B->start[b])
+            rc = vx_error_set(err, VX_EINVAL, "--block %s: no column", spec);
+        B->nb = b + 1;
+    }
+    B->start[B->nb] = B->ncols;
+    B->uniq = malloc((B->ncols + 1) * sizeof *B->uniq);
+    B->idx = malloc((B->ncols + 1) * sizeof *B->idx);
+    if (rc == VX_OK && (!B->uniq || !B->idx))
+        rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == VX_OK && i < B->ncols; i++) {
+        size_t k = 0;
+        while (k < B->nuniq && strcmp(B->uniq[k], B->cols[i]))
+            k++;
+        if (k == B->nuniq)
+            B->uniq[B->nuniq++] = B->cols[i];
+        B->idx[i] = k;
+    }
+    return rc;
+}
+
+/* One block's (or the fused model's) results. */
+static cJSON *fusion_json_one(const char *name, size_t features, const vx_cv_result *r)
+{
+    cJSON *j = cJSON_CreateObject();
+    size_t nf = (size_t)r->folds * (size_t)r->repeats;
+    cJSON_AddStringToObject(j, "name", name);
+    cJSON_AddNumberToObject(j, "features", (double)features);
+    cJSON_AddItemToObject(j, "auc_folds", stats_json_nums(r->auc, nf));
+    cJSON_AddNumberToObject(j, "auc_mean", r->auc_mean);
+    cJSON_AddNumberToObject(j, "auc_sd", r->auc_sd);
+    cJSON_AddItemToObject(j, "pooled", stats_json_nums(r->pooled, (size_t)r->repeats));
+    return j;
+}
+
+/* cv --block's JSON and summary lines; VX_OK or VX_EIO (printed). */
+static int fusion_write(const sopts *o, const labelled *d, const vx_pipeline_params *pp, const cv_blocks *B,
+                        const vx_fusion_result *r)
+{
+    cJSON *root = cJSON_CreateObject(), *bl = cJSON_AddArrayToObject(root, "blocks");
+    for (size_t b = 0; b < B->nb; b++)
+        cJSON_AddItemToArray(bl, fusion_json_one(B->name[b], B->start[b + 1] - B->start[b], &r->block[b]));
+    cJSON *fu = fusion_json_one("fused", B->ncols, &r->fused);
+    cJSON_AddStringToObject(fu, "fusion", o->fusion);
+    cJSON_AddItemToObject(root, "fused", fu);
+    cJSON *dl = cJSON_AddArrayToObject(root, "delong");
+    for (size_t k = 0; k < r->ndelong; k++) {
+        const vx_fusion_delong *e = &r->delong[k];
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "a", B->name[e->a]);
+        cJSON_AddStringToObject(j, "b", "fused");
+        cJSON_AddNumberToObject(j, "repeat", e->repeat + 1);
+        cJSON_AddNumberToObject(j, "auc_a", e->auc_a);
+        cJSON_AddNumberToObject(j, "auc_b", e->auc_b);
+        cJSON_AddNumberToObject(j, "z", e->z); /* NaN -> null: the same ranking */
+        cJSON_AddNumberToObject(j, "p", e->p);
+        cJSON_AddItemToArray(dl, j);
+    }
+    cv_settings(o, d, pp, &r->fused, root);
+    cJSON *s = cJSON_GetObjectItem(root, "settings");
+    cJSON_AddStringToObject(s, "fusion", o->fusion);
+    cJSON_AddBoolToObject(s, "block_scale", !o->no_block_scale && !strcmp(o->fusion, "early"));
+    cJSON_AddStringToObject(s, "stacker", !strcmp(o->fusion, "late") ? "logreg C=1 on the blocks' inner out-of-fold "
+                                                                       "decision values" : "none");
+    int w = stats_write_json(o, o->json, root);
+    cJSON_Delete(root);
+    if (w)
+        return VX_EIO;
+    for (size_t b = 0; stats_summary(o) && b < B->nb; b++)
+        printf("%-10s AUC %.4f +/- %.4f (pooled %.4f), DeLong vs fused p = %.4g\n", B->name[b], r->block[b].auc_mean,
+               r->block[b].auc_sd, r->block[b].pooled[0], r->delong[b].p);
+    if (stats_summary(o))
+        printf("%-10s AUC %.4f +/- %.4f (pooled %.4f), %s fusion -> %s\n", "fused", r->fused.auc_mean,
+               r->fused.auc_sd, r->fused.pooled[0], o->fusion, o->json);
+    return VX_OK;
+}
+
+/* cv --block ...: load the blocks' columns, cross-validate them alone and fused. */
+static int cv_fusion(const sopts *o, vx_error *err)
+{
+    cv_blocks B;
+    memset(&B, 0, sizeof B);
+    labelled d;
+    memset(&d, 0, sizeof d);
+    vx_pipeline_params pp;
+    const char *fusion = o->fusion ? o->fusion : "early";
+    int kind = vx_fusion_kind_find(fusion);
+    int rc = kind < 0 ? vx_error_set(err, VX_EINVAL, "--fusion %s: give early or late", fusion) : VX_OK;
+    if (rc == VX_OK && (o->time || o->event || o->features || o->exclude))
+        rc = vx_error_set(err, VX_EINVAL, "--block: %s", o->time || o->event ? "a binary --label only (no survival "
+                          "outcome)" : "the blocks name the features (no --features / --exclude)");
+    if (rc == VX_OK)
+        rc = blocks_parse(o, &B, err);
+    sopts o2 = *o;
+    o2.fusion = fusion;
+    o2.block_features = B.uniq;
+    o2.n_block_features = B.nuniq;
+    if (rc == VX_OK)
+        rc = stats_load_labelled(&o2, &d, err);
+    if (rc == VX_OK && (d.nclass != 2 || d.p != B.nuniq))
+        rc = vx_error_set(err, VX_EINVAL, "--block: %s", d.nclass != 2 ? "the label must have two classes"
+                                                                       : "a block column is the label or the batch");
+    if (rc == VX_OK)
+        rc = stats_pipeline_params(o, &pp, err);
+    vx_cv_options co = {o->folds, o->repeats, o->seed, NULL, NULL, 0, NULL};
+    int *given = NULL, *inner = NULL;
+    if (rc == VX_OK && o->folds_from && (rc = read_given_folds(o, &d.t, &given, &co.repeats, err)) == VX_OK)
+        co.given = given;
+    if (rc == VX_OK && o->inner_folds_from && (rc = read_inner_folds(o, &d.t, &co, &inner, err)) == VX_OK)
+        co.inner_given = inner;
+    if (rc == VX_OK && o->tune.n)
+        rc = vx_error_set(err, VX_EUNSUPPORTED, "--tune with --block is not implemented: give fixed parameters");
+    vx_fusion_block fb[MAX_LIST];
+    for (size_t b = 0; b < B.nb; b++)
+        fb[b] = (vx_fusion_block){B.name[b], B.idx + B.start[b], B.start[b + 1] - B.start[b]};
+    vx_fusion_result r;
+    memset(&r, 0, sizeof r);
+    if (rc == VX_OK)
+        rc = vx_fusion_cv(d.X, d.t.nrow, d.p, d.y, d.fnames, fb, B.nb, &pp, &co, (vx_fusion_kind)kind,
+                          !o->no_block_scale, &r, err);
+    if (rc == VX_OK && (rc = fusion_write(&o2, &d, &pp, &B, &r)) == VX_EIO)
+        err->msg[0] = '\0'; /* printed */
+    vx_fusion_result_free(&r);
+    stats_labelled_free(&d);
+    blocks_free(&B);
+    free(given);
+    free(inner);
+    return rc;
+}
+
 static int cmd_cv(const sopts *o)
 {
     vx_error err;
     vx_error_clear(&err);
     if (!o->json)
         return stats_usage(o, "--json OUT.json is required", NULL);
+    if (!o->blocks.n && (o->fusion || o->no_block_scale))
+        return stats_usage(o, "--fusion and --no-block-scale need feature blocks (--block NAME=...)", NULL);
+    if (o->blocks.n) { /* multimodal prediction: blocks alone and fused */
+        int rc = cv_fusion(o, &err);
+        if (rc == VX_EIO && !err.msg[0])
+            return 1;
+        return rc == VX_OK ? 0 : stats_fail(o, &err);
+    }
     labelled d;
     vx_pipeline_params pp;
     int rc = stats_load_labelled(o, &d, &err);
@@ -273,6 +488,19 @@ static const cli_opt cv_table[] = {
      "tune PARAM (C, gamma, trees, depth, eta, reg_lambda, min_child_weight, subsample, colsample_bytree, "
      "colsample_bynode, base_score, k, threshold, alpha) by inner CV on each training set", CLI_LIST,
      SO(tune), 0, 0, 0},
+    {"--block", NULL, "NAME=@FILE|NAME=COL,COL...", NULL,
+     "a feature block for multimodal prediction (repeat for each block: e.g. imaging, genomic, clinical): its "
+     "columns listed in FILE (one name a line) or given; the blocks are cross-validated alone and fused (--fusion), "
+     "with paired DeLong tests of each block against the fused model", CLI_LIST, SO(blocks), 0, 0, 0},
+    {"--fusion", NULL, "early|late", "early",
+     "with --block: early = per-block imputation, scaling and selection on the training rows, blocks weighted by "
+     "1/sqrt(width), one model; late = one pipeline per block stacked by a logistic regression (C = 1) fitted on "
+     "inner out-of-fold scores of the training rows", CLI_STR, SO(fusion), 0, 0, 0},
+    {"--no-block-scale", NULL, NULL, NULL, "early fusion without the 1/sqrt(width) block weights", CLI_FLAG,
+     SO(no_block_scale), 0, 0, 1},
+    {"--join-by-rows", NULL, "FILE.csv", NULL,
+     "join a table with one variable a row and one sample a column (e.g. genes x patients; header: the sample IDs), "
+     "transposed first; its variables can be features (--block, --features)", CLI_LIST, SO(joins_by_rows), 0, 0, 0},
     OPT_SELECT, OPT_SELECT_PARAMS, OPT_HARMONIZE_BATCH,
     OPT_ID, OPT_JOIN, OPT_WHERE, OPT_MISSING, OPT_FEATURES, OPT_EXCLUDE,
     CLI_QUIET(sopts),
@@ -294,7 +522,9 @@ const cli_command cli_cmd_cv = {
     "         [--select METHOD ...] [--tune PARAM=v1,v2]... [--inner-folds-from FILE:COL[,COL]...] [options]\n"
     "         --json OUT.json\n"
     "DATA.csv --time COL --event COL --model cox|coxnet [--lambda L] [--select cox --k K]\n"
-    "         [--folds K --repeats R --seed S | --folds-from FILE:COL[,COL]...] [options] --json OUT.json",
+    "         [--folds K --repeats R --seed S | --folds-from FILE:COL[,COL]...] [options] --json OUT.json\n"
+    "DATA.csv --label COL --block NAME=@FILE|NAME=COL,COL... [--block ...]... [--fusion early|late]\n"
+    "         [--join-by-rows FILE] [--model M] [--select METHOD ...] [--folds K ...] [options] --json OUT.json",
     "DATA.csv  one row per sample: an ID column, the label column (or the time and event columns), numeric feature "
     "columns",
     cv_table,

@@ -108,6 +108,23 @@ int stats_load_table(const sopts *o, vx_table *t, vx_error *err)
                        o->joins.v[j], ua, ub, t->nrow);
         vx_table_free(&b);
     }
+    /* --join-by-rows FILE: one variable a row, one sample a column (e.g. genes x patients), transposed first */
+    for (size_t j = 0; rc == VX_OK && j < o->joins_by_rows.n; j++) {
+        vx_table b, tb;
+        memset(&tb, 0, sizeof tb);
+        rc = vx_table_read(o->joins_by_rows.v[j], NULL, &b, err);
+        if (rc == VX_OK)
+            rc = vx_table_transpose(&b, &tb, err);
+        size_t ua = 0, ub = 0;
+        if (rc == VX_OK)
+            rc = vx_table_join(t, &tb, &ua, &ub, err);
+        if (rc == VX_OK && (ua || ub))
+            stats_note(o, "join %s (by rows): %zu rows of the data and %zu samples of the joined file have no "
+                          "partner and are left out (%zu rows remain)",
+                       o->joins_by_rows.v[j], ua, ub, t->nrow);
+        vx_table_free(&b);
+        vx_table_free(&tb);
+    }
     /* --where COL=VALUE / COL!=VALUE */
     for (size_t w = 0; rc == VX_OK && w < o->where.n; w++) {
         char buf[1024];
@@ -146,6 +163,8 @@ int stats_feature_cols(const sopts *o, const vx_table *t, const char *const *ski
     for (size_t i = 0; i < nskip && ne < 1100; i++)
         if (skip[i] && vx_table_col(t, skip[i]) >= 0)
             exc[ne++] = skip[i];
+    if (o->block_features) /* cv --block: the blocks' columns, joined ones included */
+        return vx_table_numeric_cols(t, o->block_features, o->n_block_features, exc, ne, cols, p, err);
     for (size_t j = t->main_ncol; !o->features && j < t->ncol && ne < 1100; j++)
         exc[ne++] = t->colnames[j]; /* joined columns are not features unless named in --features */
     return vx_table_numeric_cols(t, o->features ? inc : NULL, ni, exc, ne, cols, p, err);

@@ -36,6 +36,11 @@ typedef struct sopts {
     cli_list categorical;
     double rho;
     cli_list joins, covariates, tune, where;
+    cli_list blocks, joins_by_rows; /* cv: --block NAME=..., --join-by-rows FILE */
+    const char *fusion;             /* cv: early | late */
+    int no_block_scale;             /* cv: early fusion without the 1/sqrt(width) block weights */
+    const char *const *block_features; /* set by cv with --block: the feature columns (instead of --features) */
+    size_t n_block_features;
     long folds, repeats, bootstrap, seed, trees, depth;
     int nonparametric, mean_only, no_eb, miq, welch, lasso_1se, quiet, bootstrap_rows;
     double C, gamma, eta, threshold, alpha, k, nlambda, lambda_min_ratio;

@@ -246,6 +246,8 @@ typedef struct vx_cv_result {
     double *fit_time;   /* repeats x folds, seconds (pipeline fit, tuning included) */
     double auc_mean, auc_sd; /* over all folds (sd with n-1) */
     double *chosen;     /* repeats x folds x n_tune: the tuned values */
+    double *oof;        /* repeats x n (x classes when multiclass): the out-of-fold scores (decision values) of each
+                         * repeat, row i of repeat r at oof[r n + i]; NULL for time-to-event outcomes */
 } vx_cv_result;
 
 /* Stratified fold assignment for one repeat: fold[i] in 0..K-1 (the caller provides n entries). Errors:
@@ -272,6 +274,66 @@ VX_API int vx_cv_run_outcome(const double *X, size_t n, size_t p, const vx_outco
                              const vx_cv_options *o, const vx_cv_metric *metric, vx_cv_result *r, vx_error *err);
 /* Free the arrays of r (not r itself) and zero it. NULL is allowed. */
 VX_API void vx_cv_result_free(vx_cv_result *r);
+
+/* ---- multimodal prediction: feature blocks in one cross-validation ------------------------------------------- */
+/* Blocks of columns of one table (e.g. imaging, genomic, clinical features of the same patients), compared alone
+ * and fused, all in one leak-free CV of a binary label (the folds of vx_cv_options: given, or stratified from the
+ * seed, the same for every block and the fused model):
+ *   each block alone: vx_cv_run_outcome on the block's columns (its result equals vx_cv_run on them);
+ *   early fusion:     in each fold, per block on the training rows: median imputation, standardisation and the
+ *                     pipeline's selection (pp->select, within the block), then (block_scale) each block's kept
+ *                     features divided by sqrt(their number), so that every block has the same total variance
+ *                     (sum of squares) whatever its width; the blocks concatenated feed one model (pp->model);
+ *   late fusion:      (stacking) in each outer fold, an inner K-fold CV of the training rows (the inner folds of
+ *                     tuning: o->inner_given, or o->folds stratified folds from the seed) gives each block's
+ *                     out-of-fold decision values on the training rows; a stacker, the L2 logistic regression with
+ *                     C = 1 (intercept unpenalised), is fitted on them (one column per block, unscaled); each block's
+ *                     pipeline refitted on the whole outer training set scores the test rows, and the stacker's
+ *                     decision value of those block scores is the fused score. The stacker never sees a test row:
+ *                     as scikit-learn's StackingClassifier(stack_method="decision_function",
+ *                     final_estimator=LogisticRegression(C=1), cv=inner folds) fitted on the outer training set.
+ * Per repeat, the paired DeLong test (vx_roc_delong_paired, pROC's roc.test) of each block against the fused
+ * model on the pooled out-of-fold scores of the repeat. Tuning (o->n_tune) and harmonisation are not supported
+ * (VX_EUNSUPPORTED). */
+typedef enum vx_fusion_kind {
+    VX_FUSION_EARLY = 0,
+    VX_FUSION_LATE,
+} vx_fusion_kind;
+
+typedef struct vx_fusion_block {
+    const char *name;  /* e.g. "imaging" */
+    const size_t *col; /* the block's columns of X (0-based) */
+    size_t p;          /* their number, >= 1 */
+} vx_fusion_block;
+
+typedef struct vx_fusion_delong {
+    size_t a;        /* the block */
+    int repeat;      /* 0-based */
+    double auc_a, auc_b, z, p; /* block a vs the fused model (b); z and p NaN when Var(AUC_a - AUC_b) = 0 */
+} vx_fusion_delong;
+
+typedef struct vx_fusion_result {
+    size_t nblocks;
+    vx_cv_result *block;      /* nblocks: each block alone (oof: its out-of-fold scores) */
+    vx_cv_result fused;       /* the fused model (chosen is NULL) */
+    vx_fusion_delong *delong; /* nblocks x repeats, repeat-major: delong[r nblocks + b] */
+    size_t ndelong;
+} vx_fusion_result;
+
+/* The kind named "early" or "late"; -1 when unknown. */
+VX_API int vx_fusion_kind_find(const char *name);
+/* Cross-validate the blocks (nb >= 1; a column may be in several blocks) of X (n x p, NaN = missing) with binary
+ * labels y, alone and fused (kind; block_scale: early fusion's 1/sqrt(width) weighting, 0 = none), as described
+ * above. r is overwritten and owned by the caller: free it with vx_fusion_result_free (also after an error).
+ * Errors: VX_EINVAL (no block, an empty block, a column outside X, labels not 0/1, the errors of vx_cv_run),
+ * VX_EUNSUPPORTED (tuning, harmonisation), those of the pipeline and the stacker's fit naming the repeat and
+ * fold, VX_ENOMEM. */
+VX_API int vx_fusion_cv(const double *X, size_t n, size_t p, const int *y, const char *const *names,
+                        const vx_fusion_block *blocks, size_t nb, const vx_pipeline_params *pp,
+                        const vx_cv_options *o, vx_fusion_kind kind, int block_scale, vx_fusion_result *r,
+                        vx_error *err);
+/* Free the arrays of r (not r itself) and zero it. NULL is allowed. */
+VX_API void vx_fusion_result_free(vx_fusion_result *r);
 
 #ifdef __cplusplus
 }

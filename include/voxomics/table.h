@@ -72,6 +72,12 @@ VX_API int vx_table_cell_missing(const vx_table *t, size_t i, size_t c);
  * both is VX_EINVAL naming it. *unmatched_a / *unmatched_b: rows of each side without a partner. a is changed
  * in place (b's cells are copied: b stays the caller's); VX_ENOMEM leaves a as it was. */
 VX_API int vx_table_join(vx_table *a, const vx_table *b, size_t *unmatched_a, size_t *unmatched_b, vx_error *err);
+/* The transpose of a table with one variable a row and one sample a column (e.g. genes x patients): out gets one
+ * row per column of in but its ID column (the ID: that column's name), one column per row of in (named by its ID),
+ * the ID column first, named as in's ID column ("ID" when that name is empty); cells and numbers are copied, so
+ * out can be joined (vx_table_join) onto a table of samples. out is overwritten and owned by the caller (free with
+ * vx_table_free, also after an error). Errors: VX_EINVAL for a table without sample columns; VX_ENOMEM. */
+VX_API int vx_table_transpose(const vx_table *in, vx_table *out, vx_error *err);
 /* Keep only the rows keep[i] != 0 (order kept), in place. VX_OK or VX_ENOMEM. */
 VX_API int vx_table_filter_rows(vx_table *t, const unsigned char *keep, vx_error *err);
 /* Keep the rows where column `col` equals (keep_equal = 1) or differs from (0) `value`; *removed counts the

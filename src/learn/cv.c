@@ -64,7 +64,7 @@ static double seconds(void)
 }
 
 /* Rows with fold == f (test) or != f (train) into contiguous arrays. */
-static size_t gather(const double *X, size_t n, size_t p, const int *y, const char *const *batch, const int *fold,
+size_t vxp_cv_gather(const double *X, size_t n, size_t p, const int *y, const char *const *batch, const int *fold,
                      int f, int test, double *Xo, int *yo, const char **bo, size_t *rows)
 {
     size_t m = 0;
@@ -98,16 +98,7 @@ static vx_outcome outcome_of(const int *y, size_t n, int C)
     return C > 2 ? vx_outcome_multiclass(y, n, C) : vx_outcome_binary(y, n);
 }
 
-/* The work arrays of split_score, allocated once per cross-validation (not per split: fresh memory for every
- * split costs more than the fit of a linear model on a few hundred rows). */
-typedef struct split_buf {
-    double *Xtr, *Xte, *score, *prob;
-    int *ytr, *yte;
-    const char **btr, **bte;
-    size_t *rows;
-} split_buf;
-
-static void split_buf_free(split_buf *b)
+void vxp_split_buf_free(vxp_split_buf *b)
 {
     free(b->Xtr);
     free(b->Xte);
@@ -121,7 +112,7 @@ static void split_buf_free(split_buf *b)
 }
 
 /* Room for the splits of n rows x p features (batch names when batch; w scores per row); VX_ENOMEM. */
-static int split_buf_alloc(split_buf *b, size_t n, size_t p, int batch, size_t w, vx_error *err)
+int vxp_split_buf_alloc(vxp_split_buf *b, size_t n, size_t p, int batch, size_t w, vx_error *err)
 {
     b->Xtr = malloc((n * p + 1) * sizeof *b->Xtr);
     b->Xte = malloc((n * p + 1) * sizeof *b->Xte);
@@ -134,7 +125,7 @@ static int split_buf_alloc(split_buf *b, size_t n, size_t p, int batch, size_t w
     b->prob = malloc((n * w + 1) * sizeof *b->prob);
     if (b->Xtr && b->Xte && b->ytr && b->yte && b->rows && b->score && b->prob && (!batch || (b->btr && b->bte)))
         return VX_OK;
-    split_buf_free(b);
+    vxp_split_buf_free(b);
     memset(b, 0, sizeof *b);
     return vx_error_set(err, VX_ENOMEM, "out of memory");
 }
@@ -144,9 +135,9 @@ static int split_buf_alloc(split_buf *b, size_t n, size_t p, int batch, size_t w
  * values per row, vx_pipeline_predict_multi). warm: NULL, or a
  * pipeline fitted on the same rows whose model may start this fit (learn/warm.h); keep: NULL, or where the
  * fitted pipeline goes instead of being freed. */
-static int split_score(const double *X, size_t n, size_t p, const int *y, const char *const *names,
+int vxp_split_score(const double *X, size_t n, size_t p, const int *y, const char *const *names,
                        const char *const *batch, const vx_pipeline_params *pp, const int *fold, int f,
-                       const vx_cv_metric *cm, double *value, double *score_out, double *prob_out, split_buf *b,
+                       const vx_cv_metric *cm, double *value, double *score_out, double *prob_out, vxp_split_buf *b,
                        const vx_pipeline *warm, vx_pipeline **keep, vx_error *err)
 {
     double *Xtr = b->Xtr, *Xte = b->Xte, *score = b->score, *prob = b->prob;
@@ -158,8 +149,8 @@ static int split_score(const double *X, size_t n, size_t p, const int *y, const 
     int rc = VX_OK;
     vx_pipeline *pl = NULL;
     if (rc == VX_OK) {
-        size_t ntr = gather(X, n, p, y, batch, fold, f, 0, Xtr, ytr, btr, NULL);
-        size_t nte = gather(X, n, p, y, batch, fold, f, 1, Xte, yte, bte, rows);
+        size_t ntr = vxp_cv_gather(X, n, p, y, batch, fold, f, 0, Xtr, ytr, btr, NULL);
+        size_t nte = vxp_cv_gather(X, n, p, y, batch, fold, f, 1, Xte, yte, bte, rows);
         rc = vxp_pipeline_fit_warm(Xtr, ntr, p, ytr, names, btr, pp, warm, &pl, err);
         if (rc == VX_OK)
             rc = C > 2 ? vx_pipeline_predict_multi(pl, Xte, nte, bte, score, prob, err)
@@ -182,15 +173,11 @@ static int split_score(const double *X, size_t n, size_t p, const int *y, const 
     return rc;
 }
 
-/* Inner CV on the training rows: the best value of each tuned parameter (one at a time, in order), by mean
- * metric; ties (to 1e-12 relative) keep the first value listed. pp is updated in place; chosen[t] gets the values. */
-static int tune(const double *X, size_t n, size_t p, const int *y, const char *const *names, const char *const *batch,
-                vx_pipeline_params *pp, const vx_cv_options *o, const vx_cv_metric *cm, unsigned long seed,
-                const int *given_inner, double *chosen, vx_error *err)
+/* Inner folds of n training rows: given (given_inner[i]; *Kout = the largest + 1, at least 2) or stratified
+ * folds of y (o->folds of them, 5 when fewer than 2) drawn from seed. */
+static int inner_assign(const int *y, size_t n, const vx_cv_options *o, unsigned long seed, const int *given_inner,
+                        int *fold, int *Kout, vx_error *err)
 {
-    int *fold = malloc((n ? n : 1) * sizeof *fold);
-    if (!fold)
-        return vx_error_set(err, VX_ENOMEM, "out of memory");
     int K = o->folds > 1 ? o->folds : 5, rc = VX_OK;
     if (given_inner) { /* given inner folds: K = the largest + 1 */
         K = 0;
@@ -206,11 +193,41 @@ static int tune(const double *X, size_t n, size_t p, const int *y, const char *c
             rc = vx_error_set(err, VX_EINVAL, "cv: the given inner folds number %d: give at least 2", K);
     } else
         rc = vx_cv_stratified_folds(y, n, K, seed, fold, err);
+    *Kout = K;
+    return rc;
+}
+
+int vxp_cv_inner_folds(const int *y, size_t n, const vx_cv_options *o, int rep, int f, int K, int R,
+                       const size_t *rows, int *fold, int *Kin, vx_error *err)
+{
+    int *given = NULL;
+    if (o->inner_given) {
+        size_t col = (size_t)rep * (size_t)K + (size_t)f, ncol = (size_t)R * (size_t)K;
+        if (!(given = malloc((n + 1) * sizeof *given)))
+            return vx_error_set(err, VX_ENOMEM, "out of memory");
+        for (size_t i = 0; i < n; i++)
+            given[i] = o->inner_given[rows[i] * ncol + col];
+    }
+    int rc = inner_assign(y, n, o, o->seed + 7ul * (unsigned long)(rep * K + f) + 1, given, fold, Kin, err);
+    free(given);
+    return rc;
+}
+
+/* Inner CV on the training rows: the best value of each tuned parameter (one at a time, in order), by mean
+ * metric; ties (to 1e-12 relative) keep the first value listed. pp is updated in place; chosen[t] gets the values. */
+static int tune(const double *X, size_t n, size_t p, const int *y, const char *const *names, const char *const *batch,
+                vx_pipeline_params *pp, const vx_cv_options *o, const vx_cv_metric *cm, unsigned long seed,
+                const int *given_inner, double *chosen, vx_error *err)
+{
+    int *fold = malloc((n ? n : 1) * sizeof *fold);
+    if (!fold)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    int K = 0, rc = inner_assign(y, n, o, seed, given_inner, fold, &K, err);
     const int C = n_classes(y, n);
     vx_pipeline **prev = calloc((size_t)(K > 0 ? K : 1), sizeof *prev); /* per inner fold: the previous value's fit */
-    split_buf sb;
+    vxp_split_buf sb;
     memset(&sb, 0, sizeof sb);
-    if (!prev || split_buf_alloc(&sb, n, p, batch != NULL, C > 2 ? (size_t)C : 1, err) != VX_OK) {
+    if (!prev || vxp_split_buf_alloc(&sb, n, p, batch != NULL, C > 2 ? (size_t)C : 1, err) != VX_OK) {
         free(fold);
         free(prev);
         return vx_error_set(err, VX_ENOMEM, "out of memory");
@@ -224,7 +241,7 @@ static int tune(const double *X, size_t n, size_t p, const int *y, const char *c
             for (int f = 0; rc == VX_OK && f < K; f++) {
                 double a = 0.0;
                 vx_pipeline *fit = NULL; /* warm start from the previous value's fit on the same rows */
-                rc = split_score(X, n, p, y, names, batch, &trial, fold, f, cm, &a, NULL, NULL, &sb, prev[f], &fit,
+                rc = vxp_split_score(X, n, p, y, names, batch, &trial, fold, f, cm, &a, NULL, NULL, &sb, prev[f], &fit,
                                  err);
                 vx_pipeline_free(prev[f]);
                 prev[f] = fit;
@@ -246,7 +263,7 @@ static int tune(const double *X, size_t n, size_t p, const int *y, const char *c
     for (int f = 0; f < K; f++)
         vx_pipeline_free(prev[f]);
     free(prev);
-    split_buf_free(&sb);
+    vxp_split_buf_free(&sb);
     free(fold);
     return rc;
 }
@@ -259,6 +276,7 @@ void vx_cv_result_free(vx_cv_result *r)
     free(r->pooled);
     free(r->fit_time);
     free(r->chosen);
+    free(r->oof);
     memset(r, 0, sizeof *r);
 }
 
@@ -394,31 +412,37 @@ void vxp_cv_summary(vx_cv_result *r, size_t nf)
     r->auc_sd = nf > 1 ? sqrt(ss / (double)(nf - 1)) : 0.0;
 }
 
+int vxp_cv_repeat_folds(const int *y, size_t n, const vx_cv_options *o, int rep, int K, int R, int *fold,
+                        vx_error *err)
+{
+    if (!o->given)
+        return vx_cv_stratified_folds(y, n, K, o->seed + 1000003ul * (unsigned long)rep, fold, err);
+    for (size_t i = 0; i < n; i++)
+        fold[i] = o->given[i * (size_t)R + (size_t)rep];
+    return VX_OK;
+}
+
 /* One repeat: fold assignment, then per fold tuning (inner CV) and the held-out metric; the pooled metric of
  * all out-of-fold predictions. oof, oofp, fold: n; Xtr, ytr, btr: room for the training rows;
  * sb: the work arrays of the splits. */
 static int cv_repeat(const double *X, size_t n, size_t p, const int *y, const char *const *names,
                      const char *const *batch, const vx_pipeline_params *pp, const vx_cv_options *o,
                      const vx_cv_metric *cm, int rep, int K, int R, int *fold, double *oof, double *oofp, double *Xtr,
-                     int *ytr, const char **btr, split_buf *sb, vx_cv_result *r, vx_error *err)
+                     int *ytr, const char **btr, vxp_split_buf *sb, vx_cv_result *r, vx_error *err)
 {
     int rc = VX_OK;
     size_t *rows = o->inner_given && o->n_tune ? malloc((n + 1) * sizeof *rows) : NULL;
     int *inner = rows ? malloc((n + 1) * sizeof *inner) : NULL;
     if (o->inner_given && o->n_tune && !inner)
         rc = vx_error_set(err, VX_ENOMEM, "out of memory");
-    if (rc == VX_OK && o->given) {
-        for (size_t i = 0; i < n; i++)
-            fold[i] = o->given[i * (size_t)R + (size_t)rep];
-    } else if (rc == VX_OK) {
-        rc = vx_cv_stratified_folds(y, n, K, o->seed + 1000003ul * (unsigned long)rep, fold, err);
-    }
+    if (rc == VX_OK)
+        rc = vxp_cv_repeat_folds(y, n, o, rep, K, R, fold, err);
     for (int f = 0; rc == VX_OK && f < K; f++) {
         double t0 = seconds();
         vx_pipeline_params fp = *pp;
         double *ch = r->chosen + ((size_t)rep * (size_t)K + (size_t)f) * (o->n_tune ? o->n_tune : 1);
         if (o->n_tune) {
-            size_t ntr = gather(X, n, p, y, batch, fold, f, 0, Xtr, ytr, btr, inner ? rows : NULL);
+            size_t ntr = vxp_cv_gather(X, n, p, y, batch, fold, f, 0, Xtr, ytr, btr, inner ? rows : NULL);
             size_t col = (size_t)rep * (size_t)K + (size_t)f, ncol = (size_t)R * (size_t)K;
             for (size_t i = 0; inner && i < ntr; i++) /* the training rows' given inner folds */
                 inner[i] = o->inner_given[rows[i] * ncol + col];
@@ -427,7 +451,7 @@ static int cv_repeat(const double *X, size_t n, size_t p, const int *y, const ch
         }
         double a = NAN;
         if (rc == VX_OK)
-            rc = split_score(X, n, p, y, names, batch, &fp, fold, f, cm, &a, oof, oofp, sb, NULL, NULL, err);
+            rc = vxp_split_score(X, n, p, y, names, batch, &fp, fold, f, cm, &a, oof, oofp, sb, NULL, NULL, err);
         if (rc != VX_OK)
             vx_error_prefix(err, "cv repeat %d, fold %d: ", rep + 1, f + 1);
         r->auc[rep * K + f] = a;
@@ -475,26 +499,27 @@ int vx_cv_run_outcome(const double *X, size_t n, size_t p, const vx_outcome *tru
     r->fit_time = malloc(nf * sizeof *r->fit_time);
     r->chosen = malloc((nf * (o->n_tune ? o->n_tune : 1)) * sizeof *r->chosen);
     int *fold = malloc((n ? n : 1) * sizeof *fold);
-    double *oof = malloc((n * w + 1) * sizeof *oof), *oofp = malloc((n * w + 1) * sizeof *oofp);
+    r->oof = malloc((n * w * (size_t)R + 1) * sizeof *r->oof);
+    double *oofp = malloc((n * w + 1) * sizeof *oofp);
     double *Xtr = malloc((n * p + 1) * sizeof *Xtr);
     int *ytr = malloc((n + 1) * sizeof *ytr);
     const char **btr = batch ? malloc((n + 1) * sizeof *btr) : NULL;
-    split_buf sb;
+    vxp_split_buf sb;
     memset(&sb, 0, sizeof sb);
-    rc = r->auc && r->pooled && r->fit_time && r->chosen && fold && oof && oofp && Xtr && ytr && (!batch || btr)
-             ? split_buf_alloc(&sb, n, p, batch != NULL, w, err)
+    rc = r->auc && r->pooled && r->fit_time && r->chosen && fold && r->oof && oofp && Xtr && ytr && (!batch || btr)
+             ? vxp_split_buf_alloc(&sb, n, p, batch != NULL, w, err)
              : vx_error_set(err, VX_ENOMEM, "out of memory");
     for (int rep = 0; rc == VX_OK && rep < R; rep++)
-        rc = cv_repeat(X, n, p, y, names, batch, pp, o, &cm, rep, K, R, fold, oof, oofp, Xtr, ytr, btr, &sb, r, err);
+        rc = cv_repeat(X, n, p, y, names, batch, pp, o, &cm, rep, K, R, fold, r->oof + (size_t)rep * n * w, oofp,
+                       Xtr, ytr, btr, &sb, r, err);
     if (rc == VX_OK)
         vxp_cv_summary(r, nf);
     free(fold);
-    free(oof);
     free(oofp);
     free(Xtr);
     free(ytr);
     free(btr);
-    split_buf_free(&sb);
+    vxp_split_buf_free(&sb);
     if (rc != VX_OK)
         vx_cv_result_free(r);
     return rc;

@@ -49,6 +49,37 @@ const char *vxp_select_name(vx_select_method m);
 /* Survival pipelines: save the outcome and model into root / load them (pipeline_surv.c). */
 int vxp_surv_to_json(const vx_pipeline *pl, void *root, void *model, vx_error *err);
 int vxp_surv_from_json(vx_pipeline *pl, const void *root, const char *path, vx_error *err);
+/* cv.c: the work arrays of one split (vxp_split_score), allocated once per cross-validation (not per split: fresh
+ * memory for every split costs more than the fit of a linear model on a few hundred rows). */
+typedef struct vxp_split_buf {
+    double *Xtr, *Xte, *score, *prob;
+    int *ytr, *yte;
+    const char **btr, **bte;
+    size_t *rows;
+} vxp_split_buf;
+/* Room for the splits of n rows x p features (batch names when batch; w scores per row); VX_ENOMEM. */
+int vxp_split_buf_alloc(vxp_split_buf *b, size_t n, size_t p, int batch, size_t w, vx_error *err);
+void vxp_split_buf_free(vxp_split_buf *b);
+/* Rows with fold == f (test) or != f (train) of X (n x p), y and batch (may be NULL) into contiguous arrays
+ * Xo, yo, bo (may be NULL); rows (may be NULL): their row numbers. Returns their number. */
+size_t vxp_cv_gather(const double *X, size_t n, size_t p, const int *y, const char *const *batch, const int *fold,
+                     int f, int test, double *Xo, int *yo, const char **bo, size_t *rows);
+/* The metric (cm) of a pipeline fitted on the rows with fold != f and scored on those with fold == f; the test
+ * rows' scores and probabilities go to score_out / prob_out (may be NULL) at their row numbers; warm: NULL or a
+ * pipeline to warm-start from (learn/warm.h); keep: NULL, or where the fitted pipeline goes. */
+int vxp_split_score(const double *X, size_t n, size_t p, const int *y, const char *const *names,
+                    const char *const *batch, const vx_pipeline_params *pp, const int *fold, int f,
+                    const vx_cv_metric *cm, double *value, double *score_out, double *prob_out, vxp_split_buf *b,
+                    const vx_pipeline *warm, vx_pipeline **keep, vx_error *err);
+/* The outer folds of repeat rep (0-based) of R: o->given's column, or stratified folds of y drawn from
+ * o->seed + 1000003 rep. fold: n. */
+int vxp_cv_repeat_folds(const int *y, size_t n, const vx_cv_options *o, int rep, int K, int R, int *fold,
+                        vx_error *err);
+/* The inner folds of the n training rows of outer fold f of repeat rep (vx_cv_options: o->inner_given's
+ * column for those rows, given by their row numbers rows[] in the whole data, or stratified folds of y, o->folds
+ * of them (5 when fewer than 2), drawn from o->seed + 7 (rep K + f) + 1); *Kin: their number. fold: n. */
+int vxp_cv_inner_folds(const int *y, size_t n, const vx_cv_options *o, int rep, int f, int K, int R,
+                       const size_t *rows, int *fold, int *Kin, vx_error *err);
 /* cv.c: the number of folds K of o (given folds: the largest + 1), checked; the mean and sd of r->auc (nf). */
 int vxp_cv_fold_count(size_t n, const vx_cv_options *o, int R, int *K, vx_error *err);
 void vxp_cv_summary(vx_cv_result *r, size_t nf);

@@ -128,3 +128,55 @@ int vx_table_where(vx_table *t, const char *col, const char *value, int keep_equ
         *removed = gone;
     return rc;
 }
+
+/* strdup of s, counting a failure in *bad. */
+static char *dup_or_count(const char *s, int *bad)
+{
+    char *d = strdup(s ? s : "");
+    if (!d)
+        (*bad)++;
+    return d;
+}
+
+int vx_table_transpose(const vx_table *in, vx_table *out, vx_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!in || in->ncol < 2)
+        return vx_error_set(err, VX_EINVAL, "transpose %s: no sample column beside the ID column",
+                            in && in->path ? in->path : "");
+    out->nrow = in->ncol - 1;
+    out->ncol = in->nrow + 1;
+    out->main_ncol = out->ncol;
+    out->colnames = calloc(out->ncol, sizeof *out->colnames);
+    out->cell = calloc(out->nrow * out->ncol, sizeof *out->cell);
+    out->num = malloc(out->nrow * out->ncol * sizeof *out->num);
+    int bad = !out->colnames || !out->cell || !out->num;
+    if (bad) {
+        free(out->colnames);
+        free(out->cell);
+        free(out->num);
+        memset(out, 0, sizeof *out);
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    }
+    const char *idn = in->colnames[in->id_col];
+    out->colnames[0] = dup_or_count(idn && idn[0] ? idn : "ID", &bad);
+    for (size_t i = 0; i < in->nrow; i++)
+        out->colnames[i + 1] = dup_or_count(VX_TABLE_ID(in, i), &bad);
+    for (size_t c = 0, r = 0; c < in->ncol; c++) {
+        if (c == in->id_col)
+            continue;
+        out->cell[r * out->ncol] = dup_or_count(in->colnames[c], &bad);
+        out->num[r * out->ncol] = NAN;
+        for (size_t i = 0; i < in->nrow; i++) {
+            out->cell[r * out->ncol + i + 1] = dup_or_count(in->cell[i * in->ncol + c], &bad);
+            out->num[r * out->ncol + i + 1] = in->num[i * in->ncol + c];
+        }
+        r++;
+    }
+    out->path = dup_or_count(in->path, &bad);
+    if (bad) {
+        vx_table_free(out);
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    }
+    return VX_OK;
+}
