@@ -82,8 +82,8 @@ static double cn_objective(const cn *c, const double *beta, double ll, double l1
 
 /* The Hessian of -(1/n) l in the coefficients of the working set W (k of them), H (k x k, row-major):
  * (1/n) sum over event times of d (S2 / S0 - S1 S1' / S0^2), S0, S1, S2 the sums of w = exp(eta), w x_W and
- * w x_W x_W' over the risk set (time >= t), accumulated from the longest time down. s1: k, s2: k x k work. */
-static void cn_hessian(const cn *c, const size_t *W, size_t k, double *H, double *s1, double *s2)
+ * w x_W x_W' over the risk set (time >= t), accumulated from the longest time down. s1, xi: k, s2: k x k work. */
+static void cn_hessian(const cn *c, const size_t *W, size_t k, double *H, double *s1, double *s2, double *xi)
 {
     const size_t n = c->n;
     double s0 = 0.0;
@@ -99,11 +99,14 @@ static void cn_hessian(const cn *c, const size_t *W, size_t k, double *H, double
             const double w = exp(c->eta[i]);
             d += c->event[i];
             s0 += w;
+            for (size_t a = 0; a < k; a++) /* subject i's working covariates, gathered once */
+                xi[a] = c->x[W[a] * n + i];
             for (size_t a = 0; a < k; a++) {
-                const double wa = w * c->x[W[a] * n + i];
+                const double wa = w * xi[a];
+                double *row = s2 + a * k;
                 s1[a] += wa;
                 for (size_t b = 0; b <= a; b++)
-                    s2[a * k + b] += wa * c->x[W[b] * n + i];
+                    row[b] += wa * xi[b];
             }
         }
         if (d > 0.0)
@@ -170,14 +173,15 @@ static int cn_sign_solve(const double *G, const double *H, size_t k, const doubl
 }
 
 /* The proximal Newton step on W: the minimiser of G'(b - b0) + (b - b0)' H (b - b0) / 2 + l1 |b|_1 + l2 |b|^2 / 2
- * over the coefficients of W (others stay 0): coordinate descent, which finds the signs, and every 10 sweeps
- * the exact solve on those signs (cn_sign_solve), which ends it when the signs are right (coordinate descent
+ * over the coefficients of W (others stay 0): coordinate descent, which finds the signs, and after 10, 20, 40,
+ * ... sweeps the exact solve on those signs (cn_sign_solve), which ends it when the signs are right (coordinate descent
  * alone converges slowly when H is nearly singular); else coordinate descent to rounding. bw: W's coefficients,
  * b0 in and the minimiser out; r: k work (H (b - b0)); m, A: cn_sign_solve's work. */
 static void cn_newton_step(const double *G, const double *H, size_t k, const double *b0, double *bw, double *r,
                            double l1, double l2, double *m, size_t *A)
 {
     memset(r, 0, k * sizeof *r);
+    int next_try = 9; /* sweeps between exact solves doubling: a failed one costs k^3 / 3 */
     for (int sweep = 0; sweep < 1000; sweep++) { /* an inexact step beyond that: the next Newton step goes on */
         double dmax = 0.0;
         for (size_t j = 0; j < k; j++) {
@@ -186,13 +190,18 @@ static void cn_newton_step(const double *G, const double *H, size_t k, const dou
             const double nb = (u > l1 ? u - l1 : u < -l1 ? u + l1 : 0.0) / (hjj + l2), d = nb - bw[j];
             if (d != 0.0) {
                 for (size_t a = 0; a < k; a++)
-                    r[a] += d * H[a * k + j];
+                    r[a] += d * H[j * k + a]; /* H symmetric: row j */
                 bw[j] = nb;
                 dmax = fmax(dmax, fabs(d) * sqrt(hjj));
             }
         }
-        if (dmax < 1e-15 || (sweep % 10 == 9 && cn_sign_solve(G, H, k, b0, bw, r, l1, l2, m, A) == 0))
+        if (dmax < 1e-15)
             break;
+        if (sweep == next_try) {
+            if (cn_sign_solve(G, H, k, b0, bw, r, l1, l2, m, A) == 0)
+                break;
+            next_try = 2 * next_try + 1;
+        }
     }
 }
 
@@ -298,7 +307,7 @@ static double cn_solve(cn *c, double *beta, double l1, double l2, cn_work *w)
             break;
         if (cn_work_fit(w, p, k) != 0)
             return NAN;
-        cn_hessian(c, w->W, k, w->H, w->s1, w->s2);
+        cn_hessian(c, w->W, k, w->H, w->s1, w->s2, w->bw); /* bw: scratch until filled below */
         for (size_t a = 0; a < k; a++) {
             w->Gw[a] = w->G[w->W[a]];
             w->b0[a] = w->bw[a] = beta[w->W[a]];
