@@ -383,6 +383,18 @@ int vx_cv_metric_auc(const vx_outcome *truth, const double *score, const double 
 }
 
 /* The number of folds (given assignments: the largest fold number + 1), checked. */
+void vxp_cv_result_alloc(vx_cv_result *r, int K, int R, size_t chosen_per_fold, size_t oof_len)
+{
+    const size_t nf = (size_t)K * (size_t)R;
+    r->folds = K;
+    r->repeats = R;
+    r->auc = malloc(nf * sizeof *r->auc);
+    r->pooled = malloc((size_t)R * sizeof *r->pooled);
+    r->fit_time = malloc(nf * sizeof *r->fit_time);
+    r->chosen = chosen_per_fold ? malloc(nf * chosen_per_fold * sizeof *r->chosen) : NULL;
+    r->oof = oof_len ? malloc(oof_len * sizeof *r->oof) : NULL;
+}
+
 int vxp_cv_fold_count(size_t n, const vx_cv_options *o, int R, int *K, vx_error *err)
 {
     *K = o->folds;
@@ -491,15 +503,8 @@ int vx_cv_run_outcome(const double *X, size_t n, size_t p, const vx_outcome *tru
     int K, R = o->repeats > 0 ? o->repeats : 1;
     if ((rc = vxp_cv_fold_count(n, o, R, &K, err)) != VX_OK)
         return rc;
-    r->folds = K;
-    r->repeats = R;
-    size_t nf = (size_t)K * (size_t)R;
-    r->auc = malloc(nf * sizeof *r->auc);
-    r->pooled = malloc((size_t)R * sizeof *r->pooled);
-    r->fit_time = malloc(nf * sizeof *r->fit_time);
-    r->chosen = malloc((nf * (o->n_tune ? o->n_tune : 1)) * sizeof *r->chosen);
+    vxp_cv_result_alloc(r, K, R, o->n_tune ? o->n_tune : 1, n * w * (size_t)R + 1);
     int *fold = malloc((n ? n : 1) * sizeof *fold);
-    r->oof = malloc((n * w * (size_t)R + 1) * sizeof *r->oof);
     double *oofp = malloc((n * w + 1) * sizeof *oofp);
     double *Xtr = malloc((n * p + 1) * sizeof *Xtr);
     int *ytr = malloc((n + 1) * sizeof *ytr);
@@ -513,7 +518,7 @@ int vx_cv_run_outcome(const double *X, size_t n, size_t p, const vx_outcome *tru
         rc = cv_repeat(X, n, p, y, names, batch, pp, o, &cm, rep, K, R, fold, r->oof + (size_t)rep * n * w, oofp,
                        Xtr, ytr, btr, &sb, r, err);
     if (rc == VX_OK)
-        vxp_cv_summary(r, nf);
+        vxp_cv_summary(r, (size_t)K * (size_t)R);
     free(fold);
     free(oofp);
     free(Xtr);

@@ -134,13 +134,7 @@ int vxp_cv_surv(const double *X, size_t n, size_t p, const vx_outcome *truth, co
         rc = vxp_cv_fold_count(n, o, R, &K, err);
     if (rc != VX_OK)
         return rc;
-    r->folds = K;
-    r->repeats = R;
-    size_t nf = (size_t)K * (size_t)R;
-    r->auc = malloc(nf * sizeof *r->auc);
-    r->pooled = malloc((size_t)R * sizeof *r->pooled);
-    r->fit_time = malloc(nf * sizeof *r->fit_time);
-    r->chosen = malloc(nf * sizeof *r->chosen);
+    vxp_cv_result_alloc(r, K, R, 1, 0);
     int *fold = malloc((n + 1) * sizeof *fold);
     double *oof = malloc((n + 1) * sizeof *oof);
     surv_buf b;
@@ -151,7 +145,7 @@ int vxp_cv_surv(const double *X, size_t n, size_t p, const vx_outcome *truth, co
     for (int rep = 0; rc == VX_OK && rep < R; rep++)
         rc = surv_repeat(X, n, p, truth, names, batch, pp, o, &cm, rep, K, R, fold, oof, &b, r, err);
     if (rc == VX_OK)
-        vxp_cv_summary(r, nf);
+        vxp_cv_summary(r, (size_t)K * (size_t)R);
     surv_buf_free(&b);
     free(fold);
     free(oof);

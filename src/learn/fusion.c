@@ -288,13 +288,7 @@ static int fused_cv(fuse_ctx *c, vx_fusion_kind kind, vx_cv_result *r, vx_error 
     int rc = vxp_cv_fold_count(n, c->o, R, &K, err);
     if (rc != VX_OK)
         return rc;
-    r->folds = K;
-    r->repeats = R;
-    size_t nf = (size_t)K * (size_t)R;
-    r->auc = malloc(nf * sizeof *r->auc);
-    r->pooled = malloc((size_t)R * sizeof *r->pooled);
-    r->fit_time = malloc(nf * sizeof *r->fit_time);
-    r->oof = malloc((n * (size_t)R + 1) * sizeof *r->oof);
+    vxp_cv_result_alloc(r, K, R, 0, n * (size_t)R + 1);
     int *fold = malloc((n + 1) * sizeof *fold), *ys = malloc((n + 1) * sizeof *ys);
     double *s = malloc((n + 1) * sizeof *s);
     if (!r->auc || !r->pooled || !r->fit_time || !r->oof || !fold || !ys || !s)
@@ -317,7 +311,7 @@ static int fused_cv(fuse_ctx *c, vx_fusion_kind kind, vx_cv_result *r, vx_error 
             r->pooled[rep] = roc.auc;
     }
     if (rc == VX_OK)
-        vxp_cv_summary(r, nf);
+        vxp_cv_summary(r, (size_t)K * (size_t)R);
     free(fold);
     free(ys);
     free(s);

@@ -82,6 +82,10 @@ int vxp_cv_inner_folds(const int *y, size_t n, const vx_cv_options *o, int rep, 
                        const size_t *rows, int *fold, int *Kin, vx_error *err);
 /* cv.c: the number of folds K of o (given folds: the largest + 1), checked; the mean and sd of r->auc (nf). */
 int vxp_cv_fold_count(size_t n, const vx_cv_options *o, int R, int *K, vx_error *err);
+/* r->folds, r->repeats = K, R and r's arrays for them: auc, pooled, fit_time, chosen (chosen_per_fold values per
+ * fold; none for 0) and oof (oof_len values; none for 0). An allocation that fails leaves its member NULL: the
+ * caller checks them (vx_cv_result_free frees what was allocated). */
+void vxp_cv_result_alloc(vx_cv_result *r, int K, int R, size_t chosen_per_fold, size_t oof_len);
 void vxp_cv_summary(vx_cv_result *r, size_t nf);
 /* Cross-validation of a survival pipeline (vx_cv_run_outcome with a time-to-event outcome; cv_surv.c). */
 int vxp_cv_surv(const double *X, size_t n, size_t p, const vx_outcome *truth, const char *const *names,
