@@ -39,7 +39,8 @@ static void overview(FILE *f)
     fprintf(f, "\nevery command takes -h/--help, --version and -q/--quiet (only errors are printed).\n"
                "Outputs (-o, --json, --save): a regular file is replaced atomically; a symbolic link's target is\n"
                "written; a fifo or device is written as a stream; '-' is standard output.\n"
-               "Settings schema: docs/config.md. Features: docs/features.md. Statistics: docs/statistics.md.\n\n"
+               "Settings schema: docs/config.md. Features: docs/features.md. Statistics: docs/statistics.md.\n"
+               "Survival: docs/survival.md. Radiogenomics: docs/radiogenomics.md.\n\n"
                "example:\n"
                "  voxomics help extract\n");
 }
