@@ -14,7 +14,13 @@ int vx_csv_split(const char *line, char ***fields)
     int n = 0, cap = 0;
     const char *p = line;
     for (;;) {
-        size_t len = strlen(p), k = 0;
+        /* the field's length first: a copy sized by the rest of the line made reading a wide table quadratic */
+        size_t len = 0, k = 0;
+        if (*p == '"') {
+            for (const char *q = p + 1; *q && !(*q == '"' && q[1] != '"'); q += *q == '"' ? 2 : 1)
+                len++; /* the characters copied: "" is one, the text after the closing quote none */
+        } else
+            len = strcspn(p, ",");
         char *field = malloc(len + 1);
         if (!field)
             goto fail;
