@@ -224,6 +224,26 @@ void stats_labelled_free(labelled *d)
     vx_table_free(&d->t);
 }
 
+/* d's feature columns (every numeric column but skip), the --missing policy over them with the columns req
+ * that must be present (nreq of them), its note, and the matrix d->X: the common part of the labelled and the
+ * survival loads. */
+static int load_features(const sopts *o, labelled *d, const char *const *skip, size_t nskip, const size_t *req,
+                         size_t nreq, vx_error *err)
+{
+    int rc = stats_feature_cols(o, &d->t, skip, nskip, &d->cols, &d->p, err);
+    size_t dropped = 0;
+    char report[512] = "";
+    if (rc == VX_OK)
+        rc = vx_table_missing(&d->t, d->cols, d->p, req, nreq, (vx_missing_policy)vx_missing_find(o->missing),
+                              &dropped, report, sizeof report, err);
+    if (rc == VX_OK && report[0])
+        stats_note(o, "%s; %s", report,
+                   dropped ? "rows dropped (--missing drop)" : "medians imputed inside each training set");
+    if (rc == VX_OK)
+        rc = vx_table_matrix(&d->t, d->cols, d->p, &d->X, err);
+    return rc;
+}
+
 int stats_load_labelled(const sopts *o, labelled *d, vx_error *err)
 {
     if ((o->time || o->event) && (!strcmp(o->cmd, "cv") || !strcmp(o->cmd, "train")))
@@ -236,19 +256,10 @@ int stats_load_labelled(const sopts *o, labelled *d, vx_error *err)
     long bc = -1;
     if (rc == VX_OK && o->harmonize_batch && (bc = stats_need_col(o, &d->t, o->harmonize_batch, "harmonize-batch", err)) < 0)
         rc = VX_EINVAL;
-    const char *skip[2] = {o->label, o->harmonize_batch};
+    const char *const skip[2] = {o->label, o->harmonize_batch};
+    const size_t req[2] = {(size_t)lc, (size_t)bc};
     if (rc == VX_OK)
-        rc = stats_feature_cols(o, &d->t, skip, 2, &d->cols, &d->p, err);
-    size_t req[2] = {(size_t)lc, (size_t)bc}, dropped = 0;
-    char report[512] = "";
-    if (rc == VX_OK)
-        rc = vx_table_missing(&d->t, d->cols, d->p, req, bc >= 0 ? 2 : 1,
-                              (vx_missing_policy)vx_missing_find(o->missing), &dropped, report, sizeof report, err);
-    if (rc == VX_OK && report[0])
-        stats_note(o, "%s; %s", report,
-                dropped ? "rows dropped (--missing drop)" : "medians imputed inside each training set");
-    if (rc == VX_OK)
-        rc = vx_table_matrix(&d->t, d->cols, d->p, &d->X, err);
+        rc = load_features(o, d, skip, 2, req, bc >= 0 ? 2 : 1, err);
     d->y = malloc((d->t.nrow + 1) * sizeof *d->y);
     d->fnames = malloc((d->p + 1) * sizeof *d->fnames);
     if (rc == VX_OK && (!d->y || !d->fnames))
@@ -356,19 +367,10 @@ int stats_load_surv(const sopts *o, labelled *d, vx_error *err)
     if (rc == VX_OK && o->harmonize_batch &&
         (bc = stats_need_col(o, &d->t, o->harmonize_batch, "harmonize-batch", err)) < 0)
         rc = VX_EINVAL;
-    const char *skip[3] = {o->time, o->event, o->harmonize_batch};
+    const char *const skip[3] = {o->time, o->event, o->harmonize_batch};
+    const size_t req[3] = {(size_t)tc, (size_t)ec, (size_t)bc};
     if (rc == VX_OK)
-        rc = stats_feature_cols(o, &d->t, skip, 3, &d->cols, &d->p, err);
-    size_t req[3] = {(size_t)tc, (size_t)ec, (size_t)bc}, dropped = 0;
-    char report[512] = "";
-    if (rc == VX_OK)
-        rc = vx_table_missing(&d->t, d->cols, d->p, req, bc >= 0 ? 3 : 2,
-                              (vx_missing_policy)vx_missing_find(o->missing), &dropped, report, sizeof report, err);
-    if (rc == VX_OK && report[0])
-        stats_note(o, "%s; %s", report,
-                   dropped ? "rows dropped (--missing drop)" : "medians imputed inside each training set");
-    if (rc == VX_OK)
-        rc = vx_table_matrix(&d->t, d->cols, d->p, &d->X, err);
+        rc = load_features(o, d, skip, 3, req, bc >= 0 ? 3 : 2, err);
     size_t n = d->t.nrow;
     d->time = malloc((n + 1) * sizeof *d->time);
     d->event = malloc((n + 1) * sizeof *d->event);
