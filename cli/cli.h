@@ -81,6 +81,7 @@ int cli_run_cohort(const extract_opts *o, const vx_settings *s);
 
 extern const cli_command cli_cmd_cox, cli_cmd_km, cli_cmd_coxnet;
 extern const cli_command cli_cmd_associate, cli_cmd_gsea, cli_cmd_ora, cli_cmd_regress;
+extern const cli_command cli_cmd_study, cli_cmd_report;
 extern const cli_command cli_cmd_extract, cli_cmd_harmonize, cli_cmd_icc, cli_cmd_select, cli_cmd_train,
     cli_cmd_predict, cli_cmd_cv, cli_cmd_evaluate, cli_cmd_features, cli_cmd_settings, cli_cmd_synth, cli_cmd_version,
     cli_cmd_filter,

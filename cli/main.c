@@ -10,7 +10,7 @@ static const cli_command *const all_commands[] = {
     &cli_cmd_extract, &cli_cmd_filter,   &cli_cmd_harmonize, &cli_cmd_icc,      &cli_cmd_select,
     &cli_cmd_train,   &cli_cmd_predict,  &cli_cmd_cv,        &cli_cmd_evaluate, &cli_cmd_cox, &cli_cmd_km,
     &cli_cmd_coxnet,  &cli_cmd_features, &cli_cmd_associate, &cli_cmd_gsea,     &cli_cmd_ora,
-    &cli_cmd_regress,
+    &cli_cmd_regress, &cli_cmd_study,    &cli_cmd_report,
     &cli_cmd_settings, &cli_cmd_synth,   &cli_cmd_version,   &cli_cmd_help};
 
 const cli_command *const *cli_commands(size_t *n)

@@ -54,6 +54,10 @@
 #include "voxomics/model.h"
 #include "voxomics/pipeline.h"
 #include "voxomics/roc.h"
+#include "voxomics/omics.h"
+#include "voxomics/genesets.h"
+#include "voxomics/plot.h"
+#include "voxomics/study.h"
 
 /* Library version, e.g. "0.1.0" (static string, never NULL; the Version of voxomics.pc). */
 VX_API const char *vx_version(void);

@@ -103,7 +103,7 @@ while IFS=: read -r file line text; do
     esac
 
     case $mod in
-        umbrella | base | image | io | settings | prep | filter | feature | extract | cohort | table | harmonize | eval | survival | learn)
+        umbrella | base | image | io | settings | prep | filter | feature | extract | cohort | table | harmonize | eval | survival | omics | learn | report | study)
             if [[ $file == include/voxomics/* ]]; then
                 if [[ $target != voxomics/* ]]; then
                     say "$where: a public header includes only public headers (voxomics/...); declare what it needs in include/voxomics/"

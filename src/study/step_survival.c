@@ -1,0 +1,12 @@
+/* voxomics study step (stub until implemented).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "study/study_impl.h"
+
+static const vxs_key survival_keys[] = {{NULL, VXS_STR, NULL, NULL}};
+static int survival_run(vxs_ctx *ctx, const vxs_node *cfg, cJSON *result, vx_error *err)
+{
+    (void)ctx; (void)cfg; (void)result;
+    return vx_error_set(err, VX_EUNSUPPORTED, "study step 'survival' is not implemented yet");
+}
+const vxs_step vxs_step_survival = {"survival", "survival", survival_keys, survival_run, NULL};
