@@ -18,9 +18,9 @@
 /* Features kept in the importance list. */
 #define VXC_TOP 15
 
-/* The mean ROC of several curves read on the grid (vx_roc_interp): mean[g], the band mean -/+ 1.959964 sd /
- * sqrt(c) (sd with c - 1, c the number of curves) clipped to [0, 1] into lo, hi; mean[0] is set to 0 and the
- * last grid point (fpr 1) to 1. fpr/tpr: the curves' points concatenated, curve k at start[k] .. start[k+1]-1
+/* The mean ROC of several curves read on the grid (vx_roc_interp), each curve's value taken as 0 at fpr 0 and 1
+ * at fpr 1 (every ROC curve runs from (0, 0) to (1, 1)): mean[g], the band mean -/+ 1.959964 sd / sqrt(c) (sd
+ * with c - 1, c the number of curves) clipped to [0, 1] into lo, hi. fpr/tpr: the curves' points concatenated, curve k at start[k] .. start[k+1]-1
  * (start: c + 1 offsets). grid, mean, lo, hi: ngrid values. */
 int vxc_mean_roc(const double *fpr, const double *tpr, const size_t *start, size_t c, const double *grid,
                  size_t ngrid, double *mean, double *lo, double *hi, vx_error *err);

@@ -99,6 +99,10 @@ static int eval_into(cJSON *arr, const char *name, const vx_pipeline *pl, const 
     if (e) {
         cJSON_AddStringToObject(e, "name", name);
         cJSON_AddItemToObject(e, "score", vxs_json_array(s, nte));
+        cJSON_AddItemToObject(e, "prob", vxs_json_array(p, nte));
+        for (size_t i = 0; i < nte; i++)
+            s[i] = y[i];
+        cJSON_AddItemToObject(e, "label", vxs_json_array(s, nte));
         cJSON_AddItemToArray(arr, e);
     }
     free(s);

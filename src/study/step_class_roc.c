@@ -23,6 +23,9 @@ int vxc_mean_roc(const double *fpr, const double *tpr, const size_t *start, size
     int rc = VX_OK;
     for (size_t k = 0; rc == VX_OK && k < c; k++)
         rc = vx_roc_interp(fpr + start[k], tpr + start[k], start[k + 1] - start[k], grid, ngrid, v + k * ngrid, err);
+    for (size_t k = 0; rc == VX_OK && k < c; k++) /* every curve starts at (0, 0) and ends at (1, 1) */
+        for (size_t g = 0; g < ngrid; g++)
+            v[k * ngrid + g] = grid[g] == 0.0 ? 0.0 : grid[g] == 1.0 ? 1.0 : v[k * ngrid + g];
     for (size_t g = 0; rc == VX_OK && g < ngrid; g++) {
         double s = 0.0, ss = 0.0;
         for (size_t k = 0; k < c; k++)
@@ -31,7 +34,7 @@ int vxc_mean_roc(const double *fpr, const double *tpr, const size_t *start, size
         for (size_t k = 0; k < c; k++)
             ss += (v[k * ngrid + g] - m) * (v[k * ngrid + g] - m);
         const double se = c > 1 ? sqrt(ss / (double)(c - 1) / (double)c) : 0.0;
-        mean[g] = g == 0 ? 0.0 : g + 1 == ngrid ? 1.0 : m;
+        mean[g] = m;
         lo[g] = fmax(0.0, fmin(1.0, mean[g] - Z975 * se));
         hi[g] = fmax(0.0, fmin(1.0, mean[g] + Z975 * se));
     }
