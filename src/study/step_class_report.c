@@ -85,7 +85,7 @@ static vx_plot_series series(const cJSON *c, const char *xk, const char *yk, dou
 }
 
 /* Per-fold ROC curves (thin), the mean with its band, of the CV object m at path base. */
-static void roc_plot(vxs_html *h, const cJSON *m, const char *base, int index)
+static void roc_plot(vxs_html *h, const cJSON *m, int index)
 {
     const cJSON *folds = at(m, "roc_folds"), *mean = at(m, "roc_mean"), *c;
     size_t nf = (size_t)cJSON_GetArraySize(folds), k = 0;
@@ -125,7 +125,7 @@ static void roc_plot(vxs_html *h, const cJSON *m, const char *base, int index)
     vx_error err;
     (void)!snprintf(name, sizeof name, "classification_roc_%d", index);
     (void)!snprintf(cap, sizeof cap, "%s: ROC curve of each held-out fold and their vertical average on an FPR grid with "
-             "the band mean +/- 1.96 SD / sqrt(folds) (%s).", mn ? mn : "?", base);
+             "the band mean +/- 1.96 SD / sqrt(folds).", mn ? mn : "?");
     vxs_html_plot(h, name, vx_plot_lines(&ax, s, nf + 1, &err), cap);
     for (size_t i = 0; i < 2 * nf + 4; i++)
         free(keep[i]);
@@ -393,7 +393,7 @@ int vxc_section(const cJSON *r, const cJSON *study, vxs_html *h, vx_error *err)
     int best = (int)vxs_json_num(r, "best_index"), i = 0;
     const cJSON *m;
     cJSON_ArrayForEach(m, models)
-        roc_plot(h, m, cJSON_GetStringValue(at(m, "name")), i++);
+        roc_plot(h, m, i++);
     const cJSON *bm = cJSON_GetArrayItem(models, best >= 0 ? best : 0);
     char what[160];
     (void)!snprintf(what, sizeof what, "%s, pooled out-of-fold probabilities", cJSON_GetStringValue(at(bm, "name")));
