@@ -205,13 +205,8 @@ void vxr_legend(vxr_plot *p, const vxr_key *k, size_t n, const char *note)
     const double line = 16, pad = 6, sample = 26;
     double w = 0;
     int maxch = 40;
-    for (size_t i = 0; i < n; i++) {
-        double t = vxr_text_width(k[i].label, VXR_FS_TICK);
-        if (vxr_strlen(k[i].label) > maxch)
-            t = vxr_text_width("MMMMMMMMMMMMMMMMMMMMMMMMMMMMMMM", VXR_FS_TICK);
-        if (sample + t > w)
-            w = sample + t;
-    }
+    for (size_t i = 0; i < n; i++)
+        w = fmax(w, sample + vxr_label_width(k[i].label, VXR_FS_TICK, maxch));
     if (note && vxr_text_width(note, VXR_FS_TICK) > w)
         w = vxr_text_width(note, VXR_FS_TICK);
     w += 2 * pad;
@@ -237,9 +232,7 @@ void vxr_legend(vxr_plot *p, const vxr_key *k, size_t n, const char *note)
         double ly = y + pad + line * (double)i + 6;
         key_sample(p, &k[i], x + pad, ly);
         vxr_out(&p->b, "<text x=\"%p\" y=\"%p\">", x + pad + sample, ly + 4);
-        vxr_esc_trunc(&p->b, k[i].label, maxch);
-        if (vxr_strlen(k[i].label) > maxch)
-            vxr_out(&p->b, "<title>%t</title>", k[i].label);
+        vxr_label(&p->b, k[i].label, maxch);
         vxr_out(&p->b, "</text>\n");
     }
     if (note)

@@ -48,16 +48,13 @@ typedef struct hm {
 
 static double label_w(const char *s)
 {
-    return vxr_strlen(s) > LABEL_CH ? vxr_text_width("MMMMMMMMMMMMMMMMMMMMMMMM", VXR_FS_TICK)
-                                    : vxr_text_width(s, VXR_FS_TICK);
+    return vxr_label_width(s, VXR_FS_TICK, LABEL_CH);
 }
 
 static void label(vxr_plot *p, const char *s, const char *attrs, double x, double y)
 {
     vxr_out(&p->b, "<text x=\"%p\" y=\"%p\" %s>", x, y, attrs);
-    vxr_esc_trunc(&p->b, s, LABEL_CH);
-    if (vxr_strlen(s) > LABEL_CH)
-        vxr_out(&p->b, "<title>%t</title>", s);
+    vxr_label(&p->b, s, LABEL_CH);
     vxr_out(&p->b, "</text>\n");
 }
 

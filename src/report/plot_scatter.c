@@ -48,9 +48,7 @@ static int collides(const vxr_plot *p, const boxes *bx, const double r[4])
  * other labels; none when all four are taken (the point keeps its label as a hover title). */
 static void point_label(vxr_plot *p, boxes *bx, const char *label, double x, double y)
 {
-    double w = vxr_text_width(label, VXR_FS_TICK);
-    if (vxr_strlen(label) > LABEL_CH)
-        w = vxr_text_width("MMMMMMMMMMMMMMMMMMMMMMMM", VXR_FS_TICK);
+    double w = vxr_label_width(label, VXR_FS_TICK, LABEL_CH);
     static const int side[4][2] = {{1, -1}, {1, 1}, {-1, -1}, {-1, 1}};
     for (int k = 0; k < 4 && bx->n < bx->cap; k++) {
         double tx = x + 7 * side[k][0], ty = side[k][1] < 0 ? y - 5 : y + 13;
@@ -59,7 +57,7 @@ static void point_label(vxr_plot *p, boxes *bx, const char *label, double x, dou
             continue;
         memcpy(bx->b[bx->n++], r, sizeof r);
         vxr_out(&p->b, "<text x=\"%p\" y=\"%p\"%s>", tx, ty, side[k][0] < 0 ? " text-anchor=\"end\"" : "");
-        vxr_esc_trunc(&p->b, label, LABEL_CH);
+        vxr_esc_trunc(&p->b, label, LABEL_CH); /* the point itself has the full label as its title */
         vxr_out(&p->b, "</text>\n");
         for (double u = r[0]; u <= r[2]; u += 6)
             vxr_occupy(p, u, ty - 4);

@@ -46,6 +46,11 @@ char *vxr_fmt_p(char *out, size_t cap, double p);
 
 /* Approximate rendered width in pixels of text at font size px (sans-serif; counts UTF-8 code points). */
 double vxr_text_width(const char *s, double px);
+/* Width of s as vxr_label writes it (cut to maxch characters). */
+double vxr_label_width(const char *s, double px, int maxch);
+/* The content of a <text> element: s escaped, cut to maxch characters with an ellipsis, and then its full text in
+ * a <title> child (shown on hover) when it was cut. NULL writes nothing. */
+void vxr_label(vxr_buf *b, const char *s, int maxch);
 /* Number of UTF-8 code points of s (0 for NULL). */
 int vxr_strlen(const char *s);
 
@@ -165,6 +170,8 @@ void vxr_series(vxr_plot *p, const vx_plot_series *s, const char *color);
 int vxr_check_series(const vx_plot_series *s, size_t ns, const char *fn, vx_error *err);
 /* Legend keys of the labelled series (k has room for ns), returns how many. */
 size_t vxr_series_keys(const vx_plot_series *s, size_t ns, vxr_key *k);
+/* The legend of the labelled series (and the note). */
+void vxr_series_legend(vxr_plot *p, const vx_plot_series *s, size_t ns, const char *note);
 /* Colour of series i. */
 const char *vxr_series_color(const vx_plot_series *s, size_t i);
 
