@@ -119,8 +119,8 @@ static void km(void)
 static void forest(void)
 {
     const char *labels[7] = {"age (per 10 years)", "sex: male", "stage III-IV",
-                             "original_glcm_Correlation_with_a_really_very_long_feature_name_2D", "wavelet-LLH_firstorder_Mean",
-                             "shape_Sphericity", "not estimable"};
+                             "original_glcm_Correlation_with_a_really_very_long_feature_name_2D",
+                             "wavelet-LLH_firstorder_Mean", "shape_Sphericity", "not estimable"};
     double est[7] = {1.21, 0.86, 2.45, 1.62, 0.71, 0.33, NAN}, lo[7] = {1.02, 0.55, 1.51, 1.11, 0.49, 0.04, NAN},
            hi[7] = {1.44, 1.34, 3.98, 2.36, 1.03, 2.9, NAN}, p[7] = {0.028, 0.51, 0.0002, 0.013, 0.072, 0.3, NAN};
     vx_plot_axes ax = {.title = "Multivariable Cox model", .xlabel = "Hazard ratio (95% CI)", .vline = 1,

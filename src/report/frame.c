@@ -133,15 +133,21 @@ static void y_ticks(vxr_plot *p)
     }
 }
 
+void vxr_title(vxr_plot *p, double x, const char *title)
+{
+    if (title)
+        vxr_out(&p->b, "<text x=\"%p\" y=\"%p\" text-anchor=\"middle\" font-size=\"%d\" font-weight=\"bold\">%t"
+                       "</text>\n", x, 8.0 + VXR_FS_TITLE, VXR_FS_TITLE, title);
+}
+
 void vxr_axes(vxr_plot *p, const vx_plot_axes *ax, double xaxis_y, int xlabels)
 {
     x_ticks(p, xaxis_y, xlabels);
     y_ticks(p);
     vxr_out(&p->b, "<path d=\"M%p %pV%pM%p %pH%p\" fill=\"none\" stroke=\"" AXIS_COLOR "\"/>\n", p->L, p->T, p->B,
             p->L, xaxis_y, p->R);
-    if (ax && ax->title)
-        vxr_out(&p->b, "<text x=\"%p\" y=\"%p\" text-anchor=\"middle\" font-size=\"%d\" font-weight=\"bold\">%t</text>\n",
-                (p->L + p->R) / 2, 8.0 + VXR_FS_TITLE, VXR_FS_TITLE, ax->title);
+    if (ax)
+        vxr_title(p, (p->L + p->R) / 2, ax->title);
     if (ax && ax->xlabel && xlabels)
         vxr_out(&p->b, "<text x=\"%p\" y=\"%p\" text-anchor=\"middle\" font-size=\"%d\">%t</text>\n",
                 (p->L + p->R) / 2, xaxis_y + 8 + VXR_FS_TICK + 8 + VXR_FS_LABEL, VXR_FS_LABEL, ax->xlabel);

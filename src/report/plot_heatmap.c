@@ -65,10 +65,13 @@ static void cells(vxr_plot *p, const hm *h)
         for (size_t j = 0; j < h->cols; j++) {
             double v = h->v[i * h->cols + j], x = h->gx + h->cell * (double)j, y = h->gy + h->cell * (double)i;
             double t = 0.5 + 0.5 * v / h->vmax;
-            vxr_out(&p->b, "<rect x=\"%p\" y=\"%p\" width=\"%p\" height=\"%p\" fill=\"%s\" stroke=\"#ffffff\" "
-                           "stroke-width=\"0.5\"><title>%t / %t: %s</title></rect>\n",
-                    x, y, h->cell, h->cell, isfinite(v) ? ramp(t, col) : NAN_COLOR, h->rl ? h->rl[i] : "",
-                    h->cl ? h->cl[j] : "", vxr_fmt_val(num, sizeof num, v));
+            vxr_out(&p->b, "<rect x=\"%p\" y=\"%p\" width=\"%p\" height=\"%p\" fill=\"%s\"%s", x, y, h->cell, h->cell,
+                    isfinite(v) ? ramp(t, col) : NAN_COLOR, h->cell >= 6 ? " stroke=\"#ffffff\" stroke-width=\"0.5\"" : "");
+            if (h->rows * h->cols <= 2500) /* hover text, for the matrices a reader can still read */
+                vxr_out(&p->b, "><title>%t / %t: %s</title></rect>\n", h->rl ? h->rl[i] : "", h->cl ? h->cl[j] : "",
+                        vxr_fmt_val(num, sizeof num, v));
+            else
+                vxr_out(&p->b, "/>\n");
             if (h->mark && h->mark[i * h->cols + j])
                 vxr_out(&p->b, "<circle cx=\"%p\" cy=\"%p\" r=\"%p\" fill=\"%s\"/>\n", x + h->cell / 2,
                         y + h->cell / 2, fmax(1.5, h->cell * 0.14),
@@ -174,9 +177,7 @@ char *vx_plot_heatmap(const vx_plot_axes *ax, const double *v, size_t rows, size
     vxr_plot p;
     vxr_plot_begin(&p, "heatmap", &a, a.width, a.height);
     double gw = h.cell * (double)cols, gh = h.cell * (double)rows;
-    if (ax->title)
-        vxr_out(&p.b, "<text x=\"%p\" y=\"%p\" text-anchor=\"middle\" font-size=\"%d\" font-weight=\"bold\">%t</text>\n",
-                h.gx + gw / 2, 8.0 + VXR_FS_TITLE, VXR_FS_TITLE, ax->title);
+    vxr_title(&p, h.gx + gw / 2, ax->title);
     cells(&p, &h);
     colour_bar(&p, &h, cbar_label, h.gx + gw + 20, h.gy, fmin(240, fmax(120, gh)));
     if (ax->xlabel)
