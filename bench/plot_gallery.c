@@ -258,7 +258,12 @@ static void edge_cases(void)
     save("edge_logx", vx_plot_lines(&lax, &ls, 1, &err), &err);
     double one = 3.3;
     vx_plot_series os = {.label = "one point", .x = &one, .y = &one, .n = 1, .style = VX_PLOT_POINTS};
-    save("edge_one_point", vx_plot_lines(NULL, &os, 1, &err), &err);
+    vx_plot_axes oax = {.title = "A title far too long for its plot: one point, all alone, in the middle of its own "
+                                 "frame, which is what a degenerate range gives",
+                        .xlabel = "an x label that is also much longer than the width of the plot area it labels, "
+                                  "so it is cut",
+                        .note = "a note"};
+    save("edge_one_point", vx_plot_lines(&oax, &os, 1, &err), &err);
     double kt[3] = {0, 2.5, 7.25}, ks[3] = {1, 0.5, 0.25};
     vx_plot_series ks1 = {.x = kt, .y = ks, .n = 3, .style = VX_PLOT_STEP};
     vx_plot_axes kax = {.xlabel = "years"};

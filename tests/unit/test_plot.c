@@ -397,6 +397,19 @@ static void test_escaping_and_truncation(void **state)
     check_svg(svg, "forest", &err);
     assert_non_null(strstr(svg, "\xE2\x80\xA6<title>feature_with_a_name_much_longer_than_any_column_allows_x</title>"));
     vx_plot_free(svg);
+    /* a title far wider than the canvas is cut too; the root names the image by its (escaped) title */
+    char title[400];
+    memset(title, 'x', sizeof title - 1);
+    title[sizeof title - 1] = '\0';
+    vx_plot_axes ax = {.title = title};
+    double v[2] = {1, 2};
+    svg = vx_plot_bars(&ax, LABELS, v, 2, &err);
+    check_svg(svg, "bars", &err);
+    assert_non_null(strstr(svg, "x\xE2\x80\xA6<title>xxxxxxxx"));
+    vx_plot_free(svg);
+    svg = make_lines(&err);
+    assert_non_null(strstr(svg, " role=\"img\" aria-label=\"a &lt;b&gt; &amp; &quot;c&quot;\">"));
+    vx_plot_free(svg);
     vxr_buf b = {0};
     vxr_esc_trunc(&b, "\xC3\xA9t\xC3\xA9 & co", 4); /* UTF-8: cut on characters, not bytes */
     assert_string_equal(b.s, "\xC3\xA9t\xC3\xA9\xE2\x80\xA6");
