@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "study/runner.h"
+#include "voxomics/extract.h"
 #include "voxomics/io.h"
 
 char *vxs_resolve(const vxs_ctx *ctx, const char *value)
@@ -224,6 +225,12 @@ int vxs_col(const vxs_data *d, const char *name, const char *what, size_t *col, 
     return VX_OK;
 }
 
+int vxs_cell_missing(const vx_table *t, size_t i, size_t c)
+{
+    int m = vx_table_cell_missing(t, i, c);
+    return m == 1 || (m == 2 && vx_table_col_numeric(t, c));
+}
+
 int vxs_label_rows(vxs_data *d, const char *label, const char *positive, int **y, const char *names[2],
                    size_t *n_missing, vx_error *err)
 {
@@ -235,7 +242,7 @@ int vxs_label_rows(vxs_data *d, const char *label, const char *positive, int **y
     if (rc == VX_OK && !keep)
         rc = vx_error_set(err, VX_ENOMEM, "out of memory");
     for (size_t i = 0; keep && i < d->t.nrow; i++) {
-        keep[i] = !vx_table_cell_missing(&d->t, i, c);
+        keep[i] = !vxs_cell_missing(&d->t, i, c);
         *n_missing += !keep[i];
     }
     if (rc == VX_OK && *n_missing)
@@ -297,6 +304,35 @@ int vxs_write_table(const vxs_ctx *ctx, const char *rel, const vx_table *t, vx_e
 int vxs_write_text(const vxs_ctx *ctx, const char *rel, const char *text, vx_error *err)
 {
     return write_with(ctx, rel, NULL, text, err);
+}
+
+int vxs_write_matrix(const vxs_ctx *ctx, const char *rel, const char *idname, const char *const *ids,
+                     const char *const *names, const double *X, size_t n, size_t p, vx_error *err)
+{
+    char *path = vxs_outpath(ctx, rel);
+    if (!path)
+        return vx_error_set(err, VX_EIO, "%s/%s: cannot create its folder", ctx->outdir, rel);
+    vx_outfile *of;
+    FILE *f = vx_outfile_open(path, &of, err);
+    free(path);
+    if (!f)
+        return VX_EIO;
+    vx_csv_field(f, idname);
+    for (size_t j = 0; j < p; j++) {
+        fputc(',', f);
+        vx_csv_field(f, names[j]);
+    }
+    fputc('\n', f);
+    for (size_t i = 0; i < n; i++) {
+        vx_csv_field(f, ids[i]);
+        for (size_t j = 0; j < p; j++)
+            if (isnan(X[i * p + j]))
+                fputc(',', f);
+            else
+                fprintf(f, ",%.17g", X[i * p + j]);
+        fputc('\n', f);
+    }
+    return vx_outfile_commit(of, err);
 }
 
 int vxs_write_json(const char *path, const cJSON *doc, vx_error *err)
