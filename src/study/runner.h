@@ -75,4 +75,8 @@ int vxs_pca2(const double *X, size_t n, size_t p, double *pc1, double *pc2, doub
 int vxs_batch_tests(const double *X, size_t n, size_t p, const int *g, int nb, double qmax, size_t *count,
                     vx_error *err);
 
+/* Append tmpl as raw HTML where each "{path}" or "{path|fmt}" becomes vxs_html_num(h, file, path, the number at
+ * that dotted path of res, fmt (default "%.0f")) (say.c). */
+void vxs_html_say(vxs_html *h, const char *file, const cJSON *res, const char *tmpl);
+
 #endif
