@@ -26,7 +26,7 @@ static size_t level_counts(const vx_table *t, size_t col, cJSON *out)
     const char **v = malloc((t->nrow ? t->nrow : 1) * sizeof *v);
     size_t n = 0, missing = 0;
     for (size_t i = 0; v && i < t->nrow; i++) {
-        if (vx_table_cell_missing(t, i, col))
+        if (vxs_cell_missing(t, i, col))
             missing++;
         else
             v[n++] = t->cell[i * t->ncol + col];

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "study/runner.h"
+#include "voxomics/extract.h"
 #include "voxomics/io.h"
 
 char *vxs_resolve(const vxs_ctx *ctx, const char *value)
@@ -224,6 +225,12 @@ int vxs_col(const vxs_data *d, const char *name, const char *what, size_t *col, 
     return VX_OK;
 }
 
+int vxs_cell_missing(const vx_table *t, size_t i, size_t c)
+{
+    int m = vx_table_cell_missing(t, i, c);
+    return m == 1 || (m == 2 && vx_table_col_numeric(t, c));
+}
+
 int vxs_label_rows(vxs_data *d, const char *label, const char *positive, int **y, const char *names[2],
                    size_t *n_missing, vx_error *err)
 {
@@ -235,7 +242,7 @@ int vxs_label_rows(vxs_data *d, const char *label, const char *positive, int **y
     if (rc == VX_OK && !keep)
         rc = vx_error_set(err, VX_ENOMEM, "out of memory");
     for (size_t i = 0; keep && i < d->t.nrow; i++) {
-        keep[i] = !vx_table_cell_missing(&d->t, i, c);
+        keep[i] = !vxs_cell_missing(&d->t, i, c);
         *n_missing += !keep[i];
     }
     if (rc == VX_OK && *n_missing)
@@ -297,6 +304,60 @@ int vxs_write_table(const vxs_ctx *ctx, const char *rel, const vx_table *t, vx_e
 int vxs_write_text(const vxs_ctx *ctx, const char *rel, const char *text, vx_error *err)
 {
     return write_with(ctx, rel, NULL, text, err);
+}
+
+/* Column c of d->t as a feature: its index j in d->fcols, or -1. */
+static long feature_index(const vxs_data *d, size_t c)
+{
+    for (size_t j = 0; j < d->p; j++)
+        if (d->fcols[j] == c)
+            return (long)j;
+    return -1;
+}
+
+int vxs_write_features(const vxs_ctx *ctx, const char *rel, const vxs_data *d, const double *X,
+                       const unsigned char *drop, vx_error *err)
+{
+    const vx_table *t = &d->t;
+    size_t nc = t->main_ncol ? t->main_ncol : t->ncol;
+    long *fj = malloc((nc + 1) * sizeof *fj);
+    char *path = fj ? vxs_outpath(ctx, rel) : NULL;
+    if (!path) {
+        free(fj);
+        return vx_error_set(err, VX_EIO, "%s/%s: cannot create its folder", ctx->outdir, rel);
+    }
+    vx_outfile *of;
+    FILE *f = vx_outfile_open(path, &of, err);
+    free(path);
+    if (!f) {
+        free(fj);
+        return VX_EIO;
+    }
+    for (size_t c = 0, first = 1; c < nc; c++) {
+        fj[c] = feature_index(d, c);
+        if (fj[c] >= 0 && drop && drop[fj[c]])
+            continue;
+        fputs(first ? "" : ",", f);
+        vx_csv_field(f, t->colnames[c]);
+        first = 0;
+    }
+    fputc('\n', f);
+    for (size_t i = 0; i < t->nrow; i++) {
+        for (size_t c = 0, first = 1; c < nc; c++) {
+            if (fj[c] >= 0 && drop && drop[fj[c]])
+                continue;
+            fputs(first ? "" : ",", f);
+            first = 0;
+            double v = fj[c] >= 0 && X ? X[i * d->p + (size_t)fj[c]] : 0;
+            if (fj[c] < 0 || !X)
+                vx_csv_field(f, t->cell[i * t->ncol + c]);
+            else if (!isnan(v))
+                fprintf(f, "%.17g", v);
+        }
+        fputc('\n', f);
+    }
+    free(fj);
+    return vx_outfile_commit(of, err);
 }
 
 int vxs_write_json(const char *path, const cJSON *doc, vx_error *err)

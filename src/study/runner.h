@@ -51,11 +51,32 @@ int vxs_write_json(const char *path, const cJSON *doc, vx_error *err);
  * (cohort.c). */
 int vxs_cohort_summary(vxs_ctx *ctx, const char *features, const char *id, cJSON *cohort, vx_error *err);
 
+/* 1 when cell (i, c) is missing: empty or NA-like, or (in a numeric column) text that is not a number. */
+int vxs_cell_missing(const vx_table *t, size_t i, size_t c);
+
 /* Keep only the rows of d with a label in column label (in place; *n_missing counts the others), and their
  * 0/1 labels (positive: the class that is 1, NULL: the larger) into *y (malloc'd), the class names into names. */
 int vxs_label_rows(vxs_data *d, const char *label, const char *positive, int **y, const char *names[2],
                    size_t *n_missing, vx_error *err);
 /* The n x p feature matrix of d (malloc'd); missing cells replaced by their column's median when impute is 1. */
 int vxs_features_matrix(const vxs_data *d, int impute, double **X, vx_error *err);
+
+/* Write the feature table part of d (the columns of the feature table's file, not the joined ones) to
+ * OUTDIR/<rel> atomically, for d's rows: feature j (d->fcols[j]) is left out when drop && drop[j], and takes
+ * X[i * d->p + j] (%.17g; NaN: an empty cell) when X is not NULL; the other columns keep their text. */
+int vxs_write_features(const vxs_ctx *ctx, const char *rel, const vxs_data *d, const double *X,
+                       const unsigned char *drop, vx_error *err);
+
+/* step_harmonization.c: PCA scores of the first two components of the standardised columns of X (n x p, 1/n
+ * standard deviations, constant columns left out; signs: each component's largest loading positive) and their
+ * explained variance ratios; the number of features of X with a batch test (vx_group_test by the codes g of nb
+ * batches, NaN cells left out) of BH q < qmax. */
+int vxs_pca2(const double *X, size_t n, size_t p, double *pc1, double *pc2, double ev[2], vx_error *err);
+int vxs_batch_tests(const double *X, size_t n, size_t p, const int *g, int nb, double qmax, size_t *count,
+                    vx_error *err);
+
+/* Append tmpl as raw HTML where each "{path}" or "{path|fmt}" becomes vxs_html_num(h, file, path, the number at
+ * that dotted path of res, fmt (default "%.0f")) (say.c). */
+void vxs_html_say(vxs_html *h, const char *file, const cJSON *res, const char *tmpl);
 
 #endif
