@@ -60,6 +60,16 @@ done
 "$PY" "$SRC/tests/browser/report_check.py" out --screenshot report.png --expect-section cohort \
     --expect-section rqs --expect-section provenance "${args[@]}" || fail "the report check failed"
 [ -s report.png ] || fail "no screenshot"
+# the checker catches what it must: a number that differs from its JSON, an external image and stylesheet
+mkdir bad
+cp out/*.json bad/
+sed -e '0,/data-value="[^"]*"/s//data-value="12345"/' \
+    -e 's|</main>|<img src="https://example.org/x.png"><link rel="stylesheet" href="x.css"></main>|' \
+    out/report.html >bad/report.html
+if "$PY" "$SRC/tests/browser/report_check.py" bad >bad.txt 2>&1; then fail "the checker passed a tampered report"; fi
+for w in "data-value 12345" "reference outside the page: IMG src=https://example.org/x.png" "<link>"; do
+    grep -qF "$w" bad.txt || { cat bad.txt; fail "the checker did not report: $w"; }
+done
 # the folder is not a study: exit 1 with a message
 if "$vx" report "$T/nothing" 2>err.txt; then fail "report of a missing folder succeeded"; fi
 grep -q "not a finished study folder" err.txt || fail "unexpected message: $(cat err.txt)"
