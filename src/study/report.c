@@ -227,30 +227,13 @@ static const cJSON *input_of(const cJSON *study, const char *role)
     return NULL;
 }
 
+/* When the extraction step ran, its own section states the IBSI compliance (settings hash, version, counts of
+ * IBSI-standardised features): this one then writes nothing and leaves no frame. */
 static int sec_ibsi(const vxs_report_data *d, vxs_html *h, vx_error *err)
 {
     (void)err;
-    const cJSON *x = vxs_report_result(d, "extraction");
-    const char *version = vxs_report_str(x, "voxomics_version");
-    if (!version)
-        version = vxs_report_str(d->study, "voxomics_version");
-    if (x) {
-        vxs_html_raw(h, "<p>Features were extracted from the images by voxomics ");
-        vxs_html_text(h, version ? version : "(version not recorded)");
-        vxs_html_raw(h, ", which implements the Image Biomarker Standardisation Initiative (IBSI) definitions "
-                        "and is tested against the IBSI reference values.</p>\n<table class=\"vx-kv\"><tbody>\n");
-        row_text(h, "Settings file", vxs_report_str(x, "settings"), 1);
-        row_text(h, "Settings SHA-256", vxs_report_str(x, "settings_sha256"), 1);
-        row_num(h, "Features extracted", x, "extraction.json", "", "n_features", "%.0f");
-        row_num(h, "of which IBSI-standardised", x, "extraction.json", "", "n_ibsi", "%.0f");
-        row_num(h, "not covered by the IBSI", x, "extraction.json", "", "n_not_ibsi", "%.0f");
-        row_num(h, "Subjects extracted", x, "extraction.json", "", "n_subjects", "%.0f");
-        row_num(h, "Subjects failed", x, "extraction.json", "", "n_failed", "%.0f");
-        vxs_html_raw(h, "</tbody></table>\n<p>A feature is IBSI-standardised when the IBSI reference manual "
-                        "defines it and voxomics reproduces its reference value; filtered-image features follow "
-                        "IBSI 2 where it defines the filter.</p>\n");
+    if (vxs_report_result(d, "extraction"))
         return VX_OK;
-    }
     const cJSON *fin = input_of(d->study, "features");
     vxs_html_raw(h, "<p>The features were supplied as a ready table");
     if (fin) {
@@ -463,7 +446,7 @@ static int build_body(const vxs_report_data *d, vxs_html *h, toc *t, vx_error *e
 {
     int rc = page_section(d, h, t, "cohort", "Cohort", sec_cohort, err);
     if (rc == VX_OK)
-        rc = page_section(d, h, t, "ibsi", "Extraction and IBSI compliance", sec_ibsi, err);
+        rc = page_section(d, h, t, "ibsi", "Features and IBSI compliance", sec_ibsi, err);
     if (rc == VX_OK)
         rc = step_sections(d, h, t, err);
     if (rc == VX_OK)
@@ -480,13 +463,13 @@ static void page_head(const vxs_report_data *d, vxs_html *p, const toc *t)
     const char *version = vxs_report_str(d->study, "voxomics_version"), *date = vxs_report_str(d->study, "date");
     vxs_html_raw(p, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-    vxs_html_text(p, title ? title : "voxomics study report");
+    vxs_html_text(p, title && *title ? title : "voxomics study report");
     vxs_html_raw(p, "</title>\n<style>\n");
     vxs_html_raw(p, CSS);
     vxs_html_raw(p, "</style>\n</head>\n<body>\n<main>\n<header class=\"vx-head\"><h1>");
     vxs_html_text(p, title ? title : "voxomics study report");
     vxs_html_raw(p, "</h1>\n");
-    if (desc) {
+    if (desc && *desc) {
         vxs_html_raw(p, "<p>");
         vxs_html_text(p, desc);
         vxs_html_raw(p, "</p>\n");
