@@ -25,6 +25,11 @@ const cJSON *vxs_report_result(const vxs_report_data *d, const char *step)
     return NULL;
 }
 
+const cJSON *vxs_report_get(const cJSON *obj, const char *key)
+{
+    return obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+}
+
 const char *vxs_report_str(const cJSON *obj, const char *key)
 {
     const cJSON *v = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
@@ -126,16 +131,12 @@ static void unload(vxs_report_data *d)
         cJSON_Delete(d->results[i]);
 }
 
-static const cJSON *get(const cJSON *o, const char *key)
-{
-    return o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-}
 
 /* A row "label | number" of a key-value table when o[key] is a number; path is o's dotted path in file. */
 static void row_num(vxs_html *h, const char *label, const cJSON *o, const char *file, const char *path,
                     const char *key, const char *fmt)
 {
-    const cJSON *v = get(o, key);
+    const cJSON *v = vxs_report_get(o, key);
     if (!cJSON_IsNumber(v))
         return;
     char full[512];
@@ -184,7 +185,7 @@ static void row_counts(vxs_html *h, const char *label, const cJSON *counts, cons
 static int sec_cohort(const vxs_report_data *d, vxs_html *h, vx_error *err)
 {
     (void)err;
-    const cJSON *c = get(d->study, "cohort"), *oc = get(d->study, "outcome");
+    const cJSON *c = vxs_report_get(d->study, "cohort"), *oc = vxs_report_get(d->study, "outcome");
     if (!cJSON_IsObject(c))
         return VX_OK;
     const char *F = "study.json";
@@ -197,7 +198,7 @@ static int sec_cohort(const vxs_report_data *d, vxs_html *h, vx_error *err)
     if (label) {
         char l[300];
         snprintf(l, sizeof l, "Label '%s'", label);
-        row_counts(h, l, get(c, "label_counts"), "cohort.label_counts", vxs_report_str(oc, "positive"));
+        row_counts(h, l, vxs_report_get(c, "label_counts"), "cohort.label_counts", vxs_report_str(oc, "positive"));
     }
     row_num(h, "Label missing", c, F, "cohort", "n_label_missing", "%.0f");
     const char *tm = vxs_report_str(oc, "time"), *ev = vxs_report_str(oc, "event");
@@ -209,7 +210,7 @@ static int sec_cohort(const vxs_report_data *d, vxs_html *h, vx_error *err)
     row_num(h, "Events", c, F, "cohort", "n_events", "%.0f");
     row_num(h, "Censored", c, F, "cohort", "n_censored", "%.0f");
     row_num(h, "Median observed time", c, F, "cohort", "median_time", "%.4g");
-    row_counts(h, "Batches (subjects per batch)", get(c, "batches"), "cohort.batches", NULL);
+    row_counts(h, "Batches (subjects per batch)", vxs_report_get(c, "batches"), "cohort.batches", NULL);
     vxs_html_raw(h, "</tbody></table>\n");
     return VX_OK;
 }
@@ -218,7 +219,7 @@ static int sec_cohort(const vxs_report_data *d, vxs_html *h, vx_error *err)
 static const cJSON *input_of(const cJSON *study, const char *role)
 {
     const cJSON *in;
-    cJSON_ArrayForEach(in, get(study, "inputs"))
+    cJSON_ArrayForEach(in, vxs_report_get(study, "inputs"))
     {
         const char *r = vxs_report_str(in, "role");
         if (r && strcmp(r, role) == 0)
@@ -265,10 +266,10 @@ static void prov_inputs(const vxs_report_data *d, vxs_html *h)
 {
     vxs_html_raw(h, "<h3>Inputs</h3>\n<div class=\"vx-table-wrap\"><table class=\"vx-table\"><thead><tr><th>Role"
                     "</th><th>Path</th><th>SHA-256</th></tr></thead><tbody>\n");
-    const cJSON *in, *sin = get(d->study, "inputs");
+    const cJSON *in, *sin = vxs_report_get(d->study, "inputs");
     cJSON_ArrayForEach(in, sin) input_row(h, vxs_report_str(in, "role") ? vxs_report_str(in, "role") : "", in);
     for (size_t i = 0; i < d->n; i++) {
-        cJSON_ArrayForEach(in, get(d->results[i], "inputs"))
+        cJSON_ArrayForEach(in, vxs_report_get(d->results[i], "inputs"))
         {
             const char *p = vxs_report_str(in, "path"), *s = vxs_report_str(in, "sha256");
             int seen = !p;
@@ -276,7 +277,7 @@ static void prov_inputs(const vxs_report_data *d, vxs_html *h)
             cJSON_ArrayForEach(o, sin) seen |= p && s && vxs_report_str(o, "sha256") &&
                                               strcmp(vxs_report_str(o, "sha256"), s) == 0;
             for (size_t k = 0; k < i && !seen; k++)
-                cJSON_ArrayForEach(o, get(d->results[k], "inputs")) seen |= vxs_report_str(o, "path") &&
+                cJSON_ArrayForEach(o, vxs_report_get(d->results[k], "inputs")) seen |= vxs_report_str(o, "path") &&
                                                                             strcmp(vxs_report_str(o, "path"), p) == 0;
             if (!seen) {
                 char role[128];
@@ -290,7 +291,7 @@ static void prov_inputs(const vxs_report_data *d, vxs_html *h)
 
 static void prov_steps(const vxs_report_data *d, vxs_html *h)
 {
-    const cJSON *steps = get(d->study, "steps");
+    const cJSON *steps = vxs_report_get(d->study, "steps");
     if (!cJSON_GetArraySize(steps))
         return;
     vxs_html_raw(h, "<h3>Steps</h3>\n<div class=\"vx-table-wrap\"><table class=\"vx-table\"><thead><tr><th>Step"
@@ -303,7 +304,7 @@ static void prov_steps(const vxs_report_data *d, vxs_html *h)
         vxs_html_raw(h, "</td><td>");
         vxs_html_text(h, vxs_report_str(s, "state"));
         vxs_html_raw(h, "</td><td>");
-        const cJSON *sec = get(s, "seconds");
+        const cJSON *sec = vxs_report_get(s, "seconds");
         if (cJSON_IsNumber(sec)) {
             char path[64];
             snprintf(path, sizeof path, "steps.%d.seconds", i);
@@ -319,7 +320,7 @@ static void prov_steps(const vxs_report_data *d, vxs_html *h)
 static int sec_provenance(const vxs_report_data *d, vxs_html *h, vx_error *err)
 {
     (void)err;
-    const cJSON *st = get(d->study, "study");
+    const cJSON *st = vxs_report_get(d->study, "study");
     vxs_html_raw(h, "<table class=\"vx-kv\"><tbody>\n");
     row_text(h, "voxomics version", vxs_report_str(d->study, "voxomics_version"), 1);
     row_text(h, "Report written by", vx_version(), 1);
@@ -458,7 +459,7 @@ static int build_body(const vxs_report_data *d, vxs_html *h, toc *t, vx_error *e
 
 static void page_head(const vxs_report_data *d, vxs_html *p, const toc *t)
 {
-    const cJSON *st = get(d->study, "study");
+    const cJSON *st = vxs_report_get(d->study, "study");
     const char *title = vxs_report_str(st, "title"), *desc = vxs_report_str(st, "description");
     const char *version = vxs_report_str(d->study, "voxomics_version"), *date = vxs_report_str(d->study, "date");
     vxs_html_raw(p, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

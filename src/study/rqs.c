@@ -64,15 +64,10 @@ typedef struct rqs_res {
     char why[320];
 } rqs_res;
 
-static const cJSON *get(const cJSON *o, const char *key)
-{
-    return o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-}
-
 /* A key of a step's settings (its map in the study file, copied into its JSON by the runner). */
 static const cJSON *setting(const vxs_report_data *d, const char *step, const char *key)
 {
-    return get(get(vxs_report_result(d, step), "settings"), key);
+    return vxs_report_get(vxs_report_get(vxs_report_result(d, step), "settings"), key);
 }
 
 static int ran(const vxs_report_data *d, const char *step)
@@ -101,7 +96,7 @@ static void set(rqs_res *r, int points, const char *why)
 static int has_role(const vxs_report_data *d, const char *role)
 {
     const cJSON *in;
-    cJSON_ArrayForEach(in, get(d->study, "inputs"))
+    cJSON_ArrayForEach(in, vxs_report_get(d->study, "inputs"))
     {
         const char *r = vxs_report_str(in, "role");
         if (r && strcmp(r, role) == 0)
@@ -114,7 +109,7 @@ static int has_role(const vxs_report_data *d, const char *role)
 static void score_covariates(const vxs_report_data *d, rqs_res *r)
 {
     const cJSON *blocks = setting(d, "classification", "blocks");
-    if (setting(d, "classification", "clinical") || get(blocks, "clinical"))
+    if (setting(d, "classification", "clinical") || vxs_report_get(blocks, "clinical"))
         set(&r[5], 1, "classification with clinical covariates");
     else if (setting(d, "survival", "clinical"))
         set(&r[5], 1, "multivariable Cox model with clinical covariates");
@@ -133,7 +128,7 @@ static void score_methods(const vxs_report_data *d, rqs_res *r)
         set(&r[1], 1, "ICC over repeated segmentations (reliability step)");
     const char *how = ran(d, "selection")                      ? "feature selection step"
                       : setting(d, "classification", "select") ? "selection inside the cross-validation folds"
-                      : get(vxs_report_result(d, "survival"), "coxnet") ? "LASSO-Cox (penalised) risk score"
+                      : vxs_report_get(vxs_report_result(d, "survival"), "coxnet") ? "LASSO-Cox (penalised) risk score"
                       : ran(d, "association")                  ? "association q-values (multiple-testing adjusted)"
                                                                : NULL;
     if (how) {
@@ -151,7 +146,7 @@ static void score_models(const vxs_report_data *d, rqs_res *r)
 {
     if (ran(d, "association") || ran(d, "gsea") || ran(d, "imaging_to_omics"))
         set(&r[6], 1, "features related to omics data (association, gene-set enrichment or imaging-to-omics)");
-    if (ran(d, "survival") && (setting(d, "survival", "split") || get(vxs_report_result(d, "survival"), "km")))
+    if (ran(d, "survival") && (setting(d, "survival", "split") || vxs_report_get(vxs_report_result(d, "survival"), "km")))
         set(&r[7], 1, "risk groups by a cut-off of the risk score (Kaplan-Meier of the split)");
     const cJSON *cls = vxs_report_result(d, "classification");
     if (cls)
@@ -166,11 +161,11 @@ static void score_models(const vxs_report_data *d, rqs_res *r)
 static void score_validation(const vxs_report_data *d, rqs_res *r)
 {
     const cJSON *cls = vxs_report_result(d, "classification"), *surv = vxs_report_result(d, "survival");
-    if (setting(d, "classification", "external") || get(cls, "external"))
+    if (setting(d, "classification", "external") || vxs_report_get(cls, "external"))
         set(&r[11], 3, "external cohort (+3 when it comes from another institute; +4/+5 for two or three "
                        "institutes are for the authors to claim)");
-    else if (setting(d, "classification", "holdout") || setting(d, "survival", "holdout") || get(cls, "holdout") ||
-             get(surv, "holdout"))
+    else if (setting(d, "classification", "holdout") || setting(d, "survival", "holdout") || vxs_report_get(cls, "holdout") ||
+             vxs_report_get(surv, "holdout"))
         set(&r[11], 2, "held-out split of the same cohort (+2)");
     else if (cls || surv)
         set(&r[11], -5, "no held-out or external validation: cross-validation alone is resampling (item 9), not "
@@ -200,7 +195,7 @@ static void rqs2_themes(const vxs_report_data *d, vxs_html *h)
     const char *shown[5][2] = {
         {"Harmonisation", ran(d, "harmonization") ? "ComBat harmonisation by batch (harmonization step)" : NULL},
         {"Quality control of features", ran(d, "reliability") ? "ICC filter of unreliable features" : NULL},
-        {"Explainability", get(cls, "importance") ? "feature importance of the classifiers" : NULL},
+        {"Explainability", vxs_report_get(cls, "importance") ? "feature importance of the classifiers" : NULL},
         {"Fairness and bias across subgroups", NULL},
         {"Radiomics readiness level", NULL},
     };
