@@ -295,6 +295,7 @@ static int harmonization_run(vxs_ctx *ctx, const vxs_node *cfg, cJSON *res, vx_e
         rc = harmonise(ctx, cfg, &d, &h, res, err);
     if (rc == VX_OK)
         harm_json(cfg, &h, res);
+    cJSON_AddNumberToObject(res, "n_unmatched", (double)d.n_unmatched);
     free(h.g), free(h.bnames), free(h.bsize), free(h.X), free(h.H), free(h.C), free(h.miss);
     vxs_data_free(&d);
     return rc;

@@ -235,7 +235,7 @@ static int selection_run(vxs_ctx *ctx, const vxs_node *cfg, cJSON *res, vx_error
     const char *method = vxs_str(cfg, "method", "mrmr");
     int cox = !strcmp(method, "cox");
     const vxs_node *in = vxs_get(ctx->root, "inputs");
-    unsigned what = VXS_FEATURES | (vxs_get(in, "clinical") ? VXS_CLINICAL : 0) | (vxs_get(in, "batch") ? VXS_BATCH : 0);
+    unsigned what = VXS_FEATURES | (vxs_get(in, "clinical") ? VXS_CLINICAL : 0);
     vxs_data d;
     sel s = {.cfg = cfg};
     int rc = vxs_load(ctx, what, &d, err);
@@ -263,6 +263,7 @@ static int selection_run(vxs_ctx *ctx, const vxs_node *cfg, cJSON *res, vx_error
     cJSON_AddNumberToObject(res, "n", (double)s.n);
     cJSON_AddNumberToObject(res, "p", (double)s.p);
     cJSON_AddNumberToObject(res, "n_constant_dropped", (double)dropped);
+    cJSON_AddNumberToObject(res, "n_unmatched", (double)d.n_unmatched);
     if (rc == VX_OK)
         rc = write_result(ctx, &s, res, err);
     sel_free(&s);
