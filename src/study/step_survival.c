@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "study/runner.h"
 #include "study/survomics.h"
 #include "voxomics/plot.h"
 
@@ -31,24 +32,6 @@ static const vxs_key survival_keys[] = {
     {"at", VXS_LIST, "times for survival and numbers at risk (e.g. [365, 1095])", NULL},
     {NULL, VXS_STR, NULL, NULL}};
 
-/* the file's text (malloc'd), NULL when it cannot be read */
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    long len = fseek(f, 0, SEEK_END) ? -1 : ftell(f);
-    if (len >= 0 && !fseek(f, 0, SEEK_SET) && (buf = malloc((size_t)len + 1))) {
-        if (fread(buf, 1, (size_t)len, f) != (size_t)len)
-            free(buf), buf = NULL;
-        else
-            buf[len] = 0;
-    }
-    fclose(f);
-    return buf;
-}
-
 /* the features: the `cox` list, else the selection step's "selected" (OUTDIR/selection.json), else all */
 static int surv_features(vxs_ctx *ctx, const vxs_node *cfg, const vxs_data *d, vxs_surv_opts *o, cJSON **sel,
                          vx_error *err)
@@ -59,9 +42,9 @@ static int surv_features(vxs_ctx *ctx, const vxs_node *cfg, const vxs_data *d, v
         return VX_OK;
     }
     free(v);
-    char *path = vxs_outpath(ctx, "selection.json"), *text = path ? read_text(path) : NULL;
-    *sel = text ? cJSON_Parse(text) : NULL;
-    free(path), free(text);
+    char *path = vxs_outpath(ctx, "selection.json");
+    *sel = path ? vxs_read_json(path) : NULL;
+    free(path);
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(*sel, "selected");
     const size_t n = cJSON_IsArray(a) ? (size_t)cJSON_GetArraySize(a) : 0;
     const char **names = malloc((n ? n : d->p) * sizeof *names + 1);
