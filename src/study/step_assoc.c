@@ -2,13 +2,13 @@
  * all pairs); OUTDIR/association/pairs.csv; the section's volcano plot, heatmap and counts.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define _GNU_SOURCE /* open_memstream */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "study/survomics.h"
+#include "voxomics/extract.h"
 #include "voxomics/plot.h"
 
 #define AJ "association.json"
@@ -21,20 +21,19 @@ static const vxs_key association_keys[] = {
 
 static char *pairs_csv(const vxs_omics *o, const vx_assoc_pair *pr, size_t np)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
+    char *buf;
+    size_t len;
+    FILE *f = vxs_mem_open(&buf, &len);
     if (!f)
         return NULL;
     fputs("feature,gene,n,rho,p,q\n", f);
-    for (size_t i = 0; i < np; i++)
-        fprintf(f, "\"%s\",\"%s\",%zu,%.17g,%.17g,%.17g\n", o->fname[pr[i].feature], o->gname[pr[i].target], pr[i].n,
-                pr[i].rho, pr[i].p, pr[i].q);
-    if (fclose(f)) {
-        free(buf);
-        return NULL;
+    for (size_t i = 0; i < np; i++) {
+        vx_csv_field(f, o->fname[pr[i].feature]);
+        fputc(',', f);
+        vx_csv_field(f, o->gname[pr[i].target]);
+        fprintf(f, ",%zu,%.17g,%.17g,%.17g\n", pr[i].n, pr[i].rho, pr[i].p, pr[i].q);
     }
-    return buf;
+    return vxs_mem_close(f, &buf);
 }
 
 static int association_run(vxs_ctx *ctx, const vxs_node *cfg, cJSON *result, vx_error *err)
@@ -147,23 +146,9 @@ static int association_section(const cJSON *res, const cJSON *study, vxs_html *h
     vxs_html_raw(h, ".</p>");
     volcano(res, h);
     heatmap(res, h);
-    static const char *const hd[] = {"feature", "gene", "n", "rho", "p", "q"};
-    const cJSON *tp = cJSON_GetObjectItemCaseSensitive(res, "top_pairs");
-    vxs_html_thead(h, hd, 6);
-    char path[96];
-    for (int i = 0; i < cJSON_GetArraySize(tp) && i < 10; i++) {
-        const cJSON *r = cJSON_GetArrayItem(tp, i);
-        vxs_html_raw(h, "<tr>");
-        vxs_html_textcell(h, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "feature")));
-        vxs_html_textcell(h, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "gene")));
-        static const char *const k[] = {"n", "rho", "p", "q"}, *const f[] = {"%.0f", "%.3f", "%.3g", "%.3g"};
-        for (int c = 0; c < 4; c++) {
-            snprintf(path, sizeof path, "top_pairs.%d.%s", i, k[c]);
-            vxs_html_numcell(h, AJ, path, vxs_json_num(r, k[c]), f[c]);
-        }
-        vxs_html_raw(h, "</tr>");
-    }
-    vxs_html_raw(h, "</tbody></table>");
+    static const vxs_col_spec cols[] = {{"feature", "feature", NULL}, {"gene", "gene", NULL}, {"n", "n", "%.0f"},
+                                        {"rho", "rho", "%.3f"}, {"p", "p", "%.3g"}, {"q", "q", "%.3g"}};
+    vxs_html_rows(h, AJ, "top_pairs", cJSON_GetObjectItemCaseSensitive(res, "top_pairs"), 10, cols, 6);
     return vxs_html_status(h, err);
 }
 

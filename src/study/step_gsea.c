@@ -169,22 +169,10 @@ static int gsea_section(const cJSON *res, const cJSON *study, vxs_html *h, vx_er
     vxs_html_raw(h, " gene-set permutations; ");
     vxs_html_num(h, GJ, "n_q_below_0_25", vxs_json_num(res, "n_q_below_0_25"), "%.0f");
     vxs_html_raw(h, " sets with q below 0.25.</p>");
-    static const char *const hd[] = {"gene set", "size", "ES", "NES", "p", "q"};
-    static const char *const k[] = {"size", "es", "nes", "p", "q"}, *const fm[] = {"%.0f", "%.3f", "%.3f", "%.3g", "%.3g"};
+    static const vxs_col_spec cols[] = {{"gene set", "set", NULL}, {"size", "size", "%.0f"}, {"ES", "es", "%.3f"},
+                                        {"NES", "nes", "%.3f"}, {"p", "p", "%.3g"}, {"q", "q", "%.3g"}};
     const cJSON *top = cJSON_GetObjectItemCaseSensitive(res, "top");
-    vxs_html_thead(h, hd, 6);
-    char path[64];
-    for (int i = 0; i < cJSON_GetArraySize(top); i++) {
-        const cJSON *r = cJSON_GetArrayItem(top, i);
-        vxs_html_raw(h, "<tr>");
-        vxs_html_textcell(h, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "set")));
-        for (int c = 0; c < 5; c++) {
-            snprintf(path, sizeof path, "top.%d.%s", i, k[c]);
-            vxs_html_numcell(h, GJ, path, vxs_json_num(r, k[c]), fm[c]);
-        }
-        vxs_html_raw(h, "</tr>");
-    }
-    vxs_html_raw(h, "</tbody></table>");
+    vxs_html_rows(h, GJ, "top", top, (size_t)cJSON_GetArraySize(top), cols, 6);
     gsea_plots(top, h);
     return vxs_html_status(h, err);
 }

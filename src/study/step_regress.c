@@ -3,13 +3,13 @@
  * histogram of r, counts and the best predicted genes.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define _GNU_SOURCE /* open_memstream */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "study/survomics.h"
+#include "voxomics/extract.h"
 #include "voxomics/plot.h"
 
 #define RJ "imaging_to_omics.json"
@@ -53,24 +53,21 @@ static int regress_params(vxs_ctx *ctx, const vxs_node *cfg, vx_regress_params *
 
 static char *genes_csv(const vxs_omics *o, const vx_regress_result *r)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
+    char *buf;
+    size_t len;
+    FILE *f = vxs_mem_open(&buf, &len);
     if (!f)
         return NULL;
     fputs("gene,n,r,p,q\n", f);
     for (size_t j = 0; j < o->py; j++) {
-        fprintf(f, "\"%s\",%zu", o->gname[j], r[j].n);
+        vx_csv_field(f, o->gname[j]);
+        fprintf(f, ",%zu", r[j].n);
         const double v[3] = {r[j].r, r[j].p, r[j].q};
         for (int k = 0; k < 3; k++)
             isnan(v[k]) ? fputc(',', f) : fprintf(f, ",%.17g", v[k]);
         fputc('\n', f);
     }
-    if (fclose(f)) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
+    return vxs_mem_close(f, &buf);
 }
 
 static int regress_run(vxs_ctx *ctx, const vxs_node *cfg, cJSON *result, vx_error *err)
@@ -138,22 +135,9 @@ static int regress_section(const cJSON *res, const cJSON *study, vxs_html *h, vx
     vxs_html_plot(h, "imaging_to_omics_r", r && n ? vx_plot_histogram(&ax, r, n, 30, &e) : NULL,
                   "Histogram of the out-of-fold correlation of every gene with its prediction from the features");
     free(r);
-    static const char *const hd[] = {"gene", "n", "r", "p", "q"};
-    static const char *const k[] = {"n", "r", "p", "q"}, *const fm[] = {"%.0f", "%.3f", "%.3g", "%.3g"};
-    const cJSON *top = cJSON_GetObjectItemCaseSensitive(res, "top");
-    vxs_html_thead(h, hd, 5);
-    char path[64];
-    for (int i = 0; i < cJSON_GetArraySize(top); i++) {
-        const cJSON *g = cJSON_GetArrayItem(top, i);
-        vxs_html_raw(h, "<tr>");
-        vxs_html_textcell(h, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(g, "gene")));
-        for (int c = 0; c < 4; c++) {
-            snprintf(path, sizeof path, "top.%d.%s", i, k[c]);
-            vxs_html_numcell(h, RJ, path, vxs_json_num(g, k[c]), fm[c]);
-        }
-        vxs_html_raw(h, "</tr>");
-    }
-    vxs_html_raw(h, "</tbody></table>");
+    static const vxs_col_spec cols[] = {{"gene", "gene", NULL}, {"n", "n", "%.0f"}, {"r", "r", "%.3f"},
+                                        {"p", "p", "%.3g"}, {"q", "q", "%.3g"}};
+    vxs_html_rows(h, RJ, "top", cJSON_GetObjectItemCaseSensitive(res, "top"), 10, cols, 5);
     return vxs_html_status(h, err);
 }
 

@@ -376,16 +376,19 @@ static void coxnet_json(const vxs_surv_opts *o, const vx_coxnet_cv_result *cv, s
     cJSON_AddNumberToObject(c, "cvsd_min", cv->cvsd[k]);
     cJSON_AddStringToObject(c, "scale", "coefficients per SD of the feature over the training subjects");
     cJSON *a = cJSON_AddArrayToObject(c, "nonzero");
+    size_t nz = 0;
     for (size_t j = 0; j < p; j++) {
         const double b = cv->path.beta[k * p + j];
         if (b == 0)
             continue;
+        nz++;
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "name", o->features[j]);
         cJSON_AddNumberToObject(e, "coef", b);
         cJSON_AddNumberToObject(e, "hr", exp(b));
         cJSON_AddItemToArray(a, e);
     }
+    cJSON_AddNumberToObject(c, "n_nonzero", (double)nz);
 }
 
 /* fit the LASSO-Cox model on the training rows at lambda.min; the risk of every complete case, the cutoff */
@@ -604,6 +607,7 @@ int vxs_survival_compute(const vxs_data *d, const vxs_surv_opts *o, cJSON *res, 
         cJSON_AddNumberToObject(res, "n_outcome_missing", (double)(d->t.nrow - s.n));
         cJSON_AddStringToObject(res, "features_source", o->features_source);
         cJSON_AddItemToObject(res, "features", cJSON_CreateStringArray(o->features, (int)o->nfeat));
+        cJSON_AddNumberToObject(res, "n_features", (double)o->nfeat);
         cJSON_AddStringToObject(res, "hr_scale", "univariate and multivariable hazard ratios per SD of each "
                                 "feature (sample SD over the subjects of the model); clinical covariates per unit");
         rc = covariates(d, &s, o->features, o->nfeat, &X, err);

@@ -130,23 +130,13 @@ static void coxnet_part(vxs_html *h, const cJSON *c)
     vxs_html_num(h, SJ, "coxnet.cvm_min", num(c, "cvm_min"), "%.3f");
     vxs_html_raw(h, "); ");
     const size_t n = (size_t)cJSON_GetArraySize(nz);
-    vxs_html_printf(h, "%zu non-zero coefficient%s (per SD of the feature):</p>", n, n == 1 ? "" : "s");
+    vxs_html_num(h, SJ, "coxnet.n_nonzero", num(c, "n_nonzero"), "%.0f");
+    vxs_html_raw(h, " non-zero coefficients at lambda.min (per SD of the feature).</p>");
     if (!n)
         return;
-    static const char *const hd[] = {"feature", "coefficient", "HR per SD"};
-    vxs_html_thead(h, hd, 3);
-    char path[128];
-    for (size_t i = 0; i < n; i++) {
-        const cJSON *r = cJSON_GetArrayItem(nz, (int)i);
-        vxs_html_raw(h, "<tr>");
-        vxs_html_textcell(h, cJSON_GetStringValue(get(r, "name")));
-        snprintf(path, sizeof path, "coxnet.nonzero.%zu.coef", i);
-        vxs_html_numcell(h, SJ, path, num(r, "coef"), "%.4f");
-        snprintf(path, sizeof path, "coxnet.nonzero.%zu.hr", i);
-        vxs_html_numcell(h, SJ, path, num(r, "hr"), "%.3f");
-        vxs_html_raw(h, "</tr>");
-    }
-    vxs_html_raw(h, "</tbody></table>");
+    static const vxs_col_spec cols[] = {{"feature", "name", NULL}, {"coefficient", "coef", "%.4f"},
+                                        {"HR per SD", "hr", "%.3f"}};
+    vxs_html_rows(h, SJ, "coxnet.nonzero", nz, n, cols, 3);
 }
 
 /* one group's step curve from (0, 1) into series s (its arrays in *mem, freed by the caller) */
@@ -280,8 +270,11 @@ int vxs_survival_section(const cJSON *res, const cJSON *study, vxs_html *h, vx_e
     vxs_html_raw(h, ". Hazard ratios are per SD of each feature (sample SD over the subjects of the model); clinical "
                     "covariates per unit.</p><h3>Univariate Cox models</h3><p>");
     vxs_html_num(h, SJ, "univariate_q_below_0_05", num(res, "univariate_q_below_0_05"), "%.0f");
-    vxs_html_printf(h, " of %d features have a BH q below 0.05; the %zu smallest p:</p>", cJSON_GetArraySize(uni),
-                    shown);
+    vxs_html_raw(h, " of ");
+    vxs_html_num(h, SJ, "n_features", num(res, "n_features"), "%.0f");
+    vxs_html_raw(h, " features have a BH q below 0.05; the forest plot shows the ");
+    vxs_html_num(h, SJ, "univariate_shown", num(res, "univariate_shown"), "%.0f");
+    vxs_html_raw(h, " smallest p.</p>");
     if (shown) {
         forest(h, uni, shown, "Univariate Cox models", "survival_forest_univariate",
                "Univariate hazard ratios per SD with 95% confidence intervals (Efron ties), smallest p first");

@@ -106,6 +106,16 @@ void vxs_html_thead(vxs_html *h, const char *const *cols, size_t n);
 /* CSV text (malloc'd; NULL when out of memory) of an array of JSON objects: a header of keys, then per object its
  * values (numbers %.17g, strings quoted as needed, absent/null empty). */
 char *vxs_json_csv(const cJSON *rows, const char *const *keys, size_t nk);
+/* A table of JSON rows: one column per spec, text (fmt NULL) or a number tied to FILE's BASE.i.KEY; at most max
+ * rows. */
+typedef struct vxs_col_spec {
+    const char *header, *key, *fmt;
+} vxs_col_spec;
+void vxs_html_rows(vxs_html *h, const char *file, const char *base, const cJSON *rows, size_t max,
+                   const vxs_col_spec *cols, size_t nc);
+/* An in-memory text stream (open_memstream) and its text when closed (malloc'd; NULL on failure). */
+FILE *vxs_mem_open(char **buf, size_t *len);
+char *vxs_mem_close(FILE *f, char **buf);
 /* A JSON number by dotted path ("km.logrank.p", "groups.0.n"); NaN when absent. */
 double vxs_json_path(const cJSON *root, const char *path);
 

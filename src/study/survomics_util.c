@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "study/survomics.h"
+#include "voxomics/extract.h"
 
 void vxs_html_numcell(vxs_html *h, const char *file, const char *path, double v, const char *fmt)
 {
@@ -58,26 +59,52 @@ double vxs_json_path(const cJSON *root, const char *path)
     return o && cJSON_IsNumber(o) ? o->valuedouble : NAN;
 }
 
-static void csv_text(FILE *f, const char *s)
+FILE *vxs_mem_open(char **buf, size_t *len)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
+    *buf = NULL, *len = 0;
+    return open_memstream(buf, len);
+}
+
+char *vxs_mem_close(FILE *f, char **buf)
+{
+    if (fclose(f)) {
+        free(*buf);
+        return *buf = NULL;
     }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
+    return *buf;
+}
+
+void vxs_html_rows(vxs_html *h, const char *file, const char *base, const cJSON *rows, size_t max,
+                   const vxs_col_spec *cols, size_t nc)
+{
+    const char **hd = malloc((nc + 1) * sizeof *hd);
+    for (size_t c = 0; hd && c < nc; c++)
+        hd[c] = cols[c].header;
+    if (hd)
+        vxs_html_thead(h, hd, nc);
+    free(hd);
+    char path[256];
+    for (int i = 0; i < cJSON_GetArraySize(rows) && (size_t)i < max; i++) {
+        const cJSON *r = cJSON_GetArrayItem(rows, i);
+        vxs_html_raw(h, "<tr>");
+        for (size_t c = 0; c < nc; c++) {
+            if (!cols[c].fmt) {
+                vxs_html_textcell(h, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, cols[c].key)));
+                continue;
+            }
+            snprintf(path, sizeof path, "%s.%d.%s", base, i, cols[c].key);
+            vxs_html_numcell(h, file, path, vxs_json_num(r, cols[c].key), cols[c].fmt);
+        }
+        vxs_html_raw(h, "</tr>");
     }
-    fputc('"', f);
+    vxs_html_raw(h, "</tbody></table>");
 }
 
 char *vxs_json_csv(const cJSON *rows, const char *const *keys, size_t nk)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
+    char *buf;
+    size_t len;
+    FILE *f = vxs_mem_open(&buf, &len);
     if (!f)
         return NULL;
     for (size_t j = 0; j < nk; j++)
@@ -90,7 +117,7 @@ char *vxs_json_csv(const cJSON *rows, const char *const *keys, size_t nk)
             if (j)
                 fputc(',', f);
             if (cJSON_IsString(v))
-                csv_text(f, v->valuestring);
+                vx_csv_field(f, v->valuestring);
             else if (cJSON_IsNumber(v) && isfinite(v->valuedouble))
                 fprintf(f, "%.17g", v->valuedouble);
             else if (cJSON_IsBool(v))
@@ -106,11 +133,7 @@ char *vxs_json_csv(const cJSON *rows, const char *const *keys, size_t nk)
         }
         fputc('\n', f);
     }
-    if (fclose(f)) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
+    return vxs_mem_close(f, &buf);
 }
 
 int vxs_cor_method(const char *m)
