@@ -306,32 +306,57 @@ int vxs_write_text(const vxs_ctx *ctx, const char *rel, const char *text, vx_err
     return write_with(ctx, rel, NULL, text, err);
 }
 
-int vxs_write_matrix(const vxs_ctx *ctx, const char *rel, const char *idname, const char *const *ids,
-                     const char *const *names, const double *X, size_t n, size_t p, vx_error *err)
+/* Column c of d->t as a feature: its index j in d->fcols, or -1. */
+static long feature_index(const vxs_data *d, size_t c)
 {
-    char *path = vxs_outpath(ctx, rel);
-    if (!path)
+    for (size_t j = 0; j < d->p; j++)
+        if (d->fcols[j] == c)
+            return (long)j;
+    return -1;
+}
+
+int vxs_write_features(const vxs_ctx *ctx, const char *rel, const vxs_data *d, const double *X,
+                       const unsigned char *drop, vx_error *err)
+{
+    const vx_table *t = &d->t;
+    size_t nc = t->main_ncol ? t->main_ncol : t->ncol;
+    long *fj = malloc((nc + 1) * sizeof *fj);
+    char *path = fj ? vxs_outpath(ctx, rel) : NULL;
+    if (!path) {
+        free(fj);
         return vx_error_set(err, VX_EIO, "%s/%s: cannot create its folder", ctx->outdir, rel);
+    }
     vx_outfile *of;
     FILE *f = vx_outfile_open(path, &of, err);
     free(path);
-    if (!f)
+    if (!f) {
+        free(fj);
         return VX_EIO;
-    vx_csv_field(f, idname);
-    for (size_t j = 0; j < p; j++) {
-        fputc(',', f);
-        vx_csv_field(f, names[j]);
+    }
+    for (size_t c = 0, first = 1; c < nc; c++) {
+        fj[c] = feature_index(d, c);
+        if (fj[c] >= 0 && drop && drop[fj[c]])
+            continue;
+        fputs(first ? "" : ",", f);
+        vx_csv_field(f, t->colnames[c]);
+        first = 0;
     }
     fputc('\n', f);
-    for (size_t i = 0; i < n; i++) {
-        vx_csv_field(f, ids[i]);
-        for (size_t j = 0; j < p; j++)
-            if (isnan(X[i * p + j]))
-                fputc(',', f);
-            else
-                fprintf(f, ",%.17g", X[i * p + j]);
+    for (size_t i = 0; i < t->nrow; i++) {
+        for (size_t c = 0, first = 1; c < nc; c++) {
+            if (fj[c] >= 0 && drop && drop[fj[c]])
+                continue;
+            fputs(first ? "" : ",", f);
+            first = 0;
+            double v = fj[c] >= 0 && X ? X[i * d->p + (size_t)fj[c]] : 0;
+            if (fj[c] < 0 || !X)
+                vx_csv_field(f, t->cell[i * t->ncol + c]);
+            else if (!isnan(v))
+                fprintf(f, "%.17g", v);
+        }
         fputc('\n', f);
     }
+    free(fj);
     return vx_outfile_commit(of, err);
 }
 

@@ -61,10 +61,11 @@ int vxs_label_rows(vxs_data *d, const char *label, const char *positive, int **y
 /* The n x p feature matrix of d (malloc'd); missing cells replaced by their column's median when impute is 1. */
 int vxs_features_matrix(const vxs_data *d, int impute, double **X, vx_error *err);
 
-/* Write a feature table to OUTDIR/<rel> atomically: the header "idname,names...", then per row its ID and the
- * n x p values of X (%.17g; NaN: an empty cell). */
-int vxs_write_matrix(const vxs_ctx *ctx, const char *rel, const char *idname, const char *const *ids,
-                     const char *const *names, const double *X, size_t n, size_t p, vx_error *err);
+/* Write the feature table part of d (the columns of the feature table's file, not the joined ones) to
+ * OUTDIR/<rel> atomically, for d's rows: feature j (d->fcols[j]) is left out when drop && drop[j], and takes
+ * X[i * d->p + j] (%.17g; NaN: an empty cell) when X is not NULL; the other columns keep their text. */
+int vxs_write_features(const vxs_ctx *ctx, const char *rel, const vxs_data *d, const double *X,
+                       const unsigned char *drop, vx_error *err);
 
 /* step_harmonization.c: PCA scores of the first two components of the standardised columns of X (n x p, 1/n
  * standard deviations, constant columns left out; signs: each component's largest loading positive) and their

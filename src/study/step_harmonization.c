@@ -240,14 +240,8 @@ static int harmonise(vxs_ctx *ctx, const vxs_node *cfg, const vxs_data *d, harm 
     cJSON_AddNumberToObject(bt, "q", qmax);
     cJSON_AddNumberToObject(bt, "before", (double)before);
     cJSON_AddNumberToObject(bt, "after", (double)after);
-    const char **ids = malloc((n + 1) * sizeof *ids);
-    for (size_t i = 0; ids && i < n; i++)
-        ids[i] = VX_TABLE_ID(&d->t, i);
     if (rc == VX_OK)
-        rc = ids ? vxs_write_matrix(ctx, "harmonization/features.csv", d->t.colnames[d->t.id_col], ids, d->fnames,
-                                    h->H, n, p, err)
-                 : vx_error_set(err, VX_ENOMEM, "out of memory");
-    free(ids);
+        rc = vxs_write_features(ctx, "harmonization/features.csv", d, h->H, NULL, err);
     if (rc == VX_OK)
         rc = vxs_set_features(ctx, "harmonization/features.csv", d->t.colnames[d->t.id_col], err);
     return rc;
