@@ -56,11 +56,11 @@ static int read_json(const char *path, cJSON **out, vx_error *err)
     int bad = ferror(f);
     fclose(f);
     if (!buf)
-        return vx_error_set(err, VX_ENOMEM, "report: out of memory reading %s", path);
+        return vx_error_set(err, VX_ENOMEM, "out of memory reading %s", path);
     buf[len] = '\0';
     if (bad) {
         free(buf);
-        return vx_error_set(err, VX_EIO, "report: %s: read error", path);
+        return vx_error_set(err, VX_EIO, "%s: read error", path);
     }
     *out = cJSON_Parse(buf);
     free(buf);
@@ -68,7 +68,7 @@ static int read_json(const char *path, cJSON **out, vx_error *err)
         cJSON_Delete(*out);
         *out = NULL;
         return vx_error_set(err, VX_EFORMAT,
-                            "report: %s is not a JSON object (a damaged or partial study folder: run the study "
+                            "%s is not a JSON object (a damaged or partial study folder: run the study "
                             "again)",
                             path);
     }
@@ -90,7 +90,7 @@ static int load(const char *outdir, vxs_report_data *d, vx_error *err)
     memset(d, 0, sizeof *d);
     char *p = join(outdir, "study.json");
     if (!p)
-        return vx_error_set(err, VX_ENOMEM, "report: out of memory");
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
     cJSON *study;
     int rc = read_json(p, &study, err);
     free(p);
@@ -105,7 +105,7 @@ static int load(const char *outdir, vxs_report_data *d, vx_error *err)
         d->names[i] = steps[i]->name;
         d->n = i + 1;
         p = join(outdir, file);
-        rc = p ? read_json(p, &d->results[i], err) : vx_error_set(err, VX_ENOMEM, "report: out of memory");
+        rc = p ? read_json(p, &d->results[i], err) : vx_error_set(err, VX_ENOMEM, "out of memory");
         free(p);
     }
     size_t found = study != NULL;
@@ -113,7 +113,7 @@ static int load(const char *outdir, vxs_report_data *d, vx_error *err)
         found += d->results[i] != NULL;
     if (rc == VX_OK && !found)
         rc = vx_error_set(err, VX_EIO,
-                          "report: %s has neither study.json nor any step's JSON: not a finished study folder "
+                          "%s has neither study.json nor any step's JSON: not a finished study folder "
                           "(run voxomics study STUDY.yaml -o %s first)",
                           outdir, outdir);
     return rc;
@@ -452,7 +452,7 @@ static int step_sections(const vxs_report_data *d, vxs_html *h, toc *t, vx_error
         if (rc == VX_OK)
             rc = vxs_html_status(h, &e);
         if (rc != VX_OK)
-            return vx_error_set(err, rc, "report: the section of step '%s' (%s.json) failed: %s", steps[i]->name,
+            return vx_error_set(err, rc, "the section of step '%s' (%s.json) failed: %s", steps[i]->name,
                                 steps[i]->name, e.msg);
         section_close(h, t, mark, body, steps[i]->name, steps[i]->title);
     }
@@ -518,7 +518,7 @@ static int write_page(const char *html_path, const vxs_html *p, vx_error *err)
         return err ? err->code : VX_EIO;
     if (fwrite(text, 1, len, f) != len) {
         vx_outfile_abort(of);
-        return vx_error_set(err, VX_EIO, "report: %s: write failed", html_path);
+        return vx_error_set(err, VX_EIO, "%s: write failed", html_path);
     }
     return vx_outfile_commit(of, err);
 }
@@ -526,12 +526,12 @@ static int write_page(const char *html_path, const vxs_html *p, vx_error *err)
 int vxs_report_write(const char *outdir, const char *html_path, const char *svg_dir, vx_error *err)
 {
     if (!outdir || !html_path)
-        return vx_error_set(err, VX_EINVAL, "report: the study folder and the report path are required");
+        return vx_error_set(err, VX_EINVAL, "the study folder and the report path are required");
     vxs_report_data d;
     int rc = load(outdir, &d, err);
     vxs_html *body = rc == VX_OK ? vxs_html_new(svg_dir) : NULL, *page = body ? vxs_html_new(NULL) : NULL;
     if (rc == VX_OK && !page)
-        rc = vx_error_set(err, VX_ENOMEM, "report: out of memory");
+        rc = vx_error_set(err, VX_ENOMEM, "out of memory");
     toc t = {0};
     if (rc == VX_OK)
         rc = build_body(&d, body, &t, err);
