@@ -13,7 +13,8 @@
 #   - every svg.vx-plot has a non-empty bounding box, sits in a figure.vx-figure, and the count per kind
 #     (data-plot) is printed (and checked against --expect KIND=N);
 #   - every .vx-num: its data-value equals "%.17g" of the number at data-path in OUTDIR/data-src (JSON parsed by
-#     Python; null <-> "nan" shown as "NA") and its text equals data-fmt applied to that number;
+#     Python; null <-> "nan" shown as "NA"; a last component "length" of an array or object is its count) and
+#     its text equals data-fmt applied to that number;
 #   - every table-of-contents link has its section, and no section is an empty frame (only its heading).
 # Writes a full-page PNG (--screenshot) and crops (--shot PATH@CSS-SELECTOR: from the element's top, --shot-height
 # pixels, the page --width wide). Exit 0 when every check passes, 1 otherwise (each failure printed), 2 when the
@@ -64,6 +65,8 @@ def resolve(doc, path):
     """The value at a dotted path; object keys may themselves contain dots (longest match first)."""
     if path == "":
         return doc
+    if path == "length" and isinstance(doc, (list, dict)):
+        return len(doc)  # "PATH.length": the count of an array (or object), e.g. "selected.length"
     if isinstance(doc, list):
         head, _, rest = path.partition(".")
         return resolve(doc[int(head)], rest)
