@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The study report in headless Chromium (tests/browser/report_check.py): no console errors, nothing fetched or
 # referenced outside the page, every plot drawn with a non-empty box, every number equal to its JSON source, a
-# section for every step with a result and none for the others; `voxomics report` rebuilds the same file from
+# section with plots for every step with a result and none for the others; `voxomics report` rebuilds the same file from
 # the folder without recomputing. On the example study (examples/nsclc_study.yaml) when it and `voxomics study`
 # are there, else on a hand-written study folder (study.json only).
 # Needs the test tier of the setup (chromium, chromium-driver, python3-selenium): a missing one FAILS the test.
@@ -55,7 +55,7 @@ nsvg=0
 args=()
 for s in extraction reliability harmonization selection classification survival association gsea \
     imaging_to_omics; do
-    if [ -f "out/$s.json" ]; then args+=(--expect-section "$s"); else args+=(--expect-no-section "$s"); fi
+    if [ -f "out/$s.json" ]; then args+=(--expect-section "$s" --expect-plots-in "$s"); else args+=(--expect-no-section "$s"); fi
 done
 "$PY" "$SRC/tests/browser/report_check.py" out --screenshot report.png --expect-section cohort \
     --expect-section rqs --expect-section provenance "${args[@]}" || fail "the report check failed"
