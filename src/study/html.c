@@ -92,7 +92,7 @@ static int reserve(vxs_html *h, size_t n)
         cap *= 2;
     char *b = realloc(h->buf, cap);
     if (!b) {
-        vxs_html_fail(h, VX_ENOMEM, "report: out of memory building the HTML page");
+        vxs_html_fail(h, VX_ENOMEM, "out of memory building the HTML page");
         return 0;
     }
     h->buf = b;
@@ -182,7 +182,7 @@ void vxs_html_num(vxs_html *h, const char *file, const char *path, double value,
 {
     if (!fmt || !fmt_ok(fmt)) {
         char m[VX_ERROR_LEN];
-        snprintf(m, sizeof m, "report: %s %s: number format '%s' is not one printf conversion of a double "
+        snprintf(m, sizeof m, "%s %s: number format '%s' is not one printf conversion of a double "
                  "(use e.g. \"%%.3f\" or \"%%.3g\")", file, path, fmt ? fmt : "(null)");
         vxs_html_fail(h, VX_EINVAL, m);
         return;
@@ -299,7 +299,7 @@ static void write_svg(vxs_html *h, const char *name, const char *svg)
         int e = make_dirs(h->svg_dir);
         if (e) {
             char m[VX_ERROR_LEN];
-            snprintf(m, sizeof m, "report: cannot create the SVG folder %s: %s", h->svg_dir, strerror(e));
+            snprintf(m, sizeof m, "cannot create the SVG folder %s: %s", h->svg_dir, strerror(e));
             vxs_html_fail(h, VX_EIO, m);
             return;
         }
@@ -308,7 +308,7 @@ static void write_svg(vxs_html *h, const char *name, const char *svg)
     size_t n = strlen(h->svg_dir) + strlen(name) + 8;
     char *path = malloc(n);
     if (!path) {
-        vxs_html_fail(h, VX_ENOMEM, "report: out of memory writing a plot");
+        vxs_html_fail(h, VX_ENOMEM, "out of memory writing a plot");
         return;
     }
     snprintf(path, n, "%s/%s.svg", h->svg_dir, name);
@@ -332,14 +332,14 @@ void vxs_html_plot(vxs_html *h, const char *name, char *svg, const char *caption
         name = "plot";
     if (!svg || strncmp(svg, "<svg", 4) != 0) {
         char m[VX_ERROR_LEN];
-        snprintf(m, sizeof m, "report: plot '%s' (%s) could not be drawn", name, caption ? caption : "");
+        snprintf(m, sizeof m, "plot '%s' (%s) could not be drawn", name, caption ? caption : "");
         vxs_html_fail(h, VX_EINVAL, m);
         free(svg);
         return;
     }
     char *file = unique_name(h, name);
     if (!file) {
-        vxs_html_fail(h, VX_ENOMEM, "report: out of memory adding a plot");
+        vxs_html_fail(h, VX_ENOMEM, "out of memory adding a plot");
         free(svg);
         return;
     }

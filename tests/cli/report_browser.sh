@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The study report in headless Chromium (tests/browser/report_check.py): no console errors, nothing fetched or
+# referenced outside the page, every plot drawn with a non-empty box, every number equal to its JSON source, a
+# section with plots for every step with a result and none for the others; `voxomics report` rebuilds the same file from
+# the folder without recomputing. On the example study (examples/nsclc_study.yaml) when it and `voxomics study`
+# are there, else on a hand-written study folder (study.json only).
+# Needs the test tier of the setup (chromium, chromium-driver, python3-selenium): a missing one FAILS the test.
+# usage: report_browser.sh VOXOMICS   (CTest: cli_report_browser)
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -euo pipefail
+vx=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+SRC=${VX_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+PY=/usr/bin/python3
+fail() { echo "FAIL: $*"; exit 1; }
+need="run the project's setup with the test tier: bash scripts/setup.sh test (make setup-test; make test does it)"
+[ -x /usr/bin/chromium ] || fail "chromium is missing: $need"
+[ -x /usr/bin/chromedriver ] || fail "chromedriver (Debian package chromium-driver) is missing: $need"
+{ [ -x "$PY" ] && "$PY" -c 'import selenium' 2>/dev/null; } || fail "python3-selenium is missing: $need"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+
+example="$SRC/examples/nsclc_study.yaml"
+if [ -f "$example" ] && "$vx" study --help >/dev/null 2>&1 && "$vx" study "$example" -o out -q; then
+    echo "report_browser: the example study ($example)"
+else
+    [ -f "$example" ] && fail "voxomics study $example -o out failed"
+    echo "report_browser: no example study here: a hand-written study folder"
+    mkdir -p out
+    cat >out/study.json <<'JSON'
+{"voxomics_version": "0.0-test",
+ "study": {"file": "s.yaml", "sha256": "5d41402abc4b2a76b9719d911017c592", "title": "Fixture & <study>",
+           "description": "A hand-written study folder."},
+ "inputs": [{"role": "features", "path": "f.csv", "sha256": "0a1b"},
+            {"role": "clinical", "path": "c.csv", "sha256": "2c3d"}],
+ "outcome": {"label": "egfr", "positive": "1", "time": "days", "event": "dead"},
+ "cohort": {"n_features_rows": 120, "n_features": 57, "n_clinical_rows": 118, "n_joined": 116,
+            "label_counts": {"0": 80, "1": 36}, "n_label_missing": 0, "n_events": 40, "n_censored": 76,
+            "median_time": 734.5, "batches": {"GE": 60, "Siemens": 56}},
+ "steps": [{"name": "selection", "state": "ran", "hash": "ab12", "seconds": 0.123456789}],
+ "study_text": "title: Fixture\n"}
+JSON
+    "$vx" report out -q
+fi
+[ -s out/report.html ] || fail "no out/report.html"
+
+# rebuilt from the folder alone: the same bytes, and each plot as a standalone SVG
+"$vx" report out -o rebuilt.html --svg svg -q
+cmp -s out/report.html rebuilt.html || fail "voxomics report out rebuilt a different report.html"
+nplots=$(grep -c '<figure class="vx-figure"' rebuilt.html || true)
+nsvg=0
+[ -d svg ] && nsvg=$(find svg -name '*.svg' | wc -l)
+[ "$nplots" -eq "$nsvg" ] || fail "$nplots plots in the page but $nsvg files in --svg svg"
+
+args=()
+for s in extraction reliability harmonization selection classification survival association gsea \
+    imaging_to_omics; do
+    if [ -f "out/$s.json" ]; then args+=(--expect-section "$s" --expect-plots-in "$s"); else args+=(--expect-no-section "$s"); fi
+done
+"$PY" "$SRC/tests/browser/report_check.py" out --screenshot report.png --expect-section cohort \
+    --expect-section rqs --expect-section provenance "${args[@]}" || fail "the report check failed"
+[ -s report.png ] || fail "no screenshot"
+# the checker catches what it must: a number that differs from its JSON, an external image and stylesheet
+mkdir bad
+cp out/*.json bad/
+sed -e '0,/data-value="[^"]*"/s//data-value="12345"/' \
+    -e 's|</main>|<img src="https://example.org/x.png"><link rel="stylesheet" href="x.css"></main>|' \
+    out/report.html >bad/report.html
+if "$PY" "$SRC/tests/browser/report_check.py" bad >bad.txt 2>&1; then fail "the checker passed a tampered report"; fi
+for w in "data-value 12345" "reference outside the page: IMG src=https://example.org/x.png" "<link>"; do
+    grep -qF "$w" bad.txt || { cat bad.txt; fail "the checker did not report: $w"; }
+done
+# the folder is not a study: exit 1 with a message
+if "$vx" report "$T/nothing" 2>err.txt; then fail "report of a missing folder succeeded"; fi
+grep -q "not a finished study folder" err.txt || fail "unexpected message: $(cat err.txt)"
+"$vx" report 2>/dev/null && fail "report without OUTDIR succeeded" || [ $? -eq 2 ] || fail "usage error not 2"
+echo "report_browser: ok"
