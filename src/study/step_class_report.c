@@ -235,7 +235,7 @@ static void calibration_plot(vxs_html *h, const cJSON *e, const char *what, cons
     keep[3] = vxs_json_doubles(bins, "hi", &n);
     s.err_lo = keep[2];
     s.err_hi = keep[3];
-    s.style = VX_PLOT_LINE_POINTS;
+    s.style = VX_PLOT_POINTS;
     s.label = "deciles (95% binomial CI)";
     char note[160], title[160], cap[256];
     (void)!snprintf(note, sizeof note, "intercept %.2f, slope %.2f, Brier %.3f", vxs_json_num(cal, "intercept"),
