@@ -44,6 +44,10 @@ int vxs_mkdirs(const char *path, int self, vx_error *err);
 
 /* OUTDIR/<name>.json parsed (NULL when absent or unreadable). */
 cJSON *vxs_read_json(const char *path);
+/* The result of an earlier step, OUTDIR/<step>.json, parsed into *out (NULL, and VX_OK, when that step has no
+ * JSON), declared as an input of the running step (vxs_input) so that the running step reruns when that result
+ * changes. A step that reads another step's result must read it through this. */
+int vxs_step_result(vxs_ctx *ctx, const char *step, cJSON **out, vx_error *err);
 /* Write a cJSON document (pretty) to path atomically. */
 int vxs_write_json(const char *path, const cJSON *doc, vx_error *err);
 

@@ -262,7 +262,7 @@ static int selection_run(vxs_ctx *ctx, const vxs_node *cfg, cJSON *res, vx_error
         rc = select_method(&s, method, err);
     cJSON_AddStringToObject(res, "method", method);
     cJSON_AddNumberToObject(res, "n", (double)s.n);
-    cJSON_AddNumberToObject(res, "p", (double)s.p);
+    cJSON_AddNumberToObject(res, "n_features", (double)s.p);
     cJSON_AddNumberToObject(res, "n_constant_dropped", (double)dropped);
     cJSON_AddNumberToObject(res, "n_unmatched", (double)d.n_unmatched);
     if (rc == VX_OK)
@@ -282,7 +282,7 @@ static int selection_section(const cJSON *res, const cJSON *study, vxs_html *h, 
     const char *method = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "method"));
     vxs_html_raw(h, "<p>Method: ");
     vxs_html_text(h, method ? method : "?");
-    vxs_html_say(h, "selection.json", res, ". {n_selected} of {p} features selected on {n} subjects.</p>\n");
+    vxs_html_say(h, "selection.json", res, ". {n_selected} of {n_features} features selected on {n} subjects.</p>\n");
     double *sc = vxs_json_doubles(res, "scores", &ns);
     const char **names = malloc(k * sizeof *names), **cells = malloc(3 * k * sizeof *cells);
     char(*buf)[2][32] = malloc(k * sizeof *buf);
