@@ -26,7 +26,7 @@ int vxc_mean_roc(const double *fpr, const double *tpr, const size_t *start, size
                  size_t ngrid, double *mean, double *lo, double *hi, vx_error *err);
 
 /* Stratified held-out split: within each class, the rows shuffled by a seeded splitmix64 (Fisher-Yates) and the
- * first round(fraction x class size) (at least 1 and at most class size - 2) held out: held[i] = 1. */
+ * first round(fraction x class size) (at least 2 and at most class size - 2) held out: held[i] = 1. */
 int vxc_holdout_split(const int *y, size_t n, double fraction, unsigned long seed, unsigned char *held,
                       vx_error *err);
 

@@ -77,7 +77,7 @@ int vxc_holdout_split(const int *y, size_t n, double fraction, unsigned long see
             idx[j] = t;
         }
         size_t h = (size_t)floor(fraction * (double)m + 0.5);
-        h = h < 1 ? 1 : h > m - 2 ? m - 2 : h;
+        h = h < 2 ? 2 : h > m - 2 ? m - 2 : h; /* the DeLong CI needs 2 of each class */
         for (size_t i = 0; i < h; i++)
             held[idx[i]] = 1;
     }
