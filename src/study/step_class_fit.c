@@ -43,8 +43,8 @@ static int by_v_desc(const void *a, const void *b)
     return x->i < y->i ? -1 : (x->i > y->i);
 }
 
-/* importance: the selection frequency over the CV folds of the best model (top VXC_TOP) and, for logreg, the
- * standardised coefficients of its fit on every development row (top VXC_TOP by |coefficient|). */
+/* importance: the selection frequency over the CV folds of the best model (top VXC_TOP; left out when every
+ * feature was kept in every fold) and, for logreg, the standardised coefficients of its fit on every development row (top VXC_TOP by |coefficient|). */
 static cJSON *importance_json(const vxc_data *v, const vxc_model *m, const vxc_cv *c, const vx_pipeline *pl)
 {
     cJSON *o = cJSON_CreateObject();
@@ -60,9 +60,14 @@ static cJSON *importance_json(const vxc_data *v, const vxc_model *m, const vxc_c
         val[k] = r[k].v;
         nm[k] = v->fnames[r[k].i];
     }
-    cJSON *sf = cJSON_AddObjectToObject(o, "selection_frequency");
-    cJSON_AddItemToObject(sf, "features", vxs_json_strings(nm, k));
-    cJSON_AddItemToObject(sf, "values", vxs_json_array(val, k));
+    int every = 1; /* every feature in every fold: no selection, nothing to rank */
+    for (size_t j = 0; j < v->pf; j++)
+        every &= c->sel[j] == 1.0;
+    if (!every) {
+        cJSON *sf = cJSON_AddObjectToObject(o, "selection_frequency");
+        cJSON_AddItemToObject(sf, "features", vxs_json_strings(nm, k));
+        cJSON_AddItemToObject(sf, "values", vxs_json_array(val, k));
+    }
     double b0;
     const double *w = vx_model_logreg_coef(vx_pipeline_model(pl), &b0);
     const size_t *sel;
