@@ -412,6 +412,9 @@ int vxc_section(const cJSON *r, const cJSON *study, vxs_html *h, vx_error *err)
         num(h, "holdout", ho, "n_test", "%.0f");
         vxs_html_raw(h, " held-out subjects.</p>");
         eval_block(h, ho, "holdout", "held-out subjects", "classification_holdout_roc");
+        const cJSON *hb = cJSON_GetArrayItem(at(ho, "models"), best >= 0 ? best : 0);
+        (void)!snprintf(what, sizeof what, "%s, held-out subjects", cJSON_GetStringValue(at(hb, "name")));
+        calibration_plot(h, hb, what, "classification_holdout_calibration");
     }
     if (ex) {
         vxs_html_raw(h, "<h3>External validation</h3><p>");
