@@ -384,13 +384,39 @@ static void test_extraction(void **state)
     cJSON_Delete(x);
 }
 
+/* Another step's result is read as a declared input (its hash enters the key). */
+static void test_step_result(void **state)
+{
+    (void)state;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", tmp("sr"));
+    assert_int_equal(vxs_mkdirs(dir, 1, NULL), VX_OK);
+    put(tmp("sr/selection.json"), "{\"selected\": [\"a\", \"b\"]}\n");
+    struct vxs_run run = {0};
+    vxs_ctx ctx = {.outdir = dir, .run = &run};
+    cJSON *r = NULL, *none = NULL;
+    vx_error err;
+    assert_int_equal(vxs_step_result(&ctx, "selection", &r, &err), VX_OK);
+    assert_non_null(r);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r, "selected")), 2);
+    assert_int_equal(run.n, 1);
+    assert_non_null(strstr(run.paths[0], "sr/selection.json"));
+    assert_int_equal(vxs_step_result(&ctx, "survival", &none, &err), VX_OK); /* absent: nothing, no input */
+    assert_null(none);
+    assert_int_equal(run.n, 1);
+    cJSON_Delete(r);
+    free(run.paths[0]);
+    free(run.paths);
+    free(run.sha);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_lines),     cmocka_unit_test(test_unknown_key_and_type),
         cmocka_unit_test(test_expansion_and_paths), cmocka_unit_test(test_pca),
         cmocka_unit_test(test_run_and_skip),    cmocka_unit_test(test_reliability),
-        cmocka_unit_test(test_extraction),
+        cmocka_unit_test(test_extraction),      cmocka_unit_test(test_step_result),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
