@@ -118,7 +118,8 @@ char *vx_plot_forest(const vx_plot_axes *ax, const char *const *labels, const do
     int top = ax->title ? VXR_FS_TITLE + 18 : 14;
     int bottom = 8 + VXR_FS_TICK + 6 + (ax->xlabel ? VXR_FS_LABEL + 8 : 0);
     vxr_plot pl;
-    vxr_plot_begin(&pl, "forest", &a, (int)fmax(640, labw + textw + pw + 420), top + 22 + (int)(ROW_H * (double)n) + bottom + 4);
+    int defw = (int)fmax(640, labw + textw + pw + 420), defh = top + 22 + (int)(ROW_H * (double)n) + bottom + 4;
+    vxr_plot_begin(&pl, "forest", &a, defw, defh);
     vxr_extent ex;
     vxr_extent_init(&ex, log_x);
     vxr_extent_addv(&ex, est, n);

@@ -81,7 +81,7 @@ typedef struct vxr_extent {
     size_t n;
 } vxr_extent;
 void vxr_extent_init(vxr_extent *e, int log);
-void vxr_extent_add(vxr_extent *e, double v);
+void vxr_extent_add(vxr_extent *e, double v); /* skips non-finite values, |v| > 1e300, and v <= 0 when log */
 void vxr_extent_addv(vxr_extent *e, const double *v, size_t n); /* v may be NULL */
 
 /* Set up the axis range and ticks: [flo, fhi] when flo < fhi, else the extent padded by 4% and extended to the
@@ -123,6 +123,9 @@ void vxr_layout(vxr_plot *p, const vx_plot_axes *ax, double extra_left, double e
  * the axis labels and the title; the reference lines of ax (diagonal, hline, vline). Draw before the data.
  * xlabels: draw the x tick labels and label. */
 void vxr_axes(vxr_plot *p, const vx_plot_axes *ax, double xaxis_y, int xlabels);
+
+/* The title (NULL: none), bold, centred on x at the top of the canvas. */
+void vxr_title(vxr_plot *p, double x, const char *title);
 
 /* Record that data was drawn at pixel (x, y) (for the legend placement). */
 void vxr_occupy(vxr_plot *p, double x, double y);
