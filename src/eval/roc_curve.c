@@ -32,6 +32,17 @@ static int cmp_asc(const void *a, const void *b)
     return x->i < y->i ? -1 : (x->i > y->i);
 }
 
+/* The values with their indexes, sorted by cmp (malloc'd; NULL when out of memory). */
+static ranked *sorted(const double *v, size_t n, int (*cmp)(const void *, const void *))
+{
+    ranked *r = malloc(n * sizeof *r);
+    for (size_t i = 0; r && i < n; i++)
+        r[i] = (ranked){v[i], i};
+    if (r)
+        qsort(r, n, sizeof *r, cmp);
+    return r;
+}
+
 /* Labels 0/1 and finite values in [lo, hi]; counts of cases and controls. */
 static int check(const char *fn, const double *v, const int *y, size_t n, double lo, double hi, size_t *np,
                  size_t *nn, vx_error *err)
@@ -70,12 +81,9 @@ int vx_roc_curve(const double *score, const int *y, size_t n, double *fpr, doubl
                           np ? "no control (y = 0)" : "no case (y = 1)");
     if (rc != VX_OK)
         return rc;
-    ranked *r = malloc(n * sizeof *r);
+    ranked *r = sorted(score, n, cmp_desc);
     if (!r)
         return vx_error_set(err, VX_ENOMEM, "%s: out of memory for %zu samples", fn, n);
-    for (size_t i = 0; i < n; i++)
-        r[i] = (ranked){score[i], i};
-    qsort(r, n, sizeof *r, cmp_desc);
     size_t tp = 0, fp = 0, k = 0;
     fpr[k] = 0.0;
     tpr[k++] = 0.0;
@@ -141,12 +149,9 @@ int vx_roc_reliability(const double *prob, const int *y, size_t n, size_t bins, 
         rc = vx_error_set(err, VX_EINVAL, "%s: 0 bins (at least 1)", fn);
     if (rc != VX_OK)
         return rc;
-    ranked *r = malloc(n * sizeof *r);
+    ranked *r = sorted(prob, n, cmp_asc);
     if (!r)
         return vx_error_set(err, VX_ENOMEM, "%s: out of memory for %zu samples", fn, n);
-    for (size_t i = 0; i < n; i++)
-        r[i] = (ranked){prob[i], i};
-    qsort(r, n, sizeof *r, cmp_asc);
     size_t k = 0;
     for (size_t g = 0; g < bins; g++) {
         size_t a = g * n / bins, b = (g + 1) * n / bins; /* ascending positions a .. b-1 */

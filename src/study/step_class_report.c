@@ -151,28 +151,35 @@ static void cell_text(vxs_html *h, const char *s)
     vxs_html_raw(h, "</td>");
 }
 
-/* One row of the models table: CV mean (CI), pooled (DeLong CI), Brier, calibration intercept and slope. */
+/* The cells AUC (DeLong CI), Brier, calibration intercept and slope of the evaluation object e at path base. */
+static void eval_cells(vxs_html *h, const cJSON *e, const char *base)
+{
+    char cb[PC];
+    jpath(cb, base, "calibration");
+    vxs_html_raw(h, "<td>");
+    auc_ci(h, base, e, "auc", "auc_ci");
+    vxs_html_raw(h, "</td><td>");
+    num(h, base, e, "brier", "%.3f");
+    vxs_html_raw(h, "</td><td>");
+    num(h, cb, at(e, "calibration"), "intercept", "%.2f");
+    vxs_html_raw(h, "</td><td>");
+    num(h, cb, at(e, "calibration"), "slope", "%.2f");
+    vxs_html_raw(h, "</td></tr>");
+}
+
+/* One row of the models table: CV mean (CI), SD, then the pooled out-of-fold evaluation. */
 static void model_row(vxs_html *h, const cJSON *m, const char *base)
 {
-    char pb[PC], cb[PC];
-    const cJSON *po = at(m, "pooled"), *cal = at(po, "calibration");
+    char pb[PC];
     jpath(pb, base, "pooled");
-    jpath(cb, pb, "calibration");
     vxs_html_raw(h, "<tr>");
     cell_text(h, cJSON_GetStringValue(at(m, "name")));
     vxs_html_raw(h, "<td>");
     auc_ci(h, base, m, "auc_mean", "auc_mean_ci");
     vxs_html_raw(h, "</td><td>");
     num(h, base, m, "auc_sd", "%.3f");
-    vxs_html_raw(h, "</td><td>");
-    auc_ci(h, pb, po, "auc", "auc_ci");
-    vxs_html_raw(h, "</td><td>");
-    num(h, pb, po, "brier", "%.3f");
-    vxs_html_raw(h, "</td><td>");
-    num(h, cb, cal, "intercept", "%.2f");
-    vxs_html_raw(h, "</td><td>");
-    num(h, cb, cal, "slope", "%.2f");
-    vxs_html_raw(h, "</td></tr>");
+    vxs_html_raw(h, "</td>");
+    eval_cells(h, at(m, "pooled"), pb);
 }
 
 static void models_table(vxs_html *h, const cJSON *models, const char *base)
@@ -228,7 +235,7 @@ static void calibration_plot(vxs_html *h, const cJSON *e, const char *what, cons
     keep[3] = vxs_json_doubles(bins, "hi", &n);
     s.err_lo = keep[2];
     s.err_hi = keep[3];
-    s.style = VX_PLOT_LINE_POINTS;
+    s.style = VX_PLOT_POINTS;
     s.label = "deciles (95% binomial CI)";
     char note[160], title[160], cap[256];
     (void)!snprintf(note, sizeof note, "intercept %.2f, slope %.2f, Brier %.3f", vxs_json_num(cal, "intercept"),
@@ -285,20 +292,12 @@ static void eval_block(vxs_html *h, const cJSON *ev, const char *base, const cha
         }
         jpath(cb, base, "models");
         jpath_i(b, cb, (long)k++);
-        jpath(cb, b, "calibration");
         vxs_html_raw(h, "<tr>");
         cell_text(h, cJSON_GetStringValue(at(m, "name")));
         vxs_html_raw(h, "<td>");
         num(h, b, m, "n", "%.0f");
-        vxs_html_raw(h, "</td><td>");
-        auc_ci(h, b, m, "auc", "auc_ci");
-        vxs_html_raw(h, "</td><td>");
-        num(h, b, m, "brier", "%.3f");
-        vxs_html_raw(h, "</td><td>");
-        num(h, cb, at(m, "calibration"), "intercept", "%.2f");
-        vxs_html_raw(h, "</td><td>");
-        num(h, cb, at(m, "calibration"), "slope", "%.2f");
-        vxs_html_raw(h, "</td></tr>");
+        vxs_html_raw(h, "</td>");
+        eval_cells(h, m, b);
     }
     vxs_html_raw(h, "</tbody></table>");
     char title[128], cap[256];

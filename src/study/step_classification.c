@@ -284,6 +284,25 @@ static int run_models(const vxc_data *v, const vxc_model *models, size_t nm, con
     return rc;
 }
 
+/* Top-level summary keys for the report's quality score: "calibration" (the best model's pooled out-of-fold
+ * calibration), "clinical_covariates" and "validation" {cross_validation, holdout, external}. */
+static void summary_json(const vxc_data *v, const vxs_node *cfg, size_t best, cJSON *result)
+{
+    const cJSON *m = cJSON_GetArrayItem(cJSON_GetObjectItem(result, "models"), (int)best);
+    const cJSON *po = cJSON_GetObjectItem(m, "pooled"), *cal = cJSON_GetObjectItem(po, "calibration");
+    cJSON *c = cJSON_AddObjectToObject(result, "calibration");
+    cJSON_AddStringToObject(c, "model", cJSON_GetStringValue(cJSON_GetObjectItem(m, "name")));
+    cJSON_AddStringToObject(c, "source", "pooled out-of-fold probabilities (repeat 1)");
+    cJSON_AddNumberToObject(c, "intercept", vxs_json_num(cal, "intercept"));
+    cJSON_AddNumberToObject(c, "slope", vxs_json_num(cal, "slope"));
+    cJSON_AddNumberToObject(c, "brier", vxs_json_num(po, "brier"));
+    cJSON_AddItemToObject(result, "clinical_covariates", vxs_json_strings(v->cnames, v->pc));
+    cJSON *val = cJSON_AddObjectToObject(result, "validation");
+    cJSON_AddBoolToObject(val, "cross_validation", 1);
+    cJSON_AddBoolToObject(val, "holdout", v->nhold > 0);
+    cJSON_AddBoolToObject(val, "external", vxs_get(cfg, "external") != NULL);
+}
+
 static int classification_run(vxs_ctx *ctx, const vxs_node *cfg, cJSON *result, vx_error *err)
 {
     vxc_setup s = {(int)vxs_int(cfg, "folds", 5), (int)vxs_int(cfg, "repeats", 1),
@@ -305,6 +324,8 @@ static int classification_run(vxs_ctx *ctx, const vxs_node *cfg, cJSON *result, 
         data_json(&v, &s, cfg, result);
         rc = run_models(&v, models, nm, &s, cv, &best, result, err);
     }
+    if (rc == VX_OK)
+        summary_json(&v, cfg, best, result);
     if (rc == VX_OK)
         rc = vxc_final(ctx, cfg, &v, models, nm, best, &cv[best], result, err);
     if (rc == VX_OK && v.pc)
