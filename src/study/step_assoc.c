@@ -89,8 +89,8 @@ static void volcano(const cJSON *res, vxs_html *h)
     char *svg = grp && hl && lab && n && n2 == n && n3 == n
                     ? vx_plot_scatter(&ax, x, y, n, grp, gn, 2, hl, lab, &e) : NULL;
     vxs_html_plot(h, "association_volcano", svg,
-                  "Volcano plot: every pair with q below the threshold, and an even thinning of the others in p order "
-                  "(every_other in association.json); the five smallest p labelled");
+                  "Volcano plot: the 500 pairs with the smallest p, then every k-th other pair in p order (k: "
+                  "volcano.every_other in association.json); the five smallest p labelled");
     free(x), free(y), free(s), free(grp), free(hl), free(lab);
 }
 
@@ -109,7 +109,7 @@ static void heatmap(const cJSON *res, vxs_html *h)
     for (size_t k = 0; mk && n2 == nf * ng && k < nf * ng; k++)
         mk[k] = q[k] < qmax;
     vx_plot_axes ax = {0};
-    ax.title = "Top features x top genes", ax.height = (int)(160 + 14 * nf), ax.width = (int)(320 + 14 * ng);
+    ax.title = "Top features x top genes", ax.height = (int)(260 + 20 * nf), ax.width = (int)(480 + 24 * ng);
     vx_error e = {0};
     char *svg = lab && mk && nf && ng && n1 == nf * ng && n2 == n1
                     ? vx_plot_heatmap(&ax, rho, nf, ng, lab, lab + nf, 1, "rho", mk, &e) : NULL;

@@ -69,6 +69,9 @@ static int covariates(const vxs_data *d, const surv_rows *s, const char *const *
         int rc = vxs_col(d, names[j], "steps.survival", &c, err);
         if (rc)
             return rc;
+        if (!vx_table_col_numeric(&d->t, c))
+            return vx_error_set(err, VX_EINVAL, "steps.survival: column '%s' is not numeric (a Cox covariate must be a "
+                                "number; code a categorical covariate as 0/1 columns)", names[j]);
         for (size_t i = 0; i < s->n; i++)
             (*X)[i * p + j] = d->t.num[s->row[i] * d->t.ncol + c];
     }
@@ -518,13 +521,18 @@ static int km_eval_set(const risk_fit *f, const vxs_surv_opts *o, risk_fit *e, v
 static void km_head(const vxs_surv_opts *o, const risk_fit *f, const risk_fit *e, const double *ticks, size_t nt,
                     cJSON *km)
 {
+    /* the selection step chose its features on every subject, the held-out ones included */
+    const int selected = !strcmp(o->features_source, "selection");
     cJSON_AddStringToObject(km, "validation", o->holdout > 0 ? "held-out" : "resubstitution");
-    cJSON_AddBoolToObject(km, "leak_free", o->holdout > 0);
-    cJSON_AddStringToObject(km, "note", o->holdout > 0
-        ? "Kaplan-Meier of the held-out subjects; the LASSO-Cox model, its lambda and the cutoff (median training "
-          "risk) were fitted on the training subjects only"
-        : "Kaplan-Meier of the subjects the LASSO-Cox model was fitted on (resubstitution): optimistic, not a "
-          "validation");
+    cJSON_AddBoolToObject(km, "leak_free", o->holdout > 0 && !selected);
+    cJSON_AddStringToObject(km, "note", o->holdout <= 0
+        ? "Kaplan-Meier of the subjects the LASSO-Cox model was fitted on (resubstitution): optimistic, not a "
+          "validation"
+        : selected ? "Kaplan-Meier of the held-out subjects; the LASSO-Cox model, its lambda and the cutoff (median "
+                     "training risk) were fitted on the training subjects, but its features come from the selection "
+                     "step, which saw every subject: not leak-free (list the features under steps.survival.cox)"
+                   : "Kaplan-Meier of the held-out subjects; the LASSO-Cox model, its lambda and the cutoff (median "
+                     "training risk) were fitted on the training subjects only");
     cJSON_AddNumberToObject(km, "holdout_fraction", o->holdout);
     cJSON_AddNumberToObject(km, "n_complete", (double)f->n);
     cJSON_AddNumberToObject(km, "n_eval", (double)e->n);
@@ -612,6 +620,10 @@ int vxs_survival_compute(const vxs_data *d, const vxs_surv_opts *o, cJSON *res, 
                                 "feature (sample SD over the subjects of the model); clinical covariates per unit");
         rc = covariates(d, &s, o->features, o->nfeat, &X, err);
     }
+    double *Xc = NULL; /* the clinical columns exist and are numeric: a typo stops the step */
+    if (!rc && o->nclin)
+        rc = covariates(d, &s, o->clinical, o->nclin, &Xc, err);
+    free(Xc);
     if (!rc)
         rc = univariate(o, &s, X, res, err);
     if (!rc)
