@@ -403,6 +403,22 @@ cJSON *vxs_read_json(const char *path)
     return doc;
 }
 
+int vxs_step_result(vxs_ctx *ctx, const char *step, cJSON **out, vx_error *err)
+{
+    size_t n = strlen(ctx->outdir) + strlen(step) + 8;
+    char *path = malloc(n);
+    *out = NULL;
+    if (!path)
+        return vx_error_set(err, VX_ENOMEM, "out of memory");
+    snprintf(path, n, "%s/%s.json", ctx->outdir, step);
+    struct stat st;
+    int rc = stat(path, &st) == 0 ? vxs_input(ctx, path, err) : VX_OK;
+    if (rc == VX_OK && stat(path, &st) == 0 && !(*out = vxs_read_json(path)))
+        rc = vx_error_set(err, VX_EFORMAT, "%s: not a valid JSON result (run the study with --force)", path);
+    free(path);
+    return rc;
+}
+
 /* ---- JSON helpers ---- */
 
 cJSON *vxs_json_array(const double *v, size_t n)

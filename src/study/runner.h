@@ -44,6 +44,10 @@ int vxs_mkdirs(const char *path, int self, vx_error *err);
 
 /* OUTDIR/<name>.json parsed (NULL when absent or unreadable). */
 cJSON *vxs_read_json(const char *path);
+/* The result of an earlier step, OUTDIR/<step>.json, parsed into *out (NULL, and VX_OK, when that step has no
+ * JSON), declared as an input of the running step (vxs_input) so that the running step reruns when that result
+ * changes. A step that reads another step's result must read it through this. */
+int vxs_step_result(vxs_ctx *ctx, const char *step, cJSON **out, vx_error *err);
 /* Write a cJSON document (pretty) to path atomically. */
 int vxs_write_json(const char *path, const cJSON *doc, vx_error *err);
 
@@ -74,5 +78,9 @@ int vxs_write_features(const vxs_ctx *ctx, const char *rel, const vxs_data *d, c
 int vxs_pca2(const double *X, size_t n, size_t p, double *pc1, double *pc2, double ev[2], vx_error *err);
 int vxs_batch_tests(const double *X, size_t n, size_t p, const int *g, int nb, double qmax, size_t *count,
                     vx_error *err);
+
+/* Append tmpl as raw HTML where each "{path}" or "{path|fmt}" becomes vxs_html_num(h, file, path, the number at
+ * that dotted path of res, fmt (default "%.0f")) (say.c). */
+void vxs_html_say(vxs_html *h, const char *file, const cJSON *res, const char *tmpl);
 
 #endif

@@ -175,25 +175,15 @@ static int extraction_section(const cJSON *res, const cJSON *study, vxs_html *h,
     (void)err;
     const char *hash = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "settings_sha256"));
     const char *text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "settings_text"));
-    vxs_html_raw(h, "<p>");
-    vxs_html_num(h, "extraction.json", "n_cases", vxs_json_num(res, "n_cases"), "%.0f");
-    vxs_html_raw(h, " cases extracted (");
-    vxs_html_num(h, "extraction.json", "n_failed", vxs_json_num(res, "n_failed"), "%.0f");
-    vxs_html_raw(h, " failed) with voxomics ");
+    vxs_html_say(h, "extraction.json", res, "<p>{n_cases} cases extracted ({n_failed} failed) with voxomics ");
     vxs_html_text(h, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "voxomics")));
     vxs_html_raw(h, "; settings SHA-256 <code>");
     vxs_html_text(h, hash ? hash : "");
-    vxs_html_raw(h, "</code>.</p>\n<p>IBSI compliance: ");
-    vxs_html_num(h, "extraction.json", "n_ibsi_standardised", vxs_json_num(res, "n_ibsi_standardised"), "%.0f");
-    vxs_html_raw(h, " of the ");
-    vxs_html_num(h, "extraction.json", "n_features", vxs_json_num(res, "n_features"), "%.0f");
-    vxs_html_raw(h, " features are defined and standardised by the Image Biomarker Standardisation Initiative "
-                    "(IBSI 1: an IBSI code and consensus reference values, which voxomics reproduces); ");
-    vxs_html_num(h, "extraction.json", "n_ibsi_not_standardised", vxs_json_num(res, "n_ibsi_not_standardised"),
-                 "%.0f");
-    vxs_html_raw(h, " are IBSI features without consensus reference values; ");
-    vxs_html_num(h, "extraction.json", "n_not_ibsi", vxs_json_num(res, "n_not_ibsi"), "%.0f");
-    vxs_html_raw(h, " are not IBSI features.</p>\n");
+    vxs_html_say(h, "extraction.json", res,
+                 "</code>.</p>\n<p>IBSI compliance: {n_ibsi_standardised} of the {n_features} features are defined "
+                 "and standardised by the Image Biomarker Standardisation Initiative (IBSI 1: an IBSI code and "
+                 "consensus reference values, which voxomics reproduces); {n_ibsi_not_standardised} are IBSI "
+                 "features without consensus reference values; {n_not_ibsi} are not IBSI features.</p>\n");
     if (text) {
         vxs_html_raw(h, "<details><summary>Extraction settings</summary><pre>");
         vxs_html_text(h, text);

@@ -295,6 +295,7 @@ static int harmonization_run(vxs_ctx *ctx, const vxs_node *cfg, cJSON *res, vx_e
         rc = harmonise(ctx, cfg, &d, &h, res, err);
     if (rc == VX_OK)
         harm_json(cfg, &h, res);
+    cJSON_AddNumberToObject(res, "n_unmatched", (double)d.n_unmatched);
     free(h.g), free(h.bnames), free(h.bsize), free(h.X), free(h.H), free(h.C), free(h.miss);
     vxs_data_free(&d);
     return rc;
@@ -341,24 +342,14 @@ static int harmonization_section(const cJSON *res, const cJSON *study, vxs_html 
     (void)err;
     vxs_html_raw(h, "<p>ComBat by ");
     vxs_html_text(h, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "batch")));
-    vxs_html_raw(h, " on ");
-    vxs_html_num(h, "harmonization.json", "n", vxs_json_num(res, "n"), "%.0f");
-    vxs_html_raw(h, " subjects and ");
-    vxs_html_num(h, "harmonization.json", "p", vxs_json_num(res, "p"), "%.0f");
-    vxs_html_raw(h, " features; left out: ");
-    vxs_html_num(h, "harmonization.json", "n_batch_missing", vxs_json_num(res, "n_batch_missing"), "%.0f");
-    vxs_html_raw(h, " without a batch (or a covariate), ");
-    vxs_html_num(h, "harmonization.json", "n_small_batches", vxs_json_num(res, "n_small_batches"), "%.0f");
-    vxs_html_raw(h, " in batches below the minimum size.</p>\n<p>Features with a significant batch test (");
+    vxs_html_say(h, "harmonization.json", res,
+                 " on {n} subjects and {p} features; left out: {n_unmatched} without a row in the batch table, "
+                 "{n_batch_missing} without a batch (or a covariate), {n_small_batches} in batches below the minimum "
+                 "size.</p>\n<p>Features with a significant batch test (");
     vxs_html_text(h, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
                          cJSON_GetObjectItemCaseSensitive(res, "batch_test"), "test")));
-    vxs_html_raw(h, ", BH q &lt; ");
-    vxs_html_num(h, "harmonization.json", "batch_test.q", vxs_json_num(res, "batch_test.q"), "%g");
-    vxs_html_raw(h, "): before ");
-    vxs_html_num(h, "harmonization.json", "batch_test.before", vxs_json_num(res, "batch_test.before"), "%.0f");
-    vxs_html_raw(h, ", after ");
-    vxs_html_num(h, "harmonization.json", "batch_test.after", vxs_json_num(res, "batch_test.after"), "%.0f");
-    vxs_html_raw(h, ".</p>\n");
+    vxs_html_say(h, "harmonization.json", res,
+                 ", BH q &lt; {batch_test.q|%g}): before {batch_test.before}, after {batch_test.after}.</p>\n");
     pca_plot(h, res, "before", "Before harmonisation");
     pca_plot(h, res, "after", "After harmonisation");
     return VX_OK;

@@ -212,21 +212,10 @@ static int reliability_section(const cJSON *res, const cJSON *study, vxs_html *h
     const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "type"));
     vxs_html_raw(h, "<p>");
     vxs_html_text(h, type ? type : "ICC");
-    vxs_html_raw(h, " of ");
-    vxs_html_num(h, "reliability.json", "n_assessed", vxs_json_num(res, "n_assessed"), "%.0f");
-    vxs_html_raw(h, " features over ");
-    vxs_html_num(h, "reliability.json", "n_subjects", vxs_json_num(res, "n_subjects"), "%.0f");
-    vxs_html_raw(h, " subjects and ");
-    vxs_html_num(h, "reliability.json", "n_raters", vxs_json_num(res, "n_raters"), "%.0f");
-    vxs_html_raw(h, " repeated segmentations: ");
-    vxs_html_num(h, "reliability.json", "n_dropped", vxs_json_num(res, "n_dropped"), "%.0f");
-    vxs_html_raw(h, " features below ");
-    vxs_html_num(h, "reliability.json", "threshold", thr, "%g");
-    vxs_html_raw(h, " dropped, ");
-    vxs_html_num(h, "reliability.json", "n_kept", vxs_json_num(res, "n_kept"), "%.0f");
-    vxs_html_raw(h, " kept (");
-    vxs_html_num(h, "reliability.json", "n_undefined", vxs_json_num(res, "n_undefined"), "%.0f");
-    vxs_html_raw(h, " with an undefined ICC kept).</p>\n");
+    vxs_html_say(h, "reliability.json", res,
+                 " of {n_assessed} features over {n_subjects} subjects and {n_raters} repeated segmentations: "
+                 "{n_dropped} features below {threshold|%g} dropped, {n_kept} kept ({n_undefined} with an undefined "
+                 "ICC kept).</p>\n");
     if (n) {
         vx_plot_axes ax = {.title = "ICC distribution", .xlabel = "ICC", .ylabel = "features", .xmin = 0,
                            .xmax = 1, .vline = thr, .vline_on = 1};

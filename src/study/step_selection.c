@@ -206,6 +206,7 @@ static int write_result(vxs_ctx *ctx, const sel *s, cJSON *res, vx_error *err)
             memmove(nan, nan + 3, strlen(nan + 3) + 1);
         rc = vxs_write_text(ctx, "selection/selected.csv", csv, err);
         cJSON_AddItemToObject(res, "selected", vxs_json_strings(names, s->k));
+        cJSON_AddNumberToObject(res, "n_selected", (double)s->k);
         cJSON_AddItemToObject(res, "scores", vxs_json_array(sc, s->k));
         cJSON_AddItemToObject(res, "p", vxs_json_array(pv, s->k));
         cJSON_AddItemToObject(res, "q", vxs_json_array(q, s->k));
@@ -235,7 +236,7 @@ static int selection_run(vxs_ctx *ctx, const vxs_node *cfg, cJSON *res, vx_error
     const char *method = vxs_str(cfg, "method", "mrmr");
     int cox = !strcmp(method, "cox");
     const vxs_node *in = vxs_get(ctx->root, "inputs");
-    unsigned what = VXS_FEATURES | (vxs_get(in, "clinical") ? VXS_CLINICAL : 0) | (vxs_get(in, "batch") ? VXS_BATCH : 0);
+    unsigned what = VXS_FEATURES | (vxs_get(in, "clinical") ? VXS_CLINICAL : 0);
     vxs_data d;
     sel s = {.cfg = cfg};
     int rc = vxs_load(ctx, what, &d, err);
@@ -261,8 +262,9 @@ static int selection_run(vxs_ctx *ctx, const vxs_node *cfg, cJSON *res, vx_error
         rc = select_method(&s, method, err);
     cJSON_AddStringToObject(res, "method", method);
     cJSON_AddNumberToObject(res, "n", (double)s.n);
-    cJSON_AddNumberToObject(res, "p", (double)s.p);
+    cJSON_AddNumberToObject(res, "n_features", (double)s.p);
     cJSON_AddNumberToObject(res, "n_constant_dropped", (double)dropped);
+    cJSON_AddNumberToObject(res, "n_unmatched", (double)d.n_unmatched);
     if (rc == VX_OK)
         rc = write_result(ctx, &s, res, err);
     sel_free(&s);
@@ -278,13 +280,9 @@ static int selection_section(const cJSON *res, const cJSON *study, vxs_html *h, 
     if (!k)
         return VX_OK;
     const char *method = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "method"));
-    vxs_html_printf(h, "<p>Method: %s. ", method ? method : "?");
-    vxs_html_num(h, "selection.json", "selected.length", (double)k, "%.0f");
-    vxs_html_raw(h, " of ");
-    vxs_html_num(h, "selection.json", "p", vxs_json_num(res, "p"), "%.0f");
-    vxs_html_raw(h, " features selected on ");
-    vxs_html_num(h, "selection.json", "n", vxs_json_num(res, "n"), "%.0f");
-    vxs_html_raw(h, " subjects.</p>\n");
+    vxs_html_raw(h, "<p>Method: ");
+    vxs_html_text(h, method ? method : "?");
+    vxs_html_say(h, "selection.json", res, ". {n_selected} of {n_features} features selected on {n} subjects.</p>\n");
     double *sc = vxs_json_doubles(res, "scores", &ns);
     const char **names = malloc(k * sizeof *names), **cells = malloc(3 * k * sizeof *cells);
     char(*buf)[2][32] = malloc(k * sizeof *buf);
