@@ -119,8 +119,8 @@ static void km(void)
 static void forest(void)
 {
     const char *labels[7] = {"age (per 10 years)", "sex: male", "stage III-IV",
-                             "original_glcm_Correlation_with_a_really_very_long_feature_name_2D", "wavelet-LLH_firstorder_Mean",
-                             "shape_Sphericity", "not estimable"};
+                             "original_glcm_Correlation_with_a_really_very_long_feature_name_2D",
+                             "wavelet-LLH_firstorder_Mean", "shape_Sphericity", "not estimable"};
     double est[7] = {1.21, 0.86, 2.45, 1.62, 0.71, 0.33, NAN}, lo[7] = {1.02, 0.55, 1.51, 1.11, 0.49, 0.04, NAN},
            hi[7] = {1.44, 1.34, 3.98, 2.36, 1.03, 2.9, NAN}, p[7] = {0.028, 0.51, 0.0002, 0.013, 0.072, 0.3, NAN};
     vx_plot_axes ax = {.title = "Multivariable Cox model", .xlabel = "Hazard ratio (95% CI)", .vline = 1,
@@ -238,6 +238,40 @@ static void gsea(void)
     save("gsea", vx_plot_gsea(&ax, r, N, hits, H, es, &err), &err);
 }
 
+/* Small and awkward inputs: a 2 x 3 heatmap, a linear forest plot of coefficients, a log x axis, one point,
+ * a KM curve without the at-risk table, a histogram of equal values. */
+static void edge_cases(void)
+{
+    vx_error err = {0};
+    double hv[6] = {0.2, -0.7, 0.05, NAN, 0.9, -0.1};
+    const char *rl[2] = {"volume", "sphericity"}, *cl[3] = {"EGFR", "KRAS", "TP53"};
+    vx_plot_axes hax = {.title = "2 x 3"};
+    save("edge_heatmap", vx_plot_heatmap(&hax, hv, 2, 3, rl, cl, 1, "rho", NULL, &err), &err);
+    const char *fl[3] = {"intercept", "glcm_Contrast", "age"};
+    double est[3] = {-0.8, 0.35, 0.02}, lo[3] = {-1.4, 0.1, -0.01}, hi[3] = {-0.2, 0.6, 0.05};
+    vx_plot_axes fax = {.title = "Coefficients", .xlabel = "log odds", .vline = 0, .vline_on = 1};
+    save("edge_forest", vx_plot_forest(&fax, fl, est, lo, hi, NULL, 3, 0, &err), &err);
+    double lx[6] = {0.001, 0.01, 0.1, 1, 10, 100}, ly[6] = {0.9, 0.85, 0.7, 0.4, 0.2, 0.18};
+    vx_plot_series ls = {.label = "cv deviance", .x = lx, .y = ly, .n = 6, .style = VX_PLOT_LINE_POINTS};
+    vx_plot_axes lax = {.title = "Log x", .xlabel = "lambda", .ylabel = "deviance", .xlog = 1, .vline = 0.1,
+                        .vline_on = 1};
+    save("edge_logx", vx_plot_lines(&lax, &ls, 1, &err), &err);
+    double one = 3.3;
+    vx_plot_series os = {.label = "one point", .x = &one, .y = &one, .n = 1, .style = VX_PLOT_POINTS};
+    vx_plot_axes oax = {.title = "A title far too long for its plot: one point, all alone, in the middle of its own "
+                                 "frame, which is what a degenerate range gives",
+                        .xlabel = "an x label that is also much longer than the width of the plot area it labels, "
+                                  "so it is cut",
+                        .note = "a note"};
+    save("edge_one_point", vx_plot_lines(&oax, &os, 1, &err), &err);
+    double kt[3] = {0, 2.5, 7.25}, ks[3] = {1, 0.5, 0.25};
+    vx_plot_series ks1 = {.x = kt, .y = ks, .n = 3, .style = VX_PLOT_STEP};
+    vx_plot_axes kax = {.xlabel = "years"};
+    save("edge_km", vx_plot_km(&kax, &ks1, 1, NULL, 0, NULL, &err), &err);
+    double same[4] = {0.5, 0.5, 0.5, 0.5};
+    save("edge_histogram", vx_plot_histogram(NULL, same, 4, 0, &err), &err);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -264,6 +298,7 @@ int main(int argc, char **argv)
     heatmap();
     histograms();
     gsea();
+    edge_cases();
     fprintf(html, "</body></html>\n");
     fclose(html);
     return 0;

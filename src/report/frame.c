@@ -26,8 +26,11 @@ void vxr_plot_begin(vxr_plot *p, const char *kind, const vx_plot_axes *ax, int d
     p->H = ax && ax->height > 0 ? ax->height : defh;
     vxr_out(&p->b,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"vx-plot\" data-plot=\"%s\" width=\"%d\" "
-            "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"%d\" fill=\"%s\">\n",
+            "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"%d\" fill=\"%s\"",
             kind, p->W, p->H, p->W, p->H, VXR_FS_TICK, TEXT_COLOR);
+    if (ax && ax->title) /* for screen readers: the plot is one image named by its title */
+        vxr_out(&p->b, " role=\"img\" aria-label=\"%t\"", ax->title);
+    vxr_out(&p->b, ">\n");
     vxr_out(&p->b, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", p->W, p->H);
 }
 
@@ -133,24 +136,43 @@ static void y_ticks(vxr_plot *p)
     }
 }
 
+/* How many characters of text at font size px fit in w pixels (average advance 0.62 em, bold a little wider). */
+static int fit_chars(double w, int px) { return (int)fmax(8, w / (0.66 * px)); }
+
+void vxr_title(vxr_plot *p, double x, const char *title)
+{
+    if (!title)
+        return;
+    int maxch = fit_chars(p->W - 16, VXR_FS_TITLE); /* centred on the canvas when it would not fit around x */
+    if (vxr_label_width(title, VXR_FS_TITLE * 1.08, maxch) / 2 > fmin(x, p->W - x) - 6)
+        x = p->W / 2.0;
+    vxr_out(&p->b, "<text x=\"%p\" y=\"%p\" text-anchor=\"middle\" font-size=\"%d\" font-weight=\"bold\">", x,
+            8.0 + VXR_FS_TITLE, VXR_FS_TITLE);
+    vxr_label(&p->b, title, maxch);
+    vxr_out(&p->b, "</text>\n");
+}
+
 void vxr_axes(vxr_plot *p, const vx_plot_axes *ax, double xaxis_y, int xlabels)
 {
     x_ticks(p, xaxis_y, xlabels);
     y_ticks(p);
     vxr_out(&p->b, "<path d=\"M%p %pV%pM%p %pH%p\" fill=\"none\" stroke=\"" AXIS_COLOR "\"/>\n", p->L, p->T, p->B,
             p->L, xaxis_y, p->R);
-    if (ax && ax->title)
-        vxr_out(&p->b, "<text x=\"%p\" y=\"%p\" text-anchor=\"middle\" font-size=\"%d\" font-weight=\"bold\">%t</text>\n",
-                (p->L + p->R) / 2, 8.0 + VXR_FS_TITLE, VXR_FS_TITLE, ax->title);
-    if (ax && ax->xlabel && xlabels)
-        vxr_out(&p->b, "<text x=\"%p\" y=\"%p\" text-anchor=\"middle\" font-size=\"%d\">%t</text>\n",
-                (p->L + p->R) / 2, xaxis_y + 8 + VXR_FS_TICK + 8 + VXR_FS_LABEL, VXR_FS_LABEL, ax->xlabel);
+    if (ax)
+        vxr_title(p, (p->L + p->R) / 2, ax->title);
+    if (ax && ax->xlabel && xlabels) {
+        vxr_out(&p->b, "<text x=\"%p\" y=\"%p\" text-anchor=\"middle\" font-size=\"%d\">", (p->L + p->R) / 2,
+                xaxis_y + 8 + VXR_FS_TICK + 8 + VXR_FS_LABEL, VXR_FS_LABEL);
+        vxr_label(&p->b, ax->xlabel, fit_chars(p->W - 16, VXR_FS_LABEL));
+        vxr_out(&p->b, "</text>\n");
+    }
     if (ax && ax->ylabel) { /* next to the tick labels, whatever extra margin the plot added on the left */
         double x = p->L - 16 - max_tick_width(&p->y), y = (p->T + p->B) / 2;
         vxr_out(&p->b,
-                "<text x=\"%p\" y=\"%p\" text-anchor=\"middle\" font-size=\"%d\" transform=\"rotate(-90 %p %p)\">"
-                "%t</text>\n",
-                x, y, VXR_FS_LABEL, x, y, ax->ylabel);
+                "<text x=\"%p\" y=\"%p\" text-anchor=\"middle\" font-size=\"%d\" transform=\"rotate(-90 %p %p)\">", x,
+                y, VXR_FS_LABEL, x, y);
+        vxr_label(&p->b, ax->ylabel, fit_chars(p->B - p->T + 40, VXR_FS_LABEL));
+        vxr_out(&p->b, "</text>\n");
     }
     if (ax)
         reference_lines(p, ax);
@@ -205,15 +227,11 @@ void vxr_legend(vxr_plot *p, const vxr_key *k, size_t n, const char *note)
     const double line = 16, pad = 6, sample = 26;
     double w = 0;
     int maxch = 40;
-    for (size_t i = 0; i < n; i++) {
-        double t = vxr_text_width(k[i].label, VXR_FS_TICK);
-        if (vxr_strlen(k[i].label) > maxch)
-            t = vxr_text_width("MMMMMMMMMMMMMMMMMMMMMMMMMMMMMMM", VXR_FS_TICK);
-        if (sample + t > w)
-            w = sample + t;
-    }
-    if (note && vxr_text_width(note, VXR_FS_TICK) > w)
-        w = vxr_text_width(note, VXR_FS_TICK);
+    for (size_t i = 0; i < n; i++)
+        w = fmax(w, sample + vxr_label_width(k[i].label, VXR_FS_TICK, maxch));
+    int notech = fit_chars(p->R - p->L - 24, VXR_FS_TICK);
+    if (note)
+        w = fmax(w, vxr_label_width(note, VXR_FS_TICK, notech));
     w += 2 * pad;
     double h = line * (double)(n + (note ? 1 : 0)) + 2 * pad - 4;
     /* candidate corners, in order of preference: bottom right, top right, bottom left, top left */
@@ -237,12 +255,12 @@ void vxr_legend(vxr_plot *p, const vxr_key *k, size_t n, const char *note)
         double ly = y + pad + line * (double)i + 6;
         key_sample(p, &k[i], x + pad, ly);
         vxr_out(&p->b, "<text x=\"%p\" y=\"%p\">", x + pad + sample, ly + 4);
-        vxr_esc_trunc(&p->b, k[i].label, maxch);
-        if (vxr_strlen(k[i].label) > maxch)
-            vxr_out(&p->b, "<title>%t</title>", k[i].label);
+        vxr_label(&p->b, k[i].label, maxch);
         vxr_out(&p->b, "</text>\n");
     }
-    if (note)
-        vxr_out(&p->b, "<text x=\"%p\" y=\"%p\" text-anchor=\"end\">%t</text>\n", x + w - pad,
-                y + pad + line * (double)n + 10, note);
+    if (note) {
+        vxr_out(&p->b, "<text x=\"%p\" y=\"%p\" text-anchor=\"end\">", x + w - pad, y + pad + line * (double)n + 10);
+        vxr_label(&p->b, note, notech);
+        vxr_out(&p->b, "</text>\n");
+    }
 }

@@ -62,9 +62,7 @@ static void row(vxr_plot *p, const forest *f, size_t i, double xtext, double xp)
     double y = row_y(p, i, f->n);
     const char *label = f->labels && f->labels[i] ? f->labels[i] : "";
     vxr_out(&p->b, "<text x=\"%p\" y=\"%p\" text-anchor=\"end\">", p->L - 10, y + 4);
-    vxr_esc_trunc(&p->b, label, LABEL_CH);
-    if (vxr_strlen(label) > LABEL_CH)
-        vxr_out(&p->b, "<title>%t</title>", label);
+    vxr_label(&p->b, label, LABEL_CH);
     vxr_out(&p->b, "</text>\n");
     double lo = f->lo ? f->lo[i] : NAN, hi = f->hi ? f->hi[i] : NAN, est = f->est[i];
     double x0 = vxr_map(&p->x, lo), x1 = vxr_map(&p->x, hi), y0 = y, y1 = y;
@@ -110,8 +108,7 @@ char *vx_plot_forest(const vx_plot_axes *ax, const char *const *labels, const do
     char t[96];
     for (size_t i = 0; i < n; i++) {
         const char *l = labels && labels[i] ? labels[i] : "";
-        labw = fmax(labw, vxr_strlen(l) > LABEL_CH ? vxr_text_width("MMMMMMMMMMMMMMMMMMMMMMMMMMMMMM", VXR_FS_TICK)
-                                                  : vxr_text_width(l, VXR_FS_TICK));
+        labw = fmax(labw, vxr_label_width(l, VXR_FS_TICK, LABEL_CH));
         textw = fmax(textw, vxr_text_width(est_text(t, sizeof t, est[i], lo ? lo[i] : NAN, hi ? hi[i] : NAN),
                                            VXR_FS_TICK));
     }
@@ -121,7 +118,8 @@ char *vx_plot_forest(const vx_plot_axes *ax, const char *const *labels, const do
     int top = ax->title ? VXR_FS_TITLE + 18 : 14;
     int bottom = 8 + VXR_FS_TICK + 6 + (ax->xlabel ? VXR_FS_LABEL + 8 : 0);
     vxr_plot pl;
-    vxr_plot_begin(&pl, "forest", &a, (int)fmax(640, labw + textw + pw + 340), top + 22 + (int)(ROW_H * (double)n) + bottom + 4);
+    int defw = (int)fmax(640, labw + textw + pw + 420), defh = top + 22 + (int)(ROW_H * (double)n) + bottom + 4;
+    vxr_plot_begin(&pl, "forest", &a, defw, defh);
     vxr_extent ex;
     vxr_extent_init(&ex, log_x);
     vxr_extent_addv(&ex, est, n);

@@ -48,16 +48,17 @@ typedef struct hm {
 
 static double label_w(const char *s)
 {
-    return vxr_strlen(s) > LABEL_CH ? vxr_text_width("MMMMMMMMMMMMMMMMMMMMMMMM", VXR_FS_TICK)
-                                    : vxr_text_width(s, VXR_FS_TICK);
+    return vxr_label_width(s, VXR_FS_TICK, LABEL_CH);
 }
 
-static void label(vxr_plot *p, const char *s, const char *attrs, double x, double y)
+/* A row label (right-aligned before x) or a column label (rotated, rising from x). */
+static void label(vxr_plot *p, const char *s, int column, double x, double y)
 {
-    vxr_out(&p->b, "<text x=\"%p\" y=\"%p\" %s>", x, y, attrs);
-    vxr_esc_trunc(&p->b, s, LABEL_CH);
-    if (vxr_strlen(s) > LABEL_CH)
-        vxr_out(&p->b, "<title>%t</title>", s);
+    if (column)
+        vxr_out(&p->b, "<text x=\"%p\" y=\"%p\" transform=\"rotate(-50 %p %p)\">", x, y, x, y);
+    else
+        vxr_out(&p->b, "<text x=\"%p\" y=\"%p\" text-anchor=\"end\">", x, y);
+    vxr_label(&p->b, s, LABEL_CH);
     vxr_out(&p->b, "</text>\n");
 }
 
@@ -68,29 +69,29 @@ static void cells(vxr_plot *p, const hm *h)
         for (size_t j = 0; j < h->cols; j++) {
             double v = h->v[i * h->cols + j], x = h->gx + h->cell * (double)j, y = h->gy + h->cell * (double)i;
             double t = 0.5 + 0.5 * v / h->vmax;
-            vxr_out(&p->b, "<rect x=\"%p\" y=\"%p\" width=\"%p\" height=\"%p\" fill=\"%s\" stroke=\"#ffffff\" "
-                           "stroke-width=\"0.5\"><title>%t / %t: %s</title></rect>\n",
-                    x, y, h->cell, h->cell, isfinite(v) ? ramp(t, col) : NAN_COLOR, h->rl ? h->rl[i] : "",
-                    h->cl ? h->cl[j] : "", vxr_fmt_val(num, sizeof num, v));
+            vxr_out(&p->b, "<rect x=\"%p\" y=\"%p\" width=\"%p\" height=\"%p\" fill=\"%s\"%s", x, y, h->cell, h->cell,
+                    isfinite(v) ? ramp(t, col) : NAN_COLOR, h->cell >= 6 ? " stroke=\"#ffffff\" stroke-width=\"0.5\""
+                                                                      : "");
+            if (h->rows * h->cols <= 2500) /* hover text, for the matrices a reader can still read */
+                vxr_out(&p->b, "><title>%t / %t: %s</title></rect>\n", h->rl ? h->rl[i] : "", h->cl ? h->cl[j] : "",
+                        vxr_fmt_val(num, sizeof num, v));
+            else
+                vxr_out(&p->b, "/>\n");
             if (h->mark && h->mark[i * h->cols + j])
                 vxr_out(&p->b, "<circle cx=\"%p\" cy=\"%p\" r=\"%p\" fill=\"%s\"/>\n", x + h->cell / 2,
                         y + h->cell / 2, fmax(1.5, h->cell * 0.14),
                         isfinite(v) && fabs(t - 0.5) > 0.33 ? "#ffffff" : "#222222");
         }
+}
+
+static void labels(vxr_plot *p, const hm *h)
+{
     for (size_t i = 0; h->rl && i < h->rows; i++)
         if (h->rl[i])
-            label(p, h->rl[i], "text-anchor=\"end\"", h->gx - 6, h->gy + h->cell * ((double)i + 0.5) + 4);
-    for (size_t j = 0; h->cl && j < h->cols; j++) {
-        if (!h->cl[j])
-            continue;
-        double x = h->gx + h->cell * ((double)j + 0.5) + 4, y = h->gy - 6;
-        char attrs[96];
-        vxr_buf tb = {0};
-        vxr_out(&tb, "transform=\"rotate(-50 %p %p)\"", x, y);
-        snprintf(attrs, sizeof attrs, "%s", tb.s ? tb.s : "");
-        free(tb.s);
-        label(p, h->cl[j], attrs, x, y);
-    }
+            label(p, h->rl[i], 0, h->gx - 6, h->gy + h->cell * ((double)i + 0.5) + 4);
+    for (size_t j = 0; h->cl && j < h->cols; j++)
+        if (h->cl[j])
+            label(p, h->cl[j], 1, h->gx + h->cell * ((double)j + 0.5) + 4, h->gy - 6);
 }
 
 static void colour_bar(vxr_plot *p, const hm *h, const char *cbar_label, double bx, double by, double bh)
@@ -177,10 +178,9 @@ char *vx_plot_heatmap(const vx_plot_axes *ax, const double *v, size_t rows, size
     vxr_plot p;
     vxr_plot_begin(&p, "heatmap", &a, a.width, a.height);
     double gw = h.cell * (double)cols, gh = h.cell * (double)rows;
-    if (ax->title)
-        vxr_out(&p.b, "<text x=\"%p\" y=\"%p\" text-anchor=\"middle\" font-size=\"%d\" font-weight=\"bold\">%t</text>\n",
-                h.gx + gw / 2, 8.0 + VXR_FS_TITLE, VXR_FS_TITLE, ax->title);
+    vxr_title(&p, h.gx + gw / 2, ax->title);
     cells(&p, &h);
+    labels(&p, &h);
     colour_bar(&p, &h, cbar_label, h.gx + gw + 20, h.gy, fmin(240, fmax(120, gh)));
     if (ax->xlabel)
         vxr_out(&p.b, "<text x=\"%p\" y=\"%p\" text-anchor=\"middle\" font-size=\"%d\">%t</text>\n", h.gx + gw / 2,

@@ -116,8 +116,7 @@ char *vx_plot_histogram(const vx_plot_axes *ax, const double *values, size_t n, 
 
 static double label_w(const char *s)
 {
-    return vxr_strlen(s) > LABEL_CH ? vxr_text_width("MMMMMMMMMMMMMMMMMMMMMMMMMMMMMM", VXR_FS_TICK)
-                                    : vxr_text_width(s, VXR_FS_TICK);
+    return vxr_label_width(s, VXR_FS_TICK, LABEL_CH);
 }
 
 /* gap: room kept between the labels and the axis for the values of negative bars */
@@ -125,9 +124,7 @@ static void bar_row(vxr_plot *p, const char *label, double v, double y, double r
 {
     char num[32];
     vxr_out(&p->b, "<text x=\"%p\" y=\"%p\" text-anchor=\"end\">", p->L - 8 - gap, y + 4);
-    vxr_esc_trunc(&p->b, label, LABEL_CH);
-    if (vxr_strlen(label) > LABEL_CH)
-        vxr_out(&p->b, "<title>%t</title>", label);
+    vxr_label(&p->b, label, LABEL_CH);
     vxr_out(&p->b, "</text>\n");
     double x0 = vxr_map(&p->x, 0), x1 = vxr_map(&p->x, v);
     if (!isfinite(x1)) {

@@ -37,9 +37,7 @@ static void risk_table(vxr_plot *p, const vx_plot_axes *ax, const vx_plot_series
         double ry = y + ROW_H * (double)(i + 1);
         const char *color = vxr_series_color(s, i);
         vxr_out(&p->b, "<text x=\"%p\" y=\"%p\" text-anchor=\"end\" fill=\"%s\">", p->L - 26, ry, color);
-        vxr_esc_trunc(&p->b, s[i].label ? s[i].label : "", LABEL_CH);
-        if (vxr_strlen(s[i].label) > LABEL_CH)
-            vxr_out(&p->b, "<title>%t</title>", s[i].label);
+        vxr_label(&p->b, s[i].label, LABEL_CH);
         vxr_out(&p->b, "</text>\n");
         for (size_t j = 0; j < nt; j++) {
             double x = vxr_map(&p->x, at[j]);
@@ -82,8 +80,7 @@ char *vx_plot_km(const vx_plot_axes *ax, const vx_plot_series *s, size_t ns, con
     }
     double table = n_times > 0 ? 22 + ROW_H * (double)ns + 6 : 0, need = 0;
     for (size_t i = 0; n_times > 0 && i < ns; i++) {
-        double w = vxr_strlen(s[i].label) > LABEL_CH ? vxr_text_width("MMMMMMMMMMMMMMMMMMMMMMMM", VXR_FS_TICK)
-                                                    : vxr_text_width(s[i].label, VXR_FS_TICK);
+        double w = vxr_label_width(s[i].label, VXR_FS_TICK, LABEL_CH);
         need = fmax(need, w + 34); /* clear of a count centred on the axis */
     }
     vxr_layout(&p, ax, 0, table, 0);
@@ -94,12 +91,6 @@ char *vx_plot_km(const vx_plot_axes *ax, const vx_plot_series *s, size_t ns, con
         vxr_series(&p, &s[i], vxr_series_color(s, i));
     if (n_times > 0)
         risk_table(&p, ax, s, ns, at_times, n_times, at_risk);
-    vxr_key *k = malloc(ns * sizeof *k);
-    if (!k) {
-        p.b.oom = 1;
-        return vxr_plot_end(&p, err);
-    }
-    vxr_legend(&p, k, vxr_series_keys(s, ns, k), ax->note);
-    free(k);
+    vxr_series_legend(&p, s, ns, ax->note);
     return vxr_plot_end(&p, err);
 }

@@ -38,6 +38,17 @@ int vxr_check_series(const vx_plot_series *s, size_t ns, const char *fn, vx_erro
     return VX_OK;
 }
 
+void vxr_series_legend(vxr_plot *p, const vx_plot_series *s, size_t ns, const char *note)
+{
+    vxr_key *k = malloc(ns * sizeof *k);
+    if (!k) {
+        p->b.oom = 1;
+        return;
+    }
+    vxr_legend(p, k, vxr_series_keys(s, ns, k), note);
+    free(k);
+}
+
 size_t vxr_series_keys(const vx_plot_series *s, size_t ns, vxr_key *k)
 {
     size_t m = 0;
@@ -220,12 +231,6 @@ char *vx_plot_lines(const vx_plot_axes *ax, const vx_plot_series *s, size_t ns, 
     vxr_axes(&p, ax, p.B, 1);
     for (size_t i = 0; i < ns; i++)
         vxr_series(&p, &s[i], vxr_series_color(s, i));
-    vxr_key *k = malloc(ns * sizeof *k);
-    if (!k) {
-        p.b.oom = 1;
-        return vxr_plot_end(&p, err);
-    }
-    vxr_legend(&p, k, vxr_series_keys(s, ns, k), ax->note);
-    free(k);
+    vxr_series_legend(&p, s, ns, ax->note);
     return vxr_plot_end(&p, err);
 }

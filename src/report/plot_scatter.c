@@ -48,9 +48,7 @@ static int collides(const vxr_plot *p, const boxes *bx, const double r[4])
  * other labels; none when all four are taken (the point keeps its label as a hover title). */
 static void point_label(vxr_plot *p, boxes *bx, const char *label, double x, double y)
 {
-    double w = vxr_text_width(label, VXR_FS_TICK);
-    if (vxr_strlen(label) > LABEL_CH)
-        w = vxr_text_width("MMMMMMMMMMMMMMMMMMMMMMMM", VXR_FS_TICK);
+    double w = vxr_label_width(label, VXR_FS_TICK, LABEL_CH);
     static const int side[4][2] = {{1, -1}, {1, 1}, {-1, -1}, {-1, 1}};
     for (int k = 0; k < 4 && bx->n < bx->cap; k++) {
         double tx = x + 7 * side[k][0], ty = side[k][1] < 0 ? y - 5 : y + 13;
@@ -59,7 +57,7 @@ static void point_label(vxr_plot *p, boxes *bx, const char *label, double x, dou
             continue;
         memcpy(bx->b[bx->n++], r, sizeof r);
         vxr_out(&p->b, "<text x=\"%p\" y=\"%p\"%s>", tx, ty, side[k][0] < 0 ? " text-anchor=\"end\"" : "");
-        vxr_esc_trunc(&p->b, label, LABEL_CH);
+        vxr_esc_trunc(&p->b, label, LABEL_CH); /* the point itself has the full label as its title */
         vxr_out(&p->b, "</text>\n");
         for (double u = r[0]; u <= r[2]; u += 6)
             vxr_occupy(p, u, ty - 4);
@@ -67,30 +65,81 @@ static void point_label(vxr_plot *p, boxes *bx, const char *label, double x, dou
     }
 }
 
-/* pass 0: ordinary points, pass 1: highlighted ones with their labels. */
-static void draw(vxr_plot *p, const scatter *s, int pass, boxes *bx)
+/* Large plots: has an ordinary point of this colour already been drawn on this pixel? (Then another one there
+ * changes nothing visible: a volcano plot of 10^6 pairs stays small.) seen: one bit per pixel of the plot area,
+ * reset for each colour; NULL for small plots. */
+static int drawn_before(const vxr_plot *p, unsigned char *seen, size_t gw, size_t gh, double x, double y)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        int hl = s->highlight && s->highlight[i];
-        if (hl != pass)
-            continue;
+    if (!seen)
+        return 0;
+    size_t i = (size_t)fmax(0, x - p->L), j = (size_t)fmax(0, y - p->T);
+    if (i >= gw || j >= gh)
+        return 0;
+    size_t bit = j * gw + i;
+    if (seen[bit / 8] & (1u << (bit % 8)))
+        return 1;
+    seen[bit / 8] |= (unsigned char)(1u << (bit % 8));
+    return 0;
+}
+
+/* Palette slot of point i: 0..7, or 8 for "no group" (grey). */
+static int color_slot(const scatter *s, size_t i)
+{
+    return !s->group ? 0 : s->group[i] < 0 ? 8 : ((s->group[i] % 8) + 8) % 8;
+}
+
+/* Ordinary points, one group per colour (slot order, then point order). They carry their label as a hover title
+ * only in plots of at most BIG points. */
+#define BIG 5000
+static void draw_points(vxr_plot *p, const scatter *s)
+{
+    size_t gw = (size_t)(p->R - p->L) + 2, gh = (size_t)(p->B - p->T) + 2;
+    unsigned char *seen = s->n > BIG ? malloc((gw * gh + 7) / 8) : NULL;
+    for (int slot = 0; slot < 9; slot++) {
+        size_t start = p->b.len;
+        int any = 0;
+        if (seen)
+            memset(seen, 0, (gw * gh + 7) / 8);
+        vxr_out(&p->b, "<g fill=\"%s\" fill-opacity=\"0.75\">\n", slot == 8 ? "#999999" : vx_plot_color(slot));
+        for (size_t i = 0; i < s->n; i++) {
+            if ((s->highlight && s->highlight[i]) || color_slot(s, i) != slot)
+                continue;
+            double x = vxr_map(&p->x, s->x[i]), y = vxr_map(&p->y, s->y[i]);
+            if (!vxr_inside(p, x, y) || drawn_before(p, seen, gw, gh, x, y))
+                continue;
+            any = 1;
+            vxr_occupy(p, x, y);
+            vxr_out(&p->b, "<circle cx=\"%p\" cy=\"%p\" r=\"3\"", x, y);
+            if (s->labels && s->labels[i] && s->n <= BIG)
+                vxr_out(&p->b, "><title>%t</title></circle>\n", s->labels[i]);
+            else
+                vxr_out(&p->b, "/>\n");
+        }
+        if (any)
+            vxr_out(&p->b, "</g>\n");
+        else if (!p->b.oom && p->b.s)
+            p->b.s[p->b.len = start] = '\0';
+    }
+    free(seen);
+}
+
+/* Highlighted points on top, larger, outlined, with their labels. */
+static void draw_highlighted(vxr_plot *p, const scatter *s, boxes *bx)
+{
+    for (size_t i = 0; s->highlight && i < s->n; i++) {
         double x = vxr_map(&p->x, s->x[i]), y = vxr_map(&p->y, s->y[i]);
-        if (!vxr_inside(p, x, y))
+        if (!s->highlight[i] || !vxr_inside(p, x, y))
             continue;
         vxr_occupy(p, x, y);
         const char *label = s->labels ? s->labels[i] : NULL;
-        if (!hl)
-            vxr_out(&p->b, "<circle cx=\"%p\" cy=\"%p\" r=\"3\" fill=\"%s\" fill-opacity=\"0.75\"", x, y,
-                    point_color(s, i));
-        else
-            vxr_out(&p->b, "<circle cx=\"%p\" cy=\"%p\" r=\"5\" fill=\"%s\" stroke=\"#222222\" stroke-width=\"1\"",
-                    x, y, point_color(s, i));
-        if (label)
+        vxr_out(&p->b, "<circle cx=\"%p\" cy=\"%p\" r=\"5\" fill=\"%s\" stroke=\"#222222\" stroke-width=\"1\"", x, y,
+                point_color(s, i));
+        if (label) {
             vxr_out(&p->b, "><title>%t</title></circle>\n", label);
-        else
-            vxr_out(&p->b, "/>\n");
-        if (hl && label)
             point_label(p, bx, label, x, y);
+        } else {
+            vxr_out(&p->b, "/>\n");
+        }
     }
 }
 
@@ -127,8 +176,8 @@ char *vx_plot_scatter(const vx_plot_axes *ax, const double *x, const double *y, 
     boxes bx = {malloc(n * sizeof *bx.b), 0, n};
     if (!bx.b)
         bx.cap = 0;
-    draw(&p, &s, 0, &bx);
-    draw(&p, &s, 1, &bx);
+    draw_points(&p, &s);
+    draw_highlighted(&p, &s, &bx);
     free(bx.b);
     size_t nk = group_names ? ngroups : 0;
     vxr_key *k = malloc((nk ? nk : 1) * sizeof *k);

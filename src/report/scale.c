@@ -105,7 +105,8 @@ void vxr_extent_init(vxr_extent *e, int log)
 
 void vxr_extent_add(vxr_extent *e, double v)
 {
-    if (!isfinite(v) || (e->log && v <= 0))
+    /* beyond 1e300 the span of an axis could overflow: such values are treated as non-finite */
+    if (!isfinite(v) || fabs(v) > 1e300 || (e->log && v <= 0))
         return;
     if (v < e->lo)
         e->lo = v;
@@ -170,6 +171,10 @@ void vxr_axis_setup(vxr_axis *a, const vxr_extent *e, double flo, double fhi, in
         a->hi = pow(10.0, pl1);
     } else {
         auto_range(e->lo, e->hi, target, &a->lo, &a->hi);
+    }
+    if (!isfinite(a->lo) || !isfinite(a->hi) || !(a->hi > a->lo) || !isfinite(a->hi - a->lo)) {
+        a->lo = a->log ? 1 : 0; /* nothing sensible came out: an empty unit axis */
+        a->hi = a->log ? 10 : 1;
     }
     if (a->log) {
         a->nt = vxr_ticks_log(a->lo, a->hi, a->t, VXR_MAXTICKS);

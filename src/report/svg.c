@@ -278,25 +278,52 @@ int vxr_strlen(const char *s)
     return n;
 }
 
-double vxr_text_width(const char *s, double px)
+/* Advance of one character in em: DejaVu Sans (the usual "sans-serif" on Linux) rounded up; Arial and Helvetica
+ * are a little narrower, so estimates err on the roomy side. */
+static double advance(unsigned char c)
 {
-    /* average advance of a sans-serif font: narrow for i/l/./,, wide for m/w/capitals */
+    if (c && strchr("il.,:;|!'[] ", c))
+        return 0.31;
+    if (c && strchr("()-fjrt", c))
+        return 0.40;
+    if (c && strchr("mwMW@%", c))
+        return 0.95;
+    if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return 0.70;
+    return 0.60;
+}
+
+/* Width of the first maxch code points (maxch < 0: all). */
+static double width_n(const char *s, double px, int maxch)
+{
     double w = 0;
-    for (; s && *s; s++) {
+    int n = 0;
+    for (; s && *s && (maxch < 0 || n < maxch); s++) {
         unsigned char c = (unsigned char)*s;
         if ((c & 0xC0) == 0x80)
             continue;
-        /* DejaVu Sans (the usual "sans-serif" on Linux) advances; Arial and Helvetica are a little narrower */
-        if (strchr("il.,:;|!'[] ", c))
-            w += 0.31;
-        else if (strchr("()-fjrt", c))
-            w += 0.40;
-        else if (strchr("mwMW@%", c))
-            w += 0.95;
-        else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-            w += 0.70;
-        else
-            w += 0.60;
+        w += advance(c);
+        n++;
     }
     return w * px;
+}
+
+double vxr_text_width(const char *s, double px) { return width_n(s, px, -1); }
+
+double vxr_label_width(const char *s, double px, int maxch)
+{
+    if (maxch < 2)
+        maxch = 2;
+    if (vxr_strlen(s) <= maxch)
+        return width_n(s, px, -1);
+    return width_n(s, px, maxch - 1) + px; /* and the ellipsis */
+}
+
+void vxr_label(vxr_buf *b, const char *s, int maxch)
+{
+    if (!s)
+        return;
+    vxr_esc_trunc(b, s, maxch);
+    if (vxr_strlen(s) > (maxch < 2 ? 2 : maxch))
+        vxr_out(b, "<title>%t</title>", s);
 }

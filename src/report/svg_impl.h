@@ -46,6 +46,11 @@ char *vxr_fmt_p(char *out, size_t cap, double p);
 
 /* Approximate rendered width in pixels of text at font size px (sans-serif; counts UTF-8 code points). */
 double vxr_text_width(const char *s, double px);
+/* Width of s as vxr_label writes it (cut to maxch characters). */
+double vxr_label_width(const char *s, double px, int maxch);
+/* The content of a <text> element: s escaped, cut to maxch characters with an ellipsis, and then its full text in
+ * a <title> child (shown on hover) when it was cut. NULL writes nothing. */
+void vxr_label(vxr_buf *b, const char *s, int maxch);
 /* Number of UTF-8 code points of s (0 for NULL). */
 int vxr_strlen(const char *s);
 
@@ -76,7 +81,7 @@ typedef struct vxr_extent {
     size_t n;
 } vxr_extent;
 void vxr_extent_init(vxr_extent *e, int log);
-void vxr_extent_add(vxr_extent *e, double v);
+void vxr_extent_add(vxr_extent *e, double v); /* skips non-finite values, |v| > 1e300, and v <= 0 when log */
 void vxr_extent_addv(vxr_extent *e, const double *v, size_t n); /* v may be NULL */
 
 /* Set up the axis range and ticks: [flo, fhi] when flo < fhi, else the extent padded by 4% and extended to the
@@ -118,6 +123,9 @@ void vxr_layout(vxr_plot *p, const vx_plot_axes *ax, double extra_left, double e
  * the axis labels and the title; the reference lines of ax (diagonal, hline, vline). Draw before the data.
  * xlabels: draw the x tick labels and label. */
 void vxr_axes(vxr_plot *p, const vx_plot_axes *ax, double xaxis_y, int xlabels);
+
+/* The title (NULL: none), bold, centred on x at the top of the canvas. */
+void vxr_title(vxr_plot *p, double x, const char *title);
 
 /* Record that data was drawn at pixel (x, y) (for the legend placement). */
 void vxr_occupy(vxr_plot *p, double x, double y);
@@ -165,6 +173,8 @@ void vxr_series(vxr_plot *p, const vx_plot_series *s, const char *color);
 int vxr_check_series(const vx_plot_series *s, size_t ns, const char *fn, vx_error *err);
 /* Legend keys of the labelled series (k has room for ns), returns how many. */
 size_t vxr_series_keys(const vx_plot_series *s, size_t ns, vxr_key *k);
+/* The legend of the labelled series (and the note). */
+void vxr_series_legend(vxr_plot *p, const vx_plot_series *s, size_t ns, const char *note);
 /* Colour of series i. */
 const char *vxr_series_color(const vx_plot_series *s, size_t i);
 

@@ -25,6 +25,11 @@ const cJSON *vxs_report_result(const vxs_report_data *d, const char *step)
     return NULL;
 }
 
+const cJSON *vxs_report_get(const cJSON *obj, const char *key)
+{
+    return obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+}
+
 const char *vxs_report_str(const cJSON *obj, const char *key)
 {
     const cJSON *v = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
@@ -126,16 +131,12 @@ static void unload(vxs_report_data *d)
         cJSON_Delete(d->results[i]);
 }
 
-static const cJSON *get(const cJSON *o, const char *key)
-{
-    return o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-}
 
 /* A row "label | number" of a key-value table when o[key] is a number; path is o's dotted path in file. */
 static void row_num(vxs_html *h, const char *label, const cJSON *o, const char *file, const char *path,
                     const char *key, const char *fmt)
 {
-    const cJSON *v = get(o, key);
+    const cJSON *v = vxs_report_get(o, key);
     if (!cJSON_IsNumber(v))
         return;
     char full[512];
@@ -184,7 +185,7 @@ static void row_counts(vxs_html *h, const char *label, const cJSON *counts, cons
 static int sec_cohort(const vxs_report_data *d, vxs_html *h, vx_error *err)
 {
     (void)err;
-    const cJSON *c = get(d->study, "cohort"), *oc = get(d->study, "outcome");
+    const cJSON *c = vxs_report_get(d->study, "cohort"), *oc = vxs_report_get(d->study, "outcome");
     if (!cJSON_IsObject(c))
         return VX_OK;
     const char *F = "study.json";
@@ -197,7 +198,7 @@ static int sec_cohort(const vxs_report_data *d, vxs_html *h, vx_error *err)
     if (label) {
         char l[300];
         snprintf(l, sizeof l, "Label '%s'", label);
-        row_counts(h, l, get(c, "label_counts"), "cohort.label_counts", vxs_report_str(oc, "positive"));
+        row_counts(h, l, vxs_report_get(c, "label_counts"), "cohort.label_counts", vxs_report_str(oc, "positive"));
     }
     row_num(h, "Label missing", c, F, "cohort", "n_label_missing", "%.0f");
     const char *tm = vxs_report_str(oc, "time"), *ev = vxs_report_str(oc, "event");
@@ -209,7 +210,7 @@ static int sec_cohort(const vxs_report_data *d, vxs_html *h, vx_error *err)
     row_num(h, "Events", c, F, "cohort", "n_events", "%.0f");
     row_num(h, "Censored", c, F, "cohort", "n_censored", "%.0f");
     row_num(h, "Median observed time", c, F, "cohort", "median_time", "%.4g");
-    row_counts(h, "Batches (subjects per batch)", get(c, "batches"), "cohort.batches", NULL);
+    row_counts(h, "Batches (subjects per batch)", vxs_report_get(c, "batches"), "cohort.batches", NULL);
     vxs_html_raw(h, "</tbody></table>\n");
     return VX_OK;
 }
@@ -218,7 +219,7 @@ static int sec_cohort(const vxs_report_data *d, vxs_html *h, vx_error *err)
 static const cJSON *input_of(const cJSON *study, const char *role)
 {
     const cJSON *in;
-    cJSON_ArrayForEach(in, get(study, "inputs"))
+    cJSON_ArrayForEach(in, vxs_report_get(study, "inputs"))
     {
         const char *r = vxs_report_str(in, "role");
         if (r && strcmp(r, role) == 0)
@@ -227,30 +228,13 @@ static const cJSON *input_of(const cJSON *study, const char *role)
     return NULL;
 }
 
+/* When the extraction step ran, its own section states the IBSI compliance (settings hash, version, counts of
+ * IBSI-standardised features): this one then writes nothing and leaves no frame. */
 static int sec_ibsi(const vxs_report_data *d, vxs_html *h, vx_error *err)
 {
     (void)err;
-    const cJSON *x = vxs_report_result(d, "extraction");
-    const char *version = vxs_report_str(x, "voxomics_version");
-    if (!version)
-        version = vxs_report_str(d->study, "voxomics_version");
-    if (x) {
-        vxs_html_raw(h, "<p>Features were extracted from the images by voxomics ");
-        vxs_html_text(h, version ? version : "(version not recorded)");
-        vxs_html_raw(h, ", which implements the Image Biomarker Standardisation Initiative (IBSI) definitions "
-                        "and is tested against the IBSI reference values.</p>\n<table class=\"vx-kv\"><tbody>\n");
-        row_text(h, "Settings file", vxs_report_str(x, "settings"), 1);
-        row_text(h, "Settings SHA-256", vxs_report_str(x, "settings_sha256"), 1);
-        row_num(h, "Features extracted", x, "extraction.json", "", "n_features", "%.0f");
-        row_num(h, "of which IBSI-standardised", x, "extraction.json", "", "n_ibsi", "%.0f");
-        row_num(h, "not covered by the IBSI", x, "extraction.json", "", "n_not_ibsi", "%.0f");
-        row_num(h, "Subjects extracted", x, "extraction.json", "", "n_subjects", "%.0f");
-        row_num(h, "Subjects failed", x, "extraction.json", "", "n_failed", "%.0f");
-        vxs_html_raw(h, "</tbody></table>\n<p>A feature is IBSI-standardised when the IBSI reference manual "
-                        "defines it and voxomics reproduces its reference value; filtered-image features follow "
-                        "IBSI 2 where it defines the filter.</p>\n");
+    if (vxs_report_result(d, "extraction"))
         return VX_OK;
-    }
     const cJSON *fin = input_of(d->study, "features");
     vxs_html_raw(h, "<p>The features were supplied as a ready table");
     if (fin) {
@@ -282,10 +266,10 @@ static void prov_inputs(const vxs_report_data *d, vxs_html *h)
 {
     vxs_html_raw(h, "<h3>Inputs</h3>\n<div class=\"vx-table-wrap\"><table class=\"vx-table\"><thead><tr><th>Role"
                     "</th><th>Path</th><th>SHA-256</th></tr></thead><tbody>\n");
-    const cJSON *in, *sin = get(d->study, "inputs");
+    const cJSON *in, *sin = vxs_report_get(d->study, "inputs");
     cJSON_ArrayForEach(in, sin) input_row(h, vxs_report_str(in, "role") ? vxs_report_str(in, "role") : "", in);
     for (size_t i = 0; i < d->n; i++) {
-        cJSON_ArrayForEach(in, get(d->results[i], "inputs"))
+        cJSON_ArrayForEach(in, vxs_report_get(d->results[i], "inputs"))
         {
             const char *p = vxs_report_str(in, "path"), *s = vxs_report_str(in, "sha256");
             int seen = !p;
@@ -293,7 +277,7 @@ static void prov_inputs(const vxs_report_data *d, vxs_html *h)
             cJSON_ArrayForEach(o, sin) seen |= p && s && vxs_report_str(o, "sha256") &&
                                               strcmp(vxs_report_str(o, "sha256"), s) == 0;
             for (size_t k = 0; k < i && !seen; k++)
-                cJSON_ArrayForEach(o, get(d->results[k], "inputs")) seen |= vxs_report_str(o, "path") &&
+                cJSON_ArrayForEach(o, vxs_report_get(d->results[k], "inputs")) seen |= vxs_report_str(o, "path") &&
                                                                             strcmp(vxs_report_str(o, "path"), p) == 0;
             if (!seen) {
                 char role[128];
@@ -307,7 +291,7 @@ static void prov_inputs(const vxs_report_data *d, vxs_html *h)
 
 static void prov_steps(const vxs_report_data *d, vxs_html *h)
 {
-    const cJSON *steps = get(d->study, "steps");
+    const cJSON *steps = vxs_report_get(d->study, "steps");
     if (!cJSON_GetArraySize(steps))
         return;
     vxs_html_raw(h, "<h3>Steps</h3>\n<div class=\"vx-table-wrap\"><table class=\"vx-table\"><thead><tr><th>Step"
@@ -320,7 +304,7 @@ static void prov_steps(const vxs_report_data *d, vxs_html *h)
         vxs_html_raw(h, "</td><td>");
         vxs_html_text(h, vxs_report_str(s, "state"));
         vxs_html_raw(h, "</td><td>");
-        const cJSON *sec = get(s, "seconds");
+        const cJSON *sec = vxs_report_get(s, "seconds");
         if (cJSON_IsNumber(sec)) {
             char path[64];
             snprintf(path, sizeof path, "steps.%d.seconds", i);
@@ -336,7 +320,7 @@ static void prov_steps(const vxs_report_data *d, vxs_html *h)
 static int sec_provenance(const vxs_report_data *d, vxs_html *h, vx_error *err)
 {
     (void)err;
-    const cJSON *st = get(d->study, "study");
+    const cJSON *st = vxs_report_get(d->study, "study");
     vxs_html_raw(h, "<table class=\"vx-kv\"><tbody>\n");
     row_text(h, "voxomics version", vxs_report_str(d->study, "voxomics_version"), 1);
     row_text(h, "Report written by", vx_version(), 1);
@@ -361,7 +345,7 @@ static const char *const CSS =
     "*{box-sizing:border-box}\n"
     "body{margin:0;font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif;"
     "color:#1f2328;line-height:1.5;background:#fff}\n"
-    "main{max-width:1100px;margin:0 auto;padding:0 24px 48px}\n"
+    "main{max-width:1160px;margin:0 auto;padding:0 24px 48px}\n"
     "header.vx-head{border-bottom:4px solid var(--accent);padding:24px 0 12px;margin-bottom:16px}\n"
     "header.vx-head h1{margin:0 0 8px;font-size:1.8em;line-height:1.25}\n"
     ".vx-meta{color:var(--muted);font-size:.92em;margin:4px 0}\n"
@@ -380,13 +364,13 @@ static const char *const CSS =
     "code,pre{font-family:ui-monospace,'SFMono-Regular',Menlo,Consolas,monospace;font-size:.88em}\n"
     "code.vx-hash{word-break:break-all}\n"
     "pre.vx-code{background:var(--bg-soft);padding:10px;overflow-x:auto;white-space:pre-wrap}\n"
-    "figure.vx-figure{margin:16px 0;display:inline-block;max-width:100%;vertical-align:top}\n"
+    "figure.vx-figure{margin:12px 20px 12px 0;display:inline-block;max-width:100%;vertical-align:top}\n"
     "figure.vx-figure svg{display:block;max-width:100%;height:auto}\n"
-    "figcaption{color:var(--muted);font-size:.9em;margin-top:4px;max-width:560px}\n"
+    "figcaption{color:var(--muted);font-size:.9em;margin-top:4px;max-width:520px}\n"
     ".vx-rqs-yes{color:#009E73;font-weight:600}.vx-rqs-no{color:#D55E00;font-weight:600}\n"
     ".vx-note{color:var(--muted);font-size:.92em}\n"
     "@media print{nav.vx-toc{display:none}main{max-width:none;padding:0}"
-    "section.vx-section{break-before:page;page-break-before:always}"
+    "section.vx-section~section.vx-section{break-before:page;page-break-before:always}"
     "figure.vx-figure,table,tr{break-inside:avoid;page-break-inside:avoid}a{color:inherit;text-decoration:none}"
     "body{font-size:10.5pt}}\n";
 
@@ -463,7 +447,7 @@ static int build_body(const vxs_report_data *d, vxs_html *h, toc *t, vx_error *e
 {
     int rc = page_section(d, h, t, "cohort", "Cohort", sec_cohort, err);
     if (rc == VX_OK)
-        rc = page_section(d, h, t, "ibsi", "Extraction and IBSI compliance", sec_ibsi, err);
+        rc = page_section(d, h, t, "ibsi", "Features and IBSI compliance", sec_ibsi, err);
     if (rc == VX_OK)
         rc = step_sections(d, h, t, err);
     if (rc == VX_OK)
@@ -475,18 +459,18 @@ static int build_body(const vxs_report_data *d, vxs_html *h, toc *t, vx_error *e
 
 static void page_head(const vxs_report_data *d, vxs_html *p, const toc *t)
 {
-    const cJSON *st = get(d->study, "study");
+    const cJSON *st = vxs_report_get(d->study, "study");
     const char *title = vxs_report_str(st, "title"), *desc = vxs_report_str(st, "description");
     const char *version = vxs_report_str(d->study, "voxomics_version"), *date = vxs_report_str(d->study, "date");
     vxs_html_raw(p, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-    vxs_html_text(p, title ? title : "voxomics study report");
+    vxs_html_text(p, title && *title ? title : "voxomics study report");
     vxs_html_raw(p, "</title>\n<style>\n");
     vxs_html_raw(p, CSS);
     vxs_html_raw(p, "</style>\n</head>\n<body>\n<main>\n<header class=\"vx-head\"><h1>");
     vxs_html_text(p, title ? title : "voxomics study report");
     vxs_html_raw(p, "</h1>\n");
-    if (desc) {
+    if (desc && *desc) {
         vxs_html_raw(p, "<p>");
         vxs_html_text(p, desc);
         vxs_html_raw(p, "</p>\n");

@@ -34,6 +34,8 @@ typedef struct vxs_report_data {
 
 /* A step's result by name (NULL when that step has no JSON). */
 const cJSON *vxs_report_result(const vxs_report_data *d, const char *step);
+/* A member of obj, or NULL (obj may be NULL). */
+const cJSON *vxs_report_get(const cJSON *obj, const char *key);
 /* A string member of obj, or NULL (obj may be NULL). */
 const char *vxs_report_str(const cJSON *obj, const char *key);
 

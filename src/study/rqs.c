@@ -17,9 +17,9 @@
  *     (or a clinical block);
  *   7 biological correlates: +1 when association, gsea or imaging_to_omics ran;
  *   8 cut-off analysis: +1 when survival split the cohort into risk groups;
- *   9 discrimination: +1 when classification (AUC) or survival (C-index) ran, +1 more as both are
- *     cross-validated (resampling);
- *  10 calibration: +1 when classification reports calibration, +1 more as it is computed out of fold;
+ *   9 discrimination: +2 when classification ran (AUC with CI, cross-validated: resampling), else +1 when
+ *     survival reports a C-index;
+ *  10 calibration: +2 when classification reports calibration (computed on out-of-fold probabilities);
  *  12 validation: +3 for an external cohort, +2 for a held-out split of the same cohort, else -5 (cross-validation
  *     alone is resampling, item 9, not validation);
  *  16 open science: +1 for open code (voxomics is GPL and the study file, which reruns the analysis, is in the
@@ -64,20 +64,26 @@ typedef struct rqs_res {
     char why[320];
 } rqs_res;
 
-static const cJSON *get(const cJSON *o, const char *key)
-{
-    return o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-}
-
 /* A key of a step's settings (its map in the study file, copied into its JSON by the runner). */
 static const cJSON *setting(const vxs_report_data *d, const char *step, const char *key)
 {
-    return get(get(vxs_report_result(d, step), "settings"), key);
+    return vxs_report_get(vxs_report_get(vxs_report_result(d, step), "settings"), key);
 }
 
 static int ran(const vxs_report_data *d, const char *step)
 {
     return vxs_report_result(d, step) != NULL;
+}
+
+/* Whether key appears anywhere in o (objects and arrays, a few levels down): e.g. "calibration" of each model. */
+static int has_key(const cJSON *o, const char *key, int depth)
+{
+    if (!o || depth > 4)
+        return 0;
+    for (const cJSON *c = o->child; c; c = c->next)
+        if ((c->string && strcmp(c->string, key) == 0) || has_key(c, key, depth + 1))
+            return 1;
+    return 0;
 }
 
 static void set(rqs_res *r, int points, const char *why)
@@ -90,7 +96,7 @@ static void set(rqs_res *r, int points, const char *why)
 static int has_role(const vxs_report_data *d, const char *role)
 {
     const cJSON *in;
-    cJSON_ArrayForEach(in, get(d->study, "inputs"))
+    cJSON_ArrayForEach(in, vxs_report_get(d->study, "inputs"))
     {
         const char *r = vxs_report_str(in, "role");
         if (r && strcmp(r, role) == 0)
@@ -103,7 +109,7 @@ static int has_role(const vxs_report_data *d, const char *role)
 static void score_covariates(const vxs_report_data *d, rqs_res *r)
 {
     const cJSON *blocks = setting(d, "classification", "blocks");
-    if (setting(d, "classification", "clinical") || get(blocks, "clinical"))
+    if (setting(d, "classification", "clinical") || vxs_report_get(blocks, "clinical"))
         set(&r[5], 1, "classification with clinical covariates");
     else if (setting(d, "survival", "clinical"))
         set(&r[5], 1, "multivariable Cox model with clinical covariates");
@@ -122,7 +128,7 @@ static void score_methods(const vxs_report_data *d, rqs_res *r)
         set(&r[1], 1, "ICC over repeated segmentations (reliability step)");
     const char *how = ran(d, "selection")                      ? "feature selection step"
                       : setting(d, "classification", "select") ? "selection inside the cross-validation folds"
-                      : setting(d, "survival", "coxnet")       ? "LASSO-Cox (penalised) risk score"
+                      : vxs_report_get(vxs_report_result(d, "survival"), "coxnet") ? "LASSO-Cox (penalised) risk score"
                       : ran(d, "association")                  ? "association q-values (multiple-testing adjusted)"
                                                                : NULL;
     if (how) {
@@ -140,28 +146,26 @@ static void score_models(const vxs_report_data *d, rqs_res *r)
 {
     if (ran(d, "association") || ran(d, "gsea") || ran(d, "imaging_to_omics"))
         set(&r[6], 1, "features related to omics data (association, gene-set enrichment or imaging-to-omics)");
-    if (ran(d, "survival") && (setting(d, "survival", "split") || get(vxs_report_result(d, "survival"), "km")))
+    if (ran(d, "survival") && (setting(d, "survival", "split") || vxs_report_get(vxs_report_result(d, "survival"), "km")))
         set(&r[7], 1, "risk groups by a cut-off of the risk score (Kaplan-Meier of the split)");
-    int cls = ran(d, "classification"), surv = ran(d, "survival");
-    if (cls || surv) {
-        char w[200];
-        snprintf(w, sizeof w, "%s%s%s with confidence intervals (+1), cross-validated (+1)", cls ? "AUC" : "",
-                 cls && surv ? " and " : "", surv ? "C-index" : "");
-        set(&r[8], 2, w);
-    }
-    if (get(vxs_report_result(d, "classification"), "calibration"))
-        set(&r[9], 2, "calibration of the out-of-fold probabilities (+1), computed by cross-validation (+1)");
+    const cJSON *cls = vxs_report_result(d, "classification");
+    if (cls)
+        set(&r[8], 2, "AUC with confidence intervals and DeLong comparisons (+1), cross-validated (+1)");
+    else if (has_key(vxs_report_result(d, "survival"), "c_index", 0))
+        set(&r[8], 1, "C-index of the risk score (+1); a resampled estimate is for the authors (+1)");
+    if (has_key(cls, "calibration", 0))
+        set(&r[9], 2, "calibration intercept, slope and plot (+1) of the cross-validated probabilities (+1)");
 }
 
 /* Items 12 and 16: validation, open science. */
 static void score_validation(const vxs_report_data *d, rqs_res *r)
 {
     const cJSON *cls = vxs_report_result(d, "classification"), *surv = vxs_report_result(d, "survival");
-    if (setting(d, "classification", "external") || get(cls, "external"))
+    if (setting(d, "classification", "external") || vxs_report_get(cls, "external"))
         set(&r[11], 3, "external cohort (+3 when it comes from another institute; +4/+5 for two or three "
                        "institutes are for the authors to claim)");
-    else if (setting(d, "classification", "holdout") || setting(d, "survival", "holdout") || get(cls, "holdout") ||
-             get(surv, "holdout"))
+    else if (setting(d, "classification", "holdout") || setting(d, "survival", "holdout") || vxs_report_get(cls, "holdout") ||
+             vxs_report_get(surv, "holdout"))
         set(&r[11], 2, "held-out split of the same cohort (+2)");
     else if (cls || surv)
         set(&r[11], -5, "no held-out or external validation: cross-validation alone is resampling (item 9), not "
@@ -191,7 +195,7 @@ static void rqs2_themes(const vxs_report_data *d, vxs_html *h)
     const char *shown[5][2] = {
         {"Harmonisation", ran(d, "harmonization") ? "ComBat harmonisation by batch (harmonization step)" : NULL},
         {"Quality control of features", ran(d, "reliability") ? "ICC filter of unreliable features" : NULL},
-        {"Explainability", get(cls, "importance") ? "feature importance of the classifiers" : NULL},
+        {"Explainability", vxs_report_get(cls, "importance") ? "feature importance of the classifiers" : NULL},
         {"Fairness and bias across subgroups", NULL},
         {"Radiomics readiness level", NULL},
     };

@@ -3,7 +3,7 @@
 #
 #   report_check.py OUTDIR [--html REPORT.html] [--screenshot FULL.png] [--shot PNG@SELECTOR ...]
 #                   [--shot-height PX] [--width PX] [--expect KIND=N ...] [--expect-section ID ...]
-#                   [--expect-no-section ID ...]
+#                   [--expect-no-section ID ...] [--expect-plots-in ID ...]
 #
 # Opens the report over file:// and asserts:
 #   - no console message of level SEVERE and no resource fetched (performance entries of type "resource");
@@ -13,10 +13,12 @@
 #   - every svg.vx-plot has a non-empty bounding box, sits in a figure.vx-figure, and the count per kind
 #     (data-plot) is printed (and checked against --expect KIND=N);
 #   - every .vx-num: its data-value equals "%.17g" of the number at data-path in OUTDIR/data-src (JSON parsed by
-#     Python; null <-> "nan" shown as "NA") and its text equals data-fmt applied to that number;
-#   - every table-of-contents link has its section, and no section is an empty frame (only its heading).
+#     Python; null <-> "nan" shown as "NA"; a last component "length" of an array or object is its count) and
+#     its text equals data-fmt applied to that number;
+#   - every table-of-contents link has its section, no section is an empty frame (only its heading), the
+#     --expect-section ones are there, the --expect-no-section ones are not, the --expect-plots-in ones have plots.
 # Writes a full-page PNG (--screenshot) and crops (--shot PATH@CSS-SELECTOR: from the element's top, --shot-height
-# pixels, the page --width wide). Exit 0 when every check passes, 1 otherwise (each failure printed), 2 when the
+# pixels, the page --width wide; --png8: as 256-colour palette PNGs, for the documentation). Exit 0 when every check passes, 1 otherwise (each failure printed), 2 when the
 # browser cannot be started (install it: scripts/setup.sh test, or `make setup`).
 # SPDX-License-Identifier: GPL-3.0-or-later
 import argparse
@@ -52,7 +54,7 @@ for (const e of document.querySelectorAll('script, link, img, iframe, object, em
 for (const a of document.querySelectorAll('nav a')) out.toc.push(a.getAttribute('href'));
 for (const s of document.querySelectorAll('section')) {
   const kids = Array.from(s.children).filter(c => c.tagName !== 'H2');
-  out.sections.push({id: s.id, empty: kids.length === 0 && s.textContent.trim() === s.querySelector('h2')?.textContent.trim()});
+  out.sections.push({id: s.id, plots: s.querySelectorAll('svg.vx-plot').length, empty: kids.length === 0 && s.textContent.trim() === s.querySelector('h2')?.textContent.trim()});
 }
 for (const r of performance.getEntriesByType('resource')) out.resources.push(r.name);
 out.height = Math.ceil(document.documentElement.scrollHeight);
@@ -64,6 +66,8 @@ def resolve(doc, path):
     """The value at a dotted path; object keys may themselves contain dots (longest match first)."""
     if path == "":
         return doc
+    if path == "length" and isinstance(doc, (list, dict)):
+        return len(doc)  # "PATH.length": the count of an array (or object), e.g. "selected.length"
     if isinstance(doc, list):
         head, _, rest = path.partition(".")
         return resolve(doc[int(head)], rest)
@@ -134,6 +138,9 @@ def check_page(data, outdir, args, fail):
     for sid in args.expect_section:
         if sid not in ids:
             fail("expected a section %s" % sid)
+    for sid in args.expect_plots_in:
+        if not any(s["id"] == sid and s["plots"] > 0 for s in data["sections"]):
+            fail("expected plots in section %s" % sid)
     for sid in args.expect_no_section:
         if sid in ids:
             fail("section %s should be absent" % sid)
@@ -162,12 +169,78 @@ def start_browser(width):
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 
 
-def shot(driver, path, y, width, height):
+def png_rgb(data):
+    """The RGB(A) pixels of an 8-bit non-interlaced truecolour PNG (what Chromium writes) as a numpy array."""
+    import numpy as np
+    import struct
+    import zlib
+    pos, idat, w, h, ctype = 8, b"", 0, 0, 2
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and ctype in (2, 6), "unexpected PNG type"
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    bpp = 3 if ctype == 2 else 4
+    raw = np.frombuffer(zlib.decompress(idat), np.uint8).reshape(h, 1 + w * bpp)
+    out = np.zeros((h, w * bpp), np.int32)
+    prev = np.zeros(w * bpp, np.int32)
+    for y in range(h):  # undo the PNG filters (None, Sub, Up, Average, Paeth)
+        f, line = raw[y, 0], raw[y, 1:].astype(np.int32)
+        cur = line.copy() if f in (0, 2) else np.zeros_like(line)
+        if f == 2:
+            cur = (line + prev) & 255
+        elif f in (1, 3, 4):
+            for x in range(w * bpp):
+                a = cur[x - bpp] if x >= bpp else 0
+                b, c = prev[x], (prev[x - bpp] if x >= bpp else 0)
+                if f == 1:
+                    p = a
+                elif f == 3:
+                    p = (a + b) >> 1
+                else:
+                    pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                    p = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                cur[x] = (line[x] + p) & 255
+        out[y], prev = cur, cur
+    return out.reshape(h, w, bpp)[:, :, :3].astype(np.uint8)
+
+
+def png8(data):
+    """The screenshot as a 256-colour palette PNG (the most frequent colours; the rest mapped to the nearest),
+    which makes text-and-line pages several times smaller than Chromium's truecolour PNG."""
+    import numpy as np
+    import struct
+    import zlib
+    px = png_rgb(data)
+    h, w, _ = px.shape
+    flat = px.reshape(-1, 3)
+    cols, inv, cnt = np.unique(flat, axis=0, return_inverse=True, return_counts=True)
+    pal = cols[np.argsort(-cnt)[:256]].astype(np.int32)
+    idx = np.empty(len(cols), np.uint8)
+    for i in range(0, len(cols), 4096):  # nearest palette colour of each distinct colour
+        d = ((cols[i:i + 4096, None, :].astype(np.int32) - pal[None, :, :]) ** 2).sum(axis=2)
+        idx[i:i + 4096] = d.argmin(axis=1)
+    img = idx[inv.reshape(-1)].reshape(h, w)
+    raw = np.concatenate([np.zeros((h, 1), np.uint8), img], axis=1).tobytes()
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0)) +
+            chunk(b"PLTE", pal.astype(np.uint8).tobytes()) + chunk(b"IDAT", zlib.compress(raw, 9)) +
+            chunk(b"IEND", b""))
+
+
+def shot(driver, path, y, width, height, small=False):
     png = driver.execute_cdp_cmd("Page.captureScreenshot", {
         "format": "png", "captureBeyondViewport": True,
         "clip": {"x": 0, "y": y, "width": width, "height": height, "scale": 1}})
+    data = base64.b64decode(png["data"])
     with open(path, "wb") as f:
-        f.write(base64.b64decode(png["data"]))
+        f.write(png8(data) if small else data)
 
 
 def screenshots(driver, args, data, fail):
@@ -180,7 +253,8 @@ def screenshots(driver, args, data, fail):
         if y is None:
             fail("--shot %s: no element matches %s" % (path, sel))
             continue
-        shot(driver, path, max(0, y - 8), args.width, min(args.shot_height, max(1, data["height"] - y)))
+        shot(driver, path, max(0, y - 8), args.width, min(args.shot_height, max(1, data["height"] - y)),
+             args.png8)
 
 
 def main():
@@ -190,10 +264,12 @@ def main():
     ap.add_argument("--screenshot")
     ap.add_argument("--shot", action="append", default=[])
     ap.add_argument("--shot-height", type=int, default=900)
+    ap.add_argument("--png8", action="store_true", help="write the --shot crops as 256-colour PNGs (smaller)")
     ap.add_argument("--width", type=int, default=1200)
     ap.add_argument("--expect", action="append", default=[])
     ap.add_argument("--expect-section", action="append", default=[])
     ap.add_argument("--expect-no-section", action="append", default=[])
+    ap.add_argument("--expect-plots-in", action="append", default=[])
     args = ap.parse_args()
     html = os.path.abspath(args.html or os.path.join(args.outdir, "report.html"))
     if not os.path.isfile(html):
@@ -212,9 +288,10 @@ def main():
         screenshots(driver, args, data, fail)
     finally:
         driver.quit()
-    print("report_check: %s: %d numbers checked, %d plots (%s), %d sections" % (
+    print("report_check: %s: %d numbers checked, %d plots (%s), %d sections (%s)" % (
         html, len(data["nums"]), len(data["plots"]),
-        ", ".join("%s %d" % kv for kv in sorted(counts.items())) or "none", len(data["sections"])))
+        ", ".join("%s %d" % kv for kv in sorted(counts.items())) or "none", len(data["sections"]),
+        ", ".join("%s %d plots" % (s["id"], s["plots"]) for s in data["sections"])))
     for f in failures:
         print("FAIL: " + f)
     return 1 if failures else 0

@@ -397,6 +397,19 @@ static void test_escaping_and_truncation(void **state)
     check_svg(svg, "forest", &err);
     assert_non_null(strstr(svg, "\xE2\x80\xA6<title>feature_with_a_name_much_longer_than_any_column_allows_x</title>"));
     vx_plot_free(svg);
+    /* a title far wider than the canvas is cut too; the root names the image by its (escaped) title */
+    char title[400];
+    memset(title, 'x', sizeof title - 1);
+    title[sizeof title - 1] = '\0';
+    vx_plot_axes ax = {.title = title};
+    double v[2] = {1, 2};
+    svg = vx_plot_bars(&ax, LABELS, v, 2, &err);
+    check_svg(svg, "bars", &err);
+    assert_non_null(strstr(svg, "x\xE2\x80\xA6<title>xxxxxxxx"));
+    vx_plot_free(svg);
+    svg = make_lines(&err);
+    assert_non_null(strstr(svg, " role=\"img\" aria-label=\"a &lt;b&gt; &amp; &quot;c&quot;\">"));
+    vx_plot_free(svg);
     vxr_buf b = {0};
     vxr_esc_trunc(&b, "\xC3\xA9t\xC3\xA9 & co", 4); /* UTF-8: cut on characters, not bytes */
     assert_string_equal(b.s, "\xC3\xA9t\xC3\xA9\xE2\x80\xA6");
@@ -424,6 +437,45 @@ static void test_nan_skipped(void **state)
     svg = vx_plot_histogram(NULL, same, 5, 0, &err);
     check_svg(svg, "histogram", &err);
     vx_plot_free(svg);
+}
+
+/* Awkward inputs for every kind: one point, all-equal, huge and tiny magnitudes, infinities, zeros on log axes.
+ * Each must give a well-formed plot or an error with a message, never a crash or "nan" in the output. */
+static void test_awkward_inputs(void **state)
+{
+    (void)state;
+    static const double cases[][4] = {{1, 1, 1, 1},           {0, 0, 0, 0},          {1e300, -1e300, 0, 1},
+                                      {1.7e308, -1.7e308, 0, 0}, {1e-300, 2e-300, 0, 0}, {INFINITY, -INFINITY, 1, NAN},
+                                      {-5, -1, -2, -3},        {1e-9, 1e9, 1, 0.5}};
+    const char *l4[4] = {"a", "b", "c", "d"};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const double *v = cases[c];
+        unsigned char m[4] = {1, 0, 1, 0};
+        size_t hits[2] = {0, 3};
+        for (size_t n = 1; n <= 4; n += 3) {
+            vx_error err = {0};
+            char *svg[8];
+            vx_plot_series s = {.label = "s", .x = v, .y = v, .n = n, .lo = v, .hi = v, .err_lo = v, .err_hi = v,
+                                .style = VX_PLOT_STEP, .marks = m};
+            vx_plot_axes ax = {.xlog = (int)(c % 2), .title = "t", .xlabel = "x", .ylabel = "y", .note = "n"};
+            svg[0] = vx_plot_lines(&ax, &s, 1, &err);
+            svg[1] = vx_plot_km(&ax, &s, 1, v, n, v, &err);
+            svg[2] = vx_plot_forest(&ax, l4, v, v, v, v, n, (int)(c % 2), &err);
+            svg[3] = vx_plot_scatter(&ax, v, v, n, NULL, NULL, 0, m, l4, &err);
+            svg[4] = vx_plot_heatmap(&ax, v, 1, n, l4, l4, 0, "c", m, &err);
+            svg[5] = vx_plot_histogram(&ax, v, n, 0, &err);
+            svg[6] = vx_plot_bars(&ax, l4, v, n, &err);
+            svg[7] = vx_plot_gsea(&ax, v, n, hits, 2, v[0], &err);
+            for (size_t k = 0; k < 8; k++) {
+                if (!svg[k])
+                    continue;
+                const char *why = xml_check(svg[k]);
+                if (why || strstr(svg[k], "nan") || strstr(svg[k], "inf"))
+                    fail_msg("case %zu, n %zu, %s: %s", c, n, KINDS[k].kind, why ? why : "nan or inf printed");
+                vx_plot_free(svg[k]);
+            }
+        }
+    }
 }
 
 static void test_locale(void **state)
@@ -500,7 +552,8 @@ int main(void)
         cmocka_unit_test(test_nice_ticks),        cmocka_unit_test(test_log_ticks),
         cmocka_unit_test(test_mapping_and_clipping), cmocka_unit_test(test_point_position),
         cmocka_unit_test(test_every_kind),        cmocka_unit_test(test_escaping_and_truncation),
-        cmocka_unit_test(test_nan_skipped),       cmocka_unit_test(test_locale),
+        cmocka_unit_test(test_nan_skipped),       cmocka_unit_test(test_awkward_inputs),
+        cmocka_unit_test(test_locale),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
