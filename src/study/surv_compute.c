@@ -362,7 +362,8 @@ static int risk_rows(const vxs_surv_opts *o, const surv_rows *s, const double *X
     return rc;
 }
 
-static void coxnet_json(const vxs_surv_opts *o, const vx_coxnet_cv_result *cv, size_t ntr, size_t etr, cJSON *res)
+static void coxnet_json(const vxs_surv_opts *o, const vx_coxnet_cv_result *cv, size_t ntr, size_t etr, double lmr,
+                        cJSON *res)
 {
     const size_t p = o->nfeat, k = cv->imin;
     cJSON *c = cJSON_AddObjectToObject(res, "coxnet");
@@ -372,9 +373,11 @@ static void coxnet_json(const vxs_surv_opts *o, const vx_coxnet_cv_result *cv, s
     cJSON_AddNumberToObject(c, "n_train", (double)ntr);
     cJSON_AddNumberToObject(c, "events_train", (double)etr);
     cJSON_AddNumberToObject(c, "nlambda", (double)cv->path.nlambda);
+    cJSON_AddNumberToObject(c, "lambda_min_ratio", lmr); /* null: glmnet's default (1e-4 when n > p) */
     cJSON_AddNumberToObject(c, "lambda_min", cv->path.lambda[k]);
     cJSON_AddNumberToObject(c, "lambda_1se", cv->path.lambda[cv->i1se]);
     cJSON_AddNumberToObject(c, "index_min", (double)k + 1);
+    cJSON_AddBoolToObject(c, "min_at_path_end", k + 1 == cv->path.nlambda);
     cJSON_AddNumberToObject(c, "cvm_min", cv->cvm[k]);
     cJSON_AddNumberToObject(c, "cvsd_min", cv->cvsd[k]);
     cJSON_AddStringToObject(c, "scale", "coefficients per SD of the feature over the training subjects");
@@ -414,7 +417,10 @@ static int coxnet_risk(const vxs_surv_opts *o, const surv_rows *s, const double 
             tt[ntr] = f->time[i], et[ntr++] = f->event[i], etr += f->event[i];
         }
     vx_coxnet_cv_result cv = {0};
-    if (!rc && (rc = vx_coxnet_cv(Zt, ntr, p, tt, et, o->alpha, 100, NAN, NULL, o->folds, o->seed,
+    /* many (often collinear) features: the small lambdas of glmnet's 1e-4 ratio are slow, ill-conditioned fits
+     * far below lambda.min; stop the path at 0.01 of lambda_max there (glmnet's own default for n < p) */
+    const double lmr = !isnan(o->lambda_min_ratio) ? o->lambda_min_ratio : p > 20 ? 0.01 : NAN;
+    if (!rc && (rc = vx_coxnet_cv(Zt, ntr, p, tt, et, o->alpha, 100, lmr, NULL, o->folds, o->seed,
                                   VX_COXNET_CV_DEVIANCE, &cv, err)))
         vx_error_set(err, rc, "steps.survival.coxnet: %s", err ? err->msg : "");
     for (size_t i = 0; !rc && i < f->n; i++) {
@@ -424,7 +430,7 @@ static int coxnet_risk(const vxs_surv_opts *o, const surv_rows *s, const double 
         f->risk[i] = r;
     }
     if (!rc) {
-        coxnet_json(o, &cv, ntr, etr, res);
+        coxnet_json(o, &cv, ntr, etr, lmr, res);
         unsigned char *train = malloc(f->n + 1);
         for (size_t i = 0; train && i < f->n; i++)
             train[i] = !f->test[i];

@@ -27,6 +27,7 @@ typedef struct vxs_surv_opts {
     double alpha;                      /* coxnet elastic-net mixing (1: LASSO) */
     int folds;                         /* coxnet CV folds */
     unsigned long seed;                /* coxnet CV seed */
+    double lambda_min_ratio;           /* coxnet: NaN: glmnet's default up to 20 features, 0.01 above */
     double holdout;                    /* fraction held out (0: none: KM on the training data) */
     unsigned long holdout_seed;
     const double *at;                  /* times for survival and numbers at risk */
