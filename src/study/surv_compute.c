@@ -564,6 +564,9 @@ static int km_split(const vxs_surv_opts *o, const risk_fit *f, cJSON *res, vx_er
     cJSON *km = rc ? NULL : cJSON_AddObjectToObject(res, "km");
     if (km) {
         km_head(o, f, &e, ticks, nt, km);
+        if (!g.n[0] || !g.n[1])
+            cJSON_AddStringToObject(km, "split_note", "every evaluated subject falls in one risk group (at lambda.min "
+                                    "the LASSO-Cox model keeps no feature, or the risks are tied): no log-rank test");
         cJSON_AddNumberToObject(km, "c_index", c);
         cJSON *lr = cJSON_AddObjectToObject(km, "logrank");
         cJSON_AddNumberToObject(lr, "chisq", g.chisq);

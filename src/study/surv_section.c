@@ -251,7 +251,11 @@ static void km_part(vxs_html *h, const cJSON *km)
     vxs_html_num(h, SJ, "km.logrank.p", vxs_json_path(km, "logrank.p"), "%.3g");
     vxs_html_raw(h, "; Harrell's C of the risk ");
     vxs_html_num(h, SJ, "km.c_index", num(km, "c_index"), "%.3f");
-    vxs_html_raw(h, ".</p>");
+    vxs_html_raw(h, ".");
+    const char *sn = cJSON_GetStringValue(get(km, "split_note"));
+    if (sn)
+        vxs_html_raw(h, " "), vxs_html_text(h, sn), vxs_html_raw(h, ".");
+    vxs_html_raw(h, "</p>");
     km_plot(h, km);
     km_at_table(h, km);
 }
