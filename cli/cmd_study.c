@@ -14,14 +14,15 @@ typedef struct study_opts {
 
 #define OFF(f) offsetof(study_opts, f)
 static const cli_opt study_table[] = {
-    {"--output", "-o", "OUTDIR", "required (but with --check)",
-     "the study folder: each step's CSV and JSON, study.json, report.html and plots/", CLI_STR, OFF(out), 0, 0, 0},
+    {"--output", "-o", "OUTDIR", "required",
+     "the study folder: each step's CSV and JSON, study.json, report.html and plots/ (not with --check)", CLI_STR,
+     OFF(out), 0, 0, 0},
     {"--force", NULL, NULL, NULL, "run every step, also those whose settings and inputs are unchanged", CLI_FLAG,
      OFF(force), 0, 0, 1},
     {"--check", NULL, NULL, NULL,
      "only check the study file (YAML, known keys, types, files named): nothing is computed or written", CLI_FLAG,
      OFF(check), 0, 0, 1},
-    {"--threads", NULL, "N", "OpenMP's default", "threads of the extraction step (results do not depend on N)",
+    {"--threads", NULL, "N", "1", "cases extracted at once by the extraction step (results do not depend on N)",
      CLI_INT, OFF(threads), 1, 4096, 0},
     CLI_QUIET(study_opts),
     CLI_END};

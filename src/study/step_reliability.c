@@ -216,8 +216,12 @@ static int reliability_section(const cJSON *res, const cJSON *study, vxs_html *h
                  " of {n_assessed} features over {n_subjects} subjects and {n_raters} repeated segmentations: "
                  "{n_dropped} features below {threshold|%g} dropped, {n_kept} kept ({n_undefined} with an undefined "
                  "ICC kept).</p>\n");
+    double lo = 0;
+    for (size_t i = 0; i < n; i++) /* negative ICCs widen the axis to the left */
+        if (icc[i] < lo)
+            lo = floor(icc[i] * 10) / 10;
     if (n) {
-        vx_plot_axes ax = {.title = "ICC distribution", .xlabel = "ICC", .ylabel = "features", .xmin = 0,
+        vx_plot_axes ax = {.title = "ICC distribution", .xlabel = "ICC", .ylabel = "features", .xmin = lo,
                            .xmax = 1, .vline = thr, .vline_on = 1};
         vx_error perr;
         vxs_html_plot(h, "reliability_icc", vx_plot_histogram(&ax, icc, n, 20, &perr),

@@ -410,7 +410,9 @@ static int check_value(const char *file, const vxs_node *v, const vxs_key *k, co
             ok = ok && v->items[i]->kind == VXS_SCALAR;
         ok = ok && v->kind != VXS_MAP;
         break;
-    case VXS_MAP_T: ok = v->kind == VXS_MAP; break;
+    case VXS_MAP_T: /* a step given without settings (`selection:`) takes its defaults */
+        ok = v->kind == VXS_MAP || (!k->sub && s && (!*s || !strcmp(s, "~") || !strcmp(s, "null")));
+        break;
     }
     char full[300];
     snprintf(full, sizeof full, "%s%s%s", where, *where ? "." : "", k->name);

@@ -111,7 +111,7 @@ static void test_unknown_key_and_type(void **state)
     assert_non_null(strstr(m, "no title"));
     m = check_msg("w5.yaml", "title: t\n");
     assert_non_null(strstr(m, "no features"));
-    put(tmp("ok.yaml"), "title: t\ninputs:\n  features: f.csv\nsteps:\n  selection:\n    k: 4\n");
+    put(tmp("ok.yaml"), "title: t\ninputs:\n  features: f.csv\nsteps:\n  selection:\n    k: 4\n  reliability:\n");
     vx_error err;
     assert_int_equal(vx_study_check(tmp("ok.yaml"), &err), VX_OK);
 }
