@@ -71,14 +71,16 @@ if [ -f "$example" ]; then
     echo "report_browser: the example study ($example) checked"
 fi
 
-# the checker catches what it must: a number that differs from its JSON, an external image and stylesheet
+# the checker catches what it must: a number that differs from its JSON, an external image and stylesheet,
+# a script and a console error
 mkdir bad
 cp out/*.json bad/
 sed -e '0,/data-value="[^"]*"/s//data-value="12345"/' \
-    -e 's|</main>|<img src="https://example.org/x.png"><link rel="stylesheet" href="x.css"></main>|' \
+    -e 's|</main>|<img src="https://example.org/x.png"><link rel="stylesheet" href="x.css"><script>console.error("boom")</script></main>|' \
     out/report.html >bad/report.html
 if "$PY" "$SRC/tests/browser/report_check.py" bad >bad.txt 2>&1; then fail "the checker passed a tampered report"; fi
-for w in "data-value 12345" "reference outside the page: IMG src=https://example.org/x.png" "<link>"; do
+for w in "data-value 12345" "reference outside the page: IMG src=https://example.org/x.png" "<link>" \
+    "console error: " "boom" "<script>"; do
     grep -qF "$w" bad.txt || { cat bad.txt; fail "the checker did not report: $w"; }
 done
 # the folder is not a study: exit 1 with a message
