@@ -244,7 +244,9 @@ int vxs_survival_section(const cJSON *res, const cJSON *study, vxs_html *h, vx_e
     const cJSON *uni = get(res, "univariate");
     const size_t shown = (size_t)num(res, "univariate_shown");
     vxs_html_say(h, SJ, res, "<p>{n} subjects with an outcome, {events} events. Features: ");
-    vxs_html_text(h, cJSON_GetStringValue(get(res, "features_source")));
+    const char *src = cJSON_GetStringValue(get(res, "features_source"));
+    vxs_html_text(h, !src ? "" : !strcmp(src, "cox") ? "as listed (steps.survival.cox)"
+                     : !strcmp(src, "selection") ? "those of the selection step" : "every feature");
     vxs_html_say(h, SJ, res,
                  ". Hazard ratios are per SD of each feature (sample SD over the subjects of the model); clinical "
                  "covariates per unit.</p><h3>Univariate Cox models</h3><p>{univariate_q_below_0_05} of {n_features} "
