@@ -43,9 +43,9 @@ static int surv_features(vxs_ctx *ctx, const vxs_node *cfg, const vxs_data *d, v
         return VX_OK;
     }
     free(v);
-    char *path = vxs_outpath(ctx, "selection.json");
-    *sel = path ? vxs_read_json(path) : NULL;
-    free(path);
+    int rc = vxs_step_result(ctx, "selection", sel, err); /* declared: survival reruns when the selection changes */
+    if (rc)
+        return rc;
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(*sel, "selected");
     const size_t n = cJSON_IsArray(a) ? (size_t)cJSON_GetArraySize(a) : 0;
     const char **names = malloc((n ? n : d->p) * sizeof *names + 1);

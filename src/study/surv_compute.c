@@ -420,9 +420,10 @@ static int coxnet_risk(const vxs_surv_opts *o, const surv_rows *s, const double 
     /* many (often collinear) features: the small lambdas of glmnet's 1e-4 ratio are slow, ill-conditioned fits
      * far below lambda.min; stop the path at 0.01 of lambda_max there (glmnet's own default for n < p) */
     const double lmr = !isnan(o->lambda_min_ratio) ? o->lambda_min_ratio : p > 20 ? 0.01 : NAN;
+    vx_error e2 = {0};
     if (!rc && (rc = vx_coxnet_cv(Zt, ntr, p, tt, et, o->alpha, 100, lmr, NULL, o->folds, o->seed,
-                                  VX_COXNET_CV_DEVIANCE, &cv, err)))
-        vx_error_set(err, rc, "steps.survival.coxnet: %s", err ? err->msg : "");
+                                  VX_COXNET_CV_DEVIANCE, &cv, &e2)))
+        vx_error_set(err, rc, "steps.survival.coxnet: %s", e2.msg);
     for (size_t i = 0; !rc && i < f->n; i++) {
         double r = 0;
         for (size_t j = 0; j < p; j++)
@@ -564,6 +565,9 @@ static int km_split(const vxs_surv_opts *o, const risk_fit *f, cJSON *res, vx_er
     cJSON *km = rc ? NULL : cJSON_AddObjectToObject(res, "km");
     if (km) {
         km_head(o, f, &e, ticks, nt, km);
+        if (!g.n[0] || !g.n[1])
+            cJSON_AddStringToObject(km, "split_note", "every evaluated subject falls in one risk group (at lambda.min "
+                                    "the LASSO-Cox model keeps no feature, or the risks are tied): no log-rank test");
         cJSON_AddNumberToObject(km, "c_index", c);
         cJSON *lr = cJSON_AddObjectToObject(km, "logrank");
         cJSON_AddNumberToObject(lr, "chisq", g.chisq);

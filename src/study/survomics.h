@@ -117,7 +117,5 @@ void vxs_html_rows(vxs_html *h, const char *file, const char *base, const cJSON 
 /* An in-memory text stream (open_memstream) and its text when closed (malloc'd; NULL on failure). */
 FILE *vxs_mem_open(char **buf, size_t *len);
 char *vxs_mem_close(FILE *f, char **buf);
-/* A JSON number by dotted path ("km.logrank.p", "groups.0.n"); NaN when absent. */
-double vxs_json_path(const cJSON *root, const char *path);
 
 #endif

@@ -98,7 +98,7 @@ static void check_section(const vxs_step *step, const cJSON *res, const char *fi
     char want[512];
     for (size_t i = 0; i < np; i++) {
         snprintf(want, sizeof want, "data-src=\"%s\" data-path=\"%s\" data-value=\"%.17g\"", file, paths[i],
-                 vxs_json_path(res, paths[i]));
+                 vxs_json_num(res, paths[i]));
         if (!strstr(html, want))
             fail_msg("section %s: no %s", step->name, want);
     }
@@ -111,7 +111,7 @@ static void check_section(const vxs_step *step, const cJSON *res, const char *fi
 
 static double jnum(const cJSON *o, const char *path)
 {
-    const double v = vxs_json_path(o, path);
+    const double v = vxs_json_num(o, path);
     if (isnan(v))
         fail_msg("no number at %s", path);
     return v;
