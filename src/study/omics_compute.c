@@ -8,7 +8,8 @@
 
 #include "study/survomics.h"
 
-#define VOLCANO_MAX 3000 /* points drawn in the volcano plot (all significant pairs first, then thinned) */
+#define VOLCANO_MAX 3000 /* points drawn in the volcano plot: */
+#define VOLCANO_HEAD 500 /* the smallest p all, then the other pairs evenly thinned */
 
 size_t vxs_assoc_top_feature(const vx_assoc_pair *pairs, size_t np, size_t px, double qmax)
 {
@@ -78,23 +79,21 @@ static int assoc_heatmap(const vxs_omics *o, const vx_assoc_pair *pr, size_t np,
     return rc;
 }
 
-/* the volcano points: every pair with q < qmax (up to VOLCANO_MAX), then every k-th other pair in p order */
+/* the volcano points: the VOLCANO_HEAD smallest p, then every k-th other pair in p order (at most VOLCANO_MAX) */
 static int assoc_volcano(const vx_assoc_pair *pr, size_t np, double qmax, cJSON *res)
 {
-    size_t nsig = 0;
-    while (nsig < np && pr[nsig].q < qmax)
-        nsig++;
-    const size_t keep_sig = nsig < VOLCANO_MAX ? nsig : VOLCANO_MAX, room = VOLCANO_MAX - keep_sig;
-    const size_t rest = np - nsig, every = rest > room && room ? (rest + room - 1) / room : 1;
+    const size_t head = np < VOLCANO_HEAD ? np : VOLCANO_HEAD, rest = np - head, room = VOLCANO_MAX - VOLCANO_HEAD;
+    const size_t every = rest > room ? (rest + room - 1) / room : 1;
     double *v = malloc((3 * (VOLCANO_MAX + 1)) * sizeof *v);
     if (!v)
         return VX_ENOMEM;
     size_t m = 0;
     for (size_t i = 0; i < np && m < VOLCANO_MAX; i++)
-        if (i < keep_sig || (i >= nsig && room && (i - nsig) % every == 0))
+        if (i < head || (i - head) % every == 0)
             v[m] = pr[i].rho, v[VOLCANO_MAX + m] = -log10(pr[i].p), v[2 * VOLCANO_MAX + m++] = pr[i].q < qmax;
     cJSON *vo = cJSON_AddObjectToObject(res, "volcano");
     cJSON_AddNumberToObject(vo, "points", (double)m);
+    cJSON_AddNumberToObject(vo, "all_first", (double)head);
     cJSON_AddNumberToObject(vo, "every_other", (double)every);
     cJSON_AddItemToObject(vo, "rho", vxs_json_array(v, m));
     cJSON_AddItemToObject(vo, "neglog10p", vxs_json_array(v + VOLCANO_MAX, m));

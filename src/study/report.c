@@ -370,7 +370,7 @@ static const char *const CSS =
     ".vx-rqs-yes{color:#009E73;font-weight:600}.vx-rqs-no{color:#D55E00;font-weight:600}\n"
     ".vx-note{color:var(--muted);font-size:.92em}\n"
     "@media print{nav.vx-toc{display:none}main{max-width:none;padding:0}"
-    "section.vx-section{break-before:page;page-break-before:always}"
+    "section.vx-section~section.vx-section{break-before:page;page-break-before:always}"
     "figure.vx-figure,table,tr{break-inside:avoid;page-break-inside:avoid}a{color:inherit;text-decoration:none}"
     "body{font-size:10.5pt}}\n";
 

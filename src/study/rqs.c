@@ -109,7 +109,8 @@ static int has_role(const vxs_report_data *d, const char *role)
 static void score_covariates(const vxs_report_data *d, rqs_res *r)
 {
     const cJSON *blocks = setting(d, "classification", "blocks");
-    if (setting(d, "classification", "clinical") || vxs_report_get(blocks, "clinical"))
+    const cJSON *cc = vxs_report_get(vxs_report_result(d, "classification"), "clinical_covariates");
+    if (setting(d, "classification", "clinical") || vxs_report_get(blocks, "clinical") || cJSON_GetArraySize(cc) > 0)
         set(&r[5], 1, "classification with clinical covariates");
     else if (setting(d, "survival", "clinical"))
         set(&r[5], 1, "multivariable Cox model with clinical covariates");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "study/runner.h"
 #include "study/survomics.h"
 #include "voxomics/extract.h"
 #include "voxomics/plot.h"
@@ -89,8 +90,8 @@ static void volcano(const cJSON *res, vxs_html *h)
     char *svg = grp && hl && lab && n && n2 == n && n3 == n
                     ? vx_plot_scatter(&ax, x, y, n, grp, gn, 2, hl, lab, &e) : NULL;
     vxs_html_plot(h, "association_volcano", svg,
-                  "Volcano plot: every pair with q below the threshold, and an even thinning of the others in p order "
-                  "(every_other in association.json); the five smallest p labelled");
+                  "Volcano plot: the 500 pairs with the smallest p, then every k-th other pair in p order (k: "
+                  "volcano.every_other in association.json); the five smallest p labelled");
     free(x), free(y), free(s), free(grp), free(hl), free(lab);
 }
 
@@ -109,7 +110,7 @@ static void heatmap(const cJSON *res, vxs_html *h)
     for (size_t k = 0; mk && n2 == nf * ng && k < nf * ng; k++)
         mk[k] = q[k] < qmax;
     vx_plot_axes ax = {0};
-    ax.title = "Top features x top genes", ax.height = (int)(160 + 14 * nf), ax.width = (int)(320 + 14 * ng);
+    ax.title = "Top features x top genes", ax.height = (int)(260 + 20 * nf), ax.width = (int)(480 + 24 * ng);
     vx_error e = {0};
     char *svg = lab && mk && nf && ng && n1 == nf * ng && n2 == n1
                     ? vx_plot_heatmap(&ax, rho, nf, ng, lab, lab + nf, 1, "rho", mk, &e) : NULL;
@@ -123,25 +124,11 @@ static int association_section(const cJSON *res, const cJSON *study, vxs_html *h
     (void)study;
     vxs_html_raw(h, "<p>");
     vxs_html_text(h, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "method")));
-    vxs_html_raw(h, " correlation of ");
-    vxs_html_num(h, AJ, "n_features", vxs_json_num(res, "n_features"), "%.0f");
-    vxs_html_raw(h, " features with ");
-    vxs_html_num(h, AJ, "n_genes", vxs_json_num(res, "n_genes"), "%.0f");
-    vxs_html_raw(h, " genes on ");
-    vxs_html_num(h, AJ, "n_samples", vxs_json_num(res, "n_samples"), "%.0f");
-    vxs_html_raw(h, " samples: ");
-    vxs_html_num(h, AJ, "n_pairs", vxs_json_num(res, "n_pairs"), "%.0f");
-    vxs_html_raw(h, " pairs tested, ");
-    vxs_html_num(h, AJ, "n_significant", vxs_json_num(res, "n_significant"), "%.0f");
-    vxs_html_raw(h, " with a BH q below ");
-    vxs_html_num(h, AJ, "q_threshold", vxs_json_num(res, "q_threshold"), "%g");
-    vxs_html_raw(h, " (");
-    vxs_html_num(h, AJ, "n_features_significant", vxs_json_num(res, "n_features_significant"), "%.0f");
-    vxs_html_raw(h, " features, ");
-    vxs_html_num(h, AJ, "n_genes_significant", vxs_json_num(res, "n_genes_significant"), "%.0f");
-    vxs_html_raw(h, " genes); ");
-    vxs_html_num(h, AJ, "n_p_below_0_05", vxs_json_num(res, "n_p_below_0_05"), "%.0f");
-    vxs_html_raw(h, " with p below 0.05. The feature with the most significant pairs: ");
+    vxs_html_say(h, AJ, res,
+                 " correlation of {n_features} features with {n_genes} genes on {n_samples} samples: {n_pairs} pairs "
+                 "tested, {n_significant} with a BH q below {q_threshold|%g} ({n_features_significant} features, "
+                 "{n_genes_significant} genes); {n_p_below_0_05} with p below 0.05. The feature with the most "
+                 "significant pairs: ");
     vxs_html_text(h, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "top_feature")));
     vxs_html_raw(h, ".</p>");
     volcano(res, h);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "study/runner.h"
 #include "study/survomics.h"
 #include "voxomics/genesets.h"
 #include "voxomics/plot.h"
@@ -154,21 +155,9 @@ static int gsea_section(const cJSON *res, const cJSON *study, vxs_html *h, vx_er
     vxs_html_text(h, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "method")));
     vxs_html_raw(h, " correlation of ");
     vxs_html_text(h, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "feature")));
-    vxs_html_raw(h, " with ");
-    vxs_html_num(h, GJ, "n_genes", vxs_json_num(res, "n_genes"), "%.0f");
-    vxs_html_raw(h, " genes. ");
-    vxs_html_num(h, GJ, "n_tested", vxs_json_num(res, "n_tested"), "%.0f");
-    vxs_html_raw(h, " of ");
-    vxs_html_num(h, GJ, "n_sets", vxs_json_num(res, "n_sets"), "%.0f");
-    vxs_html_raw(h, " gene sets tested (size ");
-    vxs_html_num(h, GJ, "min_size", vxs_json_num(res, "min_size"), "%.0f");
-    vxs_html_raw(h, " to ");
-    vxs_html_num(h, GJ, "max_size", vxs_json_num(res, "max_size"), "%.0f");
-    vxs_html_raw(h, "), ");
-    vxs_html_num(h, GJ, "permutations", vxs_json_num(res, "permutations"), "%.0f");
-    vxs_html_raw(h, " gene-set permutations; ");
-    vxs_html_num(h, GJ, "n_q_below_0_25", vxs_json_num(res, "n_q_below_0_25"), "%.0f");
-    vxs_html_raw(h, " sets with q below 0.25.</p>");
+    vxs_html_say(h, GJ, res,
+                 " with {n_genes} genes. {n_tested} of {n_sets} gene sets tested (size {min_size} to {max_size}), "
+                 "{permutations} gene-set permutations; {n_q_below_0_25} sets with q below 0.25.</p>");
     static const vxs_col_spec cols[] = {{"gene set", "set", NULL}, {"size", "size", "%.0f"}, {"ES", "es", "%.3f"},
                                         {"NES", "nes", "%.3f"}, {"p", "p", "%.3g"}, {"q", "q", "%.3g"}};
     const cJSON *top = cJSON_GetObjectItemCaseSensitive(res, "top");

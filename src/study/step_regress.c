@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "study/runner.h"
 #include "study/survomics.h"
 #include "voxomics/extract.h"
 #include "voxomics/plot.h"
@@ -96,30 +97,14 @@ static int regress_run(vxs_ctx *ctx, const vxs_node *cfg, cJSON *result, vx_erro
 
 static void regress_text(const cJSON *res, vxs_html *h)
 {
-    vxs_html_raw(h, "<p>Each of ");
-    vxs_html_num(h, RJ, "n_genes", vxs_json_num(res, "n_genes"), "%.0f");
-    vxs_html_raw(h, " genes predicted from ");
-    vxs_html_num(h, RJ, "n_features", vxs_json_num(res, "n_features"), "%.0f");
-    vxs_html_raw(h, " features (");
+    vxs_html_say(h, RJ, res, "<p>Each of {n_genes} genes predicted from {n_features} features (");
     vxs_html_text(h, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "model")));
-    vxs_html_raw(h, ", ");
-    vxs_html_num(h, RJ, "folds", vxs_json_num(res, "folds"), "%.0f");
-    vxs_html_raw(h, "-fold cross-validation on ");
-    vxs_html_num(h, RJ, "n_samples", vxs_json_num(res, "n_samples"), "%.0f");
-    vxs_html_raw(h, " samples; imputation and scaling inside the folds), scored by the Pearson r of its out-of-fold "
-                    "predictions: mean r ");
-    vxs_html_num(h, RJ, "mean_r", vxs_json_num(res, "mean_r"), "%.3f");
-    vxs_html_raw(h, ", median ");
-    vxs_html_num(h, RJ, "median_r", vxs_json_num(res, "median_r"), "%.3f");
-    vxs_html_raw(h, "; ");
-    vxs_html_num(h, RJ, "n_r_above_0_3", vxs_json_num(res, "n_r_above_0_3"), "%.0f");
-    vxs_html_raw(h, " genes with r above 0.3. With ");
-    vxs_html_num(h, RJ, "permutations", vxs_json_num(res, "permutations"), "%.0f");
-    vxs_html_raw(h, " permutations per gene, ");
-    vxs_html_num(h, RJ, "n_p_below_0_05", vxs_json_num(res, "n_p_below_0_05"), "%.0f");
-    vxs_html_raw(h, " genes have p below 0.05 and ");
-    vxs_html_num(h, RJ, "n_q_below_0_05", vxs_json_num(res, "n_q_below_0_05"), "%.0f");
-    vxs_html_raw(h, " a BH q below 0.05 (the smallest p of N permutations is 1 / (N + 1)).</p>");
+    vxs_html_say(h, RJ, res,
+                 ", {folds}-fold cross-validation on {n_samples} samples; imputation and scaling inside the folds), "
+                 "scored by the Pearson r of its out-of-fold predictions: mean r {mean_r|%.3f}, median "
+                 "{median_r|%.3f}; {n_r_above_0_3} genes with r above 0.3. With {permutations} permutations per "
+                 "gene, {n_p_below_0_05} genes have p below 0.05 and {n_q_below_0_05} a BH q below 0.05 (the "
+                 "smallest p of N permutations is 1 / (N + 1)).</p>");
 }
 
 static int regress_section(const cJSON *res, const cJSON *study, vxs_html *h, vx_error *err)

@@ -16,6 +16,7 @@ static const vxs_key coxnet_keys[] = {
     {"alpha", VXS_NUM, "elastic-net mixing in (0, 1] (1: LASSO), as glmnet's alpha (default 1)", NULL},
     {"folds", VXS_INT, "cross-validation folds choosing lambda.min (default 5)", NULL},
     {"seed", VXS_INT, "seed of the folds (default 1)", NULL},
+    {"lambda_min_ratio", VXS_NUM, "smallest lambda / largest (default glmnet's up to 20 features, 0.01 above)", NULL},
     {NULL, VXS_STR, NULL, NULL}};
 static const vxs_key holdout_keys[] = {
     {"fraction", VXS_NUM, "fraction of the subjects held out, stratified by the event (default 0.3)", NULL},
@@ -42,9 +43,9 @@ static int surv_features(vxs_ctx *ctx, const vxs_node *cfg, const vxs_data *d, v
         return VX_OK;
     }
     free(v);
-    char *path = vxs_outpath(ctx, "selection.json");
-    *sel = path ? vxs_read_json(path) : NULL;
-    free(path);
+    int rc = vxs_step_result(ctx, "selection", sel, err); /* declared: survival reruns when the selection changes */
+    if (rc)
+        return rc;
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(*sel, "selected");
     const size_t n = cJSON_IsArray(a) ? (size_t)cJSON_GetArraySize(a) : 0;
     const char **names = malloc((n ? n : d->p) * sizeof *names + 1);
@@ -77,7 +78,10 @@ static int surv_opts(vxs_ctx *ctx, const vxs_node *cfg, vxs_surv_opts *o, double
         return vx_error_set(err, VX_EINVAL, "%s: steps.survival.split: '%s' is not known (known: median)",
                             ctx->study_path, split);
     o->alpha = vxs_num(cn, "alpha", 1), o->folds = (int)vxs_int(cn, "folds", 5);
-    o->seed = (unsigned long)vxs_int(cn, "seed", 1);
+    o->seed = (unsigned long)vxs_int(cn, "seed", 1), o->lambda_min_ratio = vxs_num(cn, "lambda_min_ratio", NAN);
+    if (!isnan(o->lambda_min_ratio) && !(o->lambda_min_ratio > 0 && o->lambda_min_ratio < 1))
+        return vx_error_set(err, VX_EINVAL, "%s: steps.survival.coxnet.lambda_min_ratio must be in (0, 1)",
+                            ctx->study_path);
     o->holdout = ho ? vxs_num(ho, "fraction", 0.3) : 0, o->holdout_seed = (unsigned long)vxs_int(ho, "seed", 1);
     if (!(o->alpha > 0 && o->alpha <= 1) || o->folds < 3 || !(o->holdout >= 0 && o->holdout < 1))
         return vx_error_set(err, VX_EINVAL, "%s: steps.survival: coxnet.alpha must be in (0, 1], coxnet.folds >= 3 and "

@@ -69,6 +69,9 @@ static int covariates(const vxs_data *d, const surv_rows *s, const char *const *
         int rc = vxs_col(d, names[j], "steps.survival", &c, err);
         if (rc)
             return rc;
+        if (!vx_table_col_numeric(&d->t, c))
+            return vx_error_set(err, VX_EINVAL, "steps.survival: column '%s' is not numeric (a Cox covariate must be a "
+                                "number; code a categorical covariate as 0/1 columns)", names[j]);
         for (size_t i = 0; i < s->n; i++)
             (*X)[i * p + j] = d->t.num[s->row[i] * d->t.ncol + c];
     }
@@ -359,7 +362,8 @@ static int risk_rows(const vxs_surv_opts *o, const surv_rows *s, const double *X
     return rc;
 }
 
-static void coxnet_json(const vxs_surv_opts *o, const vx_coxnet_cv_result *cv, size_t ntr, size_t etr, cJSON *res)
+static void coxnet_json(const vxs_surv_opts *o, const vx_coxnet_cv_result *cv, size_t ntr, size_t etr, double lmr,
+                        cJSON *res)
 {
     const size_t p = o->nfeat, k = cv->imin;
     cJSON *c = cJSON_AddObjectToObject(res, "coxnet");
@@ -369,9 +373,11 @@ static void coxnet_json(const vxs_surv_opts *o, const vx_coxnet_cv_result *cv, s
     cJSON_AddNumberToObject(c, "n_train", (double)ntr);
     cJSON_AddNumberToObject(c, "events_train", (double)etr);
     cJSON_AddNumberToObject(c, "nlambda", (double)cv->path.nlambda);
+    cJSON_AddNumberToObject(c, "lambda_min_ratio", lmr); /* null: glmnet's default (1e-4 when n > p) */
     cJSON_AddNumberToObject(c, "lambda_min", cv->path.lambda[k]);
     cJSON_AddNumberToObject(c, "lambda_1se", cv->path.lambda[cv->i1se]);
     cJSON_AddNumberToObject(c, "index_min", (double)k + 1);
+    cJSON_AddBoolToObject(c, "min_at_path_end", k + 1 == cv->path.nlambda);
     cJSON_AddNumberToObject(c, "cvm_min", cv->cvm[k]);
     cJSON_AddNumberToObject(c, "cvsd_min", cv->cvsd[k]);
     cJSON_AddStringToObject(c, "scale", "coefficients per SD of the feature over the training subjects");
@@ -411,9 +417,13 @@ static int coxnet_risk(const vxs_surv_opts *o, const surv_rows *s, const double 
             tt[ntr] = f->time[i], et[ntr++] = f->event[i], etr += f->event[i];
         }
     vx_coxnet_cv_result cv = {0};
-    if (!rc && (rc = vx_coxnet_cv(Zt, ntr, p, tt, et, o->alpha, 100, NAN, NULL, o->folds, o->seed,
-                                  VX_COXNET_CV_DEVIANCE, &cv, err)))
-        vx_error_set(err, rc, "steps.survival.coxnet: %s", err ? err->msg : "");
+    /* many (often collinear) features: the small lambdas of glmnet's 1e-4 ratio are slow, ill-conditioned fits
+     * far below lambda.min; stop the path at 0.01 of lambda_max there (glmnet's own default for n < p) */
+    const double lmr = !isnan(o->lambda_min_ratio) ? o->lambda_min_ratio : p > 20 ? 0.01 : NAN;
+    vx_error e2 = {0};
+    if (!rc && (rc = vx_coxnet_cv(Zt, ntr, p, tt, et, o->alpha, 100, lmr, NULL, o->folds, o->seed,
+                                  VX_COXNET_CV_DEVIANCE, &cv, &e2)))
+        vx_error_set(err, rc, "steps.survival.coxnet: %s", e2.msg);
     for (size_t i = 0; !rc && i < f->n; i++) {
         double r = 0;
         for (size_t j = 0; j < p; j++)
@@ -421,7 +431,7 @@ static int coxnet_risk(const vxs_surv_opts *o, const surv_rows *s, const double 
         f->risk[i] = r;
     }
     if (!rc) {
-        coxnet_json(o, &cv, ntr, etr, res);
+        coxnet_json(o, &cv, ntr, etr, lmr, res);
         unsigned char *train = malloc(f->n + 1);
         for (size_t i = 0; train && i < f->n; i++)
             train[i] = !f->test[i];
@@ -518,13 +528,18 @@ static int km_eval_set(const risk_fit *f, const vxs_surv_opts *o, risk_fit *e, v
 static void km_head(const vxs_surv_opts *o, const risk_fit *f, const risk_fit *e, const double *ticks, size_t nt,
                     cJSON *km)
 {
+    /* the selection step chose its features on every subject, the held-out ones included */
+    const int selected = !strcmp(o->features_source, "selection");
     cJSON_AddStringToObject(km, "validation", o->holdout > 0 ? "held-out" : "resubstitution");
-    cJSON_AddBoolToObject(km, "leak_free", o->holdout > 0);
-    cJSON_AddStringToObject(km, "note", o->holdout > 0
-        ? "Kaplan-Meier of the held-out subjects; the LASSO-Cox model, its lambda and the cutoff (median training "
-          "risk) were fitted on the training subjects only"
-        : "Kaplan-Meier of the subjects the LASSO-Cox model was fitted on (resubstitution): optimistic, not a "
-          "validation");
+    cJSON_AddBoolToObject(km, "leak_free", o->holdout > 0 && !selected);
+    cJSON_AddStringToObject(km, "note", o->holdout <= 0
+        ? "Kaplan-Meier of the subjects the LASSO-Cox model was fitted on (resubstitution): optimistic, not a "
+          "validation"
+        : selected ? "Kaplan-Meier of the held-out subjects; the LASSO-Cox model, its lambda and the cutoff (median "
+                     "training risk) were fitted on the training subjects, but its features come from the selection "
+                     "step, which saw every subject: not leak-free (list the features under steps.survival.cox)"
+                   : "Kaplan-Meier of the held-out subjects; the LASSO-Cox model, its lambda and the cutoff (median "
+                     "training risk) were fitted on the training subjects only");
     cJSON_AddNumberToObject(km, "holdout_fraction", o->holdout);
     cJSON_AddNumberToObject(km, "n_complete", (double)f->n);
     cJSON_AddNumberToObject(km, "n_eval", (double)e->n);
@@ -550,6 +565,9 @@ static int km_split(const vxs_surv_opts *o, const risk_fit *f, cJSON *res, vx_er
     cJSON *km = rc ? NULL : cJSON_AddObjectToObject(res, "km");
     if (km) {
         km_head(o, f, &e, ticks, nt, km);
+        if (!g.n[0] || !g.n[1])
+            cJSON_AddStringToObject(km, "split_note", "every evaluated subject falls in one risk group (at lambda.min "
+                                    "the LASSO-Cox model keeps no feature, or the risks are tied): no log-rank test");
         cJSON_AddNumberToObject(km, "c_index", c);
         cJSON *lr = cJSON_AddObjectToObject(km, "logrank");
         cJSON_AddNumberToObject(lr, "chisq", g.chisq);
@@ -612,6 +630,10 @@ int vxs_survival_compute(const vxs_data *d, const vxs_surv_opts *o, cJSON *res, 
                                 "feature (sample SD over the subjects of the model); clinical covariates per unit");
         rc = covariates(d, &s, o->features, o->nfeat, &X, err);
     }
+    double *Xc = NULL; /* the clinical columns exist and are numeric: a typo stops the step */
+    if (!rc && o->nclin)
+        rc = covariates(d, &s, o->clinical, o->nclin, &Xc, err);
+    free(Xc);
     if (!rc)
         rc = univariate(o, &s, X, res, err);
     if (!rc)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "study/runner.h"
 #include "study/survomics.h"
 #include "voxomics/plot.h"
 
@@ -80,9 +81,9 @@ static void hr_table(vxs_html *h, const cJSON *rows, size_t n, const char *base,
     vxs_html_raw(h, "</tbody></table>");
 }
 
-static void multivariable_part(vxs_html *h, const cJSON *m)
+static void multivariable_part(vxs_html *h, const cJSON *res)
 {
-    const cJSON *cov = get(m, "covariates");
+    const cJSON *m = get(res, "multivariable"), *cov = get(m, "covariates");
     vxs_html_raw(h, "<h3>Multivariable Cox model</h3><p>");
     if (!cJSON_IsArray(cov)) {
         vxs_html_text(h, "Not fitted: ");
@@ -92,19 +93,10 @@ static void multivariable_part(vxs_html *h, const cJSON *m)
     }
     vxs_html_text(h, cJSON_GetArraySize(get(m, "clinical")) ? "Clinical covariates (per unit) and the features (per SD)"
                                                              : "The features (per SD), no clinical covariate");
-    vxs_html_raw(h, ", on the ");
-    vxs_html_num(h, SJ, "multivariable.n", num(m, "n"), "%.0f");
-    vxs_html_raw(h, " complete cases (");
-    vxs_html_num(h, SJ, "multivariable.events", num(m, "events"), "%.0f");
-    vxs_html_raw(h, " events); concordance ");
-    vxs_html_num(h, SJ, "multivariable.concordance", num(m, "concordance"), "%.3f");
-    vxs_html_raw(h, ", likelihood-ratio test chi-square ");
-    vxs_html_num(h, SJ, "multivariable.lr.chisq", vxs_json_path(m, "lr.chisq"), "%.2f");
-    vxs_html_raw(h, " on ");
-    vxs_html_num(h, SJ, "multivariable.lr.df", vxs_json_path(m, "lr.df"), "%.0f");
-    vxs_html_raw(h, " df, p = ");
-    vxs_html_num(h, SJ, "multivariable.lr.p", vxs_json_path(m, "lr.p"), "%.3g");
-    vxs_html_raw(h, ".");
+    vxs_html_say(h, SJ, res,
+                 ", on the {multivariable.n} complete cases ({multivariable.events} events); concordance "
+                 "{multivariable.concordance|%.3f}, likelihood-ratio test chi-square {multivariable.lr.chisq|%.2f} on "
+                 "{multivariable.lr.df} df, p = {multivariable.lr.p|%.3g}.");
     const char *w = cJSON_GetStringValue(get(m, "warning"));
     if (w && *w)
         vxs_html_raw(h, " Warning: "), vxs_html_text(h, w);
@@ -115,23 +107,15 @@ static void multivariable_part(vxs_html *h, const cJSON *m)
     hr_table(h, cov, n, "multivariable.covariates", 0);
 }
 
-static void coxnet_part(vxs_html *h, const cJSON *c)
+static void coxnet_part(vxs_html *h, const cJSON *res)
 {
-    const cJSON *nz = get(c, "nonzero");
-    vxs_html_raw(h, "<h3>LASSO-Cox risk score</h3><p>Penalised Cox model (alpha ");
-    vxs_html_num(h, SJ, "coxnet.alpha", num(c, "alpha"), "%g");
-    vxs_html_raw(h, ") on ");
-    vxs_html_num(h, SJ, "coxnet.n_train", num(c, "n_train"), "%.0f");
-    vxs_html_raw(h, " training subjects, lambda.min = ");
-    vxs_html_num(h, SJ, "coxnet.lambda_min", num(c, "lambda_min"), "%.4g");
-    vxs_html_raw(h, " by ");
-    vxs_html_num(h, SJ, "coxnet.folds", num(c, "folds"), "%.0f");
-    vxs_html_raw(h, "-fold cross-validation (partial-likelihood deviance ");
-    vxs_html_num(h, SJ, "coxnet.cvm_min", num(c, "cvm_min"), "%.3f");
-    vxs_html_raw(h, "); ");
+    const cJSON *nz = get(get(res, "coxnet"), "nonzero");
+    vxs_html_say(h, SJ, res,
+                 "<h3>LASSO-Cox risk score</h3><p>Penalised Cox model (alpha {coxnet.alpha|%g}) on {coxnet.n_train} "
+                 "training subjects, lambda.min = {coxnet.lambda_min|%.4g} by {coxnet.folds}-fold cross-validation "
+                 "(partial-likelihood deviance {coxnet.cvm_min|%.3f}); {coxnet.n_nonzero} non-zero coefficients at "
+                 "lambda.min (per SD of the feature).</p>");
     const size_t n = (size_t)cJSON_GetArraySize(nz);
-    vxs_html_num(h, SJ, "coxnet.n_nonzero", num(c, "n_nonzero"), "%.0f");
-    vxs_html_raw(h, " non-zero coefficients at lambda.min (per SD of the feature).</p>");
     if (!n)
         return;
     static const vxs_col_spec cols[] = {{"feature", "name", NULL}, {"coefficient", "coef", "%.4f"},
@@ -180,7 +164,7 @@ static void km_plot(vxs_html *h, const cJSON *km)
         free(r);
     }
     char note[96];
-    snprintf(note, sizeof note, "log-rank p = %.3g", vxs_json_path(km, "logrank.p"));
+    snprintf(note, sizeof note, "log-rank p = %.3g", vxs_json_num(km, "logrank.p"));
     vx_plot_axes ax = {0};
     ax.title = "Kaplan-Meier curves of the LASSO-Cox risk groups", ax.xlabel = "time", ax.ylabel = "survival";
     ax.ymin = 0, ax.ymax = 1, ax.note = note;
@@ -211,7 +195,7 @@ static void km_at_table(vxs_html *h, const cJSON *km)
             vxs_html_raw(h, "<tr>");
             vxs_html_textcell(h, cJSON_GetStringValue(get(g, "name")));
 #define KC(path_fmt, key, idx, fmt) (snprintf(p, sizeof p, path_fmt, k, key, idx),                                   \
-                                     vxs_html_numcell(h, SJ, p, vxs_json_path(km, p + 3), fmt))
+                                     vxs_html_numcell(h, SJ, p, vxs_json_num(km, p + 3), fmt))
             KC("km.groups.%d.%s%s", "n", "", "%.0f");
             KC("km.groups.%d.%s%s", "events", "", "%.0f");
             snprintf(p, sizeof p, "km.at.%zu", j);
@@ -221,10 +205,10 @@ static void km_at_table(vxs_html *h, const cJSON *km)
             KC("km.groups.%d.%s%s", "surv_at", ix, "%.3f");
             vxs_html_raw(h, "<td class=\"num\">");
             snprintf(p, sizeof p, "km.groups.%d.lower_at.%zu", k, j);
-            vxs_html_num(h, SJ, p, vxs_json_path(km, p + 3), "%.3f");
+            vxs_html_num(h, SJ, p, vxs_json_num(km, p + 3), "%.3f");
             vxs_html_raw(h, " to ");
             snprintf(p, sizeof p, "km.groups.%d.upper_at.%zu", k, j);
-            vxs_html_num(h, SJ, p, vxs_json_path(km, p + 3), "%.3f");
+            vxs_html_num(h, SJ, p, vxs_json_num(km, p + 3), "%.3f");
             vxs_html_raw(h, "</td>");
             KC("km.groups.%d.%s%s", "n_risk_at", ix, "%.0f");
 #undef KC
@@ -235,23 +219,21 @@ static void km_at_table(vxs_html *h, const cJSON *km)
     free(at);
 }
 
-static void km_part(vxs_html *h, const cJSON *km)
+static void km_part(vxs_html *h, const cJSON *res)
 {
+    const cJSON *km = get(res, "km");
     if (!km)
         return;
     vxs_html_raw(h, "<h3>Kaplan-Meier curves of the risk groups</h3><p>");
     vxs_html_text(h, cJSON_GetStringValue(get(km, "note")));
-    vxs_html_raw(h, ". ");
-    vxs_html_num(h, SJ, "km.n_eval", num(km, "n_eval"), "%.0f");
-    vxs_html_raw(h, " subjects evaluated; cutoff (median training risk) ");
-    vxs_html_num(h, SJ, "km.cutoff", num(km, "cutoff"), "%.4g");
-    vxs_html_raw(h, "; log-rank chi-square ");
-    vxs_html_num(h, SJ, "km.logrank.chisq", vxs_json_path(km, "logrank.chisq"), "%.2f");
-    vxs_html_raw(h, " on 1 df, p = ");
-    vxs_html_num(h, SJ, "km.logrank.p", vxs_json_path(km, "logrank.p"), "%.3g");
-    vxs_html_raw(h, "; Harrell's C of the risk ");
-    vxs_html_num(h, SJ, "km.c_index", num(km, "c_index"), "%.3f");
-    vxs_html_raw(h, ".</p>");
+    vxs_html_say(h, SJ, res,
+                 ". {km.n_eval} subjects evaluated; cutoff (median training risk) {km.cutoff|%.4g}; log-rank "
+                 "chi-square {km.logrank.chisq|%.2f} on 1 df, p = {km.logrank.p|%.3g}; Harrell's C of the risk "
+                 "{km.c_index|%.3f}.");
+    const char *sn = cJSON_GetStringValue(get(km, "split_note"));
+    if (sn)
+        vxs_html_raw(h, " "), vxs_html_text(h, sn), vxs_html_raw(h, ".");
+    vxs_html_raw(h, "</p>");
     km_plot(h, km);
     km_at_table(h, km);
 }
@@ -261,27 +243,21 @@ int vxs_survival_section(const cJSON *res, const cJSON *study, vxs_html *h, vx_e
     (void)study;
     const cJSON *uni = get(res, "univariate");
     const size_t shown = (size_t)num(res, "univariate_shown");
-    vxs_html_raw(h, "<p>");
-    vxs_html_num(h, SJ, "n", num(res, "n"), "%.0f");
-    vxs_html_raw(h, " subjects with an outcome, ");
-    vxs_html_num(h, SJ, "events", num(res, "events"), "%.0f");
-    vxs_html_raw(h, " events. Features: ");
-    vxs_html_text(h, cJSON_GetStringValue(get(res, "features_source")));
-    vxs_html_raw(h, ". Hazard ratios are per SD of each feature (sample SD over the subjects of the model); clinical "
-                    "covariates per unit.</p><h3>Univariate Cox models</h3><p>");
-    vxs_html_num(h, SJ, "univariate_q_below_0_05", num(res, "univariate_q_below_0_05"), "%.0f");
-    vxs_html_raw(h, " of ");
-    vxs_html_num(h, SJ, "n_features", num(res, "n_features"), "%.0f");
-    vxs_html_raw(h, " features have a BH q below 0.05; the forest plot shows the ");
-    vxs_html_num(h, SJ, "univariate_shown", num(res, "univariate_shown"), "%.0f");
-    vxs_html_raw(h, " smallest p.</p>");
+    vxs_html_say(h, SJ, res, "<p>{n} subjects with an outcome, {events} events. Features: ");
+    const char *src = cJSON_GetStringValue(get(res, "features_source"));
+    vxs_html_text(h, !src ? "" : !strcmp(src, "cox") ? "as listed (steps.survival.cox)"
+                     : !strcmp(src, "selection") ? "those of the selection step" : "every feature");
+    vxs_html_say(h, SJ, res,
+                 ". Hazard ratios are per SD of each feature (sample SD over the subjects of the model); clinical "
+                 "covariates per unit.</p><h3>Univariate Cox models</h3><p>{univariate_q_below_0_05} of {n_features} "
+                 "features have a BH q below 0.05; the forest plot shows the {univariate_shown} smallest p.</p>");
     if (shown) {
         forest(h, uni, shown, "Univariate Cox models", "survival_forest_univariate",
                "Univariate hazard ratios per SD with 95% confidence intervals (Efron ties), smallest p first");
         hr_table(h, uni, shown, "univariate", 1);
     }
-    multivariable_part(h, get(res, "multivariable"));
-    coxnet_part(h, get(res, "coxnet"));
-    km_part(h, get(res, "km"));
+    multivariable_part(h, res);
+    coxnet_part(h, res);
+    km_part(h, res);
     return vxs_html_status(h, err);
 }

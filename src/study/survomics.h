@@ -27,6 +27,7 @@ typedef struct vxs_surv_opts {
     double alpha;                      /* coxnet elastic-net mixing (1: LASSO) */
     int folds;                         /* coxnet CV folds */
     unsigned long seed;                /* coxnet CV seed */
+    double lambda_min_ratio;           /* coxnet: NaN: glmnet's default up to 20 features, 0.01 above */
     double holdout;                    /* fraction held out (0: none: KM on the training data) */
     unsigned long holdout_seed;
     const double *at;                  /* times for survival and numbers at risk */
@@ -116,7 +117,5 @@ void vxs_html_rows(vxs_html *h, const char *file, const char *base, const cJSON 
 /* An in-memory text stream (open_memstream) and its text when closed (malloc'd; NULL on failure). */
 FILE *vxs_mem_open(char **buf, size_t *len);
 char *vxs_mem_close(FILE *f, char **buf);
-/* A JSON number by dotted path ("km.logrank.p", "groups.0.n"); NaN when absent. */
-double vxs_json_path(const cJSON *root, const char *path);
 
 #endif

@@ -39,26 +39,6 @@ void vxs_html_thead(vxs_html *h, const char *const *cols, size_t n)
     vxs_html_raw(h, "</tr></thead><tbody>");
 }
 
-double vxs_json_path(const cJSON *root, const char *path)
-{
-    char key[256];
-    const cJSON *o = root;
-    while (o && *path) {
-        size_t k = strcspn(path, ".");
-        if (k >= sizeof key)
-            return NAN;
-        memcpy(key, path, k), key[k] = 0;
-        path += k + (path[k] == '.');
-        if (cJSON_IsArray(o)) {
-            char *end;
-            const long i = strtol(key, &end, 10);
-            o = *end || i < 0 ? NULL : cJSON_GetArrayItem(o, (int)i);
-        } else
-            o = cJSON_GetObjectItemCaseSensitive(o, key);
-    }
-    return o && cJSON_IsNumber(o) ? o->valuedouble : NAN;
-}
-
 FILE *vxs_mem_open(char **buf, size_t *len)
 {
     *buf = NULL, *len = 0;

@@ -15,6 +15,7 @@
 #   - every .vx-num: its data-value equals "%.17g" of the number at data-path in OUTDIR/data-src (JSON parsed by
 #     Python; null <-> "nan" shown as "NA"; a last component "length" of an array or object is its count) and
 #     its text equals data-fmt applied to that number;
+#   - print media: no navigation, and each section after the first starts a new page;
 #   - every table-of-contents link has its section, no section is an empty frame (only its heading), the
 #     --expect-section ones are there, the --expect-no-section ones are not, the --expect-plots-in ones have plots.
 # Writes a full-page PNG (--screenshot) and crops (--shot PATH@CSS-SELECTOR: from the element's top, --shot-height
@@ -105,6 +106,26 @@ def check_nums(outdir, nums, fail):
         shown = n["fmt"] % float(v) if math.isfinite(v) else None
         if shown is not None and shown != n["text"]:
             fail("number %s: shows %r but %s of the JSON value is %r" % (where, n["text"], n["fmt"], shown))
+
+
+PRINT_JS = r"""
+const nav = document.querySelector('nav');
+const secs = Array.from(document.querySelectorAll('section'));
+return {nav: nav ? getComputedStyle(nav).display : 'none',
+        breaks: secs.slice(1).map(s => s.id + ':' + getComputedStyle(s).breakBefore)};
+"""
+
+
+def check_print(driver, fail):
+    """In print media the navigation is hidden and every section but the first starts a page."""
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    p = driver.execute_script(PRINT_JS)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    if p["nav"] != "none":
+        fail("print: the table of contents is still shown")
+    for b in p["breaks"]:
+        if not b.endswith(":page"):
+            fail("print: section %s does not start a new page" % b.split(":")[0])
 
 
 def check_page(data, outdir, args, fail):
@@ -285,6 +306,7 @@ def main():
             if entry.get("level") == "SEVERE":
                 fail("console error: " + entry.get("message", ""))
         counts = check_page(data, args.outdir, args, fail)
+        check_print(driver, fail)
         screenshots(driver, args, data, fail)
     finally:
         driver.quit()

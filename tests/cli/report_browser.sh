@@ -3,7 +3,7 @@
 # referenced outside the page, every plot drawn with a non-empty box, every number equal to its JSON source, a
 # section with plots for every step with a result and none for the others; `voxomics report` rebuilds the same file from
 # the folder without recomputing. On the example study (examples/nsclc_study.yaml) when it and `voxomics study`
-# are there, else on a hand-written study folder (study.json only).
+# are there, and on a hand-written study folder (study.json only).
 # Needs the test tier of the setup (chromium, chromium-driver, python3-selenium): a missing one FAILS the test.
 # usage: report_browser.sh VOXOMICS   (CTest: cli_report_browser)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -20,14 +20,34 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
 
-example="$SRC/examples/nsclc_study.yaml"
-if [ -f "$example" ] && "$vx" study --help >/dev/null 2>&1 && "$vx" study "$example" -o out -q; then
-    echo "report_browser: the example study ($example)"
-else
-    [ -f "$example" ] && fail "voxomics study $example -o out failed"
-    echo "report_browser: no example study here: a hand-written study folder"
-    mkdir -p out
-    cat >out/study.json <<'JSON'
+# check_folder DIR: the report of DIR rebuilt from the folder alone (the same bytes, each plot as a standalone
+# SVG), then the browser check: cohort, RQS and provenance sections, a section with plots for every step with a
+# JSON and none for the others.
+check_folder() {
+    local d="$1" s args=()
+    [ -s "$d/report.html" ] || fail "no $d/report.html"
+    "$vx" report "$d" -o "$d.rebuilt.html" --svg "$d.svg" -q
+    cmp -s "$d/report.html" "$d.rebuilt.html" || fail "voxomics report $d rebuilt a different report.html"
+    local nplots nsvg=0
+    nplots=$( (grep -o '<figure class="vx-figure"' "$d.rebuilt.html" || true) | wc -l)
+    [ -d "$d.svg" ] && nsvg=$(find "$d.svg" -type f -name '*.svg' | wc -l)
+    [ "$nplots" -eq "$nsvg" ] || fail "$nplots plots in the page but $nsvg files in --svg $d.svg"
+    for s in extraction reliability harmonization selection classification survival association gsea \
+        imaging_to_omics; do
+        if [ -f "$d/$s.json" ]; then
+            args+=(--expect-section "$s" --expect-plots-in "$s")
+        else
+            args+=(--expect-no-section "$s")
+        fi
+    done
+    "$PY" "$SRC/tests/browser/report_check.py" "$d" --screenshot "$d.png" --expect-section cohort \
+        --expect-section rqs --expect-section provenance "${args[@]}" || fail "the report check of $d failed"
+    [ -s "$d.png" ] || fail "no screenshot of $d"
+}
+
+# a hand-written study folder (study.json only): the page's own sections
+mkdir -p out
+cat >out/study.json <<'JSON'
 {"voxomics_version": "0.0-test",
  "study": {"file": "s.yaml", "sha256": "5d41402abc4b2a76b9719d911017c592", "title": "Fixture & <study>",
            "description": "A hand-written study folder."},
@@ -40,34 +60,27 @@ else
  "steps": [{"name": "selection", "state": "ran", "hash": "ab12", "seconds": 0.123456789}],
  "study_text": "title: Fixture\n"}
 JSON
-    "$vx" report out -q
+"$vx" report out -q
+check_folder out
+
+# the example study, when this tree has it
+example="$SRC/examples/nsclc_study.yaml"
+if [ -f "$example" ]; then
+    "$vx" study "$example" -o ex -q || fail "voxomics study $example -o ex failed"
+    check_folder ex
+    echo "report_browser: the example study ($example) checked"
 fi
-[ -s out/report.html ] || fail "no out/report.html"
 
-# rebuilt from the folder alone: the same bytes, and each plot as a standalone SVG
-"$vx" report out -o rebuilt.html --svg svg -q
-cmp -s out/report.html rebuilt.html || fail "voxomics report out rebuilt a different report.html"
-nplots=$(grep -c '<figure class="vx-figure"' rebuilt.html || true)
-nsvg=0
-[ -d svg ] && nsvg=$(find svg -name '*.svg' | wc -l)
-[ "$nplots" -eq "$nsvg" ] || fail "$nplots plots in the page but $nsvg files in --svg svg"
-
-args=()
-for s in extraction reliability harmonization selection classification survival association gsea \
-    imaging_to_omics; do
-    if [ -f "out/$s.json" ]; then args+=(--expect-section "$s" --expect-plots-in "$s"); else args+=(--expect-no-section "$s"); fi
-done
-"$PY" "$SRC/tests/browser/report_check.py" out --screenshot report.png --expect-section cohort \
-    --expect-section rqs --expect-section provenance "${args[@]}" || fail "the report check failed"
-[ -s report.png ] || fail "no screenshot"
-# the checker catches what it must: a number that differs from its JSON, an external image and stylesheet
+# the checker catches what it must: a number that differs from its JSON, an external image and stylesheet,
+# a script and a console error
 mkdir bad
 cp out/*.json bad/
 sed -e '0,/data-value="[^"]*"/s//data-value="12345"/' \
-    -e 's|</main>|<img src="https://example.org/x.png"><link rel="stylesheet" href="x.css"></main>|' \
+    -e 's|</main>|<img src="https://example.org/x.png"><link rel="stylesheet" href="x.css"><script>console.error("boom")</script></main>|' \
     out/report.html >bad/report.html
 if "$PY" "$SRC/tests/browser/report_check.py" bad >bad.txt 2>&1; then fail "the checker passed a tampered report"; fi
-for w in "data-value 12345" "reference outside the page: IMG src=https://example.org/x.png" "<link>"; do
+for w in "data-value 12345" "reference outside the page: IMG src=https://example.org/x.png" "<link>" \
+    "console error: " "boom" "<script>"; do
     grep -qF "$w" bad.txt || { cat bad.txt; fail "the checker did not report: $w"; }
 done
 # the folder is not a study: exit 1 with a message

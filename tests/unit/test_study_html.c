@@ -135,12 +135,69 @@ static void test_page(void **state)
     assert_null(strstr(t, "<script"));
     assert_null(strstr(t, "url("));
     assert_null(strstr(t, "id=\"selection\"")); /* no selection.json: no section, no empty frame */
+    assert_non_null(strstr(t, "Radiomics Quality Score"));
+    free(t);
+    /* a damaged step JSON fails the report, naming the file; the previous report stays */
+    char bad[1200];
+    snprintf(bad, sizeof bad, "%s/selection.json", dir);
+    write_file(bad, "{\"step\": \"selection\", ");
+    assert_int_equal(vx_study_report(dir, p, NULL, &err), VX_EFORMAT);
+    assert_non_null(strstr(err.msg, "selection.json is not a JSON object"));
+    t = vx_test_slurp(p, NULL);
+    assert_non_null(t);
+    assert_non_null(strstr(t, "</html>"));
     free(t);
     /* an empty folder is not a study */
     snprintf(dir, sizeof dir, "%s/empty", vx_test_tmpdir());
     mkdir(dir, 0777);
     assert_int_equal(vx_study_report(dir, p, NULL, &err), VX_EIO);
     assert_non_null(strstr(err.msg, "not a finished study folder"));
+}
+
+/* The RQS section on hand-made results: the points of docs/study_report.md's rules, worked by hand. */
+static int rqs_total(const char *study, const char *const *names, const char *const *results, size_t n)
+{
+    vxs_report_data d;
+    memset(&d, 0, sizeof d);
+    d.study = cJSON_Parse(study);
+    for (size_t i = 0; i < n; i++) {
+        d.names[i] = names[i];
+        d.results[i] = cJSON_Parse(results[i]);
+        assert_non_null(d.results[i]);
+    }
+    d.n = n;
+    vxs_html *h = vxs_html_new(NULL);
+    assert_int_equal(vxs_report_rqs(&d, h, NULL), VX_OK);
+    int total = -99;
+    const char *t = strstr(vxs_html_data(h, NULL), "show scores <strong>");
+    assert_non_null(t);
+    sscanf(t, "show scores <strong>%d", &total);
+    vxs_html_free(h);
+    cJSON_Delete((cJSON *)d.study);
+    for (size_t i = 0; i < n; i++)
+        cJSON_Delete(d.results[i]);
+    return total;
+}
+
+static void test_rqs(void **state)
+{
+    (void)state;
+    /* batch table (+1), selection (+3), clinical covariates (+1), association (+1), KM split (+1), AUC CV (+2),
+     * calibration (+2), held-out split (+2), open code (+1) = 14 */
+    const char *names[] = {"selection", "classification", "survival", "association"};
+    const char *res[] = {"{}",
+                         "{\"settings\": {\"holdout\": {\"fraction\": 0.3}}, \"calibration\": {\"slope\": 1},"
+                         " \"clinical_covariates\": [\"age\"]}",
+                         "{\"km\": {\"c_index\": 0.7}}", "{}"};
+    assert_int_equal(rqs_total("{\"inputs\": [{\"role\": \"batch\"}]}", names, res, 4), 14);
+    /* classification alone, cross-validated only: no reduction (-3), AUC CV (+2), no validation (-5), code (+1) */
+    const char *names2[] = {"classification"}, *res2[] = {"{\"settings\": {}}"};
+    assert_int_equal(rqs_total("{}", names2, res2, 1), -5);
+    /* an external cohort (+3) with selection inside the folds (+3), AUC (+2), code (+1) */
+    const char *res3[] = {"{\"settings\": {\"external\": {\"features\": \"e.csv\"}, \"select\": {\"k\": 5}}}"};
+    assert_int_equal(rqs_total("{}", names2, res3, 1), 9);
+    /* nothing but the cohort: open code only */
+    assert_int_equal(rqs_total("{}", names2, res2, 0), 1);
 }
 
 int main(void)
@@ -150,6 +207,7 @@ int main(void)
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_plot_and_table),
         cmocka_unit_test(test_page),
+        cmocka_unit_test(test_rqs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

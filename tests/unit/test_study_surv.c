@@ -27,6 +27,7 @@
 
 #include <cmocka.h>
 
+#include "study/report_impl.h"
 #include "study/runner.h"
 #include "study/survomics.h"
 #include "vx_test.h"
@@ -84,9 +85,33 @@ static cJSON *run_step(const vxs_step *step, const char *name, const char *steps
     return res;
 }
 
+/* the step's report section of res: it succeeds, shows each number of paths[] tied to file (data-path) with
+ * the JSON's value, and holds nplots plots */
+static void check_section(const vxs_step *step, const cJSON *res, const char *file, const char *const *paths,
+                          size_t np, int nplots)
+{
+    vxs_html *h = vxs_html_new(NULL);
+    vx_error err = {0};
+    if (step->section(res, NULL, h, &err))
+        fail_msg("section %s: %s", step->name, err.msg);
+    const char *html = vxs_html_data(h, NULL);
+    char want[512];
+    for (size_t i = 0; i < np; i++) {
+        snprintf(want, sizeof want, "data-src=\"%s\" data-path=\"%s\" data-value=\"%.17g\"", file, paths[i],
+                 vxs_json_num(res, paths[i]));
+        if (!strstr(html, want))
+            fail_msg("section %s: no %s", step->name, want);
+    }
+    int n = 0;
+    for (const char *q = html; (q = strstr(q, "<svg")); q++)
+        n++;
+    assert_int_equal(n, nplots);
+    vxs_html_free(h);
+}
+
 static double jnum(const cJSON *o, const char *path)
 {
-    const double v = vxs_json_path(o, path);
+    const double v = vxs_json_num(o, path);
     if (isnan(v))
         fail_msg("no number at %s", path);
     return v;
@@ -201,6 +226,10 @@ static void test_survival_cox(void **state)
                              {1, 0.94927848462721287, 0.96348599844385208, 0.80497795637942482},
                              {83, 40, 72, 29}, 6.442715674372911, 0.011140820461704688, 0.66646452395391143};
     check_km(km, &R);
+    static const char *const shown[] = {"km.logrank.p", "km.c_index", "univariate.0.hr", "univariate.0.q",
+                                        "multivariable.covariates.1.hr_upper", "multivariable.concordance",
+                                        "km.groups.1.surv_at.1", "km.groups.0.n_risk_at.0", "coxnet.lambda_min"};
+    check_section(&vxs_step_survival, res, "survival.json", shown, sizeof shown / sizeof *shown, 3);
     cJSON_Delete(res);
 }
 
@@ -260,6 +289,8 @@ static void test_gsea_step(void **state)
         vx_assert_near(rs[n - 1], 0, 1e-12);       /* hits add up to 1, misses to -1 */
         free(rs), free(hits);
     }
+    static const char *const shown[] = {"n_tested", "top.0.nes", "top.4.p"};
+    check_section(&vxs_step_gsea, res, "gsea.json", shown, 3, 5);
     cJSON_Delete(res);
 }
 
@@ -276,6 +307,8 @@ static void test_association_counts(void **state)
     assert_int_equal((long)jnum(res, "n_genes_significant"), R_GENES);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
                          cJSON_GetObjectItemCaseSensitive(res, "heatmap"), "features")), 20);
+    static const char *const shown[] = {"n_significant", "n_pairs", "top_pairs.0.rho", "top_pairs.9.q"};
+    check_section(&vxs_step_association, res, "association.json", shown, 4, 2);
     cJSON_Delete(res);
 }
 
@@ -296,6 +329,8 @@ static void test_imaging_to_omics(void **state)
     vx_assert_near(jnum(res, "top.0.r"), best, 0);
     assert_true(jnum(res, "top.1.r") <= best);
     free(r);
+    static const char *const shown[] = {"mean_r", "n_q_below_0_05", "top.0.r"};
+    check_section(&vxs_step_imaging_to_omics, res, "imaging_to_omics.json", shown, 3, 1);
     cJSON_Delete(res);
 }
 
