@@ -98,6 +98,11 @@ int vxc_columns(const vxc_data *v, int which, size_t **cols, const char ***names
 int vxc_final(vxs_ctx *ctx, const vxs_node *cfg, const vxc_data *v, const vxc_model *models, size_t nm,
               size_t best, const vxc_cv *best_cv, cJSON *result, vx_error *err);
 
+/* The external cohort (external {features, id, clinical {path, id}}): its rows with a label, the matrix of the
+ * development features by name (X, *n x v->pf, NaN = missing) and the labels coded like the development cohort's. */
+int vxc_external_load(vxs_ctx *ctx, const vxs_node *ext, const vxc_data *v, double **X, int **y, size_t *n,
+                      vx_error *err);
+
 /* Paired DeLong comparisons of every pair of the CVs' repeat-1 pooled out-of-fold scores: an array of {a, b,
  * auc_a, auc_b, z, p} (z, p null when the two scores rank the subjects identically). */
 cJSON *vxc_delong_json(const vxc_cv *cv, size_t nm, const int *y);

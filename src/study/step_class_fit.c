@@ -115,10 +115,6 @@ static int eval_into(cJSON *arr, const char *name, const vx_pipeline *pl, const 
     return rc;
 }
 
-/* The external cohort's feature matrix (the columns named like the development features) and labels. */
-int vxc_external_load(vxs_ctx *ctx, const vxs_node *ext, const vxc_data *v, double **X, int **y, size_t *n,
-                      vx_error *err);
-
 int vxc_final(vxs_ctx *ctx, const vxs_node *cfg, const vxc_data *v, const vxc_model *models, size_t nm,
               size_t best, const vxc_cv *best_cv, cJSON *result, vx_error *err)
 {

@@ -9,9 +9,6 @@
 #include "voxomics/roc.h"
 #include "study/step_class.h"
 
-int vxc_external_load(vxs_ctx *ctx, const vxs_node *ext, const vxc_data *v, double **X, int **y, size_t *n,
-                      vx_error *err);
-
 /* Read the external feature table (and its clinical table, joined by ID); keep the rows with a label. */
 static int external_table(vxs_ctx *ctx, const vxs_node *ext, const vxc_data *v, vx_table *t, long *lc,
                           vx_error *err)
