@@ -6,7 +6,7 @@
 # IMAGE, [options]; a synopsis block without any placeholder fails the test) and are not run; other tags (`yaml`, `text`, ...) are not commands. So a new example is run
 # unless it is explicitly marked as a synopsis.
 # How: one bash session per document (variables and files of earlier blocks carry over, as for a reader typing
-# them), in a fresh temporary folder laid out like the repository: build/ (this build), configs/, scripts/,
+# them), in a fresh temporary folder laid out like the repository: build/ (this build), configs/, scripts/, examples/,
 # ../shared (VOXOMICS_DATA), `voxomics` on PATH, and the example files of scripts/doc_examples_data.sh.
 # `make TARGET` lines are checked with `make -n` in the source tree (they build and test the project, which this
 # test is part of); `mpirun` lines run when build/voxomics-mpi is built (`make mpi`), else are listed as skipped.
@@ -72,6 +72,7 @@ for doc in $docs; do
     ln -s "$BUILD" "$w/build"
     ln -s "$SRC/configs" "$w/configs"
     ln -s "$SRC/scripts" "$w/scripts"
+    ln -s "$SRC/examples" "$w/examples"
     ln -s "$DATA" "$T/$name/shared"
     script="$T/$name.sh"
     {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every option of every command is documented: the options of extract, synth and features in README.md, the
 # options of each statistics command in its section of docs/statistics.md ("### `voxomics CMD`"), cox, km and coxnet in
-# docs/survival.md; associate, gsea, ora and regress in docs/radiogenomics.md. The option
+# docs/survival.md; associate, gsea, ora and regress in docs/radiogenomics.md; study in docs/study.md. The option
 # names come from the commands' own help, which comes from the tables the parser uses.
 set -euo pipefail
 vx="$1"
@@ -20,28 +20,20 @@ for c in extract synth features; do
     done
 done
 grep -qF -- "--quiet" "$src/README.md" || fail "README.md does not document --quiet"
-for c in harmonize icc select train predict cv evaluate; do
-    section=$(awk -v h="### \`voxomics $c\`" '$0 == h { on = 1; next } /^##/ { on = 0 } on' "$src/docs/statistics.md")
-    [ -n "$section" ] || fail "docs/statistics.md has no section for $c"
-    for o in $(options_of "$c"); do
-        grep -qF -- "\`$o" <<<"$section" || fail "docs/statistics.md does not document $c $o"
-        n=$((n + 1))
+section_options() { # section_options DOC CMD...: each command's options in its "### `voxomics CMD`" of DOC
+    local doc=$1 c o section
+    shift
+    for c in "$@"; do
+        section=$(awk -v h="### \`voxomics $c\`" '$0 == h { on = 1; next } /^##/ { on = 0 } on' "$src/$doc")
+        [ -n "$section" ] || fail "$doc has no section for $c"
+        for o in $(options_of "$c"); do
+            grep -qF -- "\`$o" <<<"$section" || fail "$doc does not document $c $o"
+            n=$((n + 1))
+        done
     done
-done
-for c in cox km coxnet; do
-    section=$(awk -v h="### \`voxomics $c\`" '$0 == h { on = 1; next } /^##/ { on = 0 } on' "$src/docs/survival.md")
-    [ -n "$section" ] || fail "docs/survival.md has no section for $c"
-    for o in $(options_of "$c"); do
-        grep -qF -- "\`$o" <<<"$section" || fail "docs/survival.md does not document $c $o"
-        n=$((n + 1))
-    done
-done
-for c in associate gsea ora regress; do
-    section=$(awk -v h="### \`voxomics $c\`" '$0 == h { on = 1; next } /^##/ { on = 0 } on' "$src/docs/radiogenomics.md")
-    [ -n "$section" ] || fail "docs/radiogenomics.md has no section for $c"
-    for o in $(options_of "$c"); do
-        grep -qF -- "\`$o" <<<"$section" || fail "docs/radiogenomics.md does not document $c $o"
-        n=$((n + 1))
-    done
-done
+}
+section_options docs/statistics.md harmonize icc select train predict cv evaluate
+section_options docs/survival.md cox km coxnet
+section_options docs/radiogenomics.md associate gsea ora regress
+section_options docs/study.md study
 echo "$n options documented"
