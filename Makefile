@@ -6,12 +6,16 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 export OMP_WAIT_POLICY ?= passive
 export VOXOMICS_DATA ?= $(abspath ../shared)
 
-.PHONY: all setup build test test-asan fuzz mpi demo bench docs install clean
+.PHONY: all setup setup-test build test test-asan fuzz mpi demo bench docs install clean
 
 all: build
 
 setup:
 	@bash scripts/setup.sh
+
+# the test tier: headless Chromium and Selenium for the report's browser test (cli_report_browser)
+setup-test:
+	@bash scripts/setup.sh test
 
 $(BUILD)/build.ninja:
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
@@ -22,7 +26,7 @@ build: setup $(BUILD)/build.ninja
 $(ASAN_BUILD)/build.ninja:
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVX_SANITIZE=ON
 
-test: build $(ASAN_BUILD)/build.ninja
+test: setup-test build $(ASAN_BUILD)/build.ninja
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 	@ninja -C $(ASAN_BUILD)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages voxomics needs to build and test. Idempotent; silent when all are present.
+# usage: scripts/setup.sh [test]
+#   (no argument)  what `make` needs to build and run the unit, conformance and CLI tests;
+#   test           also the test tier: headless Chromium, its WebDriver and python3-selenium, for the browser test
+#                  of the study report (tests/browser/report_check.py); `make test` and CI install it.
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -euo pipefail
 
@@ -12,6 +16,11 @@ PACKAGES=(
   clang libclang-rt-14-dev
   libopenmpi-dev openmpi-bin
 )
+case "${1:-}" in
+  "") ;;
+  test) PACKAGES+=(chromium chromium-driver python3-selenium) ;;
+  *) echo "voxomics setup: unknown tier '$1' (known: test)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -111,6 +111,10 @@ VX_API const char *vx_pipeline_class(const vx_pipeline *pl, int k);
  * pipeline). Both arrays stay valid until vx_pipeline_free; do not free them. */
 VX_API size_t vx_pipeline_features(const vx_pipeline *pl, const char *const **names);
 VX_API size_t vx_pipeline_selected(const vx_pipeline *pl, const size_t **idx);
+/* The fitted classifier of a classification pipeline (pointer into pl, valid until vx_pipeline_free; NULL for a
+ * survival pipeline or NULL pl): e.g. vx_model_logreg_coef gives the coefficients of the selected features on the
+ * standardised scale (the standardised coefficients), in the order of vx_pipeline_selected. */
+VX_API const vx_model *vx_pipeline_model(const vx_pipeline *pl);
 /* Record the label column name and the texts of class 0 (neg) and class 1 (pos), copied into the pipeline
  * (set by the caller before saving; NULL is stored as ""). VX_OK or VX_ENOMEM. */
 VX_API int vx_pipeline_set_labels(vx_pipeline *pl, const char *label_column, const char *neg, const char *pos);

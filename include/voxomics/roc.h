@@ -127,6 +127,34 @@ VX_API int vx_roc_log_loss(const double *prob, const int *y, size_t n, double *l
 VX_API int vx_roc_calibration(const double *prob, const int *y, size_t n, double *intercept, double *slope,
                               vx_error *err);
 
+/* The empirical ROC curve of score against y: one point per distinct score threshold t, taken from the largest
+ * down ("positive when score >= t"), preceded by (0, 0); the last point is (1, 1). fpr[k] = false positives /
+ * controls, tpr[k] = true positives / cases; a run of tied scores moves both at once (a diagonal segment), as
+ * pROC::roc and scikit-learn's roc_curve(drop_intermediate=False). fpr and tpr need room for n + 1 points;
+ * *npts receives their number (distinct scores + 1). Errors: as vx_roc_auc's (both classes needed); VX_ENOMEM. */
+VX_API int vx_roc_curve(const double *score, const int *y, size_t n, double *fpr, double *tpr, size_t *npts,
+                        vx_error *err);
+
+/* The ROC curve (fpr, tpr, npts points, as vx_roc_curve gives them: fpr non-decreasing) read at each fpr of grid
+ * (ngrid values in [0, 1]) into out (vertical averaging, Fawcett 2006): at a grid value g that is one of the
+ * curve's fpr values the largest tpr there (the top of a vertical step); between two points the straight line
+ * joining the last point with fpr < g and the first with fpr > g. out[k] for g = 0 is therefore the tpr of the
+ * first vertical step, not 0. Errors: VX_EINVAL (NULL, npts < 2, a grid value outside [0, 1], fpr decreasing). */
+VX_API int vx_roc_interp(const double *fpr, const double *tpr, size_t npts, const double *grid, size_t ngrid,
+                         double *out, vx_error *err);
+
+/* Reliability curve (calibration plot) of predicted probabilities prob in [0, 1] against y: the samples sorted
+ * by prob (ties by index) are cut into `bins` groups of equal size (group g: sorted positions floor(g n / bins)
+ * to floor((g + 1) n / bins) - 1, so deciles for bins = 10; empty groups when n < bins are left out). Per group
+ * k (k < *nout <= bins): count[k], mean_pred[k] = mean prob, observed[k] = fraction of y = 1, and the exact
+ * (Clopper-Pearson) 95% binomial interval of that fraction, lo[k] = the 0.025 quantile of Beta(x, count - x + 1)
+ * (0 when x = 0), hi[k] = the 0.975 quantile of Beta(x + 1, count - x) (1 when x = count), x the cases in the
+ * group, as R's binom.test(x, count)$conf.int. Arrays of room bins; lo, hi may be NULL. Both classes need not
+ * be present. Errors: VX_EINVAL (NULL, n = 0, bins = 0, a label not 0/1, a probability outside [0, 1]),
+ * VX_ENAN, VX_ENOMEM. */
+VX_API int vx_roc_reliability(const double *prob, const int *y, size_t n, size_t bins, double *mean_pred,
+                              double *observed, double *lo, double *hi, size_t *count, size_t *nout, vx_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -597,6 +597,11 @@ size_t vx_pipeline_selected(const vx_pipeline *pl, const size_t **idx)
     return pl->k;
 }
 
+const vx_model *vx_pipeline_model(const vx_pipeline *pl)
+{
+    return pl ? pl->model : NULL;
+}
+
 int vx_pipeline_set_labels(vx_pipeline *pl, const char *column, const char *neg, const char *pos)
 {
     const char *v[3] = {neg, pos, column};
