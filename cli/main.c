@@ -40,7 +40,8 @@ static void overview(FILE *f)
                "Outputs (-o, --json, --save): a regular file is replaced atomically; a symbolic link's target is\n"
                "written; a fifo or device is written as a stream; '-' is standard output.\n"
                "Settings schema: docs/config.md. Features: docs/features.md. Statistics: docs/statistics.md.\n"
-               "Survival: docs/survival.md. Radiogenomics: docs/radiogenomics.md.\n\n"
+               "Survival: docs/survival.md. Radiogenomics: docs/radiogenomics.md.\n"
+               "Studies and their reports: docs/study.md.\n\n"
                "example:\n"
                "  voxomics help extract\n");
 }

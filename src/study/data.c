@@ -15,16 +15,45 @@
 #include "voxomics/extract.h"
 #include "voxomics/io.h"
 
+/* Lexically: drop "." components and "dir/.." pairs ("/work/main/../shared/x" -> "/work/shared/x"), so that
+ * provenance shows where a file is; a leading ".." of a relative path stays. In place. */
+static void path_normalise(char *p)
+{
+    const int abs = p[0] == '/';
+    const size_t cap = strlen(p) + 1; /* the result is never longer */
+    char *parts[PATH_MAX / 2];
+    size_t n = 0;
+    for (char *save = NULL, *c = strtok_r(p, "/", &save); c && n < PATH_MAX / 2; c = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(c, "."))
+            continue;
+        if (!strcmp(c, "..") && n > 0 && strcmp(parts[n - 1], ".."))
+            n--;
+        else if (!(abs && n == 0 && !strcmp(c, "..")))
+            parts[n++] = c;
+    }
+    char out[PATH_MAX];
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(out + len, len < sizeof out ? sizeof out - len : 0, "%s%s", i || abs ? "/" : "",
+                                parts[i]);
+    snprintf(p, cap, "%s", n || !abs ? out : "/");
+}
+
 char *vxs_resolve(const vxs_ctx *ctx, const char *value)
 {
     if (!value)
         return NULL;
-    if (value[0] == '/' || !ctx->study_dir)
-        return strdup(value);
-    size_t n = strlen(ctx->study_dir) + strlen(value) + 2;
-    char *p = malloc(n);
+    char *p;
+    if (value[0] == '/' || !ctx->study_dir) {
+        p = strdup(value);
+    } else {
+        size_t n = strlen(ctx->study_dir) + strlen(value) + 2;
+        if ((p = malloc(n)))
+            snprintf(p, n, "%s/%s", ctx->study_dir, value);
+    }
     if (p)
-        snprintf(p, n, "%s/%s", ctx->study_dir, value);
+        path_normalise(p);
     return p;
 }
 

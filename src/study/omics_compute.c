@@ -1,5 +1,5 @@
 /* voxomics study: the computations of the association, gsea and imaging_to_omics steps on the aligned
- * features x genes (vxs_omics): result JSON objects (keys in docs/study_survival_omics.md).
+ * features x genes (vxs_omics): result JSON objects (keys in docs/study.md).
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <math.h>

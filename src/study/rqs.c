@@ -6,7 +6,7 @@
  * the score below uses the RQS 1.0 items and the RQS 2.0 themes are listed apart, unscored.
  *
  * Only what the study file (the settings each step ran with, in its JSON) and the results show is scored; every
- * other item is listed "for the authors to complete" with its range. The rules (docs/study_report.md):
+ * other item is listed "for the authors to complete" with its range. The rules (docs/study.md, "The report"):
  *   1 image protocol: +1 when the features were extracted by voxomics (settings file and hash recorded) or an
  *     acquisition-parameter (batch) table is an input; the "public protocol" point is the authors';
  *   2 multiple segmentations: +1 when the reliability step (ICC over repeated segmentations) ran;

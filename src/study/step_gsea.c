@@ -31,6 +31,10 @@ static int gsea_feature(vxs_ctx *ctx, const vxs_node *cfg, const vxs_omics *o, s
     const vxs_node *as = vxs_get(vxs_get(ctx->root, "steps"), "association");
     const char *name = vxs_str(cfg, "feature", "top"), *mn = vxs_str(as, "method", "spearman");
     const int mi = vxs_cor_method(mn);
+    cJSON *assoc = NULL; /* declared as an input: a change of the association's settings reruns this step */
+    if (as && vxs_step_result(ctx, "association", &assoc, err) != VX_OK)
+        return err->code;
+    cJSON_Delete(assoc);
     if (mi < 0)
         return vx_error_set(err, VX_EINVAL, "%s: steps.association.method '%s' is not known", ctx->study_path, mn);
     *m = (vx_cor_method)mi;

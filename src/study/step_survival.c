@@ -1,6 +1,6 @@
 /* voxomics study step "survival": univariate and multivariable Cox models, a LASSO-Cox risk split with its
  * Kaplan-Meier curves (surv_compute.c computes; this file reads the settings, writes the CSV files under OUTDIR/survival/ and
- * draws the report section). docs/study_survival_omics.md describes the keys and the JSON.
+ * draws the report section). docs/study.md describes the keys and the JSON.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <math.h>

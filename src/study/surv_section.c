@@ -148,7 +148,7 @@ static int km_series(const cJSON *g, int k, vx_plot_series *s, double **mem, uns
     return 1;
 }
 
-static void km_plot(vxs_html *h, const cJSON *km)
+static void km_plot(vxs_html *h, const cJSON *km, const char *time_col)
 {
     vx_plot_series s[2] = {{0}};
     double *mem[2] = {0}, *risk = NULL, *ticks;
@@ -163,10 +163,15 @@ static void km_plot(vxs_html *h, const cJSON *km)
             memcpy(risk + ns++ * nt, r, nt * sizeof *r);
         free(r);
     }
-    char note[96];
-    snprintf(note, sizeof note, "log-rank p = %.3g", vxs_json_num(km, "logrank.p"));
+    char note[96], xl[96];
+    const double lp = vxs_json_num(km, "logrank.p");
+    if (isfinite(lp))
+        snprintf(note, sizeof note, "log-rank p = %.3g", lp);
+    else
+        snprintf(note, sizeof note, "one risk group: no log-rank test");
+    snprintf(xl, sizeof xl, "time (%s)", time_col ? time_col : "outcome.time");
     vx_plot_axes ax = {0};
-    ax.title = "Kaplan-Meier curves of the LASSO-Cox risk groups", ax.xlabel = "time", ax.ylabel = "survival";
+    ax.title = "Kaplan-Meier curves of the LASSO-Cox risk groups", ax.xlabel = xl, ax.ylabel = "survival";
     ax.ymin = 0, ax.ymax = 1, ax.note = note;
     vx_error e = {0};
     vxs_html_plot(h, "survival_km", ns ? vx_plot_km(&ax, s, ns, ticks, nt, risk, &e) : NULL,
@@ -191,7 +196,9 @@ static void km_at_table(vxs_html *h, const cJSON *km)
     char p[128];
     for (int k = 0; k < 2; k++) {
         const cJSON *g = cJSON_GetArrayItem(get(km, "groups"), k);
-        for (size_t j = 0; g && j < nat; j++) {
+        if (!get(g, "surv_at")) /* an empty group (everyone in the other one): no curve, no row */
+            continue;
+        for (size_t j = 0; j < nat; j++) {
             vxs_html_raw(h, "<tr>");
             vxs_html_textcell(h, cJSON_GetStringValue(get(g, "name")));
 #define KC(path_fmt, key, idx, fmt) (snprintf(p, sizeof p, path_fmt, k, key, idx),                                   \
@@ -219,7 +226,7 @@ static void km_at_table(vxs_html *h, const cJSON *km)
     free(at);
 }
 
-static void km_part(vxs_html *h, const cJSON *res)
+static void km_part(vxs_html *h, const cJSON *res, const char *time_col)
 {
     const cJSON *km = get(res, "km");
     if (!km)
@@ -234,13 +241,13 @@ static void km_part(vxs_html *h, const cJSON *res)
     if (sn)
         vxs_html_raw(h, " "), vxs_html_text(h, sn), vxs_html_raw(h, ".");
     vxs_html_raw(h, "</p>");
-    km_plot(h, km);
+    km_plot(h, km, time_col);
     km_at_table(h, km);
 }
 
 int vxs_survival_section(const cJSON *res, const cJSON *study, vxs_html *h, vx_error *err)
 {
-    (void)study;
+    const char *time_col = cJSON_GetStringValue(get(get(study, "outcome"), "time"));
     const cJSON *uni = get(res, "univariate");
     const size_t shown = (size_t)num(res, "univariate_shown");
     vxs_html_say(h, SJ, res, "<p>{n} subjects with an outcome, {events} events. Features: ");
@@ -258,6 +265,6 @@ int vxs_survival_section(const cJSON *res, const cJSON *study, vxs_html *h, vx_e
     }
     multivariable_part(h, res);
     coxnet_part(h, res);
-    km_part(h, res);
+    km_part(h, res, time_col);
     return vxs_html_status(h, err);
 }

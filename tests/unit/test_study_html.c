@@ -154,7 +154,7 @@ static void test_page(void **state)
     assert_non_null(strstr(err.msg, "not a finished study folder"));
 }
 
-/* The RQS section on hand-made results: the points of docs/study_report.md's rules, worked by hand. */
+/* The RQS section on hand-made results: the points of docs/study.md, "The report"'s rules, worked by hand. */
 static int rqs_total(const char *study, const char *const *names, const char *const *results, size_t n)
 {
     vxs_report_data d;
