@@ -173,12 +173,19 @@ def results_frame(r, s, case_id):
     if not text:
         return pd.DataFrame({c: [] for c in LONG_COLUMNS})
     df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    num = pd.to_numeric(df["value"], errors="coerce")
-    if num.isna().sum() == (df["value"].str.lower() == "nan").sum():
-        df["value"] = num.astype("float64")
-    else:  # text values (PyRadiomics' diagnostics): numbers as floats, the text as it is
-        df["value"] = [_number(v) for v in df["value"]]
+    num = floats(df["value"])
+    # text values (PyRadiomics' diagnostics) keep their text, the numbers are floats
+    df["value"] = num if num is not None else [_number(v) for v in df["value"]]
     return df
+
+
+def floats(cells):
+    """Text cells as a float64 array, exactly as written (Python's float(): the library writes the shortest text
+    that reads back to the same double), empty cells NaN; None when a non-empty cell is not a number."""
+    try:
+        return np.array([float(v) if v != "" else math.nan for v in cells], dtype=np.float64)
+    except ValueError:
+        return None
 
 
 def results_dicts(r, s, names):
