@@ -306,3 +306,20 @@ def test_threads_speed_up(ct):
     print(f"2 extractions: serial {serial:.2f} s, 2 threads {parallel:.2f} s on {os.cpu_count()} CPUs")
     if os.cpu_count() >= 2 and os.getloadavg()[0] < 0.5:
         assert parallel < 0.85 * serial
+
+
+# ---- DICOM and RTSTRUCT inputs ------------------------------------------------------------------------------
+def test_dicom_series_and_rtstruct(data, ct):
+    d = os.path.join(data, "ibsi", "ibsi1", "ct_phantom_dicom")
+    img = voxomics.read_image(os.path.join(d, "image"))
+    nii = voxomics.read_image(ct[0])
+    assert img.dims == nii.dims
+    np.testing.assert_allclose(img.spacing, nii.spacing, rtol=1e-4)
+    mask = voxomics.read_mask(os.path.join(d, "mask", "DCM_RS_00060.dcm") + ":GTV-1", img)
+    assert mask.dims == img.dims and mask.array.max() == 1
+    refs = reference(data, "C")
+    df = voxomics.extract(img, mask, "configs/ibsi1/C.yaml")
+    assert len(refs) == 270 and mismatches(values(df), refs) == []
+    with pytest.raises(voxomics.VoxomicsError) as e:
+        voxomics.read_mask(os.path.join(d, "mask", "DCM_RS_00060.dcm") + ":NoSuchROI", img)
+    assert "NoSuchROI" in str(e.value)
