@@ -16,7 +16,9 @@ __all__ = ["cohort"]
 def _vx_cohort_progress(ud, p):
     """The library's progress callback (serialised, from any worker thread; cffi holds the GIL here)."""
     try:
-        ffi.from_handle(ud)(p.done, p.total, p.failed, p.elapsed)
+        state = ffi.from_handle(ud)
+        if state.error is None:  # after a failing call, the user's function is not called again
+            state(p.done, p.total, p.failed, p.elapsed)
     except Exception as e:  # an exception cannot cross C: the first one is raised after the run
         state = ffi.from_handle(ud)
         if getattr(state, "error", None) is None:

@@ -323,3 +323,11 @@ def test_dicom_series_and_rtstruct(data, ct):
     with pytest.raises(voxomics.VoxomicsError) as e:
         voxomics.read_mask(os.path.join(d, "mask", "DCM_RS_00060.dcm") + ":NoSuchROI", img)
     assert "NoSuchROI" in str(e.value)
+
+
+def test_mask_array_follows_image_order(phantom, refs):
+    img = voxomics.read_image(phantom[0], order="zyx")
+    mask = np.ascontiguousarray(voxomics.read_image(phantom[1], order="zyx").array)  # (z, y, x) numpy
+    assert mask.shape == (4, 4, 5)
+    df = voxomics.extract(img, mask, PHANTOM_CONFIG)
+    assert mismatches(values(df), refs) == []
