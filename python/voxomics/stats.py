@@ -25,7 +25,6 @@ Conventions shared by the functions:
 * The functions keep no state: calling them from several threads at once is safe.
 """
 
-import math
 import numbers
 import warnings
 
@@ -628,7 +627,7 @@ def select(df, label=None, method="mrmr", k=None, features=None, exclude=None, t
     feats = _feature_columns(df, features, exclude, [label])
     X = _matrix(df, feats)
     keep = _missing_rows(df, X, feats, [label], missing)
-    sub, X = df[keep], _impute(X[keep])
+    X = _impute(X[keep])
     _, y = _class_labels(y_col[keep], positive)
     X, names = _drop_constant(X, feats)
     idx, vals = _select_binary(X, y, names, method, k, threshold, alpha, welch, miq, lasso_1se, folds, seed, nlambda,
@@ -746,7 +745,8 @@ def _pipeline_params(model, select, survival, harmonize_batch, seed, preset, cri
     if select is not None:
         m = lib.vx_select_method_find(str(select).encode())
         if m < 0:
-            _fail(f"cv: unknown selection method '{select}' (none, variance, correlation, univariate, mrmr, lasso, cox)")
+            _fail(f"cv: unknown selection method '{select}' (none, variance, correlation, univariate, mrmr, lasso, "
+                  "cox)")
         pp.select.method = m
     pp.select.welch, pp.select.miq, pp.select.lasso_1se = int(bool(welch)), int(bool(miq)), int(bool(lasso_1se))
     pp.harmonize = int(harmonize_batch is not None)
@@ -791,6 +791,37 @@ def _cv_outcome(sub, label, time, event, positive):
     return y, None, None, classes
 
 
+def _cv_options(df, keep, folds, repeats, seed, inner_folds, tune):
+    """The vx_cv_options of cv's folds (a number or given folds), inner folds and tuning, the Python objects its
+    pointers point into (kept alive by the caller during the call) and the tuned parameter names."""
+    opts = ffi.new("vx_cv_options *")
+    opts.folds, opts.repeats, opts.seed = 5, int(repeats), int(seed)
+    keepalive = [opts]
+    if isinstance(folds, numbers.Integral) and not isinstance(folds, bool):
+        opts.folds = int(folds)
+    else:
+        g = _fold_codes(_given_folds(df, folds, len(df), "folds")[keep], False, "folds")
+        opts.repeats = g.shape[1]
+        keepalive.append(g)
+        opts.given = ffi.from_buffer("int[]", g)
+    if inner_folds is not None:
+        a = _given_folds(df, inner_folds, len(df), "inner_folds")
+        inner = _fold_codes(np.where(a < 0, np.nan, a)[keep], True, "inner_folds")
+        keepalive.append(inner)
+        opts.inner_given = ffi.from_buffer("int[]", inner)
+    tn = list((tune or {}).items())
+    if tn:
+        ct = ffi.new("vx_cv_tune[]", len(tn))
+        for i, (name, values) in enumerate(tn):
+            nm = ffi.new("char[]", ("lambda" if name == "lambda_" else name).encode())
+            v, pv = _f64(np.asarray(values, dtype=np.float64))
+            keepalive += [nm, v, pv]
+            ct[i].param, ct[i].values, ct[i].n = nm, pv, len(values)
+        keepalive.append(ct)
+        opts.tune, opts.n_tune = ct, len(tn)
+    return opts, keepalive, [name for name, _ in tn]
+
+
 def cv(df, label=None, model="logreg", folds=5, repeats=1, seed=0, select=None, features=None, exclude=None,
        positive=None, missing="error", time=None, event=None, tune=None, inner_folds=None, harmonize_batch=None,
        preset=None, criterion=None, base_score=None, bootstrap_rows=False, welch=False, miq=False, lasso_1se=False,
@@ -830,31 +861,7 @@ def cv(df, label=None, model="logreg", folds=5, repeats=1, seed=0, select=None, 
     pp = _pipeline_params(model, select, survival, harmonize_batch, seed, preset, criterion, base_score,
                           bootstrap_rows, welch, miq, lasso_1se, params)
     n, p = X.shape
-    opts = ffi.new("vx_cv_options *")
-    opts.folds, opts.repeats, opts.seed = 5, int(repeats), int(seed)
-    keepalive = []
-    if isinstance(folds, numbers.Integral) and not isinstance(folds, bool):
-        opts.folds = int(folds)
-    else:
-        g = _fold_codes(_given_folds(df, folds, len(df), "folds")[keep], False, "folds")
-        opts.repeats = g.shape[1]
-        keepalive.append(g)
-        opts.given = ffi.from_buffer("int[]", g)
-    if inner_folds is not None:
-        a = _given_folds(df, inner_folds, len(df), "inner_folds")
-        inner = _fold_codes(np.where(a < 0, np.nan, a)[keep], True, "inner_folds")
-        keepalive.append(inner)
-        opts.inner_given = ffi.from_buffer("int[]", inner)
-    tn = list((tune or {}).items())
-    if tn:
-        ct = ffi.new("vx_cv_tune[]", len(tn))
-        for i, (name, values) in enumerate(tn):
-            nm = ffi.new("char[]", ("lambda" if name == "lambda_" else name).encode())
-            v, pv = _f64(np.asarray(values, dtype=np.float64))
-            keepalive += [nm, v, pv]
-            ct[i].param, ct[i].values, ct[i].n = nm, pv, len(values)
-        keepalive.append(ct)
-        opts.tune, opts.n_tune = ct, len(tn)
+    opts, keepalive, tuned = _cv_options(df, keep, folds, repeats, seed, inner_folds, tune)
     X, px = _f64(X)
     names = _CStrings(feats)
     batch = _CStrings(_batch_strings(sub, harmonize_batch)) if harmonize_batch is not None else None
@@ -871,7 +878,7 @@ def cv(df, label=None, model="logreg", folds=5, repeats=1, seed=0, select=None, 
             y, py = _i32(y)
             rc = lib.vx_cv_run(px, n, p, py, names.ptr, batch.ptr if batch else ffi.NULL, pp, opts, res, err)
         _check(rc, err, "cv")
-        return _cv_result(res, sub.index, classes, survival, [name for name, _ in tn],
+        return _cv_result(res, sub.index, classes, survival, tuned,
                           {"model": model, "select": select or "none", "samples": n, "features": p,
                            "seed": seed, "missing": missing, "features_used": feats})
     finally:
