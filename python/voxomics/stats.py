@@ -1079,12 +1079,18 @@ def km(df, time, event, group=None, strata=None, at=None, conf_type="log", rho=0
 
 
 # ---- associate ------------------------------------------------------------------------------------------------
+def _pair_dtype():
+    """The numpy view of vx_assoc_pair, with the compiler's offsets and size."""
+    names = ["feature", "target", "n", "rho", "p", "q"]
+    return np.dtype({"names": names, "formats": [np.uintp] * 3 + [np.float64] * 3,
+                     "offsets": [ffi.offsetof("vx_assoc_pair", m) for m in names],
+                     "itemsize": ffi.sizeof("vx_assoc_pair")})
+
+
 def _pairs_frame(pairs, np_, fnames, tnames):
     if np_ == 0:
         return pd.DataFrame(columns=["feature", "target", "n", "rho", "p", "q"])
-    raw = np.frombuffer(ffi.buffer(pairs, ffi.sizeof("vx_assoc_pair") * np_), dtype=np.dtype(
-        [("feature", np.uintp), ("target", np.uintp), ("n", np.uintp), ("rho", np.float64), ("p", np.float64),
-         ("q", np.float64)]))
+    raw = np.frombuffer(ffi.buffer(pairs, ffi.sizeof("vx_assoc_pair") * np_), dtype=_pair_dtype())
     return pd.DataFrame({"feature": np.asarray(fnames, dtype=object)[raw["feature"].astype(np.int64)],
                          "target": np.asarray(tnames, dtype=object)[raw["target"].astype(np.int64)],
                          "n": raw["n"].astype(np.int64), "rho": raw["rho"].copy(), "p": raw["p"].copy(),
@@ -1165,9 +1171,7 @@ def _readjust(out, fnames, tnames):
     ti = {t: i for i, t in enumerate(tnames)}
     m = len(out)
     arr = ffi.new("vx_assoc_pair[]", m)
-    raw = np.frombuffer(ffi.buffer(arr), dtype=np.dtype(
-        [("feature", np.uintp), ("target", np.uintp), ("n", np.uintp), ("rho", np.float64), ("p", np.float64),
-         ("q", np.float64)]))
+    raw = np.frombuffer(ffi.buffer(arr), dtype=_pair_dtype())
     raw["feature"] = out["feature"].map(fi).to_numpy()
     raw["target"] = out["target"].map(ti).to_numpy()
     raw["n"], raw["rho"], raw["p"] = out["n"].to_numpy(), out["rho"].to_numpy(), out["p"].to_numpy()

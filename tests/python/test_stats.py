@@ -429,6 +429,11 @@ def test_associate_groups_and_errors(nsclc):
     pairs = voxomics.associate(f, clin, categorical=["histology", "egfr-mut"])
     assert set(pairs["target"]) == {"egfr-mut", "histology"} and pairs["p"].is_monotonic_increasing
     assert pairs.loc[pairs["target"] == "histology", "rho"].isna().all()  # Kruskal-Wallis: no rho
+    mixed = voxomics.associate(f, d[["egfr-mut", "histology", "age"]], categorical=["histology", "egfr-mut"])
+    assert set(mixed["target"]) == {"egfr-mut", "histology", "age"} and mixed["p"].is_monotonic_increasing
+    p = mixed["p"].to_numpy()  # one BH over the numeric and the group tests together (R's p.adjust)
+    bh = np.minimum.accumulate((p * len(p) / np.arange(1, len(p) + 1))[::-1])[::-1]
+    assert np.allclose(mixed["q"], np.minimum(bh, 1), rtol=1e-12, atol=0)
     with pytest.raises(VoxomicsError, match="no column 'kras'"):
         voxomics.associate(f, clin, categorical=["kras"])
     with pytest.raises(VoxomicsError, match="method"):
