@@ -322,7 +322,7 @@ def _batch_strings(df, batch):
 
 
 def harmonize(df, batch, covariates=None, features=None, exclude=None, parametric=True, eb=True, mean_only=False,
-              ref_batch=None, categorical=None, missing="error", return_model=False):
+              ref_batch=None, categorical=None, missing="error", skip_constant=True, return_model=False):
     """ComBat harmonisation of the feature columns of `df` across the batches of column `batch`.
 
     Exactly R's ``sva::ComBat`` / neuroCombat (``voxomics harmonize``; include/voxomics/combat.h states the
@@ -330,7 +330,7 @@ def harmonize(df, batch, covariates=None, features=None, exclude=None, parametri
     estimates), ``mean_only`` location only, ``ref_batch`` a batch value left unchanged. ``covariates``: columns
     whose effect is kept (numeric as they are; text columns, or those named in ``categorical``, as indicators of
     every level but the first, as R's ``model.matrix``). Features constant within a batch are left unchanged
-    and listed in a warning.
+    and listed in a warning (sva's behaviour), or refused with ``skip_constant=False``.
 
     Returns a copy of `df` (the same index and columns, non-feature columns kept; rows with missing values
     dropped with ``missing="drop"``) with the harmonised features, or ``(frame, model)`` with
@@ -353,6 +353,7 @@ def harmonize(df, batch, covariates=None, features=None, exclude=None, parametri
     opts = ffi.new("vx_combat_options *")
     lib.vx_combat_options_default(opts)
     opts.parametric, opts.eb, opts.mean_only = int(bool(parametric)), int(bool(eb)), int(bool(mean_only))
+    opts.skip_constant = int(bool(skip_constant))
     if ref_batch is not None:
         r = _level_name(ref_batch)
         if r not in list(levels):

@@ -107,6 +107,12 @@ def test_harmonize_errors(combat_data):
     with pytest.raises(VoxomicsError, match="alone") as e:
         voxomics.harmonize(one, "site", exclude=["pheno"])
     assert e.value.code == -1
+    flat = combat_data.assign(f5=1.5)  # a constant feature: left unchanged with a warning, or refused
+    with pytest.warns(UserWarning, match="f5"):
+        out = voxomics.harmonize(flat, "site", exclude=["pheno"])
+    assert (out["f5"] == 1.5).all()
+    with pytest.raises(VoxomicsError, match="f5"):
+        voxomics.harmonize(flat, "site", exclude=["pheno"], skip_constant=False)
     gap = combat_data.copy()
     gap.loc[3, "f7"] = np.nan
     with pytest.raises(VoxomicsError, match="f7"):
