@@ -100,6 +100,32 @@ VX_API int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, 
 VX_API int vx_results_write_wide_named(FILE *f, const char *case_id, const char *roi, const vx_results *res,
                                        const vx_provenance *prov, int header, vx_column_names names);
 
+/* ---- PyRadiomics' result dict (compatibility mode) -------------------------------------------------- */
+/* One entry of the ordered dict PyRadiomics' RadiomicsFeatureExtractor.execute() returns. */
+typedef struct vx_pyrad_item {
+    char *key;    /* "diagnostics_Mask-original_BoundingBox", "original_glcm_Contrast", ... */
+    char *text;   /* a diagnostics value as Python prints it ("(162, 84, 11, 47, 70, 7)"); NULL for a number */
+    double value; /* the number, when text is NULL */
+} vx_pyrad_item;
+
+/* A caller's struct filled by vx_results_pyradiomics_items / vx_pyradiomics_execute (voxomics/cohort.h);
+ * release it with vx_pyrad_items_free. */
+typedef struct vx_pyrad_items {
+    vx_pyrad_item *items;
+    size_t n;
+} vx_pyrad_items;
+
+/* Every value of res as PyRadiomics' result dict, in the order and with the names of the wide table in
+ * PyRadiomics compatibility (vx_results_write_wide_named with VX_NAMES_PYRADIOMICS, so that the two never
+ * differ): the text values first (PyRadiomics' diagnostics_*, in its order), then voxomics' own diagnostic
+ * values (numbers; none for a PyRadiomics parameter file on NIfTI / NRRD inputs), then the features,
+ * "<image type>_<class>_<Feature>" ("original_firstorder_Mean", "wavelet-LLH_glcm_Contrast"; a feature
+ * PyRadiomics lacks keeps its IBSI tag). out is overwritten; free it with vx_pyrad_items_free (also after an
+ * error). Errors: VX_EINVAL, VX_ENOMEM. */
+VX_API int vx_results_pyradiomics_items(const vx_results *res, vx_pyrad_items *out, vx_error *err);
+/* Free the keys and texts of items and its array (not items itself) and zero it. NULL is allowed. */
+VX_API void vx_pyrad_items_free(vx_pyrad_items *items);
+
 /* Write one CSV field to f, quoted ("..." with "" for a quote) when it holds a comma, quote or line break.
  * Write errors stay in f's error indicator (ferror). */
 VX_API void vx_csv_field(FILE *f, const char *s);

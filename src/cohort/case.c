@@ -198,3 +198,56 @@ int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_optio
     }
     return rc;
 }
+
+int vx_case_extract_images(const vx_image *img, const vx_image *mask, const vx_settings *s, const vx_case_options *o,
+                           vx_results *res, vx_error *err)
+{
+    if (!img || !mask || !s || !res)
+        return vx_error_set(err, VX_EINVAL, "case of in-memory images: NULL argument");
+    vx_case_options def;
+    if (!o) {
+        vx_case_options_default(&def);
+        o = &def;
+    }
+    vx_input_info none; /* no file, no DICOM remarks */
+    memset(&none, 0, sizeof none);
+    return run_region(img, mask, NULL, s, 0, o, &none, &none, res, err);
+}
+
+/* vx_pyradiomics_execute on files: the case as the CLI runs it; r.error becomes err's message */
+static int execute_files(const char *image, const char *mask, const vx_settings *s, vx_pyrad_items *out,
+                         vx_error *err)
+{
+    vx_case_spec cs = {"", image, mask, NULL};
+    vx_case_result r;
+    int rc = vx_case_run(&cs, s, NULL, &r);
+    if (rc != VX_OK)
+        vx_error_set(err, rc, "%s", r.error ? r.error : vx_strerror(rc));
+    else if (r.n_regions != 1)
+        rc = vx_error_set(err, VX_EINVAL, "image %s, mask %s: %zu regions, expected one", image, mask, r.n_regions);
+    else
+        rc = vx_results_pyradiomics_items(&r.regions[0].res, out, err);
+    vx_case_result_free(&r);
+    return rc;
+}
+
+int vx_pyradiomics_execute(const vx_settings *s, const char *image_path, const char *mask_path, const vx_image *image,
+                           const vx_image *mask, vx_pyrad_items *out, vx_error *err)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!s || !out)
+        return vx_error_set(err, VX_EINVAL, "PyRadiomics execute: NULL argument");
+    if (image_path && mask_path)
+        return execute_files(image_path, mask_path, s, out, err);
+    if (!image || !mask || image_path || mask_path)
+        return vx_error_set(err, VX_EINVAL, "PyRadiomics execute: give the image and the mask both as paths or both "
+                                            "as images");
+    vx_results res;
+    vx_results_init(&res);
+    int rc = vx_case_extract_images(image, mask, s, NULL, &res, err);
+    if (rc == VX_OK)
+        rc = vx_results_pyradiomics_items(&res, out, err);
+    vx_results_free(&res);
+    return rc;
+}
