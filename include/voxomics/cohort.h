@@ -84,22 +84,15 @@ VX_API int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_cas
 /* Free the error text and the regions' results of r (not r itself) and zero it. NULL is allowed. */
 VX_API void vx_case_result_free(vx_case_result *r);
 
-/* One region of in-memory images as vx_case_run extracts it: vx_extract with s (the ROI: the voxels equal to
- * s->mask_label when > 0, else those >= s->mask_threshold), PyRadiomics' diagnostics in its compatibility mode
- * (unless additionalInfo is off; the image hash is that of img->pixel_type), a PyRadiomics featureClass
- * subset, sorted rows. o may be NULL (defaults; its DICOM options do not apply). res must be initialised
- * (vx_results_init); the rows are appended. Errors: those of vx_extract and vx_pyradiomics_diagnostics. */
-VX_API int vx_case_extract_images(const vx_image *img, const vx_image *mask, const vx_settings *s,
-                                  const vx_case_options *o, vx_results *res, vx_error *err);
-
 /* PyRadiomics' RadiomicsFeatureExtractor.execute() in one call: the ordered result dict of one extraction
  * (vx_results_pyradiomics_items: diagnostics first, in PyRadiomics' order, then the features) for the
  * settings s (usually a PyRadiomics parameter file: compat pyradiomics; its label and label_channel select the
  * region and the mask channel). Either image_path and mask_path (any IMAGE and MASK of voxomics/input.h, run
- * as vx_case_run runs a case, with the CLI's values) with image and mask NULL, or image and mask (in memory,
- * vx_case_extract_images) with the paths NULL. out is overwritten; free it with vx_pyrad_items_free (also
- * after an error). Errors: those of vx_case_run (the message names the stage and the file) or of
- * vx_case_extract_images; VX_EINVAL for a path given with an image. */
+ * as vx_case_run runs a case, so that the values are the CLI's) with image and mask NULL, or image and mask
+ * in memory (vx_case_run_images; the image hash of the diagnostics is that of image->pixel_type) with the
+ * paths NULL. out is overwritten; free it with vx_pyrad_items_free (also after an error). Errors: those of
+ * vx_case_run / vx_case_run_images, the message naming the stage and the file; VX_EINVAL for a path given
+ * with an image. */
 VX_API int vx_pyradiomics_execute(const vx_settings *s, const char *image_path, const char *mask_path,
                                   const vx_image *image, const vx_image *mask, vx_pyrad_items *out, vx_error *err);
 

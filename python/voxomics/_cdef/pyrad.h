@@ -1,9 +1,6 @@
 /* voxomics Python package, PyRadiomics helper: the public C API voxomics.pyradiomics calls (read by _build.py
- * after core.h, whose types it uses: vx_settings, vx_image, vx_error).
+ * after core.h, whose types and vx_settings_load_text it uses: vx_settings, vx_image, vx_error).
  * SPDX-License-Identifier: GPL-3.0-or-later */
-
-/* ---- settings.h ---- */
-int vx_settings_load_text(const char *text, size_t len, const char *name, vx_settings *s, vx_error *err);
 
 /* ---- extract.h, cohort.h: PyRadiomics' result dict ---- */
 typedef struct vx_pyrad_item {
