@@ -61,9 +61,12 @@ def params_document(settings, image_types, features, voxel_based=False):
     """The PyRadiomics parameter document (YAML text) of the three dicts, as execute() passes it to the
     library: setting (in the dict's order), imageType, featureClass (a class with no feature list: null)."""
     setting = {k: v for k, v in settings.items() if voxel_based or k not in VOXEL_SETTINGS}
-    doc = {"setting": _plain(setting),
-           "imageType": _plain(image_types),
-           "featureClass": {str(k): (None if not v else _plain(list(v))) for k, v in features.items()}}
+    classes = {str(k): (None if not v else _plain(list(v))) for k, v in features.items()}
+    if "shape2D" in classes and not settings.get("force2D", False):
+        # PyRadiomics warns and computes no 2D shape without force2D (enableAllFeatures enables the class)
+        logger.warning("parameter force2D must be set to True to enable shape2D extraction")
+        del classes["shape2D"]
+    doc = {"setting": _plain(setting), "imageType": _plain(image_types), "featureClass": classes}
     return yaml.safe_dump(doc, sort_keys=False, default_flow_style=None, width=1 << 16)
 
 
@@ -90,18 +93,18 @@ def _diagnostic_value(key, text):
 
 
 def _image_of(x, what):
-    """(path bytes, None) for a file name, (None, vx_image *) for a voxomics.Image."""
-    from ..image import Image  # the core package (voxomics.image)
+    """(path bytes, None) for a file name, (None, Image) for a voxomics.Image or a nibabel image."""
+    from ..image import Image, as_image  # the core package (voxomics.image)
 
     if isinstance(x, (str, bytes, os.PathLike)):
         return fspath(x), None
-    if isinstance(x, Image):
-        return None, x._c
+    if isinstance(x, Image) or (hasattr(x, "affine") and hasattr(x, "dataobj")):
+        return None, as_image(x)
     kind = type(x).__module__ + "." + type(x).__name__
     hint = (" (SimpleITK images are not accepted: write the image to a file, or build a voxomics.Image from "
             "sitk.GetArrayFromImage(img) with order='zyx' and the image's spacing, origin and direction)"
             if "SimpleITK" in kind else "")
-    raise TypeError(f"{what}: expected a file name or a voxomics.Image, got {kind}{hint}")
+    raise TypeError(f"{what}: expected a file name, a voxomics.Image or a nibabel image, got {kind}{hint}")
 
 
 class RadiomicsFeatureExtractor:
@@ -237,16 +240,13 @@ class RadiomicsFeatureExtractor:
         s = _load_settings(self._document(settings), "RadiomicsFeatureExtractor settings")
         image_path, image = _image_of(imageFilepath, "image")
         mask_path, mask = _image_of(maskFilepath, "mask")
-        keep = []  # Images read here for a mixed pair (a path and an in-memory image) live until the call ends
-        if (image_path is None) != (mask_path is None):
+        if (image_path is None) != (mask_path is None):  # a file and an image in memory: read the file
             from ..image import read_image
 
             if image_path is not None:
-                keep.append(read_image(imageFilepath))
-                image_path, image = None, keep[-1]._c
+                image_path, image = None, read_image(imageFilepath)
             else:
-                keep.append(read_image(maskFilepath))
-                mask_path, mask = None, keep[-1]._c
+                mask_path, mask = None, read_image(maskFilepath)
         return self._run(s, image_path, mask_path, image, mask)
 
     @staticmethod
@@ -257,8 +257,8 @@ class RadiomicsFeatureExtractor:
         try:
             rc = lib.vx_pyradiomics_execute(s, image_path if image_path is not None else null,
                                             mask_path if mask_path is not None else null,
-                                            image if image is not None else null,
-                                            mask if mask is not None else null, items, err)
+                                            image._c if image is not None else null,
+                                            mask._c if mask is not None else null, items, err)
             check(rc, err)
             out = collections.OrderedDict()
             for i in range(items.n):
