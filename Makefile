@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 export OMP_WAIT_POLICY ?= passive
 export VOXOMICS_DATA ?= $(abspath ../shared)
 
-.PHONY: all setup setup-test build test test-asan fuzz mpi demo bench docs install clean
+.PHONY: all setup setup-test build test test-asan fuzz mpi demo bench docs install python clean
 
 all: build
 
@@ -64,6 +64,15 @@ docs: build
 PREFIX ?= /usr/local
 install: build
 	cmake --install $(BUILD) --prefix "$(abspath $(PREFIX))"
+
+# The Python package (docs/python.md): build the library, then pip-install python/ for the current user, offline,
+# against Debian's python3-cffi/numpy/pandas (PIP_FLAGS: --user by default; Debian's pip may also want
+# --break-system-packages). Tests build it into build/python instead (tests/python/run.sh, CTest python_package).
+PYTHON ?= /usr/bin/python3
+PIP_FLAGS ?= --user --break-system-packages
+python: build
+	VOXOMICS_BUILD_DIR=$(abspath $(BUILD)) $(PYTHON) -m pip install --no-build-isolation --no-deps --no-index \
+		$(PIP_FLAGS) ./python
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -81,6 +81,14 @@ typedef struct vx_case_result {
  * (any VX_E* of the readers and of vx_extract). r is overwritten (its previous contents are not freed) and
  * owned by the caller afterwards, on success and on failure: free it with vx_case_result_free. */
 VX_API int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_options *o, vx_case_result *r);
+/* vx_case_run on an image and a mask already in memory (built by the caller, e.g. the Python package, or read
+ * earlier): label as vx_case_spec.label; the mask must look like a mask (vx_mask_check_values) and lie on the
+ * image grid (vx_geometry_check), else the case fails, or with o->resample_mask it is resampled onto the image
+ * grid (nearest neighbour); in compat pyradiomics the extraction checks the grids itself (geometryTolerance,
+ * correctMask), as for a mask file. Nothing is hashed (image_sha256 and mask_sha256 stay ""). img and mask
+ * are only read; r as for vx_case_run (free it with vx_case_result_free). */
+VX_API int vx_case_run_images(const vx_image *img, const vx_image *mask, const char *label, const vx_settings *s,
+                              const vx_case_options *o, vx_case_result *r);
 /* Free the error text and the regions' results of r (not r itself) and zero it. NULL is allowed. */
 VX_API void vx_case_result_free(vx_case_result *r);
 

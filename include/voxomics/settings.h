@@ -137,6 +137,11 @@ VX_API void vx_settings_default(vx_settings *s);
  * Unknown keys and invalid values are VX_EINVAL errors "FILE:LINE: KEY: what is wrong and the valid values";
  * a PyRadiomics parameter file is mapped onto the same struct (src/io/pyrad_params.c). */
 VX_API int vx_settings_load(const char *path, vx_settings *s, vx_error *err);
+/* vx_settings_load on the text of a settings file held in memory (len bytes, no terminator needed): a voxomics
+ * YAML document or a PyRadiomics parameter document, told apart as in a file. name stands for the file in
+ * messages ("NAME:LINE: KEY: ..."; NULL or "": "settings"). The same checks and errors, VX_EFORMAT for a YAML
+ * syntax error. (The Python package passes a dict of settings this way.) */
+VX_API int vx_settings_load_text(const char *text, size_t len, const char *name, vx_settings *s, vx_error *err);
 /* VX_OK when every value of s that changes results lies in its valid range (settings.def: each number in
  * its range, each enum one of its words; the discretisation keys of the method in use), and the named
  * cross-key checks hold:

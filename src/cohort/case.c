@@ -99,6 +99,76 @@ static int run_region(const vx_image *img, const vx_image *mask, const vx_image 
     return rc;
 }
 
+/* The label of a case: *all for "all", else *one (0: none given, the mask threshold). VX_EINVAL otherwise. */
+static int parse_label(const char *label, int *all, long *one, vx_error *err)
+{
+    *all = label && !strcmp(label, "all");
+    *one = 0;
+    if (label && label[0] && !*all) {
+        char *end;
+        *one = strtol(label, &end, 10);
+        if (*end || end == label || *one < 1 || *one > 1000000000L)
+            return vx_error_set(err, VX_EINVAL, "label '%s' is not a positive label number or 'all'", label);
+    }
+    return VX_OK;
+}
+
+/* The regions of a case whose image and mask are read: one (label one, or the threshold), or every label of
+ * the mask (all). image_name and mask_name name the inputs in messages. Fills r->regions; a failure frees
+ * them (a failed case keeps no partial results) and records the stage in r->error. */
+static int run_regions(const vx_image *img, const vx_image *mask, const vx_image *mask_read, const vx_settings *s,
+                       const vx_case_options *o, int all, long one, const vx_input_info *ii,
+                       const vx_input_info *mi, const char *image_name, const char *mask_name, vx_case_result *r,
+                       vx_error *err)
+{
+    int *labels = NULL;
+    size_t nlab = 1;
+    int rc = VX_OK;
+    if (all) {
+        rc = vx_mask_labels(mask, &labels, &nlab, err);
+        if (rc == VX_OK && nlab == 0)
+            rc = vx_error_set(err, VX_EEMPTY, "%s: the mask holds no label > 0", mask_name);
+        if (rc != VX_OK)
+            fail(r, "labels", err);
+    }
+    if (rc == VX_OK) {
+        if (ii->dicom.note[0])
+            snprintf(r->note, sizeof r->note, "%s", ii->dicom.note);
+        else if (mi->mask_resampled)
+            snprintf(r->note, sizeof r->note, "mask resampled onto the image grid (nearest neighbour)");
+        r->regions = calloc(nlab, sizeof *r->regions);
+        if (!r->regions) {
+            rc = vx_error_set(err, VX_ENOMEM, "out of memory");
+            fail(r, "extract", err);
+        }
+    }
+    for (size_t k = 0; rc == VX_OK && k < nlab; k++) {
+        int label = all ? labels[k] : (int)one;
+        vx_region_result *g = &r->regions[k];
+        vx_results_init(&g->res);
+        r->n_regions = k + 1;
+        if (label > 0)
+            snprintf(g->roi, sizeof g->roi, "%d", label);
+        else
+            snprintf(g->roi, sizeof g->roi, "%s", mi->selector);
+        rc = run_region(img, mask, mask_read, s, label, o, ii, mi, &g->res, err);
+        if (rc != VX_OK) {
+            vx_error_prefix(err, "image %s, mask %s%s%s: ", image_name, mask_name, label > 0 ? ", label " : "",
+                            label > 0 ? g->roi : "");
+            fail(r, "extract", err);
+        }
+    }
+    free(labels);
+    if (rc != VX_OK) {
+        for (size_t i = 0; i < r->n_regions; i++)
+            vx_results_free(&r->regions[i].res);
+        free(r->regions);
+        r->regions = NULL;
+        r->n_regions = 0;
+    }
+    return rc;
+}
+
 int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_options *o, vx_case_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -114,16 +184,10 @@ int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_optio
         vx_error_set(&err, VX_EINVAL, "case without image or mask");
         return fail(r, "input", &err);
     }
-    int all = c->label && !strcmp(c->label, "all");
-    long one = 0;
-    if (c->label && c->label[0] && !all) {
-        char *end;
-        one = strtol(c->label, &end, 10);
-        if (*end || end == c->label || one < 1 || one > 1000000000L) {
-            vx_error_set(&err, VX_EINVAL, "label '%s' is not a positive label number or 'all'", c->label);
-            return fail(r, "input", &err);
-        }
-    }
+    int all;
+    long one;
+    if (parse_label(c->label, &all, &one, &err) != VX_OK)
+        return fail(r, "input", &err);
     vx_image *img = NULL, *mask = NULL;
     vx_input_info ii, mi;
     memset(&mi, 0, sizeof mi);
@@ -148,53 +212,57 @@ int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_optio
     if (rc == VX_OK && mi.mask_resampled && s->compat == VX_COMPAT_PYRADIOMICS && !s->pyrad_no_additional_info &&
         (rc = vx_image_read(mi.path, &mask_read, &err)) != VX_OK)
         fail(r, "read mask", &err);
-    int *labels = NULL;
-    size_t nlab = 1;
-    if (rc == VX_OK && all) {
-        rc = vx_mask_labels(mask, &labels, &nlab, &err);
-        if (rc == VX_OK && nlab == 0)
-            rc = vx_error_set(&err, VX_EEMPTY, "%s: the mask holds no label > 0", mi.path);
-        if (rc != VX_OK)
-            fail(r, "labels", &err);
-    }
-    if (rc == VX_OK) {
-        if (ii.dicom.note[0])
-            snprintf(r->note, sizeof r->note, "%s", ii.dicom.note);
-        else if (mi.mask_resampled)
-            snprintf(r->note, sizeof r->note, "mask resampled onto the image grid (nearest neighbour)");
-        r->regions = calloc(nlab, sizeof *r->regions);
-        if (!r->regions) {
-            rc = vx_error_set(&err, VX_ENOMEM, "out of memory");
-            fail(r, "extract", &err);
-        }
-    }
-    for (size_t k = 0; rc == VX_OK && k < nlab; k++) {
-        int label = all ? labels[k] : (int)one;
-        vx_region_result *g = &r->regions[k];
-        vx_results_init(&g->res);
-        r->n_regions = k + 1;
-        if (label > 0)
-            snprintf(g->roi, sizeof g->roi, "%d", label);
-        else
-            snprintf(g->roi, sizeof g->roi, "%s", mi.selector);
-        rc = run_region(img, mask, mask_read, s, label, o, &ii, &mi, &g->res, &err);
-        if (rc != VX_OK) {
-            vx_error_prefix(&err, "image %s, mask %s%s%s: ", c->image, c->mask, label > 0 ? ", label " : "",
-                            label > 0 ? g->roi : "");
-            fail(r, "extract", &err);
-        }
-    }
-    free(labels);
+    if (rc == VX_OK)
+        rc = run_regions(img, mask, mask_read, s, o, all, one, &ii, &mi, c->image, c->mask, r, &err);
     vx_image_free(img);
     vx_image_free(mask);
     vx_image_free(mask_read);
-    if (rc != VX_OK) {
-        /* a failed case keeps no partial results */
-        for (size_t i = 0; i < r->n_regions; i++)
-            vx_results_free(&r->regions[i].res);
-        free(r->regions);
-        r->regions = NULL;
-        r->n_regions = 0;
+    return rc;
+}
+
+int vx_case_run_images(const vx_image *img, const vx_image *mask, const char *label, const vx_settings *s,
+                       const vx_case_options *o, vx_case_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->done = 1;
+    vx_case_options def;
+    if (!o) {
+        vx_case_options_default(&def);
+        o = &def;
     }
+    vx_error err;
+    vx_error_clear(&err);
+    if (!img || !mask || !s || !img->v || !mask->v) {
+        vx_error_set(&err, VX_EINVAL, "case without image or mask voxels");
+        return fail(r, "input", &err);
+    }
+    int all;
+    long one;
+    if (parse_label(label, &all, &one, &err) != VX_OK)
+        return fail(r, "input", &err);
+    vx_input_info ii, mi;
+    memset(&ii, 0, sizeof ii);
+    memset(&mi, 0, sizeof mi);
+    int rc = vx_geometry_validate(&img->geom, "image", NULL, &err);
+    if (rc != VX_OK)
+        return fail(r, "image", &err);
+    if ((rc = vx_geometry_validate(&mask->geom, "mask", NULL, &err)) != VX_OK ||
+        (rc = vx_mask_check_values(mask, "mask", &err)) != VX_OK)
+        return fail(r, "mask", &err);
+    /* a mask off the image grid: compat pyradiomics checks it itself (geometryTolerance, correctMask); else it
+     * is an error, or resampled onto the image grid when asked */
+    vx_image *resampled = NULL;
+    const int own = s->compat == VX_COMPAT_PYRADIOMICS && !o->resample_mask;
+    if (!own && vx_geometry_check(&img->geom, &mask->geom, &err) != VX_OK) {
+        if (!o->resample_mask)
+            return fail(r, "mask", &err);
+        vx_error_clear(&err);
+        if ((rc = vx_mask_resample_nearest(mask, &img->geom, &resampled, &err)) != VX_OK)
+            return fail(r, "resample mask", &err);
+        mi.mask_resampled = 1;
+    }
+    rc = run_regions(img, resampled ? resampled : mask, resampled ? mask : NULL, s, o, all, one, &ii, &mi,
+                     "(in memory)", "(in memory)", r, &err);
+    vx_image_free(resampled);
     return rc;
 }

@@ -675,6 +675,39 @@ static int check_image_types(cfg *c)
     return VX_OK;
 }
 
+/* Parse the document of an initialised parser (input set: a file or a string) into s; name is the file's path
+ * or the text's name in messages. */
+static int load_parser(yaml_parser_t *parser, const char *name, vx_settings *s, vx_error *err)
+{
+    size_t nrows = vx_setting_count();
+    cfg c = {.path = name, .err = err, .s = s, .seen = calloc(nrows, sizeof *c.seen),
+             .section = calloc(nrows, sizeof *c.section)};
+    int rc = VX_OK;
+    if (!c.seen || !c.section)
+        rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory reading the settings", name);
+    else if (!yaml_parser_load(parser, &c.doc))
+        rc = vx_error_set(err, VX_EFORMAT, "%s:%lu: YAML syntax error: %s", name,
+                          (unsigned long)parser->problem_mark.line + 1, parser->problem ? parser->problem : "?");
+    else {
+        yaml_node_t *root = yaml_document_get_root_node(&c.doc);
+        if (root && vx_pyrad_is_params(&c.doc, root)) /* a PyRadiomics parameter file (src/io/pyrad_params.c) */
+            rc = vx_pyrad_params_load(&c.doc, root, name, s, err);
+        else if (root) { /* an empty file means: all defaults */
+            rc = walk(&c, root, "");
+            if (rc == VX_OK)
+                rc = check_when(&c);
+            if (rc == VX_OK)
+                rc = check_disc_min(&c);
+            if (rc == VX_OK)
+                rc = check_image_types(&c);
+        }
+        yaml_document_delete(&c.doc);
+    }
+    free(c.seen);
+    free(c.section);
+    return rc;
+}
+
 int vx_settings_load(const char *path, vx_settings *s, vx_error *err)
 {
     if (!path || !s)
@@ -686,47 +719,28 @@ int vx_settings_load(const char *path, vx_settings *s, vx_error *err)
     if (!f)
         return vx_error_set(err, VX_EIO, "%s: cannot open settings file: %s", path, strerror(errno));
     yaml_parser_t parser;
-    size_t nrows = vx_setting_count();
-    cfg c = {.path = path, .err = err, .s = s, .seen = calloc(nrows, sizeof *c.seen),
-             .section = calloc(nrows, sizeof *c.section)};
-    if (!c.seen || !c.section) {
-        free(c.seen);
-        free(c.section);
-        fclose(f);
-        return vx_error_set(err, VX_ENOMEM, "%s: out of memory reading the settings", path);
-    }
     if (!yaml_parser_initialize(&parser)) {
         fclose(f);
         return vx_error_set(err, VX_ENOMEM, "%s: cannot initialise the YAML parser", path);
     }
     yaml_parser_set_input_file(&parser, f);
-    int rc = VX_OK;
-    if (!yaml_parser_load(&parser, &c.doc)) {
-        rc = vx_error_set(err, VX_EFORMAT, "%s:%lu: YAML syntax error: %s", path,
-                          (unsigned long)parser.problem_mark.line + 1, parser.problem ? parser.problem : "?");
-        yaml_parser_delete(&parser);
-        fclose(f);
-        free(c.seen);
-        free(c.section);
-        return rc;
-    }
-    yaml_node_t *root = yaml_document_get_root_node(&c.doc);
-    if (root && vx_pyrad_is_params(&c.doc, root)) /* a PyRadiomics parameter file (src/io/pyrad_params.c) */
-        rc = vx_pyrad_params_load(&c.doc, root, path, s, err);
-    else if (root) { /* an empty file means: all defaults */
-        rc = walk(&c, root, "");
-        if (rc == VX_OK)
-            rc = check_when(&c);
-        if (rc == VX_OK)
-            rc = check_disc_min(&c);
-        if (rc == VX_OK)
-            rc = check_image_types(&c);
-    }
-    yaml_document_delete(&c.doc);
+    int rc = load_parser(&parser, path, s, err);
     yaml_parser_delete(&parser);
     fclose(f);
-    free(c.seen);
-    free(c.section);
     return rc;
 }
 
+int vx_settings_load_text(const char *text, size_t len, const char *name, vx_settings *s, vx_error *err)
+{
+    if (!text || !s)
+        return vx_error_set(err, VX_EINVAL, "settings: NULL argument");
+    if (!name || !name[0])
+        name = "settings";
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser))
+        return vx_error_set(err, VX_ENOMEM, "%s: cannot initialise the YAML parser", name);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    int rc = load_parser(&parser, name, s, err);
+    yaml_parser_delete(&parser);
+    return rc;
+}
