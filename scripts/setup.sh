@@ -13,7 +13,7 @@ PACKAGES=(
   libopenblas-dev liblapacke-dev libsvm-dev liblinear-dev libxgboost-dev libcjson-dev
   libsqlite3-dev libcharls-dev libopenjp2-7-dev libjpeg62-turbo-dev libgdcm-dev
   python3-numpy python3-nibabel python3-pydicom
-  python3-dev python3-cffi python3-pandas python3-pytest python3-setuptools python3-pip
+  python3-dev python3-cffi python3-pandas python3-pytest python3-setuptools python3-pip python3-yaml
   clang libclang-rt-14-dev
   libopenmpi-dev openmpi-bin
 )

@@ -9,7 +9,7 @@ shift
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 PY=/usr/bin/python3
 missing=()
-for m in cffi numpy pandas pytest setuptools pip nibabel; do
+for m in cffi numpy pandas pytest setuptools pip nibabel yaml; do
   "$PY" -c "import $m" 2>/dev/null || missing+=("python3-$m")
 done
 if [ ${#missing[@]} -gt 0 ]; then
