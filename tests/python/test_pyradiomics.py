@@ -205,6 +205,9 @@ def test_feature_class_and_image_type_methods():
     ex.addProvenance(False)
     out = ex.execute(IMAGE, MASK)
     assert not any(k.startswith("diagnostics_") for k in out)
+    ex.disableAllImageTypes()  # PyRadiomics then computes the shape class only
+    out = ex.execute(IMAGE, MASK)
+    assert {class_of(k) for k in out} == {"shape"} and len(out) == 14
     ex.enableImageTypeByName("NoSuchFilter")  # logged and ignored, as in PyRadiomics
     assert "NoSuchFilter" not in ex.enabledImagetypes
 

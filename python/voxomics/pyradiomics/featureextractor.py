@@ -66,6 +66,10 @@ def params_document(settings, image_types, features, voxel_based=False):
         # PyRadiomics warns and computes no 2D shape without force2D (enableAllFeatures enables the class)
         logger.warning("parameter force2D must be set to True to enable shape2D extraction")
         del classes["shape2D"]
+    if not image_types:
+        # PyRadiomics then computes the shape classes only (they need no image type)
+        image_types = {"Original": {}}
+        classes = {k: v for k, v in classes.items() if k.startswith("shape")}
     doc = {"setting": _plain(setting), "imageType": _plain(image_types), "featureClass": classes}
     return yaml.safe_dump(doc, sort_keys=False, default_flow_style=None, width=1 << 16)
 
