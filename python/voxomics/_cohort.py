@@ -7,7 +7,7 @@ import tempfile
 import threading
 
 from ._core import VoxomicsError, check, ffi, fspath, lib, new_error, read_stream
-from ._extract import _options, settings_from
+from ._extract import _options, floats, settings_from
 
 __all__ = ["cohort"]
 
@@ -16,7 +16,9 @@ __all__ = ["cohort"]
 def _vx_cohort_progress(ud, p):
     """The library's progress callback (serialised, from any worker thread; cffi holds the GIL here)."""
     try:
-        ffi.from_handle(ud)(p.done, p.total, p.failed, p.elapsed)
+        state = ffi.from_handle(ud)
+        if state.error is None:  # after a failing call, the user's function is not called again
+            state(p.done, p.total, p.failed, p.elapsed)
     except Exception as e:  # an exception cannot cross C: the first one is raised after the run
         state = ffi.from_handle(ud)
         if getattr(state, "error", None) is None:
@@ -110,5 +112,23 @@ def cohort(cases, config=None, *, jobs=1, progress=None, store=None, retry_faile
             lib.vx_cohort_free(c)
     if errors == "raise" and failed[0]:
         raise VoxomicsError(f"{failed[0]} case(s) failed; the first: {first_error}", lib.VX_EINVAL)
-    df = pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=["NaN"], dtype={"case": str, "roi": str})
+    return wide_frame(text)
+
+
+_TEXT_COLUMNS = {"case", "roi", "error", "image_type", "voxomics_version", "settings_sha256", "image_sha256",
+                 "mask_sha256"}
+
+
+def wide_frame(text):
+    """A wide CSV table as a DataFrame: every column whose non-empty cells are all numbers is float (empty
+    cells, e.g. of a failed case, are NaN); the others (case, roi, error, text values) keep their text."""
+    import pandas as pd
+
+    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    for col in df.columns:
+        if col in _TEXT_COLUMNS or str(col).startswith("diagnostics_"):
+            continue
+        num = floats(df[col])
+        if num is not None:
+            df[col] = num
     return df

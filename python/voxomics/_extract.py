@@ -173,12 +173,19 @@ def results_frame(r, s, case_id):
     if not text:
         return pd.DataFrame({c: [] for c in LONG_COLUMNS})
     df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    num = pd.to_numeric(df["value"], errors="coerce")
-    if num.isna().sum() == (df["value"].str.lower() == "nan").sum():
-        df["value"] = num.astype("float64")
-    else:  # text values (PyRadiomics' diagnostics): numbers as floats, the text as it is
-        df["value"] = [_number(v) for v in df["value"]]
+    num = floats(df["value"])
+    # text values (PyRadiomics' diagnostics) keep their text, the numbers are floats
+    df["value"] = num if num is not None else [_number(v) for v in df["value"]]
     return df
+
+
+def floats(cells):
+    """Text cells as a float64 array, exactly as written (Python's float(): the library writes the shortest text
+    that reads back to the same double), empty cells NaN; None when a non-empty cell is not a number."""
+    try:
+        return np.array([float(v) if v != "" else math.nan for v in cells], dtype=np.float64)
+    except ValueError:
+        return None
 
 
 def results_dicts(r, s, names):
@@ -210,11 +217,13 @@ def _is_path(x):
     return isinstance(x, (str, bytes, os.PathLike))
 
 
-def run_case(image, mask, s, o, label, spacing=None, origin=None, direction=None, order="xyz"):
+def run_case(image, mask, s, o, label, spacing=None, origin=None, direction=None, order=None):
     """Run one case in one C call (the GIL released): files through vx_case_run (hashed), images in memory
     through vx_case_run_images. Returns the vx_case_result, owned by Python (freed by the garbage collector);
     a failed case raises VoxomicsError with the library's message."""
     r = ffi.gc(ffi.new("vx_case_result *"), lib.vx_case_result_free)
+    if order is None:  # arrays follow the order of an Image given with them, else nibabel's (x, y, z)
+        order = image.order if isinstance(image, Image) else "xyz"
     lab = ffi.NULL if label is None else ffi.new("char[]", str(label).encode())
     keep = []
     if _is_path(image) and _is_path(mask):
@@ -239,12 +248,14 @@ def run_case(image, mask, s, o, label, spacing=None, origin=None, direction=None
 
 def extract(image, mask, config=None, label=None, *, case=None, as_dict=False, names=None, threads=None,
             compat=None, resample_mask=False, largest_component=False, spacing=None, origin=None, direction=None,
-            order="xyz"):
+            order=None):
     """Extract the features of one case.
 
     image, mask: file paths (as the CLI's IMAGE and MASK: NIfTI, NRRD, DICOM folders; for the mask also
         LABEL_IMAGE:N, RTSTRUCT_FILE:ROI, SEG_FILE:SEGMENT), voxomics.Image objects, nibabel images, or numpy
         arrays (with spacing/origin/direction/order for the image; a mask array takes the image's geometry).
+        order: the axis order of the arrays, "xyz" (nibabel) or "zyx" (SimpleITK); default: the order of an
+        Image given as image, else "xyz".
     config: None (the defaults), a voxomics YAML file or PyRadiomics parameter file, or a dict of their keys.
     label: None (the settings decide: every voxel >= mask threshold, or the settings' label; PyRadiomics
         parameter files default to label 1), a positive label number, or "all" (one region per label).

@@ -169,17 +169,24 @@ static int run_regions(const vx_image *img, const vx_image *mask, const vx_image
     return rc;
 }
 
-int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_options *o, vx_case_result *r)
+/* Start a case: r zeroed and marked done, err cleared; the options to use (o, or the defaults in *def). */
+static const vx_case_options *case_start(vx_case_result *r, const vx_case_options *o, vx_case_options *def,
+                                         vx_error *err)
 {
     memset(r, 0, sizeof *r);
     r->done = 1;
+    vx_error_clear(err);
+    if (o)
+        return o;
+    vx_case_options_default(def);
+    return def;
+}
+
+int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_options *o, vx_case_result *r)
+{
     vx_case_options def;
-    if (!o) {
-        vx_case_options_default(&def);
-        o = &def;
-    }
     vx_error err;
-    vx_error_clear(&err);
+    o = case_start(r, o, &def, &err);
     if (!c || !c->image || !c->mask || !s) {
         vx_error_set(&err, VX_EINVAL, "case without image or mask");
         return fail(r, "input", &err);
@@ -223,15 +230,9 @@ int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_optio
 int vx_case_run_images(const vx_image *img, const vx_image *mask, const char *label, const vx_settings *s,
                        const vx_case_options *o, vx_case_result *r)
 {
-    memset(r, 0, sizeof *r);
-    r->done = 1;
     vx_case_options def;
-    if (!o) {
-        vx_case_options_default(&def);
-        o = &def;
-    }
     vx_error err;
-    vx_error_clear(&err);
+    o = case_start(r, o, &def, &err);
     if (!img || !mask || !s || !img->v || !mask->v) {
         vx_error_set(&err, VX_EINVAL, "case without image or mask voxels");
         return fail(r, "input", &err);
