@@ -252,6 +252,12 @@ def test_in_memory_images_and_label():
     assert float(mixed["original_glcm_Contrast"]) == float(files["original_glcm_Contrast"])
     with pytest.raises(voxomics.VoxomicsError, match="label"):
         ex.execute(IMAGE, MASK, label=7)  # brain1 has no label 7
+    # label and label_channel hold for the call only (PyRadiomics copies its settings), and show in the
+    # diagnostics' settings dict
+    out = ex.execute(IMAGE, MASK, label=np.int64(1), label_channel=0)
+    assert out["diagnostics_Configuration_Settings"]["label_channel"] == 0
+    assert "label_channel" not in ex.settings and ex.settings["label"] == 1
+    assert float(out["original_glcm_Contrast"]) == float(files["original_glcm_Contrast"])
     with pytest.raises(TypeError, match="SimpleITK|file name"):
         ex.execute(object(), MASK)
 
@@ -278,6 +284,8 @@ def test_module_level_api():
     assert "LoG" in radiomics.getImageTypes() and "Wavelet" in radiomics.getImageTypes()
     assert radiomics.__version__ == voxomics.version()
     radiomics.setVerbosity(40)
+    assert radiomics.getTestCase("brain1", DATA) == (IMAGE, MASK)
+    assert radiomics.getTestCase("no_such_case", DATA) == (None, None)
     assert radiomics.featureextractor.RadiomicsFeatureExtractor is featureextractor.RadiomicsFeatureExtractor
     with pytest.raises(NotImplementedError):
         radiomics.getFeatureClasses()["glcm"]()

@@ -6,13 +6,14 @@
 # __version__, logger. docs/python.md, "PyRadiomics compatibility".
 # SPDX-License-Identifier: GPL-3.0-or-later
 import logging
+import os
 
 from .. import version as _version
 from . import featureextractor
 from .featureextractor import FEATURE_CLASSES, IMAGE_TYPES, RadiomicsFeatureExtractor
 
 __all__ = ["featureextractor", "RadiomicsFeatureExtractor", "setVerbosity", "getFeatureClasses",
-           "getImageTypes", "logger", "__version__"]
+           "getImageTypes", "getTestCase", "logger", "__version__"]
 
 # voxomics' version (the library's): the numbers come from voxomics, not from PyRadiomics
 __version__ = _version()
@@ -47,3 +48,20 @@ def getFeatureClasses():
 def getImageTypes():
     """The image type names RadiomicsFeatureExtractor accepts (enableImageTypeByName)."""
     return list(IMAGE_TYPES)
+
+
+def getTestCase(testCase, dataDirectory=None):
+    """(image file, mask file) of one of PyRadiomics' test cases ('brain1' ...), found in dataDirectory, else in
+    $VOXOMICS_DATA/pyradiomics (PyRadiomics' test data as the project keeps it); nothing is downloaded. As
+    PyRadiomics, (None, None) with a logged error when the files are not there."""
+    dirs = [dataDirectory] if dataDirectory else []
+    if os.environ.get("VOXOMICS_DATA"):
+        dirs.append(os.path.join(os.environ["VOXOMICS_DATA"], "pyradiomics"))
+    for d in dirs:
+        image = os.path.join(d, f"{testCase}_image.nrrd")
+        mask = os.path.join(d, f"{testCase}_label.nrrd")
+        if os.path.isfile(image) and os.path.isfile(mask):
+            return image, mask
+    logger.error("test case %s not found in %s (voxomics downloads nothing: set VOXOMICS_DATA or dataDirectory)",
+                 testCase, dirs or "no data directory")
+    return None, None
