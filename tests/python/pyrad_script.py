@@ -1,19 +1,18 @@
 # A PyRadiomics script as PyRadiomics' documentation writes one (read the parameters, make the extractor,
-# execute on an image and a mask, print every value), with its import changed to voxomics' module:
-#   import radiomics / from radiomics import featureextractor
-# became the two lines below; nothing else differs. test_pyradiomics.py runs it on PyRadiomics' brain1.
+# execute on an image and a mask, print every value), with its one import changed to voxomics' module:
+#   import radiomics
+# became the line below; nothing else differs. test_pyradiomics.py runs it on PyRadiomics' brain1.
 # Usage: pyrad_script.py PARAMS IMAGE MASK
 # SPDX-License-Identifier: GPL-3.0-or-later
 import logging
 import sys
 
 from voxomics import pyradiomics as radiomics
-from voxomics.pyradiomics import featureextractor
 
 
 def main(params, image, mask, out=sys.stdout):
     radiomics.setVerbosity(logging.WARNING)
-    extractor = featureextractor.RadiomicsFeatureExtractor(params)
+    extractor = radiomics.featureextractor.RadiomicsFeatureExtractor(params)
     print("Extraction parameters:\n\t", extractor.settings, file=out)
     print("Enabled filters:\n\t", extractor.enabledImagetypes, file=out)
     print("Enabled features:\n\t", extractor.enabledFeatures, file=out)
