@@ -237,6 +237,18 @@ def test_dict_params_kwargs_and_defaults():
     assert close(float(out["original_glcm_Contrast"]), float(ref["original_glcm_Contrast"]), 1e-6)
 
 
+def test_json_parameter_file(tmp_path):
+    _require_data()
+    with open(os.path.join(ROOT, "configs", "pyradiomics", "brain1_FBN.yaml")) as f:
+        params = yaml.safe_load(f)
+    path = tmp_path / "params.json"
+    path.write_text(__import__("json").dumps(params))
+    out = featureextractor.RadiomicsFeatureExtractor(path).execute(IMAGE, MASK)
+    ref = baseline("brain1_FBN")
+    assert close(float(out["original_glcm_Contrast"]), float(ref["original_glcm_Contrast"]), 1e-6)
+    assert out["diagnostics_Configuration_Settings"]["binCount"] == 64
+
+
 def test_in_memory_images_and_label():
     _require_data()
     ex = brain1_extractor()
