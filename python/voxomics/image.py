@@ -112,8 +112,21 @@ class Image:
             raise ValueError(f"voxomics: order must be 'xyz' or 'zyx', not {order!r}")
         return self._data if order == self.order else self._data.T
 
-    def __array__(self, dtype=None):
-        return self._data if dtype is None else self._data.astype(dtype)
+    def __array__(self, dtype=None, copy=None):
+        if dtype is None or np.dtype(dtype) == self._data.dtype:
+            return self._data.copy() if copy else self._data
+        return self._data.astype(dtype)
+
+    def __getitem__(self, index):
+        """img[i, j, k]: indexing of img.array (in the image's order)."""
+        return self._data[index]
+
+    def __setitem__(self, index, value):
+        self._data[index] = value
+
+    @property
+    def dtype(self):
+        return self._data.dtype
 
     @property
     def shape(self):

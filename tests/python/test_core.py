@@ -145,6 +145,10 @@ def test_image_shares_memory_without_copy(ct):
     gc.collect()
     np.testing.assert_array_equal(arr, nibabel.load(ct[0]).get_fdata(dtype=np.float32))
     assert voxomics.Image(np.zeros((3, 3, 3), np.int16)).pixel_type == "int16"
+    # indexing and writes go to the shared voxels
+    img = voxomics.Image(a)
+    img[0, 0, 0] = 42.0
+    assert a[0, 0, 0] == 42.0 and img[0, 0, 0] == 42.0 and np.asarray(img) is img.array
 
 
 # ---- errors ------------------------------------------------------------------------------------------------
