@@ -45,7 +45,10 @@ VX_API int vx_extract(const vx_image *img, const vx_image *mask, const vx_settin
  *     _CenterOfMassIndex, _CenterOfMass of mask (the mask as read), the ROI being the voxels equal to
  *     s->mask_label (> 0), else those >= s->mask_threshold;
  *   diagnostics_Mask-corrected_* (the mask fields and the ROI's intensity Mean, Minimum, Maximum) of
- *     corrected_mask, the mask resampled onto the image grid, when it is not NULL (PyRadiomics' correctMask).
+ *     corrected_mask, the mask resampled onto the image grid, when it is not NULL; when it is NULL, of the
+ *     mask PyRadiomics' checkMask corrects (s->pyrad_correct_mask, a mask off the image grid beyond
+ *     geometryTolerance, no resampling and no preCrop), put on the image grid as the extraction does
+ *     (vx_pyrad_prepare).
  * The image hash is SimpleITK's, the SHA-1 of the voxels in the file's voxel type (img->pixel_type: "int16",
  * ..., float32 for VX_PIXEL_REAL: DICOM, images built in memory), little endian; the mask hash is that of the
  * mask cast to uint32, as PyRadiomics casts it. Values voxomics holds as float32 hash as
