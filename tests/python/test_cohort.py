@@ -65,3 +65,10 @@ def test_cohort_progress_exception_is_raised(phantom):
     cases = {"Image": [phantom[0]], "Mask": [phantom[1]]}
     with pytest.raises(ValueError, match="stop here"):
         voxomics.cohort(cases, PHANTOM_CONFIG, progress=progress)
+
+
+def test_cohort_relative_paths_and_label(phantom, monkeypatch):
+    monkeypatch.chdir(os.path.dirname(phantom[0]))
+    cases = pd.DataFrame({"ID": ["rel"], "Image": ["image.nii.gz"], "Mask": ["mask.nii.gz"], "Label": ["all"]})
+    df = voxomics.cohort(cases, os.path.join(os.path.dirname(__file__), "..", "..", PHANTOM_CONFIG))
+    assert list(df["case"]) == ["rel"] and list(df["roi"]) == ["1"] and df.loc[0, "error"] == ""
