@@ -92,6 +92,18 @@ VX_API int vx_case_run_images(const vx_image *img, const vx_image *mask, const c
 /* Free the error text and the regions' results of r (not r itself) and zero it. NULL is allowed. */
 VX_API void vx_case_result_free(vx_case_result *r);
 
+/* PyRadiomics' RadiomicsFeatureExtractor.execute() in one call: the ordered result dict of one extraction
+ * (vx_results_pyradiomics_items: diagnostics first, in PyRadiomics' order, then the features) for the
+ * settings s (usually a PyRadiomics parameter file: compat pyradiomics; its label and label_channel select the
+ * region and the mask channel). Either image_path and mask_path (any IMAGE and MASK of voxomics/input.h, run
+ * as vx_case_run runs a case, so that the values are the CLI's) with image and mask NULL, or image and mask
+ * in memory (vx_case_run_images; the image hash of the diagnostics is that of image->pixel_type) with the
+ * paths NULL. out is overwritten; free it with vx_pyrad_items_free (also after an error). Errors: those of
+ * vx_case_run / vx_case_run_images, the message naming the stage and the file; VX_EINVAL for a path given
+ * with an image. */
+VX_API int vx_pyradiomics_execute(const vx_settings *s, const char *image_path, const char *mask_path,
+                                  const vx_image *image, const vx_image *mask, vx_pyrad_items *out, vx_error *err);
+
 /* ---- cohorts ------------------------------------------------------------------------------------------- */
 typedef struct vx_cohort {
     size_t n;             /* cases */

@@ -45,7 +45,10 @@ VX_API int vx_extract(const vx_image *img, const vx_image *mask, const vx_settin
  *     _CenterOfMassIndex, _CenterOfMass of mask (the mask as read), the ROI being the voxels equal to
  *     s->mask_label (> 0), else those >= s->mask_threshold;
  *   diagnostics_Mask-corrected_* (the mask fields and the ROI's intensity Mean, Minimum, Maximum) of
- *     corrected_mask, the mask resampled onto the image grid, when it is not NULL (PyRadiomics' correctMask).
+ *     corrected_mask, the mask resampled onto the image grid, when it is not NULL; when it is NULL, of the
+ *     mask PyRadiomics' checkMask corrects (s->pyrad_correct_mask, a mask off the image grid beyond
+ *     geometryTolerance, no resampling and no preCrop), put on the image grid as the extraction does
+ *     (vx_pyrad_prepare).
  * The image hash is SimpleITK's, the SHA-1 of the voxels in the file's voxel type (img->pixel_type: "int16",
  * ..., float32 for VX_PIXEL_REAL: DICOM, images built in memory), little endian; the mask hash is that of the
  * mask cast to uint32, as PyRadiomics casts it. Values voxomics holds as float32 hash as
@@ -99,6 +102,32 @@ VX_API int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, 
  * no unit, image type "original". */
 VX_API int vx_results_write_wide_named(FILE *f, const char *case_id, const char *roi, const vx_results *res,
                                        const vx_provenance *prov, int header, vx_column_names names);
+
+/* ---- PyRadiomics' result dict (compatibility mode) -------------------------------------------------- */
+/* One entry of the ordered dict PyRadiomics' RadiomicsFeatureExtractor.execute() returns. */
+typedef struct vx_pyrad_item {
+    char *key;    /* "diagnostics_Mask-original_BoundingBox", "original_glcm_Contrast", ... */
+    char *text;   /* a diagnostics value as Python prints it ("(162, 84, 11, 47, 70, 7)"); NULL for a number */
+    double value; /* the number, when text is NULL */
+} vx_pyrad_item;
+
+/* A caller's struct filled by vx_results_pyradiomics_items / vx_pyradiomics_execute (voxomics/cohort.h);
+ * release it with vx_pyrad_items_free. */
+typedef struct vx_pyrad_items {
+    vx_pyrad_item *items;
+    size_t n;
+} vx_pyrad_items;
+
+/* Every value of res as PyRadiomics' result dict, in the order and with the names of the wide table in
+ * PyRadiomics compatibility (vx_results_write_wide_named with VX_NAMES_PYRADIOMICS, so that the two never
+ * differ): the text values first (PyRadiomics' diagnostics_*, in its order), then voxomics' own diagnostic
+ * values (numbers; none for a PyRadiomics parameter file on NIfTI / NRRD inputs), then the features,
+ * "<image type>_<class>_<Feature>" ("original_firstorder_Mean", "wavelet-LLH_glcm_Contrast"; a feature
+ * PyRadiomics lacks keeps its IBSI tag). out is overwritten; free it with vx_pyrad_items_free (also after an
+ * error). Errors: VX_EINVAL, VX_ENOMEM. */
+VX_API int vx_results_pyradiomics_items(const vx_results *res, vx_pyrad_items *out, vx_error *err);
+/* Free the keys and texts of items and its array (not items itself) and zero it. NULL is allowed. */
+VX_API void vx_pyrad_items_free(vx_pyrad_items *items);
 
 /* Write one CSV field to f, quoted ("..." with "" for a quote) when it holds a comma, quote or line break.
  * Write errors stay in f's error indicator (ferror). */

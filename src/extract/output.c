@@ -136,19 +136,6 @@ static int mixed_types(const vx_results *res, vx_image_type *first)
     return mixed;
 }
 
-/* Wide column of a value: the tag, prefixed "<image type>_" when asked (the row holds a filter's values). */
-static void wide_column(FILE *f, const vx_results *res, const char *tag, vx_image_type t, int prefix)
-{
-    fputc(',', f);
-    if (prefix) {
-        char buf[VX_IMAGE_TYPE_NAME_LEN + 128];
-        snprintf(buf, sizeof buf, "%s_%s", vx_results_image_type_name(res, t), tag);
-        vx_csv_field(f, buf);
-    } else {
-        vx_csv_field(f, tag);
-    }
-}
-
 void vx_results_column_name(const vx_results *res, const vx_result_row *r, vx_column_names names, int prefix,
                             char *buf, size_t n)
 {
@@ -170,27 +157,73 @@ int vx_results_write_wide(FILE *f, const char *case_id, const char *roi, const v
     return vx_results_write_wide_named(f, case_id, roi, res, prov, header, VX_NAMES_IBSI);
 }
 
+/* Every value of res in the wide table's order: the text values (PyRadiomics' diagnostics_*), the diagnostic
+ * values, then the features; each with its column name (prefixed by its image type when prefix is set) and
+ * either its text or its number (text NULL). fn returns VX_OK to go on; the first other status stops the walk
+ * and is returned. The wide writer (header and row) and vx_results_pyradiomics_items share this walk. */
+typedef int (*value_fn)(void *ud, const char *key, const char *text, double value);
+
+static int for_each_value(const vx_results *res, vx_column_names names, int prefix, value_fn fn, void *ud)
+{
+    char key[VX_IMAGE_TYPE_NAME_LEN + 160];
+    int rc = VX_OK;
+    for (size_t i = 0; rc == VX_OK && i < res->n_text; i++)
+        rc = fn(ud, res->text[i].key, res->text[i].value, 0.0);
+    for (size_t i = 0; rc == VX_OK && i < res->n_diag; i++) {
+        const vx_diag_row *d = &res->diag[i];
+        if (prefix)
+            snprintf(key, sizeof key, "%s_%s", vx_results_image_type_name(res, d->image_type), d->tag);
+        else
+            snprintf(key, sizeof key, "%s", d->tag);
+        rc = fn(ud, key, NULL, d->value);
+    }
+    for (size_t i = 0; rc == VX_OK && i < res->n; i++) {
+        vx_results_column_name(res, &res->rows[i], names, prefix, key, sizeof key);
+        rc = fn(ud, key, NULL, res->rows[i].value);
+    }
+    return rc;
+}
+
+/* for_each_value callbacks of the wide writer: ",<column name>" and ",<text or number>" */
+static int put_header(void *ud, const char *key, const char *text, double value)
+{
+    (void)text;
+    (void)value;
+    fputc(',', (FILE *)ud);
+    vx_csv_field((FILE *)ud, key);
+    return VX_OK;
+}
+
+static int put_value(void *ud, const char *key, const char *text, double value)
+{
+    (void)key;
+    char num[64];
+    fputc(',', (FILE *)ud);
+    if (text) {
+        vx_csv_field((FILE *)ud, text);
+    } else {
+        vx_format_double(value, num, sizeof num);
+        fputs(num, (FILE *)ud);
+    }
+    return VX_OK;
+}
+
+/* value columns name their image type whenever one is a filter's ("log_s3.0mm_3D_stat_mean") */
+static int wide_prefix(const vx_results *res, vx_image_type *first)
+{
+    const int mixed = mixed_types(res, first);
+    return mixed || *first != VX_IMAGE_ORIGINAL;
+}
+
 int vx_results_write_wide_named(FILE *f, const char *case_id, const char *roi, const vx_results *res,
                                 const vx_provenance *prov, int header, vx_column_names names)
 {
-    char num[64], tag[VX_IMAGE_TYPE_NAME_LEN + 160];
     vx_image_type first;
     const int mixed = mixed_types(res, &first);
-    /* value columns name their image type whenever one is a filter's ("log_s3.0mm_3D_stat_mean") */
-    const int prefix = mixed || first != VX_IMAGE_ORIGINAL;
+    const int prefix = wide_prefix(res, &first);
     if (header) {
         fputs("case,roi,image_type", f);
-        for (size_t i = 0; i < res->n_text; i++) {
-            fputc(',', f);
-            vx_csv_field(f, res->text[i].key);
-        }
-        for (size_t i = 0; i < res->n_diag; i++)
-            wide_column(f, res, res->diag[i].tag, res->diag[i].image_type, prefix);
-        for (size_t i = 0; i < res->n; i++) {
-            vx_results_column_name(res, &res->rows[i], names, prefix, tag, sizeof tag);
-            fputc(',', f);
-            vx_csv_field(f, tag);
-        }
+        for_each_value(res, names, prefix, put_header, f);
         fputs(",voxomics_version,settings_sha256,image_sha256,mask_sha256\n", f);
     }
     vx_csv_field(f, case_id);
@@ -213,19 +246,60 @@ int vx_results_write_wide_named(FILE *f, const char *case_id, const char *roi, c
             }
         }
     }
-    for (size_t i = 0; i < res->n_text; i++) {
-        fputc(',', f);
-        vx_csv_field(f, res->text[i].value);
-    }
-    for (size_t i = 0; i < res->n_diag; i++) {
-        vx_format_double(res->diag[i].value, num, sizeof num);
-        fprintf(f, ",%s", num);
-    }
-    for (size_t i = 0; i < res->n; i++) {
-        vx_format_double(res->rows[i].value, num, sizeof num);
-        fprintf(f, ",%s", num);
-    }
+    for_each_value(res, names, prefix, put_value, f);
     put_prov(f, prov);
     fputc('\n', f);
     return ferror(f) ? VX_EIO : VX_OK;
+}
+
+/* ---- PyRadiomics' result dict ---- */
+void vx_pyrad_items_free(vx_pyrad_items *items)
+{
+    if (!items)
+        return;
+    for (size_t i = 0; i < items->n; i++) {
+        free(items->items[i].key);
+        free(items->items[i].text);
+    }
+    free(items->items);
+    memset(items, 0, sizeof *items);
+}
+
+static char *dup_text(const char *s)
+{
+    const size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* for_each_value callback: append one item (ud: the vx_pyrad_items, its array sized beforehand) */
+static int add_item(void *ud, const char *key, const char *text, double value)
+{
+    vx_pyrad_items *out = ud;
+    vx_pyrad_item *it = &out->items[out->n];
+    it->key = dup_text(key);
+    it->text = text ? dup_text(text) : NULL;
+    it->value = value;
+    out->n++; /* counted before the check: vx_pyrad_items_free releases a partial item too */
+    return it->key && (!text || it->text) ? VX_OK : VX_ENOMEM;
+}
+
+int vx_results_pyradiomics_items(const vx_results *res, vx_pyrad_items *out, vx_error *err)
+{
+    if (!res || !out)
+        return vx_error_set(err, VX_EINVAL, "PyRadiomics items: NULL argument");
+    memset(out, 0, sizeof *out);
+    const size_t n = res->n_text + res->n_diag + res->n;
+    out->items = calloc(n ? n : 1, sizeof *out->items);
+    if (!out->items)
+        return vx_error_set(err, VX_ENOMEM, "PyRadiomics items: out of memory for %zu values", n);
+    vx_image_type first;
+    const int rc = for_each_value(res, VX_NAMES_PYRADIOMICS, wide_prefix(res, &first), add_item, out);
+    if (rc != VX_OK) {
+        vx_pyrad_items_free(out);
+        return vx_error_set(err, rc, "PyRadiomics items: out of memory for %zu values", n);
+    }
+    return VX_OK;
 }

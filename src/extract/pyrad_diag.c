@@ -506,6 +506,23 @@ static int processed_stages(const vx_image *img, const vx_image *mask, const vx_
     return rc;
 }
 
+/* PyRadiomics' checkMask correction without resampling (correctMask, a mask off the image grid): the mask on
+ * the image grid as the extraction's preparation makes it (vx_pyrad_prepare), into *out; NULL when there is
+ * none (on the grid already, resampling, or preCrop, whose crop the prepared mask would carry). */
+static int checkmask_corrected(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_image **out,
+                               vx_error *err)
+{
+    *out = NULL;
+    const int resample = !isnan(s->resample_spacing[0]) || !isnan(s->resample_spacing[1]) ||
+                         !isnan(s->resample_spacing[2]);
+    if (s->compat != VX_COMPAT_PYRADIOMICS || !s->pyrad_correct_mask || resample || s->pyrad_pre_crop)
+        return VX_OK;
+    vx_image *pim = NULL;
+    const int rc = vx_pyrad_prepare(img, mask, s, &pim, out, err);
+    vx_image_free(pim);
+    return rc == VX_OK ? VX_OK : vx_error_prefix(err, "diagnostics: ");
+}
+
 int vx_pyradiomics_diagnostics(const vx_image *img, const vx_image *mask, const vx_image *corrected_mask,
                                const vx_settings *s, vx_results *res, vx_error *err)
 {
@@ -524,8 +541,12 @@ int vx_pyradiomics_diagnostics(const vx_image *img, const vx_image *mask, const 
      * still off the image grid, which voxomics' resampling onto the image grid stands for */
     if (rc == VX_OK)
         rc = processed_stages(img, corrected_mask ? corrected_mask : mask, s, res, err);
+    vx_image *own = NULL;
+    if (rc == VX_OK && !corrected_mask && (rc = checkmask_corrected(img, mask, s, &own, err)) == VX_OK)
+        corrected_mask = own;
     if (rc == VX_OK && corrected_mask)
         rc = mask_elements(img, corrected_mask, s, "corrected", 0, res, err);
+    vx_image_free(own);
     if (rc == VX_ENOMEM)
         vx_error_set(err, rc, "diagnostics: out of memory");
     return rc;

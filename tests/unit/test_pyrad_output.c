@@ -1,7 +1,8 @@
 /* PyRadiomics' output in compatibility mode: Python's float text (vx_python_float_repr against Python's own
  * repr()), text values of a result set and how the writers place them, and vx_pyradiomics_diagnostics on
  * small images whose values are derived by hand (hashes: Python's hashlib.sha1 of the same little-endian
- * bytes, as SimpleITK's sitk.Hash defines them).
+ * bytes, as SimpleITK's sitk.Hash defines them); PyRadiomics' result dict (vx_results_pyradiomics_items) names
+ * and orders the values as the wide table does.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "voxomics/cohort.h"
 #include "voxomics/extract.h"
 #include "voxomics/settings.h"
 #include "vx_test.h"
@@ -95,6 +97,63 @@ static void test_text_values(void **state)
     free(text);
     vx_results_free(&r);
     assert_int_equal(r.n_text, 0);
+}
+
+/* PyRadiomics' result dict: text values, diagnostic numbers, features, in the wide table's order and names */
+static void test_pyradiomics_items(void **state)
+{
+    (void)state;
+    vx_results r;
+    vx_results_init(&r);
+    assert_int_equal(vx_results_add(&r, VX_F_STAT_MEAN, VX_AGG_NONE, 1.5), VX_OK);
+    assert_int_equal(vx_results_add_diag(&r, "input_mask_resampled_nearest", 1.0), VX_OK);
+    assert_int_equal(vx_results_add_text(&r, "diagnostics_A", "(3, 4)"), VX_OK);
+    assert_int_equal(vx_results_add_text(&r, "diagnostics_B", "{'a': None}"), VX_OK);
+    assert_int_equal(vx_results_set_image_type(&r, "wavelet-LLH"), VX_OK);
+    assert_int_equal(vx_results_add(&r, VX_F_STAT_MEAN, VX_AGG_NONE, -2.25), VX_OK);
+    vx_pyrad_items it;
+    vx_error err;
+    assert_int_equal(vx_results_pyradiomics_items(&r, &it, &err), VX_OK);
+    static const char *const keys[] = {"diagnostics_A", "diagnostics_B", "original_input_mask_resampled_nearest",
+                                       "original_firstorder_Mean", "wavelet-LLH_firstorder_Mean"};
+    assert_int_equal(it.n, 5);
+    for (size_t i = 0; i < it.n; i++)
+        assert_string_equal(it.items[i].key, keys[i]);
+    assert_string_equal(it.items[0].text, "(3, 4)");
+    assert_string_equal(it.items[1].text, "{'a': None}");
+    assert_null(it.items[2].text);
+    assert_true(it.items[2].value == 1.0 && it.items[3].value == 1.5 && it.items[4].value == -2.25);
+
+    /* the wide header names the same columns in the same order */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    assert_int_equal(vx_results_write_wide_named(f, "c", "", &r, NULL, 1, VX_NAMES_PYRADIOMICS), VX_OK);
+    fclose(f);
+    char expect[512] = "case,roi,image_type";
+    for (size_t i = 0; i < it.n; i++)
+        snprintf(expect + strlen(expect), sizeof expect - strlen(expect), ",%s", keys[i]);
+    assert_int_equal(strncmp(buf, expect, strlen(expect)), 0);
+    free(buf);
+    vx_pyrad_items_free(&it);
+    assert_int_equal(it.n, 0);
+    assert_null(it.items);
+    vx_pyrad_items_free(NULL);
+    vx_results_free(&r);
+
+    /* vx_pyradiomics_execute: the image and the mask both as paths or both in memory */
+    vx_settings s;
+    vx_settings_default(&s);
+    assert_int_equal(vx_pyradiomics_execute(&s, "a.nrrd", NULL, NULL, NULL, &it, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "both as paths or both as images"));
+    assert_int_equal(it.n, 0);
+    assert_int_equal(vx_pyradiomics_execute(NULL, "a.nrrd", "b.nrrd", NULL, NULL, &it, &err), VX_EINVAL);
+    assert_int_equal(vx_pyradiomics_execute(&s, "/nonexistent/a.nrrd", "/nonexistent/b.nrrd", NULL, NULL, &it,
+                                            &err), VX_EIO);
+    assert_non_null(strstr(err.msg, "read image"));
+    assert_non_null(strstr(err.msg, "/nonexistent/a.nrrd"));
+    vx_pyrad_items_free(&it);
 }
 
 /* a 4 x 1 x 1 image of the given values, spacing 2 mm along x, origin (10, 0, 0) */
@@ -190,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_python_float_repr),
         cmocka_unit_test(test_settings_dict),
         cmocka_unit_test(test_text_values),
+        cmocka_unit_test(test_pyradiomics_items),
         cmocka_unit_test(test_diagnostics),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
