@@ -22,6 +22,8 @@ class VoxomicsError(RuntimeError):
         self.kind = ffi.string(lib.vx_strerror(self.code)).decode("utf-8", "replace")
 
 
+VoxomicsError.__module__ = "voxomics"  # shown as voxomics.VoxomicsError, where users import it from
+
 def new_error():
     """A zeroed vx_error owned by Python."""
     return ffi.new("vx_error *")

@@ -256,14 +256,18 @@ def test_gil_released_during_extraction(ct):
     t = threading.Thread(target=spin)
     t.start()
     t0 = time.perf_counter()
-    voxomics.extract(img, mask, "configs/ibsi1/A.yaml", threads=1, as_dict=True)
+    n = 0
+    while n == 0 or time.perf_counter() - t0 < 0.6:  # long enough to measure, whatever the machine's speed
+        voxomics.extract(img, mask, "configs/ibsi1/A.yaml", threads=1, as_dict=True)
+        n += 1
     dt = time.perf_counter() - t0
     stop.set()
     t.join()
-    # with the GIL held during the C call the thread would run only in the Python parts (a few percent)
-    print(f"extraction {dt:.2f} s; pure-Python thread at {count[0] / dt / rate:.0%} of its rate alone")
-    assert dt > 0.2
-    assert count[0] > 0.3 * rate * dt
+    # With the GIL held during the C calls the thread would run only in the Python parts between them (a few
+    # per cent: a C call is not interrupted by the interpreter's switch interval). Released, it runs at the speed
+    # a free core gives it, which other tests running at the same time may halve: 10% separates the two cases.
+    print(f"{n} extractions in {dt:.2f} s; pure-Python thread at {count[0] / dt / rate:.0%} of its rate alone")
+    assert count[0] > 0.1 * rate * dt
 
 
 def test_threads_identical_to_serial(phantom, ct):
