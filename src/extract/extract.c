@@ -200,15 +200,16 @@ static int roi_permuted(const vx_roi *r, int slice_axis, vx_roi *out, vx_error *
     return VX_OK;
 }
 
-/* Below this many voxels in the ROI box a case runs on one thread whatever features.threads asks: starting a
- * team and splitting the families costs more than it saves (bench/README.md, bench_scale). */
+/* Below this many ROI voxels a case runs on one thread whatever features.threads asks: starting a team and
+ * splitting the families would cost more than it saves (the 113,000-voxel bench case stays serial;
+ * bench/README.md, bench_scale). */
 enum { PAR_MIN_VOXELS = 200000 };
 
 /* The threads worth using inside one case on roi: 1 for small work, else the settings' count (<= 0: 1), at
  * most one per requested family. */
 static int case_threads(const vx_roi *roi, const vx_feature_settings *fs, unsigned families)
 {
-    const size_t work = roi->dims[0] * roi->dims[1] * roi->dims[2];
+    const size_t work = roi->n_mmask;
     int nf = 0;
     for (int f = 0; f < VX_FAM_COUNT; f++)
         nf += (families >> f) & 1u;

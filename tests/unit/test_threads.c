@@ -1,5 +1,5 @@
 /* Threads inside one case: on a generated CT-like case whose ROI box is large enough for the threaded paths
- * (the families in parallel, bench/README.md "bench_scale"), vx_extract with 2 and 3 threads gives rows
+ * (at least 200,000 ROI voxels: the families in parallel, bench/README.md "bench_scale"), vx_extract with 2 and 3 threads gives rows
  * bit-identical to 1 thread, and every family's rows equal those of that family extracted alone on one thread
  * (an independent run of each family, with no other family beside it). Checked for the 3D aggregations and for
  * every aggregation with the slices along x (the permuted-ROI path).
@@ -23,7 +23,7 @@ static int setup(void **state)
     (void)state;
     vx_synth_params p;
     vx_synth_default(&p); /* 128^3 voxels of 1 mm */
-    p.lesion_radius_mm = 34.0; /* about 165,000 ROI voxels, a box of about 80^3 with the local-intensity margin */
+    p.lesion_radius_mm = 42.0; /* about 310,000 ROI voxels: above the 200,000 where threads start */
     p.lobulation = 0.3;
     vx_error err;
     return vx_synth_ct(&p, &g_img, &g_mask, &err);
