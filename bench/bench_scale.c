@@ -1,7 +1,7 @@
 /* Benchmark: one case at scale. Generates a CT-like volume (vx_synth_ct, seed 1, 1 mm voxels, a spherical
  * lesion) of the chosen size and times vx_extract with the settings of bench_families (rounding, fixed bin size
  * 25 HU, all 11 families, 3D aggregations) on the given thread count; prints best and median seconds, the ROI
- * voxels, the peak resident memory of the process and its growth during extraction.
+ * voxels, the mean CPU time (user + system, all threads) per run, the peak resident memory of the process and its growth during extraction.
  *   bench_scale CASE [THREADS] [RUNS] [FAMILIES]
  * CASE: small (128^3, radius 30 mm: 113,104 voxels), mid (160^3, radius 62 mm: about 1.0 million voxels),
  * 5m (256^3, radius 106 mm: about 5 million), big (512 x 512 x 300, radius 170 mm clipped by the slab: about
@@ -20,6 +20,14 @@ static double rss_peak_mib(void)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return (double)ru.ru_maxrss / 1024.0;
+}
+
+/* CPU seconds (user + system) of the process so far, all threads. */
+static double cpu_seconds(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + 1e-6 * (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
 static int pick_case(const char *name, vx_synth_params *p)
@@ -70,13 +78,14 @@ int main(int argc, char **argv)
     s.features.threads = threads;
     if (fam)
         s.features.families = fam;
-    double before = rss_peak_mib(), best, med;
+    double before = rss_peak_mib(), cpu0 = cpu_seconds(), best, med;
     size_t nvals;
     if (bench_time_extract(img, mask, &s, reps, &best, &med, &nvals) != VX_OK)
         return 1;
+    const double cpu = (cpu_seconds() - cpu0) / reps;
     printf("bench_scale %s: %zux%zux%zu, ROI %zu voxels, threads %d, %d runs: %zu values, best %.4f s, median %.4f s,"
-           " peak RSS %.0f MiB (inputs %.0f MiB, extraction +%.0f MiB)\n",
-           argv[1], p.dims[0], p.dims[1], p.dims[2], nroi, threads, reps, nvals, best, med, rss_peak_mib(), before,
+           " CPU %.4f s per run, peak RSS %.0f MiB (inputs %.0f MiB, extraction +%.0f MiB)\n",
+           argv[1], p.dims[0], p.dims[1], p.dims[2], nroi, threads, reps, nvals, best, med, cpu, rss_peak_mib(), before,
            rss_peak_mib() - before);
     vx_image_free(img);
     vx_image_free(mask);
