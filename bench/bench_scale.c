@@ -62,20 +62,10 @@ int main(int argc, char **argv)
     if (reps < 1)
         reps = 1;
     vx_image *img, *mask;
-    vx_error err;
-    if (vx_synth_ct(&p, &img, &mask, &err) != VX_OK) {
-        fprintf(stderr, "bench: %s\n", err.msg);
-        return 1;
-    }
-    size_t nroi = 0, n = vx_geometry_count(&mask->geom);
-    for (size_t i = 0; i < n; i++)
-        nroi += mask->v[i] > 0.5f;
     vx_settings s;
-    vx_settings_default(&s);
-    s.round_intensities = 1;
-    s.texture_disc = (vx_discretisation){VX_DISC_FBS, 25.0, 0, -1000.0};
-    s.features.aggregations = VX_AGGBIT(VX_AGG_3D_AVG) | VX_AGGBIT(VX_AGG_3D_MRG) | VX_AGGBIT(VX_AGG_3D);
-    s.features.threads = threads;
+    size_t nroi;
+    if (bench_synth_case(&p, threads, &img, &mask, &nroi, &s) != VX_OK)
+        return 1;
     if (fam)
         s.features.families = fam;
     double before = rss_peak_mib(), cpu0 = cpu_seconds(), best, med;
