@@ -18,21 +18,10 @@ int main(int argc, char **argv)
     vx_synth_params p;
     vx_synth_default(&p); /* 128^3, 1 mm, sphere of radius 30 mm */
     vx_image *img, *mask;
-    vx_error err;
-    if (vx_synth_ct(&p, &img, &mask, &err) != VX_OK) {
-        fprintf(stderr, "bench: %s\n", err.msg);
-        return 1;
-    }
-    size_t nroi = 0, n = vx_geometry_count(&mask->geom);
-    for (size_t i = 0; i < n; i++)
-        nroi += mask->v[i] > 0.5f;
-
     vx_settings s;
-    vx_settings_default(&s);
-    s.round_intensities = 1;
-    s.texture_disc = (vx_discretisation){VX_DISC_FBS, 25.0, 0, -1000.0};
-    s.features.aggregations = VX_AGGBIT(VX_AGG_3D_AVG) | VX_AGGBIT(VX_AGG_3D_MRG) | VX_AGGBIT(VX_AGG_3D);
-    s.features.threads = 1;
+    size_t nroi;
+    if (bench_synth_case(&p, 1, &img, &mask, &nroi, &s) != VX_OK)
+        return 1;
 
     printf("voxomics %s bench_families: 128x128x128 volume, spherical ROI of %zu voxels, FBS 25 HU, 3D aggregations,"
            " 1 thread, %d runs\n",

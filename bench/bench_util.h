@@ -52,4 +52,27 @@ static inline int bench_time_extract(const vx_image *img, const vx_image *mask, 
     return VX_OK;
 }
 
+/* The generated case of p (vx_synth_ct) into *img, *mask, its ROI voxel count into *nroi, and s set to the
+ * bench_families settings (rounding, fixed bin size 25 HU from -1000 HU, all families, 3D aggregations) on
+ * `threads` threads; prints an error. */
+static inline int bench_synth_case(const vx_synth_params *p, int threads, vx_image **img, vx_image **mask,
+                                   size_t *nroi, vx_settings *s)
+{
+    vx_error err;
+    if (vx_synth_ct(p, img, mask, &err) != VX_OK) {
+        fprintf(stderr, "bench: %s\n", err.msg);
+        return VX_EINVAL;
+    }
+    size_t cnt = 0, n = vx_geometry_count(&(*mask)->geom);
+    for (size_t i = 0; i < n; i++)
+        cnt += (*mask)->v[i] > 0.5f;
+    *nroi = cnt;
+    vx_settings_default(s);
+    s->round_intensities = 1;
+    s->texture_disc = (vx_discretisation){VX_DISC_FBS, 25.0, 0, -1000.0};
+    s->features.aggregations = VX_AGGBIT(VX_AGG_3D_AVG) | VX_AGGBIT(VX_AGG_3D_MRG) | VX_AGGBIT(VX_AGG_3D);
+    s->features.threads = threads;
+    return VX_OK;
+}
+
 #endif

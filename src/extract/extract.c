@@ -200,29 +200,105 @@ static int roi_permuted(const vx_roi *r, int slice_axis, vx_roi *out, vx_error *
     return VX_OK;
 }
 
+/* Below this many ROI voxels a case runs on one thread whatever features.threads asks: starting a team and
+ * splitting the families would cost more than it saves (the 113,000-voxel bench case stays serial;
+ * bench/README.md, bench_scale). */
+enum { PAR_MIN_VOXELS = 200000 };
+
+/* The threads worth using inside one case on roi: 1 for small work, else the settings' count (<= 0: 1), at
+ * most one per requested family. */
+static int case_threads(const vx_roi *roi, const vx_feature_settings *fs, unsigned families)
+{
+    const size_t work = roi->n_mmask;
+    int nf = 0;
+    for (int f = 0; f < VX_FAM_COUNT; f++)
+        nf += (families >> f) & 1u;
+    int nt = fs->threads > 0 ? fs->threads : 1;
+    if (work < PAR_MIN_VOXELS)
+        return 1;
+    return nf > 1 && nt > nf ? nf : nt;
+}
+
+/* Family f on its ROI into res, PyRadiomics' statistics adjusted and PyRadiomics-only rows dropped as the
+ * compatibility mode asks. */
+static int run_family(int f, const vx_roi *froi, const vx_roi *roi, const vx_settings *s,
+                      const vx_feature_settings *fs, vx_results *res, vx_error *err)
+{
+    size_t from = res->n;
+    int rc = vx_family_compute_fn((vx_family)f)(froi, fs, res, err);
+    if (rc == VX_OK && f == VX_FAM_STAT && s->compat == VX_COMPAT_PYRADIOMICS)
+        rc = pyradiomics_statistics(s, roi, res, from);
+    if (s->compat != VX_COMPAT_PYRADIOMICS) /* PyRadiomics' own features only in its compatibility mode */
+        res->n = from + drop_pyradiomics_only(res->rows + from, res->n - from);
+    return rc;
+}
+
+/* The requested families, costliest first (the order work is handed to the threads; rows are merged back in
+ * family order, so it does not change the output). */
+static int family_order(unsigned families, int *order)
+{
+    static const int cost_rank[VX_FAM_COUNT] = {VX_FAM_MORPH, VX_FAM_LOCAL, VX_FAM_GLRLM, VX_FAM_GLDZM,
+                                                VX_FAM_GLSZM, VX_FAM_GLCM,  VX_FAM_NGLDM, VX_FAM_NGTDM,
+                                                VX_FAM_STAT,  VX_FAM_IVH,   VX_FAM_IH};
+    int n = 0;
+    for (int k = 0; k < VX_FAM_COUNT; k++)
+        if (families & (1u << cost_rank[k]))
+            order[n++] = cost_rank[k];
+    return n;
+}
+
+/* The families in parallel (nt threads, one family per thread at a time, each on one thread inside), each into
+ * its own result set, then appended to res in family order: the rows do not depend on the thread count. */
+static int run_families_parallel(const vx_roi *roi, const vx_roi *proi, unsigned planar, const vx_settings *s,
+                                 vx_feature_settings fs, unsigned families, int nt, vx_results *res, vx_error *err)
+{
+    int order[VX_FAM_COUNT], prc[VX_FAM_COUNT];
+    vx_results part[VX_FAM_COUNT];
+    vx_error perr[VX_FAM_COUNT];
+    const int n = family_order(families, order);
+    fs.threads = 1;
+    for (int f = 0; f < VX_FAM_COUNT; f++) {
+        vx_results_init(&part[f]);
+        prc[f] = VX_OK;
+    }
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+    for (int k = 0; k < n; k++) {
+        const int f = order[k];
+        prc[f] = run_family(f, planar & (1u << f) ? proi : roi, roi, s, &fs, &part[f], &perr[f]);
+    }
+    int rc = VX_OK;
+    for (int f = 0; f < VX_FAM_COUNT; f++) {
+        if (rc == VX_OK && prc[f] != VX_OK && (rc = prc[f]) != VX_OK && err)
+            *err = perr[f];
+        for (size_t i = 0; rc == VX_OK && i < part[f].n; i++)
+            if ((rc = vx_results_add(res, part[f].rows[i].feature, part[f].rows[i].agg, part[f].rows[i].value)))
+                vx_error_set(err, rc, "out of memory merging the rows of the families");
+        vx_results_free(&part[f]);
+    }
+    return rc;
+}
+
 /* The families of the settings on one ROI (families: the bits to compute), their rows stamped with the
  * results' current image type. With a slice axis other than z the families asked for under a 2D or 2.5D
  * aggregation run on the ROI permuted into that axis' planes (roi_permuted; their 3D aggregations do not
- * depend on the axis order), the others on roi. */
+ * depend on the axis order), the others on roi. With more than one thread worth using (case_threads) and
+ * several families, the families run in parallel; a single family uses the threads inside. */
 static int run_families(const vx_roi *roi, const vx_settings *s, unsigned families, vx_results *res, vx_error *err)
 {
     int rc = VX_OK;
     vx_feature_settings fs = s->features;
     fs.compat = s->compat;
+    fs.threads = case_threads(roi, &fs, families);
     const unsigned planar = fs.slice_axis != VX_SLICE_Z ? planar_families(families, fs.aggregations) : 0;
     vx_roi proi;
     if (planar && (rc = roi_permuted(roi, fs.slice_axis, &proi, err)) != VX_OK)
         return rc;
-    for (int f = 0; rc == VX_OK && f < VX_FAM_COUNT; f++) {
-        if (!(families & (1u << f)))
-            continue;
-        size_t from = res->n;
-        rc = vx_family_compute_fn((vx_family)f)(planar & (1u << f) ? &proi : roi, &fs, res, err);
-        if (rc == VX_OK && f == VX_FAM_STAT && s->compat == VX_COMPAT_PYRADIOMICS)
-            rc = pyradiomics_statistics(s, roi, res, from);
-        if (s->compat != VX_COMPAT_PYRADIOMICS) /* PyRadiomics' own features only in its compatibility mode */
-            res->n = from + drop_pyradiomics_only(res->rows + from, res->n - from);
-    }
+    if (fs.threads > 1 && (families & (families - 1u)))
+        rc = run_families_parallel(roi, &proi, planar, s, fs, families, fs.threads, res, err);
+    else
+        for (int f = 0; rc == VX_OK && f < VX_FAM_COUNT; f++)
+            if (families & (1u << f))
+                rc = run_family(f, planar & (1u << f) ? &proi : roi, roi, s, &fs, res, err);
     if (planar)
         vx_roi_free(&proi);
     return rc;
