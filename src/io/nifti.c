@@ -566,6 +566,12 @@ static int truncated(const char *path, uint64_t want, uint64_t got, vx_error *er
                         (unsigned long long)want, (unsigned long long)got);
 }
 
+static void scale_in_place(float *v, size_t nvox, double slope, double inter)
+{
+    for (size_t i = 0; i < nvox; i++)
+        v[i] = (float)((double)v[i] * slope + inter);
+}
+
 static int read_voxels(nsrc *gz, const char *path, float *v, size_t nvox, const dtype_info *dt, int swap,
                        int scale, double slope, double inter, vx_error *err)
 {
@@ -579,8 +585,7 @@ static int read_voxels(nsrc *gz, const char *path, float *v, size_t nvox, const 
         if ((size_t)got < total)
             return truncated(path, total, (uint64_t)got, err);
         if (scale)
-            for (size_t i = 0; i < nvox; i++)
-                v[i] = (float)((double)v[i] * slope + inter);
+            scale_in_place(v, nvox, slope, inter);
         return VX_OK;
     }
     unsigned char *buf = malloc(total < CHUNK_BYTES ? total : CHUNK_BYTES);
@@ -604,6 +609,27 @@ static int read_voxels(nsrc *gz, const char *path, float *v, size_t nvox, const 
     }
     free(buf);
     return rc;
+}
+
+/* Native float32 voxels of a whole decompressed file become the image's own array: moved to the front of the
+ * buffer, which the image takes over (no second allocation of the image's size, no copy into fresh pages).
+ * NULL when the source is not such a buffer (the caller allocates and reads as usual). */
+static vx_image *adopt_float32(nsrc *s, uint64_t off, size_t nvox, const dtype_info *dt, int swap,
+                               const vx_geometry *g)
+{
+    size_t nbytes = nvox * sizeof(float);
+    if (!s->mem || dt->code != DT_FLOAT32 || swap || nvox == 0 || off > s->len || s->len - off < nbytes)
+        return NULL;
+    vx_image *img = calloc(1, sizeof *img);
+    if (!img)
+        return NULL;
+    memmove(s->mem, s->mem + off, nbytes);
+    float *v = realloc(s->mem, nbytes); /* shrinking: gives back the header's bytes */
+    img->v = v ? v : (float *)(void *)s->mem;
+    img->geom = *g;
+    s->mem = NULL;
+    s->len = s->pos = 0;
+    return img;
 }
 
 /* Name of the data file of a two-file (.hdr/.img) pair. */
@@ -810,15 +836,19 @@ static int nifti_read(const char *path, int zlib_only, vx_image **out, vx_error 
         g.dims[i] = (size_t)n3[i];
     if ((rc = header_geometry(&h, path, &g, err)) != VX_OK)
         goto done;
-    img = vx_image_new(&g);
-    if (!img) {
+    int scale = isfinite(h.scl_slope) && h.scl_slope != 0.0 && !(h.scl_slope == 1.0 && h.scl_inter == 0.0);
+    double inter = isfinite(h.scl_inter) ? h.scl_inter : 0.0;
+    int swap = h.file_be != HOST_BE;
+    if ((img = adopt_float32(ds, off, (size_t)nvox, dt, swap, &g)) != NULL) {
+        if (scale)
+            scale_in_place(img->v, (size_t)nvox, h.scl_slope, inter);
+    } else if ((img = vx_image_new(&g)) != NULL) {
+        rc = read_voxels(ds, dpath, img->v, (size_t)nvox, dt, swap, scale, h.scl_slope, inter, err);
+    } else {
         rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory for %zu x %zu x %zu voxels", path, g.dims[0],
                           g.dims[1], g.dims[2]);
         goto done;
     }
-    int scale = isfinite(h.scl_slope) && h.scl_slope != 0.0 && !(h.scl_slope == 1.0 && h.scl_inter == 0.0);
-    double inter = isfinite(h.scl_inter) ? h.scl_inter : 0.0;
-    rc = read_voxels(ds, dpath, img->v, (size_t)nvox, dt, h.file_be != HOST_BE, scale, h.scl_slope, inter, err);
     img->pixel_type = nifti_pixel_type(dt->code, scale);
     if (rc)
         goto done;
