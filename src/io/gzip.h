@@ -27,5 +27,7 @@ int vxio_gunzip_buffer(const unsigned char *in, size_t len, size_t max_out, unsi
 
 /* vx_nifti_read on zlib's streaming gzread only (libdeflate never used): for the tests that compare both. */
 int vxio_nifti_read_zlib(const char *path, vx_image **out, vx_error *err);
+/* vx_nrrd_read the same way: gzip data through zlib's inflate only. */
+int vxio_nrrd_read_zlib(const char *path, vx_image **out, vx_error *err);
 
 #endif

@@ -22,6 +22,7 @@
 
 #include "io/gzip.h"
 #include "voxomics/io.h"
+#include "voxomics/nrrd.h"
 #include "vx_test.h"
 
 static const char *tmp(const char *name)
@@ -110,12 +111,14 @@ static void same_images(const char *path, const vx_image *a, const vx_image *b)
         fail_msg("%s: voxels differ between the libdeflate and the zlib reading", path);
 }
 
-/* NIfTI read both ways; both succeed with identical images, or both fail with the same message. */
-static void nifti_both_ways(const char *path)
+typedef int (*reader)(const char *path, vx_image **out, vx_error *err);
+
+/* A file read both ways; both succeed with identical images, or both fail with the same message. */
+static void both_ways(const char *path, reader deflate_way, reader zlib_way)
 {
     vx_image *a = NULL, *b = NULL;
     vx_error ea = {0}, eb = {0};
-    int ra = vx_nifti_read(path, &a, &ea), rb = vxio_nifti_read_zlib(path, &b, &eb);
+    int ra = deflate_way(path, &a, &ea), rb = zlib_way(path, &b, &eb);
     if (ra != rb)
         fail_msg("%s: libdeflate reading rc %d (%s), zlib reading rc %d (%s)", path, ra, ea.msg, rb, eb.msg);
     if (ra == VX_OK)
@@ -124,6 +127,11 @@ static void nifti_both_ways(const char *path)
         assert_string_equal(ea.msg, eb.msg);
     vx_image_free(a);
     vx_image_free(b);
+}
+
+static void nifti_both_ways(const char *path)
+{
+    both_ways(path, vx_nifti_read, vxio_nifti_read_zlib);
 }
 
 static int ends_with(const char *s, const char *t)
@@ -157,6 +165,9 @@ static int walk(const char *dir)
             count++;
         } else if (ends_with(p, ".nii") || ends_with(p, ".hdr")) {
             nifti_both_ways(p);
+        } else if (ends_with(p, ".nrrd") || ends_with(p, ".nhdr")) {
+            both_ways(p, vx_nrrd_read, vxio_nrrd_read_zlib); /* gzip data: libdeflate unless it declines */
+            count++;
         }
     }
     closedir(d);
@@ -171,7 +182,7 @@ static void test_every_data_file(void **state)
     snprintf(dir, sizeof dir, "%s/tests/data", src ? src : ".");
     int n = walk(dir);
     int m = walk(vx_test_data_dir());
-    printf("gzip files compared with zlib: %d in tests/data, %d in %s\n", n, m, vx_test_data_dir());
+    printf("gzip and NRRD files compared with zlib: %d in tests/data, %d in %s\n", n, m, vx_test_data_dir());
     assert_true(n >= 1);
     if (m == 0)
         printf("(no reference data found: set VOXOMICS_DATA)\n");
