@@ -165,11 +165,13 @@ int vx_input_mask(const char *spec, const vx_image *image, const vx_input_info *
     return vx_input_mask_channel(spec, image, image_info, resample_mask, -1, mask, info, err);
 }
 
-/* A mask read by vx_image_read or, for a channel of a NRRD, vx_nrrd_read_channel (the plain-file branch). */
+/* A mask read by vx_image_read or, for a channel of a NRRD, vx_nrrd_read_channel (the plain-file branch), and
+ * its values checked. */
 static int read_plain_mask(const char *path, int channel, vx_image **m, vx_error *err)
 {
     const int nrrd = ends_with_ci(path, ".nrrd") || ends_with_ci(path, ".nhdr");
-    return nrrd && channel >= 0 ? vx_nrrd_read_channel(path, channel, m, err) : vx_image_read(path, m, err);
+    int rc = nrrd && channel >= 0 ? vx_nrrd_read_channel(path, channel, m, err) : vx_image_read(path, m, err);
+    return rc == VX_OK ? vx_mask_check_values(*m, path, err) : rc;
 }
 
 void vxio_mask_preload(const char *spec, int channel, vxio_mask_pre *pre)
@@ -249,8 +251,6 @@ int vxio_input_mask_pre(const char *spec, const vx_image *image, const vx_input_
         } else {
             rc = read_plain_mask(info->path, channel, &m, err);
         }
-        if (rc == VX_OK)
-            rc = vx_mask_check_values(m, info->path, err);
         if (rc == VX_OK && sel[0]) {
             snprintf(info->format, sizeof info->format, "label");
             rc = select_label(m, sel, info->path, err);

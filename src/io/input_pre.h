@@ -8,7 +8,8 @@
 
 /* What vxio_mask_preload read. done = 0: nothing (a DICOM, RTSTRUCT or SEG mask, a .seg.nrrd segment or a spec
  * that does not name a file: vx_input_mask_channel reads it after the image, as always). done = 1: the file
- * `path` read exactly as vx_input_mask_channel reads it (rc, m, err), and its SHA-256 (hash_rc, hash, hash_err). */
+ * `path` read and its values checked exactly as vx_input_mask_channel does (rc, m, err), and its SHA-256 (hash_rc,
+ * hash, hash_err). */
 typedef struct vxio_mask_pre {
     int done;
     char path[4096];
@@ -19,7 +20,8 @@ typedef struct vxio_mask_pre {
     char hash[65];
 } vxio_mask_pre;
 
-/* Read the mask file of spec (a plain NIfTI, NRRD or label image) and hash it. Touches nothing but pre. */
+/* Read the mask file of spec (a plain NIfTI, NRRD or label image), check its values and hash it. Touches nothing
+ * but pre. */
 void vxio_mask_preload(const char *spec, int channel, vxio_mask_pre *pre);
 
 /* vx_input_mask_channel, taking the file's reading from pre (then pre->m is taken) when pre read that file;
