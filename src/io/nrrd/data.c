@@ -14,7 +14,7 @@
 #include <sys/types.h>
 #include <zlib.h>
 
-#include "../gzip.h"
+#include "io/gzip.h"
 
 /* Path of data file i (malloc'ed); NULL when out of memory. Relative names are relative to the header's
  * folder. */
