@@ -9,7 +9,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential pkg-config cmake ninja-build
-  zlib1g-dev libyaml-dev libqhull-dev libfftw3-dev libgsl-dev libcmocka-dev nettle-dev
+  zlib1g-dev libdeflate-dev libyaml-dev libqhull-dev libfftw3-dev libgsl-dev libcmocka-dev nettle-dev
   libopenblas-dev liblapacke-dev libsvm-dev liblinear-dev libxgboost-dev libcjson-dev
   libsqlite3-dev libcharls-dev libopenjp2-7-dev libjpeg62-turbo-dev libgdcm-dev
   python3-numpy python3-nibabel python3-pydicom

@@ -1,6 +1,8 @@
 /* voxomics: one case end to end: IMAGE and MASK specifications -> hashes -> regions -> feature results.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <pthread.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,8 @@
 #include "voxomics/input.h"
 #include "voxomics/io.h"
 #include "voxomics/mask.h"
+
+#include "io/input_pre.h"
 
 void vx_case_options_default(vx_case_options *o)
 {
@@ -182,6 +186,72 @@ static const vx_case_options *case_start(vx_case_result *r, const vx_case_option
     return def;
 }
 
+/* Read ahead on a second thread while the image is read and decompressed: the image file's SHA-256 and the
+ * mask file (read and hashed). The results are used only where the serial order would have produced them, so
+ * results and error messages are those of reading one after the other. */
+typedef struct read_ahead {
+    const char *image, *mask;
+    int channel;
+    pthread_t thread;
+    int started, ran; /* ran: the thread ran to its end (nothing is used from a thread that never started) */
+    int image_hashed, image_hash_rc; /* hashed: only a regular file or a folder (a fifo would block) */
+    char image_hash[65];
+    vx_error image_hash_err;
+    vxio_mask_pre mask_pre;
+} read_ahead;
+
+static void *read_ahead_run(void *arg)
+{
+    read_ahead *a = arg;
+    struct stat st;
+    if (stat(a->image, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
+        a->image_hash_rc = vx_path_sha256(a->image, a->image_hash, &a->image_hash_err);
+        a->image_hashed = 1;
+    }
+    vxio_mask_preload(a->mask, a->channel, &a->mask_pre);
+    return NULL;
+}
+
+static void read_ahead_start(read_ahead *a, const char *image, const char *mask, int channel)
+{
+    memset(a, 0, sizeof *a);
+    a->image = image;
+    a->mask = mask;
+    a->channel = channel;
+    a->started = pthread_create(&a->thread, NULL, read_ahead_run, a) == 0;
+}
+
+static void read_ahead_end(read_ahead *a)
+{
+    if (a->started)
+        a->ran = pthread_join(a->thread, NULL) == 0;
+    a->started = 0;
+}
+
+/* The image file's hash: from the read-ahead when it hashed that path. */
+static int image_hash(const read_ahead *a, const char *path, char hex[65], vx_error *err)
+{
+    if (a->ran && a->image_hashed && !strcmp(a->image, path)) {
+        memcpy(hex, a->image_hash, 65);
+        if (a->image_hash_rc != VX_OK && err)
+            *err = a->image_hash_err;
+        return a->image_hash_rc;
+    }
+    return vx_path_sha256(path, hex, err);
+}
+
+/* The mask file's hash: from the read-ahead when it read that path. */
+static int mask_hash(const vxio_mask_pre *p, const char *path, char hex[65], vx_error *err)
+{
+    if (p->done && !strcmp(p->path, path)) {
+        memcpy(hex, p->hash, 65);
+        if (p->hash_rc != VX_OK && err)
+            *err = p->hash_err;
+        return p->hash_rc;
+    }
+    return vx_path_sha256(path, hex, err);
+}
+
 int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_options *o, vx_case_result *r)
 {
     vx_case_options def;
@@ -198,21 +268,27 @@ int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_optio
     vx_image *img = NULL, *mask = NULL;
     vx_input_info ii, mi;
     memset(&mi, 0, sizeof mi);
+    read_ahead ra;
+    read_ahead_start(&ra, c->image, c->mask, mask_channel(s));
     int rc = vx_input_image(c->image, &o->dicom, &img, &ii, &err);
-    if (rc != VX_OK)
+    read_ahead_end(&ra);
+    if (rc != VX_OK) {
+        vx_image_free(ra.mask_pre.m);
         return fail(r, "read image", &err);
-    rc = vx_path_sha256(ii.path, r->image_sha256, &err);
+    }
+    rc = image_hash(&ra, ii.path, r->image_sha256, &err);
     if (rc == VX_OK) {
         /* compat pyradiomics checks the mask's grid itself (geometryTolerance, correctMask) */
         const int own = s->compat == VX_COMPAT_PYRADIOMICS && !o->resample_mask;
-        rc = vx_input_mask_channel(c->mask, img, &ii, own ? VX_INPUT_MASK_OWN_GRID : o->resample_mask,
-                                   mask_channel(s), &mask, &mi, &err);
+        rc = vxio_input_mask_pre(c->mask, img, &ii, own ? VX_INPUT_MASK_OWN_GRID : o->resample_mask,
+                                 mask_channel(s), &ra.mask_pre, &mask, &mi, &err);
         if (rc != VX_OK)
             fail(r, "read mask", &err);
     } else {
         fail(r, "hash image", &err);
     }
-    if (rc == VX_OK && (rc = vx_path_sha256(mi.path, r->mask_sha256, &err)) != VX_OK)
+    vx_image_free(ra.mask_pre.m); /* not taken: the image hash failed */
+    if (rc == VX_OK && (rc = mask_hash(&ra.mask_pre, mi.path, r->mask_sha256, &err)) != VX_OK)
         fail(r, "hash mask", &err);
     /* a mask resampled onto the image grid: PyRadiomics' diagnostics describe it as read too */
     vx_image *mask_read = NULL;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "dicom.h"
+#include "input_pre.h"
 #include "voxomics/io.h"
 #include "voxomics/mask.h"
 #include "voxomics/nrrd.h"
@@ -164,8 +165,39 @@ int vx_input_mask(const char *spec, const vx_image *image, const vx_input_info *
     return vx_input_mask_channel(spec, image, image_info, resample_mask, -1, mask, info, err);
 }
 
+/* A mask read by vx_image_read or, for a channel of a NRRD, vx_nrrd_read_channel (the plain-file branch), and
+ * its values checked. */
+static int read_plain_mask(const char *path, int channel, vx_image **m, vx_error *err)
+{
+    const int nrrd = ends_with_ci(path, ".nrrd") || ends_with_ci(path, ".nhdr");
+    int rc = nrrd && channel >= 0 ? vx_nrrd_read_channel(path, channel, m, err) : vx_image_read(path, m, err);
+    return rc == VX_OK ? vx_mask_check_values(*m, path, err) : rc;
+}
+
+void vxio_mask_preload(const char *spec, int channel, vxio_mask_pre *pre)
+{
+    vx_input_info info;
+    int is_dir = 0;
+    memset(pre, 0, sizeof *pre);
+    if (!spec || split_spec(spec, &info, &is_dir, &pre->err) != VX_OK || is_dir || vx_dicom_is_file(info.path) ||
+        (ends_with_ci(info.path, ".seg.nrrd") && info.selector[0]))
+        return;
+    snprintf(pre->path, sizeof pre->path, "%s", info.path);
+    pre->channel = channel;
+    pre->rc = read_plain_mask(pre->path, channel, &pre->m, &pre->err);
+    pre->hash_rc = vx_path_sha256(pre->path, pre->hash, &pre->hash_err);
+    pre->done = 1;
+}
+
 int vx_input_mask_channel(const char *spec, const vx_image *image, const vx_input_info *image_info,
                           int resample_mask, int channel, vx_image **mask, vx_input_info *info, vx_error *err)
+{
+    return vxio_input_mask_pre(spec, image, image_info, resample_mask, channel, NULL, mask, info, err);
+}
+
+int vxio_input_mask_pre(const char *spec, const vx_image *image, const vx_input_info *image_info,
+                        int resample_mask, int channel, vxio_mask_pre *pre, vx_image **mask, vx_input_info *info,
+                        vx_error *err)
 {
     vx_input_info tmp;
     if (!info)
@@ -210,10 +242,15 @@ int vx_input_mask_channel(const char *spec, const vx_image *image, const vx_inpu
     } else {
         const int nrrd = ends_with_ci(info->path, ".nrrd") || ends_with_ci(info->path, ".nhdr");
         snprintf(info->format, sizeof info->format, "%s", nrrd ? "nrrd" : "nifti");
-        rc = nrrd && channel >= 0 ? vx_nrrd_read_channel(info->path, channel, &m, err)
-                                  : vx_image_read(info->path, &m, err);
-        if (rc == VX_OK)
-            rc = vx_mask_check_values(m, info->path, err);
+        if (pre && pre->done && pre->channel == channel && !strcmp(pre->path, info->path)) {
+            rc = pre->rc; /* read ahead (vxio_mask_preload) */
+            m = pre->m;
+            pre->m = NULL;
+            if (rc != VX_OK && err)
+                *err = pre->err;
+        } else {
+            rc = read_plain_mask(info->path, channel, &m, err);
+        }
         if (rc == VX_OK && sel[0]) {
             snprintf(info->format, sizeof info->format, "label");
             rc = select_label(m, sel, info->path, err);

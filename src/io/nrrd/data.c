@@ -14,6 +14,8 @@
 #include <sys/types.h>
 #include <zlib.h>
 
+#include "io/gzip.h"
+
 /* Path of data file i (malloc'ed); NULL when out of memory. Relative names are relative to the header's
  * folder. */
 static char *data_path(const nrrd_hdr *h, uint64_t i)
@@ -91,18 +93,27 @@ int nrrd_check_files(const nrrd_hdr *h, vx_error *err)
     return VX_OK;
 }
 
-/* A byte source: a raw file or a gzip/zlib stream in it. */
+/* A byte source: a raw file or a gzip/zlib stream in it; or gzip data decompressed whole by libdeflate (mem: all
+ * of it, mlen bytes, read position mpos; zend is set from the start, since libdeflate checked every member). */
 typedef struct src {
     FILE *f;
     const char *hpath, *dpath;
     int gz, zinit, zend;
     z_stream zs;
     unsigned char *in;
+    unsigned char *mem;
+    size_t mlen, mpos;
 } data_src;
 
 static int src_read(data_src *s, unsigned char *buf, size_t n, size_t *got, vx_error *err)
 {
     *got = 0;
+    if (s->mem) {
+        *got = s->mlen - s->mpos < n ? s->mlen - s->mpos : n;
+        memcpy(buf, s->mem + s->mpos, *got);
+        s->mpos += *got;
+        return VX_OK;
+    }
     if (!s->gz) {
         errno = 0;
         *got = fread(buf, 1, n, s->f);
@@ -225,17 +236,48 @@ static int seek_raw_data(const nrrd_hdr *h, data_src *s, uint64_t need, uint64_t
     return VX_OK;
 }
 
-/* Gzip/zlib data: start inflating at the current position and skip the byte skip of decompressed bytes. */
-static int start_gzip_data(const nrrd_hdr *h, data_src *s, unsigned char *chunk, vx_error *err)
+static int skip_bytes(const nrrd_hdr *h, data_src *s, unsigned char *chunk, vx_error *err);
+
+/* Gzip data from pos to the end of the file (size bytes) decompressed whole by libdeflate (src/io/gzip.c); 0
+ * (the file back at pos) when they are not gzip (zlib-wrapped data), too large, or refused: zlib then streams
+ * them and reports any error. */
+static int gunzip_rest(data_src *s, uint64_t pos, uint64_t size)
 {
-    int rc;
+    if (size <= pos || size - pos > (uint64_t)((size_t)1 << 31))
+        return 0;
+    size_t len = (size_t)(size - pos);
+    unsigned char *in = malloc(len);
+    int ok = in && fread(in, 1, len, s->f) == len &&
+             vxio_gunzip_buffer(in, len, (size_t)1 << 31, &s->mem, &s->mlen) == VXIO_GZ_OK;
+    free(in);
+    if (ok)
+        s->zend = 1;
+    else
+        fseeko(s->f, (off_t)pos, SEEK_SET);
+    return ok;
+}
+
+/* Gzip/zlib data: start inflating at the current position pos (of a file of size bytes) and skip the byte skip
+ * of decompressed bytes. */
+static int start_gzip_data(const nrrd_hdr *h, data_src *s, unsigned char *chunk, uint64_t pos, uint64_t size,
+                           vx_error *err)
+{
     s->gz = 1;
+    if (!h->zlib_only && gunzip_rest(s, pos, size))
+        return skip_bytes(h, s, chunk, err);
     s->in = malloc(ZIN);
     if (!s->in)
         return vx_error_set(err, VX_ENOMEM, "%s: out of memory", h->path);
     if (inflateInit2(&s->zs, 15 + 32) != Z_OK) /* gzip or zlib header, detected */
         return vx_error_set(err, VX_ENOMEM, "%s: out of memory in zlib", h->path);
     s->zinit = 1;
+    return skip_bytes(h, s, chunk, err);
+}
+
+/* The byte skip of decompressed bytes. */
+static int skip_bytes(const nrrd_hdr *h, data_src *s, unsigned char *chunk, vx_error *err)
+{
+    int rc;
     for (uint64_t left = (uint64_t)h->byte_skip; left > 0;) {
         size_t want = left < CHUNK ? (size_t)left : CHUNK, got;
         if ((rc = src_read(s, chunk, want, &got, err)) != VX_OK)
@@ -315,13 +357,14 @@ static int read_one(const nrrd_hdr *h, uint64_t i, float *dst, uint64_t nelem, u
     if (h->enc == ENC_RAW)
         rc = seek_raw_data(h, &s, need, (uint64_t)pos, (uint64_t)st.st_size, err);
     else
-        rc = start_gzip_data(h, &s, chunk, err);
+        rc = start_gzip_data(h, &s, chunk, (uint64_t)pos, (uint64_t)st.st_size, err);
     if (rc == VX_OK)
         rc = read_samples(h, &s, dst, nelem, chunk, err);
 done:
     if (s.zinit)
         inflateEnd(&s.zs);
     free(s.in);
+    free(s.mem);
     if (s.f)
         fclose(s.f);
     free(dp);
@@ -344,7 +387,7 @@ int nrrd_read_data(const nrrd_hdr *h, float *dst, vx_error *err)
 
 /* vx_nrrd_read (channel < 0: scalar files only) and vx_nrrd_read_channel (channel >= 0: a non-spatial axis 0 is
  * the channel axis) */
-static int read_nrrd(const char *path, long channel, vx_image **out, vx_error *err)
+static int read_nrrd(const char *path, long channel, int zlib_only, vx_image **out, vx_error *err)
 {
     if (out)
         *out = NULL;
@@ -354,6 +397,7 @@ static int read_nrrd(const char *path, long channel, vx_image **out, vx_error *e
     int rc = nrrd_load_header(path, &h, err);
     if (rc)
         return rc;
+    h.zlib_only = zlib_only;
     vx_geometry g;
     int layer_axis;
     vx_image *img = NULL;
@@ -403,7 +447,12 @@ done:
 
 int vx_nrrd_read(const char *path, vx_image **out, vx_error *err)
 {
-    return read_nrrd(path, -1, out, err);
+    return read_nrrd(path, -1, 0, out, err);
+}
+
+int vxio_nrrd_read_zlib(const char *path, vx_image **out, vx_error *err)
+{
+    return read_nrrd(path, -1, 1, out, err);
 }
 
 int vx_nrrd_read_channel(const char *path, int channel, vx_image **out, vx_error *err)
@@ -413,5 +462,5 @@ int vx_nrrd_read_channel(const char *path, int channel, vx_image **out, vx_error
             *out = NULL;
         return vx_error_set(err, VX_EINVAL, "%s: channel %d; channels count from 0", path ? path : "nrrd", channel);
     }
-    return read_nrrd(path, channel, out, err);
+    return read_nrrd(path, channel, 0, out, err);
 }

@@ -115,6 +115,7 @@ typedef struct nrrd_hdr {
     long long fmt_min, fmt_step;
     nrrd_kv *kv;
     size_t nkv;
+    int zlib_only; /* gzip data streamed through zlib even when libdeflate could take them whole (tests) */
 } nrrd_hdr;
 
 /* ---- small helpers (fields.c) ---------------------------------------------------------------------------- */
