@@ -90,8 +90,13 @@ static void check_maps(const vx_image *img, const vx_image *mask, const vx_setti
     vx_maps_free(&m2);
 }
 
-static void check_kernels(const vx_image *img, const vx_image *mask, const vx_settings *s)
+static void map_settings(vx_settings *s);
+
+/* check_maps for cube and sphere kernels of radius 1 and 2, under s restricted to the map families in 3D;
+ * frees img and mask. */
+static void check_kernels(vx_image *img, vx_image *mask, vx_settings *s)
 {
+    map_settings(s);
     vx_maps_settings ms;
     vx_maps_settings_default(&ms);
     for (int shape = 0; shape < 2; shape++)
@@ -100,6 +105,8 @@ static void check_kernels(const vx_image *img, const vx_image *mask, const vx_se
             ms.radius = r;
             check_maps(img, mask, s, ms);
         }
+    vx_image_free(img);
+    vx_image_free(mask);
 }
 
 static void map_settings(vx_settings *s)
@@ -108,23 +115,26 @@ static void map_settings(vx_settings *s)
     s->features.aggregations = AGGS_3D;
 }
 
+static void read_phantom(vx_image **img, vx_image **mask)
+{
+    vx_error err;
+    assert_int_equal(vx_image_read(vx_test_data("ibsi/ibsi1/digital_phantom/image.nii.gz"), img, &err), VX_OK);
+    assert_int_equal(vx_image_read(vx_test_data("ibsi/ibsi1/digital_phantom/mask.nii.gz"), mask, &err), VX_OK);
+}
+
 /* The IBSI 1 digital phantom (74 ROI voxels, grey levels 1..6 as they are). */
 static void test_maps_digital_phantom(void **state)
 {
     (void)state;
     vx_image *img = NULL, *mask = NULL;
     vx_error err;
-    assert_int_equal(vx_image_read(vx_test_data("ibsi/ibsi1/digital_phantom/image.nii.gz"), &img, &err), VX_OK);
-    assert_int_equal(vx_image_read(vx_test_data("ibsi/ibsi1/digital_phantom/mask.nii.gz"), &mask, &err), VX_OK);
+    read_phantom(&img, &mask);
     vx_settings s;
     vx_settings_default(&s);
     char cfg[4096];
     snprintf(cfg, sizeof cfg, "%s/configs/ibsi1/digital_phantom.yaml", getenv("VX_SOURCE_DIR"));
     assert_int_equal(vx_settings_load(cfg, &s, &err), VX_OK);
-    map_settings(&s);
     check_kernels(img, mask, &s);
-    vx_image_free(img);
-    vx_image_free(mask);
 }
 
 /* A small synthetic CT lesion (about 350 ROI voxels, 1 x 1 x 1.5 mm, integer HU), fixed bin size 10 HU from
@@ -148,10 +158,7 @@ static void test_maps_synthetic(void **state)
     s.texture_disc.method = VX_DISC_FBS;
     s.texture_disc.bin_width = 10.0;
     s.texture_disc.min_value = -1000.0;
-    map_settings(&s);
     check_kernels(img, mask, &s);
-    vx_image_free(img);
-    vx_image_free(mask);
 }
 
 /* The maps as images: the map values in the ROI (float32), init_value elsewhere; errors that say what to do. */
@@ -160,8 +167,7 @@ static void test_maps_image_and_errors(void **state)
     (void)state;
     vx_image *img = NULL, *mask = NULL;
     vx_error err;
-    assert_int_equal(vx_image_read(vx_test_data("ibsi/ibsi1/digital_phantom/image.nii.gz"), &img, &err), VX_OK);
-    assert_int_equal(vx_image_read(vx_test_data("ibsi/ibsi1/digital_phantom/mask.nii.gz"), &mask, &err), VX_OK);
+    read_phantom(&img, &mask);
     vx_settings s;
     vx_settings_default(&s);
     s.texture_disc.method = VX_DISC_NONE;
