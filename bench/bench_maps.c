@@ -87,6 +87,15 @@ int main(int argc, char **argv)
            "and merged), cube kernel radius 1, 1 thread\n",
            vx_version(), m.n_vox);
     printf("vx_maps_compute: %zu maps, best %.3f s, median %.3f s (%d runs)\n", m.n_features, t[0], t[reps / 2], reps);
+    vx_maps m2 = {0};
+    ms.threads = 2;
+    double t2 = bench_now();
+    int rc2 = vx_maps_compute(img, mask, &s, &ms, &m2, &err);
+    t2 = bench_now() - t2;
+    if (rc2 == VX_OK)
+        printf("vx_maps_compute, 2 threads: %.3f s (one run); maps %s\n", t2,
+               !memcmp(m.values, m2.values, m.n_vox * m.n_features * sizeof *m.values) ? "bit-identical" : "DIFFER");
+    vx_maps_free(&m2);
     const double per = direct_per_voxel(img, mask, &s, &m, subset);
     printf("direct (vx_extract per kernel): %.3f ms per voxel on %zu voxels, %.1f s extrapolated to the ROI; ratio "
            "%.1fx\n",
