@@ -250,6 +250,9 @@ static int maps_plane(const maps_job *j, size_t z, size_t from, kernel *k, vx_re
             kernel_fill(&j->roi, j->ms, c, j->fbn, k);
             res->n = 0;
             int rc = vx_extract_run_families(&k->roi, j->s, j->s->features.families, res, err);
+            if (rc == VX_OK && res->n != m->n_features)
+                rc = vx_error_set(err, VX_EINVAL, "%zu values where the first kernel gave %zu; report this", res->n,
+                                  m->n_features);
             if (rc != VX_OK) {
                 vx_error_prefix(err, "voxel maps: voxel (%zu, %zu, %zu): ", x, y, z);
                 return rc;
