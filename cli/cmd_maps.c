@@ -150,8 +150,8 @@ const cli_command cli_cmd_maps = {
     maps_table,
     "The ROI is processed and discretised once, as extract does; each ROI voxel's kernel (its neighbours within "
     "the radius, in the ROI) is then its own ROI for the intensity statistics, intensity histogram, GLCM, GLRLM, "
-    "GLSZM, GLDZM, NGTDM and NGLDM of the settings, under their 3D aggregations (docs/maps.md). The maps are "
-    "float32 NIfTI-1 files on the processed grid.",
+    "GLSZM, GLDZM, NGTDM and NGLDM of the settings, under their 3D aggregations, on the original image and on "
+    "each filter's response map (docs/maps.md). The maps are float32 NIfTI-1 files on the processed grid.",
     "voxomics maps --config configs/examples/ct_3d.yaml -r 1 -o maps/ "
     "../shared/ibsi/ibsi1/digital_phantom/image.nii.gz ../shared/ibsi/ibsi1/digital_phantom/mask.nii.gz",
     "0  written\n1  the settings, images, maps or outputs failed (one line says which and why)\n2  wrong command "

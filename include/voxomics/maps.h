@@ -14,8 +14,12 @@
  *   - the families computed are those of the settings among intensity statistics, intensity histogram, GLCM,
  *     GLRLM, GLSZM, GLDZM, NGTDM and NGLDM (the families IBSI defines on a local ROI; morphology, local
  *     intensity and the IVH are left out), under the 3D aggregations of the settings (3D_avg, 3D_mrg, 3D);
- *     every value is that of vx_extract on the kernel as its own ROI with the same settings.
- * Filters (image_types.filters) and unmasked kernels (maskedKernel false) are not supported yet (VX_EUNSUPPORTED).
+ *     every value is that of vx_extract on the kernel as its own ROI with the same settings;
+ *   - image types: the original image (image_types.original) and each filter of the settings, its response map
+ *     computed once on the whole processed grid and discretised once over the ROI as vx_extract discretises it
+ *     (its own discretisation, else the top-level method with the bins starting at the ROI's minimum of the
+ *     response); the columns of a filter are prefixed "<image type>_".
+ * Unmasked kernels (maskedKernel false) are not supported yet (VX_EUNSUPPORTED).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -66,15 +70,17 @@ typedef struct vx_maps {
     double *values;
     vx_feature_id *feature;    /* per column */
     vx_agg *agg;               /* per column */
-    char (*name)[96];          /* per column: the IBSI tag with its aggregation suffix ("cm_contrast_3D_avg"),
-                                  or with compat pyradiomics PyRadiomics' column ("original_glcm_Contrast")
-                                  where it has the feature */
+    char (*name)[168];         /* per column: the IBSI tag with its aggregation suffix ("cm_contrast_3D_avg"),
+                                  after "<image type>_" for a filter's ("mean_m3_3D_cm_contrast_3D_avg"), or
+                                  with compat pyradiomics PyRadiomics' column ("original_glcm_Contrast",
+                                  "log-sigma-1-0-mm-3D_glcm_Contrast") where it has the feature */
     double init_value;
 } vx_maps;
 
 /* Compute the maps of image img and mask per the settings s (validated here) and ms into *out (overwritten;
  * free with vx_maps_free, also after an error). Errors: those of vx_extract's processing, VX_EINVAL (ms out of
- * range, no family of the list above in s), VX_EUNSUPPORTED (filters, unmasked kernels), VX_ENOMEM. */
+ * range, no family of the list above in s), VX_EUNSUPPORTED (unmasked kernels), VX_ENAN (a response map not
+ * finite in the ROI), VX_ENOMEM. */
 VX_API int vx_maps_compute(const vx_image *img, const vx_image *mask, const vx_settings *s, const vx_maps_settings *ms,
                            vx_maps *out, vx_error *err);
 /* Column k of m as an image of m->geom (float32), m->init_value outside the ROI; *out NULL on error.

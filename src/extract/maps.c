@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "voxomics/extract.h"
+#include "voxomics/filter.h"
 #include "voxomics/maps.h"
 #include "voxomics/mask.h"
 #include "voxomics/roi.h"
@@ -142,6 +143,7 @@ typedef struct maps_job {
     vx_geometry grid;
     vx_image *pimg, *pmask; /* PyRadiomics' processed image and mask, or NULL */
     int fbn;
+    const char *type; /* the image type of roi: a filter's name, NULL for the original image */
 } maps_job;
 
 static int job_check(const vx_settings *s, const vx_maps_settings *ms, vx_error *err)
@@ -154,10 +156,7 @@ static int job_check(const vx_settings *s, const vx_maps_settings *ms, vx_error 
     if (!ms->masked)
         return vx_error_set(err, VX_EUNSUPPORTED, "voxel maps: unmasked kernels (maskedKernel false) are not "
                             "supported yet; use masked kernels (maskedKernel: true)");
-    if (s->n_filters > 0)
-        return vx_error_set(err, VX_EUNSUPPORTED, "voxel maps: maps of filtered images (image_types.filters) are "
-                            "not supported yet; remove the filters, or filter the image first (voxomics filter)");
-    if (!s->image_original || !(s->features.families & MAPS_FAMILIES))
+    if ((!s->image_original && !s->n_filters) || !(s->features.families & MAPS_FAMILIES))
         return vx_error_set(err, VX_EINVAL, "voxel maps: the settings ask for no family with maps on the original "
                             "image; enable image_types.original and one of statistics, intensity_histogram, glcm, "
                             "glrlm, glszm, gldzm, ngtdm, ngldm");
@@ -215,9 +214,13 @@ static int maps_columns(const maps_job *j, size_t first, kernel *k, vx_maps *m, 
     for (size_t i = 0; rc == VX_OK && i < n; i++) {
         m->feature[i] = res.rows[i].feature;
         m->agg[i] = res.rows[i].agg;
-        if (j->s->compat != VX_COMPAT_PYRADIOMICS ||
-            vx_feature_pyradiomics_column("original", m->feature[i], m->agg[i], m->name[i], sizeof m->name[i]))
-            vx_feature_tag(m->feature[i], m->agg[i], m->name[i], sizeof m->name[i]);
+        char tag[96];
+        if (j->s->compat == VX_COMPAT_PYRADIOMICS &&
+            !vx_feature_pyradiomics_column(j->type ? j->type : "original", m->feature[i], m->agg[i], m->name[i],
+                                           sizeof m->name[i]))
+            continue;
+        vx_feature_tag(m->feature[i], m->agg[i], tag, sizeof tag);
+        snprintf(m->name[i], sizeof m->name[i], "%s%s%s", j->type ? j->type : "", j->type ? "_" : "", tag);
     }
     m->n_features = n;
     vx_results_free(&res);
@@ -342,6 +345,101 @@ static int maps_run(const maps_job *j, vx_maps *m, vx_error *err)
     return rc;
 }
 
+/* The response map of filter t on the processed ROI of j (the whole grid) as a derived ROI, discretised as
+ * vx_extract discretises a response map (its own discretisation, else the top-level method without its lower
+ * bound, except with compat pyradiomics); jf: j on it. Release with vx_roi_free_derived. */
+static int filter_job(const maps_job *j, const vx_image_type_settings *t, vx_fft_cache *fft, maps_job *jf,
+                      vx_error *err)
+{
+    const size_t n = j->roi.dims[0] * j->roi.dims[1] * j->roi.dims[2];
+    double *in = malloc((n ? n : 1) * sizeof *in), *res = malloc((n ? n : 1) * sizeof *res);
+    float *map = malloc((n ? n : 1) * sizeof *map);
+    int rc = in && res && map ? VX_OK : vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory for a response map");
+    for (size_t i = 0; rc == VX_OK && i < n; i++)
+        in[i] = j->roi.img[i];
+    vx_filter_spec f = t->filter;
+    f.slice_axis = j->s->features.slice_axis;
+    if (rc == VX_OK)
+        rc = vx_filter_apply(fft, &f, in, j->roi.dims, j->roi.spacing, res, err);
+    for (size_t i = 0; rc == VX_OK && i < n; i++)
+        if (!isfinite(map[i] = (float)res[i]) && j->roi.imask[i])
+            rc = vx_error_set(err, VX_ENAN, "the response map is not finite inside the ROI; check the filter");
+    free(in);
+    free(res);
+    vx_discretisation tex = t->own_texture_disc ? t->texture_disc : j->s->texture_disc;
+    vx_discretisation ivh = t->own_ivh_disc ? t->ivh_disc : j->s->ivh_disc;
+    if (!t->own_texture_disc && j->s->compat != VX_COMPAT_PYRADIOMICS)
+        tex.min_value = NAN;
+    *jf = *j;
+    jf->type = t->name;
+    jf->fbn = tex.method == VX_DISC_FBN;
+    if (rc != VX_OK) {
+        free(map);
+        memset(&jf->roi, 0, sizeof jf->roi);
+    } else {
+        rc = vx_roi_derive(&j->roi, map, j->s, &tex, &ivh, j->s->features.families, &jf->roi, err);
+    }
+    if (rc != VX_OK)
+        vx_error_prefix(err, "voxel maps: image type '%s': ", t->name);
+    return rc;
+}
+
+/* The columns of part appended to m (same ROI voxels); part is emptied. */
+static int maps_append(vx_maps *m, vx_maps *part, vx_error *err)
+{
+    if (!m->n_features) {
+        const vx_geometry g = m->geom;
+        const double init = m->init_value;
+        vx_maps_free(m);
+        *m = *part;
+        m->geom = g;
+        m->init_value = init;
+        memset(part, 0, sizeof *part);
+        return VX_OK;
+    }
+    const size_t nf = m->n_features + part->n_features, nv = m->n_vox;
+    const size_t nval = nf * nv;
+    double *v = realloc(m->values, (nval ? nval : 1) * sizeof *v);
+    m->values = v ? v : m->values;
+    vx_feature_id *f = v ? realloc(m->feature, nf * sizeof *f) : NULL;
+    m->feature = f ? f : m->feature;
+    vx_agg *a = f ? realloc(m->agg, nf * sizeof *a) : NULL;
+    m->agg = a ? a : m->agg;
+    char(*nm)[168] = a ? realloc(m->name, nf * sizeof *nm) : NULL;
+    m->name = nm ? nm : m->name;
+    if (!nm)
+        return vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory for %zu maps", nf);
+    memcpy(m->values + m->n_features * nv, part->values, part->n_features * nv * sizeof *v);
+    memcpy(m->feature + m->n_features, part->feature, part->n_features * sizeof *f);
+    memcpy(m->agg + m->n_features, part->agg, part->n_features * sizeof *a);
+    memcpy(m->name + m->n_features, part->name, part->n_features * sizeof *nm);
+    m->n_features = nf;
+    vx_maps_free(part);
+    return VX_OK;
+}
+
+/* The maps of every image type of j's settings into out: the original image, then each filter's. */
+static int maps_image_types(const maps_job *j, vx_maps *out, vx_error *err)
+{
+    int rc = j->s->image_original ? maps_run(j, out, err) : VX_OK;
+    vx_fft_cache *fft = NULL;
+    if (rc == VX_OK && j->s->n_filters)
+        rc = vx_fft_cache_new(&fft, err);
+    for (int i = 0; rc == VX_OK && i < j->s->n_filters; i++) {
+        maps_job jf;
+        vx_maps part = {0};
+        rc = filter_job(j, &j->s->filters[i], fft, &jf, err);
+        if (rc == VX_OK)
+            rc = maps_run(&jf, &part, err);
+        if (rc == VX_OK)
+            rc = maps_append(out, &part, err);
+        vx_maps_free(&part);
+        vx_roi_free_derived(&jf.roi);
+    }
+    vx_fft_cache_free(fft);
+    return rc;
+}
+
 int vx_maps_compute(const vx_image *img, const vx_image *mask, const vx_settings *s, const vx_maps_settings *ms,
                     vx_maps *out, vx_error *err)
 {
@@ -368,7 +466,7 @@ int vx_maps_compute(const vx_image *img, const vx_image *mask, const vx_settings
     out->init_value = ms->init_value;
     out->geom = j.grid;
     if (rc == VX_OK)
-        rc = maps_run(&j, out, err);
+        rc = maps_image_types(&j, out, err);
     vx_roi_free(&j.roi);
     vx_image_free(j.pimg);
     vx_image_free(j.pmask);
