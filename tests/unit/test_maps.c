@@ -152,22 +152,29 @@ static void test_maps_digital_phantom(void **state)
     check_kernels(img, mask, &s);
 }
 
+/* A small synthetic CT volume n x n x nz (spacing 1 x 1 x sz mm) with a lobulated lesion of radius r mm. */
+static void synth_lesion(size_t n, size_t nz, double sz, double r, unsigned long seed, vx_image **img,
+                         vx_image **mask)
+{
+    vx_synth_params p;
+    vx_synth_default(&p);
+    p.dims[0] = p.dims[1] = n;
+    p.dims[2] = nz;
+    p.spacing[2] = sz;
+    p.lesion_radius_mm = r;
+    p.lobulation = 0.2;
+    p.seed = seed;
+    vx_error err;
+    assert_int_equal(vx_synth_ct(&p, img, mask, &err), VX_OK);
+}
+
 /* A small synthetic CT lesion (about 350 ROI voxels, 1 x 1 x 1.5 mm, integer HU), fixed bin size 10 HU from
  * -1000 HU (the kernels' bins are the ROI's). */
 static void test_maps_synthetic(void **state)
 {
     (void)state;
-    vx_synth_params p;
-    vx_synth_default(&p);
-    p.dims[0] = p.dims[1] = 16;
-    p.dims[2] = 10;
-    p.spacing[2] = 1.5;
-    p.lesion_radius_mm = 5.0;
-    p.lobulation = 0.2;
-    p.seed = 7;
     vx_image *img = NULL, *mask = NULL;
-    vx_error err;
-    assert_int_equal(vx_synth_ct(&p, &img, &mask, &err), VX_OK);
+    synth_lesion(16, 10, 1.5, 5.0, 7, &img, &mask);
     vx_settings s;
     vx_settings_default(&s);
     s.texture_disc.method = VX_DISC_FBS;
@@ -181,15 +188,9 @@ static void test_maps_synthetic(void **state)
 static void test_maps_filtered(void **state)
 {
     (void)state;
-    vx_synth_params p;
-    vx_synth_default(&p);
-    p.dims[0] = p.dims[1] = 14;
-    p.dims[2] = 9;
-    p.lesion_radius_mm = 4.0;
-    p.seed = 3;
     vx_image *img = NULL, *mask = NULL;
     vx_error err;
-    assert_int_equal(vx_synth_ct(&p, &img, &mask, &err), VX_OK);
+    synth_lesion(14, 9, 1.0, 4.0, 3, &img, &mask);
     char path[4096];
     snprintf(path, sizeof path, "%s/filtered.yaml", vx_test_tmpdir());
     FILE *f = fopen(path, "w");
