@@ -84,7 +84,7 @@ extern const cli_command cli_cmd_associate, cli_cmd_gsea, cli_cmd_ora, cli_cmd_r
 extern const cli_command cli_cmd_study, cli_cmd_report;
 extern const cli_command cli_cmd_extract, cli_cmd_harmonize, cli_cmd_icc, cli_cmd_select, cli_cmd_train,
     cli_cmd_predict, cli_cmd_cv, cli_cmd_evaluate, cli_cmd_features, cli_cmd_settings, cli_cmd_synth, cli_cmd_version,
-    cli_cmd_filter,
+    cli_cmd_filter, cli_cmd_maps,
     cli_cmd_help;
 
 /* The options of a reference listing (features, settings): --format csv|markdown, -o FILE, --quiet. */

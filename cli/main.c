@@ -7,7 +7,7 @@
 #include "cli.h"
 
 static const cli_command *const all_commands[] = {
-    &cli_cmd_extract, &cli_cmd_filter,   &cli_cmd_harmonize, &cli_cmd_icc,      &cli_cmd_select,
+    &cli_cmd_extract, &cli_cmd_maps, &cli_cmd_filter,   &cli_cmd_harmonize, &cli_cmd_icc,      &cli_cmd_select,
     &cli_cmd_train,   &cli_cmd_predict,  &cli_cmd_cv,        &cli_cmd_evaluate, &cli_cmd_cox, &cli_cmd_km,
     &cli_cmd_coxnet,  &cli_cmd_features, &cli_cmd_associate, &cli_cmd_gsea,     &cli_cmd_ora,
     &cli_cmd_regress, &cli_cmd_study,    &cli_cmd_report,

@@ -41,6 +41,7 @@
 #include "voxomics/feature.h"
 #include "voxomics/settings.h"
 #include "voxomics/extract.h"
+#include "voxomics/maps.h"
 #include "voxomics/dicom.h"
 #include "voxomics/input.h"
 #include "voxomics/mask.h"

@@ -19,6 +19,7 @@
 #include "voxomics/filter.h"
 #include "voxomics/mask.h"
 #include "voxomics/roi.h"
+#include "extract/extract_impl.h"
 #include "image/permute.h"
 #include "vx_math.h"
 
@@ -302,6 +303,12 @@ static int run_families(const vx_roi *roi, const vx_settings *s, unsigned famili
     if (planar)
         vx_roi_free(&proi);
     return rc;
+}
+
+int vx_extract_run_families(const vx_roi *roi, const vx_settings *s, unsigned families, vx_results *res,
+                            vx_error *err)
+{
+    return run_families(roi, s, families, res, err);
 }
 
 /* Filter f with its 2D planes perpendicular to the settings' slice axis (features.slice_axis). */

@@ -32,8 +32,8 @@
  *                                    glcm, glrlm, glszm, gldm (NGLDM), ngtdm
  * The pyradiomics.* settings act in compat pyradiomics (src/prep/pyrad_prep.c). Settings that do not change
  * values (additionalInfo, enableCExtensions, filter settings of filters that are not enabled) are checked and
- * accepted. Valid PyRadiomics options voxomics does not implement (other interpolators, voxel-based
- * extraction, ...) are VX_EUNSUPPORTED errors that say so; unknown keys
+ * accepted; voxelSetting is checked (src/io/pyrad_voxel.c) and read by `voxomics maps`. Valid PyRadiomics
+ * options voxomics does not implement (other interpolators, ...) are VX_EUNSUPPORTED errors that say so; unknown keys
  * and malformed values are VX_EINVAL.
  *
  * Where a PyRadiomics setting maps one to one onto a voxomics setting (table `direct`), its range and its
@@ -43,6 +43,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "io/pyrad_params.h"
+#include "io/pyrad_voxel.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1309,9 +1310,11 @@ int vx_pyrad_params_load(yaml_document_t *doc, yaml_node_t *root, const char *pa
                      "unknown top-level key in a PyRadiomics parameter file; accepted: imageType, featureClass, "
                      "setting, voxelSetting");
     }
-    if (present[3] && !is_null(sec[3]))
-        return failv(&p, VX_EUNSUPPORTED, sec[3], "voxelSetting",
-                     "voxel-based extraction (feature maps) is not supported; remove voxelSetting");
+    /* voxelSetting: checked here, used by `voxomics maps` (vx_maps_settings_load); extract ignores it, as
+     * PyRadiomics' segment-based extraction does */
+    int vrc = present[3] ? vx_pyrad_voxel_setting(doc, sec[3], path, NULL, err) : VX_OK;
+    if (vrc != VX_OK)
+        return vrc;
 
     pyrad_defaults(&p);
     int rc = settings_map(&p, "setting", sec[2]);

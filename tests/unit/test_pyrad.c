@@ -330,8 +330,11 @@ static void test_errors_unsupported(void **state)
     expect_error("setting:\n  lbp2DMethod: ror\n", VX_EUNSUPPORTED, "setting.lbp2DMethod", "'uniform'", NULL);
     expect_error("setting:\n  sigma: [0]\n", VX_EINVAL, "setting.sigma", "must be > 0", NULL);
     expect_error("featureClass:\n  shape2D:\n", VX_EINVAL, "featureClass.shape2D", "force2D: true", NULL);
-    expect_error("voxelSetting:\n  kernelRadius: 2\n", VX_EUNSUPPORTED, "voxelSetting",
-                 "voxel-based extraction", NULL);
+    expect_error("voxelSetting:\n  kernelRadius: 0\n", VX_EINVAL, "params.yaml:2:", "voxelSetting.kernelRadius",
+                 "1 to 15", NULL);
+    expect_error("voxelSetting:\n  kernelRadus: 2\n", VX_EINVAL, "voxelSetting.kernelRadus", "unknown key", NULL);
+    expect_error("voxelSetting:\n  maskedKernel: maybe\n", VX_EINVAL, "voxelSetting.maskedKernel", "true or false",
+                 NULL);
     expect_error("setting:\n  interpolator: sitkGaussian\n", VX_EUNSUPPORTED, "sitkGaussian", NULL);
     expect_error("setting:\n  interpolator: 9\n", VX_EUNSUPPORTED, "sitkLanczosWindowedSinc", NULL);
     /* the image-processing settings: ranges */

@@ -1,0 +1,494 @@
+/* voxomics: voxel maps (voxomics/maps.h, docs/maps.md). The ROI is processed and discretised once over the
+ * whole processed grid; then each ROI voxel's kernel becomes a small vx_roi of its own ((2r+1)^3 voxels at
+ * most: the kernel's intensities, its mask and the ROI's grey levels) on which the families run exactly as
+ * vx_extract runs them (vx_extract_run_families). Threads take whole z planes of ROI voxels; every voxel's
+ * values depend on its kernel only, so the maps are the same for any thread count.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "voxomics/extract.h"
+#include "voxomics/filter.h"
+#include "voxomics/maps.h"
+#include "voxomics/mask.h"
+#include "voxomics/roi.h"
+#include "extract/extract_impl.h"
+#include "io/pyrad_voxel.h"
+
+/* The families IBSI defines on a local ROI (the maps' families), as family bits. */
+#define MAPS_FAMILIES                                                                                           \
+    ((1u << VX_FAM_STAT) | (1u << VX_FAM_IH) | (1u << VX_FAM_GLCM) | (1u << VX_FAM_GLRLM) |                    \
+     (1u << VX_FAM_GLSZM) | (1u << VX_FAM_GLDZM) | (1u << VX_FAM_NGTDM) | (1u << VX_FAM_NGLDM))
+#define MAPS_AGGS (VX_AGGBIT(VX_AGG_NONE) | VX_AGGBIT(VX_AGG_3D_AVG) | VX_AGGBIT(VX_AGG_3D_MRG) | VX_AGGBIT(VX_AGG_3D))
+#define MAPS_MAX_RADIUS 15
+
+void vx_maps_settings_default(vx_maps_settings *m)
+{
+    m->radius = 1;
+    m->shape = VX_KERNEL_CUBE;
+    m->masked = 1;
+    m->init_value = 0.0;
+    m->batch = 0;
+    m->threads = 1;
+}
+
+int vx_maps_settings_load(const char *path, vx_maps_settings *ms, vx_error *err)
+{
+    vx_pyrad_voxel v = {ms->radius, ms->masked, ms->batch, ms->init_value};
+    int rc = vx_path_check(path, 0, "settings file", err);
+    if (rc == VX_OK)
+        rc = vx_pyrad_voxel_load(path, &v, err);
+    if (rc == VX_OK) {
+        ms->radius = v.radius;
+        ms->masked = v.masked;
+        ms->batch = v.batch;
+        ms->init_value = v.init_value;
+    }
+    return rc;
+}
+
+void vx_maps_free(vx_maps *m)
+{
+    if (!m)
+        return;
+    free(m->index);
+    free(m->values);
+    free(m->feature);
+    free(m->agg);
+    free(m->name);
+    memset(m, 0, sizeof *m);
+}
+
+/* One kernel as its own ROI, over arrays of (2r+1)^3 voxels. */
+typedef struct kernel {
+    vx_roi roi;
+    float *img;
+    uint8_t *mask;
+    int32_t *grey;
+} kernel;
+
+static int kernel_alloc(kernel *k, int r)
+{
+    const size_t side = 2 * (size_t)r + 1, n = side * side * side;
+    memset(k, 0, sizeof *k);
+    k->img = malloc(n * sizeof *k->img);
+    k->mask = malloc(n);
+    k->grey = malloc(n * sizeof *k->grey);
+    return k->img && k->mask && k->grey ? VX_OK : VX_ENOMEM;
+}
+
+static void kernel_free(kernel *k)
+{
+    free(k->img);
+    free(k->mask);
+    free(k->grey);
+}
+
+/* The kernel of voxel c (grid coordinates) of the processed ROI g into k: the box of radius r around c within
+ * the grid, its voxels in the kernel where within the shape and in g's intensity mask. */
+static void kernel_fill(const vx_roi *g, const vx_maps_settings *ms, const size_t c[3], int fbn, kernel *k)
+{
+    const size_t r = (size_t)ms->radius;
+    size_t lo[3], d[3];
+    for (int a = 0; a < 3; a++) {
+        lo[a] = c[a] >= r ? c[a] - r : 0;
+        d[a] = (c[a] + r + 1 < g->dims[a] ? c[a] + r + 1 : g->dims[a]) - lo[a];
+        k->roi.dims[a] = d[a];
+        k->roi.spacing[a] = g->spacing[a];
+        k->roi.box_lo[a] = d[a];
+        k->roi.box_hi[a] = 0;
+    }
+    size_t n = 0;
+    int32_t gmax = 0;
+    for (size_t z = 0; z < d[2]; z++)
+        for (size_t y = 0; y < d[1]; y++)
+            for (size_t x = 0; x < d[0]; x++) {
+                const size_t p[3] = {lo[0] + x, lo[1] + y, lo[2] + z};
+                const size_t src = p[0] + g->dims[0] * (p[1] + g->dims[1] * p[2]), dst = x + d[0] * (y + d[1] * z);
+                long r2 = 0;
+                for (int a = 0; a < 3; a++)
+                    r2 += ((long)p[a] - (long)c[a]) * ((long)p[a] - (long)c[a]);
+                const int in = g->imask[src] && (ms->shape == VX_KERNEL_CUBE || r2 <= (long)(r * r));
+                k->img[dst] = g->img[src];
+                k->mask[dst] = (uint8_t)in;
+                k->grey[dst] = in ? g->grey[src] : 0;
+                if (!in)
+                    continue;
+                n++;
+                gmax = k->grey[dst] > gmax ? k->grey[dst] : gmax;
+                const size_t q[3] = {x, y, z};
+                for (int a = 0; a < 3; a++) {
+                    k->roi.box_lo[a] = q[a] < k->roi.box_lo[a] ? q[a] : k->roi.box_lo[a];
+                    k->roi.box_hi[a] = q[a] + 1 > k->roi.box_hi[a] ? q[a] + 1 : k->roi.box_hi[a];
+                }
+            }
+    k->roi.img = k->img;
+    k->roi.imask = k->roi.mmask = k->mask;
+    k->roi.grey = k->grey;
+    k->roi.n_imask = k->roi.n_mmask = n;
+    k->roi.n_grey = fbn ? g->n_grey : (int)gmax;
+    k->roi.ivh = NULL;
+    k->roi.fft = NULL;
+}
+
+/* The processing shared by every kernel: the settings the families run with, the processed ROI over the whole
+ * processed grid and that grid. */
+typedef struct maps_job {
+    vx_settings *s; /* the caller's, restricted to the maps' families and aggregations, one thread each */
+    const vx_maps_settings *ms;
+    vx_roi roi;
+    vx_geometry grid;
+    vx_image *pimg, *pmask; /* PyRadiomics' processed image and mask, or NULL */
+    int fbn;
+    const char *type; /* the image type of roi: a filter's name, NULL for the original image */
+} maps_job;
+
+static int job_check(const vx_settings *s, const vx_maps_settings *ms, vx_error *err)
+{
+    if (ms->radius < 1 || ms->radius > MAPS_MAX_RADIUS)
+        return vx_error_set(err, VX_EINVAL, "voxel maps: kernel radius %d is out of range; give 1 to %d voxels",
+                            ms->radius, MAPS_MAX_RADIUS);
+    if (ms->shape != VX_KERNEL_CUBE && ms->shape != VX_KERNEL_SPHERE)
+        return vx_error_set(err, VX_EINVAL, "voxel maps: unknown kernel shape %d; use cube or sphere", ms->shape);
+    if (!ms->masked)
+        return vx_error_set(err, VX_EUNSUPPORTED, "voxel maps: unmasked kernels (maskedKernel false) are not "
+                            "supported yet; use masked kernels (maskedKernel: true)");
+    if ((!s->image_original && !s->n_filters) || !(s->features.families & MAPS_FAMILIES))
+        return vx_error_set(err, VX_EINVAL, "voxel maps: the settings ask for no family with maps on the original "
+                            "image; enable image_types.original and one of statistics, intensity_histogram, glcm, "
+                            "glrlm, glszm, gldzm, ngtdm, ngldm");
+    return VX_OK;
+}
+
+/* The processed ROI of the whole processed grid (PyRadiomics' processing first with compat pyradiomics). */
+static int job_roi(const vx_image *img, const vx_image *mask, maps_job *j, vx_error *err)
+{
+    int rc = VX_OK;
+    if (j->s->compat == VX_COMPAT_PYRADIOMICS) {
+        rc = vx_pyrad_prepare(img, mask, j->s, &j->pimg, &j->pmask, err);
+        for (int a = 0; a < 3; a++)
+            j->s->resample_spacing[a] = NAN; /* resampled already, on PyRadiomics' grid */
+    } else {
+        rc = vx_geometry_check(&img->geom, &mask->geom, err);
+    }
+    if (rc != VX_OK)
+        return rc;
+    const vx_image *pi = j->pimg ? j->pimg : img, *pm = j->pmask ? j->pmask : mask;
+    const int resampled = !isnan(j->s->resample_spacing[0]) || !isnan(j->s->resample_spacing[1]) ||
+                          !isnan(j->s->resample_spacing[2]);
+    vx_roi_diag *diag = resampled ? malloc(sizeof *diag) : NULL;
+    if (resampled && !diag)
+        return vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory");
+    const vx_roi_request all = {1e12}; /* the whole processed grid: the maps' geometry */
+    rc = vx_roi_build(pi, pm, j->s, &all, &j->roi, diag, err);
+    j->grid = resampled ? diag->interp_grid : pi->geom;
+    free(diag);
+    for (int a = 0; rc == VX_OK && a < 3; a++)
+        if (j->roi.dims[a] != j->grid.dims[a])
+            rc = vx_error_set(err, VX_EINVAL, "voxel maps: the processed ROI (%zux%zux%zu) does not cover the "
+                              "processed grid; report this", j->roi.dims[0], j->roi.dims[1], j->roi.dims[2]);
+    return rc;
+}
+
+/* The columns of the maps: the rows the families give on the kernel of the first ROI voxel (every kernel gives
+ * the same rows, NaN where a value is undefined). */
+static int maps_columns(const maps_job *j, size_t first, kernel *k, vx_maps *m, vx_error *err)
+{
+    const size_t nx = j->roi.dims[0], ny = j->roi.dims[1];
+    const size_t c[3] = {first % nx, (first / nx) % ny, first / (nx * ny)};
+    vx_results res;
+    vx_results_init(&res);
+    kernel_fill(&j->roi, j->ms, c, j->fbn, k);
+    int rc = vx_extract_run_families(&k->roi, j->s, j->s->features.families, &res, err);
+    const size_t n = res.n;
+    if (rc == VX_OK) {
+        m->feature = malloc((n ? n : 1) * sizeof *m->feature);
+        m->agg = malloc((n ? n : 1) * sizeof *m->agg);
+        m->name = malloc((n ? n : 1) * sizeof *m->name);
+        if (!m->feature || !m->agg || !m->name)
+            rc = vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory for %zu columns", n);
+    }
+    for (size_t i = 0; rc == VX_OK && i < n; i++) {
+        m->feature[i] = res.rows[i].feature;
+        m->agg[i] = res.rows[i].agg;
+        char tag[96];
+        if (j->s->compat == VX_COMPAT_PYRADIOMICS &&
+            !vx_feature_pyradiomics_column(j->type ? j->type : "original", m->feature[i], m->agg[i], m->name[i],
+                                           sizeof m->name[i]))
+            continue;
+        vx_feature_tag(m->feature[i], m->agg[i], tag, sizeof tag);
+        snprintf(m->name[i], sizeof m->name[i], "%s%s%s", j->type ? j->type : "", j->type ? "_" : "", tag);
+    }
+    m->n_features = n;
+    vx_results_free(&res);
+    return rc;
+}
+
+/* The value of column k among the kernel's rows (row k when the order is the columns', as it always is). */
+static double row_value(const vx_results *res, const vx_maps *m, size_t k)
+{
+    if (k < res->n && res->rows[k].feature == m->feature[k] && res->rows[k].agg == m->agg[k])
+        return res->rows[k].value;
+    for (size_t i = 0; i < res->n; i++)
+        if (res->rows[i].feature == m->feature[k] && res->rows[i].agg == m->agg[k])
+            return res->rows[i].value;
+    return NAN;
+}
+
+/* The ROI voxels of plane z, whose first is ROI voxel `from`, into m. */
+static int maps_plane(const maps_job *j, size_t z, size_t from, kernel *k, vx_results *res, vx_maps *m,
+                      vx_error *err)
+{
+    const size_t nx = j->roi.dims[0], ny = j->roi.dims[1];
+    size_t v = from;
+    for (size_t y = 0; y < ny; y++)
+        for (size_t x = 0; x < nx; x++) {
+            const size_t idx = x + nx * (y + ny * z);
+            if (!j->roi.imask[idx])
+                continue;
+            const size_t c[3] = {x, y, z};
+            kernel_fill(&j->roi, j->ms, c, j->fbn, k);
+            res->n = 0;
+            int rc = vx_extract_run_families(&k->roi, j->s, j->s->features.families, res, err);
+            if (rc == VX_OK && res->n != m->n_features)
+                rc = vx_error_set(err, VX_EINVAL, "%zu values where the first kernel gave %zu; report this", res->n,
+                                  m->n_features);
+            if (rc != VX_OK) {
+                vx_error_prefix(err, "voxel maps: voxel (%zu, %zu, %zu): ", x, y, z);
+                return rc;
+            }
+            m->index[v] = idx;
+            for (size_t f = 0; f < m->n_features; f++)
+                m->values[f * m->n_vox + v] = row_value(res, m, f);
+            v++;
+        }
+    return VX_OK;
+}
+
+/* Every plane, in parallel over planes (each thread its own kernel and rows). plane_first[z]: the first ROI
+ * voxel of plane z. The first failing plane's error is reported. */
+static int maps_planes(const maps_job *j, const size_t *plane_first, vx_maps *m, vx_error *err)
+{
+    const size_t nz = j->roi.dims[2];
+    int *prc = calloc(nz, sizeof *prc);
+    vx_error *perr = calloc(nz, sizeof *perr);
+    if (!prc || !perr) {
+        free(prc);
+        free(perr);
+        return vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory");
+    }
+    const int nt = j->ms->threads > 0 ? j->ms->threads : 1;
+#pragma omp parallel num_threads(nt) if (nt > 1)
+    {
+        kernel k;
+        vx_results res;
+        vx_results_init(&res);
+        const int ok = kernel_alloc(&k, j->ms->radius) == VX_OK;
+#pragma omp for schedule(dynamic, 1)
+        for (size_t z = 0; z < nz; z++) {
+            if (plane_first[z + 1] == plane_first[z])
+                continue;
+            prc[z] = ok ? maps_plane(j, z, plane_first[z], &k, &res, m, &perr[z])
+                        : vx_error_set(&perr[z], VX_ENOMEM, "voxel maps: out of memory for a kernel");
+        }
+        kernel_free(&k);
+        vx_results_free(&res);
+    }
+    int rc = VX_OK;
+    for (size_t z = 0; z < nz && rc == VX_OK; z++)
+        if ((rc = prc[z]) != VX_OK && err)
+            *err = perr[z];
+    free(prc);
+    free(perr);
+    return rc;
+}
+
+/* The maps of the processed ROI of j. */
+static int maps_run(const maps_job *j, vx_maps *m, vx_error *err)
+{
+    const size_t nz = j->roi.dims[2], plane = j->roi.dims[0] * j->roi.dims[1];
+    size_t *plane_first = malloc((nz + 1) * sizeof *plane_first), first = SIZE_MAX;
+    if (!plane_first)
+        return vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory");
+    plane_first[0] = 0;
+    for (size_t z = 0; z < nz; z++) {
+        size_t n = 0;
+        for (size_t i = z * plane; i < (z + 1) * plane; i++)
+            if (j->roi.imask[i]) {
+                first = first == SIZE_MAX ? i : first;
+                n++;
+            }
+        plane_first[z + 1] = plane_first[z] + n;
+    }
+    m->n_vox = plane_first[nz];
+    kernel k;
+    int rc = kernel_alloc(&k, j->ms->radius);
+    if (rc != VX_OK)
+        rc = vx_error_set(err, rc, "voxel maps: out of memory for a kernel");
+    if (rc == VX_OK && first != SIZE_MAX)
+        rc = maps_columns(j, first, &k, m, err);
+    kernel_free(&k);
+    if (rc == VX_OK) {
+        m->index = malloc((m->n_vox ? m->n_vox : 1) * sizeof *m->index);
+        const size_t nv = m->n_vox * m->n_features;
+        m->values = malloc((nv ? nv : 1) * sizeof *m->values);
+        if (!m->index || !m->values)
+            rc = vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory for %zu maps of %zu voxels",
+                              m->n_features, m->n_vox);
+    }
+    if (rc == VX_OK)
+        rc = maps_planes(j, plane_first, m, err);
+    free(plane_first);
+    return rc;
+}
+
+/* The response map of filter t on the processed ROI of j (the whole grid) as a derived ROI, discretised as
+ * vx_extract discretises a response map (its own discretisation, else the top-level method without its lower
+ * bound, except with compat pyradiomics); jf: j on it. Release with vx_roi_free_derived. */
+static int filter_job(const maps_job *j, const vx_image_type_settings *t, vx_fft_cache *fft, maps_job *jf,
+                      vx_error *err)
+{
+    const size_t n = j->roi.dims[0] * j->roi.dims[1] * j->roi.dims[2];
+    double *in = malloc((n ? n : 1) * sizeof *in), *res = malloc((n ? n : 1) * sizeof *res);
+    float *map = malloc((n ? n : 1) * sizeof *map);
+    int rc = in && res && map ? VX_OK : vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory for a response map");
+    for (size_t i = 0; rc == VX_OK && i < n; i++)
+        in[i] = j->roi.img[i];
+    vx_filter_spec f = t->filter;
+    f.slice_axis = j->s->features.slice_axis;
+    if (rc == VX_OK)
+        rc = vx_filter_apply(fft, &f, in, j->roi.dims, j->roi.spacing, res, err);
+    for (size_t i = 0; rc == VX_OK && i < n; i++)
+        if (!isfinite(map[i] = (float)res[i]) && j->roi.imask[i])
+            rc = vx_error_set(err, VX_ENAN, "the response map is not finite inside the ROI; check the filter");
+    free(in);
+    free(res);
+    vx_discretisation tex = t->own_texture_disc ? t->texture_disc : j->s->texture_disc;
+    vx_discretisation ivh = t->own_ivh_disc ? t->ivh_disc : j->s->ivh_disc;
+    if (!t->own_texture_disc && j->s->compat != VX_COMPAT_PYRADIOMICS)
+        tex.min_value = NAN;
+    *jf = *j;
+    jf->type = t->name;
+    jf->fbn = tex.method == VX_DISC_FBN;
+    if (rc != VX_OK) {
+        free(map);
+        memset(&jf->roi, 0, sizeof jf->roi);
+    } else {
+        rc = vx_roi_derive(&j->roi, map, j->s, &tex, &ivh, j->s->features.families, &jf->roi, err);
+    }
+    if (rc != VX_OK)
+        vx_error_prefix(err, "voxel maps: image type '%s': ", t->name);
+    return rc;
+}
+
+/* The columns of part appended to m (same ROI voxels); part is emptied. */
+static int maps_append(vx_maps *m, vx_maps *part, vx_error *err)
+{
+    if (!m->n_features) {
+        const vx_geometry g = m->geom;
+        const double init = m->init_value;
+        vx_maps_free(m);
+        *m = *part;
+        m->geom = g;
+        m->init_value = init;
+        memset(part, 0, sizeof *part);
+        return VX_OK;
+    }
+    const size_t nf = m->n_features + part->n_features, nv = m->n_vox;
+    const size_t nval = nf * nv;
+    double *v = realloc(m->values, (nval ? nval : 1) * sizeof *v);
+    m->values = v ? v : m->values;
+    vx_feature_id *f = v ? realloc(m->feature, nf * sizeof *f) : NULL;
+    m->feature = f ? f : m->feature;
+    vx_agg *a = f ? realloc(m->agg, nf * sizeof *a) : NULL;
+    m->agg = a ? a : m->agg;
+    char(*nm)[168] = a ? realloc(m->name, nf * sizeof *nm) : NULL;
+    m->name = nm ? nm : m->name;
+    if (!nm)
+        return vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory for %zu maps", nf);
+    memcpy(m->values + m->n_features * nv, part->values, part->n_features * nv * sizeof *v);
+    memcpy(m->feature + m->n_features, part->feature, part->n_features * sizeof *f);
+    memcpy(m->agg + m->n_features, part->agg, part->n_features * sizeof *a);
+    memcpy(m->name + m->n_features, part->name, part->n_features * sizeof *nm);
+    m->n_features = nf;
+    vx_maps_free(part);
+    return VX_OK;
+}
+
+/* The maps of every image type of j's settings into out: the original image, then each filter's. */
+static int maps_image_types(const maps_job *j, vx_maps *out, vx_error *err)
+{
+    int rc = j->s->image_original ? maps_run(j, out, err) : VX_OK;
+    vx_fft_cache *fft = NULL;
+    if (rc == VX_OK && j->s->n_filters)
+        rc = vx_fft_cache_new(&fft, err);
+    for (int i = 0; rc == VX_OK && i < j->s->n_filters; i++) {
+        maps_job jf;
+        vx_maps part = {0};
+        rc = filter_job(j, &j->s->filters[i], fft, &jf, err);
+        if (rc == VX_OK)
+            rc = maps_run(&jf, &part, err);
+        if (rc == VX_OK)
+            rc = maps_append(out, &part, err);
+        vx_maps_free(&part);
+        vx_roi_free_derived(&jf.roi);
+    }
+    vx_fft_cache_free(fft);
+    return rc;
+}
+
+int vx_maps_compute(const vx_image *img, const vx_image *mask, const vx_settings *s, const vx_maps_settings *ms,
+                    vx_maps *out, vx_error *err)
+{
+    memset(out, 0, sizeof *out);
+    maps_job j;
+    memset(&j, 0, sizeof j);
+    j.ms = ms;
+    int rc = vx_settings_validate(s, err);
+    if (rc == VX_OK)
+        rc = job_check(s, ms, err);
+    if (rc == VX_OK)
+        rc = vx_geometry_validate(&img->geom, "image", NULL, err);
+    if (rc == VX_OK && !(j.s = malloc(sizeof *j.s)))
+        rc = vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory for the settings");
+    if (rc == VX_OK) {
+        *j.s = *s;
+        j.s->features.families &= MAPS_FAMILIES;
+        j.s->features.aggregations &= MAPS_AGGS;
+        j.s->features.threads = 1;
+        j.s->diagnostics = 0;
+        j.fbn = s->texture_disc.method == VX_DISC_FBN;
+        rc = job_roi(img, mask, &j, err);
+    }
+    out->init_value = ms->init_value;
+    out->geom = j.grid;
+    if (rc == VX_OK)
+        rc = maps_image_types(&j, out, err);
+    vx_roi_free(&j.roi);
+    vx_image_free(j.pimg);
+    vx_image_free(j.pmask);
+    free(j.s);
+    return rc;
+}
+
+int vx_maps_image(const vx_maps *m, size_t k, vx_image **out, vx_error *err)
+{
+    *out = NULL;
+    if (k >= m->n_features)
+        return vx_error_set(err, VX_EINVAL, "voxel maps: no column %zu (%zu maps)", k, m->n_features);
+    vx_image *im = vx_image_new(&m->geom);
+    if (!im)
+        return vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory for a %zux%zux%zu map", m->geom.dims[0],
+                            m->geom.dims[1], m->geom.dims[2]);
+    const size_t n = vx_geometry_count(&m->geom);
+    for (size_t i = 0; i < n; i++)
+        im->v[i] = (float)m->init_value;
+    for (size_t i = 0; i < m->n_vox; i++)
+        im->v[m->index[i]] = (float)m->values[k * m->n_vox + i];
+    im->pixel_type = VX_PIXEL_REAL;
+    *out = im;
+    return VX_OK;
+}
