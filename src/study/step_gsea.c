@@ -24,7 +24,27 @@ static const vxs_key gsea_keys[] = {
     {"top", VXS_INT, "sets with a running-sum plot (default 5)", NULL},
     {NULL, VXS_STR, NULL, NULL}};
 
-/* the ranked feature's index: a name, or "top" by the association (steps.association's method and q) */
+/* the feature's index by name, or with "top" the one with the most pairs at q <= qmax over all pairs */
+static int gsea_feature_named(const vxs_ctx *ctx, const vxs_omics *o, const char *name, size_t *f, vx_cor_method m,
+                              double qmax, vx_error *err)
+{
+    if (strcmp(name, "top")) {
+        for (*f = 0; *f < o->px && strcmp(o->fname[*f], name); (*f)++)
+            ;
+        return *f < o->px ? VX_OK : vx_error_set(err, VX_EINVAL, "%s: steps.gsea.feature: no feature '%s' in the "
+                                                 "feature table", ctx->study_path, name);
+    }
+    vx_assoc_pair *pairs = NULL;
+    size_t np = 0;
+    int rc = vx_associate(m, o->x, o->n, o->px, o->y, o->py, 3, &pairs, &np, err);
+    if (!rc)
+        *f = vxs_assoc_top_feature(pairs, np, o->px, qmax);
+    free(pairs);
+    return rc;
+}
+
+/* the ranked feature's index: a name, or "top": the association step's top feature when it ran (its result is
+ * declared as an input), else the same choice computed here (steps.association's method and q) */
 static int gsea_feature(vxs_ctx *ctx, const vxs_node *cfg, const vxs_omics *o, size_t *f, vx_cor_method *m,
                         cJSON *res, vx_error *err)
 {
@@ -34,24 +54,18 @@ static int gsea_feature(vxs_ctx *ctx, const vxs_node *cfg, const vxs_omics *o, s
     cJSON *assoc = NULL; /* declared as an input: a change of the association's settings reruns this step */
     if (as && vxs_step_result(ctx, "association", &assoc, err) != VX_OK)
         return err->code;
-    cJSON_Delete(assoc);
-    if (mi < 0)
+    const char *top = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(assoc, "top_feature"));
+    if (!strcmp(name, "top") && top && *top) /* the association step ranked every pair already: its top feature */
+        name = top;
+    if (mi < 0) {
+        cJSON_Delete(assoc);
         return vx_error_set(err, VX_EINVAL, "%s: steps.association.method '%s' is not known", ctx->study_path, mn);
+    }
     *m = (vx_cor_method)mi;
     cJSON_AddStringToObject(res, "method", mn);
-    cJSON_AddStringToObject(res, "feature_from", strcmp(name, "top") ? "given" : "top");
-    if (strcmp(name, "top")) {
-        for (*f = 0; *f < o->px && strcmp(o->fname[*f], name); (*f)++)
-            ;
-        return *f < o->px ? VX_OK : vx_error_set(err, VX_EINVAL, "%s: steps.gsea.feature: no feature '%s' in the "
-                                                 "feature table", ctx->study_path, name);
-    }
-    vx_assoc_pair *pairs = NULL;
-    size_t np = 0;
-    int rc = vx_associate(*m, o->x, o->n, o->px, o->y, o->py, 3, &pairs, &np, err);
-    if (!rc)
-        *f = vxs_assoc_top_feature(pairs, np, o->px, vxs_num(as, "q", 0.05));
-    free(pairs);
+    cJSON_AddStringToObject(res, "feature_from", strcmp(vxs_str(cfg, "feature", "top"), "top") ? "given" : "top");
+    int rc = gsea_feature_named(ctx, o, name, f, *m, vxs_num(as, "q", 0.05), err);
+    cJSON_Delete(assoc);
     return rc;
 }
 
