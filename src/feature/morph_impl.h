@@ -18,6 +18,13 @@
 
 #define VX_MORPH_PI 3.14159265358979323846
 
+/* ---- the family in two work items (the case scheduler, src/extract/extract.c) --------------------- */
+/* vx_morph_compute with with_moran = 0: every row of the family, Moran's I and Geary's C left NaN (the
+ * scheduler computes them as a work item of their own, vx_morph_moran_geary with one thread, and puts them
+ * into those two rows: the same values as vx_morph_compute's). */
+int vx_morph_compute_ex(const vx_roi *roi, const vx_feature_settings *fs, int with_moran, vx_results *res,
+                        vx_error *err);
+
 /* ---- Moran's I and Geary's C ---------------------------------------------------------------------- */
 enum { VX_MORAN_AUTO = 0, VX_MORAN_DIRECT = 1, VX_MORAN_FFT = 2 };
 

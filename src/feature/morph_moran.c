@@ -17,7 +17,8 @@
  * m, y and y^2 only (no inverse transform) and Khat, which is a type-I DCT of the first octant of K.
  *
  * The data transforms are pruned: an r2c pass along x over the n_y n_z non-zero rows, then per x-frequency
- * plane a pass along y over the n_z non-zero columns and a full pass along z. Round 0 transforms m and y^2
+ * plane a pass along y over the n_z non-zero columns (z the contiguous axis of a plane, so the y transforms
+ * run side by side on consecutive columns) and a full pass along z. Round 0 transforms m and y^2
  * (giving W and C), round 1 transforms y (giving B), so only two spectra are held at a time; should they
  * exceed VX_MORAN_MAX_SPEC bytes, the x-frequency planes are taken in chunks (the x pass is repeated per
  * chunk). Each plane's sums are kept apart and added in plane order, so the result does not depend on the
@@ -32,10 +33,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
 #include <fftw3.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "feature/morph_impl.h"
 #include "voxomics/filter.h"
@@ -165,6 +168,25 @@ static void *fft_calloc(size_t n, size_t sz)
     return p;
 }
 
+/* Large scratch (the kernel octant, the spectra): 2 MiB aligned and, where the system has transparent huge
+ * pages on request (madvise mode), backed by them, which saves most of the page faults of its first touch.
+ * 64-byte aligned below 4 MiB. Release with free(). */
+static void *big_malloc(size_t bytes)
+{
+    const size_t huge = (size_t)1 << 21;
+    void *p = NULL;
+    bytes = bytes > 0 ? bytes : 1;
+    if (bytes < 2 * huge)
+        return posix_memalign(&p, 64, bytes) ? NULL : p;
+    bytes = (bytes + huge - 1) / huge * huge;
+    if (posix_memalign(&p, huge, bytes))
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, bytes, MADV_HUGEPAGE); /* advice only: without huge pages it runs on small ones */
+#endif
+    return p;
+}
+
 /* Rows per batched 1D transform: the row buffers stay small and cache-resident. */
 enum { MORAN_CHUNK = 128 };
 
@@ -219,11 +241,11 @@ static int kernel_dct(vx_fft_cache *cache, double *kt, double *tmp, const size_t
                 }
                 if ((rc = vx_fft_execute(nr == MORAN_CHUNK ? pf : pr, ext, out, err)) != VX_OK)
                     goto done;
-                for (size_t r = 0; r < nr; r++) {
-                    const fftw_complex *o = out + h * r;
-                    double *d = dst + (r0 + r); /* row r0 + r = j + n1 k -> dst[(j + n1 k) + rows i] */
-                    for (size_t i = 0; i < n0; i++)
-                        d[rows * i] = o[i][0];
+                /* row r0 + r = j + n1 k -> dst[(j + n1 k) + rows i]: nr consecutive values per i */
+                for (size_t i = 0; i < n0; i++) {
+                    double *d = dst + rows * i + r0;
+                    for (size_t r = 0; r < nr; r++)
+                        d[r] = out[h * r + i][0];
                 }
             }
         } else {
@@ -248,13 +270,13 @@ typedef struct moran_fft {
     size_t k0, nk;       /* the x-frequency planes [k0, k0 + nk) held in spec */
     double *kt;          /* kernel spectrum on the octant, kt[iz + oz (iy + oy ix)] */
     fftw_complex *spec;  /* after the x pass: up to 2 quantities x nk planes x (n[1] x n[2]), kx slowest */
-    fftw_complex *xbuf;  /* when nk < hx: x-pass output of a chunk of rows, MORAN_CHUNK x hx */
+    fftw_complex *xbuf;  /* x-pass output of a chunk of rows, MORAN_CHUNK x hx */
     const vx_fft_plan *py, *pz;
 } moran_fft;
 
 /* x pass (r2c along x, in chunks of rows) of quantity q (0: m, 1: y = (X - mu) m, 2: y^2): the planes
- * [k0, k0 + nk) into out (plane-major). With all planes the transform writes into out directly, otherwise
- * into xbuf and the planes wanted are copied. */
+ * [k0, k0 + nk) into out (plane-major; rows y-major, z fastest). The transforms write into xbuf, the planes
+ * wanted are copied from there a block of rows at a time (consecutive writes). */
 static int moran_xpass(const vx_roi *roi, const moran_data *d, const moran_fft *f, const vx_fft_plan *pf,
                        const vx_fft_plan *pr, double *rin, int q, fftw_complex *out, vx_error *err)
 {
@@ -263,7 +285,7 @@ static int moran_xpass(const vx_roi *roi, const moran_data *d, const moran_fft *
     for (size_t r0 = 0; r0 < rows; r0 += MORAN_CHUNK) {
         size_t nr = rows - r0 < MORAN_CHUNK ? rows - r0 : MORAN_CHUNK;
         for (size_t r = 0; r < nr; r++) {
-            size_t y = (r0 + r) % ny, z = (r0 + r) / ny;
+            size_t y = (r0 + r) / nz, z = (r0 + r) % nz; /* rows z fastest */
             double *row = rin + Lx * r; /* row[nx..Lx) stays zero */
             size_t i0 = d->lo[0] + gx * ((y + d->lo[1]) + gy * (z + d->lo[2]));
             for (size_t x = 0; x < nx; x++) {
@@ -275,58 +297,69 @@ static int moran_xpass(const vx_roi *roi, const moran_data *d, const moran_fft *
                 row[x] = v;
             }
         }
-        if (f->nk == hx) {
-            if (vx_fft_execute(nr == MORAN_CHUNK ? pf : pr, rin, out + r0, err) != VX_OK)
-                return err ? err->code : VX_EINVAL;
-        } else {
-            if (vx_fft_execute(nr == MORAN_CHUNK ? pf : pr, rin, f->xbuf, err) != VX_OK)
-                return err ? err->code : VX_EINVAL;
-            for (size_t r = 0; r < nr; r++)
-                for (size_t k = 0; k < f->nk; k++)
-                    memcpy(out[k * rows + r0 + r], f->xbuf[r * hx + f->k0 + k], sizeof(fftw_complex));
+        if (vx_fft_execute(nr == MORAN_CHUNK ? pf : pr, rin, f->xbuf, err) != VX_OK)
+            return err ? err->code : VX_EINVAL;
+        /* transposed into the planes: nr consecutive values per plane */
+        for (size_t k = 0; k < f->nk; k++) {
+            fftw_complex *o = out + k * rows + r0;
+            const fftw_complex *xb = f->xbuf + f->k0 + k;
+            for (size_t r = 0; r < nr; r++) {
+                o[r][0] = xb[r * hx][0];
+                o[r][1] = xb[r * hx][1];
+            }
         }
     }
     return VX_OK;
 }
 
+/* One row of the spectral products: s[u] += sum over kz = u (mod 4) of Khat(kz) Re(B[kz] conj(A[kz])), with
+ * Khat(kz) = kr[kz] for kz < oz and kr[Lz - kz] above (Khat is even in kz). */
+static void row_sum(const double *kr, size_t oz, size_t Lz, const fftw_complex *B, const fftw_complex *A,
+                    double s[4])
+{
+    size_t kz = 0;
+    for (; kz + 4 <= oz; kz += 4)
+        for (size_t u = 0; u < 4; u++)
+            s[u] += kr[kz + u] * (B[kz + u][0] * A[kz + u][0] + B[kz + u][1] * A[kz + u][1]);
+    for (; kz < oz; kz++)
+        s[kz & 3] += kr[kz] * (B[kz][0] * A[kz][0] + B[kz][1] * A[kz][1]);
+    for (; kz < Lz && (kz & 3); kz++)
+        s[kz & 3] += kr[Lz - kz] * (B[kz][0] * A[kz][0] + B[kz][1] * A[kz][1]);
+    for (; kz + 4 <= Lz; kz += 4)
+        for (size_t u = 0; u < 4; u++)
+            s[u] += kr[Lz - kz - u] * (B[kz + u][0] * A[kz + u][0] + B[kz + u][1] * A[kz + u][1]);
+    for (; kz < Lz; kz++)
+        s[kz & 3] += kr[Lz - kz] * (B[kz][0] * A[kz][0] + B[kz][1] * A[kz][1]);
+}
+
 /* Plane kx: transforms along y and z of nq quantities (spec slots 0..nq-1) and the weighted spectral sums
- * out[0] = sum Khat |A0|^2 and, for nq = 2, out[1] = sum Khat Re(A1 conj(A0)). Q (L[1] x n[2], rows
- * y >= n[1] zero), P (L[2] x L[1], z >= n[2] zero) and R (nq x L[1] x L[2]) are per-thread scratch. */
+ * out[0] = sum Khat |A0|^2 and, for nq = 2, out[1] = sum Khat Re(A1 conj(A0)). Q (L[1] rows of n[2], rows
+ * y >= n[1] zero), P (L[1] rows of L[2], z >= n[2] zero) and R (nq x L[1] x L[2]) are per-thread scratch. */
 static int moran_plane(const moran_fft *f, int nq, size_t kx, fftw_complex *Q, fftw_complex *P, fftw_complex *R,
                        double out[2])
 {
     const size_t ny = f->n[1], nz = f->n[2], Ly = f->L[1], Lz = f->L[2], plane = ny * nz;
     for (int q = 0; q < nq; q++) {
         const fftw_complex *src = f->spec + ((size_t)q * f->nk + (kx - f->k0)) * plane;
-        for (size_t z = 0; z < nz; z++)
-            memcpy(Q[Ly * z], src[ny * z], ny * sizeof(fftw_complex));
+        memcpy(Q, src, plane * sizeof(fftw_complex)); /* rows y < ny of Q */
         if (vx_fft_execute(f->py, Q, P, NULL) != VX_OK || vx_fft_execute(f->pz, P, R + (size_t)q * Ly * Lz, NULL))
             return -1;
     }
     const double *kp = f->kt + kx * f->oct[1] * f->oct[2];
     const size_t oz = f->oct[2];
-    double s0 = 0.0, s1 = 0.0;
+    /* four partial sums per quantity (a fixed order: the result does not depend on the threads) */
+    double s0[4] = {0.0, 0.0, 0.0, 0.0}, s1[4] = {0.0, 0.0, 0.0, 0.0};
     for (size_t ky = 0; ky < Ly; ky++) {
         const double *kr = kp + oz * (ky <= Ly - ky ? ky : Ly - ky);
-        const fftw_complex *A = R + Lz * ky, *B = A + Ly * Lz;
-        /* Khat is even in kz: index kz up to Lz / 2, Lz - kz above */
-        if (nq == 1) {
-            for (size_t kz = 0; kz < Lz; kz++) {
-                double k = kr[kz < oz ? kz : Lz - kz];
-                s0 += k * (A[kz][0] * A[kz][0] + A[kz][1] * A[kz][1]);
-            }
-        } else {
-            for (size_t kz = 0; kz < Lz; kz++) {
-                double k = kr[kz < oz ? kz : Lz - kz];
-                s0 += k * (A[kz][0] * A[kz][0] + A[kz][1] * A[kz][1]);
-                s1 += k * (B[kz][0] * A[kz][0] + B[kz][1] * A[kz][1]);
-            }
-        }
+        const fftw_complex *A = R + Lz * ky;
+        row_sum(kr, oz, Lz, A, A, s0);
+        if (nq == 2)
+            row_sum(kr, oz, Lz, A + Ly * Lz, A, s1);
     }
     /* the r2c half spectrum: planes 0 and L/2 appear once, the others stand for kx and -kx */
     double wt = (kx == 0 || 2 * kx == f->L[0]) ? 1.0 : 2.0;
-    out[0] = wt * s0;
-    out[1] = wt * s1;
+    out[0] = wt * ((s0[0] + s0[1]) + (s0[2] + s0[3]));
+    out[1] = wt * ((s1[0] + s1[1]) + (s1[2] + s1[3]));
     return 0;
 }
 
@@ -351,20 +384,18 @@ static int moran_plans(vx_fft_cache *cache, moran_fft *f, double *rin, fftw_comp
 {
     const size_t nz = f->n[2], Lx = f->L[0], Ly = f->L[1], Lz = f->L[2], hx = f->hx;
     const size_t plane = f->n[1] * nz, rows = plane;
-    const vx_fft_dim yd = {(int)Ly, 1, (int)Lz}, yh = {(int)nz, (int)Ly, 1};
+    const vx_fft_dim yd = {(int)Ly, (int)nz, (int)Lz}, yh = {(int)nz, 1, 1};
     const vx_fft_dim zd = {(int)Lz, 1, 1}, zh = {(int)Ly, (int)Lz, (int)Lz};
     /* the zero rows of Q and P must survive the transforms */
     int rc = vx_fft_plan_get(cache, VX_FFT_FORWARD, 1, &yd, 1, &yh, Q0, P0, VX_FFT_PRESERVE_INPUT, &f->py, err);
     if (rc == VX_OK)
         rc = vx_fft_plan_get(cache, VX_FFT_FORWARD, 1, &zd, 1, &zh, P0, R0, VX_FFT_PRESERVE_INPUT, &f->pz, err);
-    /* x pass: into spec (stride plane along kx: planes contiguous, rows consecutive), or into xbuf
-     * (rows of hx) when the planes are taken in chunks */
-    const int os = f->nk == hx ? (int)plane : 1, od = f->nk == hx ? 1 : (int)hx;
-    fftw_complex *xo = f->nk == hx ? f->spec : f->xbuf;
+    /* x pass: into xbuf (rows of hx), transposed from there into the planes of spec */
     if (rc == VX_OK)
-        rc = plan_r2c(cache, (int)Lx, MORAN_CHUNK, os, od, rin, xo, VX_FFT_PRESERVE_INPUT, pf, err);
+        rc = plan_r2c(cache, (int)Lx, MORAN_CHUNK, 1, (int)hx, rin, f->xbuf, VX_FFT_PRESERVE_INPUT, pf, err);
     if (rc == VX_OK && rows % MORAN_CHUNK)
-        rc = plan_r2c(cache, (int)Lx, (int)(rows % MORAN_CHUNK), os, od, rin, xo, VX_FFT_PRESERVE_INPUT, pr, err);
+        rc = plan_r2c(cache, (int)Lx, (int)(rows % MORAN_CHUNK), 1, (int)hx, rin, f->xbuf, VX_FFT_PRESERVE_INPUT, pr,
+                      err);
     if (rc != VX_OK)
         vx_error_prefix(err, "morphology: Moran's I transforms: ");
     return rc;
@@ -456,11 +487,10 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
     f.nk = max_spec / (2 * plane * sizeof(fftw_complex));
     f.nk = f.nk < 1 ? 1 : f.nk > hx ? hx : f.nk;
     const size_t nspec = 2 * f.nk * plane;
-    if (f.nk < hx)
-        f.xbuf = fftw_malloc(MORAN_CHUNK * hx * sizeof(fftw_complex));
-    f.kt = fftw_malloc(noct * sizeof(double));
+    f.xbuf = fftw_malloc(MORAN_CHUNK * hx * sizeof(fftw_complex));
+    f.kt = big_malloc(noct * sizeof(double));
     /* the spectra buffer doubles as the kernel's scratch when large enough */
-    f.spec = fftw_malloc((nspec * 2 > noct ? nspec * 2 : noct) * sizeof(double));
+    f.spec = big_malloc((nspec * 2 > noct ? nspec * 2 : noct) * sizeof(double));
     double *rin = fftw_malloc(MORAN_CHUNK * Lx * sizeof(double));
     fftw_complex *Q0 = fftw_malloc(Ly * nz * sizeof(fftw_complex));
     fftw_complex *P0 = fftw_malloc(Ly * Lz * sizeof(fftw_complex));
@@ -468,7 +498,7 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
     double *part = calloc(4 * hx, sizeof *part);
     const vx_fft_plan *pf = NULL, *pr = NULL;
     int rc = VX_OK;
-    if (!f.kt || !f.spec || !rin || !Q0 || !P0 || !R0 || !part || (f.nk < hx && !f.xbuf)) {
+    if (!f.kt || !f.spec || !rin || !Q0 || !P0 || !R0 || !part || !f.xbuf) {
         rc = vx_error_set(err, VX_ENOMEM, "morphology: out of memory for Moran's I transforms (%zu x %zu x %zu)",
                           Lx, Ly, Lz);
         goto done;
@@ -517,8 +547,8 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
     moran_combine(d, &f, part, moran, geary);
 done:
     vx_fft_cache_free(own_cache); /* the caller's cache keeps its plans */
-    fftw_free(f.kt);
-    fftw_free(f.spec);
+    free(f.kt);
+    free(f.spec);
     fftw_free(f.xbuf);
     fftw_free(rin);
     fftw_free(Q0);
