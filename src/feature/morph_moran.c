@@ -33,12 +33,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
 #include <fftw3.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "feature/morph_impl.h"
 #include "voxomics/filter.h"
@@ -165,25 +163,6 @@ static void *fft_calloc(size_t n, size_t sz)
     void *p = fftw_malloc(n * sz > 0 ? n * sz : 1);
     if (p)
         memset(p, 0, n * sz);
-    return p;
-}
-
-/* Large scratch (the kernel octant, the spectra): 2 MiB aligned and, where the system has transparent huge
- * pages on request (madvise mode), backed by them, which saves most of the page faults of its first touch.
- * 64-byte aligned below 4 MiB. Release with free(). */
-static void *big_malloc(size_t bytes)
-{
-    const size_t huge = (size_t)1 << 21;
-    void *p = NULL;
-    bytes = bytes > 0 ? bytes : 1;
-    if (bytes < 2 * huge)
-        return posix_memalign(&p, 64, bytes) ? NULL : p;
-    bytes = (bytes + huge - 1) / huge * huge;
-    if (posix_memalign(&p, huge, bytes))
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    (void)madvise(p, bytes, MADV_HUGEPAGE); /* advice only: without huge pages it runs on small ones */
-#endif
     return p;
 }
 
@@ -488,9 +467,9 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
     f.nk = f.nk < 1 ? 1 : f.nk > hx ? hx : f.nk;
     const size_t nspec = 2 * f.nk * plane;
     f.xbuf = fftw_malloc(MORAN_CHUNK * hx * sizeof(fftw_complex));
-    f.kt = big_malloc(noct * sizeof(double));
+    f.kt = fftw_malloc(noct * sizeof(double));
     /* the spectra buffer doubles as the kernel's scratch when large enough */
-    f.spec = big_malloc((nspec * 2 > noct ? nspec * 2 : noct) * sizeof(double));
+    f.spec = fftw_malloc((nspec * 2 > noct ? nspec * 2 : noct) * sizeof(double));
     double *rin = fftw_malloc(MORAN_CHUNK * Lx * sizeof(double));
     fftw_complex *Q0 = fftw_malloc(Ly * nz * sizeof(fftw_complex));
     fftw_complex *P0 = fftw_malloc(Ly * Lz * sizeof(fftw_complex));
@@ -547,8 +526,8 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
     moran_combine(d, &f, part, moran, geary);
 done:
     vx_fft_cache_free(own_cache); /* the caller's cache keeps its plans */
-    free(f.kt);
-    free(f.spec);
+    fftw_free(f.kt);
+    fftw_free(f.spec);
     fftw_free(f.xbuf);
     fftw_free(rin);
     fftw_free(Q0);
