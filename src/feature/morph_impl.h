@@ -34,11 +34,12 @@ enum { VX_MORAN_AUTO = 0, VX_MORAN_DIRECT = 1, VX_MORAN_FFT = 2 };
 int vx_morph_moran_geary(const vx_roi *roi, int method, int threads, double *moran, double *geary,
                          vx_error *err);
 
-/* Memory for the spectra of the FFT path (bytes); above it the x-frequency planes are processed in
- * chunks (the x pass is repeated per chunk; the result does not depend on the chunking). 256 MiB: a
- * 20-million-voxel ROI (a 340 x 340 x 300 box) then takes 5 chunks instead of 2 and its Moran's I peak memory
- * drops from about 1.3 GB to 0.6 GB (bench/README.md, bench_scale). The _ex form takes the limit (for tests). */
-#define VX_MORAN_MAX_SPEC ((size_t)1 << 28)
+/* Memory for the spectra of the FFT path (bytes); above it the x frequencies are taken in residue classes
+ * (morph_moran.c; the result does not depend on the thread count). 128 MiB: with the kernel octant (about
+ * (L / 2)^3 doubles for the padded period L) the FFT path of a 5-million-voxel ROI then needs about 0.25 GB
+ * instead of 0.42 GB, and no more time (bench/README.md, bench_scale). The _ex form takes the limit (for
+ * tests). */
+#define VX_MORAN_MAX_SPEC ((size_t)1 << 27)
 int vx_morph_moran_geary_ex(const vx_roi *roi, int method, int threads, size_t max_spec, double *moran,
                             double *geary, vx_error *err);
 
