@@ -21,9 +21,10 @@
  * run side by side on consecutive columns) and a full pass along z. Round 0 transforms m and y^2
  * (giving W and C), round 1 transforms y (giving B), so only two spectra are held at a time; should they
  * exceed VX_MORAN_MAX_SPEC bytes, the x frequencies are taken a residue class mod c at a time, c a divisor of
- * L_x: the x pass of a class folds each row (x mod L_x / c, with twiddles) and transforms it with length
- * L_x / c, so taking the planes in c classes costs about one whole x pass more instead of c - 1 (classes
- * c - k mirror classes k: about c / 2 + 1 are taken). Each plane's sums are kept apart and added in plane
+ * L_x (L_x may grow a little for a smooth size with a small such divisor): the x pass of a class folds each
+ * row (x mod L_x / c, with twiddles; only the x range of the row's mask voxels) and transforms it with length
+ * L_x / c instead of L_x (classes c - k mirror classes k: about c / 2 + 1 are taken). Round 0 reads the image
+ * once for both of its quantities. Each plane's sums are kept apart and added in plane
  * order, so the result does not depend on the number of threads (planes are shared out with OpenMP when
  * threads > 1); with classes the x transforms are factored differently (rounding-level differences). The transforms
  * run on plans of the FFT module (src/filter/fft.c, voxomics/filter.h): FFTW_ESTIMATE plans
@@ -245,19 +246,21 @@ typedef struct moran_fft {
     fftw_complex *xbuf;  /* x-pass output of a chunk of rows, MORAN_CHUNK x xrow */
     fftw_complex *fin;   /* c > 1: the rows folded for one class, MORAN_CHUNK x M */
     fftw_complex *tw;    /* c > 1: exp(-2 pi i x k2 / L[0]) for x < n[0], k2 the class being taken */
+    uint32_t *ext;       /* per row (y, z): the x range [ext[2 r], ext[2 r + 1]) of its mask voxels (empty: 0, 0) */
     const vx_fft_plan *py, *pz;
 } moran_fft;
 
-/* Class k2 of the x frequencies, x < n[0] of a row of rin folded: fin[x mod M] += rin[x] exp(-2 pi i x k2 / L[0]),
+/* Class k2 of the x frequencies, the rows r0 .. r0 + nr - 1 (in rin from its start) folded: fin[x mod M] += rin[x] exp(-2 pi i x k2 / L[0]),
  * so that the length-M DFT of fin gives the row's frequencies k2 + c k1, k1 < M. */
-static void moran_fold(const moran_fft *f, const double *rin, size_t nr)
+static void moran_fold(const moran_fft *f, const double *rin, fftw_complex *fin, size_t r0, size_t nr)
 {
-    const size_t nx = f->n[0], Lx = f->L[0], M = f->M;
+    const size_t Lx = f->L[0], M = f->M;
     for (size_t r = 0; r < nr; r++) {
         const double *row = rin + Lx * r;
-        fftw_complex *fr = f->fin + M * r;
+        fftw_complex *fr = fin + M * r;
+        const size_t x1 = f->ext[2 * (r0 + r) + 1];
         memset(fr, 0, M * sizeof *fr);
-        for (size_t x = 0, m = 0; x < nx; x++, m = m + 1 == M ? 0 : m + 1)
+        for (size_t x = f->ext[2 * (r0 + r)], m = x % M; x < x1; x++, m = m + 1 == M ? 0 : m + 1)
             if (row[x] != 0.0) {
                 fr[m][0] += row[x] * f->tw[x][0];
                 fr[m][1] += row[x] * f->tw[x][1];
@@ -265,12 +268,14 @@ static void moran_fold(const moran_fft *f, const double *rin, size_t nr)
     }
 }
 
-/* x pass (along x, in chunks of rows) of quantity q (0: m, 1: y = (X - mu) m, 2: y^2): the planes kxs[0..nk)
- * into out (plane-major; rows y-major, z fastest). c = 1: r2c of the rows; c > 1: the rows folded for the
- * class (moran_fold) and a c2c of length M. The transforms write into xbuf, the planes wanted are copied from
- * there a block of rows at a time (consecutive writes). */
+/* x pass (along x, in chunks of rows) of nq quantities q[0..nq) (0: m, 1: y = (X - mu) m, 2: y^2), read from
+ * the image together: the planes kxs[0..nk) of quantity q[j] into out[j] (plane-major; rows y-major, z
+ * fastest). c = 1: r2c of the rows; c > 1: the rows folded for the class (moran_fold) and a c2c of length M.
+ * The transforms write into xbuf, the planes wanted are copied from there a block of rows at a time. rin (and
+ * fin) hold nq blocks of MORAN_CHUNK rows. */
 static int moran_xpass(const vx_roi *roi, const moran_data *d, const moran_fft *f, const vx_fft_plan *pf,
-                       const vx_fft_plan *pr, double *rin, int q, fftw_complex *out, vx_error *err)
+                       const vx_fft_plan *pr, double *rin, int nq, const int *q, fftw_complex *const *out,
+                       vx_error *err)
 {
     const size_t nx = f->n[0], nz = f->n[2], Lx = f->L[0], rows = f->n[1] * nz, xrow = f->xrow;
     const size_t gx = roi->dims[0], gy = roi->dims[1];
@@ -278,28 +283,35 @@ static int moran_xpass(const vx_roi *roi, const moran_data *d, const moran_fft *
         size_t nr = rows - r0 < MORAN_CHUNK ? rows - r0 : MORAN_CHUNK;
         for (size_t r = 0; r < nr; r++) {
             size_t y = (r0 + r) / nz, z = (r0 + r) % nz; /* rows z fastest */
-            double *row = rin + Lx * r; /* row[nx..Lx) stays zero */
             size_t i0 = d->lo[0] + gx * ((y + d->lo[1]) + gy * (z + d->lo[2]));
-            for (size_t x = 0; x < nx; x++) {
-                double v = 0.0;
-                if (roi->imask[i0 + x]) {
-                    double yv = roi->img[i0 + x] - d->mu;
-                    v = q == 0 ? 1.0 : q == 1 ? yv : yv * yv;
-                }
-                row[x] = v;
+            const size_t x0 = f->ext[2 * (r0 + r)], x1 = f->ext[2 * (r0 + r) + 1];
+            for (int j = 0; j < nq; j++) { /* zero outside the row's mask voxels, and row[nx..Lx) stays zero */
+                double *row = rin + Lx * (r + MORAN_CHUNK * (size_t)j);
+                memset(row, 0, x0 * sizeof *row);
+                memset(row + x1, 0, (nx - x1) * sizeof *row);
+            }
+            for (size_t x = x0; x < x1; x++) {
+                const double yv = roi->imask[i0 + x] ? roi->img[i0 + x] - d->mu : 0.0;
+                const double m = roi->imask[i0 + x] ? 1.0 : 0.0;
+                for (int j = 0; j < nq; j++)
+                    rin[Lx * (r + MORAN_CHUNK * (size_t)j) + x] = q[j] == 0 ? m : q[j] == 1 ? yv : yv * yv;
             }
         }
-        if (f->c > 1)
-            moran_fold(f, rin, nr);
-        if (vx_fft_execute(nr == MORAN_CHUNK ? pf : pr, f->c > 1 ? (void *)f->fin : (void *)rin, f->xbuf, err) != VX_OK)
-            return err ? err->code : VX_EINVAL;
-        /* transposed into the planes: nr consecutive values per plane */
-        for (size_t k = 0; k < f->nk; k++) {
-            fftw_complex *o = out + k * rows + r0;
-            const fftw_complex *xb = f->xbuf + f->xcol[k];
-            for (size_t r = 0; r < nr; r++) {
-                o[r][0] = xb[r * xrow][0];
-                o[r][1] = xb[r * xrow][1];
+        for (int j = 0; j < nq; j++) {
+            double *in = rin + (size_t)j * MORAN_CHUNK * Lx;
+            fftw_complex *fin = f->fin ? f->fin + (size_t)j * MORAN_CHUNK * f->M : NULL;
+            if (f->c > 1)
+                moran_fold(f, in, fin, r0, nr);
+            if (vx_fft_execute(nr == MORAN_CHUNK ? pf : pr, f->c > 1 ? (void *)fin : (void *)in, f->xbuf, err))
+                return err ? err->code : VX_EINVAL;
+            /* transposed into the planes: nr consecutive values per plane */
+            for (size_t k = 0; k < f->nk; k++) {
+                fftw_complex *o = out[j] + k * rows + r0;
+                const fftw_complex *xb = f->xbuf + f->xcol[k];
+                for (size_t r = 0; r < nr; r++) {
+                    o[r][0] = xb[r * xrow][0];
+                    o[r][1] = xb[r * xrow][1];
+                }
             }
         }
     }
@@ -486,35 +498,73 @@ static void moran_class(moran_fft *f, size_t k2)
     }
 }
 
-/* Sizes of the FFT path and its buffers: the spectra of two quantities for all x-frequency planes at once
- * (c = 1) unless that exceeds max_spec bytes; then the planes a residue class mod c at a time, c the smallest
- * divisor of L[0] whose classes fit (the x pass, repeated per class, then costs a fold and a length-M
- * transform instead of a whole one). */
-static int moran_alloc(moran_fft *f, size_t max_spec)
+/* The spectra of two quantities for all x-frequency planes at once (c = 1) unless that exceeds max_spec
+ * bytes; then the planes a residue class mod c at a time, c a divisor of L[0] whose classes fit. L[0] may then
+ * grow (to at most 9/8 of the least period, a smooth size still): the padded period with the cheapest mix of
+ * plane work (about L[0]) and x passes (one per class; measured on one core, a class costs about 0.11 of the
+ * planes of the least period). */
+static void moran_classes(moran_fft *f, size_t max_spec)
 {
-    const size_t Lx = f->L[0], plane = f->n[1] * f->n[2], noct = f->oct[0] * f->oct[1] * f->oct[2];
-    const size_t per_plane = 2 * plane * sizeof(fftw_complex);
+    const size_t mmax = max_spec / (2 * f->n[1] * f->n[2] * sizeof(fftw_complex)), L0 = f->L[0];
     f->c = 1;
-    if (Lx > 1 && f->hx > max_spec / per_plane)
-        for (f->c = 2; f->c < Lx && (Lx % f->c || Lx / f->c > max_spec / per_plane); f->c++)
-            ;
-    f->M = Lx / f->c;
+    if (L0 > 1 && f->hx > mmax) {
+        double best = INFINITY;
+        for (size_t L = L0; L <= L0 + L0 / 8; L += 2) {
+            if (good_size(L) != L)
+                continue;
+            size_t c = 2;
+            while (c < L && (L % c || L / c > mmax))
+                c++;
+            const double cost = (double)L / (double)L0 + 0.11 * (double)(c / 2 + 1);
+            if (cost < best) {
+                best = cost;
+                f->L[0] = L;
+                f->c = c;
+            }
+        }
+        f->oct[0] = f->hx = f->L[0] / 2 + 1;
+    }
+    f->M = f->L[0] / f->c;
+}
+
+/* The x range of the mask voxels of each row (f->ext). */
+static void moran_extents(const vx_roi *roi, const moran_data *d, moran_fft *f)
+{
+    const size_t nx = f->n[0], nz = f->n[2], rows = f->n[1] * nz, gx = roi->dims[0], gy = roi->dims[1];
+    for (size_t r = 0; r < rows; r++) {
+        const uint8_t *mk = roi->imask + d->lo[0] + gx * ((r / nz + d->lo[1]) + gy * (r % nz + d->lo[2]));
+        size_t x0 = 0, x1 = nx;
+        while (x0 < nx && !mk[x0])
+            x0++;
+        while (x1 > x0 && !mk[x1 - 1])
+            x1--;
+        f->ext[2 * r] = (uint32_t)x0;
+        f->ext[2 * r + 1] = (uint32_t)x1;
+    }
+}
+
+/* The buffers of the FFT path (sizes from moran_classes). */
+static int moran_alloc(moran_fft *f)
+{
+    const size_t plane = f->n[1] * f->n[2], noct = f->oct[0] * f->oct[1] * f->oct[2];
     f->xrow = f->c == 1 ? f->hx : f->M;
     const size_t cap = f->xrow, nspec = 2 * cap * plane;
     f->kxs = malloc(cap * sizeof *f->kxs);
     f->xcol = malloc(cap * sizeof *f->xcol);
     f->xbuf = fftw_malloc(MORAN_CHUNK * f->xrow * sizeof(fftw_complex));
+    f->ext = malloc(2 * plane * sizeof *f->ext);
     f->kt = fftw_malloc(noct * sizeof(double));
     f->spec = fftw_malloc(nspec * sizeof(fftw_complex));
     if (f->c > 1) {
-        f->fin = fftw_malloc(MORAN_CHUNK * f->M * sizeof(fftw_complex));
+        f->fin = fftw_malloc(2 * MORAN_CHUNK * f->M * sizeof(fftw_complex));
         f->tw = fftw_malloc(f->n[0] * sizeof(fftw_complex));
     }
-    return f->kxs && f->xcol && f->xbuf && f->kt && f->spec && (f->c == 1 || (f->fin && f->tw)) ? 0 : -1;
+    return f->ext && f->kxs && f->xcol && f->xbuf && f->kt && f->spec && (f->c == 1 || (f->fin && f->tw)) ? 0 : -1;
 }
 
 static void moran_free(moran_fft *f)
 {
+    free(f->ext);
     free(f->kxs);
     free(f->xcol);
     fftw_free(f->xbuf);
@@ -546,9 +596,10 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
         }
     }
     f.hx = f.oct[0];
+    moran_classes(&f, max_spec);
     const size_t nz = f.n[2], Lx = f.L[0], Ly = f.L[1], Lz = f.L[2], plane = f.n[1] * nz;
-    const int fa = moran_alloc(&f, max_spec);
-    double *rin = fftw_malloc(MORAN_CHUNK * Lx * sizeof(double));
+    const int fa = moran_alloc(&f);
+    double *rin = fftw_malloc(2 * MORAN_CHUNK * Lx * sizeof(double));
     fftw_complex *Q0 = fftw_malloc(Ly * nz * sizeof(fftw_complex));
     fftw_complex *P0 = fftw_malloc(Ly * Lz * sizeof(fftw_complex));
     fftw_complex *R0 = fftw_malloc(2 * Ly * Lz * sizeof(fftw_complex));
@@ -560,7 +611,8 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
                           Lx, Ly, Lz);
         goto done;
     }
-    memset(rin, 0, MORAN_CHUNK * Lx * sizeof(double));
+    memset(rin, 0, 2 * MORAN_CHUNK * Lx * sizeof(double));
+    moran_extents(roi, d, &f);
     memset(Q0, 0, Ly * nz * sizeof(fftw_complex));
     memset(P0, 0, Ly * Lz * sizeof(fftw_complex));
 
@@ -583,9 +635,9 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
     for (size_t k2 = 0; k2 < (f.c == 1 ? 1 : f.c / 2 + 1); k2++) {
         moran_class(&f, k2);
         for (int round = 0; round < 2; round++) {
-            rc = moran_xpass(roi, d, &f, pf, pr, rin, round == 0 ? 0 : 1, f.spec, err);
-            if (rc == VX_OK && round == 0)
-                rc = moran_xpass(roi, d, &f, pf, pr, rin, 2, f.spec + f.nk * plane, err);
+            static const int qs[2][2] = {{0, 2}, {1, 1}};
+            fftw_complex *const outs[2] = {f.spec, f.spec + f.nk * plane};
+            rc = moran_xpass(roi, d, &f, pf, pr, rin, round == 0 ? 2 : 1, qs[round], outs, err);
             if (rc != VX_OK)
                 goto done;
             if (moran_planes(&f, round == 0 ? 2 : 1, round, nth, Q0, P0, R0, part)) {
