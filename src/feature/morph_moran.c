@@ -268,13 +268,13 @@ static void moran_fold(const moran_fft *f, const double *rin, fftw_complex *fin,
     }
 }
 
-/* x pass (along x, in chunks of rows) of nq quantities q[0..nq) (0: m, 1: y = (X - mu) m, 2: y^2), read from
- * the image together: the planes kxs[0..nk) of quantity q[j] into out[j] (plane-major; rows y-major, z
+/* x pass (along x, in chunks of rows) of round 0's two quantities m and y^2 (nq = 2), read from the image
+ * together, or of round 1's y = (X - mu) m (nq = 1): the planes kxs[0..nk) of quantity j into out[j] (plane-major; rows y-major, z
  * fastest). c = 1: r2c of the rows; c > 1: the rows folded for the class (moran_fold) and a c2c of length M.
  * The transforms write into xbuf, the planes wanted are copied from there a block of rows at a time. rin (and
  * fin) hold nq blocks of MORAN_CHUNK rows. */
 static int moran_xpass(const vx_roi *roi, const moran_data *d, const moran_fft *f, const vx_fft_plan *pf,
-                       const vx_fft_plan *pr, double *rin, int nq, const int *q, fftw_complex *const *out,
+                       const vx_fft_plan *pr, double *rin, int nq, fftw_complex *const *out,
                        vx_error *err)
 {
     const size_t nx = f->n[0], nz = f->n[2], Lx = f->L[0], rows = f->n[1] * nz, xrow = f->xrow;
@@ -290,12 +290,18 @@ static int moran_xpass(const vx_roi *roi, const moran_data *d, const moran_fft *
                 memset(row, 0, x0 * sizeof *row);
                 memset(row + x1, 0, (nx - x1) * sizeof *row);
             }
-            for (size_t x = x0; x < x1; x++) {
-                const double yv = roi->imask[i0 + x] ? roi->img[i0 + x] - d->mu : 0.0;
-                const double m = roi->imask[i0 + x] ? 1.0 : 0.0;
-                for (int j = 0; j < nq; j++)
-                    rin[Lx * (r + MORAN_CHUNK * (size_t)j) + x] = q[j] == 0 ? m : q[j] == 1 ? yv : yv * yv;
-            }
+            double *a = rin + Lx * r, *b = a + MORAN_CHUNK * Lx;
+            const uint8_t *mk = roi->imask + i0;
+            const float *im = roi->img + i0;
+            if (nq == 2) /* round 0: m and y^2 */
+                for (size_t x = x0; x < x1; x++) {
+                    const double yv = mk[x] ? im[x] - d->mu : 0.0;
+                    a[x] = mk[x] ? 1.0 : 0.0;
+                    b[x] = yv * yv;
+                }
+            else /* round 1: y */
+                for (size_t x = x0; x < x1; x++)
+                    a[x] = mk[x] ? im[x] - d->mu : 0.0;
         }
         for (int j = 0; j < nq; j++) {
             double *in = rin + (size_t)j * MORAN_CHUNK * Lx;
@@ -635,9 +641,8 @@ static int moran_fftpath(const vx_roi *roi, const moran_data *d, int threads, si
     for (size_t k2 = 0; k2 < (f.c == 1 ? 1 : f.c / 2 + 1); k2++) {
         moran_class(&f, k2);
         for (int round = 0; round < 2; round++) {
-            static const int qs[2][2] = {{0, 2}, {1, 1}};
             fftw_complex *const outs[2] = {f.spec, f.spec + f.nk * plane};
-            rc = moran_xpass(roi, d, &f, pf, pr, rin, round == 0 ? 2 : 1, qs[round], outs, err);
+            rc = moran_xpass(roi, d, &f, pf, pr, rin, round == 0 ? 2 : 1, outs, err);
             if (rc != VX_OK)
                 goto done;
             if (moran_planes(&f, round == 0 ? 2 : 1, round, nth, Q0, P0, R0, part)) {
