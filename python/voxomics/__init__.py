@@ -11,7 +11,8 @@ from ._extract import extract, settings_from
 from ._cohort import cohort
 from ._maps import Maps, maps
 
-__all__ = ["VoxomicsError", "Image", "read_image", "read_mask", "extract", "cohort", "maps", "Maps", "settings_from", "version", "__version__"]
+__all__ = ["VoxomicsError", "Image", "read_image", "read_mask", "extract", "cohort", "maps", "Maps", "settings_from",
+           "version", "__version__"]
 
 
 def version():

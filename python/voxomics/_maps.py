@@ -22,14 +22,14 @@ class Maps(dict):
 
     index   int64 array (n_vox,): the linear index of each ROI voxel in the grid (x fastest), increasing
     coords  int64 array (n_vox, 3): its (x, y, z) voxel coordinates
-    values  float64 array (n_maps, n_vox): values[k, i] is map k (the k-th key) at ROI voxel i
+    roi_values  float64 array (n_maps, n_vox): roi_values[k, i] is map k (the k-th key) at ROI voxel i
     init_value  the value outside the ROI
     """
 
     def __init__(self, images, index, values, dims, init_value):
         super().__init__(images)
         self.index = index
-        self.values = values
+        self.roi_values = values
         self.dims = tuple(dims)
         self.init_value = init_value
 
@@ -159,7 +159,7 @@ def maps(image, mask, settings=None, kernel_radius=None, kernel="cube", masked_k
         unused; threads: threads over z slabs (the maps do not depend on it).
     Returns a voxomics.Maps: a dict {map name: voxomics.Image (float32, the processed grid)} in the library's
     column order (IBSI tags with their aggregation, "cm_contrast_3D_avg"; PyRadiomics' names,
-    "original_glcm_Contrast", in compat pyradiomics), with the double-precision values in .values. Errors
+    "original_glcm_Contrast", in compat pyradiomics), with the double-precision values in .roi_values. Errors
     raise voxomics.VoxomicsError with the library's message.
     """
     if label == "all" or (label is not None and _int(label, "label") < 1):

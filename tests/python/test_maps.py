@@ -22,12 +22,6 @@ PYRAD = {"setting": {"binWidth": 1, "label": 1, "minimumROIDimensions": 1}}
 
 
 @pytest.fixture(scope="module")
-def phantom(data):
-    d = os.path.join(data, "ibsi", "ibsi1", "digital_phantom")
-    return os.path.join(d, "image.nii.gz"), os.path.join(d, "mask.nii.gz")
-
-
-@pytest.fixture(scope="module")
 def images(phantom):
     return voxomics.read_image(phantom[0]), voxomics.read_image(phantom[1])
 
@@ -94,7 +88,7 @@ def test_map_value_is_the_kernels_extraction(images, cube1, radius, shape):
         assert roi[v]
         ref = voxomics.extract(img, kernel_mask(roi, v, radius, shape), CONFIG, as_dict=True)
         for k, name in enumerate(names):
-            assert same(m.values[k, i], ref[name], 1e-12), (v, name, m.values[k, i], ref[name])
+            assert same(m.roi_values[k, i], ref[name], 1e-12), (v, name, m.roi_values[k, i], ref[name])
             assert same(float(m[name].array[v]), float(np.float32(ref[name])), 0), (v, name)
             checked += 1
     assert checked == 5 * 177
@@ -107,6 +101,7 @@ def test_names_geometry_and_outside(images, cube1):
     # the same names
     assert set(cube1) == {k for k in ext if k.startswith(MAP_FAMILIES) and "_2D" not in k and "_2_5D" not in k}
     roi = mask.array >= 0.5
+    assert isinstance(cube1, dict) and all(isinstance(m, voxomics.Image) for m in cube1.values())
     for name, m in cube1.items():
         assert isinstance(m, voxomics.Image) and m.dtype == np.float32 and m.shape == img.shape
         assert m.dims == img.dims and m.spacing == img.spacing and m.origin == img.origin
@@ -115,7 +110,7 @@ def test_names_geometry_and_outside(images, cube1):
     # the double values sit where index says; coords are its (x, y, z)
     k = list(cube1).index("stat_mean")
     flat = cube1["stat_mean"].array.ravel(order="F")
-    assert np.array_equal(flat[cube1.index], cube1.values[k].astype(np.float32))
+    assert np.array_equal(flat[cube1.index], cube1.roi_values[k].astype(np.float32))
     assert np.array_equal(np.ravel_multi_index(cube1.coords.T, img.dims, order="F"), cube1.index)
     # init_value, nan included, and the order of the image's arrays (zyx)
     m = voxomics.maps(img.view("zyx"), mask.view("zyx"), CONFIG, init_value=float("nan"), order="zyx",
@@ -131,18 +126,18 @@ def test_names_geometry_and_outside(images, cube1):
 def test_threads_labels_and_settings(images, cube1):
     img, mask = images
     m = voxomics.maps(img, mask, CONFIG, threads=2)
-    assert list(m) == list(cube1) and np.array_equal(m.values, cube1.values, equal_nan=True)
+    assert list(m) == list(cube1) and np.array_equal(m.roi_values, cube1.roi_values, equal_nan=True)
     # a label image: label 2 is the phantom's ROI
     labels = voxomics.Image(np.where(mask.array >= 0.5, 2, 1).astype(np.uint8), spacing=img.spacing)
     m = voxomics.maps(img, labels, CONFIG, label=2)
-    assert np.array_equal(m.values, cube1.values, equal_nan=True)
+    assert np.array_equal(m.roi_values, cube1.roi_values, equal_nan=True)
     # settings as a dict (a family list) or a settings object made once
     cfg = yaml.safe_load(open(CONFIG))
     cfg["features"]["families"] = ["statistics", "glcm"]
     m = voxomics.maps(img, mask, cfg)
     assert list(m) == [k for k in cube1 if k.startswith(("stat_", "cm_"))]
     m = voxomics.maps(img, mask, voxomics.settings_from(CONFIG), label=1)
-    assert np.array_equal(m.values, cube1.values, equal_nan=True)
+    assert np.array_equal(m.roi_values, cube1.roi_values, equal_nan=True)
 
 
 def test_errors(images, phantom):
