@@ -12,6 +12,7 @@
 #include "voxomics/io.h"
 #include "voxomics/mask.h"
 
+#include "cohort/crop.h"
 #include "io/input_pre.h"
 
 void vx_case_options_default(vx_case_options *o)
@@ -295,6 +296,9 @@ int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_optio
     if (rc == VX_OK && mi.mask_resampled && s->compat == VX_COMPAT_PYRADIOMICS && !s->pyrad_no_additional_info &&
         (rc = vx_image_read(mi.path, &mask_read, &err)) != VX_OK)
         fail(r, "read mask", &err);
+    /* only the part of the volumes the features read (crop.h): the case holds no whole-volume copies */
+    if (rc == VX_OK && !mask_read && (rc = vxc_crop_case(s, &img, &mask, &err)) != VX_OK)
+        fail(r, "crop", &err);
     if (rc == VX_OK)
         rc = run_regions(img, mask, mask_read, s, o, all, one, &ii, &mi, c->image, c->mask, r, &err);
     vx_image_free(img);

@@ -335,7 +335,7 @@ static void processed_spacing(const vx_image *img, const vx_settings *s, double 
 /* Intensities kept around the ROI box (mm): the local-intensity peak sphere's radius plus the largest reach of
  * the filters on the processed grid, so that every response voxel the families read is exact (the filters'
  * padding then acts only where the box meets the image border); a global filter keeps the whole image. */
-static double roi_margin_mm(const vx_image *img, const vx_settings *s)
+double vx_extract_margin_mm(const vx_image *img, const vx_settings *s)
 {
     const double peak = peak_radius_mm(s);
     double sp[3], reach_mm = 0.0;
@@ -567,7 +567,7 @@ static int extract_filters(const vx_roi *roi, const vx_image *img, const vx_imag
 static int extract_image_types(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_fft_cache *fft,
                                vx_results *res, vx_error *err)
 {
-    const vx_roi_request req = {roi_margin_mm(img, s)};
+    const vx_roi_request req = {vx_extract_margin_mm(img, s)};
     vx_roi roi;
     vx_roi_diag diag;
     int rc = vx_roi_build(img, mask, s, &req, &roi, s->diagnostics ? &diag : NULL, err);

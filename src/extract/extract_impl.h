@@ -12,4 +12,8 @@
 int vx_extract_run_families(const vx_roi *roi, const vx_settings *s, unsigned families, vx_results *res,
                             vx_error *err);
 
+/* The intensities vx_extract keeps around the ROI box (mm, the processed grid's; vx_roi_request): the
+ * local-intensity sphere's radius plus the largest filter reach; 1e12 when a filter needs the whole grid. */
+double vx_extract_margin_mm(const vx_image *img, const vx_settings *s);
+
 #endif
