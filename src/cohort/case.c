@@ -13,7 +13,6 @@
 #include "voxomics/mask.h"
 
 #include "cohort/crop.h"
-#include "extract/extract_impl.h"
 #include "io/input_pre.h"
 
 void vx_case_options_default(vx_case_options *o)

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "cohort/crop.h"
-#include "extract/extract_impl.h"
+#include "voxomics/extract.h"
 #include "voxomics/filter.h"
 
 /* Whether vx_extract on a crop gives the results of the whole image (see above). */

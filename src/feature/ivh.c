@@ -38,7 +38,7 @@
 #include <stdlib.h>
 
 #include "feature/firstorder.h"
-#include "feature/ivh_map.h"
+#include "voxomics/roi.h"
 #include "voxomics/feature.h"
 
 /* Largest grid accepted (levels of G): protects against a tiny w_d over a huge range. */

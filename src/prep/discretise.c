@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include "voxomics/roi.h"
-#include "feature/ivh_map.h"
 
 int vx_discretise(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, double x_min,
                   double x_max, int32_t *grey, int *n_grey, vx_error *err)
