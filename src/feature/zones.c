@@ -208,10 +208,17 @@ static inline int32_t uf_find(int32_t *par, int32_t v)
     }
 }
 
+/* A GLDZM distance: 16 bits hold every distance of a grid vx_zones_build accepts (fewer than 2^31 voxels, so
+ * the shortest axis has fewer than 46341 voxels, and a voxel is at most half of it from the grid's border,
+ * which lies outside the mask); DIST_FAR marks a voxel not reached yet. */
+typedef uint16_t zdist;
+#define DIST_FAR UINT16_MAX
+
 /* The union-find state of one labelling: zd (GLDZM, else NULL) holds at each root the minimum distance of
  * its zone; n_zones counts the current sets. */
 typedef struct uf {
-    int32_t *par, *zd;
+    int32_t *par;
+    zdist *zd;
     size_t n_zones;
 } uf;
 
@@ -359,12 +366,12 @@ static void label_zones(const grid *G, const int32_t *g, uf *U, int delta, int t
  * value inside): the L1 metric is separable, so 1D transforms along x, then y, then z (forward and backward
  * min-plus passes with step 1) give the number of 4-connected (2D) or 6-connected (3D) steps to the nearest
  * voxel outside the mask. The y and z passes run over whole rows (vectorisable). */
-static void distance_transform(const grid *G, int32_t *d, int two_d)
+static void distance_transform(const grid *G, zdist *d, int two_d)
 {
     const size_t px = G->px, pad = G->pad, nx = G->nx, ny = G->ny, nz = G->nz, zoff = G->zoff, pxy = G->pxy;
     for (size_t z = zoff; z < zoff + nz; z++) {
         for (size_t y = pad; y < pad + ny; y++) {
-            int32_t *row = d + px * (y + G->py * z);
+            zdist *row = d + px * (y + G->py * z);
             for (size_t x = pad; x < pad + nx; x++)
                 if (row[x - 1] + 1 < row[x])
                     row[x] = row[x - 1] + 1;
@@ -372,16 +379,16 @@ static void distance_transform(const grid *G, int32_t *d, int two_d)
                 if (row[x + 1] + 1 < row[x])
                     row[x] = row[x + 1] + 1;
         }
-        int32_t *sl = d + pxy * z;
+        zdist *sl = d + pxy * z;
         for (size_t y = pad; y < pad + ny; y++) {
-            int32_t *row = sl + px * y + pad;
-            const int32_t *prev = row - px;
+            zdist *row = sl + px * y + pad;
+            const zdist *prev = row - px;
             for (size_t x = 0; x < nx; x++)
                 row[x] = prev[x] + 1 < row[x] ? prev[x] + 1 : row[x];
         }
         for (size_t y = pad + ny; y-- > pad;) {
-            int32_t *row = sl + px * y + pad;
-            const int32_t *next = row + px;
+            zdist *row = sl + px * y + pad;
+            const zdist *next = row + px;
             for (size_t x = 0; x < nx; x++)
                 row[x] = next[x] + 1 < row[x] ? next[x] + 1 : row[x];
         }
@@ -390,15 +397,15 @@ static void distance_transform(const grid *G, int32_t *d, int two_d)
         return;
     for (size_t z = zoff; z < zoff + nz; z++)
         for (size_t y = pad; y < pad + ny; y++) {
-            int32_t *row = d + px * (y + G->py * z) + pad;
-            const int32_t *prev = row - pxy;
+            zdist *row = d + px * (y + G->py * z) + pad;
+            const zdist *prev = row - pxy;
             for (size_t x = 0; x < nx; x++)
                 row[x] = prev[x] + 1 < row[x] ? prev[x] + 1 : row[x];
         }
     for (size_t z = zoff + nz; z-- > zoff;)
         for (size_t y = pad; y < pad + ny; y++) {
-            int32_t *row = d + px * (y + G->py * z) + pad;
-            const int32_t *next = row + pxy;
+            zdist *row = d + px * (y + G->py * z) + pad;
+            const zdist *next = row + pxy;
             for (size_t x = 0; x < nx; x++)
                 row[x] = next[x] + 1 < row[x] ? next[x] + 1 : row[x];
         }
@@ -408,9 +415,8 @@ static void distance_transform(const grid *G, int32_t *d, int two_d)
  * with distance, the morphological mask into dist (far inside, 0 outside). *nv: voxels with a grey level;
  * *gmax: the highest grey level. */
 static void zones_fill_grid(const vx_roi *roi, const grid *G, const size_t lo[3], int distance, int32_t *g,
-                            int32_t *dist, uint64_t *nv_out, int *gmax_out)
+                            zdist *dist, uint64_t *nv_out, int *gmax_out)
 {
-    const int32_t far = INT32_MAX / 2;
     uint64_t nv = 0;
     int gmax = 0;
     for (size_t z = 0; z < G->nz; z++)
@@ -429,9 +435,9 @@ static void zones_fill_grid(const vx_roi *roi, const grid *G, const size_t lo[3]
             }
             if (distance) {
                 const uint8_t *mm = roi->mmask + src;
-                int32_t *dd = dist + dst;
+                zdist *dd = dist + dst;
                 for (size_t x = 0; x < G->nx; x++)
-                    dd[x] = mm[x] ? far : 0;
+                    dd[x] = mm[x] ? DIST_FAR : 0;
             }
         }
     *nv_out = nv;
@@ -443,7 +449,8 @@ static void zones_fill_grid(const vx_roi *roi, const grid *G, const size_t lo[3]
  * gives the entries in (j, i) order. Returns 0, or -1 when out of memory. */
 static int zones_count(const grid *G, const int32_t *g, const uf *U, int distance, int n_grey, vx_zone_matrix *m)
 {
-    const int32_t *par = U->par, *dist = U->zd;
+    const int32_t *par = U->par;
+    const zdist *dist = U->zd;
     const uint64_t stride = (uint64_t)n_grey + 1;
     /* table of at most 64 Ki counts, and not much larger than the number of zones (it is scanned) */
     const uint64_t t_size = U->n_zones < 128 ? 1024 : U->n_zones > 8192 ? 65536 : 8 * (uint64_t)U->n_zones;
@@ -532,7 +539,7 @@ vx_zone_matrix *vx_zones_build(const vx_roi *roi, int linkage, long slice, int d
 
     int32_t *g = calloc(np, sizeof *g);
     int32_t *par = malloc(np * sizeof *par);
-    int32_t *dist = distance ? calloc(np, sizeof *dist) : NULL;
+    zdist *dist = distance ? calloc(np, sizeof *dist) : NULL;
     vx_zone_matrix *m = NULL;
     if (!g || !par || (distance && !dist))
         goto fail;
