@@ -61,33 +61,33 @@ static int mask_box(const vx_image *mask, const vx_settings *s, size_t lo[3], si
     return hi[0] > lo[0];
 }
 
-/* A new image of the part [lo, lo + d) of img, its geometry that part's; NULL when out of memory. */
-static vx_image *crop_image(const vx_image *img, const size_t lo[3], const size_t d[3])
+/* img becomes its part [lo, lo + d), with the geometry of that part: the rows moved to the front of its own
+ * array (each row's destination lies at or before its source and after the rows moved before it), which then
+ * shrinks, so no second array of either size is ever allocated. */
+static void crop_in_place(vx_image *img, const size_t lo[3], const size_t d[3])
 {
-    vx_geometry g = img->geom;
+    const vx_geometry g0 = img->geom;
     for (int r = 0; r < 3; r++)
         for (int c = 0; c < 3; c++)
-            g.origin[r] += img->geom.direction[3 * r + c] * img->geom.spacing[c] * (double)lo[c];
-    memcpy(g.dims, d, sizeof g.dims);
-    vx_image *out = vx_image_new(&g);
-    if (!out)
-        return NULL;
-    out->pixel_type = img->pixel_type;
-    const size_t *id = img->geom.dims;
+            img->geom.origin[r] += g0.direction[3 * r + c] * g0.spacing[c] * (double)lo[c];
+    memcpy(img->geom.dims, d, sizeof img->geom.dims);
+    const size_t *id = g0.dims;
     for (size_t z = 0; z < d[2]; z++)
         for (size_t y = 0; y < d[1]; y++)
-            memcpy(out->v + d[0] * (y + d[1] * z), img->v + lo[0] + id[0] * ((lo[1] + y) + id[1] * (lo[2] + z)),
-                   d[0] * sizeof *out->v);
-    return out;
+            memmove(img->v + d[0] * (y + d[1] * z), img->v + lo[0] + id[0] * ((lo[1] + y) + id[1] * (lo[2] + z)),
+                    d[0] * sizeof *img->v);
+    float *v = realloc(img->v, d[0] * d[1] * d[2] * sizeof *v);
+    if (v) /* a failed shrink leaves the larger array, which is as good */
+        img->v = v;
 }
 
-int vxc_crop_case(const vx_settings *s, vx_image **img, vx_image **mask, vx_error *err)
+void vxc_crop_case(const vx_settings *s, vx_image *img, vx_image *mask)
 {
     size_t lo[3], hi[3], d[3];
-    if (!crop_safe(s) || !mask_box(*mask, s, lo, hi))
-        return VX_OK;
-    const vx_geometry *g = &(*img)->geom;
-    const double margin = vx_extract_margin_mm(*img, s);
+    if (!crop_safe(s) || !mask_box(mask, s, lo, hi))
+        return;
+    const vx_geometry *g = &img->geom;
+    const double margin = vx_extract_margin_mm(img, s);
     int whole = 1;
     for (int a = 0; a < 3; a++) {
         const double mv = ceil(margin / g->spacing[a]) + 1.0; /* vx_roi_build's margin in voxels */
@@ -98,19 +98,7 @@ int vxc_crop_case(const vx_settings *s, vx_image **img, vx_image **mask, vx_erro
         whole = whole && d[a] == g->dims[a];
     }
     if (whole)
-        return VX_OK;
-    /* the mask first: the image's full volume and its crop are then the only large buffers at once */
-    vx_image *cm = crop_image(*mask, lo, d);
-    if (!cm)
-        return vx_error_set(err, VX_ENOMEM, "out of memory cropping the mask to %zux%zux%zu voxels", d[0], d[1],
-                            d[2]);
-    vx_image_free(*mask);
-    *mask = cm;
-    vx_image *ci = crop_image(*img, lo, d);
-    if (!ci)
-        return vx_error_set(err, VX_ENOMEM, "out of memory cropping the image to %zux%zux%zu voxels", d[0], d[1],
-                            d[2]);
-    vx_image_free(*img);
-    *img = ci;
-    return VX_OK;
+        return;
+    crop_in_place(mask, lo, d);
+    crop_in_place(img, lo, d);
 }

@@ -110,9 +110,8 @@ static void test_crop_box(void **state)
     make_case(&img, &mask, ip, mp, sizeof ip);
     vx_settings s;
     vx_settings_default(&s);
-    vx_error err;
     vx_image *ci = vx_image_copy(img), *cm = vx_image_copy(mask);
-    assert_int_equal(vxc_crop_case(&s, &ci, &cm, &err), VX_OK);
+    vxc_crop_case(&s, ci, cm);
     /* the box of the mask, independently: then the margin of a 1 cm^3 sphere at 1 mm (ceil(6.2) + 1 = 8) */
     size_t lo[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, hi[3] = {0, 0, 0};
     const size_t *d = img->geom.dims;
@@ -154,7 +153,7 @@ static void test_crop_box(void **state)
             t.compat = VX_COMPAT_PYRADIOMICS;
         ci = vx_image_copy(img);
         cm = vx_image_copy(mask);
-        assert_int_equal(vxc_crop_case(&t, &ci, &cm, &err), VX_OK);
+        vxc_crop_case(&t, ci, cm);
         assert_true(vx_geometry_same(&ci->geom, &img->geom, 0.0) && vx_geometry_same(&cm->geom, &img->geom, 0.0));
         vx_image_free(ci);
         vx_image_free(cm);
