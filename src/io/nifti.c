@@ -611,6 +611,36 @@ static int read_voxels(nsrc *gz, const char *path, float *v, size_t nvox, const 
     return rc;
 }
 
+/* Voxels of at most 4 bytes (not native float32: adopt_float32) in a whole decompressed file become floats in
+ * the buffer itself: grown to the floats' size (glibc moves a large block's pages, it does not copy them), the
+ * voxel data moved to its end, then converted from the first voxel on (float i ends at or before where voxel
+ * i + 1 starts, and voxel i is read before float i is written). The whole raw data and the whole float volume
+ * are never held at once. NULL (nothing changed) when that does not apply or the buffer cannot grow. */
+static vx_image *adopt_converted(nsrc *s, uint64_t off, size_t nvox, const dtype_info *dt, int swap, int scale,
+                                 double slope, double inter, const vx_geometry *g)
+{
+    const size_t esz = (size_t)dt->size, need = nvox * sizeof(float);
+    if (!s->mem || esz > 4 || (dt->code == DT_FLOAT32 && !swap) || nvox == 0 || off > s->len ||
+        s->len - off < nvox * esz)
+        return NULL;
+    vx_image *img = calloc(1, sizeof *img);
+    unsigned char *mem = img ? realloc(s->mem, need > s->len ? need : s->len) : NULL;
+    if (!mem) {
+        free(img);
+        return NULL;
+    }
+    s->mem = mem;
+    const size_t at = need - nvox * esz;
+    memmove(mem + at, mem + off, nvox * esz);
+    convert((float *)(void *)mem, mem + at, nvox, dt->code, swap, scale, slope, inter);
+    float *v = realloc(mem, need); /* shrinking when the file was longer */
+    img->v = v ? v : (float *)(void *)mem;
+    img->geom = *g;
+    s->mem = NULL;
+    s->len = s->pos = 0;
+    return img;
+}
+
 /* Native float32 voxels of a whole decompressed file become the image's own array: moved to the front of the
  * buffer, which the image takes over (no second allocation of the image's size, no copy into fresh pages).
  * NULL when the source is not such a buffer (the caller allocates and reads as usual). */
@@ -842,6 +872,8 @@ static int nifti_read(const char *path, int zlib_only, vx_image **out, vx_error 
     if ((img = adopt_float32(ds, off, (size_t)nvox, dt, swap, &g)) != NULL) {
         if (scale)
             scale_in_place(img->v, (size_t)nvox, h.scl_slope, inter);
+    } else if ((img = adopt_converted(ds, off, (size_t)nvox, dt, swap, scale, h.scl_slope, inter, &g)) != NULL) {
+        /* converted where it was decompressed */
     } else if ((img = vx_image_new(&g)) != NULL) {
         rc = read_voxels(ds, dpath, img->v, (size_t)nvox, dt, swap, scale, h.scl_slope, inter, err);
     } else {
