@@ -20,6 +20,7 @@
 #include "voxomics/mask.h"
 #include "voxomics/roi.h"
 #include "extract/extract_impl.h"
+#include "feature/morph_impl.h"
 #include "image/permute.h"
 #include "vx_math.h"
 
@@ -207,13 +208,14 @@ static int roi_permuted(const vx_roi *r, int slice_axis, vx_roi *out, vx_error *
 enum { PAR_MIN_VOXELS = 200000 };
 
 /* The threads worth using inside one case on roi: 1 for small work, else the settings' count (<= 0: 1), at
- * most one per requested family. */
+ * most one per work item (run_families_parallel). */
 static int case_threads(const vx_roi *roi, const vx_feature_settings *fs, unsigned families)
 {
     const size_t work = roi->n_mmask;
     int nf = 0;
     for (int f = 0; f < VX_FAM_COUNT; f++)
         nf += (families >> f) & 1u;
+    nf += nf > 1 && (families & 1u << VX_FAM_MORPH); /* two work items (run_families_parallel) */
     int nt = fs->threads > 0 ? fs->threads : 1;
     if (work < PAR_MIN_VOXELS)
         return 1;
@@ -234,18 +236,46 @@ static int run_family(int f, const vx_roi *froi, const vx_roi *roi, const vx_set
     return rc;
 }
 
-/* The requested families, costliest first (the order work is handed to the threads; rows are merged back in
- * family order, so it does not change the output). */
-static int family_order(unsigned families, int *order)
+/* Work items of the parallel case: the families, and morphology's Moran's I and Geary's C as an item of its
+ * own (MORAN_ITEM; the family's other features are the MORPH item), so that morphology, the costliest family,
+ * shares out over two threads. */
+enum { MORAN_ITEM = VX_FAM_COUNT, N_ITEMS };
+
+/* The requested work items, costliest first (the order work is handed to the threads; rows are merged back
+ * in family order, so it does not change the output). split: morphology as the two items MORPH and
+ * MORAN_ITEM. */
+static int family_order(unsigned families, int split, int *order)
 {
-    static const int cost_rank[VX_FAM_COUNT] = {VX_FAM_MORPH, VX_FAM_LOCAL, VX_FAM_GLRLM, VX_FAM_GLDZM,
-                                                VX_FAM_GLSZM, VX_FAM_GLCM,  VX_FAM_NGLDM, VX_FAM_NGTDM,
-                                                VX_FAM_STAT,  VX_FAM_IVH,   VX_FAM_IH};
+    static const int cost_rank[N_ITEMS] = {VX_FAM_MORPH, MORAN_ITEM,   VX_FAM_LOCAL, VX_FAM_GLRLM,
+                                           VX_FAM_GLDZM, VX_FAM_GLSZM, VX_FAM_GLCM,  VX_FAM_NGLDM,
+                                           VX_FAM_NGTDM, VX_FAM_STAT,  VX_FAM_IVH,   VX_FAM_IH};
     int n = 0;
-    for (int k = 0; k < VX_FAM_COUNT; k++)
-        if (families & (1u << cost_rank[k]))
+    for (int k = 0; k < N_ITEMS; k++)
+        if (cost_rank[k] == MORAN_ITEM ? split : (int)((families >> cost_rank[k]) & 1u))
             order[n++] = cost_rank[k];
     return n;
+}
+
+/* Work item f of run_families_parallel: family f (morphology without Moran's I and Geary's C when split) into
+ * part, or for MORAN_ITEM those two values into mg. */
+static int run_item(int f, int split, const vx_roi *roi, const vx_roi *proi, unsigned planar, const vx_settings *s,
+                    const vx_feature_settings *fs, vx_results *part, double mg[2], vx_error *err)
+{
+    if (f == MORAN_ITEM)
+        return vx_morph_moran_geary(roi, VX_MORAN_AUTO, 1, &mg[0], &mg[1], err);
+    if (f == VX_FAM_MORPH && split)
+        return vx_morph_compute_ex(roi, fs, 0, part, err);
+    return run_family(f, planar & (1u << f) ? proi : roi, roi, s, fs, part, err);
+}
+
+/* Moran's I and Geary's C (mg) into their rows of morphology's result set. */
+static void put_moran(vx_results *r, const double mg[2])
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->rows[i].feature == VX_F_MORPH_MORAN_I)
+            r->rows[i].value = mg[0];
+        else if (r->rows[i].feature == VX_F_MORPH_GEARY_C)
+            r->rows[i].value = mg[1];
 }
 
 /* The families in parallel (nt threads, one family per thread at a time, each on one thread inside), each into
@@ -253,28 +283,35 @@ static int family_order(unsigned families, int *order)
 static int run_families_parallel(const vx_roi *roi, const vx_roi *proi, unsigned planar, const vx_settings *s,
                                  vx_feature_settings fs, unsigned families, int nt, vx_results *res, vx_error *err)
 {
-    int order[VX_FAM_COUNT], prc[VX_FAM_COUNT];
+    int order[N_ITEMS], prc[N_ITEMS];
     vx_results part[VX_FAM_COUNT];
-    vx_error perr[VX_FAM_COUNT];
-    const int n = family_order(families, order);
+    vx_error perr[N_ITEMS];
+    double mg[2] = {NAN, NAN};
+    /* morphology in two items (in PyRadiomics compatibility it stays one) */
+    const int split = (families & 1u << VX_FAM_MORPH) && s->compat != VX_COMPAT_PYRADIOMICS;
+    const int n = family_order(families, split, order);
     fs.threads = 1;
-    for (int f = 0; f < VX_FAM_COUNT; f++) {
-        vx_results_init(&part[f]);
+    for (int f = 0; f < N_ITEMS; f++) {
+        if (f < VX_FAM_COUNT)
+            vx_results_init(&part[f]);
         prc[f] = VX_OK;
     }
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
     for (int k = 0; k < n; k++) {
         const int f = order[k];
-        prc[f] = run_family(f, planar & (1u << f) ? proi : roi, roi, s, &fs, &part[f], &perr[f]);
+        prc[f] = run_item(f, split, roi, proi, planar, s, &fs, &part[f < VX_FAM_COUNT ? f : 0], mg, &perr[f]);
     }
+    if (split)
+        put_moran(&part[VX_FAM_MORPH], mg);
     int rc = VX_OK;
-    for (int f = 0; f < VX_FAM_COUNT; f++) {
+    for (int f = 0; f < N_ITEMS; f++) {
         if (rc == VX_OK && prc[f] != VX_OK && (rc = prc[f]) != VX_OK && err)
             *err = perr[f];
-        for (size_t i = 0; rc == VX_OK && i < part[f].n; i++)
+        for (size_t i = 0; f < VX_FAM_COUNT && rc == VX_OK && i < part[f].n; i++)
             if ((rc = vx_results_add(res, part[f].rows[i].feature, part[f].rows[i].agg, part[f].rows[i].value)))
                 vx_error_set(err, rc, "out of memory merging the rows of the families");
-        vx_results_free(&part[f]);
+        if (f < VX_FAM_COUNT)
+            vx_results_free(&part[f]);
     }
     return rc;
 }

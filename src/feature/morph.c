@@ -302,6 +302,12 @@ static int hull_features(const vx_mesh *mesh, const double *sp, double V, double
 
 int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
 {
+    return vx_morph_compute_ex(roi, fs, 1, res, err);
+}
+
+int vx_morph_compute_ex(const vx_roi *roi, const vx_feature_settings *fs, int with_moran, vx_results *res,
+                        vx_error *err)
+{
     double f[MORPH_NF];
     for (int i = 0; i < MORPH_NF; i++)
         f[i] = NAN;
@@ -355,7 +361,8 @@ int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
         f[MF(INTEG_INT)] = V * vs.sw / (double)ni;
 
     /* Moran's I index (N365) and Geary's C measure (NPT7): morph_moran.c */
-    rc = vx_morph_moran_geary(roi, VX_MORAN_AUTO, fs ? fs->threads : 1, &f[MF(MORAN_I)], &f[MF(GEARY_C)], err);
+    if (with_moran)
+        rc = vx_morph_moran_geary(roi, VX_MORAN_AUTO, fs ? fs->threads : 1, &f[MF(MORAN_I)], &f[MF(GEARY_C)], err);
     if (rc)
         goto done;
 
