@@ -150,6 +150,37 @@ static int glcm_from_dense_counts(glcm_mat *g, const uint32_t *c, size_t n, int 
     return 0;
 }
 
+/* A sparse cell as a sort key (row, then column) and its count. */
+typedef struct keyed_cell {
+    uint64_t key;
+    double val;
+} keyed_cell;
+
+static int keyed_cmp(const void *a, const void *b)
+{
+    const uint64_t x = ((const keyed_cell *)a)->key, y = ((const keyed_cell *)b)->key;
+    return (x > y) - (x < y);
+}
+
+/* The cells of sparse g in row-major order (row i, then column j), the order of a dense matrix: the features sum
+ * the cells in that order, so a matrix gives the same bits however it was counted and stored. 0 or VX_ENOMEM. */
+static int glcm_sort_cells(glcm_mat *g)
+{
+    keyed_cell *t = malloc((g->nnz ? g->nnz : 1) * sizeof *t);
+    if (!t)
+        return VX_ENOMEM;
+    for (size_t k = 0; k < g->nnz; k++)
+        t[k] = (keyed_cell){(uint64_t)g->ci[k] << 32 | g->cj[k], g->val[k]};
+    qsort(t, g->nnz, sizeof *t, keyed_cmp);
+    for (size_t k = 0; k < g->nnz; k++) {
+        g->ci[k] = (uint32_t)(t[k].key >> 32);
+        g->cj[k] = (uint32_t)t[k].key;
+        g->val[k] = t[k].val;
+    }
+    free(t);
+    return 0;
+}
+
 /* Listed counts (nt > 0 cells in touched): M = M+ + M+^T (symmetric) or M+, dense when at least half
  * the cells are occupied, otherwise sparse. Returns 0 or VX_ENOMEM. */
 static int glcm_from_listed_counts(glcm_mat *g, const uint32_t *c, const uint32_t *touched, size_t nt, size_t n,
@@ -207,7 +238,7 @@ static int glcm_from_listed_counts(glcm_mat *g, const uint32_t *c, const uint32_
         }
     }
     g->nnz = k;
-    return 0;
+    return glcm_sort_cells(g);
 }
 
 /* Number of distinct grey levels in the intensity mask (PyRadiomics' MCC is 1 when the ROI has only one). */
@@ -839,6 +870,15 @@ static int glcm_pyradiomics(const vx_roi *roi, const vx_feature_settings *fs, vx
     return rc == VX_OK ? vx_results_add_block(res, VX_F_CM_JOINT_MAX, GLCM_NF, agg, out) : rc;
 }
 
+/* PyRadiomics' MCC of a ROI with a single grey level (n_levels < 2) is 1: rows from `from` on. */
+static void pyradiomics_mcc_flat(vx_results *res, size_t from, int n_levels)
+{
+    if (n_levels < 2)
+        for (size_t i = from; i < res->n; i++)
+            if (res->rows[i].feature == VX_F_CM_MCC && !isnan(res->rows[i].value))
+                res->rows[i].value = 1.0;
+}
+
 int vx_glcm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
 {
     if (fs->compat != VX_COMPAT_PYRADIOMICS)
@@ -855,10 +895,32 @@ int vx_glcm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results
     for (int a = 0; a < VX_AGG_COUNT && rc == VX_OK; a++)
         if (own & VX_AGGBIT(a) && (rc = glcm_pyradiomics(roi, fs, (vx_agg)a, res)) != VX_OK)
             vx_error_set(err, rc, "glcm: out of memory");
-    /* PyRadiomics' MCC of a ROI with a single grey level is 1 */
-    if (rc == VX_OK && roi_grey_levels(roi) < 2)
-        for (size_t i = from; i < res->n; i++)
-            if (res->rows[i].feature == VX_F_CM_MCC && !isnan(res->rows[i].value))
-                res->rows[i].value = 1.0;
+    if (rc == VX_OK)
+        pyradiomics_mcc_flat(res, from, roi_grey_levels(roi));
+    return rc;
+}
+
+int vx_glcm_cells_supported(const vx_feature_settings *fs)
+{
+    return fs->compat != VX_COMPAT_PYRADIOMICS ||
+           !(fs->distance_set || fs->glcm_weighting != VX_GLCM_WEIGHT_NONE || !fs->glcm_symmetric);
+}
+
+int vx_glcm_compute_cells(int ng, const vx_glcm_cells *dirs, const vx_glcm_cells *merged, int n_levels,
+                          const vx_feature_settings *fs, vx_results *res, vx_error *err)
+{
+    glcm_mat m[VX_N_DIR_3D + 1];
+    void *mats[VX_N_DIR_3D];
+    for (int k = 0; k <= VX_N_DIR_3D; k++) {
+        const vx_glcm_cells *c = k < VX_N_DIR_3D ? &dirs[k] : merged;
+        /* sparse: the features read the cells only; lo..hi only says whether there are any */
+        m[k] = (glcm_mat){ng, 0, c->nnz, c->ci, c->cj, c->val, 0, c->nnz ? ng - 1 : -1};
+        if (k < VX_N_DIR_3D)
+            mats[k] = &m[k];
+    }
+    const size_t from = res->n;
+    int rc = vx_texture_compute_3d(&glcm_ops, fs, mats, &m[VX_N_DIR_3D], res, err);
+    if (rc == VX_OK && fs->compat == VX_COMPAT_PYRADIOMICS)
+        pyradiomics_mcc_flat(res, from, n_levels);
     return rc;
 }
