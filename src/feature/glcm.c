@@ -171,7 +171,17 @@ static int glcm_sort_cells(glcm_mat *g)
         return VX_ENOMEM;
     for (size_t k = 0; k < g->nnz; k++)
         t[k] = (keyed_cell){(uint64_t)g->ci[k] << 32 | g->cj[k], g->val[k]};
-    qsort(t, g->nnz, sizeof *t, keyed_cmp);
+    if (g->nnz > 48) {
+        qsort(t, g->nnz, sizeof *t, keyed_cmp);
+    } else { /* few cells (a small ROI): insertion */
+        for (size_t k = 1; k < g->nnz; k++) {
+            const keyed_cell c = t[k];
+            size_t at = k;
+            for (; at > 0 && t[at - 1].key > c.key; at--)
+                t[at] = t[at - 1];
+            t[at] = c;
+        }
+    }
     for (size_t k = 0; k < g->nnz; k++) {
         g->ci[k] = (uint32_t)(t[k].key >> 32);
         g->cj[k] = (uint32_t)t[k].key;
@@ -508,15 +518,15 @@ typedef struct sum_moments {
     double avg, var, entr, ctend, cshade, cprom;
 } sum_moments;
 
-static sum_moments sum_marginal_moments(const double *ps, size_t n, double mux, double muy)
+static sum_moments sum_marginal_moments(const double *ps, size_t klo, size_t khi, double mux, double muy)
 {
     double savg = 0.0, sentr = 0.0;
-    for (size_t k = 2; k <= 2 * n; k++) {
+    for (size_t k = klo; k <= khi; k++) {
         savg += (double)k * ps[k];
         sentr += plogp(ps[k]);
     }
     double svar = 0.0, ctend = 0.0, cshade = 0.0, cprom = 0.0;
-    for (size_t k = 2; k <= 2 * n; k++) {
+    for (size_t k = klo; k <= khi; k++) {
         const double q = ps[k];
         if (q == 0.0)
             continue;
@@ -569,8 +579,15 @@ static int glcm_probabilities(const glcm_mat *g, double *stackbuf, size_t stack_
     }
     /* Counts -> probabilities by division (not by a reciprocal): a count equal to the total gives exactly
      * 1, so one grey level gives exact means, zero variances and zero entropies. */
-    for (size_t k = 0; k < nbuf; k++)
-        buf[k] /= total;
+    const size_t lo = (size_t)g->lo, hi = (size_t)g->hi; /* the marginals are 0 outside the occupied levels */
+    for (size_t k = lo; k <= hi; k++) {
+        a.px[k] /= total;
+        a.py[k] /= total;
+    }
+    for (size_t k = 0; k <= hi - lo; k++)
+        a.pd[k] /= total;
+    for (size_t k = 2 * lo + 2; k <= 2 * hi + 2; k++)
+        a.ps[k] /= total;
     *out = a;
     return 0;
 }
@@ -581,11 +598,11 @@ typedef struct {
     int nlx, nly;
 } marg_moments;
 
-static marg_moments marginal_moments(const double *px, const double *py, size_t n)
+static marg_moments marginal_moments(const double *px, const double *py, size_t lo, size_t hi)
 {
     double mux = 0.0, muy = 0.0, hx = 0.0, hy = 0.0;
     int nlx = 0, nly = 0; /* grey levels occupied in the row and column marginals */
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = lo; i <= hi; i++) {
         mux += (double)(i + 1) * px[i];
         muy += (double)(i + 1) * py[i];
         hx += plogp(px[i]);
@@ -594,7 +611,7 @@ static marg_moments marginal_moments(const double *px, const double *py, size_t 
         nly += py[i] > 0.0;
     }
     double varx = 0.0, vary = 0.0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = lo; i <= hi; i++) {
         const double ex = (double)(i + 1) - mux, ey = (double)(i + 1) - muy;
         varx += ex * ex * px[i];
         vary += ey * ey * py[i];
@@ -678,7 +695,6 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
 {
     const glcm_mat *g = p;
     const int ng = g->ng;
-    const size_t n = (size_t)ng;
     if (g->lo > g->hi || (!g->dense && g->nnz == 0)) { /* no pairs */
         glcm_no_value(out);
         return 1;
@@ -696,7 +712,9 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
     const double jmax = a.cmax / total, energy = a.sq / (total * total), cross = a.cross / total, ctr = a.ctr;
     /* HXY = -sum p log2 p with p = c / N: (sum c log2(N / c)) / N, >= 0 term by term, 0 for one cell */
     const double hxy = a.clogc / total;
-    const marg_moments mm = marginal_moments(px, py, n);
+    /* sums over the occupied grey levels lo..hi only: the terms of the other levels are exactly 0 */
+    const size_t lo = (size_t)g->lo, hi = (size_t)g->hi;
+    const marg_moments mm = marginal_moments(px, py, lo, hi);
     const double mux = mm.mux, muy = mm.muy, hx = mm.hx, hy = mm.hy, varx = mm.varx, vary = mm.vary;
     const int nlx = mm.nlx, nly = mm.nly; /* grey levels occupied in the row and column marginals */
     /* covariance sum_ij (i - mu_i.)(j - mu_.j) p_ij from the shifted cross moment */
@@ -704,8 +722,8 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
     /* HXY_1 = -sum_ij p_ij log2(p_i. p_.j) = HX + HY (sum over j of p_ij is p_i.), and
      * HXY_2 = -sum_ij p_i. p_.j log2(p_i. p_.j) = HX + HY (the marginals sum to 1). */
     const double hxy1 = hx + hy, hxy2 = hx + hy;
-    const diff_moments d = difference_moments(pd, n, ng);
-    const sum_moments sm = sum_marginal_moments(ps, n, mux, muy);
+    const diff_moments d = difference_moments(pd, hi - lo + 1, ng);
+    const sum_moments sm = sum_marginal_moments(ps, 2 * lo + 2, 2 * hi + 2, mux, muy);
     /* Maximal correlation coefficient (PyRadiomics glcm MCC): sqrt(second largest eigenvalue of Q) */
     out[25] = fs && fs->compat == VX_COMPAT_PYRADIOMICS ? glcm_mcc(g, px, py, total) : NAN;
     free(heap);
@@ -913,8 +931,14 @@ int vx_glcm_compute_cells(int ng, const vx_glcm_cells *dirs, const vx_glcm_cells
     void *mats[VX_N_DIR_3D];
     for (int k = 0; k <= VX_N_DIR_3D; k++) {
         const vx_glcm_cells *c = k < VX_N_DIR_3D ? &dirs[k] : merged;
-        /* sparse: the features read the cells only; lo..hi only says whether there are any */
-        m[k] = (glcm_mat){ng, 0, c->nnz, c->ci, c->cj, c->val, 0, c->nnz ? ng - 1 : -1};
+        m[k] = (glcm_mat){ng, 0, c->nnz, c->ci, c->cj, c->val, ng, -1}; /* sparse; lo..hi: the occupied levels */
+        for (size_t t = 0; t < c->nnz; t++) {
+            const int i = (int)c->ci[t], j = (int)c->cj[t], l = i < j ? i : j, h = i > j ? i : j;
+            m[k].lo = l < m[k].lo ? l : m[k].lo;
+            m[k].hi = h > m[k].hi ? h : m[k].hi;
+        }
+        if (!c->nnz)
+            m[k].lo = 0;
         if (k < VX_N_DIR_3D)
             mats[k] = &m[k];
     }
