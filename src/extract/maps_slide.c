@@ -34,7 +34,7 @@ struct vx_slide {
     long d[VX_N_DIR_3D][3];
     int *hw;     /* side^2: half-width of kernel row (dy, dz), -1 for none */
     long c[3];   /* the centre */
-    uint8_t *in; /* W x side^2: the kernel's voxels, x modulo W */
+    int32_t *in; /* W x side^2: the kernel's voxels' grey levels (0: not in the kernel), x modulo W */
     double *hist;
     size_t nk;
     int gmax, nlev;
@@ -137,7 +137,7 @@ vx_slide *vx_slide_new(const vx_roi *g, const vx_maps_settings *ms, const vx_set
     w->W = 2 * w->r + 2;
     const size_t s2 = (size_t)w->side * (size_t)w->side;
     w->hw = malloc(s2 * sizeof *w->hw);
-    w->in = calloc((size_t)w->W * s2, 1);
+    w->in = calloc((size_t)w->W * s2, sizeof *w->in);
     w->hist = calloc((size_t)w->G + 1, sizeof *w->hist);
     w->vals = malloc(s2 * (size_t)w->side * sizeof *w->vals);
     if (!w->hw || !w->in || !w->hist || !w->vals || (w->glcm && slide_glcm_alloc(w) != VX_OK)) {
@@ -195,18 +195,15 @@ static void pair_count(vx_slide *w, int k, size_t i, size_t j, int sign)
     }
 }
 
-/* The pairs voxel p (index idx, grey level gp, 0-based) forms with the voxels of the kernel. */
+/* The pairs voxel p (grey level gp, 0-based) forms with the voxels of the kernel. */
 static void voxel_pairs(vx_slide *w, const long p[3], size_t gp, int sign)
 {
-    const int32_t *grey = w->g->grey;
     for (int k = 0; k < VX_N_DIR_3D; k++)
         for (int e = 1; e >= -1; e -= 2) {
-            const long q[3] = {p[0] + e * w->d[k][0], p[1] + e * w->d[k][1], p[2] + e * w->d[k][2]};
-            const long sl = slide_slot(w, q[0], q[1], q[2]);
-            size_t qi;
-            if (sl < 0 || !w->in[sl] || !slide_takes(w, q[0], q[1], q[2], &qi))
+            const long sl = slide_slot(w, p[0] + e * w->d[k][0], p[1] + e * w->d[k][1], p[2] + e * w->d[k][2]);
+            if (sl < 0 || !w->in[sl])
                 continue;
-            const size_t gq = (size_t)grey[qi] - 1;
+            const size_t gq = (size_t)w->in[sl] - 1;
             if (e > 0)
                 pair_count(w, k, gp, gq, sign);
             else
@@ -233,7 +230,7 @@ static void voxel_update(vx_slide *w, const long p[3], int sign)
     if (w->glcm)
         voxel_pairs(w, p, gp, sign);
     if (sign > 0) {
-        w->in[sl] = 1;
+        w->in[sl] = (int32_t)gp + 1;
         w->nk++;
         if ((w->hist[gp] += 1.0) == 1.0)
             w->nlev++;
@@ -243,7 +240,7 @@ static void voxel_update(vx_slide *w, const long p[3], int sign)
 
 void vx_slide_start(vx_slide *w, size_t x, size_t y, size_t z)
 {
-    memset(w->in, 0, (size_t)w->W * (size_t)w->side * (size_t)w->side);
+    memset(w->in, 0, (size_t)w->W * (size_t)w->side * (size_t)w->side * sizeof *w->in);
     memset(w->hist, 0, ((size_t)w->G + 1) * sizeof *w->hist);
     for (int m = 0; w->glcm && m < NMAT; m++) {
         for (size_t t = 0; t < w->nlist[m]; t++) {

@@ -40,7 +40,17 @@ static void select_rank(double *x, size_t lo, size_t hi, size_t k)
 {
     int budget = 128;
     while (hi - lo > 1) {
-        if (hi - lo <= 16 || --budget < 0) {
+        if (hi - lo <= 16) { /* insertion (qsort would allocate) */
+            for (size_t i = lo + 1; i < hi; i++) {
+                const double v = x[i];
+                size_t at = i;
+                for (; at > lo && x[at - 1] > v; at--)
+                    x[at] = x[at - 1];
+                x[at] = v;
+            }
+            return;
+        }
+        if (--budget < 0) {
             qsort(x + lo, hi - lo, sizeof *x, cmp_double);
             return;
         }
