@@ -112,7 +112,7 @@ static void kernel_fill(const vx_roi *g, const vx_maps_settings *ms, const size_
                 long r2 = 0;
                 for (int a = 0; a < 3; a++)
                     r2 += ((long)p[a] - (long)c[a]) * ((long)p[a] - (long)c[a]);
-                const int in = g->imask[src] && (ms->shape == VX_KERNEL_CUBE || r2 <= (long)(r * r));
+                const int in = (!ms->masked || g->imask[src]) && (ms->shape == VX_KERNEL_CUBE || r2 <= (long)(r * r));
                 k->img[dst] = g->img[src];
                 k->mask[dst] = (uint8_t)in;
                 k->grey[dst] = in ? g->grey[src] : 0;
@@ -155,13 +155,49 @@ static int job_check(const vx_settings *s, const vx_maps_settings *ms, vx_error 
                             ms->radius, MAPS_MAX_RADIUS);
     if (ms->shape != VX_KERNEL_CUBE && ms->shape != VX_KERNEL_SPHERE)
         return vx_error_set(err, VX_EINVAL, "voxel maps: unknown kernel shape %d; use cube or sphere", ms->shape);
-    if (!ms->masked)
-        return vx_error_set(err, VX_EUNSUPPORTED, "voxel maps: unmasked kernels (maskedKernel false) are not "
-                            "supported yet; use masked kernels (maskedKernel: true)");
     if ((!s->image_original && !s->n_filters) || !(s->features.families & MAPS_FAMILIES))
         return vx_error_set(err, VX_EINVAL, "voxel maps: the settings ask for no family with maps on the original "
                             "image; enable image_types.original and one of statistics, intensity_histogram, glcm, "
                             "glrlm, glszm, gldzm, ngtdm, ngldm");
+    return VX_OK;
+}
+
+/* Unmasked kernels: the grey levels of every voxel of the ROI's bounding box padded by r voxels (within the grid),
+ * discretised over that box (method d, fixed-bin-size lower bound fbs_min, NaN: the box minimum; fixed bin
+ * number over the box range) instead of over the ROI; they replace roi->grey and roi->n_grey (0 outside the box). */
+static int unmasked_grey(vx_roi *roi, const vx_discretisation *d, double fbs_min, int compat, int r, vx_error *err)
+{
+    const size_t nx = roi->dims[0], ny = roi->dims[1], n = nx * ny * roi->dims[2];
+    size_t lo[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, hi[3] = {0, 0, 0};
+    for (size_t i = 0; i < n; i++)
+        if (roi->imask[i]) {
+            const size_t c[3] = {i % nx, (i / nx) % ny, i / (nx * ny)};
+            for (int a = 0; a < 3; a++) {
+                lo[a] = c[a] < lo[a] ? c[a] : lo[a];
+                hi[a] = c[a] > hi[a] ? c[a] : hi[a];
+            }
+        }
+    uint8_t *box = calloc(n ? n : 1, 1);
+    int32_t *grey = malloc((n ? n : 1) * sizeof *grey);
+    int rc = box && grey ? VX_OK : vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory for unmasked kernels");
+    for (int a = 0; rc == VX_OK && a < 3 && lo[0] != SIZE_MAX; a++) {
+        lo[a] = lo[a] >= (size_t)r ? lo[a] - (size_t)r : 0;
+        hi[a] = hi[a] + (size_t)r < roi->dims[a] ? hi[a] + (size_t)r : roi->dims[a] - 1;
+    }
+    for (size_t z = lo[2]; rc == VX_OK && z <= hi[2] && lo[0] != SIZE_MAX; z++)
+        for (size_t y = lo[1]; y <= hi[1]; y++)
+            memset(box + lo[0] + nx * (y + ny * z), 1, hi[0] - lo[0] + 1);
+    int ng = 0;
+    if (rc == VX_OK && (rc = vx_discretise_compat(roi->img, box, n, d, compat, fbs_min, NAN, grey, &ng, err)) != VX_OK)
+        vx_error_prefix(err, "voxel maps: unmasked kernels, discretising the ROI box padded by the radius: ");
+    free(box);
+    if (rc != VX_OK) {
+        free(grey);
+        return rc;
+    }
+    free((void *)roi->grey);
+    roi->grey = grey;
+    roi->n_grey = ng;
     return VX_OK;
 }
 
@@ -456,6 +492,9 @@ static int filter_job(const maps_job *j, const vx_image_type_settings *t, vx_fft
     } else {
         rc = vx_roi_derive(&j->roi, map, j->s, &tex, &ivh, j->s->features.families, &jf->roi, err);
     }
+    if (rc == VX_OK && !j->ms->masked && jf->roi.grey) /* the response map's lower bound, as vx_roi_derive's */
+        rc = unmasked_grey(&jf->roi, &tex, tex.method == VX_DISC_FBS ? tex.min_value : NAN, j->s->compat,
+                           j->ms->radius, err);
     if (rc != VX_OK)
         vx_error_prefix(err, "voxel maps: image type '%s': ", t->name);
     return rc;
@@ -546,6 +585,12 @@ int vx_maps_compute_path(const vx_image *img, const vx_image *mask, const vx_set
         j.s->diagnostics = 0;
         j.fbn = s->texture_disc.method == VX_DISC_FBN;
         rc = job_roi(img, mask, &j, err);
+    }
+    if (rc == VX_OK && !ms->masked && (s->features.families & VX_ROI_GREY_FAMILIES)) {
+        /* the ROI's lower bound (discretise_texture in roi.c): min, else the re-segmentation bound */
+        const vx_discretisation *d = &s->texture_disc;
+        double fbs_min = s->compat == VX_COMPAT_PYRADIOMICS || !isnan(d->min_value) ? d->min_value : s->reseg_min;
+        rc = unmasked_grey(&j.roi, d, d->method == VX_DISC_FBS ? fbs_min : NAN, s->compat, ms->radius, err);
     }
     out->init_value = ms->init_value;
     out->geom = j.grid;

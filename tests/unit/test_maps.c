@@ -29,7 +29,8 @@ static int same_value(double a, double b)
     return fabs(a - b) <= 1e-12 * fmax(fabs(a), fabs(b)) || a == b;
 }
 
-/* The kernel of voxel c as a mask on img's grid: its neighbours within radius (shape) that are in mask. */
+/* The kernel of voxel c as a mask on img's grid: its neighbours within radius (shape) that are in mask (masked
+ * kernels), or all of them within the grid (unmasked). */
 static void kernel_mask(const vx_image *mask, const vx_maps_settings *ms, const size_t c[3], vx_image *k)
 {
     const size_t *d = mask->geom.dims;
@@ -42,7 +43,7 @@ static void kernel_mask(const vx_image *mask, const vx_maps_settings *ms, const 
                                      ? labs(dx) <= r && labs(dy) <= r && labs(dz) <= r
                                      : dx * dx + dy * dy + dz * dz <= r * r;
                 const size_t i = x + d[0] * (y + d[1] * z);
-                k->v[i] = near && mask->v[i] >= 0.5f ? 1.0f : 0.0f;
+                k->v[i] = near && (!ms->masked || mask->v[i] >= 0.5f) ? 1.0f : 0.0f;
             }
 }
 
@@ -93,8 +94,8 @@ static void check_maps(const vx_image *img, const vx_image *mask, const vx_setti
         for (size_t f = 0; f < m1.n_features; f++) {
             const double want = direct_value(&res, m1.name[f]), got = m1.values[f * m1.n_vox + i];
             if (!same_value(got, want))
-                fail_msg("%s at (%zu, %zu, %zu), radius %d, %s: map %.17g, direct %.17g", m1.name[f], c[0], c[1],
-                         c[2], ms.radius, ms.shape ? "sphere" : "cube", got, want);
+                fail_msg("%s at (%zu, %zu, %zu), radius %d, %s%s: map %.17g, direct %.17g", m1.name[f], c[0], c[1],
+                         c[2], ms.radius, ms.shape ? "sphere" : "cube", ms.masked ? "" : " unmasked", got, want);
             checked++;
         }
         vx_results_free(&res);
@@ -107,19 +108,23 @@ static void check_maps(const vx_image *img, const vx_image *mask, const vx_setti
 
 static void map_settings(vx_settings *s);
 
-/* check_maps for cube and sphere kernels of radius 1 and 2, under s restricted to the map families in 3D;
- * frees img and mask. */
-static void check_kernels(vx_image *img, vx_image *mask, vx_settings *s)
+/* check_maps for cube and sphere kernels of radius 1 and 2, masked and (unmasked set) unmasked, under s
+ * restricted to the map families in 3D; frees img and mask. Unmasked kernels hold voxels outside the ROI: their
+ * grey levels, discretised over the ROI's box padded by the radius, equal the direct extraction's where the bin
+ * edges do not depend on the range (fixed bin size from a given minimum, or none). */
+static void check_kernels(vx_image *img, vx_image *mask, vx_settings *s, int unmasked)
 {
     map_settings(s);
     vx_maps_settings ms;
     vx_maps_settings_default(&ms);
-    for (int shape = 0; shape < 2; shape++)
-        for (int r = 1; r <= 2; r++) {
-            ms.shape = shape;
-            ms.radius = r;
-            check_maps(img, mask, s, ms);
-        }
+    for (int masked = 1; masked >= (unmasked ? 0 : 1); masked--)
+        for (int shape = 0; shape < 2; shape++)
+            for (int r = 1; r <= 2; r++) {
+                ms.masked = masked;
+                ms.shape = shape;
+                ms.radius = r;
+                check_maps(img, mask, s, ms);
+            }
     vx_image_free(img);
     vx_image_free(mask);
 }
@@ -149,7 +154,7 @@ static void test_maps_digital_phantom(void **state)
     char cfg[4096];
     snprintf(cfg, sizeof cfg, "%s/configs/ibsi1/digital_phantom.yaml", getenv("VX_SOURCE_DIR"));
     assert_int_equal(vx_settings_load(cfg, &s, &err), VX_OK);
-    check_kernels(img, mask, &s);
+    check_kernels(img, mask, &s, 1);
 }
 
 /* A small synthetic CT volume n x n x nz (spacing 1 x 1 x sz mm) with a lobulated lesion of radius r mm. */
@@ -169,7 +174,7 @@ static void synth_lesion(size_t n, size_t nz, double sz, double r, unsigned long
 }
 
 /* A small synthetic CT lesion (about 350 ROI voxels, 1 x 1 x 1.5 mm, integer HU), fixed bin size 10 HU from
- * -1000 HU (the kernels' bins are the ROI's). */
+ * -1100 HU (the kernels' bins are the ROI's), masked and unmasked kernels. */
 static void test_maps_synthetic(void **state)
 {
     (void)state;
@@ -179,8 +184,8 @@ static void test_maps_synthetic(void **state)
     vx_settings_default(&s);
     s.texture_disc.method = VX_DISC_FBS;
     s.texture_disc.bin_width = 10.0;
-    s.texture_disc.min_value = -1000.0;
-    check_kernels(img, mask, &s);
+    s.texture_disc.min_value = -1100.0; /* below the air (-1024 HU) that unmasked kernels reach */
+    check_kernels(img, mask, &s, 1);
 }
 
 /* A filtered image type (3D mean filter, support 3) besides the original image, on the synthetic lesion: the
@@ -203,7 +208,7 @@ static void test_maps_filtered(void **state)
     vx_settings s;
     vx_settings_default(&s);
     assert_int_equal(vx_settings_load(path, &s, &err), VX_OK);
-    check_kernels(img, mask, &s);
+    check_kernels(img, mask, &s, 0);
     remove(path);
 }
 
@@ -236,11 +241,6 @@ static void test_maps_image_and_errors(void **state)
     vx_image_free(map);
     assert_int_equal(vx_maps_image(&m, m.n_features, &map, &err), VX_EINVAL);
     vx_maps_free(&m);
-    ms.masked = 0;
-    assert_int_equal(vx_maps_compute(img, mask, &s, &ms, &m, &err), VX_EUNSUPPORTED);
-    assert_non_null(strstr(err.msg, "maskedKernel"));
-    vx_maps_free(&m);
-    ms.masked = 1;
     ms.radius = 0;
     assert_int_equal(vx_maps_compute(img, mask, &s, &ms, &m, &err), VX_EINVAL);
     assert_non_null(strstr(err.msg, "radius"));
@@ -280,6 +280,40 @@ static void test_maps_voxel_setting(void **state)
     remove(path);
 }
 
+/* voxelBatch (ROI voxels per work unit of the thread schedule) never changes the maps: the same bits for units of
+ * one row, a few rows, everything, with 1 and 3 threads; and the sliding window gives the per-kernel path's maps. */
+static void test_maps_batch(void **state)
+{
+    (void)state;
+    vx_image *img = NULL, *mask = NULL;
+    synth_lesion(16, 10, 1.5, 5.0, 11, &img, &mask);
+    vx_settings s;
+    vx_settings_default(&s);
+    s.texture_disc.method = VX_DISC_FBS;
+    s.texture_disc.bin_width = 10.0;
+    s.texture_disc.min_value = -1000.0;
+    map_settings(&s);
+    vx_maps_settings ms;
+    vx_maps_settings_default(&ms);
+    ms.radius = 2;
+    vx_maps ref, m;
+    vx_error err;
+    assert_int_equal(vx_maps_compute(img, mask, &s, &ms, &ref, &err), VX_OK);
+    static const int batch[] = {-1, 1, 7, 40, 100000};
+    for (size_t b = 0; b < sizeof batch / sizeof *batch; b++)
+        for (int t = 1; t <= 3; t += 2) {
+            ms.batch = batch[b];
+            ms.threads = t;
+            assert_int_equal(vx_maps_compute(img, mask, &s, &ms, &m, &err), VX_OK);
+            assert_int_equal(m.n_features, ref.n_features);
+            assert_memory_equal(m.values, ref.values, ref.n_vox * ref.n_features * sizeof *m.values);
+            vx_maps_free(&m);
+        }
+    vx_maps_free(&ref);
+    vx_image_free(img);
+    vx_image_free(mask);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -287,6 +321,7 @@ int main(void)
         cmocka_unit_test(test_maps_synthetic),
         cmocka_unit_test(test_maps_filtered),
         cmocka_unit_test(test_maps_image_and_errors),
+        cmocka_unit_test(test_maps_batch),
         cmocka_unit_test(test_maps_voxel_setting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
