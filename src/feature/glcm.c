@@ -691,10 +691,13 @@ static void pyradiomics_one_level(double *out)
         out[23] = 0.0;
 }
 
+/* The features of matrix p. The sums run over the occupied grey levels lo..hi only: the terms of the other levels
+ * are exactly 0. */
 static int glcm_features(const void *p, const vx_feature_settings *fs, double *out)
 {
     const glcm_mat *g = p;
     const int ng = g->ng;
+    const size_t lo = (size_t)g->lo, hi = (size_t)g->hi;
     if (g->lo > g->hi || (!g->dense && g->nnz == 0)) { /* no pairs */
         glcm_no_value(out);
         return 1;
@@ -708,12 +711,10 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
         return 1;
     }
     const double total = a.total;
-    double *px = a.px, *py = a.py, *pd = a.pd, *ps = a.ps;
+    const double *px = a.px, *py = a.py, *pd = a.pd, *ps = a.ps;
     const double jmax = a.cmax / total, energy = a.sq / (total * total), cross = a.cross / total, ctr = a.ctr;
     /* HXY = -sum p log2 p with p = c / N: (sum c log2(N / c)) / N, >= 0 term by term, 0 for one cell */
     const double hxy = a.clogc / total;
-    /* sums over the occupied grey levels lo..hi only: the terms of the other levels are exactly 0 */
-    const size_t lo = (size_t)g->lo, hi = (size_t)g->hi;
     const marg_moments mm = marginal_moments(px, py, lo, hi);
     const double mux = mm.mux, muy = mm.muy, hx = mm.hx, hy = mm.hy, varx = mm.varx, vary = mm.vary;
     const int nlx = mm.nlx, nly = mm.nly; /* grey levels occupied in the row and column marginals */

@@ -1,7 +1,8 @@
 /* Voxel maps (vx_maps_compute) against the direct computation: for every ROI voxel, the kernel written as a
  * mask and extracted with vx_extract as its own ROI (the same settings, bin edges fixed so that the kernel's
  * grey levels are the ROI's); every feature of every map family, cube and sphere kernels, radius 1 and 2, to
- * 1e-12 relative. 1 and 2 threads give bit-identical maps. The voxelSetting of a PyRadiomics parameter file.
+ * 1e-12 relative, masked and unmasked kernels. 1 and 2 threads, and any voxelBatch, give bit-identical maps. The
+ * voxelSetting of a PyRadiomics parameter file.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
@@ -173,18 +174,25 @@ static void synth_lesion(size_t n, size_t nz, double sz, double r, unsigned long
     assert_int_equal(vx_synth_ct(&p, img, mask, &err), VX_OK);
 }
 
-/* A small synthetic CT lesion (about 350 ROI voxels, 1 x 1 x 1.5 mm, integer HU), fixed bin size 10 HU from
- * -1100 HU (the kernels' bins are the ROI's), masked and unmasked kernels. */
+/* Default settings with a fixed bin size of 10 HU from -1100 HU (below the air, -1024 HU, that unmasked kernels
+ * reach). */
+static void synth_settings(vx_settings *s)
+{
+    vx_settings_default(s);
+    s->texture_disc.method = VX_DISC_FBS;
+    s->texture_disc.bin_width = 10.0;
+    s->texture_disc.min_value = -1100.0;
+}
+
+/* A small synthetic CT lesion (about 350 ROI voxels, 1 x 1 x 1.5 mm, integer HU), fixed bin size 10 HU (the
+ * kernels' bins are the ROI's), masked and unmasked kernels. */
 static void test_maps_synthetic(void **state)
 {
     (void)state;
     vx_image *img = NULL, *mask = NULL;
     synth_lesion(16, 10, 1.5, 5.0, 7, &img, &mask);
     vx_settings s;
-    vx_settings_default(&s);
-    s.texture_disc.method = VX_DISC_FBS;
-    s.texture_disc.bin_width = 10.0;
-    s.texture_disc.min_value = -1100.0; /* below the air (-1024 HU) that unmasked kernels reach */
+    synth_settings(&s);
     check_kernels(img, mask, &s, 1);
 }
 
@@ -281,35 +289,37 @@ static void test_maps_voxel_setting(void **state)
 }
 
 /* voxelBatch (ROI voxels per work unit of the thread schedule) never changes the maps: the same bits for units of
- * one row, a few rows, everything, with 1 and 3 threads; and the sliding window gives the per-kernel path's maps. */
+ * one row, a few rows, everything, with 1 and 3 threads, masked and unmasked kernels. */
 static void test_maps_batch(void **state)
 {
     (void)state;
     vx_image *img = NULL, *mask = NULL;
     synth_lesion(16, 10, 1.5, 5.0, 11, &img, &mask);
     vx_settings s;
-    vx_settings_default(&s);
-    s.texture_disc.method = VX_DISC_FBS;
-    s.texture_disc.bin_width = 10.0;
-    s.texture_disc.min_value = -1000.0;
+    synth_settings(&s);
     map_settings(&s);
     vx_maps_settings ms;
     vx_maps_settings_default(&ms);
     ms.radius = 2;
-    vx_maps ref, m;
     vx_error err;
-    assert_int_equal(vx_maps_compute(img, mask, &s, &ms, &ref, &err), VX_OK);
-    static const int batch[] = {-1, 1, 7, 40, 100000};
-    for (size_t b = 0; b < sizeof batch / sizeof *batch; b++)
-        for (int t = 1; t <= 3; t += 2) {
-            ms.batch = batch[b];
-            ms.threads = t;
-            assert_int_equal(vx_maps_compute(img, mask, &s, &ms, &m, &err), VX_OK);
-            assert_int_equal(m.n_features, ref.n_features);
-            assert_memory_equal(m.values, ref.values, ref.n_vox * ref.n_features * sizeof *m.values);
-            vx_maps_free(&m);
-        }
-    vx_maps_free(&ref);
+    for (int masked = 0; masked < 2; masked++) {
+        vx_maps ref, m;
+        ms.masked = masked;
+        ms.batch = 0;
+        ms.threads = 1;
+        assert_int_equal(vx_maps_compute(img, mask, &s, &ms, &ref, &err), VX_OK);
+        static const int batch[] = {-1, 1, 7, 40, 100000};
+        for (size_t b = 0; b < sizeof batch / sizeof *batch; b++)
+            for (int t = 1; t <= 3; t += 2) {
+                ms.batch = batch[b];
+                ms.threads = t;
+                assert_int_equal(vx_maps_compute(img, mask, &s, &ms, &m, &err), VX_OK);
+                assert_int_equal(m.n_features, ref.n_features);
+                assert_memory_equal(m.values, ref.values, ref.n_vox * ref.n_features * sizeof *m.values);
+                vx_maps_free(&m);
+            }
+        vx_maps_free(&ref);
+    }
     vx_image_free(img);
     vx_image_free(mask);
 }
