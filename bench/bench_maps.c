@@ -1,10 +1,10 @@
 /* Benchmark: voxel maps of the first-order families (intensity statistics and intensity histogram) and the GLCM
  * (3D averaged and merged), kernel radius 1 (3 x 3 x 3 cube), on bench_families' generated 128^3 volume with a
- * lesion of about 113,000 ROI voxels, one thread: vx_maps_compute (the sliding window) against its per-kernel
- * path (vx_maps_compute_path without it: every kernel a small ROI), alternately in one run, and against the direct
- * path (vx_extract on each
- * kernel written as a mask: "extract on each kernel as its own ROI"), the latter timed on an evenly spaced
- * subset of the ROI voxels and extrapolated to the whole ROI. Figures are recorded in bench/README.md.
+ * lesion of about 113,000 ROI voxels, one thread: vx_maps_compute (the sliding window) against its per-kernel path
+ * (vx_maps_compute_path without it: every kernel a small ROI), alternately in one run, best of RUNS each; then
+ * against the direct path (vx_extract on each kernel written as a mask: "extract on each kernel as its own ROI"),
+ * timed on an evenly spaced subset of the ROI voxels and extrapolated to the whole ROI. Figures are recorded in
+ * bench/README.md.
  * Usage: bench_maps [RUNS] [SUBSET]
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>

@@ -134,7 +134,8 @@ vx_slide *vx_slide_new(const vx_roi *g, const vx_maps_settings *ms, const vx_set
     w->G = g->n_grey > 0 ? g->n_grey : 0;
     w->glcm = (families >> VX_FAM_GLCM) & 1u;
     w->side = 2 * w->r + 1;
-    w->W = 2 * w->r + 2;
+    for (w->W = 4; w->W < 2 * w->r + 2; w->W *= 2) /* a power of two: x modulo W is a mask */
+        ;
     const size_t s2 = (size_t)w->side * (size_t)w->side;
     w->hw = malloc(s2 * sizeof *w->hw);
     w->in = calloc((size_t)w->W * s2, sizeof *w->in);
@@ -159,13 +160,13 @@ static inline int slide_takes(const vx_slide *w, long x, long y, long z, size_t 
 }
 
 /* The slot of (x, y, z) in w->in, or -1 where no voxel of the kernel can be (the kernel's voxels lie in columns
- * c - r .. c + r + 1 while it moves from c to c + 1: 2r + 2 = W columns, distinct modulo W). */
+ * c - r .. c + r + 1 while it moves from c to c + 1: 2r + 2 <= W columns, distinct modulo W). */
 static inline long slide_slot(const vx_slide *w, long x, long y, long z)
 {
     const long r = w->r, dy = y - w->c[1], dz = z - w->c[2];
     if (x < 0 || x < w->c[0] - r || x > w->c[0] + r + 1 || dy < -r || dy > r || dz < -r || dz > r)
         return -1;
-    return x % w->W + w->W * ((dy + r) + w->side * (dz + r));
+    return (x & (w->W - 1)) + w->W * ((dy + r) + w->side * (dz + r));
 }
 
 static inline void cell_add(vx_slide *w, int m, size_t cell, int sign)

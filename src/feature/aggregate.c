@@ -348,12 +348,23 @@ int vx_texture_compute_3d(const vx_texture_ops *ops, const vx_feature_settings *
     const unsigned want = fs->aggregations & fi->aggregations & (VX_AGGBIT(VX_AGG_3D_AVG) | VX_AGGBIT(VX_AGG_3D_MRG));
     if (!want)
         return VX_OK;
-    tex_ctx c = {ops, NULL, fs, res, ops->family, vx_feature_count(ops->family), NULL, {0, NULL, NULL, NULL}};
-    c.vals = malloc(c.nf * sizeof *c.vals);
-    int rc = c.vals ? acc_init(&c.acc, c.nf) : VX_ENOMEM;
+    enum { STACK_NF = 32 }; /* a kernel of the voxel maps per call: no allocation for up to 32 features */
+    double vals[STACK_NF], first[STACK_NF], sum[STACK_NF];
+    size_t cnt[STACK_NF];
+    tex_ctx c = {ops, NULL, fs, res, ops->family, vx_feature_count(ops->family), vals, {0, first, sum, cnt}};
+    const int heap = c.nf > STACK_NF;
+    int rc = VX_OK;
+    if (heap) {
+        c.vals = malloc(c.nf * sizeof *c.vals);
+        rc = c.vals ? acc_init(&c.acc, c.nf) : VX_ENOMEM;
+    } else {
+        c.acc.nf = c.nf;
+    }
     if (rc == VX_OK)
         rc = aggregate_3d(&c, want, mats, merged);
-    free(c.vals);
-    acc_free(&c.acc);
+    if (heap) {
+        free(c.vals);
+        acc_free(&c.acc);
+    }
     return rc == VX_OK ? VX_OK : vx_error_set(err, rc, "%s: out of memory aggregating the 3D matrices", fi->key);
 }

@@ -426,11 +426,13 @@ static double plogp(double p)
 }
 
 /* Sums over the non-zero cells, in units of counts (divided by the total afterwards). */
+enum { LOG_CACHE = 64 };
 typedef struct cell_acc {
     double *px, *py, *pd, *ps; /* marginal counts: rows, columns, |i-j|, i+j (+2) */
     double total, cmax, sq, clogc, cross, ctr;
-    double n;              /* the total count, known before the pass (for the entropy terms) */
-    double lastc, lastlog; /* log2(n / c) of the previous count c: symmetric cells come in equal pairs */
+    double n;                   /* the total count, known before the pass (for the entropy terms) */
+    double lastc, lastlog;      /* log2(n / c) of the previous count c: symmetric cells come in equal pairs */
+    double logc[LOG_CACHE + 1]; /* log2(n / c) of the integer counts c <= LOG_CACHE met so far (0: not yet) */
 } cell_acc;
 
 static inline void cell_add(cell_acc *a, size_t i, size_t j, double c)
@@ -445,7 +447,14 @@ static inline void cell_add(cell_acc *a, size_t i, size_t j, double c)
     a->sq += c * c;
     if (c != a->lastc) {
         a->lastc = c;
-        a->lastlog = log2(a->n / c); /* n / c >= 1: the term is >= 0, and 0 for c = n */
+        const size_t k = c <= LOG_CACHE && c == (double)(size_t)c ? (size_t)c : 0;
+        if (k && a->logc[k] != 0.0) {
+            a->lastlog = a->logc[k];
+        } else {
+            a->lastlog = log2(a->n / c); /* n / c >= 1: the term is >= 0, and 0 for c = n */
+            if (k)
+                a->logc[k] = a->lastlog;
+        }
     }
     a->clogc += c * a->lastlog;
     a->cross += ((double)(i + 1) - a->ctr) * ((double)(j + 1) - a->ctr) * c;
@@ -569,7 +578,7 @@ static int glcm_probabilities(const glcm_mat *g, double *stackbuf, size_t stack_
     /* the total count first: the joint entropy sums c log2(N / c), which is >= 0 term by term */
     const double ntot = glcm_total(g);
     cell_acc a = {buf, buf + n, buf + 2 * n, buf + 3 * n, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5 * (double)(ng + 1), ntot,
-                  -1.0, 0.0};
+                  -1.0, 0.0, {0.0}};
     glcm_accumulate(g, &a);
     const double total = a.total;
     if (!(total > 0.0)) {
