@@ -30,11 +30,12 @@ struct vx_slide {
     const vx_roi *g;
     vx_feature_settings fs;
     unsigned fams;
-    int r, masked, fbn, glcm, sym, G, side, W;
-    long d[VX_N_DIR_3D][3];
+    int r, masked, fbn, glcm, sym, G, side;
+    long R, S, W; /* w->in: the kernel's rows padded by the GLCM distance (R = r + delta, S = 2R + 1), W columns */
+    long d[VX_N_DIR_3D][3], dyz[VX_N_DIR_3D]; /* the directions times delta; their (y, z) slot offsets */
     int *hw;     /* side^2: half-width of kernel row (dy, dz), -1 for none */
     long c[3];   /* the centre */
-    int32_t *in; /* W x side^2: the kernel's voxels' grey levels (0: not in the kernel), x modulo W */
+    int32_t *in; /* W x S^2: the kernel's voxels' grey levels (0: not in the kernel), x modulo W */
     double *hist;
     size_t nk;
     int gmax, nlev;
@@ -91,9 +92,11 @@ static void slide_shape(vx_slide *w, int sphere)
 static int slide_glcm_alloc(vx_slide *w)
 {
     const long delta = w->fs.glcm_distance > 0 ? w->fs.glcm_distance : 1;
-    for (int k = 0; k < VX_N_DIR_3D; k++)
+    for (int k = 0; k < VX_N_DIR_3D; k++) {
         for (int a = 0; a < 3; a++)
             w->d[k][a] = vx_texture_dirs[k][a] * delta;
+        w->dyz[k] = w->W * (w->d[k][1] + w->S * w->d[k][2]);
+    }
     w->sym = w->fs.glcm_symmetric;
     w->gg = (size_t)w->G * (size_t)w->G;
     const size_t nvox = (size_t)w->side * (size_t)w->side * (size_t)w->side;
@@ -134,11 +137,14 @@ vx_slide *vx_slide_new(const vx_roi *g, const vx_maps_settings *ms, const vx_set
     w->G = g->n_grey > 0 ? g->n_grey : 0;
     w->glcm = (families >> VX_FAM_GLCM) & 1u;
     w->side = 2 * w->r + 1;
-    for (w->W = 4; w->W < 2 * w->r + 2; w->W *= 2) /* a power of two: x modulo W is a mask */
+    const long delta = w->glcm ? (w->fs.glcm_distance > 0 ? w->fs.glcm_distance : 1) : 0;
+    w->R = w->r + delta;
+    w->S = 2 * w->R + 1;
+    for (w->W = 4; w->W < 2 * w->R + 2; w->W *= 2) /* a power of two: x modulo W is a mask */
         ;
     const size_t s2 = (size_t)w->side * (size_t)w->side;
     w->hw = malloc(s2 * sizeof *w->hw);
-    w->in = calloc((size_t)w->W * s2, sizeof *w->in);
+    w->in = calloc((size_t)(w->W * w->S * w->S), sizeof *w->in);
     w->hist = calloc((size_t)w->G + 1, sizeof *w->hist);
     w->vals = malloc(s2 * (size_t)w->side * sizeof *w->vals);
     if (!w->hw || !w->in || !w->hist || !w->vals || (w->glcm && slide_glcm_alloc(w) != VX_OK)) {
@@ -159,14 +165,13 @@ static inline int slide_takes(const vx_slide *w, long x, long y, long z, size_t 
     return !w->masked || g->imask[*idx];
 }
 
-/* The slot of (x, y, z) in w->in, or -1 where no voxel of the kernel can be (the kernel's voxels lie in columns
- * c - r .. c + r + 1 while it moves from c to c + 1: 2r + 2 <= W columns, distinct modulo W). */
+/* The slot of (x, y, z) in w->in, for a voxel of the kernel or one within delta of it. The kernel's voxels lie in
+ * columns c - r .. c + r + 1 while it moves from c to c + 1, and the voxels paired with them in columns
+ * c - R .. c + R + 1: 2R + 2 <= W columns, distinct modulo W, so a slot of a column without kernel voxels is 0
+ * (cleared when its voxels left, or never set); rows are padded by delta likewise. */
 static inline long slide_slot(const vx_slide *w, long x, long y, long z)
 {
-    const long r = w->r, dy = y - w->c[1], dz = z - w->c[2];
-    if (x < 0 || x < w->c[0] - r || x > w->c[0] + r + 1 || dy < -r || dy > r || dz < -r || dz > r)
-        return -1;
-    return (x & (w->W - 1)) + w->W * ((dy + r) + w->side * (dz + r));
+    return (x & (w->W - 1)) + w->W * ((y - w->c[1] + w->R) + w->S * (z - w->c[2] + w->R));
 }
 
 static inline void cell_add(vx_slide *w, int m, size_t cell, int sign)
@@ -199,12 +204,13 @@ static void pair_count(vx_slide *w, int k, size_t i, size_t j, int sign)
 /* The pairs voxel p (grey level gp, 0-based) forms with the voxels of the kernel. */
 static void voxel_pairs(vx_slide *w, const long p[3], size_t gp, int sign)
 {
+    const long yz = slide_slot(w, 0, p[1], p[2]);
     for (int k = 0; k < VX_N_DIR_3D; k++)
         for (int e = 1; e >= -1; e -= 2) {
-            const long sl = slide_slot(w, p[0] + e * w->d[k][0], p[1] + e * w->d[k][1], p[2] + e * w->d[k][2]);
-            if (sl < 0 || !w->in[sl])
+            const int32_t g = w->in[((p[0] + e * w->d[k][0]) & (w->W - 1)) + yz + e * w->dyz[k]];
+            if (!g)
                 continue;
-            const size_t gq = (size_t)w->in[sl] - 1;
+            const size_t gq = (size_t)g - 1;
             if (e > 0)
                 pair_count(w, k, gp, gq, sign);
             else
@@ -241,7 +247,7 @@ static void voxel_update(vx_slide *w, const long p[3], int sign)
 
 void vx_slide_start(vx_slide *w, size_t x, size_t y, size_t z)
 {
-    memset(w->in, 0, (size_t)w->W * (size_t)w->side * (size_t)w->side * sizeof *w->in);
+    memset(w->in, 0, (size_t)(w->W * w->S * w->S) * sizeof *w->in);
     memset(w->hist, 0, ((size_t)w->G + 1) * sizeof *w->hist);
     for (int m = 0; w->glcm && m < NMAT; m++) {
         for (size_t t = 0; t < w->nlist[m]; t++) {

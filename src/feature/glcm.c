@@ -614,8 +614,9 @@ static marg_moments marginal_moments(const double *px, const double *py, size_t 
     for (size_t i = lo; i <= hi; i++) {
         mux += (double)(i + 1) * px[i];
         muy += (double)(i + 1) * py[i];
-        hx += plogp(px[i]);
-        hy += plogp(py[i]);
+        const double tx = plogp(px[i]);
+        hx += tx;
+        hy += py[i] == px[i] ? tx : plogp(py[i]); /* a symmetric matrix: the same marginals */
         nlx += px[i] > 0.0;
         nly += py[i] > 0.0;
     }
