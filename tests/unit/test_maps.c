@@ -2,7 +2,7 @@
  * mask and extracted with vx_extract as its own ROI (the same settings, bin edges fixed so that the kernel's
  * grey levels are the ROI's); every feature of every map family, cube and sphere kernels, radius 1 and 2, to
  * 1e-12 relative, masked and unmasked kernels. 1 and 2 threads, and any voxelBatch, give bit-identical maps. The
- * voxelSetting of a PyRadiomics parameter file.
+ * voxelSetting of a PyRadiomics parameter file, and the maps under one (compat pyradiomics).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
@@ -48,18 +48,23 @@ static void kernel_mask(const vx_image *mask, const vx_maps_settings *ms, const 
             }
 }
 
-/* The value of the column called name in the direct extraction res (named by the table writers'
- * vx_results_column_name, the image type prefixed for filters); fails when res has no such column. */
-static double direct_value(const vx_results *res, const char *name)
+/* The value of map column k of m in the direct extraction res: the column of the same name (named by the table
+ * writers' vx_results_column_name, the image type prefixed for filters), else (PyRadiomics' column names) the
+ * original image's row of the same feature and aggregation; fails when res has neither. */
+static double direct_value(const vx_results *res, const vx_maps *m, size_t k)
 {
     char buf[256];
     for (size_t r = 0; r < res->n; r++) {
         vx_results_column_name(res, &res->rows[r], VX_NAMES_IBSI, res->rows[r].image_type != VX_IMAGE_ORIGINAL, buf,
                                sizeof buf);
-        if (!strcmp(buf, name))
+        if (!strcmp(buf, m->name[k]))
             return res->rows[r].value;
     }
-    fail_msg("the direct extraction has no column %s", name);
+    for (size_t r = 0; r < res->n; r++)
+        if (res->rows[r].image_type == VX_IMAGE_ORIGINAL && res->rows[r].feature == m->feature[k] &&
+            res->rows[r].agg == m->agg[k])
+            return res->rows[r].value;
+    fail_msg("the direct extraction has no column %s", m->name[k]);
     return NAN;
 }
 
@@ -93,7 +98,7 @@ static void check_maps(const vx_image *img, const vx_image *mask, const vx_setti
         if (rc != VX_OK)
             fail_msg("direct extraction at (%zu, %zu, %zu): %s", c[0], c[1], c[2], err.msg);
         for (size_t f = 0; f < m1.n_features; f++) {
-            const double want = direct_value(&res, m1.name[f]), got = m1.values[f * m1.n_vox + i];
+            const double want = direct_value(&res, &m1, f), got = m1.values[f * m1.n_vox + i];
             if (!same_value(got, want))
                 fail_msg("%s at (%zu, %zu, %zu), radius %d, %s%s: map %.17g, direct %.17g", m1.name[f], c[0], c[1],
                          c[2], ms.radius, ms.shape ? "sphere" : "cube", ms.masked ? "" : " unmasked", got, want);
@@ -288,6 +293,31 @@ static void test_maps_voxel_setting(void **state)
     remove(path);
 }
 
+/* A PyRadiomics parameter file (compat pyradiomics: PyRadiomics' GLCM MCC, energy and total energy, kurtosis):
+ * the maps equal vx_extract on each kernel under the same file; fixed bin size 10 from binMinimum -1100 (the
+ * kernels' bins are the ROI's) and no minimum ROI size (a kernel at the rim is small). */
+static void test_maps_pyradiomics(void **state)
+{
+    (void)state;
+    vx_image *img = NULL, *mask = NULL;
+    synth_lesion(14, 9, 1.0, 4.0, 5, &img, &mask);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/pyrad_maps.yaml", vx_test_tmpdir());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("setting:\n  binWidth: 10\n  binMinimum: -1100\n  label: 1\n  minimumROIDimensions: 1\n"
+          "  minimumROISize: 1\n",
+          f);
+    fclose(f);
+    vx_settings s;
+    vx_settings_default(&s);
+    vx_error err;
+    assert_int_equal(vx_settings_load(path, &s, &err), VX_OK);
+    assert_int_equal(s.compat, VX_COMPAT_PYRADIOMICS);
+    check_kernels(img, mask, &s, 1);
+    remove(path);
+}
+
 /* voxelBatch (ROI voxels per work unit of the thread schedule) never changes the maps: the same bits for units of
  * one row, a few rows, everything, with 1 and 3 threads, masked and unmasked kernels. */
 static void test_maps_batch(void **state)
@@ -330,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_maps_digital_phantom),
         cmocka_unit_test(test_maps_synthetic),
         cmocka_unit_test(test_maps_filtered),
+        cmocka_unit_test(test_maps_pyradiomics),
         cmocka_unit_test(test_maps_image_and_errors),
         cmocka_unit_test(test_maps_batch),
         cmocka_unit_test(test_maps_voxel_setting),
