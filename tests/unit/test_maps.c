@@ -201,6 +201,25 @@ static void test_maps_synthetic(void **state)
     check_kernels(img, mask, &s, 1);
 }
 
+/* More grey levels than the sliding window keeps GLCM counts for (fixed bin size 2 HU: several hundred levels):
+ * the GLCM per kernel beside the window's statistics and histogram, masked and unmasked cube kernels of radius 1. */
+static void test_maps_many_levels(void **state)
+{
+    (void)state;
+    vx_image *img = NULL, *mask = NULL;
+    synth_lesion(12, 7, 1.5, 3.5, 13, &img, &mask);
+    vx_settings s;
+    synth_settings(&s);
+    s.texture_disc.bin_width = 2.0;
+    map_settings(&s);
+    vx_maps_settings ms;
+    vx_maps_settings_default(&ms);
+    for (ms.masked = 1; ms.masked >= 0; ms.masked--)
+        check_maps(img, mask, &s, ms);
+    vx_image_free(img);
+    vx_image_free(mask);
+}
+
 /* A filtered image type (3D mean filter, support 3) besides the original image, on the synthetic lesion: the
  * maps of the response map equal the direct extraction's values of that image type. */
 static void test_maps_filtered(void **state)
@@ -359,6 +378,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_maps_digital_phantom),
         cmocka_unit_test(test_maps_synthetic),
+        cmocka_unit_test(test_maps_many_levels),
         cmocka_unit_test(test_maps_filtered),
         cmocka_unit_test(test_maps_pyradiomics),
         cmocka_unit_test(test_maps_image_and_errors),
