@@ -286,7 +286,7 @@ typedef struct maps_row {
 typedef struct maps_worker {
     kernel k;
     vx_results res;
-    vx_slide *w;
+    vx_window *w;
 } maps_worker;
 
 /* The rows of the kernel of voxel c into t->res: the families of slide from the sliding window (positioned on c),
@@ -302,7 +302,7 @@ static int kernel_rows(const maps_job *j, const size_t c[3], unsigned slide, map
     int rc = VX_OK;
     for (int f = 0; f < VX_FAM_COUNT && rc == VX_OK; f++)
         if (fams & (1u << f))
-            rc = slide & (1u << f) ? vx_slide_rows(t->w, (vx_family)f, &t->res, err)
+            rc = slide & (1u << f) ? vx_window_rows(t->w, (vx_family)f, &t->res, err)
                                    : vx_extract_run_families(&t->k.roi, j->s, 1u << f, &t->res, err);
     return rc;
 }
@@ -314,10 +314,10 @@ static int maps_row_run(const maps_job *j, const maps_row *row, unsigned slide, 
     const size_t nx = j->roi.dims[0], ny = j->roi.dims[1];
     size_t v = row->first;
     if (slide)
-        vx_slide_start(t->w, row->x0, row->y, row->z);
+        vx_window_start(t->w, row->x0, row->y, row->z);
     for (size_t x = row->x0; x <= row->x1; x++) {
         if (slide && x > row->x0)
-            vx_slide_step(t->w);
+            vx_window_step(t->w);
         const size_t idx = x + nx * (row->y + ny * row->z);
         if (!j->roi.imask[idx])
             continue;
@@ -352,11 +352,15 @@ static int maps_units(const maps_job *j, const maps_row *rows, const size_t *uni
         return vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory");
     }
     const int nt = j->ms->threads > 0 ? j->ms->threads : 1;
+    vx_feature_settings fs = j->s->features;
+    fs.compat = j->s->compat;
 #pragma omp parallel num_threads(nt) if (nt > 1)
     {
         maps_worker t;
         vx_results_init(&t.res);
-        t.w = slide ? vx_slide_new(&j->roi, j->ms, j->s, slide, j->fbn) : NULL;
+        t.w = slide ? vx_window_new(&j->roi, j->ms->radius, j->ms->shape == VX_KERNEL_SPHERE, j->ms->masked, &fs, slide,
+                                    j->fbn)
+                    : NULL;
         const int ok = kernel_alloc(&t.k, j->ms->radius) == VX_OK && (!slide || t.w);
 #pragma omp for schedule(dynamic, 1)
         for (size_t u = 0; u < nu; u++)
@@ -365,7 +369,7 @@ static int maps_units(const maps_job *j, const maps_row *rows, const size_t *uni
                             : vx_error_set(&perr[u], VX_ENOMEM, "voxel maps: out of memory for a kernel");
         kernel_free(&t.k);
         vx_results_free(&t.res);
-        vx_slide_free(t.w);
+        vx_window_free(t.w);
     }
     int rc = VX_OK;
     for (size_t u = 0; u < nu && rc == VX_OK; u++)
@@ -450,7 +454,9 @@ static int maps_run(const maps_job *j, vx_maps *m, vx_error *err)
             rc = vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory for %zu maps of %zu voxels",
                               m->n_features, m->n_vox);
     }
-    const unsigned slide = j->sliding ? vx_slide_families(j->s, j->s->features.families, j->roi.n_grey) : 0u;
+    vx_feature_settings fs = j->s->features;
+    fs.compat = j->s->compat;
+    const unsigned slide = j->sliding ? vx_window_families(&fs, fs.families, j->roi.n_grey) : 0u;
     if (rc == VX_OK)
         rc = maps_units(j, rows, unit, nu, slide, m, err);
     free(rows);

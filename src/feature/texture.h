@@ -63,7 +63,7 @@ int vx_texture_compute(const vx_texture_ops *ops, const vx_roi *roi, const vx_fe
 int vx_texture_compute_3d(const vx_texture_ops *ops, const vx_feature_settings *fs, void *const *mats,
                           const void *merged, vx_results *res, vx_error *err);
 
-/* ---- GLCM from co-occurrence cells counted elsewhere (voxel maps' sliding window, src/extract/maps_slide.c) --
+/* ---- GLCM from co-occurrence cells counted elsewhere (the voxel maps' sliding window, window.c) --
  * A matrix as its non-zero cells (0-based grey levels ci, cj < ng; counts val as glcm.c stores them: the
  * symmetric matrix M+ + M+^T when fs->glcm_symmetric, else M+), in row-major order (ci, then cj): the order in
  * which glcm.c sums the cells of every matrix, so that the same counts give the same bits. */

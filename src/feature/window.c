@@ -1,4 +1,5 @@
-/* voxomics: the voxel maps' sliding window (maps_impl.h). The kernel moves along an x row of the processed ROI;
+/* voxomics: a kernel sliding along x over a processed ROI, the voxel maps' sliding window (voxomics/feature.h,
+ * "vx_window"; the maps: src/extract/maps.c). The kernel moves along an x row of the processed ROI;
  * a move from x to x + 1 removes, for each (dy, dz) row of the kernel shape (half-width h: r for the cube, the
  * largest h with h^2 + dy^2 + dz^2 <= r^2 for the sphere), the voxel at x - h and adds the one at x + 1 + h.
  *
@@ -20,13 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "extract/maps_impl.h"
 #include "feature/firstorder.h"
 #include "feature/texture.h"
+#include "voxomics/feature.h"
+#include "voxomics/settings.h"
 
 enum { NMAT = VX_N_DIR_3D + 1 }; /* the 13 directions and their sum */
 
-struct vx_slide {
+struct vx_window {
     const vx_roi *g;
     vx_feature_settings fs;
     unsigned fams;
@@ -46,18 +48,16 @@ struct vx_slide {
     double *vals; /* side^3: the kernel's intensities */
 };
 
-unsigned vx_slide_families(const vx_settings *s, unsigned families, int n_grey)
+unsigned vx_window_families(const vx_feature_settings *fs, unsigned families, int n_grey)
 {
-    vx_feature_settings fs = s->features;
-    fs.compat = s->compat;
     /* intensity statistics: not with compat pyradiomics, whose rows vx_extract completes from the kernel's ROI */
-    unsigned f = families & ((s->compat != VX_COMPAT_PYRADIOMICS ? 1u << VX_FAM_STAT : 0u) | (1u << VX_FAM_IH));
-    if (n_grey <= VX_SLIDE_MAX_GREY && vx_glcm_cells_supported(&fs))
+    unsigned f = families & ((fs->compat != VX_COMPAT_PYRADIOMICS ? 1u << VX_FAM_STAT : 0u) | (1u << VX_FAM_IH));
+    if (n_grey <= VX_WINDOW_MAX_GREY && vx_glcm_cells_supported(fs))
         f |= families & (1u << VX_FAM_GLCM);
     return f;
 }
 
-void vx_slide_free(vx_slide *w)
+void vx_window_free(vx_window *w)
 {
     if (!w)
         return;
@@ -74,7 +74,7 @@ void vx_slide_free(vx_slide *w)
 }
 
 /* The kernel shape's half-widths along x. */
-static void slide_shape(vx_slide *w, int sphere)
+static void slide_shape(vx_window *w, int sphere)
 {
     const int r = w->r;
     for (int dz = -r; dz <= r; dz++)
@@ -89,7 +89,7 @@ static void slide_shape(vx_slide *w, int sphere)
 
 /* The GLCM's count matrices and cell lists; the output cells of matrix m hold at most cap[m] cells (two per pair
  * of the kernel, and at most N_g^2). */
-static int slide_glcm_alloc(vx_slide *w)
+static int slide_glcm_alloc(vx_window *w)
 {
     const long delta = w->fs.glcm_distance > 0 ? w->fs.glcm_distance : 1;
     for (int k = 0; k < VX_N_DIR_3D; k++) {
@@ -121,18 +121,18 @@ static int slide_glcm_alloc(vx_slide *w)
     return VX_OK;
 }
 
-vx_slide *vx_slide_new(const vx_roi *g, const vx_maps_settings *ms, const vx_settings *s, unsigned families, int fbn)
+vx_window *vx_window_new(const vx_roi *g, int radius, int sphere, int masked, const vx_feature_settings *fs,
+                         unsigned families, int fbn)
 {
-    vx_slide *w = calloc(1, sizeof *w);
+    vx_window *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
     w->g = g;
-    w->fs = s->features;
-    w->fs.compat = s->compat;
+    w->fs = *fs;
     w->fs.threads = 1;
     w->fams = families;
-    w->r = ms->radius;
-    w->masked = ms->masked;
+    w->r = radius;
+    w->masked = masked;
     w->fbn = fbn;
     w->G = g->n_grey > 0 ? g->n_grey : 0;
     w->glcm = (families >> VX_FAM_GLCM) & 1u;
@@ -148,15 +148,15 @@ vx_slide *vx_slide_new(const vx_roi *g, const vx_maps_settings *ms, const vx_set
     w->hist = calloc((size_t)w->G + 1, sizeof *w->hist);
     w->vals = malloc(s2 * (size_t)w->side * sizeof *w->vals);
     if (!w->hw || !w->in || !w->hist || !w->vals || (w->glcm && slide_glcm_alloc(w) != VX_OK)) {
-        vx_slide_free(w);
+        vx_window_free(w);
         return NULL;
     }
-    slide_shape(w, ms->shape == VX_KERNEL_SPHERE);
+    slide_shape(w, sphere);
     return w;
 }
 
 /* 1 when (x, y, z) is a voxel of the grid that kernels take (in the intensity mask for masked kernels). */
-static inline int slide_takes(const vx_slide *w, long x, long y, long z, size_t *idx)
+static inline int slide_takes(const vx_window *w, long x, long y, long z, size_t *idx)
 {
     const vx_roi *g = w->g;
     if (x < 0 || y < 0 || z < 0 || (size_t)x >= g->dims[0] || (size_t)y >= g->dims[1] || (size_t)z >= g->dims[2])
@@ -169,12 +169,12 @@ static inline int slide_takes(const vx_slide *w, long x, long y, long z, size_t 
  * columns c - r .. c + r + 1 while it moves from c to c + 1, and the voxels paired with them in columns
  * c - R .. c + R + 1: 2R + 2 <= W columns, distinct modulo W, so a slot of a column without kernel voxels is 0
  * (cleared when its voxels left, or never set); rows are padded by delta likewise. */
-static inline long slide_slot(const vx_slide *w, long x, long y, long z)
+static inline long slide_slot(const vx_window *w, long x, long y, long z)
 {
     return (x & (w->W - 1)) + w->W * ((y - w->c[1] + w->R) + w->S * (z - w->c[2] + w->R));
 }
 
-static inline void cell_add(vx_slide *w, int m, size_t cell, int sign)
+static inline void cell_add(vx_window *w, int m, size_t cell, int sign)
 {
     const size_t at = (size_t)m * w->gg + cell;
     if (sign < 0) {
@@ -189,7 +189,7 @@ static inline void cell_add(vx_slide *w, int m, size_t cell, int sign)
 
 /* Pair (grey level i at p, j at p + d_k), 0-based, counted (sign 1) or taken out (-1) in direction k and in the
  * sum. */
-static void pair_count(vx_slide *w, int k, size_t i, size_t j, int sign)
+static void pair_count(vx_window *w, int k, size_t i, size_t j, int sign)
 {
     const size_t G = (size_t)w->G;
     for (int m = k;; m = VX_N_DIR_3D) {
@@ -202,7 +202,7 @@ static void pair_count(vx_slide *w, int k, size_t i, size_t j, int sign)
 }
 
 /* The pairs voxel p (grey level gp, 0-based) forms with the voxels of the kernel. */
-static void voxel_pairs(vx_slide *w, const long p[3], size_t gp, int sign)
+static void voxel_pairs(vx_window *w, const long p[3], size_t gp, int sign)
 {
     const long yz = slide_slot(w, 0, p[1], p[2]);
     for (int k = 0; k < VX_N_DIR_3D; k++)
@@ -219,7 +219,7 @@ static void voxel_pairs(vx_slide *w, const long p[3], size_t gp, int sign)
 }
 
 /* Voxel p enters (sign 1) or leaves (-1) the kernel, when the kernels take it. */
-static void voxel_update(vx_slide *w, const long p[3], int sign)
+static void voxel_update(vx_window *w, const long p[3], int sign)
 {
     size_t idx;
     if (!slide_takes(w, p[0], p[1], p[2], &idx))
@@ -245,7 +245,7 @@ static void voxel_update(vx_slide *w, const long p[3], int sign)
     }
 }
 
-void vx_slide_start(vx_slide *w, size_t x, size_t y, size_t z)
+void vx_window_start(vx_window *w, size_t x, size_t y, size_t z)
 {
     memset(w->in, 0, (size_t)(w->W * w->S * w->S) * sizeof *w->in);
     memset(w->hist, 0, ((size_t)w->G + 1) * sizeof *w->hist);
@@ -269,7 +269,7 @@ void vx_slide_start(vx_slide *w, size_t x, size_t y, size_t z)
         }
 }
 
-void vx_slide_step(vx_slide *w)
+void vx_window_step(vx_window *w)
 {
     const int r = w->r;
     for (int e = -1; e <= 1; e += 2) /* the leaving voxels, then the entering ones */
@@ -286,7 +286,7 @@ void vx_slide_step(vx_slide *w)
 
 /* The non-zero cells of matrix m into w->cells[m] in row-major order (the cell index i G + j ascending): the list
  * is compacted (cells back to 0 leave it) and kept sorted, the cells listed since the last call inserted. */
-static void slide_cells(vx_slide *w, int m)
+static void slide_cells(vx_window *w, int m)
 {
     const size_t G = (size_t)w->G, base = (size_t)m * w->gg;
     uint32_t *list = w->list + base;
@@ -313,7 +313,7 @@ static void slide_cells(vx_slide *w, int m)
 }
 
 /* The kernel's intensities in scan order (z, y, x) into w->vals; their number. */
-static size_t slide_values(const vx_slide *w)
+static size_t slide_values(const vx_window *w)
 {
     const int r = w->r;
     size_t n = 0, idx;
@@ -327,7 +327,7 @@ static size_t slide_values(const vx_slide *w)
     return n;
 }
 
-int vx_slide_rows(vx_slide *w, vx_family f, vx_results *res, vx_error *err)
+int vx_window_rows(vx_window *w, vx_family f, vx_results *res, vx_error *err)
 {
     const int ng = w->fbn ? w->G : w->gmax;
     switch (f) {
