@@ -179,13 +179,15 @@ static void synth_lesion(size_t n, size_t nz, double sz, double r, unsigned long
     assert_int_equal(vx_synth_ct(&p, img, mask, &err), VX_OK);
 }
 
-/* Default settings with a fixed bin size of 10 HU from -1100 HU (below the air, -1024 HU, that unmasked kernels
- * reach). */
-static void synth_settings(vx_settings *s)
+/* synth_lesion, and default settings with a fixed bin size of bw HU from -1100 HU (below the air, -1024 HU, that
+ * unmasked kernels reach). */
+static void synth_case(size_t n, size_t nz, double sz, double r, unsigned long seed, double bw, vx_image **img,
+                       vx_image **mask, vx_settings *s)
 {
+    synth_lesion(n, nz, sz, r, seed, img, mask);
     vx_settings_default(s);
     s->texture_disc.method = VX_DISC_FBS;
-    s->texture_disc.bin_width = 10.0;
+    s->texture_disc.bin_width = bw;
     s->texture_disc.min_value = -1100.0;
 }
 
@@ -195,9 +197,8 @@ static void test_maps_synthetic(void **state)
 {
     (void)state;
     vx_image *img = NULL, *mask = NULL;
-    synth_lesion(16, 10, 1.5, 5.0, 7, &img, &mask);
     vx_settings s;
-    synth_settings(&s);
+    synth_case(16, 10, 1.5, 5.0, 7, 10.0, &img, &mask, &s);
     check_kernels(img, mask, &s, 1);
 }
 
@@ -207,10 +208,8 @@ static void test_maps_many_levels(void **state)
 {
     (void)state;
     vx_image *img = NULL, *mask = NULL;
-    synth_lesion(12, 7, 1.5, 3.5, 13, &img, &mask);
     vx_settings s;
-    synth_settings(&s);
-    s.texture_disc.bin_width = 2.0;
+    synth_case(12, 7, 1.5, 3.5, 13, 2.0, &img, &mask, &s);
     map_settings(&s);
     vx_maps_settings ms;
     vx_maps_settings_default(&ms);
@@ -220,28 +219,37 @@ static void test_maps_many_levels(void **state)
     vx_image_free(mask);
 }
 
+/* check_kernels under the settings file `text` (written as name in the test folder, loaded: compat its compat
+ * mode) on a synthetic lesion (seed); unmasked: also unmasked kernels. */
+static void check_file(const char *name, const char *text, int compat, unsigned long seed, int unmasked)
+{
+    vx_image *img = NULL, *mask = NULL;
+    synth_lesion(14, 9, 1.0, 4.0, seed, &img, &mask);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", vx_test_tmpdir(), name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    vx_settings s;
+    vx_settings_default(&s);
+    vx_error err;
+    assert_int_equal(vx_settings_load(path, &s, &err), VX_OK);
+    assert_int_equal(s.compat, compat);
+    check_kernels(img, mask, &s, unmasked);
+    remove(path);
+}
+
 /* A filtered image type (3D mean filter, support 3) besides the original image, on the synthetic lesion: the
  * maps of the response map equal the direct extraction's values of that image type. */
 static void test_maps_filtered(void **state)
 {
     (void)state;
-    vx_image *img = NULL, *mask = NULL;
-    vx_error err;
-    synth_lesion(14, 9, 1.0, 4.0, 3, &img, &mask);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/filtered.yaml", vx_test_tmpdir());
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("version: 1\ndiscretisation:\n  texture: {method: fixed_bin_size, bin_width: 10, min: -1000}\n"
-          "image_types:\n  original: true\n  filters:\n  - filter: mean\n    dim: 3D\n    padding: constant\n"
-          "    support: 3\n    discretisation:\n      texture: {method: fixed_bin_size, bin_width: 5, min: -1000}\n",
-          f);
-    fclose(f);
-    vx_settings s;
-    vx_settings_default(&s);
-    assert_int_equal(vx_settings_load(path, &s, &err), VX_OK);
-    check_kernels(img, mask, &s, 0);
-    remove(path);
+    check_file("filtered.yaml",
+               "version: 1\ndiscretisation:\n  texture: {method: fixed_bin_size, bin_width: 10, min: -1000}\n"
+               "image_types:\n  original: true\n  filters:\n  - filter: mean\n    dim: 3D\n    padding: constant\n"
+               "    support: 3\n    discretisation:\n      texture: {method: fixed_bin_size, bin_width: 5, min: -1000}\n",
+               VX_COMPAT_IBSI, 3, 0);
 }
 
 /* The maps as images: the map values in the ROI (float32), init_value elsewhere; errors that say what to do. */
@@ -318,23 +326,10 @@ static void test_maps_voxel_setting(void **state)
 static void test_maps_pyradiomics(void **state)
 {
     (void)state;
-    vx_image *img = NULL, *mask = NULL;
-    synth_lesion(14, 9, 1.0, 4.0, 5, &img, &mask);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/pyrad_maps.yaml", vx_test_tmpdir());
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("setting:\n  binWidth: 10\n  binMinimum: -1100\n  label: 1\n  minimumROIDimensions: 1\n"
-          "  minimumROISize: 1\n",
-          f);
-    fclose(f);
-    vx_settings s;
-    vx_settings_default(&s);
-    vx_error err;
-    assert_int_equal(vx_settings_load(path, &s, &err), VX_OK);
-    assert_int_equal(s.compat, VX_COMPAT_PYRADIOMICS);
-    check_kernels(img, mask, &s, 1);
-    remove(path);
+    check_file("pyrad_maps.yaml",
+               "setting:\n  binWidth: 10\n  binMinimum: -1100\n  label: 1\n  minimumROIDimensions: 1\n"
+               "  minimumROISize: 1\n",
+               VX_COMPAT_PYRADIOMICS, 5, 1);
 }
 
 /* voxelBatch (ROI voxels per work unit of the thread schedule) never changes the maps: the same bits for units of
@@ -343,9 +338,8 @@ static void test_maps_batch(void **state)
 {
     (void)state;
     vx_image *img = NULL, *mask = NULL;
-    synth_lesion(16, 10, 1.5, 5.0, 11, &img, &mask);
     vx_settings s;
-    synth_settings(&s);
+    synth_case(16, 10, 1.5, 5.0, 11, 10.0, &img, &mask, &s);
     map_settings(&s);
     vx_maps_settings ms;
     vx_maps_settings_default(&ms);
