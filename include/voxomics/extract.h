@@ -30,6 +30,14 @@ extern "C" {
  * Errors (VX_EGEOMETRY, VX_EEMPTY, VX_ENAN, ...) name the problem; the caller prefixes the case/file. */
 VX_API int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_results *res,
                vx_error *err);
+/* vx_extract on an image and a mask the caller hands over: both are freed (*img, *mask set NULL) as soon as the
+ * processed ROI is built when nothing reads them later (IBSI mode without filters), so that the whole-volume
+ * inputs and the ROI are not held at once; else they stay the caller's (free them either way). */
+VX_API int vx_extract_release(vx_image **img, vx_image **mask, const vx_settings *s, vx_results *res,
+                              vx_error *err);
+/* The intensities vx_extract keeps around the ROI box (mm, the processed grid's; vx_roi_request): the
+ * local-intensity sphere's radius plus the largest filter reach; 1e12 when a filter needs the whole grid. */
+VX_API double vx_extract_margin_mm(const vx_image *img, const vx_settings *s);
 
 /* ---- PyRadiomics' diagnostics (compatibility mode) -------------------------------------------------- */
 /* Append PyRadiomics' diagnostics_* values (its additionalInfo, on by default) to res as text values

@@ -231,6 +231,17 @@ VX_API void vx_results_sort(vx_results *r);
 VX_API double vx_results_get(const vx_results *r, vx_feature_id f, vx_agg agg);
 
 /* ---- the processed region of interest ---------------------------------------------------------------- */
+/* How the IVH value of a voxel follows from its processed intensity x (vx_roi's ivh NULL; vx_ivh_values'
+ * rules, voxomics/roi.h): method (vx_disc_method) none (0, a zeroed map): x itself; fixed bin size: the bin
+ * centre x_min + (g - 0.5) width, g = floor((x - x_min) / width) + 1; fixed bin number: the bin number g of
+ * bins bins over [x_min, x_max]. */
+typedef struct vx_ivh_map {
+    int method;
+    double x_min, x_max, width;
+    int bins;
+} vx_ivh_map;
+
+
 /* What every family consumes. All arrays share one grid of dims[] voxels (x fastest), which may be the
  * whole image or a crop of it; box_lo/box_hi (half-open) bound the union of both masks within it. Voxels
  * outside the box may still be read (local intensity peaks use intensities around the ROI). */
@@ -247,8 +258,10 @@ typedef struct vx_roi {
     const int32_t *grey;
     int n_grey;
     /* Intensity-volume histogram input: per-voxel IVH intensity (discretised as the IVH settings say),
-     * valid inside the intensity mask, and the intensity range used for the intensity fraction. */
-    const double *ivh;
+     * valid inside the intensity mask, stored (ivh) or computed from img (ivh NULL, ivh_map), and the
+     * intensity range used for the intensity fraction. */
+    const double *ivh;      /* NULL: each voxel's value is computed from img under ivh_map */
+    vx_ivh_map ivh_map;
     double ivh_min, ivh_max;
     double ivh_bin_width; /* step between IVH grey levels (1 for integer data and bin numbers; the bin
                              width for fixed-bin-size IVH discretisation); <= 0 is taken as 1 */

@@ -31,6 +31,11 @@ VX_API int vx_nifti_read(const char *path, vx_image **out, vx_error *err);
  * geometry. A path ending in ".gz" is gzip-compressed. Errors: VX_EINVAL (version not 1 or 2, a dimension
  * NIfTI-1 cannot hold, a non-finite spacing or origin), VX_EIO naming the path. */
 VX_API int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error *err);
+/* vx_nifti_write with the voxels stored as type: VX_PIXEL_FLOAT32 (or REAL: float32, vx_nifti_write),
+ * VX_PIXEL_INT16 or VX_PIXEL_UINT8 (every voxel must be an integer of the type's range: VX_EINVAL naming the
+ * first that is not; nothing written); another type is VX_EUNSUPPORTED. */
+VX_API int vx_nifti_write_as(const char *path, const vx_image *img, int version, vx_pixel_type type,
+                             vx_error *err);
 
 /* VX_OK when path names a regular file, or (allow_dir != 0) a folder. Checked with stat() before anything
  * opens the path, so a fifo is refused at once instead of blocking: a fifo, socket, character or block

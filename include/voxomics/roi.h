@@ -12,7 +12,8 @@
  *   3. re-segmentation of the intensity mask (range, then outliers; vx_resegment), the morphological mask
  *      staying as it is;
  *   4. discretisation for the intensity histogram and texture families (texture_disc), and the
- *      intensity-volume histogram values (ivh_disc; vx_ivh_values), each only when the settings ask for
+ *      intensity-volume histogram map (ivh_disc; vx_ivh_map_make: the values are computed from the
+ *      intensities when the family runs, never stored), each only when the settings ask for
  *      those families on the original image (image_types.original; grey / ivh stay zero otherwise).
  * With compat pyradiomics fixed bin sizes start at a multiple of the bin width, and the resegmentation range
  * reads per pyrad_reseg_mode (docs/config.md); vx_extract prepares such a case with vx_pyrad_prepare
@@ -25,6 +26,7 @@
 #ifndef VOXOMICS_ROI_H
 #define VOXOMICS_ROI_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -74,7 +76,8 @@ typedef struct vx_roi_diag {
 
 /* Build the processed ROI of image img and mask (one grid: check it with vx_geometry_check first) per the
  * settings s (valid: vx_settings_validate) and the request req (NULL: no margin) into *out, whose arrays
- * (img, imask, mmask, grey, ivh) this call allocates: release them with vx_roi_free, also after an error
+ * (img, imask, mmask, grey; ivh stays NULL, the IVH values following from img under ivh_map) this call
+ * allocates: release them with vx_roi_free, also after an error
  * (then *out holds no array). diag NULL: no diagnostics; else it receives the diagnostic values, which with
  * interpolation costs one interpolation of the whole image, slab by slab.
  * Errors: VX_EEMPTY (no ROI voxel, none left after interpolation or re-segmentation), VX_ENAN (non-finite
@@ -88,10 +91,10 @@ VX_API void vx_roi_free(vx_roi *r);
 /* The ROI of a filter's response map (IBSI 2): base's grid, box and masks (shared, not copied: base must
  * outlive out) with the intensities img (base's dims; out takes ownership, also on error), discretised for
  * the requested families only (bit (1u << vx_family)): grey levels per tex when a texture family or the
- * intensity histogram is asked for, IVH values per ivh when the IVH is. A response map is not in the image's
+ * intensity histogram is asked for, the IVH map per ivh when the IVH is (ivh NULL). A response map is not in the image's
  * units, so no re-segmentation bound enters: fixed bin sizes start at tex->min_value, else at the ROI
  * minimum, and the IVH range is the ROI's. Release with vx_roi_free_derived (also after an error).
- * Errors: those of vx_discretise and vx_ivh_values, VX_ENOMEM. */
+ * Errors: those of vx_discretise and vx_ivh_map_make, VX_ENOMEM. */
 VX_API int vx_roi_derive(const vx_roi *base, float *img, const vx_settings *s, const vx_discretisation *tex,
                          const vx_discretisation *ivh, unsigned families, vx_roi *out, vx_error *err);
 /* Free what vx_roi_derive allocated (the intensities, grey levels and IVH values; not the shared masks). */
@@ -109,6 +112,50 @@ VX_API void vx_roi_free_derived(vx_roi *r);
  * Errors: those of vx_discretise (prefixed "IVH "), VX_ENOMEM. */
 VX_API int vx_ivh_values(const float *img, const uint8_t *imask, size_t n, const vx_discretisation *d, double reseg_min,
                   double reseg_max, double *ivh, double *lo, double *hi, double *bin_width, vx_error *err);
+/* vx_ivh_values without the values: the map from a voxel's intensity to its IVH value (vx_roi's ivh_map), the
+ * range and the bin width; the same checks and errors. What vx_roi_build and vx_roi_derive store (their ivh
+ * NULL): the IVH family computes each value from the intensity, no array of n doubles. */
+VX_API int vx_ivh_map_make(const float *img, const uint8_t *imask, size_t n, const vx_discretisation *d,
+                           double reseg_min, double reseg_max, vx_ivh_map *map, double *lo, double *hi,
+                           double *bin_width, vx_error *err);
+
+/* ---- one intensity's grey level and IVH value ----------------------------------------------------------- */
+/* The formulas of vx_discretise (IBSI mode) and vx_ivh_values for one intensity, shared by the discretisation
+ * and the IVH family, which computes each voxel's IVH value from its intensity (vx_roi's ivh_map) instead of
+ * storing it: the same values, bit for bit. */
+/* Fixed bin size w from x_min (IBSI): g = floor((x - x_min) / w) + 1. */
+static inline int32_t vx_fbs_level(double x, double x_min, double w)
+{
+    return (int32_t)floor((x - x_min) / w) + 1;
+}
+
+/* Fixed bin number nb over [x_min, x_max]: g = floor(nb (x - x_min) / (x_max - x_min)) + 1, nb at x >= x_max,
+ * at least 1; a single level (1) for an empty range. */
+static inline int32_t vx_fbn_level(double x, double x_min, double x_max, int nb)
+{
+    const double range = x_max - x_min;
+    int32_t g;
+    if (!(range > 0.0))
+        g = 1; /* constant ROI: a single grey level */
+    else if (x >= x_max)
+        g = nb;
+    else
+        g = (int32_t)floor(nb * (x - x_min) / range) + 1;
+    return g < 1 ? 1 : g;
+}
+
+/* The IVH value of intensity x under m (vx_ivh_values' rules, voxomics/roi.h). */
+static inline double vx_ivh_map_value(const vx_ivh_map *m, double x)
+{
+    switch (m->method) {
+    case VX_DISC_FBS:
+        return m->x_min + ((double)vx_fbs_level(x, m->x_min, m->width) - 0.5) * m->width;
+    case VX_DISC_FBN:
+        return vx_fbn_level(x, m->x_min, m->x_max, m->bins);
+    default:
+        return x;
+    }
+}
 
 /* ---- discretisation and grids with a compatibility mode (src/prep) --------------------------------- */
 /* Discretise n values x[i] where mask[i] != 0 (mask NULL: all) into grey[i] (0 outside the mask).

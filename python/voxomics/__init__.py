@@ -1,4 +1,5 @@
 # voxomics: IBSI radiomics from Python. numpy in (voxomics.Image, read_image), pandas out (extract, cohort),
+# voxel maps as Images (maps),
 # the statistics of the CLI on DataFrames (voxomics.stats), and a PyRadiomics-compatible module
 # (from voxomics import pyradiomics as radiomics). docs/python.md.
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,8 +9,10 @@ from ._core import VoxomicsError, ffi as _ffi, lib as _lib
 from .image import Image, read_image, read_mask
 from ._extract import extract, settings_from
 from ._cohort import cohort
+from ._maps import Maps, maps
 
-__all__ = ["VoxomicsError", "Image", "read_image", "read_mask", "extract", "cohort", "settings_from", "version", "__version__"]
+__all__ = ["VoxomicsError", "Image", "read_image", "read_mask", "extract", "cohort", "maps", "Maps", "settings_from",
+           "version", "__version__"]
 
 
 def version():

@@ -217,13 +217,28 @@ def _is_path(x):
     return isinstance(x, (str, bytes, os.PathLike))
 
 
+def images_of(image, mask, resample_mask, spacing=None, origin=None, direction=None, order=None):
+    """(image, mask) as Images: a path read (the mask onto the image's grid, every form of the CLI's MASK), an
+    Image as it is, a nibabel image or a numpy array (the image with the given geometry, a mask array with the
+    image's; None: not read). order: the axis order of arrays; default the order of an Image given as image,
+    else "xyz"."""
+    if order is None:
+        order = image.order if isinstance(image, Image) else "xyz"
+    img = image if isinstance(image, Image) else (
+        read_image(image, order) if _is_path(image) else
+        as_image(image, spacing=spacing, origin=origin, direction=direction, order=order))
+    if mask is None:
+        return img, None
+    msk = read_mask(mask, img, resample=resample_mask, order=order) if _is_path(mask) else as_image(
+        mask, like=img, order=order)
+    return img, msk
+
+
 def run_case(image, mask, s, o, label, spacing=None, origin=None, direction=None, order=None):
     """Run one case in one C call (the GIL released): files through vx_case_run (hashed), images in memory
     through vx_case_run_images. Returns the vx_case_result, owned by Python (freed by the garbage collector);
     a failed case raises VoxomicsError with the library's message."""
     r = ffi.gc(ffi.new("vx_case_result *"), lib.vx_case_result_free)
-    if order is None:  # arrays follow the order of an Image given with them, else nibabel's (x, y, z)
-        order = image.order if isinstance(image, Image) else "xyz"
     lab = ffi.NULL if label is None else ffi.new("char[]", str(label).encode())
     keep = []
     if _is_path(image) and _is_path(mask):
@@ -233,11 +248,7 @@ def run_case(image, mask, s, o, label, spacing=None, origin=None, direction=None
         spec.label = lab
         rc = lib.vx_case_run(spec, s, o, r)
     else:
-        img = image if isinstance(image, Image) else (
-            read_image(image, order) if _is_path(image) else
-            as_image(image, spacing=spacing, origin=origin, direction=direction, order=order))
-        msk = read_mask(mask, img, resample=bool(o.resample_mask)) if _is_path(mask) else as_image(
-            mask, like=img, order=order)
+        img, msk = images_of(image, mask, bool(o.resample_mask), spacing, origin, direction, order)
         keep += [img, msk]
         rc = lib.vx_case_run_images(img._c, msk._c, lab, s, o, r)
     if rc != lib.VX_OK:

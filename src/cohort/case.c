@@ -12,6 +12,7 @@
 #include "voxomics/io.h"
 #include "voxomics/mask.h"
 
+#include "cohort/crop.h"
 #include "io/input_pre.h"
 
 void vx_case_options_default(vx_case_options *o)
@@ -63,10 +64,11 @@ static int mask_channel(const vx_settings *s)
     return s->mask_channel >= 0 ? s->mask_channel : s->compat == VX_COMPAT_PYRADIOMICS ? 0 : -1;
 }
 
-/* One region: label > 0 that label, else every voxel >= the threshold. */
+/* One region: label > 0 that label, else every voxel >= the threshold. own (NULL, or the case's image and
+ * mask, img and mask, when this is its only region): handed to vx_extract_release, which may free them. */
 static int run_region(const vx_image *img, const vx_image *mask, const vx_image *mask_read, const vx_settings *base,
                       int label, const vx_case_options *o, const vx_input_info *ii, const vx_input_info *mi,
-                      vx_results *res, vx_error *err)
+                      vx_image **own, vx_results *res, vx_error *err)
 {
     vx_settings s = *base;
     if (label > 0)
@@ -81,7 +83,9 @@ static int run_region(const vx_image *img, const vx_image *mask, const vx_image 
         rc = vx_mask_largest_component(cc, s.mask_label, s.mask_threshold, 26, NULL, err);
         m = cc;
     }
-    if (rc == VX_OK)
+    if (rc == VX_OK && own && !cc)
+        rc = vx_extract_release(&own[0], &own[1], &s, res, err); /* frees nothing that is read below */
+    else if (rc == VX_OK)
         rc = vx_extract(img, m, &s, res, err);
     if (rc == VX_OK)
         rc = input_diag(res, ii, mi);
@@ -122,8 +126,8 @@ static int parse_label(const char *label, int *all, long *one, vx_error *err)
  * them (a failed case keeps no partial results) and records the stage in r->error. */
 static int run_regions(const vx_image *img, const vx_image *mask, const vx_image *mask_read, const vx_settings *s,
                        const vx_case_options *o, int all, long one, const vx_input_info *ii,
-                       const vx_input_info *mi, const char *image_name, const char *mask_name, vx_case_result *r,
-                       vx_error *err)
+                       const vx_input_info *mi, const char *image_name, const char *mask_name, vx_image **own,
+                       vx_case_result *r, vx_error *err)
 {
     int *labels = NULL;
     size_t nlab = 1;
@@ -155,7 +159,7 @@ static int run_regions(const vx_image *img, const vx_image *mask, const vx_image
             snprintf(g->roi, sizeof g->roi, "%d", label);
         else
             snprintf(g->roi, sizeof g->roi, "%s", mi->selector);
-        rc = run_region(img, mask, mask_read, s, label, o, ii, mi, &g->res, err);
+        rc = run_region(img, mask, mask_read, s, label, o, ii, mi, all ? NULL : own, &g->res, err);
         if (rc != VX_OK) {
             vx_error_prefix(err, "image %s, mask %s%s%s: ", image_name, mask_name, label > 0 ? ", label " : "",
                             label > 0 ? g->roi : "");
@@ -295,10 +299,15 @@ int vx_case_run(const vx_case_spec *c, const vx_settings *s, const vx_case_optio
     if (rc == VX_OK && mi.mask_resampled && s->compat == VX_COMPAT_PYRADIOMICS && !s->pyrad_no_additional_info &&
         (rc = vx_image_read(mi.path, &mask_read, &err)) != VX_OK)
         fail(r, "read mask", &err);
+    /* only the part of the volumes the features read (crop.h): the case holds no whole-volume copies */
+    if (rc == VX_OK && !mask_read)
+        vxc_crop_case(s, img, mask);
+    /* one region: its extraction may free the image and the mask once its ROI is built */
+    vx_image *own[2] = {img, mask};
     if (rc == VX_OK)
-        rc = run_regions(img, mask, mask_read, s, o, all, one, &ii, &mi, c->image, c->mask, r, &err);
-    vx_image_free(img);
-    vx_image_free(mask);
+        rc = run_regions(img, mask, mask_read, s, o, all, one, &ii, &mi, c->image, c->mask, own, r, &err);
+    vx_image_free(own[0]);
+    vx_image_free(own[1]);
     vx_image_free(mask_read);
     return rc;
 }
@@ -339,7 +348,7 @@ int vx_case_run_images(const vx_image *img, const vx_image *mask, const char *la
         mi.mask_resampled = 1;
     }
     rc = run_regions(img, resampled ? resampled : mask, resampled ? mask : NULL, s, o, all, one, &ii, &mi,
-                     "(in memory)", "(in memory)", r, &err);
+                     "(in memory)", "(in memory)", NULL, r, &err);
     vx_image_free(resampled);
     return rc;
 }

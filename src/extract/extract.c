@@ -335,7 +335,7 @@ static void processed_spacing(const vx_image *img, const vx_settings *s, double 
 /* Intensities kept around the ROI box (mm): the local-intensity peak sphere's radius plus the largest reach of
  * the filters on the processed grid, so that every response voxel the families read is exact (the filters'
  * padding then acts only where the box meets the image border); a global filter keeps the whole image. */
-static double roi_margin_mm(const vx_image *img, const vx_settings *s)
+double vx_extract_margin_mm(const vx_image *img, const vx_settings *s)
 {
     const double peak = peak_radius_mm(s);
     double sp[3], reach_mm = 0.0;
@@ -565,13 +565,19 @@ static int extract_filters(const vx_roi *roi, const vx_image *img, const vx_imag
  * false), then each filter's response map. The processed ROI is built once, with the margin the filters and
  * the local-intensity family need. */
 static int extract_image_types(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_fft_cache *fft,
-                               vx_results *res, vx_error *err)
+                               vx_image **release, vx_results *res, vx_error *err)
 {
-    const vx_roi_request req = {roi_margin_mm(img, s)};
+    const vx_roi_request req = {vx_extract_margin_mm(img, s)};
     vx_roi roi;
     vx_roi_diag diag;
     int rc = vx_roi_build(img, mask, s, &req, &roi, s->diagnostics ? &diag : NULL, err);
     roi.fft = fft;
+    if (release && s->n_filters == 0) { /* nothing reads the image and the mask after the ROI (extract_filter may) */
+        vx_image_free(release[0]);
+        vx_image_free(release[1]);
+        release[0] = release[1] = NULL;
+        img = mask = NULL;
+    }
     res->image_type = VX_IMAGE_ORIGINAL;
     if (rc == VX_OK && s->diagnostics)
         rc = add_diagnostics(&diag, res);
@@ -583,15 +589,15 @@ static int extract_image_types(const vx_image *img, const vx_image *mask, const 
     return rc;
 }
 
-static int extract_processed(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_results *res,
-                             vx_error *err)
+static int extract_processed(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_image **release,
+                             vx_results *res, vx_error *err)
 {
     /* one FFT plan cache for every image type of the case (Moran's I; the filters) */
     vx_fft_cache *fft = NULL;
     int rc = vx_fft_cache_new(&fft, err);
     const vx_image_type before = res->image_type;
     if (rc == VX_OK)
-        rc = extract_image_types(img, mask, s, fft, res, err);
+        rc = extract_image_types(img, mask, s, fft, release, res, err);
     res->image_type = before;
     vx_fft_cache_free(fft);
     if (rc == VX_OK)
@@ -615,7 +621,7 @@ static int extract_pyradiomics(const vx_image *img, const vx_image *mask, const 
         *ps = *s;
         for (int a = 0; a < 3; a++)
             ps->resample_spacing[a] = NAN; /* resampled already, on PyRadiomics' grid */
-        rc = extract_processed(pimg ? pimg : img, pmask ? pmask : mask, ps, res, err);
+        rc = extract_processed(pimg ? pimg : img, pmask ? pmask : mask, ps, NULL, res, err);
     }
     free(ps);
     vx_image_free(pimg);
@@ -623,7 +629,10 @@ static int extract_pyradiomics(const vx_image *img, const vx_image *mask, const 
     return rc;
 }
 
-int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_results *res, vx_error *err)
+/* vx_extract; release (NULL, or the caller's image and mask, which it hands over): freed and set NULL once the
+ * processed ROI is built when nothing reads them later (IBSI mode, no filter), else left to the caller. */
+static int extract(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_image **release,
+                   vx_results *res, vx_error *err)
 {
     int rc = check_settings(s, err);
     if (rc == VX_OK) /* spacing bounds and orthogonal axes: a 1e-30 mm spacing never reaches the families */
@@ -632,5 +641,19 @@ int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, 
         return extract_pyradiomics(img, mask, s, res, err);
     if (rc == VX_OK)
         rc = vx_geometry_check(&img->geom, &mask->geom, err);
-    return rc == VX_OK ? extract_processed(img, mask, s, res, err) : rc;
+    return rc == VX_OK ? extract_processed(img, mask, s, release, res, err) : rc;
+}
+
+int vx_extract(const vx_image *img, const vx_image *mask, const vx_settings *s, vx_results *res, vx_error *err)
+{
+    return extract(img, mask, s, NULL, res, err);
+}
+
+int vx_extract_release(vx_image **img, vx_image **mask, const vx_settings *s, vx_results *res, vx_error *err)
+{
+    vx_image *own[2] = {*img, *mask};
+    int rc = extract(*img, *mask, s, own, res, err);
+    *img = own[0];
+    *mask = own[1];
+    return rc;
 }

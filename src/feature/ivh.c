@@ -2,7 +2,7 @@
  *
  * ---- What this family expects in vx_roi -------------------------------------------------------------------
  * roi->ivh[k]  (read only where roi->imask[k] != 0) is X_d,gl, the IVH intensity of voxel k *in the units
- *              in which I_x is reported*, and roi->ivh_min / roi->ivh_max are min(G) / max(G) of the total
+ *              in which I_x is reported* (roi->ivh NULL: computed from roi->img[k] under roi->ivh_map), and roi->ivh_min / roi->ivh_max are min(G) / max(G) of the total
  *              range G. The IVH is evaluated at the grey levels i = ivh_min + j w_d, j = 0 .. J, with
  *              J = round((ivh_max - ivh_min) / w_d), w_d the discretisation interval. The three IBSI cases:
  *   1. Definite units, discrete (CT; the digital phantom; configurations A, B, D):
@@ -38,6 +38,7 @@
 #include <stdlib.h>
 
 #include "feature/firstorder.h"
+#include "voxomics/roi.h"
 #include "voxomics/feature.h"
 
 /* Largest grid accepted (levels of G): protects against a tiny w_d over a huge range. */
@@ -59,13 +60,14 @@ static size_t ivh_bin(const vx_roi *roi, double gmin, double wd, size_t nl, doub
         for (size_t y = roi->box_lo[1]; y < roi->box_hi[1]; y++) {
             const size_t row = z * nxy + y * nx;
             const uint8_t *m = roi->imask + row;
-            const double *v = roi->ivh + row;
+            const double *v = roi->ivh ? roi->ivh + row : NULL;
+            const float *im = roi->img + row;
             for (size_t x = roi->box_lo[0]; x < roi->box_hi[0]; x++) {
                 if (!m[x])
                     continue;
                 /* grid coordinate t = (X - min G) / w_d; the first level j with g_j > X is floor(t) + 1,
                  * where t within 1e-7 of an integer counts as that integer (X on the grid) */
-                const double t = (v[x] - gmin) / wd;
+                const double t = ((v ? v[x] : vx_ivh_map_value(&roi->ivh_map, im[x])) - gmin) / wd;
                 size_t j;
                 if (!(t > -1.0))
                     j = 0;

@@ -222,6 +222,36 @@ static void peak_row(const peak_ctx *c, long y, long z, double *acc, double *gpe
         peak_row_border(c, y, z, xa, xb, msk, im, gpeak, lpeak);
 }
 
+/* Slices of centres per chunk: the prefix sums are held for one chunk and its sphere's reach along z, not for
+ * the whole box (each row's prefix sums are those of the whole box, so the values do not depend on it). */
+enum { LOC_CHUNK = 32 };
+
+/* The peaks of the centres of the box slices [za, zb) into *gpeak, *lpeak: c->pre (room for LOC_CHUNK + 2 rz
+ * slices) filled with the prefix sums of the slices their spheres reach, [max(z0, za - rz), min(z1, zb + rz)),
+ * the slices shared by nt threads. accs: one row accumulator per slice of the box from bz0. */
+static void peaks_chunk(peak_ctx *c, double *pre, long za, long zb, long z0, long z1, long bz0, double *accs, int nt,
+                        size_t ncen, double *gpeak, double *lpeak)
+{
+    const vx_roi *roi = c->roi;
+    const long x1 = c->x0 + (long)c->pw - 1, y1 = c->y0 + (long)c->pny;
+    const long zs = lmax(z0, za - c->rz), ze = lmin(z1, zb + c->rz);
+    prefix_sums_x(roi, c->x0, x1, c->y0, y1, zs, ze, c->pw, c->pny, pre);
+    c->pre = pre;
+    c->z0 = zs;
+    const peak_ctx pc = *c;
+    const long by0 = (long)roi->box_lo[1], by1 = (long)roi->box_hi[1];
+    const size_t bw = roi->box_hi[0] - roi->box_lo[0];
+    double gp = *gpeak, lp = *lpeak;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nt > 1 && ncen > 4096) reduction(max : gp, lp)
+    for (long z = za; z < zb; z++) {
+        double *acc = accs + (size_t)(z - bz0) * bw;
+        for (long y = by0; y < by1; y++)
+            peak_row(&pc, y, z, acc, &gp, &lp);
+    }
+    *gpeak = gp;
+    *lpeak = lp;
+}
+
 int vx_local_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
 {
     double out[LOC_NF] = {NAN, NAN};
@@ -252,13 +282,13 @@ int vx_local_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
     const long y0 = lmax(0, (long)roi->box_lo[1] - ry), y1 = lmin(nyl, (long)roi->box_hi[1] + ry);
     const long z0 = lmax(0, (long)roi->box_lo[2] - rz), z1 = lmin(nzl, (long)roi->box_hi[2] + rz);
     const size_t pw = (size_t)(x1 - x0) + 1, pny = (size_t)(y1 - y0);
-    double *pre = malloc(pw * pny * (size_t)(z1 - z0) * sizeof *pre);
+    const long pnz = lmin(z1 - z0, LOC_CHUNK + 2 * rz); /* slices of prefix sums held at once */
+    double *pre = malloc(pw * pny * (size_t)pnz * sizeof *pre);
     if (!pre) {
         free(segs);
         return vx_error_set(err, VX_ENOMEM, "local intensity: out of memory for %zu x %zu x %ld prefix sums", pw,
-                            pny, z1 - z0);
+                            pny, pnz);
     }
-    prefix_sums_x(roi, x0, x1, y0, y1, z0, z1, pw, pny, pre);
     /* interior centres (sphere entirely inside the grid): segment ends as linear offsets into pre */
     ptrdiff_t *offs = malloc(2 * nseg * sizeof *offs);
     if (!offs) {
@@ -275,10 +305,8 @@ int vx_local_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
     }
 
     int nt = fs && fs->threads > 0 ? fs->threads : 1;
-    const long bx0 = (long)roi->box_lo[0], bx1 = (long)roi->box_hi[0];
-    const long by0 = (long)roi->box_lo[1], by1 = (long)roi->box_hi[1];
     const long bz0 = (long)roi->box_lo[2], bz1 = (long)roi->box_hi[2];
-    const size_t bw = (size_t)(bx1 - bx0);
+    const size_t bw = roi->box_hi[0] - roi->box_lo[0];
     /* one row accumulator per z-slice of the box (slices are the parallel work items) */
     double *accs = malloc(bw * (size_t)(bz1 - bz0) * sizeof *accs);
     if (!accs) {
@@ -287,15 +315,10 @@ int vx_local_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_result
         free(segs);
         return vx_error_set(err, VX_ENOMEM, "local intensity: out of memory for row accumulators");
     }
-    const peak_ctx pc = {roi, segs, offs, nseg, nfull, pre, x0, y0, z0, pw, pny, rx, ry, rz, imax};
+    peak_ctx pc = {roi, segs, offs, nseg, nfull, pre, x0, y0, z0, pw, pny, rx, ry, rz, imax};
     double gpeak = -INFINITY, lpeak = -INFINITY;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nt > 1 && ncen > 4096) \
-    reduction(max : gpeak, lpeak)
-    for (long z = bz0; z < bz1; z++) {
-        double *acc = accs + (size_t)(z - bz0) * bw;
-        for (long y = by0; y < by1; y++)
-            peak_row(&pc, y, z, acc, &gpeak, &lpeak);
-    }
+    for (long za = bz0; za < bz1; za += LOC_CHUNK)
+        peaks_chunk(&pc, pre, za, lmin(bz1, za + LOC_CHUNK), z0, z1, bz0, accs, nt, ncen, &gpeak, &lpeak);
     free(accs);
     free(offs);
     free(pre);

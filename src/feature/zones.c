@@ -11,7 +11,7 @@
  *    outside the mask). The distance of a zone is the minimum distance of its voxels.
  *
  * Implementation: the box (or one slice of it) is copied into a zero-padded local grid (pad = delta voxels,
- * so neighbour offsets need no bounds checks). One raster pass of union-find (union by size, path halving)
+ * so neighbour offsets need no bounds checks; grey levels in 16 bits when they fit, distances in 16 bits). One raster pass of union-find (union by size, path halving)
  * over the earlier half of each voxel's neighbourhood labels all zones, the zone size (and, for GLDZM, the
  * zone's minimum distance) sitting at its root; for delta = 1 neighbours already in the zone of a joined
  * neighbour are skipped. The distance map is an exact separable city-block distance transform, computed
@@ -208,10 +208,17 @@ static inline int32_t uf_find(int32_t *par, int32_t v)
     }
 }
 
+/* A GLDZM distance: 16 bits hold every distance of a grid vx_zones_build accepts (fewer than 2^31 voxels, so
+ * the shortest axis has fewer than 46341 voxels, and a voxel is at most half of it from the grid's border,
+ * which lies outside the mask); DIST_FAR marks a voxel not reached yet. */
+typedef uint16_t zdist;
+#define DIST_FAR UINT16_MAX
+
 /* The union-find state of one labelling: zd (GLDZM, else NULL) holds at each root the minimum distance of
  * its zone; n_zones counts the current sets. */
 typedef struct uf {
-    int32_t *par, *zd;
+    int32_t *par;
+    zdist *zd;
     size_t n_zones;
 } uf;
 
@@ -273,6 +280,13 @@ static uint64_t *radix_sort(uint64_t *keys, uint64_t *tmp, size_t n, uint64_t ma
     return keys;
 }
 
+/* The padded grid's grey levels: 16 bits when every level fits (almost always: fixed bin numbers, bin sizes of a
+ * calibrated range), else 32 (wide). */
+static inline int32_t grey_at(const void *g, int wide, size_t v)
+{
+    return wide ? ((const int32_t *)g)[v] : (int32_t)((const uint16_t *)g)[v];
+}
+
 /* The padded local grid: interior voxel (x, y, z) of the region sits at x + pad + px * (y + pad + py * (z +
  * zoff)); the border (pad voxels, none along z in 2D) holds grey 0 and distance 0. */
 typedef struct grid {
@@ -296,7 +310,8 @@ typedef struct grid {
  *
  * U->zd (GLDZM, else NULL): the distance map on the same grid; on return each root holds the minimum
  * distance over its zone (a voxel's own entry is read when it is processed; only roots are overwritten). */
-static void label_zones(const grid *G, const int32_t *g, uf *U, int delta, int two_d)
+__attribute__((always_inline)) static inline void label_zones(const grid *G, const void *g, int wide, uf *U,
+                                                               int delta, int two_d)
 {
     const ptrdiff_t sy = (ptrdiff_t)G->px, sz = (ptrdiff_t)G->pxy;
     if (delta == 1) {
@@ -318,12 +333,12 @@ static void label_zones(const grid *G, const int32_t *g, uf *U, int delta, int t
         }
         GRID_FOR(G, vv)
         {
-            const int32_t v = (int32_t)vv, gv = g[v];
+            const int32_t v = (int32_t)vv, gv = grey_at(g, wide, (size_t)v);
             if (!gv)
                 continue;
             unsigned match = 0;
             for (int k = 0; k < n; k++)
-                match |= (unsigned)(g[v + off[k]] == gv) << k;
+                match |= (unsigned)(grey_at(g, wide, (size_t)(v + off[k])) == gv) << k;
             int32_t r = -1;
             while (match) {
                 const int k = __builtin_ctz(match);
@@ -339,7 +354,7 @@ static void label_zones(const grid *G, const int32_t *g, uf *U, int delta, int t
     const int dz0 = two_d ? 0 : -delta;
     GRID_FOR(G, vv)
     {
-        const int32_t v = (int32_t)vv, gv = g[v];
+        const int32_t v = (int32_t)vv, gv = grey_at(g, wide, (size_t)v);
         if (!gv)
             continue;
         int32_t r = -1;
@@ -347,7 +362,7 @@ static void label_zones(const grid *G, const int32_t *g, uf *U, int delta, int t
             for (int dy = -delta; dy <= (dz < 0 ? delta : 0); dy++)
                 for (int dx = -delta; dx <= ((dz < 0 || dy < 0) ? delta : -1); dx++) {
                     const int32_t u = (int32_t)(v + dx + sy * dy + sz * dz);
-                    if (g[u] == gv)
+                    if (grey_at(g, wide, (size_t)u) == gv)
                         r = uf_join(U, v, u, r);
                 }
         if (r < 0)
@@ -359,12 +374,12 @@ static void label_zones(const grid *G, const int32_t *g, uf *U, int delta, int t
  * value inside): the L1 metric is separable, so 1D transforms along x, then y, then z (forward and backward
  * min-plus passes with step 1) give the number of 4-connected (2D) or 6-connected (3D) steps to the nearest
  * voxel outside the mask. The y and z passes run over whole rows (vectorisable). */
-static void distance_transform(const grid *G, int32_t *d, int two_d)
+static void distance_transform(const grid *G, zdist *d, int two_d)
 {
     const size_t px = G->px, pad = G->pad, nx = G->nx, ny = G->ny, nz = G->nz, zoff = G->zoff, pxy = G->pxy;
     for (size_t z = zoff; z < zoff + nz; z++) {
         for (size_t y = pad; y < pad + ny; y++) {
-            int32_t *row = d + px * (y + G->py * z);
+            zdist *row = d + px * (y + G->py * z);
             for (size_t x = pad; x < pad + nx; x++)
                 if (row[x - 1] + 1 < row[x])
                     row[x] = row[x - 1] + 1;
@@ -372,16 +387,16 @@ static void distance_transform(const grid *G, int32_t *d, int two_d)
                 if (row[x + 1] + 1 < row[x])
                     row[x] = row[x + 1] + 1;
         }
-        int32_t *sl = d + pxy * z;
+        zdist *sl = d + pxy * z;
         for (size_t y = pad; y < pad + ny; y++) {
-            int32_t *row = sl + px * y + pad;
-            const int32_t *prev = row - px;
+            zdist *row = sl + px * y + pad;
+            const zdist *prev = row - px;
             for (size_t x = 0; x < nx; x++)
                 row[x] = prev[x] + 1 < row[x] ? prev[x] + 1 : row[x];
         }
         for (size_t y = pad + ny; y-- > pad;) {
-            int32_t *row = sl + px * y + pad;
-            const int32_t *next = row + px;
+            zdist *row = sl + px * y + pad;
+            const zdist *next = row + px;
             for (size_t x = 0; x < nx; x++)
                 row[x] = next[x] + 1 < row[x] ? next[x] + 1 : row[x];
         }
@@ -390,15 +405,15 @@ static void distance_transform(const grid *G, int32_t *d, int two_d)
         return;
     for (size_t z = zoff; z < zoff + nz; z++)
         for (size_t y = pad; y < pad + ny; y++) {
-            int32_t *row = d + px * (y + G->py * z) + pad;
-            const int32_t *prev = row - pxy;
+            zdist *row = d + px * (y + G->py * z) + pad;
+            const zdist *prev = row - pxy;
             for (size_t x = 0; x < nx; x++)
                 row[x] = prev[x] + 1 < row[x] ? prev[x] + 1 : row[x];
         }
     for (size_t z = zoff + nz; z-- > zoff;)
         for (size_t y = pad; y < pad + ny; y++) {
-            int32_t *row = d + px * (y + G->py * z) + pad;
-            const int32_t *next = row + pxy;
+            zdist *row = d + px * (y + G->py * z) + pad;
+            const zdist *next = row + pxy;
             for (size_t x = 0; x < nx; x++)
                 row[x] = next[x] + 1 < row[x] ? next[x] + 1 : row[x];
         }
@@ -407,10 +422,9 @@ static void distance_transform(const grid *G, int32_t *d, int two_d)
 /* Copy the box [lo, lo + n) into the padded grid: grey levels (0 outside the intensity mask) into g and,
  * with distance, the morphological mask into dist (far inside, 0 outside). *nv: voxels with a grey level;
  * *gmax: the highest grey level. */
-static void zones_fill_grid(const vx_roi *roi, const grid *G, const size_t lo[3], int distance, int32_t *g,
-                            int32_t *dist, uint64_t *nv_out, int *gmax_out)
+static void zones_fill_grid(const vx_roi *roi, const grid *G, const size_t lo[3], int distance, void *g, int wide,
+                            zdist *dist, uint64_t *nv_out, int *gmax_out)
 {
-    const int32_t far = INT32_MAX / 2;
     uint64_t nv = 0;
     int gmax = 0;
     for (size_t z = 0; z < G->nz; z++)
@@ -419,19 +433,23 @@ static void zones_fill_grid(const vx_roi *roi, const grid *G, const size_t lo[3]
             const size_t dst = G->pad + G->px * ((y + G->pad) + G->py * (z + G->zoff));
             const uint8_t *im = roi->imask + src;
             const int32_t *gr = roi->grey + src;
-            int32_t *gd = g + dst;
-            for (size_t x = 0; x < G->nx; x++) { /* branch-free, vectorisable */
+            int32_t *gd = wide ? (int32_t *)g + dst : NULL;
+            uint16_t *gn = wide ? NULL : (uint16_t *)g + dst;
+            for (size_t x = 0; x < G->nx; x++) { /* branch-free but for the (loop-invariant) width */
                 int32_t gv = im[x] ? gr[x] : 0;
                 gv = gv > 0 ? gv : 0;
-                gd[x] = gv;
+                if (wide)
+                    gd[x] = gv;
+                else
+                    gn[x] = (uint16_t)gv; /* a level above 65535 makes gmax tell the caller to refill wide */
                 nv += (uint64_t)(gv > 0);
                 gmax = gv > gmax ? gv : gmax;
             }
             if (distance) {
                 const uint8_t *mm = roi->mmask + src;
-                int32_t *dd = dist + dst;
+                zdist *dd = dist + dst;
                 for (size_t x = 0; x < G->nx; x++)
-                    dd[x] = mm[x] ? far : 0;
+                    dd[x] = mm[x] ? DIST_FAR : 0;
             }
         }
     *nv_out = nv;
@@ -441,9 +459,11 @@ static void zones_fill_grid(const vx_roi *roi, const grid *G, const size_t lo[3]
 /* Count the labelled zones (at their roots) by (j, i) into m (rows and entries): small j into a dense
  * table, larger j as keys j * (n_grey + 1) + i, radix-sorted. Emitting the table, then the sorted keys,
  * gives the entries in (j, i) order. Returns 0, or -1 when out of memory. */
-static int zones_count(const grid *G, const int32_t *g, const uf *U, int distance, int n_grey, vx_zone_matrix *m)
+static int zones_count(const grid *G, const void *g, int wide, const uf *U, int distance, int n_grey,
+                       vx_zone_matrix *m)
 {
-    const int32_t *par = U->par, *dist = U->zd;
+    const int32_t *par = U->par;
+    const zdist *dist = U->zd;
     const uint64_t stride = (uint64_t)n_grey + 1;
     /* table of at most 64 Ki counts, and not much larger than the number of zones (it is scanned) */
     const uint64_t t_size = U->n_zones < 128 ? 1024 : U->n_zones > 8192 ? 65536 : 8 * (uint64_t)U->n_zones;
@@ -458,7 +478,8 @@ static int zones_count(const grid *G, const int32_t *g, const uf *U, int distanc
     uint64_t max_key = 0;
     GRID_FOR(G, v)
     {
-        if (!g[v] || par[v] >= 0)
+        const int32_t gv = grey_at(g, wide, v);
+        if (!gv || par[v] >= 0)
             continue;
         uint64_t j;
         if (distance)
@@ -467,14 +488,14 @@ static int zones_count(const grid *G, const int32_t *g, const uf *U, int distanc
             j = dist[v] < 1 ? 1u : (uint64_t)dist[v];
         else
             j = (uint64_t)(-(int64_t)par[v]);
-        const uint64_t key = j * stride + (uint64_t)g[v];
+        const uint64_t key = j * stride + (uint64_t)gv;
         if (j < small_j) {
             table[key]++;
         } else {
             keys[nk++] = key;
             max_key = key > max_key ? key : max_key;
         }
-        m->row[g[v]]++;
+        m->row[gv]++;
     }
     const uint64_t *sorted = radix_sort(keys, tmp, nk, max_key);
     size_t n_ent = 0;
@@ -530,9 +551,10 @@ vx_zone_matrix *vx_zones_build(const vx_roi *roi, int linkage, long slice, int d
     G.pxy = G.px * G.py;
     const size_t np = G.pxy * G.pz;
 
-    int32_t *g = calloc(np, sizeof *g);
+    int wide = n_grey > UINT16_MAX;
+    void *g = calloc(np, wide ? sizeof(int32_t) : sizeof(uint16_t));
     int32_t *par = malloc(np * sizeof *par);
-    int32_t *dist = distance ? calloc(np, sizeof *dist) : NULL;
+    zdist *dist = distance ? calloc(np, sizeof *dist) : NULL;
     vx_zone_matrix *m = NULL;
     if (!g || !par || (distance && !dist))
         goto fail;
@@ -540,7 +562,14 @@ vx_zone_matrix *vx_zones_build(const vx_roi *roi, int linkage, long slice, int d
     /* Copy grey levels (0 outside the intensity mask) and, for GLDZM, the morphological mask. */
     uint64_t nv = 0;
     int gmax = 0;
-    zones_fill_grid(roi, &G, lo, distance, g, dist, &nv, &gmax);
+    zones_fill_grid(roi, &G, lo, distance, g, wide, dist, &nv, &gmax);
+    if (!wide && gmax > UINT16_MAX) { /* levels above roi->n_grey: again with 32 bits */
+        free(g);
+        wide = 1;
+        if (!(g = calloc(np, sizeof(int32_t))))
+            goto fail;
+        zones_fill_grid(roi, &G, lo, distance, g, wide, dist, &nv, &gmax);
+    }
     if (gmax > n_grey)
         n_grey = gmax;
 
@@ -548,7 +577,10 @@ vx_zone_matrix *vx_zones_build(const vx_roi *roi, int linkage, long slice, int d
     if (distance)
         distance_transform(&G, dist, two_d);
     uf U = {par, dist, 0};
-    label_zones(&G, g, &U, delta, two_d);
+    if (wide) /* two copies of the labelling, each with its grey-level width fixed */
+        label_zones(&G, g, 1, &U, delta, two_d);
+    else
+        label_zones(&G, g, 0, &U, delta, two_d);
 
     /* Count zones (at their roots) by (j, i). */
     m = matrix_new(n_grey);
@@ -557,7 +589,7 @@ vx_zone_matrix *vx_zones_build(const vx_roi *roi, int linkage, long slice, int d
     m->n_voxels = nv;
     if (!U.n_zones)
         goto done;
-    if (zones_count(&G, g, &U, distance, n_grey, m) != 0)
+    if (zones_count(&G, g, wide, &U, distance, n_grey, m) != 0)
         goto fail;
     goto done;
 

@@ -611,6 +611,36 @@ static int read_voxels(nsrc *gz, const char *path, float *v, size_t nvox, const 
     return rc;
 }
 
+/* Voxels of at most 4 bytes (not native float32: adopt_float32) in a whole decompressed file become floats in
+ * the buffer itself: grown to the floats' size (glibc moves a large block's pages, it does not copy them), the
+ * voxel data moved to its end, then converted from the first voxel on (float i ends at or before where voxel
+ * i + 1 starts, and voxel i is read before float i is written). The whole raw data and the whole float volume
+ * are never held at once. NULL (nothing changed) when that does not apply or the buffer cannot grow. */
+static vx_image *adopt_converted(nsrc *s, uint64_t off, size_t nvox, const dtype_info *dt, int swap, int scale,
+                                 double slope, double inter, const vx_geometry *g)
+{
+    const size_t esz = (size_t)dt->size, need = nvox * sizeof(float);
+    if (!s->mem || esz > 4 || (dt->code == DT_FLOAT32 && !swap) || nvox == 0 || off > s->len ||
+        s->len - off < nvox * esz)
+        return NULL;
+    vx_image *img = calloc(1, sizeof *img);
+    unsigned char *mem = img ? realloc(s->mem, need > s->len ? need : s->len) : NULL;
+    if (!mem) {
+        free(img);
+        return NULL;
+    }
+    s->mem = mem;
+    const size_t at = need - nvox * esz;
+    memmove(mem + at, mem + off, nvox * esz);
+    convert((float *)(void *)mem, mem + at, nvox, dt->code, swap, scale, slope, inter);
+    float *v = realloc(mem, need); /* shrinking when the file was longer */
+    img->v = v ? v : (float *)(void *)mem;
+    img->geom = *g;
+    s->mem = NULL;
+    s->len = s->pos = 0;
+    return img;
+}
+
 /* Native float32 voxels of a whole decompressed file become the image's own array: moved to the front of the
  * buffer, which the image takes over (no second allocation of the image's size, no copy into fresh pages).
  * NULL when the source is not such a buffer (the caller allocates and reads as usual). */
@@ -842,6 +872,8 @@ static int nifti_read(const char *path, int zlib_only, vx_image **out, vx_error 
     if ((img = adopt_float32(ds, off, (size_t)nvox, dt, swap, &g)) != NULL) {
         if (scale)
             scale_in_place(img->v, (size_t)nvox, h.scl_slope, inter);
+    } else if ((img = adopt_converted(ds, off, (size_t)nvox, dt, swap, scale, h.scl_slope, inter, &g)) != NULL) {
+        /* converted where it was decompressed */
     } else if ((img = vx_image_new(&g)) != NULL) {
         rc = read_voxels(ds, dpath, img->v, (size_t)nvox, dt, swap, scale, h.scl_slope, inter, err);
     } else {
@@ -971,10 +1003,10 @@ static int write_fail(gzFile gz, int e, const char *path, const char *tmp, vx_er
     return rc;
 }
 
-/* The NIfTI-1 header (352 bytes: 348 and the extension flag, no extensions) of a float32 image with geometry g,
- * quaternion q and qfac, and the affine A (RAS); returns its length. */
+/* The NIfTI-1 header (352 bytes: 348 and the extension flag, no extensions) of an image of datatype dt with
+ * geometry g, quaternion q and qfac, and the affine A (RAS); returns its length. */
 static size_t nifti1_header(unsigned char *hdr, const vx_geometry *g, const double q[3], double qfac,
-                            double A[3][4])
+                            double A[3][4], const dtype_info *dt)
 {
     const size_t hlen = 352; /* header + 4-byte extension flag (no extensions) */
     put_uint_le(hdr + 0, NII1_HDR, 4);
@@ -984,8 +1016,8 @@ static size_t nifti1_header(unsigned char *hdr, const vx_geometry *g, const doub
         put_uint_le(hdr + 42 + 2 * i, g->dims[i], 2);
     for (int i = 4; i < 8; i++)
         put_uint_le(hdr + 40 + 2 * i, 1, 2);
-    put_uint_le(hdr + 70, DT_FLOAT32, 2);
-    put_uint_le(hdr + 72, 32, 2);
+    put_uint_le(hdr + 70, (uint64_t)dt->code, 2);
+    put_uint_le(hdr + 72, (uint64_t)dt->size * 8, 2);
     put_f32_le(hdr + 76, qfac);
     for (int i = 0; i < 3; i++)
         put_f32_le(hdr + 80 + 4 * i, g->spacing[i]);
@@ -1007,15 +1039,15 @@ static size_t nifti1_header(unsigned char *hdr, const vx_geometry *g, const doub
     return hlen;
 }
 
-/* The NIfTI-2 header (544 bytes) of a float32 image; as nifti1_header. */
+/* The NIfTI-2 header (544 bytes); as nifti1_header. */
 static size_t nifti2_header(unsigned char *hdr, const vx_geometry *g, const double q[3], double qfac,
-                            double A[3][4])
+                            double A[3][4], const dtype_info *dt)
 {
     const size_t hlen = 544;
     put_uint_le(hdr + 0, NII2_HDR, 4);
     memcpy(hdr + 4, "n+2\0\r\n\032\n", 8);
-    put_uint_le(hdr + 12, DT_FLOAT32, 2);
-    put_uint_le(hdr + 14, 32, 2);
+    put_uint_le(hdr + 12, (uint64_t)dt->code, 2);
+    put_uint_le(hdr + 14, (uint64_t)dt->size * 8, 2);
     put_uint_le(hdr + 16, 3, 8);
     for (int i = 0; i < 3; i++)
         put_uint_le(hdr + 24 + 8 * i, g->dims[i], 8);
@@ -1043,8 +1075,34 @@ static size_t nifti2_header(unsigned char *hdr, const vx_geometry *g, const doub
 
 /* Write the header and voxels to the open temporary file fd (named tmp), compressed when gzip; errors name
  * path (the file being written) and remove tmp. */
+/* The voxels of img as the integer datatype dt (little-endian), chunk by chunk. */
+static int write_integers(gzFile gz, const vx_image *img, const dtype_info *dt, const char *path, const char *tmp,
+                          vx_error *err)
+{
+    const size_t nvox = vx_geometry_count(&img->geom), esz = (size_t)dt->size;
+    unsigned char *buf = malloc(CHUNK_BYTES);
+    if (!buf) {
+        gzclose_w(gz);
+        remove(tmp);
+        return vx_error_set(err, VX_ENOMEM, "%s: out of memory", path);
+    }
+    for (size_t done = 0; done < nvox;) {
+        size_t n = nvox - done < CHUNK_BYTES / esz ? nvox - done : CHUNK_BYTES / esz;
+        for (size_t i = 0; i < n; i++) /* checked integral and in range: the two's complement bits */
+            put_uint_le(buf + i * esz, (uint64_t)(int64_t)img->v[done + i], (int)esz);
+        errno = 0;
+        if (gzwrite(gz, buf, (unsigned)(n * esz)) != (int)(n * esz)) {
+            free(buf);
+            return write_fail(gz, errno, path, tmp, err);
+        }
+        done += n;
+    }
+    free(buf);
+    return VX_OK;
+}
+
 static int write_payload(int fd, const char *tmp, int gzip, const unsigned char *hdr, size_t hlen, const vx_image *img,
-                         const char *path, vx_error *err)
+                         const dtype_info *dt, const char *path, vx_error *err)
 {
     const vx_geometry *g = &img->geom;
     errno = 0;
@@ -1060,6 +1118,11 @@ static int write_payload(int fd, const char *tmp, int gzip, const unsigned char 
         return write_fail(gz, errno, path, tmp, err);
 
     size_t nvox = vx_geometry_count(g);
+    if (dt->code != DT_FLOAT32) {
+        int rc = write_integers(gz, img, dt, path, tmp, err);
+        if (rc != VX_OK)
+            return rc;
+    } else {
 #if HOST_BE
     float *buf = malloc(CHUNK_BYTES);
     if (!buf) {
@@ -1094,6 +1157,7 @@ static int write_payload(int fd, const char *tmp, int gzip, const unsigned char 
         left -= n;
     }
 #endif
+    }
     errno = 0;
     int zrc = gzclose_w(gz);
     if (zrc != Z_OK) {
@@ -1109,10 +1173,50 @@ static int write_payload(int fd, const char *tmp, int gzip, const unsigned char 
     return VX_OK;
 }
 
+/* The datatype type is written as (vx_nifti_write_as); NULL: not one of them. */
+static const dtype_info *write_dtype(vx_pixel_type type)
+{
+    switch (type) {
+    case VX_PIXEL_REAL:
+    case VX_PIXEL_FLOAT32: return dtype_find(DT_FLOAT32);
+    case VX_PIXEL_UINT8: return dtype_find(DT_UINT8);
+    case VX_PIXEL_INT16: return dtype_find(DT_INT16);
+    default: return NULL;
+    }
+}
+
+/* VX_OK when every voxel of img is an integer in [lo, hi]. */
+static int check_integers(const vx_image *img, double lo, double hi, const char *type, const char *path,
+                          vx_error *err)
+{
+    const size_t n = vx_geometry_count(&img->geom);
+    for (size_t i = 0; i < n; i++) {
+        const double v = img->v[i];
+        if (!(v >= lo && v <= hi) || v != floor(v))
+            return vx_error_set(err, VX_EINVAL, "%s: voxel %zu holds %g, not a %s value: write it as float32", path,
+                                i, v, type);
+    }
+    return VX_OK;
+}
+
 int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error *err)
+{
+    return vx_nifti_write_as(path, img, version, VX_PIXEL_FLOAT32, err);
+}
+
+int vx_nifti_write_as(const char *path, const vx_image *img, int version, vx_pixel_type type, vx_error *err)
 {
     if (!path || !img || !img->v)
         return vx_error_set(err, VX_EINVAL, "nifti: NULL argument");
+    const dtype_info *dt = write_dtype(type);
+    if (!dt)
+        return vx_error_set(err, VX_EUNSUPPORTED, "%s: writing NIfTI as %s is not supported (float32, int16, uint8 "
+                            "are)", path, vx_pixel_type_name(type));
+    int rc = dt->code == DT_INT16   ? check_integers(img, -32768.0, 32767.0, "int16", path, err)
+             : dt->code == DT_UINT8 ? check_integers(img, 0.0, 255.0, "uint8", path, err)
+                                    : VX_OK;
+    if (rc != VX_OK)
+        return rc;
     if (version != 1 && version != 2)
         return vx_error_set(err, VX_EINVAL, "%s: NIfTI version must be 1 or 2, not %d", path, version);
     const vx_geometry *g = &img->geom;
@@ -1143,7 +1247,7 @@ int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error 
 
     unsigned char hdr[544];
     memset(hdr, 0, sizeof hdr);
-    size_t hlen = version == 1 ? nifti1_header(hdr, g, q, qfac, A) : nifti2_header(hdr, g, q, qfac, A);
+    size_t hlen = version == 1 ? nifti1_header(hdr, g, q, qfac, A, dt) : nifti2_header(hdr, g, q, qfac, A, dt);
 
     /* written beside path under a temporary name, then renamed over it: never a partial file, and an
      * existing file stays as it was when writing fails */
@@ -1156,7 +1260,7 @@ int vx_nifti_write(const char *path, const vx_image *img, int version, vx_error 
         free(tmp);
         return fd;
     }
-    int rc = write_payload(fd, tmp, ends_with(path, ".gz"), hdr, hlen, img, path, err);
+    rc = write_payload(fd, tmp, ends_with(path, ".gz"), hdr, hlen, img, dt, path, err);
     if (rc == VX_OK && rename(tmp, path) != 0) {
         char buf[256];
         errno_text(errno, buf, sizeof buf);

@@ -32,7 +32,6 @@ typedef struct roi_store {
     float *img;
     uint8_t *imask, *mmask;
     int32_t *grey;
-    double *ivh;
     int want_diag;
     vx_roi_diag d; /* init_roi.in.n is the input ROI voxel count, also without diagnostics */
 } roi_store;
@@ -43,7 +42,6 @@ static void roi_store_free(roi_store *st)
     free(st->imask);
     free(st->mmask);
     free(st->grey);
-    free(st->ivh);
 }
 
 static int in_roi(const vx_settings *s, float m)
@@ -533,8 +531,7 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
     st->imask = calloc(n, 1);
     st->mmask = calloc(n, 1);
     st->grey = calloc(n, sizeof *st->grey);
-    st->ivh = calloc(n, sizeof *st->ivh);
-    if (!st->img || !st->imask || !st->mmask || !st->grey || !st->ivh) {
+    if (!st->img || !st->imask || !st->mmask || !st->grey) {
         free(mvals);
         return vx_error_set(err, VX_ENOMEM, "out of memory for a ROI box of %zux%zux%zu voxels", cd[0], cd[1],
                             cd[2]);
@@ -576,13 +573,13 @@ static int build_roi(const vx_image *img, const vx_image *mask, const vx_setting
      * statistics-only run needs no discretisation of the original intensities */
     const unsigned fam = s->image_original ? s->features.families : 0u;
     r->grey = st->grey;
-    r->ivh = st->ivh;
+    r->ivh = NULL; /* computed from the intensities by the family (ivh_map) */
     r->ivh_bin_width = 1.0;
     if ((fam & VX_ROI_GREY_FAMILIES) && (rc = discretise_texture(s, n, st, &r->n_grey, err)) != VX_OK)
         return rc;
     if (fam & (1u << VX_FAM_IVH))
-        rc = vx_ivh_values(st->img, st->imask, n, &s->ivh_disc, s->reseg_min, s->reseg_max, st->ivh, &r->ivh_min,
-                           &r->ivh_max, &r->ivh_bin_width, err);
+        rc = vx_ivh_map_make(st->img, st->imask, n, &s->ivh_disc, s->reseg_min, s->reseg_max, &r->ivh_map,
+                             &r->ivh_min, &r->ivh_max, &r->ivh_bin_width, err);
     return rc;
 }
 
@@ -646,14 +643,9 @@ int vx_roi_derive(const vx_roi *base, float *img, const vx_settings *s, const vx
         double fbs_min = tex->method == VX_DISC_FBS ? tex->min_value : NAN;
         rc = vx_discretise_compat(img, base->imask, n, tex, s->compat, fbs_min, NAN, grey, &out->n_grey, err);
     }
-    if (rc == VX_OK && (families & (1u << VX_FAM_IVH))) {
-        double *iv = calloc(n, sizeof *iv);
-        out->ivh = iv;
-        if (!iv)
-            return vx_error_set(err, VX_ENOMEM, "out of memory for the IVH values of %zu voxels", n);
-        rc = vx_ivh_values(img, base->imask, n, ivh, NAN, NAN, iv, &out->ivh_min, &out->ivh_max, &out->ivh_bin_width,
-                           err);
-    }
+    if (rc == VX_OK && (families & (1u << VX_FAM_IVH)))
+        rc = vx_ivh_map_make(img, base->imask, n, ivh, NAN, NAN, &out->ivh_map, &out->ivh_min, &out->ivh_max,
+                             &out->ivh_bin_width, err);
     return rc;
 }
 

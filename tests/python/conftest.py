@@ -1,4 +1,5 @@
-# voxomics Python tests: shared fixtures (the reference data folder). SPDX-License-Identifier: GPL-3.0-or-later
+# voxomics Python tests: shared fixtures (the reference data folder, the IBSI digital phantom).
+# SPDX-License-Identifier: GPL-3.0-or-later
 import os
 
 import pytest
@@ -21,3 +22,10 @@ def data():
 @pytest.fixture(scope="session")
 def repo():
     return REPO
+
+
+@pytest.fixture(scope="session")
+def phantom(data):
+    """(image, mask) files of the IBSI 1 digital phantom."""
+    d = os.path.join(data, "ibsi", "ibsi1", "digital_phantom")
+    return os.path.join(d, "image.nii.gz"), os.path.join(d, "mask.nii.gz")

@@ -29,4 +29,5 @@ fi
 cd "$SRC"
 export PYTHONPATH="$OUT/site${PYTHONPATH:+:$PYTHONPATH}"
 export VOXOMICS_DATA="${VOXOMICS_DATA:-$(cd "$SRC/.." && pwd)/shared}"
+export VOXOMICS_CLI="$BUILD/voxomics"  # the command line of this build (tests that compare with its output)
 exec "$PY" -m pytest -q -p no:cacheprovider tests/python "$@"

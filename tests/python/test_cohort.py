@@ -13,12 +13,6 @@ from ibsi_ref import mismatches, reference
 PHANTOM_CONFIG = "configs/ibsi1/digital_phantom.yaml"
 
 
-@pytest.fixture(scope="module")
-def phantom(data):
-    d = os.path.join(data, "ibsi", "ibsi1", "digital_phantom")
-    return os.path.join(d, "image.nii.gz"), os.path.join(d, "mask.nii.gz")
-
-
 def test_cohort_dataframe_progress(phantom, data):
     cases = pd.DataFrame({"ID": ["p1", "p2", "broken", "p3"],
                           "Image": [phantom[0], phantom[0], "/nonexistent/image.nii.gz", phantom[0]],

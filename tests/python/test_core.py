@@ -19,12 +19,6 @@ PHANTOM_CONFIG = "configs/ibsi1/digital_phantom.yaml"
 
 
 @pytest.fixture(scope="module")
-def phantom(data):
-    d = os.path.join(data, "ibsi", "ibsi1", "digital_phantom")
-    return os.path.join(d, "image.nii.gz"), os.path.join(d, "mask.nii.gz")
-
-
-@pytest.fixture(scope="module")
 def ct(data):
     d = os.path.join(data, "ibsi", "ibsi1", "ct_phantom")
     return os.path.join(d, "image.nii.gz"), os.path.join(d, "mask.nii.gz")

@@ -290,8 +290,8 @@ def test_errors():
     ex = featureextractor.RadiomicsFeatureExtractor()
     with pytest.raises(voxomics.VoxomicsError, match="no_such_image"):
         ex.execute("/nonexistent/no_such_image.nrrd", MASK)
-    with pytest.raises(NotImplementedError, match="voxel-based"):
-        ex.execute(IMAGE, MASK, voxelBased=True)
+    with pytest.raises(voxomics.VoxomicsError, match="no_such_image"):  # voxel-based: the same input errors
+        ex.execute("/nonexistent/no_such_image.nrrd", MASK, voxelBased=True)
 
 
 def test_module_level_api():

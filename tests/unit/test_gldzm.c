@@ -463,6 +463,44 @@ static void test_translation(void **state)
     vx_test_roi_free(&c);
 }
 
+/* Grey levels above 65535 (the zone grid's 32-bit path, also when roi->n_grey understates them): the zones,
+ * sizes and distances of the same ROI with its levels shifted down to 1.., each entry's level shifted back. */
+static void test_wide_levels(void **state)
+{
+    (void)state;
+    vx_test_roi a, b;
+    vx_test_roi_random(&a, 11, 9, 8, 7, 5);
+    vx_test_roi_random(&b, 11, 9, 8, 7, 5);
+    const int shift = 100000;
+    const size_t n = 9 * 8 * 7;
+    for (size_t k = 0; k < n; k++)
+        if (b.grey[k] > 0)
+            b.grey[k] += shift;
+    for (int variant = 0; variant < 2; variant++) {
+        b.roi.n_grey = variant ? 5 + shift : 5; /* stated, or understated (found while filling the grid) */
+        for (int distance = 0; distance < 2; distance++)
+            for (long slice = -1; slice < 2; slice++) {
+                vx_zone_matrix *ma = vx_zones_build(&a.roi, 1, slice, distance);
+                vx_zone_matrix *mb = vx_zones_build(&b.roi, 1, slice, distance);
+                assert_non_null(ma);
+                assert_non_null(mb);
+                assert_int_equal(ma->n, mb->n);
+                assert_true(ma->n > 0);
+                assert_int_equal(ma->n_voxels, mb->n_voxels);
+                assert_int_equal(mb->n_grey, 5 + shift);
+                for (size_t k = 0; k < ma->n; k++) {
+                    assert_int_equal(ma->e[k].len, mb->e[k].len);
+                    assert_int_equal(ma->e[k].grey + shift, mb->e[k].grey);
+                    assert_int_equal(ma->e[k].count, mb->e[k].count);
+                }
+                vx_zone_matrix_free(ma);
+                vx_zone_matrix_free(mb);
+            }
+    }
+    vx_test_roi_free(&a);
+    vx_test_roi_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_random_vs_brute),
         cmocka_unit_test(test_phantom),
         cmocka_unit_test(test_translation),
+        cmocka_unit_test(test_wide_levels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,8 +59,10 @@ def _plain(v):
 
 def params_document(settings, image_types, features, voxel_based=False):
     """The PyRadiomics parameter document (YAML text) of the three dicts, as execute() passes it to the
-    library: setting (in the dict's order), imageType, featureClass (a class with no feature list: null)."""
-    setting = {k: v for k, v in settings.items() if voxel_based or k not in VOXEL_SETTINGS}
+    library: setting (in the dict's order), imageType, featureClass (a class with no feature list: null); with
+    voxel_based, the settings' kernelRadius, maskedKernel, initValue and voxelBatch as a voxelSetting section,
+    as a parameter file gives them (they never go into setting)."""
+    setting = {k: v for k, v in settings.items() if k not in VOXEL_SETTINGS}
     classes = {str(k): (None if not v else _plain(list(v))) for k, v in features.items()}
     if "shape2D" in classes and not settings.get("force2D", False):
         # PyRadiomics warns and computes no 2D shape without force2D (enableAllFeatures enables the class)
@@ -71,6 +73,9 @@ def params_document(settings, image_types, features, voxel_based=False):
         image_types = {"Original": {}}
         classes = {k: v for k, v in classes.items() if k.startswith("shape")}
     doc = {"setting": _plain(setting), "imageType": _plain(image_types), "featureClass": classes}
+    voxel = {k: settings[k] for k in VOXEL_SETTINGS if k in settings}
+    if voxel_based and voxel:
+        doc["voxelSetting"] = _plain(voxel)
     return yaml.safe_dump(doc, sort_keys=False, default_flow_style=None, width=1 << 16)
 
 
@@ -109,6 +114,21 @@ def _image_of(x, what):
             "sitk.GetArrayFromImage(img) with order='zyx' and the image's spacing, origin and direction)"
             if "SimpleITK" in kind else "")
     raise TypeError(f"{what}: expected a file name, a voxomics.Image or a nibabel image, got {kind}{hint}")
+
+
+def _inputs(imageFilepath, maskFilepath):
+    """(image path, mask path, image, mask) as vx_pyradiomics_execute takes them: both paths (bytes), or both
+    Images (a file given with an image in memory is read)."""
+    image_path, image = _image_of(imageFilepath, "image")
+    mask_path, mask = _image_of(maskFilepath, "mask")
+    if (image_path is None) != (mask_path is None):  # a file and an image in memory: read the file
+        from ..image import read_image
+
+        if image_path is not None:
+            image_path, image = None, read_image(imageFilepath)
+        else:
+            mask_path, mask = None, read_image(maskFilepath)
+    return image_path, mask_path, image, mask
 
 
 class RadiomicsFeatureExtractor:
@@ -169,9 +189,9 @@ class RadiomicsFeatureExtractor:
         if paramsFile is None:  # a dict: checked now, as PyRadiomics validates it at construction
             _load_settings(self._document(), "parameter dict")
 
-    def _document(self, settings=None):
+    def _document(self, settings=None, voxel_based=False):
         return params_document(self.settings if settings is None else settings, self.enabledImagetypes,
-                               self.enabledFeatures)
+                               self.enabledFeatures, voxel_based)
 
     def addProvenance(self, provenance_on=True):
         """Turn the diagnostics_* values on or off (setting additionalInfo)."""
@@ -231,27 +251,47 @@ class RadiomicsFeatureExtractor:
         """Extract the features of one image and mask: file names (any format voxomics reads, docs/inputs.md)
         or voxomics.Image objects (not SimpleITK images). label and label_channel override the settings for
         this call. Returns a collections.OrderedDict: diagnostics_* values first, then the features as 0-d
-        numpy float64 arrays. Errors of the library raise voxomics.VoxomicsError with its message."""
-        if voxelBased:
-            raise NotImplementedError(
-                "voxel-based extraction (voxelBased=True) is not implemented in voxomics (issue 20; "
-                "docs/pyradiomics.md, 'Remaining differences'): use segment-based extraction")
+        numpy float64 arrays; with voxelBased=True the features are voxel maps instead (_execute_voxels).
+        Errors of the library raise voxomics.VoxomicsError with its message."""
         settings = dict(self.settings)
         if label is not None:
             settings["label"] = label
         if label_channel is not None:
             settings["label_channel"] = label_channel
+        if voxelBased:
+            return self._execute_voxels(settings, imageFilepath, maskFilepath)
         s = _load_settings(self._document(settings), "RadiomicsFeatureExtractor settings")
-        image_path, image = _image_of(imageFilepath, "image")
-        mask_path, mask = _image_of(maskFilepath, "mask")
-        if (image_path is None) != (mask_path is None):  # a file and an image in memory: read the file
-            from ..image import read_image
+        return self._run(s, *_inputs(imageFilepath, maskFilepath))
 
-            if image_path is not None:
-                image_path, image = None, read_image(imageFilepath)
-            else:
-                mask_path, mask = None, read_image(maskFilepath)
-        return self._run(s, image_path, mask_path, image, mask)
+    def _execute_voxels(self, settings, imageFilepath, maskFilepath):
+        """PyRadiomics' voxel-based execute: the diagnostics_* values of the segment-based execute (unless
+        additionalInfo is false), then one map per requested feature, a voxomics.Image (float32, the processed
+        grid, initValue outside the ROI) under PyRadiomics' name ("original_glcm_Contrast"), in the order of
+        the segment-based features; no shape features (they have no maps, as in PyRadiomics). The settings'
+        kernelRadius, maskedKernel, initValue and voxelBatch (a parameter file's voxelSetting, keywords or
+        settings) are read by the library (vx_maps_settings_load); the maps are vx_maps_compute's (docs/maps.md,
+        voxomics.maps)."""
+        from .._maps import case_images, compute_maps, maps_settings_text
+
+        text = self._document(settings, voxel_based=True)
+        s = _load_settings(text, "RadiomicsFeatureExtractor settings")  # voxelSetting checked with the rest
+        ms = maps_settings_text(text)
+        image_path, mask_path, image, mask = _inputs(imageFilepath, maskFilepath)
+        out = collections.OrderedDict()
+        if settings.get("additionalInfo", True):
+            # the diagnostics as the segment-based execute gives them (they do not depend on the feature
+            # classes): one extraction of a single first-order feature on the same inputs
+            cheap = params_document(settings, self.enabledImagetypes, {"firstorder": ["Mean"]})
+            diag = self._run(_load_settings(cheap, "RadiomicsFeatureExtractor settings"), image_path, mask_path,
+                             image, mask)
+            out.update((k, v) for k, v in diag.items() if k.startswith("diagnostics_"))
+            conf = out.get("diagnostics_Configuration_Settings")
+            if isinstance(conf, dict):  # PyRadiomics' settings dict holds the voxel settings too
+                conf.update((k, _plain(settings[k])) for k in VOXEL_SETTINGS if k in settings)
+        img, msk = case_images(image if image is not None else os.fsdecode(image_path),
+                               mask if mask is not None else os.fsdecode(mask_path), s, False)
+        out.update(compute_maps(img, msk, s, ms, img.order, requested_only=True))
+        return out
 
     @staticmethod
     def _run(s, image_path, mask_path, image, mask):
