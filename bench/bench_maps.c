@@ -1,15 +1,19 @@
 /* Benchmark: voxel maps of the first-order families (intensity statistics and intensity histogram) and the GLCM
  * (3D averaged and merged), kernel radius 1 (3 x 3 x 3 cube), on bench_families' generated 128^3 volume with a
- * lesion of about 113,000 ROI voxels, one thread: vx_maps_compute against the direct path (vx_extract on each
- * kernel written as a mask: "extract on each kernel as its own ROI"), the latter timed on an evenly spaced
- * subset of the ROI voxels and extrapolated to the whole ROI. Figures are recorded in bench/README.md.
+ * lesion of about 113,000 ROI voxels, one thread: vx_maps_compute (the sliding window) against its per-kernel path
+ * (vx_maps_compute_path without it: every kernel a small ROI), alternately in one run, best of RUNS each; then
+ * against the direct path (vx_extract on each kernel written as a mask: "extract on each kernel as its own ROI"),
+ * timed on an evenly spaced subset of the ROI voxels and extrapolated to the whole ROI. Figures are recorded in
+ * bench/README.md.
  * Usage: bench_maps [RUNS] [SUBSET]
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench_util.h"
+#include "extract/maps_impl.h"
 #include "voxomics/voxomics.h"
 
 /* Seconds per ROI voxel of the direct path on `subset` voxels spread over the ROI of m. */
@@ -47,6 +51,19 @@ static double direct_per_voxel(const vx_image *img, const vx_image *mask, const 
     return t / (double)done;
 }
 
+/* 1 when the maps a and b agree to 1e-12 relative (NaN with NaN). */
+static int maps_agree(const vx_maps *a, const vx_maps *b)
+{
+    if (a->n_vox != b->n_vox || a->n_features != b->n_features)
+        return 0;
+    for (size_t i = 0; i < a->n_vox * a->n_features; i++) {
+        const double x = a->values[i], y = b->values[i];
+        if ((isnan(x) || isnan(y)) ? !(isnan(x) && isnan(y)) : fabs(x - y) > 1e-12 * fmax(fabs(x), fabs(y)))
+            return 0;
+    }
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     int reps = argc > 1 ? atoi(argv[1]) : 3;
@@ -71,22 +88,34 @@ int main(int argc, char **argv)
     vx_maps_settings ms;
     vx_maps_settings_default(&ms);
     ms.threads = 1;
-    double *t = malloc((size_t)reps * sizeof *t);
-    vx_maps m = {0};
-    for (int r = 0; r < reps; r++) {
-        vx_maps_free(&m);
+    double *t = malloc((size_t)reps * sizeof *t), *tk = malloc((size_t)reps * sizeof *tk);
+    vx_maps m = {0}, mk = {0};
+    for (int r = 0; r < reps; r++) { /* the per-kernel path and the sliding window alternately */
+        vx_maps_free(&mk);
         double t0 = bench_now();
-        if (vx_maps_compute(img, mask, &s, &ms, &m, &err) != VX_OK) {
+        int rc = vx_maps_compute_path(img, mask, &s, &ms, 0, &mk, &err);
+        tk[r] = bench_now() - t0;
+        vx_maps_free(&m);
+        t0 = bench_now();
+        if (rc != VX_OK || vx_maps_compute(img, mask, &s, &ms, &m, &err) != VX_OK) {
             fprintf(stderr, "bench_maps: %s\n", err.msg);
             return 1;
         }
         t[r] = bench_now() - t0;
     }
     qsort(t, (size_t)reps, sizeof *t, bench_cmp);
+    qsort(tk, (size_t)reps, sizeof *tk, bench_cmp);
     printf("voxomics %s bench_maps: 128^3 volume, %zu ROI voxels, statistics + intensity histogram + GLCM (3D avg "
            "and merged), cube kernel radius 1, 1 thread\n",
            vx_version(), m.n_vox);
-    printf("vx_maps_compute: %zu maps, best %.3f s, median %.3f s (%d runs)\n", m.n_features, t[0], t[reps / 2], reps);
+    printf("per-kernel path (each kernel a small ROI): %zu maps, best %.3f s, median %.3f s (%d runs)\n",
+           mk.n_features, tk[0], tk[reps / 2], reps);
+    printf("vx_maps_compute (sliding window): %zu maps, best %.3f s, median %.3f s; per-kernel / sliding %.2fx "
+           "(best), maps %s\n",
+           m.n_features, t[0], t[reps / 2], tk[0] / t[0],
+           maps_agree(&m, &mk) ? "equal to 1e-12 relative" : "DIFFER");
+    vx_maps_free(&mk);
+    free(tk);
     vx_maps m2 = {0};
     ms.threads = 2;
     double t2 = bench_now();

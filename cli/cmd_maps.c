@@ -11,9 +11,9 @@
 #include "cli.h"
 
 typedef struct maps_opts {
-    const char *config, *out, *kernel, *init;
-    long radius, threads, label;
-    int quiet;
+    const char *config, *out, *kernel, *init, *masked;
+    long radius, threads, label, batch;
+    int quiet, unmasked;
 } maps_opts;
 
 #define OFF(f) offsetof(maps_opts, f)
@@ -29,11 +29,19 @@ static const cli_opt maps_table[] = {
     {"--kernel", NULL, "cube|sphere", "cube",
      "kernel shape: cube (Chebyshev distance <= N, PyRadiomics') or sphere (Euclidean distance <= N, in voxels)",
      CLI_STR, OFF(kernel), 0, 0, 0},
+    {"--masked-kernel", NULL, "true|false", "true, or the file's maskedKernel",
+     "true: a kernel holds its voxels in the ROI only; false: every voxel of the image within it, the grey levels "
+     "then discretised over the ROI's box padded by the radius (PyRadiomics' maskedKernel)",
+     CLI_STR, OFF(masked), 0, 0, 0},
+    {"--unmasked", NULL, NULL, NULL, "--masked-kernel false", CLI_FLAG, OFF(unmasked), 0, 0, 1},
+    {"--voxel-batch", NULL, "N", "one x row, or the file's voxelBatch",
+     "ROI voxels per work unit of the threads, in whole x rows (PyRadiomics' voxelBatch; the maps do not depend "
+     "on it)", CLI_INT, OFF(batch), 1, 2147483647, 0},
     {"--init-value", NULL, "X|nan", "0, or the file's initValue",
      "value of the maps outside the ROI (PyRadiomics' initValue)", CLI_STR, OFF(init), 0, 0, 0},
     {"--label", "-l", "N", "the settings' input.mask_label", "the mask label of the ROI", CLI_INT, OFF(label), 1,
      2147483647, 0},
-    {"--threads", "-j", "N", "1", "threads over z slabs (the maps do not depend on it)", CLI_INT, OFF(threads), 1,
+    {"--threads", "-j", "N", "1", "threads over work units of x rows (the maps do not depend on it)", CLI_INT, OFF(threads), 1,
      1024, 0},
     CLI_QUIET(maps_opts),
     CLI_END};
@@ -47,6 +55,14 @@ static int apply_options(const cli_command *c, const maps_opts *o, vx_settings *
         ms->threads = (int)o->threads;
     if (o->label)
         s->mask_label = (int)o->label;
+    if (o->batch)
+        ms->batch = (int)o->batch;
+    if (o->unmasked || (o->masked && !strcmp(o->masked, "false")))
+        ms->masked = 0;
+    else if (o->masked && !strcmp(o->masked, "true"))
+        ms->masked = 1;
+    else if (o->masked)
+        return cli_usage_error(c, "--masked-kernel takes true or false", o->masked);
     if (o->kernel && !strcmp(o->kernel, "cube"))
         ms->shape = VX_KERNEL_CUBE;
     else if (o->kernel && !strcmp(o->kernel, "sphere"))
@@ -145,11 +161,11 @@ static int run_maps(const cli_command *c, int argc, char **argv)
 const cli_command cli_cmd_maps = {
     "maps",
     "voxel maps: for every ROI voxel the features of a kernel around it, one NIfTI per feature",
-    "--config F.yaml [-r N] [--kernel cube|sphere] [-j N] -o OUTDIR IMAGE MASK",
+    "--config F.yaml [-r N] [--kernel cube|sphere] [--unmasked] [-j N] -o OUTDIR IMAGE MASK",
     "IMAGE  the image (NIfTI or NRRD)\nMASK   its mask, on the image grid",
     maps_table,
     "The ROI is processed and discretised once, as extract does; each ROI voxel's kernel (its neighbours within "
-    "the radius, in the ROI) is then its own ROI for the intensity statistics, intensity histogram, GLCM, GLRLM, "
+    "the radius, in the ROI, or every image voxel with --unmasked) is then its own ROI for the intensity statistics, intensity histogram, GLCM, GLRLM, "
     "GLSZM, GLDZM, NGTDM and NGLDM of the settings, under their 3D aggregations, on the original image and on "
     "each filter's response map (docs/maps.md). The maps are float32 NIfTI-1 files on the processed grid.",
     "voxomics maps --config configs/examples/ct_3d.yaml -r 1 -o maps/ "

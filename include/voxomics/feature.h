@@ -336,6 +336,34 @@ VX_API int vx_ngldm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx
 /* The family function for f; NULL when f is out of range. */
 VX_API vx_family_fn vx_family_compute_fn(vx_family f);
 
+/* ---- a kernel sliding along x over a processed ROI (the voxel maps, voxomics/maps.h) -------------------------
+ * The kernel of centre c: the voxels u of g with |u_x - c_x| <= h(dy, dz) for each row (dy, dz) of the shape
+ * (cube: h = radius; sphere: the largest h with h^2 + dy^2 + dz^2 <= radius^2), within g and, masked, in g's
+ * intensity mask (their grey levels 1..g->n_grey). Moving from x to x + 1 removes the voxel at x - h of each row
+ * and adds the one at x + 1 + h; the window keeps, exactly, the kernel's grey-level histogram and the GLCM
+ * co-occurrence counts of the 13 directions and their sum (src/feature/window.c). The rows of a family are those
+ * vx_extract gives on the kernel as its own ROI with N_g = g->n_grey (fbn) or the kernel's highest grey level. */
+typedef struct vx_window vx_window;
+
+/* The largest N_g for which the window keeps GLCM counts (14 N_g x N_g matrices). */
+#define VX_WINDOW_MAX_GREY 256
+
+/* The families of `families` the window computes under fs (fs->compat set): the intensity statistics (not with
+ * compat pyradiomics), the intensity histogram, and the GLCM with the 13 IBSI directions for n_grey <=
+ * VX_WINDOW_MAX_GREY. */
+VX_API unsigned vx_window_families(const vx_feature_settings *fs, unsigned families, int n_grey);
+/* A window over g for kernels of radius (1..15), sphere 1 / cube 0, masked 1 / 0, computing families (from
+ * vx_window_families) under fs; NULL when out of memory. g must outlive it. */
+VX_API vx_window *vx_window_new(const vx_roi *g, int radius, int sphere, int masked, const vx_feature_settings *fs,
+                                unsigned families, int fbn);
+VX_API void vx_window_free(vx_window *w);
+/* The kernel of voxel (x, y, z) from scratch. */
+VX_API void vx_window_start(vx_window *w, size_t x, size_t y, size_t z);
+/* The kernel moved from its centre (x, y, z) to (x + 1, y, z). */
+VX_API void vx_window_step(vx_window *w);
+/* The rows of family f (one of vx_window_families) of the current kernel, appended to res. */
+VX_API int vx_window_rows(vx_window *w, vx_family f, vx_results *res, vx_error *err);
+
 #ifdef __cplusplus
 }
 #endif

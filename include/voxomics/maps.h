@@ -9,8 +9,14 @@
  *     bin size and for none;
  *   - the kernel of ROI voxel v is the set of voxels u of the processed grid with ||u - v|| <= radius in
  *     voxel units, the Chebyshev norm for VX_KERNEL_CUBE (a (2r+1)^3 cube) and the Euclidean norm for
- *     VX_KERNEL_SPHERE (dx^2 + dy^2 + dz^2 <= r^2, whatever the spacing), intersected with the intensity mask
- *     (masked kernel, PyRadiomics' maskedKernel true) and with the grid;
+ *     VX_KERNEL_SPHERE (dx^2 + dy^2 + dz^2 <= r^2, whatever the spacing), intersected with the grid and, for a
+ *     masked kernel (PyRadiomics' maskedKernel true), with the intensity mask;
+ *   - unmasked kernels (maskedKernel false) hold every grid voxel within the radius, ROI or not. Their grey levels
+ *     are then discretised over the ROI's bounding box (of the intensity mask) padded by the radius in voxels and
+ *     clipped to the grid (PyRadiomics crops the image so in voxel mode and discretises all of it): the same
+ *     method and fixed-bin-size lower bound as the ROI's (a box voxel below that bound is an error, VX_EINVAL),
+ *     the box's range for fixed bin number and for a fixed bin size without a lower bound. The maps are still
+ *     computed at the ROI voxels only;
  *   - the families computed are those of the settings among intensity statistics, intensity histogram, GLCM,
  *     GLRLM, GLSZM, GLDZM, NGTDM and NGLDM (the families IBSI defines on a local ROI; morphology, local
  *     intensity and the IVH are left out), under the 3D aggregations of the settings (3D_avg, 3D_mrg, 3D);
@@ -19,7 +25,14 @@
  *     computed once on the whole processed grid and discretised once over the ROI as vx_extract discretises it
  *     (its own discretisation, else the top-level method with the bins starting at the ROI's minimum of the
  *     response); the columns of a filter are prefixed "<image type>_".
- * Unmasked kernels (maskedKernel false) are not supported yet (VX_EUNSUPPORTED).
+ * How: along each x row of the ROI a sliding window moves the kernel one voxel at a time (the voxels leaving and
+ * entering are the ends of the kernel's x runs) and keeps, exactly, the kernel's grey-level histogram and the GLCM
+ * co-occurrence counts of the 13 directions and their sum; the intensity statistics, intensity histogram and
+ * GLCM features are computed from them by the families' own code. GLRLM, GLSZM, GLDZM, NGTDM and NGLDM depend on
+ * the kernel's boundary (runs, zones and neighbourhoods are cut by it) and are computed per kernel, the kernel as
+ * a small ROI; so is the GLCM for more than 256 grey levels or PyRadiomics' own angles (distances, weighting,
+ * asymmetric), and the intensity statistics with compat pyradiomics. A row is computed from its start by one
+ * thread, so the maps are the same bits for any thread count and voxelBatch.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -47,10 +60,12 @@ typedef enum vx_kernel_shape {
 typedef struct vx_maps_settings {
     int radius;        /* kernelRadius, voxels, 1..15 (default 1) */
     int shape;         /* vx_kernel_shape (default VX_KERNEL_CUBE) */
-    int masked;        /* maskedKernel (default 1); 0 is refused (VX_EUNSUPPORTED) */
+    int masked;        /* maskedKernel (default 1): 1 the kernel within the ROI, 0 every grid voxel (unmasked) */
     double init_value; /* initValue: the maps' value outside the ROI (default 0, as PyRadiomics) */
-    int batch;         /* voxelBatch: accepted for PyRadiomics files; memory here is per thread, so unused */
-    int threads;       /* OpenMP threads over z slabs; <= 0: 1. The maps do not depend on it */
+    int batch;         /* voxelBatch: ROI voxels per work unit of the threads, in whole x rows (a unit is the
+                          fewest consecutive rows holding at least batch voxels); <= 0 (default 0, PyRadiomics'
+                          -1): one row. The maps do not depend on it */
+    int threads;       /* OpenMP threads over the work units; <= 0: 1. The maps do not depend on it */
 } vx_maps_settings;
 
 /* Defaults above. */
@@ -79,8 +94,8 @@ typedef struct vx_maps {
 
 /* Compute the maps of image img and mask per the settings s (validated here) and ms into *out (overwritten;
  * free with vx_maps_free, also after an error). Errors: those of vx_extract's processing, VX_EINVAL (ms out of
- * range, no family of the list above in s), VX_EUNSUPPORTED (unmasked kernels), VX_ENAN (a response map not
- * finite in the ROI), VX_ENOMEM. */
+ * range, no family of the list above in s; unmasked kernels: a voxel of the padded box below the fixed-bin-size
+ * lower bound), VX_ENAN (a response map not finite in the ROI), VX_ENOMEM. */
 VX_API int vx_maps_compute(const vx_image *img, const vx_image *mask, const vx_settings *s, const vx_maps_settings *ms,
                            vx_maps *out, vx_error *err);
 /* Column k of m as an image of m->geom (float32), m->init_value outside the ROI; *out NULL on error.

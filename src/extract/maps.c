@@ -16,6 +16,7 @@
 #include "voxomics/mask.h"
 #include "voxomics/roi.h"
 #include "extract/extract_impl.h"
+#include "extract/maps_impl.h"
 #include "io/pyrad_voxel.h"
 
 /* The families IBSI defines on a local ROI (the maps' families), as family bits. */
@@ -111,7 +112,7 @@ static void kernel_fill(const vx_roi *g, const vx_maps_settings *ms, const size_
                 long r2 = 0;
                 for (int a = 0; a < 3; a++)
                     r2 += ((long)p[a] - (long)c[a]) * ((long)p[a] - (long)c[a]);
-                const int in = g->imask[src] && (ms->shape == VX_KERNEL_CUBE || r2 <= (long)(r * r));
+                const int in = (!ms->masked || g->imask[src]) && (ms->shape == VX_KERNEL_CUBE || r2 <= (long)(r * r));
                 k->img[dst] = g->img[src];
                 k->mask[dst] = (uint8_t)in;
                 k->grey[dst] = in ? g->grey[src] : 0;
@@ -144,6 +145,7 @@ typedef struct maps_job {
     vx_image *pimg, *pmask; /* PyRadiomics' processed image and mask, or NULL */
     int fbn;
     const char *type; /* the image type of roi: a filter's name, NULL for the original image */
+    int sliding;      /* the sliding window for the families it computes (else every kernel as a small ROI) */
 } maps_job;
 
 static int job_check(const vx_settings *s, const vx_maps_settings *ms, vx_error *err)
@@ -153,13 +155,49 @@ static int job_check(const vx_settings *s, const vx_maps_settings *ms, vx_error 
                             ms->radius, MAPS_MAX_RADIUS);
     if (ms->shape != VX_KERNEL_CUBE && ms->shape != VX_KERNEL_SPHERE)
         return vx_error_set(err, VX_EINVAL, "voxel maps: unknown kernel shape %d; use cube or sphere", ms->shape);
-    if (!ms->masked)
-        return vx_error_set(err, VX_EUNSUPPORTED, "voxel maps: unmasked kernels (maskedKernel false) are not "
-                            "supported yet; use masked kernels (maskedKernel: true)");
     if ((!s->image_original && !s->n_filters) || !(s->features.families & MAPS_FAMILIES))
         return vx_error_set(err, VX_EINVAL, "voxel maps: the settings ask for no family with maps on the original "
                             "image; enable image_types.original and one of statistics, intensity_histogram, glcm, "
                             "glrlm, glszm, gldzm, ngtdm, ngldm");
+    return VX_OK;
+}
+
+/* Unmasked kernels: the grey levels of every voxel of the ROI's bounding box padded by r voxels (within the grid),
+ * discretised over that box (method d, fixed-bin-size lower bound fbs_min, NaN: the box minimum; fixed bin
+ * number over the box range) instead of over the ROI; they replace roi->grey and roi->n_grey (0 outside the box). */
+static int unmasked_grey(vx_roi *roi, const vx_discretisation *d, double fbs_min, int compat, int r, vx_error *err)
+{
+    const size_t nx = roi->dims[0], ny = roi->dims[1], n = nx * ny * roi->dims[2];
+    size_t lo[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, hi[3] = {0, 0, 0};
+    for (size_t i = 0; i < n; i++)
+        if (roi->imask[i]) {
+            const size_t c[3] = {i % nx, (i / nx) % ny, i / (nx * ny)};
+            for (int a = 0; a < 3; a++) {
+                lo[a] = c[a] < lo[a] ? c[a] : lo[a];
+                hi[a] = c[a] > hi[a] ? c[a] : hi[a];
+            }
+        }
+    uint8_t *box = calloc(n ? n : 1, 1);
+    int32_t *grey = malloc((n ? n : 1) * sizeof *grey);
+    int rc = box && grey ? VX_OK : vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory for unmasked kernels");
+    for (int a = 0; rc == VX_OK && a < 3 && lo[0] != SIZE_MAX; a++) {
+        lo[a] = lo[a] >= (size_t)r ? lo[a] - (size_t)r : 0;
+        hi[a] = hi[a] + (size_t)r < roi->dims[a] ? hi[a] + (size_t)r : roi->dims[a] - 1;
+    }
+    for (size_t z = lo[2]; rc == VX_OK && z <= hi[2] && lo[0] != SIZE_MAX; z++)
+        for (size_t y = lo[1]; y <= hi[1]; y++)
+            memset(box + lo[0] + nx * (y + ny * z), 1, hi[0] - lo[0] + 1);
+    int ng = 0;
+    if (rc == VX_OK && (rc = vx_discretise_compat(roi->img, box, n, d, compat, fbs_min, NAN, grey, &ng, err)) != VX_OK)
+        vx_error_prefix(err, "voxel maps: unmasked kernels, discretising the ROI box padded by the radius: ");
+    free(box);
+    if (rc != VX_OK) {
+        free(grey);
+        return rc;
+    }
+    free((void *)roi->grey);
+    roi->grey = grey;
+    roi->n_grey = ng;
     return VX_OK;
 }
 
@@ -238,98 +276,175 @@ static double row_value(const vx_results *res, const vx_maps *m, size_t k)
     return NAN;
 }
 
-/* The ROI voxels of plane z, whose first is ROI voxel `from`, into m. */
-static int maps_plane(const maps_job *j, size_t z, size_t from, kernel *k, vx_results *res, vx_maps *m,
-                      vx_error *err)
+/* A row of the ROI: its (y, z), its first and last ROI voxel's x, and the ordinal of the first among the ROI
+ * voxels. */
+typedef struct maps_row {
+    size_t y, z, x0, x1, first;
+} maps_row;
+
+/* What one thread works with: a kernel as a small ROI, its rows, the sliding window (NULL without). */
+typedef struct maps_worker {
+    kernel k;
+    vx_results res;
+    vx_window *w;
+} maps_worker;
+
+/* The rows of the kernel of voxel c into t->res: the families of slide from the sliding window (positioned on c),
+ * the others on the kernel as a small ROI, in family order (vx_extract's). */
+static int kernel_rows(const maps_job *j, const size_t c[3], unsigned slide, maps_worker *t, vx_error *err)
+{
+    const unsigned fams = j->s->features.families;
+    t->res.n = 0;
+    if (fams & ~slide)
+        kernel_fill(&j->roi, j->ms, c, j->fbn, &t->k);
+    if (!slide)
+        return vx_extract_run_families(&t->k.roi, j->s, fams, &t->res, err);
+    int rc = VX_OK;
+    for (int f = 0; f < VX_FAM_COUNT && rc == VX_OK; f++)
+        if (fams & (1u << f))
+            rc = slide & (1u << f) ? vx_window_rows(t->w, (vx_family)f, &t->res, err)
+                                   : vx_extract_run_families(&t->k.roi, j->s, 1u << f, &t->res, err);
+    return rc;
+}
+
+/* The ROI voxels of row, into m: the kernel slides from the row's first ROI voxel to its last. */
+static int maps_row_run(const maps_job *j, const maps_row *row, unsigned slide, maps_worker *t, vx_maps *m,
+                        vx_error *err)
 {
     const size_t nx = j->roi.dims[0], ny = j->roi.dims[1];
-    size_t v = from;
-    for (size_t y = 0; y < ny; y++)
-        for (size_t x = 0; x < nx; x++) {
-            const size_t idx = x + nx * (y + ny * z);
-            if (!j->roi.imask[idx])
-                continue;
-            const size_t c[3] = {x, y, z};
-            kernel_fill(&j->roi, j->ms, c, j->fbn, k);
-            res->n = 0;
-            int rc = vx_extract_run_families(&k->roi, j->s, j->s->features.families, res, err);
-            if (rc == VX_OK && res->n != m->n_features)
-                rc = vx_error_set(err, VX_EINVAL, "%zu values where the first kernel gave %zu; report this", res->n,
-                                  m->n_features);
-            if (rc != VX_OK) {
-                vx_error_prefix(err, "voxel maps: voxel (%zu, %zu, %zu): ", x, y, z);
-                return rc;
-            }
-            m->index[v] = idx;
-            for (size_t f = 0; f < m->n_features; f++)
-                m->values[f * m->n_vox + v] = row_value(res, m, f);
-            v++;
+    size_t v = row->first;
+    if (slide)
+        vx_window_start(t->w, row->x0, row->y, row->z);
+    for (size_t x = row->x0; x <= row->x1; x++) {
+        if (slide && x > row->x0)
+            vx_window_step(t->w);
+        const size_t idx = x + nx * (row->y + ny * row->z);
+        if (!j->roi.imask[idx])
+            continue;
+        const size_t c[3] = {x, row->y, row->z};
+        int rc = kernel_rows(j, c, slide, t, err);
+        if (rc == VX_OK && t->res.n != m->n_features)
+            rc = vx_error_set(err, VX_EINVAL, "%zu values where the first kernel gave %zu; report this", t->res.n,
+                              m->n_features);
+        if (rc != VX_OK) {
+            vx_error_prefix(err, "voxel maps: voxel (%zu, %zu, %zu): ", x, row->y, row->z);
+            return rc;
         }
+        m->index[v] = idx;
+        for (size_t f = 0; f < m->n_features; f++)
+            m->values[f * m->n_vox + v] = row_value(&t->res, m, f);
+        v++;
+    }
     return VX_OK;
 }
 
-/* Every plane, in parallel over planes (each thread its own kernel and rows). plane_first[z]: the first ROI
- * voxel of plane z. The first failing plane's error is reported. */
-static int maps_planes(const maps_job *j, const size_t *plane_first, vx_maps *m, vx_error *err)
+/* Every work unit (unit u: rows unit[u] .. unit[u + 1] - 1), in parallel over units, each thread with its own
+ * kernel, rows and sliding window; a row is always computed from its start by one thread, so the maps do not
+ * depend on the thread count or the units. The first failing unit's error is reported. */
+static int maps_units(const maps_job *j, const maps_row *rows, const size_t *unit, size_t nu, unsigned slide,
+                      vx_maps *m, vx_error *err)
 {
-    const size_t nz = j->roi.dims[2];
-    int *prc = calloc(nz, sizeof *prc);
-    vx_error *perr = calloc(nz, sizeof *perr);
+    int *prc = calloc(nu ? nu : 1, sizeof *prc);
+    vx_error *perr = calloc(nu ? nu : 1, sizeof *perr);
     if (!prc || !perr) {
         free(prc);
         free(perr);
         return vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory");
     }
     const int nt = j->ms->threads > 0 ? j->ms->threads : 1;
+    vx_feature_settings fs = j->s->features;
+    fs.compat = j->s->compat;
 #pragma omp parallel num_threads(nt) if (nt > 1)
     {
-        kernel k;
-        vx_results res;
-        vx_results_init(&res);
-        const int ok = kernel_alloc(&k, j->ms->radius) == VX_OK;
+        maps_worker t;
+        vx_results_init(&t.res);
+        t.w = slide ? vx_window_new(&j->roi, j->ms->radius, j->ms->shape == VX_KERNEL_SPHERE, j->ms->masked, &fs, slide,
+                                    j->fbn)
+                    : NULL;
+        const int ok = kernel_alloc(&t.k, j->ms->radius) == VX_OK && (!slide || t.w);
 #pragma omp for schedule(dynamic, 1)
-        for (size_t z = 0; z < nz; z++) {
-            if (plane_first[z + 1] == plane_first[z])
-                continue;
-            prc[z] = ok ? maps_plane(j, z, plane_first[z], &k, &res, m, &perr[z])
-                        : vx_error_set(&perr[z], VX_ENOMEM, "voxel maps: out of memory for a kernel");
-        }
-        kernel_free(&k);
-        vx_results_free(&res);
+        for (size_t u = 0; u < nu; u++)
+            for (size_t r = unit[u]; r < unit[u + 1] && prc[u] == VX_OK; r++)
+                prc[u] = ok ? maps_row_run(j, &rows[r], slide, &t, m, &perr[u])
+                            : vx_error_set(&perr[u], VX_ENOMEM, "voxel maps: out of memory for a kernel");
+        kernel_free(&t.k);
+        vx_results_free(&t.res);
+        vx_window_free(t.w);
     }
     int rc = VX_OK;
-    for (size_t z = 0; z < nz && rc == VX_OK; z++)
-        if ((rc = prc[z]) != VX_OK && err)
-            *err = perr[z];
+    for (size_t u = 0; u < nu && rc == VX_OK; u++)
+        if ((rc = prc[u]) != VX_OK && err)
+            *err = perr[u];
     free(prc);
     free(perr);
     return rc;
 }
 
+/* The rows of the ROI of j holding ROI voxels, in scan order (*nr of them; *rows NULL when none), and the ROI
+ * voxels' count. */
+static int maps_rows(const maps_job *j, maps_row **rows, size_t *nr, size_t *nvox)
+{
+    const size_t nx = j->roi.dims[0], ny = j->roi.dims[1], nz = j->roi.dims[2];
+    size_t n = 0, cap = 0, count = 0;
+    *rows = NULL;
+    for (size_t z = 0; z < nz; z++)
+        for (size_t y = 0; y < ny; y++) {
+            const uint8_t *im = j->roi.imask + nx * (y + ny * z);
+            maps_row row = {y, z, SIZE_MAX, 0, count};
+            for (size_t x = 0; x < nx; x++)
+                if (im[x]) {
+                    row.x0 = row.x0 == SIZE_MAX ? x : row.x0;
+                    row.x1 = x;
+                    count++;
+                }
+            if (row.x0 == SIZE_MAX)
+                continue;
+            if (n == cap) {
+                cap = cap ? 2 * cap : 256;
+                maps_row *g = realloc(*rows, cap * sizeof *g);
+                if (!g)
+                    return VX_ENOMEM;
+                *rows = g;
+            }
+            (*rows)[n++] = row;
+        }
+    *nr = n;
+    *nvox = count;
+    return VX_OK;
+}
+
+/* The work units of the thread schedule: consecutive whole rows, each unit the fewest rows that hold at least
+ * `batch` ROI voxels (voxelBatch; <= 0: one row), the last unit what is left. unit[0..*nu] (malloc'ed). */
+static size_t *maps_unit_list(const maps_row *rows, size_t nr, size_t nvox, int batch, size_t *nu)
+{
+    size_t *unit = malloc((nr + 1) * sizeof *unit), n = 0;
+    if (!unit)
+        return NULL;
+    const size_t want = batch > 0 ? (size_t)batch : 1;
+    unit[0] = 0;
+    for (size_t r = 0; r < nr; r++) {
+        const size_t end = r + 1 < nr ? rows[r + 1].first : nvox;
+        if (end - rows[unit[n]].first >= want || r + 1 == nr)
+            unit[++n] = r + 1;
+    }
+    *nu = n;
+    return unit;
+}
+
 /* The maps of the processed ROI of j. */
 static int maps_run(const maps_job *j, vx_maps *m, vx_error *err)
 {
-    const size_t nz = j->roi.dims[2], plane = j->roi.dims[0] * j->roi.dims[1];
-    size_t *plane_first = malloc((nz + 1) * sizeof *plane_first), first = SIZE_MAX;
-    if (!plane_first)
-        return vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory");
-    plane_first[0] = 0;
-    for (size_t z = 0; z < nz; z++) {
-        size_t n = 0;
-        for (size_t i = z * plane; i < (z + 1) * plane; i++)
-            if (j->roi.imask[i]) {
-                first = first == SIZE_MAX ? i : first;
-                n++;
-            }
-        plane_first[z + 1] = plane_first[z] + n;
-    }
-    m->n_vox = plane_first[nz];
+    maps_row *rows = NULL;
+    size_t nr = 0, nu = 0, *unit = NULL;
+    int rc = maps_rows(j, &rows, &nr, &m->n_vox);
+    if (rc == VX_OK && !(unit = maps_unit_list(rows, nr, m->n_vox, j->ms->batch, &nu)))
+        rc = VX_ENOMEM;
     kernel k;
-    int rc = kernel_alloc(&k, j->ms->radius);
-    if (rc != VX_OK)
-        rc = vx_error_set(err, rc, "voxel maps: out of memory for a kernel");
-    if (rc == VX_OK && first != SIZE_MAX)
-        rc = maps_columns(j, first, &k, m, err);
+    memset(&k, 0, sizeof k);
+    if (rc != VX_OK || kernel_alloc(&k, j->ms->radius) != VX_OK)
+        rc = vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory for the rows of the ROI");
+    if (rc == VX_OK && nr > 0)
+        rc = maps_columns(j, rows[0].x0 + j->roi.dims[0] * (rows[0].y + j->roi.dims[1] * rows[0].z), &k, m, err);
     kernel_free(&k);
     if (rc == VX_OK) {
         m->index = malloc((m->n_vox ? m->n_vox : 1) * sizeof *m->index);
@@ -339,9 +454,13 @@ static int maps_run(const maps_job *j, vx_maps *m, vx_error *err)
             rc = vx_error_set(err, VX_ENOMEM, "voxel maps: out of memory for %zu maps of %zu voxels",
                               m->n_features, m->n_vox);
     }
+    vx_feature_settings fs = j->s->features;
+    fs.compat = j->s->compat;
+    const unsigned slide = j->sliding ? vx_window_families(&fs, fs.families, j->roi.n_grey) : 0u;
     if (rc == VX_OK)
-        rc = maps_planes(j, plane_first, m, err);
-    free(plane_first);
+        rc = maps_units(j, rows, unit, nu, slide, m, err);
+    free(rows);
+    free(unit);
     return rc;
 }
 
@@ -379,6 +498,9 @@ static int filter_job(const maps_job *j, const vx_image_type_settings *t, vx_fft
     } else {
         rc = vx_roi_derive(&j->roi, map, j->s, &tex, &ivh, j->s->features.families, &jf->roi, err);
     }
+    if (rc == VX_OK && !j->ms->masked && jf->roi.grey) /* the response map's lower bound, as vx_roi_derive's */
+        rc = unmasked_grey(&jf->roi, &tex, tex.method == VX_DISC_FBS ? tex.min_value : NAN, j->s->compat,
+                           j->ms->radius, err);
     if (rc != VX_OK)
         vx_error_prefix(err, "voxel maps: image type '%s': ", t->name);
     return rc;
@@ -443,10 +565,17 @@ static int maps_image_types(const maps_job *j, vx_maps *out, vx_error *err)
 int vx_maps_compute(const vx_image *img, const vx_image *mask, const vx_settings *s, const vx_maps_settings *ms,
                     vx_maps *out, vx_error *err)
 {
+    return vx_maps_compute_path(img, mask, s, ms, 1, out, err);
+}
+
+int vx_maps_compute_path(const vx_image *img, const vx_image *mask, const vx_settings *s, const vx_maps_settings *ms,
+                         int sliding, vx_maps *out, vx_error *err)
+{
     memset(out, 0, sizeof *out);
     maps_job j;
     memset(&j, 0, sizeof j);
     j.ms = ms;
+    j.sliding = sliding;
     int rc = vx_settings_validate(s, err);
     if (rc == VX_OK)
         rc = job_check(s, ms, err);
@@ -462,6 +591,12 @@ int vx_maps_compute(const vx_image *img, const vx_image *mask, const vx_settings
         j.s->diagnostics = 0;
         j.fbn = s->texture_disc.method == VX_DISC_FBN;
         rc = job_roi(img, mask, &j, err);
+    }
+    if (rc == VX_OK && !ms->masked && (s->features.families & VX_ROI_GREY_FAMILIES)) {
+        /* the ROI's lower bound (discretise_texture in roi.c): min, else the re-segmentation bound */
+        const vx_discretisation *d = &s->texture_disc;
+        double fbs_min = s->compat == VX_COMPAT_PYRADIOMICS || !isnan(d->min_value) ? d->min_value : s->reseg_min;
+        rc = unmasked_grey(&j.roi, d, d->method == VX_DISC_FBS ? fbs_min : NAN, s->compat, ms->radius, err);
     }
     out->init_value = ms->init_value;
     out->geom = j.grid;

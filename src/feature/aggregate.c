@@ -252,15 +252,32 @@ static int directional_2d(tex_ctx *c, unsigned want, const long *slices, size_t 
     return rc;
 }
 
+/* The 3D aggregations of the 13 directions' matrices mats: ITBB, and IAZD from merged where given (the sum of
+ * mats, built by the caller), else by merging mats. */
+static int aggregate_3d(tex_ctx *c, unsigned want, void *const *mats, const void *merged)
+{
+    const size_t n = VX_N_DIR_3D;
+    int rc = VX_OK;
+    if (WANT(VX_AGG_3D_AVG)) /* ITBB */
+        rc = agg_mean(c, mats, n, VX_AGG_3D_AVG);
+    if (rc == VX_OK && WANT(VX_AGG_3D_MRG) && !merged) /* IAZD */
+        rc = agg_merged(c, mats, 1, 0, n, 1, VX_AGG_3D_MRG);
+    if (rc == VX_OK && WANT(VX_AGG_3D_MRG) && merged) { /* IAZD, as agg_merged gives it for one group */
+        acc_reset(&c->acc);
+        if (!feats(c, merged))
+            acc_add(&c->acc, c->vals);
+        rc = emit_mean(c, VX_AGG_3D_MRG);
+    }
+    return rc;
+}
+
 static int directional_3d(tex_ctx *c, unsigned want)
 {
     const size_t n = VX_N_DIR_3D;
     void **mats = calloc(n, sizeof *mats);
     int rc = mats ? build_all(c, mats, n, NULL, (int)n) : VX_ENOMEM;
-    if (rc == VX_OK && WANT(VX_AGG_3D_AVG)) /* ITBB */
-        rc = agg_mean(c, mats, n, VX_AGG_3D_AVG);
-    if (rc == VX_OK && WANT(VX_AGG_3D_MRG)) /* IAZD */
-        rc = agg_merged(c, mats, 1, 0, n, 1, VX_AGG_3D_MRG);
+    if (rc == VX_OK)
+        rc = aggregate_3d(c, want, mats, NULL);
     free_all(c->ops, mats, n);
     return rc;
 }
@@ -322,4 +339,32 @@ int vx_texture_compute(const vx_texture_ops *ops, const vx_roi *roi, const vx_fe
                             "more grey levels than the family supports: use a coarser discretisation)",
                             fi->key, roi->n_grey);
     return VX_OK;
+}
+
+int vx_texture_compute_3d(const vx_texture_ops *ops, const vx_feature_settings *fs, void *const *mats,
+                          const void *merged, vx_results *res, vx_error *err)
+{
+    const vx_family_info *fi = vx_family_get(ops->family);
+    const unsigned want = fs->aggregations & fi->aggregations & (VX_AGGBIT(VX_AGG_3D_AVG) | VX_AGGBIT(VX_AGG_3D_MRG));
+    if (!want)
+        return VX_OK;
+    enum { STACK_NF = 32 }; /* a kernel of the voxel maps per call: no allocation for up to 32 features */
+    double vals[STACK_NF], first[STACK_NF], sum[STACK_NF];
+    size_t cnt[STACK_NF];
+    tex_ctx c = {ops, NULL, fs, res, ops->family, vx_feature_count(ops->family), vals, {0, first, sum, cnt}};
+    const int heap = c.nf > STACK_NF;
+    int rc = VX_OK;
+    if (heap) {
+        c.vals = malloc(c.nf * sizeof *c.vals);
+        rc = c.vals ? acc_init(&c.acc, c.nf) : VX_ENOMEM;
+    } else {
+        c.acc.nf = c.nf;
+    }
+    if (rc == VX_OK)
+        rc = aggregate_3d(&c, want, mats, merged);
+    if (heap) {
+        free(c.vals);
+        acc_free(&c.acc);
+    }
+    return rc == VX_OK ? VX_OK : vx_error_set(err, rc, "%s: out of memory aggregating the 3D matrices", fi->key);
 }

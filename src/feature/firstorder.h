@@ -28,6 +28,15 @@ int vx_quantiles(const double *x, size_t n, const double *probs, size_t np, doub
 void vx_quantiles_hist(const double *counts, size_t nb, double v0, double n, const double *probs, size_t np,
                        double *out);
 
+/* ---- the first-order families from their data (also the voxel maps' sliding window) ------------------- */
+
+/* The intensity statistics rows of vx_stat_compute for the n intensities v (in the ROI's scan order: z, y, x). */
+int vx_stat_from_values(const double *v, size_t n, vx_results *res, vx_error *err);
+
+/* The intensity histogram rows of vx_ih_compute for the histogram h[i - 1] = n_i of the grey levels 1..ng
+ * (ng + 1 values, h[ng] = 0) of n voxels. */
+int vx_ih_from_histogram(const double *h, int ng, size_t n, vx_results *res, vx_error *err);
+
 /* ---- intensity-volume histogram kernel (see ivh.c) ------------------------------------------------------ */
 enum { VX_IVH_NF = 7 };
 

@@ -150,6 +150,47 @@ static int glcm_from_dense_counts(glcm_mat *g, const uint32_t *c, size_t n, int 
     return 0;
 }
 
+/* A sparse cell as a sort key (row, then column) and its count. */
+typedef struct keyed_cell {
+    uint64_t key;
+    double val;
+} keyed_cell;
+
+static int keyed_cmp(const void *a, const void *b)
+{
+    const uint64_t x = ((const keyed_cell *)a)->key, y = ((const keyed_cell *)b)->key;
+    return (x > y) - (x < y);
+}
+
+/* The cells of sparse g in row-major order (row i, then column j), the order of a dense matrix: the features sum
+ * the cells in that order, so a matrix gives the same bits however it was counted and stored. 0 or VX_ENOMEM. */
+static int glcm_sort_cells(glcm_mat *g)
+{
+    keyed_cell *t = malloc((g->nnz ? g->nnz : 1) * sizeof *t);
+    if (!t)
+        return VX_ENOMEM;
+    for (size_t k = 0; k < g->nnz; k++)
+        t[k] = (keyed_cell){(uint64_t)g->ci[k] << 32 | g->cj[k], g->val[k]};
+    if (g->nnz > 48) {
+        qsort(t, g->nnz, sizeof *t, keyed_cmp);
+    } else { /* few cells (a small ROI): insertion */
+        for (size_t k = 1; k < g->nnz; k++) {
+            const keyed_cell c = t[k];
+            size_t at = k;
+            for (; at > 0 && t[at - 1].key > c.key; at--)
+                t[at] = t[at - 1];
+            t[at] = c;
+        }
+    }
+    for (size_t k = 0; k < g->nnz; k++) {
+        g->ci[k] = (uint32_t)(t[k].key >> 32);
+        g->cj[k] = (uint32_t)t[k].key;
+        g->val[k] = t[k].val;
+    }
+    free(t);
+    return 0;
+}
+
 /* Listed counts (nt > 0 cells in touched): M = M+ + M+^T (symmetric) or M+, dense when at least half
  * the cells are occupied, otherwise sparse. Returns 0 or VX_ENOMEM. */
 static int glcm_from_listed_counts(glcm_mat *g, const uint32_t *c, const uint32_t *touched, size_t nt, size_t n,
@@ -207,7 +248,7 @@ static int glcm_from_listed_counts(glcm_mat *g, const uint32_t *c, const uint32_
         }
     }
     g->nnz = k;
-    return 0;
+    return glcm_sort_cells(g);
 }
 
 /* Number of distinct grey levels in the intensity mask (PyRadiomics' MCC is 1 when the ROI has only one). */
@@ -385,11 +426,13 @@ static double plogp(double p)
 }
 
 /* Sums over the non-zero cells, in units of counts (divided by the total afterwards). */
+enum { LOG_CACHE = 64 };
 typedef struct cell_acc {
     double *px, *py, *pd, *ps; /* marginal counts: rows, columns, |i-j|, i+j (+2) */
     double total, cmax, sq, clogc, cross, ctr;
-    double n;              /* the total count, known before the pass (for the entropy terms) */
-    double lastc, lastlog; /* log2(n / c) of the previous count c: symmetric cells come in equal pairs */
+    double n;                   /* the total count, known before the pass (for the entropy terms) */
+    double lastc, lastlog;      /* log2(n / c) of the previous count c: symmetric cells come in equal pairs */
+    double logc[LOG_CACHE + 1]; /* log2(n / c) of the integer counts c <= LOG_CACHE met so far (0: not yet) */
 } cell_acc;
 
 static inline void cell_add(cell_acc *a, size_t i, size_t j, double c)
@@ -404,7 +447,14 @@ static inline void cell_add(cell_acc *a, size_t i, size_t j, double c)
     a->sq += c * c;
     if (c != a->lastc) {
         a->lastc = c;
-        a->lastlog = log2(a->n / c); /* n / c >= 1: the term is >= 0, and 0 for c = n */
+        const size_t k = c <= LOG_CACHE && c == (double)(size_t)c ? (size_t)c : 0;
+        if (k && a->logc[k] != 0.0) {
+            a->lastlog = a->logc[k];
+        } else {
+            a->lastlog = log2(a->n / c); /* n / c >= 1: the term is >= 0, and 0 for c = n */
+            if (k)
+                a->logc[k] = a->lastlog;
+        }
     }
     a->clogc += c * a->lastlog;
     a->cross += ((double)(i + 1) - a->ctr) * ((double)(j + 1) - a->ctr) * c;
@@ -477,15 +527,15 @@ typedef struct sum_moments {
     double avg, var, entr, ctend, cshade, cprom;
 } sum_moments;
 
-static sum_moments sum_marginal_moments(const double *ps, size_t n, double mux, double muy)
+static sum_moments sum_marginal_moments(const double *ps, size_t klo, size_t khi, double mux, double muy)
 {
     double savg = 0.0, sentr = 0.0;
-    for (size_t k = 2; k <= 2 * n; k++) {
+    for (size_t k = klo; k <= khi; k++) {
         savg += (double)k * ps[k];
         sentr += plogp(ps[k]);
     }
     double svar = 0.0, ctend = 0.0, cshade = 0.0, cprom = 0.0;
-    for (size_t k = 2; k <= 2 * n; k++) {
+    for (size_t k = klo; k <= khi; k++) {
         const double q = ps[k];
         if (q == 0.0)
             continue;
@@ -528,7 +578,7 @@ static int glcm_probabilities(const glcm_mat *g, double *stackbuf, size_t stack_
     /* the total count first: the joint entropy sums c log2(N / c), which is >= 0 term by term */
     const double ntot = glcm_total(g);
     cell_acc a = {buf, buf + n, buf + 2 * n, buf + 3 * n, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5 * (double)(ng + 1), ntot,
-                  -1.0, 0.0};
+                  -1.0, 0.0, {0.0}};
     glcm_accumulate(g, &a);
     const double total = a.total;
     if (!(total > 0.0)) {
@@ -538,8 +588,15 @@ static int glcm_probabilities(const glcm_mat *g, double *stackbuf, size_t stack_
     }
     /* Counts -> probabilities by division (not by a reciprocal): a count equal to the total gives exactly
      * 1, so one grey level gives exact means, zero variances and zero entropies. */
-    for (size_t k = 0; k < nbuf; k++)
-        buf[k] /= total;
+    const size_t lo = (size_t)g->lo, hi = (size_t)g->hi; /* the marginals are 0 outside the occupied levels */
+    for (size_t k = lo; k <= hi; k++) {
+        a.px[k] /= total;
+        a.py[k] /= total;
+    }
+    for (size_t k = 0; k <= hi - lo; k++)
+        a.pd[k] /= total;
+    for (size_t k = 2 * lo + 2; k <= 2 * hi + 2; k++)
+        a.ps[k] /= total;
     *out = a;
     return 0;
 }
@@ -550,20 +607,21 @@ typedef struct {
     int nlx, nly;
 } marg_moments;
 
-static marg_moments marginal_moments(const double *px, const double *py, size_t n)
+static marg_moments marginal_moments(const double *px, const double *py, size_t lo, size_t hi)
 {
     double mux = 0.0, muy = 0.0, hx = 0.0, hy = 0.0;
     int nlx = 0, nly = 0; /* grey levels occupied in the row and column marginals */
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = lo; i <= hi; i++) {
         mux += (double)(i + 1) * px[i];
         muy += (double)(i + 1) * py[i];
-        hx += plogp(px[i]);
-        hy += plogp(py[i]);
+        const double tx = plogp(px[i]);
+        hx += tx;
+        hy += py[i] == px[i] ? tx : plogp(py[i]); /* a symmetric matrix: the same marginals */
         nlx += px[i] > 0.0;
         nly += py[i] > 0.0;
     }
     double varx = 0.0, vary = 0.0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = lo; i <= hi; i++) {
         const double ex = (double)(i + 1) - mux, ey = (double)(i + 1) - muy;
         varx += ex * ex * px[i];
         vary += ey * ey * py[i];
@@ -643,11 +701,13 @@ static void pyradiomics_one_level(double *out)
         out[23] = 0.0;
 }
 
+/* The features of matrix p. The sums run over the occupied grey levels lo..hi only: the terms of the other levels
+ * are exactly 0. */
 static int glcm_features(const void *p, const vx_feature_settings *fs, double *out)
 {
     const glcm_mat *g = p;
     const int ng = g->ng;
-    const size_t n = (size_t)ng;
+    const size_t lo = (size_t)g->lo, hi = (size_t)g->hi;
     if (g->lo > g->hi || (!g->dense && g->nnz == 0)) { /* no pairs */
         glcm_no_value(out);
         return 1;
@@ -661,11 +721,11 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
         return 1;
     }
     const double total = a.total;
-    double *px = a.px, *py = a.py, *pd = a.pd, *ps = a.ps;
+    const double *px = a.px, *py = a.py, *pd = a.pd, *ps = a.ps;
     const double jmax = a.cmax / total, energy = a.sq / (total * total), cross = a.cross / total, ctr = a.ctr;
     /* HXY = -sum p log2 p with p = c / N: (sum c log2(N / c)) / N, >= 0 term by term, 0 for one cell */
     const double hxy = a.clogc / total;
-    const marg_moments mm = marginal_moments(px, py, n);
+    const marg_moments mm = marginal_moments(px, py, lo, hi);
     const double mux = mm.mux, muy = mm.muy, hx = mm.hx, hy = mm.hy, varx = mm.varx, vary = mm.vary;
     const int nlx = mm.nlx, nly = mm.nly; /* grey levels occupied in the row and column marginals */
     /* covariance sum_ij (i - mu_i.)(j - mu_.j) p_ij from the shifted cross moment */
@@ -673,8 +733,8 @@ static int glcm_features(const void *p, const vx_feature_settings *fs, double *o
     /* HXY_1 = -sum_ij p_ij log2(p_i. p_.j) = HX + HY (sum over j of p_ij is p_i.), and
      * HXY_2 = -sum_ij p_i. p_.j log2(p_i. p_.j) = HX + HY (the marginals sum to 1). */
     const double hxy1 = hx + hy, hxy2 = hx + hy;
-    const diff_moments d = difference_moments(pd, n, ng);
-    const sum_moments sm = sum_marginal_moments(ps, n, mux, muy);
+    const diff_moments d = difference_moments(pd, hi - lo + 1, ng);
+    const sum_moments sm = sum_marginal_moments(ps, 2 * lo + 2, 2 * hi + 2, mux, muy);
     /* Maximal correlation coefficient (PyRadiomics glcm MCC): sqrt(second largest eigenvalue of Q) */
     out[25] = fs && fs->compat == VX_COMPAT_PYRADIOMICS ? glcm_mcc(g, px, py, total) : NAN;
     free(heap);
@@ -839,6 +899,15 @@ static int glcm_pyradiomics(const vx_roi *roi, const vx_feature_settings *fs, vx
     return rc == VX_OK ? vx_results_add_block(res, VX_F_CM_JOINT_MAX, GLCM_NF, agg, out) : rc;
 }
 
+/* PyRadiomics' MCC of a ROI with a single grey level (n_levels < 2) is 1: rows from `from` on. */
+static void pyradiomics_mcc_flat(vx_results *res, size_t from, int n_levels)
+{
+    if (n_levels < 2)
+        for (size_t i = from; i < res->n; i++)
+            if (res->rows[i].feature == VX_F_CM_MCC && !isnan(res->rows[i].value))
+                res->rows[i].value = 1.0;
+}
+
 int vx_glcm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
 {
     if (fs->compat != VX_COMPAT_PYRADIOMICS)
@@ -855,10 +924,38 @@ int vx_glcm_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results
     for (int a = 0; a < VX_AGG_COUNT && rc == VX_OK; a++)
         if (own & VX_AGGBIT(a) && (rc = glcm_pyradiomics(roi, fs, (vx_agg)a, res)) != VX_OK)
             vx_error_set(err, rc, "glcm: out of memory");
-    /* PyRadiomics' MCC of a ROI with a single grey level is 1 */
-    if (rc == VX_OK && roi_grey_levels(roi) < 2)
-        for (size_t i = from; i < res->n; i++)
-            if (res->rows[i].feature == VX_F_CM_MCC && !isnan(res->rows[i].value))
-                res->rows[i].value = 1.0;
+    if (rc == VX_OK)
+        pyradiomics_mcc_flat(res, from, roi_grey_levels(roi));
+    return rc;
+}
+
+int vx_glcm_cells_supported(const vx_feature_settings *fs)
+{
+    return fs->compat != VX_COMPAT_PYRADIOMICS ||
+           !(fs->distance_set || fs->glcm_weighting != VX_GLCM_WEIGHT_NONE || !fs->glcm_symmetric);
+}
+
+int vx_glcm_compute_cells(int ng, const vx_glcm_cells *dirs, const vx_glcm_cells *merged, int n_levels,
+                          const vx_feature_settings *fs, vx_results *res, vx_error *err)
+{
+    glcm_mat m[VX_N_DIR_3D + 1];
+    void *mats[VX_N_DIR_3D];
+    for (int k = 0; k <= VX_N_DIR_3D; k++) {
+        const vx_glcm_cells *c = k < VX_N_DIR_3D ? &dirs[k] : merged;
+        m[k] = (glcm_mat){ng, 0, c->nnz, c->ci, c->cj, c->val, ng, -1}; /* sparse; lo..hi: the occupied levels */
+        for (size_t t = 0; t < c->nnz; t++) {
+            const int i = (int)c->ci[t], j = (int)c->cj[t], l = i < j ? i : j, h = i > j ? i : j;
+            m[k].lo = l < m[k].lo ? l : m[k].lo;
+            m[k].hi = h > m[k].hi ? h : m[k].hi;
+        }
+        if (!c->nnz)
+            m[k].lo = 0;
+        if (k < VX_N_DIR_3D)
+            mats[k] = &m[k];
+    }
+    const size_t from = res->n;
+    int rc = vx_texture_compute_3d(&glcm_ops, fs, mats, &m[VX_N_DIR_3D], res, err);
+    if (rc == VX_OK && fs->compat == VX_COMPAT_PYRADIOMICS)
+        pyradiomics_mcc_flat(res, from, n_levels);
     return rc;
 }

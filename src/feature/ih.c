@@ -167,10 +167,6 @@ static void histogram_spread(const double *h, int ng, double nv, double mu, int 
 int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
 {
     (void)fs;
-    double out[IH_NF];
-    for (int i = 0; i < IH_NF; i++)
-        out[i] = NAN;
-
     const int ng = roi->n_grey;
     double *h = calloc((size_t)(ng > 0 ? ng : 0) + 1, sizeof *h); /* h[i - 1] = n_i */
     if (!h)
@@ -178,14 +174,19 @@ int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *
 
     size_t n = 0;
     int rc = grey_histogram(roi, ng, h, &n, err);
-    if (rc != VX_OK) {
-        free(h);
-        return rc;
-    }
-    if (n == 0) {
-        free(h);
+    if (rc == VX_OK)
+        rc = vx_ih_from_histogram(h, ng, n, res, err);
+    free(h);
+    return rc;
+}
+
+int vx_ih_from_histogram(const double *h, int ng, size_t n, vx_results *res, vx_error *err)
+{
+    double out[IH_NF];
+    for (int i = 0; i < IH_NF; i++)
+        out[i] = NAN;
+    if (n == 0)
         return add_rows(res, out, err);
-    }
     const double nv = (double)n;
 
     ih_moments mo;
@@ -207,7 +208,6 @@ int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *
     double grd[4];
     histogram_gradient(h, ng, grd);
     const double gmaxv = grd[0], gmaxi = grd[1], gminv = grd[2], gmini = grd[3];
-    free(h);
 
     /* Mean discretised intensity, X6K6: F = 1/N_v sum_k X_d,k = sum_i i p_i */
     out[0] = mu;

@@ -33,6 +33,17 @@ static inline double median3(double a, double b, double c)
     return b;
 }
 
+static void insertion_sort(double *x, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        const double v = x[i];
+        size_t at = i;
+        for (; at > 0 && x[at - 1] > v; at--)
+            x[at] = x[at - 1];
+        x[at] = v;
+    }
+}
+
 /* Rearrange x[lo..hi) (lo <= k < hi) so that x[k] holds the value of rank k of the whole array, every
  * element of x[lo..k) is <= x[k] and every element of x(k..hi) is >= x[k]. Three-way partitioning keeps
  * heavily tied data (integer CT values) linear; a pass budget falls back to qsort on adversarial input. */
@@ -40,7 +51,11 @@ static void select_rank(double *x, size_t lo, size_t hi, size_t k)
 {
     int budget = 128;
     while (hi - lo > 1) {
-        if (hi - lo <= 16 || --budget < 0) {
+        if (hi - lo <= 16) { /* (qsort would allocate) */
+            insertion_sort(x + lo, hi - lo);
+            return;
+        }
+        if (--budget < 0) {
             qsort(x + lo, hi - lo, sizeof *x, cmp_double);
             return;
         }
@@ -64,25 +79,33 @@ static void select_rank(double *x, size_t lo, size_t hi, size_t k)
     }
 }
 
-/* Percentiles by selection on x itself (permutes x). */
-static void quantiles_select(double *x, size_t n, const double *probs, size_t np, double *out)
+/* The rank k = floor(h) (clamped to 0..n-1) of the lower order statistic of percentile p, h = (n - 1) p. */
+static size_t lower_rank(size_t n, double p, double *h)
+{
+    *h = (double)(n - 1) * p;
+    double fk = floor(*h);
+    size_t k = fk <= 0.0 ? 0 : (size_t)fk;
+    return k > n - 1 ? n - 1 : k;
+}
+
+/* Percentiles by selection on x itself (permutes x); sorted: x is sorted already (the order statistics are its
+ * elements: the same values as selection finds). */
+static void quantiles_select(double *x, size_t n, int sorted, const double *probs, size_t np, double *out)
 {
     /* invariant: x[0..lo) holds the lo smallest values */
     size_t lo = 0;
     for (size_t q = 0; q < np; q++) {
-        double h = (double)(n - 1) * probs[q];
-        double fk = floor(h);
-        size_t k = fk <= 0.0 ? 0 : (size_t)fk;
-        if (k > n - 1)
-            k = n - 1;
+        double h;
+        size_t k = lower_rank(n, probs[q], &h);
         if (k < lo) /* probs not ascending: restart the search (still correct) */
             lo = 0;
-        select_rank(x, lo, n, k);
+        if (!sorted)
+            select_rank(x, lo, n, k);
         double v = x[k];
         double f = h - (double)k;
         if (f > 0.0 && k + 1 < n) {
             double m = x[k + 1];
-            for (size_t i = k + 2; i < n; i++)
+            for (size_t i = k + 2; i < n && !sorted; i++)
                 if (x[i] < m)
                     m = x[i];
             v += f * (m - v);
@@ -111,11 +134,8 @@ static size_t needed_buckets(const size_t *start, size_t n, const double *probs,
 {
     size_t nr = 0;
     for (size_t q = 0; q < np; q++) {
-        double h = (double)(n - 1) * probs[q];
-        double fk = floor(h);
-        size_t k = fk <= 0.0 ? 0 : (size_t)fk;
-        if (k > n - 1)
-            k = n - 1;
+        double h;
+        size_t k = lower_rank(n, probs[q], &h);
         rank[nr++] = k;
         rank[nr++] = k + 1 < n ? k + 1 : k;
     }
@@ -163,7 +183,10 @@ int vx_quantiles(const double *x, size_t n, const double *probs, size_t np, doub
         if (!c)
             return VX_ENOMEM;
         memcpy(c, x, n * sizeof *c);
-        quantiles_select(c, n, probs, np, out);
+        const int sort = n <= 64; /* few values: sorted by insertion, then read */
+        if (sort)
+            insertion_sort(c, n);
+        quantiles_select(c, n, sort, probs, np, out);
         free(c);
         return VX_OK;
     }

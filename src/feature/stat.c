@@ -168,15 +168,20 @@ static void median_and_robust_deviation(const double *v, size_t n, double p10, d
 int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err)
 {
     (void)fs;
-    double out[STAT_NF];
-    for (int i = 0; i < STAT_NF; i++)
-        out[i] = NAN;
-
     double *v;
     size_t n;
     int rc = roi_intensities(roi, &v, &n, err);
-    if (rc != VX_OK)
-        return rc;
+    if (rc == VX_OK)
+        rc = vx_stat_from_values(v, n, res, err);
+    free(v);
+    return rc;
+}
+
+int vx_stat_from_values(const double *v, size_t n, vx_results *res, vx_error *err)
+{
+    double out[STAT_NF];
+    for (int i = 0; i < STAT_NF; i++)
+        out[i] = NAN;
     if (n == 0)
         return add_rows(res, out, err);
     const double nv = (double)n;
@@ -194,15 +199,12 @@ int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results
     /* P10, P25, P50, P75, P90 by selection */
     static const double probs[5] = {0.10, 0.25, 0.50, 0.75, 0.90};
     double q[5];
-    if (vx_quantiles(v, n, probs, 5, q) != VX_OK) {
-        free(v);
+    if (vx_quantiles(v, n, probs, 5, q) != VX_OK)
         return vx_error_set(err, VX_ENOMEM, "statistics: out of memory computing percentiles of %zu values", n);
-    }
     const double p10 = q[0], p25 = q[1], med = q[2], p75 = q[3], p90 = q[4];
 
     double medad, rmad;
     median_and_robust_deviation(v, n, p10, p90, med, &medad, &rmad);
-    free(v);
 
     /* Mean, Q4LE: F = 1/N_v sum_k X_gl,k */
     out[0] = mu;

@@ -23,6 +23,8 @@
 #ifndef VX_TEXTURE_H
 #define VX_TEXTURE_H
 
+#include <stdint.h>
+
 #include "voxomics/feature.h"
 
 /* The 13 unique 3D neighbour directions (dx, dy, dz); the first 4 lie in the (x, y) plane. */
@@ -54,5 +56,31 @@ double vx_texture_offset_norm(int weighting, const long d[3], const double sp[3]
 /* Compute every aggregation of fs->aggregations that the family supports and add the rows to res. */
 int vx_texture_compute(const vx_texture_ops *ops, const vx_roi *roi, const vx_feature_settings *fs,
                        vx_results *res, vx_error *err);
+
+/* The 3D aggregations (ITBB 3D averaged, IAZD 3D merged) of fs->aggregations for a directional family from
+ * matrices built elsewhere: mats[0..12] one per direction of vx_texture_dirs, merged their sum (NULL: merged
+ * here). The rows are those vx_texture_compute adds for these aggregations. */
+int vx_texture_compute_3d(const vx_texture_ops *ops, const vx_feature_settings *fs, void *const *mats,
+                          const void *merged, vx_results *res, vx_error *err);
+
+/* ---- GLCM from co-occurrence cells counted elsewhere (the voxel maps' sliding window, window.c) --
+ * A matrix as its non-zero cells (0-based grey levels ci, cj < ng; counts val as glcm.c stores them: the
+ * symmetric matrix M+ + M+^T when fs->glcm_symmetric, else M+), in row-major order (ci, then cj): the order in
+ * which glcm.c sums the cells of every matrix, so that the same counts give the same bits. */
+typedef struct vx_glcm_cells {
+    size_t nnz;
+    uint32_t *ci, *cj;
+    double *val;
+} vx_glcm_cells;
+
+/* 1 when vx_glcm_compute under fs uses the 13 IBSI directions (not PyRadiomics' own angles), so that
+ * vx_glcm_compute_cells gives its rows. */
+int vx_glcm_cells_supported(const vx_feature_settings *fs);
+
+/* The GLCM rows of vx_glcm_compute under fs (3D aggregations only) for the matrices dirs[0..12] (per direction
+ * of vx_texture_dirs) and merged (their sum) of N_g = ng grey levels; n_levels: the number of distinct grey
+ * levels of the ROI (PyRadiomics' MCC). */
+int vx_glcm_compute_cells(int ng, const vx_glcm_cells *dirs, const vx_glcm_cells *merged, int n_levels,
+                          const vx_feature_settings *fs, vx_results *res, vx_error *err);
 
 #endif

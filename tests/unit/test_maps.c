@@ -1,7 +1,8 @@
 /* Voxel maps (vx_maps_compute) against the direct computation: for every ROI voxel, the kernel written as a
  * mask and extracted with vx_extract as its own ROI (the same settings, bin edges fixed so that the kernel's
  * grey levels are the ROI's); every feature of every map family, cube and sphere kernels, radius 1 and 2, to
- * 1e-12 relative. 1 and 2 threads give bit-identical maps. The voxelSetting of a PyRadiomics parameter file.
+ * 1e-12 relative, masked and unmasked kernels. 1 and 2 threads, and any voxelBatch, give bit-identical maps. The
+ * voxelSetting of a PyRadiomics parameter file, and the maps under one (compat pyradiomics).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,7 +30,8 @@ static int same_value(double a, double b)
     return fabs(a - b) <= 1e-12 * fmax(fabs(a), fabs(b)) || a == b;
 }
 
-/* The kernel of voxel c as a mask on img's grid: its neighbours within radius (shape) that are in mask. */
+/* The kernel of voxel c as a mask on img's grid: its neighbours within radius (shape) that are in mask (masked
+ * kernels), or all of them within the grid (unmasked). */
 static void kernel_mask(const vx_image *mask, const vx_maps_settings *ms, const size_t c[3], vx_image *k)
 {
     const size_t *d = mask->geom.dims;
@@ -42,22 +44,27 @@ static void kernel_mask(const vx_image *mask, const vx_maps_settings *ms, const 
                                      ? labs(dx) <= r && labs(dy) <= r && labs(dz) <= r
                                      : dx * dx + dy * dy + dz * dz <= r * r;
                 const size_t i = x + d[0] * (y + d[1] * z);
-                k->v[i] = near && mask->v[i] >= 0.5f ? 1.0f : 0.0f;
+                k->v[i] = near && (!ms->masked || mask->v[i] >= 0.5f) ? 1.0f : 0.0f;
             }
 }
 
-/* The value of the column called name in the direct extraction res (named by the table writers'
- * vx_results_column_name, the image type prefixed for filters); fails when res has no such column. */
-static double direct_value(const vx_results *res, const char *name)
+/* The value of map column k of m in the direct extraction res: the column of the same name (named by the table
+ * writers' vx_results_column_name, the image type prefixed for filters), else (PyRadiomics' column names) the
+ * original image's row of the same feature and aggregation; fails when res has neither. */
+static double direct_value(const vx_results *res, const vx_maps *m, size_t k)
 {
     char buf[256];
     for (size_t r = 0; r < res->n; r++) {
         vx_results_column_name(res, &res->rows[r], VX_NAMES_IBSI, res->rows[r].image_type != VX_IMAGE_ORIGINAL, buf,
                                sizeof buf);
-        if (!strcmp(buf, name))
+        if (!strcmp(buf, m->name[k]))
             return res->rows[r].value;
     }
-    fail_msg("the direct extraction has no column %s", name);
+    for (size_t r = 0; r < res->n; r++)
+        if (res->rows[r].image_type == VX_IMAGE_ORIGINAL && res->rows[r].feature == m->feature[k] &&
+            res->rows[r].agg == m->agg[k])
+            return res->rows[r].value;
+    fail_msg("the direct extraction has no column %s", m->name[k]);
     return NAN;
 }
 
@@ -91,10 +98,10 @@ static void check_maps(const vx_image *img, const vx_image *mask, const vx_setti
         if (rc != VX_OK)
             fail_msg("direct extraction at (%zu, %zu, %zu): %s", c[0], c[1], c[2], err.msg);
         for (size_t f = 0; f < m1.n_features; f++) {
-            const double want = direct_value(&res, m1.name[f]), got = m1.values[f * m1.n_vox + i];
+            const double want = direct_value(&res, &m1, f), got = m1.values[f * m1.n_vox + i];
             if (!same_value(got, want))
-                fail_msg("%s at (%zu, %zu, %zu), radius %d, %s: map %.17g, direct %.17g", m1.name[f], c[0], c[1],
-                         c[2], ms.radius, ms.shape ? "sphere" : "cube", got, want);
+                fail_msg("%s at (%zu, %zu, %zu), radius %d, %s%s: map %.17g, direct %.17g", m1.name[f], c[0], c[1],
+                         c[2], ms.radius, ms.shape ? "sphere" : "cube", ms.masked ? "" : " unmasked", got, want);
             checked++;
         }
         vx_results_free(&res);
@@ -107,19 +114,23 @@ static void check_maps(const vx_image *img, const vx_image *mask, const vx_setti
 
 static void map_settings(vx_settings *s);
 
-/* check_maps for cube and sphere kernels of radius 1 and 2, under s restricted to the map families in 3D;
- * frees img and mask. */
-static void check_kernels(vx_image *img, vx_image *mask, vx_settings *s)
+/* check_maps for cube and sphere kernels of radius 1 and 2, masked and (unmasked set) unmasked, under s
+ * restricted to the map families in 3D; frees img and mask. Unmasked kernels hold voxels outside the ROI: their
+ * grey levels, discretised over the ROI's box padded by the radius, equal the direct extraction's where the bin
+ * edges do not depend on the range (fixed bin size from a given minimum, or none). */
+static void check_kernels(vx_image *img, vx_image *mask, vx_settings *s, int unmasked)
 {
     map_settings(s);
     vx_maps_settings ms;
     vx_maps_settings_default(&ms);
-    for (int shape = 0; shape < 2; shape++)
-        for (int r = 1; r <= 2; r++) {
-            ms.shape = shape;
-            ms.radius = r;
-            check_maps(img, mask, s, ms);
-        }
+    for (int masked = 1; masked >= (unmasked ? 0 : 1); masked--)
+        for (int shape = 0; shape < 2; shape++)
+            for (int r = 1; r <= 2; r++) {
+                ms.masked = masked;
+                ms.shape = shape;
+                ms.radius = r;
+                check_maps(img, mask, s, ms);
+            }
     vx_image_free(img);
     vx_image_free(mask);
 }
@@ -149,7 +160,7 @@ static void test_maps_digital_phantom(void **state)
     char cfg[4096];
     snprintf(cfg, sizeof cfg, "%s/configs/ibsi1/digital_phantom.yaml", getenv("VX_SOURCE_DIR"));
     assert_int_equal(vx_settings_load(cfg, &s, &err), VX_OK);
-    check_kernels(img, mask, &s);
+    check_kernels(img, mask, &s, 1);
 }
 
 /* A small synthetic CT volume n x n x nz (spacing 1 x 1 x sz mm) with a lobulated lesion of radius r mm. */
@@ -168,19 +179,65 @@ static void synth_lesion(size_t n, size_t nz, double sz, double r, unsigned long
     assert_int_equal(vx_synth_ct(&p, img, mask, &err), VX_OK);
 }
 
-/* A small synthetic CT lesion (about 350 ROI voxels, 1 x 1 x 1.5 mm, integer HU), fixed bin size 10 HU from
- * -1000 HU (the kernels' bins are the ROI's). */
+/* synth_lesion, and default settings with a fixed bin size of bw HU from -1100 HU (below the air, -1024 HU, that
+ * unmasked kernels reach). */
+static void synth_case(size_t n, size_t nz, double sz, double r, unsigned long seed, double bw, vx_image **img,
+                       vx_image **mask, vx_settings *s)
+{
+    synth_lesion(n, nz, sz, r, seed, img, mask);
+    vx_settings_default(s);
+    s->texture_disc.method = VX_DISC_FBS;
+    s->texture_disc.bin_width = bw;
+    s->texture_disc.min_value = -1100.0;
+}
+
+/* A small synthetic CT lesion (about 350 ROI voxels, 1 x 1 x 1.5 mm, integer HU), fixed bin size 10 HU (the
+ * kernels' bins are the ROI's), masked and unmasked kernels. */
 static void test_maps_synthetic(void **state)
 {
     (void)state;
     vx_image *img = NULL, *mask = NULL;
-    synth_lesion(16, 10, 1.5, 5.0, 7, &img, &mask);
+    vx_settings s;
+    synth_case(16, 10, 1.5, 5.0, 7, 10.0, &img, &mask, &s);
+    check_kernels(img, mask, &s, 1);
+}
+
+/* More grey levels than the sliding window keeps GLCM counts for (fixed bin size 2 HU: several hundred levels):
+ * the GLCM per kernel beside the window's statistics and histogram, masked and unmasked cube kernels of radius 1. */
+static void test_maps_many_levels(void **state)
+{
+    (void)state;
+    vx_image *img = NULL, *mask = NULL;
+    vx_settings s;
+    synth_case(12, 7, 1.5, 3.5, 13, 2.0, &img, &mask, &s);
+    map_settings(&s);
+    vx_maps_settings ms;
+    vx_maps_settings_default(&ms);
+    for (ms.masked = 1; ms.masked >= 0; ms.masked--)
+        check_maps(img, mask, &s, ms);
+    vx_image_free(img);
+    vx_image_free(mask);
+}
+
+/* check_kernels under the settings file `text` (written as name in the test folder, loaded: compat its compat
+ * mode) on a synthetic lesion (seed); unmasked: also unmasked kernels. */
+static void check_file(const char *name, const char *text, int compat, unsigned long seed, int unmasked)
+{
+    vx_image *img = NULL, *mask = NULL;
+    synth_lesion(14, 9, 1.0, 4.0, seed, &img, &mask);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", vx_test_tmpdir(), name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
     vx_settings s;
     vx_settings_default(&s);
-    s.texture_disc.method = VX_DISC_FBS;
-    s.texture_disc.bin_width = 10.0;
-    s.texture_disc.min_value = -1000.0;
-    check_kernels(img, mask, &s);
+    vx_error err;
+    assert_int_equal(vx_settings_load(path, &s, &err), VX_OK);
+    assert_int_equal(s.compat, compat);
+    check_kernels(img, mask, &s, unmasked);
+    remove(path);
 }
 
 /* A filtered image type (3D mean filter, support 3) besides the original image, on the synthetic lesion: the
@@ -188,23 +245,11 @@ static void test_maps_synthetic(void **state)
 static void test_maps_filtered(void **state)
 {
     (void)state;
-    vx_image *img = NULL, *mask = NULL;
-    vx_error err;
-    synth_lesion(14, 9, 1.0, 4.0, 3, &img, &mask);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/filtered.yaml", vx_test_tmpdir());
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("version: 1\ndiscretisation:\n  texture: {method: fixed_bin_size, bin_width: 10, min: -1000}\n"
-          "image_types:\n  original: true\n  filters:\n  - filter: mean\n    dim: 3D\n    padding: constant\n"
-          "    support: 3\n    discretisation:\n      texture: {method: fixed_bin_size, bin_width: 5, min: -1000}\n",
-          f);
-    fclose(f);
-    vx_settings s;
-    vx_settings_default(&s);
-    assert_int_equal(vx_settings_load(path, &s, &err), VX_OK);
-    check_kernels(img, mask, &s);
-    remove(path);
+    check_file("filtered.yaml",
+               "version: 1\ndiscretisation:\n  texture: {method: fixed_bin_size, bin_width: 10, min: -1000}\n"
+               "image_types:\n  original: true\n  filters:\n  - filter: mean\n    dim: 3D\n    padding: constant\n"
+               "    support: 3\n    discretisation:\n      texture: {method: fixed_bin_size, bin_width: 5, min: -1000}\n",
+               VX_COMPAT_IBSI, 3, 0);
 }
 
 /* The maps as images: the map values in the ROI (float32), init_value elsewhere; errors that say what to do. */
@@ -236,11 +281,6 @@ static void test_maps_image_and_errors(void **state)
     vx_image_free(map);
     assert_int_equal(vx_maps_image(&m, m.n_features, &map, &err), VX_EINVAL);
     vx_maps_free(&m);
-    ms.masked = 0;
-    assert_int_equal(vx_maps_compute(img, mask, &s, &ms, &m, &err), VX_EUNSUPPORTED);
-    assert_non_null(strstr(err.msg, "maskedKernel"));
-    vx_maps_free(&m);
-    ms.masked = 1;
     ms.radius = 0;
     assert_int_equal(vx_maps_compute(img, mask, &s, &ms, &m, &err), VX_EINVAL);
     assert_non_null(strstr(err.msg, "radius"));
@@ -280,13 +320,63 @@ static void test_maps_voxel_setting(void **state)
     remove(path);
 }
 
+/* A PyRadiomics parameter file (compat pyradiomics: PyRadiomics' GLCM MCC, energy and total energy, kurtosis):
+ * the maps equal vx_extract on each kernel under the same file; fixed bin size 10 from binMinimum -1100 (the
+ * kernels' bins are the ROI's) and no minimum ROI size (a kernel at the rim is small). */
+static void test_maps_pyradiomics(void **state)
+{
+    (void)state;
+    check_file("pyrad_maps.yaml",
+               "setting:\n  binWidth: 10\n  binMinimum: -1100\n  label: 1\n  minimumROIDimensions: 1\n"
+               "  minimumROISize: 1\n",
+               VX_COMPAT_PYRADIOMICS, 5, 1);
+}
+
+/* voxelBatch (ROI voxels per work unit of the thread schedule) never changes the maps: the same bits for units of
+ * one row, a few rows, everything, with 1 and 3 threads, masked and unmasked kernels. */
+static void test_maps_batch(void **state)
+{
+    (void)state;
+    vx_image *img = NULL, *mask = NULL;
+    vx_settings s;
+    synth_case(16, 10, 1.5, 5.0, 11, 10.0, &img, &mask, &s);
+    map_settings(&s);
+    vx_maps_settings ms;
+    vx_maps_settings_default(&ms);
+    ms.radius = 2;
+    vx_error err;
+    for (int masked = 0; masked < 2; masked++) {
+        vx_maps ref, m;
+        ms.masked = masked;
+        ms.batch = 0;
+        ms.threads = 1;
+        assert_int_equal(vx_maps_compute(img, mask, &s, &ms, &ref, &err), VX_OK);
+        static const int batch[] = {-1, 1, 7, 40, 100000};
+        for (size_t b = 0; b < sizeof batch / sizeof *batch; b++)
+            for (int t = 1; t <= 3; t += 2) {
+                ms.batch = batch[b];
+                ms.threads = t;
+                assert_int_equal(vx_maps_compute(img, mask, &s, &ms, &m, &err), VX_OK);
+                assert_int_equal(m.n_features, ref.n_features);
+                assert_memory_equal(m.values, ref.values, ref.n_vox * ref.n_features * sizeof *m.values);
+                vx_maps_free(&m);
+            }
+        vx_maps_free(&ref);
+    }
+    vx_image_free(img);
+    vx_image_free(mask);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_maps_digital_phantom),
         cmocka_unit_test(test_maps_synthetic),
+        cmocka_unit_test(test_maps_many_levels),
         cmocka_unit_test(test_maps_filtered),
+        cmocka_unit_test(test_maps_pyradiomics),
         cmocka_unit_test(test_maps_image_and_errors),
+        cmocka_unit_test(test_maps_batch),
         cmocka_unit_test(test_maps_voxel_setting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
