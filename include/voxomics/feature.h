@@ -322,6 +322,17 @@ VX_API void vx_feature_settings_default(vx_feature_settings *fs);
 typedef int (*vx_family_fn)(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
 
 VX_API int vx_morph_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
+/* Morphology in two work items (the case scheduler runs them on different threads): vx_morph_compute with
+ * with_moran = 0 gives every row of the family with Moran's I and Geary's C left NaN; vx_morph_moran_geary
+ * computes those two (inverse Euclidean distance weights in mm between voxel centres over the intensity
+ * mask; NaN when undefined). method: VX_MORAN_AUTO picks the cheaper of the two exact evaluations (the
+ * direct O(N^2) pair sum, VX_MORAN_DIRECT, or the FFT convolution, VX_MORAN_FFT); threads > 1 parallelises
+ * the FFT path, and the result does not depend on it. Together they give vx_morph_compute's rows exactly. */
+enum { VX_MORAN_AUTO = 0, VX_MORAN_DIRECT = 1, VX_MORAN_FFT = 2 };
+VX_API int vx_morph_compute_ex(const vx_roi *roi, const vx_feature_settings *fs, int with_moran, vx_results *res,
+                               vx_error *err);
+VX_API int vx_morph_moran_geary(const vx_roi *roi, int method, int threads, double *moran, double *geary,
+                                vx_error *err);
 VX_API int vx_local_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
 VX_API int vx_stat_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);
 VX_API int vx_ih_compute(const vx_roi *roi, const vx_feature_settings *fs, vx_results *res, vx_error *err);

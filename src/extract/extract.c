@@ -20,7 +20,6 @@
 #include "voxomics/mask.h"
 #include "voxomics/roi.h"
 #include "extract/extract_impl.h"
-#include "feature/morph_impl.h"
 #include "image/permute.h"
 #include "vx_math.h"
 

@@ -38,6 +38,7 @@
 #include <stdlib.h>
 
 #include "feature/firstorder.h"
+#include "prep/levels.h"
 #include "voxomics/roi.h"
 #include "voxomics/feature.h"
 

@@ -18,21 +18,7 @@
 
 #define VX_MORPH_PI 3.14159265358979323846
 
-/* ---- the family in two work items (the case scheduler, src/extract/extract.c) --------------------- */
-/* vx_morph_compute with with_moran = 0: every row of the family, Moran's I and Geary's C left NaN (the
- * scheduler computes them as a work item of their own, vx_morph_moran_geary with one thread, and puts them
- * into those two rows: the same values as vx_morph_compute's). */
-int vx_morph_compute_ex(const vx_roi *roi, const vx_feature_settings *fs, int with_moran, vx_results *res,
-                        vx_error *err);
-
-/* ---- Moran's I and Geary's C ---------------------------------------------------------------------- */
-enum { VX_MORAN_AUTO = 0, VX_MORAN_DIRECT = 1, VX_MORAN_FFT = 2 };
-
-/* Moran's I index and Geary's C measure over the intensity mask of roi (inverse Euclidean distance weights
- * in mm between voxel centres). method: VX_MORAN_AUTO picks the cheaper of the two exact evaluations.
- * threads > 1 parallelises the FFT path (the result does not depend on it). NaN when undefined. */
-int vx_morph_moran_geary(const vx_roi *roi, int method, int threads, double *moran, double *geary,
-                         vx_error *err);
+/* vx_morph_compute_ex, VX_MORAN_* and vx_morph_moran_geary: voxomics/feature.h (the case scheduler uses them). */
 
 /* Memory for the spectra of the FFT path (bytes); above it the x frequencies are taken in residue classes
  * (morph_moran.c; the result does not depend on the thread count). 128 MiB: with the kernel octant (about

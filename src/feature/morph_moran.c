@@ -329,19 +329,22 @@ static int moran_xpass(const vx_roi *roi, const moran_data *d, const moran_fft *
 static void row_sum(const double *kr, size_t oz, size_t Lz, const fftw_complex *B, const fftw_complex *A,
                     double s[4])
 {
+    double t[4] = {s[0], s[1], s[2], s[3]}; /* local: s may alias the inputs, so it would be reloaded per term */
     size_t kz = 0;
     for (; kz + 4 <= oz; kz += 4)
         for (size_t u = 0; u < 4; u++)
-            s[u] += kr[kz + u] * (B[kz + u][0] * A[kz + u][0] + B[kz + u][1] * A[kz + u][1]);
+            t[u] += kr[kz + u] * (B[kz + u][0] * A[kz + u][0] + B[kz + u][1] * A[kz + u][1]);
     for (; kz < oz; kz++)
-        s[kz & 3] += kr[kz] * (B[kz][0] * A[kz][0] + B[kz][1] * A[kz][1]);
+        t[kz & 3] += kr[kz] * (B[kz][0] * A[kz][0] + B[kz][1] * A[kz][1]);
     for (; kz < Lz && (kz & 3); kz++)
-        s[kz & 3] += kr[Lz - kz] * (B[kz][0] * A[kz][0] + B[kz][1] * A[kz][1]);
+        t[kz & 3] += kr[Lz - kz] * (B[kz][0] * A[kz][0] + B[kz][1] * A[kz][1]);
     for (; kz + 4 <= Lz; kz += 4)
         for (size_t u = 0; u < 4; u++)
-            s[u] += kr[Lz - kz - u] * (B[kz + u][0] * A[kz + u][0] + B[kz + u][1] * A[kz + u][1]);
+            t[u] += kr[Lz - kz - u] * (B[kz + u][0] * A[kz + u][0] + B[kz + u][1] * A[kz + u][1]);
     for (; kz < Lz; kz++)
-        s[kz & 3] += kr[Lz - kz] * (B[kz][0] * A[kz][0] + B[kz][1] * A[kz][1]);
+        t[kz & 3] += kr[Lz - kz] * (B[kz][0] * A[kz][0] + B[kz][1] * A[kz][1]);
+    for (int u = 0; u < 4; u++)
+        s[u] = t[u];
 }
 
 /* Plane kx: transforms along y and z of nq quantities (spec slots 0..nq-1) and the weighted spectral sums

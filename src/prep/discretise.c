@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prep/levels.h"
 #include "voxomics/roi.h"
 
 int vx_discretise(const float *x, const uint8_t *mask, size_t n, const vx_discretisation *d, double x_min,
