@@ -20,7 +20,9 @@
  *   - the families computed are those of the settings among intensity statistics, intensity histogram, GLCM,
  *     GLRLM, GLSZM, GLDZM, NGTDM and NGLDM (the families IBSI defines on a local ROI; morphology, local
  *     intensity and the IVH are left out), under the 3D aggregations of the settings (3D_avg, 3D_mrg, 3D);
- *     every value is that of vx_extract on the kernel as its own ROI with the same settings;
+ *     every value is that of vx_extract on the kernel as its own ROI with the same settings; with a
+ *     PyRadiomics featureClass list (s->feature_subset) only the features it names are kept, as in an
+ *     extraction's table (vx_settings_feature_wanted);
  *   - image types: the original image (image_types.original) and each filter of the settings, its response map
  *     computed once on the whole processed grid and discretised once over the ROI as vx_extract discretises it
  *     (its own discretisation, else the top-level method with the bins starting at the ROI's minimum of the

@@ -118,22 +118,20 @@ def _column_array(ptr, n, ctype, dtype):
     return np.frombuffer(ffi.buffer(ptr, n * ffi.sizeof(ctype)), dtype=dtype) if n else np.zeros(0, dtype)
 
 
-def compute_maps(img, msk, s, ms, order, requested_only=False):
+def compute_maps(img, msk, s, ms, order):
     """The maps of Images img and msk with settings s and maps settings ms: one C call (the GIL released) for
-    the maps, then one per map image; the library's memory is freed on every path. requested_only: only the
-    features the settings request (vx_settings_feature_wanted: a PyRadiomics featureClass list; the library
-    computes every feature of a family, and its table writers keep the requested ones)."""
+    the maps, then one per map image; the library's memory is freed on every path (the library keeps only the
+    features a PyRadiomics featureClass list requests)."""
     m = ffi.new("vx_maps *")
     err = new_error()
     try:
         check(lib.vx_maps_compute(img._c, msk._c, s, ms, m, err), err)
         n_vox, n_maps = int(m.n_vox), int(m.n_features)
-        keep = [k for k in range(n_maps) if not requested_only or lib.vx_settings_feature_wanted(s, m.feature[k])]
         index = _column_array(m.index, n_vox, "size_t", np.uintp).astype(np.int64)
-        values = _column_array(m.values, n_vox * n_maps, "double", np.float64).reshape(n_maps, n_vox)[keep]
+        values = _column_array(m.values, n_vox * n_maps, "double", np.float64).reshape(n_maps, n_vox).copy()
         images = {}
         out = ffi.new("vx_image **")
-        for k in keep:
+        for k in range(n_maps):
             check(lib.vx_maps_image(m, k, out, err), err)
             images[ffi.string(m.name[k]).decode("utf-8")] = Image._from_c(out[0], order)
         dims = tuple(int(m.geom.dims[k]) for k in range(3))

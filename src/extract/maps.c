@@ -562,6 +562,25 @@ static int maps_image_types(const maps_job *j, vx_maps *out, vx_error *err)
     return rc;
 }
 
+/* Only the columns of the features requested (a PyRadiomics featureClass list, vx_settings_feature_wanted):
+ * the families compute every feature, and the maps keep what was asked, as an extraction's table does. */
+static void maps_keep_wanted(const vx_settings *s, vx_maps *m)
+{
+    size_t k = 0;
+    for (size_t f = 0; f < m->n_features; f++) {
+        if (!vx_settings_feature_wanted(s, m->feature[f]))
+            continue;
+        if (k != f) {
+            memmove(m->values + k * m->n_vox, m->values + f * m->n_vox, m->n_vox * sizeof *m->values);
+            m->feature[k] = m->feature[f];
+            m->agg[k] = m->agg[f];
+            memcpy(m->name[k], m->name[f], sizeof m->name[k]);
+        }
+        k++;
+    }
+    m->n_features = k;
+}
+
 int vx_maps_compute(const vx_image *img, const vx_image *mask, const vx_settings *s, const vx_maps_settings *ms,
                     vx_maps *out, vx_error *err)
 {
@@ -602,6 +621,8 @@ int vx_maps_compute_path(const vx_image *img, const vx_image *mask, const vx_set
     out->geom = j.grid;
     if (rc == VX_OK)
         rc = maps_image_types(&j, out, err);
+    if (rc == VX_OK && s->feature_subset)
+        maps_keep_wanted(s, out);
     vx_roi_free(&j.roi);
     vx_image_free(j.pimg);
     vx_image_free(j.pmask);

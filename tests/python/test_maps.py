@@ -167,18 +167,25 @@ def test_errors(images, phantom):
         voxomics.maps(img, mask, bad)
 
 
-def test_unmasked_kernel(images):
-    # TIGHTEN AFTER MERGING the masked-kernel work (maskedKernel false in src/extract/maps.c): until then the
-    # library refuses unmasked kernels with VX_EUNSUPPORTED and this message; afterwards it returns maps, whose
-    # values should be checked against an extraction on the unmasked kernel.
+@pytest.mark.parametrize("radius,shape", [(1, "cube"), (2, "sphere")])
+def test_unmasked_kernel(images, radius, shape):
+    # maskedKernel false: the kernel is every grid voxel within the radius, ROI or not (docs/maps.md); with no
+    # discretisation (the phantom's values are its grey levels) that is an extraction on the whole kernel
     img, mask = images
-    try:
-        m = voxomics.maps(img, mask, CONFIG, masked_kernel=False)
-    except voxomics.VoxomicsError as e:
-        assert e.code == voxomics.VX_EUNSUPPORTED
-        assert "unmasked kernels (maskedKernel false) are not supported yet" in str(e)
-    else:
-        assert len(m) == 177 and all(a.shape == img.shape for a in m.values())
+    m = voxomics.maps(img, mask, CONFIG, kernel_radius=radius, kernel=shape, masked_kernel=False)
+    masked = voxomics.maps(img, mask, CONFIG, kernel_radius=radius, kernel=shape)
+    roi = mask.array >= 0.5
+    grid = np.ones(roi.shape, dtype=bool)
+    assert list(m) == list(masked) and len(m.index) == 74
+    differ = 0
+    for i in (0, 11, 37, 52, len(m.index) - 1):
+        v = tuple(int(c) for c in m.coords[i])
+        ref = voxomics.extract(img, kernel_mask(grid, v, radius, shape), CONFIG, as_dict=True)
+        for k, name in enumerate(m):
+            assert same(m.roi_values[k, i], ref[name], 1e-12), (v, name, m.roi_values[k, i], ref[name])
+            differ += not same(m.roi_values[k, i], masked.roi_values[k, i], 1e-12)
+    assert differ > 0  # the phantom's ROI has holes: its kernels reach voxels outside it
+
 
 
 # ---- PyRadiomics' voxel-based execute ----------------------------------------------------------------------
@@ -248,14 +255,36 @@ def test_pyradiomics_voxel_settings(images, phantom, tmp_path):
         ex.execute(*phantom, voxelBased=True)
 
 
-def test_pyradiomics_unmasked_kernel(phantom):
-    # TIGHTEN AFTER MERGING the masked-kernel work: maskedKernel false is refused (VX_EUNSUPPORTED) until the
-    # library implements it; then execute returns maps and this test should check them.
-    ex = featureextractor.RadiomicsFeatureExtractor(PYRAD, maskedKernel=False)
-    try:
-        out = ex.execute(*phantom, voxelBased=True)
-    except voxomics.VoxomicsError as e:
-        assert e.code == voxomics.VX_EUNSUPPORTED
-        assert "unmasked kernels (maskedKernel false) are not supported yet" in str(e)
-    else:
-        assert "original_glcm_Contrast" in out
+def test_pyradiomics_unmasked_kernel(images, phantom):
+    # maskedKernel false in a PyRadiomics run: the same maps as voxomics.maps with it, and values that do not
+    # depend on where the bins start computed here from the kernel (every grid voxel of the 3 x 3 x 3 cube)
+    img, mask = images
+    out = featureextractor.RadiomicsFeatureExtractor(PYRAD, maskedKernel=False).execute(*phantom, voxelBased=True)
+    m = voxomics.maps(img, mask, PYRAD, masked_kernel=False)
+    roi, x = mask.array > 0, img.array.astype(np.float64)
+    grid = np.ones(roi.shape, dtype=bool)
+    for k in ("original_firstorder_Mean", "original_firstorder_Range", "original_glcm_Contrast"):
+        assert np.array_equal(out[k].array, m[k].array, equal_nan=True), k
+    for v in ((0, 0, 0), (2, 1, 1), (4, 3, 3), (1, 2, 3)):
+        assert roi[v]
+        ker = kernel_mask(grid, v, 1, "cube").astype(bool)
+        vals = x[ker]
+        assert same(float(out["original_firstorder_Mean"].array[v]), float(np.float32(vals.mean())), 1e-7)
+        assert same(float(out["original_firstorder_Range"].array[v]), float(np.float32(np.ptp(vals))), 0)
+        ref = featureextractor.RadiomicsFeatureExtractor(PYRAD).execute(img, voxomics.Image(ker.astype(np.uint8),
+                                                                                          spacing=img.spacing))
+        a, b = float(out["original_glcm_Contrast"].array[v]), float(np.float32(float(ref["original_glcm_Contrast"])))
+        assert same(a, b, 0), (v, a, b)
+
+
+def test_feature_class_list_keeps_the_requested_maps(images):
+    # a PyRadiomics featureClass list: only the features it names, as in an extraction's table (the library
+    # computes whole families and keeps what was asked)
+    img, mask = images
+    params = {**PYRAD, "featureClass": {"glcm": ["Contrast", "JointEntropy"], "firstorder": ["Mean"]}}
+    m = voxomics.maps(img, mask, params)
+    assert sorted(m) == ["original_firstorder_Mean", "original_glcm_Contrast", "original_glcm_JointEntropy"]
+    full = voxomics.maps(img, mask, PYRAD)
+    for k in m:
+        assert np.array_equal(m[k].array, full[k].array, equal_nan=True), k
+        assert np.array_equal(m.roi_values[list(m).index(k)], full.roi_values[list(full).index(k)]), k

@@ -39,7 +39,6 @@ void vx_maps_free(vx_maps *m);
 
 /* ---- settings.h: whether a feature was requested (a PyRadiomics featureClass list): the maps hold every
  * feature of a family, the PyRadiomics extractor keeps the requested ones, as the library's writers do ---- */
-int vx_settings_feature_wanted(const vx_settings *s, vx_feature_id f);
 
 /* ---- input.h: a mask file read as vx_case_run reads it (the settings' channel; compat pyradiomics: on its own
  * grid, which the processing checks with geometryTolerance and correctMask) ---- */

@@ -290,7 +290,7 @@ class RadiomicsFeatureExtractor:
                 conf.update((k, _plain(settings[k])) for k in VOXEL_SETTINGS if k in settings)
         img, msk = case_images(image if image is not None else os.fsdecode(image_path),
                                mask if mask is not None else os.fsdecode(mask_path), s, False)
-        out.update(compute_maps(img, msk, s, ms, img.order, requested_only=True))
+        out.update(compute_maps(img, msk, s, ms, img.order))
         return out
 
     @staticmethod
