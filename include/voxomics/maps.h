@@ -77,6 +77,10 @@ VX_API void vx_maps_settings_default(vx_maps_settings *m);
  * parameter file path; ms is left as it is for a file without one (a voxomics settings file). Errors: VX_EIO,
  * VX_EFORMAT (YAML), VX_EINVAL (a key or value, with the file, line and key). */
 VX_API int vx_maps_settings_load(const char *path, vx_maps_settings *ms, vx_error *err);
+/* vx_maps_settings_load on YAML text of len bytes (a parameter file's text, e.g. from the Python package); name
+ * stands for the file in messages (NULL: "settings text"). Errors: VX_EFORMAT, VX_EINVAL, VX_ENOMEM. */
+VX_API int vx_maps_settings_load_text(const char *text, size_t len, const char *name, vx_maps_settings *ms,
+                                      vx_error *err);
 
 /* The maps of one case: for feature column k (0 <= k < n_features) and ROI voxel i (0 <= i < n_vox),
  * values[k * n_vox + i]; index[i] is the voxel's linear index in geom (x fastest), increasing. */

@@ -2,7 +2,6 @@
 # of the kernel around it, one voxomics.Image per feature.
 # SPDX-License-Identifier: GPL-3.0-or-later
 import math
-import tempfile
 
 import numpy as np
 
@@ -45,17 +44,14 @@ def _default_maps_settings():
     return ms
 
 
-def maps_settings_text(text):
+def maps_settings_text(text, name="settings text"):
     """A vx_maps_settings from the voxelSetting section of a PyRadiomics parameter document given as text (the
-    defaults without one): the library's own reader (vx_maps_settings_load, as `voxomics maps -c FILE`) on a
-    scratch copy. Check the text first with vx_settings_load_text, so that an error names the caller's document
-    and line rather than the scratch file."""
+    defaults without one), read by the library (vx_maps_settings_load_text, the reader of `voxomics maps -c
+    FILE`); errors name the document as name."""
     ms = _default_maps_settings()
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        err = new_error()
-        check(lib.vx_maps_settings_load(fspath(f.name), ms, err), err)
+    data = text.encode("utf-8")
+    err = new_error()
+    check(lib.vx_maps_settings_load_text(data, len(data), name.encode("utf-8"), ms, err), err)
     return ms
 
 
@@ -69,7 +65,7 @@ def maps_settings(config=None, kernel_radius=None, kernel=None, masked_kernel=No
         err = new_error()
         check(lib.vx_maps_settings_load(fspath(config), ms, err), err)
     elif isinstance(config, dict) and config.get("voxelSetting"):
-        ms = maps_settings_text(settings_yaml({"voxelSetting": config["voxelSetting"]}))
+        ms = maps_settings_text(settings_yaml({"voxelSetting": config["voxelSetting"]}), "settings dict")
     if kernel_radius is not None:
         ms.radius = _int(kernel_radius, "kernel_radius")
     if kernel is not None:

@@ -36,19 +36,31 @@ void vx_maps_settings_default(vx_maps_settings *m)
     m->threads = 1;
 }
 
+/* ms from v where rc is VX_OK. */
+static int maps_settings_take(int rc, const vx_pyrad_voxel *v, vx_maps_settings *ms)
+{
+    if (rc == VX_OK) {
+        ms->radius = v->radius;
+        ms->masked = v->masked;
+        ms->batch = v->batch;
+        ms->init_value = v->init_value;
+    }
+    return rc;
+}
+
 int vx_maps_settings_load(const char *path, vx_maps_settings *ms, vx_error *err)
 {
     vx_pyrad_voxel v = {ms->radius, ms->masked, ms->batch, ms->init_value};
     int rc = vx_path_check(path, 0, "settings file", err);
     if (rc == VX_OK)
         rc = vx_pyrad_voxel_load(path, &v, err);
-    if (rc == VX_OK) {
-        ms->radius = v.radius;
-        ms->masked = v.masked;
-        ms->batch = v.batch;
-        ms->init_value = v.init_value;
-    }
-    return rc;
+    return maps_settings_take(rc, &v, ms);
+}
+
+int vx_maps_settings_load_text(const char *text, size_t len, const char *name, vx_maps_settings *ms, vx_error *err)
+{
+    vx_pyrad_voxel v = {ms->radius, ms->masked, ms->batch, ms->init_value};
+    return maps_settings_take(vx_pyrad_voxel_load_text(text, len, name ? name : "settings text", &v, err), &v, ms);
 }
 
 void vx_maps_free(vx_maps *m)

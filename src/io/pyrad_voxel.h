@@ -20,5 +20,7 @@ int vx_pyrad_voxel_setting(yaml_document_t *doc, const yaml_node_t *n, const cha
                            vx_error *err);
 /* The voxelSetting section of the YAML file path into *v (the keys it gives; v as it is without a section). */
 int vx_pyrad_voxel_load(const char *path, vx_pyrad_voxel *v, vx_error *err);
+/* vx_pyrad_voxel_load on the YAML text of len bytes (name: the document named in errors). */
+int vx_pyrad_voxel_load_text(const char *text, size_t len, const char *name, vx_pyrad_voxel *v, vx_error *err);
 
 #endif

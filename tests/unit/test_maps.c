@@ -318,6 +318,17 @@ static void test_maps_voxel_setting(void **state)
     assert_int_equal(vx_settings_load(path, &s, &err), VX_OK);
     assert_int_equal(s.compat, VX_COMPAT_PYRADIOMICS);
     remove(path);
+    /* the same reader on text; errors name the document and line */
+    const char *text = "setting:\n  binWidth: 25\nvoxelSetting:\n  kernelRadius: 3\n  maskedKernel: false\n";
+    vx_maps_settings_default(&ms);
+    assert_int_equal(vx_maps_settings_load_text(text, strlen(text), "doc", &ms, &err), VX_OK);
+    assert_int_equal(ms.radius, 3);
+    assert_int_equal(ms.masked, 0);
+    assert_int_equal(ms.batch, 0);
+    const char *bad = "voxelSetting:\n  kernelRadius: 2\n  kernelShape: ball\n";
+    assert_int_equal(vx_maps_settings_load_text(bad, strlen(bad), "doc", &ms, &err), VX_EINVAL);
+    assert_non_null(strstr(err.msg, "doc:3"));
+    assert_non_null(strstr(err.msg, "kernelShape"));
 }
 
 /* A PyRadiomics parameter file (compat pyradiomics: PyRadiomics' GLCM MCC, energy and total energy, kurtosis):

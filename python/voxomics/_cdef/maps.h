@@ -20,6 +20,8 @@ typedef struct vx_maps_settings {
 
 void vx_maps_settings_default(vx_maps_settings *m);
 int vx_maps_settings_load(const char *path, vx_maps_settings *ms, vx_error *err);
+int vx_maps_settings_load_text(const char *text, size_t len, const char *name, vx_maps_settings *ms,
+                               vx_error *err);
 
 typedef struct vx_maps {
     vx_geometry geom;

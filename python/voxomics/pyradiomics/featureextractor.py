@@ -275,7 +275,7 @@ class RadiomicsFeatureExtractor:
 
         text = self._document(settings, voxel_based=True)
         s = _load_settings(text, "RadiomicsFeatureExtractor settings")  # voxelSetting checked with the rest
-        ms = maps_settings_text(text)
+        ms = maps_settings_text(text, "RadiomicsFeatureExtractor settings")
         image_path, mask_path, image, mask = _inputs(imageFilepath, maskFilepath)
         out = collections.OrderedDict()
         if settings.get("additionalInfo", True):
