@@ -18,12 +18,13 @@
 #include <yaml.h>
 
 #include "io/pyrad_params.h"
+#include "io/yaml_input.h"
 #include "settings/checks.h"
 #include "voxomics/io.h"
 #include "voxomics/settings.h"
 
 typedef struct cfg {
-    yaml_document_t doc;
+    yaml_document_t *doc;
     const char *path;
     vx_error *err;
     vx_settings *s;
@@ -109,8 +110,8 @@ static int each_pair(cfg *c, yaml_node_t *map, const char *path, map_fn fn, void
     if (!map || map->type != YAML_MAPPING_NODE)
         return fail(c, map, path, "expected a mapping (key: value lines)%s", "");
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
-        yaml_node_t *v = yaml_document_get_node(&c->doc, p->value);
+        yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+        yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
         const char *ks = scalar(k);
         if (!ks)
             return fail(c, k, path, "keys must be plain words%s", "");
@@ -160,7 +161,7 @@ static int read_spacing(cfg *c, const vx_setting_info *r, const char *key, yaml_
                     "expected [x, y, z] in mm (.nan keeps an axis) or [x, y] for in-plane (2D) interpolation%s", "");
     sp[2] = NAN;
     for (long i = 0; i < len; i++) {
-        int rc = read_number(c, r, yaml_document_get_node(&c->doc, v->data.sequence.items.start[i]), key, &sp[i]);
+        int rc = read_number(c, r, yaml_document_get_node(c->doc, v->data.sequence.items.start[i]), key, &sp[i]);
         if (rc != VX_OK)
             return rc;
     }
@@ -177,8 +178,8 @@ static int read_range(cfg *c, const vx_setting_info *r, const char *key, yaml_no
     }
     if (!v || v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top - v->data.sequence.items.start != 2)
         return fail(c, v, key, "expected [min, max] (use .nan for an open end)%s", "");
-    yaml_node_t *a = yaml_document_get_node(&c->doc, v->data.sequence.items.start[0]);
-    yaml_node_t *b = yaml_document_get_node(&c->doc, v->data.sequence.items.start[1]);
+    yaml_node_t *a = yaml_document_get_node(c->doc, v->data.sequence.items.start[0]);
+    yaml_node_t *b = yaml_document_get_node(c->doc, v->data.sequence.items.start[1]);
     char k0[300], k1[300], why[400];
     snprintf(k0, sizeof k0, "%s[0]", key);
     snprintf(k1, sizeof k1, "%s[1]", key);
@@ -205,7 +206,7 @@ static int word_list(cfg *c, yaml_node_t *v, const char *key, int (*add)(const c
     if (!v || v->type != YAML_SEQUENCE_NODE)
         return fail(c, v, key, "expected a list%s", "");
     for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-        yaml_node_t *n = yaml_document_get_node(&c->doc, *it);
+        yaml_node_t *n = yaml_document_get_node(c->doc, *it);
         const char *w = scalar(n);
         if (!w || add(w, ctx) != VX_OK) {
             char msg[1000];
@@ -368,7 +369,7 @@ static int param_text(cfg *c, yaml_node_t *v, char *buf, size_t len)
     size_t used = 0;
     buf[0] = '\0';
     for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-        const char *e = scalar(yaml_document_get_node(&c->doc, *it));
+        const char *e = scalar(yaml_document_get_node(c->doc, *it));
         if (!e)
             return 0;
         int w = snprintf(buf + used, len - used, "%s%s", used ? "," : "", e);
@@ -388,9 +389,9 @@ static int read_filter(cfg *c, const char *key, yaml_node_t *m, vx_image_type_se
         return fail(c, m, key, "expected a mapping such as {filter: log, sigma_mm: 1.5}%s", "");
     yaml_node_t *kind_node = NULL;
     for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-        const char *ks = scalar(yaml_document_get_node(&c->doc, p->key));
+        const char *ks = scalar(yaml_document_get_node(c->doc, p->key));
         if (ks && !strcmp(ks, "filter"))
-            kind_node = yaml_document_get_node(&c->doc, p->value);
+            kind_node = yaml_document_get_node(c->doc, p->value);
     }
     kinds_text(acc, sizeof acc);
     if (!kind_node)
@@ -408,7 +409,7 @@ static int read_filter(cfg *c, const char *key, yaml_node_t *m, vx_image_type_se
     if (kind == VX_FILTER_LBP2D)
         t->filter.dim = 2;
     for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-        yaml_node_t *kn2 = yaml_document_get_node(&c->doc, p->key), *v = yaml_document_get_node(&c->doc, p->value);
+        yaml_node_t *kn2 = yaml_document_get_node(c->doc, p->key), *v = yaml_document_get_node(c->doc, p->value);
         const char *ks = scalar(kn2);
         snprintf(full, sizeof full, "%s.%s", key, ks ? ks : "?");
         if (!ks)
@@ -458,7 +459,7 @@ static int read_filters(cfg *c, const char *key, yaml_node_t *v)
                     "");
     int n = 0;
     for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++, n++) {
-        yaml_node_t *m = yaml_document_get_node(&c->doc, *it);
+        yaml_node_t *m = yaml_document_get_node(c->doc, *it);
         char ik[300];
         snprintf(ik, sizeof ik, "%s[%d]", key, n + 1);
         if (n >= VX_MAX_FILTERS)
@@ -675,33 +676,28 @@ static int check_image_types(cfg *c)
     return VX_OK;
 }
 
-/* Parse the document of an initialised parser (input set: a file or a string) into s; name is the file's path
- * or the text's name in messages. */
-static int load_parser(yaml_parser_t *parser, const char *name, vx_settings *s, vx_error *err)
+/* The settings document into s (vxio_yaml_fn; ctx: the vx_settings); name is the file's path or the text's name
+ * in messages. */
+static int load_doc(yaml_document_t *doc, const char *name, void *ctx, vx_error *err)
 {
+    vx_settings *s = ctx;
     size_t nrows = vx_setting_count();
-    cfg c = {.path = name, .err = err, .s = s, .seen = calloc(nrows, sizeof *c.seen),
+    cfg c = {.path = name, .err = err, .s = s, .doc = doc, .seen = calloc(nrows, sizeof *c.seen),
              .section = calloc(nrows, sizeof *c.section)};
     int rc = VX_OK;
+    yaml_node_t *root = yaml_document_get_root_node(doc);
     if (!c.seen || !c.section)
         rc = vx_error_set(err, VX_ENOMEM, "%s: out of memory reading the settings", name);
-    else if (!yaml_parser_load(parser, &c.doc))
-        rc = vx_error_set(err, VX_EFORMAT, "%s:%lu: YAML syntax error: %s", name,
-                          (unsigned long)parser->problem_mark.line + 1, parser->problem ? parser->problem : "?");
-    else {
-        yaml_node_t *root = yaml_document_get_root_node(&c.doc);
-        if (root && vx_pyrad_is_params(&c.doc, root)) /* a PyRadiomics parameter file (src/io/pyrad_params.c) */
-            rc = vx_pyrad_params_load(&c.doc, root, name, s, err);
-        else if (root) { /* an empty file means: all defaults */
-            rc = walk(&c, root, "");
-            if (rc == VX_OK)
-                rc = check_when(&c);
-            if (rc == VX_OK)
-                rc = check_disc_min(&c);
-            if (rc == VX_OK)
-                rc = check_image_types(&c);
-        }
-        yaml_document_delete(&c.doc);
+    else if (root && vx_pyrad_is_params(doc, root)) /* a PyRadiomics parameter file (src/io/pyrad_params.c) */
+        rc = vx_pyrad_params_load(doc, root, name, s, err);
+    else if (root) { /* an empty file means: all defaults */
+        rc = walk(&c, root, "");
+        if (rc == VX_OK)
+            rc = check_when(&c);
+        if (rc == VX_OK)
+            rc = check_disc_min(&c);
+        if (rc == VX_OK)
+            rc = check_image_types(&c);
     }
     free(c.seen);
     free(c.section);
@@ -713,34 +709,12 @@ int vx_settings_load(const char *path, vx_settings *s, vx_error *err)
     if (!path || !s)
         return vx_error_set(err, VX_EINVAL, "settings: NULL argument");
     int prc = vx_path_check(path, 0, "settings file", err); /* a fifo would block in fopen */
-    if (prc != VX_OK)
-        return prc;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return vx_error_set(err, VX_EIO, "%s: cannot open settings file: %s", path, strerror(errno));
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser)) {
-        fclose(f);
-        return vx_error_set(err, VX_ENOMEM, "%s: cannot initialise the YAML parser", path);
-    }
-    yaml_parser_set_input_file(&parser, f);
-    int rc = load_parser(&parser, path, s, err);
-    yaml_parser_delete(&parser);
-    fclose(f);
-    return rc;
+    return prc != VX_OK ? prc : vxio_yaml_file(path, load_doc, s, err);
 }
 
 int vx_settings_load_text(const char *text, size_t len, const char *name, vx_settings *s, vx_error *err)
 {
     if (!text || !s)
         return vx_error_set(err, VX_EINVAL, "settings: NULL argument");
-    if (!name || !name[0])
-        name = "settings";
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser))
-        return vx_error_set(err, VX_ENOMEM, "%s: cannot initialise the YAML parser", name);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    int rc = load_parser(&parser, name, s, err);
-    yaml_parser_delete(&parser);
-    return rc;
+    return vxio_yaml_text(text, len, name && name[0] ? name : "settings", load_doc, s, err);
 }

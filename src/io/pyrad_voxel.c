@@ -2,6 +2,7 @@
  * vx_pyrad_voxel (src/extract/maps.c: vx_maps_settings), for `voxomics maps` on a PyRadiomics parameter file (docs/maps.md).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "io/pyrad_voxel.h"
+#include "io/yaml_input.h"
 
 #include <errno.h>
 #include <math.h>
@@ -82,49 +83,26 @@ int vx_pyrad_voxel_setting(yaml_document_t *doc, const yaml_node_t *n, const cha
     return VX_OK;
 }
 
-/* The voxelSetting section of the document the parser reads (name: the file or document named in errors). */
-static int voxel_parse(yaml_parser_t *parser, const char *name, vx_pyrad_voxel *ms, vx_error *err)
+/* The voxelSetting section of the document (vxio_yaml_fn; ctx: the vx_pyrad_voxel). */
+static int voxel_doc(yaml_document_t *doc, const char *name, void *ctx, vx_error *err)
 {
-    yaml_document_t doc;
     int rc = VX_OK;
-    if (!yaml_parser_load(parser, &doc))
-        return vx_error_set(err, VX_EFORMAT, "%s:%lu: YAML syntax error: %s", name,
-                            (unsigned long)parser->problem_mark.line + 1, parser->problem ? parser->problem : "?");
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    yaml_node_t *root = yaml_document_get_root_node(doc);
     for (yaml_node_pair_t *q = root && root->type == YAML_MAPPING_NODE ? root->data.mapping.pairs.start : NULL;
          q && q < root->data.mapping.pairs.top && rc == VX_OK; q++) {
-        const char *ks = node_text(yaml_document_get_node(&doc, q->key));
+        const char *ks = node_text(yaml_document_get_node(doc, q->key));
         if (ks && !strcmp(ks, "voxelSetting"))
-            rc = vx_pyrad_voxel_setting(&doc, yaml_document_get_node(&doc, q->value), name, ms, err);
+            rc = vx_pyrad_voxel_setting(doc, yaml_document_get_node(doc, q->value), name, ctx, err);
     }
-    yaml_document_delete(&doc);
     return rc;
 }
 
 int vx_pyrad_voxel_load(const char *path, vx_pyrad_voxel *ms, vx_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return vx_error_set(err, VX_EIO, "%s: cannot open settings file: %s", path, strerror(errno));
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser)) {
-        fclose(f);
-        return vx_error_set(err, VX_ENOMEM, "%s: out of memory for the YAML parser", path);
-    }
-    yaml_parser_set_input_file(&parser, f);
-    int rc = voxel_parse(&parser, path, ms, err);
-    yaml_parser_delete(&parser);
-    fclose(f);
-    return rc;
+    return vxio_yaml_file(path, voxel_doc, ms, err);
 }
 
 int vx_pyrad_voxel_load_text(const char *text, size_t len, const char *name, vx_pyrad_voxel *ms, vx_error *err)
 {
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser))
-        return vx_error_set(err, VX_ENOMEM, "%s: out of memory for the YAML parser", name);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    int rc = voxel_parse(&parser, name, ms, err);
-    yaml_parser_delete(&parser);
-    return rc;
+    return vxio_yaml_text(text, len, name, voxel_doc, ms, err);
 }
