@@ -578,12 +578,9 @@ def _select_cox(df, time, event, strata, feats, k, alpha, ties, missing, all_fea
         _missing_rows(sub, X, feats, [], "error")
     if missing == "impute-median":
         X = _impute(X)
-    t, e = _surv_outcome(sub, time, event)
+    t, pt, e, pe, st, pst = _surv_c(sub, time, event, strata)
     n, p = X.shape
     X, px = _f64(X)
-    t, pt = _f64(t)
-    e, pe = _i32(e)
-    st, pst = _i32(_sorted_levels(sub[strata])[1]) if strata is not None else (None, ffi.NULL)
     coef, pco = _out(p)
     se, pse = _out(p)
     pv, ppv = _out(p)
@@ -659,6 +656,16 @@ def _surv_keep(df, time, event, others, missing):
                   "missing='drop' to leave such rows out")
         bad |= miss
     return ~bad
+
+
+def _surv_c(sub, time, event, strata):
+    """The outcome of the rows of sub (_surv_outcome) and the strata codes (None: no strata) as arrays for the
+    library with their C pointers: t, pt, e, pe, st, pst (the arrays keep the pointers' memory alive)."""
+    t, e = _surv_outcome(sub, time, event)
+    t, pt = _f64(t)
+    e, pe = _i32(e)
+    st, pst = _i32(_sorted_levels(sub[strata])[1]) if strata is not None else (None, ffi.NULL)
+    return t, pt, e, pe, st, pst
 
 
 def _surv_outcome(df, time, event):
@@ -944,13 +951,10 @@ def cox(df, time, event, covariates, ties="efron", strata=None, categorical=None
         _need(df, strata, "strata")
     keep = _surv_keep(df, time, event, covariates + [strata], missing)
     sub = df[keep]
-    t, e = _surv_outcome(sub, time, event)
+    t, pt, e, pe, st, pst = _surv_c(sub, time, event, strata)
     X, names = _design(sub, covariates, categorical)
     n, p = X.shape
     X, px = _f64(X)
-    t, pt = _f64(t)
-    e, pe = _i32(e)
-    st, pst = _i32(_sorted_levels(sub[strata])[1]) if strata is not None else (None, ffi.NULL)
     cn = _CStrings(names)
     res = ffi.new("vx_cox_result *")
     err = ffi.new("vx_error *")
@@ -1044,12 +1048,9 @@ def km(df, time, event, group=None, strata=None, at=None, conf_type="log", rho=0
     keep = _surv_keep(df, time, event, [group, by, strata], missing)
     sub = df[keep]
     names, code, cut = _km_groups(sub, group, split_at, by)
-    t, e = _surv_outcome(sub, time, event)
+    t, pt, e, pe, st, pst = _surv_c(sub, time, event, strata)
     n = len(sub)
-    t, pt = _f64(t)
-    e, pe = _i32(e)
     code, pg = _i32(code)
-    st, pst = _i32(_sorted_levels(sub[strata])[1]) if strata is not None else (None, ffi.NULL)
     ci = lib.VX_KM_CI_LOGLOG if conf_type == "log-log" else lib.VX_KM_CI_LOG
     err = ffi.new("vx_error *")
     times = [float(x) for x in np.atleast_1d(at)] if at is not None else []
